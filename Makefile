@@ -1,0 +1,43 @@
+# dualuse: two commands on a fresh machine — `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export DUALUSE_DATABASE_URL ?= sqlite:///var/dualuse.db
+
+.PHONY: run test lint typecheck importlint pytest browser bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/dualuse db upgrade
+	DUALUSE_DEMO=1 $(BIN)/dualuse demo load
+	@echo "Open http://127.0.0.1:8000 and sign in with a demo login above (API docs: http://127.0.0.1:8000/docs)."
+	DUALUSE_DEMO=1 $(BIN)/dualuse serve
+
+# Debian's Chromium drives the browser tests; install it when it is missing (Playwright cannot download browsers here).
+browser:
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict src
+
+importlint: $(STAMP)
+	$(BIN)/lint-imports
+
+pytest: $(STAMP) browser
+	$(BIN)/pytest
+
+test: lint typecheck importlint pytest
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Adapters: the database, data sources, documents and security around the pure domain."""

@@ -1,0 +1,312 @@
+"""The SQL unit of work: one connection, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Connection, Engine, RowMapping, func, select, text
+
+from dualuse.adapters.db import tables as t
+from dualuse.domain.audit import AuditEvent
+from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
+from dualuse.services.unit_of_work import (
+    AuditRepository,
+    OrganisationRepository,
+    ReferenceDataRepository,
+    TokenRepository,
+    UserRepository,
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _organisation(row: RowMapping) -> Organisation:
+    return Organisation(
+        id=row["id"],
+        kind=OrganisationKind(row["kind"]),
+        name=row["name"],
+        member_state=row["member_state"],
+        eori=row["eori"],
+    )
+
+
+def _user(row: RowMapping) -> User:
+    return User(
+        id=row["id"],
+        email=row["email"],
+        full_name=row["full_name"],
+        role=Role(row["role"]),
+        organisation_id=row["organisation_id"],
+        is_active=bool(row["is_active"]),
+        password_hash=row["password_hash"],
+    )
+
+
+def _new_id(result: Any) -> int:
+    (new_id,) = result.inserted_primary_key
+    return int(new_id)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+class SqlOrganisations:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(
+        self, kind: OrganisationKind, name: str, member_state: str | None, eori: str | None
+    ) -> Organisation:
+        result = self._c.execute(
+            t.organisations.insert().values(
+                kind=kind.value,
+                name=name,
+                member_state=member_state,
+                eori=eori,
+                authority_state=member_state if kind is OrganisationKind.AUTHORITY else None,
+                created_at=_now(),
+            )
+        )
+        new_id = _new_id(result)
+        return Organisation(id=new_id, kind=kind, name=name, member_state=member_state, eori=eori)
+
+    def get(self, organisation_id: int) -> Organisation | None:
+        row = (
+            self._c.execute(select(t.organisations).where(t.organisations.c.id == organisation_id))
+            .mappings()
+            .first()
+        )
+        return _organisation(row) if row else None
+
+    def find(self, kind: OrganisationKind, name: str) -> Organisation | None:
+        row = (
+            self._c.execute(
+                select(t.organisations).where(
+                    t.organisations.c.kind == kind.value, t.organisations.c.name == name
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return _organisation(row) if row else None
+
+    def authority_for(self, member_state: str) -> Organisation | None:
+        row = (
+            self._c.execute(select(t.organisations).where(t.organisations.c.authority_state == member_state))
+            .mappings()
+            .first()
+        )
+        return _organisation(row) if row else None
+
+    def list(self) -> Sequence[Organisation]:
+        rows = self._c.execute(select(t.organisations).order_by(t.organisations.c.id)).mappings()
+        return [_organisation(r) for r in rows]
+
+
+class SqlUsers:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, email: str, full_name: str, password_hash: str, role: Role, organisation_id: int) -> User:
+        result = self._c.execute(
+            t.users.insert().values(
+                email=email,
+                full_name=full_name,
+                password_hash=password_hash,
+                role=role.value,
+                organisation_id=organisation_id,
+                is_active=True,
+                created_at=_now(),
+            )
+        )
+        new_id = _new_id(result)
+        return User(new_id, email, full_name, role, organisation_id, True, password_hash)
+
+    def get(self, user_id: int) -> User | None:
+        row = self._c.execute(select(t.users).where(t.users.c.id == user_id)).mappings().first()
+        return _user(row) if row else None
+
+    def by_email(self, email: str) -> User | None:
+        row = self._c.execute(select(t.users).where(t.users.c.email == email)).mappings().first()
+        return _user(row) if row else None
+
+    def in_organisation(self, organisation_id: int) -> Sequence[User]:
+        rows = self._c.execute(
+            select(t.users).where(t.users.c.organisation_id == organisation_id).order_by(t.users.c.email)
+        ).mappings()
+        return [_user(r) for r in rows]
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        self._c.execute(t.users.update().where(t.users.c.id == user_id).values(password_hash=password_hash))
+
+
+class SqlTokens:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, user_id: int, name: str, token_hash: str, prefix: str, expires_at: datetime | None) -> int:
+        result = self._c.execute(
+            t.api_tokens.insert().values(
+                user_id=user_id,
+                name=name,
+                token_hash=token_hash,
+                prefix=prefix,
+                created_at=_now(),
+                expires_at=expires_at,
+            )
+        )
+        new_id = _new_id(result)
+        return new_id
+
+    def user_for(self, token_hash: str, now: datetime) -> int | None:
+        row = (
+            self._c.execute(
+                select(t.api_tokens.c.user_id, t.api_tokens.c.expires_at, t.api_tokens.c.revoked_at).where(
+                    t.api_tokens.c.token_hash == token_hash
+                )
+            )
+            .mappings()
+            .first()
+        )
+        if row is None or row["revoked_at"] is not None:
+            return None
+        if row["expires_at"] is not None and _aware(row["expires_at"]) <= now:
+            return None
+        return int(row["user_id"])
+
+
+def _event(row: RowMapping) -> AuditEvent:
+    return AuditEvent(
+        sequence=row["sequence"],
+        occurred_at=_aware(row["occurred_at"]),
+        actor=row["actor"],
+        action=row["action"],
+        entity_type=row["entity_type"],
+        entity_id=row["entity_id"],
+        before=row["before"],
+        after=row["after"],
+        reason=row["reason"],
+        previous_hash=row["previous_hash"],
+        hash=row["hash"],
+    )
+
+
+class SqlAudit:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def last(self) -> AuditEvent | None:
+        if self._c.dialect.name == "postgresql":
+            # Serialise appenders so two transactions cannot chain onto the same predecessor.
+            self._c.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+        max_seq = self._c.execute(select(func.max(t.audit_events.c.sequence))).scalar()
+        if max_seq is None:
+            return None
+        row = (
+            self._c.execute(select(t.audit_events).where(t.audit_events.c.sequence == max_seq))
+            .mappings()
+            .one()
+        )
+        return _event(row)
+
+    def append(self, event: AuditEvent) -> None:
+        self._c.execute(
+            t.audit_events.insert().values(
+                sequence=event.sequence,
+                occurred_at=event.occurred_at,
+                actor=event.actor,
+                action=event.action,
+                entity_type=event.entity_type,
+                entity_id=event.entity_id,
+                before=event.before,
+                after=event.after,
+                reason=event.reason,
+                previous_hash=event.previous_hash,
+                hash=event.hash,
+            )
+        )
+
+    def all(self) -> Sequence[AuditEvent]:
+        rows = self._c.execute(select(t.audit_events).order_by(t.audit_events.c.sequence)).mappings()
+        return [_event(r) for r in rows]
+
+    def for_entity(self, entity_type: str, entity_id: str) -> Sequence[AuditEvent]:
+        rows = self._c.execute(
+            select(t.audit_events)
+            .where(t.audit_events.c.entity_type == entity_type, t.audit_events.c.entity_id == entity_id)
+            .order_by(t.audit_events.c.sequence)
+        ).mappings()
+        return [_event(r) for r in rows]
+
+
+class SqlReferenceData:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def set(self, name: str, version: str, detail: Mapping[str, object] | None) -> None:
+        self._c.execute(t.reference_data.delete().where(t.reference_data.c.name == name))
+        self._c.execute(
+            t.reference_data.insert().values(name=name, version=version, loaded_at=_now(), detail=detail)
+        )
+
+    def all(self) -> Mapping[str, str]:
+        rows = self._c.execute(select(t.reference_data.c.name, t.reference_data.c.version)).all()
+        return {str(name): str(version) for name, version in rows}
+
+
+class SqlUnitOfWork:
+    """One connection and one transaction per block; ``commit()`` or everything is rolled back."""
+
+    organisations: OrganisationRepository
+    users: UserRepository
+    tokens: TokenRepository
+    audit: AuditRepository
+    reference_data: ReferenceDataRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+        self._committed = False
+
+    def __enter__(self) -> Self:
+        self._connection = self._engine.connect()
+        self._connection.begin()
+        self._committed = False
+        self.organisations = SqlOrganisations(self._connection)
+        self.users = SqlUsers(self._connection)
+        self.tokens = SqlTokens(self._connection)
+        self.audit = SqlAudit(self._connection)
+        self.reference_data = SqlReferenceData(self._connection)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._connection is not None  # noqa: S101 - __enter__ always ran first
+        if not self._committed:
+            self._connection.rollback()
+        self._connection.close()
+        self._connection = None
+
+    @property
+    def connection(self) -> Connection:
+        """The open connection, for adapters of later features that share this transaction."""
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open")
+        return self._connection
+
+    def commit(self) -> None:
+        self.connection.commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        self.connection.rollback()
+
+    def execute(self, statement: Any) -> Any:
+        return self.connection.execute(statement)

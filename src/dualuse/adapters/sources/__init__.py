@@ -1,0 +1,1 @@
+"""Importers of official sources: the control list, sanctions lists and other data files."""

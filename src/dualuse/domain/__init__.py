@@ -1,0 +1,1 @@
+"""Pure domain logic: rules and models, standard library only."""

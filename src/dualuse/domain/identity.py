@@ -1,0 +1,226 @@
+"""People, organisations and roles, and the one permission check every use case calls.
+
+Exporters see only their own organisation's data; a competent authority acts only on cases of its own
+member state (Art. 12(2): the authority of the state where the exporter is established decides);
+the Commission sees Union-wide aggregates; the public sees published data only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from dualuse.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+
+EU_MEMBER_STATES: frozenset[str] = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
+)
+
+
+class OrganisationKind(StrEnum):
+    EXPORTER = "exporter"
+    AUTHORITY = "authority"
+    COMMISSION = "commission"
+
+
+class Role(StrEnum):
+    EXPORTER_ADMIN = "exporter_admin"
+    EXPORTER_USER = "exporter_user"
+    AUTHORITY_OFFICER = "authority_officer"
+    AUTHORITY_SENIOR = "authority_senior"
+    COMMISSION = "commission"
+
+    @classmethod
+    def parse(cls, text: str) -> Role:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            allowed = ", ".join(r.value for r in cls)
+            raise ValidationError(f"unknown role {text!r}; expected one of {allowed}", field="role") from None
+
+
+ROLES_BY_KIND: dict[OrganisationKind, frozenset[Role]] = {
+    OrganisationKind.EXPORTER: frozenset({Role.EXPORTER_ADMIN, Role.EXPORTER_USER}),
+    OrganisationKind.AUTHORITY: frozenset({Role.AUTHORITY_OFFICER, Role.AUTHORITY_SENIOR}),
+    OrganisationKind.COMMISSION: frozenset({Role.COMMISSION}),
+}
+
+
+class Permission(StrEnum):
+    """What a use case asks to do; the table below says who may."""
+
+    VIEW_ORGANISATION = "view_organisation"
+    MANAGE_USERS = "manage_users"
+    ACT_FOR_EXPORTER = "act_for_exporter"  # classify, determine, screen, apply
+    ASSESS_CASE = "assess_case"
+    COUNTERSIGN = "countersign"
+    VIEW_UNION_AGGREGATES = "view_union_aggregates"
+    VIEW_PUBLIC = "view_public"
+
+
+PERMISSIONS_BY_ROLE: dict[Role | None, frozenset[Permission]] = {
+    None: frozenset({Permission.VIEW_PUBLIC}),
+    Role.EXPORTER_USER: frozenset(
+        {Permission.VIEW_PUBLIC, Permission.VIEW_ORGANISATION, Permission.ACT_FOR_EXPORTER}
+    ),
+    Role.EXPORTER_ADMIN: frozenset(
+        {
+            Permission.VIEW_PUBLIC,
+            Permission.VIEW_ORGANISATION,
+            Permission.ACT_FOR_EXPORTER,
+            Permission.MANAGE_USERS,
+        }
+    ),
+    Role.AUTHORITY_OFFICER: frozenset(
+        {Permission.VIEW_PUBLIC, Permission.VIEW_ORGANISATION, Permission.ASSESS_CASE}
+    ),
+    Role.AUTHORITY_SENIOR: frozenset(
+        {
+            Permission.VIEW_PUBLIC,
+            Permission.VIEW_ORGANISATION,
+            Permission.ASSESS_CASE,
+            Permission.COUNTERSIGN,
+            Permission.MANAGE_USERS,
+        }
+    ),
+    Role.COMMISSION: frozenset(
+        {Permission.VIEW_PUBLIC, Permission.VIEW_ORGANISATION, Permission.VIEW_UNION_AGGREGATES}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: int
+    kind: OrganisationKind
+    name: str
+    member_state: str | None
+    eori: str | None = None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: a signed-in user, or the anonymous public (``user_id`` None)."""
+
+    user_id: int | None
+    email: str | None
+    role: Role | None
+    organisation_id: int | None
+    organisation_kind: OrganisationKind | None
+    member_state: str | None
+    permissions: frozenset[Permission] = field(default=frozenset())
+
+    @classmethod
+    def public(cls) -> Principal:
+        return cls(None, None, None, None, None, None, PERMISSIONS_BY_ROLE[None])
+
+    @classmethod
+    def for_user(cls, user_id: int, email: str, role: Role, organisation: Organisation) -> Principal:
+        return cls(
+            user_id,
+            email,
+            role,
+            organisation.id,
+            organisation.kind,
+            organisation.member_state,
+            PERMISSIONS_BY_ROLE[role],
+        )
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def label(self) -> str:
+        return self.email or "public"
+
+
+def authorize(
+    principal: Principal,
+    permission: Permission,
+    *,
+    organisation_id: int | None = None,
+    member_state: str | None = None,
+) -> None:
+    """The one permission check. Raises unless ``principal`` may do ``permission`` on the resource.
+
+    ``organisation_id`` is the organisation owning the resource (tenant isolation: a resource of another
+    exporter is reported as not found, so its existence does not leak); ``member_state`` is the state whose
+    authority handles it (an authority never acts on another state's cases).
+    """
+    if permission not in principal.permissions:
+        if not principal.is_authenticated:
+            raise PermissionDeniedError("sign in to do this")
+        raise PermissionDeniedError(
+            f"your role ({principal.role}) may not {permission.value.replace('_', ' ')}"
+        )
+    if principal.organisation_kind is OrganisationKind.COMMISSION:
+        return
+    if organisation_id is not None and principal.organisation_kind is OrganisationKind.EXPORTER:
+        if organisation_id != principal.organisation_id:
+            raise NotFoundError("no such resource")
+        return
+    if member_state is not None and principal.organisation_kind is OrganisationKind.AUTHORITY:
+        if member_state != principal.member_state:
+            raise PermissionDeniedError(
+                f"the authority of {principal.member_state} may not act on a case of {member_state}"
+            )
+        return
+    if organisation_id is not None and organisation_id != principal.organisation_id:
+        raise NotFoundError("no such resource")
+
+
+def check_role_fits(role: Role, kind: OrganisationKind) -> None:
+    """A role belongs to one kind of organisation (an exporter cannot employ an authority officer)."""
+    if role not in ROLES_BY_KIND[kind]:
+        raise ValidationError(
+            f"role {role.value} does not fit an organisation of kind {kind.value}", field="role"
+        )
+
+
+def check_member_state(code: str, field_name: str = "member_state") -> str:
+    code = code.strip().upper()
+    if code not in EU_MEMBER_STATES:
+        raise ValidationError(
+            f"{code!r} is not an EU member state (ISO 3166-1 alpha-2, Greece is GR)", field=field_name
+        )
+    return code
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    full_name: str
+    role: Role
+    organisation_id: int
+    is_active: bool
+    password_hash: str

@@ -1,0 +1,251 @@
+"""A transaction as facts: what is exported, transferred, brokered or transited, to whom, and with what
+knowledge. Everything here is checked on construction, and an error names the field it is about."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+import pycountry
+
+from dualuse.domain.controllist.codes import ControlCode, InvalidControlCodeError
+from dualuse.domain.errors import ValidationError
+
+EU_MEMBER_STATES: frozenset[str] = frozenset(
+    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+)
+"""The 27 member states by ISO 3166-1 alpha-2 code (Greece is ``GR``, not the EU's ``EL``)."""
+
+_HINTS = {"UK": "GB", "EL": "GR", "EU": None}
+_EXTRA_COUNTRIES = frozenset({"XK"})  # Kosovo: a user-assigned code in wide official use, not in ISO 3166-1
+
+
+class Activity(StrEnum):
+    """What the transaction does with the items (Art. 2(2), 2(7), 2(9), 2(11), Art. 11)."""
+
+    EXPORT = "export"
+    TRANSFER = "transfer"
+    BROKERING = "brokering"
+    TECHNICAL_ASSISTANCE = "technical_assistance"
+    TRANSIT = "transit"
+
+
+class Knowledge(StrEnum):
+    """A use of the items the exporter was informed of, or is aware of."""
+
+    WMD = "wmd"
+    """Chemical, biological or nuclear weapons, nuclear explosive devices or their missiles (Art. 4(1)(a))."""
+    MILITARY_END_USE = "military_end_use"
+    """A military end-use in an embargoed destination, or parts of illegally exported military items
+    (Art. 4(1)(b), (c))."""
+    INTERNAL_REPRESSION = "internal_repression"
+    """Internal repression or serious violations of human rights or international humanitarian law (Art. 5(1))."""
+
+
+ART_4_1_USES: frozenset[Knowledge] = frozenset({Knowledge.WMD, Knowledge.MILITARY_END_USE})
+"""The uses of Art. 4(1), which also bar general authorisations and trigger Arts. 6-8."""
+
+
+class Circumstance(StrEnum):
+    """Circumstances some general authorisations depend on (Annex II Sections C, D and G)."""
+
+    REPAIR_REPLACEMENT = "repair_replacement"
+    """Export after repair or replacement to the country the items came from (EU003)."""
+    EXHIBITION = "exhibition"
+    """Temporary export to an exhibition or fair, returning within 120 days (EU004)."""
+    INTRA_GROUP = "intra_group"
+    """Software or technology to a subsidiary or sister company for product development (EU007)."""
+
+
+class EndUserType(StrEnum):
+    """What kind of party the end-user is; some arms embargoes reach only non-governmental end-users."""
+
+    GOVERNMENT = "government"
+    MILITARY = "military"
+    COMMERCIAL = "commercial"
+    RESEARCH = "research"
+    INDIVIDUAL = "individual"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+@functools.cache
+def _iso_countries() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries) | _EXTRA_COUNTRIES
+
+
+def country_code(value: object, field_name: str) -> str:
+    """``value`` as an ISO 3166-1 alpha-2 code (upper case); ``ValidationError`` naming ``field_name`` if it
+    is not one. Never guesses: ``UK`` and ``EL`` are refused with the right code in the message."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError("a country is required (ISO 3166-1 alpha-2 code, e.g. DE)", field=field_name)
+    code = value.strip().upper()
+    if code in _iso_countries():
+        return code
+    hint = _HINTS.get(code)
+    suffix = f"; did you mean {hint}?" if hint else ""
+    raise ValidationError(f"{value!r} is not an ISO 3166-1 alpha-2 country code{suffix}", field=field_name)
+
+
+@functools.cache
+def country_name(code: str) -> str:
+    """The English short name of a country (``CN`` → ``China``); the code itself if pycountry has none."""
+    country = pycountry.countries.get(alpha_2=code)
+    return str(getattr(country, "common_name", None) or country.name) if country is not None else code
+
+
+@contextmanager
+def field_prefix(prefix: str) -> Iterator[None]:
+    """Re-raise a ``ValidationError`` from the block with its field under ``prefix`` (``items[0].``)."""
+    try:
+        yield
+    except ValidationError as error:
+        inner = error.field
+        path = prefix if inner is None else (f"{prefix}.{inner}" if not inner.startswith("[") else prefix + inner)
+        raise ValidationError(error.detail, field=path) from error
+
+
+def canonical_control_code(text: str) -> str:
+    """The canonical form of a control list code (``5a001f1`` → ``5A001.f.1``); ``ValidationError`` on
+    ``control_code`` if the text is not a code."""
+    try:
+        return ControlCode.parse(text).format()
+    except InvalidControlCodeError as error:
+        raise ValidationError(error.detail, field="control_code") from error
+
+
+@dataclass(frozen=True, slots=True)
+class Exporter:
+    """The exporter (or broker, provider of technical assistance, or supplier of a transfer), established in
+    ``member_state`` (Art. 2(3)); that state's competent authority and national measures apply."""
+
+    member_state: str
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        code = country_code(self.member_state, "member_state")
+        if code not in EU_MEMBER_STATES:
+            raise ValidationError(f"{code} is not an EU member state", field="member_state")
+        object.__setattr__(self, "member_state", code)
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """The end-user (or consignee): who receives the items and where."""
+
+    country: str
+    name: str = ""
+    type: EndUserType = EndUserType.UNKNOWN
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "country", country_code(self.country, "country"))
+        try:
+            object.__setattr__(self, "type", EndUserType(self.type))
+        except ValueError:
+            allowed = ", ".join(EndUserType)
+            raise ValidationError(f"{self.type!r} is not an end-user type ({allowed})", field="type") from None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItem:
+    """One item of a transaction.
+
+    ``control_code`` is the entry the exporter classified the item under (canonical form), or None for an
+    item not listed in Annex I. ``cyber_surveillance`` is the exporter's answer for a non-listed item
+    (Art. 2(20)); for a listed item the list decides. ``national_codes`` name entries of national control
+    lists (Art. 9) the item falls under.
+    """
+
+    id: str
+    control_code: str | None = None
+    description: str = ""
+    cyber_surveillance: bool = False
+    quantity: float | None = None
+    value_eur: float | None = None
+    national_codes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ValidationError("every item needs an id", field="id")
+        if self.control_code is not None:
+            object.__setattr__(self, "control_code", canonical_control_code(self.control_code))
+        if not isinstance(self.cyber_surveillance, bool):
+            raise ValidationError("cyber_surveillance must be true or false", field="cyber_surveillance")
+        _check_amount(self.quantity, "quantity", strictly_positive=True)
+        _check_amount(self.value_eur, "value_eur", strictly_positive=False)
+
+    @property
+    def listed(self) -> bool:
+        """True if the exporter classified the item under an Annex I entry."""
+        return self.control_code is not None
+
+
+def _check_amount(value: float | None, name: str, *, strictly_positive: bool) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN
+        raise ValidationError(f"{name} must be a number", field=name)
+    if value < 0 or (strictly_positive and value == 0):
+        raise ValidationError(f"{name} must be {'above' if strictly_positive else 'at least'} zero", field=name)
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionFacts:
+    """Everything a determination looks at.
+
+    ``destination`` is the third country of an export, brokering, technical assistance or transit, or the
+    member state a transfer goes to (Art. 11). ``informed`` holds the uses the competent authority has told
+    the exporter of; ``aware`` those the exporter knows of from its own due diligence.
+    """
+
+    activity: Activity
+    date: date
+    exporter: Exporter
+    destination: str
+    items: tuple[OrderItem, ...]
+    end_user: Party | None = None
+    informed: frozenset[Knowledge] = field(default_factory=frozenset)
+    aware: frozenset[Knowledge] = field(default_factory=frozenset)
+    circumstances: frozenset[Circumstance] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        destination = country_code(self.destination, "destination")
+        object.__setattr__(self, "destination", destination)
+        if self.activity is Activity.TRANSFER:
+            if destination not in EU_MEMBER_STATES:
+                raise ValidationError(
+                    f"a transfer goes to another member state, and {destination} is not one; "
+                    "use activity 'export' for a third country (Art. 11)",
+                    field="destination",
+                )
+            if destination == self.exporter.member_state:
+                raise ValidationError(
+                    "a transfer goes to another member state, not the exporter's own", field="destination"
+                )
+        elif destination in EU_MEMBER_STATES:
+            raise ValidationError(
+                f"{destination} is a member state: use activity 'transfer' for a movement within the Union "
+                "(Art. 11)",
+                field="destination",
+            )
+        if not self.items:
+            raise ValidationError("a transaction needs at least one item", field="items")
+        seen: set[str] = set()
+        for index, item in enumerate(self.items):
+            if item.id in seen:
+                raise ValidationError(f"item id {item.id!r} is used twice", field=f"items[{index}].id")
+            seen.add(item.id)
+
+    @property
+    def end_user_country(self) -> str:
+        """Where the end-user is: the end-user's country if given, otherwise the destination."""
+        return self.end_user.country if self.end_user is not None else self.destination
+
+    @property
+    def knowledge(self) -> frozenset[Knowledge]:
+        """Every use the exporter was informed of or is aware of."""
+        return self.informed | self.aware

@@ -1,0 +1,360 @@
+"""The rules of a determination as data: control rules (Arts. 3-11), general authorisations (Art. 12,
+Annex II), arms embargoes (Art. 4(1)(b)), sanctions prohibitions, national controls (Arts. 9-10) and
+member-state settings. Each rule carries its legal source and whether that was verified.
+
+The engine interprets these objects; a new delegated act, sanctions package or national measure is a change
+of the data files, not of the code. Everything here is pure and immutable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+
+from dualuse.domain.errors import ValidationError
+from dualuse.domain.rules.facts import EU_MEMBER_STATES, Activity, Circumstance, EndUserType, Knowledge
+from dualuse.domain.rules.outcome import Outcome
+
+LEGAL_BASIS = re.compile(r"^\S.*, Art\. \d+[a-z]*\(\d+[a-z]*\)(\([a-z]+\))*(\([ivx]+\))?( .*)?$")
+"""A legal basis names the act and the article as ``Art. N(p)``: ``Regulation (EU) 2021/821, Art. 5(2)``."""
+
+
+def check_legal_basis(text: str, where: str) -> None:
+    """Refuse a legal basis that does not name an act and an article as ``Art. N(p)``."""
+    if not LEGAL_BASIS.match(text):
+        raise ValidationError(
+            f"legal basis {text!r} must name the act and the article as 'Art. N(p)', "
+            "e.g. 'Regulation (EU) 2021/821, Art. 5(2)'",
+            field=where,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Validity:
+    """The days a rule is in force: from ``start`` (inclusive) to ``end`` (inclusive); open when None."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValidationError("a rule cannot end before it starts", field="valid_to")
+
+    def covers(self, day: date) -> bool:
+        """True if the rule is in force on ``day``."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+ALWAYS = Validity()
+
+
+class ItemCondition(StrEnum):
+    """Which items a control rule is about."""
+
+    ANY = "any"
+    LISTED = "listed"
+    """Items in Annex I (Art. 3(1))."""
+    NOT_LISTED = "not_listed"
+    """Items not in Annex I (Art. 3(2), Art. 4)."""
+    NOT_LISTED_CYBER_SURVEILLANCE = "not_listed_cyber_surveillance"
+    """Non-listed cyber-surveillance items (Art. 2(20), Art. 5)."""
+    ANNEX_IV = "annex_iv"
+    """Items in Annex IV (Art. 11(1))."""
+
+
+@dataclass(frozen=True, slots=True)
+class ControlRule:
+    """One rule of the regulation: when it applies, what it requires and why.
+
+    A rule applies to an item when every condition holds: the activity, the kind of item, knowledge (any
+    one of ``informed_any`` in what the authority told the exporter; any one of ``aware_any`` in what the
+    exporter is aware of), the destination (an arms embargo, a country group) and a member-state setting
+    (such as Art. 5(3) "grounds for suspecting"). Conditions left empty always hold.
+    ``general_authorisations`` says that a usable general authorisation may stand in for the individual one.
+    """
+
+    id: str
+    activity: Activity
+    item: ItemCondition
+    outcome: Outcome
+    legal_basis: tuple[str, ...]
+    explanation: str
+    source: str
+    verified: bool
+    informed_any: frozenset[Knowledge] = frozenset()
+    aware_any: frozenset[Knowledge] = frozenset()
+    arms_embargo: bool | None = None
+    destination_in: str | None = None
+    destination_not_in: str | None = None
+    member_state_setting: str | None = None
+    customs_codes: tuple[str, ...] = ()
+    general_authorisations: bool = False
+    validity: Validity = ALWAYS
+
+    def __post_init__(self) -> None:
+        if not self.legal_basis:
+            raise ValidationError(f"rule {self.id} needs a legal basis", field="legal_basis")
+        for basis in self.legal_basis:
+            check_legal_basis(basis, "legal_basis")
+        if self.outcome is Outcome.PROHIBITED:
+            raise ValidationError("only sanctions prohibitions prohibit; a control rule cannot", field="outcome")
+        if self.general_authorisations and self.outcome is not Outcome.LICENCE_REQUIRED:
+            raise ValidationError(
+                "general authorisations can only stand in for a required licence", field="general_authorisations"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class ItemScope:
+    """The items a general authorisation or prohibition covers, by control list code.
+
+    ``codes`` (empty: all of Annex I) covers each entry and everything below it; ``excluded_codes`` takes
+    entries out again; ``groups`` (empty: all) keeps only product groups (D software, E technology);
+    ``excluded_groups`` removes some. ``exclude_section_i`` removes Annex II Section I items
+    (Art. 12(6)(a)), ``exclude_cyber_surveillance`` cyber-surveillance items (Art. 2(20)), and
+    ``information_security_only`` keeps only Category 5 Part 2 items.
+    """
+
+    codes: frozenset[str] = frozenset()
+    excluded_codes: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    excluded_groups: frozenset[str] = frozenset()
+    exclude_section_i: bool = False
+    exclude_cyber_surveillance: bool = False
+    information_security_only: bool = False
+
+    def covers(self, code: str, *, section_i: bool, cyber_surveillance: bool, information_security: bool) -> bool:
+        """True if the listed item ``code`` (canonical form) with these list flags is in scope."""
+        if self.exclude_section_i and section_i:
+            return False
+        if self.exclude_cyber_surveillance and cyber_surveillance:
+            return False
+        if self.information_security_only and not information_security:
+            return False
+        group = code[1]
+        if (self.groups and group not in self.groups) or group in self.excluded_groups:
+            return False
+        if self.codes and not _within(code, self.codes):
+            return False
+        return not _within(code, self.excluded_codes)
+
+
+def _within(code: str, entries: frozenset[str]) -> bool:
+    """True if ``code`` is one of ``entries`` or lies below one of them (``5A001.b.2.a`` below ``5A001.b.2``)."""
+    if code in entries:
+        return True
+    position = code.rfind(".")
+    while position > 0:
+        code = code[:position]
+        if code in entries:
+            return True
+        position = code.rfind(".")
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class GeneralAuthorisation:
+    """A Union general export authorisation (EU001-EU008, Annex II Sections A-H, Art. 12(1)(d)) or a
+    national general export authorisation (``issuer`` a member state, Art. 12(6)).
+
+    It is usable for an export of a covered item to one of ``destinations`` while in force, unless the
+    exporter is informed or aware of a use in ``blocked_by`` (Art. 4(1) uses, Annex II Part 3), and only in
+    the ``circumstance`` it is made for (EU003 repair, EU004 exhibition, EU007 intra-group), if any.
+    ``unverified`` names the aspects (items, destinations, conditions) not yet checked against the
+    Official Journal.
+    """
+
+    id: str
+    title: str
+    issuer: str
+    customs_code: str
+    legal_basis: tuple[str, ...]
+    items: ItemScope
+    destinations: frozenset[str]
+    conditions: tuple[str, ...]
+    source: str
+    blocked_by: frozenset[Knowledge] = frozenset({Knowledge.WMD, Knowledge.MILITARY_END_USE})
+    circumstance: Circumstance | None = None
+    unverified: tuple[str, ...] = ()
+    validity: Validity = ALWAYS
+
+    def __post_init__(self) -> None:
+        for basis in self.legal_basis:
+            check_legal_basis(basis, "legal_basis")
+        if self.issuer != "EU" and self.issuer not in EU_MEMBER_STATES:
+            raise ValidationError(f"issuer {self.issuer!r} is neither EU nor a member state", field="issuer")
+        if not self.destinations:
+            raise ValidationError(f"{self.id} has no destinations", field="destinations")
+
+    @property
+    def verified(self) -> bool:
+        """True if every aspect of the authorisation was checked in a named source."""
+        return not self.unverified
+
+    @property
+    def is_national(self) -> bool:
+        """True for a national general export authorisation (Art. 12(6))."""
+        return self.issuer != "EU"
+
+
+class EmbargoScope(StrEnum):
+    """How far an arms embargo reaches."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    NON_GOVERNMENTAL = "non_governmental"
+    """Only non-governmental end-users (e.g. Iraq, Lebanon, the Democratic Republic of the Congo)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArmsEmbargo:
+    """An arms embargo on a country (Art. 2(19)): what Art. 4(1)(b)'s military end-use control looks at."""
+
+    country: str
+    legal_act: str
+    scope: EmbargoScope
+    source: str
+    verified: bool
+    validity: Validity = ALWAYS
+    note: str = ""
+
+    def applies(self, day: date, end_user_type: EndUserType) -> bool:
+        """True if the embargo is in force on ``day`` and reaches an end-user of this type."""
+        if not self.validity.covers(day):
+            return False
+        return not (self.scope is EmbargoScope.NON_GOVERNMENTAL and end_user_type is EndUserType.GOVERNMENT)
+
+
+@dataclass(frozen=True, slots=True)
+class SanctionsProhibition:
+    """A sanctions measure that prohibits the activity outright for items in ``items`` when the destination
+    or the end-user's country is one of ``countries``; no dual-use authorisation can lift it."""
+
+    id: str
+    countries: frozenset[str]
+    legal_basis: tuple[str, ...]
+    activities: frozenset[Activity]
+    items: ItemScope
+    explanation: str
+    source: str
+    verified: bool
+    validity: Validity = ALWAYS
+
+    def __post_init__(self) -> None:
+        for basis in self.legal_basis:
+            check_legal_basis(basis, "legal_basis")
+
+
+@dataclass(frozen=True, slots=True)
+class NationalControl:
+    """A member state's control on non-listed items (Art. 9(1)), applied by others too (Art. 10).
+
+    It reaches items the exporter classified under one of ``national_codes``, in one of ``activities``, to
+    ``destinations`` (None: every destination), where the exporter is established in ``member_state`` or
+    in one of ``applied_by``.
+    """
+
+    id: str
+    member_state: str
+    national_codes: frozenset[str]
+    legal_basis: tuple[str, ...]
+    explanation: str
+    source: str
+    verified: bool
+    activities: frozenset[Activity] = frozenset({Activity.EXPORT})
+    destinations: frozenset[str] | None = None
+    applied_by: frozenset[str] = frozenset()
+    customs_codes: tuple[str, ...] = ("X060",)
+    validity: Validity = ALWAYS
+
+    def __post_init__(self) -> None:
+        for basis in self.legal_basis:
+            check_legal_basis(basis, "legal_basis")
+
+    def reaches(self, member_state: str) -> bool:
+        """True if an exporter established in ``member_state`` is bound by this control."""
+        return member_state == self.member_state or member_state in self.applied_by
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStateSettings:
+    """What a member state has chosen where the regulation lets it choose (e.g. Art. 5(3)), and what it
+    adds to the use of general authorisations (registration, reporting)."""
+
+    member_state: str
+    name: str
+    source: str
+    verified: bool
+    settings: frozenset[str] = frozenset()
+    general_authorisation_conditions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """Every rule a determination uses, as one versioned, immutable set."""
+
+    version: str
+    rules: tuple[ControlRule, ...]
+    general_authorisations: tuple[GeneralAuthorisation, ...]
+    embargoes: tuple[ArmsEmbargo, ...]
+    sanctions: tuple[SanctionsProhibition, ...]
+    national_controls: tuple[NationalControl, ...]
+    member_states: Mapping[str, MemberStateSettings]
+    country_groups: Mapping[str, frozenset[str]]
+    customs_codes: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "member_states", MappingProxyType(dict(self.member_states)))
+        object.__setattr__(self, "country_groups", MappingProxyType(dict(self.country_groups)))
+        object.__setattr__(self, "customs_codes", MappingProxyType(dict(self.customs_codes)))
+        for problem in self.problems():
+            raise ValidationError(problem[1], field=problem[0])
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Inconsistencies between the parts, as (rule id, problem): unknown country groups, customs codes
+        or member-state settings, duplicate ids, missing member states."""
+        found: list[tuple[str, str]] = []
+        known_codes = set(self.customs_codes)
+        used_settings = {r.member_state_setting for r in self.rules if r.member_state_setting}
+        ids: set[str] = set()
+        for rule in self.rules:
+            if rule.id in ids:
+                found.append((rule.id, "rule id used twice"))
+            ids.add(rule.id)
+            for group in (rule.destination_in, rule.destination_not_in):
+                if group is not None and group not in self.country_groups:
+                    found.append((rule.id, f"unknown country group {group!r}"))
+            found.extend((rule.id, f"unknown customs code {c}") for c in rule.customs_codes if c not in known_codes)
+        for authorisation in self.general_authorisations:
+            if authorisation.id in ids:
+                found.append((authorisation.id, "id used twice"))
+            ids.add(authorisation.id)
+            if authorisation.customs_code not in known_codes:
+                found.append((authorisation.id, f"unknown customs code {authorisation.customs_code}"))
+        for control in self.national_controls:
+            found.extend(
+                (control.id, f"unknown customs code {c}") for c in control.customs_codes if c not in known_codes
+            )
+        missing = EU_MEMBER_STATES - set(self.member_states)
+        if missing:
+            found.append(("member_states", f"no settings for {', '.join(sorted(missing))}"))
+        for state in self.member_states.values():
+            unknown = state.settings - used_settings
+            if unknown:
+                found.append((state.member_state, f"settings no rule uses: {', '.join(sorted(unknown))}"))
+        return found
+
+    def settings_of(self, member_state: str) -> MemberStateSettings:
+        """The settings of a member state (every member state has an entry)."""
+        return self.member_states[member_state]
+
+    def embargoed(self, country: str, day: date, end_user_type: EndUserType) -> ArmsEmbargo | None:
+        """The arms embargo on ``country`` in force on ``day`` that reaches this end-user, if any."""
+        for embargo in self.embargoes:
+            if embargo.country == country and embargo.applies(day, end_user_type):
+                return embargo
+        return None

@@ -1,0 +1,124 @@
+"""The screening engine: a party against the current versions of the sanctions lists.
+
+Screening checks each party of a transaction (end-user, consignee, intermediary) against the lists;
+the hits it finds above the threshold go to a reviewer for a hit decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dualuse.domain.errors import ValidationError
+from dualuse.domain.screening.index import CandidateIndex
+from dualuse.domain.screening.model import EntitySchema, ListSnapshot, Match, ScreeningQuery
+from dualuse.domain.screening.normalise import (
+    name_form,
+    normalise_country,
+    normalise_date,
+    normalise_identifier,
+)
+from dualuse.domain.screening.scoring import (
+    MAX_FACT_BONUS,
+    PreparedQuery,
+    explain_name,
+    name_similarity,
+    score_entity,
+)
+
+DEFAULT_THRESHOLD = 0.7
+
+# a person is not a ship: these never match each other's names
+_INCOMPATIBLE = {
+    EntitySchema.PERSON: {EntitySchema.VESSEL, EntitySchema.AIRCRAFT},
+    EntitySchema.VESSEL: {EntitySchema.PERSON},
+    EntitySchema.AIRCRAFT: {EntitySchema.PERSON},
+}
+
+
+class ScreeningEngine:
+    """Screens parties against list snapshots; the index is rebuilt whenever a snapshot changes."""
+
+    def __init__(self, snapshots: Iterable[ListSnapshot] = (), *, candidates: int = 40) -> None:
+        self._snapshots: dict[str, ListSnapshot] = {}
+        self._candidates = candidates
+        for snapshot in snapshots:
+            self._snapshots[snapshot.source] = snapshot
+        self.index = self._build()
+
+    def _build(self) -> CandidateIndex:
+        return CandidateIndex(e for s in self._snapshots.values() for e in s.entities)
+
+    @property
+    def snapshots(self) -> tuple[ListSnapshot, ...]:
+        return tuple(self._snapshots.values())
+
+    def replace(self, snapshot: ListSnapshot) -> None:
+        """Put a new version of a list in place of the previous one and rebuild the index."""
+        snapshots = dict(self._snapshots)
+        snapshots[snapshot.source] = snapshot
+        self._snapshots = snapshots
+        self.index = self._build()
+
+    def prepare(self, query: ScreeningQuery) -> PreparedQuery:
+        """Normalise the query's name and facts once."""
+        return PreparedQuery(
+            form=name_form(query.name, query.schema),
+            schema=query.schema,
+            birth_date=normalise_date(query.birth_date),
+            country=normalise_country(query.country),
+            identifiers=frozenset(n for i in query.identifiers if len(n := normalise_identifier(i)) >= 4),
+        )
+
+    def screen(
+        self, query: ScreeningQuery, threshold: float = DEFAULT_THRESHOLD, limit: int = 5
+    ) -> list[Match]:
+        """The listed entities that match the party with a score of at least ``threshold``, best first.
+
+        Each match carries its score and an explanation per feature (name, schema, birth_date, country,
+        identifier).
+        """
+        if not 0.0 <= threshold <= 1.0:
+            raise ValidationError("the threshold is a score between 0 and 1", field="threshold")
+        if limit < 1:
+            raise ValidationError("the limit must be at least 1", field="limit")
+        prepared = self.prepare(query)
+        if not prepared.form.tokens:
+            return []
+        index = self.index
+        # the best name of each candidate entity: entity number → (score, name number)
+        best: dict[int, tuple[float, int]] = {}
+        incompatible = _INCOMPATIBLE.get(query.schema, set()) if query.schema else set()
+        tokens = prepared.form.tokens
+        floor = 0.0 if prepared.identifiers else threshold - MAX_FACT_BONUS
+        for name_no, _ in index.candidates(tokens, limit=self._candidates, floor=floor):
+            entity_no, form = index.names[name_no]
+            if index.entities[entity_no].schema in incompatible:
+                continue
+            score = name_similarity(tokens, form.tokens, index.weight)
+            if entity_no not in best or score > best[entity_no][0]:
+                best[entity_no] = (score, name_no)
+        for entity_no in index.entities_with_identifiers(prepared.identifiers):
+            if entity_no not in best:
+                best[entity_no] = self._best_name(prepared, entity_no)
+        matches: list[Match] = []
+        for entity_no, (name_score, name_no) in best.items():
+            if name_score + MAX_FACT_BONUS < threshold and not prepared.identifiers:
+                continue
+            entity = index.entities[entity_no]
+            listed_form = index.names[name_no][1]
+            _, note = explain_name(tokens, listed_form.tokens, index.weight)
+            score, explanation = score_entity(
+                prepared, entity, name_score, note, index.entity_identifiers[entity_no]
+            )
+            if score >= threshold:
+                matches.append(Match(entity, round(score, 4), listed_form.original, explanation))
+        matches.sort(key=lambda m: (-m.score, m.entity.source, m.entity.entity_id))
+        return matches[:limit]
+
+    def _best_name(self, prepared: PreparedQuery, entity_no: int) -> tuple[float, int]:
+        index = self.index
+        scored = [
+            (name_similarity(prepared.form.tokens, index.names[n][1].tokens, index.weight), n)
+            for n in index.entity_names[entity_no]
+        ]
+        return max(scored, key=lambda x: (x[0], -x[1]))

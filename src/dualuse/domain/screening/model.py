@@ -1,0 +1,147 @@
+"""Listed entities, list snapshots, screening queries and their matches.
+
+A sanctions list (`SanctionsList`) is published in versions; each import yields a `ListSnapshot` of its
+`ListedEntity` records. Screening a party (`ScreeningQuery`) against the snapshots yields `Match` records
+(a candidate `Hit` for a reviewer), each with its score and an explanation per feature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from dualuse.domain.errors import ValidationError
+
+
+class EntitySchema(StrEnum):
+    """What kind of thing a listed entity or a screened party is."""
+
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    VESSEL = "vessel"
+    AIRCRAFT = "aircraft"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    """A document or registration number: passport, national ID, registration number, IMO number, …"""
+
+    kind: str
+    number: str
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListedEntity:
+    """One entry of a sanctions list, as the publisher lists it.
+
+    ``names`` holds the primary name first, then the aliases. ``birth_dates`` are ISO dates of the
+    precision the list gives (``1965``, ``1965-07`` or ``1965-07-17``). ``countries`` are ISO 3166
+    alpha-2 codes in lower case (nationality, citizenship, address or flag).
+    """
+
+    source: str
+    entity_id: str
+    schema: EntitySchema
+    names: tuple[str, ...]
+    birth_dates: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    programs: tuple[str, ...] = ()
+    listed_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if not self.entity_id:
+            raise ValidationError("a listed entity needs an id", field="entity_id")
+        if not self.names:
+            raise ValidationError(f"listed entity {self.entity_id} has no name", field="names")
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The entity's identity across list versions: its list and its id on that list."""
+        return (self.source, self.entity_id)
+
+    @property
+    def primary_name(self) -> str:
+        return self.names[0]
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the entity's content; a change between list versions changes it."""
+        content = [
+            self.schema.value,
+            list(self.names),
+            sorted(self.birth_dates),
+            sorted(self.countries),
+            sorted([i.kind, i.number, i.country or ""] for i in self.identifiers),
+            sorted(self.programs),
+            self.listed_on.isoformat() if self.listed_on else None,
+        ]
+        encoded = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        return hashlib.sha256(encoded).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ListSnapshot:
+    """One version of one sanctions list: every entity it listed at the time of publication."""
+
+    source: str
+    version: str
+    entities: tuple[ListedEntity, ...]
+    published: date | None = None
+    #: what the importer noticed and tolerated, e.g. an entity number the publisher used twice
+    warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for entity in self.entities:
+            if entity.entity_id in seen:
+                raise ValidationError(
+                    f"entity id {entity.entity_id} appears twice in {self.source} {self.version}",
+                    field="entities",
+                )
+            seen.add(entity.entity_id)
+
+    def by_id(self) -> dict[str, ListedEntity]:
+        return {e.entity_id: e for e in self.entities}
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningQuery:
+    """A party to screen: its name and whatever secondary facts are known about it."""
+
+    name: str
+    schema: EntitySchema | None = None
+    birth_date: str | None = None
+    country: str | None = None
+    identifiers: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.name.strip():
+            raise ValidationError("a screening query needs a name", field="name")
+
+
+#: feature name → (value, note). For ``name`` the value is the similarity in [0, 1]; for the
+#: secondary facts it is the adjustment they made to the score.
+Explanation = dict[str, tuple[float, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A candidate hit: a listed entity, how well it matches the query, and why."""
+
+    entity: ListedEntity
+    score: float
+    matched_name: str
+    explanation: Explanation = field(default_factory=dict)
+
+
+#: The glossary calls a candidate match a hit.
+Hit = Match

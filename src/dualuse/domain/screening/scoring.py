@@ -1,0 +1,241 @@
+"""Scoring a candidate: name similarity, then secondary facts where the query has them.
+
+The name score aligns the query's tokens with the listed name's tokens in any order (reordered names),
+each pair scored by edit distance, with credit for initials, equal phonetic keys and equal consonant
+skeletons (vowel-less transliteration). Tokens are weighted by how rare they are on the lists, so that
+sharing "Mohammed" says less than sharing "Tikriti". Tokens the listed name has and the query lacks
+cost less than the reverse (a party's name is often given without middle names).
+
+Secondary facts adjust the name score: a matching date of birth or country raises it a little, a
+contradicting one lowers it; a matching identifier (passport, registration or IMO number) raises it to
+near-certainty. Each adjustment is reported with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from dualuse.domain.screening.model import EntitySchema, Explanation, ListedEntity
+from dualuse.domain.screening.normalise import NameForm, phonetic_key, skeleton
+
+#: weight of a listed-name token the query does not have, relative to one the query has but the
+#: listed name lacks
+MISSING_PART_WEIGHT = 0.5
+#: a query whose parts are not all found on the listed name loses (found / all) ** this
+COVERAGE_EXPONENT = 0.35
+#: token pairs less similar than this (by edit distance) are not aligned
+TOKEN_FLOOR = 0.7
+#: how much more than its edit distance a fuzzy token pair loses
+FUZZY_STRETCH = 1.6
+INITIAL_CREDIT = 0.8
+SKELETON_CREDIT = 0.9
+PHONETIC_CREDIT = 0.8
+#: least edit-distance similarity of two names written without spaces to count as one name
+COMPACT_FLOOR = 0.85
+#: the most the secondary facts other than identifiers can add to a name score
+MAX_FACT_BONUS = 0.08 + 0.03
+
+DOB_EXACT = 0.08
+DOB_YEAR = 0.05
+DOB_CONFLICT = -0.2
+COUNTRY_MATCH = 0.03
+COUNTRY_CONFLICT = -0.08
+IDENTIFIER_MATCH = 0.35
+SCHEMA_CONFLICT = -0.3
+
+
+@lru_cache(maxsize=500_000)
+def token_similarity(a: str, b: str) -> float:
+    """How alike two name tokens are, in [0, 1]; 0 below the floor.
+
+    Edit-distance similarity, stretched so that one wrong letter in a short token costs more than in a
+    long one. A vowel-less token that is the consonant skeleton of the other (a transliteration from
+    Arabic script) and equal phonetic keys of similar spellings earn extra credit.
+    """
+    if a == b:
+        return 1.0
+    if len(a) == 1 or len(b) == 1:
+        # an initial stands for any name with that first letter
+        return INITIAL_CREDIT if a[0] == b[0] else 0.0
+    if a.isdigit() or b.isdigit():
+        return 0.0
+    sim = float(Levenshtein.normalized_similarity(a, b))
+    if sim < SKELETON_CREDIT and min(len(a), len(b)) >= 3:
+        skeleton_a, skeleton_b = skeleton(a), skeleton(b)
+        if skeleton_a == skeleton_b and (a == skeleton_a or b == skeleton_b):
+            sim = SKELETON_CREDIT
+        elif sim >= 0.6 and phonetic_key(a) == phonetic_key(b):
+            sim = max(sim, PHONETIC_CREDIT)
+    if sim < TOKEN_FLOOR:
+        return 0.0
+    return 1.0 - FUZZY_STRETCH * (1.0 - sim)
+
+
+def name_similarity(
+    query: Sequence[str], listed: Sequence[str], weight: Callable[[str], float]
+) -> float:
+    """Similarity of two tokenised names, in [0, 1]."""
+    return _name_similarity(query, listed, weight, explain=False)[0]
+
+
+def explain_name(query: Sequence[str], listed: Sequence[str], weight: Callable[[str], float]) -> tuple[float, str]:
+    """Similarity of two tokenised names and a note on how their parts were aligned."""
+    return _name_similarity(query, listed, weight, explain=True)
+
+
+def _name_similarity(
+    query: Sequence[str], listed: Sequence[str], weight: Callable[[str], float], *, explain: bool
+) -> tuple[float, str]:
+    if not query or not listed:
+        return 0.0, "empty name"
+    pairs = _align(query, listed)
+    matched_l = {j for _, j, _ in pairs}
+    wq = [weight(t) for t in query]
+    wl = [weight(t) for t in listed]
+    numerator = sum(sim * (wq[i] + wl[j]) for i, j, sim in pairs)
+    denominator = (
+        sum(wq)
+        + sum(wl[j] for j in matched_l)
+        + MISSING_PART_WEIGHT * sum(w for j, w in enumerate(wl) if j not in matched_l)
+    )
+    token_score = numerator / denominator if denominator else 0.0
+    if len(pairs) < len(query):
+        token_score *= (len(pairs) / len(query)) ** COVERAGE_EXPONENT
+    note = _alignment_note(query, listed, pairs) if explain else ""
+    if len(query) != len(listed) or token_score < 0.9:
+        # parts written together or apart ("Abdulhai" / "Abdul Hai", "Xi Jinping" / "xi jin ping")
+        compact = max(
+            Levenshtein.normalized_similarity("".join(query), "".join(listed)),
+            Levenshtein.normalized_similarity("".join(sorted(query)), "".join(sorted(listed))),
+        )
+        if compact >= COMPACT_FLOOR:
+            stretched = 1.0 - FUZZY_STRETCH * (1.0 - compact)
+            if stretched > token_score:
+                return stretched, "parts joined or split differently"
+    return token_score, note
+
+
+def _align(query: Sequence[str], listed: Sequence[str]) -> list[tuple[int, int, float]]:
+    scored = [
+        (sim, i, j)
+        for i, q in enumerate(query)
+        for j, c in enumerate(listed)
+        if (sim := token_similarity(q, c)) > 0.0
+    ]
+    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_q: set[int] = set()
+    used_l: set[int] = set()
+    pairs: list[tuple[int, int, float]] = []
+    for sim, i, j in scored:
+        if i in used_q or j in used_l:
+            continue
+        used_q.add(i)
+        used_l.add(j)
+        pairs.append((i, j, sim))
+    return pairs
+
+
+def _alignment_note(
+    query: Sequence[str],
+    listed: Sequence[str],
+    pairs: list[tuple[int, int, float]],
+) -> str:
+    matched_q = {i for i, _, _ in pairs}
+    matched_l = {j for _, j, _ in pairs}
+    fuzzy = [f"{query[i]}~{listed[j]}" for i, j, sim in pairs if sim < 1.0]
+    parts = [f"{len(pairs)} of {len(query)} query parts aligned"]
+    if fuzzy:
+        parts.append("fuzzy: " + ", ".join(fuzzy))
+    if any(i != j for i, j, _ in pairs):
+        parts.append("reordered")
+    missing_q = [query[i] for i in range(len(query)) if i not in matched_q]
+    missing_l = [listed[j] for j in range(len(listed)) if j not in matched_l]
+    if missing_q:
+        parts.append("not on list: " + " ".join(missing_q))
+    if missing_l:
+        parts.append("not in query: " + " ".join(missing_l))
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedQuery:
+    """A screening query with its name and facts already normalised."""
+
+    form: NameForm
+    schema: EntitySchema | None
+    birth_date: str | None
+    country: str | None
+    identifiers: frozenset[str]
+
+
+def score_entity(
+    query: PreparedQuery,
+    entity: ListedEntity,
+    name_score: float,
+    name_note: str,
+    entity_identifiers: frozenset[str],
+) -> tuple[float, Explanation]:
+    """Combine the best name score with the secondary facts into a score in [0, 1] with its explanation."""
+    explanation: Explanation = {"name": (round(name_score, 4), name_note)}
+    score = name_score
+    for feature, (delta, note) in (
+        ("schema", _schema(query.schema, entity.schema)),
+        ("birth_date", _birth_date(query.birth_date, entity.birth_dates)),
+        ("country", _country(query.country, entity.countries)),
+        ("identifier", _identifier(query.identifiers, entity_identifiers)),
+    ):
+        if note:
+            explanation[feature] = (delta, note)
+            score += delta
+    return max(0.0, min(1.0, score)), explanation
+
+
+def _schema(query: EntitySchema | None, listed: EntitySchema) -> tuple[float, str]:
+    if query is None or EntitySchema.UNKNOWN in (query, listed):
+        return 0.0, ""
+    if query == listed:
+        return 0.0, f"both are a {listed.value}"
+    return SCHEMA_CONFLICT, f"query is a {query.value}, listed entity a {listed.value}"
+
+
+def _birth_date(query: str | None, listed: Sequence[str]) -> tuple[float, str]:
+    if not query:
+        return 0.0, ""
+    if not listed:
+        return 0.0, "no date of birth listed"
+    best = DOB_CONFLICT
+    note = f"born {query}, listed {', '.join(listed[:3])}"
+    for candidate in listed:
+        precision = min(len(query), len(candidate))
+        if query[:precision] == candidate[:precision]:
+            if precision >= 10:
+                return DOB_EXACT, f"date of birth {candidate} matches"
+            best, note = DOB_YEAR, f"date of birth {query} agrees with listed {candidate}"
+        elif abs(int(query[:4]) - int(candidate[:4])) <= 1 and best < 0.0:
+            best, note = 0.0, f"born {query}, listed {candidate}: close"
+    return best, note
+
+
+def _country(query: str | None, listed: Sequence[str]) -> tuple[float, str]:
+    if not query:
+        return 0.0, ""
+    if not listed:
+        return 0.0, "no country listed"
+    if query in listed:
+        return COUNTRY_MATCH, f"country {query} is listed"
+    return COUNTRY_CONFLICT, f"country {query} not among listed {', '.join(sorted(set(listed))[:5])}"
+
+
+def _identifier(query: frozenset[str], listed: frozenset[str]) -> tuple[float, str]:
+    if not query:
+        return 0.0, ""
+    common = query & listed
+    if common:
+        return IDENTIFIER_MATCH, f"identifier {sorted(common)[0]} is listed"
+    if not listed:
+        return 0.0, "no identifier listed"
+    return 0.0, "identifiers differ (a party may hold several)"

@@ -1,0 +1,60 @@
+"""The app factory: ``create_app(settings)`` builds the web app and the API on one FastAPI instance."""
+
+from __future__ import annotations
+
+from asgi_csrf import asgi_csrf
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+import dualuse
+from dualuse.bootstrap import Container, bootstrap
+from dualuse.config import Environment, Settings
+from dualuse.entrypoints.api.errors import install_error_handlers
+from dualuse.entrypoints.api.routers import health, identity
+from dualuse.entrypoints.web import views
+from dualuse.entrypoints.web.templating import STATIC_DIR, make_templates
+
+API_DESCRIPTION = (
+    "dualuse runs the EU export-control regime for dual-use items (Regulation (EU) 2021/821): the control "
+    "list, licence determination, screening, licensing, due diligence and transparency. Errors are RFC 9457 "
+    "problem documents. Authenticate with `Authorization: Bearer <token>` (`dualuse tokens create`)."
+)
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    """Build the application; tests pass their own settings or container."""
+    container = container or bootstrap(settings)
+    settings = container.settings
+    app = FastAPI(
+        title="dualuse",
+        version=dualuse.__version__,
+        description=API_DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.container = container
+    app.state.templates = make_templates()
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(identity.router)
+    app.include_router(views.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    production = settings.env is Environment.PRODUCTION
+    # Middleware added last runs first: CSRF wraps everything, sessions sit inside it.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        max_age=settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=production,
+        session_cookie="dualuse_session",
+    )
+    app.add_middleware(
+        asgi_csrf,
+        signing_secret=settings.secret_key,
+        always_protect={"/login", "/logout"},
+        cookie_secure=production,
+        cookie_samesite="Lax",
+    )
+    return app

@@ -1,0 +1,58 @@
+"""FastAPI dependencies: the container, a unit of work, and who is asking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from dualuse.adapters.db.uow import SqlUnitOfWork
+from dualuse.bootstrap import Container
+from dualuse.domain.errors import AuthenticationError
+from dualuse.domain.identity import Principal
+from dualuse.services import identity
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def get_uow(container: ContainerDep) -> Iterator[SqlUnitOfWork]:
+    with container.uow() as uow:
+        yield uow
+
+
+UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]
+
+
+def get_principal(request: Request, container: ContainerDep) -> Principal:
+    """A bearer token (API) or the signed-in session (web); otherwise the anonymous public."""
+    authorization = request.headers.get("authorization", "")
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise AuthenticationError("use an 'Authorization: Bearer <token>' header")
+        with container.uow() as uow:
+            return identity.principal_for_token(uow, token.strip())
+    user_id = request.session.get("user_id") if "session" in request.scope else None
+    if isinstance(user_id, int):
+        with container.uow() as uow:
+            return identity.principal_for_user_id(uow, user_id)
+    return Principal.public()
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_user(principal: PrincipalDep) -> Principal:
+    if not principal.is_authenticated:
+        raise AuthenticationError("sign in, or send an API token")
+    return principal
+
+
+UserDep = Annotated[Principal, Depends(require_user)]

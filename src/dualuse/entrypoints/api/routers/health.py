@@ -1,0 +1,30 @@
+"""Liveness and readiness: is the database reachable, which reference data is loaded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+import dualuse
+from dualuse.adapters.db.migrate import current_revision
+from dualuse.entrypoints.api.deps import ContainerDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="Health of the service and versions of its reference data")
+def healthz(container: ContainerDep) -> JSONResponse:
+    body: dict[str, Any] = {"status": "ok", "version": dualuse.__version__}
+    try:
+        with container.uow() as uow:
+            uow.execute(text("SELECT 1"))
+            body["reference_data"] = dict(uow.reference_data.all())
+        body["database"] = {"status": "ok", "schema_revision": current_revision(container.engine)}
+    except Exception as exc:
+        body["status"] = "error"
+        body["database"] = {"status": "unreachable", "error": type(exc).__name__}
+        return JSONResponse(body, status_code=503)
+    return JSONResponse(body)

@@ -1,0 +1,27 @@
+"""Who am I, organisations and their members."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from dualuse.entrypoints.api.deps import UowDep, UserDep
+from dualuse.entrypoints.api.schemas import MeOut, OrganisationOut, UserOut
+from dualuse.services import identity
+
+router = APIRouter(prefix="/api/v1", tags=["identity"])
+
+
+@router.get("/me", summary="The signed-in user or token holder")
+def me(principal: UserDep) -> MeOut:
+    return MeOut.of(principal)
+
+
+@router.get("/organisations/{organisation_id}", summary="An organisation's profile")
+def organisation(organisation_id: int, principal: UserDep, uow: UowDep) -> OrganisationOut:
+    return OrganisationOut.of(identity.get_organisation(uow, principal, organisation_id))
+
+
+@router.get("/organisations/{organisation_id}/users", summary="Members of an organisation (its admins only)")
+def organisation_users(organisation_id: int, principal: UserDep, uow: UowDep) -> list[UserOut]:
+    users = identity.list_members(uow, principal, organisation_id)
+    return [UserOut(id=u.id, email=u.email, full_name=u.full_name, role=u.role.value) for u in users]

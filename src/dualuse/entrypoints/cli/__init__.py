@@ -1,0 +1,1 @@
+"""The ``dualuse`` command line."""

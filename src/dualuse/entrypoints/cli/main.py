@@ -1,0 +1,183 @@
+"""``dualuse``: serve the app, migrate the database, load demo data, manage users and tokens, verify the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dualuse.adapters.db import migrate
+from dualuse.bootstrap import Container, bootstrap
+from dualuse.config import Environment, Settings
+from dualuse.domain.errors import DualUseError
+from dualuse.domain.identity import OrganisationKind
+from dualuse.services import audit, demo, identity
+
+app = typer.Typer(help="dualuse: the EU export-control regime for dual-use items.", no_args_is_help=True)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+demo_app = typer.Typer(help="The demo world.", no_args_is_help=True)
+users_app = typer.Typer(help="Users.", no_args_is_help=True)
+orgs_app = typer.Typer(help="Organisations.", no_args_is_help=True)
+tokens_app = typer.Typer(help="API bearer tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(demo_app, name="demo")
+app.add_typer(users_app, name="users")
+app.add_typer(orgs_app, name="organisations")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(audit_app, name="audit")
+
+console = Console(width=160)
+err_console = Console(stderr=True)
+CLI_ACTOR = "cli"
+
+
+@contextmanager
+def container() -> Iterator[Container]:
+    """The wired application for one command; its database connections are closed afterwards."""
+    try:
+        c = bootstrap(Settings())
+    except DualUseError as exc:
+        fail(exc)
+    try:
+        yield c
+    finally:
+        c.engine.dispose()
+
+
+def fail(exc: DualUseError) -> NoReturn:
+    err_console.print(f"[bold red]Error:[/] {exc.detail}")
+    raise typer.Exit(code=2)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the migrations (SQLite or PostgreSQL, from DUALUSE_DATABASE_URL)."""
+    with container() as c:
+        migrate.upgrade(c.engine, revision)
+        console.print(f"Database at revision [bold]{migrate.current_revision(c.engine)}[/]")
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Load the demo world and print the demo logins (new random passwords each time)."""
+    with container() as c:
+        if c.settings.env is Environment.PRODUCTION:
+            fail(DualUseError("production mode refuses the demo data"))
+        with c.uow() as uow:
+            logins = demo.load_demo(uow, c.hasher)
+        table = Table(title="Demo logins (passwords are new each time the demo is loaded)")
+        for column in ("email", "password", "role", "organisation"):
+            table.add_column(column)
+        for login in logins:
+            table.add_row(login.email, login.password, login.role.value, login.organisation)
+        console.print(table)
+
+
+@orgs_app.command("create")
+def organisations_create(
+    kind: Annotated[OrganisationKind, typer.Option(help="exporter, authority or commission")],
+    name: Annotated[str, typer.Option()],
+    member_state: Annotated[str | None, typer.Option(help="ISO code, e.g. DE")] = None,
+    eori: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Register an organisation."""
+    with container() as c:
+        try:
+            with c.uow() as uow:
+                org = identity.create_organisation(
+                    uow, actor=CLI_ACTOR, kind=kind, name=name, member_state=member_state, eori=eori
+                )
+                uow.commit()
+        except DualUseError as exc:
+            fail(exc)
+        console.print(f"Created organisation {org.id}: {org.name}")
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option()],
+    role: Annotated[
+        str,
+        typer.Option(help="exporter_admin, exporter_user, authority_officer, authority_senior, commission"),
+    ],
+    organisation_id: Annotated[int, typer.Option()],
+    full_name: Annotated[str, typer.Option()] = "",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)] = "",
+) -> None:
+    """Create a user (outside demo mode there are no default credentials)."""
+    with container() as c:
+        try:
+            with c.uow() as uow:
+                user = identity.create_user(
+                    uow,
+                    c.hasher,
+                    actor=CLI_ACTOR,
+                    email=email,
+                    full_name=full_name,
+                    password=password,
+                    role=role,
+                    organisation_id=organisation_id,
+                )
+                uow.commit()
+        except DualUseError as exc:
+            fail(exc)
+        console.print(f"Created user {user.id}: {user.email} ({user.role.value})")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    email: Annotated[str, typer.Option(help="the user the token acts for")],
+    name: Annotated[str, typer.Option(help="what the token is for")] = "cli",
+    valid_days: Annotated[int, typer.Option(help="0 for no expiry")] = 90,
+) -> None:
+    """Issue an API bearer token; it is printed once and stored only as a hash."""
+    with container() as c:
+        try:
+            with c.uow() as uow:
+                issued = identity.create_token(
+                    uow, actor=CLI_ACTOR, email=email, name=name, valid_days=valid_days or None
+                )
+                uow.commit()
+        except DualUseError as exc:
+            fail(exc)
+        typer.echo(issued.token)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain of the audit trail; exits non-zero if any event was edited or deleted."""
+    with container() as c:
+        with c.uow() as uow:
+            count, problems = audit.verify(uow)
+        if problems:
+            for problem in problems:
+                err_console.print(f"[bold red]event {problem.sequence}:[/] {problem.problem}")
+            err_console.print(f"The audit trail is broken: {len(problems)} problem(s) in {count} events.")
+            raise typer.Exit(code=1)
+        console.print(f"The audit trail is intact: {count} events verified.")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Serve the web app and the API."""
+    import uvicorn
+
+    from dualuse.entrypoints.api.app import create_app
+
+    with container() as c:
+        bind_host = host or c.settings.host
+        bind_port = port or c.settings.port
+        console.print(f"dualuse is serving on [bold]http://{bind_host}:{bind_port}[/] (API docs at /docs)")
+        uvicorn.run(create_app(container=c), host=bind_host, port=bind_port, log_level="info")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

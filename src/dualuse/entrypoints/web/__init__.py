@@ -1,0 +1,1 @@
+"""Server-rendered pages: the public portal, the exporter portal and the authority console."""

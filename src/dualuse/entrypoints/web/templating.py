@@ -1,0 +1,25 @@
+"""Jinja2 templates shared by every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+
+import dualuse
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def csrf_token(request: Request) -> str:
+    get_token = request.scope.get("csrftoken")
+    return str(get_token()) if callable(get_token) else ""
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates.env.globals["csrf_token"] = csrf_token
+    templates.env.globals["version"] = dualuse.__version__
+    return templates

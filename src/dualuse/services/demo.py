@@ -1,0 +1,113 @@
+"""The demo world that ``make run`` loads: organisations and users with fresh random passwords.
+
+Loading twice is safe: what exists is kept, and every demo user gets a new random password, which is
+printed so that a newcomer can sign in. Production refuses demo data (see ``config.Settings``).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from dualuse.domain.identity import OrganisationKind, Role
+from dualuse.services import audit, identity
+from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
+
+DEMO_ACTOR = "demo-loader"
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    key: str
+    kind: OrganisationKind
+    name: str
+    member_state: str | None
+    eori: str | None = None
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    role: Role
+    organisation: str
+
+
+ORGANISATIONS: tuple[DemoOrganisation, ...] = (
+    DemoOrganisation(
+        "exporter-de", OrganisationKind.EXPORTER, "Rheinland Sensorik GmbH", "DE", "DE123456789012345"
+    ),
+    DemoOrganisation(
+        "exporter-fr", OrganisationKind.EXPORTER, "Lumière Réseaux SAS", "FR", "FR98765432100011"
+    ),
+    DemoOrganisation(
+        "authority-de", OrganisationKind.AUTHORITY, "Competent authority of Germany (demo)", "DE"
+    ),
+    DemoOrganisation(
+        "authority-fr", OrganisationKind.AUTHORITY, "Competent authority of France (demo)", "FR"
+    ),
+    DemoOrganisation(
+        "authority-nl", OrganisationKind.AUTHORITY, "Competent authority of the Netherlands (demo)", "NL"
+    ),
+    DemoOrganisation("commission", OrganisationKind.COMMISSION, "European Commission (demo)", None),
+)
+
+USERS: tuple[tuple[str, str, Role, str], ...] = (
+    ("exporter@demo.dualuse.eu", "Erika Exporter", Role.EXPORTER_ADMIN, "exporter-de"),
+    ("clerk@demo.dualuse.eu", "Karl Clerk", Role.EXPORTER_USER, "exporter-de"),
+    ("exporter-fr@demo.dualuse.eu", "Françoise Exportatrice", Role.EXPORTER_ADMIN, "exporter-fr"),
+    ("officer-de@demo.dualuse.eu", "Olaf Officer", Role.AUTHORITY_OFFICER, "authority-de"),
+    ("senior-de@demo.dualuse.eu", "Sabine Senior", Role.AUTHORITY_SENIOR, "authority-de"),
+    ("officer-fr@demo.dualuse.eu", "Odile Officier", Role.AUTHORITY_OFFICER, "authority-fr"),
+    ("senior-fr@demo.dualuse.eu", "Serge Senior", Role.AUTHORITY_SENIOR, "authority-fr"),
+    ("officer-nl@demo.dualuse.eu", "Otto Officier", Role.AUTHORITY_OFFICER, "authority-nl"),
+    ("senior-nl@demo.dualuse.eu", "Sanne Senior", Role.AUTHORITY_SENIOR, "authority-nl"),
+    ("commission@demo.dualuse.eu", "Claude Commission", Role.COMMISSION, "commission"),
+)
+
+
+def load_demo(uow: UnitOfWork, hasher: PasswordHasher) -> list[DemoLogin]:
+    """Create (or refresh) the demo organisations and users; returns the logins with their new passwords."""
+    ids: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for org in ORGANISATIONS:
+        existing = uow.organisations.find(org.kind, org.name)
+        if existing is None:
+            existing = identity.create_organisation(
+                uow,
+                actor=DEMO_ACTOR,
+                kind=org.kind,
+                name=org.name,
+                member_state=org.member_state,
+                eori=org.eori,
+            )
+        ids[org.key] = existing.id
+        names[org.key] = existing.name
+    logins: list[DemoLogin] = []
+    for email, full_name, role, org_key in USERS:
+        password = secrets.token_urlsafe(12)
+        user = uow.users.by_email(email)
+        if user is None:
+            identity.create_user(
+                uow,
+                hasher,
+                actor=DEMO_ACTOR,
+                email=email,
+                full_name=full_name,
+                password=password,
+                role=role,
+                organisation_id=ids[org_key],
+            )
+        else:
+            uow.users.set_password_hash(user.id, hasher.hash(password))
+            audit.record(
+                uow,
+                actor=DEMO_ACTOR,
+                action="user.password_reset",
+                entity_type="user",
+                entity_id=user.id,
+                reason="demo data reloaded",
+            )
+        logins.append(DemoLogin(email, password, role, names[org_key]))
+    uow.commit()
+    return logins

@@ -1,0 +1,110 @@
+"""Shared test wiring: databases (SQLite always, PostgreSQL when TEST_DATABASE_URL is set), the app, and the
+CI guard that fails the run when a PostgreSQL, browser or real-data test was skipped with CI=true."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from dualuse.adapters.db import migrate
+from dualuse.adapters.db.engine import make_engine
+from dualuse.bootstrap import Container, bootstrap
+from dualuse.config import Environment, Settings
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("DUALUSE_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+GUARDED_MARKERS = ("postgres", "browser", "realdata")
+
+
+# --- the CI guard ---------------------------------------------------------------------------------------
+_guarded_skips: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and any(m in report.keywords for m in GUARDED_MARKERS):
+        _guarded_skips.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("CI") == "true" and _guarded_skips:
+        print(f"\nCI=true but {len(_guarded_skips)} PostgreSQL/browser/real-data test(s) were skipped:")
+        for nodeid in _guarded_skips:
+            print(f"  {nodeid}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- databases ------------------------------------------------------------------------------------------
+def _postgres_admin_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A database of our own on the PostgreSQL server of TEST_DATABASE_URL, dropped at the end."""
+    base = _postgres_admin_url()
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set: no PostgreSQL server to test against")
+    url = make_url(base)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    name = f"dualuse_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend (a fresh SQLite file; a wiped PostgreSQL schema)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    url: str = request.getfixturevalue("postgres_server_url")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        env=Environment.TEST,
+        database_url=database_url,
+        secret_key="test-secret-key-" + "x" * 32,
+        upload_dir=tmp_path / "uploads",
+    )
+
+
+@pytest.fixture
+def container(settings: Settings) -> Iterator[Container]:
+    c = bootstrap(settings)
+    migrate.upgrade(c.engine)
+    yield c
+    c.engine.dispose()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(
+            f"real data folder {SHARED_DATA} is absent (it sits beside the project on developer machines and CI)"
+        )
+    return SHARED_DATA

@@ -1,0 +1,107 @@
+"""A real server (uvicorn on a free port, in its own process) with the demo world, and headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from dualuse.adapters.db import migrate
+from dualuse.bootstrap import bootstrap
+from dualuse.config import Environment, Settings
+from dualuse.services import demo
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    logins: dict[str, str]  # email -> password
+    database_url: str
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("live")
+    database_url = f"sqlite:///{folder / 'e2e.db'}"
+    secret = "e2e-secret-" + "y" * 32
+    container = bootstrap(Settings(env=Environment.TEST, database_url=database_url, secret_key=secret))
+    migrate.upgrade(container.engine)
+    with container.uow() as uow:
+        logins = {login.email: login.password for login in demo.load_demo(uow, container.hasher)}
+    container.engine.dispose()
+    port = free_port()
+    env = {
+        **os.environ,
+        "DUALUSE_DATABASE_URL": database_url,
+        "DUALUSE_SECRET_KEY": secret,
+        "DUALUSE_ENV": "test",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dualuse.entrypoints.cli.main", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"the server did not start:\n{output}")
+            time.sleep(0.2)
+        yield LiveServer(url, logins, database_url)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()

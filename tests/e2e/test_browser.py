@@ -1,0 +1,58 @@
+"""End to end in headless Chromium: sign in as the demo exporter; the pages pass an axe-core check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+DEMO_EXPORTER = "exporter@demo.dualuse.eu"
+
+
+def sign_in(page: Any, server: LiveServer, email: str) -> None:
+    page.goto(f"{server.url}/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(server.logins[email])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server.url}/account")
+
+
+def test_healthz_over_http(live_server: LiveServer) -> None:
+    body = httpx.get(f"{live_server.url}/healthz").json()
+    assert body["status"] == "ok"
+    assert body["database"]["status"] == "ok"
+
+
+def test_demo_exporter_signs_in_and_sees_their_organisation(page: Any, live_server: LiveServer) -> None:
+    sign_in(page, live_server, DEMO_EXPORTER)
+    organisation = page.get_by_test_id("organisation")
+    assert "Rheinland Sensorik GmbH" in organisation.inner_text()
+    assert "DE123456789012345" in organisation.inner_text()
+    assert "Lumière" not in page.content()
+
+
+def test_a_wrong_password_shows_the_error_summary(page: Any, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/login")
+    page.get_by_label("Email address").fill(DEMO_EXPORTER)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").is_visible()
+    assert "There is a problem" in page.get_by_role("alert").inner_text()
+
+
+@pytest.mark.parametrize("path", ["/", "/login"])
+def test_pages_have_no_serious_accessibility_violations(
+    page: Any, live_server: LiveServer, path: str
+) -> None:
+    page.goto(f"{live_server.url}{path}")
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    serious = [v for v in violations if v.get("impact") in ("serious", "critical")]
+    assert not serious, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious]
+    assert results.response["passes"], "axe ran and checked something"
