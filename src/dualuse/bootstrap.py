@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from dualuse.adapters.controllist_catalogue import ShippedControlListCatalogue
 from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.security import Argon2PasswordHasher
@@ -21,6 +22,7 @@ class Container:
     settings: Settings
     engine: Engine
     hasher: PasswordHasher
+    catalogue: ShippedControlListCatalogue = field(default_factory=ShippedControlListCatalogue)
     extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:

@@ -17,7 +17,7 @@ import pytest
 from dualuse.adapters.db import migrate
 from dualuse.bootstrap import bootstrap
 from dualuse.config import Environment, Settings
-from dualuse.services import demo
+from dualuse.services import demo, reference
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -43,7 +43,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     container = bootstrap(Settings(env=Environment.TEST, database_url=database_url, secret_key=secret))
     migrate.upgrade(container.engine)
     with container.uow() as uow:
-        logins = {login.email: login.password for login in demo.load_demo(uow, container.hasher)}
+        reference.load(uow, container.catalogue)
+    with container.uow() as uow:
+        logins = {login.email: login.password for login in demo.load_demo(uow, container.hasher, container.catalogue)}
     container.engine.dispose()
     port = free_port()
     env = {

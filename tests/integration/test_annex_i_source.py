@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dualuse.adapters.sources.annex_i import dump_version, load_amendment_file, load_history, load_synonyms
+from dualuse.domain.controllist import (
+    ControlCode,
+    ControlEntry,
+    ControlList,
+    ListVersion,
+    Note,
+    NoteKind,
+    Regime,
+)
 from dualuse.domain.errors import ImportFailedError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "controllist"
@@ -130,3 +143,54 @@ def test_a_directory_without_versions_is_refused(tmp_path: Path) -> None:
 def test_the_fixture_copy_loads_like_the_original(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES, tmp_path / "copy")
     assert list(load_history(tmp_path / "copy").latest) == list(load_history(FIXTURES).latest)
+
+
+# -- export and load are inverse, for any list ----------------------------------------------------------
+
+_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40
+).filter(lambda t: t.strip() == t and t.strip() != "")
+_values = st.one_of(st.integers(-(10**6), 10**6), st.booleans(), _text, st.none())
+
+
+@st.composite
+def entry_lists(draw: st.DrawFn) -> list[ControlEntry]:
+    heads = draw(
+        st.lists(st.sampled_from(["0A001", "1C350", "5A001", "5A002", "9E003"]), min_size=1, unique=True)
+    )
+    entries: list[ControlEntry] = []
+    for head in heads:
+        codes = [head, *draw(st.lists(st.sampled_from([f"{head}.a", f"{head}.b"]), unique=True))]
+        codes += [f"{c}.1" for c in codes[1:] if draw(st.booleans())]
+        for code in codes:
+            entries.append(
+                ControlEntry(
+                    code=ControlCode.parse(code),
+                    title=draw(_text),
+                    summary=draw(st.one_of(st.just(""), _text)),
+                    regime=draw(st.sampled_from(list(Regime))),
+                    parameters=draw(st.dictionaries(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), _values)),
+                    notes=tuple(
+                        draw(st.lists(st.builds(Note, st.sampled_from(list(NoteKind)), _text), max_size=2))
+                    ),
+                    related=tuple(ControlCode.parse(h) for h in draw(st.lists(st.sampled_from(heads)))),
+                    cyber_surveillance=draw(st.booleans()),
+                    information_security=draw(st.booleans()),
+                    annex_iv=draw(st.sampled_from([None, "I", "II"])),
+                    eugea_excluded=draw(st.booleans()),
+                    source=draw(_text),
+                    verified=draw(st.booleans()),
+                )
+            )
+    return entries
+
+
+@settings(max_examples=50, deadline=None)
+@given(entry_lists(), st.sampled_from(["2024-11", "2025", "v1", "1.0"]))
+def test_any_list_survives_export_and_load(entries: list[ControlEntry], version_id: str) -> None:
+    control_list = ControlList(ListVersion(version_id, "t", date(2025, 11, 15), "s"), entries)
+    with tempfile.TemporaryDirectory() as directory:
+        path = write_list(Path(directory), dump_version(control_list))
+        reloaded = load_history(path).latest
+    assert reloaded.version == control_list.version
+    assert list(reloaded) == list(control_list)

@@ -84,6 +84,7 @@ class Permission(StrEnum):
     COUNTERSIGN = "countersign"
     VIEW_UNION_AGGREGATES = "view_union_aggregates"
     VIEW_PUBLIC = "view_public"
+    AMEND_CONTROL_LIST = "amend_control_list"  # delegated acts (Art. 17) entered by the Commission
 
 
 PERMISSIONS_BY_ROLE: dict[Role | None, frozenset[Permission]] = {
@@ -112,7 +113,12 @@ PERMISSIONS_BY_ROLE: dict[Role | None, frozenset[Permission]] = {
         }
     ),
     Role.COMMISSION: frozenset(
-        {Permission.VIEW_PUBLIC, Permission.VIEW_ORGANISATION, Permission.VIEW_UNION_AGGREGATES}
+        {
+            Permission.VIEW_PUBLIC,
+            Permission.VIEW_ORGANISATION,
+            Permission.VIEW_UNION_AGGREGATES,
+            Permission.AMEND_CONTROL_LIST,
+        }
     ),
 }
 
@@ -153,6 +159,11 @@ class Principal:
             organisation.member_state,
             PERMISSIONS_BY_ROLE[role],
         )
+
+    @classmethod
+    def system(cls, label: str) -> Principal:
+        """An operator at the command line: they hold the database anyway, so every permission."""
+        return cls(0, label, Role.COMMISSION, None, OrganisationKind.COMMISSION, None, frozenset(Permission))
 
     @property
     def is_authenticated(self) -> bool:

@@ -10,7 +10,8 @@ import secrets
 from dataclasses import dataclass
 
 from dualuse.domain.identity import OrganisationKind, Role
-from dualuse.services import audit, identity
+from dualuse.services import audit, controllist, identity
+from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
 DEMO_ACTOR = "demo-loader"
@@ -66,7 +67,78 @@ USERS: tuple[tuple[str, str, Role, str], ...] = (
 )
 
 
-def load_demo(uow: UnitOfWork, hasher: PasswordHasher) -> list[DemoLogin]:
+DEMO_PRODUCTS: tuple[tuple[str, str, dict[str, object], str | None, str], ...] = (
+    (
+        "FieldSense IMSI-7",
+        "Portable unit that impersonates a mobile base station to collect IMSI and IMEI identifiers of nearby phones",
+        {"bands": ["GSM", "LTE"]},
+        "5A001.f.2",
+        "Collects subscriber identifiers over the air interface: an IMSI catcher.",
+    ),
+    (
+        "CipherCore AES-256 module",
+        "Hardware module encrypting network traffic with AES-256 for industrial gateways",
+        {"symmetric_key_bits": 256},
+        "5A002.a",
+        "Cryptography for data confidentiality with a symmetric key above 56 bits; not mass-market.",
+    ),
+    (
+        "LabSpin 3000 centrifuge",
+        "Benchtop laboratory centrifuge for clinical samples",
+        {},
+        None,
+        "General laboratory equipment, no entry of Annex I matches its parameters.",
+    ),
+)
+LEGACY_PRODUCT: tuple[str, str, dict[str, object], str | None, str] = (
+    "EdgeCompute board",
+    "Embedded signal-processing board with a high-speed ADC",
+    {},
+    "3A001",
+    "Classified under the 2024 list: electronic components of 3A001.",
+)
+
+
+def load_demo_classifications(uow: UnitOfWork, catalogue: ControlListCatalogue, organisation_id: int) -> int:
+    """Classified products for the demo exporter, one of them recorded against the 2024 list and flagged
+    for review because the 2025 update changed its entry."""
+    if uow.classifications.for_organisation(organisation_id):
+        return 0
+    history = controllist.current_history(uow, catalogue)
+    latest = history.latest
+    for name, description, parameters, code, rationale in DEMO_PRODUCTS:
+        uow.classifications.add(
+            organisation_id=organisation_id,
+            product_name=name,
+            description=description,
+            parameters=parameters,
+            control_code=code,
+            rationale=rationale,
+            list_version=latest.version_id,
+            created_by=DEMO_ACTOR,
+        )
+    if len(history.lists) > 1:
+        previous = history.lists[-2]
+        name, description, parameters, code, rationale = LEGACY_PRODUCT
+        uow.classifications.add(
+            organisation_id=organisation_id,
+            product_name=name,
+            description=description,
+            parameters=parameters,
+            control_code=code,
+            rationale=rationale,
+            list_version=previous.version_id,
+            created_by=DEMO_ACTOR,
+        )
+        controllist.flag_for_review(
+            uow, history.diff(previous.version_id, latest.version_id), actor=DEMO_ACTOR
+        )
+    return len(DEMO_PRODUCTS) + 1
+
+
+def load_demo(
+    uow: UnitOfWork, hasher: PasswordHasher, catalogue: ControlListCatalogue | None = None
+) -> list[DemoLogin]:
     """Create (or refresh) the demo organisations and users; returns the logins with their new passwords."""
     ids: dict[str, int] = {}
     names: dict[str, str] = {}
@@ -109,5 +181,7 @@ def load_demo(uow: UnitOfWork, hasher: PasswordHasher) -> list[DemoLogin]:
                 reason="demo data reloaded",
             )
         logins.append(DemoLogin(email, password, role, names[org_key]))
+    if catalogue is not None:
+        load_demo_classifications(uow, catalogue, ids["exporter-de"])
     uow.commit()
     return logins

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self
 
 from dualuse.domain.audit import AuditEvent
+from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
 
 
@@ -58,6 +60,8 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     audit: AuditRepository
     reference_data: ReferenceDataRepository
+    amendments: AmendmentRepository
+    classifications: ClassificationRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -70,3 +74,41 @@ class UnitOfWork(Protocol):
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
     def verify(self, password: str, password_hash: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class StoredAmendment:
+    """A control list amendment imported at run time (its YAML text, as imported)."""
+
+    version_id: str
+    effective_from: date
+    title: str
+    legal_source: str
+    filename: str
+    content: str
+
+
+class AmendmentRepository(Protocol):
+    def add(self, amendment: StoredAmendment, imported_by: str) -> None: ...
+    def all(self) -> Sequence[StoredAmendment]: ...
+
+
+class ClassificationRepository(Protocol):
+    def add(
+        self,
+        *,
+        organisation_id: int,
+        product_name: str,
+        description: str,
+        parameters: Mapping[str, object],
+        control_code: str | None,
+        rationale: str,
+        list_version: str,
+        created_by: str,
+    ) -> Classification: ...
+    def get(self, classification_id: int) -> Classification | None: ...
+    def for_organisation(self, organisation_id: int) -> Sequence[Classification]: ...
+    def listed(self) -> Sequence[Classification]: ...
+    def set_status(
+        self, classification_id: int, status: ClassificationStatus, reason: str | None
+    ) -> None: ...

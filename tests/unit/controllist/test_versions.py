@@ -7,10 +7,12 @@ from datetime import date, timedelta
 import pytest
 
 from dualuse.domain.controllist import (
+    Amendment,
     AmendmentError,
     ControlCode,
     ControlList,
     ControlListError,
+    ControlListHistory,
     EffectiveFlags,
     FieldChange,
     validate_list,
@@ -20,7 +22,7 @@ from dualuse.domain.errors import NotFoundError, ValidationError
 from .factories import AMENDMENT_DATE, BASE_DATE, base_entries, base_history, make_amendment, make_entry
 
 
-def amended_history():  # type: ignore[no-untyped-def]
+def amended_history() -> ControlListHistory:
     return base_history().apply(
         make_amendment(
             "2025-11",
@@ -200,10 +202,10 @@ def test_diff_reports_parameter_changes_as_plain_values() -> None:
         ),
     ],
 )
-def test_amendment_validation(amendment: object, problem: str) -> None:
+def test_amendment_validation(amendment: Amendment, problem: str) -> None:
     history = base_history()
     with pytest.raises(AmendmentError, match=problem) as raised:
-        history.apply(amendment)  # type: ignore[arg-type]
+        history.apply(amendment)
     assert isinstance(raised.value, ValidationError)
     assert len(history.versions) == 1  # nothing was changed
 

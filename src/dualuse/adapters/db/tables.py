@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Date,
     Boolean,
     Column,
     DateTime,
@@ -87,4 +88,36 @@ reference_data = Table(
     Column("version", String(100), nullable=False),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
     Column("detail", JSON, nullable=True),
+)
+
+control_list_amendments = Table(
+    "control_list_amendments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version_id", String(40), nullable=False, unique=True),
+    Column("effective_from", Date, nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("legal_source", Text, nullable=False),
+    Column("filename", String(200), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("imported_by", String(254), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+classifications = Table(
+    "classifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("product_name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("parameters", JSON, nullable=False),
+    Column("control_code", String(40), nullable=True),
+    Column("rationale", Text, nullable=False),
+    Column("list_version", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("review_reason", Text, nullable=True),
+    Column("created_by", String(254), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )

@@ -12,8 +12,12 @@ from sqlalchemy import Connection, Engine, RowMapping, func, select, text
 from dualuse.adapters.db import tables as t
 from dualuse.domain.audit import AuditEvent
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
+from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.services.unit_of_work import (
+    AmendmentRepository,
     AuditRepository,
+    ClassificationRepository,
+    StoredAmendment,
     OrganisationRepository,
     ReferenceDataRepository,
     TokenRepository,
@@ -260,6 +264,121 @@ class SqlReferenceData:
         return {str(name): str(version) for name, version in rows}
 
 
+class SqlAmendments:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(self, amendment: StoredAmendment, imported_by: str) -> None:
+        self._c.execute(
+            t.control_list_amendments.insert().values(
+                version_id=amendment.version_id,
+                effective_from=amendment.effective_from,
+                title=amendment.title,
+                legal_source=amendment.legal_source,
+                filename=amendment.filename,
+                content=amendment.content,
+                imported_by=imported_by,
+                imported_at=_now(),
+            )
+        )
+
+    def all(self) -> Sequence[StoredAmendment]:
+        rows = self._c.execute(
+            select(t.control_list_amendments).order_by(t.control_list_amendments.c.effective_from)
+        ).mappings()
+        return [
+            StoredAmendment(
+                r["version_id"], r["effective_from"], r["title"], r["legal_source"], r["filename"], r["content"]
+            )
+            for r in rows
+        ]
+
+
+def _classification(row: RowMapping) -> Classification:
+    return Classification(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        product_name=row["product_name"],
+        description=row["description"],
+        parameters=row["parameters"] or {},
+        control_code=row["control_code"],
+        rationale=row["rationale"],
+        list_version=row["list_version"],
+        status=ClassificationStatus(row["status"]),
+        review_reason=row["review_reason"],
+        created_by=row["created_by"],
+        created_at=_aware(row["created_at"]),
+        updated_at=_aware(row["updated_at"]),
+    )
+
+
+class SqlClassifications:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def add(
+        self,
+        *,
+        organisation_id: int,
+        product_name: str,
+        description: str,
+        parameters: Mapping[str, object],
+        control_code: str | None,
+        rationale: str,
+        list_version: str,
+        created_by: str,
+    ) -> Classification:
+        now = _now()
+        result = self._c.execute(
+            t.classifications.insert().values(
+                organisation_id=organisation_id,
+                product_name=product_name,
+                description=description,
+                parameters=dict(parameters),
+                control_code=control_code,
+                rationale=rationale,
+                list_version=list_version,
+                status=ClassificationStatus.CURRENT.value,
+                review_reason=None,
+                created_by=created_by,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        found = self.get(_new_id(result))
+        assert found is not None  # noqa: S101 - just inserted in this transaction
+        return found
+
+    def get(self, classification_id: int) -> Classification | None:
+        row = (
+            self._c.execute(select(t.classifications).where(t.classifications.c.id == classification_id))
+            .mappings()
+            .first()
+        )
+        return _classification(row) if row else None
+
+    def for_organisation(self, organisation_id: int) -> Sequence[Classification]:
+        rows = self._c.execute(
+            select(t.classifications)
+            .where(t.classifications.c.organisation_id == organisation_id)
+            .order_by(t.classifications.c.id)
+        ).mappings()
+        return [_classification(r) for r in rows]
+
+    def listed(self) -> Sequence[Classification]:
+        rows = self._c.execute(
+            select(t.classifications).where(t.classifications.c.control_code.is_not(None))
+        ).mappings()
+        return [_classification(r) for r in rows]
+
+    def set_status(self, classification_id: int, status: ClassificationStatus, reason: str | None) -> None:
+        self._c.execute(
+            t.classifications.update()
+            .where(t.classifications.c.id == classification_id)
+            .values(status=status.value, review_reason=reason, updated_at=_now())
+        )
+
+
 class SqlUnitOfWork:
     """One connection and one transaction per block; ``commit()`` or everything is rolled back."""
 
@@ -268,6 +387,8 @@ class SqlUnitOfWork:
     tokens: TokenRepository
     audit: AuditRepository
     reference_data: ReferenceDataRepository
+    amendments: AmendmentRepository
+    classifications: ClassificationRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -283,6 +404,8 @@ class SqlUnitOfWork:
         self.tokens = SqlTokens(self._connection)
         self.audit = SqlAudit(self._connection)
         self.reference_data = SqlReferenceData(self._connection)
+        self.amendments = SqlAmendments(self._connection)
+        self.classifications = SqlClassifications(self._connection)
         return self
 
     def __exit__(

@@ -28,6 +28,7 @@ from dualuse.domain.controllist.versions import (
 )
 from dualuse.domain.errors import ImportFailedError, ValidationError
 
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ENTRY_FIELDS = (
     "code",
     "title",
@@ -198,7 +199,8 @@ def _read_yaml(path: Path, name: str, *, mapping: bool = True) -> Any:
     except OSError as exc:
         raise ImportFailedError(f"cannot be read: {exc.strerror or exc}", location=name) from exc
     try:
-        document = yaml.safe_load(text)
+        # the C safe loader when libyaml is there: the same safe subset, several times faster
+        document = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506  # a safe loader, chosen below
     except yaml.YAMLError as exc:
         raise ImportFailedError(f"not valid YAML: {exc}", location=name) from exc
     if mapping and not isinstance(document, Mapping):
@@ -405,3 +407,14 @@ def _notes(value: object) -> tuple[Note, ...]:
             raise _Problem(f"notes[{i}] kind {row.get('kind')!r} is not one of {kinds}") from exc
         notes.append(Note(kind, row["text"].strip()))
     return tuple(notes)
+
+
+def parse_amendment_text(text: str, name: str) -> Amendment:
+    """An amendment from its YAML text (an upload, or a stored import), not yet applied to any list."""
+    try:
+        document = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506  # a safe loader, chosen above
+    except yaml.YAMLError as exc:
+        raise ImportFailedError(f"not valid YAML: {exc}", location=name) from exc
+    if not isinstance(document, Mapping):
+        raise ImportFailedError("expected a mapping with kind, version and add/change/remove", location=name)
+    return _amendment(document, name)

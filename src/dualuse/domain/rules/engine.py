@@ -30,8 +30,6 @@ from dualuse.domain.rules.rulebook import (
     Rulebook,
 )
 
-UNION_GENERAL_AUTHORISATION_BASIS = "Regulation (EU) 2021/821, Art. 12(1)(d)"
-NATIONAL_GENERAL_AUTHORISATION_BASIS = "Regulation (EU) 2021/821, Art. 12(6)"
 INDIVIDUAL_AUTHORISATION_CODE = "X060"
 GLOBAL_AUTHORISATION_CODE = "X070"
 
@@ -232,9 +230,7 @@ def _determine_item(context: _Context, index: int, item: OrderItem) -> ItemDeter
         usable, blocked = _general_authorisations(context, item.control_code, flags)
         if usable:
             outcome = Outcome.GENERAL_AUTHORISATION_AVAILABLE
-            legal_basis = _unique(
-                (*legal_basis, *(b for g in usable for b in g.legal_basis), *_ga_basis(usable))
-            )
+            legal_basis = _unique((*legal_basis, *(b for g in usable for b in g.legal_basis)))
             customs = _unique(g.customs_code for g in usable)
             lines.extend(_describe_usable(context, usable))
             applied.extend(g.id for g in usable)
@@ -242,9 +238,11 @@ def _determine_item(context: _Context, index: int, item: OrderItem) -> ItemDeter
             lines.append(_describe_blocked(context, blocked))
     if not findings:
         lines.append("No rule of this rulebook applies to this item.")
-    lower = [f for f in findings if f.outcome is not outcome and f.outcome.is_more_restrictive_than(outcome)]
-    lines.extend(f"Also: {f.explanation}" for f in lower)
-    if flags is None and not item.cyber_surveillance and Knowledge.INTERNAL_REPRESSION in context.facts.knowledge:
+    if (
+        flags is None
+        and not item.cyber_surveillance
+        and Knowledge.INTERNAL_REPRESSION in context.facts.knowledge
+    ):
         lines.append(
             "Knowledge of internal repression matters under Art. 5 only for cyber-surveillance items "
             "(Art. 2(20)); you answered that this item is not one."
@@ -284,7 +282,10 @@ def _sanctions(
     for prohibition in context.rulebook.sanctions:
         if facts.activity not in prohibition.activities or not prohibition.validity.covers(facts.date):
             continue
-        if facts.destination not in prohibition.countries and facts.end_user_country not in prohibition.countries:
+        if (
+            facts.destination not in prohibition.countries
+            and facts.end_user_country not in prohibition.countries
+        ):
             continue
         if not prohibition.items.covers(
             item.control_code,
@@ -419,15 +420,6 @@ def _general_authorisations(
         else:
             usable.append(authorisation)
     return usable, blocked
-
-
-def _ga_basis(usable: list[GeneralAuthorisation]) -> tuple[str, ...]:
-    bases = []
-    if any(not g.is_national for g in usable):
-        bases.append(UNION_GENERAL_AUTHORISATION_BASIS)
-    if any(g.is_national for g in usable):
-        bases.append(NATIONAL_GENERAL_AUTHORISATION_BASIS)
-    return tuple(bases)
 
 
 def _describe_usable(context: _Context, usable: list[GeneralAuthorisation]) -> list[str]:

@@ -16,7 +16,8 @@ from dualuse.domain.controllist.codes import ControlCode, InvalidControlCodeErro
 from dualuse.domain.errors import ValidationError
 
 EU_MEMBER_STATES: frozenset[str] = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+    {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU"}
+    | {"IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
 )
 """The 27 member states by ISO 3166-1 alpha-2 code (Greece is ``GR``, not the EU's ``EL``)."""
 
@@ -105,7 +106,11 @@ def field_prefix(prefix: str) -> Iterator[None]:
         yield
     except ValidationError as error:
         inner = error.field
-        path = prefix if inner is None else (f"{prefix}.{inner}" if not inner.startswith("[") else prefix + inner)
+        path = (
+            prefix
+            if inner is None
+            else (f"{prefix}.{inner}" if not inner.startswith("[") else prefix + inner)
+        )
         raise ValidationError(error.detail, field=path) from error
 
 
@@ -147,7 +152,9 @@ class Party:
             object.__setattr__(self, "type", EndUserType(self.type))
         except ValueError:
             allowed = ", ".join(EndUserType)
-            raise ValidationError(f"{self.type!r} is not an end-user type ({allowed})", field="type") from None
+            raise ValidationError(
+                f"{self.type!r} is not an end-user type ({allowed})", field="type"
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +197,9 @@ def _check_amount(value: float | None, name: str, *, strictly_positive: bool) ->
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN
         raise ValidationError(f"{name} must be a number", field=name)
     if value < 0 or (strictly_positive and value == 0):
-        raise ValidationError(f"{name} must be {'above' if strictly_positive else 'at least'} zero", field=name)
+        raise ValidationError(
+            f"{name} must be {'above' if strictly_positive else 'at least'} zero", field=name
+        )
 
 
 @dataclass(frozen=True, slots=True)

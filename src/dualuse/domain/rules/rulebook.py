@@ -101,10 +101,13 @@ class ControlRule:
         for basis in self.legal_basis:
             check_legal_basis(basis, "legal_basis")
         if self.outcome is Outcome.PROHIBITED:
-            raise ValidationError("only sanctions prohibitions prohibit; a control rule cannot", field="outcome")
+            raise ValidationError(
+                "only sanctions prohibitions prohibit; a control rule cannot", field="outcome"
+            )
         if self.general_authorisations and self.outcome is not Outcome.LICENCE_REQUIRED:
             raise ValidationError(
-                "general authorisations can only stand in for a required licence", field="general_authorisations"
+                "general authorisations can only stand in for a required licence",
+                field="general_authorisations",
             )
 
 
@@ -127,7 +130,9 @@ class ItemScope:
     exclude_cyber_surveillance: bool = False
     information_security_only: bool = False
 
-    def covers(self, code: str, *, section_i: bool, cyber_surveillance: bool, information_security: bool) -> bool:
+    def covers(
+        self, code: str, *, section_i: bool, cyber_surveillance: bool, information_security: bool
+    ) -> bool:
         """True if the listed item ``code`` (canonical form) with these list flags is in scope."""
         if self.exclude_section_i and section_i:
             return False
@@ -328,7 +333,9 @@ class Rulebook:
             for group in (rule.destination_in, rule.destination_not_in):
                 if group is not None and group not in self.country_groups:
                     found.append((rule.id, f"unknown country group {group!r}"))
-            found.extend((rule.id, f"unknown customs code {c}") for c in rule.customs_codes if c not in known_codes)
+            found.extend(
+                (rule.id, f"unknown customs code {c}") for c in rule.customs_codes if c not in known_codes
+            )
         for authorisation in self.general_authorisations:
             if authorisation.id in ids:
                 found.append((authorisation.id, "id used twice"))
@@ -337,7 +344,9 @@ class Rulebook:
                 found.append((authorisation.id, f"unknown customs code {authorisation.customs_code}"))
         for control in self.national_controls:
             found.extend(
-                (control.id, f"unknown customs code {c}") for c in control.customs_codes if c not in known_codes
+                (control.id, f"unknown customs code {c}")
+                for c in control.customs_codes
+                if c not in known_codes
             )
         missing = EU_MEMBER_STATES - set(self.member_states)
         if missing:

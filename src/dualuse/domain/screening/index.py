@@ -22,6 +22,7 @@ from dualuse.domain.screening.normalise import (
     name_form,
     normalise_identifier,
     phonetic_key,
+    simplify,
     skeleton,
 )
 from dualuse.domain.screening.scoring import MISSING_PART_WEIGHT, token_similarity
@@ -89,6 +90,7 @@ class CandidateIndex:
             if len(token) >= 3 and not token.isdigit():
                 keys["p:" + phonetic_key(token)].append(token)
                 keys["s:" + skeleton(token)].append(token)
+                keys["t:" + simplify(token)].append(token)
         return dict(keys)
 
     def __len__(self) -> int:
@@ -111,7 +113,7 @@ class CandidateIndex:
         if token in self.postings:
             found.add(token)
         if len(token) >= 3 and not token.isdigit():
-            for key in ("p:" + phonetic_key(token), "s:" + skeleton(token)):
+            for key in ("p:" + phonetic_key(token), "s:" + skeleton(token), "t:" + simplify(token)):
                 found.update(self.keys.get(key, ()))
         if len(token) >= _MIN_FUZZY_LEN - 1 and not token.isdigit():
             for deleted in {token} | _deletions(token):

@@ -121,6 +121,24 @@ def phonetic_key(token: str) -> str:
     return str(metaphone(token)) or token
 
 
+# spellings that transliterations of one sound differ by (Джабер → Dzhaber ~ Jaber, Khan ~ Han)
+_SIMPLIFY = (
+    ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("ph", "f"), ("th", "t"), ("sch", "sh"),
+    ("tch", "ch"), ("ck", "k"), ("q", "k"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"),
+    ("x", "ks"),
+)
+_FINAL_H = re.compile(r"(?<=[aeiou])h$")
+
+
+@lru_cache(maxsize=300_000)
+def simplify(token: str) -> str:
+    """A token with transliteration variants folded together: ``dzhaber`` and ``jaber`` → ``jaber``."""
+    for old, new in _SIMPLIFY:
+        if old in token:
+            token = token.replace(old, new)
+    return _FINAL_H.sub("", _REPEATS.sub(r"\1", token)) or token
+
+
 @lru_cache(maxsize=300_000)
 def skeleton(token: str) -> str:
     """The first letter and the consonants, doubled letters once: ``mohammed`` → ``mhmd``."""

@@ -17,10 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from dualuse.domain.screening.model import EntitySchema, Explanation, ListedEntity
-from dualuse.domain.screening.normalise import NameForm, phonetic_key, skeleton
+from dualuse.domain.screening.normalise import NameForm, phonetic_key, simplify, skeleton
 
 #: weight of a listed-name token the query does not have, relative to one the query has but the
 #: listed name lacks
@@ -34,6 +34,10 @@ FUZZY_STRETCH = 1.6
 INITIAL_CREDIT = 0.8
 SKELETON_CREDIT = 0.9
 PHONETIC_CREDIT = 0.8
+TRANSLIT_CREDIT = 0.92
+TRANSLIT_DISCOUNT = 0.05
+#: one token the start of the other ("Kim" / "Ki")
+TRUNCATION_CREDIT = 0.75
 #: least edit-distance similarity of two names written without spaces to count as one name
 COMPACT_FLOOR = 0.85
 #: the most the secondary facts other than identifiers can add to a name score
@@ -63,13 +67,22 @@ def token_similarity(a: str, b: str) -> float:
         return INITIAL_CREDIT if a[0] == b[0] else 0.0
     if a.isdigit() or b.isdigit():
         return 0.0
-    sim = float(Levenshtein.normalized_similarity(a, b))
+    # optimal string alignment: a swap of two letters is one edit
+    sim = float(OSA.normalized_similarity(a, b))
+    if sim < TRANSLIT_CREDIT:
+        simple_a, simple_b = simplify(a), simplify(b)
+        if simple_a == simple_b:
+            sim = TRANSLIT_CREDIT
+        else:
+            sim = max(sim, float(OSA.normalized_similarity(simple_a, simple_b)) - TRANSLIT_DISCOUNT)
     if sim < SKELETON_CREDIT and min(len(a), len(b)) >= 3:
         skeleton_a, skeleton_b = skeleton(a), skeleton(b)
         if skeleton_a == skeleton_b and (a == skeleton_a or b == skeleton_b):
             sim = SKELETON_CREDIT
         elif sim >= 0.6 and phonetic_key(a) == phonetic_key(b):
             sim = max(sim, PHONETIC_CREDIT)
+    if sim < TRUNCATION_CREDIT and min(len(a), len(b)) >= 2 and (a.startswith(b) or b.startswith(a)):
+        sim = TRUNCATION_CREDIT
     if sim < TOKEN_FLOOR:
         return 0.0
     return 1.0 - FUZZY_STRETCH * (1.0 - sim)
@@ -111,6 +124,10 @@ def _name_similarity(
         compact = max(
             Levenshtein.normalized_similarity("".join(query), "".join(listed)),
             Levenshtein.normalized_similarity("".join(sorted(query)), "".join(sorted(listed))),
+            Levenshtein.normalized_similarity(
+                "".join(simplify(t) for t in query), "".join(simplify(t) for t in listed)
+            )
+            - TRANSLIT_DISCOUNT,
         )
         if compact >= COMPACT_FLOOR:
             stretched = 1.0 - FUZZY_STRETCH * (1.0 - compact)

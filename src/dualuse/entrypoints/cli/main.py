@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from dualuse.adapters.db import migrate
-from dualuse.bootstrap import Container, bootstrap
-from dualuse.config import Environment, Settings
+from dualuse.config import Environment
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import OrganisationKind
-from dualuse.services import audit, demo, identity
+from dualuse.entrypoints.cli import controllist
+from dualuse.entrypoints.cli.common import container, err_console, fail
+from dualuse.services import audit, demo, identity, reference
 
-app = typer.Typer(help="dualuse: the EU export-control regime for dual-use items.", no_args_is_help=True)
+app = typer.Typer(
+    help="dualuse: the EU export-control regime for dual-use items.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
 demo_app = typer.Typer(help="The demo world.", no_args_is_help=True)
 users_app = typer.Typer(help="Users.", no_args_is_help=True)
@@ -30,28 +33,24 @@ app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="organisations")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
+app.add_typer(controllist.app, name="list")
+reference_app = typer.Typer(help="Reference data shipped with dualuse.", no_args_is_help=True)
+app.add_typer(reference_app, name="reference")
 
 console = Console(width=160)
-err_console = Console(stderr=True)
 CLI_ACTOR = "cli"
 
 
-@contextmanager
-def container() -> Iterator[Container]:
-    """The wired application for one command; its database connections are closed afterwards."""
+@reference_app.command("load")
+def reference_load() -> None:
+    """Record the versions of the shipped reference data (control list, rules) for /healthz, checking they load."""
     try:
-        c = bootstrap(Settings())
+        with container() as c, c.uow() as uow:
+            loaded = reference.load(uow, c.catalogue)
     except DualUseError as exc:
         fail(exc)
-    try:
-        yield c
-    finally:
-        c.engine.dispose()
-
-
-def fail(exc: DualUseError) -> NoReturn:
-    err_console.print(f"[bold red]Error:[/] {exc.detail}")
-    raise typer.Exit(code=2)
+    for name, version in loaded.items():
+        console.print(f"{name}: [bold]{version}[/]")
 
 
 @db_app.command("upgrade")
@@ -69,7 +68,7 @@ def demo_load() -> None:
         if c.settings.env is Environment.PRODUCTION:
             fail(DualUseError("production mode refuses the demo data"))
         with c.uow() as uow:
-            logins = demo.load_demo(uow, c.hasher)
+            logins = demo.load_demo(uow, c.hasher, c.catalogue)
         table = Table(title="Demo logins (passwords are new each time the demo is loaded)")
         for column in ("email", "password", "role", "organisation"):
             table.add_column(column)

@@ -1,0 +1,69 @@
+"""The control list (``ControlListHistory``) seen through the determination engine's ``ListSource`` port."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+
+from dualuse.adapters.sources.annex_i import load_history
+from dualuse.domain.controllist import ControlList, ControlListHistory, InvalidControlCodeError
+from dualuse.domain.errors import NotFoundError
+from dualuse.domain.rules.engine import ItemFlags
+
+
+class ControlListView:
+    """One list version as a ``ListView``: flags of a code, inherited from the entries above it."""
+
+    __slots__ = ("_flags", "_list")
+
+    def __init__(self, control_list: ControlList) -> None:
+        self._list = control_list
+        self._flags: dict[str, ItemFlags | None] = {}
+
+    @property
+    def version_id(self) -> str:
+        """The id of the list version (``2025-11``)."""
+        return self._list.version_id
+
+    def flags_for(self, code: str) -> ItemFlags | None:
+        """The flags of ``code`` (Art. 2(20), Cat. 5 Part 2, Annex II Section I, Annex IV); None if not even
+        its top-level entry is in this version."""
+        try:
+            return self._flags[code]
+        except KeyError:
+            pass
+        try:
+            effective = self._list.effective_flags(code)
+        except (NotFoundError, InvalidControlCodeError):
+            flags: ItemFlags | None = None
+        else:
+            flags = ItemFlags(
+                cyber_surveillance=effective.cyber_surveillance,
+                information_security=effective.information_security,
+                eugea_excluded=effective.eugea_excluded,
+                annex_iv=effective.annex_iv,
+            )
+        self._flags[code] = flags
+        return flags
+
+
+class ControlListSource:
+    """Every list version as a ``ListSource``; views are made once per version and kept."""
+
+    def __init__(self, history: ControlListHistory) -> None:
+        self._history = history
+        self._views: dict[str, ControlListView] = {}
+
+    def as_of(self, day: date) -> ControlListView:
+        """The version in force on ``day``; ``NotFoundError`` (field ``date``) before the first one."""
+        control_list = self._history.as_of(day)
+        view = self._views.get(control_list.version_id)
+        if view is None:
+            view = self._views[control_list.version_id] = ControlListView(control_list)
+        return view
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_list_source() -> ControlListSource:
+    """The shipped control list history as a ``ListSource`` (read once per process)."""
+    return ControlListSource(load_history())

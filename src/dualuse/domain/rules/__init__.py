@@ -1,0 +1,45 @@
+"""Licence determination (Arts. 3-12 of Regulation (EU) 2021/821 and sanctions prohibitions): the facts of
+a transaction, the rules as data (``Rulebook``) and the engine that applies them (``determine``)."""
+
+from dualuse.domain.rules.engine import (
+    Determination,
+    ItemDetermination,
+    ItemFlags,
+    ListSource,
+    ListView,
+    determine,
+)
+from dualuse.domain.rules.facts import (
+    EU_MEMBER_STATES,
+    Activity,
+    Circumstance,
+    EndUserType,
+    Exporter,
+    Knowledge,
+    OrderItem,
+    Party,
+    TransactionFacts,
+)
+from dualuse.domain.rules.outcome import Outcome, most_restrictive
+from dualuse.domain.rules.rulebook import Rulebook
+
+__all__ = [
+    "EU_MEMBER_STATES",
+    "Activity",
+    "Circumstance",
+    "Determination",
+    "EndUserType",
+    "Exporter",
+    "ItemDetermination",
+    "ItemFlags",
+    "Knowledge",
+    "ListSource",
+    "ListView",
+    "OrderItem",
+    "Outcome",
+    "Party",
+    "Rulebook",
+    "TransactionFacts",
+    "determine",
+    "most_restrictive",
+]

@@ -1,0 +1,160 @@
+"""``dualuse list …``: the control list from the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dualuse.adapters.sources.annex_i import dump_version
+from dualuse.domain.errors import DualUseError
+from dualuse.domain.identity import Principal
+from dualuse.entrypoints.cli.common import container, fail
+from dualuse.services import controllist as svc
+
+app = typer.Typer(
+    help="The control list (Annex I): show, search, compare, import, export.", no_args_is_help=True
+)
+console = Console(width=160)
+
+
+@app.command("versions")
+def versions() -> None:
+    """Every list version, with its effective date and legal source."""
+    with container() as c, c.uow() as uow:
+        history = svc.current_history(uow, c.catalogue)
+    table = Table(title="Control list versions")
+    for column in ("id", "in force from", "entries", "legal source", "verified"):
+        table.add_column(column)
+    for cl in history.lists:
+        v = cl.version
+        table.add_row(
+            v.id, v.effective_from.isoformat(), str(len(cl)), v.legal_source, "yes" if v.verified else "no"
+        )
+    console.print(table)
+
+
+@app.command("show")
+def show(
+    code: str,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="YYYY-MM-DD: the list in force on that day")
+    ] = None,
+    version: Annotated[str | None, typer.Option(help="a version id")] = None,
+) -> None:
+    """One entry with its flags, notes and sub-items."""
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        fail(DualUseError(f"--as-of must be a date like 2025-11-15, not {as_of!r}"))
+    try:
+        with container() as c, c.uow() as uow:
+            history = svc.current_history(uow, c.catalogue)
+            view = svc.show(history, code, svc.list_for(history, version=version, as_of=day))
+    except DualUseError as exc:
+        fail(exc)
+    e = view.entry
+    console.print(" › ".join(f"{x.code} {x.title}" for x in view.lineage))
+    console.print(f"[bold]{e.code}[/] {e.title}  [dim](list version {view.control_list.version_id})[/]")
+    flags = [
+        name
+        for name in ("cyber_surveillance", "information_security", "eugea_excluded")
+        if getattr(view.flags, name)
+    ]
+    if view.flags.annex_iv:
+        flags.append(f"annex_iv part {view.flags.annex_iv}")
+    console.print(f"regime: {e.regime.value}; flags: {', '.join(flags) or 'none'}; verified: {e.verified}")
+    if e.summary:
+        console.print(e.summary)
+    for note in e.notes:
+        console.print(f"  [{note.kind.value}] {note.text}")
+    if e.parameters:
+        console.print(f"parameters: {dict(e.parameters)}")
+    for child in view.children:
+        console.print(f"  └ {child.code} {child.title}")
+    console.print(f"[dim]source: {e.source}[/]")
+
+
+@app.command("search")
+def search(
+    text: str,
+    limit: int = 10,
+    version: Annotated[str | None, typer.Option(help="a version id")] = None,
+) -> None:
+    """Typo-tolerant search in the words exporters use."""
+    try:
+        with container() as c, c.uow() as uow:
+            history = svc.current_history(uow, c.catalogue)
+            control_list = svc.list_for(history, version=version)
+            hits = svc.search(c.catalogue, control_list, text, limit)
+    except DualUseError as exc:
+        fail(exc)
+    table = Table(title=f"'{text}' in list version {control_list.version_id}")
+    for column in ("code", "title", "score", "why"):
+        table.add_column(column)
+    for hit in hits:
+        table.add_row(str(hit.entry.code), hit.entry.title, f"{hit.score:.2f}", "; ".join(hit.why))
+    console.print(table)
+
+
+@app.command("diff")
+def diff(from_version: str, to_version: str) -> None:
+    """Entries added, removed and changed between two versions."""
+    try:
+        with container() as c, c.uow() as uow:
+            changes = svc.diff(svc.current_history(uow, c.catalogue), from_version, to_version)
+    except DualUseError as exc:
+        fail(exc)
+    console.print(
+        f"[bold]{from_version} → {to_version}[/]: {len(changes.added)} added, "
+        f"{len(changes.removed)} removed, {len(changes.changed)} changed"
+    )
+    for e in changes.added:
+        console.print(f"[green]+ {e.code}[/] {e.title}")
+    for e in changes.removed:
+        console.print(f"[red]- {e.code}[/] {e.title}")
+    for ch in changes.changed:
+        console.print(f"[yellow]~ {ch.code}[/] {', '.join(f.field for f in ch.changes)}")
+
+
+@app.command("import")
+def import_(path: Path) -> None:
+    """Import an amendment file (validated; all or nothing); flags affected classification records."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        fail(DualUseError(f"cannot read {path}: {exc.strerror}"))
+    try:
+        with container() as c, c.uow() as uow:
+            result = svc.import_amendment(uow, Principal.system("cli"), c.catalogue, text, path.name)
+    except DualUseError as exc:
+        fail(exc)
+    d = result.diff
+    console.print(
+        f"Imported list version [bold]{result.version_id}[/], in force from {result.effective_from}: "
+        f"{len(d.added)} added, {len(d.changed)} changed, {len(d.removed)} removed; "
+        f"{len(result.flagged)} classification record(s) flagged for review."
+    )
+
+
+@app.command("export")
+def export(
+    version: Annotated[str | None, typer.Option(help="a version id (default: the latest)")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+) -> None:
+    """A whole version as YAML in the import format."""
+    try:
+        with container() as c, c.uow() as uow:
+            history = svc.current_history(uow, c.catalogue)
+            text = dump_version(svc.list_for(history, version=version))
+    except DualUseError as exc:
+        fail(exc)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Wrote {output}")
+    else:
+        typer.echo(text)

@@ -1,0 +1,241 @@
+"""Public pages of the control list (browser, entry, search, what changed) and exporters' classification pages."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dualuse.domain.errors import DualUseError
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.web.views import render
+from dualuse.services import controllist as svc
+
+router = APIRouter(include_in_schema=False)
+
+CATEGORY_NAMES = {
+    0: "Nuclear materials, facilities and equipment",
+    1: "Special materials and related equipment",
+    2: "Materials processing",
+    3: "Electronics",
+    4: "Computers",
+    5: "Telecommunications and information security",
+    6: "Sensors and lasers",
+    7: "Navigation and avionics",
+    8: "Marine",
+    9: "Aerospace and propulsion",
+}
+GROUP_NAMES = {
+    "A": "Systems, equipment and components",
+    "B": "Test, inspection and production equipment",
+    "C": "Materials",
+    "D": "Software",
+    "E": "Technology",
+}
+
+
+@router.get("/control-list", response_class=HTMLResponse)
+def browser(
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    version: Annotated[str | None, Query()] = None,
+    category: Annotated[int | None, Query(ge=0, le=9)] = None,
+) -> HTMLResponse:
+    with container.uow() as uow:
+        history = svc.current_history(uow, container.catalogue)
+    control_list = svc.list_for(history, version=version)
+    top = [e for e in control_list if e.code.parent is None]
+    shown = [c for c in sorted(CATEGORY_NAMES) if category is None or c == category]
+    grouped = {
+        c: {g: [e for e in top if e.code.category == c and e.code.group == g] for g in GROUP_NAMES}
+        for c in shown
+    }
+    return render(
+        request,
+        "controllist/browser.html",
+        {
+            "principal": principal,
+            "control_list": control_list,
+            "history": history,
+            "grouped": grouped,
+            "category_names": CATEGORY_NAMES,
+            "group_names": GROUP_NAMES,
+            "category": category,
+        },
+    )
+
+
+@router.get("/control-list/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    q: Annotated[str, Query(max_length=500)] = "",
+    version: Annotated[str | None, Query()] = None,
+) -> HTMLResponse:
+    with container.uow() as uow:
+        history = svc.current_history(uow, container.catalogue)
+    control_list = svc.list_for(history, version=version)
+    hits = svc.search(container.catalogue, control_list, q, 20) if q.strip() else []
+    template = "controllist/_results.html" if request.headers.get("hx-request") else "controllist/search.html"
+    return render(
+        request, template, {"principal": principal, "q": q, "hits": hits, "control_list": control_list}
+    )
+
+
+@router.get("/control-list/changes", response_class=HTMLResponse)
+def changes_page(
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    from_version: Annotated[str | None, Query(alias="from")] = None,
+    to_version: Annotated[str | None, Query(alias="to")] = None,
+) -> HTMLResponse:
+    with container.uow() as uow:
+        history = svc.current_history(uow, container.catalogue)
+    ids = [cl.version_id for cl in history.lists]
+    to_id = to_version or ids[-1]
+    from_id = from_version or (ids[-2] if len(ids) > 1 else ids[-1])
+    changes = svc.diff(history, from_id, to_id)
+    return render(
+        request,
+        "controllist/changes.html",
+        {"principal": principal, "changes": changes, "ids": ids, "from_id": from_id, "to_id": to_id},
+    )
+
+
+@router.get("/control-list/{code}", response_class=HTMLResponse)
+def entry_page(
+    request: Request,
+    code: str,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    version: Annotated[str | None, Query()] = None,
+) -> HTMLResponse:
+    with container.uow() as uow:
+        history = svc.current_history(uow, container.catalogue)
+    control_list = svc.list_for(history, version=version)
+    view = svc.show(history, code, control_list)
+    return render(
+        request,
+        "controllist/entry.html",
+        {"principal": principal, "view": view, "history": history, "category_names": CATEGORY_NAMES},
+    )
+
+
+@router.get("/classifications", response_class=HTMLResponse)
+def classifications_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if not principal.is_authenticated:
+        return RedirectResponse("/login", status_code=303)
+    with container.uow() as uow:
+        records = svc.classifications(uow, principal)
+    review = [r for r in records if r.status.value == "review_needed"]
+    return render(
+        request,
+        "controllist/classifications.html",
+        {"principal": principal, "records": records, "review": review},
+    )
+
+
+@router.get("/classifications/new", response_class=HTMLResponse)
+def new_classification_form(
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    description: Annotated[str, Query(max_length=5000)] = "",
+) -> Response:
+    if not principal.is_authenticated:
+        return RedirectResponse("/login", status_code=303)
+    candidates = []
+    if description.strip():
+        with container.uow() as uow:
+            history = svc.current_history(uow, container.catalogue)
+        candidates = svc.suggest(container.catalogue, history.as_of(svc.today()), description, {})
+    return render(
+        request,
+        "controllist/classification_form.html",
+        {
+            "principal": principal,
+            "errors": [],
+            "form": {"description": description},
+            "candidates": candidates,
+        },
+    )
+
+
+@router.post("/classifications/new", response_class=HTMLResponse)
+def new_classification(
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    product_name: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    parameters: Annotated[str, Form()] = "",
+    control_code: Annotated[str, Form()] = "",
+    not_listed: Annotated[str, Form()] = "",
+    rationale: Annotated[str, Form()] = "",
+) -> Response:
+    if not principal.is_authenticated:
+        return RedirectResponse("/login", status_code=303)
+    form = {
+        "product_name": product_name,
+        "description": description,
+        "parameters": parameters,
+        "control_code": control_code,
+        "not_listed": not_listed,
+        "rationale": rationale,
+    }
+    errors: list[dict[str, str]] = []
+    parsed: dict[str, object] = {}
+    if parameters.strip():
+        try:
+            loaded = json.loads(parameters)
+            if not isinstance(loaded, dict):
+                raise ValueError
+            parsed = loaded
+        except ValueError:
+            errors.append(
+                {"field": "parameters", "text": 'Parameters must be JSON like {"symmetric_key_bits": 256}'}
+            )
+    if not not_listed and not control_code.strip():
+        errors.append({"field": "control_code", "text": "Enter the control code, or tick 'not listed'"})
+    if not errors:
+        try:
+            with container.uow() as uow:
+                history = svc.current_history(uow, container.catalogue)
+                svc.record_classification(
+                    uow,
+                    principal,
+                    history.as_of(svc.today()),
+                    product_name=product_name,
+                    description=description,
+                    parameters=parsed,
+                    control_code=None if not_listed else control_code,
+                    rationale=rationale,
+                )
+        except DualUseError as exc:
+            errors.append({"field": exc.field or "product_name", "text": exc.detail})
+        else:
+            return RedirectResponse("/classifications", status_code=303)
+    return render(
+        request,
+        "controllist/classification_form.html",
+        {"principal": principal, "errors": errors, "form": form, "candidates": []},
+        status_code=400,
+    )
+
+
+@router.post("/classifications/{classification_id}/confirm")
+def confirm(
+    classification_id: int,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    with container.uow() as uow:
+        history = svc.current_history(uow, container.catalogue)
+        svc.confirm_classification(uow, principal, classification_id, history.as_of(svc.today()), note)
+    return RedirectResponse("/classifications", status_code=303)

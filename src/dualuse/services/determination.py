@@ -1,0 +1,490 @@
+"""Licence determination as a use case: from a JSON case or a CSV of order lines to determinations.
+
+The rulebook and the control list are passed in (the composition root loads them); nothing here reads files.
+
+JSON case (``facts_from_dict``)::
+
+    {"activity": "export", "date": "2026-12-01",
+     "exporter": {"name": "Acme GmbH", "member_state": "DE"},
+     "destination": "CN",
+     "end_user": {"name": "…", "country": "CN", "type": "government"},
+     "items": [{"id": "1", "description": "…", "control_code": "5A001.f", "cyber_surveillance": false,
+                "quantity": 2, "value_eur": 150000, "national_codes": []}],
+     "knowledge": {"informed": [], "aware": []},
+     "circumstances": []}
+
+``activity`` defaults to ``export`` and ``date`` to today (Brussels time); ``end_user``, ``description``,
+``quantity``, ``value_eur``, ``national_codes`` and ``circumstances`` (``repair_replacement``,
+``exhibition``, ``intra_group``: what EU003, EU004 and EU007 depend on) are optional. An error names the
+field by its path, e.g. ``items[0].control_code``.
+
+Batch CSV (``determine_batch``): one line per item, UTF-8, a header row, columns in any order.
+
+Input columns (``INPUT_COLUMNS``; required ones marked *)::
+
+    order_id              the order the line belongs to (copied through)
+    date                  YYYY-MM-DD; blank = today
+    activity              export | transfer | brokering | technical_assistance | transit; blank = export
+    exporter_member_state * ISO 3166-1 alpha-2 code of an EU member state
+    destination           * ISO 3166-1 alpha-2 code
+    end_user_name         copied through
+    end_user_country      blank = no end-user given (the destination is used)
+    end_user_type         government | military | commercial | research | individual | other | unknown
+    item_id               * unique within its order
+    description           copied through
+    control_code          * column required; blank = the item is not listed in Annex I
+    cyber_surveillance    true/false (also yes/no, 1/0); blank = false
+    quantity, value_eur   numbers; blank allowed
+    informed, aware       semicolon-separated: wmd; military_end_use; internal_repression
+    national_codes        semicolon-separated national control list entries (Art. 9)
+    circumstances         semicolon-separated: repair_replacement; exhibition; intra_group
+
+Output columns: every input column in the input's order, then ``OUTPUT_COLUMNS``: ``outcome``,
+``legal_basis``, ``general_authorisations``, ``customs_codes`` (lists joined with ``"; "``),
+``explanation``, ``list_version``, ``rules_version`` and ``error`` (``column: problem`` for a line that
+could not be determined; its outcome is then blank). A bad line never stops the run.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dualuse.domain.errors import ValidationError
+from dualuse.domain.rules.engine import Determination, ListSource, determine
+from dualuse.domain.rules.facts import (
+    Activity,
+    Circumstance,
+    EndUserType,
+    Exporter,
+    Knowledge,
+    OrderItem,
+    Party,
+    TransactionFacts,
+    field_prefix,
+)
+from dualuse.domain.rules.rulebook import Rulebook
+
+INPUT_COLUMNS = (
+    "order_id",
+    "date",
+    "activity",
+    "exporter_member_state",
+    "destination",
+    "end_user_name",
+    "end_user_country",
+    "end_user_type",
+    "item_id",
+    "description",
+    "control_code",
+    "cyber_surveillance",
+    "quantity",
+    "value_eur",
+    "informed",
+    "aware",
+    "national_codes",
+    "circumstances",
+)
+REQUIRED_COLUMNS = ("exporter_member_state", "destination", "item_id", "control_code")
+OUTPUT_COLUMNS = (
+    "outcome",
+    "legal_basis",
+    "general_authorisations",
+    "customs_codes",
+    "explanation",
+    "list_version",
+    "rules_version",
+    "error",
+)
+# the columns a line's determination depends on; the others are copied through or checked on their own
+_KEY_COLUMNS = (
+    "date",
+    "activity",
+    "exporter_member_state",
+    "destination",
+    "end_user_country",
+    "end_user_type",
+    "control_code",
+    "cyber_surveillance",
+    "informed",
+    "aware",
+    "national_codes",
+    "circumstances",
+)
+_TRUE = frozenset({"true", "yes", "1", "y"})
+_FALSE = frozenset({"false", "no", "0", "n", ""})
+_PROGRESS_EVERY = 10_000
+_BRUSSELS = "Europe/Brussels"
+
+Progress = Callable[[int], None]
+"""Called with the number of lines done so far, every few thousand lines and at the end."""
+
+
+def today_in_brussels() -> date:
+    """Today's date where the Commission sits, the default date of a determination."""
+    try:
+        return datetime.now(ZoneInfo(_BRUSSELS)).date()
+    except ZoneInfoNotFoundError:  # no time zone database: UTC is at most two hours off
+        return datetime.now(UTC).date()
+
+
+# --- one case from JSON ----------------------------------------------------------------------------------
+def facts_from_dict(data: Mapping[str, Any], *, today: date | None = None) -> TransactionFacts:
+    """Read a case (the JSON shape in the module docstring) into ``TransactionFacts``.
+
+    Raises ``ValidationError`` whose ``field`` is the path of the bad value (``items[0].control_code``).
+    """
+    _mapping(data, None)
+    _no_unknown_keys(
+        data,
+        {"activity", "date", "exporter", "destination", "end_user", "items", "knowledge", "circumstances"},
+        None,
+    )
+    activity = _choice(Activity, data.get("activity") or Activity.EXPORT.value, "activity")
+    day = _date(data.get("date"), today)
+    exporter_data = _mapping(data.get("exporter"), "exporter")
+    _no_unknown_keys(exporter_data, {"name", "member_state"}, "exporter")
+    with field_prefix("exporter"):
+        exporter = Exporter(
+            member_state=exporter_data.get("member_state"),  # type: ignore[arg-type]  # checked by Exporter
+            name=_text(exporter_data.get("name"), "name"),
+        )
+    end_user = None
+    if data.get("end_user") is not None:
+        party = _mapping(data["end_user"], "end_user")
+        _no_unknown_keys(party, {"name", "country", "type"}, "end_user")
+        with field_prefix("end_user"):
+            end_user = Party(
+                country=party.get("country"),  # type: ignore[arg-type]  # checked by Party
+                name=_text(party.get("name"), "name"),
+                type=party.get("type") or EndUserType.UNKNOWN,
+            )
+    knowledge = data.get("knowledge") or {}
+    _mapping(knowledge, "knowledge")
+    _no_unknown_keys(knowledge, {"informed", "aware"}, "knowledge")
+    items_data = data.get("items")
+    if not isinstance(items_data, list) or not items_data:
+        raise ValidationError("a transaction needs a list of at least one item", field="items")
+    items = tuple(_item(value, index) for index, value in enumerate(items_data))
+    return TransactionFacts(
+        activity=activity,
+        date=day,
+        exporter=exporter,
+        destination=data.get("destination"),  # type: ignore[arg-type]  # checked by TransactionFacts
+        items=items,
+        end_user=end_user,
+        informed=frozenset(_choices(Knowledge, knowledge.get("informed"), "knowledge.informed")),
+        aware=frozenset(_choices(Knowledge, knowledge.get("aware"), "knowledge.aware")),
+        circumstances=frozenset(_choices(Circumstance, data.get("circumstances"), "circumstances")),
+    )
+
+
+def determine_facts(facts: TransactionFacts, rulebook: Rulebook, list_source: ListSource) -> Determination:
+    """Determine a transaction (Arts. 3-12 and sanctions prohibitions)."""
+    return determine(facts, rulebook, list_source)
+
+
+def determine_dict(
+    data: Mapping[str, Any], rulebook: Rulebook, list_source: ListSource, *, today: date | None = None
+) -> dict[str, object]:
+    """Determine a JSON case and answer in the determination's JSON shape."""
+    return determine(facts_from_dict(data, today=today), rulebook, list_source).to_dict()
+
+
+def determination_text(determination: Determination) -> str:
+    """A determination as plain text, for a terminal."""
+    lines = [
+        f"Outcome: {determination.outcome.value}",
+        f"Activity: {determination.activity.value} on {determination.date.isoformat()} "
+        f"(list {determination.list_version}, rules {determination.rules_version})",
+    ]
+    for item in determination.items:
+        lines += [
+            "",
+            f"Item {item.id} ({item.control_code or 'not listed'}): {item.outcome.value}",
+            f"  Legal basis: {'; '.join(item.legal_basis) or '-'}",
+            f"  General authorisations: {', '.join(item.general_authorisations) or '-'}",
+            f"  Customs codes: {', '.join(item.customs_codes) or '-'}",
+            f"  {item.explanation}",
+        ]
+    return "\n".join(lines)
+
+
+def _item(value: object, index: int) -> OrderItem:
+    path = f"items[{index}]"
+    item = _mapping(value, path)
+    _no_unknown_keys(
+        item,
+        {
+            "id",
+            "description",
+            "control_code",
+            "cyber_surveillance",
+            "quantity",
+            "value_eur",
+            "national_codes",
+        },
+        path,
+    )
+    raw_id = item.get("id")
+    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        raw_id = str(raw_id)
+    code = item.get("control_code")
+    if code is not None and not isinstance(code, str):
+        raise ValidationError(
+            "control_code must be text such as 5A001.f, or null", field=f"{path}.control_code"
+        )
+    national = item.get("national_codes") or []
+    if not isinstance(national, list) or not all(isinstance(n, str) and n.strip() for n in national):
+        raise ValidationError("national_codes must be a list of text", field=f"{path}.national_codes")
+    with field_prefix(path):
+        return OrderItem(
+            id=raw_id,  # type: ignore[arg-type]  # checked by OrderItem
+            control_code=(code.strip() or None) if code is not None else None,
+            description=_text(item.get("description"), "description"),
+            cyber_surveillance=item.get("cyber_surveillance", False),
+            quantity=item.get("quantity"),
+            value_eur=item.get("value_eur"),
+            national_codes=tuple(n.strip() for n in national),
+        )
+
+
+def _mapping(value: object, path: str | None) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"{path or 'the case'} must be an object", field=path)
+    return value
+
+
+def _no_unknown_keys(data: Mapping[str, Any], known: set[str], path: str | None) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        where = f"{path}.{unknown[0]}" if path else unknown[0]
+        raise ValidationError(
+            f"unknown field {unknown[0]!r}; expected one of {', '.join(sorted(known))}", field=where
+        )
+
+
+def _text(value: object, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{name} must be text", field=name)
+    return value.strip()
+
+
+def _date(value: object, today: date | None) -> date:
+    if value is None or value == "":
+        return today or today_in_brussels()
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field="date")
+
+
+_E = TypeVar("_E", Activity, Knowledge, Circumstance)
+
+
+def _choice(kind: type[_E], value: object, path: str) -> _E:
+    try:
+        return kind(value)  # type: ignore[arg-type]  # any value: a wrong one raises ValueError
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        raise ValidationError(f"{value!r} is not one of {allowed}", field=path) from None
+
+
+def _choices(kind: type[_E], values: object, path: str) -> list[_E]:
+    if values is None:
+        return []
+    if not isinstance(values, list):
+        raise ValidationError("expected a list", field=path)
+    return [_choice(kind, value, f"{path}[{index}]") for index, value in enumerate(values)]
+
+
+# --- a batch of order lines ------------------------------------------------------------------------------
+_FIELD_TO_COLUMN = {
+    "activity": "activity",
+    "date": "date",
+    "destination": "destination",
+    "exporter.member_state": "exporter_member_state",
+    "end_user.country": "end_user_country",
+    "end_user.type": "end_user_type",
+    "knowledge.informed": "informed",
+    "knowledge.aware": "aware",
+    "circumstances": "circumstances",
+}
+
+
+def _column_of(field: str | None) -> str:
+    if field is None:
+        return "line"
+    if field.startswith("items[0]."):
+        return field.removeprefix("items[0].").split("[")[0]
+    base = field.split("[")[0]
+    return _FIELD_TO_COLUMN.get(base, base)
+
+
+class BatchDeterminer:
+    """Determines order lines fast: lines that agree on every column a determination depends on share one
+    answer, computed once; the rest of a line (ids, names, amounts) is copied or checked on its own."""
+
+    def __init__(self, rulebook: Rulebook, list_source: ListSource, *, today: date | None = None) -> None:
+        self._rulebook = rulebook
+        self._list_source = list_source
+        self._today = today or today_in_brussels()
+        self._answers: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.outcomes: Counter[str] = Counter()
+        self.errors = 0
+        self.lines = 0
+
+    def output_header(self, header: Sequence[str]) -> list[str]:
+        """The output columns for an input header: the input's own, then ``OUTPUT_COLUMNS``."""
+        return [*header, *OUTPUT_COLUMNS]
+
+    def run(
+        self, header: Sequence[str], rows: Iterable[list[str]], progress: Progress | None = None
+    ) -> Iterator[list[str]]:
+        """Determine each line (a list of cells in ``header``'s order) and yield it with the output cells
+        appended. ``ValidationError`` naming the column if a required column is missing."""
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise ValidationError(f"the CSV has no {missing[0]!r} column", field=missing[0])
+        width = len(header)
+        position = {name: index for index, name in enumerate(header)}
+        present = [c for c in _KEY_COLUMNS if c in position]
+        take = operator.itemgetter(*(position[c] for c in present))
+        item_at = position["item_id"]
+        amounts = [(c, position[c]) for c in ("quantity", "value_eur") if c in position]
+        answers = self._answers
+        count = 0
+        for row in rows:
+            count += 1
+            if len(row) != width:
+                row = (row + [""] * width)[:width]
+            key: tuple[str, ...] = take(row)
+            answer = answers.get(key)
+            if answer is None:
+                answer = answers[key] = self._answer(dict(zip(present, key, strict=True)))
+            if not row[item_at].strip():
+                answer = self._error_answer("item_id: every line needs an item id")
+            else:
+                for column, index in amounts:
+                    problem = _amount_problem(row[index], column)
+                    if problem:
+                        answer = self._error_answer(f"{column}: {problem}")
+                        break
+            row.extend(answer)
+            self.outcomes[answer[0]] += 1
+            yield row
+            if progress is not None and count % _PROGRESS_EVERY == 0:
+                progress(count)
+        self.lines += count
+        self.errors += self.outcomes.pop("", 0)
+        if progress is not None:
+            progress(count)
+
+    def _answer(self, cells: Mapping[str, str]) -> tuple[str, ...]:
+        try:
+            facts = facts_from_dict(_case_of(cells), today=self._today)
+            determination = determine(facts, self._rulebook, self._list_source)
+        except ValidationError as error:
+            return self._error_answer(f"{_column_of(error.field)}: {error.detail}")
+        item = determination.items[0]
+        return (
+            item.outcome.value,
+            "; ".join(item.legal_basis),
+            "; ".join(item.general_authorisations),
+            "; ".join(item.customs_codes),
+            item.explanation,
+            determination.list_version,
+            determination.rules_version,
+            "",
+        )
+
+    def _error_answer(self, message: str) -> tuple[str, ...]:
+        return ("", "", "", "", "", "", self._rulebook.version, message)
+
+
+def _amount_problem(text: str, column: str) -> str | None:
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return f"{text!r} is not a number"
+    if value != value or value < 0 or (value == 0 and column == "quantity"):
+        return f"{text!r} must be {'above' if column == 'quantity' else 'at least'} zero"
+    return None
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def _flag(text: str) -> bool | str:
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    return text  # refused by OrderItem with the field named
+
+
+def _case_of(cells: Mapping[str, str]) -> dict[str, Any]:
+    """One order line as a one-item JSON case (only the columns the answer depends on)."""
+    get = cells.get
+    end_user_country = (get("end_user_country") or "").strip()
+    case: dict[str, Any] = {
+        "activity": (get("activity") or "").strip() or None,
+        "date": (get("date") or "").strip() or None,
+        "exporter": {"member_state": get("exporter_member_state") or None},
+        "destination": get("destination") or None,
+        "items": [
+            {
+                "id": "line",
+                "control_code": (get("control_code") or "").strip() or None,
+                "cyber_surveillance": _flag(get("cyber_surveillance") or ""),
+                "national_codes": _split(get("national_codes") or ""),
+            }
+        ],
+        "knowledge": {"informed": _split(get("informed") or ""), "aware": _split(get("aware") or "")},
+        "circumstances": _split(get("circumstances") or ""),
+    }
+    if end_user_country:
+        case["end_user"] = {"country": end_user_country, "type": (get("end_user_type") or "").strip() or None}
+    return case
+
+
+def determine_batch(
+    rows: Iterable[Mapping[str, str]],
+    rulebook: Rulebook,
+    list_source: ListSource,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> Iterator[dict[str, str]]:
+    """Determine order lines (mappings of column to cell, as ``csv.DictReader`` gives) and yield each with
+    the output columns added (layout in the module docstring). A bad line gets an ``error`` and the run
+    goes on; a missing required column raises ``ValidationError`` naming it."""
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return
+    header = list(first.keys())
+    determiner = BatchDeterminer(rulebook, list_source, today=today)
+    out_header = determiner.output_header(header)
+
+    def as_lists() -> Iterator[list[str]]:
+        yield [str(first.get(c) or "") for c in header]
+        for row in iterator:
+            yield [str(row.get(c) or "") for c in header]
+
+    for values in determiner.run(header, as_lists(), progress):
+        yield dict(zip(out_header, values, strict=False))
