@@ -45,7 +45,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     with container.uow() as uow:
         reference.load(uow, container.catalogue)
     with container.uow() as uow:
-        logins = {login.email: login.password for login in demo.load_demo(uow, container.hasher, container.catalogue)}
+        logins = {
+            login.email: login.password
+            for login in demo.load_demo(uow, container.hasher, container.catalogue)
+        }
     container.engine.dispose()
     port = free_port()
     env = {

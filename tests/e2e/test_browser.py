@@ -56,3 +56,32 @@ def test_pages_have_no_serious_accessibility_violations(
     serious = [v for v in violations if v.get("impact") in ("serious", "critical")]
     assert not serious, [(v["id"], v["help"], [n["target"] for n in v["nodes"]]) for v in serious]
     assert results.response["passes"], "axe ran and checked something"
+
+
+def test_control_list_browser_entry_and_search(page: Any, live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/control-list")
+    assert page.get_by_role("heading", name="The EU control list (Annex I)").is_visible()
+    page.get_by_role("link", name="5A001", exact=True).click()
+    assert "Telecommunications" in page.get_by_role("heading", level=1).inner_text()
+    page.goto(f"{live_server.url}/control-list")
+    page.get_by_label("Search the control list").fill("IMSI catcher")
+    page.get_by_role("button", name="Search").click()
+    first = page.locator("#results li").first
+    first.wait_for()
+    assert "5A001.f" in first.inner_text()
+
+
+def test_demo_exporter_sees_classifications_to_review(page: Any, live_server: LiveServer) -> None:
+    sign_in(page, live_server, DEMO_EXPORTER)
+    page.get_by_role("link", name="Classifications").click()
+    assert "FieldSense IMSI-7" in page.content()
+    assert "to review after a list change" in page.content()
+
+
+@pytest.mark.parametrize("path", ["/control-list/5A001.f", "/control-list/search?q=spyware"])
+def test_control_list_pages_are_accessible(page: Any, live_server: LiveServer, path: str) -> None:
+    page.goto(f"{live_server.url}{path}")
+    serious = [
+        v for v in Axe().run(page).response["violations"] if v.get("impact") in ("serious", "critical")
+    ]
+    assert not serious, [(v["id"], v["help"]) for v in serious]

@@ -8,10 +8,11 @@ branch either way, and the data may or may not break 5A001.f down).
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pytest
 
-from dualuse.adapters.sources.annex_i import load_history, load_synonyms
+from dualuse.adapters.sources.annex_i import dump_version, load_history, load_synonyms
 from dualuse.domain.controllist import ControlCode, ControlList, ControlListHistory, validate_list
 from dualuse.domain.controllist.classify import classify
 from dualuse.domain.controllist.search import SearchIndex
@@ -158,3 +159,21 @@ def test_the_relevance_table_is_large_enough() -> None:
 )
 def test_a_code_comes_first(query: str, first: str) -> None:
     assert str(index().search(query, limit=1)[0].entry.code) == first
+
+
+def test_the_shipped_version_exports_and_loads_back(tmp_path: Path) -> None:
+    (tmp_path / "versions").mkdir()
+    (tmp_path / "versions" / "001-2025-11.yaml").write_text(dump_version(current()), encoding="utf-8")
+    reloaded = load_history(tmp_path).latest
+    assert reloaded.version == current().version
+    assert list(reloaded) == list(current())
+
+
+def test_every_synonym_names_a_listed_entry() -> None:
+    unlisted = sorted(
+        f"{phrase} → {code}"
+        for phrase, codes in load_synonyms().items()
+        for code in codes
+        if current().get(code) is None
+    )
+    assert unlisted == []

@@ -15,6 +15,8 @@ from dualuse.domain.controllist.classify import classify
 from dualuse.domain.controllist.search import SearchIndex
 from dualuse.domain.controllist.text import stem, words
 
+from .factories import BASE_DATE, make_entry, make_version
+
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "controllist"
 
 
@@ -154,3 +156,54 @@ def test_classify_names_the_cyber_surveillance_flag() -> None:
 def test_classify_with_nothing_suggests_nothing() -> None:
     assert classify("", {}, fixture_index(), fixture_list()) == []
     assert classify("encryption", {}, fixture_index(), fixture_list(), limit=0) == []
+
+
+def _parameter_list() -> tuple[ControlList, SearchIndex]:
+    entries = [
+        make_entry("4A506", "Quantum computers"),
+        make_entry(
+            "4A506.a",
+            "Quantum computers by qubit count and error rate",
+            parameters={
+                "tiers": [
+                    {"physical_qubits_ge": 34, "physical_qubits_lt": 100, "cnot_error_le": 0.0001},
+                    {"physical_qubits_ge": 100, "physical_qubits_lt": 200, "cnot_error_le": 0.001},
+                ]
+            },
+        ),
+        make_entry(
+            "3A501", "Cryogenic amplifiers", parameters={"frequency_ghz_min": 2, "frequency_ghz_max": 15}
+        ),
+        make_entry("5A002", "Cryptography", parameters={"post_quantum": True}),
+    ]
+    control_list = ControlList(make_version("t", BASE_DATE), entries)
+    return control_list, SearchIndex.build(control_list, {})
+
+
+@pytest.mark.parametrize(
+    ("parameters", "reason"),
+    [
+        ({"physical_qubits": 150, "cnot_error": 0.0005}, "tiers 2: physical qubits 150 ≥ 100 and < 200"),
+        ({"physical_qubits": 150, "cnot_error": 0.01}, "no tiers option is fully met by the values given"),
+        ({"frequency_ghz": 8}, "frequency 8 ghz ≥ 2 and ≤ 15"),
+        ({"frequency_ghz": 20}, "frequency 20 ghz > 15: outside this entry's threshold"),
+        ({"post_quantum": True}, "post quantum yes"),
+    ],
+)
+def test_classify_reads_tiers_ranges_and_flags_in_parameters(
+    parameters: dict[str, object], reason: str
+) -> None:
+    control_list, index = _parameter_list()
+    candidates = classify(
+        "quantum computers cryogenic amplifiers cryptography", parameters, index, control_list
+    )
+    reasons = [r for c in candidates for r in c.reasons]
+    assert any(r.startswith(reason) for r in reasons), reasons
+
+
+def test_a_met_tier_puts_the_sub_item_above_its_heading() -> None:
+    control_list, index = _parameter_list()
+    met = classify("quantum computer", {"physical_qubits": 150, "cnot_error": 0.0005}, index, control_list)
+    assert str(met[0].entry.code) == "4A506.a"
+    missed = classify("quantum computer", {"physical_qubits": 20, "cnot_error": 0.0005}, index, control_list)
+    assert str(missed[0].entry.code) == "4A506"

@@ -5,25 +5,33 @@ entries and their notes (Art. 3(1) applies to items *listed* in Annex I, and onl
 whether an item is). The suggestions combine the text search with the crisp thresholds entries carry
 as ``parameters``.
 
-Parameters follow one convention: an entry's ``{"symmetric_key_bits_gt": 56}`` is met by an item
-described with ``{"symmetric_key_bits": 256}``. Suffixes: ``_gt`` ``_ge`` ``_lt`` ``_le`` ``_eq``
-(``_gte``/``_min`` read as ``_ge``, ``_lte``/``_max`` as ``_le``). An entry's thresholds are read as
-alternatives (5A002.a is met by a symmetric key over 56 bits *or* an RSA modulus over 512 bits).
+Parameters follow the data's convention ``<quantity>_<unit>_<op>``: an entry's
+``{"symmetric_key_bits_gt": 56}`` is met by an item described with ``{"symmetric_key_bits": 256}``.
+Ops: ``gt`` ``ge`` ``lt`` ``le`` ``eq`` (``gte``/``min`` read as ``ge``, ``lte``/``max`` as ``le``).
+A key without an op (``post_quantum: true``) is met by an equal value. A list of mappings
+(``tiers``) is a set of alternatives, each met only when all its conditions are.
+
+The data does not say whether an entry's thresholds are alternatives (5A002.a: a symmetric key over
+56 bits *or* a factorisation modulus over 512 bits) or cumulative (3A504.a: cooling power *and*
+temperature *and* duration), so the evidence is weighed: the share of the given quantities that meet
+their threshold moves an entry up; an entry none of whose given quantities meets its threshold moves
+down. Conditions on the same quantity (``frequency_ghz_min``/``_max``) must all hold.
 """
 
 from __future__ import annotations
 
 import math
 import operator
+from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dualuse.domain.controllist.entries import ControlEntry
 from dualuse.domain.controllist.search import SearchIndex
 from dualuse.domain.controllist.versions import ControlList
 
 _COMPARISONS: Mapping[str, tuple[str, Callable[[float, float], bool], str]] = {
-    # suffix: (shown, test, shown when the test fails)
+    # op: (shown, test, shown when the test fails)
     "gt": (">", operator.gt, "≤"),
     "ge": ("≥", operator.ge, "<"),
     "gte": ("≥", operator.ge, "<"),
@@ -34,46 +42,15 @@ _COMPARISONS: Mapping[str, tuple[str, Callable[[float, float], bool], str]] = {
     "max": ("≤", operator.le, ">"),
     "eq": ("=", operator.eq, "≠"),
 }
-_UNITS = frozenset(
-    [
-        "bits",
-        "bit",
-        "bytes",
-        "hz",
-        "khz",
-        "mhz",
-        "ghz",
-        "thz",
-        "nm",
-        "um",
-        "mm",
-        "cm",
-        "m",
-        "km",
-        "w",
-        "kw",
-        "mw",
-        "dbm",
-        "db",
-        "kg",
-        "g",
-        "s",
-        "ms",
-        "us",
-        "ns",
-        "k",
-        "c",
-        "percent",
-        "rpm",
-        "gbps",
-        "mbps",
-        "tbps",
-        "mips",
-        "flops",
-    ]
+# units as the data writes them at the end of a quantity's name, multi-word units first
+_UNIT_NAMES = (
+    "deg_per_s2 deg_per_s n_per_m2 bits bit bytes hz khz mhz ghz thz nm um mm cm m km w kw mw uw dbm db "
+    "kg g s ms us ns h k c pct percent rpm gbps mbps tbps mips flops mns deg n"
 )
+_UNITS = tuple(_UNIT_NAMES.split())
 _SEARCH_DEPTH = 4  # how many more search hits than wanted to look at before parameters re-rank them
 _MET_BONUS = 0.5
+_BELOW_MATCH = 0.9
 _UNMET_PENALTY = 0.3
 
 
@@ -87,11 +64,17 @@ class Candidate:
     reasons: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Check:
-    met: tuple[str, ...]
-    unmet: tuple[str, ...]
-    missing: tuple[str, ...]
+@dataclass(slots=True)
+class _Evidence:
+    met: list[str] = field(default_factory=list)
+    unmet: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def adjustment(self) -> float:
+        if not self.met:
+            return -_UNMET_PENALTY if self.unmet else 0.0
+        return _MET_BONUS * len(self.met) / (len(self.met) + len(self.unmet))
 
 
 def classify(
@@ -104,10 +87,10 @@ def classify(
     """Suggest the entries of ``control_list`` an item described in words and parameters may fall under.
 
     The search over the description ranks entries; an entry whose thresholds the parameters meet moves up
-    (and is suggested even if the words missed it), one whose every given threshold is missed moves down.
-    Each suggestion says why, and notes the cyber-surveillance (Art. 2(20)) and information-security
-    (Category 5 Part 2) flags that apply to it. It suggests; a person decides and records the
-    classification.
+    (and is suggested even if the words missed it), one whose given thresholds are all missed moves down.
+    Each suggestion says why, and names the cyber-surveillance (Art. 2(20)), information-security
+    (Category 5 Part 2) and Annex IV (Art. 11(1)) flags that apply to it. It suggests; a person decides
+    and records the classification.
     """
     if limit <= 0:
         return []
@@ -119,35 +102,80 @@ def classify(
         if entry is None:  # the index was built from another list version
             continue
         scored[str(entry.code)] = (entry, hit.score / top, list(hit.why))
-    given = _numeric(parameters)
+    given = {name.strip().lower(): value for name, value in parameters.items()}
     if given:
         for entry in control_list:
-            if entry.parameters and str(entry.code) not in scored and _check(entry, given).met:
-                scored[str(entry.code)] = (entry, 0.0, [])
+            if entry.parameters and str(entry.code) not in scored and _evidence(entry.parameters, given).met:
+                # a sub-item whose threshold is met, below an entry the words found, shares its relevance
+                above = [scored[str(a)] for a in entry.code.ancestors if str(a) in scored]
+                if above:
+                    parent, relevance, _ = max(above, key=lambda found: found[1])
+                    reasons = [f"below {parent.code}, which the description matches"]
+                    scored[str(entry.code)] = (entry, relevance * _BELOW_MATCH, reasons)
+                else:
+                    scored[str(entry.code)] = (entry, 0.0, [])
     candidates: list[Candidate] = []
     for entry, relevance, reasons in scored.values():
-        score = relevance
-        check = _check(entry, given)
-        if check.met:
-            score += _MET_BONUS
-            reasons.extend(check.met)
-        elif check.unmet:
-            score -= _UNMET_PENALTY
-            reasons.extend(check.unmet)
-        reasons.extend(check.missing)
+        evidence = _evidence(entry.parameters, given)
+        reasons.extend([*evidence.met, *evidence.unmet, *evidence.missing])
         reasons.extend(_flag_reasons(control_list, entry))
-        candidates.append(Candidate(entry, round(score, 4), tuple(dict.fromkeys(reasons))))
+        score = round(relevance + evidence.adjustment, 4)
+        candidates.append(Candidate(entry, score, tuple(dict.fromkeys(reasons))))
     candidates.sort(key=lambda c: (-c.score, c.entry.code))
     return candidates[:limit]
 
 
-def _numeric(parameters: Mapping[str, object]) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for name, value in parameters.items():
-        number = _as_number(value)
-        if number is not None:
-            values[name.strip().lower()] = number
-    return values
+def _evidence(parameters: Mapping[str, object], given: Mapping[str, object]) -> _Evidence:
+    """How the given values compare with an entry's thresholds."""
+    evidence = _Evidence()
+    by_quantity: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for key, threshold in parameters.items():
+        name, _, op = key.rpartition("_")
+        number = _as_number(threshold)
+        if op in _COMPARISONS and name and number is not None:
+            by_quantity[name].append((op, number))
+        elif isinstance(threshold, list) and threshold and all(isinstance(t, Mapping) for t in threshold):
+            _alternatives(key, threshold, given, evidence)
+        elif isinstance(threshold, bool | str) and key in given:
+            shown = f"{_label(key)[0]} {_fmt_value(given[key])}"
+            if given[key] == threshold:
+                evidence.met.append(shown)
+            else:
+                evidence.unmet.append(f"{shown}: this entry is about {_fmt_value(threshold)}")
+    for name, conditions in by_quantity.items():
+        value = _as_number(given.get(name))
+        label, unit = _label(name)
+        tests = " and ".join(f"{_COMPARISONS[op][0]} {_fmt(t)}" for op, t in conditions)
+        if value is None:
+            evidence.missing.append(f"check {label}{f' ({unit})' if unit else ''} {tests} (not given)")
+            continue
+        amount = f"{label} {_fmt(value)}{f' {unit}' if unit else ''}"
+        failed = [(op, t) for op, t in conditions if not _COMPARISONS[op][1](value, t)]
+        if not failed:
+            evidence.met.append(f"{amount} {tests}")
+        else:
+            op, threshold = failed[0]
+            evidence.unmet.append(
+                f"{amount} {_COMPARISONS[op][2]} {_fmt(threshold)}: outside this entry's threshold"
+            )
+    return evidence
+
+
+def _alternatives(
+    key: str, options: list[Mapping[str, object]], given: Mapping[str, object], evidence: _Evidence
+) -> None:
+    """A list of condition sets (``tiers``): met when every condition of one set is met."""
+    relevant = False
+    for number, option in enumerate(options, start=1):
+        inner = _evidence(option, given)
+        relevant = relevant or bool(inner.met or inner.unmet)
+        if inner.met and not inner.unmet and not inner.missing:
+            evidence.met.append(f"{_label(key)[0]} {number}: {'; '.join(inner.met)}")
+            return
+    if relevant:
+        evidence.unmet.append(f"no {_label(key)[0]} option is fully met by the values given")
+    else:
+        evidence.missing.append(f"check the {_label(key)[0]} of this entry (no value given)")
 
 
 def _as_number(value: object) -> float | None:
@@ -164,38 +192,21 @@ def _as_number(value: object) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
-def _check(entry: ControlEntry, given: Mapping[str, float]) -> _Check:
-    met: list[str] = []
-    unmet: list[str] = []
-    missing: list[str] = []
-    for key, threshold_value in entry.parameters.items():
-        name, _, suffix = key.rpartition("_")
-        threshold = _as_number(threshold_value)
-        if suffix not in _COMPARISONS or threshold is None or not name:
-            continue
-        shown, test, shown_failed = _COMPARISONS[suffix]
-        label, unit = _label(name)
-        if name not in given:
-            missing.append(f"check {label}{' ' + unit if unit else ''} {shown} {_fmt(threshold)} (not given)")
-            continue
-        value = given[name]
-        amount = f"{label} {_fmt(value)}{' ' + unit if unit else ''}"
-        if test(value, threshold):
-            met.append(f"{amount} {shown} {_fmt(threshold)}")
-        else:
-            unmet.append(f"{amount} {shown_failed} {_fmt(threshold)}: outside this entry's threshold")
-    return _Check(tuple(met), tuple(unmet), tuple(missing))
-
-
 def _label(name: str) -> tuple[str, str]:
-    pieces = name.split("_")
-    if len(pieces) > 1 and pieces[-1] in _UNITS:
-        return " ".join(pieces[:-1]), pieces[-1]
-    return " ".join(pieces), ""
+    for unit in _UNITS:
+        if name.endswith(f"_{unit}") and len(name) > len(unit) + 1:
+            return name[: -len(unit) - 1].replace("_", " "), unit.replace("_", " ")
+    return name.replace("_", " "), ""
 
 
 def _fmt(number: float) -> str:
-    return f"{number:g}" if number != int(number) else str(int(number))
+    return str(int(number)) if number == int(number) else f"{number:g}"
+
+
+def _fmt_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def _flag_reasons(control_list: ControlList, entry: ControlEntry) -> list[str]:

@@ -43,6 +43,8 @@ _FIELD_LABELS = {
 _K1 = 1.2
 _B = 0.75
 _PHRASE_BONUS = 6.0  # per word of a synonym phrase found whole in the query
+_SYNONYM_RANK_STEP = 0.1  # each later code of a synonym gets a little less of the phrase bonus
+_SYNONYM_RANK_FLOOR = 0.7
 _PREFIX_WEIGHT = 0.6
 _FUZZY_WEIGHT = 0.85
 _FUZZY_LIMIT = 3
@@ -84,7 +86,7 @@ class SearchIndex:
         surface: Mapping[str, str],
         by_length: Mapping[int, tuple[str, ...]],
         sorted_surface: tuple[str, ...],
-        phrases: tuple[tuple[str, tuple[str, ...], tuple[int, ...]], ...],
+        phrases: tuple[tuple[str, tuple[str, ...], tuple[tuple[int, float], ...]], ...],
         phrases_by_term: Mapping[str, tuple[int, ...]],
         code_strings: tuple[tuple[str, int], ...],
         by_code: Mapping[ControlCode, int],
@@ -115,11 +117,17 @@ class SearchIndex:
         ordered = tuple(sorted(entries, key=lambda e: e.code))
         by_code = {e.code: i for i, e in enumerate(ordered)}
         entry_phrases: dict[int, list[str]] = defaultdict(list)
+        targets: dict[str, dict[int, float]] = defaultdict(dict)
         for phrase, codes in (synonyms or {}).items():
-            for text in codes:
+            for rank, text in enumerate(codes):
                 index = _resolve_index(text, by_code)
-                if index is not None and phrase not in entry_phrases[index]:
+                if index is None:
+                    continue
+                if phrase not in entry_phrases[index]:
                     entry_phrases[index].append(phrase)
+                # the table lists the likeliest code first
+                weight = max(_SYNONYM_RANK_FLOOR, 1.0 - _SYNONYM_RANK_STEP * rank)
+                targets[phrase][index] = max(weight, targets[phrase].get(index, 0.0))
 
         field_texts: list[dict[str, list[str]]] = []
         for i, entry in enumerate(ordered):
@@ -146,19 +154,15 @@ class SearchIndex:
         for w in surface:
             if not w.isdigit():
                 by_length[len(w)].append(w)
-        phrase_list: list[tuple[str, tuple[str, ...], tuple[int, ...]]] = []
+        phrase_list: list[tuple[str, tuple[str, ...], tuple[tuple[int, float], ...]]] = []
         phrases_by_term: dict[str, list[int]] = defaultdict(list)
-        targets: dict[str, list[int]] = defaultdict(list)
-        for index, phrases in entry_phrases.items():
-            for phrase in phrases:
-                targets[phrase].append(index)
         for phrase, indexes in targets.items():
             phrase_terms = tuple(dict.fromkeys(stem(w) for w in words(phrase)))
             if not phrase_terms:
                 continue
             for term in phrase_terms:
                 phrases_by_term[term].append(len(phrase_list))
-            phrase_list.append((phrase, phrase_terms, tuple(sorted(indexes))))
+            phrase_list.append((phrase, phrase_terms, tuple(sorted(indexes.items()))))
         return cls(
             entries=ordered,
             postings=postings,
@@ -320,8 +324,8 @@ class SearchIndex:
             phrase, phrase_terms, indexes = self._phrases[pid]
             if all(t in weights for t in phrase_terms):
                 bonus = _PHRASE_BONUS * sum(weights[t] for t in phrase_terms)
-                for index in indexes:
-                    scores[index] += bonus
+                for index, weight in indexes:
+                    scores[index] += bonus * weight
                     reasons[index].append(f'synonym "{phrase}"')
 
     def _explain(self, index: int, query_terms: list[_QueryTerm], phrase_found: bool) -> list[str]:

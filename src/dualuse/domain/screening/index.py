@@ -25,11 +25,13 @@ from dualuse.domain.screening.normalise import (
     simplify,
     skeleton,
 )
-from dualuse.domain.screening.scoring import MISSING_PART_WEIGHT, token_similarity
+from dualuse.domain.screening.scoring import FUZZY_STRETCH, MISSING_PART_WEIGHT, TOKEN_FLOOR, token_similarity
 
 #: query tokens shorter than this are matched exactly only (deletions of "li" find too much)
 _MIN_FUZZY_LEN = 4
 _EXPANSION_CACHE_SIZE = 50_000
+#: 1 / the least similarity of two aligned tokens, less one: how far a fuzzy gain may understate
+_MAX_STRETCH = 1.0 / (1.0 - FUZZY_STRETCH * (1.0 - TOKEN_FLOOR)) - 1.0
 
 
 def _deletions(token: str) -> set[str]:
@@ -136,27 +138,50 @@ class CandidateIndex:
         unique = list(dict.fromkeys(tokens))
         # parts written apart in the query may be one word on the list ("abdul hai" / "abdulhai")
         lookups = unique + [a + b for a, b in zip(tokens, tokens[1:], strict=False)]
-        # per name: the similarity-weighted gain and the plain weight of its tokens the query reached
-        gained_by: dict[int, float] = defaultdict(float)
-        reached_by: dict[int, float] = defaultdict(float)
-        for token in lookups:
-            best: dict[int, tuple[float, float]] = {}
-            for listed, similarity in self.expand(token):
-                weight = self.idf[listed]
-                gained = similarity * weight
-                for name_no in self.postings[listed]:
-                    if name_no not in best or gained > best[name_no][0]:
-                        best[name_no] = (gained, weight)
-            for name_no, (gained, weight) in best.items():
-                gained_by[name_no] += gained
-                reached_by[name_no] += weight
-        if not gained_by:
+        expansions = []
+        for token in dict.fromkeys(lookups):
+            gains = {listed: similarity * self.idf[listed] for listed, similarity in self.expand(token)}
+            if gains:
+                expansions.append((max(gains.values()), gains))
+        if not expansions:
             return []
         query_weight = sum(self.weight(t) for t in unique)
+        # MaxScore: a name that shares none of the rarer "essential" tokens cannot collect enough
+        # weight from the common ones alone, so the long posting lists of common tokens are not walked
+        needed = query_weight * floor / (1.0 + _MAX_STRETCH - _MAX_STRETCH * floor)
+        expansions.sort(key=lambda e: -e[0])
+        tail = sum(e[0] for e in expansions)
+        essential = 0
+        while essential < len(expansions) and tail >= needed:
+            tail -= expansions[essential][0]
+            essential += 1
+        essential = max(essential, 1)
+        gained_by: dict[int, float] = defaultdict(float)
+        reached_by: dict[int, float] = defaultdict(float)
+        for _, gains in expansions[:essential]:
+            best: dict[int, tuple[float, str]] = {}
+            for listed, gained in gains.items():
+                for name_no in self.postings[listed]:
+                    if name_no not in best or gained > best[name_no][0]:
+                        best[name_no] = (gained, listed)
+            for name_no, (gained, listed) in best.items():
+                gained_by[name_no] += gained
+                reached_by[name_no] += self.idf[listed]
+        rest = [gains for _, gains in expansions[essential:]]
+        names = self.names
         weights = self.name_weights
         passing = []
         for name_no, gained in gained_by.items():
-            reached = min(reached_by[name_no], weights[name_no])
+            reached = reached_by[name_no]
+            if rest:
+                listed_tokens = names[name_no][1].tokens
+                for gains in rest:
+                    found = [(g, t) for t in listed_tokens if (g := gains.get(t)) is not None]
+                    if found:
+                        g, t = max(found)
+                        gained += g
+                        reached += self.idf[t]
+            reached = min(reached, weights[name_no])
             missing = weights[name_no] - reached
             bound = (gained + reached) / (query_weight + reached + MISSING_PART_WEIGHT * missing)
             if bound >= floor:

@@ -1,0 +1,1 @@
+"""Batch files: reading order lines and writing results (CSV)."""
