@@ -11,7 +11,11 @@ from dualuse.adapters.controllist_catalogue import ShippedControlListCatalogue
 from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.security import Argon2PasswordHasher
+from dualuse.adapters.sources.controllist_view import ControlListSource
+from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.config import Settings
+from dualuse.domain.rules.rulebook import Rulebook
+from dualuse.services import controllist
 from dualuse.services.unit_of_work import PasswordHasher
 
 
@@ -23,10 +27,17 @@ class Container:
     engine: Engine
     hasher: PasswordHasher
     catalogue: ShippedControlListCatalogue = field(default_factory=ShippedControlListCatalogue)
+    rulebook: Rulebook = field(default_factory=load_rulebook)
     extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
+
+    def list_source(self) -> ControlListSource:
+        """The control list (shipped and imported versions) as the determination engine sees it."""
+        with self.uow() as uow:
+            history = controllist.current_history(uow, self.catalogue)
+        return self.catalogue.list_source(history)
 
 
 def bootstrap(settings: Settings | None = None, *, engine: Engine | None = None) -> Container:

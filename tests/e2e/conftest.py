@@ -43,7 +43,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     container = bootstrap(Settings(env=Environment.TEST, database_url=database_url, secret_key=secret))
     migrate.upgrade(container.engine)
     with container.uow() as uow:
-        reference.load(uow, container.catalogue)
+        reference.load(uow, container.catalogue, container.rulebook)
     with container.uow() as uow:
         logins = {
             login.email: login.password

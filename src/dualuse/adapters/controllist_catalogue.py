@@ -7,6 +7,7 @@ import threading
 from collections.abc import Sequence
 
 from dualuse.adapters.sources import annex_i
+from dualuse.adapters.sources.controllist_view import ControlListSource
 from dualuse.domain.controllist.search import SearchIndex
 from dualuse.domain.controllist.versions import Amendment, ControlList, ControlListError, ControlListHistory
 from dualuse.domain.errors import ImportFailedError
@@ -20,6 +21,7 @@ class ShippedControlListCatalogue:
         self._lock = threading.Lock()
         self._histories: dict[tuple[str, ...], ControlListHistory] = {}
         self._indexes: dict[str, SearchIndex] = {}
+        self._sources: dict[int, ControlListSource] = {}
 
     def history(self, stored: Sequence[StoredAmendment]) -> ControlListHistory:
         key = tuple(f"{a.version_id}@{a.effective_from.isoformat()}" for a in stored)
@@ -50,6 +52,14 @@ class ShippedControlListCatalogue:
 
     def parse_amendment(self, text: str, filename: str) -> Amendment:
         return annex_i.parse_amendment_text(text, filename)
+
+    def list_source(self, history: ControlListHistory) -> ControlListSource:
+        """The history as the determination engine's ``ListSource`` (one per history, kept)."""
+        with self._lock:
+            source = self._sources.get(id(history))
+            if source is None:
+                source = self._sources[id(history)] = ControlListSource(history)
+        return source
 
 
 def _build_index(control_list: ControlList) -> SearchIndex:

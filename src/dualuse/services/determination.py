@@ -55,7 +55,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dualuse.domain.errors import ValidationError
-from dualuse.domain.rules.engine import Determination, ListSource, determine
+from dualuse.domain.rules.engine import Determination, ListSource, PreparedTransaction, determine
 from dualuse.domain.rules.facts import (
     Activity,
     Circumstance,
@@ -100,21 +100,21 @@ OUTPUT_COLUMNS = (
     "rules_version",
     "error",
 )
-# the columns a line's determination depends on; the others are copied through or checked on their own
-_KEY_COLUMNS = (
+# the columns a line's determination depends on (the transaction's, then the item's); the others are
+# copied through or checked on their own
+_TRANSACTION_COLUMNS = (
     "date",
     "activity",
     "exporter_member_state",
     "destination",
     "end_user_country",
     "end_user_type",
-    "control_code",
-    "cyber_surveillance",
     "informed",
     "aware",
-    "national_codes",
     "circumstances",
 )
+_ITEM_COLUMNS = ("control_code", "cyber_surveillance", "national_codes")
+_KEY_COLUMNS = (*_TRANSACTION_COLUMNS, *_ITEM_COLUMNS)
 _TRUE = frozenset({"true", "yes", "1", "y"})
 _FALSE = frozenset({"false", "no", "0", "n", ""})
 _PROGRESS_EVERY = 10_000
@@ -340,6 +340,8 @@ class BatchDeterminer:
         self._list_source = list_source
         self._today = today or today_in_brussels()
         self._answers: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._transactions: dict[tuple[str, ...], PreparedTransaction | tuple[str, ...]] = {}
+        self._items: dict[tuple[str, ...], OrderItem | tuple[str, ...]] = {}
         self.outcomes: Counter[str] = Counter()
         self.errors = 0
         self.lines = 0
@@ -391,20 +393,40 @@ class BatchDeterminer:
             progress(count)
 
     def _answer(self, cells: Mapping[str, str]) -> tuple[str, ...]:
+        """The answer for a line's key, from a prepared transaction and a checked item, each made once."""
+        transaction_key = tuple(cells.get(c, "") for c in _TRANSACTION_COLUMNS)
+        prepared = self._transactions.get(transaction_key)
+        if prepared is None:
+            try:
+                facts = facts_from_dict(_transaction_case(cells), today=self._today)
+                prepared = PreparedTransaction(facts, self._rulebook, self._list_source)
+            except ValidationError as error:
+                prepared = self._error_answer(f"{_column_of(error.field)}: {error.detail}")
+            self._transactions[transaction_key] = prepared
+        if isinstance(prepared, tuple):
+            return prepared
+        item_key = tuple(cells.get(c, "") for c in _ITEM_COLUMNS)
+        item = self._items.get(item_key)
+        if item is None:
+            try:
+                item = _item(_item_case(cells), 0)
+            except ValidationError as error:
+                item = self._error_answer(f"{_column_of(error.field)}: {error.detail}")
+            self._items[item_key] = item
+        if isinstance(item, tuple):
+            return item
         try:
-            facts = facts_from_dict(_case_of(cells), today=self._today)
-            determination = determine(facts, self._rulebook, self._list_source)
+            result = prepared.determine_item(item)
         except ValidationError as error:
             return self._error_answer(f"{_column_of(error.field)}: {error.detail}")
-        item = determination.items[0]
         return (
-            item.outcome.value,
-            "; ".join(item.legal_basis),
-            "; ".join(item.general_authorisations),
-            "; ".join(item.customs_codes),
-            item.explanation,
-            determination.list_version,
-            determination.rules_version,
+            result.outcome.value,
+            "; ".join(result.legal_basis),
+            "; ".join(result.general_authorisations),
+            "; ".join(result.customs_codes),
+            result.explanation,
+            prepared.view.version_id,
+            self._rulebook.version,
             "",
         )
 
@@ -437,8 +459,8 @@ def _flag(text: str) -> bool | str:
     return text  # refused by OrderItem with the field named
 
 
-def _case_of(cells: Mapping[str, str]) -> dict[str, Any]:
-    """One order line as a one-item JSON case (only the columns the answer depends on)."""
+def _transaction_case(cells: Mapping[str, str]) -> dict[str, Any]:
+    """The transaction columns of an order line as a JSON case with one placeholder item."""
     get = cells.get
     end_user_country = (get("end_user_country") or "").strip()
     case: dict[str, Any] = {
@@ -446,20 +468,24 @@ def _case_of(cells: Mapping[str, str]) -> dict[str, Any]:
         "date": (get("date") or "").strip() or None,
         "exporter": {"member_state": get("exporter_member_state") or None},
         "destination": get("destination") or None,
-        "items": [
-            {
-                "id": "line",
-                "control_code": (get("control_code") or "").strip() or None,
-                "cyber_surveillance": _flag(get("cyber_surveillance") or ""),
-                "national_codes": _split(get("national_codes") or ""),
-            }
-        ],
+        "items": [{"id": "line"}],
         "knowledge": {"informed": _split(get("informed") or ""), "aware": _split(get("aware") or "")},
         "circumstances": _split(get("circumstances") or ""),
     }
     if end_user_country:
         case["end_user"] = {"country": end_user_country, "type": (get("end_user_type") or "").strip() or None}
     return case
+
+
+def _item_case(cells: Mapping[str, str]) -> dict[str, Any]:
+    """The item columns of an order line as a JSON item."""
+    get = cells.get
+    return {
+        "id": "line",
+        "control_code": (get("control_code") or "").strip() or None,
+        "cyber_surveillance": _flag(get("cyber_surveillance") or ""),
+        "national_codes": _split(get("national_codes") or ""),
+    }
 
 
 def determine_batch(

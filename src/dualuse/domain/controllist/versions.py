@@ -193,7 +193,8 @@ class ControlList:
         return f"<ControlList {self.version_id}: {len(self)} entries>"
 
     def get(self, code: CodeLike) -> ControlEntry | None:
-        """The entry for exactly this code, or None; text is read as ``ControlCode.parse`` reads it."""
+        """The entry for exactly this code, or None; text is read as ``ControlCode.parse`` reads it (and
+        raises ``InvalidControlCodeError`` if it is not a code at all)."""
         return self._by_code.get(_as_code(code))
 
     def resolve(self, code: CodeLike) -> ControlEntry | None:

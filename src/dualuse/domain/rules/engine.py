@@ -8,7 +8,7 @@ exporter may use, the customs codes to declare and a plain-English explanation.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -22,13 +22,7 @@ from dualuse.domain.rules.facts import (
     country_name,
 )
 from dualuse.domain.rules.outcome import Outcome, most_restrictive
-from dualuse.domain.rules.rulebook import (
-    ArmsEmbargo,
-    ControlRule,
-    GeneralAuthorisation,
-    ItemCondition,
-    Rulebook,
-)
+from dualuse.domain.rules.rulebook import GeneralAuthorisation, ItemCondition, ItemScope, Rulebook
 
 INDIVIDUAL_AUTHORISATION_CODE = "X060"
 GLOBAL_AUTHORISATION_CODE = "X070"
@@ -141,195 +135,190 @@ class _Finding:
     general_authorisations: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What holds for the whole transaction, worked out once."""
-
-    facts: TransactionFacts
-    rulebook: Rulebook
-    view: ListView
-    embargo: ArmsEmbargo | None
-    settings: frozenset[str]
-    rules: tuple[ControlRule, ...]
-    words: Mapping[str, str] = field(default_factory=dict)
-
-
 def determine(facts: TransactionFacts, rulebook: Rulebook, list_source: ListSource) -> Determination:
     """Determine what the transaction needs, item by item (Arts. 3-12 and sanctions prohibitions).
 
     Raises ``ValidationError`` naming the field for a date before the first list version (``date``) or a
     code that is not in the list in force on the date (``items[i].control_code``): it never guesses.
     """
-    try:
-        view = list_source.as_of(facts.date)
-    except NotFoundError as error:
-        raise ValidationError(error.detail, field="date") from error
-    context = _context(facts, rulebook, view)
-    items = tuple(_determine_item(context, index, item) for index, item in enumerate(facts.items))
-    return Determination(
-        outcome=most_restrictive(item.outcome for item in items),
-        items=items,
-        list_version=view.version_id,
-        rules_version=rulebook.version,
-        activity=facts.activity,
-        date=facts.date,
+    return PreparedTransaction(facts, rulebook, list_source).determine()
+
+
+class PreparedTransaction:
+    """A transaction's rules, worked out once: everything that does not depend on the item (the list
+    version, the arms embargo, the member state's settings, and the rules, prohibitions and general
+    authorisations whose transaction-level conditions hold). ``determine_item`` then answers per item;
+    a batch reuses one prepared transaction for every item that shares its facts."""
+
+    __slots__ = (
+        "authorisations",
+        "embargo",
+        "facts",
+        "national_controls",
+        "rulebook",
+        "rules",
+        "sanctions",
+        "view",
+        "words",
     )
 
-
-def _context(facts: TransactionFacts, rulebook: Rulebook, view: ListView) -> _Context:
-    end_user_type = facts.end_user.type if facts.end_user is not None else EndUserType.UNKNOWN
-    # Art. 4(1)(b): "the purchasing country or country of destination" under an arms embargo
-    embargo = rulebook.embargoed(facts.destination, facts.date, end_user_type) or rulebook.embargoed(
-        facts.end_user_country, facts.date, end_user_type
-    )
-    rules = tuple(r for r in rulebook.rules if r.activity is facts.activity and r.validity.covers(facts.date))
-    settings = rulebook.settings_of(facts.exporter.member_state)
-    words = {
-        "destination": f"{country_name(facts.destination)} ({facts.destination})",
-        "member_state": f"{country_name(facts.exporter.member_state)} ({facts.exporter.member_state})",
-        "embargo": f"{embargo.legal_act}" if embargo else "none",
-        "list_version": view.version_id,
-    }
-    return _Context(facts, rulebook, view, embargo, settings.settings, rules, words)
-
-
-def _determine_item(context: _Context, index: int, item: OrderItem) -> ItemDetermination:
-    flags: ItemFlags | None = None
-    if item.control_code is not None:
-        flags = context.view.flags_for(item.control_code)
-        if flags is None:
-            raise ValidationError(
-                f"{item.control_code} is not in the control list in force on {context.facts.date.isoformat()} "
-                f"(list version {context.view.version_id})",
-                field=f"items[{index}].control_code",
-            )
-    cyber = flags.cyber_surveillance if flags is not None else item.cyber_surveillance
-    words = _Template(
-        context.words,
-        code=item.control_code or "this item",
-        item=item.control_code or "this non-listed item",
-    )
-    findings = [
-        *_sanctions(context, item, flags, words),
-        *_control_rules(context, flags, cyber, words),
-        *_national_controls(context, item, words),
-    ]
-    outcome = most_restrictive(f.outcome for f in findings)
-    top = [f for f in findings if f.outcome is outcome]
-    legal_basis = _unique(b for f in top for b in f.legal_basis)
-    customs = _unique(c for f in top for c in f.customs_codes)
-    lines = [f.explanation for f in top]
-    applied = [f.rule_id for f in findings]
-    usable: list[GeneralAuthorisation] = []
-    if (
-        outcome is Outcome.LICENCE_REQUIRED
-        and flags is not None
-        and item.control_code is not None
-        and all(f.general_authorisations for f in top)
-    ):
-        usable, blocked = _general_authorisations(context, item.control_code, flags)
-        if usable:
-            outcome = Outcome.GENERAL_AUTHORISATION_AVAILABLE
-            legal_basis = _unique((*legal_basis, *(b for g in usable for b in g.legal_basis)))
-            customs = _unique(g.customs_code for g in usable)
-            lines.extend(_describe_usable(context, usable))
-            applied.extend(g.id for g in usable)
-        elif blocked:
-            lines.append(_describe_blocked(context, blocked))
-    if not findings:
-        lines.append("No rule of this rulebook applies to this item.")
-    if (
-        flags is None
-        and not item.cyber_surveillance
-        and Knowledge.INTERNAL_REPRESSION in context.facts.knowledge
-    ):
-        lines.append(
-            "Knowledge of internal repression matters under Art. 5 only for cyber-surveillance items "
-            "(Art. 2(20)); you answered that this item is not one."
+    def __init__(self, facts: TransactionFacts, rulebook: Rulebook, list_source: ListSource) -> None:
+        """Prepare ``facts``; ``ValidationError`` on ``date`` before the first list version."""
+        try:
+            view = list_source.as_of(facts.date)
+        except NotFoundError as error:
+            raise ValidationError(error.detail, field="date") from error
+        day = facts.date
+        end_user_type = facts.end_user.type if facts.end_user is not None else EndUserType.UNKNOWN
+        # Art. 4(1)(b): "the purchasing country or country of destination" under an arms embargo
+        embargo = rulebook.embargoed(facts.destination, day, end_user_type) or rulebook.embargoed(
+            facts.end_user_country, day, end_user_type
         )
-    if flags is not None and item.cyber_surveillance and not flags.cyber_surveillance:
-        lines.append(
-            f"The list does not mark {item.control_code} as a cyber-surveillance item; for a listed item the list "
-            "decides, not the answer given."
+        settings = rulebook.settings_of(facts.exporter.member_state).settings
+        groups = rulebook.country_groups
+        countries = {facts.destination, facts.end_user_country}
+        self.facts = facts
+        self.rulebook = rulebook
+        self.view = view
+        self.embargo = embargo
+        self.rules = tuple(
+            rule
+            for rule in rulebook.rules
+            if rule.activity is facts.activity
+            and rule.validity.covers(day)
+            and (not rule.informed_any or rule.informed_any & facts.informed)
+            and (not rule.aware_any or rule.aware_any & facts.aware)
+            and (rule.arms_embargo is None or rule.arms_embargo == (embargo is not None))
+            and (rule.destination_in is None or facts.destination in groups[rule.destination_in])
+            and (rule.destination_not_in is None or facts.destination not in groups[rule.destination_not_in])
+            and (rule.member_state_setting is None or rule.member_state_setting in settings)
         )
-    unverified = [f.rule_id for f in findings if f.outcome is outcome and not f.verified]
-    if unverified:
-        lines.append(
-            "Caution: this answer rests on rules not yet verified against the Official Journal "
-            f"({', '.join(unverified)})."
+        self.sanctions = tuple(
+            prohibition
+            for prohibition in rulebook.sanctions
+            if facts.activity in prohibition.activities
+            and prohibition.validity.covers(day)
+            and countries & prohibition.countries
         )
-    return ItemDetermination(
-        id=item.id,
-        control_code=item.control_code,
-        cyber_surveillance_item=cyber,
-        outcome=outcome,
-        legal_basis=legal_basis,
-        general_authorisations=tuple(g.id for g in usable),
-        customs_codes=customs,
-        explanation=" ".join(lines),
-        rules_applied=tuple(applied),
-    )
+        self.authorisations = tuple(
+            authorisation
+            for authorisation in rulebook.general_authorisations
+            if facts.activity is Activity.EXPORT
+            and authorisation.validity.covers(day)
+            and (not authorisation.is_national or authorisation.issuer == facts.exporter.member_state)
+            and facts.destination in authorisation.destinations
+            and (authorisation.circumstance is None or authorisation.circumstance in facts.circumstances)
+        )
+        self.national_controls = tuple(
+            control
+            for control in rulebook.national_controls
+            if facts.activity in control.activities
+            and control.validity.covers(day)
+            and control.reaches(facts.exporter.member_state)
+            and (control.destinations is None or facts.destination in control.destinations)
+        )
+        self.words = {
+            "destination": f"{country_name(facts.destination)} ({facts.destination})",
+            "member_state": f"{country_name(facts.exporter.member_state)} ({facts.exporter.member_state})",
+            "embargo": embargo.legal_act if embargo else "none",
+            "list_version": view.version_id,
+        }
 
+    def determine(self) -> Determination:
+        """Determine every item of the transaction; the overall outcome is the most restrictive."""
+        items = tuple(self.determine_item(item, index) for index, item in enumerate(self.facts.items))
+        return Determination(
+            outcome=most_restrictive(item.outcome for item in items),
+            items=items,
+            list_version=self.view.version_id,
+            rules_version=self.rulebook.version,
+            activity=self.facts.activity,
+            date=self.facts.date,
+        )
 
-def _sanctions(
-    context: _Context, item: OrderItem, flags: ItemFlags | None, words: Mapping[str, str]
-) -> list[_Finding]:
-    """Sanctions prohibitions on listed items to (or for use in) a sanctioned country."""
-    facts = context.facts
-    if flags is None or item.control_code is None:
-        return []
-    found: list[_Finding] = []
-    for prohibition in context.rulebook.sanctions:
-        if facts.activity not in prohibition.activities or not prohibition.validity.covers(facts.date):
-            continue
+    def determine_item(self, item: OrderItem, index: int = 0) -> ItemDetermination:
+        """Determine one item: sanctions prohibitions, the rules of Arts. 3-11 and national controls, the
+        most restrictive winning; a required licence becomes ``general_authorisation_available`` where a
+        general authorisation is usable (Art. 12(1)(d), 12(6)). ``ValidationError`` on
+        ``items[index].control_code`` if the code is not in the list in force on the date."""
+        flags: ItemFlags | None = None
+        code = item.control_code
+        if code is not None:
+            flags = self.view.flags_for(code)
+            if flags is None:
+                raise ValidationError(
+                    f"{code} is not in the control list in force on {self.facts.date.isoformat()} "
+                    f"(list version {self.view.version_id})",
+                    field=f"items[{index}].control_code",
+                )
+        cyber = flags.cyber_surveillance if flags is not None else item.cyber_surveillance
+        words = _Template(self.words, code=code or "this item", item=code or "this non-listed item")
+        findings = self._findings(item, flags, cyber, words)
+        outcome = most_restrictive(f.outcome for f in findings)
+        top = [f for f in findings if f.outcome is outcome]
+        legal_basis = _unique(b for f in top for b in f.legal_basis)
+        customs = _unique(c for f in top for c in f.customs_codes)
+        lines = [f.explanation for f in top]
+        applied = [f.rule_id for f in findings]
+        unverified = [f.rule_id for f in top if not f.verified]
+        usable: list[GeneralAuthorisation] = []
         if (
-            facts.destination not in prohibition.countries
-            and facts.end_user_country not in prohibition.countries
+            outcome is Outcome.LICENCE_REQUIRED
+            and flags is not None
+            and code is not None
+            and all(f.general_authorisations for f in top)
         ):
-            continue
-        if not prohibition.items.covers(
-            item.control_code,
-            section_i=flags.section_i,
-            cyber_surveillance=flags.cyber_surveillance,
-            information_security=flags.information_security,
-        ):
-            continue
-        found.append(
-            _Finding(
-                prohibition.id,
-                Outcome.PROHIBITED,
-                prohibition.legal_basis,
-                (),
-                prohibition.explanation.format_map(words),
-                prohibition.verified,
+            usable, blocked = self._general_authorisations(code, flags)
+            if usable:
+                outcome = Outcome.GENERAL_AUTHORISATION_AVAILABLE
+                legal_basis = _unique((*legal_basis, *(b for g in usable for b in g.legal_basis)))
+                customs = _unique(g.customs_code for g in usable)
+                lines.extend(self._describe_usable(usable))
+                applied.extend(g.id for g in usable)
+                unverified.extend(g.id for g in usable if g.unverified)
+            elif blocked:
+                lines.append(self._describe_blocked(blocked))
+        if not findings:
+            lines.append("No rule of this rulebook applies to this item.")
+        lines.extend(self._notes(item, flags))
+        if unverified:
+            lines.append(
+                "Caution: this answer rests on rules not yet fully verified against the Official Journal "
+                f"({', '.join(unverified)})."
             )
+        return ItemDetermination(
+            id=item.id,
+            control_code=code,
+            cyber_surveillance_item=cyber,
+            outcome=outcome,
+            legal_basis=legal_basis,
+            general_authorisations=tuple(g.id for g in usable),
+            customs_codes=customs,
+            explanation=" ".join(lines),
+            rules_applied=tuple(applied),
         )
-    return found
 
-
-def _control_rules(
-    context: _Context, flags: ItemFlags | None, cyber: bool, words: Mapping[str, str]
-) -> list[_Finding]:
-    """The rules of Arts. 3-11 whose conditions hold for the item."""
-    facts = context.facts
-    found: list[_Finding] = []
-    for rule in context.rules:
-        if not _item_matches(rule.item, flags, cyber):
-            continue
-        if rule.informed_any and not rule.informed_any & facts.informed:
-            continue
-        if rule.aware_any and not rule.aware_any & facts.aware:
-            continue
-        if rule.arms_embargo is not None and rule.arms_embargo != (context.embargo is not None):
-            continue
-        groups = context.rulebook.country_groups
-        if rule.destination_in is not None and facts.destination not in groups[rule.destination_in]:
-            continue
-        if rule.destination_not_in is not None and facts.destination in groups[rule.destination_not_in]:
-            continue
-        if rule.member_state_setting is not None and rule.member_state_setting not in context.settings:
-            continue
-        found.append(
+    def _findings(
+        self, item: OrderItem, flags: ItemFlags | None, cyber: bool, words: Mapping[str, str]
+    ) -> list[_Finding]:
+        found: list[_Finding] = []
+        code = item.control_code
+        # sanctions prohibitions reach listed items (Annex I) to, or for use in, a sanctioned country
+        if flags is not None and code is not None:
+            found.extend(
+                _Finding(
+                    prohibition.id,
+                    Outcome.PROHIBITED,
+                    prohibition.legal_basis,
+                    (),
+                    prohibition.explanation.format_map(words),
+                    prohibition.verified,
+                )
+                for prohibition in self.sanctions
+                if _covers(prohibition.items, code, flags)
+            )
+        # the rules of Arts. 3-11 whose transaction-level conditions hold: only the item's kind is left
+        found.extend(
             _Finding(
                 rule.id,
                 rule.outcome,
@@ -339,8 +328,87 @@ def _control_rules(
                 rule.verified,
                 rule.general_authorisations,
             )
+            for rule in self.rules
+            if _item_matches(rule.item, flags, cyber)
         )
-    return found
+        # Art. 9(1) national controls of the exporter's member state, and those it applies (Art. 10)
+        if item.national_codes:
+            found.extend(
+                _Finding(
+                    control.id,
+                    Outcome.LICENCE_REQUIRED,
+                    control.legal_basis,
+                    control.customs_codes,
+                    control.explanation.format_map(words),
+                    control.verified,
+                )
+                for control in self.national_controls
+                if control.national_codes.intersection(item.national_codes)
+            )
+        return found
+
+    def _general_authorisations(
+        self, code: str, flags: ItemFlags
+    ) -> tuple[list[GeneralAuthorisation], list[GeneralAuthorisation]]:
+        """The general authorisations that cover the export (usable), and those that would but for the
+        exporter's knowledge of an Art. 4(1) use (blocked, Annex II Part 3)."""
+        knowledge = self.facts.knowledge
+        usable: list[GeneralAuthorisation] = []
+        blocked: list[GeneralAuthorisation] = []
+        for authorisation in self.authorisations:
+            # national general authorisations never cover Annex II Section I items (Art. 12(6)(a))
+            if not _covers(authorisation.items, code, flags) or (
+                authorisation.is_national and flags.section_i
+            ):
+                continue
+            (blocked if authorisation.blocked_by & knowledge else usable).append(authorisation)
+        return usable, blocked
+
+    def _notes(self, item: OrderItem, flags: ItemFlags | None) -> list[str]:
+        notes = []
+        if (
+            flags is None
+            and not item.cyber_surveillance
+            and Knowledge.INTERNAL_REPRESSION in self.facts.knowledge
+        ):
+            notes.append(
+                "Knowledge of internal repression matters under Art. 5 only for cyber-surveillance items "
+                "(Art. 2(20)); you answered that this item is not one."
+            )
+        if flags is not None and item.cyber_surveillance and not flags.cyber_surveillance:
+            notes.append(
+                f"The list does not mark {item.control_code} as a cyber-surveillance item; for a listed item "
+                "the list decides, not the answer given."
+            )
+        return notes
+
+    def _describe_usable(self, usable: list[GeneralAuthorisation]) -> list[str]:
+        state = self.rulebook.settings_of(self.facts.exporter.member_state)
+        lines = []
+        for authorisation in usable:
+            text = (
+                f"{authorisation.id} ({authorisation.title}) covers this export to {self.words['destination']}: "
+                f"declare {authorisation.customs_code}. Conditions: {' '.join(authorisation.conditions)}"
+            )
+            if authorisation.unverified:
+                text += f" (Not yet verified: {', '.join(authorisation.unverified)}.)"
+            lines.append(text)
+        if state.general_authorisation_conditions:
+            lines.append(f"In {state.name}: {' '.join(state.general_authorisation_conditions)}")
+        lines.append(
+            "Instead of a general authorisation you may apply for an individual "
+            f"({INDIVIDUAL_AUTHORISATION_CODE}) or global ({GLOBAL_AUTHORISATION_CODE}) authorisation."
+        )
+        return lines
+
+    def _describe_blocked(self, blocked: list[GeneralAuthorisation]) -> str:
+        uses = ", ".join(sorted(k.value for k in self.facts.knowledge & blocked[0].blocked_by))
+        names = ", ".join(g.id for g in blocked)
+        return (
+            f"{names} would cover this export, but a general authorisation cannot be used when the exporter "
+            f"has been informed of, or is aware of, an Art. 4(1) use ({uses}) (Annex II, Part 3); apply for an "
+            "individual authorisation."
+        )
 
 
 class _Template(dict[str, str]):
@@ -348,6 +416,15 @@ class _Template(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def _covers(scope: ItemScope, code: str, flags: ItemFlags) -> bool:
+    return scope.covers(
+        code,
+        section_i=flags.section_i,
+        cyber_surveillance=flags.cyber_surveillance,
+        information_security=flags.information_security,
+    )
 
 
 def _item_matches(condition: ItemCondition, flags: ItemFlags | None, cyber: bool) -> bool:
@@ -360,95 +437,6 @@ def _item_matches(condition: ItemCondition, flags: ItemFlags | None, cyber: bool
     if condition is ItemCondition.NOT_LISTED_CYBER_SURVEILLANCE:
         return flags is None and cyber
     return flags is not None and flags.annex_iv is not None  # ANNEX_IV
-
-
-def _national_controls(context: _Context, item: OrderItem, words: Mapping[str, str]) -> list[_Finding]:
-    """Art. 9(1) national controls of the exporter's member state, and those it applies under Art. 10."""
-    facts = context.facts
-    if not item.national_codes:
-        return []
-    found: list[_Finding] = []
-    for control in context.rulebook.national_controls:
-        if (
-            facts.activity in control.activities
-            and control.validity.covers(facts.date)
-            and control.reaches(facts.exporter.member_state)
-            and (control.destinations is None or facts.destination in control.destinations)
-            and control.national_codes.intersection(item.national_codes)
-        ):
-            found.append(
-                _Finding(
-                    control.id,
-                    Outcome.LICENCE_REQUIRED,
-                    control.legal_basis,
-                    control.customs_codes,
-                    control.explanation.format_map(words),
-                    control.verified,
-                )
-            )
-    return found
-
-
-def _general_authorisations(
-    context: _Context, code: str, flags: ItemFlags
-) -> tuple[list[GeneralAuthorisation], list[GeneralAuthorisation]]:
-    """The general authorisations that cover the export (usable), and those that would but for the
-    exporter's knowledge of an Art. 4(1) use (blocked, Annex II Part 3)."""
-    facts = context.facts
-    usable: list[GeneralAuthorisation] = []
-    blocked: list[GeneralAuthorisation] = []
-    for authorisation in context.rulebook.general_authorisations:
-        if not authorisation.validity.covers(facts.date):
-            continue
-        if authorisation.is_national and authorisation.issuer != facts.exporter.member_state:
-            continue
-        if facts.destination not in authorisation.destinations:
-            continue
-        if authorisation.circumstance is not None and authorisation.circumstance not in facts.circumstances:
-            continue
-        # national general authorisations never cover Annex II Section I items (Art. 12(6)(a))
-        covered = authorisation.items.covers(
-            code,
-            section_i=flags.section_i,
-            cyber_surveillance=flags.cyber_surveillance,
-            information_security=flags.information_security,
-        ) and not (authorisation.is_national and flags.section_i)
-        if not covered:
-            continue
-        if authorisation.blocked_by & facts.knowledge:
-            blocked.append(authorisation)
-        else:
-            usable.append(authorisation)
-    return usable, blocked
-
-
-def _describe_usable(context: _Context, usable: list[GeneralAuthorisation]) -> list[str]:
-    state = context.rulebook.settings_of(context.facts.exporter.member_state)
-    lines = []
-    for authorisation in usable:
-        text = (
-            f"{authorisation.id} ({authorisation.title}) covers this export to {context.words['destination']}: "
-            f"declare {authorisation.customs_code}. Conditions: {' '.join(authorisation.conditions)}"
-        )
-        if authorisation.unverified:
-            text += f" (Not yet verified: {', '.join(authorisation.unverified)}.)"
-        lines.append(text)
-    if state.general_authorisation_conditions:
-        lines.append(f"In {state.name}: {' '.join(state.general_authorisation_conditions)}")
-    lines.append(
-        f"Instead of a general authorisation you may apply for an individual ({INDIVIDUAL_AUTHORISATION_CODE}) "
-        f"or global ({GLOBAL_AUTHORISATION_CODE}) authorisation."
-    )
-    return lines
-
-
-def _describe_blocked(context: _Context, blocked: list[GeneralAuthorisation]) -> str:
-    uses = ", ".join(sorted(k.value for k in context.facts.knowledge & blocked[0].blocked_by))
-    names = ", ".join(g.id for g in blocked)
-    return (
-        f"{names} would cover this export, but a general authorisation cannot be used when the exporter has "
-        f"been informed of, or is aware of, an Art. 4(1) use ({uses}); apply for an individual authorisation."
-    )
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

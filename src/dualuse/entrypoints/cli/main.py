@@ -12,7 +12,7 @@ from dualuse.adapters.db import migrate
 from dualuse.config import Environment
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import OrganisationKind
-from dualuse.entrypoints.cli import controllist
+from dualuse.entrypoints.cli import controllist, determination
 from dualuse.entrypoints.cli.common import container, err_console, fail
 from dualuse.services import audit, demo, identity, reference
 
@@ -34,6 +34,8 @@ app.add_typer(orgs_app, name="organisations")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(controllist.app, name="list")
+app.command("determine")(determination.determine)
+app.command("determine-batch")(determination.determine_batch)
 reference_app = typer.Typer(help="Reference data shipped with dualuse.", no_args_is_help=True)
 app.add_typer(reference_app, name="reference")
 
@@ -46,7 +48,7 @@ def reference_load() -> None:
     """Record the versions of the shipped reference data (control list, rules) for /healthz, checking they load."""
     try:
         with container() as c, c.uow() as uow:
-            loaded = reference.load(uow, c.catalogue)
+            loaded = reference.load(uow, c.catalogue, c.rulebook)
     except DualUseError as exc:
         fail(exc)
     for name, version in loaded.items():

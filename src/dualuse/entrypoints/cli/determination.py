@@ -1,0 +1,81 @@
+"""``dualuse determine`` and ``dualuse determine-batch``: licence determination from the command line."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from dualuse.adapters.batch.orders_csv import determine_batch_file
+from dualuse.domain.errors import DualUseError
+from dualuse.entrypoints.cli.common import container, fail
+from dualuse.services import determination
+
+console = Console(width=160, stderr=True)
+
+
+class OutputFormat(StrEnum):
+    JSON = "json"
+    TEXT = "text"
+
+
+def determine(
+    case: Annotated[Path, typer.Argument(help="a JSON case (see the README for the shape)")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="json (stdout) or text")
+    ] = OutputFormat.JSON,
+) -> None:
+    """Does this transaction need an authorisation, which one, and why (JSON on stdout)."""
+    try:
+        data = json.loads(case.read_text(encoding="utf-8"))
+    except OSError as exc:
+        fail(DualUseError(f"cannot read {case}: {exc.strerror}"))
+    except json.JSONDecodeError as exc:
+        fail(DualUseError(f"{case} is not valid JSON: {exc}"))
+    if not isinstance(data, dict):
+        fail(DualUseError(f"{case}: expected a JSON object"))
+    try:
+        with container() as c:
+            facts = determination.facts_from_dict(data)
+            result = determination.determine_facts(facts, c.rulebook, c.list_source())
+    except DualUseError as exc:
+        fail(exc)
+    if output_format is OutputFormat.JSON:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(determination.determination_text(result))
+
+
+def determine_batch(
+    orders: Annotated[Path, typer.Argument(help="CSV of order lines, one item per line")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="where to write the results CSV")],
+) -> None:
+    """Determine every order line of a CSV; bad lines get an error message and the run goes on."""
+    try:
+        with (
+            container() as c,
+            Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+            ) as bar,
+        ):
+            task = bar.add_task("Determining", total=None)
+
+            def advance(done: int, expected: int) -> None:
+                bar.update(task, completed=done, total=expected)
+
+            summary = determine_batch_file(orders, output, c.rulebook, c.list_source(), progress=advance)
+    except DualUseError as exc:
+        fail(exc)
+    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items()))
+    console.print(
+        f"{summary.lines} line(s) determined into {output}: {outcomes or 'none'}; {summary.errors} with errors."
+    )

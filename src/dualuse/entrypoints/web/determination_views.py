@@ -1,0 +1,124 @@
+"""The exporter's page: does this shipment need a licence? A form, and the answer with its legal basis."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from dualuse.domain.errors import DualUseError
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.web.views import render
+from dualuse.services import determination
+
+router = APIRouter(include_in_schema=False)
+
+ACTIVITIES = ("export", "transfer", "brokering", "technical_assistance", "transit")
+END_USER_TYPES = ("government", "military", "commercial", "research", "individual", "other", "unknown")
+KNOWLEDGE = (
+    ("wmd", "Weapons of mass destruction or their delivery (Art. 4(1)(a))"),
+    ("military_end_use", "A military end-use in an embargoed destination (Art. 4(1)(b), (c))"),
+    ("internal_repression", "Internal repression or serious violations of human rights (Art. 5)"),
+)
+
+
+def _context(
+    principal: object, form: dict[str, Any], result: object = None, errors: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    return {
+        "principal": principal,
+        "form": form,
+        "result": result,
+        "errors": errors or [],
+        "activities": ACTIVITIES,
+        "end_user_types": END_USER_TYPES,
+        "knowledge": KNOWLEDGE,
+    }
+
+
+@router.get("/determinations/new", response_class=HTMLResponse)
+def form_page(request: Request, principal: PrincipalDep) -> HTMLResponse:
+    member_state = principal.member_state or "DE"
+    form = {
+        "activity": "export",
+        "member_state": member_state,
+        "destination": "",
+        "quantity": "1",
+        "informed": [],
+        "aware": [],
+    }
+    return render(request, "determination.html", _context(principal, form))
+
+
+@router.post("/determinations/new", response_class=HTMLResponse)
+def determine_page(
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    activity: Annotated[str, Form()] = "export",
+    member_state: Annotated[str, Form()] = "",
+    destination: Annotated[str, Form()] = "",
+    end_user_name: Annotated[str, Form()] = "",
+    end_user_type: Annotated[str, Form()] = "unknown",
+    control_code: Annotated[str, Form()] = "",
+    cyber_surveillance: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    quantity: Annotated[str, Form()] = "",
+    value_eur: Annotated[str, Form()] = "",
+    informed: Annotated[list[str] | None, Form()] = None,
+    aware: Annotated[list[str] | None, Form()] = None,
+) -> HTMLResponse:
+    form = {
+        "activity": activity,
+        "member_state": member_state,
+        "destination": destination,
+        "end_user_name": end_user_name,
+        "end_user_type": end_user_type,
+        "control_code": control_code,
+        "cyber_surveillance": cyber_surveillance,
+        "description": description,
+        "quantity": quantity,
+        "value_eur": value_eur,
+        "informed": informed or [],
+        "aware": aware or [],
+    }
+    item: dict[str, Any] = {
+        "id": "1",
+        "description": description,
+        "control_code": control_code.strip() or None,
+        "cyber_surveillance": bool(cyber_surveillance),
+    }
+    try:
+        if quantity.strip():
+            item["quantity"] = float(quantity)
+        if value_eur.strip():
+            item["value_eur"] = float(value_eur)
+    except ValueError:
+        errors = [{"field": "quantity", "text": "Quantity and value must be numbers"}]
+        return render(
+            request, "determination.html", _context(principal, form, errors=errors), status_code=400
+        )
+    case: dict[str, Any] = {
+        "activity": activity,
+        "exporter": {"name": "web form", "member_state": member_state},
+        "destination": destination,
+        "items": [item],
+        "knowledge": {"informed": informed or [], "aware": aware or []},
+    }
+    if end_user_name.strip():
+        case["end_user"] = {"name": end_user_name, "country": destination, "type": end_user_type}
+    try:
+        result = determination.determine_dict(case, container.rulebook, container.list_source())
+    except DualUseError as exc:
+        field = (exc.field or "destination").split(".")[-1].split("[")[0]
+        field_ids = {
+            "member_state": "member_state",
+            "control_code": "control_code",
+            "destination": "destination",
+        }
+        errors = [{"field": field_ids.get(field, "destination"), "text": exc.detail}]
+        return render(
+            request, "determination.html", _context(principal, form, errors=errors), status_code=400
+        )
+    return render(request, "determination.html", _context(principal, form, result=result))

@@ -1,0 +1,100 @@
+"""The screening engine on small lists: scripts, name handling, facts and the threshold."""
+
+from __future__ import annotations
+
+import pytest
+
+from dualuse.domain.errors import ValidationError
+from dualuse.domain.screening import EntitySchema, ScreeningEngine, ScreeningQuery
+from tests.unit.screening.factories import organisation, person, snapshot, vessel
+
+PUTIN = person("PUTIN, Vladimir Vladimirovich", dob="1952-10-07", country="ru", entity_id="putin")
+SALMAN = person("Mohammed bin Salman Al Saud", entity_id="mbs")
+XI = person("Xi Jinping", entity_id="xi")
+ZAWAHIRI = person("AL ZAWAHIRI, Ayman", "Aiman Muhammed Rabi al-Zawahiri", dob="1951-06-19", entity_id="zawahiri")
+RI = person("RI WON HO", dob="1964-07-17", country="kp", passport="381310014", entity_id="ri")
+GAZPROM = organisation("Gazprom OOO", country="ru", registration="1027700070518", entity_id="gazprom")
+SHIP = vessel("OCEAN STAR", "9123456")
+
+
+@pytest.fixture(scope="module")
+def engine() -> ScreeningEngine:
+    return ScreeningEngine([snapshot(PUTIN, SALMAN, XI, ZAWAHIRI, RI, GAZPROM, SHIP)])
+
+
+def _top(engine: ScreeningEngine, query: ScreeningQuery, threshold: float = 0.7) -> str | None:
+    matches = engine.screen(query, threshold=threshold)
+    return matches[0].entity.entity_id if matches else None
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Владимир Путин", "putin"),  # Cyrillic
+        ("محمد بن سلمان", "mbs"),  # Arabic without vowels
+        ("习近平", "xi"),  # CJK
+        ("Vladimir Putin", "putin"),  # reordered, patronymic missing
+        ("Ayman Zawahri", "zawahiri"),  # spelling variant, missing particle
+        ("A. Zawahiri", "zawahiri"),  # initial
+        ("Dr. Ayman al-Zawahiri", "zawahiri"),  # honorific
+        ("ООО Газпром", "gazprom"),  # legal form in another script and position
+        ("Gazprom Limited Liability Company", "gazprom"),  # legal form spelt out
+    ],
+)
+def test_finds_listed_entity(engine: ScreeningEngine, name: str, expected: str) -> None:
+    assert _top(engine, ScreeningQuery(name)) == expected
+
+
+@pytest.mark.parametrize("name", ["Kathryn Barr", "Vladimir Potanin", "Maria Taylor", "Ocean Breeze Shipping"])
+def test_unrelated_names_do_not_match(engine: ScreeningEngine, name: str) -> None:
+    assert engine.screen(ScreeningQuery(name)) == []
+
+
+def test_every_match_explains_itself(engine: ScreeningEngine) -> None:
+    match = engine.screen(ScreeningQuery("Ri Won Ho", birth_date="1964-07-17", country="North Korea"))[0]
+    assert match.entity.entity_id == "ri"
+    assert set(match.explanation) >= {"name", "birth_date", "country"}
+    assert match.explanation["birth_date"][0] > 0
+    assert 0.0 <= match.score <= 1.0
+
+
+def test_birth_date_and_country_raise_and_lower_the_score(engine: ScreeningEngine) -> None:
+    plain = engine.screen(ScreeningQuery("Ri Won Ho"), threshold=0.0)[0].score
+    agreeing = engine.screen(ScreeningQuery("Ri Wan Ho", birth_date="1964-07-17", country="kp"), threshold=0.0)
+    contradicting = engine.screen(ScreeningQuery("Ri Won Ho", birth_date="1990-01-01", country="fr"), threshold=0.0)
+    fuzzy = engine.screen(ScreeningQuery("Ri Wan Ho"), threshold=0.0)[0].score
+    assert agreeing[0].score > fuzzy
+    assert contradicting[0].score < plain - 0.2
+
+
+def test_identifier_finds_an_entity_under_another_name(engine: ScreeningEngine) -> None:
+    matches = engine.screen(ScreeningQuery("Blue Sky Holdings", identifiers=("1027700070518",)), threshold=0.3)
+    assert [m.entity.entity_id for m in matches] == ["gazprom"]
+    assert "identifier" in matches[0].explanation
+
+
+def test_a_person_is_not_matched_to_a_vessel(engine: ScreeningEngine) -> None:
+    assert engine.screen(ScreeningQuery("Ocean Star", schema=EntitySchema.PERSON)) == []
+    assert engine.screen(ScreeningQuery("Ocean Star", schema=EntitySchema.VESSEL))[0].entity == SHIP
+
+
+def test_threshold_and_limit(engine: ScreeningEngine) -> None:
+    query = ScreeningQuery("Ayman Zawahri")
+    score = engine.screen(query)[0].score
+    assert engine.screen(query, threshold=min(1.0, score + 0.01)) == []
+    assert len(engine.screen(ScreeningQuery("Mohammed"), threshold=0.0, limit=2)) <= 2
+    with pytest.raises(ValidationError):
+        engine.screen(query, threshold=1.5)
+
+
+def test_replacing_a_list_rebuilds_the_index(engine: ScreeningEngine) -> None:
+    local = ScreeningEngine(engine.snapshots)
+    assert _top(local, ScreeningQuery("Vladimir Putin")) == "putin"
+    local.replace(snapshot(RI, version="2"))
+    assert _top(local, ScreeningQuery("Vladimir Putin")) is None
+    assert _top(local, ScreeningQuery("Ri Won Ho")) == "ri"
+
+
+def test_query_needs_a_name() -> None:
+    with pytest.raises(ValidationError):
+        ScreeningQuery("  ")

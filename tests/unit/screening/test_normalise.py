@@ -1,0 +1,64 @@
+"""Normalisation of names and facts: transliteration, honorifics, legal forms, keys for spelling variants."""
+
+from __future__ import annotations
+
+import pytest
+
+from dualuse.domain.screening import EntitySchema
+from dualuse.domain.screening.normalise import (
+    name_form,
+    normalise_country,
+    normalise_date,
+    normalise_identifier,
+    simplify,
+    skeleton,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "schema", "tokens"),
+    [
+        ("Владимир Путин", EntitySchema.PERSON, ("vladimir", "putin")),  # Cyrillic
+        ("习近平", EntitySchema.PERSON, ("xi", "jin", "ping")),  # CJK, read in pinyin
+        ("محمد بن سلمان", EntitySchema.PERSON, ("mhmd", "bn", "slman")),  # Arabic, without vowels
+        ("Mr. John Smith", EntitySchema.PERSON, ("john", "smith")),  # honorific
+        ("Mullah Mohammed Omar", EntitySchema.PERSON, ("mohammed", "omar")),  # title on UN lists
+        ("AL-ZAWAHIRI, Dr. Ayman", EntitySchema.PERSON, ("al", "zawahiri", "dr", "ayman")),
+        ("Gazprom OOO", EntitySchema.ORGANIZATION, ("gazprom",)),  # legal form removed
+        ("ООО Газпром", EntitySchema.ORGANIZATION, ("gazprom",)),
+        ("ACME Limited (formerly ACME Trading)", EntitySchema.ORGANIZATION, ("acme",)),
+        ("Thomas Sá", None, ("thomas", "sa")),  # unknown kind: "SA" may be a surname, kept
+    ],
+)
+def test_name_form_tokens(raw: str, schema: EntitySchema | None, tokens: tuple[str, ...]) -> None:
+    assert name_form(raw, schema).tokens == tokens
+
+
+def test_legal_form_is_kept_aside() -> None:
+    assert name_form("Gazprom OOO", EntitySchema.ORGANIZATION).legal_forms == ("ooo",)
+
+
+def test_keys_survive_transliteration() -> None:
+    assert skeleton("mohammed") == skeleton("mhmd") == "mhmd"
+    assert simplify("dzhaber") == simplify("jaber")
+    assert simplify("khan") == simplify("han")
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("Iran", "ir"), ("Democratic People's Republic of Korea", "kp"), ("af", "af"), ("nowhere", None), ("", None)],
+)
+def test_normalise_country(raw: str, code: str | None) -> None:
+    assert normalise_country(raw) == code
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1965", "1965"), ("1964-07-17", "1964-07-17"), ("1964-02-30", "1964-02"), ("17/07/1964", None), ("", None)],
+)
+def test_normalise_date(raw: str, expected: str | None) -> None:
+    assert normalise_date(raw) == expected
+
+
+def test_normalise_identifier() -> None:
+    assert normalise_identifier("ab-123 456") == "AB123456"

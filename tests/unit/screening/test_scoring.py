@@ -1,0 +1,99 @@
+"""Name similarity and the secondary facts that raise or lower a score."""
+
+from __future__ import annotations
+
+import pytest
+
+from dualuse.domain.screening import EntitySchema
+from dualuse.domain.screening.normalise import name_form
+from dualuse.domain.screening.scoring import (
+    PreparedQuery,
+    explain_name,
+    name_similarity,
+    score_entity,
+    token_similarity,
+)
+from tests.unit.screening.factories import person
+
+
+def _flat(_: str) -> float:
+    return 1.0
+
+
+def _sim(a: str, b: str) -> float:
+    return name_similarity(name_form(a).tokens, name_form(b).tokens, _flat)
+
+
+def test_identical_and_reordered_names_score_one() -> None:
+    assert _sim("Ayman al Zawahiri", "AL ZAWAHIRI, Ayman") == 1.0
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "low"),
+    [
+        ("Hwang Sok Hwa", "Hawng Sok Hwa", 0.8),  # swapped letters
+        ("J. Smith", "John Smith", 0.85),  # initial
+        ("Abdul Hai Salek", "Abdulhai Salek", 0.85),  # parts written apart
+        ("Dzhaber Jalahmah", "Jaber Jalahmah", 0.9),  # Russian transliteration of J
+        ("mhmd bn slman", "Mohammed bin Salman", 0.85),  # vowel-less Arabic transliteration
+        ("Abdul Jalil Haqqani", "Abdul Jalil Haqqani Wali Mohammad", 0.7),  # missing parts
+    ],
+)
+def test_variants_stay_similar(query: str, listed: str, low: float) -> None:
+    assert _sim(query, listed) >= low
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Kathryn Barr", "Bakr Mohammed"), ("Emma Garcia", "Emma"), ("Vladimir Putin", "Vladimir Potanin")],
+)
+def test_different_names_stay_apart(query: str, listed: str) -> None:
+    assert _sim(query, listed) < 0.7
+
+
+def test_short_tokens_do_not_match_fuzzily() -> None:
+    assert token_similarity("or", "ro") == 0.0
+    assert token_similarity("barr", "bakr") < 0.7
+
+
+def test_explanation_names_aligned_and_missing_parts() -> None:
+    _, note = explain_name(("ali", "hassan"), ("hassan", "ali", "reza"), _flat)
+    assert "reordered" in note
+    assert "not in query: reza" in note
+
+
+def _prepared(name: str, **facts: object) -> PreparedQuery:
+    return PreparedQuery(
+        form=name_form(name),
+        schema=facts.get("schema"),  # type: ignore[arg-type]
+        birth_date=facts.get("birth_date"),  # type: ignore[arg-type]
+        country=facts.get("country"),  # type: ignore[arg-type]
+        identifiers=frozenset(facts.get("identifiers", ())),  # type: ignore[call-overload]
+    )
+
+
+@pytest.mark.parametrize(
+    ("facts", "feature", "sign"),
+    [
+        ({"birth_date": "1964-07-17"}, "birth_date", 1),
+        ({"birth_date": "1964"}, "birth_date", 1),
+        ({"birth_date": "1990-01-01"}, "birth_date", -1),
+        ({"country": "kp"}, "country", 1),
+        ({"country": "fr"}, "country", -1),
+        ({"identifiers": ["381310014"]}, "identifier", 1),
+        ({"schema": EntitySchema.ORGANIZATION}, "schema", -1),
+    ],
+)
+def test_secondary_facts_adjust_the_name_score(facts: dict[str, object], feature: str, sign: int) -> None:
+    listed = person("Ri Won Ho", dob="1964-07-17", country="kp", passport="381310014")
+    score, explanation = score_entity(_prepared("Ri Won Ho", **facts), listed, 0.8, "", frozenset({"381310014"}))
+    delta, note = explanation[feature]
+    assert note
+    assert (score - 0.8) * sign > 0
+    assert delta * sign > 0
+
+
+def test_facts_the_query_lacks_are_not_explained() -> None:
+    score, explanation = score_entity(_prepared("Ri Won Ho"), person("Ri Won Ho"), 0.9, "aligned", frozenset())
+    assert score == 0.9
+    assert set(explanation) == {"name"}
