@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/dualuse db upgrade
+	$(BIN)/dualuse reference load
 	DUALUSE_DEMO=1 $(BIN)/dualuse demo load
 	@echo "Open http://127.0.0.1:8000 and sign in with a demo login above (API docs: http://127.0.0.1:8000/docs)."
 	DUALUSE_DEMO=1 $(BIN)/dualuse serve
