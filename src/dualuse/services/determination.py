@@ -117,7 +117,8 @@ _ITEM_COLUMNS = ("control_code", "cyber_surveillance", "national_codes")
 _KEY_COLUMNS = (*_TRANSACTION_COLUMNS, *_ITEM_COLUMNS)
 _TRUE = frozenset({"true", "yes", "1", "y"})
 _FALSE = frozenset({"false", "no", "0", "n", ""})
-_PROGRESS_EVERY = 10_000
+PROGRESS_EVERY = 10_000
+_GOOD_AMOUNTS_KEPT = 10_000
 _BRUSSELS = "Europe/Brussels"
 
 Progress = Callable[[int], None]
@@ -343,18 +344,15 @@ class BatchDeterminer:
         self._transactions: dict[tuple[str, ...], PreparedTransaction | tuple[str, ...]] = {}
         self._items: dict[tuple[str, ...], OrderItem | tuple[str, ...]] = {}
         self.outcomes: Counter[str] = Counter()
-        self.errors = 0
-        self.lines = 0
+        """Lines per outcome; lines with an error count under ``""``."""
 
     def output_header(self, header: Sequence[str]) -> list[str]:
         """The output columns for an input header: the input's own, then ``OUTPUT_COLUMNS``."""
         return [*header, *OUTPUT_COLUMNS]
 
-    def run(
-        self, header: Sequence[str], rows: Iterable[list[str]], progress: Progress | None = None
-    ) -> Iterator[list[str]]:
-        """Determine each line (a list of cells in ``header``'s order) and yield it with the output cells
-        appended. ``ValidationError`` naming the column if a required column is missing."""
+    def bind(self, header: Sequence[str]) -> Callable[[list[str]], tuple[str, ...]]:
+        """A function that answers one line (its cells in ``header``'s order) with the output cells, line
+        errors included. ``ValidationError`` naming the column if a required column is missing."""
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             raise ValidationError(f"the CSV has no {missing[0]!r} column", field=missing[0])
@@ -364,10 +362,11 @@ class BatchDeterminer:
         take = operator.itemgetter(*(position[c] for c in present))
         item_at = position["item_id"]
         amounts = [(c, position[c]) for c in ("quantity", "value_eur") if c in position]
+        good_amounts: set[str] = set()
         answers = self._answers
-        count = 0
-        for row in rows:
-            count += 1
+        outcomes = self.outcomes
+
+        def answer_line(row: list[str]) -> tuple[str, ...]:
             if len(row) != width:
                 row = (row + [""] * width)[:width]
             key: tuple[str, ...] = take(row)
@@ -376,19 +375,43 @@ class BatchDeterminer:
                 answer = answers[key] = self._answer(dict(zip(present, key, strict=True)))
             if not row[item_at].strip():
                 answer = self._error_answer("item_id: every line needs an item id")
-            else:
-                for column, index in amounts:
-                    problem = _amount_problem(row[index], column)
+            for column, index in amounts:
+                text = row[index]
+                if text and text not in good_amounts:
+                    problem = _amount_problem(text, column)
                     if problem:
                         answer = self._error_answer(f"{column}: {problem}")
                         break
-            row.extend(answer)
-            self.outcomes[answer[0]] += 1
+                    if len(good_amounts) < _GOOD_AMOUNTS_KEPT:
+                        good_amounts.add(text)
+            outcomes[answer[0]] += 1
+            return answer
+
+        return answer_line
+
+    @property
+    def errors(self) -> int:
+        """Lines answered with an error so far."""
+        return self.outcomes.get("", 0)
+
+    @property
+    def lines(self) -> int:
+        """Lines answered so far."""
+        return self.outcomes.total()
+
+    def run(
+        self, header: Sequence[str], rows: Iterable[list[str]], progress: Progress | None = None
+    ) -> Iterator[list[str]]:
+        """Determine each line (a list of cells in ``header``'s order) and yield it with the output cells
+        appended. ``ValidationError`` naming the column if a required column is missing."""
+        answer_line = self.bind(header)
+        count = 0
+        for row in rows:
+            row.extend(answer_line(row))
             yield row
-            if progress is not None and count % _PROGRESS_EVERY == 0:
+            count += 1
+            if progress is not None and count % PROGRESS_EVERY == 0:
                 progress(count)
-        self.lines += count
-        self.errors += self.outcomes.pop("", 0)
         if progress is not None:
             progress(count)
 

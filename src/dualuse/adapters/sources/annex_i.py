@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from dualuse.domain.controllist.codes import ControlCode, InvalidControlCodeError
+from dualuse.domain.controllist.cryptography import CryptographyNote, NoteCondition, NoteParagraph
 from dualuse.domain.controllist.entries import ControlEntry, Note, NoteKind, Regime
 from dualuse.domain.controllist.versions import (
     Amendment,
@@ -418,3 +419,34 @@ def parse_amendment_text(text: str, name: str) -> Amendment:
     if not isinstance(document, Mapping):
         raise ImportFailedError("expected a mapping with kind, version and add/change/remove", location=name)
     return _amendment(document, name)
+
+
+@functools.lru_cache(maxsize=1)
+def load_cryptography_note() -> CryptographyNote:
+    """The shipped Cryptography Note (``cryptography_note.yaml``)."""
+    name = "cryptography_note.yaml"
+    document = _read_yaml(shipped_data_dir() / name, name)
+    note = _mapping(document.get("cryptography_note"), "cryptography_note")
+    try:
+        paragraphs = tuple(
+            NoteParagraph(
+                id=str(p["id"]),
+                title=str(p.get("title", "")),
+                conditions=tuple(
+                    NoteCondition(str(c["id"]), str(c["text"]), bool(c.get("verified", False)))
+                    for c in p.get("conditions", [])
+                ),
+            )
+            for p in note.get("paragraphs", [])
+        )
+        return CryptographyNote(
+            title=str(note["title"]),
+            summary=str(note.get("summary", "")),
+            legal_source=str(note["legal_source"]),
+            releases=tuple(ControlCode.parse(c) for c in note["releases"]["codes"]),
+            not_released=tuple(ControlCode.parse(c) for c in note.get("not_released", {}).get("codes", [])),
+            paragraphs=paragraphs,
+            verified=bool(note.get("verified", False)),
+        )
+    except (KeyError, TypeError, ValidationError) as exc:
+        raise ImportFailedError(f"malformed Cryptography Note: {exc}", location=name) from exc

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from dualuse.adapters.sources.annex_i import load_cryptography_note
 from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
 from dualuse.entrypoints.web.views import render
@@ -119,10 +120,17 @@ def entry_page(
         history = svc.current_history(uow, container.catalogue)
     control_list = svc.list_for(history, version=version)
     view = svc.show(history, code, control_list)
+    note = load_cryptography_note()
     return render(
         request,
         "controllist/entry.html",
-        {"principal": principal, "view": view, "history": history, "category_names": CATEGORY_NAMES},
+        {
+            "principal": principal,
+            "view": view,
+            "history": history,
+            "category_names": CATEGORY_NAMES,
+            "crypto_note": note if note.may_release(view.entry.code) else None,
+        },
     )
 
 
