@@ -41,8 +41,10 @@ Input columns (``INPUT_COLUMNS``; required ones marked *)::
 
 Output columns: every input column in the input's order, then ``OUTPUT_COLUMNS``: ``outcome``,
 ``legal_basis``, ``general_authorisations``, ``customs_codes`` (lists joined with ``"; "``),
-``explanation``, ``list_version``, ``rules_version`` and ``error`` (``column: problem`` for a line that
-could not be determined; its outcome is then blank). A bad line never stops the run.
+``explanation`` (the one-line summary, or the full explanation with ``full_explanations=True``) and
+``error`` (``column: problem`` for a line that could not be determined; its outcome is then blank). A bad
+line never stops the run. The list and rulebook versions used are reported once per run (``versions``),
+not on every line.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ from dualuse.domain.rules.facts import (
     TransactionFacts,
     field_prefix,
 )
-from dualuse.domain.rules.rulebook import Rulebook
+from dualuse.domain.rules.rulebook import EmbargoScope, Rulebook
 
 INPUT_COLUMNS = (
     "order_id",
@@ -96,8 +98,6 @@ OUTPUT_COLUMNS = (
     "general_authorisations",
     "customs_codes",
     "explanation",
-    "list_version",
-    "rules_version",
     "error",
 )
 # the columns a line's determination depends on (the transaction's, then the item's); the others are
@@ -121,6 +121,8 @@ PROGRESS_EVERY = 10_000
 _GOOD_AMOUNTS_KEPT = 10_000
 _BRUSSELS = "Europe/Brussels"
 
+Cells = list[str] | list[bytes]
+"""The cells of one CSV line, as text or as UTF-8 bytes (the batch file adapter reads bytes)."""
 Progress = Callable[[int], None]
 """Called with the number of lines done so far, every few thousand lines and at the end."""
 
@@ -333,61 +335,42 @@ def _column_of(field: str | None) -> str:
 
 
 class BatchDeterminer:
-    """Determines order lines fast: lines that agree on every column a determination depends on share one
-    answer, computed once; the rest of a line (ids, names, amounts) is copied or checked on its own."""
+    """Determines order lines fast. A line's answer depends only on its transaction columns and its item
+    columns: each distinct transaction is prepared once (and transactions that differ only in what does not
+    matter, such as the end-user type where no embargo looks at it, share one preparation), each distinct
+    item is checked once, and each (transaction, item) pair is determined once. The rest of a line (ids,
+    names, amounts) is copied through or checked on its own."""
 
-    def __init__(self, rulebook: Rulebook, list_source: ListSource, *, today: date | None = None) -> None:
+    def __init__(
+        self,
+        rulebook: Rulebook,
+        list_source: ListSource,
+        *,
+        today: date | None = None,
+        full_explanations: bool = False,
+    ) -> None:
+        self._full_explanations = full_explanations
         self._rulebook = rulebook
         self._list_source = list_source
         self._today = today or today_in_brussels()
-        self._answers: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._transactions: dict[tuple[str, ...], PreparedTransaction | tuple[str, ...]] = {}
-        self._items: dict[tuple[str, ...], OrderItem | tuple[str, ...]] = {}
+        self._prepared: list[PreparedTransaction] = []
+        self._signatures: dict[tuple[object, ...], int] = {}
+        self._items: list[OrderItem] = []
+        self._normal: dict[tuple[object, ...], int | tuple[str, ...]] = {}
+        # countries where the end-user's type changes an answer: those under an embargo on
+        # non-governmental end-users only
+        self._type_matters = frozenset(
+            e.country for e in rulebook.embargoes if e.scope is not EmbargoScope.FULL
+        )
+        self._answers: dict[tuple[int, int], tuple[str, ...]] = {}
         self.outcomes: Counter[str] = Counter()
-        """Lines per outcome; lines with an error count under ``""``."""
+        """Lines per outcome, counted by whoever runs the lines; lines with an error count under ``""``."""
 
-    def output_header(self, header: Sequence[str]) -> list[str]:
-        """The output columns for an input header: the input's own, then ``OUTPUT_COLUMNS``."""
-        return [*header, *OUTPUT_COLUMNS]
-
-    def bind(self, header: Sequence[str]) -> Callable[[list[str]], tuple[str, ...]]:
-        """A function that answers one line (its cells in ``header``'s order) with the output cells, line
-        errors included. ``ValidationError`` naming the column if a required column is missing."""
-        missing = [c for c in REQUIRED_COLUMNS if c not in header]
-        if missing:
-            raise ValidationError(f"the CSV has no {missing[0]!r} column", field=missing[0])
-        width = len(header)
-        position = {name: index for index, name in enumerate(header)}
-        present = [c for c in _KEY_COLUMNS if c in position]
-        take = operator.itemgetter(*(position[c] for c in present))
-        item_at = position["item_id"]
-        amounts = [(c, position[c]) for c in ("quantity", "value_eur") if c in position]
-        good_amounts: set[str] = set()
-        answers = self._answers
-        outcomes = self.outcomes
-
-        def answer_line(row: list[str]) -> tuple[str, ...]:
-            if len(row) != width:
-                row = (row + [""] * width)[:width]
-            key: tuple[str, ...] = take(row)
-            answer = answers.get(key)
-            if answer is None:
-                answer = answers[key] = self._answer(dict(zip(present, key, strict=True)))
-            if not row[item_at].strip():
-                answer = self._error_answer("item_id: every line needs an item id")
-            for column, index in amounts:
-                text = row[index]
-                if text and text not in good_amounts:
-                    problem = _amount_problem(text, column)
-                    if problem:
-                        answer = self._error_answer(f"{column}: {problem}")
-                        break
-                    if len(good_amounts) < _GOOD_AMOUNTS_KEPT:
-                        good_amounts.add(text)
-            outcomes[answer[0]] += 1
-            return answer
-
-        return answer_line
+    @property
+    def versions(self) -> dict[str, list[str]]:
+        """The rulebook version and the list versions the answers so far were made with."""
+        lists = sorted({prepared.view.version_id for prepared in self._prepared})
+        return {"rules_version": [self._rulebook.version], "list_versions": lists}
 
     @property
     def errors(self) -> int:
@@ -399,15 +382,79 @@ class BatchDeterminer:
         """Lines answered so far."""
         return self.outcomes.total()
 
+    def output_header(self, header: Sequence[str]) -> list[str]:
+        """The output columns for an input header: the input's own, then ``OUTPUT_COLUMNS``."""
+        return [*header, *OUTPUT_COLUMNS]
+
+    def bind(self, header: Sequence[str]) -> Callable[[Cells], tuple[str, ...]]:
+        """A function that answers one line (its cells in ``header``'s order, as text or as UTF-8 bytes)
+        with the output cells, line errors included. ``ValidationError`` naming the column if a required
+        column is missing."""
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise ValidationError(f"the CSV has no {missing[0]!r} column", field=missing[0])
+        width = len(header)
+        position = {name: index for index, name in enumerate(header)}
+        transaction_columns = [c for c in _TRANSACTION_COLUMNS if c in position]
+        item_columns = [c for c in _ITEM_COLUMNS if c in position]
+        take_transaction = _tuple_getter([position[c] for c in transaction_columns])
+        take_item = _tuple_getter([position[c] for c in item_columns])
+        item_at = position["item_id"]
+        amounts = [(c, position[c]) for c in ("quantity", "value_eur") if c in position]
+        good_amounts: set[str | bytes] = set()
+        transactions: dict[tuple[str | bytes, ...], int | tuple[str, ...]] = {}
+        items: dict[tuple[str | bytes, ...], int | tuple[str, ...]] = {}
+        answers = self._answers
+
+        def answer_line(row: Cells) -> tuple[str, ...]:
+            if len(row) != width:
+                row = [*row, *[""] * width][:width]  # blank cells as text: fine in either kind
+            transaction_key = take_transaction(row)
+            transaction = transactions.get(transaction_key)
+            if transaction is None:
+                transaction = transactions[transaction_key] = self._transaction(
+                    _cells(transaction_columns, transaction_key)
+                )
+            item_key = take_item(row)
+            item = items.get(item_key)
+            if item is None:
+                item = items[item_key] = self._item(_cells(item_columns, item_key))
+            if isinstance(transaction, tuple):
+                answer = transaction
+            elif isinstance(item, tuple):
+                answer = item
+            else:
+                found = answers.get((transaction, item))
+                answer = found if found is not None else self._answer(transaction, item)
+            if not row[item_at].strip():
+                return self._error_answer("item_id: every line needs an item id")
+            for column, index in amounts:
+                text = row[index]
+                if text and text not in good_amounts:
+                    try:
+                        value = float(text)
+                    except ValueError:
+                        value = -1.0
+                    if not value > 0 and (value != 0 or column == "quantity"):  # NaN fails too
+                        return self._error_answer(f"{column}: {_amount_problem(text, column)}")
+                    if len(good_amounts) < _GOOD_AMOUNTS_KEPT:
+                        good_amounts.add(text)
+            return answer
+
+        return answer_line
+
     def run(
         self, header: Sequence[str], rows: Iterable[list[str]], progress: Progress | None = None
     ) -> Iterator[list[str]]:
         """Determine each line (a list of cells in ``header``'s order) and yield it with the output cells
         appended. ``ValidationError`` naming the column if a required column is missing."""
         answer_line = self.bind(header)
+        outcomes = self.outcomes
         count = 0
         for row in rows:
-            row.extend(answer_line(row))
+            answer = answer_line(row)
+            outcomes[answer[0]] += 1
+            row.extend(answer)
             yield row
             count += 1
             if progress is not None and count % PROGRESS_EVERY == 0:
@@ -415,57 +462,109 @@ class BatchDeterminer:
         if progress is not None:
             progress(count)
 
-    def _answer(self, cells: Mapping[str, str]) -> tuple[str, ...]:
-        """The answer for a line's key, from a prepared transaction and a checked item, each made once."""
-        transaction_key = tuple(cells.get(c, "") for c in _TRANSACTION_COLUMNS)
-        prepared = self._transactions.get(transaction_key)
-        if prepared is None:
-            try:
-                facts = facts_from_dict(_transaction_case(cells), today=self._today)
-                prepared = PreparedTransaction(facts, self._rulebook, self._list_source)
-            except ValidationError as error:
-                prepared = self._error_answer(f"{_column_of(error.field)}: {error.detail}")
-            self._transactions[transaction_key] = prepared
-        if isinstance(prepared, tuple):
-            return prepared
-        item_key = tuple(cells.get(c, "") for c in _ITEM_COLUMNS)
-        item = self._items.get(item_key)
-        if item is None:
-            try:
-                item = _item(_item_case(cells), 0)
-            except ValidationError as error:
-                item = self._error_answer(f"{_column_of(error.field)}: {error.detail}")
-            self._items[item_key] = item
-        if isinstance(item, tuple):
-            return item
-        try:
-            result = prepared.determine_item(item)
-        except ValidationError as error:
-            return self._error_answer(f"{_column_of(error.field)}: {error.detail}")
+    def _transaction(self, cells: Mapping[str, str] | str) -> int | tuple[str, ...]:
+        """The id of a line's prepared transaction (shared by all with its signature), or an error answer."""
+        if isinstance(cells, str):
+            return self._error_answer(cells)
+        # the same transaction written differently (or with an end-user type no embargo looks at) is
+        # prepared once
+        normal = self._normal_key(cells)
+        known = self._normal.get(normal)
+        if known is None:
+            known = self._normal[normal] = self._prepare(cells)
+        return known
+
+    def _normal_key(self, cells: Mapping[str, str]) -> tuple[object, ...]:
+        country = (cells.get("end_user_country") or cells.get("destination") or "").strip().upper()
+        destination = (cells.get("destination") or "").strip().upper()
+        kind = (cells.get("end_user_type") or "").strip().lower()
+        if not {country, destination} & self._type_matters:
+            kind = "-"
         return (
-            result.outcome.value,
-            "; ".join(result.legal_basis),
-            "; ".join(result.general_authorisations),
-            "; ".join(result.customs_codes),
-            result.explanation,
-            prepared.view.version_id,
-            self._rulebook.version,
-            "",
+            (cells.get("date") or "").strip(),
+            (cells.get("activity") or "").strip().lower(),
+            (cells.get("exporter_member_state") or "").strip().upper(),
+            destination,
+            country if cells.get("end_user_country", "").strip() else "",
+            kind,
+            *(frozenset(_split(cells.get(c) or "")) for c in ("informed", "aware", "circumstances")),
         )
 
+    def _prepare(self, cells: Mapping[str, str]) -> int | tuple[str, ...]:
+        try:
+            facts = facts_from_dict(_transaction_case(cells), today=self._today)
+            prepared = PreparedTransaction(facts, self._rulebook, self._list_source)
+        except ValidationError as error:
+            return self._error_answer(f"{_column_of(error.field)}: {error.detail}")
+        known = self._signatures.get(prepared.signature)
+        if known is not None:
+            return known
+        self._prepared.append(prepared)
+        self._signatures[prepared.signature] = len(self._prepared) - 1
+        return len(self._prepared) - 1
+
+    def _item(self, cells: Mapping[str, str] | str) -> int | tuple[str, ...]:
+        """The id of a line's checked item, or an error answer."""
+        if isinstance(cells, str):
+            return self._error_answer(cells)
+        try:
+            item = _item(_item_case(cells), 0)
+        except ValidationError as error:
+            return self._error_answer(f"{_column_of(error.field)}: {error.detail}")
+        self._items.append(item)
+        return len(self._items) - 1
+
+    def _answer(self, transaction: int, item: int) -> tuple[str, ...]:
+        prepared = self._prepared[transaction]
+        try:
+            result = prepared.determine_item(self._items[item])
+        except ValidationError as error:  # kept with the line's transaction, whose date the message names
+            answer = self._error_answer(f"{_column_of(error.field)}: {error.detail}")
+        else:
+            answer = (
+                result.outcome.value,
+                "; ".join(result.legal_basis),
+                "; ".join(result.general_authorisations),
+                "; ".join(result.customs_codes),
+                result.explanation if self._full_explanations else result.summary,
+                "",
+            )
+        self._answers[transaction, item] = answer
+        return answer
+
     def _error_answer(self, message: str) -> tuple[str, ...]:
-        return ("", "", "", "", "", "", self._rulebook.version, message)
+        return ("", "", "", "", "", message)
 
 
-def _amount_problem(text: str, column: str) -> str | None:
+def _cells(columns: Sequence[str], values: Sequence[str | bytes]) -> dict[str, str] | str:
+    """Column names to cell texts (cells read as bytes are decoded), or the problem if one is not UTF-8."""
+    cells = {}
+    for column, value in zip(columns, values, strict=True):
+        try:
+            cells[column] = value.decode("utf-8") if isinstance(value, bytes) else value
+        except UnicodeDecodeError:
+            return f"{column}: not UTF-8 text"
+    return cells
+
+
+def _tuple_getter(indices: Sequence[int]) -> Callable[[Cells], tuple[str | bytes, ...]]:
+    """A fast function picking ``indices`` out of a line, always as a tuple."""
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda row: (row[only],)
+    return operator.itemgetter(*indices)
+
+
+def _amount_problem(text: str | bytes, column: str) -> str | None:
     if not text:
         return None
+    shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
     try:
         value = float(text)
     except ValueError:
-        return f"{text!r} is not a number"
+        return f"{shown!r} is not a number"
     if value != value or value < 0 or (value == 0 and column == "quantity"):
-        return f"{text!r} must be {'above' if column == 'quantity' else 'at least'} zero"
+        return f"{shown!r} must be {'above' if column == 'quantity' else 'at least'} zero"
     return None
 
 

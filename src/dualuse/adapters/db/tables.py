@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
-    Date,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,

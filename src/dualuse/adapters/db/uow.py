@@ -11,15 +11,15 @@ from sqlalchemy import Connection, Engine, RowMapping, func, select, text
 
 from dualuse.adapters.db import tables as t
 from dualuse.domain.audit import AuditEvent
-from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
 from dualuse.domain.classification import Classification, ClassificationStatus
+from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditRepository,
     ClassificationRepository,
-    StoredAmendment,
     OrganisationRepository,
     ReferenceDataRepository,
+    StoredAmendment,
     TokenRepository,
     UserRepository,
 )
@@ -165,8 +165,7 @@ class SqlTokens:
                 expires_at=expires_at,
             )
         )
-        new_id = _new_id(result)
-        return new_id
+        return _new_id(result)
 
     def user_for(self, token_hash: str, now: datetime) -> int | None:
         row = (
@@ -288,7 +287,12 @@ class SqlAmendments:
         ).mappings()
         return [
             StoredAmendment(
-                r["version_id"], r["effective_from"], r["title"], r["legal_source"], r["filename"], r["content"]
+                r["version_id"],
+                r["effective_from"],
+                r["title"],
+                r["legal_source"],
+                r["filename"],
+                r["content"],
             )
             for r in rows
         ]
