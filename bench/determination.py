@@ -34,7 +34,18 @@ EU_DESTINATIONS = ["AT", "BE", "ES", "PL", "SE", "CZ"]
 END_USER_TYPES = ["commercial", "commercial", "commercial", "government", "research", "military"]
 ACTIVITIES = ["export"] * 90 + ["transfer"] * 5 + ["brokering", "technical_assistance", "transit"] * 1
 KNOWLEDGE = [""] * 96 + ["wmd", "military_end_use", "internal_repression", "military_end_use;wmd"]
-WORDS = ["controller", "module", "router", "sensor", "valve", "pump", "laser", "software", "kit", "spare part"]
+WORDS = [
+    "controller",
+    "module",
+    "router",
+    "sensor",
+    "valve",
+    "pump",
+    "laser",
+    "software",
+    "kit",
+    "spare part",
+]
 
 
 def generate(path: Path, lines: int, seed: int) -> None:
@@ -121,7 +132,9 @@ def main() -> None:
     parse_rate, determine_rate = parsed / parse_seconds, summary.lines / determine_seconds
     ratio = determine_rate / parse_rate
     print(f"csv parsing only:       {parse_rate:>12,.0f} lines/s ({parsed:,} lines, {parse_seconds:.2f} s)")
-    print(f"determine-batch:        {determine_rate:>12,.0f} lines/s ({summary.lines:,} lines, {determine_seconds:.2f} s)")
+    print(
+        f"determine-batch:        {determine_rate:>12,.0f} lines/s ({summary.lines:,} lines, {determine_seconds:.2f} s)"
+    )
     print(f"ratio:                  {ratio:>12.1%} (target >= {TARGET_RATIO:.0%})")
     print(f"outcomes: {dict(sorted(summary.outcomes.items()))}; line errors: {summary.errors}")
     print("PASS" if ratio >= TARGET_RATIO else "FAIL")

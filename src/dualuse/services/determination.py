@@ -360,7 +360,7 @@ class BatchDeterminer:
         # countries where the end-user's type changes an answer: those under an embargo on
         # non-governmental end-users only
         self._type_matters = frozenset(
-            e.country for e in rulebook.embargoes if e.scope is not EmbargoScope.FULL
+            e.country for e in rulebook.embargoes if e.scope is EmbargoScope.NON_GOVERNMENTAL
         )
         self._answers: dict[tuple[int, int], tuple[str, ...]] = {}
         self.outcomes: Counter[str] = Counter()
@@ -517,7 +517,7 @@ class BatchDeterminer:
     def _answer(self, transaction: int, item: int) -> tuple[str, ...]:
         prepared = self._prepared[transaction]
         try:
-            result = prepared.determine_item(self._items[item])
+            result = prepared.determine_item(self._items[item], explain=self._full_explanations)
         except ValidationError as error:  # kept with the line's transaction, whose date the message names
             answer = self._error_answer(f"{_column_of(error.field)}: {error.detail}")
         else:

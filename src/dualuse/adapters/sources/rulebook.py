@@ -52,6 +52,7 @@ FILES = (
     "member_states.yaml",
 )
 _T = TypeVar("_T")
+SUMMARY_MAX = 100
 
 
 class _Problem(Exception):
@@ -271,6 +272,13 @@ def _scope(raw: object) -> ItemScope:
     )
 
 
+def _summary(entry: Mapping[str, Any]) -> str:
+    text = _text(entry, "summary")
+    if len(text) > SUMMARY_MAX:
+        raise _Problem(f"`summary` must be at most {SUMMARY_MAX} characters (it is a line of a batch result)")
+    return text
+
+
 def _group(name: str, entry: Mapping[str, Any]) -> tuple[str, frozenset[str]]:
     return name, _countries(entry.get("countries"), "countries")
 
@@ -301,6 +309,7 @@ def _rule(entry: Mapping[str, Any]) -> ControlRule:
         customs_codes=_texts(entry, "customs_codes"),
         general_authorisations=bool(entry.get("general_authorisations", False)),
         validity=_validity(entry),
+        summary=_summary(entry),
     )
 
 
@@ -366,6 +375,7 @@ def _prohibition(entry: Mapping[str, Any]) -> SanctionsProhibition:
         source=_text(entry, "source"),
         verified=bool(entry["verified"]),
         validity=_validity(entry),
+        summary=_summary(entry),
     )
 
 
@@ -391,6 +401,7 @@ def _national(entry: Mapping[str, Any]) -> NationalControl:
         applied_by=applied_by,
         customs_codes=_texts(entry, "customs_codes") or ("X060",),
         validity=_validity(entry),
+        **({"summary": _summary(entry)} if "summary" in entry else {}),
     )
 
 

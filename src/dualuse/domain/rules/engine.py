@@ -7,7 +7,7 @@ exporter may use, the customs codes to declare and a plain-English explanation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -81,6 +81,8 @@ class ItemDetermination:
     customs_codes: tuple[str, ...]
     explanation: str
     rules_applied: tuple[str, ...] = ()
+    summary: str = ""
+    """The explanation in a line: what a batch result shows."""
 
     def to_dict(self) -> dict[str, object]:
         """The item in the determination's JSON shape."""
@@ -93,6 +95,7 @@ class ItemDetermination:
             "general_authorisations": list(self.general_authorisations),
             "customs_codes": list(self.customs_codes),
             "explanation": self.explanation,
+            "summary": self.summary,
             "rules_applied": list(self.rules_applied),
         }
 
@@ -131,7 +134,9 @@ class _Finding:
     legal_basis: tuple[str, ...]
     customs_codes: tuple[str, ...]
     explanation: str
+    """The rule's explanation template, filled in only for the rules that decide the outcome."""
     verified: bool
+    summary: str
     general_authorisations: bool = False
 
 
@@ -158,6 +163,7 @@ class PreparedTransaction:
         "rulebook",
         "rules",
         "sanctions",
+        "signature",
         "view",
         "words",
     )
@@ -223,6 +229,21 @@ class PreparedTransaction:
             "embargo": embargo.legal_act if embargo else "none",
             "list_version": view.version_id,
         }
+        self.signature: tuple[object, ...] = (
+            facts.activity,
+            facts.exporter.member_state,
+            facts.destination,
+            view.version_id,
+            embargo,
+            facts.informed,
+            facts.aware,
+            tuple(rule.id for rule in self.rules),
+            tuple(prohibition.id for prohibition in self.sanctions),
+            tuple(authorisation.id for authorisation in self.authorisations),
+            tuple(control.id for control in self.national_controls),
+        )
+        """Everything an item's answer depends on besides the item: two transactions with the same
+        signature answer every item alike (a batch shares answers between them)."""
 
     def determine(self) -> Determination:
         """Determine every item of the transaction; the overall outcome is the most restrictive."""
@@ -236,29 +257,33 @@ class PreparedTransaction:
             date=self.facts.date,
         )
 
-    def determine_item(self, item: OrderItem, index: int = 0) -> ItemDetermination:
+    def determine_item(self, item: OrderItem, index: int = 0, *, explain: bool = True) -> ItemDetermination:
         """Determine one item: sanctions prohibitions, the rules of Arts. 3-11 and national controls, the
         most restrictive winning; a required licence becomes ``general_authorisation_available`` where a
         general authorisation is usable (Art. 12(1)(d), 12(6)). ``ValidationError`` on
-        ``items[index].control_code`` if the code is not in the list in force on the date."""
+        ``items[index].control_code`` if the code is not in the list in force on the date. With
+        ``explain=False`` only the one-line summary is written, not the full explanation (batch runs)."""
         flags: ItemFlags | None = None
         code = item.control_code
         if code is not None:
             flags = self.view.flags_for(code)
             if flags is None:
                 raise ValidationError(
-                    f"{code} is not in the control list in force on {self.facts.date.isoformat()} "
-                    f"(list version {self.view.version_id})",
+                    f"{code} is not in list version {self.view.version_id}, the control list in force on "
+                    "the transaction's date",
                     field=f"items[{index}].control_code",
                 )
         cyber = flags.cyber_surveillance if flags is not None else item.cyber_surveillance
-        words = _Template(self.words, code=code or "this item", item=code or "this non-listed item")
-        findings = self._findings(item, flags, cyber, words)
+        words = _Template(
+            self.words, code=code or "this item", item=code or "this item", Item=code or "This item"
+        )
+        findings = self._findings(item, flags, cyber)
         outcome = most_restrictive(f.outcome for f in findings)
         top = [f for f in findings if f.outcome is outcome]
         legal_basis = _unique(b for f in top for b in f.legal_basis)
         customs = _unique(c for f in top for c in f.customs_codes)
-        lines = [f.explanation for f in top]
+        lines = [f.explanation.format_map(words) for f in top] if explain else []
+        short = _unique(f.summary for f in top)
         applied = [f.rule_id for f in findings]
         unverified = [f.rule_id for f in top if not f.verified]
         usable: list[GeneralAuthorisation] = []
@@ -273,19 +298,25 @@ class PreparedTransaction:
                 outcome = Outcome.GENERAL_AUTHORISATION_AVAILABLE
                 legal_basis = _unique((*legal_basis, *(b for g in usable for b in g.legal_basis)))
                 customs = _unique(g.customs_code for g in usable)
-                lines.extend(self._describe_usable(usable))
+                if explain:
+                    lines.extend(self._describe_usable(usable))
+                short = (
+                    *short,
+                    f"Usable: {', '.join(g.id for g in usable)}; register before first use, report.",
+                )
                 applied.extend(g.id for g in usable)
-                unverified.extend(g.id for g in usable if g.unverified)
+                unverified.extend(f"{g.id} ({', '.join(g.unverified)})" for g in usable if g.unverified)
             elif blocked:
-                lines.append(self._describe_blocked(blocked))
+                if explain:
+                    lines.append(self._describe_blocked(blocked))
+                short = (*short, "General authorisations unusable with Art. 4(1) knowledge.")
         if not findings:
             lines.append("No rule of this rulebook applies to this item.")
-        lines.extend(self._notes(item, flags))
+        if explain:
+            lines.extend(self._notes(item, flags))
         if unverified:
-            lines.append(
-                "Caution: this answer rests on rules not yet fully verified against the Official Journal "
-                f"({', '.join(unverified)})."
-            )
+            lines.append(f"Not yet verified against the Official Journal: {', '.join(unverified)}.")
+            short = (*short, "[unverified]")
         return ItemDetermination(
             id=item.id,
             control_code=code,
@@ -296,11 +327,10 @@ class PreparedTransaction:
             customs_codes=customs,
             explanation=" ".join(lines),
             rules_applied=tuple(applied),
+            summary=" ".join(short) or "No rule applies.",
         )
 
-    def _findings(
-        self, item: OrderItem, flags: ItemFlags | None, cyber: bool, words: Mapping[str, str]
-    ) -> list[_Finding]:
+    def _findings(self, item: OrderItem, flags: ItemFlags | None, cyber: bool) -> list[_Finding]:
         found: list[_Finding] = []
         code = item.control_code
         # sanctions prohibitions reach listed items (Annex I) to, or for use in, a sanctioned country
@@ -311,8 +341,9 @@ class PreparedTransaction:
                     Outcome.PROHIBITED,
                     prohibition.legal_basis,
                     (),
-                    prohibition.explanation.format_map(words),
+                    prohibition.explanation,
                     prohibition.verified,
+                    prohibition.summary,
                 )
                 for prohibition in self.sanctions
                 if _covers(prohibition.items, code, flags)
@@ -324,8 +355,9 @@ class PreparedTransaction:
                 rule.outcome,
                 rule.legal_basis,
                 rule.customs_codes,
-                rule.explanation.format_map(words),
+                rule.explanation,
                 rule.verified,
+                rule.summary,
                 rule.general_authorisations,
             )
             for rule in self.rules
@@ -339,8 +371,9 @@ class PreparedTransaction:
                     Outcome.LICENCE_REQUIRED,
                     control.legal_basis,
                     control.customs_codes,
-                    control.explanation.format_map(words),
+                    control.explanation,
                     control.verified,
+                    control.summary,
                 )
                 for control in self.national_controls
                 if control.national_codes.intersection(item.national_codes)
@@ -386,18 +419,15 @@ class PreparedTransaction:
         state = self.rulebook.settings_of(self.facts.exporter.member_state)
         lines = []
         for authorisation in usable:
-            text = (
-                f"{authorisation.id} ({authorisation.title}) covers this export to {self.words['destination']}: "
-                f"declare {authorisation.customs_code}. Conditions: {' '.join(authorisation.conditions)}"
+            lines.append(
+                f"{authorisation.id} covers this export to {self.words['destination']}: declare "
+                f"{authorisation.customs_code}. Conditions: {' '.join(authorisation.conditions)}"
             )
-            if authorisation.unverified:
-                text += f" (Not yet verified: {', '.join(authorisation.unverified)}.)"
-            lines.append(text)
         if state.general_authorisation_conditions:
             lines.append(f"In {state.name}: {' '.join(state.general_authorisation_conditions)}")
         lines.append(
-            "Instead of a general authorisation you may apply for an individual "
-            f"({INDIVIDUAL_AUTHORISATION_CODE}) or global ({GLOBAL_AUTHORISATION_CODE}) authorisation."
+            f"Alternatively apply for an individual ({INDIVIDUAL_AUTHORISATION_CODE}) or global "
+            f"({GLOBAL_AUTHORISATION_CODE}) authorisation."
         )
         return lines
 

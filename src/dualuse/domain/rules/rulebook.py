@@ -94,6 +94,8 @@ class ControlRule:
     customs_codes: tuple[str, ...] = ()
     general_authorisations: bool = False
     validity: Validity = ALWAYS
+    summary: str = ""
+    """A short form of the explanation (a line of a batch result)."""
 
     def __post_init__(self) -> None:
         if not self.legal_basis:
@@ -248,6 +250,7 @@ class SanctionsProhibition:
     source: str
     verified: bool
     validity: Validity = ALWAYS
+    summary: str = "Prohibited by EU sanctions."
 
     def __post_init__(self) -> None:
         for basis in self.legal_basis:
@@ -275,6 +278,7 @@ class NationalControl:
     applied_by: frozenset[str] = frozenset()
     customs_codes: tuple[str, ...] = ("X060",)
     validity: Validity = ALWAYS
+    summary: str = "National control (Art. 9): an authorisation is needed."
 
     def __post_init__(self) -> None:
         for basis in self.legal_basis:

@@ -1,0 +1,136 @@
+"""The shipped rulebook (dualuse/data/rules) loads, every rule carries its source and a verified mark, and
+bad data is refused naming the file and the rule."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from dualuse.adapters.sources.rulebook import FILES, load_rulebook, shipped_rules_dir
+from dualuse.domain.errors import ImportFailedError
+from dualuse.domain.rules import EU_MEMBER_STATES
+
+RULE_LISTS = {
+    "rulebook.yaml": "rules",
+    "eugeas.yaml": "general_authorisations",
+    "ngeas.yaml": "national_general_authorisations",
+    "embargoes.yaml": "embargoes",
+    "sanctions.yaml": "prohibitions",
+    "national_controls.yaml": "national_controls",
+}
+RULE_MAPS = {
+    "member_states.yaml": "member_states",
+    "country_groups.yaml": "groups",
+    "customs_codes.yaml": "codes",
+}
+
+
+def _raw(name: str) -> Any:
+    return yaml.safe_load((shipped_rules_dir() / name).read_text(encoding="utf-8"))
+
+
+def test_the_shipped_rulebook_loads_with_a_version() -> None:
+    rulebook = load_rulebook()
+    assert rulebook.version
+    assert len(rulebook.rules) >= 20
+    assert set(rulebook.member_states) == EU_MEMBER_STATES
+
+
+@pytest.mark.parametrize("name", sorted({**RULE_LISTS, **RULE_MAPS}))
+def test_every_rule_has_a_source_and_a_verified_mark(name: str) -> None:
+    key = {**RULE_LISTS, **RULE_MAPS}[name]
+    entries = _raw(name)[key]
+    values = entries.values() if isinstance(entries, dict) else entries
+    for entry in values:
+        assert isinstance(entry.get("source"), str), entry
+        assert entry["source"].strip(), entry
+        verified = entry.get("verified")
+        assert isinstance(verified, bool) or (
+            isinstance(verified, dict) and all(isinstance(v, bool) for v in verified.values())
+        ), entry
+
+
+def test_eu001_destinations_are_exactly_the_verified_ten() -> None:
+    eu001 = next(g for g in load_rulebook().general_authorisations if g.id == "EU001")
+    assert eu001.destinations == {"AU", "CA", "IS", "JP", "NZ", "NO", "CH", "LI", "GB", "US"}
+    assert eu001.customs_code == "X061"
+    assert "destinations" not in eu001.unverified
+
+
+def test_union_general_authorisations_map_to_customs_codes_x061_to_x068() -> None:
+    authorisations = [g for g in load_rulebook().general_authorisations if not g.is_national]
+    assert [(g.id, g.customs_code) for g in authorisations] == [(f"EU00{n}", f"X06{n}") for n in range(1, 9)]
+
+
+def test_unverified_aspects_are_marked() -> None:
+    by_id = {g.id: g for g in load_rulebook().general_authorisations}
+    assert "destinations" in by_id["EU002"].unverified
+    assert "items" in by_id["EU008"].unverified
+
+
+def test_sanctions_cover_russia_belarus_and_north_korea_with_dates() -> None:
+    sanctions = load_rulebook().sanctions
+    countries = {c for s in sanctions for c in s.countries}
+    assert {"RU", "BY", "KP"} <= countries
+    russia = next(s for s in sanctions if s.id == "ru-dual-use-export")
+    assert russia.validity.start is not None
+    assert russia.validity.start.isoformat() == "2022-02-26"
+    assert russia.legal_basis == ("Council Regulation (EU) No 833/2014, Art. 2(1)",)
+
+
+def test_embargoes_are_dated() -> None:
+    embargoes = load_rulebook().embargoes
+    assert all(e.validity.start is not None for e in embargoes)
+    assert {"RU", "BY", "KP"} <= {e.country for e in embargoes if e.verified or e.country == "KP"}
+
+
+def test_national_controls_are_empty_by_default() -> None:
+    assert load_rulebook().national_controls == ()
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir(), target)
+    return target
+
+
+def _edit(directory: Path, name: str, old: str, new: str) -> None:
+    path = directory / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "where"),
+    [
+        ("rulebook.yaml", "    verified: true\n", "", "rulebook.yaml: art3-1-listed"),
+        ("rulebook.yaml", 'legal_basis: ["Regulation (EU) 2021/821, Art. 3(1)"]',
+         'legal_basis: ["Regulation (EU) 2021/821, Article 3"]', "rulebook.yaml: art3-1-listed"),
+        ("rulebook.yaml", "outcome: licence_required", "outcome: maybe", "rulebook.yaml: art3-1-listed"),
+        ("eugeas.yaml", "customs_code: X062", "customs_code: X999", "rules: EU002"),
+        ("eugeas.yaml", "destinations: [AR, ZA, KR, TR]", "destinations: [AR, ZZ]", "eugeas.yaml: EU002"),
+        ("sanctions.yaml", "valid_from: 2022-02-26", "valid_from: soon", "sanctions.yaml: ru-dual-use-export"),
+        ("embargoes.yaml", "country: RU", "country: XX", "embargoes.yaml: XX"),
+    ],
+)  # fmt: skip
+def test_bad_data_names_the_file_and_the_rule(
+    tmp_path: Path, name: str, old: str, new: str, where: str
+) -> None:
+    directory = _copy(tmp_path)
+    _edit(directory, name, old, new)
+    with pytest.raises(ImportFailedError) as raised:
+        load_rulebook(directory)
+    assert where in str(raised.value)
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    directory = _copy(tmp_path)
+    (directory / "sanctions.yaml").unlink()
+    with pytest.raises(ImportFailedError, match=r"sanctions\.yaml"):
+        load_rulebook(directory)
+    assert "sanctions.yaml" in FILES
