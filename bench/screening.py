@@ -59,17 +59,65 @@ class Case:
 # --------------------------------------------------------------------------- variants
 
 _RESPELLINGS = [
-    ("mohammed", "muhammad"), ("muhammad", "mohamed"), ("mohammad", "muhamad"), ("abdul", "abdel"),
-    ("abd al", "abdul"), ("ou", "u"), ("kh", "h"), ("sh", "sch"), ("dj", "j"), ("j", "dj"), ("ee", "i"),
-    ("oo", "u"), ("q", "k"), ("ph", "f"), ("y", "i"), ("i", "y"), ("u", "ou"), ("w", "v"), ("ah", "a"),
-    ("al-", "el-"), ("ch", "tch"), ("z", "s"),
+    ("mohammed", "muhammad"),
+    ("muhammad", "mohamed"),
+    ("mohammad", "muhamad"),
+    ("abdul", "abdel"),
+    ("abd al", "abdul"),
+    ("ou", "u"),
+    ("kh", "h"),
+    ("sh", "sch"),
+    ("dj", "j"),
+    ("j", "dj"),
+    ("ee", "i"),
+    ("oo", "u"),
+    ("q", "k"),
+    ("ph", "f"),
+    ("y", "i"),
+    ("i", "y"),
+    ("u", "ou"),
+    ("w", "v"),
+    ("ah", "a"),
+    ("al-", "el-"),
+    ("ch", "tch"),
+    ("z", "s"),
 ]
 _CYRILLIC = [
-    ("shch", "щ"), ("kh", "х"), ("zh", "ж"), ("ch", "ч"), ("sh", "ш"), ("ts", "ц"), ("ya", "я"),
-    ("yu", "ю"), ("yo", "ё"), ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"), ("g", "г"), ("d", "д"),
-    ("e", "е"), ("z", "з"), ("i", "и"), ("y", "й"), ("j", "дж"), ("k", "к"), ("q", "к"), ("l", "л"),
-    ("m", "м"), ("n", "н"), ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"),
-    ("f", "ф"), ("h", "х"), ("c", "к"), ("x", "кс"),
+    ("shch", "щ"),
+    ("kh", "х"),
+    ("zh", "ж"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("ts", "ц"),
+    ("ya", "я"),
+    ("yu", "ю"),
+    ("yo", "ё"),
+    ("a", "а"),
+    ("b", "б"),
+    ("v", "в"),
+    ("w", "в"),
+    ("g", "г"),
+    ("d", "д"),
+    ("e", "е"),
+    ("z", "з"),
+    ("i", "и"),
+    ("y", "й"),
+    ("j", "дж"),
+    ("k", "к"),
+    ("q", "к"),
+    ("l", "л"),
+    ("m", "м"),
+    ("n", "н"),
+    ("o", "о"),
+    ("p", "п"),
+    ("r", "р"),
+    ("s", "с"),
+    ("t", "т"),
+    ("u", "у"),
+    ("f", "ф"),
+    ("h", "х"),
+    ("c", "к"),
+    ("x", "кс"),
 ]
 
 
@@ -236,7 +284,7 @@ def brute_force(entities: Sequence[ListedEntity]) -> Screen:
 
 
 def logic_v2(engine: ScreeningEngine) -> Screen:
-    from followthemoney import model
+    from followthemoney import EntityProxy, model
     from nomenklatura.matching import LogicV2
 
     config = LogicV2.default_config()
@@ -247,10 +295,10 @@ def logic_v2(engine: ScreeningEngine) -> Screen:
         EntitySchema.AIRCRAFT: "Airplane",
         EntitySchema.UNKNOWN: "LegalEntity",
     }
-    proxies: dict[int, object] = {}
+    proxies: dict[int, EntityProxy] = {}
     counter = itertools.count()
 
-    def proxy(entity_no: int) -> object:
+    def proxy(entity_no: int) -> EntityProxy:
         if entity_no not in proxies:
             entity = engine.index.entities[entity_no]
             made = model.make_entity(schemata[entity.schema])
@@ -314,8 +362,12 @@ def verdict(ok: bool) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline-sample", type=int, default=1000, help="queries per kind for the baselines")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--baseline-sample", type=int, default=1000, help="queries per kind for the baselines"
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     data = shared_data()
@@ -335,7 +387,9 @@ def main() -> int:
     engine = ScreeningEngine(snapshots)
     build = time.perf_counter() - started
     entities = [e for s in snapshots for e in s.entities]
-    print(f"lists: {', '.join(f'{s.source} {s.version} ({len(s)})' for s in snapshots)}; parsed in {parsed:.2f} s")
+    print(
+        f"lists: {', '.join(f'{s.source} {s.version} ({len(s)})' for s in snapshots)}; parsed in {parsed:.2f} s"
+    )
     print(f"index: {len(engine.index)} entities, {len(engine.index.names)} names, built in {build:.2f} s")
 
     cases, unknown = build_cases(data, snapshots, args.seed, facts=True)
@@ -355,7 +409,9 @@ def main() -> int:
 
     baseline_cases = sample(name_only, args.baseline_sample, args.seed)
     fact_cases = sample(cases, args.baseline_sample, args.seed)
-    print(f"baselines and ours on the same seeded sample ({args.baseline_sample} per kind, seed {args.seed}):")
+    print(
+        f"baselines and ours on the same seeded sample ({args.baseline_sample} per kind, seed {args.seed}):"
+    )
     ours_sample = evaluate("ours (name only), sample", baseline_cases, ours(engine))
     show(ours_sample)
     brute = evaluate("brute force token_sort_ratio", baseline_cases, brute_force(entities))
@@ -366,14 +422,21 @@ def main() -> int:
     speedup = ours_names.qps / brute.qps
     print("targets:")
     checks = [
-        (f"recall on variants {ours_facts.recall_variants:.4f} >= {TARGET_VARIANT_RECALL}",
-         ours_facts.recall_variants >= TARGET_VARIANT_RECALL),
+        (
+            f"recall on variants {ours_facts.recall_variants:.4f} >= {TARGET_VARIANT_RECALL}",
+            ours_facts.recall_variants >= TARGET_VARIANT_RECALL,
+        ),
         (f"false positives {ours_facts.fpr:.4%} <= {TARGET_FPR:.1%}", ours_facts.fpr <= TARGET_FPR),
-        (f"throughput {speedup:.0f}x brute force (name-only, full run vs sample) >= {TARGET_SPEEDUP:.0f}x",
-         speedup >= TARGET_SPEEDUP),
+        (
+            f"throughput {speedup:.0f}x brute force (name-only, full run vs sample) >= {TARGET_SPEEDUP:.0f}x",
+            speedup >= TARGET_SPEEDUP,
+        ),
         (f"index build {build:.2f} s < {TARGET_BUILD_S} s", build < TARGET_BUILD_S),
-        (f"peak memory {rss_ours:.0f} MB after our engine ran (whole process, before baselines) "
-         f"< {TARGET_MEMORY_MB:.0f} MB", rss_ours < TARGET_MEMORY_MB),
+        (
+            f"peak memory {rss_ours:.0f} MB after our engine ran (whole process, before baselines) "
+            f"< {TARGET_MEMORY_MB:.0f} MB",
+            rss_ours < TARGET_MEMORY_MB,
+        ),
     ]
     for text, ok in checks:
         print(f"  {verdict(ok)}  {text}")

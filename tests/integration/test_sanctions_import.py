@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from dualuse.adapters.sources.sanctions_formats import parse
-from dualuse.domain.screening import EntitySchema, ListSnapshot, ScreeningEngine, ScreeningQuery, diff_snapshots
+from dualuse.domain.screening import (
+    EntitySchema,
+    ListSnapshot,
+    ScreeningEngine,
+    ScreeningQuery,
+    diff_snapshots,
+)
 
 SHARED_DATA = Path(
     os.environ.get("DUALUSE_SHARED_DATA") or Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
@@ -23,7 +29,9 @@ def _shared_data() -> None:
     if not LISTS.is_dir():
         if os.environ.get("CI") == "true":
             pytest.fail(f"real list files not found at {LISTS}: CI must run these tests")
-        pytest.skip(f"real list files not found at {LISTS} (set DUALUSE_SHARED_DATA to the shared data folder)")
+        pytest.skip(
+            f"real list files not found at {LISTS} (set DUALUSE_SHARED_DATA to the shared data folder)"
+        )
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,10 @@ from tests.unit.screening.factories import person
 
 
 def test_added_removed_and_changed_entities() -> None:
-    kept, gone, edited = person("Ivan Petrov", entity_id="1"), person("Ali Reza", entity_id="2"), person(
-        "Kim Song Chol", entity_id="3"
+    kept, gone, edited = (
+        person("Ivan Petrov", entity_id="1"),
+        person("Ali Reza", entity_id="2"),
+        person("Kim Song Chol", entity_id="3"),
     )
     new_edit = dataclasses.replace(edited, birth_dates=("1968",))
     added = person("Hamza bin Laden", entity_id="4")
@@ -38,7 +40,9 @@ def test_versions_of_different_lists_are_not_compared() -> None:
 
 def test_affected_rescreens_only_against_the_delta() -> None:
     old = ListSnapshot("l", "1", (person("Ivan Petrov", entity_id="1"),))
-    new = ListSnapshot("l", "2", (person("Ivan Petrov", entity_id="1"), person("Hamza bin Laden", entity_id="9")))
+    new = ListSnapshot(
+        "l", "2", (person("Ivan Petrov", entity_id="1"), person("Hamza bin Laden", entity_id="9"))
+    )
     delta = diff_snapshots(old, new)
     assert [m.entity.entity_id for m in affected(ScreeningQuery("Hamza Bin Ladin"), delta)] == ["9"]
     assert affected(ScreeningQuery("Ivan Petrov"), delta) == []

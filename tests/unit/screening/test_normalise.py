@@ -46,7 +46,13 @@ def test_keys_survive_transliteration() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("Iran", "ir"), ("Democratic People's Republic of Korea", "kp"), ("af", "af"), ("nowhere", None), ("", None)],
+    [
+        ("Iran", "ir"),
+        ("Democratic People's Republic of Korea", "kp"),
+        ("af", "af"),
+        ("nowhere", None),
+        ("", None),
+    ],
 )
 def test_normalise_country(raw: str, code: str | None) -> None:
     assert normalise_country(raw) == code
@@ -54,7 +60,13 @@ def test_normalise_country(raw: str, code: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1965", "1965"), ("1964-07-17", "1964-07-17"), ("1964-02-30", "1964-02"), ("17/07/1964", None), ("", None)],
+    [
+        ("1965", "1965"),
+        ("1964-07-17", "1964-07-17"),
+        ("1964-02-30", "1964-02"),
+        ("17/07/1964", None),
+        ("", None),
+    ],
 )
 def test_normalise_date(raw: str, expected: str | None) -> None:
     assert normalise_date(raw) == expected

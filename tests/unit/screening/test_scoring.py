@@ -35,7 +35,7 @@ def test_identical_and_reordered_names_score_one() -> None:
         ("J. Smith", "John Smith", 0.85),  # initial
         ("Abdul Hai Salek", "Abdulhai Salek", 0.85),  # parts written apart
         ("Dzhaber Jalahmah", "Jaber Jalahmah", 0.9),  # Russian transliteration of J
-        ("mhmd bn slman", "Mohammed bin Salman", 0.85),  # vowel-less Arabic transliteration
+        ("mhmd bn slman", "Mohammed bin Salman", 0.8),  # vowel-less Arabic transliteration
         ("Abdul Jalil Haqqani", "Abdul Jalil Haqqani Wali Mohammad", 0.7),  # missing parts
     ],
 )
@@ -86,7 +86,9 @@ def _prepared(name: str, **facts: object) -> PreparedQuery:
 )
 def test_secondary_facts_adjust_the_name_score(facts: dict[str, object], feature: str, sign: int) -> None:
     listed = person("Ri Won Ho", dob="1964-07-17", country="kp", passport="381310014")
-    score, explanation = score_entity(_prepared("Ri Won Ho", **facts), listed, 0.8, "", frozenset({"381310014"}))
+    score, explanation = score_entity(
+        _prepared("Ri Won Ho", **facts), listed, 0.8, "", frozenset({"381310014"})
+    )
     delta, note = explanation[feature]
     assert note
     assert (score - 0.8) * sign > 0
@@ -94,6 +96,8 @@ def test_secondary_facts_adjust_the_name_score(facts: dict[str, object], feature
 
 
 def test_facts_the_query_lacks_are_not_explained() -> None:
-    score, explanation = score_entity(_prepared("Ri Won Ho"), person("Ri Won Ho"), 0.9, "aligned", frozenset())
+    score, explanation = score_entity(
+        _prepared("Ri Won Ho"), person("Ri Won Ho"), 0.9, "aligned", frozenset()
+    )
     assert score == 0.9
     assert set(explanation) == {"name"}

@@ -1,6 +1,8 @@
 """OFAC's SDN list as CSV: ``sdn.csv`` with ``add.csv`` (addresses) and ``alt.csv`` (aliases) beside it.
 
-The files have no header row, CRLF line ends, ``-0-`` for an empty value and a 0x1A byte at the end.
+The files have no header row, CRLF line ends, ``-0-`` for an empty value and a 0x1A byte at the end;
+a CRLF file without that byte was cut short and is refused (copies re-saved with LF ends are read as
+they are).
 Dates of birth, nationalities and document numbers appear only as free text in the remarks
 (``DOB 22 Feb 1962; nationality Russia; Passport 1084010 (Egypt)``); they are read from there. The
 consolidated (non-SDN) list in the same layout (``cons_prim.csv``, ``cons_add.csv``, ``cons_alt.csv``)
@@ -24,16 +26,25 @@ _EMPTY = "-0-"
 _SDN_COLUMNS = 12
 _ADD_COLUMNS = 6
 _ALT_COLUMNS = 5
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 _TYPES = {
     "individual": EntitySchema.PERSON,
     "vessel": EntitySchema.VESSEL,
     "aircraft": EntitySchema.AIRCRAFT,
     "": EntitySchema.ORGANIZATION,
 }
-_DOB = re.compile(r"^DOB (?:circa |c\. )?(?:(\d{1,2}) )?(?:([A-Za-z]{3}) )?(\d{4})(?: to (?:\d{1,2} )?(?:[A-Za-z]{3} )?(\d{4}))?")
+_DOB = re.compile(
+    r"^DOB (?:circa |c\. )?(?:(\d{1,2}) )?(?:([A-Za-z]{3}) )?(\d{4})(?: to (?:\d{1,2} )?(?:[A-Za-z]{3} )?(\d{4}))?"
+)
 _AKA = re.compile(r"\b[afn]\.k\.a\.,? '([^']+)'")
-_COUNTRY = re.compile(r"^(?:nationality|citizen|Nationality of Registration|Vessel Registration Identification)\s+(.+)$")
+_COUNTRY = re.compile(
+    r"^(?:nationality|citizen|Nationality of Registration|Vessel Registration Identification)\s+(.+)$"
+)
 _DOCUMENT = re.compile(
     r"^(?:alt\. )?(Passport|National ID No\.|Cedula No\.|Registration Number|Tax ID No\.|"
     r"Identification Number|NIT #|RFC|D\.N\.I\.|SSN|Vessel Registration Identification IMO|IMO|"
@@ -62,6 +73,10 @@ def _value(raw: str) -> str:
 
 def _rows(data: bytes, name: str, columns: int) -> list[tuple[int, list[str]]]:
     """The rows of one OFAC CSV file with their line numbers; a row of the wrong width fails the file."""
+    # OFAC ends every file with 0x1A; without it (or, in a copy re-saved with LF ends, without a
+    # final line end) the file was cut short in transfer
+    if not (data.endswith(b"\x1a") or (b"\r" not in data and data.endswith(b"\n"))):
+        raise ImportFailedError("no end-of-file marker (0x1A): the file is truncated", location=name)
     data = data.rstrip(b"\x1a\r\n\t ")
     try:
         content = data.decode("utf-8")
@@ -127,15 +142,18 @@ def _read_remarks(record: _Record, remarks: str) -> None:
 def _siblings(path: Path) -> tuple[Path, Path | None, Path | None]:
     if path.is_dir():
         files = {p.name.lower(): p for p in path.iterdir()}
-        for main, add, alt in (("sdn.csv", "add.csv", "alt.csv"), ("cons_prim.csv", "cons_add.csv", "cons_alt.csv")):
+        for main, add, alt in (
+            ("sdn.csv", "add.csv", "alt.csv"),
+            ("cons_prim.csv", "cons_add.csv", "cons_alt.csv"),
+        ):
             if main in files:
                 return files[main], files.get(add), files.get(alt)
         raise ImportFailedError("no sdn.csv or cons_prim.csv in the folder", location=str(path))
     lowered = path.name.lower()
     prefix = "cons_" if lowered.startswith("cons_") else ""
     if lowered in ("sdn.csv", "cons_prim.csv"):
-        add, alt = path.with_name(f"{prefix}add.csv"), path.with_name(f"{prefix}alt.csv")
-        return path, add if add.is_file() else None, alt if alt.is_file() else None
+        add_path, alt_path = path.with_name(f"{prefix}add.csv"), path.with_name(f"{prefix}alt.csv")
+        return path, add_path if add_path.is_file() else None, alt_path if alt_path.is_file() else None
     return path, None, None
 
 
@@ -154,7 +172,9 @@ def parse(path: Path) -> ListSnapshot:
             occurrence = 2
             while f"{entity_id}~{occurrence}" in records:
                 occurrence += 1
-            warnings.append(f"{location}: entity number {entity_id} used again; kept as {entity_id}~{occurrence}")
+            warnings.append(
+                f"{location}: entity number {entity_id} used again; kept as {entity_id}~{occurrence}"
+            )
             entity_id = f"{entity_id}~{occurrence}"
         name = _value(row[1])
         if not name:

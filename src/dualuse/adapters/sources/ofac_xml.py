@@ -32,11 +32,28 @@ _TYPES = {
     "vessel": EntitySchema.VESSEL,
     "aircraft": EntitySchema.AIRCRAFT,
 }
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
-_DOB = re.compile(r"^(?:circa )?(?:(\d{1,2}) )?(?:([A-Za-z]{3}) )?(\d{4})(?: to (?:\d{1,2} )?(?:[A-Za-z]{3} )?(\d{4}))?")
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
+_DOB = re.compile(
+    r"^(?:circa )?(?:(\d{1,2}) )?(?:([A-Za-z]{3}) )?(\d{4})(?: to (?:\d{1,2} )?(?:[A-Za-z]{3} )?(\d{4}))?"
+)
 # idList also carries notes such as "Additional Sanctions Information -" that are no identifiers
-_NOT_IDENTIFIERS = ("additional sanctions", "for more information", "secondary sanctions", "website", "email",
-                    "linked to", "gender", "organization established", "organization type", "target type")
+_NOT_IDENTIFIERS = (
+    "additional sanctions",
+    "for more information",
+    "secondary sanctions",
+    "website",
+    "email",
+    "linked to",
+    "gender",
+    "organization established",
+    "organization type",
+    "target type",
+)
 
 
 def _full_name(element: Element) -> str:

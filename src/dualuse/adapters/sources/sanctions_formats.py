@@ -98,7 +98,8 @@ def read_xml_root(path: Path) -> Element:
         raise ImportFailedError(f"unsafe XML refused ({error})", location=path.name) from error
     except (ValueError, UnicodeError) as error:
         raise ImportFailedError(f"malformed XML ({error})", location=path.name) from error
-    return tree.getroot()
+    root: Element = tree.getroot()
+    return root
 
 
 def local(tag: str | object) -> str:

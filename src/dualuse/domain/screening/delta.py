@@ -50,9 +50,7 @@ def diff_snapshots(old: ListSnapshot | None, new: ListSnapshot) -> Delta:
     return Delta(added=added, removed=removed, changed=changed)
 
 
-def affected(
-    query: ScreeningQuery, delta: Delta, *, threshold: float = 0.7, limit: int = 5
-) -> list[Match]:
+def affected(query: ScreeningQuery, delta: Delta, *, threshold: float = 0.7, limit: int = 5) -> list[Match]:
     """Re-screen one party against only the added and changed entities of a delta.
 
     Hits on removed entities are not returned: the caller lapses them from the saved hits.

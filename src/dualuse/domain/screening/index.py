@@ -11,9 +11,11 @@ candidates. The index is built from list snapshots and is rebuilt, not patched, 
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from operator import itemgetter
 
 from dualuse.domain.screening.model import ListedEntity
@@ -25,17 +27,47 @@ from dualuse.domain.screening.normalise import (
     simplify,
     skeleton,
 )
-from dualuse.domain.screening.scoring import FUZZY_STRETCH, MISSING_PART_WEIGHT, TOKEN_FLOOR, token_similarity
+from dualuse.domain.screening.scoring import COVERAGE_EXPONENT, MISSING_PART_WEIGHT, token_similarity
 
 #: query tokens shorter than this are matched exactly only (deletions of "li" find too much)
 _MIN_FUZZY_LEN = 4
 _EXPANSION_CACHE_SIZE = 50_000
-#: 1 / the least similarity of two aligned tokens, less one: how far a fuzzy gain may understate
-_MAX_STRETCH = 1.0 / (1.0 - FUZZY_STRETCH * (1.0 - TOKEN_FLOOR)) - 1.0
+# per cached query token a dict of the names it reaches: enough for the common names of a day's queries
+_REACH_CACHE_SIZE = 8_192
 
 
 def _deletions(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    """One query token (or two adjacent ones joined) and the listed tokens it reaches."""
+
+    token: str
+    gain: float  # the most it adds to a name: similarity times weight
+    reach: float  # the most listed-token weight it can account for
+    cover: int  # how many query tokens it stands for
+    gains: dict[str, float]
+
+
+def _score_bound(
+    gained: float, reached: float, covered: int, weight: float, query_weight: float, size: int
+) -> float:
+    """The most `scoring.name_similarity` can give a name, from what the index knows of it."""
+    reached = min(reached, weight)
+    missing = weight - reached
+    bound = (gained + reached) / (query_weight + reached + MISSING_PART_WEIGHT * missing)
+    if covered < size:
+        bound *= (covered / size) ** COVERAGE_EXPONENT
+    return bound
+
+
+def _bound(lookups: list[_Lookup], query_weight: float, size: int) -> float:
+    """The most a name reached only through these lookups could score."""
+    gained = sum(e.gain for e in lookups)
+    reached = sum(e.reach for e in lookups)
+    return _score_bound(gained, reached, sum(e.cover for e in lookups), reached, query_weight, size)
 
 
 class CandidateIndex:
@@ -80,6 +112,7 @@ class CandidateIndex:
         self.name_weights: list[float] = [sum(self.idf[t] for t in form.tokens) for _, form in self.names]
         self.keys: dict[str, list[str]] = self._blocking_keys(self.postings)
         self._expansions: dict[str, list[tuple[str, float]]] = {}
+        self._reach_cache: dict[str, dict[int, tuple[float, str]]] = {}
 
     @staticmethod
     def _blocking_keys(vocabulary: Iterable[str]) -> dict[str, list[str]]:
@@ -137,56 +170,85 @@ class CandidateIndex:
         """
         unique = list(dict.fromkeys(tokens))
         # parts written apart in the query may be one word on the list ("abdul hai" / "abdulhai")
-        lookups = unique + [a + b for a, b in zip(tokens, tokens[1:], strict=False)]
-        expansions = []
-        for token in dict.fromkeys(lookups):
-            gains = {listed: similarity * self.idf[listed] for listed, similarity in self.expand(token)}
-            if gains:
-                expansions.append((max(gains.values()), gains))
-        if not expansions:
+        covers = {t: tokens.count(t) for t in unique}
+        for a, b in itertools.pairwise(tokens):
+            covers.setdefault(a + b, 2)
+        lookups: list[_Lookup] = []
+        for token, cover in covers.items():
+            expansions = self.expand(token)
+            if expansions:
+                gains = {listed: similarity * self.idf[listed] for listed, similarity in expansions}
+                reach = max(self.idf[listed] for listed in gains)
+                lookups.append(_Lookup(token, max(gains.values()), reach, cover, gains))
+        if not lookups:
             return []
         query_weight = sum(self.weight(t) for t in unique)
+        size = len(tokens)
         # MaxScore: a name that shares none of the rarer "essential" tokens cannot collect enough
-        # weight from the common ones alone, so the long posting lists of common tokens are not walked
-        needed = query_weight * floor / (1.0 + _MAX_STRETCH - _MAX_STRETCH * floor)
-        expansions.sort(key=lambda e: -e[0])
-        tail = sum(e[0] for e in expansions)
-        essential = 0
-        while essential < len(expansions) and tail >= needed:
-            tail -= expansions[essential][0]
+        # from the common ones alone, so the long posting lists of common tokens are not walked
+        lookups.sort(key=lambda e: -e.gain)
+        essential = 1
+        while essential < len(lookups) and _bound(lookups[essential:], query_weight, size) >= floor:
             essential += 1
-        essential = max(essential, 1)
         gained_by: dict[int, float] = defaultdict(float)
         reached_by: dict[int, float] = defaultdict(float)
-        for _, gains in expansions[:essential]:
-            best: dict[int, tuple[float, str]] = {}
-            for listed, gained in gains.items():
-                for name_no in self.postings[listed]:
-                    if name_no not in best or gained > best[name_no][0]:
-                        best[name_no] = (gained, listed)
-            for name_no, (gained, listed) in best.items():
+        covered_by: dict[int, int] = defaultdict(int)
+        idf = self.idf
+        for lookup in lookups[:essential]:
+            for name_no, (gained, listed) in self._reached(lookup).items():
                 gained_by[name_no] += gained
-                reached_by[name_no] += self.idf[listed]
-        rest = [gains for _, gains in expansions[essential:]]
+                reached_by[name_no] += idf[listed]
+                covered_by[name_no] += lookup.cover
+        rest = lookups[essential:]
+        rest_gain = sum(e.gain for e in rest)
+        rest_reach = sum(e.reach for e in rest)
+        rest_cover = sum(e.cover for e in rest)
         names = self.names
         weights = self.name_weights
         passing = []
         for name_no, gained in gained_by.items():
-            reached = reached_by[name_no]
+            reached, covered, weight = reached_by[name_no], covered_by[name_no], weights[name_no]
             if rest:
+                if (
+                    _score_bound(
+                        gained + rest_gain,
+                        reached + rest_reach,
+                        covered + rest_cover,
+                        weight,
+                        query_weight,
+                        size,
+                    )
+                    < floor
+                ):
+                    continue
                 listed_tokens = names[name_no][1].tokens
-                for gains in rest:
-                    found = [(g, t) for t in listed_tokens if (g := gains.get(t)) is not None]
+                for lookup in rest:
+                    found = [(g, t) for t in listed_tokens if (g := lookup.gains.get(t)) is not None]
                     if found:
                         g, t = max(found)
                         gained += g
-                        reached += self.idf[t]
-            reached = min(reached, weights[name_no])
-            missing = weights[name_no] - reached
-            bound = (gained + reached) / (query_weight + reached + MISSING_PART_WEIGHT * missing)
+                        reached += idf[t]
+                        covered += lookup.cover
+            bound = _score_bound(gained, reached, covered, weight, query_weight, size)
             if bound >= floor:
                 passing.append((name_no, bound))
         return heapq.nlargest(limit, passing, key=itemgetter(1))
+
+    def _reached(self, lookup: _Lookup) -> dict[int, tuple[float, str]]:
+        """Per name a lookup reaches: the best gain and the listed token that gives it (cached)."""
+        cached = self._reach_cache.get(lookup.token)
+        if cached is not None:
+            return cached
+        best: dict[int, tuple[float, str]] = {}
+        postings = self.postings
+        for listed, gained in lookup.gains.items():
+            for name_no in postings[listed]:
+                if name_no not in best or gained > best[name_no][0]:
+                    best[name_no] = (gained, listed)
+        if len(self._reach_cache) >= _REACH_CACHE_SIZE:
+            self._reach_cache.clear()
+        self._reach_cache[lookup.token] = best
+        return best
 
     def entities_with_identifiers(self, numbers: Iterable[str]) -> set[int]:
         """Entity numbers that list any of these (normalised) identifiers."""

@@ -22,8 +22,11 @@ from rigour.text.translit import ascii_text
 from dualuse.domain.screening.model import EntitySchema
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# apostrophes and ayn/hamza marks sit inside one name part: "Sa'ud", "Myo’ng"
+# ("?" is what the transliterator leaves for an ayn it cannot spell)
+_INNER_MARKS = re.compile(r"['`’‘ʼʻʿʾ?]")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_VOWELS = re.compile(r"[aeiouy]")
+_VOWELS = re.compile(r"[aeiouyw]")  # w and y also write the long vowels of Arabic
 _REPEATS = re.compile(r"(.)\1+")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -72,7 +75,7 @@ class NameForm:
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Transliterate to ASCII, case-fold and reduce everything but letters and digits to single spaces."""
-    return _NON_ALNUM.sub(" ", ascii_text(text).lower()).strip()
+    return _NON_ALNUM.sub(" ", _INNER_MARKS.sub("", ascii_text(_INNER_MARKS.sub("", text)).lower())).strip()
 
 
 def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
@@ -109,7 +112,11 @@ def _strip_legal_forms(folded: str) -> tuple[str, tuple[str, ...]]:
     remainder = " ".join(remove_org_types(folded).split())
     if not remainder:
         return folded, ()
-    forms = tuple(sorted({fold(compare) for _, compare in extract_org_types(folded)} - {""})) if remainder != folded else ()
+    forms = (
+        tuple(sorted({fold(compare) for _, compare in extract_org_types(folded)} - {""}))
+        if remainder != folded
+        else ()
+    )
     return remainder, forms
 
 
@@ -123,8 +130,21 @@ def phonetic_key(token: str) -> str:
 
 # spellings that transliterations of one sound differ by (Джабер → Dzhaber ~ Jaber, Khan ~ Han)
 _SIMPLIFY = (
-    ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("ph", "f"), ("th", "t"), ("sch", "sh"),
-    ("tch", "ch"), ("ck", "k"), ("q", "k"), ("w", "v"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("y", "i"),
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("w", "v"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("y", "i"),
     ("x", "ks"),
 )
 _FINAL_H = re.compile(r"(?<=[aeiou])h$")
@@ -141,7 +161,10 @@ def simplify(token: str) -> str:
 
 @lru_cache(maxsize=300_000)
 def skeleton(token: str) -> str:
-    """The first letter and the consonants, doubled letters once: ``mohammed`` → ``mhmd``."""
+    """The first letter and the consonants, doubled letters once: ``mohammed`` → ``mhmd``.
+
+    ``w`` and ``y`` go with the vowels, as Arabic script writes long vowels with them (سعود → ``swd``).
+    """
     if len(token) < 2:
         return token
     rest = _VOWELS.sub("", token[1:])

@@ -75,11 +75,10 @@ def token_similarity(a: str, b: str) -> float:
             sim = TRANSLIT_CREDIT
         else:
             sim = max(sim, float(OSA.normalized_similarity(simple_a, simple_b)) - TRANSLIT_DISCOUNT)
-    if sim < SKELETON_CREDIT and min(len(a), len(b)) >= 3:
-        skeleton_a, skeleton_b = skeleton(a), skeleton(b)
-        if skeleton_a == skeleton_b and (a == skeleton_a or b == skeleton_b):
+    if sim < SKELETON_CREDIT and min(len(a), len(b)) >= 2:
+        if skeleton(a) == skeleton(b) and min(_inner_vowels(a), _inner_vowels(b)) <= 1:
             sim = SKELETON_CREDIT
-        elif sim >= 0.6 and phonetic_key(a) == phonetic_key(b):
+        elif sim >= 0.6 and min(len(a), len(b)) >= 3 and phonetic_key(a) == phonetic_key(b):
             sim = max(sim, PHONETIC_CREDIT)
     if sim < TRUNCATION_CREDIT and min(len(a), len(b)) >= 2 and (a.startswith(b) or b.startswith(a)):
         sim = TRUNCATION_CREDIT
@@ -88,14 +87,19 @@ def token_similarity(a: str, b: str) -> float:
     return 1.0 - FUZZY_STRETCH * (1.0 - sim)
 
 
-def name_similarity(
-    query: Sequence[str], listed: Sequence[str], weight: Callable[[str], float]
-) -> float:
+def _inner_vowels(token: str) -> int:
+    """Vowels after the first letter: Arabic script writes few (``slman`` for Salman)."""
+    return sum(1 for ch in token[1:] if ch in "aeiou")
+
+
+def name_similarity(query: Sequence[str], listed: Sequence[str], weight: Callable[[str], float]) -> float:
     """Similarity of two tokenised names, in [0, 1]."""
     return _name_similarity(query, listed, weight, explain=False)[0]
 
 
-def explain_name(query: Sequence[str], listed: Sequence[str], weight: Callable[[str], float]) -> tuple[float, str]:
+def explain_name(
+    query: Sequence[str], listed: Sequence[str], weight: Callable[[str], float]
+) -> tuple[float, str]:
     """Similarity of two tokenised names and a note on how their parts were aligned."""
     return _name_similarity(query, listed, weight, explain=True)
 
