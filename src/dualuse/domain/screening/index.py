@@ -112,7 +112,7 @@ class CandidateIndex:
         self.name_weights: list[float] = [sum(self.idf[t] for t in form.tokens) for _, form in self.names]
         self.keys: dict[str, list[str]] = self._blocking_keys(self.postings)
         self._expansions: dict[str, list[tuple[str, float]]] = {}
-        self._reach_cache: dict[str, dict[int, tuple[float, str]]] = {}
+        self._reach_cache: dict[str, list[tuple[int, float, str]]] = {}
 
     @staticmethod
     def _blocking_keys(vocabulary: Iterable[str]) -> dict[str, list[str]]:
@@ -195,10 +195,11 @@ class CandidateIndex:
         covered_by: dict[int, int] = defaultdict(int)
         idf = self.idf
         for lookup in lookups[:essential]:
-            for name_no, (gained, listed) in self._reached(lookup).items():
+            cover = lookup.cover
+            for name_no, gained, listed in self._reached(lookup):
                 gained_by[name_no] += gained
                 reached_by[name_no] += idf[listed]
-                covered_by[name_no] += lookup.cover
+                covered_by[name_no] += cover
         rest = lookups[essential:]
         rest_gain = sum(e.gain for e in rest)
         rest_reach = sum(e.reach for e in rest)
@@ -206,20 +207,19 @@ class CandidateIndex:
         names = self.names
         weights = self.name_weights
         passing = []
+        # _score_bound inlined: this loop runs for every name the essential tokens reach
         for name_no, gained in gained_by.items():
             reached, covered, weight = reached_by[name_no], covered_by[name_no], weights[name_no]
             if rest:
-                if (
-                    _score_bound(
-                        gained + rest_gain,
-                        reached + rest_reach,
-                        covered + rest_cover,
-                        weight,
-                        query_weight,
-                        size,
-                    )
-                    < floor
-                ):
+                most = reached + rest_reach
+                if most > weight:
+                    most = weight
+                bound = (gained + rest_gain + most) / (
+                    query_weight + most + MISSING_PART_WEIGHT * (weight - most)
+                )
+                if covered + rest_cover < size:
+                    bound *= ((covered + rest_cover) / size) ** COVERAGE_EXPONENT
+                if bound < floor:
                     continue
                 listed_tokens = names[name_no][1].tokens
                 for lookup in rest:
@@ -234,8 +234,8 @@ class CandidateIndex:
                 passing.append((name_no, bound))
         return heapq.nlargest(limit, passing, key=itemgetter(1))
 
-    def _reached(self, lookup: _Lookup) -> dict[int, tuple[float, str]]:
-        """Per name a lookup reaches: the best gain and the listed token that gives it (cached)."""
+    def _reached(self, lookup: _Lookup) -> list[tuple[int, float, str]]:
+        """The names a lookup reaches, best gain first, with the listed token that gives it (cached)."""
         cached = self._reach_cache.get(lookup.token)
         if cached is not None:
             return cached
@@ -245,10 +245,11 @@ class CandidateIndex:
             for name_no in postings[listed]:
                 if name_no not in best or gained > best[name_no][0]:
                     best[name_no] = (gained, listed)
+        ranked = sorted(((n, g, t) for n, (g, t) in best.items()), key=lambda x: (-x[1], x[0]))
         if len(self._reach_cache) >= _REACH_CACHE_SIZE:
             self._reach_cache.clear()
-        self._reach_cache[lookup.token] = best
-        return best
+        self._reach_cache[lookup.token] = ranked
+        return ranked
 
     def entities_with_identifiers(self, numbers: Iterable[str]) -> set[int]:
         """Entity numbers that list any of these (normalised) identifiers."""
