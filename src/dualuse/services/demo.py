@@ -106,7 +106,11 @@ def load_demo_classifications(uow: UnitOfWork, catalogue: ControlListCatalogue, 
         return 0
     history = controllist.current_history(uow, catalogue)
     latest = history.latest
-    for name, description, parameters, code, rationale in DEMO_PRODUCTS:
+    recorded = [(product, latest.version_id) for product in DEMO_PRODUCTS]
+    previous = history.lists[-2] if len(history.lists) > 1 else None
+    if previous is not None:
+        recorded.append((LEGACY_PRODUCT, previous.version_id))
+    for (name, description, parameters, code, rationale), version_id in recorded:
         uow.classifications.add(
             organisation_id=organisation_id,
             product_name=name,
@@ -114,26 +118,14 @@ def load_demo_classifications(uow: UnitOfWork, catalogue: ControlListCatalogue, 
             parameters=parameters,
             control_code=code,
             rationale=rationale,
-            list_version=latest.version_id,
+            list_version=version_id,
             created_by=DEMO_ACTOR,
         )
-    if len(history.lists) > 1:
-        previous = history.lists[-2]
-        name, description, parameters, code, rationale = LEGACY_PRODUCT
-        uow.classifications.add(
-            organisation_id=organisation_id,
-            product_name=name,
-            description=description,
-            parameters=parameters,
-            control_code=code,
-            rationale=rationale,
-            list_version=previous.version_id,
-            created_by=DEMO_ACTOR,
-        )
+    if previous is not None:
         controllist.flag_for_review(
             uow, history.diff(previous.version_id, latest.version_id), actor=DEMO_ACTOR
         )
-    return len(DEMO_PRODUCTS) + 1
+    return len(recorded)
 
 
 def load_demo(
