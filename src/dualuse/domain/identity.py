@@ -11,38 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from dualuse.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
-
-EU_MEMBER_STATES: frozenset[str] = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-    ]
-)
+from dualuse.domain.union import EU_MEMBER_STATES
 
 
 class OrganisationKind(StrEnum):

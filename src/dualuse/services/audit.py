@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from dualuse.domain.audit import GENESIS_HASH, AuditEvent, ChainProblem, event_hash, verify_chain
 from dualuse.services.unit_of_work import UnitOfWork
@@ -23,11 +24,9 @@ def record(
     """Append one event, chained to the last; it is written in the caller's transaction."""
     last = uow.audit.last()
     previous_hash = last.hash if last else GENESIS_HASH
-    sequence = (last.sequence + 1) if last else 1
-    occurred_at = datetime.now(UTC)
-    fields: dict[str, object] = {
-        "sequence": sequence,
-        "occurred_at": occurred_at,
+    content: dict[str, Any] = {
+        "sequence": (last.sequence + 1) if last else 1,
+        "occurred_at": datetime.now(UTC),
         "actor": actor,
         "action": action,
         "entity_type": entity_type,
@@ -36,30 +35,8 @@ def record(
         "after": dict(after) if after is not None else None,
         "reason": reason,
     }
-    digest = event_hash(
-        previous_hash=previous_hash,
-        sequence=sequence,
-        occurred_at=occurred_at,
-        actor=actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        before=fields["before"],  # type: ignore[arg-type]
-        after=fields["after"],  # type: ignore[arg-type]
-        reason=reason,
-    )
     event = AuditEvent(
-        sequence=sequence,
-        occurred_at=occurred_at,
-        actor=actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        before=fields["before"],  # type: ignore[arg-type]
-        after=fields["after"],  # type: ignore[arg-type]
-        reason=reason,
-        previous_hash=previous_hash,
-        hash=digest,
+        previous_hash=previous_hash, hash=event_hash(previous_hash=previous_hash, **content), **content
     )
     uow.audit.append(event)
     return event

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from dualuse.domain.classification import Classification, ClassificationStatus, review_reason
 from dualuse.domain.controllist.classify import Candidate, classify
@@ -34,11 +33,6 @@ class ControlListCatalogue(Protocol):
     def history(self, stored: Sequence[StoredAmendment]) -> ControlListHistory: ...
     def index(self, control_list: ControlList) -> SearchIndex: ...
     def parse_amendment(self, text: str, filename: str) -> Amendment: ...
-
-
-def today() -> date:
-    """Today in Brussels: legal acts apply from a calendar day in the Union's time."""
-    return datetime.now(ZoneInfo("Europe/Brussels")).date()
 
 
 def current_history(uow: UnitOfWork, catalogue: ControlListCatalogue) -> ControlListHistory:

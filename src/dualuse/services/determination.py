@@ -52,9 +52,8 @@ from __future__ import annotations
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.rules.engine import Determination, ListSource, PreparedTransaction, determine
@@ -70,6 +69,7 @@ from dualuse.domain.rules.facts import (
     field_prefix,
 )
 from dualuse.domain.rules.rulebook import EmbargoScope, Rulebook
+from dualuse.services.clock import today_in_brussels
 
 INPUT_COLUMNS = (
     "order_id",
@@ -119,20 +119,11 @@ _TRUE = frozenset({"true", "yes", "1", "y"})
 _FALSE = frozenset({"false", "no", "0", "n", ""})
 PROGRESS_EVERY = 10_000
 _GOOD_AMOUNTS_KEPT = 10_000
-_BRUSSELS = "Europe/Brussels"
 
 Cells = list[str] | list[bytes]
 """The cells of one CSV line, as text or as UTF-8 bytes (the batch file adapter reads bytes)."""
 Progress = Callable[[int], None]
 """Called with the number of lines done so far, every few thousand lines and at the end."""
-
-
-def today_in_brussels() -> date:
-    """Today's date where the Commission sits, the default date of a determination."""
-    try:
-        return datetime.now(ZoneInfo(_BRUSSELS)).date()
-    except ZoneInfoNotFoundError:  # no time zone database: UTC is at most two hours off
-        return datetime.now(UTC).date()
 
 
 # --- one case from JSON ----------------------------------------------------------------------------------

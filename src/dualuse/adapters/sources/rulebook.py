@@ -18,7 +18,6 @@ import yaml
 from dualuse.domain.errors import ImportFailedError, ValidationError
 from dualuse.domain.rules.facts import (
     ART_4_1_USES,
-    EU_MEMBER_STATES,
     Activity,
     Circumstance,
     Knowledge,
@@ -39,6 +38,7 @@ from dualuse.domain.rules.rulebook import (
     SanctionsProhibition,
     Validity,
 )
+from dualuse.domain.union import EU_MEMBER_STATES
 
 FILES = (
     "rulebook.yaml",

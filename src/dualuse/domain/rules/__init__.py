@@ -10,7 +10,6 @@ from dualuse.domain.rules.engine import (
     determine,
 )
 from dualuse.domain.rules.facts import (
-    EU_MEMBER_STATES,
     Activity,
     Circumstance,
     EndUserType,
@@ -22,6 +21,7 @@ from dualuse.domain.rules.facts import (
 )
 from dualuse.domain.rules.outcome import Outcome, most_restrictive
 from dualuse.domain.rules.rulebook import Rulebook
+from dualuse.domain.union import EU_MEMBER_STATES
 
 __all__ = [
     "EU_MEMBER_STATES",

@@ -14,12 +14,7 @@ import pycountry
 
 from dualuse.domain.controllist.codes import ControlCode, InvalidControlCodeError
 from dualuse.domain.errors import ValidationError
-
-EU_MEMBER_STATES: frozenset[str] = frozenset(
-    {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU"}
-    | {"IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
-)
-"""The 27 member states by ISO 3166-1 alpha-2 code (Greece is ``GR``, not the EU's ``EL``)."""
+from dualuse.domain.union import EU_MEMBER_STATES
 
 _HINTS = {"UK": "GB", "EL": "GR", "EU": None}
 _EXTRA_COUNTRIES = frozenset({"XK"})  # Kosovo: a user-assigned code in wide official use, not in ISO 3166-1

@@ -16,8 +16,9 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from dualuse.domain.errors import ValidationError
-from dualuse.domain.rules.facts import EU_MEMBER_STATES, Activity, Circumstance, EndUserType, Knowledge
+from dualuse.domain.rules.facts import Activity, Circumstance, EndUserType, Knowledge
 from dualuse.domain.rules.outcome import Outcome
+from dualuse.domain.union import EU_MEMBER_STATES
 
 LEGAL_BASIS = re.compile(r"^\S.*, Art\. \d+[a-z]*\(\d+[a-z]*\)(\([a-z]+\))*(\([ivx]+\))?( .*)?$")
 """A legal basis names the act and the article as ``Art. N(p)``: ``Regulation (EU) 2021/821, Art. 5(2)``."""

@@ -13,6 +13,7 @@ from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
 from dualuse.entrypoints.web.views import render
 from dualuse.services import controllist as svc
+from dualuse.services.clock import today_in_brussels
 
 router = APIRouter(include_in_schema=False)
 
@@ -161,7 +162,7 @@ def new_classification_form(
     if description.strip():
         with container.uow() as uow:
             history = svc.current_history(uow, container.catalogue)
-        candidates = svc.suggest(container.catalogue, history.as_of(svc.today()), description, {})
+        candidates = svc.suggest(container.catalogue, history.as_of(today_in_brussels()), description, {})
     return render(
         request,
         "controllist/classification_form.html",
@@ -217,7 +218,7 @@ def new_classification(
                 svc.record_classification(
                     uow,
                     principal,
-                    history.as_of(svc.today()),
+                    history.as_of(today_in_brussels()),
                     product_name=product_name,
                     description=description,
                     parameters=parsed,
@@ -245,5 +246,7 @@ def confirm(
 ) -> Response:
     with container.uow() as uow:
         history = svc.current_history(uow, container.catalogue)
-        svc.confirm_classification(uow, principal, classification_id, history.as_of(svc.today()), note)
+        svc.confirm_classification(
+            uow, principal, classification_id, history.as_of(today_in_brussels()), note
+        )
     return RedirectResponse("/classifications", status_code=303)

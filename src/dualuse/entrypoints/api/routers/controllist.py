@@ -25,6 +25,7 @@ from dualuse.entrypoints.api.controllist_schemas import (
 )
 from dualuse.entrypoints.api.deps import ContainerDep, UowDep, UserDep
 from dualuse.services import controllist as svc
+from dualuse.services.clock import today_in_brussels
 
 router = APIRouter(prefix="/api/v1", tags=["control list"])
 
@@ -141,7 +142,7 @@ def create_classification(
     record = svc.record_classification(
         uow,
         principal,
-        history.as_of(svc.today()),
+        history.as_of(today_in_brussels()),
         product_name=body.product_name,
         description=body.description,
         parameters=body.parameters,
@@ -157,6 +158,6 @@ def confirm_classification(
 ) -> ClassificationOut:
     history = svc.current_history(uow, container.catalogue)
     record = svc.confirm_classification(
-        uow, principal, classification_id, history.as_of(svc.today()), body.note
+        uow, principal, classification_id, history.as_of(today_in_brussels()), body.note
     )
     return ClassificationOut.of(record)
