@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from dualuse.adapters.controllist_catalogue import ShippedControlListCatalogue
 from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.uow import SqlUnitOfWork
+from dualuse.adapters.screening_index import StoredListsIndex
 from dualuse.adapters.security import Argon2PasswordHasher
 from dualuse.adapters.sources.controllist_view import ControlListSource
 from dualuse.adapters.sources.rulebook import load_rulebook
@@ -28,6 +29,7 @@ class Container:
     hasher: PasswordHasher
     catalogue: ShippedControlListCatalogue = field(default_factory=ShippedControlListCatalogue)
     rulebook: Rulebook = field(default_factory=load_rulebook)
+    screening_index: StoredListsIndex = field(default_factory=StoredListsIndex)
     extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:

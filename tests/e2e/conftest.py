@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from dualuse.adapters.db import migrate
+from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.bootstrap import bootstrap
 from dualuse.config import Environment, Settings
 from dualuse.services import demo, reference
@@ -47,7 +48,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     with container.uow() as uow:
         logins = {
             login.email: login.password
-            for login in demo.load_demo(uow, container.hasher, container.catalogue)
+            for login in demo.load_demo(
+                uow, container.hasher, container.catalogue, (container.screening_index, demo_snapshots())
+            )
         }
     container.engine.dispose()
     port = free_port()

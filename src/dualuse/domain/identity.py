@@ -53,30 +53,34 @@ class Permission(StrEnum):
     COUNTERSIGN = "countersign"
     VIEW_UNION_AGGREGATES = "view_union_aggregates"
     VIEW_PUBLIC = "view_public"
+    SCREEN = "screen"  # screen parties and review hits, for one's own organisation
+    IMPORT_SANCTIONS_LISTS = "import_sanctions_lists"
     AMEND_CONTROL_LIST = "amend_control_list"  # delegated acts (Art. 17) entered by the Commission
 
 
 PERMISSIONS_BY_ROLE: dict[Role | None, frozenset[Permission]] = {
     None: frozenset({Permission.VIEW_PUBLIC}),
     Role.EXPORTER_USER: frozenset(
-        {Permission.VIEW_PUBLIC, Permission.VIEW_ORGANISATION, Permission.ACT_FOR_EXPORTER}
+        {Permission.VIEW_PUBLIC, Permission.VIEW_ORGANISATION, Permission.ACT_FOR_EXPORTER, Permission.SCREEN}
     ),
     Role.EXPORTER_ADMIN: frozenset(
         {
             Permission.VIEW_PUBLIC,
             Permission.VIEW_ORGANISATION,
             Permission.ACT_FOR_EXPORTER,
+            Permission.SCREEN,
             Permission.MANAGE_USERS,
         }
     ),
     Role.AUTHORITY_OFFICER: frozenset(
-        {Permission.VIEW_PUBLIC, Permission.VIEW_ORGANISATION, Permission.ASSESS_CASE}
+        {Permission.VIEW_PUBLIC, Permission.VIEW_ORGANISATION, Permission.ASSESS_CASE, Permission.SCREEN}
     ),
     Role.AUTHORITY_SENIOR: frozenset(
         {
             Permission.VIEW_PUBLIC,
             Permission.VIEW_ORGANISATION,
             Permission.ASSESS_CASE,
+            Permission.SCREEN,
             Permission.COUNTERSIGN,
             Permission.MANAGE_USERS,
         }
@@ -87,6 +91,7 @@ PERMISSIONS_BY_ROLE: dict[Role | None, frozenset[Permission]] = {
             Permission.VIEW_ORGANISATION,
             Permission.VIEW_UNION_AGGREGATES,
             Permission.AMEND_CONTROL_LIST,
+            Permission.IMPORT_SANCTIONS_LISTS,
         }
     ),
 }

@@ -7,11 +7,15 @@ printed so that a newcomer can sign in. Production refuses demo data (see ``conf
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dualuse.domain.identity import OrganisationKind, Role
-from dualuse.services import audit, controllist, identity
+from dualuse.domain.identity import OrganisationKind, Principal, Role
+from dualuse.domain.screening.model import EntitySchema, ListSnapshot, ScreeningQuery
+from dualuse.domain.screening.review import PartyRole
+from dualuse.services import audit, controllist, identity, screening
 from dualuse.services.controllist import ControlListCatalogue
+from dualuse.services.screening import ScreeningIndex
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
 DEMO_ACTOR = "demo-loader"
@@ -128,8 +132,36 @@ def load_demo_classifications(uow: UnitOfWork, catalogue: ControlListCatalogue, 
     return len(recorded)
 
 
+DEMO_PARTIES: tuple[tuple[str, EntitySchema, str | None, PartyRole], ...] = (
+    ("Northwind Signal Intelligence", EntitySchema.ORGANIZATION, None, PartyRole.END_USER),
+    ("Harbourlight Monitoring Center", EntitySchema.ORGANIZATION, None, PartyRole.CONSIGNEE),
+    ("Baltic Freight Forwarding OÜ", EntitySchema.ORGANIZATION, "ee", PartyRole.INTERMEDIARY),
+)
+
+
+def load_demo_screening(
+    uow: UnitOfWork, index: ScreeningIndex, snapshots: Sequence[ListSnapshot], exporter: Principal
+) -> None:
+    """The demo list's first version, the demo exporter's parties (one hit), then the second version,
+    whose new entry matches a saved party and raises an alert."""
+    if uow.screening.latest_version_ids():
+        return
+    system = Principal.system(DEMO_ACTOR)
+    first, *later = snapshots
+    screening.import_snapshot(uow, system, first, format_name="ftm", filename="demo-sanctions.jsonl")
+    for name, schema, country, role in DEMO_PARTIES:
+        screening.save_party(
+            uow, exporter, index, ScreeningQuery(name=name, schema=schema, country=country), role
+        )
+    for snapshot in later:
+        screening.import_snapshot(uow, system, snapshot, format_name="ftm", filename="demo-sanctions.jsonl")
+
+
 def load_demo(
-    uow: UnitOfWork, hasher: PasswordHasher, catalogue: ControlListCatalogue | None = None
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    catalogue: ControlListCatalogue | None = None,
+    screening_lists: tuple[ScreeningIndex, Sequence[ListSnapshot]] | None = None,
 ) -> list[DemoLogin]:
     """Create (or refresh) the demo organisations and users; returns the logins with their new passwords."""
     ids: dict[str, int] = {}
@@ -176,4 +208,8 @@ def load_demo(
     if catalogue is not None:
         load_demo_classifications(uow, catalogue, ids["exporter-de"])
     uow.commit()
+    if screening_lists is not None:
+        user = uow.users.by_email(USERS[0][0])
+        assert user is not None  # noqa: S101 - created above
+        load_demo_screening(uow, *screening_lists, identity.principal_for(uow, user))
     return logins

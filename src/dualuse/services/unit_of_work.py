@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from dualuse.domain.audit import AuditEvent
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
+from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
+from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 
 
 class OrganisationRepository(Protocol):
@@ -62,6 +64,7 @@ class UnitOfWork(Protocol):
     reference_data: ReferenceDataRepository
     amendments: AmendmentRepository
     classifications: ClassificationRepository
+    screening: ScreeningRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -112,3 +115,77 @@ class ClassificationRepository(Protocol):
     def set_status(
         self, classification_id: int, status: ClassificationStatus, reason: str | None
     ) -> None: ...
+
+
+class ScreeningRepository(Protocol):
+    """Sanctions list versions, parties, screenings, hits and decisions (``adapters.db.screening_repo``)."""
+
+    def latest_version_ids(self) -> dict[str, int]: ...
+    def versions(self) -> Sequence[Mapping[str, Any]]: ...
+    def version(self, version_id: int) -> Mapping[str, Any] | None: ...
+    def snapshot(self, version_id: int) -> ListSnapshot: ...
+    def add_version(
+        self,
+        snapshot: ListSnapshot,
+        *,
+        format_name: str,
+        filename: str,
+        counts: tuple[int, int, int],
+        imported_by: str,
+        delta_rows: Iterable[tuple[str, ListedEntity]],
+    ) -> int: ...
+    def delta(self, version_id: int) -> Sequence[Mapping[str, Any]]: ...
+    def add_party(
+        self,
+        *,
+        organisation_id: int,
+        name: str,
+        schema: EntitySchema | None,
+        country: str | None,
+        birth_date: str | None,
+        identifiers: Sequence[str],
+        role: PartyRole,
+        fingerprint: str,
+    ) -> Party: ...
+    def party(self, party_id: int) -> Party | None: ...
+    def parties(self, organisation_id: int | None = None) -> Sequence[Party]: ...
+    def add_screening(
+        self,
+        *,
+        organisation_id: int,
+        party_id: int | None,
+        query: Mapping[str, Any],
+        list_versions: Mapping[str, str],
+        algorithm: str,
+        threshold: float,
+        hits: int,
+        trigger: str,
+        screened_by: str,
+    ) -> int: ...
+    def screenings(self, organisation_id: int) -> Sequence[Mapping[str, Any]]: ...
+    def add_hit(
+        self,
+        *,
+        organisation_id: int,
+        screening_id: int,
+        party_id: int | None,
+        party_fingerprint: str,
+        source: str,
+        entity_id: str,
+        entity_name: str,
+        entity_fingerprint: str,
+        score: float,
+        explanation: Mapping[str, Any],
+        alert: bool,
+    ) -> int: ...
+    def hit(self, hit_id: int) -> StoredHit | None: ...
+    def hits(
+        self, organisation_id: int, *, status: HitStatus | None = None, alerts_only: bool = False
+    ) -> Sequence[StoredHit]: ...
+    def open_hit_exists(
+        self, organisation_id: int, party_fingerprint: str, source: str, entity_id: str
+    ) -> bool: ...
+    def decide(self, hit: StoredHit, decision: HitStatus, reason: str, decided_by: str) -> None: ...
+    def suppressions(self, organisation_id: int) -> Sequence[Suppression]: ...
+    def threshold(self, organisation_id: int) -> float | None: ...
+    def set_threshold(self, organisation_id: int, threshold: float) -> None: ...

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -120,4 +121,115 @@ classifications = Table(
     Column("created_by", String(254), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+sanctions_list_versions = Table(
+    "sanctions_list_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(100), nullable=False, index=True),
+    Column("format", String(30), nullable=False),
+    Column("version", String(100), nullable=False),
+    Column("published", Date, nullable=True),
+    Column("filename", String(300), nullable=False),
+    Column("entity_count", Integer, nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("removed", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("warnings", JSON, nullable=False),
+    Column("imported_by", String(254), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+listed_entities = Table(
+    "listed_entities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_version_id", Integer, ForeignKey("sanctions_list_versions.id"), nullable=False, index=True),
+    Column("entity_id", String(200), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+sanctions_deltas = Table(
+    "sanctions_deltas",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_version_id", Integer, ForeignKey("sanctions_list_versions.id"), nullable=False, index=True),
+    Column("change", String(10), nullable=False),
+    Column("entity_id", String(200), nullable=False),
+    Column("name", String(500), nullable=False),
+)
+
+parties = Table(
+    "parties",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("name", String(500), nullable=False),
+    Column("schema", String(20), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("birth_date", String(10), nullable=True),
+    Column("identifiers", JSON, nullable=False),
+    Column("role", String(30), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+screenings = Table(
+    "screenings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("party_id", Integer, ForeignKey("parties.id"), nullable=True),
+    Column("query", JSON, nullable=False),
+    Column("list_versions", JSON, nullable=False),
+    Column("algorithm", String(60), nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("hits", Integer, nullable=False),
+    Column("trigger", String(20), nullable=False),
+    Column("screened_by", String(254), nullable=False),
+    Column("screened_at", DateTime(timezone=True), nullable=False),
+)
+
+hits = Table(
+    "hits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("screening_id", Integer, ForeignKey("screenings.id"), nullable=False),
+    Column("party_id", Integer, ForeignKey("parties.id"), nullable=True),
+    Column("party_fingerprint", String(64), nullable=False),
+    Column("source", String(100), nullable=False),
+    Column("entity_id", String(200), nullable=False),
+    Column("entity_name", String(500), nullable=False),
+    Column("entity_fingerprint", String(64), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("explanation", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("alert", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+hit_decisions = Table(
+    "hit_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("hit_id", Integer, ForeignKey("hits.id"), nullable=False),
+    Column("party_fingerprint", String(64), nullable=False),
+    Column("source", String(100), nullable=False),
+    Column("entity_id", String(200), nullable=False),
+    Column("entity_fingerprint", String(64), nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("decided_by", String(254), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=False),
+)
+
+screening_settings = Table(
+    "screening_settings",
+    metadata,
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), primary_key=True),
+    Column("threshold", Float, nullable=False),
 )

@@ -10,6 +10,7 @@ from typing import Any, Self
 from sqlalchemy import Connection, Engine, RowMapping, func, select, text
 
 from dualuse.adapters.db import tables as t
+from dualuse.adapters.db.screening_repo import SqlScreening
 from dualuse.domain.audit import AuditEvent
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
@@ -19,6 +20,7 @@ from dualuse.services.unit_of_work import (
     ClassificationRepository,
     OrganisationRepository,
     ReferenceDataRepository,
+    ScreeningRepository,
     StoredAmendment,
     TokenRepository,
     UserRepository,
@@ -393,6 +395,7 @@ class SqlUnitOfWork:
     reference_data: ReferenceDataRepository
     amendments: AmendmentRepository
     classifications: ClassificationRepository
+    screening: ScreeningRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -410,6 +413,7 @@ class SqlUnitOfWork:
         self.reference_data = SqlReferenceData(self._connection)
         self.amendments = SqlAmendments(self._connection)
         self.classifications = SqlClassifications(self._connection)
+        self.screening = SqlScreening(self._connection)
         return self
 
     def __exit__(

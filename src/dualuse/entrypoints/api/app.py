@@ -11,8 +11,8 @@ import dualuse
 from dualuse.bootstrap import Container, bootstrap
 from dualuse.config import Environment, Settings
 from dualuse.entrypoints.api.errors import install_error_handlers
-from dualuse.entrypoints.api.routers import controllist, determinations, health, identity
-from dualuse.entrypoints.web import controllist_views, determination_views, views
+from dualuse.entrypoints.api.routers import controllist, determinations, health, identity, screening
+from dualuse.entrypoints.web import controllist_views, determination_views, screening_views, views
 from dualuse.entrypoints.web.templating import STATIC_DIR, make_templates
 
 API_DESCRIPTION = (
@@ -40,9 +40,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(identity.router)
     app.include_router(controllist.router)
     app.include_router(determinations.router)
+    app.include_router(screening.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(determination_views.router)
+    app.include_router(screening_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
     # Middleware added last runs first: CSRF wraps everything, sessions sit inside it.

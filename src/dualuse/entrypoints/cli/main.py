@@ -9,10 +9,11 @@ from rich.console import Console
 from rich.table import Table
 
 from dualuse.adapters.db import migrate
+from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.config import Environment
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import OrganisationKind
-from dualuse.entrypoints.cli import controllist, determination
+from dualuse.entrypoints.cli import controllist, determination, screening
 from dualuse.entrypoints.cli.common import container, err_console, fail
 from dualuse.services import audit, demo, identity, reference
 
@@ -34,6 +35,8 @@ app.add_typer(orgs_app, name="organisations")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(controllist.app, name="list")
+app.add_typer(screening.app, name="lists")
+app.command("screen")(screening.screen)
 app.command("determine")(determination.determine)
 app.command("determine-batch")(determination.determine_batch)
 reference_app = typer.Typer(help="Reference data shipped with dualuse.", no_args_is_help=True)
@@ -70,7 +73,7 @@ def demo_load() -> None:
         if c.settings.env is Environment.PRODUCTION:
             fail(DualUseError("production mode refuses the demo data"))
         with c.uow() as uow:
-            logins = demo.load_demo(uow, c.hasher, c.catalogue)
+            logins = demo.load_demo(uow, c.hasher, c.catalogue, (c.screening_index, demo_snapshots()))
         table = Table(title="Demo logins (passwords are new each time the demo is loaded)")
         for column in ("email", "password", "role", "organisation"):
             table.add_column(column)

@@ -1,0 +1,304 @@
+"""Screening over HTTP: the OpenSanctions yente ``POST /match/{dataset}`` shape, so existing clients work,
+and our own endpoints for parties, hits, decisions, settings and list status."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from dualuse.domain.errors import NotFoundError, ValidationError
+from dualuse.domain.screening.model import EntitySchema, Match, ScreeningQuery
+from dualuse.domain.screening.review import ALGORITHM, HitStatus, Party, StoredHit
+from dualuse.entrypoints.api.deps import ContainerDep, UowDep, UserDep
+from dualuse.services import screening as svc
+
+router = APIRouter(tags=["screening"])
+
+# FollowTheMoney schemata and the properties we read, as yente clients send them
+FTM_SCHEMA = {
+    "Person": EntitySchema.PERSON,
+    "Organization": EntitySchema.ORGANIZATION,
+    "Company": EntitySchema.ORGANIZATION,
+    "LegalEntity": None,
+    "Thing": None,
+    "Vessel": EntitySchema.VESSEL,
+    "Airplane": EntitySchema.AIRCRAFT,
+}
+SCHEMA_FTM = {
+    EntitySchema.PERSON: "Person",
+    EntitySchema.ORGANIZATION: "Organization",
+    EntitySchema.VESSEL: "Vessel",
+    EntitySchema.AIRCRAFT: "Airplane",
+    EntitySchema.UNKNOWN: "LegalEntity",
+}
+ID_PROPERTIES = ("idNumber", "passportNumber", "registrationNumber", "taxNumber", "imoNumber", "innCode")
+
+
+class EntityExample(BaseModel):
+    schema_: str = Field(
+        alias="schema", description="FollowTheMoney schema: Person, Organization, Company, …"
+    )
+    properties: dict[str, list[str]] = Field(description="name, birthDate, nationality, country, idNumber, …")
+
+
+class MatchRequest(BaseModel):
+    queries: dict[str, EntityExample]
+
+
+def _query_of(example: EntityExample) -> ScreeningQuery:
+    props = example.properties
+    names = [n for n in props.get("name", []) if n.strip()]
+    if not names:
+        raise ValidationError("every query needs properties.name", field="properties.name")
+    if example.schema_ not in FTM_SCHEMA:
+        raise ValidationError(f"unsupported schema {example.schema_!r}", field="schema")
+    countries = props.get("nationality", []) + props.get("country", []) + props.get("jurisdiction", [])
+    identifiers = tuple(i for key in ID_PROPERTIES for i in props.get(key, []))
+    birth = props.get("birthDate", []) + props.get("incorporationDate", [])
+    return ScreeningQuery(
+        name=names[0],
+        schema=FTM_SCHEMA[example.schema_],
+        birth_date=birth[0] if birth else None,
+        country=countries[0].lower() if countries else None,
+        identifiers=identifiers,
+    )
+
+
+def _result(match: Match, threshold: float) -> dict[str, Any]:
+    e = match.entity
+    properties: dict[str, list[str]] = {"name": [e.names[0]]}
+    if len(e.names) > 1:
+        properties["alias"] = list(e.names[1:])
+    if e.birth_dates:
+        properties["birthDate"] = list(e.birth_dates)
+    if e.countries:
+        properties["country"] = list(e.countries)
+    if e.programs:
+        properties["program"] = list(e.programs)
+    if e.identifiers:
+        properties["idNumber"] = [i.number for i in e.identifiers]
+    return {
+        "id": f"{e.source}-{e.entity_id}",
+        "caption": e.primary_name,
+        "schema": SCHEMA_FTM[e.schema],
+        "properties": properties,
+        "datasets": [e.source],
+        "referents": [],
+        "target": True,
+        "first_seen": e.listed_on.isoformat() if e.listed_on else None,
+        "last_seen": None,
+        "last_change": None,
+        "score": round(match.score, 4),
+        "match": match.score >= threshold,
+        "features": {k: round(v, 4) for k, (v, _note) in match.explanation.items()},
+        "explanations": {k: note for k, (_v, note) in match.explanation.items()},
+        "token": None,
+    }
+
+
+@router.post("/match/{dataset}", summary="Match entities (yente-compatible)")
+def match(
+    body: MatchRequest,
+    principal: UserDep,
+    container: ContainerDep,
+    uow: UowDep,
+    dataset: Annotated[str, Path(description="'default' for every list, or a source such as ofac-sdn")],
+    threshold: Annotated[float | None, Query(ge=0.5, le=1.0)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 5,
+    algorithm: Annotated[
+        str, Query(description="accepted for compatibility; dualuse has one algorithm")
+    ] = ALGORITHM,
+) -> dict[str, Any]:
+    _engine, versions = container.screening_index.engine(uow)
+    if dataset != "default" and dataset not in versions:
+        raise NotFoundError(f"no dataset {dataset!r}; known: default, {', '.join(sorted(versions))}")
+    responses: dict[str, Any] = {}
+    for key, example in body.queries.items():
+        query = _query_of(example)
+        outcome = svc.screen(
+            uow, principal, container.screening_index, query, threshold=threshold, limit=limit * 4
+        )
+        matches = [m for m in outcome.matches if dataset == "default" or m.entity.source == dataset][:limit]
+        responses[key] = {
+            "status": 200,
+            "results": [_result(m, outcome.threshold) for m in matches],
+            "total": {"value": len(matches), "relation": "eq"},
+            "query": {"schema": example.schema_, "properties": example.properties},
+        }
+    return {
+        "responses": responses,
+        "matcher": {
+            "name": ALGORITHM,
+            "requested": algorithm,
+            "description": "dualuse name, date-of-birth, country and identifier scoring",
+        },
+        "limit": limit,
+    }
+
+
+class PartyIn(BaseModel):
+    name: str = Field(min_length=1, max_length=500)
+    schema_: EntitySchema | None = Field(default=None, alias="schema")
+    country: str | None = Field(default=None, min_length=2, max_length=2)
+    birth_date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    identifiers: list[str] = Field(default_factory=list, max_length=20)
+    role: str = "end_user"
+
+    def query(self) -> ScreeningQuery:
+        return ScreeningQuery(
+            name=self.name,
+            schema=self.schema_,
+            birth_date=self.birth_date,
+            country=self.country.lower() if self.country else None,
+            identifiers=tuple(self.identifiers),
+        )
+
+
+class MatchOut(BaseModel):
+    source: str
+    entity_id: str
+    listed_name: str
+    matched_name: str
+    score: float
+    programs: list[str]
+    explanation: dict[str, dict[str, Any]]
+
+
+class ScreeningOut(BaseModel):
+    screening_id: int | None
+    threshold: float
+    list_versions: dict[str, str]
+    algorithm: str
+    matches: list[MatchOut]
+    suppressed_false_positives: int
+
+
+class PartyOut(BaseModel):
+    id: int
+    name: str
+    schema_: str | None = Field(alias="schema")
+    country: str | None
+    birth_date: str | None
+    identifiers: list[str]
+    role: str
+
+    @classmethod
+    def of(cls, p: Party) -> PartyOut:
+        return cls.model_validate(
+            {
+                "id": p.id,
+                "name": p.name,
+                "schema": p.schema.value if p.schema else None,
+                "country": p.country,
+                "birth_date": p.birth_date,
+                "identifiers": list(p.identifiers),
+                "role": p.role.value,
+            }
+        )
+
+
+class HitOut(BaseModel):
+    id: int
+    party_id: int | None
+    source: str
+    entity_id: str
+    entity_name: str
+    score: float
+    explanation: dict[str, Any]
+    status: str
+    alert: bool
+
+    @classmethod
+    def of(cls, h: StoredHit) -> HitOut:
+        return cls(
+            id=h.id,
+            party_id=h.party_id,
+            source=h.source,
+            entity_id=h.entity_id,
+            entity_name=h.entity_name,
+            score=h.score,
+            explanation=dict(h.explanation),
+            status=h.status.value,
+            alert=h.alert,
+        )
+
+
+class DecisionIn(BaseModel):
+    decision: HitStatus
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ThresholdIn(BaseModel):
+    threshold: float = Field(ge=0.5, le=1.0)
+
+
+def _screening_out(outcome: svc.ScreeningOutcome) -> ScreeningOut:
+    return ScreeningOut(
+        screening_id=outcome.screening_id,
+        threshold=outcome.threshold,
+        list_versions=dict(outcome.versions),
+        algorithm=ALGORITHM,
+        matches=[
+            MatchOut(
+                source=m.entity.source,
+                entity_id=m.entity.entity_id,
+                listed_name=m.entity.primary_name,
+                matched_name=m.matched_name,
+                score=round(m.score, 4),
+                programs=list(m.entity.programs),
+                explanation=svc.explanation_json(m),
+            )
+            for m in outcome.matches
+        ],
+        suppressed_false_positives=outcome.suppressed,
+    )
+
+
+@router.get("/api/v1/screening/lists", summary="Imported sanctions list versions")
+def lists(uow: UowDep) -> list[dict[str, Any]]:
+    return [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k != "imported_by"}
+        for row in svc.list_status(uow)
+    ]
+
+
+@router.post("/api/v1/screening/screen", summary="Screen one party now (logged, not kept on file)")
+def screen_now(body: PartyIn, principal: UserDep, container: ContainerDep, uow: UowDep) -> ScreeningOut:
+    return _screening_out(svc.screen(uow, principal, container.screening_index, body.query()))
+
+
+@router.get("/api/v1/screening/parties", summary="Your organisation's saved parties")
+def list_parties(principal: UserDep, uow: UowDep) -> list[PartyOut]:
+    return [PartyOut.of(p) for p in svc.parties(uow, principal)]
+
+
+@router.post(
+    "/api/v1/screening/parties", status_code=201, summary="Save a party (re-screened on list changes)"
+)
+def save_party(body: PartyIn, principal: UserDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
+    party, outcome = svc.save_party(uow, principal, container.screening_index, body.query(), body.role)
+    return {
+        "party": PartyOut.of(party).model_dump(by_alias=True),
+        "screening": _screening_out(outcome).model_dump(),
+    }
+
+
+@router.get("/api/v1/screening/hits", summary="Your organisation's hits (filter by status, or alerts only)")
+def list_hits(
+    principal: UserDep, uow: UowDep, status: HitStatus | None = None, alerts: bool = False
+) -> list[HitOut]:
+    return [HitOut.of(h) for h in svc.hits(uow, principal, status=status, alerts_only=alerts)]
+
+
+@router.post(
+    "/api/v1/screening/hits/{hit_id}/decision", summary="Mark a hit a true match or a false positive"
+)
+def decide(hit_id: int, body: DecisionIn, principal: UserDep, uow: UowDep) -> HitOut:
+    return HitOut.of(svc.decide_hit(uow, principal, hit_id, body.decision, body.reason))
+
+
+@router.put("/api/v1/screening/settings", summary="Your organisation's screening threshold (admins)")
+def settings(body: ThresholdIn, principal: UserDep, uow: UowDep) -> dict[str, float]:
+    return {"threshold": svc.set_threshold(uow, principal, body.threshold)}
