@@ -85,3 +85,22 @@ def test_control_list_pages_are_accessible(page: Any, live_server: LiveServer, p
         v for v in Axe().run(page).response["violations"] if v.get("impact") in ("serious", "critical")
     ]
     assert not serious, [(v["id"], v["help"]) for v in serious]
+
+
+def test_demo_exporter_screens_a_party_and_reviews_an_alert(page: Any, live_server: LiveServer) -> None:
+    sign_in(page, live_server, DEMO_EXPORTER)
+    page.get_by_role("link", name="Screening").click()
+    page.get_by_label("Name").fill("Northwind Signal Intelligence")
+    page.get_by_role("button", name="Screen").click()
+    assert "Northwind Signal Intelligence LLC" in page.locator("table").inner_text()
+    serious = [
+        v for v in Axe().run(page).response["violations"] if v.get("impact") in ("serious", "critical")
+    ]
+    assert not serious, [(v["id"], v["help"]) for v in serious]
+    page.goto(f"{live_server.url}/screening/hits")
+    assert "New after a list update" in page.content()
+    card = page.locator("section.card", has_text="Harbourlight Monitoring Centre")
+    card.get_by_label("False positive").check()
+    card.get_by_label("Reason").fill("Different company: our consignee is a port operator")
+    card.get_by_role("button", name="Record decision").click()
+    assert "false positive" in page.locator("table").last.inner_text()

@@ -99,41 +99,46 @@ def _run(
 ) -> int:
     """The hot loop: answer each record, append the encoded answer to the line as read, write in blocks.
 
-    Answers come from the determiner's caches, so one answer object stands for many lines: its encoding
-    and its line count are kept by the object's id (the entry holds the object, so the id stays its own)."""
+    A line without quotes is split at its commas (as bytes: only the cells a determination depends on
+    are ever decoded); a line with quotes is read with ``csv``. Answers come from the determiner's caches,
+    so one answer object stands for many lines: its encoding and its line count are kept by the object's
+    id (the entry holds the object, so the id stays its own)."""
+    answer_split = determiner.bind_split(header)
     answer_line = determiner.bind(header)
     width = len(header)
     encoded: dict[int, tuple[tuple[str, ...], bytes, list[int]]] = {}
     buffer: list[bytes] = []
+    append = buffer.append
     count = 0
     for line in lines:
-        if b'"' in line and line.count(b'"') % 2:
-            line = _complete(line, lines)
-        text = line.rstrip(b"\r\n")
-        if not text:
-            continue
-        if b'"' in text:
+        if b'"' in line:
+            if line.count(b'"') % 2:
+                line = _complete(line, lines)
+            text = line.rstrip(b"\r\n")
             cells: list[str] | list[bytes] = next(csv.reader([text.decode("utf-8", "replace")]))
+            answer = answer_line(cells)
         else:
+            text = line.rstrip(b"\r\n")
+            if not text:
+                continue
             cells = text.split(b",")
-        answer = answer_line(cells)
+            answer = answer_split(cells) if len(cells) == width else answer_line(cells)
         entry = encoded.get(id(answer))
         if entry is not None:
             entry[2][0] += 1
             suffix = entry[1]
         elif answer[-1]:  # an error: counted and encoded line by line (errors are few)
             determiner.outcomes[""] += 1
-            suffix = _encode(answer)
+            suffix = b"," + _encode(answer)
         else:
-            entry = encoded[id(answer)] = (answer, _encode(answer), [1])
+            entry = encoded[id(answer)] = (answer, b"," + _encode(answer), [1])
             suffix = entry[1]
         if len(cells) == width:
-            buffer.append(text)
-            buffer.append(b",")
-            buffer.append(suffix)
+            append(text)
+            append(suffix)
         else:  # a short or long line: write it in full so that the columns line up
             padded = [c.decode("utf-8", "replace") if isinstance(c, bytes) else c for c in cells]
-            buffer.append(_encode([*(padded + [""] * width)[:width], *answer]))
+            append(_encode([*(padded + [""] * width)[:width], *answer]))
         count += 1
         if count % PROGRESS_EVERY == 0:
             target.write(b"".join(buffer))

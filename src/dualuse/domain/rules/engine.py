@@ -164,6 +164,7 @@ class PreparedTransaction:
         "rules",
         "sanctions",
         "signature",
+        "summary_signature",
         "view",
         "words",
     )
@@ -229,6 +230,12 @@ class PreparedTransaction:
             "embargo": embargo.legal_act if embargo else "none",
             "list_version": view.version_id,
         }
+        applies = (
+            tuple(rule.id for rule in self.rules),
+            tuple(prohibition.id for prohibition in self.sanctions),
+            tuple(authorisation.id for authorisation in self.authorisations),
+            tuple(control.id for control in self.national_controls),
+        )
         self.signature: tuple[object, ...] = (
             facts.activity,
             facts.exporter.member_state,
@@ -237,13 +244,20 @@ class PreparedTransaction:
             embargo,
             facts.informed,
             facts.aware,
-            tuple(rule.id for rule in self.rules),
-            tuple(prohibition.id for prohibition in self.sanctions),
-            tuple(authorisation.id for authorisation in self.authorisations),
-            tuple(control.id for control in self.national_controls),
+            *applies,
         )
         """Everything an item's answer depends on besides the item: two transactions with the same
         signature answer every item alike (a batch shares answers between them)."""
+        self.summary_signature: tuple[object, ...] = (
+            view.version_id,
+            facts.knowledge,
+            *applies,
+        )
+        """What an item's answer without the full explanation (``determine_item(explain=False)``) depends
+        on besides the item: the list version, the exporter's knowledge (which blocks general
+        authorisations) and the rules, prohibitions, general authorisations and national controls that
+        apply. Coarser than ``signature``: the destination, member state and embargo only reach the full
+        explanation's wording, or the answer through which of those apply."""
 
     def determine(self) -> Determination:
         """Determine every item of the transaction; the overall outcome is the most restrictive."""

@@ -14,7 +14,7 @@ import heapq
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -34,6 +34,8 @@ _MIN_FUZZY_LEN = 4
 _EXPANSION_CACHE_SIZE = 50_000
 # per cached query token a dict of the names it reaches: enough for the common names of a day's queries
 _REACH_CACHE_SIZE = 8_192
+#: with more essential lookups than this, their sets are not combined but all their names looked at
+_MAX_SUBSET_LOOKUPS = 6
 
 
 def _deletions(token: str) -> set[str]:
@@ -41,13 +43,22 @@ def _deletions(token: str) -> set[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Lookup:
-    """One query token (or two adjacent ones joined) and the listed tokens it reaches."""
+class _Reach:
+    """What one query token (or two adjacent ones joined) reaches on the lists; cached per token."""
 
-    token: str
     gain: float  # the most it adds to a name: similarity times weight
     reach: float  # the most listed-token weight it can account for
-    cover: int  # how many query tokens it stands for
+    gains: dict[str, float]  # listed token → similarity times its weight
+
+
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    """A query token's reach together with how many query tokens it stands for in this query."""
+
+    token: str
+    gain: float
+    reach: float
+    cover: int
     gains: dict[str, float]
 
 
@@ -63,9 +74,15 @@ def _score_bound(
     return bound
 
 
-def _bound(lookups: list[_Lookup], query_weight: float, size: int) -> float:
-    """The most a name reached only through these lookups could score."""
+def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
+    """The most a name reached only through these lookups could score.
+
+    Where the lookups gain more than the query weighs, fewer reached listed parts would make the bound
+    larger still: such names are never ruled out.
+    """
     gained = sum(e.gain for e in lookups)
+    if gained >= query_weight:
+        return math.inf
     reached = sum(e.reach for e in lookups)
     return _score_bound(gained, reached, sum(e.cover for e in lookups), reached, query_weight, size)
 
@@ -112,7 +129,8 @@ class CandidateIndex:
         self.name_weights: list[float] = [sum(self.idf[t] for t in form.tokens) for _, form in self.names]
         self.keys: dict[str, list[str]] = self._blocking_keys(self.postings)
         self._expansions: dict[str, list[tuple[str, float]]] = {}
-        self._reach_cache: dict[str, list[tuple[int, float, str]]] = {}
+        self._reaches: dict[str, _Reach | None] = {}
+        self._name_sets: dict[str, frozenset[int]] = {}
 
     @staticmethod
     def _blocking_keys(vocabulary: Iterable[str]) -> dict[str, list[str]]:
@@ -175,81 +193,138 @@ class CandidateIndex:
             covers.setdefault(a + b, 2)
         lookups: list[_Lookup] = []
         for token, cover in covers.items():
-            expansions = self.expand(token)
-            if expansions:
-                gains = {listed: similarity * self.idf[listed] for listed, similarity in expansions}
-                reach = max(self.idf[listed] for listed in gains)
-                lookups.append(_Lookup(token, max(gains.values()), reach, cover, gains))
+            reach = self._reach(token)
+            if reach is not None:
+                lookups.append(_Lookup(token, reach.gain, reach.reach, cover, reach.gains))
         if not lookups:
             return []
         query_weight = sum(self.weight(t) for t in unique)
         size = len(tokens)
         # MaxScore: a name that shares none of the rarer "essential" tokens cannot collect enough
-        # from the common ones alone, so the long posting lists of common tokens are not walked
+        # from the common ones alone, so names reached only through common tokens are not looked at
         lookups.sort(key=lambda e: -e.gain)
         essential = 1
         while essential < len(lookups) and _bound(lookups[essential:], query_weight, size) >= floor:
             essential += 1
-        gained_by: dict[int, float] = defaultdict(float)
-        reached_by: dict[int, float] = defaultdict(float)
-        covered_by: dict[int, int] = defaultdict(int)
+        names = self._reached_names(lookups[:essential], lookups[essential:], query_weight, size, floor)
+        return heapq.nlargest(
+            limit,
+            self._bounds(sorted(names), lookups, essential, query_weight, size, floor),
+            key=itemgetter(1),
+        )
+
+    def _reached_names(
+        self,
+        essential: list[_Lookup],
+        rest: list[_Lookup],
+        query_weight: float,
+        size: int,
+        floor: float,
+    ) -> set[int]:
+        """The names reached through some set of essential lookups that, with all the rest, could pass.
+
+        A name reached through the essential lookups S (and any of the rest) scores at most
+        ``_bound(S + rest)``. Only the smallest passing sets S are needed; their names are the
+        intersection of the names each lookup of S reaches, which sets compute without a Python loop
+        per name: most of a common token's names share nothing else rare with the query.
+        """
+        if len(essential) > _MAX_SUBSET_LOOKUPS:
+            found: set[int] = set()
+            for lookup in essential:
+                found |= self._names_of(lookup.token, lookup.gains)
+            return found
+        passing: list[tuple[int, ...]] = []
+        for count in range(1, len(essential) + 1):
+            for subset in itertools.combinations(range(len(essential)), count):
+                if any(set(smaller) <= set(subset) for smaller in passing):
+                    continue
+                if _bound([essential[i] for i in subset] + rest, query_weight, size) >= floor:
+                    passing.append(subset)
+        found = set()
+        for subset in passing:
+            sets = sorted((self._names_of(essential[i].token, essential[i].gains) for i in subset), key=len)
+            found |= sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
+        return found
+
+    def _bounds(
+        self,
+        names: list[int],
+        lookups: list[_Lookup],
+        essential: int,
+        query_weight: float,
+        size: int,
+        floor: float,
+    ) -> list[tuple[int, float]]:
+        """Each name's bound from the lookups that reach its tokens; names below the floor are left out."""
         idf = self.idf
-        for lookup in lookups[:essential]:
-            cover = lookup.cover
-            for name_no, gained, listed in self._reached(lookup):
-                gained_by[name_no] += gained
-                reached_by[name_no] += idf[listed]
-                covered_by[name_no] += cover
+        forms = self.names
+        weights = self.name_weights
         rest = lookups[essential:]
         rest_gain = sum(e.gain for e in rest)
         rest_reach = sum(e.reach for e in rest)
         rest_cover = sum(e.cover for e in rest)
-        names = self.names
-        weights = self.name_weights
-        passing = []
-        # _score_bound inlined: this loop runs for every name the essential tokens reach
-        for name_no, gained in gained_by.items():
-            reached, covered, weight = reached_by[name_no], covered_by[name_no], weights[name_no]
-            if rest:
-                most = reached + rest_reach
-                if most > weight:
-                    most = weight
-                bound = (gained + rest_gain + most) / (
-                    query_weight + most + MISSING_PART_WEIGHT * (weight - most)
-                )
-                if covered + rest_cover < size:
-                    bound *= ((covered + rest_cover) / size) ** COVERAGE_EXPONENT
-                if bound < floor:
-                    continue
-                listed_tokens = names[name_no][1].tokens
-                for lookup in rest:
-                    found = [(g, t) for t in listed_tokens if (g := lookup.gains.get(t)) is not None]
-                    if found:
-                        g, t = max(found)
-                        gained += g
-                        reached += idf[t]
-                        covered += lookup.cover
-            bound = _score_bound(gained, reached, covered, weight, query_weight, size)
-            if bound >= floor:
-                passing.append((name_no, bound))
-        return heapq.nlargest(limit, passing, key=itemgetter(1))
+        passing: list[tuple[int, float]] = []
+        for name_no in names:
+            listed_tokens = forms[name_no][1].tokens
+            weight = weights[name_no]
+            gained = reached = 0.0
+            covered = 0
+            for position, lookup in enumerate(lookups):
+                if position == essential and rest:
+                    # what the rest could add at most: skip the name before looking them up
+                    most = reached + rest_reach
+                    if most > weight:
+                        most = weight
+                    bound = (gained + rest_gain + most) / (
+                        query_weight + most + MISSING_PART_WEIGHT * (weight - most)
+                    )
+                    if covered + rest_cover < size:
+                        bound *= ((covered + rest_cover) / size) ** COVERAGE_EXPONENT
+                    if bound < floor:
+                        break
+                gains = lookup.gains
+                best = 0.0
+                best_token = ""
+                for token in listed_tokens:
+                    gain = gains.get(token)
+                    if gain is not None and (gain > best or not best_token):
+                        best, best_token = gain, token
+                if best_token:
+                    gained += best
+                    reached += idf[best_token]
+                    covered += lookup.cover
+            else:
+                bound = _score_bound(gained, reached, covered, weight, query_weight, size)
+                if bound >= floor:
+                    passing.append((name_no, bound))
+        return passing
 
-    def _reached(self, lookup: _Lookup) -> list[tuple[int, float, str]]:
-        """The names a lookup reaches, best gain first, with the listed token that gives it (cached)."""
-        cached = self._reach_cache.get(lookup.token)
+    def _reach(self, token: str) -> _Reach | None:
+        """The listed tokens a query token reaches with their gains, or None if it reaches none (cached)."""
+        if token in self._reaches:
+            return self._reaches[token]
+        expansions = self.expand(token)
+        reach: _Reach | None = None
+        if expansions:
+            idf = self.idf
+            gains = {listed: similarity * idf[listed] for listed, similarity in expansions}
+            reach = _Reach(max(gains.values()), max(idf[listed] for listed in gains), gains)
+        if len(self._reaches) >= _EXPANSION_CACHE_SIZE:
+            self._reaches.clear()
+        self._reaches[token] = reach
+        return reach
+
+    def _names_of(self, token: str, gains: dict[str, float]) -> frozenset[int]:
+        """The names holding any listed token a lookup reaches (cached)."""
+        cached = self._name_sets.get(token)
         if cached is not None:
             return cached
-        best: dict[int, tuple[float, str]] = {}
         postings = self.postings
-        for listed, gained in lookup.gains.items():
-            for name_no in postings[listed]:
-                if name_no not in best or gained > best[name_no][0]:
-                    best[name_no] = (gained, listed)
-        ranked = sorted(((n, g, t) for n, (g, t) in best.items()), key=lambda x: (-x[1], x[0]))
-        if len(self._reach_cache) >= _REACH_CACHE_SIZE:
-            self._reach_cache.clear()
-        self._reach_cache[lookup.token] = ranked
-        return ranked
+        found = frozenset(itertools.chain.from_iterable(postings[listed] for listed in gains))
+        if len(self._name_sets) >= _REACH_CACHE_SIZE:
+            self._name_sets.clear()
+        self._name_sets[token] = found
+        return found
 
     def entities_with_identifiers(self, numbers: Iterable[str]) -> set[int]:
         """Entity numbers that list any of these (normalised) identifiers."""

@@ -44,7 +44,7 @@ def screen_party(
     container: ContainerDep,
     principal: PrincipalDep,
     name: Annotated[str, Form()] = "",
-    schema: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "",
     country: Annotated[str, Form()] = "",
     birth_date: Annotated[str, Form()] = "",
     identifiers: Annotated[str, Form()] = "",
@@ -55,7 +55,7 @@ def screen_party(
         return RedirectResponse("/login", status_code=303)
     form = {
         "name": name,
-        "schema": schema,
+        "kind": kind,
         "country": country,
         "birth_date": birth_date,
         "identifiers": identifiers,
@@ -64,7 +64,7 @@ def screen_party(
     try:
         query = ScreeningQuery(
             name=name.strip(),
-            schema=EntitySchema(schema) if schema else None,
+            schema=EntitySchema(kind) if kind else None,
             country=country.strip().lower() or None,
             birth_date=birth_date.strip() or None,
             identifiers=tuple(x.strip() for x in identifiers.split(";") if x.strip()),
