@@ -22,6 +22,7 @@ def healthz(container: ContainerDep) -> JSONResponse:
         with container.uow() as uow:
             uow.execute(text("SELECT 1"))
             body["reference_data"] = dict(uow.reference_data.all())
+            body["sanctions_lists"] = {row["source"]: row["version"] for row in uow.screening.versions()}
         body["database"] = {"status": "ok", "schema_revision": current_revision(container.engine)}
     except Exception as exc:
         body["status"] = "error"
