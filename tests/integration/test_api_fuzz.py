@@ -1,0 +1,59 @@
+"""API fuzzing with schemathesis: whatever a client sends that the OpenAPI document allows, and a good deal
+that it does not, the API answers without a server error."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from dualuse.adapters.db import migrate
+from dualuse.adapters.sources.demo_lists import demo_snapshots
+from dualuse.bootstrap import Container, bootstrap
+from dualuse.config import Environment, Settings
+from dualuse.entrypoints.api.app import create_app
+from dualuse.services import demo, identity, reference
+
+FOLDER = Path(tempfile.mkdtemp(prefix="dualuse-fuzz-"))
+
+
+def demo_world(folder: Path) -> tuple[Container, str]:
+    """A demo database (control list, rules, demo organisations, a demo sanctions list) and an exporter token."""
+    container = bootstrap(
+        Settings(env=Environment.TEST, database_url=f"sqlite:///{folder / 'fuzz.db'}", secret_key="f" * 40)
+    )
+    migrate.upgrade(container.engine)
+    with container.uow() as uow:
+        reference.load(uow, container.catalogue, container.rulebook)
+    with container.uow() as uow:
+        demo.load_demo(
+            uow, container.hasher, container.catalogue, (container.screening_index, demo_snapshots())
+        )
+    with container.uow() as uow:
+        token = identity.create_token(uow, actor="test", email="exporter@demo.dualuse.eu", name="fuzz").token
+        uow.commit()
+    return container, token
+
+
+CONTAINER, TOKEN = demo_world(FOLDER)
+schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(container=CONTAINER))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_database() -> Iterator[None]:
+    yield
+    CONTAINER.engine.dispose()
+    shutil.rmtree(FOLDER, ignore_errors=True)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_server_errors(case: Any) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"}, checks=[not_a_server_error])
