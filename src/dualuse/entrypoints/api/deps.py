@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.bootstrap import Container
@@ -56,3 +56,7 @@ def require_user(principal: PrincipalDep) -> Principal:
 
 
 UserDep = Annotated[Principal, Depends(require_user)]
+
+
+# Row ids are 32-bit integers on both databases: anything else is a 422, never a database error.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="a row id")]

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.adapters.sources.annex_i import load_cryptography_note
 from dualuse.domain.errors import DualUseError
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.web.views import render
 from dualuse.services import controllist as svc
 from dualuse.services.clock import today_in_brussels
@@ -239,7 +239,7 @@ def new_classification(
 
 @router.post("/classifications/{classification_id}/confirm")
 def confirm(
-    classification_id: int,
+    classification_id: RowId,
     container: ContainerDep,
     principal: PrincipalDep,
     note: Annotated[str, Form()] = "",

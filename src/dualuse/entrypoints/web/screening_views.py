@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import HitStatus, PartyRole
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.web.views import render
 from dualuse.services import screening as svc
 
@@ -98,7 +98,7 @@ def hits_page(request: Request, container: ContainerDep, principal: PrincipalDep
 
 @router.post("/screening/hits/{hit_id}")
 def decide(
-    hit_id: int,
+    hit_id: RowId,
     container: ContainerDep,
     principal: PrincipalDep,
     decision: Annotated[str, Form()] = "",

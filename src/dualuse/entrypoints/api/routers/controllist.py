@@ -23,7 +23,7 @@ from dualuse.entrypoints.api.controllist_schemas import (
     ImportOut,
     VersionOut,
 )
-from dualuse.entrypoints.api.deps import ContainerDep, UowDep, UserDep
+from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import controllist as svc
 from dualuse.services.clock import today_in_brussels
 
@@ -154,7 +154,7 @@ def create_classification(
 
 @router.post("/classifications/{classification_id}/confirm", summary="Confirm a flagged record after review")
 def confirm_classification(
-    classification_id: int, body: ConfirmIn, principal: UserDep, container: ContainerDep, uow: UowDep
+    classification_id: RowId, body: ConfirmIn, principal: UserDep, container: ContainerDep, uow: UowDep
 ) -> ClassificationOut:
     history = svc.current_history(uow, container.catalogue)
     record = svc.confirm_classification(

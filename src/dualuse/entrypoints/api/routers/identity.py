@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from dualuse.entrypoints.api.deps import UowDep, UserDep
+from dualuse.entrypoints.api.deps import RowId, UowDep, UserDep
 from dualuse.entrypoints.api.schemas import MeOut, OrganisationOut, UserOut
 from dualuse.services import identity
 
@@ -17,11 +17,11 @@ def me(principal: UserDep) -> MeOut:
 
 
 @router.get("/organisations/{organisation_id}", summary="An organisation's profile")
-def organisation(organisation_id: int, principal: UserDep, uow: UowDep) -> OrganisationOut:
+def organisation(organisation_id: RowId, principal: UserDep, uow: UowDep) -> OrganisationOut:
     return OrganisationOut.of(identity.get_organisation(uow, principal, organisation_id))
 
 
 @router.get("/organisations/{organisation_id}/users", summary="Members of an organisation (its admins only)")
-def organisation_users(organisation_id: int, principal: UserDep, uow: UowDep) -> list[UserOut]:
+def organisation_users(organisation_id: RowId, principal: UserDep, uow: UowDep) -> list[UserOut]:
     users = identity.list_members(uow, principal, organisation_id)
     return [UserOut(id=u.id, email=u.email, full_name=u.full_name, role=u.role.value) for u in users]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from dualuse.domain.errors import NotFoundError, ValidationError
 from dualuse.domain.screening.model import EntitySchema, Match, ScreeningQuery
 from dualuse.domain.screening.review import ALGORITHM, HitStatus, Party, StoredHit
-from dualuse.entrypoints.api.deps import ContainerDep, UowDep, UserDep
+from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import screening as svc
 
 router = APIRouter(tags=["screening"])
@@ -295,7 +295,7 @@ def list_hits(
 @router.post(
     "/api/v1/screening/hits/{hit_id}/decision", summary="Mark a hit a true match or a false positive"
 )
-def decide(hit_id: int, body: DecisionIn, principal: UserDep, uow: UowDep) -> HitOut:
+def decide(hit_id: RowId, body: DecisionIn, principal: UserDep, uow: UowDep) -> HitOut:
     return HitOut.of(svc.decide_hit(uow, principal, hit_id, body.decision, body.reason))
 
 
