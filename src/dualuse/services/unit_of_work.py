@@ -65,6 +65,7 @@ class UnitOfWork(Protocol):
     amendments: AmendmentRepository
     classifications: ClassificationRepository
     screening: ScreeningRepository
+    duediligence: DueDiligenceRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -189,3 +190,93 @@ class ScreeningRepository(Protocol):
     def suppressions(self, organisation_id: int) -> Sequence[Suppression]: ...
     def threshold(self, organisation_id: int) -> float | None: ...
     def set_threshold(self, organisation_id: int, threshold: float) -> None: ...
+
+
+Row = Mapping[str, Any]
+
+
+class DueDiligenceRepository(Protocol):
+    """Cases, notifications, the Art. 5(4) exchange, risk profiles, submissions, ICPs (``adapters.db``)."""
+
+    def add_case(
+        self,
+        *,
+        organisation_id: int,
+        title: str,
+        transaction: Mapping[str, Any],
+        red_flag_version: str,
+        by: str,
+    ) -> int: ...
+    def case(self, case_id: int) -> Row | None: ...
+    def cases(self, organisation_id: int) -> Sequence[Row]: ...
+    def set_case(self, case_id: int, *, status: str, conclusion: str | None) -> None: ...
+    def add_entry(
+        self,
+        *,
+        case_id: int,
+        step: str,
+        answers: Mapping[str, Any],
+        note: str,
+        evidence: Sequence[Any],
+        by: str,
+    ) -> int: ...
+    def entries(self, case_id: int) -> Sequence[Row]: ...
+    def add_notification(
+        self,
+        *,
+        case_id: int,
+        organisation_id: int,
+        member_state: str,
+        transaction: Mapping[str, Any],
+        summary: Mapping[str, Any],
+        deadline: date,
+    ) -> int: ...
+    def notification(self, notification_id: int) -> Row | None: ...
+    def notifications(
+        self, *, member_state: str | None = None, organisation_id: int | None = None
+    ) -> Sequence[Row]: ...
+    def decide_notification(self, notification_id: int, *, status: str, reason: str, by: str) -> None: ...
+    def add_requirement(
+        self,
+        *,
+        notification_id: int,
+        imposing_state: str,
+        destination: str,
+        end_user: str,
+        item: str,
+        notified_on: date,
+    ) -> int: ...
+    def requirement(self, requirement_id: int) -> Row | None: ...
+    def requirements(self, *, status: str | None = None) -> Sequence[Row]: ...
+    def set_requirement(self, requirement_id: int, *, status: str, published_on: date | None) -> None: ...
+    def add_view(self, *, requirement_id: int, member_state: str, deadline: date) -> int: ...
+    def views(self, requirement_id: int) -> Sequence[Row]: ...
+    def record_view(self, view_id: int, *, view: str, reason: str, by: str) -> None: ...
+    def add_profile(
+        self,
+        *,
+        subject_kind: str,
+        subject: str,
+        level: str,
+        summary: str,
+        sources: Sequence[Any],
+        origin: str,
+        verified: bool,
+        by: str,
+    ) -> int: ...
+    def profiles(self) -> Sequence[Row]: ...
+    def add_submission(
+        self,
+        *,
+        organisation_name: str,
+        contact_email: str | None,
+        subject_kind: str,
+        subject: str,
+        what_happened: str,
+        sources: Sequence[Any],
+    ) -> int: ...
+    def submission(self, submission_id: int) -> Row | None: ...
+    def submissions(self, *, status: str | None = None) -> Sequence[Row]: ...
+    def moderate(self, submission_id: int, *, status: str, note: str, by: str) -> None: ...
+    def add_icp(self, *, organisation_id: int, answers: Mapping[str, str], by: str) -> int: ...
+    def latest_icp(self, organisation_id: int) -> Row | None: ...

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, func, insert, select
 
 from dualuse.adapters.db import tables as t
+from dualuse.adapters.db.rows import new_id
 from dualuse.domain.screening.model import EntitySchema, Identifier, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 
@@ -39,11 +40,6 @@ def entity_from_json(d: Mapping[str, Any]) -> ListedEntity:
         programs=tuple(d["programs"]),
         listed_on=date.fromisoformat(d["listed_on"]) if d["listed_on"] else None,
     )
-
-
-def _new_id(result: Any) -> int:
-    (new_id,) = result.inserted_primary_key
-    return int(new_id)
 
 
 def _now() -> datetime:
@@ -149,7 +145,7 @@ class SqlScreening:
                 imported_at=_now(),
             )
         )
-        version_id = _new_id(result)
+        version_id = new_id(result)
         if snapshot.entities:
             self._c.execute(
                 insert(t.listed_entities),
@@ -207,7 +203,7 @@ class SqlScreening:
                 created_at=_now(),
             )
         )
-        party = self.party(_new_id(result))
+        party = self.party(new_id(result))
         assert party is not None  # noqa: S101 - inserted just now
         return party
 
@@ -249,7 +245,7 @@ class SqlScreening:
                 screened_at=_now(),
             )
         )
-        return _new_id(result)
+        return new_id(result)
 
     def screenings(self, organisation_id: int) -> Sequence[Mapping[str, Any]]:
         s = t.screenings
@@ -290,7 +286,7 @@ class SqlScreening:
                 created_at=_now(),
             )
         )
-        return _new_id(result)
+        return new_id(result)
 
     def hit(self, hit_id: int) -> StoredHit | None:
         row = self._c.execute(select(t.hits).where(t.hits.c.id == hit_id)).mappings().first()

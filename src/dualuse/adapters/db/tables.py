@@ -233,3 +233,118 @@ screening_settings = Table(
     Column("organisation_id", Integer, ForeignKey("organisations.id"), primary_key=True),
     Column("threshold", Float, nullable=False),
 )
+
+dd_cases = Table(
+    "dd_cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("title", String(300), nullable=False),
+    Column("transaction", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("conclusion", String(30), nullable=True),
+    Column("red_flag_version", String(40), nullable=False),
+    Column("created_by", String(254), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+dd_entries = Table(
+    "dd_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("dd_cases.id"), nullable=False, index=True),
+    Column("step", String(20), nullable=False),
+    Column("answers", JSON, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("recorded_by", String(254), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("dd_cases.id"), nullable=False),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("member_state", String(2), nullable=False, index=True),
+    Column("transaction", JSON, nullable=False),
+    Column("summary", JSON, nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("deadline", Date, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("decided_by", String(254), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+art5_requirements = Table(
+    "art5_requirements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("notification_id", Integer, ForeignKey("notifications.id"), nullable=False),
+    Column("imposing_state", String(2), nullable=False),
+    Column("destination", String(2), nullable=False),
+    Column("end_user", String(300), nullable=False),
+    Column("item", String(300), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("notified_on", Date, nullable=False),
+    Column("published_on", Date, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+art5_views = Table(
+    "art5_views",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("requirement_id", Integer, ForeignKey("art5_requirements.id"), nullable=False, index=True),
+    Column("member_state", String(2), nullable=False),
+    Column("view", String(10), nullable=False),
+    Column("deadline", Date, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("recorded_by", String(254), nullable=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=True),
+)
+
+risk_profiles = Table(
+    "risk_profiles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subject_kind", String(20), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("origin", String(20), nullable=False),
+    Column("verified", Boolean, nullable=False),
+    Column("entered_by", String(254), nullable=False),
+    Column("entered_at", DateTime(timezone=True), nullable=False),
+)
+
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_name", String(300), nullable=False),
+    Column("contact_email", String(254), nullable=True),
+    Column("subject_kind", String(20), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("what_happened", Text, nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("moderation_note", Text, nullable=True),
+    Column("moderated_by", String(254), nullable=True),
+    Column("moderated_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+icp_assessments = Table(
+    "icp_assessments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("answers", JSON, nullable=False),
+    Column("assessed_by", String(254), nullable=False),
+    Column("assessed_at", DateTime(timezone=True), nullable=False),
+)

@@ -10,6 +10,8 @@ from typing import Any, Self
 from sqlalchemy import Connection, Engine, RowMapping, func, select, text
 
 from dualuse.adapters.db import tables as t
+from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
+from dualuse.adapters.db.rows import new_id
 from dualuse.adapters.db.screening_repo import SqlScreening
 from dualuse.domain.audit import AuditEvent
 from dualuse.domain.classification import Classification, ClassificationStatus
@@ -18,6 +20,7 @@ from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditRepository,
     ClassificationRepository,
+    DueDiligenceRepository,
     OrganisationRepository,
     ReferenceDataRepository,
     ScreeningRepository,
@@ -53,11 +56,6 @@ def _user(row: RowMapping) -> User:
     )
 
 
-def _new_id(result: Any) -> int:
-    (new_id,) = result.inserted_primary_key
-    return int(new_id)
-
-
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
@@ -79,8 +77,7 @@ class SqlOrganisations:
                 created_at=_now(),
             )
         )
-        new_id = _new_id(result)
-        return Organisation(id=new_id, kind=kind, name=name, member_state=member_state, eori=eori)
+        return Organisation(id=new_id(result), kind=kind, name=name, member_state=member_state, eori=eori)
 
     def get(self, organisation_id: int) -> Organisation | None:
         row = (
@@ -131,8 +128,7 @@ class SqlUsers:
                 created_at=_now(),
             )
         )
-        new_id = _new_id(result)
-        return User(new_id, email, full_name, role, organisation_id, True, password_hash)
+        return User(new_id(result), email, full_name, role, organisation_id, True, password_hash)
 
     def get(self, user_id: int) -> User | None:
         row = self._c.execute(select(t.users).where(t.users.c.id == user_id)).mappings().first()
@@ -167,7 +163,7 @@ class SqlTokens:
                 expires_at=expires_at,
             )
         )
-        return _new_id(result)
+        return new_id(result)
 
     def user_for(self, token_hash: str, now: datetime) -> int | None:
         row = (
@@ -351,7 +347,7 @@ class SqlClassifications:
                 updated_at=now,
             )
         )
-        found = self.get(_new_id(result))
+        found = self.get(new_id(result))
         assert found is not None  # noqa: S101 - just inserted in this transaction
         return found
 
@@ -396,6 +392,7 @@ class SqlUnitOfWork:
     amendments: AmendmentRepository
     classifications: ClassificationRepository
     screening: ScreeningRepository
+    duediligence: DueDiligenceRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -414,6 +411,7 @@ class SqlUnitOfWork:
         self.amendments = SqlAmendments(self._connection)
         self.classifications = SqlClassifications(self._connection)
         self.screening = SqlScreening(self._connection)
+        self.duediligence = SqlDueDiligence(self._connection)
         return self
 
     def __exit__(

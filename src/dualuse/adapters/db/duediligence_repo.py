@@ -1,0 +1,284 @@
+"""Persistence of due-diligence cases, notifications, the Art. 5(4) exchange, risk profiles, submissions
+and ICP self-assessments. Rows come back as plain mappings; the services give them meaning."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from dualuse.adapters.db import tables as t
+from dualuse.adapters.db.rows import new_id
+
+Row = Mapping[str, Any]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _rows(connection: Connection, query: Any) -> list[Row]:
+    return [dict(r) for r in connection.execute(query).mappings()]
+
+
+class SqlDueDiligence:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def _insert(self, table: Table, **values: Any) -> int:
+        return new_id(self._c.execute(table.insert().values(**values)))
+
+    def _get(self, table: Table, row_id: int) -> Row | None:
+        row = self._c.execute(select(table).where(table.c.id == row_id)).mappings().first()
+        return dict(row) if row else None
+
+    def _update(self, table: Table, row_id: int, **values: Any) -> None:
+        self._c.execute(table.update().where(table.c.id == row_id).values(**values))
+
+    # --- cases ------------------------------------------------------------------------------------
+    def add_case(
+        self,
+        *,
+        organisation_id: int,
+        title: str,
+        transaction: Mapping[str, Any],
+        red_flag_version: str,
+        by: str,
+    ) -> int:
+        now = _now()
+        return self._insert(
+            t.dd_cases,
+            organisation_id=organisation_id,
+            title=title,
+            transaction=dict(transaction),
+            status="open",
+            conclusion=None,
+            red_flag_version=red_flag_version,
+            created_by=by,
+            created_at=now,
+            updated_at=now,
+        )
+
+    def case(self, case_id: int) -> Row | None:
+        return self._get(t.dd_cases, case_id)
+
+    def cases(self, organisation_id: int) -> Sequence[Row]:
+        c = t.dd_cases
+        return _rows(self._c, select(c).where(c.c.organisation_id == organisation_id).order_by(c.c.id.desc()))
+
+    def set_case(self, case_id: int, *, status: str, conclusion: str | None) -> None:
+        self._update(t.dd_cases, case_id, status=status, conclusion=conclusion, updated_at=_now())
+
+    def add_entry(
+        self,
+        *,
+        case_id: int,
+        step: str,
+        answers: Mapping[str, Any],
+        note: str,
+        evidence: Sequence[Any],
+        by: str,
+    ) -> int:
+        return self._insert(
+            t.dd_entries,
+            case_id=case_id,
+            step=step,
+            answers=dict(answers),
+            note=note,
+            evidence=list(evidence),
+            recorded_by=by,
+            recorded_at=_now(),
+        )
+
+    def entries(self, case_id: int) -> Sequence[Row]:
+        e = t.dd_entries
+        return _rows(self._c, select(e).where(e.c.case_id == case_id).order_by(e.c.id))
+
+    # --- notifications ----------------------------------------------------------------------------
+    def add_notification(
+        self,
+        *,
+        case_id: int,
+        organisation_id: int,
+        member_state: str,
+        transaction: Mapping[str, Any],
+        summary: Mapping[str, Any],
+        deadline: date,
+    ) -> int:
+        return self._insert(
+            t.notifications,
+            case_id=case_id,
+            organisation_id=organisation_id,
+            member_state=member_state,
+            transaction=dict(transaction),
+            summary=dict(summary),
+            status="submitted",
+            deadline=deadline,
+            created_at=_now(),
+        )
+
+    def notification(self, notification_id: int) -> Row | None:
+        return self._get(t.notifications, notification_id)
+
+    def notifications(
+        self, *, member_state: str | None = None, organisation_id: int | None = None
+    ) -> Sequence[Row]:
+        n = t.notifications
+        query = select(n).order_by(n.c.id.desc())
+        if member_state is not None:
+            query = query.where(n.c.member_state == member_state)
+        if organisation_id is not None:
+            query = query.where(n.c.organisation_id == organisation_id)
+        return _rows(self._c, query)
+
+    def decide_notification(self, notification_id: int, *, status: str, reason: str, by: str) -> None:
+        self._update(
+            t.notifications, notification_id, status=status, reason=reason, decided_by=by, decided_at=_now()
+        )
+
+    # --- the Art. 5(4) exchange -------------------------------------------------------------------
+    def add_requirement(
+        self,
+        *,
+        notification_id: int,
+        imposing_state: str,
+        destination: str,
+        end_user: str,
+        item: str,
+        notified_on: date,
+    ) -> int:
+        return self._insert(
+            t.art5_requirements,
+            notification_id=notification_id,
+            imposing_state=imposing_state,
+            destination=destination,
+            end_user=end_user,
+            item=item,
+            status="pending",
+            notified_on=notified_on,
+            created_at=_now(),
+        )
+
+    def requirement(self, requirement_id: int) -> Row | None:
+        return self._get(t.art5_requirements, requirement_id)
+
+    def requirements(self, *, status: str | None = None) -> Sequence[Row]:
+        r = t.art5_requirements
+        query = select(r).order_by(r.c.id.desc())
+        if status is not None:
+            query = query.where(r.c.status == status)
+        return _rows(self._c, query)
+
+    def set_requirement(self, requirement_id: int, *, status: str, published_on: date | None) -> None:
+        self._update(t.art5_requirements, requirement_id, status=status, published_on=published_on)
+
+    def add_view(self, *, requirement_id: int, member_state: str, deadline: date) -> int:
+        return self._insert(
+            t.art5_views,
+            requirement_id=requirement_id,
+            member_state=member_state,
+            view="pending",
+            deadline=deadline,
+        )
+
+    def views(self, requirement_id: int) -> Sequence[Row]:
+        v = t.art5_views
+        return _rows(
+            self._c, select(v).where(v.c.requirement_id == requirement_id).order_by(v.c.member_state)
+        )
+
+    def record_view(self, view_id: int, *, view: str, reason: str, by: str) -> None:
+        self._update(t.art5_views, view_id, view=view, reason=reason, recorded_by=by, recorded_at=_now())
+
+    # --- risk profiles and submissions ------------------------------------------------------------
+    def add_profile(
+        self,
+        *,
+        subject_kind: str,
+        subject: str,
+        level: str,
+        summary: str,
+        sources: Sequence[Any],
+        origin: str,
+        verified: bool,
+        by: str,
+    ) -> int:
+        return self._insert(
+            t.risk_profiles,
+            subject_kind=subject_kind,
+            subject=subject,
+            level=level,
+            summary=summary,
+            sources=list(sources),
+            origin=origin,
+            verified=verified,
+            entered_by=by,
+            entered_at=_now(),
+        )
+
+    def profiles(self) -> Sequence[Row]:
+        p = t.risk_profiles
+        return _rows(self._c, select(p).order_by(p.c.subject_kind, p.c.subject, p.c.id))
+
+    def add_submission(
+        self,
+        *,
+        organisation_name: str,
+        contact_email: str | None,
+        subject_kind: str,
+        subject: str,
+        what_happened: str,
+        sources: Sequence[Any],
+    ) -> int:
+        return self._insert(
+            t.submissions,
+            organisation_name=organisation_name,
+            contact_email=contact_email,
+            subject_kind=subject_kind,
+            subject=subject,
+            what_happened=what_happened,
+            sources=list(sources),
+            status="pending",
+            created_at=_now(),
+        )
+
+    def submission(self, submission_id: int) -> Row | None:
+        return self._get(t.submissions, submission_id)
+
+    def submissions(self, *, status: str | None = None) -> Sequence[Row]:
+        s = t.submissions
+        query = select(s).order_by(s.c.id.desc())
+        if status is not None:
+            query = query.where(s.c.status == status)
+        return _rows(self._c, query)
+
+    def moderate(self, submission_id: int, *, status: str, note: str, by: str) -> None:
+        self._update(
+            t.submissions,
+            submission_id,
+            status=status,
+            moderation_note=note,
+            moderated_by=by,
+            moderated_at=_now(),
+        )
+
+    # --- ICP --------------------------------------------------------------------------------------
+    def add_icp(self, *, organisation_id: int, answers: Mapping[str, str], by: str) -> int:
+        return self._insert(
+            t.icp_assessments,
+            organisation_id=organisation_id,
+            answers=dict(answers),
+            assessed_by=by,
+            assessed_at=_now(),
+        )
+
+    def latest_icp(self, organisation_id: int) -> Row | None:
+        i = t.icp_assessments
+        row = (
+            self._c.execute(select(i).where(i.c.organisation_id == organisation_id).order_by(i.c.id.desc()))
+            .mappings()
+            .first()
+        )
+        return dict(row) if row else None
