@@ -13,8 +13,10 @@ from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.screening_index import StoredListsIndex
 from dualuse.adapters.security import Argon2PasswordHasher
 from dualuse.adapters.sources.controllist_view import ControlListSource
+from dualuse.adapters.sources.duediligence import load_red_flags
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.config import Settings
+from dualuse.domain.duediligence import RedFlagSet
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.services import controllist
 from dualuse.services.unit_of_work import PasswordHasher
@@ -30,6 +32,7 @@ class Container:
     catalogue: ShippedControlListCatalogue = field(default_factory=ShippedControlListCatalogue)
     rulebook: Rulebook = field(default_factory=load_rulebook)
     screening_index: StoredListsIndex = field(default_factory=StoredListsIndex)
+    red_flags: RedFlagSet = field(default_factory=load_red_flags)
     extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:

@@ -16,6 +16,7 @@ import pytest
 
 from dualuse.adapters.db import migrate
 from dualuse.adapters.sources.demo_lists import demo_snapshots
+from dualuse.adapters.sources.duediligence import load_risk_seed
 from dualuse.bootstrap import bootstrap
 from dualuse.config import Environment, Settings
 from dualuse.services import demo, reference
@@ -44,7 +45,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     container = bootstrap(Settings(env=Environment.TEST, database_url=database_url, secret_key=secret))
     migrate.upgrade(container.engine)
     with container.uow() as uow:
-        reference.load(uow, container.catalogue, container.rulebook)
+        reference.load(uow, container.catalogue, container.rulebook, container.red_flags, load_risk_seed())
     with container.uow() as uow:
         logins = {
             login.email: login.password

@@ -16,6 +16,7 @@ from schemathesis.checks import not_a_server_error
 
 from dualuse.adapters.db import migrate
 from dualuse.adapters.sources.demo_lists import demo_snapshots
+from dualuse.adapters.sources.duediligence import load_risk_seed
 from dualuse.bootstrap import Container, bootstrap
 from dualuse.config import Environment, Settings
 from dualuse.entrypoints.api.app import create_app
@@ -31,7 +32,7 @@ def demo_world(folder: Path) -> tuple[Container, str]:
     )
     migrate.upgrade(container.engine)
     with container.uow() as uow:
-        reference.load(uow, container.catalogue, container.rulebook)
+        reference.load(uow, container.catalogue, container.rulebook, container.red_flags, load_risk_seed())
     with container.uow() as uow:
         demo.load_demo(
             uow, container.hasher, container.catalogue, (container.screening_index, demo_snapshots())

@@ -11,8 +11,21 @@ import dualuse
 from dualuse.bootstrap import Container, bootstrap
 from dualuse.config import Environment, Settings
 from dualuse.entrypoints.api.errors import install_error_handlers
-from dualuse.entrypoints.api.routers import controllist, determinations, health, identity, screening
-from dualuse.entrypoints.web import controllist_views, determination_views, screening_views, views
+from dualuse.entrypoints.api.routers import (
+    controllist,
+    determinations,
+    duediligence,
+    health,
+    identity,
+    screening,
+)
+from dualuse.entrypoints.web import (
+    controllist_views,
+    determination_views,
+    duediligence_views,
+    screening_views,
+    views,
+)
 from dualuse.entrypoints.web.templating import STATIC_DIR, make_templates
 
 API_DESCRIPTION = (
@@ -41,10 +54,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(controllist.router)
     app.include_router(determinations.router)
     app.include_router(screening.router)
+    app.include_router(duediligence.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(determination_views.router)
     app.include_router(screening_views.router)
+    app.include_router(duediligence_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
     # Middleware added last runs first: CSRF wraps everything, sessions sit inside it.

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from dualuse.adapters.batch.orders_csv import determine_batch_file
 from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.cli.common import container, fail
-from dualuse.services import determination
+from dualuse.services import determination, duediligence
 
 console = Console(width=160, stderr=True)
 
@@ -40,13 +40,15 @@ def determine(
     if not isinstance(data, dict):
         fail(DualUseError(f"{case}: expected a JSON object"))
     try:
-        with container() as c:
-            facts = determination.facts_from_dict(data)
+        with container() as c, c.uow() as uow:
+            applied, covered = duediligence.apply_published_requirements(uow, data)
+            facts = determination.facts_from_dict(applied)
             result = determination.determine_facts(facts, c.rulebook, c.list_source())
     except DualUseError as exc:
         fail(exc)
     if output_format is OutputFormat.JSON:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        answer = duediligence.cite_publication(result.to_dict(), covered)
+        typer.echo(json.dumps(answer, indent=2, ensure_ascii=False))
     else:
         typer.echo(determination.determination_text(result))
 

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from dualuse.adapters.db import migrate
 from dualuse.adapters.sources.demo_lists import demo_snapshots
+from dualuse.adapters.sources.duediligence import load_risk_seed
 from dualuse.config import Environment
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import OrganisationKind
@@ -51,7 +52,7 @@ def reference_load() -> None:
     """Record the versions of the shipped reference data (control list, rules) for /healthz, checking they load."""
     try:
         with container() as c, c.uow() as uow:
-            loaded = reference.load(uow, c.catalogue, c.rulebook)
+            loaded = reference.load(uow, c.catalogue, c.rulebook, c.red_flags, load_risk_seed())
     except DualUseError as exc:
         fail(exc)
     for name, version in loaded.items():

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
 from dualuse.entrypoints.web.views import render
-from dualuse.services import determination
+from dualuse.services import duediligence
 
 router = APIRouter(include_in_schema=False)
 
@@ -109,7 +109,8 @@ def determine_page(
     if end_user_name.strip():
         case["end_user"] = {"name": end_user_name, "country": destination, "type": end_user_type}
     try:
-        result = determination.determine_dict(case, container.rulebook, container.list_source())
+        with container.uow() as uow:
+            result = duediligence.determine(uow, case, container.rulebook, container.list_source())
     except DualUseError as exc:
         field = (exc.field or "destination").split(".")[-1].split("[")[0]
         field_ids = {

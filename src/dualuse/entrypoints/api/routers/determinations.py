@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
-from dualuse.entrypoints.api.deps import ContainerDep
-from dualuse.services import determination
+from dualuse.entrypoints.api.deps import ContainerDep, UowDep
+from dualuse.services import duediligence
 
 router = APIRouter(prefix="/api/v1", tags=["determination"])
 
@@ -37,6 +37,7 @@ EXAMPLE = {
 )
 def determine(
     container: ContainerDep,
+    uow: UowDep,
     case: Annotated[dict[str, Any], Body(examples=[EXAMPLE])],
 ) -> dict[str, object]:
-    return determination.determine_dict(case, container.rulebook, container.list_source())
+    return duediligence.determine(uow, case, container.rulebook, container.list_source())

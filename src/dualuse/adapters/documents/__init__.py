@@ -1,0 +1,1 @@
+"""Documents: HTML and PDF renderings (WeasyPrint) of records people keep."""

@@ -1,0 +1,203 @@
+"""The due-diligence data shipped as YAML (``dualuse/data/duediligence``): the red flags of
+Rec. 2024/2659 and the seed risk profiles.
+
+A file, flag or profile that does not fit raises ``ImportFailedError`` naming the file and the flag (or
+profile); nothing is half loaded. The shipped files are read once per process: they are immutable.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dualuse.domain.duediligence import (
+    RedFlag,
+    RedFlagSet,
+    RiskLevel,
+    RiskProfile,
+    Source,
+    Step,
+    check_profile,
+)
+from dualuse.domain.errors import ImportFailedError, ValidationError
+
+RED_FLAGS_FILE = "red_flags.yaml"
+RISK_SEED_FILE = "risk_profiles_seed.yaml"
+
+
+class _Problem(Exception):
+    """A problem with one value, turned into ``ImportFailedError`` with its file and entry."""
+
+
+def shipped_duediligence_dir() -> Path:
+    """The due-diligence data shipped inside the package (``dualuse/data/duediligence``)."""
+    return Path(str(resources.files("dualuse") / "data" / "duediligence"))
+
+
+def load_red_flags(path: Path | None = None) -> RedFlagSet:
+    """The red-flag set in ``path`` (default: the shipped ``red_flags.yaml``, read once)."""
+    if path is None:
+        return _shipped_red_flags()
+    return _red_flags(Path(path))
+
+
+def load_risk_seed(path: Path | None = None) -> tuple[RiskProfile, ...]:
+    """The seed risk profiles in ``path`` (default: the shipped ``risk_profiles_seed.yaml``, read once)."""
+    if path is None:
+        return _shipped_risk_seed()
+    return _risk_seed(Path(path))
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_red_flags() -> RedFlagSet:
+    return _red_flags(shipped_duediligence_dir() / RED_FLAGS_FILE)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_risk_seed() -> tuple[RiskProfile, ...]:
+    return _risk_seed(shipped_duediligence_dir() / RISK_SEED_FILE)
+
+
+# --- files ---------------------------------------------------------------------------------------------------
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ImportFailedError("file is missing", location=path.name) from None
+    except yaml.YAMLError as error:
+        raise ImportFailedError(f"not valid YAML: {error}", location=path.name) from error
+    if not isinstance(document, dict):
+        raise ImportFailedError("expected a mapping at the top of the file", location=path.name)
+    return document
+
+
+def _entries(document: Mapping[str, Any], key: str, name: str) -> list[tuple[str, dict[str, Any]]]:
+    raw = document.get(key)
+    if not isinstance(raw, list) or not raw:
+        raise ImportFailedError(f"`{key}` must be a non-empty list", location=name)
+    labelled: list[tuple[str, dict[str, Any]]] = []
+    for index, value in enumerate(raw):
+        label = f"#{index + 1}"
+        if isinstance(value, dict):
+            for field in ("id", "subject"):
+                if isinstance(value.get(field), str):
+                    label = str(value[field])
+                    break
+        if not isinstance(value, dict):
+            raise ImportFailedError("expected a mapping", location=f"{name}: {label}")
+        labelled.append((label, value))
+    return labelled
+
+
+def _version(document: Mapping[str, Any], name: str) -> str:
+    version = document.get("version")
+    if not isinstance(version, str) or not version.strip():
+        raise ImportFailedError("needs a `version` id", location=name)
+    return version
+
+
+def _red_flags(path: Path) -> RedFlagSet:
+    name = path.name
+    document = _read(path)
+    version = _version(document, name)
+    flags: list[RedFlag] = []
+    for label, entry in _entries(document, "flags", name):
+        with _located(f"{name}: flag {label}"):
+            flags.append(_flag(entry))
+    with _located(name):
+        return RedFlagSet(version=version, flags=tuple(flags))
+
+
+def _risk_seed(path: Path) -> tuple[RiskProfile, ...]:
+    name = path.name
+    document = _read(path)
+    _version(document, name)
+    profiles: list[RiskProfile] = []
+    for label, entry in _entries(document, "profiles", name):
+        with _located(f"{name}: profile {label}"):
+            profile = _profile(entry)
+            check_profile(profile)
+            profiles.append(profile)
+    return tuple(profiles)
+
+
+@contextmanager
+def _located(where: str) -> Iterator[None]:
+    """Turn a problem with one entry into ``ImportFailedError`` naming the file and the entry."""
+    try:
+        yield
+    except ValidationError as error:
+        raise ImportFailedError(
+            error.detail, location=where + (f" ({error.field})" if error.field else "")
+        ) from error
+    except (_Problem, ValueError, TypeError, KeyError) as error:
+        raise ImportFailedError(str(error), location=where) from error
+
+
+# --- builders -----------------------------------------------------------------------------------------------
+def _text(entry: Mapping[str, Any], key: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise _Problem(f"`{key}` must be non-empty text")
+    return " ".join(value.split())
+
+
+def _bool(entry: Mapping[str, Any], key: str) -> bool:
+    value = entry.get(key)
+    if not isinstance(value, bool):
+        raise _Problem(f"`{key}` must be true or false")
+    return value
+
+
+def _choice(entry: Mapping[str, Any], key: str, allowed: list[str]) -> str:
+    value = entry.get(key)
+    if value not in allowed:
+        raise _Problem(f"`{key}` must be one of {', '.join(allowed)}, not {value!r}")
+    return str(value)
+
+
+def _flag(entry: Mapping[str, Any]) -> RedFlag:
+    points_to = entry.get("points_to")
+    if points_to is not None and not isinstance(points_to, str):
+        raise _Problem("`points_to` must be text or null")
+    return RedFlag(
+        id=_text(entry, "id"),
+        text=_text(entry, "text"),
+        step=Step(_choice(entry, "step", [s.value for s in Step if s is not Step.CONCLUSION])),
+        key=_bool(entry, "key"),
+        points_to=points_to,
+        guidance=_text(entry, "guidance"),
+        source=_text(entry, "source"),
+        verified=_bool(entry, "verified"),
+    )
+
+
+def _profile(entry: Mapping[str, Any]) -> RiskProfile:
+    raw_sources = entry.get("sources")
+    if not isinstance(raw_sources, list):
+        raise _Problem("`sources` must be a list")
+    return RiskProfile(
+        subject_kind=_choice(entry, "subject_kind", ["country", "end_user"]),
+        subject=_text(entry, "subject"),
+        level=RiskLevel(_choice(entry, "level", [level.value for level in RiskLevel])),
+        summary=_text(entry, "summary"),
+        sources=tuple(_source(s) for s in raw_sources),
+        entered_by=_text(entry, "entered_by"),
+        verified=_bool(entry, "verified"),
+    )
+
+
+def _source(raw: object) -> Source:
+    if not isinstance(raw, dict):
+        raise _Problem("each source must be a mapping with title, url and published")
+    published = raw.get("published")
+    if published is not None and (not isinstance(published, date) or isinstance(published, datetime)):
+        raise _Problem(f"`published` must be a date (YYYY-MM-DD) or null, not {published!r}")
+    return Source(title=_text(raw, "title"), url=_text(raw, "url"), published=published)

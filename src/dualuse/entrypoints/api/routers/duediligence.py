@@ -1,0 +1,318 @@
+"""Due diligence, notifications, the Art. 5(4)–(6) exchange, risk profiles, civil-society submissions and
+ICP self-assessments over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
+from dualuse.entrypoints.report import case_report_pdf
+from dualuse.services import duediligence as svc
+
+router = APIRouter(prefix="/api/v1", tags=["due diligence"])
+
+
+class EndUserIn(BaseModel):
+    name: str = Field(min_length=1, max_length=300)
+    type: str = Field(default="unknown", max_length=30)
+
+
+class ItemIn(BaseModel):
+    description: str = Field(min_length=1, max_length=1000)
+    control_code: str | None = Field(default=None, max_length=40)
+    cyber_surveillance: bool = True
+
+
+class CaseIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    destination: str = Field(min_length=2, max_length=2)
+    end_user: EndUserIn
+    item: ItemIn
+
+
+class FlagAnswerIn(BaseModel):
+    answer: str = Field(pattern="^(yes|no|unknown)$")
+    note: str = Field(default="", max_length=2000)
+
+
+class EvidenceIn(BaseModel):
+    title: str = Field(max_length=300)
+    url: str = Field(default="", max_length=1000)
+
+
+class StepIn(BaseModel):
+    answers: dict[str, FlagAnswerIn]
+    note: str = Field(default="", max_length=5000)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+
+
+class ConclusionIn(BaseModel):
+    conclusion: str = Field(max_length=40)
+    reason: str = Field(default="", max_length=2000)
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class DecisionIn(BaseModel):
+    authorisation_required: bool
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ViewIn(BaseModel):
+    view: str = Field(pattern="^(agree|disagree)$")
+    reason: str = Field(default="", max_length=2000)
+
+
+class SourceIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    url: str = Field(default="", max_length=1000)
+    published: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ProfileIn(BaseModel):
+    subject_kind: str = Field(pattern="^(country|end_user)$")
+    subject: str = Field(min_length=1, max_length=300)
+    level: str = Field(max_length=20)
+    summary: str = Field(default="", max_length=5000)
+    sources: list[SourceIn] = Field(min_length=1, max_length=20)
+
+
+class SubmissionIn(BaseModel):
+    organisation_name: str = Field(min_length=1, max_length=300)
+    contact_email: str | None = Field(default=None, max_length=254)
+    subject_kind: str = Field(pattern="^(country|end_user)$")
+    subject: str = Field(min_length=1, max_length=300)
+    what_happened: str = Field(min_length=1, max_length=10000)
+    sources: list[str] = Field(min_length=1, max_length=20)
+
+
+class ModerationIn(BaseModel):
+    accept: bool
+    note: str = Field(default="", max_length=2000)
+    level: str = Field(default="unknown", max_length=20)
+
+
+def _plain(row: Any) -> Any:
+    if isinstance(row, dict):
+        return {k: _plain(v) for k, v in row.items()}
+    if isinstance(row, list | tuple):
+        return [_plain(v) for v in row]
+    return row.isoformat() if hasattr(row, "isoformat") else row
+
+
+def _case_out(container: Any, uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
+    view = svc.get_case(uow, principal, container.red_flags, case_id)
+    return {
+        "case": _plain(dict(view.case)),
+        "answers": {k: v.value for k, v in view.answers.items()},
+        "steps_done": sorted(s.value for s in view.steps_done),
+        "next_step": view.next_step.value if view.next_step else None,
+        "suggested_conclusion": view.suggested.value,
+        "notification": _plain(dict(view.notification)) if view.notification else None,
+        "knowledge": svc.knowledge_for(uow, view.case),
+    }
+
+
+@router.get("/due-diligence/red-flags", summary="The red flags of each step, with their sources")
+def red_flags(container: ContainerDep) -> dict[str, Any]:
+    flags = container.red_flags
+    return {
+        "version": flags.version,
+        "flags": [
+            {
+                "id": f.id,
+                "step": f.step.value,
+                "text": f.text,
+                "key": f.key,
+                "points_to": f.points_to,
+                "guidance": f.guidance,
+                "source": f.source,
+                "verified": f.verified,
+            }
+            for f in flags.flags
+        ],
+    }
+
+
+@router.post("/due-diligence/cases", status_code=201, summary="Open a due-diligence case")
+def open_case(body: CaseIn, principal: UserDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
+    case_id = svc.open_case(
+        uow,
+        principal,
+        container.red_flags,
+        title=body.title,
+        transaction={
+            "destination": body.destination,
+            "end_user": body.end_user.model_dump(),
+            "item": body.item.model_dump(),
+        },
+    )
+    return _case_out(container, uow, principal, case_id)
+
+
+@router.get("/due-diligence/cases/{case_id}", summary="A case: answers, progress, conclusion, notification")
+def get_case(case_id: RowId, principal: UserDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
+    return _case_out(container, uow, principal, case_id)
+
+
+@router.post("/due-diligence/cases/{case_id}/steps/{step}", summary="Record one step's answers and evidence")
+def record_step(
+    case_id: RowId, step: str, body: StepIn, principal: UserDep, container: ContainerDep, uow: UowDep
+) -> dict[str, Any]:
+    svc.record_step(
+        uow,
+        principal,
+        container.red_flags,
+        case_id,
+        step,
+        answers={k: (v.answer, v.note) for k, v in body.answers.items()},
+        note=body.note,
+        evidence=[e.model_dump() for e in body.evidence],
+    )
+    return _case_out(container, uow, principal, case_id)
+
+
+@router.post("/due-diligence/cases/{case_id}/conclusion", summary="Conclude the case")
+def conclude(
+    case_id: RowId, body: ConclusionIn, principal: UserDep, container: ContainerDep, uow: UowDep
+) -> dict[str, Any]:
+    svc.conclude(uow, principal, container.red_flags, case_id, body.conclusion, body.reason)
+    return _case_out(container, uow, principal, case_id)
+
+
+@router.post("/due-diligence/cases/{case_id}/reopen", summary="Reopen a case when facts change")
+def reopen(
+    case_id: RowId, body: ReasonIn, principal: UserDep, container: ContainerDep, uow: UowDep
+) -> dict[str, Any]:
+    svc.reopen(uow, principal, container.red_flags, case_id, body.reason)
+    return _case_out(container, uow, principal, case_id)
+
+
+@router.post(
+    "/due-diligence/cases/{case_id}/notification", status_code=201, summary="Notify the authority (Art. 5(2))"
+)
+def notify(case_id: RowId, principal: UserDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
+    svc.notify(
+        uow,
+        principal,
+        container.red_flags,
+        case_id,
+        decision_working_days=container.settings.notification_decision_working_days,
+    )
+    return _case_out(container, uow, principal, case_id)
+
+
+@router.get(
+    "/due-diligence/cases/{case_id}/report.pdf", summary="The case as a PDF record", response_class=Response
+)
+def report(case_id: RowId, principal: UserDep, container: ContainerDep, uow: UowDep) -> Response:
+    view = svc.get_case(uow, principal, container.red_flags, case_id)
+    return Response(
+        case_report_pdf(view, container.red_flags),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="due-diligence-{case_id}.pdf"'},
+    )
+
+
+@router.get("/notifications", summary="Notifications addressed to your authority")
+def notifications(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
+    return [_plain(dict(n)) for n in svc.notifications_for_authority(uow, principal)]
+
+
+@router.post(
+    "/notifications/{notification_id}/decision", summary="Decide whether an authorisation is required"
+)
+def decide(notification_id: RowId, body: DecisionIn, principal: UserDep, uow: UowDep) -> dict[str, Any]:
+    requirement_id = svc.decide_notification(
+        uow,
+        principal,
+        notification_id,
+        required=body.authorisation_required,
+        reason=body.reason,
+        member_states=svc.authority_states(uow),
+    )
+    return {
+        "notification": _plain(dict(svc.get_notification(uow, principal, notification_id))),
+        "requirement_id": requirement_id,
+    }
+
+
+@router.get(
+    "/art5-requirements", summary="Requirements your authority imposed or is consulted on, with views"
+)
+def requirements(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
+    return [
+        {**_plain(dict(r)), "views": [_plain(dict(v)) for v in views]}
+        for r, views in svc.requirements_for_authority(uow, principal)
+    ]
+
+
+@router.post("/art5-requirements/{requirement_id}/views", summary="Record your member state's view")
+def record_view(requirement_id: RowId, body: ViewIn, principal: UserDep, uow: UowDep) -> dict[str, str]:
+    return {"status": svc.record_view(uow, principal, requirement_id, body.view, body.reason)}
+
+
+@router.get("/art5-requirements/published", summary="Requirements published for the whole Union (public)")
+def published(uow: UowDep) -> list[dict[str, Any]]:
+    return [_plain(dict(r)) for r in svc.published_requirements(uow)]
+
+
+@router.get("/risk-profiles", summary="Human-rights risk profiles of destinations and end-users")
+def risk_profiles(_principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
+    return [_plain(dict(p)) for p in svc.profiles(uow)]
+
+
+@router.post("/risk-profiles", status_code=201, summary="Record a risk profile (authorities)")
+def add_profile(body: ProfileIn, principal: UserDep, uow: UowDep) -> dict[str, int]:
+    profile_id = svc.add_profile(
+        uow,
+        principal,
+        subject_kind=body.subject_kind,
+        subject=body.subject,
+        level=body.level,
+        summary=body.summary,
+        sources=[s.model_dump() for s in body.sources],
+    )
+    return {"id": profile_id}
+
+
+@router.post(
+    "/submissions", status_code=201, summary="A civil-society submission (public; moderated before use)"
+)
+def submit(body: SubmissionIn, uow: UowDep) -> dict[str, Any]:
+    submission_id = svc.submit(
+        uow,
+        organisation_name=body.organisation_name,
+        contact_email=body.contact_email,
+        subject_kind=body.subject_kind,
+        subject=body.subject,
+        what_happened=body.what_happened,
+        sources=body.sources,
+    )
+    return {"id": submission_id, "status": "pending"}
+
+
+@router.post("/submissions/{submission_id}/moderation", summary="Accept or reject a submission (authorities)")
+def moderate(submission_id: RowId, body: ModerationIn, principal: UserDep, uow: UowDep) -> dict[str, str]:
+    svc.moderate(uow, principal, submission_id, accept=body.accept, note=body.note, level=body.level)
+    return {"status": "accepted" if body.accept else "rejected"}
+
+
+@router.put("/icp", summary="Your organisation's ICP self-assessment (Rec. 2019/1318)")
+def save_icp(body: dict[str, str], principal: UserDep, uow: UowDep) -> dict[str, Any]:
+    svc.save_icp(uow, principal, body)
+    assert principal.organisation_id is not None  # noqa: S101 - save_icp checked it
+    saved: dict[str, Any] = _plain(dict(svc.latest_icp(uow, principal, principal.organisation_id) or {}))
+    return saved
+
+
+@router.get("/organisations/{organisation_id}/icp", summary="An exporter's latest ICP self-assessment")
+def get_icp(organisation_id: RowId, principal: UserDep, uow: UowDep) -> dict[str, Any]:
+    latest: dict[str, Any] = _plain(dict(svc.latest_icp(uow, principal, organisation_id) or {}))
+    return latest

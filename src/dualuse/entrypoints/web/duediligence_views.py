@@ -1,0 +1,411 @@
+"""Due-diligence pages: the exporter's guided case (one step per page), the authority's notifications and the
+Art. 5(4)–(6) exchange, risk profiles, the public submission form, and the ICP self-assessment."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dualuse.domain.duediligence import STEPS, Conclusion, Step
+from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
+from dualuse.domain.errors import DualUseError
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.report import case_report_pdf
+from dualuse.entrypoints.web.views import render
+from dualuse.services import duediligence as svc
+
+router = APIRouter(include_in_schema=False)
+CONCLUSIONS = [
+    (Conclusion.PROCEED, "Proceed"),
+    (Conclusion.PROCEED_WITH_MITIGATION, "Proceed with mitigation"),
+    (Conclusion.DO_NOT_PROCEED, "Do not proceed"),
+    (Conclusion.NOTIFY_AUTHORITY, "Notify the authority (Art. 5(2))"),
+]
+
+
+def _signed_in(principal: Any) -> Response | None:
+    return None if principal.is_authenticated else RedirectResponse("/login", status_code=303)
+
+
+def _errors(exc: DualUseError, default: str) -> list[dict[str, str]]:
+    return [{"field": exc.field or default, "text": exc.detail}]
+
+
+@router.get("/due-diligence", response_class=HTMLResponse)
+def cases_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    with container.uow() as uow:
+        assert principal.organisation_id is not None  # noqa: S101 - signed-in users belong to an organisation
+        cases = (
+            uow.duediligence.cases(principal.organisation_id)
+            if "act_for_exporter" in principal.permissions
+            else []
+        )
+    return render(
+        request, "duediligence/cases.html", {"principal": principal, "cases": cases, "errors": [], "form": {}}
+    )
+
+
+@router.post("/due-diligence", response_class=HTMLResponse)
+def open_case(
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    title: Annotated[str, Form()] = "",
+    destination: Annotated[str, Form()] = "",
+    end_user_name: Annotated[str, Form()] = "",
+    end_user_type: Annotated[str, Form()] = "unknown",
+    item_description: Annotated[str, Form()] = "",
+    control_code: Annotated[str, Form()] = "",
+) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    form = {
+        "title": title,
+        "destination": destination,
+        "end_user_name": end_user_name,
+        "end_user_type": end_user_type,
+        "item_description": item_description,
+        "control_code": control_code,
+    }
+    try:
+        with container.uow() as uow:
+            case_id = svc.open_case(
+                uow,
+                principal,
+                container.red_flags,
+                title=title,
+                transaction={
+                    "destination": destination,
+                    "end_user": {"name": end_user_name, "type": end_user_type},
+                    "item": {
+                        "description": item_description,
+                        "control_code": control_code or None,
+                        "cyber_surveillance": True,
+                    },
+                },
+            )
+    except DualUseError as exc:
+        context = {"principal": principal, "cases": [], "errors": _errors(exc, "title"), "form": form}
+        return render(request, "duediligence/cases.html", context, status_code=400)
+    return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
+
+
+def _case_context(container: Any, uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
+    view = svc.get_case(uow, principal, container.red_flags, case_id)
+    assert principal.member_state is not None  # noqa: S101 - exporters have a member state
+    facts = svc.case_facts(uow, view.case, principal.member_state)
+    try:
+        determination: dict[str, Any] | None = svc.determine(
+            uow, facts, container.rulebook, container.list_source()
+        )
+    except DualUseError:
+        determination = None
+    return {
+        "principal": principal,
+        "view": view,
+        "steps": STEPS,
+        "conclusions": CONCLUSIONS,
+        "determination": determination,
+        "errors": [],
+    }
+
+
+@router.get("/due-diligence/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    with container.uow() as uow:
+        context = _case_context(container, uow, principal, case_id)
+    return render(request, "duediligence/case.html", context)
+
+
+@router.get("/due-diligence/{case_id}/steps/{step}", response_class=HTMLResponse)
+def step_page(
+    request: Request, case_id: RowId, step: Step, container: ContainerDep, principal: PrincipalDep
+) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    with container.uow() as uow:
+        view = svc.get_case(uow, principal, container.red_flags, case_id)
+    context = {
+        "principal": principal,
+        "view": view,
+        "step": step,
+        "flags": container.red_flags.for_step(step),
+        "steps": STEPS,
+        "errors": [],
+    }
+    return render(request, "duediligence/step.html", context)
+
+
+@router.post("/due-diligence/{case_id}/steps/{step}", response_class=HTMLResponse)
+async def save_step(
+    request: Request, case_id: RowId, step: Step, container: ContainerDep, principal: PrincipalDep
+) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    form = await request.form()
+    flags = container.red_flags.for_step(step)
+    answers = {
+        f.id: (str(form.get(f"answer-{f.id}") or ""), str(form.get(f"note-{f.id}") or "")) for f in flags
+    }
+    evidence = [{"title": str(form.get("evidence_title") or ""), "url": str(form.get("evidence_url") or "")}]
+    try:
+        with container.uow() as uow:
+            svc.record_step(
+                uow,
+                principal,
+                container.red_flags,
+                case_id,
+                step,
+                answers=answers,
+                note=str(form.get("note") or ""),
+                evidence=evidence,
+            )
+            view = svc.get_case(uow, principal, container.red_flags, case_id)
+    except DualUseError as exc:
+        with container.uow() as uow:
+            view = svc.get_case(uow, principal, container.red_flags, case_id)
+        context = {
+            "principal": principal,
+            "view": view,
+            "step": step,
+            "flags": flags,
+            "steps": STEPS,
+            "errors": _errors(exc, f"answer-{flags[0].id}" if flags else "note"),
+        }
+        return render(request, "duediligence/step.html", context, status_code=400)
+    target = (
+        f"/due-diligence/{case_id}/steps/{view.next_step.value}"
+        if view.next_step
+        else f"/due-diligence/{case_id}"
+    )
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/due-diligence/{case_id}/conclusion", response_class=HTMLResponse)
+def conclude(
+    request: Request,
+    case_id: RowId,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    conclusion: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        with container.uow() as uow:
+            svc.conclude(uow, principal, container.red_flags, case_id, conclusion, reason)
+    except DualUseError as exc:
+        with container.uow() as uow:
+            context = _case_context(container, uow, principal, case_id)
+        context["errors"] = _errors(exc, "conclusion")
+        return render(request, "duediligence/case.html", context, status_code=400)
+    return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
+
+
+@router.post("/due-diligence/{case_id}/notify")
+def notify(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
+    with container.uow() as uow:
+        svc.notify(
+            uow,
+            principal,
+            container.red_flags,
+            case_id,
+            decision_working_days=container.settings.notification_decision_working_days,
+        )
+    return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
+
+
+@router.post("/due-diligence/{case_id}/reopen")
+def reopen(
+    case_id: RowId, container: ContainerDep, principal: PrincipalDep, reason: Annotated[str, Form()] = ""
+) -> Response:
+    with container.uow() as uow:
+        svc.reopen(uow, principal, container.red_flags, case_id, reason)
+    return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
+
+
+@router.get("/due-diligence/{case_id}/report.pdf")
+def report(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
+    with container.uow() as uow:
+        view = svc.get_case(uow, principal, container.red_flags, case_id)
+    return Response(
+        case_report_pdf(view, container.red_flags),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="due-diligence-{case_id}.pdf"'},
+    )
+
+
+# --- the authority ---------------------------------------------------------------------------------
+@router.get("/authority/notifications", response_class=HTMLResponse)
+def authority_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    with container.uow() as uow:
+        notifications = svc.notifications_for_authority(uow, principal)
+        requirements = svc.requirements_for_authority(uow, principal)
+        pending = uow.duediligence.submissions(status="pending")
+    context = {
+        "principal": principal,
+        "notifications": notifications,
+        "requirements": requirements,
+        "submissions": pending,
+    }
+    return render(request, "duediligence/authority.html", context)
+
+
+@router.post("/authority/notifications/{notification_id}")
+def decide(
+    notification_id: RowId,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    required: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    with container.uow() as uow:
+        svc.decide_notification(
+            uow,
+            principal,
+            notification_id,
+            required=required == "yes",
+            reason=reason,
+            member_states=svc.authority_states(uow),
+        )
+    return RedirectResponse("/authority/notifications", status_code=303)
+
+
+@router.post("/authority/requirements/{requirement_id}")
+def record_view(
+    requirement_id: RowId,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    view: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    with container.uow() as uow:
+        svc.record_view(uow, principal, requirement_id, view, reason)
+    return RedirectResponse("/authority/notifications", status_code=303)
+
+
+@router.post("/authority/submissions/{submission_id}")
+def moderate(
+    submission_id: RowId,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    accept: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    with container.uow() as uow:
+        svc.moderate(uow, principal, submission_id, accept=accept == "yes", note=note)
+    return RedirectResponse("/authority/notifications", status_code=303)
+
+
+# --- public ----------------------------------------------------------------------------------------
+@router.get("/requirements", response_class=HTMLResponse)
+def published_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> HTMLResponse:
+    with container.uow() as uow:
+        published = svc.published_requirements(uow)
+        profiles = svc.profiles(uow)
+    return render(
+        request,
+        "duediligence/published.html",
+        {"principal": principal, "published": published, "profiles": profiles},
+    )
+
+
+@router.get("/submissions/new", response_class=HTMLResponse)
+def submission_form(request: Request, principal: PrincipalDep) -> HTMLResponse:
+    return render(
+        request,
+        "duediligence/submission.html",
+        {"principal": principal, "errors": [], "form": {}, "done": None},
+    )
+
+
+@router.post("/submissions/new", response_class=HTMLResponse)
+def submit(
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    organisation_name: Annotated[str, Form()] = "",
+    contact_email: Annotated[str, Form()] = "",
+    subject_kind: Annotated[str, Form()] = "end_user",
+    subject: Annotated[str, Form()] = "",
+    what_happened: Annotated[str, Form()] = "",
+    sources: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    form = {
+        "organisation_name": organisation_name,
+        "contact_email": contact_email,
+        "subject_kind": subject_kind,
+        "subject": subject,
+        "what_happened": what_happened,
+        "sources": sources,
+    }
+    try:
+        with container.uow() as uow:
+            submission_id = svc.submit(
+                uow,
+                organisation_name=organisation_name,
+                contact_email=contact_email,
+                subject_kind=subject_kind,
+                subject=subject,
+                what_happened=what_happened,
+                sources=sources.splitlines(),
+            )
+    except DualUseError as exc:
+        context = {
+            "principal": principal,
+            "errors": _errors(exc, "organisation_name"),
+            "form": form,
+            "done": None,
+        }
+        return render(request, "duediligence/submission.html", context, status_code=400)
+    return render(
+        request,
+        "duediligence/submission.html",
+        {"principal": principal, "errors": [], "form": {}, "done": submission_id},
+    )
+
+
+@router.get("/icp", response_class=HTMLResponse)
+def icp_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    assert principal.organisation_id is not None  # noqa: S101 - signed-in users belong to an organisation
+    with container.uow() as uow:
+        latest = svc.latest_icp(uow, principal, principal.organisation_id)
+    return render(
+        request,
+        "duediligence/icp.html",
+        {
+            "principal": principal,
+            "elements": ICP_ELEMENTS,
+            "levels": list(IcpLevel),
+            "latest": latest,
+            "errors": [],
+        },
+    )
+
+
+@router.post("/icp", response_class=HTMLResponse)
+async def save_icp(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    form = await request.form()
+    answers = {e.id: str(form.get(e.id) or "") for e in ICP_ELEMENTS}
+    try:
+        with container.uow() as uow:
+            svc.save_icp(uow, principal, answers)
+    except DualUseError as exc:
+        context = {
+            "principal": principal,
+            "elements": ICP_ELEMENTS,
+            "levels": list(IcpLevel),
+            "latest": None,
+            "errors": _errors(exc, ICP_ELEMENTS[0].id),
+        }
+        return render(request, "duediligence/icp.html", context, status_code=400)
+    return RedirectResponse("/icp", status_code=303)
