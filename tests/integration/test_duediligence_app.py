@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.api.app import create_app
-from tests.factories import make_organisation, make_person, token_for
+from tests.factories import PASSWORD, make_organisation, make_person, token_for
 
 TRANSACTION = {
     "title": "Monitoring centre for the Ministry",
@@ -102,6 +102,8 @@ def test_notify_impose_agree_publish_and_apply(container: Container, people: dic
         f"/api/v1/due-diligence/cases/{case_id}/conclusion", json={"conclusion": "notify_authority"}
     )
     assert concluded.json()["knowledge"]["aware"] == ["internal_repression"]
+    assert concluded.json()["determination"]["outcome"] == "notify_authority"
+    assert any("Art. 5(2)" in b for b in concluded.json()["determination"]["items"][0]["legal_basis"])
     # before anything is published, another exporter's transaction needs nothing
     other = client(container, people["other"])
     assert determination_for(other, "NL")["outcome"] == "no_licence_required"
@@ -115,9 +117,9 @@ def test_notify_impose_agree_publish_and_apply(container: Container, people: dic
         json={"authorisation_required": True, "reason": "security service with a record of repression"},
     )
     requirement_id = decided.json()["requirement_id"]
-    assert acme.get(f"/api/v1/due-diligence/cases/{case_id}").json()["knowledge"]["informed"] == [
-        "internal_repression"
-    ]
+    bound = acme.get(f"/api/v1/due-diligence/cases/{case_id}").json()
+    assert bound["knowledge"]["informed"] == ["internal_repression"]
+    assert bound["determination"]["outcome"] == "licence_required"
     for state in ("FR", "NL"):
         status = (
             client(container, people[state])
@@ -205,3 +207,48 @@ def test_submissions_are_moderated_before_use(container: Container, people: dict
     [profile] = de.get("/api/v1/risk-profiles").json()
     assert profile["origin"] == "submission"
     assert profile["level"] == "unknown"
+
+
+def test_a_step_page_takes_an_evidence_document(container: Container, people: dict[str, str]) -> None:
+    acme = client(container, people["acme"])
+    case_id = acme.post("/api/v1/due-diligence/cases", json=TRANSACTION).json()["case"]["id"]
+    flags = acme.get("/api/v1/due-diligence/red-flags").json()["flags"]
+    web = client(container, None)
+    login = web.get("/login").text
+    token = login.split('name="csrftoken" value="')[1].split('"')[0]
+    web.post("/login", data={"email": "admin@acme.example", "password": PASSWORD, "csrftoken": token})
+    data = {"csrftoken": token, "note": "classified"}
+    data |= {f"answer-{f['id']}": "no" for f in flags if f["step"] == "classification"}
+    sent = web.post(
+        f"/due-diligence/{case_id}/steps/classification",
+        data=data,
+        files={"evidence_file": ("datasheet.pdf", b"%PDF-1.4 datasheet", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    entries = acme.get(f"/api/v1/due-diligence/cases/{case_id}").json()
+    assert entries["steps_done"] == ["classification"]
+    stored = list(container.settings.upload_dir.iterdir())
+    assert [p.suffix for p in stored] == [".pdf"]
+    refused = web.post(
+        f"/due-diligence/{case_id}/steps/misuse",
+        data={"csrftoken": token},
+        files={"evidence_file": ("payload.exe", b"MZ", "application/octet-stream")},
+    )
+    assert refused.status_code == 400
+    assert "PDF, PNG, JPEG or text" in refused.text
+
+
+def test_a_multipart_form_without_the_token_is_refused(container: Container, people: dict[str, str]) -> None:
+    acme = client(container, people["acme"])
+    case_id = acme.post("/api/v1/due-diligence/cases", json=TRANSACTION).json()["case"]["id"]
+    web = client(container, None)
+    token = web.get("/login").text.split('name="csrftoken" value="')[1].split('"')[0]
+    web.post("/login", data={"email": "admin@acme.example", "password": PASSWORD, "csrftoken": token})
+    forged = web.post(
+        f"/due-diligence/{case_id}/steps/classification",
+        data={"csrftoken": "forged", "note": "x"},
+        files={"evidence_file": ("a.txt", b"hello", "text/plain")},
+    )
+    assert forged.status_code == 403
+    assert acme.get(f"/api/v1/due-diligence/cases/{case_id}").json()["steps_done"] == []

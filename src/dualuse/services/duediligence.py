@@ -470,12 +470,20 @@ def decide_notification(
 
 
 def requirements_for_authority(uow: UnitOfWork, principal: Principal) -> list[tuple[Row, Sequence[Row]]]:
-    """Requirements this authority imposed or is consulted on, each with the views recorded so far."""
-    state = _authority_state(principal)
+    """Requirements this authority imposed or is consulted on, each with the views recorded so far; the
+    Commission, which is informed of every one (Art. 5(4)), sees them all."""
+    commission = principal.organisation_kind is OrganisationKind.COMMISSION
+    if commission:
+        authorize(principal, Permission.VIEW_UNION_AGGREGATES)
+    state = None if commission else _authority_state(principal)
     out: list[tuple[Row, Sequence[Row]]] = []
     for requirement in uow.duediligence.requirements():
         views = uow.duediligence.views(requirement["id"])
-        if requirement["imposing_state"] == state or any(v["member_state"] == state for v in views):
+        if (
+            commission
+            or requirement["imposing_state"] == state
+            or any(v["member_state"] == state for v in views)
+        ):
             out.append((requirement, views))
     return out
 

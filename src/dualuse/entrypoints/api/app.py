@@ -26,6 +26,7 @@ from dualuse.entrypoints.web import (
     screening_views,
     views,
 )
+from dualuse.entrypoints.web.csrf import skip_multipart_self_checked
 from dualuse.entrypoints.web.templating import STATIC_DIR, make_templates
 
 API_DESCRIPTION = (
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         asgi_csrf,
         signing_secret=settings.secret_key,
         always_protect={"/login", "/logout"},
+        skip_if_scope=skip_multipart_self_checked,
         cookie_secure=production,
         cookie_samesite="Lax",
     )

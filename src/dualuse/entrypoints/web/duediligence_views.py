@@ -7,12 +7,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
+from dualuse.adapters.documents.uploads import MAX_BYTES, store_upload
 from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
 from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.report import case_report_pdf
+from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
 from dualuse.services import duediligence as svc
 
@@ -148,13 +152,24 @@ async def save_step(
 ) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
-    form = await request.form()
+    async with request.form() as form:
+        return await _save_step(request, case_id, step, container, principal, form)
+
+
+async def _save_step(
+    request: Request, case_id: int, step: Step, container: Any, principal: Any, form: FormData
+) -> Response:
+    check_multipart_token(request, form, container.settings.secret_key)
     flags = container.red_flags.for_step(step)
     answers = {
         f.id: (str(form.get(f"answer-{f.id}") or ""), str(form.get(f"note-{f.id}") or "")) for f in flags
     }
     evidence = [{"title": str(form.get("evidence_title") or ""), "url": str(form.get("evidence_url") or "")}]
+    upload = form.get("evidence_file")
     try:
+        if isinstance(upload, StarletteUploadFile) and upload.filename:
+            content = await upload.read(MAX_BYTES + 1)
+            evidence.append(store_upload(container.settings.upload_dir, upload.filename, content))
         with container.uow() as uow:
             svc.record_step(
                 uow,
@@ -394,8 +409,8 @@ def icp_page(request: Request, container: ContainerDep, principal: PrincipalDep)
 
 @router.post("/icp", response_class=HTMLResponse)
 async def save_icp(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    form = await request.form()
-    answers = {e.id: str(form.get(e.id) or "") for e in ICP_ELEMENTS}
+    async with request.form() as form:
+        answers = {e.id: str(form.get(e.id) or "") for e in ICP_ELEMENTS}
     try:
         with container.uow() as uow:
             svc.save_icp(uow, principal, answers)

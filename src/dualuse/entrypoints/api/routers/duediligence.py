@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.services import duediligence as svc
@@ -116,7 +117,23 @@ def _case_out(container: Any, uow: Any, principal: Any, case_id: int) -> dict[st
         "suggested_conclusion": view.suggested.value,
         "notification": _plain(dict(view.notification)) if view.notification else None,
         "knowledge": svc.knowledge_for(uow, view.case),
+        "determination": _case_determination(container, uow, principal, view.case),
     }
+
+
+def _case_determination(container: Any, uow: Any, principal: Any, case: Any) -> dict[str, object] | None:
+    """What the case's conclusion means for the export (Art. 5(1), 5(2)); None where it cannot be said."""
+    if principal.member_state is None:
+        return None
+    try:
+        return svc.determine(
+            uow,
+            svc.case_facts(uow, case, principal.member_state),
+            container.rulebook,
+            container.list_source(),
+        )
+    except DualUseError:
+        return None
 
 
 @router.get("/due-diligence/red-flags", summary="The red flags of each step, with their sources")
