@@ -39,7 +39,8 @@ class Settings(BaseSettings):
     port: int = 8000
     session_max_age_seconds: int = 8 * 3600
     upload_dir: Path = Path("var") / "uploads"
-    notification_decision_working_days: int = 10  # the authority's deadline to decide on an Art. 5(2) notification
+    # the authority's deadline, in working days, to decide on an Art. 5(2) notification
+    notification_decision_working_days: int = 10
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
