@@ -50,7 +50,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         logins = {
             login.email: login.password
             for login in demo.load_demo(
-                uow, container.hasher, container.catalogue, (container.screening_index, demo_snapshots())
+                uow,
+                container.hasher,
+                container.catalogue,
+                (container.screening_index, demo_snapshots()),
+                container.red_flags,
             )
         }
     container.engine.dispose()

@@ -35,7 +35,11 @@ def demo_world(folder: Path) -> tuple[Container, str]:
         reference.load(uow, container.catalogue, container.rulebook, container.red_flags, load_risk_seed())
     with container.uow() as uow:
         demo.load_demo(
-            uow, container.hasher, container.catalogue, (container.screening_index, demo_snapshots())
+            uow,
+            container.hasher,
+            container.catalogue,
+            (container.screening_index, demo_snapshots()),
+            container.red_flags,
         )
     with container.uow() as uow:
         token = identity.create_token(uow, actor="test", email="exporter@demo.dualuse.eu", name="fuzz").token

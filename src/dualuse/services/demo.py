@@ -10,10 +10,12 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dualuse.domain.duediligence import FlagAnswer, IcpLevel, RedFlagSet, Step
+from dualuse.domain.duediligence.icp import ICP_ELEMENTS
 from dualuse.domain.identity import OrganisationKind, Principal, Role
 from dualuse.domain.screening.model import EntitySchema, ListSnapshot, ScreeningQuery
 from dualuse.domain.screening.review import PartyRole
-from dualuse.services import audit, controllist, identity, screening
+from dualuse.services import audit, controllist, duediligence, identity, screening
 from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.screening import ScreeningIndex
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
@@ -157,11 +159,44 @@ def load_demo_screening(
         screening.import_snapshot(uow, system, snapshot, format_name="ftm", filename="demo-sanctions.jsonl")
 
 
+def load_demo_due_diligence(uow: UnitOfWork, flags: RedFlagSet, exporter: Principal) -> None:
+    """An open due-diligence case with its first step answered, and an ICP self-assessment."""
+    assert exporter.organisation_id is not None  # noqa: S101 - the demo exporter has an organisation
+    if uow.duediligence.cases(exporter.organisation_id):
+        return
+    case_id = duediligence.open_case(
+        uow,
+        exporter,
+        flags,
+        title="IP monitoring probe for a national telecom regulator",
+        transaction={
+            "destination": "AE",
+            "end_user": {"name": "Telecommunications Regulatory Directorate (demo)", "type": "government"},
+            "item": {
+                "description": "Passive IP traffic analysis probe",
+                "control_code": None,
+                "cyber_surveillance": True,
+            },
+        },
+    )
+    duediligence.record_step(
+        uow,
+        exporter,
+        flags,
+        case_id,
+        Step.CLASSIFICATION,
+        answers={f.id: (FlagAnswer.NO, "") for f in flags.for_step(Step.CLASSIFICATION)},
+        note="Not listed in Annex I; within Art. 2(20) because it extracts and analyses users' traffic data.",
+    )
+    duediligence.save_icp(uow, exporter, {e.id: IcpLevel.IN_PLACE for e in ICP_ELEMENTS})
+
+
 def load_demo(
     uow: UnitOfWork,
     hasher: PasswordHasher,
     catalogue: ControlListCatalogue | None = None,
     screening_lists: tuple[ScreeningIndex, Sequence[ListSnapshot]] | None = None,
+    red_flags: RedFlagSet | None = None,
 ) -> list[DemoLogin]:
     """Create (or refresh) the demo organisations and users; returns the logins with their new passwords."""
     ids: dict[str, int] = {}
@@ -212,4 +247,8 @@ def load_demo(
         user = uow.users.by_email(USERS[0][0])
         assert user is not None  # noqa: S101 - created above
         load_demo_screening(uow, *screening_lists, identity.principal_for(uow, user))
+    if red_flags is not None:
+        user = uow.users.by_email(USERS[0][0])
+        assert user is not None  # noqa: S101 - created above
+        load_demo_due_diligence(uow, red_flags, identity.principal_for(uow, user))
     return logins

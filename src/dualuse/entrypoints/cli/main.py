@@ -74,7 +74,9 @@ def demo_load() -> None:
         if c.settings.env is Environment.PRODUCTION:
             fail(DualUseError("production mode refuses the demo data"))
         with c.uow() as uow:
-            logins = demo.load_demo(uow, c.hasher, c.catalogue, (c.screening_index, demo_snapshots()))
+            logins = demo.load_demo(
+                uow, c.hasher, c.catalogue, (c.screening_index, demo_snapshots()), c.red_flags
+            )
         table = Table(title="Demo logins (passwords are new each time the demo is loaded)")
         for column in ("email", "password", "role", "organisation"):
             table.add_column(column)
