@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export DUALUSE_DATABASE_URL ?= sqlite:///var/dualuse.db
 
-.PHONY: run test lint typecheck importlint pytest browser bench clean
+.PHONY: run test lint typecheck importlint pytest browser system-deps bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+# WeasyPrint renders PDFs with Pango; install it from Debian's packages when the machine lacks it.
+system-deps:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { echo "Installing Pango for PDF rendering"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+
+run: $(STAMP) system-deps
 	$(BIN)/dualuse db upgrade
 	$(BIN)/dualuse reference load
 	DUALUSE_DEMO=1 $(BIN)/dualuse demo load
@@ -35,7 +40,7 @@ typecheck: $(STAMP)
 importlint: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser system-deps
 	$(BIN)/pytest
 
 test: lint typecheck importlint pytest
