@@ -4,6 +4,8 @@ run goes on."""
 from __future__ import annotations
 
 import csv
+import io
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -139,3 +141,46 @@ def test_the_mapping_interface_answers_line_by_line() -> None:
         (outcome, error.rstrip(":")) for outcome, error in EXPECTED
     ]
     assert done[-1] == len(LINES)
+
+
+def _encode_lines(lines: list[dict[str, str]], terminator: str) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=INPUT_COLUMNS, lineterminator=terminator)
+    writer.writerows(lines)
+    return out.getvalue().encode("utf-8")
+
+
+def test_blocks_of_lines_answer_as_line_by_line(tmp_path: Path) -> None:
+    """A large file is answered in blocks (those of plain lines at once): every line as the mapping
+    interface answers it line by line, line endings, quoted line breaks, blank and short lines included."""
+    good = [
+        line for line, (_, error) in zip(LINES, EXPECTED, strict=True) if not error and '"' not in str(line)
+    ]
+    plain = [
+        {**good[n % len(good)], "item_id": str(n), "quantity": str(n % 7 + 1), "value_eur": f"{n * 3.5:.2f}"}
+        for n in range(1_200)
+    ]
+    unquoted = [{**line, "order_id": f"PO-{n}"} for n, line in enumerate(LINES * 60) if '"' not in str(line)]
+    mixed = [{**line, "order_id": f"PO-{n}"} for n, line in enumerate(LINES * 50)]
+    mixed += [_line(item_id="x1", value_eur="0"), _line(item_id="x2", quantity="0")]  # not a quantity
+    orders = tmp_path / "orders.csv"
+    orders.write_bytes(
+        ",".join(INPUT_COLUMNS).encode() + b"\n"
+        + _encode_lines(plain[:700], "\n") + _encode_lines(plain[700:], "\r\n")
+        + _encode_lines(unquoted, "\r\n")  # blocks of plain lines, some with errors
+        + b"\r\n" + b"PO-9,2026-12-01,export,DE,US\n"  # a blank line, a short line
+        + _encode_lines(mixed, "\r\n") + _encode_lines(plain[:10], "\n")
+    )  # fmt: skip
+    summary = determine_batch_file(
+        orders, tmp_path / "results.csv", load_rulebook(), FakeListSource(), today=TODAY
+    )
+    with orders.open(newline="", encoding="utf-8") as handle:
+        read = [{k: v or "" for k, v in line.items()} for line in csv.DictReader(handle)]
+    expected = list(determine_batch(read, load_rulebook(), FakeListSource(), today=TODAY))
+    results = _read(tmp_path / "results.csv")
+    assert len(results) == len(expected) == len(plain) + len(unquoted) + 1 + len(mixed) + 10
+    assert results == expected
+    assert summary.lines == len(expected)
+    assert summary.errors == sum(1 for r in expected if r["error"])
+    assert summary.outcomes == dict(Counter(r["outcome"] for r in expected if r["outcome"]))
+    assert results[-11]["error"].startswith("quantity:")

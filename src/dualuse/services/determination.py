@@ -49,11 +49,13 @@ not on every line.
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
+from itertools import compress, count
+from typing import Any, Generic, TypeVar, cast
 
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.rules.engine import Determination, ListSource, PreparedTransaction, determine
@@ -120,6 +122,7 @@ _FALSE = frozenset({"false", "no", "0", "n", ""})
 PROGRESS_EVERY = 10_000
 _GOOD_AMOUNTS_KEPT = 10_000
 
+_T = TypeVar("_T")
 Cells = list[str] | list[bytes]
 """The cells of one CSV line, as text or as UTF-8 bytes (the batch file adapter reads bytes)."""
 Progress = Callable[[int], None]
@@ -328,9 +331,11 @@ def _column_of(field: str | None) -> str:
 class BatchDeterminer:
     """Determines order lines fast. A line's answer depends only on its transaction columns and its item
     columns: each distinct transaction is prepared once (and transactions that differ only in what does not
-    matter, such as the end-user type where no embargo looks at it, share one preparation), each distinct
-    item is checked once, and each (transaction, item) pair is determined once. The rest of a line (ids,
-    names, amounts) is copied through or checked on its own."""
+    matter, such as the end-user type where no embargo looks at it, or whose items all answer alike, share
+    one preparation), each distinct item is checked once, and each (transaction, item) pair is determined
+    once; a line whose key cells were seen before is answered with two dictionary look-ups, and each
+    distinct answer is encoded once. The rest of a line (ids, names, amounts) is copied through or checked
+    on its own, on every line."""
 
     def __init__(
         self,
@@ -347,6 +352,7 @@ class BatchDeterminer:
         self._prepared: list[PreparedTransaction] = []
         self._signatures: dict[tuple[object, ...], int] = {}
         self._items: list[OrderItem] = []
+        self._item_ids: dict[OrderItem, int] = {}
         self._normal: dict[tuple[object, ...], int | tuple[str, ...]] = {}
         # countries where the end-user's type changes an answer: those under an embargo on
         # non-governmental end-users only
@@ -354,14 +360,25 @@ class BatchDeterminer:
             e.country for e in rulebook.embargoes if e.scope is EmbargoScope.NON_GOVERNMENTAL
         )
         self._answers: dict[tuple[int, int], tuple[str, ...]] = {}
-        self.outcomes: Counter[str] = Counter()
-        """Lines per outcome, counted by whoever runs the lines; lines with an error count under ``""``."""
+        self._tallies: list[_Tally[Any]] = []
+        self._line_errors = 0
 
     @property
     def versions(self) -> dict[str, list[str]]:
         """The rulebook version and the list versions the answers so far were made with."""
         lists = sorted({prepared.view.version_id for prepared in self._prepared})
         return {"rules_version": [self._rulebook.version], "list_versions": lists}
+
+    @property
+    def outcomes(self) -> Counter[str]:
+        """Lines answered so far per outcome; lines with an error count under ``""``."""
+        counted: Counter[str] = Counter()
+        for tally in self._tallies:
+            if tally.lines:
+                counted[tally.answer[0]] += tally.lines
+        if self._line_errors:
+            counted[""] += self._line_errors
+        return counted
 
     @property
     def errors(self) -> int:
@@ -379,77 +396,112 @@ class BatchDeterminer:
 
     def bind(self, header: Sequence[str]) -> Callable[[Cells], tuple[str, ...]]:
         """A function that answers one line (its cells in ``header``'s order, as text or as UTF-8 bytes)
-        with the output cells, line errors included. ``ValidationError`` naming the column if a required
-        column is missing."""
-        return self._bind(header, tuple)
+        with the output cells, line errors included, and counts it. ``ValidationError`` naming the column
+        if a required column is missing."""
+        return self._bind(header, _same, split=False)[0]
 
-    def bind_split(self, header: Sequence[str]) -> Callable[[list[bytes]], tuple[str, ...]]:
-        """``bind`` for lines read as UTF-8 bytes and split at every comma (lines without a quoted cell),
-        which cannot hold a comma in a cell: the same answers, found faster."""
-        return self._bind(header, b",".join)
+    def bind_encoded(
+        self, header: Sequence[str], encode: Callable[[tuple[str, ...]], _T]
+    ) -> Callable[[Cells], _T]:
+        """``bind``, answering with ``encode(output cells)``, which is called once per distinct answer
+        (and once per line with an error of its own)."""
+        return self._bind(header, encode, split=False)[0]
+
+    def bind_split(
+        self, header: Sequence[str], encode: Callable[[tuple[str, ...]], _T]
+    ) -> tuple[Callable[[list[bytes]], _T], Callable[[list[list[bytes]]], list[_T]]]:
+        """``bind_encoded`` for lines read as UTF-8 bytes and split at every comma (so no cell holds one:
+        lines without a quoted cell), with one cell per column: a function answering one line, and one
+        answering a block of lines at once, faster, with the same answers."""
+        return self._bind(header, encode, split=True)
 
     def _bind(
-        self, header: Sequence[str], join: Callable[[tuple[Any, ...]], Hashable]
-    ) -> Callable[[Any], tuple[str, ...]]:
-        """``bind``, with ``join`` making one dictionary key of a line's key cells (unambiguously)."""
+        self, header: Sequence[str], encode: Callable[[tuple[str, ...]], _T], *, split: bool
+    ) -> tuple[Callable[[Any], _T], Callable[[list[Any]], list[_T]]]:
+        """A line's and a block's answer function (``bind_split`` with ``split``, else ``bind_encoded``)."""
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             raise ValidationError(f"the CSV has no {missing[0]!r} column", field=missing[0])
         width = len(header)
-        blank = b"" if join is not tuple else ""  # a missing cell: bytes where the keys are joined bytes
+        # one dictionary key of a line's key cells: split lines have no comma in a cell to make it ambiguous
+        join: Callable[[tuple[Any, ...]], Hashable] = b",".join if split else tuple
+        blank = b"" if split else ""  # a missing cell, of the kind of the line's
         position = {name: index for index, name in enumerate(header)}
         transaction_columns = [c for c in _TRANSACTION_COLUMNS if c in position]
         item_columns = [c for c in _ITEM_COLUMNS if c in position]
         take_transaction = _tuple_getter([position[c] for c in transaction_columns])
         take_item = _tuple_getter([position[c] for c in item_columns])
         item_at = position["item_id"]
+        take_item_id = operator.itemgetter(item_at)
         quantity_at, value_at = position.get("quantity"), position.get("value_eur")
         good_quantities: set[str | bytes] = {"", b""}  # blank is allowed
         good_values: set[str | bytes] = {"", b""}
-        item_id_missing = self._error_answer("item_id: every line needs an item id")
-        transactions: dict[tuple[str | bytes, ...], int | tuple[str, ...]] = {}
-        items: dict[tuple[str | bytes, ...], int | tuple[str, ...]] = {}
+        items: dict[Hashable, int | tuple[str, ...]] = {}
         answers = self._answers
-        # a line's answer by its transaction key, then its item key: two look-ups for a line seen before
-        answered: dict[Hashable, dict[Hashable, tuple[str, ...]]] = {}
+        # a line's tally (its answer, encoded, and the lines it answered) by the line's transaction key,
+        # then its item key: two look-ups for a line whose key cells were seen before. Transaction keys
+        # that come to the same prepared transaction (or error) share the tallies by item key.
+        tallied: dict[Hashable, _ByItem[_T]] = {}
+        by_transaction: dict[int | tuple[str, ...], _ByItem[_T]] = {}
+        tallies: dict[int, _Tally[_T]] = {}  # by the id of the answer (the tally holds the answer)
 
-        def determine_line(row: Cells) -> tuple[str, ...]:
-            transaction_key = take_transaction(row)
-            transaction = transactions.get(transaction_key)
-            if transaction is None:
-                transaction = transactions[transaction_key] = self._transaction(
-                    _cells(transaction_columns, transaction_key)
-                )
-            item_key = take_item(row)
-            item = items.get(item_key)
-            if item is None:
-                item = items[item_key] = self._item(_cells(item_columns, item_key))
-            if isinstance(transaction, tuple):
-                return transaction
-            if isinstance(item, tuple):
-                return item
-            found = answers.get((transaction, item))
-            return found if found is not None else self._answer(transaction, item)
+        get_tally: Callable[[_ByItem[_T], Hashable], _Tally[_T] | None] = dict.get
 
-        def answer_line(row: Cells) -> tuple[str, ...]:
-            if len(row) != width:
-                row = [*row, *[blank] * width][:width]  # type: ignore[list-item]  # one kind of cell
-            by_item = answered.get(key := join(take_transaction(row)))
+        def by_item_of(key: Hashable, row: Cells) -> _ByItem[_T]:
+            by_item = tallied.get(key)
             if by_item is None:
-                by_item = answered[key] = {}
-            answer = by_item.get(key := join(take_item(row)))
-            if answer is None:
-                answer = by_item[key] = determine_line(row)
-            # the line's own cells, checked on every line (their texts seen fine before are not parsed again)
+                transaction = self._transaction(_cells(transaction_columns, take_transaction(row)))
+                by_item = by_transaction.get(transaction)
+                if by_item is None:
+                    by_item = by_transaction[transaction] = _ByItem(transaction)
+                tallied[key] = by_item
+            return by_item
+
+        def tally_of(by_item: _ByItem[_T], key: Hashable, row: Cells) -> _Tally[_T]:
+            tally = by_item.get(key)
+            if tally is not None:
+                return tally
+            item = items.get(key)
+            if item is None:
+                item = items[key] = self._item(_cells(item_columns, take_item(row)))
+            transaction = by_item.transaction
+            if isinstance(transaction, tuple):
+                answer = transaction
+            elif isinstance(item, tuple):
+                answer = item
+            else:
+                found = answers.get((transaction, item))
+                answer = found if found is not None else self._answer(transaction, item)
+            tally = tallies.get(id(answer))
+            if tally is None:
+                tally = tallies[id(answer)] = _Tally(answer, encode(answer))
+                self._tallies.append(tally)
+            by_item[key] = tally
+            return tally
+
+        def line_error(message: str) -> _T:
+            self._line_errors += 1
+            return encode(self._error_answer(message))
+
+        def answer_line(row: Cells) -> _T:
+            if len(row) != width:
+                row = [*row, *[blank] * width][:width]  # blank cells of the line's own kind
+            by_item = tallied.get(key := join(take_transaction(row)))
+            if by_item is None:
+                by_item = by_item_of(key, row)
+            tally = by_item.get(key := join(take_item(row)))
+            if tally is None:
+                tally = tally_of(by_item, key, row)
+            # the line's own cells, checked on every line (texts found fine before are not parsed again)
             if not row[item_at].strip():
-                return item_id_missing
+                return line_error("item_id: every line needs an item id")
             if quantity_at is not None and (text := row[quantity_at]) not in good_quantities:
                 try:
                     amount = float(text)
                 except ValueError:
                     amount = -1.0
                 if not amount > 0:  # NaN fails too
-                    return self._error_answer(f"quantity: {_amount_problem(text, 'quantity')}")
+                    return line_error(f"quantity: {_amount_problem(text, 'quantity')}")
                 if len(good_quantities) < _GOOD_AMOUNTS_KEPT:
                     good_quantities.add(text)
             if value_at is not None and (text := row[value_at]) not in good_values:
@@ -458,12 +510,59 @@ class BatchDeterminer:
                 except ValueError:
                     amount = -1.0
                 if not amount >= 0:  # NaN fails too
-                    return self._error_answer(f"value_eur: {_amount_problem(text, 'value_eur')}")
+                    return line_error(f"value_eur: {_amount_problem(text, 'value_eur')}")
                 if len(good_values) < _GOOD_AMOUNTS_KEPT:
                     good_values.add(text)
-            return answer
+            tally.lines += 1
+            return tally.encoded
 
-        return answer_line
+        strip = bytes.strip if split else _strip  # split lines are bytes: the faster call
+        amounts = [
+            (operator.itemgetter(index), good, above)
+            for index, good, above in (
+                (quantity_at, good_quantities, _ZERO.__lt__),
+                (value_at, good_values, _ZERO.__le__),
+            )
+            if index is not None
+        ]
+
+        def all_fine(rows: list[Cells]) -> bool:
+            """True if no line of ``rows`` has an error of its own (the checks of ``answer_line``)."""
+            if not all(map(strip, map(take_item_id, rows))):
+                return False
+            for take, good, above in amounts:
+                texts = list(map(take, rows))
+                if good.issuperset(texts):
+                    continue
+                try:  # float() fails on a text that is not a number; a blank cell is allowed
+                    if not all(map(above, map(float, filter(None, texts)))):  # NaN fails too
+                        return False
+                except ValueError:
+                    return False
+                if len(good) < _GOOD_AMOUNTS_KEPT:
+                    good.update(texts)
+            return True
+
+        def answer_block(rows: list[Cells]) -> list[_T]:
+            """``answer_line`` for each of ``rows`` (of ``width`` cells each), with the loop over the lines
+            in C where the caches answer them and every line is fine."""
+            keys = list(map(join, map(take_transaction, rows)))
+            found = list(map(tallied.get, keys))
+            for index in compress(count(), map(_is_none, found)):  # a transaction key not seen before
+                found[index] = by_item_of(keys[index], rows[index])
+            by_items = cast(list[_ByItem[_T]], found)
+            keys = list(map(join, map(take_item, rows)))
+            found_tallies = list(map(get_tally, by_items, keys))
+            for index in compress(count(), map(_is_none, found_tallies)):
+                found_tallies[index] = tally_of(by_items[index], keys[index], rows[index])
+            block_tallies = cast(list[_Tally[_T]], found_tallies)
+            if not all_fine(rows):  # a line with an error of its own: line by line
+                return [answer_line(row) for row in rows]
+            for tally, lines in Counter(block_tallies).items():
+                tally.lines += lines
+            return list(map(_encoded, block_tallies))
+
+        return answer_line, answer_block
 
     def run(
         self, header: Sequence[str], rows: Iterable[list[str]], progress: Progress | None = None
@@ -471,12 +570,9 @@ class BatchDeterminer:
         """Determine each line (a list of cells in ``header``'s order) and yield it with the output cells
         appended. ``ValidationError`` naming the column if a required column is missing."""
         answer_line = self.bind(header)
-        outcomes = self.outcomes
         count = 0
         for row in rows:
-            answer = answer_line(row)
-            outcomes[answer[0]] += 1
-            row.extend(answer)
+            row.extend(answer_line(row))
             yield row
             count += 1
             if progress is not None and count % PROGRESS_EVERY == 0:
@@ -536,8 +632,11 @@ class BatchDeterminer:
             item = _item(_item_case(cells), 0)
         except ValidationError as error:
             return self._error_answer(f"{_column_of(error.field)}: {error.detail}")
-        self._items.append(item)
-        return len(self._items) - 1
+        known = self._item_ids.get(item)  # the same item written differently is checked once
+        if known is None:
+            self._items.append(item)
+            known = self._item_ids[item] = len(self._items) - 1
+        return known
 
     def _answer(self, transaction: int, item: int) -> tuple[str, ...]:
         prepared = self._prepared[transaction]
@@ -559,6 +658,38 @@ class BatchDeterminer:
 
     def _error_answer(self, message: str) -> tuple[str, ...]:
         return ("", "", "", "", "", message)
+
+
+class _Tally(Generic[_T]):
+    """One distinct answer of a bound batch: its output cells, them encoded, and the lines it answered."""
+
+    __slots__ = ("answer", "encoded", "lines")
+
+    def __init__(self, answer: tuple[str, ...], encoded: _T) -> None:
+        self.answer = answer
+        self.encoded = encoded
+        self.lines = 0
+
+
+class _ByItem(dict[Hashable, _Tally[_T]]):
+    """The tallies of the lines of one transaction key by their item key, and the transaction: the id of
+    its preparation, or its error answer."""
+
+    __slots__ = ("transaction",)
+
+    def __init__(self, transaction: int | tuple[str, ...]) -> None:
+        super().__init__()
+        self.transaction = transaction
+
+
+_is_none = functools.partial(operator.is_, None)
+_strip = operator.methodcaller("strip")
+_encoded = operator.attrgetter("encoded")
+_ZERO = 0.0
+
+
+def _same(answer: tuple[str, ...]) -> tuple[str, ...]:
+    return answer
 
 
 def _cells(columns: Sequence[str], values: Sequence[str | bytes]) -> dict[str, str] | str:

@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,6 +26,9 @@ BatchProgress = Callable[[int, int], None]
 """Called with (lines done, lines expected) as the run goes on; the expectation counts physical lines."""
 
 _BOM = b"\xef\xbb\xbf"
+_BLOCK = 500
+"""Lines answered at once: enough for the loops over them to run in C, few enough for their cells to stay
+in the processor's cache."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,58 +101,85 @@ def _run(
     progress: BatchProgress | None,
     expected: int,
 ) -> int:
-    """The hot loop: answer each record, append the encoded answer to the line as read, write in blocks.
+    """The hot loop: answer the records block by block, append each line's encoded answer to the line as
+    read, write a block at a time.
 
-    A line without quotes is split at its commas (as bytes: only the cells a determination depends on
-    are ever decoded); a line with quotes is read with ``csv``. Answers come from the determiner's caches,
-    so one answer object stands for many lines: its encoding and its line count are kept by the object's
-    id (the entry holds the object, so the id stays its own)."""
-    answer_split = determiner.bind_split(header)
-    answer_line = determiner.bind(header)
+    A block without quotes, of lines with one cell per column, is split at the commas as bytes (only the
+    cells a determination depends on are ever decoded, once per distinct value) and answered at once;
+    any other block goes line by line, a line with quotes read with ``csv``. The determiner encodes each
+    distinct answer once, with ``_suffix``."""
+    answer_split, answer_block = determiner.bind_split(header, _suffix)
+    answer_line = determiner.bind_encoded(header, _suffix)
     width = len(header)
-    encoded: dict[int, tuple[tuple[str, ...], bytes, list[int]]] = {}
+    count = reported = 0
+    while block := list(islice(lines, _BLOCK)):
+        rows: list[list[bytes]] = []
+        if b'"' not in b"".join(block):
+            texts = list(map(bytes.rstrip, block, repeat(b"\r\n")))
+            rows = list(map(bytes.split, texts, repeat(b",")))
+            if set(map(len, rows)) != {width}:  # a blank, short or long line
+                rows = []
+        if rows:
+            target.write(b"".join(chain.from_iterable(zip(texts, answer_block(rows), strict=True))))
+            count += len(rows)
+        else:
+            out, done = _answer_lines(block, lines, answer_split, answer_line, width)
+            target.write(out)
+            count += done
+        if progress is not None and count - reported >= PROGRESS_EVERY:
+            progress(count, expected)
+            reported = count
+    return count
+
+
+def _answer_lines(
+    block: list[bytes],
+    lines: Iterator[bytes],
+    answer_split: Callable[[list[bytes]], bytes],
+    answer_line: Callable[[list[str] | list[bytes]], bytes],
+    width: int,
+) -> tuple[bytes, int]:
+    """A block answered line by line: the output, and the records answered. A quoted line break may take
+    the record past the block, into ``lines``."""
     buffer: list[bytes] = []
     append = buffer.append
-    count = 0
-    for line in lines:
-        if b'"' in line:
-            if line.count(b'"') % 2:
-                line = _complete(line, lines)
+    done = 0
+    rest = iter(block)
+    more = chain(rest, lines)  # where a record with a quoted line break goes on
+    for line in rest:
+        if b'"' not in line:
             text = line.rstrip(b"\r\n")
-            cells: list[str] | list[bytes] = next(csv.reader([text.decode("utf-8", "replace")]))
-            answer = answer_line(cells)
-        else:
-            text = line.rstrip(b"\r\n")
-            if not text:
+            split = text.split(b",")
+            if len(split) == width:
+                append(text)
+                append(answer_split(split))
+            elif not text:
                 continue
-            cells = text.split(b",")
-            answer = answer_split(cells) if len(cells) == width else answer_line(cells)
-        entry = encoded.get(id(answer))
-        if entry is not None:
-            entry[2][0] += 1
-            suffix = entry[1]
-        elif answer[-1]:  # an error: counted and encoded line by line (errors are few)
-            determiner.outcomes[""] += 1
-            suffix = b"," + _encode(answer)
+            else:  # a short or long line: write it in full so that the columns line up
+                append(_padded(split, width) + answer_line(split))
         else:
-            entry = encoded[id(answer)] = (answer, b"," + _encode(answer), [1])
-            suffix = entry[1]
-        if len(cells) == width:
-            append(text)
-            append(suffix)
-        else:  # a short or long line: write it in full so that the columns line up
-            padded = [c.decode("utf-8", "replace") if isinstance(c, bytes) else c for c in cells]
-            append(_encode([*(padded + [""] * width)[:width], *answer]))
-        count += 1
-        if count % PROGRESS_EVERY == 0:
-            target.write(b"".join(buffer))
-            buffer.clear()
-            if progress is not None:
-                progress(count, expected)
-    target.write(b"".join(buffer))
-    for answer, _, lines_answered in encoded.values():
-        determiner.outcomes[answer[0]] += lines_answered[0]
-    return count
+            if line.count(b'"') % 2:
+                line = _complete(line, more)
+            text = line.rstrip(b"\r\n")
+            cells = next(csv.reader([text.decode("utf-8", "replace")]))  # a quoted cell
+            if len(cells) == width:
+                append(text)
+                append(answer_line(cells))
+            else:
+                append(_padded(cells, width) + answer_line(cells))
+        done += 1
+    return b"".join(buffer), done
+
+
+def _suffix(answer: tuple[str, ...]) -> bytes:
+    """The output cells as they follow a line's own: a comma, the cells, a line feed."""
+    return b"," + _encode(answer)
+
+
+def _padded(cells: list[str] | list[bytes], width: int) -> bytes:
+    """A line's cells cut or padded to ``width``, encoded without the line feed."""
+    texts = [c.decode("utf-8", "replace") if isinstance(c, bytes) else c for c in cells]
+    return _encode((texts + [""] * width)[:width])[:-1]
 
 
 def _complete(line: bytes, lines: Iterator[bytes]) -> bytes:

@@ -288,15 +288,17 @@ class PreparedTransaction:
                     field=f"items[{index}].control_code",
                 )
         cyber = flags.cyber_surveillance if flags is not None else item.cyber_surveillance
-        words = _Template(
-            self.words, code=code or "this item", item=code or "this item", Item=code or "This item"
-        )
         findings = self._findings(item, flags, cyber)
         outcome = most_restrictive(f.outcome for f in findings)
         top = [f for f in findings if f.outcome is outcome]
         legal_basis = _unique(b for f in top for b in f.legal_basis)
         customs = _unique(c for f in top for c in f.customs_codes)
-        lines = [f.explanation.format_map(words) for f in top] if explain else []
+        lines: list[str] = []
+        if explain:
+            words = _Template(
+                self.words, code=code or "this item", item=code or "this item", Item=code or "This item"
+            )
+            lines = [f.explanation.format_map(words) for f in top]
         short = _unique(f.summary for f in top)
         applied = [f.rule_id for f in findings]
         unverified = [f.rule_id for f in top if not f.verified]

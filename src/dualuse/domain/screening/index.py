@@ -6,7 +6,11 @@ typo, a dropped or a swapped letter meets the listed spelling, as in SymSpell), 
 consonant skeleton. A query token is expanded to the listed tokens that share a key and are similar
 enough; the names holding them collect the tokens' rarity weights, and the best-scoring names become
 candidates. The index is built from list snapshots and is rebuilt, not patched, when a list changes.
-"""
+
+Candidate generation does not walk the posting lists of common tokens name by name: it works out which
+sets of query tokens could, together, lift a name above the floor (a name sharing only "Mohammed" with
+the query cannot), and intersects the sets of names those tokens reach, so that only names sharing
+enough with the query are bounded one by one. The bounds are the same as walking every name would give."""
 
 from __future__ import annotations
 
@@ -34,12 +38,22 @@ _MIN_FUZZY_LEN = 4
 _EXPANSION_CACHE_SIZE = 50_000
 # per cached query token a dict of the names it reaches: enough for the common names of a day's queries
 _REACH_CACHE_SIZE = 8_192
-#: with more essential lookups than this, their sets are not combined but all their names looked at
-_MAX_SUBSET_LOOKUPS = 6
+#: with more names times lookups than this, names are bounded token by token, not lookup by lookup
+_MANY_LOOKUPS = 256
+#: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
+_MAX_SUBSET_LOOKUPS = 7
 
 
-def _deletions(token: str) -> set[str]:
-    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+def _deletions(token: str, *, itself: bool = False) -> set[str]:
+    found = {token[:i] + token[i + 1 :] for i in range(len(token))}
+    if itself:
+        found.add(token)
+    return found
+
+
+def _spelling_keys(token: str) -> tuple[str, str, str]:
+    """Keys that spellings of one name share: phonetic key, consonant skeleton, simplified spelling."""
+    return ("p:" + phonetic_key(token), "s:" + skeleton(token), "t:" + simplify(token))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +65,7 @@ class _Reach:
     gains: dict[str, float]  # listed token → similarity times its weight
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Lookup:
     """A query token's reach together with how many query tokens it stands for in this query."""
 
@@ -127,24 +141,31 @@ class CandidateIndex:
         self.max_weight = math.log(1.0 + total)
         #: per name: the sum of its tokens' weights
         self.name_weights: list[float] = [sum(self.idf[t] for t in form.tokens) for _, form in self.names]
-        self.keys: dict[str, list[str]] = self._blocking_keys(self.postings)
+        #: listed tokens by one-letter deletions, and by phonetic key, skeleton and simplified spelling
+        self.deletion_keys, self.spelling_keys = self._blocking_keys(self.postings)
         self._expansions: dict[str, list[tuple[str, float]]] = {}
         self._reaches: dict[str, _Reach | None] = {}
+        self._joined_reaches: dict[str, _Reach | None] = {}
         self._name_sets: dict[str, frozenset[int]] = {}
 
     @staticmethod
-    def _blocking_keys(vocabulary: Iterable[str]) -> dict[str, list[str]]:
-        keys: dict[str, list[str]] = defaultdict(list)
+    def _blocking_keys(
+        vocabulary: Iterable[str],
+    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Listed tokens by their one-letter deletions (and themselves), and by their spelling keys."""
+        deletions: dict[str, list[str]] = defaultdict(list)
+        spellings: dict[str, list[str]] = defaultdict(list)
         for token in vocabulary:
-            if len(token) >= _MIN_FUZZY_LEN and not token.isdigit():
-                keys["~" + token].append(token)
+            if token.isdigit():
+                continue
+            if len(token) >= _MIN_FUZZY_LEN:
+                deletions[token].append(token)
                 for deleted in _deletions(token):
-                    keys["~" + deleted].append(token)
-            if len(token) >= 3 and not token.isdigit():
-                keys["p:" + phonetic_key(token)].append(token)
-                keys["s:" + skeleton(token)].append(token)
-                keys["t:" + simplify(token)].append(token)
-        return dict(keys)
+                    deletions[deleted].append(token)
+            if len(token) >= 3:
+                for key in _spelling_keys(token):
+                    spellings[key].append(token)
+        return dict(deletions), dict(spellings)
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -162,20 +183,33 @@ class CandidateIndex:
         cached = self._expansions.get(token)
         if cached is not None:
             return cached
+        scored = self._expand(token)
+        if len(self._expansions) >= _EXPANSION_CACHE_SIZE:
+            self._expansions.clear()
+        self._expansions[token] = scored
+        return scored
+
+    def _expand(self, token: str, *, joined: bool = False) -> list[tuple[str, float]]:
+        """`expand` uncached. Two query tokens joined meet a listed token by its spelling only as a
+        whole (simplified spelling) and by deletions: the phonetic key and consonant skeleton of a
+        joined name are long and meet many unrelated listed tokens, and cost the most to compute."""
         found: set[str] = set()
         if token in self.postings:
             found.add(token)
         if len(token) >= 3 and not token.isdigit():
-            for key in ("p:" + phonetic_key(token), "s:" + skeleton(token), "t:" + simplify(token)):
-                found.update(self.keys.get(key, ()))
-        if len(token) >= _MIN_FUZZY_LEN - 1 and not token.isdigit():
-            for deleted in {token} | _deletions(token):
-                found.update(self.keys.get("~" + deleted, ()))
+            spellings = self.spelling_keys
+            for key in ("t:" + simplify(token),) if joined else _spelling_keys(token):
+                listed = spellings.get(key)
+                if listed is not None:
+                    found.update(listed)
+            if len(token) >= _MIN_FUZZY_LEN - 1:
+                deletions = self.deletion_keys
+                for deleted in _deletions(token, itself=True):
+                    listed = deletions.get(deleted)
+                    if listed is not None:
+                        found.update(listed)
         scored = [(t, s) for t in found if (s := token_similarity(token, t)) > 0.0]
         scored.sort(key=lambda x: (-x[1], x[0]))
-        if len(self._expansions) >= _EXPANSION_CACHE_SIZE:
-            self._expansions.clear()
-        self._expansions[token] = scored
         return scored
 
     def candidates(
@@ -193,7 +227,7 @@ class CandidateIndex:
             covers.setdefault(a + b, 2)
         lookups: list[_Lookup] = []
         for token, cover in covers.items():
-            reach = self._reach(token)
+            reach = self._reach(token, joined=cover > 1 and token not in unique)
             if reach is not None:
                 lookups.append(_Lookup(token, reach.gain, reach.reach, cover, reach.gains))
         if not lookups:
@@ -206,7 +240,7 @@ class CandidateIndex:
         essential = 1
         while essential < len(lookups) and _bound(lookups[essential:], query_weight, size) >= floor:
             essential += 1
-        names = self._reached_names(lookups[:essential], lookups[essential:], query_weight, size, floor)
+        names = self._reached_names(lookups, essential, query_weight, size, floor)
         return heapq.nlargest(
             limit,
             self._bounds(sorted(names), lookups, essential, query_weight, size, floor),
@@ -214,36 +248,61 @@ class CandidateIndex:
         )
 
     def _reached_names(
-        self,
-        essential: list[_Lookup],
-        rest: list[_Lookup],
-        query_weight: float,
-        size: int,
-        floor: float,
+        self, lookups: list[_Lookup], essential: int, query_weight: float, size: int, floor: float
     ) -> set[int]:
-        """The names reached through some set of essential lookups that, with all the rest, could pass.
+        """The names reached through some set of lookups that could pass the floor together.
 
-        A name reached through the essential lookups S (and any of the rest) scores at most
-        ``_bound(S + rest)``. Only the smallest passing sets S are needed; their names are the
-        intersection of the names each lookup of S reaches, which sets compute without a Python loop
-        per name: most of a common token's names share nothing else rare with the query.
+        A name reached through the lookups S scores at most ``_bound(S)``. Only the smallest passing
+        sets S are needed; their names are the intersection of the names each lookup of S reaches,
+        which sets compute without a Python loop per name: most names of a common token share nothing
+        else with the query. Sets are formed of the first (rarest) lookups only, the others counted as
+        reached by every name. A proper subset of S, as a bit mask, is a smaller number than S, so
+        going through the masks in order finds the smallest passing sets first.
         """
-        if len(essential) > _MAX_SUBSET_LOOKUPS:
+        if essential > _MAX_SUBSET_LOOKUPS:
             found: set[int] = set()
-            for lookup in essential:
+            for lookup in lookups[:essential]:
                 found |= self._names_of(lookup.token, lookup.gains)
             return found
-        passing: list[tuple[int, ...]] = []
-        for count in range(1, len(essential) + 1):
-            for subset in itertools.combinations(range(len(essential)), count):
-                if any(set(smaller) <= set(subset) for smaller in passing):
+        count = min(len(lookups), _MAX_SUBSET_LOOKUPS)
+        others = lookups[count:]
+        gains = [sum(e.gain for e in others)] * (1 << count)
+        reaches = [sum(e.reach for e in others)] * (1 << count)
+        covers = [sum(e.cover for e in others)] * (1 << count)
+        passing: list[int] = []
+        for mask in range(1, 1 << count):
+            low = mask & -mask
+            lookup = lookups[low.bit_length() - 1]
+            previous = mask ^ low
+            gained = gains[mask] = gains[previous] + lookup.gain
+            reached = reaches[mask] = reaches[previous] + lookup.reach
+            covered = covers[mask] = covers[previous] + lookup.cover
+            if gained < query_weight:
+                bound = (gained + reached) / (query_weight + reached)
+                if covered < size:
+                    bound *= (covered / size) ** COVERAGE_EXPONENT
+                if bound < floor:
                     continue
-                if _bound([essential[i] for i in subset] + rest, query_weight, size) >= floor:
-                    passing.append(subset)
+            for smaller in passing:
+                if smaller & mask == smaller:
+                    break
+            else:
+                passing.append(mask)
         found = set()
-        for subset in passing:
-            sets = sorted((self._names_of(essential[i].token, essential[i].gains) for i in subset), key=len)
-            found |= sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0]
+        names_of: list[frozenset[int] | None] = [None] * count
+        for mask in passing:
+            sets: list[frozenset[int]] = []
+            for i in range(mask.bit_length()):
+                if mask >> i & 1:
+                    names = names_of[i]
+                    if names is None:
+                        names = names_of[i] = self._names_of(lookups[i].token, lookups[i].gains)
+                    sets.append(names)
+            if len(sets) == 1:
+                found.update(sets[0])
+            else:
+                sets.sort(key=len)
+                found.update(sets[0].intersection(*sets[1:]))
         return found
 
     def _bounds(
@@ -264,6 +323,8 @@ class CandidateIndex:
         rest_reach = sum(e.reach for e in rest)
         rest_cover = sum(e.cover for e in rest)
         passing: list[tuple[int, float]] = []
+        if len(names) * len(lookups) > _MANY_LOOKUPS:
+            return self._bounds_by_token(names, lookups, query_weight, size, floor)
         for name_no in names:
             listed_tokens = forms[name_no][1].tokens
             weight = weights[name_no]
@@ -299,19 +360,56 @@ class CandidateIndex:
                     passing.append((name_no, bound))
         return passing
 
-    def _reach(self, token: str) -> _Reach | None:
-        """The listed tokens a query token reaches with their gains, or None if it reaches none (cached)."""
-        if token in self._reaches:
-            return self._reaches[token]
-        expansions = self.expand(token)
+    def _bounds_by_token(
+        self, names: list[int], lookups: list[_Lookup], query_weight: float, size: int, floor: float
+    ) -> list[tuple[int, float]]:
+        """`_bounds` for many names and lookups: from each listed token to the lookups that reach it."""
+        by_token: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for position, lookup in enumerate(lookups):
+            for token, gain in lookup.gains.items():
+                by_token[token].append((position, gain))
+        idf = self.idf
+        forms = self.names
+        weights = self.name_weights
+        passing: list[tuple[int, float]] = []
+        for name_no in names:
+            best: dict[int, tuple[float, str]] = {}
+            for token in forms[name_no][1].tokens:
+                hits = by_token.get(token)
+                if hits is not None:
+                    for position, gain in hits:
+                        current = best.get(position)
+                        if current is None or gain > current[0]:
+                            best[position] = (gain, token)
+            gained = reached = 0.0
+            covered = 0
+            for position, (gain, token) in best.items():
+                gained += gain
+                reached += idf[token]
+                covered += lookups[position].cover
+            bound = _score_bound(gained, reached, covered, weights[name_no], query_weight, size)
+            if bound >= floor:
+                passing.append((name_no, bound))
+        return passing
+
+    def _reach(self, token: str, *, joined: bool = False) -> _Reach | None:
+        """The listed tokens a query token reaches with their gains, or None if it reaches none (cached).
+
+        Two query tokens joined are cached apart: there are many more of them than of name parts, and
+        few reach anything, so they are not to push the name parts out of the caches.
+        """
+        cache = self._joined_reaches if joined else self._reaches
+        if token in cache:
+            return cache[token]
+        expansions = self._expand(token, joined=True) if joined else self.expand(token)
         reach: _Reach | None = None
         if expansions:
             idf = self.idf
             gains = {listed: similarity * idf[listed] for listed, similarity in expansions}
             reach = _Reach(max(gains.values()), max(idf[listed] for listed in gains), gains)
-        if len(self._reaches) >= _EXPANSION_CACHE_SIZE:
-            self._reaches.clear()
-        self._reaches[token] = reach
+        if len(cache) >= _EXPANSION_CACHE_SIZE:
+            cache.clear()
+        cache[token] = reach
         return reach
 
     def _names_of(self, token: str, gains: dict[str, float]) -> frozenset[int]:
