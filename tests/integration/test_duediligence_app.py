@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.api.app import create_app
@@ -252,3 +254,42 @@ def test_a_multipart_form_without_the_token_is_refused(container: Container, peo
     )
     assert forged.status_code == 403
     assert acme.get(f"/api/v1/due-diligence/cases/{case_id}").json()["steps_done"] == []
+
+
+def web_session(container: Container, email: str) -> tuple[TestClient, str]:
+    web = client(container, None)
+    token = web.get("/login").text.split('name="csrftoken" value="')[1].split('"')[0]
+    web.post("/login", data={"email": email, "password": PASSWORD, "csrftoken": token})
+    return web, token
+
+
+def test_the_stakeholder_step_shows_screening_and_risk_profiles(
+    container: Container, people: dict[str, str]
+) -> None:
+    case_id = (
+        client(container, people["acme"])
+        .post("/api/v1/due-diligence/cases", json=TRANSACTION)
+        .json()["case"]["id"]
+    )
+    officer, token = web_session(container, "officer@de.example")
+    recorded = officer.post(
+        "/authority/risk-profiles",
+        data={
+            "csrftoken": token,
+            "subject_kind": "end_user",
+            "subject": "Ministry of Interior Surveillance Directorate",
+            "level": "high",
+            "summary": "Documented surveillance of journalists",
+            "source_title": "UN Special Rapporteur report",
+            "source_published": "2025-03-01",
+        },
+        follow_redirects=False,
+    )
+    assert recorded.status_code == 303
+    exporter, _ = web_session(container, "admin@acme.example")
+    page = exporter.get(f"/due-diligence/{case_id}/steps/stakeholders")
+    assert page.status_code == 200
+    assert "Documented surveillance of journalists" in page.text
+    assert "The end-user screened against the sanctions lists" in page.text
+    with container.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.screenings)).scalar_one() == 1

@@ -23,6 +23,7 @@ from dualuse.domain.duediligence import (
     awareness,
     check_conclusion,
     consultation_outcome,
+    normalise_end_user,
     suggested_conclusion,
     view_deadline,
 )
@@ -728,3 +729,15 @@ def determine(
     applied (the exporter counts as informed, Art. 5(1), and the publication is cited)."""
     facts, covered = apply_published_requirements(uow, data)
     return cite_publication(determination.determine_dict(facts, rulebook, list_source), covered)
+
+
+def profiles_for(uow: UnitOfWork, case: Row) -> list[Row]:
+    """Risk profiles bearing on a case: its destination country and its end-user (by normalised name)."""
+    tx = case["transaction"]
+    end_user = normalise_end_user(tx["end_user"]["name"])
+    return [
+        p
+        for p in uow.duediligence.profiles()
+        if (p["subject_kind"] == "country" and p["subject"].upper() == tx["destination"])
+        or (p["subject_kind"] == "end_user" and normalise_end_user(p["subject"]) == end_user)
+    ]

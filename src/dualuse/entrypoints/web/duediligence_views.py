@@ -14,11 +14,13 @@ from dualuse.adapters.documents.uploads import MAX_BYTES, store_upload
 from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
 from dualuse.domain.errors import DualUseError
+from dualuse.domain.screening.model import ScreeningQuery
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
 from dualuse.services import duediligence as svc
+from dualuse.services import screening
 
 router = APIRouter(include_in_schema=False)
 CONCLUSIONS = [
@@ -133,11 +135,21 @@ def step_page(
 ) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    screening_outcome = None
     with container.uow() as uow:
         view = svc.get_case(uow, principal, container.red_flags, case_id)
+        profiles = svc.profiles_for(uow, view.case) if step is Step.STAKEHOLDERS else []
+    if step is Step.STAKEHOLDERS:
+        end_user = view.case["transaction"]["end_user"]["name"]
+        with container.uow() as uow:
+            screening_outcome = screening.screen(
+                uow, principal, container.screening_index, ScreeningQuery(name=end_user)
+            )
     context = {
         "principal": principal,
         "view": view,
+        "profiles": profiles,
+        "screening": screening_outcome,
         "step": step,
         "flags": container.red_flags.for_step(step),
         "steps": STEPS,
@@ -191,6 +203,8 @@ async def _save_step(
             "step": step,
             "flags": flags,
             "steps": STEPS,
+            "profiles": [],
+            "screening": None,
             "errors": _errors(exc, f"answer-{flags[0].id}" if flags else "note"),
         }
         return render(request, "duediligence/step.html", context, status_code=400)
@@ -304,6 +318,31 @@ def record_view(
     with container.uow() as uow:
         svc.record_view(uow, principal, requirement_id, view, reason)
     return RedirectResponse("/authority/notifications", status_code=303)
+
+
+@router.post("/authority/risk-profiles")
+def add_profile(
+    container: ContainerDep,
+    principal: PrincipalDep,
+    subject_kind: Annotated[str, Form()] = "country",
+    subject: Annotated[str, Form()] = "",
+    level: Annotated[str, Form()] = "unknown",
+    summary: Annotated[str, Form()] = "",
+    source_title: Annotated[str, Form()] = "",
+    source_url: Annotated[str, Form()] = "",
+    source_published: Annotated[str, Form()] = "",
+) -> Response:
+    with container.uow() as uow:
+        svc.add_profile(
+            uow,
+            principal,
+            subject_kind=subject_kind,
+            subject=subject,
+            level=level,
+            summary=summary,
+            sources=[{"title": source_title, "url": source_url, "published": source_published or None}],
+        )
+    return RedirectResponse("/requirements", status_code=303)
 
 
 @router.post("/authority/submissions/{submission_id}")
