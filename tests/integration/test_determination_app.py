@@ -121,6 +121,7 @@ def test_cli_batch_keeps_going_past_bad_lines(
     out = tmp_path / "results.csv"
     result = CliRunner().invoke(cli, ["determine-batch", str(orders), "-o", str(out)])
     assert result.exit_code == 0, result.output
+    assert "Versions used:" in result.output
     with out.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["outcome"] for r in rows] == ["licence_required", "", "no_licence_required"]

@@ -81,3 +81,6 @@ def determine_batch(
     console.print(
         f"{summary.lines} line(s) determined into {output}: {outcomes or 'none'}; {summary.errors} with errors."
     )
+    versions = "; ".join(f"{kind} {', '.join(ids)}" for kind, ids in sorted(summary.versions.items()))
+    if versions:
+        console.print(f"Versions used: {versions}")
