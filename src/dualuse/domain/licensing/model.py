@@ -1,0 +1,194 @@
+"""Applications for an authorisation, as the exporter files them with the competent authority.
+
+Art. 12(1) of Regulation (EU) 2021/821 names the export authorisations a competent authority grants
+(individual, global; a large project authorisation is an individual or global one, Art. 12(3)); Art. 13
+adds the authorisations for brokering services and technical assistance. An application says what is to be
+exported (items), to whom (parties), where (destinations) and for what (end use). Once submitted, its
+content is frozen: later changes are amendments kept beside the original (see ``workflow``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from dualuse.domain.errors import ValidationError
+
+__all__ = [
+    "Actor",
+    "Application",
+    "ApplicationItem",
+    "ApplicationStatus",
+    "ApplicationType",
+    "DecisionOutcome",
+    "Party",
+    "PartyRole",
+    "PartyType",
+    "check_country",
+]
+
+
+class ApplicationType(StrEnum):
+    """The authorisation applied for (Art. 12(1) and (3); Art. 13)."""
+
+    INDIVIDUAL = "individual"
+    GLOBAL = "global"
+    LARGE_PROJECT = "large_project"
+    BROKERING = "brokering"
+    TECHNICAL_ASSISTANCE = "technical_assistance"
+
+    @property
+    def legal_basis(self) -> str:
+        """The article under which the authority grants this type."""
+        if self in (ApplicationType.BROKERING, ApplicationType.TECHNICAL_ASSISTANCE):
+            return "Art. 13"
+        return "Art. 12"
+
+
+class ApplicationStatus(StrEnum):
+    """Where a case stands; the legal moves between statuses are ``workflow.TRANSITIONS``."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    UNDER_ASSESSMENT = "under_assessment"
+    AWAITING_EXPORTER = "awaiting_exporter"
+    RECOMMENDED = "recommended"
+    DECIDED = "decided"
+    WITHDRAWN = "withdrawn"
+
+
+class DecisionOutcome(StrEnum):
+    """The final decision on a case (Art. 16: the authority may refuse)."""
+
+    GRANTED = "granted"
+    PARTIALLY_GRANTED = "partially_granted"
+    DENIED = "denied"
+
+
+class PartyRole(StrEnum):
+    """The part a party plays in the transaction."""
+
+    CONSIGNEE = "consignee"
+    END_USER = "end_user"
+    ULTIMATE_END_USER = "ultimate_end_user"
+    INTERMEDIARY = "intermediary"
+
+
+class PartyType(StrEnum):
+    """What kind of body a party is; the assessment weighs military and government end users differently."""
+
+    GOVERNMENT = "government"
+    MILITARY = "military"
+    COMMERCIAL = "commercial"
+    RESEARCH = "research"
+    INDIVIDUAL = "individual"
+    OTHER = "other"
+
+
+class Actor(StrEnum):
+    """Who performs a transition: the exporter, the authority's officer or its senior (who countersigns),
+    or the system itself (expiry and exhaustion of a licence happen without anyone acting)."""
+
+    EXPORTER = "exporter"
+    OFFICER = "officer"
+    SENIOR = "senior"
+    SYSTEM = "system"
+
+
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+def check_country(code: str, *, field: str) -> str:
+    """An ISO 3166-1 alpha-2 code, upper case; refuse anything else."""
+    if not _COUNTRY.fullmatch(code):
+        raise ValidationError(f"{code!r} is not an ISO 3166-1 alpha-2 country code", field=field)
+    return code
+
+
+def _check_text(text: str, *, field: str) -> None:
+    if not text.strip():
+        raise ValidationError(f"{field} must not be empty", field=field)
+
+
+@dataclass(frozen=True)
+class ApplicationItem:
+    """One line of the application: an item, how much of it and what it is worth (Annex III Section A)."""
+
+    control_code: str
+    description: str
+    quantity: Decimal
+    unit: str
+    value_eur: Decimal
+
+    def __post_init__(self) -> None:
+        _check_text(self.control_code, field="control_code")
+        _check_text(self.description, field="description")
+        _check_text(self.unit, field="unit")
+        if not self.quantity.is_finite() or self.quantity <= 0:
+            raise ValidationError(f"quantity must be positive, not {self.quantity}", field="quantity")
+        if not self.value_eur.is_finite() or self.value_eur < 0:
+            raise ValidationError(f"value must not be negative, not {self.value_eur}", field="value_eur")
+
+
+@dataclass(frozen=True)
+class Party:
+    """A party to the transaction, with its role, country and type; each is screened elsewhere."""
+
+    name: str
+    role: PartyRole
+    country: str
+    party_type: PartyType
+
+    def __post_init__(self) -> None:
+        _check_text(self.name, field="name")
+        PartyRole(self.role)
+        PartyType(self.party_type)
+        check_country(self.country, field="country")
+
+
+@dataclass(frozen=True)
+class Application:
+    """The exporter's request for an authorisation (Arts. 12 and 13).
+
+    Incomplete content is allowed while the application is a draft; ``check_complete`` says what
+    submission needs.
+    """
+
+    id: str
+    exporter_id: str
+    application_type: ApplicationType
+    items: tuple[ApplicationItem, ...] = ()
+    parties: tuple[Party, ...] = ()
+    destinations: tuple[str, ...] = ()
+    end_use: str = ""
+
+    def __post_init__(self) -> None:
+        _check_text(self.id, field="id")
+        _check_text(self.exporter_id, field="exporter_id")
+        ApplicationType(self.application_type)
+        for destination in self.destinations:
+            check_country(destination, field="destinations")
+
+    @property
+    def total_value_eur(self) -> Decimal:
+        return sum((item.value_eur for item in self.items), Decimal(0))
+
+    def parties_in_role(self, role: PartyRole) -> tuple[Party, ...]:
+        return tuple(p for p in self.parties if p.role is role)
+
+    def check_complete(self) -> None:
+        """Refuse to submit an application that lacks an item, an end user, a destination or the end use.
+
+        The applicant supplies end-user, destination and end-use information (Art. 12; Annex III
+        Section A). Raises ``ValidationError`` naming the first missing field.
+        """
+        if not self.items:
+            raise ValidationError("an application needs at least one item", field="items")
+        if not self.parties_in_role(PartyRole.END_USER):
+            raise ValidationError("an application needs an end user", field="parties")
+        if not self.destinations:
+            raise ValidationError("an application needs at least one destination", field="destinations")
+        if not self.end_use.strip():
+            raise ValidationError("an application needs a description of the end use", field="end_use")
