@@ -4,19 +4,15 @@ and ICP self-assessments. Rows come back as plain mappings; the services give th
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
 from dualuse.adapters.db import tables as t
-from dualuse.adapters.db.rows import new_id
+from dualuse.adapters.db.rows import new_id, now
 
 Row = Mapping[str, Any]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _rows(connection: Connection, query: Any) -> list[Row]:
@@ -47,7 +43,7 @@ class SqlDueDiligence:
         red_flag_version: str,
         by: str,
     ) -> int:
-        now = _now()
+        written = now()
         return self._insert(
             t.dd_cases,
             organisation_id=organisation_id,
@@ -57,8 +53,8 @@ class SqlDueDiligence:
             conclusion=None,
             red_flag_version=red_flag_version,
             created_by=by,
-            created_at=now,
-            updated_at=now,
+            created_at=written,
+            updated_at=written,
         )
 
     def case(self, case_id: int) -> Row | None:
@@ -69,7 +65,7 @@ class SqlDueDiligence:
         return _rows(self._c, select(c).where(c.c.organisation_id == organisation_id).order_by(c.c.id.desc()))
 
     def set_case(self, case_id: int, *, status: str, conclusion: str | None) -> None:
-        self._update(t.dd_cases, case_id, status=status, conclusion=conclusion, updated_at=_now())
+        self._update(t.dd_cases, case_id, status=status, conclusion=conclusion, updated_at=now())
 
     def add_entry(
         self,
@@ -89,7 +85,7 @@ class SqlDueDiligence:
             note=note,
             evidence=list(evidence),
             recorded_by=by,
-            recorded_at=_now(),
+            recorded_at=now(),
         )
 
     def entries(self, case_id: int) -> Sequence[Row]:
@@ -116,7 +112,7 @@ class SqlDueDiligence:
             summary=dict(summary),
             status="submitted",
             deadline=deadline,
-            created_at=_now(),
+            created_at=now(),
         )
 
     def notification(self, notification_id: int) -> Row | None:
@@ -135,7 +131,7 @@ class SqlDueDiligence:
 
     def decide_notification(self, notification_id: int, *, status: str, reason: str, by: str) -> None:
         self._update(
-            t.notifications, notification_id, status=status, reason=reason, decided_by=by, decided_at=_now()
+            t.notifications, notification_id, status=status, reason=reason, decided_by=by, decided_at=now()
         )
 
     # --- the Art. 5(4) exchange -------------------------------------------------------------------
@@ -158,7 +154,7 @@ class SqlDueDiligence:
             item=item,
             status="pending",
             notified_on=notified_on,
-            created_at=_now(),
+            created_at=now(),
         )
 
     def requirement(self, requirement_id: int) -> Row | None:
@@ -190,7 +186,7 @@ class SqlDueDiligence:
         )
 
     def record_view(self, view_id: int, *, view: str, reason: str, by: str) -> None:
-        self._update(t.art5_views, view_id, view=view, reason=reason, recorded_by=by, recorded_at=_now())
+        self._update(t.art5_views, view_id, view=view, reason=reason, recorded_by=by, recorded_at=now())
 
     # --- risk profiles and submissions ------------------------------------------------------------
     def add_profile(
@@ -215,7 +211,7 @@ class SqlDueDiligence:
             origin=origin,
             verified=verified,
             entered_by=by,
-            entered_at=_now(),
+            entered_at=now(),
         )
 
     def profiles(self) -> Sequence[Row]:
@@ -241,7 +237,7 @@ class SqlDueDiligence:
             what_happened=what_happened,
             sources=list(sources),
             status="pending",
-            created_at=_now(),
+            created_at=now(),
         )
 
     def submission(self, submission_id: int) -> Row | None:
@@ -261,7 +257,7 @@ class SqlDueDiligence:
             status=status,
             moderation_note=note,
             moderated_by=by,
-            moderated_at=_now(),
+            moderated_at=now(),
         )
 
     # --- ICP --------------------------------------------------------------------------------------
@@ -271,7 +267,7 @@ class SqlDueDiligence:
             organisation_id=organisation_id,
             answers=dict(answers),
             assessed_by=by,
-            assessed_at=_now(),
+            assessed_at=now(),
         )
 
     def latest_icp(self, organisation_id: int) -> Row | None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, insert, select
 
 from dualuse.adapters.db import tables as t
-from dualuse.adapters.db.rows import new_id
+from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.domain.screening.model import EntitySchema, Identifier, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 
@@ -42,14 +42,6 @@ def entity_from_json(d: Mapping[str, Any]) -> ListedEntity:
     )
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def _party(r: RowMapping) -> Party:
     return Party(
         id=r["id"],
@@ -79,7 +71,7 @@ def _hit(r: RowMapping) -> StoredHit:
         explanation=r["explanation"] or {},
         status=HitStatus(r["status"]),
         alert=bool(r["alert"]),
-        created_at=_aware(r["created_at"]),
+        created_at=aware(r["created_at"]),
     )
 
 
@@ -142,7 +134,7 @@ class SqlScreening:
                 changed=counts[2],
                 warnings=list(snapshot.warnings),
                 imported_by=imported_by,
-                imported_at=_now(),
+                imported_at=now(),
             )
         )
         version_id = new_id(result)
@@ -200,7 +192,7 @@ class SqlScreening:
                 identifiers=list(identifiers),
                 role=role.value,
                 fingerprint=fingerprint,
-                created_at=_now(),
+                created_at=now(),
             )
         )
         party = self.party(new_id(result))
@@ -242,7 +234,7 @@ class SqlScreening:
                 hits=hits,
                 trigger=trigger,
                 screened_by=screened_by,
-                screened_at=_now(),
+                screened_at=now(),
             )
         )
         return new_id(result)
@@ -283,7 +275,7 @@ class SqlScreening:
                 explanation=dict(explanation),
                 status=HitStatus.OPEN.value,
                 alert=alert,
-                created_at=_now(),
+                created_at=now(),
             )
         )
         return new_id(result)
@@ -331,7 +323,7 @@ class SqlScreening:
                 decision=decision.value,
                 reason=reason,
                 decided_by=decided_by,
-                decided_at=_now(),
+                decided_at=now(),
             )
         )
 

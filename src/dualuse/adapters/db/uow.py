@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, RowMapping, func, select, text
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
-from dualuse.adapters.db.rows import new_id
+from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
 from dualuse.domain.audit import AuditEvent
 from dualuse.domain.classification import Classification, ClassificationStatus
@@ -28,10 +28,6 @@ from dualuse.services.unit_of_work import (
     TokenRepository,
     UserRepository,
 )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _organisation(row: RowMapping) -> Organisation:
@@ -56,10 +52,6 @@ def _user(row: RowMapping) -> User:
     )
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 class SqlOrganisations:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -74,7 +66,7 @@ class SqlOrganisations:
                 member_state=member_state,
                 eori=eori,
                 authority_state=member_state if kind is OrganisationKind.AUTHORITY else None,
-                created_at=_now(),
+                created_at=now(),
             )
         )
         return Organisation(id=new_id(result), kind=kind, name=name, member_state=member_state, eori=eori)
@@ -125,7 +117,7 @@ class SqlUsers:
                 role=role.value,
                 organisation_id=organisation_id,
                 is_active=True,
-                created_at=_now(),
+                created_at=now(),
             )
         )
         return User(new_id(result), email, full_name, role, organisation_id, True, password_hash)
@@ -159,7 +151,7 @@ class SqlTokens:
                 name=name,
                 token_hash=token_hash,
                 prefix=prefix,
-                created_at=_now(),
+                created_at=now(),
                 expires_at=expires_at,
             )
         )
@@ -177,7 +169,7 @@ class SqlTokens:
         )
         if row is None or row["revoked_at"] is not None:
             return None
-        if row["expires_at"] is not None and _aware(row["expires_at"]) <= now:
+        if row["expires_at"] is not None and aware(row["expires_at"]) <= now:
             return None
         return int(row["user_id"])
 
@@ -185,7 +177,7 @@ class SqlTokens:
 def _event(row: RowMapping) -> AuditEvent:
     return AuditEvent(
         sequence=row["sequence"],
-        occurred_at=_aware(row["occurred_at"]),
+        occurred_at=aware(row["occurred_at"]),
         actor=row["actor"],
         action=row["action"],
         entity_type=row["entity_type"],
@@ -253,7 +245,7 @@ class SqlReferenceData:
     def set(self, name: str, version: str, detail: Mapping[str, object] | None) -> None:
         self._c.execute(t.reference_data.delete().where(t.reference_data.c.name == name))
         self._c.execute(
-            t.reference_data.insert().values(name=name, version=version, loaded_at=_now(), detail=detail)
+            t.reference_data.insert().values(name=name, version=version, loaded_at=now(), detail=detail)
         )
 
     def all(self) -> Mapping[str, str]:
@@ -275,7 +267,7 @@ class SqlAmendments:
                 filename=amendment.filename,
                 content=amendment.content,
                 imported_by=imported_by,
-                imported_at=_now(),
+                imported_at=now(),
             )
         )
 
@@ -309,8 +301,8 @@ def _classification(row: RowMapping) -> Classification:
         status=ClassificationStatus(row["status"]),
         review_reason=row["review_reason"],
         created_by=row["created_by"],
-        created_at=_aware(row["created_at"]),
-        updated_at=_aware(row["updated_at"]),
+        created_at=aware(row["created_at"]),
+        updated_at=aware(row["updated_at"]),
     )
 
 
@@ -330,7 +322,7 @@ class SqlClassifications:
         list_version: str,
         created_by: str,
     ) -> Classification:
-        now = _now()
+        written = now()
         result = self._c.execute(
             t.classifications.insert().values(
                 organisation_id=organisation_id,
@@ -343,8 +335,8 @@ class SqlClassifications:
                 status=ClassificationStatus.CURRENT.value,
                 review_reason=None,
                 created_by=created_by,
-                created_at=now,
-                updated_at=now,
+                created_at=written,
+                updated_at=written,
             )
         )
         found = self.get(new_id(result))
@@ -377,7 +369,7 @@ class SqlClassifications:
         self._c.execute(
             t.classifications.update()
             .where(t.classifications.c.id == classification_id)
-            .values(status=status.value, review_reason=reason, updated_at=_now())
+            .values(status=status.value, review_reason=reason, updated_at=now())
         )
 
 
