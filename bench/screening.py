@@ -8,6 +8,10 @@ A positive (or variant) is recalled when the UN entity it was taken from (or an 
 that lists exactly the same name) is among the matches at or above the threshold; positives whose name is not on the 2018 UN list (the positives come from a later list) are
 counted and left out. A negative is a false positive when anything matches at or above the threshold.
 
+Each mode of our engine is timed cold: on a freshly built engine, after the function-level caches of
+our code and of the name libraries were emptied, so that no query profits from one run before it. A warm
+second pass is printed for information only; the targets use the cold figures.
+
 Run: .venv/bin/python bench/screening.py [--baseline-sample 1000] [--seed 7]
 """
 
@@ -357,6 +361,25 @@ def show(result: Result, note: str = "") -> None:
     print(f"  {'':<34} by variant: {kinds}")
 
 
+def clear_caches() -> None:
+    """Empty every function-level cache of our code and of the name libraries it calls."""
+    prefixes = ("dualuse", "rigour", "rapidfuzz", "normality", "fingerprints", "jellyfish")
+    for name, module in list(sys.modules.items()):
+        if module is None or not name.startswith(prefixes):
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear):
+                clear()
+
+
+def cold_engine(snapshots: Sequence[ListSnapshot]) -> ScreeningEngine:
+    """A freshly built engine with no cache warmed by earlier queries: the figures are honest."""
+    clear_caches()
+    gc.collect()
+    return ScreeningEngine(snapshots)
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -382,9 +405,8 @@ def main() -> int:
         parse("un-xml", lists / "un_2018" / "consolidated.xml"),
     ]
     parsed = time.perf_counter() - started
-    gc.collect()
     started = time.perf_counter()
-    engine = ScreeningEngine(snapshots)
+    engine = cold_engine(snapshots)
     build = time.perf_counter() - started
     entities = [e for s in snapshots for e in s.entities]
     print(
@@ -400,26 +422,43 @@ def main() -> int:
         f"{sum(c.kind not in ('positive', 'negative') for c in cases)} variants, "
         f"{sum(c.kind == 'negative' for c in cases)} negatives; threshold {THRESHOLD}"
     )
-    print("our engine, all queries, one core:")
+    print("our engine, all queries, one core, each mode COLD (fresh engine, caches cleared):")
+    # building the cases normalised every name through the shared caches: clear them again
+    del engine
+    engine = cold_engine(snapshots)
     ours_facts = evaluate("ours (name + DOB + nationality)", cases, ours(engine))
-    show(ours_facts)
+    show(ours_facts, "(cold)")
+    del engine
+    engine = cold_engine(snapshots)
     ours_names = evaluate("ours (name only)", name_only, ours(engine))
-    show(ours_names)
+    show(ours_names, "(cold)")
     rss_ours = max_rss_mb()
+    print("our engine, second pass over the same queries (WARM, caches filled by the cold pass; info only):")
+    warm_names = evaluate("ours (name only), warm", name_only, ours(engine))
+    show(warm_names, "(warm)")
+    del engine
+    engine = cold_engine(snapshots)
+    warm_facts_engine = ours(engine)
+    evaluate("fill", cases, warm_facts_engine)
+    warm_facts = evaluate("ours (name + DOB + nat.), warm", cases, warm_facts_engine)
+    show(warm_facts, "(warm)")
 
     baseline_cases = sample(name_only, args.baseline_sample, args.seed)
     fact_cases = sample(cases, args.baseline_sample, args.seed)
     print(
         f"baselines and ours on the same seeded sample ({args.baseline_sample} per kind, seed {args.seed}):"
     )
+    del engine
+    engine = cold_engine(snapshots)
     ours_sample = evaluate("ours (name only), sample", baseline_cases, ours(engine))
-    show(ours_sample)
+    show(ours_sample, "(cold)")
     brute = evaluate("brute force token_sort_ratio", baseline_cases, brute_force(entities))
     show(brute, "(rapidfuzz extractOne over every listed name, cutoff 70)")
     logic = evaluate("LogicV2 on our candidates", fact_cases, logic_v2(engine))
     show(logic, "(name + DOB + nationality)")
 
-    speedup = ours_names.qps / brute.qps
+    speedup = ours_facts.qps / brute.qps
+    speedup_names = ours_names.qps / brute.qps
     print("targets:")
     checks = [
         (
@@ -428,7 +467,8 @@ def main() -> int:
         ),
         (f"false positives {ours_facts.fpr:.4%} <= {TARGET_FPR:.1%}", ours_facts.fpr <= TARGET_FPR),
         (
-            f"throughput {speedup:.0f}x brute force (name-only, full run vs sample) >= {TARGET_SPEEDUP:.0f}x",
+            f"throughput {speedup:.0f}x brute force (name + DOB + nationality, cold, full run vs sample) "
+            f">= {TARGET_SPEEDUP:.0f}x",
             speedup >= TARGET_SPEEDUP,
         ),
         (f"index build {build:.2f} s < {TARGET_BUILD_S} s", build < TARGET_BUILD_S),
@@ -440,7 +480,14 @@ def main() -> int:
     ]
     for text, ok in checks:
         print(f"  {verdict(ok)}  {text}")
-    print(f"  info  name-only: recall on variants {ours_names.recall_variants:.4f}, FPR {ours_names.fpr:.4%}")
+    print(
+        f"  info  name-only (cold): {speedup_names:.0f}x brute force, recall on variants "
+        f"{ours_names.recall_variants:.4f}, FPR {ours_names.fpr:.4%}"
+    )
+    print(
+        f"  info  warm second pass: {warm_facts.qps / brute.qps:.0f}x (name + DOB + nationality), "
+        f"{warm_names.qps / brute.qps:.0f}x (name only); not used for PASS/FAIL"
+    )
     print(f"  info  peak memory of the whole run, baselines included: {max_rss_mb():.0f} MB")
     return 0 if all(ok for _, ok in checks) else 1
 

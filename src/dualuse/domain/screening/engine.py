@@ -12,6 +12,7 @@ from dualuse.domain.errors import ValidationError
 from dualuse.domain.screening.index import CandidateIndex
 from dualuse.domain.screening.model import EntitySchema, ListSnapshot, Match, ScreeningQuery
 from dualuse.domain.screening.normalise import (
+    load_reference_data,
     name_form,
     normalise_country,
     normalise_date,
@@ -46,6 +47,7 @@ class ScreeningEngine:
         self.index = self._build()
 
     def _build(self) -> CandidateIndex:
+        load_reference_data()
         return CandidateIndex(e for s in self._snapshots.values() for e in s.entities)
 
     @property

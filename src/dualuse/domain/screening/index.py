@@ -74,6 +74,7 @@ class _Lookup:
     reach: float
     cover: int
     gains: dict[str, float]
+    joined: bool
 
 
 def _score_bound(
@@ -146,7 +147,16 @@ class CandidateIndex:
         self._expansions: dict[str, list[tuple[str, float]]] = {}
         self._reaches: dict[str, _Reach | None] = {}
         self._joined_reaches: dict[str, _Reach | None] = {}
-        self._name_sets: dict[str, frozenset[int]] = {}
+        self._name_sets: dict[tuple[str, bool], frozenset[int]] = {}
+        # what every listed token reaches, and the names it reaches, worked out now rather than on the
+        # first query holding it: bounded by the vocabulary, and most query name parts are listed ones
+        self._listed_reaches: dict[str, _Reach] = {}
+        self._listed_names: dict[str, frozenset[int]] = {}
+        for token in self.postings:
+            reach = self._make_reach(self._expand(token))
+            if reach is not None:
+                self._listed_reaches[token] = reach
+                self._listed_names[token] = self._reached_by(reach.gains)
 
     @staticmethod
     def _blocking_keys(
@@ -193,12 +203,14 @@ class CandidateIndex:
         """`expand` uncached. Two query tokens joined meet a listed token by its spelling only as a
         whole (simplified spelling) and by deletions: the phonetic key and consonant skeleton of a
         joined name are long and meet many unrelated listed tokens, and cost the most to compute."""
+        if joined:
+            return self._expand_joined(token)
         found: set[str] = set()
         if token in self.postings:
             found.add(token)
         if len(token) >= 3 and not token.isdigit():
             spellings = self.spelling_keys
-            for key in ("t:" + simplify(token),) if joined else _spelling_keys(token):
+            for key in _spelling_keys(token):
                 listed = spellings.get(key)
                 if listed is not None:
                     found.update(listed)
@@ -208,6 +220,33 @@ class CandidateIndex:
                     listed = deletions.get(deleted)
                     if listed is not None:
                         found.update(listed)
+        scored = [(t, s) for t in found if (s := token_similarity(token, t)) > 0.0]
+        scored.sort(key=lambda x: (-x[1], x[0]))
+        return scored
+
+    def _expand_joined(self, token: str) -> list[tuple[str, float]]:
+        """`_expand` of two query tokens joined, which mostly reach nothing: nothing is built until a
+        key meets a listed token."""
+        hits: list[list[str]] = []
+        if token in self.postings:
+            hits.append([token])
+        length = len(token)
+        if length >= 3 and not token.isdigit():
+            listed = self.spelling_keys.get("t:" + simplify(token))
+            if listed is not None:
+                hits.append(listed)
+            if length >= _MIN_FUZZY_LEN - 1:
+                get = self.deletion_keys.get
+                listed = get(token)
+                if listed is not None:
+                    hits.append(listed)
+                for i in range(length):
+                    listed = get(token[:i] + token[i + 1 :])
+                    if listed is not None:
+                        hits.append(listed)
+        if not hits:
+            return []
+        found = set(itertools.chain.from_iterable(hits))
         scored = [(t, s) for t in found if (s := token_similarity(token, t)) > 0.0]
         scored.sort(key=lambda x: (-x[1], x[0]))
         return scored
@@ -227,9 +266,10 @@ class CandidateIndex:
             covers.setdefault(a + b, 2)
         lookups: list[_Lookup] = []
         for token, cover in covers.items():
-            reach = self._reach(token, joined=cover > 1 and token not in unique)
+            joined = cover > 1 and token not in unique
+            reach = self._reach(token, joined=joined)
             if reach is not None:
-                lookups.append(_Lookup(token, reach.gain, reach.reach, cover, reach.gains))
+                lookups.append(_Lookup(token, reach.gain, reach.reach, cover, reach.gains, joined))
         if not lookups:
             return []
         query_weight = sum(self.weight(t) for t in unique)
@@ -262,7 +302,7 @@ class CandidateIndex:
         if essential > _MAX_SUBSET_LOOKUPS:
             found: set[int] = set()
             for lookup in lookups[:essential]:
-                found |= self._names_of(lookup.token, lookup.gains)
+                found |= self._names_of(lookup)
             return found
         count = min(len(lookups), _MAX_SUBSET_LOOKUPS)
         others = lookups[count:]
@@ -296,7 +336,7 @@ class CandidateIndex:
                 if mask >> i & 1:
                     names = names_of[i]
                     if names is None:
-                        names = names_of[i] = self._names_of(lookups[i].token, lookups[i].gains)
+                        names = names_of[i] = self._names_of(lookups[i])
                     sets.append(names)
             if len(sets) == 1:
                 found.update(sets[0])
@@ -398,30 +438,45 @@ class CandidateIndex:
         Two query tokens joined are cached apart: there are many more of them than of name parts, and
         few reach anything, so they are not to push the name parts out of the caches.
         """
+        if not joined:
+            listed = self._listed_reaches.get(token)
+            if listed is not None:
+                return listed
         cache = self._joined_reaches if joined else self._reaches
         if token in cache:
             return cache[token]
-        expansions = self._expand(token, joined=True) if joined else self.expand(token)
-        reach: _Reach | None = None
-        if expansions:
-            idf = self.idf
-            gains = {listed: similarity * idf[listed] for listed, similarity in expansions}
-            reach = _Reach(max(gains.values()), max(idf[listed] for listed in gains), gains)
+        reach = self._make_reach(self._expand(token, joined=True) if joined else self.expand(token))
         if len(cache) >= _EXPANSION_CACHE_SIZE:
             cache.clear()
         cache[token] = reach
         return reach
 
-    def _names_of(self, token: str, gains: dict[str, float]) -> frozenset[int]:
-        """The names holding any listed token a lookup reaches (cached)."""
-        cached = self._name_sets.get(token)
+    def _make_reach(self, expansions: list[tuple[str, float]]) -> _Reach | None:
+        if not expansions:
+            return None
+        idf = self.idf
+        gains = {listed: similarity * idf[listed] for listed, similarity in expansions}
+        return _Reach(max(gains.values()), max(idf[listed] for listed in gains), gains)
+
+    def _reached_by(self, gains: dict[str, float]) -> frozenset[int]:
+        postings = self.postings
+        return frozenset(itertools.chain.from_iterable(postings[listed] for listed in gains))
+
+    def _names_of(self, lookup: _Lookup) -> frozenset[int]:
+        """The names holding any listed token a lookup reaches (cached, name parts and joined apart: a
+        joined token reaches fewer listed tokens than the same name part would)."""
+        if not lookup.joined:
+            listed = self._listed_names.get(lookup.token)
+            if listed is not None:
+                return listed
+        key = (lookup.token, lookup.joined)
+        cached = self._name_sets.get(key)
         if cached is not None:
             return cached
-        postings = self.postings
-        found = frozenset(itertools.chain.from_iterable(postings[listed] for listed in gains))
+        found = self._reached_by(lookup.gains)
         if len(self._name_sets) >= _REACH_CACHE_SIZE:
             self._name_sets.clear()
-        self._name_sets[token] = found
+        self._name_sets[key] = found
         return found
 
     def entities_with_identifiers(self, numbers: Iterable[str]) -> set[int]:

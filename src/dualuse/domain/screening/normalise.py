@@ -75,7 +75,26 @@ class NameForm:
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Transliterate to ASCII, case-fold and reduce everything but letters and digits to single spaces."""
-    return _NON_ALNUM.sub(" ", _INNER_MARKS.sub("", ascii_text(_INNER_MARKS.sub("", text)).lower())).strip()
+    return _NON_ALNUM.sub(" ", _INNER_MARKS.sub("", _ascii(_INNER_MARKS.sub("", text)).lower())).strip()
+
+
+def _ascii(text: str) -> str:
+    """`ascii_text`, word by word: ASCII text is left as it is (the transliterator would leave it so), and
+    the words of other scripts, which recur from name to name, are transliterated once each."""
+    if text.isascii():
+        return text
+    return " ".join(_ascii_word(word) for word in text.split())
+
+
+@lru_cache(maxsize=100_000)
+def _ascii_word(word: str) -> str:
+    return ascii_text(word)
+
+
+def load_reference_data() -> None:
+    """Load the territory names and the transliterator now rather than on the first query that needs them."""
+    lookup_territory("de")
+    ascii_text("Щ ش 李")
 
 
 def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
