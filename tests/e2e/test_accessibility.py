@@ -1,0 +1,63 @@
+"""axe-core over every page people use: no serious or critical WCAG violations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.conftest import LiveServer
+from tests.e2e.test_browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+PUBLIC = [
+    "/control-list",
+    "/control-list/5A002.a",
+    "/control-list/changes",
+    "/determinations/new",
+    "/requirements",
+    "/submissions/new",
+    "/screening/lists",
+]
+EXPORTER = [
+    "/account",
+    "/classifications",
+    "/classifications/new",
+    "/screening",
+    "/screening/hits",
+    "/due-diligence",
+    "/due-diligence/1",
+    "/due-diligence/1/steps/stakeholders",
+    "/icp",
+]
+AUTHORITY = ["/authority/notifications"]
+
+
+def serious_violations(page: Any) -> list[tuple[str, str]]:
+    violations = Axe().run(page).response["violations"]
+    return [(v["id"], v["help"]) for v in violations if v.get("impact") in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_public_pages(page: Any, live_server: LiveServer, path: str) -> None:
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200
+    assert not serious_violations(page)
+
+
+def test_exporter_pages(page: Any, live_server: LiveServer) -> None:
+    sign_in(page, live_server, "exporter@demo.dualuse.eu")
+    for path in EXPORTER:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert not serious_violations(page), path
+
+
+def test_authority_pages(page: Any, live_server: LiveServer) -> None:
+    sign_in(page, live_server, "officer-de@demo.dualuse.eu")
+    for path in AUTHORITY:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert not serious_violations(page), path
