@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -11,6 +11,7 @@ from typing import Any, Protocol, Self
 from dualuse.domain.audit import AuditEvent
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
+from dualuse.domain.licensing import ApplicationStatus, Assessment, Case, Licence, Shipment
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 
@@ -66,6 +67,7 @@ class UnitOfWork(Protocol):
     classifications: ClassificationRepository
     screening: ScreeningRepository
     duediligence: DueDiligenceRepository
+    licensing: LicensingRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -280,3 +282,60 @@ class DueDiligenceRepository(Protocol):
     def moderate(self, submission_id: int, *, status: str, note: str, by: str) -> None: ...
     def add_icp(self, *, organisation_id: int, answers: Mapping[str, str], by: str) -> int: ...
     def latest_icp(self, organisation_id: int) -> Row | None: ...
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    """A licensing case as stored: the domain case, who owns it, which authority handles it (Art. 12(2)),
+    the officer's assessment in progress and when it was submitted."""
+
+    id: int
+    organisation_id: int
+    member_state: str
+    case: Case
+    assessment: Assessment | None
+    submitted_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredLicence:
+    id: int
+    case_id: int
+    member_state: str
+    licence: Licence
+    check_code: str
+    issued_at: datetime
+
+
+class LicensingRepository(Protocol):
+    """Cases, messages, licences and shipments (``adapters.db.licensing_repo``)."""
+
+    def add_case(
+        self, *, organisation_id: int, member_state: str, build: Callable[[int], Case]
+    ) -> StoredCase: ...
+    def case(self, case_id: int) -> StoredCase | None: ...
+    def cases(
+        self,
+        *,
+        organisation_id: int | None = None,
+        member_state: str | None = None,
+        statuses: Sequence[ApplicationStatus] | None = None,
+    ) -> Sequence[StoredCase]: ...
+    def save_case(self, stored: StoredCase, *, expected_version: int) -> None:
+        """Raises ``ConflictError`` when the stored version is no longer ``expected_version``."""
+        ...
+
+    def add_message(self, *, case_id: int, author: str, author_role: str, body: str) -> int: ...
+    def messages(self, case_id: int) -> Sequence[Row]: ...
+    def add_licence(self, *, case_id: int, member_state: str, licence: Licence, check_code: str) -> int: ...
+    def licence(self, number: str) -> StoredLicence | None: ...
+    def licence_for_case(self, case_id: int) -> StoredLicence | None: ...
+    def licences(
+        self, *, member_state: str | None = None, organisation_id: int | None = None
+    ) -> Sequence[StoredLicence]: ...
+    def issued_numbers(self, member_state: str) -> Sequence[str]: ...
+    def save_licence(self, stored: StoredLicence, *, expected_version: int) -> None: ...
+    def add_shipment(self, *, licence_id: int, shipment: Shipment) -> int: ...
+    def shipments(self, licence_id: int) -> Sequence[Shipment]: ...

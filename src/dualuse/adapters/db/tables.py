@@ -348,3 +348,53 @@ icp_assessments = Table(
     Column("assessed_by", String(254), nullable=False),
     Column("assessed_at", DateTime(timezone=True), nullable=False),
 )
+
+licensing_cases = Table(
+    "licensing_cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("member_state", String(2), nullable=False, index=True),
+    Column("status", String(30), nullable=False),
+    # Optimistic locking: every change is ``UPDATE ... WHERE version = :expected`` (``licensing_repo``).
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+case_messages = Table(
+    "case_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), nullable=False, index=True),
+    Column("author", String(254), nullable=False),
+    Column("author_role", String(30), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+licences = Table(
+    "licences",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), nullable=False, index=True),
+    Column("number", String(20), nullable=False, unique=True),
+    Column("member_state", String(2), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("check_code", String(52), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+)
+
+shipments = Table(
+    "shipments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("licence_id", Integer, ForeignKey("licences.id"), nullable=False, index=True),
+    Column("data", JSON, nullable=False),
+    Column("customs_reference", String(100), nullable=False),
+    Column("shipped_on", Date, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

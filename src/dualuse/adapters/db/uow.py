@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, RowMapping, func, select, text
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
+from dualuse.adapters.db.licensing_repo import SqlLicensing
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
 from dualuse.domain.audit import AuditEvent
@@ -21,6 +22,7 @@ from dualuse.services.unit_of_work import (
     AuditRepository,
     ClassificationRepository,
     DueDiligenceRepository,
+    LicensingRepository,
     OrganisationRepository,
     ReferenceDataRepository,
     ScreeningRepository,
@@ -385,6 +387,7 @@ class SqlUnitOfWork:
     classifications: ClassificationRepository
     screening: ScreeningRepository
     duediligence: DueDiligenceRepository
+    licensing: LicensingRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -404,6 +407,7 @@ class SqlUnitOfWork:
         self.classifications = SqlClassifications(self._connection)
         self.screening = SqlScreening(self._connection)
         self.duediligence = SqlDueDiligence(self._connection)
+        self.licensing = SqlLicensing(self._connection)
         return self
 
     def __exit__(

@@ -17,6 +17,7 @@ from dualuse.entrypoints.api.routers import (
     duediligence,
     health,
     identity,
+    licensing,
     screening,
 )
 from dualuse.entrypoints.web import (
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(determinations.router)
     app.include_router(screening.router)
     app.include_router(duediligence.router)
+    app.include_router(licensing.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(determination_views.router)

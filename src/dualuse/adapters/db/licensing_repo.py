@@ -1,0 +1,489 @@
+"""Persistence of licensing: cases (the domain ``Case`` as JSON, optimistically locked), their messages,
+licences and shipments.
+
+Domain objects are stored as JSON through the explicit codecs below (Decimals as strings, dates in ISO
+8601, enums by value), so a stored case reads back equal to the one written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy.exc import IntegrityError
+
+from dualuse.adapters.db import tables as t
+from dualuse.adapters.db.rows import aware, new_id, now
+from dualuse.domain.errors import ConflictError
+from dualuse.domain.licensing import (
+    Amendment,
+    Application,
+    ApplicationItem,
+    ApplicationStatus,
+    ApplicationType,
+    Assessment,
+    Case,
+    Decision,
+    DecisionOutcome,
+    Finding,
+    Licence,
+    LicenceStatus,
+    LicensedItem,
+    Party,
+    PartyRole,
+    PartyType,
+    Recommendation,
+    RecommendationKind,
+    Shipment,
+)
+from dualuse.services.unit_of_work import Row, StoredCase, StoredLicence
+
+Json = dict[str, Any]
+
+
+# --- codecs ---------------------------------------------------------------------------------------------
+def application_to_json(application: Application) -> Json:
+    return {
+        "id": application.id,
+        "exporter_id": application.exporter_id,
+        "application_type": application.application_type.value,
+        "items": [
+            {
+                "control_code": i.control_code,
+                "description": i.description,
+                "quantity": str(i.quantity),
+                "unit": i.unit,
+                "value_eur": str(i.value_eur),
+            }
+            for i in application.items
+        ],
+        "parties": [
+            {"name": p.name, "role": p.role.value, "country": p.country, "party_type": p.party_type.value}
+            for p in application.parties
+        ],
+        "destinations": list(application.destinations),
+        "end_use": application.end_use,
+    }
+
+
+def application_from_json(data: Mapping[str, Any]) -> Application:
+    return Application(
+        id=data["id"],
+        exporter_id=data["exporter_id"],
+        application_type=ApplicationType(data["application_type"]),
+        items=tuple(
+            ApplicationItem(
+                control_code=i["control_code"],
+                description=i["description"],
+                quantity=Decimal(i["quantity"]),
+                unit=i["unit"],
+                value_eur=Decimal(i["value_eur"]),
+            )
+            for i in data["items"]
+        ),
+        parties=tuple(
+            Party(
+                name=p["name"],
+                role=PartyRole(p["role"]),
+                country=p["country"],
+                party_type=PartyType(p["party_type"]),
+            )
+            for p in data["parties"]
+        ),
+        destinations=tuple(data["destinations"]),
+        end_use=data["end_use"],
+    )
+
+
+def assessment_to_json(assessment: Assessment) -> Json:
+    return {
+        "officer_id": assessment.officer_id,
+        "findings": [
+            {"criterion_id": f.criterion_id, "concern": f.concern, "note": f.note}
+            for f in assessment.findings
+        ],
+    }
+
+
+def assessment_from_json(data: Mapping[str, Any]) -> Assessment:
+    return Assessment(
+        officer_id=data["officer_id"],
+        findings=tuple(
+            Finding(criterion_id=f["criterion_id"], concern=bool(f["concern"]), note=f["note"])
+            for f in data["findings"]
+        ),
+    )
+
+
+def recommendation_to_json(recommendation: Recommendation) -> Json:
+    return {
+        "kind": recommendation.kind.value,
+        "officer_id": recommendation.officer_id,
+        "assessment": assessment_to_json(recommendation.assessment),
+        "reasoning": recommendation.reasoning,
+        "criteria_relied_on": list(recommendation.criteria_relied_on),
+        "conditions": list(recommendation.conditions),
+    }
+
+
+def recommendation_from_json(data: Mapping[str, Any]) -> Recommendation:
+    return Recommendation(
+        kind=RecommendationKind(data["kind"]),
+        officer_id=data["officer_id"],
+        assessment=assessment_from_json(data["assessment"]),
+        reasoning=data["reasoning"],
+        criteria_relied_on=tuple(data["criteria_relied_on"]),
+        conditions=tuple(data["conditions"]),
+    )
+
+
+def decision_to_json(decision: Decision) -> Json:
+    return {
+        "outcome": decision.outcome.value,
+        "recommendation": recommendation_to_json(decision.recommendation),
+        "countersigned_by": decision.countersigned_by,
+        "case_version": decision.case_version,
+        "criteria_relied_on": list(decision.criteria_relied_on),
+    }
+
+
+def decision_from_json(data: Mapping[str, Any]) -> Decision:
+    return Decision(
+        outcome=DecisionOutcome(data["outcome"]),
+        recommendation=recommendation_from_json(data["recommendation"]),
+        countersigned_by=data["countersigned_by"],
+        case_version=int(data["case_version"]),
+        criteria_relied_on=tuple(data["criteria_relied_on"]),
+    )
+
+
+def amendment_to_json(amendment: Amendment) -> Json:
+    return {
+        "sequence": amendment.sequence,
+        "application": application_to_json(amendment.application),
+        "reason": amendment.reason,
+        "amended_by": amendment.amended_by,
+        "case_version": amendment.case_version,
+    }
+
+
+def amendment_from_json(data: Mapping[str, Any]) -> Amendment:
+    return Amendment(
+        sequence=int(data["sequence"]),
+        application=application_from_json(data["application"]),
+        reason=data["reason"],
+        amended_by=data["amended_by"],
+        case_version=int(data["case_version"]),
+    )
+
+
+def case_to_json(case: Case) -> Json:
+    return {
+        "id": case.id,
+        "application": application_to_json(case.application),
+        "status": case.status.value,
+        "version": case.version,
+        "amendments": [amendment_to_json(a) for a in case.amendments],
+        "recommendation": recommendation_to_json(case.recommendation) if case.recommendation else None,
+        "decision": decision_to_json(case.decision) if case.decision else None,
+    }
+
+
+def case_from_json(data: Mapping[str, Any]) -> Case:
+    return Case(
+        id=data["id"],
+        application=application_from_json(data["application"]),
+        status=ApplicationStatus(data["status"]),
+        version=int(data["version"]),
+        amendments=tuple(amendment_from_json(a) for a in data["amendments"]),
+        recommendation=recommendation_from_json(data["recommendation"]) if data["recommendation"] else None,
+        decision=decision_from_json(data["decision"]) if data["decision"] else None,
+    )
+
+
+def licence_to_json(licence: Licence) -> Json:
+    return {
+        "number": licence.number,
+        "case_id": licence.case_id,
+        "holder_id": licence.holder_id,
+        "licence_type": licence.licence_type.value,
+        "valid_from": licence.valid_from.isoformat(),
+        "valid_until": licence.valid_until.isoformat(),
+        "items": [
+            {
+                "line": i.line,
+                "control_code": i.control_code,
+                "description": i.description,
+                "unit": i.unit,
+                "quantity": str(i.quantity),
+                "value_eur": str(i.value_eur),
+            }
+            for i in licence.items
+        ],
+        "conditions": list(licence.conditions),
+        "status": licence.status.value,
+        "version": licence.version,
+        "justification": licence.justification,
+    }
+
+
+def licence_from_json(data: Mapping[str, Any]) -> Licence:
+    return Licence(
+        number=data["number"],
+        case_id=data["case_id"],
+        holder_id=data["holder_id"],
+        licence_type=ApplicationType(data["licence_type"]),
+        valid_from=date.fromisoformat(data["valid_from"]),
+        valid_until=date.fromisoformat(data["valid_until"]),
+        items=tuple(
+            LicensedItem(
+                line=int(i["line"]),
+                control_code=i["control_code"],
+                description=i["description"],
+                unit=i["unit"],
+                quantity=Decimal(i["quantity"]),
+                value_eur=Decimal(i["value_eur"]),
+            )
+            for i in data["items"]
+        ),
+        conditions=tuple(data["conditions"]),
+        status=LicenceStatus(data["status"]),
+        version=int(data["version"]),
+        justification=data["justification"],
+    )
+
+
+def shipment_to_json(shipment: Shipment) -> Json:
+    return {
+        "licence_number": shipment.licence_number,
+        "item_line": shipment.item_line,
+        "quantity": str(shipment.quantity),
+        "value_eur": str(shipment.value_eur),
+        "shipped_on": shipment.shipped_on.isoformat(),
+        "customs_reference": shipment.customs_reference,
+    }
+
+
+def shipment_from_json(data: Mapping[str, Any]) -> Shipment:
+    return Shipment(
+        licence_number=data["licence_number"],
+        item_line=int(data["item_line"]),
+        quantity=Decimal(data["quantity"]),
+        value_eur=Decimal(data["value_eur"]),
+        shipped_on=date.fromisoformat(data["shipped_on"]),
+        customs_reference=data["customs_reference"],
+    )
+
+
+def _case_data(stored: StoredCase) -> Json:
+    return {
+        "case": case_to_json(stored.case),
+        "assessment": assessment_to_json(stored.assessment) if stored.assessment else None,
+        "submitted_at": stored.submitted_at.isoformat() if stored.submitted_at else None,
+    }
+
+
+def _stored_case(row: RowMapping) -> StoredCase:
+    data = row["data"]
+    submitted = data.get("submitted_at")
+    return StoredCase(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        member_state=row["member_state"],
+        case=case_from_json(data["case"]),
+        assessment=assessment_from_json(data["assessment"]) if data.get("assessment") else None,
+        submitted_at=datetime.fromisoformat(submitted) if submitted else None,
+        created_at=aware(row["created_at"]),
+        updated_at=aware(row["updated_at"]),
+    )
+
+
+def _stored_licence(row: RowMapping) -> StoredLicence:
+    return StoredLicence(
+        id=row["id"],
+        case_id=row["case_id"],
+        member_state=row["member_state"],
+        licence=licence_from_json(row["data"]),
+        check_code=row["check_code"],
+        issued_at=aware(row["issued_at"]),
+    )
+
+
+# --- the repository ---------------------------------------------------------------------------------------
+class SqlLicensing:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    # --- cases --------------------------------------------------------------------------------------
+    def add_case(
+        self, *, organisation_id: int, member_state: str, build: Callable[[int], Case]
+    ) -> StoredCase:
+        """Insert a case whose id is the new row's: ``build`` makes the domain case from that id."""
+        written = now()
+        c = t.licensing_cases
+        case_id = new_id(
+            self._c.execute(
+                c.insert().values(
+                    organisation_id=organisation_id,
+                    member_state=member_state,
+                    status=ApplicationStatus.DRAFT.value,
+                    version=0,
+                    data={},
+                    created_at=written,
+                    updated_at=written,
+                )
+            )
+        )
+        case = build(case_id)
+        stored = StoredCase(
+            id=case_id,
+            organisation_id=organisation_id,
+            member_state=member_state,
+            case=case,
+            assessment=None,
+            submitted_at=None,
+            created_at=written,
+            updated_at=written,
+        )
+        self._c.execute(
+            c.update()
+            .where(c.c.id == case_id)
+            .values(status=case.status.value, version=case.version, data=_case_data(stored))
+        )
+        return stored
+
+    def case(self, case_id: int) -> StoredCase | None:
+        c = t.licensing_cases
+        row = self._c.execute(select(c).where(c.c.id == case_id)).mappings().first()
+        return _stored_case(row) if row else None
+
+    def cases(
+        self,
+        *,
+        organisation_id: int | None = None,
+        member_state: str | None = None,
+        statuses: Sequence[ApplicationStatus] | None = None,
+    ) -> Sequence[StoredCase]:
+        c = t.licensing_cases
+        query = select(c).order_by(c.c.id)
+        if organisation_id is not None:
+            query = query.where(c.c.organisation_id == organisation_id)
+        if member_state is not None:
+            query = query.where(c.c.member_state == member_state)
+        if statuses is not None:
+            query = query.where(c.c.status.in_([s.value for s in statuses]))
+        return [_stored_case(r) for r in self._c.execute(query).mappings()]
+
+    def save_case(self, stored: StoredCase, *, expected_version: int) -> None:
+        """Write the case if nobody changed it since ``expected_version`` was read; the check and the
+        write are one SQL statement, so of two concurrent writers exactly one succeeds."""
+        if stored.case.version != expected_version + 1:
+            raise ValueError("a saved case moves on by exactly one version")
+        c = t.licensing_cases
+        result = self._c.execute(
+            c.update()
+            .where(c.c.id == stored.id, c.c.version == expected_version)
+            .values(
+                data=_case_data(stored),
+                status=stored.case.status.value,
+                version=c.c.version + 1,
+                updated_at=now(),
+            )
+        )
+        if result.rowcount != 1:
+            raise ConflictError("the case changed meanwhile: reload")
+
+    # --- messages -----------------------------------------------------------------------------------
+    def add_message(self, *, case_id: int, author: str, author_role: str, body: str) -> int:
+        return new_id(
+            self._c.execute(
+                t.case_messages.insert().values(
+                    case_id=case_id, author=author, author_role=author_role, body=body, created_at=now()
+                )
+            )
+        )
+
+    def messages(self, case_id: int) -> Sequence[Row]:
+        m = t.case_messages
+        rows = self._c.execute(select(m).where(m.c.case_id == case_id).order_by(m.c.id)).mappings()
+        return [{**dict(r), "created_at": aware(r["created_at"])} for r in rows]
+
+    # --- licences -----------------------------------------------------------------------------------
+    def add_licence(self, *, case_id: int, member_state: str, licence: Licence, check_code: str) -> int:
+        """Insert a licence; a number issued meanwhile by a concurrent decision is a conflict (UNIQUE)."""
+        try:
+            result = self._c.execute(
+                t.licences.insert().values(
+                    case_id=case_id,
+                    number=licence.number,
+                    member_state=member_state,
+                    status=licence.status.value,
+                    version=licence.version,
+                    data=licence_to_json(licence),
+                    check_code=check_code,
+                    issued_at=now(),
+                )
+            )
+        except IntegrityError:
+            # The transaction is spoilt either way: the unit of work rolls the whole decision back.
+            raise ConflictError(f"licence number {licence.number} was issued meanwhile: retry") from None
+        return new_id(result)
+
+    def licence(self, number: str) -> StoredLicence | None:
+        row = self._c.execute(select(t.licences).where(t.licences.c.number == number)).mappings().first()
+        return _stored_licence(row) if row else None
+
+    def licence_for_case(self, case_id: int) -> StoredLicence | None:
+        row = self._c.execute(select(t.licences).where(t.licences.c.case_id == case_id)).mappings().first()
+        return _stored_licence(row) if row else None
+
+    def licences(
+        self, *, member_state: str | None = None, organisation_id: int | None = None
+    ) -> Sequence[StoredLicence]:
+        lic, c = t.licences, t.licensing_cases
+        query = select(lic).join(c, c.c.id == lic.c.case_id).order_by(lic.c.id)
+        if member_state is not None:
+            query = query.where(lic.c.member_state == member_state)
+        if organisation_id is not None:
+            query = query.where(c.c.organisation_id == organisation_id)
+        return [_stored_licence(r) for r in self._c.execute(query).mappings()]
+
+    def issued_numbers(self, member_state: str) -> Sequence[str]:
+        lic = t.licences
+        return list(self._c.execute(select(lic.c.number).where(lic.c.member_state == member_state)).scalars())
+
+    def save_licence(self, stored: StoredLicence, *, expected_version: int) -> None:
+        lic = t.licences
+        result = self._c.execute(
+            lic.update()
+            .where(lic.c.id == stored.id, lic.c.version == expected_version)
+            .values(
+                data=licence_to_json(stored.licence),
+                status=stored.licence.status.value,
+                version=lic.c.version + 1,
+            )
+        )
+        if result.rowcount != 1:
+            raise ConflictError("the licence changed meanwhile: reload")
+
+    # --- shipments ----------------------------------------------------------------------------------
+    def add_shipment(self, *, licence_id: int, shipment: Shipment) -> int:
+        return new_id(
+            self._c.execute(
+                t.shipments.insert().values(
+                    licence_id=licence_id,
+                    data=shipment_to_json(shipment),
+                    customs_reference=shipment.customs_reference,
+                    shipped_on=shipment.shipped_on,
+                    created_at=now(),
+                )
+            )
+        )
+
+    def shipments(self, licence_id: int) -> Sequence[Shipment]:
+        s = t.shipments
+        rows = self._c.execute(select(s.c.data).where(s.c.licence_id == licence_id).order_by(s.c.id))
+        return [shipment_from_json(data) for data in rows.scalars()]

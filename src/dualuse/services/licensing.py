@@ -1,0 +1,751 @@
+"""Licensing at the national competent authority (Regulation (EU) 2021/821, Arts. 12, 13, 15, 16):
+the exporter's application, the authority's case handling, four-eyes decisions, licences, their use by
+shipments and public verification.
+
+Every use case follows one shape: authorize, load, let the pure domain (``domain.licensing``) decide,
+store (cases and licences with optimistic locking), record an audit event, commit. Exporters see only
+their organisation's cases (404 otherwise); an authority acts only on cases of its member state (403,
+Art. 12(2)); the Commission reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from dualuse.domain import licensing as lic
+from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from dualuse.domain.identity import OrganisationKind, Permission, Principal, Role, authorize
+from dualuse.domain.rules.engine import ListView
+from dualuse.services import audit
+from dualuse.services.clock import today_in_brussels
+from dualuse.services.unit_of_work import Row, StoredCase, StoredLicence, UnitOfWork
+
+ENTITY_CASE = "licensing_case"
+ENTITY_LICENCE = "licence"
+_CHECK_CODE_LABEL = b"dualuse licence check code\x00"
+
+
+def check_code_secret(secret_key: str) -> bytes:
+    """The key of the licence check codes, derived from the application's secret (never the secret
+    itself, so that a check code reveals nothing about the session key)."""
+    return hashlib.sha256(_CHECK_CODE_LABEL + secret_key.encode("utf-8")).digest()
+
+
+@dataclass(frozen=True)
+class ApplicationContent:
+    """What the exporter applies for (Annex III Section A): items, parties, destinations, end use."""
+
+    application_type: lic.ApplicationType | str
+    items: Sequence[lic.ApplicationItem] = ()
+    parties: Sequence[lic.Party] = ()
+    destinations: Sequence[str] = ()
+    end_use: str = ""
+
+    def application(self, case_id: str, exporter_id: str) -> lic.Application:
+        try:
+            application_type = lic.ApplicationType(self.application_type)
+        except ValueError:
+            raise ValidationError(
+                f"unknown application type {self.application_type!r}", field="application_type"
+            ) from None
+        return lic.Application(
+            id=case_id,
+            exporter_id=exporter_id,
+            application_type=application_type,
+            items=tuple(self.items),
+            parties=tuple(self.parties),
+            destinations=tuple(d.strip().upper() for d in self.destinations),
+            end_use=self.end_use.strip(),
+        )
+
+
+@dataclass(frozen=True)
+class GrantedLine:
+    """For a partial grant: how much of an application line the licence authorises."""
+
+    line: int
+    quantity: Decimal
+    value_eur: Decimal
+
+
+# --- access ---------------------------------------------------------------------------------------------
+def _exporter_id(principal: Principal) -> str:
+    authorize(principal, Permission.ACT_FOR_EXPORTER)
+    if principal.organisation_id is None:
+        raise PermissionDeniedError("only an exporter's users apply for licences")
+    return str(principal.organisation_id)
+
+
+def _load(uow: UnitOfWork, case_id: int) -> StoredCase:
+    stored = uow.licensing.case(case_id)
+    if stored is None:
+        raise NotFoundError("no such application")
+    return stored
+
+
+def _check_exporter(principal: Principal, stored: StoredCase) -> str:
+    authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=stored.organisation_id)
+    return str(stored.organisation_id)
+
+
+def _check_authority(principal: Principal, stored: StoredCase, permission: Permission) -> None:
+    authorize(principal, permission, member_state=stored.member_state)
+    if principal.organisation_kind is not OrganisationKind.AUTHORITY:
+        raise PermissionDeniedError("only the competent authority handles licensing cases")
+    if stored.case.status is lic.ApplicationStatus.DRAFT:
+        raise NotFoundError("no such case")  # a draft is the exporter's alone
+
+
+def _check_read(principal: Principal, stored: StoredCase) -> None:
+    kind = principal.organisation_kind
+    if kind is OrganisationKind.EXPORTER:
+        _check_exporter(principal, stored)
+    elif kind is OrganisationKind.AUTHORITY:
+        _check_authority(principal, stored, Permission.ASSESS_CASE)
+    elif kind is OrganisationKind.COMMISSION and principal.is_authenticated:
+        authorize(principal, Permission.VIEW_UNION_AGGREGATES)
+        if stored.case.status is lic.ApplicationStatus.DRAFT:
+            raise NotFoundError("no such case")
+    else:
+        raise PermissionDeniedError("sign in to see licensing cases")
+
+
+def _authority_actor(principal: Principal, wanted: frozenset[lic.Actor]) -> lic.Actor:
+    """Seniors act as seniors where a move needs one, otherwise as officers."""
+    if principal.role is Role.AUTHORITY_SENIOR and lic.Actor.SENIOR in wanted:
+        return lic.Actor.SENIOR
+    return lic.Actor.OFFICER
+
+
+def _store(
+    uow: UnitOfWork,
+    principal: Principal,
+    stored: StoredCase,
+    case: lic.Case,
+    event: lic.CaseEvent,
+    **changes: object,
+) -> StoredCase:
+    """Write the moved case (refused when someone moved it first) and its audit event."""
+    after = replace(stored, case=case, **changes)  # type: ignore[arg-type] # fields of StoredCase
+    uow.licensing.save_case(after, expected_version=stored.case.version)
+    audit.record(
+        uow,
+        actor=principal.label,
+        action=f"{ENTITY_CASE}.{event.name}",
+        entity_type=ENTITY_CASE,
+        entity_id=stored.id,
+        before={"status": event.before.value, "version": stored.case.version},
+        after={"status": event.after.value, "version": case.version, "action": event.action},
+        reason=event.note or None,
+    )
+    return after
+
+
+# --- the exporter's application -------------------------------------------------------------------------
+def create_application(uow: UnitOfWork, principal: Principal, content: ApplicationContent) -> StoredCase:
+    """Open a draft application with the authority of the exporter's member state (Art. 12(2))."""
+    exporter_id = _exporter_id(principal)
+    if principal.member_state is None:
+        raise ValidationError("the exporter's organisation has no member state", field="member_state")
+    content.application("draft", exporter_id)  # refuse bad content before anything is written
+
+    def build(case_id: int) -> lic.Case:
+        return lic.new_case(str(case_id), content.application(str(case_id), exporter_id))
+
+    stored = uow.licensing.add_case(
+        organisation_id=int(exporter_id), member_state=principal.member_state, build=build
+    )
+    audit.record(
+        uow,
+        actor=principal.label,
+        action=f"{ENTITY_CASE}.ApplicationDrafted",
+        entity_type=ENTITY_CASE,
+        entity_id=stored.id,
+        after={"status": stored.case.status.value, "type": stored.case.application.application_type.value},
+    )
+    uow.commit()
+    return stored
+
+
+def update_application(
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: int,
+    content: ApplicationContent,
+    *,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> StoredCase:
+    """Edit a draft; after submission, amend it (the submitted content stays frozen beside the amendment)."""
+    stored = _load(uow, case_id)
+    exporter_id = _check_exporter(principal, stored)
+    application = content.application(stored.case.application.id, exporter_id)
+    case, event = lic.amend_application(
+        stored.case, application, actor_id=exporter_id, reason=reason, expected_version=expected_version
+    )
+    after = _store(uow, principal, stored, case, event)
+    uow.commit()
+    return after
+
+
+def _exporter_move(
+    uow: UnitOfWork, principal: Principal, case_id: int, action: lic.CaseAction, expected_version: int | None
+) -> StoredCase:
+    stored = _load(uow, case_id)
+    exporter_id = _check_exporter(principal, stored)
+    case, event = lic.transition(
+        stored.case, action, lic.Actor.EXPORTER, exporter_id, expected_version=expected_version
+    )
+    changes: dict[str, object] = {}
+    if action is lic.CaseAction.SUBMIT:
+        changes["submitted_at"] = datetime.now(UTC)
+    after = _store(uow, principal, stored, case, event, **changes)
+    uow.commit()
+    return after
+
+
+def submit(
+    uow: UnitOfWork, principal: Principal, case_id: int, *, expected_version: int | None = None
+) -> StoredCase:
+    """Submit a complete application; its content is frozen from now on (later changes are amendments)."""
+    return _exporter_move(uow, principal, case_id, lic.CaseAction.SUBMIT, expected_version)
+
+
+def withdraw(
+    uow: UnitOfWork, principal: Principal, case_id: int, *, expected_version: int | None = None
+) -> StoredCase:
+    """The exporter withdraws its application before the authority recommends."""
+    return _exporter_move(uow, principal, case_id, lic.CaseAction.WITHDRAW, expected_version)
+
+
+def get_application(uow: UnitOfWork, principal: Principal, case_id: int) -> StoredCase:
+    stored = _load(uow, case_id)
+    _check_read(principal, stored)
+    return stored
+
+
+def applications(uow: UnitOfWork, principal: Principal) -> Sequence[StoredCase]:
+    """The exporter's own applications, newest first."""
+    exporter_id = _exporter_id(principal)
+    return list(reversed(uow.licensing.cases(organisation_id=int(exporter_id))))
+
+
+# --- messages on a case ---------------------------------------------------------------------------------
+def _check_correspondent(principal: Principal, stored: StoredCase) -> str:
+    if principal.organisation_kind is OrganisationKind.EXPORTER:
+        _check_exporter(principal, stored)
+        return "exporter"
+    _check_authority(principal, stored, Permission.ASSESS_CASE)
+    return "authority"
+
+
+def messages(uow: UnitOfWork, principal: Principal, case_id: int) -> Sequence[Row]:
+    """The correspondence on a case, between the exporter and the authority of its member state only."""
+    stored = _load(uow, case_id)
+    _check_correspondent(principal, stored)
+    return uow.licensing.messages(case_id)
+
+
+def post_message(uow: UnitOfWork, principal: Principal, case_id: int, body: str) -> int:
+    """Write to the other side of the case. The exporter's message on a case awaiting it is its answer:
+    the assessment resumes."""
+    stored = _load(uow, case_id)
+    role = _check_correspondent(principal, stored)
+    if not body.strip():
+        raise ValidationError("write something", field="body")
+    message_id = uow.licensing.add_message(
+        case_id=case_id, author=principal.label, author_role=role, body=body.strip()
+    )
+    audit.record(
+        uow,
+        actor=principal.label,
+        action=f"{ENTITY_CASE}.MessagePosted",
+        entity_type=ENTITY_CASE,
+        entity_id=case_id,
+        after={"message": message_id, "author_role": role},
+    )
+    if role == "exporter" and stored.case.status is lic.ApplicationStatus.AWAITING_EXPORTER:
+        case, event = lic.transition(
+            stored.case,
+            lic.CaseAction.PROVIDE_INFORMATION,
+            lic.Actor.EXPORTER,
+            str(stored.organisation_id),
+            note=f"message {message_id}",
+        )
+        _store(uow, principal, stored, case, event)
+    uow.commit()
+    return message_id
+
+
+# --- the authority's handling ---------------------------------------------------------------------------
+def queue(
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    status: str | None = None,
+    destination: str | None = None,
+    cyber_surveillance: bool | None = None,
+    older_than_days: int | None = None,
+    list_view: ListView | None = None,
+) -> Sequence[StoredCase]:
+    """The authority's submitted cases, oldest submission first, filtered by status, destination,
+    cyber-surveillance items (Art. 2(20), as the control list ``list_view`` marks them) and age."""
+    authorize(principal, Permission.ASSESS_CASE)
+    if principal.organisation_kind is not OrganisationKind.AUTHORITY or principal.member_state is None:
+        raise PermissionDeniedError("only a competent authority has a queue")
+    statuses: list[lic.ApplicationStatus] = [
+        s for s in lic.ApplicationStatus if s is not lic.ApplicationStatus.DRAFT
+    ]
+    if status:
+        try:
+            statuses = [lic.ApplicationStatus(status)]
+        except ValueError:
+            raise ValidationError(f"unknown status {status!r}", field="status") from None
+    found = uow.licensing.cases(member_state=principal.member_state, statuses=statuses)
+    today = datetime.now(UTC)
+    result = []
+    for stored in found:
+        application = stored.case.current_application
+        if destination and destination.strip().upper() not in application.destinations:
+            continue
+        if (
+            cyber_surveillance is not None
+            and list_view is not None
+            and _has_cyber_surveillance_item(application, list_view) != cyber_surveillance
+        ):
+            continue
+        submitted = stored.submitted_at or stored.created_at
+        if older_than_days is not None and (today - submitted).days < older_than_days:
+            continue
+        result.append(stored)
+    return sorted(result, key=lambda s: s.submitted_at or s.created_at)
+
+
+def _has_cyber_surveillance_item(application: lic.Application, list_view: ListView) -> bool:
+    for item in application.items:
+        flags = list_view.flags_for(item.control_code.strip())
+        if flags is not None and flags.cyber_surveillance:
+            return True
+    return False
+
+
+def case_action(
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: int,
+    action: str,
+    *,
+    expected_version: int | None,
+    note: str = "",
+) -> StoredCase:
+    """An officer's (or senior's) move on a case through the transition table: start the assessment,
+    request information from the exporter (the note is sent to it), return a recommendation."""
+    stored = _load(uow, case_id)
+    _check_authority(principal, stored, Permission.ASSESS_CASE)
+    try:
+        parsed = lic.CaseAction(action)
+    except ValueError:
+        raise ValidationError(f"unknown case action {action!r}", field="action") from None
+    row = lic.TRANSITIONS.get((stored.case.status, parsed))
+    actor = _authority_actor(principal, row.actors if row else frozenset())
+    if parsed is lic.CaseAction.REQUEST_INFORMATION and not note.strip():
+        raise ValidationError("say what information the exporter is to provide", field="note")
+    case, event = lic.transition(
+        stored.case, parsed, actor, principal.label, expected_version=expected_version, note=note.strip()
+    )
+    after = _store(uow, principal, stored, case, event)
+    if parsed is lic.CaseAction.REQUEST_INFORMATION:
+        uow.licensing.add_message(
+            case_id=case_id, author=principal.label, author_role="authority", body=note.strip()
+        )
+    uow.commit()
+    return after
+
+
+def record_assessment(
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: int,
+    findings: Sequence[lic.Finding],
+    *,
+    expected_version: int | None,
+) -> StoredCase:
+    """The officer's findings against every criterion of Art. 15(1) and Common Position 2008/944/CFSP."""
+    stored = _load(uow, case_id)
+    _check_authority(principal, stored, Permission.ASSESS_CASE)
+    case = stored.case
+    if expected_version is not None and expected_version != case.version:
+        raise ConflictError(f"case {case.id} is at version {case.version}, not {expected_version}; reload")
+    if case.status is not lic.ApplicationStatus.UNDER_ASSESSMENT:
+        raise ConflictError(f"a case that is {case.status} cannot be assessed")
+    assessment = lic.Assessment(officer_id=principal.label, findings=tuple(findings))
+    moved = replace(case, version=case.version + 1)
+    event = lic.CaseEvent(
+        name="AssessmentRecorded",
+        case_id=case.id,
+        action="assess",
+        actor_role=lic.Actor.OFFICER,
+        actor_id=principal.label,
+        before=case.status,
+        after=case.status,
+        version=moved.version,
+        note=", ".join(sorted(assessment.concerns)),
+    )
+    after = _store(uow, principal, stored, moved, event, assessment=assessment)
+    uow.commit()
+    return after
+
+
+def recommend(
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: int,
+    *,
+    kind: str,
+    reasoning: str,
+    criteria_relied_on: Sequence[str] = (),
+    conditions: Sequence[str] = (),
+    expected_version: int | None,
+) -> StoredCase:
+    """The officer who assessed puts a recommendation forward for countersignature."""
+    stored = _load(uow, case_id)
+    _check_authority(principal, stored, Permission.ASSESS_CASE)
+    if stored.assessment is None or stored.assessment.officer_id != principal.label:
+        raise ConflictError("record your assessment of the case before recommending")
+    try:
+        recommendation_kind = lic.RecommendationKind(kind)
+    except ValueError:
+        raise ValidationError(f"unknown recommendation {kind!r}", field="kind") from None
+    recommendation = lic.Recommendation(
+        kind=recommendation_kind,
+        officer_id=principal.label,
+        assessment=stored.assessment,
+        reasoning=reasoning,
+        criteria_relied_on=tuple(criteria_relied_on),
+        conditions=tuple(c for c in conditions if c.strip()),
+    )
+    case, event = lic.recommend(stored.case, recommendation, expected_version=expected_version)
+    after = _store(uow, principal, stored, case, event)
+    uow.commit()
+    return after
+
+
+def decide(
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: int,
+    *,
+    outcome: str,
+    expected_version: int,
+    secret: bytes,
+    valid_from: date | None = None,
+    valid_until: date | None = None,
+    granted: Sequence[GrantedLine] = (),
+) -> tuple[StoredCase, StoredLicence | None]:
+    """A second, senior person of the same authority countersigns the recommendation (four eyes); the
+    decision is final (Art. 16). A grant issues the licence in the same transaction, numbered in the
+    state's sequence. Of two concurrent countersignatures exactly one is recorded."""
+    stored = _load(uow, case_id)
+    _check_authority(principal, stored, Permission.COUNTERSIGN)
+    case = stored.case
+    if case.recommendation is None:
+        raise ConflictError(f"a case that is {case.status} has no recommendation to countersign")
+    try:
+        decided_outcome = lic.DecisionOutcome(outcome)
+    except ValueError:
+        raise ValidationError(f"unknown decision outcome {outcome!r}", field="outcome") from None
+    decision = lic.countersign(
+        case.recommendation,
+        outcome=decided_outcome,
+        countersigner_id=principal.label,
+        countersigner_roles={lic.Actor.SENIOR},
+        case_version=expected_version,
+    )
+    decided, event = lic.decide(case, decision)
+    after = _store(uow, principal, stored, decided, event)
+    licence = None
+    if decision.outcome is not lic.DecisionOutcome.DENIED:
+        licence = _issue(uow, principal, after, secret, valid_from, valid_until, granted)
+    uow.commit()
+    return after, licence
+
+
+def _licensed_items(
+    application: lic.Application, granted: Sequence[GrantedLine]
+) -> tuple[lic.LicensedItem, ...]:
+    requested = dict(enumerate(application.items, start=1))
+    lines = granted or [GrantedLine(n, i.quantity, i.value_eur) for n, i in requested.items()]
+    items = []
+    for line in lines:
+        item = requested.get(line.line)
+        if item is None:
+            raise ValidationError(f"the application has no line {line.line}", field="items")
+        if line.quantity > item.quantity or line.value_eur > item.value_eur:
+            raise ValidationError(f"line {line.line} grants more than was applied for", field="items")
+        items.append(
+            lic.LicensedItem(
+                line=line.line,
+                control_code=item.control_code,
+                description=item.description,
+                unit=item.unit,
+                quantity=line.quantity,
+                value_eur=line.value_eur,
+            )
+        )
+    return tuple(items)
+
+
+def _issue(
+    uow: UnitOfWork,
+    principal: Principal,
+    stored: StoredCase,
+    secret: bytes,
+    valid_from: date | None,
+    valid_until: date | None,
+    granted: Sequence[GrantedLine],
+) -> StoredLicence:
+    case = stored.case
+    assert case.decision is not None  # noqa: S101 - only decided cases are issued
+    if case.decision.outcome is lic.DecisionOutcome.PARTIALLY_GRANTED and not granted:
+        raise ValidationError("a partial grant says which lines it grants", field="items")
+    application = case.current_application
+    start = valid_from or today_in_brussels()
+    until = valid_until or lic.latest_valid_until(application.application_type, start)
+    state = stored.member_state
+    sequence = lic.next_sequence(uow.licensing.issued_numbers(state), state, start.year)
+    number = lic.licence_number(state, start.year, sequence)
+    licence = lic.issue_licence(
+        number=number,
+        case_id=case.id,
+        holder_id=case.exporter_id,
+        licence_type=application.application_type,
+        valid_from=start,
+        valid_until=until,
+        items=_licensed_items(application, granted),
+        conditions=case.decision.recommendation.conditions,
+    )
+    code = lic.check_code(number, secret)
+    licence_id = uow.licensing.add_licence(
+        case_id=stored.id, member_state=state, licence=licence, check_code=code
+    )
+    audit.record(
+        uow,
+        actor=principal.label,
+        action=f"{ENTITY_LICENCE}.LicenceIssued",
+        entity_type=ENTITY_LICENCE,
+        entity_id=number,
+        after={
+            "case": stored.id,
+            "valid_from": start.isoformat(),
+            "valid_until": until.isoformat(),
+            "items": len(licence.items),
+        },
+    )
+    return StoredLicence(
+        id=licence_id,
+        case_id=stored.id,
+        member_state=state,
+        licence=licence,
+        check_code=code,
+        issued_at=datetime.now(UTC),
+    )
+
+
+# --- licences -------------------------------------------------------------------------------------------
+def _load_licence(uow: UnitOfWork, number: str) -> StoredLicence:
+    stored = uow.licensing.licence(number.strip().upper())
+    if stored is None:
+        raise NotFoundError("no such licence")
+    return stored
+
+
+def _check_licence_read(principal: Principal, stored: StoredLicence) -> None:
+    kind = principal.organisation_kind
+    if kind is OrganisationKind.EXPORTER:
+        authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=int(stored.licence.holder_id))
+    elif kind is OrganisationKind.AUTHORITY:
+        authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state)
+    elif kind is OrganisationKind.COMMISSION and principal.is_authenticated:
+        authorize(principal, Permission.VIEW_UNION_AGGREGATES)
+    else:
+        raise PermissionDeniedError("sign in to see licences")
+
+
+def get_licence(uow: UnitOfWork, principal: Principal, number: str) -> StoredLicence:
+    stored = _load_licence(uow, number)
+    _check_licence_read(principal, stored)
+    return stored
+
+
+def licences(uow: UnitOfWork, principal: Principal) -> Sequence[StoredLicence]:
+    """The exporter's licences, the authority's state's, or (for the Commission) all."""
+    kind = principal.organisation_kind
+    if kind is OrganisationKind.EXPORTER:
+        return uow.licensing.licences(organisation_id=int(_exporter_id(principal)))
+    if kind is OrganisationKind.AUTHORITY and principal.member_state is not None:
+        authorize(principal, Permission.ASSESS_CASE)
+        return uow.licensing.licences(member_state=principal.member_state)
+    if kind is OrganisationKind.COMMISSION and principal.is_authenticated:
+        authorize(principal, Permission.VIEW_UNION_AGGREGATES)
+        return uow.licensing.licences()
+    raise PermissionDeniedError("sign in to see licences")
+
+
+def licence_action(
+    uow: UnitOfWork,
+    principal: Principal,
+    number: str,
+    action: str,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+    valid_until: date | None = None,
+    conditions: Sequence[str] | None = None,
+) -> StoredLicence:
+    """Suspend, reinstate, revoke, annul or amend a licence (Art. 16), as ``LICENCE_TRANSITIONS`` allows;
+    the event says whether the other member states and the Commission are to be informed."""
+    stored = _load_licence(uow, number)
+    authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state)
+    if principal.organisation_kind is not OrganisationKind.AUTHORITY:
+        raise PermissionDeniedError("only the competent authority acts on a licence")
+    try:
+        parsed = lic.LicenceAction(action)
+    except ValueError:
+        raise ValidationError(f"unknown licence action {action!r}", field="action") from None
+    row = lic.LICENCE_TRANSITIONS.get((stored.licence.status, parsed))
+    actor = _authority_actor(principal, row.actors if row else frozenset())
+    if parsed is lic.LicenceAction.AMEND:
+        licence, event = lic.amend_licence(
+            stored.licence,
+            actor_role=actor,
+            actor_id=principal.label,
+            reason=reason,
+            valid_until=valid_until,
+            conditions=tuple(conditions) if conditions is not None else None,
+            expected_version=expected_version,
+        )
+    else:
+        licence, event = lic.licence_transition(
+            stored.licence, parsed, actor, principal.label, reason=reason, expected_version=expected_version
+        )
+    after = _store_licence(uow, principal, stored, licence, event)
+    uow.commit()
+    return after
+
+
+def _store_licence(
+    uow: UnitOfWork,
+    principal: Principal,
+    stored: StoredLicence,
+    licence: lic.Licence,
+    event: lic.LicenceEvent,
+) -> StoredLicence:
+    after = replace(stored, licence=licence)
+    uow.licensing.save_licence(after, expected_version=stored.licence.version)
+    audit.record(
+        uow,
+        actor=principal.label if event.actor_role is not lic.Actor.SYSTEM else "system",
+        action=f"{ENTITY_LICENCE}.{event.name}",
+        entity_type=ENTITY_LICENCE,
+        entity_id=stored.licence.number,
+        before={"status": event.before.value, "version": stored.licence.version},
+        after={
+            "status": event.after.value,
+            "version": licence.version,
+            "notify_other_states": event.notify_other_states,
+        },
+        reason=event.reason or None,
+    )
+    return after
+
+
+def record_shipment(
+    uow: UnitOfWork,
+    principal: Principal,
+    number: str,
+    *,
+    item_line: int,
+    quantity: Decimal,
+    value_eur: Decimal,
+    shipped_on: date,
+    customs_reference: str,
+) -> StoredLicence:
+    """The holder records an export under its licence; refused, saying why, when the licence is not in
+    force or the shipment exceeds what is left (Arts. 12, 16). The last shipment exhausts the licence."""
+    stored = _load_licence(uow, number)
+    authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=int(stored.licence.holder_id))
+    shipment = lic.Shipment(
+        licence_number=stored.licence.number,
+        item_line=item_line,
+        quantity=quantity,
+        value_eur=value_eur,
+        shipped_on=shipped_on,
+        customs_reference=customs_reference.strip(),
+    )
+    licence, _, events = lic.record_shipment(stored.licence, uow.licensing.shipments(stored.id), shipment)
+    shipment_id = uow.licensing.add_shipment(licence_id=stored.id, shipment=shipment)
+    audit.record(
+        uow,
+        actor=principal.label,
+        action=f"{ENTITY_LICENCE}.ShipmentRecorded",
+        entity_type=ENTITY_LICENCE,
+        entity_id=stored.licence.number,
+        after={
+            "shipment": shipment_id,
+            "line": item_line,
+            "quantity": str(quantity),
+            "value_eur": str(value_eur),
+            "customs_reference": shipment.customs_reference,
+        },
+    )
+    after = stored
+    for event in events:
+        after = _store_licence(uow, principal, after, licence, event)
+    uow.commit()
+    return after
+
+
+def remaining(
+    uow: UnitOfWork, principal: Principal, number: str
+) -> tuple[StoredLicence, Mapping[int, lic.Remaining]]:
+    """What is left on each line of the licence."""
+    stored = get_licence(uow, principal, number)
+    return stored, lic.remaining(stored.licence, uow.licensing.shipments(stored.id))
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What anyone may learn about a licence from its number and check code: whether it is genuine, its
+    status and validity; no commercial content."""
+
+    genuine: bool
+    number: str
+    status: str | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    member_state: str | None = None
+    in_force: bool = False
+
+
+def verify(uow: UnitOfWork, number: str, code: str, secret: bytes) -> Verification:
+    """Public check of a licence presented at customs or by a trading partner."""
+    number = number.strip().upper()
+    stored = uow.licensing.licence(number)
+    if stored is None or not lic.verify_check_code(number, code, secret):
+        return Verification(genuine=False, number=number)
+    licence = stored.licence
+    today = today_in_brussels()
+    return Verification(
+        genuine=True,
+        number=number,
+        status=licence.status.value,
+        valid_from=licence.valid_from,
+        valid_until=licence.valid_until,
+        member_state=stored.member_state,
+        in_force=licence.status is lic.LicenceStatus.ACTIVE
+        and licence.valid_from <= today <= licence.valid_until,
+    )

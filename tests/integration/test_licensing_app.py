@@ -1,0 +1,352 @@
+"""Licensing end to end through the API (Arts. 12, 15, 16): an application for a cyber-surveillance item,
+the DE authority's assessment and four-eyes decision, the licence and its use until exhausted, public
+verification; tenant and member-state isolation; optimistic locking, also under real concurrency."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from dualuse.adapters.db.licensing_repo import SqlLicensing
+from dualuse.bootstrap import Container
+from dualuse.domain.errors import ConflictError
+from dualuse.domain.identity import OrganisationKind, Role
+from dualuse.domain.licensing import CRITERIA
+from dualuse.entrypoints.api.app import create_app
+from dualuse.services import licensing as svc
+from tests.factories import Person, make_organisation, make_person, token_for
+
+APPLICATION = {
+    "application_type": "individual",
+    "items": [
+        {
+            "control_code": "5A001.j",
+            "description": "IP network communications surveillance system",
+            "quantity": "10",
+            "unit": "pieces",
+            "value_eur": "250000.00",
+        }
+    ],
+    "parties": [
+        {"name": "Telecom Operator SA", "role": "end_user", "country": "BR", "party_type": "commercial"},
+        {"name": "Telecom Operator SA", "role": "consignee", "country": "BR", "party_type": "commercial"},
+    ],
+    "destinations": ["BR"],
+    "end_use": "Lawful interception compliance of a public telecom network",
+}
+NO_CONCERNS = [{"criterion_id": c.id, "concern": False, "note": ""} for c in CRITERIA]
+
+
+@dataclass(frozen=True)
+class Cast:
+    people: dict[str, Person]
+    tokens: dict[str, str]
+
+
+@pytest.fixture
+def cast(container: Container) -> Cast:
+    acme = make_organisation(container, OrganisationKind.EXPORTER, "Acme GmbH", "DE", "DE111")
+    other = make_organisation(container, OrganisationKind.EXPORTER, "Other GmbH", "DE", "DE222")
+    de = make_organisation(container, OrganisationKind.AUTHORITY, "BAFA", "DE")
+    fr = make_organisation(container, OrganisationKind.AUTHORITY, "SBDU", "FR")
+    commission = make_organisation(container, OrganisationKind.COMMISSION, "Commission", None)
+    people = {
+        "acme": make_person(container, acme, Role.EXPORTER_ADMIN, "admin@acme.example"),
+        "other": make_person(container, other, Role.EXPORTER_ADMIN, "admin@other.example"),
+        "officer": make_person(container, de, Role.AUTHORITY_OFFICER, "officer@bafa.example"),
+        "senior": make_person(container, de, Role.AUTHORITY_SENIOR, "senior@bafa.example"),
+        "senior2": make_person(container, de, Role.AUTHORITY_SENIOR, "senior2@bafa.example"),
+        "fr": make_person(container, fr, Role.AUTHORITY_OFFICER, "officer@sbdu.example"),
+        "commission": make_person(container, commission, Role.COMMISSION, "desk@commission.example"),
+    }
+    return Cast(people, {k: token_for(container, p.email) for k, p in people.items()})
+
+
+def client(container: Container, token: str | None = None) -> TestClient:
+    c = TestClient(create_app(container=container))
+    if token:
+        c.headers["Authorization"] = f"Bearer {token}"
+    return c
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def submitted_case(api: TestClient) -> dict[str, Any]:
+    draft = ok(api.post("/api/v1/applications", json=APPLICATION), 201)
+    return ok(api.post(f"/api/v1/applications/{draft['id']}/submit"))
+
+
+def recommended_case(container: Container, cast: Cast, officer: str = "officer") -> dict[str, Any]:
+    """A submitted case assessed and recommended for a grant by ``officer``."""
+    case = submitted_case(client(container, cast.tokens["acme"]))
+    api = client(container, cast.tokens[officer])
+    url = f"/api/v1/cases/{case['id']}"
+    case = ok(api.post(f"{url}/actions/start_assessment", json={"expected_version": case["version"]}))
+    case = ok(
+        api.post(f"{url}/assessment", json={"expected_version": case["version"], "findings": NO_CONCERNS})
+    )
+    return ok(
+        api.post(
+            f"{url}/recommendation",
+            json={"expected_version": case["version"], "kind": "grant", "reasoning": "no concerns"},
+        )
+    )
+
+
+def test_apply_assess_decide_ship_until_exhausted_and_verify(container: Container, cast: Cast) -> None:
+    acme = client(container, cast.tokens["acme"])
+    officer = client(container, cast.tokens["officer"])
+    senior = client(container, cast.tokens["senior"])
+    draft = ok(acme.post("/api/v1/applications", json=APPLICATION), 201)
+    assert (draft["status"], draft["member_state"]) == ("draft", "DE")
+    # a draft is the exporter's alone
+    assert officer.get("/api/v1/cases").json() == []
+    case = ok(acme.post(f"/api/v1/applications/{draft['id']}/submit"))
+    assert case["status"] == "submitted"
+    url = f"/api/v1/cases/{case['id']}"
+    [queued] = ok(officer.get("/api/v1/cases", params={"destination": "BR", "status": "submitted"}))
+    assert queued["id"] == case["id"]
+    assert ok(officer.get("/api/v1/cases", params={"destination": "CN"})) == []
+
+    case = ok(officer.post(f"{url}/actions/start_assessment", json={"expected_version": case["version"]}))
+    case = ok(
+        officer.post(
+            f"{url}/actions/request_information",
+            json={"expected_version": case["version"], "note": "Who operates the monitoring centre?"},
+        )
+    )
+    assert case["status"] == "awaiting_exporter"
+    answer = ok(
+        acme.post(
+            f"/api/v1/applications/{case['id']}/messages",
+            json={"body": "The operator's own compliance team."},
+        ),
+        201,
+    )
+    assert answer["case"]["status"] == "under_assessment"
+    thread = ok(officer.get(f"/api/v1/applications/{case['id']}/messages"))
+    assert [m["author_role"] for m in thread] == ["authority", "exporter"]
+
+    case = ok(officer.get(url))
+    case = ok(
+        officer.post(f"{url}/assessment", json={"expected_version": case["version"], "findings": NO_CONCERNS})
+    )
+    case = ok(
+        officer.post(
+            f"{url}/recommendation",
+            json={
+                "expected_version": case["version"],
+                "kind": "grant",
+                "reasoning": "no concerns under Art. 15",
+            },
+        )
+    )
+    assert case["status"] == "recommended"
+    # the officer may not countersign at all; a senior of the same state does
+    denied = officer.post(f"{url}/decision", json={"expected_version": case["version"], "outcome": "granted"})
+    assert denied.status_code == 403
+    decided = ok(
+        senior.post(f"{url}/decision", json={"expected_version": case["version"], "outcome": "granted"})
+    )
+    assert decided["status"] == "decided"
+    licence = decided["issued"]
+    number = licence["number"]
+    assert number.startswith("DE-")
+    assert number.endswith("-000001")
+    assert licence["status"] == "active"
+    # the exporter sees the decision, not the internal assessment
+    seen = ok(acme.get(f"/api/v1/applications/{case['id']}"))
+    assert seen["decision"]["outcome"] == "granted"
+    assert seen["licence"] == number
+    assert "assessment" not in seen
+    assert [lic["number"] for lic in ok(acme.get("/api/v1/licences"))] == [number]
+
+    shipment = {"item_line": 1, "quantity": "4", "value_eur": "100000.00", "customs_reference": "24DE0001"}
+    after = ok(acme.post(f"/api/v1/licences/{number}/shipments", json=shipment), 201)
+    assert after["remaining"] == [{"line": 1, "quantity": "6", "value_eur": "150000.00"}]
+    rest = {"item_line": 1, "quantity": "6", "value_eur": "150000.00", "customs_reference": "24DE0002"}
+    exhausted = ok(acme.post(f"/api/v1/licences/{number}/shipments", json=rest), 201)
+    assert exhausted["licence"]["status"] == "exhausted"
+    refused = acme.post(
+        f"/api/v1/licences/{number}/shipments",
+        json={"item_line": 1, "quantity": "1", "value_eur": "1.00", "customs_reference": "24DE0003"},
+    )
+    assert refused.status_code == 409
+    assert "exhausted" in refused.json()["detail"]
+    assert ok(acme.get(f"/api/v1/licences/{number}/remaining"))["status"] == "exhausted"
+
+    public = client(container)
+    genuine = ok(public.get(f"/api/v1/verify/{number}", params={"code": licence["check_code"]}))
+    assert genuine["genuine"] is True
+    assert genuine["status"] == "exhausted"
+    assert "items" not in genuine
+    assert "holder_id" not in genuine
+    forged = ok(public.get(f"/api/v1/verify/{number}", params={"code": "AAAAAAAAAAAA"}))
+    assert forged == {**forged, "genuine": False, "status": None}
+    assert (
+        ok(public.get("/api/v1/verify/DE-2026-999999", params={"code": licence["check_code"]}))["genuine"]
+        is False
+    )
+
+
+def test_four_eyes_the_recommending_senior_may_not_countersign(container: Container, cast: Cast) -> None:
+    case = recommended_case(container, cast, officer="senior")
+    url = f"/api/v1/cases/{case['id']}/decision"
+    same = client(container, cast.tokens["senior"]).post(
+        url, json={"expected_version": case["version"], "outcome": "granted"}
+    )
+    assert same.status_code == 403
+    assert "four eyes" in same.json()["detail"]
+    other = client(container, cast.tokens["senior2"]).post(
+        url, json={"expected_version": case["version"], "outcome": "granted"}
+    )
+    assert other.status_code == 200, other.text
+
+
+def test_other_state_gets_403_other_exporter_404_commission_reads_only(
+    container: Container, cast: Cast
+) -> None:
+    case = submitted_case(client(container, cast.tokens["acme"]))
+    fr = client(container, cast.tokens["fr"])
+    assert fr.get(f"/api/v1/cases/{case['id']}").status_code == 403
+    assert (
+        fr.post(
+            f"/api/v1/cases/{case['id']}/actions/start_assessment", json={"expected_version": 2}
+        ).status_code
+        == 403
+    )
+    assert ok(fr.get("/api/v1/cases")) == []
+    other = client(container, cast.tokens["other"])
+    assert other.get(f"/api/v1/applications/{case['id']}").status_code == 404
+    assert other.post(f"/api/v1/applications/{case['id']}/withdraw").status_code == 404
+    assert other.get(f"/api/v1/applications/{case['id']}/messages").status_code == 404
+    commission = client(container, cast.tokens["commission"])
+    assert ok(commission.get(f"/api/v1/applications/{case['id']}"))["status"] == "submitted"
+    acted = commission.post(
+        f"/api/v1/cases/{case['id']}/actions/start_assessment", json={"expected_version": 2}
+    )
+    assert acted.status_code == 403
+
+
+def test_stale_version_is_a_conflict(container: Container, cast: Cast) -> None:
+    case = submitted_case(client(container, cast.tokens["acme"]))
+    officer = client(container, cast.tokens["officer"])
+    url = f"/api/v1/cases/{case['id']}/actions/start_assessment"
+    assert ok(officer.post(url, json={"expected_version": case["version"]}))["status"] == "under_assessment"
+    stale = officer.post(
+        f"/api/v1/cases/{case['id']}/actions/request_information",
+        json={"expected_version": case["version"], "note": "more please"},
+    )
+    assert stale.status_code == 409
+
+
+def test_illegal_moves_are_refused(container: Container, cast: Cast) -> None:
+    acme = client(container, cast.tokens["acme"])
+    officer = client(container, cast.tokens["officer"])
+    incomplete = ok(acme.post("/api/v1/applications", json={**APPLICATION, "parties": []}), 201)
+    assert acme.post(f"/api/v1/applications/{incomplete['id']}/submit").status_code == 422
+    case = submitted_case(acme)
+    base = f"/api/v1/cases/{case['id']}"
+    version = {"expected_version": case["version"]}
+    assert acme.post(f"/api/v1/applications/{case['id']}/submit").status_code == 409
+    assert (
+        officer.post(f"{base}/actions/request_information", json={**version, "note": "x"}).status_code == 409
+    )
+    assert officer.post(f"{base}/actions/decide", json=version).status_code == 409
+    assert officer.post(f"{base}/actions/explode", json=version).status_code == 422
+    assert officer.post(f"{base}/assessment", json={**version, "findings": NO_CONCERNS}).status_code == 409
+    decided = client(container, cast.tokens["senior"]).post(
+        f"{base}/decision", json={**version, "outcome": "granted"}
+    )
+    assert decided.status_code == 409
+
+    recommended = recommended_case(container, cast)
+    assert acme.post(f"/api/v1/applications/{recommended['id']}/withdraw").status_code == 409
+    amended = acme.put(f"/api/v1/applications/{recommended['id']}", json={**APPLICATION, "reason": "more"})
+    assert amended.status_code == 409, amended.text
+
+
+def test_licence_lifecycle_refuses_shipments_while_suspended(container: Container, cast: Cast) -> None:
+    case = recommended_case(container, cast)
+    senior = client(container, cast.tokens["senior"])
+    number = ok(
+        senior.post(
+            f"/api/v1/cases/{case['id']}/decision",
+            json={"expected_version": case["version"], "outcome": "granted"},
+        )
+    )["issued"]["number"]
+    officer = client(container, cast.tokens["officer"])
+    assert officer.post(f"/api/v1/licences/{number}/actions/suspend", json={"reason": ""}).status_code == 422
+    suspended = ok(
+        officer.post(f"/api/v1/licences/{number}/actions/suspend", json={"reason": "diversion report"})
+    )
+    assert suspended["status"] == "suspended"
+    refused = client(container, cast.tokens["acme"]).post(
+        f"/api/v1/licences/{number}/shipments",
+        json={"item_line": 1, "quantity": "1", "value_eur": "1.00", "customs_reference": "X1"},
+    )
+    assert refused.status_code == 409
+    assert "suspended" in refused.json()["detail"]
+    # reinstating is for a senior only (Art. 16)
+    assert (
+        officer.post(f"/api/v1/licences/{number}/actions/reinstate", json={"reason": "ok"}).status_code == 403
+    )
+    assert (
+        ok(senior.post(f"/api/v1/licences/{number}/actions/reinstate", json={"reason": "cleared"}))["status"]
+        == "active"
+    )
+    assert client(container, cast.tokens["fr"]).get(f"/api/v1/licences/{number}").status_code == 403
+    assert client(container, cast.tokens["other"]).get(f"/api/v1/licences/{number}").status_code == 404
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.postgres
+def test_concurrent_countersignatures_record_exactly_one_decision(container: Container, cast: Cast) -> None:
+    case = recommended_case(container, cast)
+    secret = svc.check_code_secret(container.settings.secret_key)
+    both_loaded = threading.Barrier(2, timeout=30)
+    outcomes: dict[str, object] = {}
+
+    def countersign(who: str) -> None:
+        with container.uow() as uow:
+            repo = uow.licensing
+            assert isinstance(repo, SqlLicensing)
+            save_case = repo.save_case
+
+            def save_after_both_loaded(*args: Any, **kwargs: Any) -> None:
+                both_loaded.wait()  # both have read the same version and countersigned it
+                save_case(*args, **kwargs)
+
+            repo.save_case = save_after_both_loaded  # type: ignore[method-assign]
+            try:
+                svc.decide(
+                    uow,
+                    cast.people[who].principal,
+                    case["id"],
+                    outcome="granted",
+                    expected_version=case["version"],
+                    secret=secret,
+                )
+                outcomes[who] = "decided"
+            except ConflictError as error:
+                outcomes[who] = error
+
+    threads = [threading.Thread(target=countersign, args=(who,)) for who in ("senior", "senior2")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(map(str, outcomes.values())) == ["decided", "the case changed meanwhile: reload"]
+    with container.uow() as uow:
+        stored = uow.licensing.case(case["id"])
+        assert stored is not None
+        assert stored.case.status.value == "decided"
+        assert stored.case.version == case["version"] + 1
+        assert len(uow.licensing.licences(member_state="DE")) == 1
