@@ -20,6 +20,7 @@ PUBLIC = [
     "/requirements",
     "/submissions/new",
     "/screening/lists",
+    "/verify/DE-2026-000001",
 ]
 EXPORTER = [
     "/account",
@@ -32,7 +33,7 @@ EXPORTER = [
     "/due-diligence/1/steps/stakeholders",
     "/icp",
 ]
-AUTHORITY = ["/authority/notifications"]
+AUTHORITY = ["/authority/notifications", "/authority/cases"]
 
 
 def serious_violations(page: Any) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from dualuse.entrypoints.web import (
     controllist_views,
     determination_views,
     duediligence_views,
+    licensing_views,
     screening_views,
     views,
 )
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(determination_views.router)
     app.include_router(screening_views.router)
     app.include_router(duediligence_views.router)
+    app.include_router(licensing_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
     # Middleware added last runs first: CSRF wraps everything, sessions sit inside it.

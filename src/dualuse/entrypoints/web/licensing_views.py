@@ -1,0 +1,338 @@
+"""Licensing pages: the exporter applies, checks the answers, submits, answers questions, downloads the
+licence and reports its use; the authority works its queue, assesses, recommends, countersigns and acts on
+licences; anyone verifies a licence."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dualuse.domain import licensing as lic
+from dualuse.domain.errors import DualUseError, ValidationError
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.report import licence_pdf
+from dualuse.entrypoints.web.views import render
+from dualuse.services import licensing as svc
+from dualuse.services.clock import today_in_brussels
+
+router = APIRouter(include_in_schema=False)
+FORM_FIELDS = (
+    "application_type",
+    "control_code",
+    "description",
+    "quantity",
+    "unit",
+    "value_eur",
+    "end_user",
+    "end_user_type",
+    "destination",
+    "end_use",
+)
+
+
+def _secret(container: Any) -> bytes:
+    return svc.check_code_secret(container.settings.secret_key)
+
+
+def _content(form: dict[str, str]) -> svc.ApplicationContent:
+    try:
+        quantity = Decimal(form["quantity"] or "0")
+        value = Decimal(form["value_eur"] or "0")
+    except InvalidOperation:
+        raise ValidationError("quantity and value are numbers", field="quantity") from None
+    destination = form["destination"].strip().upper()
+    party_type = form["end_user_type"] or "other"
+    return svc.ApplicationContent(
+        application_type=form["application_type"],
+        items=(
+            lic.ApplicationItem(
+                form["control_code"].strip(),
+                form["description"].strip(),
+                quantity,
+                form["unit"].strip() or "pieces",
+                value,
+            ),
+        ),
+        parties=(
+            lic.Party(
+                form["end_user"].strip(), lic.PartyRole.END_USER, destination, lic.PartyType(party_type)
+            ),
+            lic.Party(
+                form["end_user"].strip(), lic.PartyRole.CONSIGNEE, destination, lic.PartyType(party_type)
+            ),
+        ),
+        destinations=(destination,),
+        end_use=form["end_use"],
+    )
+
+
+def _signed_in(principal: Any) -> Response | None:
+    return None if principal.is_authenticated else RedirectResponse("/login", status_code=303)
+
+
+@router.get("/applications", response_class=HTMLResponse)
+def applications_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    with container.uow() as uow:
+        cases = svc.applications(uow, principal)
+        licences = svc.licences(uow, principal)
+    return render(
+        request, "licensing/applications.html", {"principal": principal, "cases": cases, "licences": licences}
+    )
+
+
+@router.get("/applications/new", response_class=HTMLResponse)
+def new_page(request: Request, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    form = dict.fromkeys(FORM_FIELDS, "") | {
+        "application_type": "individual",
+        "unit": "pieces",
+        "end_user_type": "commercial",
+    }
+    return render(
+        request,
+        "licensing/new.html",
+        {
+            "principal": principal,
+            "form": form,
+            "errors": [],
+            "types": list(lic.ApplicationType),
+            "party_types": list(lic.PartyType),
+        },
+    )
+
+
+@router.post("/applications/new", response_class=HTMLResponse)
+async def create(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    async with request.form() as raw:
+        form = {f: str(raw.get(f) or "") for f in FORM_FIELDS}
+    try:
+        content = _content(form)
+        with container.uow() as uow:
+            stored = svc.create_application(uow, principal, content)
+    except (DualUseError, ValueError) as exc:
+        detail = exc.detail if isinstance(exc, DualUseError) else str(exc)
+        field = exc.field if isinstance(exc, DualUseError) and exc.field in FORM_FIELDS else "control_code"
+        context = {
+            "principal": principal,
+            "form": form,
+            "errors": [{"field": field, "text": detail}],
+            "types": list(lic.ApplicationType),
+            "party_types": list(lic.PartyType),
+        }
+        return render(request, "licensing/new.html", context, status_code=400)
+    return RedirectResponse(f"/applications/{stored.id}/check", status_code=303)
+
+
+@router.get("/applications/{case_id}/check", response_class=HTMLResponse)
+def check_answers(
+    request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep
+) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    with container.uow() as uow:
+        stored = svc.get_application(uow, principal, case_id)
+    return render(request, "licensing/check.html", {"principal": principal, "stored": stored})
+
+
+@router.post("/applications/{case_id}/submit")
+def submit(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
+    with container.uow() as uow:
+        svc.submit(uow, principal, case_id)
+    return RedirectResponse(f"/applications/{case_id}", status_code=303)
+
+
+def _case_context(uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
+    stored = svc.get_application(uow, principal, case_id)
+    messages = svc.messages(uow, principal, case_id)
+    licence = next((x for x in svc.licences(uow, principal) if x.case_id == case_id), None)
+    left = svc.remaining(uow, principal, licence.licence.number)[1] if licence else {}
+    return {
+        "principal": principal,
+        "stored": stored,
+        "case": stored.case,
+        "messages": messages,
+        "licence": licence,
+        "remaining": left,
+        "criteria": lic.CRITERIA,
+        "errors": [],
+        "today": today_in_brussels().isoformat(),
+    }
+
+
+@router.get("/applications/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    with container.uow() as uow:
+        context = _case_context(uow, principal, case_id)
+    template = (
+        "licensing/authority_case.html"
+        if principal.organisation_kind and principal.organisation_kind.value == "authority"
+        else "licensing/case.html"
+    )
+    return render(request, template, context)
+
+
+@router.post("/applications/{case_id}/messages")
+def post_message(
+    case_id: RowId, container: ContainerDep, principal: PrincipalDep, body: Annotated[str, Form()] = ""
+) -> Response:
+    with container.uow() as uow:
+        svc.post_message(uow, principal, case_id, body)
+    return RedirectResponse(f"/applications/{case_id}", status_code=303)
+
+
+@router.post("/applications/{case_id}/actions/{action}")
+def case_action(
+    case_id: RowId,
+    action: str,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    version: Annotated[int, Form()] = 0,
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    with container.uow() as uow:
+        svc.case_action(uow, principal, case_id, action, expected_version=version, note=note)
+    return RedirectResponse(f"/applications/{case_id}", status_code=303)
+
+
+@router.post("/applications/{case_id}/assessment")
+async def assessment(
+    request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep
+) -> Response:
+    async with request.form() as raw:
+        findings = [
+            lic.Finding(c.id, raw.get(f"concern-{c.id}") == "yes", str(raw.get(f"note-{c.id}") or ""))
+            for c in lic.CRITERIA
+        ]
+        version = int(str(raw.get("version") or 0))
+        kind = str(raw.get("kind") or "grant")
+        reasoning = str(raw.get("reasoning") or "")
+        relied = [c.id for c in lic.CRITERIA if raw.get(f"concern-{c.id}") == "yes"]
+        conditions = [line for line in str(raw.get("conditions") or "").splitlines() if line.strip()]
+    with container.uow() as uow:
+        stored = svc.record_assessment(uow, principal, case_id, findings, expected_version=version)
+        svc.recommend(
+            uow,
+            principal,
+            case_id,
+            kind=kind,
+            reasoning=reasoning,
+            criteria_relied_on=relied if kind == "deny" else [],
+            conditions=conditions,
+            expected_version=stored.case.version,
+        )
+    return RedirectResponse(f"/applications/{case_id}", status_code=303)
+
+
+@router.post("/applications/{case_id}/decision")
+def decision(
+    case_id: RowId,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    version: Annotated[int, Form()] = 0,
+    outcome: Annotated[str, Form()] = "granted",
+) -> Response:
+    with container.uow() as uow:
+        svc.decide(
+            uow, principal, case_id, outcome=outcome, expected_version=version, secret=_secret(container)
+        )
+    return RedirectResponse(f"/applications/{case_id}", status_code=303)
+
+
+@router.post("/licences/{number}/shipments")
+def shipment(
+    number: str,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    case_id: Annotated[int, Form()] = 0,
+    item_line: Annotated[int, Form()] = 1,
+    quantity: Annotated[str, Form()] = "",
+    value_eur: Annotated[str, Form()] = "",
+    shipped_on: Annotated[str, Form()] = "",
+    customs_reference: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        day = date.fromisoformat(shipped_on)
+        amount, value = Decimal(quantity), Decimal(value_eur or "0")
+    except (ValueError, InvalidOperation):
+        raise ValidationError(
+            "give the date (YYYY-MM-DD), quantity and value of the shipment", field="quantity"
+        ) from None
+    with container.uow() as uow:
+        svc.record_shipment(
+            uow,
+            principal,
+            number,
+            item_line=item_line,
+            quantity=amount,
+            value_eur=value,
+            shipped_on=day,
+            customs_reference=customs_reference,
+        )
+    return RedirectResponse(f"/applications/{case_id}", status_code=303)
+
+
+@router.get("/licences/{number}.pdf")
+def licence_download(number: str, container: ContainerDep, principal: PrincipalDep) -> Response:
+    with container.uow() as uow:
+        stored = svc.get_licence(uow, principal, number)
+        case = svc.get_application(uow, principal, stored.case_id)
+        holder = uow.organisations.get(case.organisation_id)
+    pdf = licence_pdf(stored, case, holder)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="licence-{number}.pdf"'},
+    )
+
+
+@router.get("/authority/cases", response_class=HTMLResponse)
+def queue_page(
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    status: Annotated[str | None, Query()] = None,
+    destination: Annotated[str | None, Query(max_length=2)] = None,
+) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    with container.uow() as uow:
+        cases = svc.queue(uow, principal, status=status or None, destination=destination or None)
+    return render(
+        request,
+        "licensing/queue.html",
+        {
+            "principal": principal,
+            "cases": cases,
+            "status": status or "",
+            "destination": destination or "",
+            "statuses": list(lic.ApplicationStatus),
+        },
+    )
+
+
+@router.get("/verify/{number}", response_class=HTMLResponse)
+def verify_page(
+    request: Request,
+    number: str,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    code: Annotated[str, Query(max_length=40)] = "",
+) -> HTMLResponse:
+    with container.uow() as uow:
+        result = svc.verify(uow, number, code, _secret(container)) if code else None
+    return render(
+        request,
+        "licensing/verify.html",
+        {"principal": principal, "number": number, "code": code, "result": result},
+    )

@@ -1,0 +1,95 @@
+"""End to end in headless Chromium: apply, a question and its answer, recommendation, countersignature,
+the PDF licence, shipments until the licence is used up, a refused further shipment; the FR authority
+never sees the DE case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import LiveServer
+from tests.e2e.test_browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def session_of(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    contexts: list[Any] = []
+
+    def open_as(email: str) -> Any:
+        context = browser.new_context(accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        sign_in(page, live_server, email)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def test_apply_to_exhausted_licence(session_of: Any, live_server: LiveServer) -> None:
+    exporter = session_of("exporter@demo.dualuse.eu")
+    exporter.goto(f"{live_server.url}/applications/new")
+    exporter.get_by_label("Control code of the item").fill("5A001.j")
+    exporter.get_by_label("Item description").fill("Carrier-grade IP surveillance system")
+    exporter.get_by_label("Quantity").fill("2")
+    exporter.get_by_label("Value in EUR").fill("300000")
+    exporter.get_by_label("End-user (also the consignee)").fill("Brasil Telecom Operadora SA")
+    exporter.get_by_label("Destination (ISO code)").fill("BR")
+    exporter.get_by_label("End use").fill("Lawful interception for a licensed public network")
+    exporter.get_by_role("button", name="Continue").click()
+    assert "Check your answers" in exporter.content()
+    exporter.get_by_role("button", name="Submit the application").click()
+    case_url = exporter.url
+    case_path = case_url.removeprefix(live_server.url)
+    assert "submitted" in exporter.content()
+
+    french = session_of("officer-fr@demo.dualuse.eu")
+    french.goto(f"{live_server.url}/authority/cases")
+    assert "5A001.j" not in french.content()
+    assert french.goto(f"{live_server.url}{case_path}").status == 403
+
+    officer = session_of("officer-de@demo.dualuse.eu")
+    officer.get_by_role("link", name="Cases").click()
+    officer.get_by_role("link", name=case_path.rsplit("/", 1)[1], exact=True).click()
+    officer.get_by_role("button", name="Start the assessment").click()
+    officer.get_by_label("Question").fill("Who operates the monitoring centre?")
+    officer.get_by_role("button", name="Request information").click()
+
+    exporter.goto(case_url)
+    assert "The authority asks for information" in exporter.content()
+    exporter.get_by_label("Message").fill("The operator's own lawful-interception team, under court orders.")
+    exporter.get_by_role("button", name="Send").click()
+
+    officer.goto(case_url)
+    assert "under assessment" in officer.content()
+    officer.get_by_label("Reasoning").fill("Court-ordered interception by a licensed operator; no concerns")
+    officer.get_by_role("button", name="Record the assessment and recommend").click()
+    assert "Recommendation: grant" in officer.content()
+    assert french.goto(f"{live_server.url}{case_path}").status == 403
+
+    senior = session_of("senior-de@demo.dualuse.eu")
+    senior.goto(case_url)
+    senior.get_by_role("button", name="Countersign").click()
+    assert "Decision: granted" in senior.content()
+
+    exporter.goto(case_url)
+    with exporter.expect_download() as download:
+        exporter.get_by_role("link", name="Download the licence (PDF)").click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+    for reference in ("MRN-0001", "MRN-0002"):
+        exporter.get_by_label("Quantity shipped").fill("1")
+        exporter.get_by_label("Value shipped (EUR)").fill("150000")
+        exporter.get_by_label("Customs reference").fill(reference)
+        exporter.get_by_role("button", name="Report the shipment").click()
+    assert "exhausted" in exporter.content()
+    exporter.get_by_label("Quantity shipped").fill("1")
+    exporter.get_by_label("Value shipped (EUR)").fill("1")
+    exporter.get_by_label("Customs reference").fill("MRN-0003")
+    exporter.get_by_role("button", name="Report the shipment").click()
+    assert "exhausted" in exporter.content()
+    assert "Conflict" in exporter.content() or "refused" in exporter.content().lower()

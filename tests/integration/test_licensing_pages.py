@@ -1,0 +1,53 @@
+"""The public verification page and the licence PDF, on a licence issued through the services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+from dualuse.bootstrap import Container
+from dualuse.domain import licensing as lic
+from dualuse.domain.identity import OrganisationKind, Role
+from dualuse.entrypoints.api.app import create_app
+from dualuse.services import licensing as svc
+from tests.factories import make_organisation, make_person
+
+
+def test_verify_page_and_pdf(container: Container) -> None:
+    acme = make_organisation(container, OrganisationKind.EXPORTER, "Acme GmbH", "DE", "DE111")
+    de = make_organisation(container, OrganisationKind.AUTHORITY, "BAFA", "DE")
+    exporter = make_person(container, acme, Role.EXPORTER_ADMIN, "admin@acme.example").principal
+    officer = make_person(container, de, Role.AUTHORITY_OFFICER, "officer@bafa.example").principal
+    senior = make_person(container, de, Role.AUTHORITY_SENIOR, "senior@bafa.example").principal
+    secret = svc.check_code_secret(container.settings.secret_key)
+    content = svc.ApplicationContent(
+        application_type="individual",
+        items=(
+            lic.ApplicationItem("5A001.j", "IP surveillance system", Decimal(1), "pieces", Decimal(1000)),
+        ),
+        parties=(lic.Party("Operator SA", lic.PartyRole.END_USER, "BR", lic.PartyType.COMMERCIAL),),
+        destinations=("BR",),
+        end_use="Lawful interception",
+    )
+    with container.uow() as uow:
+        case_id = svc.create_application(uow, exporter, content).id
+        svc.submit(uow, exporter, case_id)
+        stored = svc.case_action(uow, officer, case_id, "start_assessment", expected_version=None)
+        findings = [lic.Finding(c.id, False, "") for c in lic.CRITERIA]
+        stored = svc.record_assessment(uow, officer, case_id, findings, expected_version=stored.case.version)
+        stored = svc.recommend(
+            uow, officer, case_id, kind="grant", reasoning="fine", expected_version=stored.case.version
+        )
+        _case, licence = svc.decide(
+            uow, senior, case_id, outcome="granted", expected_version=stored.case.version, secret=secret
+        )
+    assert licence is not None
+    web = TestClient(create_app(container=container))
+    number = licence.licence.number
+    genuine = web.get(f"/verify/{number}", params={"code": licence.check_code})
+    assert genuine.status_code == 200
+    assert "Genuine" in genuine.text
+    assert "IP surveillance system" not in genuine.text  # no commercial content
+    forged = web.get(f"/verify/{number}", params={"code": "AAAAAAAAAAAA"})
+    assert "Not genuine" in forged.text
