@@ -11,6 +11,7 @@ from dualuse.domain import licensing as lic
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.api.app import create_app
 from dualuse.services import licensing as svc
+from dualuse.services.clock import today_in_brussels
 from tests.factories import make_organisation, make_person
 
 
@@ -51,3 +52,26 @@ def test_verify_page_and_pdf(container: Container) -> None:
     assert "IP surveillance system" not in genuine.text  # no commercial content
     forged = web.get(f"/verify/{number}", params={"code": "AAAAAAAAAAAA"})
     assert "Not genuine" in forged.text
+
+
+def test_the_queue_filters_cyber_surveillance_items(container: Container) -> None:
+    acme = make_organisation(container, OrganisationKind.EXPORTER, "Acme GmbH", "DE", "DE111")
+    de = make_organisation(container, OrganisationKind.AUTHORITY, "BAFA", "DE")
+    exporter = make_person(container, acme, Role.EXPORTER_ADMIN, "admin@acme.example").principal
+    officer = make_person(container, de, Role.AUTHORITY_OFFICER, "officer@bafa.example").principal
+    for code, description in (("5A001.j", "IP surveillance system"), ("2B001", "Machine tool")):
+        content = svc.ApplicationContent(
+            application_type="individual",
+            items=(lic.ApplicationItem(code, description, Decimal(1), "pieces", Decimal(1000)),),
+            parties=(lic.Party("Buyer SA", lic.PartyRole.END_USER, "BR", lic.PartyType.COMMERCIAL),),
+            destinations=("BR",),
+            end_use="Production",
+        )
+        with container.uow() as uow:
+            svc.submit(uow, exporter, svc.create_application(uow, exporter, content).id)
+    view = container.list_source().as_of(today_in_brussels())
+    with container.uow() as uow:
+        everything = svc.queue(uow, officer)
+        cyber = svc.queue(uow, officer, cyber_surveillance=True, list_view=view)
+    assert len(everything) == 2
+    assert [s.case.current_application.items[0].control_code for s in cyber] == ["5A001.j"]

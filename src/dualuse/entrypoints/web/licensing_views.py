@@ -303,22 +303,33 @@ def queue_page(
     principal: PrincipalDep,
     status: Annotated[str | None, Query()] = None,
     destination: Annotated[str | None, Query(max_length=2)] = None,
+    cyber: Annotated[str, Query(max_length=3)] = "",
+    older_than_days: Annotated[str, Query(max_length=5)] = "",
 ) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    days = int(older_than_days) if older_than_days.isdigit() else None
+    list_view = container.list_source().as_of(today_in_brussels()) if cyber else None
     with container.uow() as uow:
-        cases = svc.queue(uow, principal, status=status or None, destination=destination or None)
-    return render(
-        request,
-        "licensing/queue.html",
-        {
-            "principal": principal,
-            "cases": cases,
-            "status": status or "",
-            "destination": destination or "",
-            "statuses": list(lic.ApplicationStatus),
-        },
-    )
+        cases = svc.queue(
+            uow,
+            principal,
+            status=status or None,
+            destination=destination or None,
+            cyber_surveillance=True if cyber else None,
+            older_than_days=days,
+            list_view=list_view,
+        )
+    context = {
+        "principal": principal,
+        "cases": cases,
+        "status": status or "",
+        "destination": destination or "",
+        "cyber": cyber,
+        "older_than_days": older_than_days,
+        "statuses": list(lic.ApplicationStatus),
+    }
+    return render(request, "licensing/queue.html", context)
 
 
 @router.get("/verify/{number}", response_class=HTMLResponse)
