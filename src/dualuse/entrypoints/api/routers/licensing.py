@@ -275,6 +275,8 @@ def list_cases(
     destination: str | None = Query(default=None, min_length=2, max_length=2),
     cyber_surveillance: bool | None = None,
     older_than_days: int | None = Query(default=None, ge=0, le=36500),
+    limit: int = Query(default=50, ge=1, le=500, description="cases per page, oldest first"),
+    offset: int = Query(default=0, ge=0, description="cases to skip"),
 ) -> list[dict[str, Any]]:
     list_view = None
     if cyber_surveillance is not None:
@@ -291,7 +293,7 @@ def list_cases(
         older_than_days=older_than_days,
         list_view=list_view,
     )
-    return [_with_licence(uow, s, principal) for s in found]
+    return [_with_licence(uow, s, principal) for s in list(found)[offset : offset + limit]]
 
 
 @router.get("/cases/{case_id}", summary="A case, with the authority's assessment and recommendation")
