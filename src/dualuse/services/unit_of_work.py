@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -68,6 +69,7 @@ class UnitOfWork(Protocol):
     screening: ScreeningRepository
     duediligence: DueDiligenceRepository
     licensing: LicensingRepository
+    general_authorisations: GeneralAuthorisationRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -339,3 +341,36 @@ class LicensingRepository(Protocol):
     def save_licence(self, stored: StoredLicence, *, expected_version: int) -> None: ...
     def add_shipment(self, *, licence_id: int, shipment: Shipment) -> int: ...
     def shipments(self, licence_id: int) -> Sequence[Shipment]: ...
+
+
+class GeneralAuthorisationRepository(Protocol):
+    """Union general export authorisation registrations and reports of use, and the dates of the records
+    exporters keep (``adapters.db.general_authorisations_repo``)."""
+
+    def add_registration(self, *, organisation_id: int, eugea_id: str, member_state: str, by: str) -> int:
+        """Raises ``ConflictError`` when the organisation already registered for ``eugea_id``."""
+        ...
+
+    def registration(self, organisation_id: int, eugea_id: str) -> Row | None: ...
+    def registrations(
+        self, *, organisation_id: int | None = None, member_state: str | None = None
+    ) -> Sequence[Row]: ...
+    def add_report(
+        self,
+        *,
+        organisation_id: int,
+        eugea_id: str,
+        period_start: date,
+        period_end: date,
+        shipments: int,
+        value_eur: Decimal,
+        destinations: Sequence[str],
+        by: str,
+    ) -> int: ...
+    def overlapping_reports(
+        self, organisation_id: int, eugea_id: str, period_start: date, period_end: date
+    ) -> Sequence[Row]: ...
+    def reports(
+        self, *, organisation_id: int | None = None, member_state: str | None = None
+    ) -> Sequence[Row]: ...
+    def record_dates(self) -> Sequence[tuple[str, int, date]]: ...

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData(
@@ -397,4 +398,32 @@ shipments = Table(
     Column("customs_reference", String(100), nullable=False),
     Column("shipped_on", Date, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+eugea_registrations = Table(
+    "eugea_registrations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("eugea_id", String(10), nullable=False),
+    Column("member_state", String(2), nullable=False, index=True),
+    Column("registered_by", String(254), nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("organisation_id", "eugea_id", name="uq_eugea_registrations_organisation_eugea"),
+)
+
+eugea_reports = Table(
+    "eugea_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("eugea_id", String(10), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("shipments", Integer, nullable=False),
+    # A Decimal as text, exact on both databases (like the licensing JSON).
+    Column("value_eur", String(40), nullable=False),
+    Column("destinations", JSON, nullable=False),
+    Column("submitted_by", String(254), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
 )

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, RowMapping, func, select, text
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
+from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
 from dualuse.adapters.db.licensing_repo import SqlLicensing
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
@@ -22,6 +23,7 @@ from dualuse.services.unit_of_work import (
     AuditRepository,
     ClassificationRepository,
     DueDiligenceRepository,
+    GeneralAuthorisationRepository,
     LicensingRepository,
     OrganisationRepository,
     ReferenceDataRepository,
@@ -388,6 +390,7 @@ class SqlUnitOfWork:
     screening: ScreeningRepository
     duediligence: DueDiligenceRepository
     licensing: LicensingRepository
+    general_authorisations: GeneralAuthorisationRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -408,6 +411,7 @@ class SqlUnitOfWork:
         self.screening = SqlScreening(self._connection)
         self.duediligence = SqlDueDiligence(self._connection)
         self.licensing = SqlLicensing(self._connection)
+        self.general_authorisations = SqlGeneralAuthorisations(self._connection)
         return self
 
     def __exit__(

@@ -15,6 +15,7 @@ from dualuse.entrypoints.api.routers import (
     controllist,
     determinations,
     duediligence,
+    general_authorisations,
     health,
     identity,
     licensing,
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(screening.router)
     app.include_router(duediligence.router)
     app.include_router(licensing.router)
+    app.include_router(general_authorisations.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(determination_views.router)

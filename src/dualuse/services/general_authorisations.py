@@ -1,0 +1,206 @@
+"""Union general export authorisations EU001-EU008 (Regulation (EU) 2021/821, Art. 12(1)(d), Annex II):
+the exporter's registration with its competent authority before first use, and its reports of use.
+
+Exporters see only their organisation's registrations and reports; the authority of a member state sees
+those of the exporters registered with it (``for_authority``) and no others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+
+from dualuse.domain.errors import ConflictError, PermissionDeniedError, ValidationError
+from dualuse.domain.identity import OrganisationKind, Permission, Principal, Role, authorize
+from dualuse.domain.licensing.model import check_country
+from dualuse.domain.rules.rulebook import GeneralAuthorisation, Rulebook
+from dualuse.services import audit
+from dualuse.services.unit_of_work import Row, UnitOfWork
+
+ENTITY_REGISTRATION = "eugea_registration"
+ENTITY_REPORT = "eugea_report"
+MAX_SHIPMENTS = 2**31 - 1
+
+
+def _exporter(principal: Principal) -> int:
+    authorize(principal, Permission.ACT_FOR_EXPORTER)
+    if principal.organisation_kind is not OrganisationKind.EXPORTER or principal.organisation_id is None:
+        raise PermissionDeniedError("only an exporter registers for and reports on general authorisations")
+    return principal.organisation_id
+
+
+def union_authorisation(rulebook: Rulebook, eugea_id: str) -> GeneralAuthorisation:
+    """The Union general export authorisation ``eugea_id`` of the rulebook (national ones are not Union
+    authorisations: they are registered under national law, Art. 12(6))."""
+    wanted = eugea_id.strip().upper()
+    found = next((g for g in rulebook.general_authorisations if g.id == wanted and not g.is_national), None)
+    if found is None:
+        known = ", ".join(g.id for g in rulebook.general_authorisations if not g.is_national)
+        raise ValidationError(
+            f"{eugea_id!r} is not a Union general export authorisation (known: {known})", field="eugea_id"
+        )
+    return found
+
+
+def registered_on(registration: Row) -> date:
+    """The day (UTC) a registration was made."""
+    at: datetime = registration["registered_at"]
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).date()
+
+
+def register(uow: UnitOfWork, principal: Principal, rulebook: Rulebook, eugea_id: str) -> int:
+    """Register the principal's organisation for a Union general export authorisation with the authority
+    of its member state, before first use (Annex II conditions). Only the exporter's admin registers;
+    registering twice is a conflict."""
+    organisation_id = _exporter(principal)
+    if principal.role is not Role.EXPORTER_ADMIN:
+        raise PermissionDeniedError("only the exporter's administrator registers for a general authorisation")
+    if principal.member_state is None:
+        raise ValidationError("the organisation has no member state to register in", field="member_state")
+    authorisation = union_authorisation(rulebook, eugea_id)
+    if uow.general_authorisations.registration(organisation_id, authorisation.id) is not None:
+        raise ConflictError(f"already registered for {authorisation.id}", field="eugea_id")
+    registration_id = uow.general_authorisations.add_registration(
+        organisation_id=organisation_id,
+        eugea_id=authorisation.id,
+        member_state=principal.member_state,
+        by=principal.label,
+    )
+    audit.record(
+        uow,
+        actor=principal.label,
+        action="eugea.registered",
+        entity_type=ENTITY_REGISTRATION,
+        entity_id=registration_id,
+        after={
+            "organisation_id": organisation_id,
+            "eugea_id": authorisation.id,
+            "member_state": principal.member_state,
+        },
+    )
+    uow.commit()
+    return registration_id
+
+
+def registrations(uow: UnitOfWork, principal: Principal) -> Sequence[Row]:
+    """The principal's organisation's registrations."""
+    return uow.general_authorisations.registrations(organisation_id=_exporter(principal))
+
+
+def _check_report(
+    period_start: date,
+    period_end: date,
+    shipments: int,
+    value_eur: Decimal | str,
+    destinations: Sequence[str],
+) -> tuple[Decimal, list[str]]:
+    if period_end < period_start:
+        raise ValidationError("the period ends before it starts", field="period_end")
+    if isinstance(shipments, bool) or not 0 <= shipments <= MAX_SHIPMENTS:
+        raise ValidationError(
+            "give the number of shipments as a non-negative whole number", field="shipments"
+        )
+    try:
+        value = Decimal(str(value_eur).strip())
+    except InvalidOperation:
+        raise ValidationError("give the value in euro as a number", field="value_eur") from None
+    if not value.is_finite() or value < 0:
+        raise ValidationError("the value in euro must be a non-negative number", field="value_eur")
+    codes = sorted({check_country(d.strip().upper(), field="destinations") for d in destinations})
+    if shipments > 0 and not codes:
+        raise ValidationError("name the destinations shipped to", field="destinations")
+    return value, codes
+
+
+def report_use(
+    uow: UnitOfWork,
+    principal: Principal,
+    eugea_id: str,
+    period_start: date,
+    period_end: date,
+    shipments: int,
+    value_eur: Decimal | str,
+    destinations: Sequence[str],
+) -> int:
+    """Report the use of a Union general export authorisation over a period. Refused unless the
+    organisation was registered for it by the period's end (registration comes before first use, so no
+    use in a period that ended before the registration was made under it), for a period that does not
+    overlap one already reported, with non-negative numbers and ISO 3166-1 alpha-2 destinations."""
+    organisation_id = _exporter(principal)
+    value, codes = _check_report(period_start, period_end, shipments, value_eur, destinations)
+    wanted = eugea_id.strip().upper()
+    registration = uow.general_authorisations.registration(organisation_id, wanted)
+    if registration is None:
+        raise ValidationError(
+            f"register for {wanted} before using it and reporting its use", field="eugea_id"
+        )
+    since = registered_on(registration)
+    if since > period_end:
+        raise ValidationError(
+            f"registered for {wanted} on {since.isoformat()}, after the period ended: "
+            "an export before registration was not made under it",
+            field="period_end",
+        )
+    overlapping = uow.general_authorisations.overlapping_reports(
+        organisation_id, wanted, period_start, period_end
+    )
+    if overlapping:
+        other = overlapping[0]
+        raise ConflictError(
+            f"the use of {wanted} from {other['period_start'].isoformat()} to "
+            f"{other['period_end'].isoformat()} is already reported: the periods overlap",
+            field="period_start",
+        )
+    report_id = uow.general_authorisations.add_report(
+        organisation_id=organisation_id,
+        eugea_id=wanted,
+        period_start=period_start,
+        period_end=period_end,
+        shipments=shipments,
+        value_eur=value,
+        destinations=codes,
+        by=principal.label,
+    )
+    audit.record(
+        uow,
+        actor=principal.label,
+        action="eugea.use_reported",
+        entity_type=ENTITY_REPORT,
+        entity_id=report_id,
+        after={
+            "organisation_id": organisation_id,
+            "eugea_id": wanted,
+            "period_start": period_start.isoformat(),
+            "period_end": period_end.isoformat(),
+            "shipments": shipments,
+            "value_eur": str(value),
+            "destinations": codes,
+        },
+    )
+    uow.commit()
+    return report_id
+
+
+def reports(uow: UnitOfWork, principal: Principal) -> Sequence[Row]:
+    """The principal's organisation's reports of use."""
+    return uow.general_authorisations.reports(organisation_id=_exporter(principal))
+
+
+@dataclass(frozen=True)
+class AuthorityView:
+    registrations: Sequence[Row]
+    reports: Sequence[Row]
+
+
+def for_authority(uow: UnitOfWork, principal: Principal) -> AuthorityView:
+    """The registrations and reports of the exporters registered with the principal's authority."""
+    authorize(principal, Permission.ASSESS_CASE)
+    if principal.organisation_kind is not OrganisationKind.AUTHORITY or principal.member_state is None:
+        raise PermissionDeniedError("only a competent authority sees the registrations made with it")
+    state = principal.member_state
+    return AuthorityView(
+        uow.general_authorisations.registrations(member_state=state),
+        uow.general_authorisations.reports(member_state=state),
+    )
