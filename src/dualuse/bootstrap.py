@@ -13,12 +13,15 @@ from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.screening_index import StoredListsIndex
 from dualuse.adapters.security import Argon2PasswordHasher
 from dualuse.adapters.sources.controllist_view import ControlListSource
-from dualuse.adapters.sources.duediligence import load_red_flags
+from dualuse.adapters.sources.demo_lists import demo_snapshots
+from dualuse.adapters.sources.duediligence import load_red_flags, load_risk_seed
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.config import Settings
 from dualuse.domain.duediligence import RedFlagSet
 from dualuse.domain.rules.rulebook import Rulebook
-from dualuse.services import controllist
+from dualuse.services import controllist, demo, reference
+from dualuse.services.demo import DemoLogin
+from dualuse.services.licensing import check_code_secret
 from dualuse.services.unit_of_work import PasswordHasher
 
 
@@ -53,3 +56,24 @@ def bootstrap(settings: Settings | None = None, *, engine: Engine | None = None)
 
 
 UowFactory = Callable[[], SqlUnitOfWork]
+
+
+def load_demo_world(container: Container) -> list[DemoLogin]:
+    """The demo world with every capability wired in; returns the logins with their fresh passwords."""
+    with container.uow() as uow:
+        return demo.load_demo(
+            uow,
+            container.hasher,
+            container.catalogue,
+            (container.screening_index, demo_snapshots()),
+            container.red_flags,
+            check_code_secret(container.settings.secret_key),
+        )
+
+
+def load_reference_data(container: Container) -> dict[str, str]:
+    """Check that the shipped reference data loads and record its versions."""
+    with container.uow() as uow:
+        return reference.load(
+            uow, container.catalogue, container.rulebook, container.red_flags, load_risk_seed()
+        )

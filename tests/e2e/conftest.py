@@ -15,11 +15,8 @@ import httpx
 import pytest
 
 from dualuse.adapters.db import migrate
-from dualuse.adapters.sources.demo_lists import demo_snapshots
-from dualuse.adapters.sources.duediligence import load_risk_seed
-from dualuse.bootstrap import bootstrap
+from dualuse.bootstrap import bootstrap, load_demo_world, load_reference_data
 from dualuse.config import Environment, Settings
-from dualuse.services import demo, reference
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -44,19 +41,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     secret = "e2e-secret-" + "y" * 32
     container = bootstrap(Settings(env=Environment.TEST, database_url=database_url, secret_key=secret))
     migrate.upgrade(container.engine)
-    with container.uow() as uow:
-        reference.load(uow, container.catalogue, container.rulebook, container.red_flags, load_risk_seed())
-    with container.uow() as uow:
-        logins = {
-            login.email: login.password
-            for login in demo.load_demo(
-                uow,
-                container.hasher,
-                container.catalogue,
-                (container.screening_index, demo_snapshots()),
-                container.red_flags,
-            )
-        }
+    load_reference_data(container)
+    logins = {login.email: login.password for login in load_demo_world(container)}
     container.engine.dispose()
     port = free_port()
     env = {

@@ -15,12 +15,10 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from dualuse.adapters.db import migrate
-from dualuse.adapters.sources.demo_lists import demo_snapshots
-from dualuse.adapters.sources.duediligence import load_risk_seed
-from dualuse.bootstrap import Container, bootstrap
+from dualuse.bootstrap import Container, bootstrap, load_demo_world, load_reference_data
 from dualuse.config import Environment, Settings
 from dualuse.entrypoints.api.app import create_app
-from dualuse.services import demo, identity, reference
+from dualuse.services import identity
 
 FOLDER = Path(tempfile.mkdtemp(prefix="dualuse-fuzz-"))
 
@@ -31,16 +29,8 @@ def demo_world(folder: Path) -> tuple[Container, str]:
         Settings(env=Environment.TEST, database_url=f"sqlite:///{folder / 'fuzz.db'}", secret_key="f" * 40)
     )
     migrate.upgrade(container.engine)
-    with container.uow() as uow:
-        reference.load(uow, container.catalogue, container.rulebook, container.red_flags, load_risk_seed())
-    with container.uow() as uow:
-        demo.load_demo(
-            uow,
-            container.hasher,
-            container.catalogue,
-            (container.screening_index, demo_snapshots()),
-            container.red_flags,
-        )
+    load_reference_data(container)
+    load_demo_world(container)
     with container.uow() as uow:
         token = identity.create_token(uow, actor="test", email="exporter@demo.dualuse.eu", name="fuzz").token
         uow.commit()

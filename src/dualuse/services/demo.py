@@ -9,13 +9,15 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
+from dualuse.domain import licensing as lic
 from dualuse.domain.duediligence import FlagAnswer, IcpLevel, RedFlagSet, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS
 from dualuse.domain.identity import OrganisationKind, Principal, Role
 from dualuse.domain.screening.model import EntitySchema, ListSnapshot, ScreeningQuery
 from dualuse.domain.screening.review import PartyRole
-from dualuse.services import audit, controllist, duediligence, identity, screening
+from dualuse.services import audit, controllist, duediligence, identity, licensing, screening
 from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.screening import ScreeningIndex
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
@@ -191,12 +193,78 @@ def load_demo_due_diligence(uow: UnitOfWork, flags: RedFlagSet, exporter: Princi
     duediligence.save_icp(uow, exporter, {e.id: IcpLevel.IN_PLACE for e in ICP_ELEMENTS})
 
 
+def _demo_application(
+    code: str, description: str, destination: str, end_user: str
+) -> licensing.ApplicationContent:
+    return licensing.ApplicationContent(
+        application_type="individual",
+        items=(lic.ApplicationItem(code, description, Decimal(4), "pieces", Decimal(200000)),),
+        parties=(
+            lic.Party(end_user, lic.PartyRole.END_USER, destination, lic.PartyType.COMMERCIAL),
+            lic.Party(end_user, lic.PartyRole.CONSIGNEE, destination, lic.PartyType.COMMERCIAL),
+        ),
+        destinations=(destination,),
+        end_use="Operation of a licensed public telecommunications network",
+    )
+
+
+def load_demo_licensing(uow: UnitOfWork, secret: bytes, people: dict[str, Principal]) -> None:
+    """Applications in several states and a licence in use, for the DE exporter and authority."""
+    exporter, officer, senior = people["exporter"], people["officer"], people["senior"]
+    if licensing.applications(uow, exporter):
+        return
+    draft = _demo_application(
+        "5A001.j", "Carrier-grade IP traffic analysis system", "BR", "Operadora Demo SA"
+    )
+    licensing.create_application(uow, exporter, draft)
+    waiting = licensing.create_application(
+        uow,
+        exporter,
+        _demo_application("5A001.f.2", "Cell-site simulator for a police unit", "MX", "Policía Demo"),
+    )
+    licensing.submit(uow, exporter, waiting.id)
+    granted = licensing.create_application(
+        uow,
+        exporter,
+        _demo_application("5A002.a", "AES-256 network encryptor", "IN", "Bharat Demo Telecom Ltd"),
+    )
+    licensing.submit(uow, exporter, granted.id)
+    stored = licensing.case_action(uow, officer, granted.id, "start_assessment", expected_version=None)
+    findings = [lic.Finding(c.id, False, "") for c in lic.CRITERIA]
+    stored = licensing.record_assessment(
+        uow, officer, granted.id, findings, expected_version=stored.case.version
+    )
+    stored = licensing.recommend(
+        uow,
+        officer,
+        granted.id,
+        kind="grant",
+        reasoning="Civil telecom use; no concerns",
+        expected_version=stored.case.version,
+    )
+    _case, licence = licensing.decide(
+        uow, senior, granted.id, outcome="granted", expected_version=stored.case.version, secret=secret
+    )
+    if licence is not None:
+        licensing.record_shipment(
+            uow,
+            exporter,
+            licence.licence.number,
+            item_line=1,
+            quantity=Decimal(1),
+            value_eur=Decimal(50000),
+            shipped_on=licence.licence.valid_from,
+            customs_reference="DEMO-MRN-0001",
+        )
+
+
 def load_demo(
     uow: UnitOfWork,
     hasher: PasswordHasher,
     catalogue: ControlListCatalogue | None = None,
     screening_lists: tuple[ScreeningIndex, Sequence[ListSnapshot]] | None = None,
     red_flags: RedFlagSet | None = None,
+    licence_secret: bytes | None = None,
 ) -> list[DemoLogin]:
     """Create (or refresh) the demo organisations and users; returns the logins with their new passwords."""
     ids: dict[str, int] = {}
@@ -251,4 +319,15 @@ def load_demo(
         user = uow.users.by_email(USERS[0][0])
         assert user is not None  # noqa: S101 - created above
         load_demo_due_diligence(uow, red_flags, identity.principal_for(uow, user))
+    if licence_secret is not None:
+        people = {}
+        for key, email in (
+            ("exporter", USERS[0][0]),
+            ("officer", "officer-de@demo.dualuse.eu"),
+            ("senior", "senior-de@demo.dualuse.eu"),
+        ):
+            found = uow.users.by_email(email)
+            assert found is not None  # noqa: S101 - created above
+            people[key] = identity.principal_for(uow, found)
+        load_demo_licensing(uow, licence_secret, people)
     return logins

@@ -135,8 +135,10 @@ class CandidateIndex:
                 self.entity_names[entity_no].append(name_no)
                 for token in set(form.tokens):
                     postings[token].append(name_no)
-        self.postings: dict[str, list[int]] = dict(postings)
-        self.by_identifier: dict[str, list[int]] = dict(by_identifier)
+        # tuples rather than lists: a tuple of strings or numbers is not tracked by the garbage
+        # collector, and the index holds hundreds of thousands of them
+        self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
+        self.by_identifier: dict[str, tuple[int, ...]] = {n: tuple(e) for n, e in by_identifier.items()}
         total = max(len(self.names), 1)
         self.idf: dict[str, float] = {t: math.log(1.0 + total / len(p)) for t, p in self.postings.items()}
         self.max_weight = math.log(1.0 + total)
@@ -144,6 +146,9 @@ class CandidateIndex:
         self.name_weights: list[float] = [sum(self.idf[t] for t in form.tokens) for _, form in self.names]
         #: listed tokens by one-letter deletions, and by phonetic key, skeleton and simplified spelling
         self.deletion_keys, self.spelling_keys = self._blocking_keys(self.postings)
+        #: by length, the first two and last two letters of every deletion key: most query tokens
+        #: joined meet none, and this says so without forming every one-letter deletion of them
+        self._key_edges: dict[int, frozenset[str]] = self._edges(self.deletion_keys)
         self._expansions: dict[str, list[tuple[str, float]]] = {}
         self._reaches: dict[str, _Reach | None] = {}
         self._joined_reaches: dict[str, _Reach | None] = {}
@@ -161,7 +166,7 @@ class CandidateIndex:
     @staticmethod
     def _blocking_keys(
         vocabulary: Iterable[str],
-    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
         """Listed tokens by their one-letter deletions (and themselves), and by their spelling keys."""
         deletions: dict[str, list[str]] = defaultdict(list)
         spellings: dict[str, list[str]] = defaultdict(list)
@@ -175,7 +180,45 @@ class CandidateIndex:
             if len(token) >= 3:
                 for key in _spelling_keys(token):
                     spellings[key].append(token)
-        return dict(deletions), dict(spellings)
+        return (
+            {k: tuple(v) for k, v in deletions.items()},
+            {k: tuple(v) for k, v in spellings.items()},
+        )
+
+    @staticmethod
+    def _edges(keys: Iterable[str]) -> dict[int, frozenset[str]]:
+        edges: dict[int, set[str]] = defaultdict(set)
+        for key in keys:
+            edges[len(key)].add(key[:3] + key[-3:])
+        return {length: frozenset(found) for length, found in edges.items()}
+
+    def _may_meet_deletions(self, token: str) -> bool:
+        """False when neither the token nor any of its one-letter deletions is a deletion key.
+
+        Deleting a letter from the middle of a token of seven letters or more leaves its first three
+        and last three letters in place, so its lookup keys have seven sets of edges at most: if the
+        key edges of that length hold none of them, no lookup key can be a deletion key.
+        """
+        length = len(token)
+        if length < 7:
+            return True
+        edges = self._key_edges
+        head, tail = token[:3], token[-3:]
+        whole = edges.get(length)
+        if whole is not None and head + tail in whole:
+            return True
+        cut = edges.get(length - 1)
+        if cut is None:
+            return False
+        return (
+            head + tail in cut  # a letter deleted from the middle
+            or token[1:4] + tail in cut  # the first letter
+            or token[0] + token[2:4] + tail in cut  # the second
+            or token[:2] + token[3] + tail in cut  # the third
+            or head + token[-4] + token[-2:] in cut  # the third from last
+            or head + token[-4:-2] + token[-1] in cut  # the last but one
+            or head + token[-4:-1] in cut  # the last
+        )
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -227,15 +270,15 @@ class CandidateIndex:
     def _expand_joined(self, token: str) -> list[tuple[str, float]]:
         """`_expand` of two query tokens joined, which mostly reach nothing: nothing is built until a
         key meets a listed token."""
-        hits: list[list[str]] = []
+        hits: list[Sequence[str]] = []
         if token in self.postings:
-            hits.append([token])
+            hits.append((token,))
         length = len(token)
         if length >= 3 and not token.isdigit():
             listed = self.spelling_keys.get("t:" + simplify(token))
             if listed is not None:
                 hits.append(listed)
-            if length >= _MIN_FUZZY_LEN - 1:
+            if length >= _MIN_FUZZY_LEN - 1 and self._may_meet_deletions(token):
                 get = self.deletion_keys.get
                 listed = get(token)
                 if listed is not None:

@@ -24,9 +24,9 @@ from dualuse.domain.screening.model import EntitySchema
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # apostrophes and ayn/hamza marks sit inside one name part: "Sa'ud", "Myo’ng"
 # ("?" is what the transliterator leaves for an ayn it cannot spell)
-_INNER_MARKS = re.compile(r"['`’‘ʼʻʿʾ?]")
+_INNER_MARKS = str.maketrans("", "", "'`’‘ʼʻʿʾ?")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_VOWELS = re.compile(r"[aeiouyw]")  # w and y also write the long vowels of Arabic
+_VOWELS = str.maketrans("", "", "aeiouyw")  # w and y also write the long vowels of Arabic
 _REPEATS = re.compile(r"(.)\1+")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -75,7 +75,7 @@ class NameForm:
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Transliterate to ASCII, case-fold and reduce everything but letters and digits to single spaces."""
-    return _NON_ALNUM.sub(" ", _INNER_MARKS.sub("", _ascii(_INNER_MARKS.sub("", text)).lower())).strip()
+    return _NON_ALNUM.sub(" ", _ascii(text.translate(_INNER_MARKS)).lower().translate(_INNER_MARKS)).strip()
 
 
 def _ascii(text: str) -> str:
@@ -103,7 +103,7 @@ def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
     With no schema (a party of unknown kind) both honorifics and legal forms are removed, as long as
     something is left of the name.
     """
-    cleaned = _BRACKETS.sub(" ", text)
+    cleaned = _BRACKETS.sub(" ", text) if "(" in text or "[" in text else text
     folded = fold(cleaned) or fold(text)
     legal_forms: tuple[str, ...] = ()
     if schema in (EntitySchema.PERSON, EntitySchema.UNKNOWN, None):
@@ -119,7 +119,9 @@ def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
 
 
 def _strip_titles(folded: str) -> str:
-    stripped = fold(remove_person_prefixes(folded))
+    stripped = remove_person_prefixes(folded)
+    if stripped != folded:
+        stripped = fold(stripped)  # folding a folded name would leave it as it is
     tokens = stripped.split()
     while len(tokens) > 1 and tokens[0] in _PERSON_TITLES:
         tokens.pop(0)
@@ -166,7 +168,6 @@ _SIMPLIFY = (
     ("y", "i"),
     ("x", "ks"),
 )
-_FINAL_H = re.compile(r"(?<=[aeiou])h$")
 
 
 @lru_cache(maxsize=300_000)
@@ -175,7 +176,10 @@ def simplify(token: str) -> str:
     for old, new in _SIMPLIFY:
         if old in token:
             token = token.replace(old, new)
-    return _FINAL_H.sub("", _REPEATS.sub(r"\1", token)) or token
+    simple = _single(token)
+    if len(simple) > 1 and simple[-1] == "h" and simple[-2] in "aeiou":
+        simple = simple[:-1]
+    return simple or token
 
 
 @lru_cache(maxsize=300_000)
@@ -186,8 +190,16 @@ def skeleton(token: str) -> str:
     """
     if len(token) < 2:
         return token
-    rest = _VOWELS.sub("", token[1:])
-    return _REPEATS.sub(r"\1", token[0] + rest)
+    return _single(token[0] + token[1:].translate(_VOWELS))
+
+
+def _single(text: str) -> str:
+    """Doubled letters once: ``mohammed`` → ``mohamed`` (most tokens have none: no substitution then)."""
+    return _REPEATS.sub(_first, text) if _REPEATS.search(text) else text
+
+
+def _first(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 def normalise_identifier(number: str) -> str:

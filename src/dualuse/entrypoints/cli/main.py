@@ -9,14 +9,13 @@ from rich.console import Console
 from rich.table import Table
 
 from dualuse.adapters.db import migrate
-from dualuse.adapters.sources.demo_lists import demo_snapshots
-from dualuse.adapters.sources.duediligence import load_risk_seed
+from dualuse.bootstrap import load_demo_world, load_reference_data
 from dualuse.config import Environment
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import OrganisationKind
 from dualuse.entrypoints.cli import controllist, determination, screening
 from dualuse.entrypoints.cli.common import container, err_console, fail
-from dualuse.services import audit, demo, identity, reference
+from dualuse.services import audit, identity
 
 app = typer.Typer(
     help="dualuse: the EU export-control regime for dual-use items.",
@@ -51,8 +50,8 @@ CLI_ACTOR = "cli"
 def reference_load() -> None:
     """Record the versions of the shipped reference data (control list, rules) for /healthz, checking they load."""
     try:
-        with container() as c, c.uow() as uow:
-            loaded = reference.load(uow, c.catalogue, c.rulebook, c.red_flags, load_risk_seed())
+        with container() as c:
+            loaded = load_reference_data(c)
     except DualUseError as exc:
         fail(exc)
     for name, version in loaded.items():
@@ -73,10 +72,7 @@ def demo_load() -> None:
     with container() as c:
         if c.settings.env is Environment.PRODUCTION:
             fail(DualUseError("production mode refuses the demo data"))
-        with c.uow() as uow:
-            logins = demo.load_demo(
-                uow, c.hasher, c.catalogue, (c.screening_index, demo_snapshots()), c.red_flags
-            )
+        logins = load_demo_world(c)
         table = Table(title="Demo logins (passwords are new each time the demo is loaded)")
         for column in ("email", "password", "role", "organisation"):
             table.add_column(column)
