@@ -18,7 +18,7 @@ import heapq
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -42,6 +42,9 @@ _REACH_CACHE_SIZE = 8_192
 _MANY_LOOKUPS = 256
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
 _MAX_SUBSET_LOOKUPS = 7
+
+
+_NO_NUMBERS: frozenset[str] = frozenset()
 
 
 def _deletions(token: str, *, itself: bool = False) -> set[str]:
@@ -95,11 +98,15 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
     Where the lookups gain more than the query weighs, fewer reached listed parts would make the bound
     larger still: such names are never ruled out.
     """
-    gained = sum(e.gain for e in lookups)
+    gained = reached = 0.0
+    covered = 0
+    for lookup in lookups:
+        gained += lookup.gain
+        reached += lookup.reach
+        covered += lookup.cover
     if gained >= query_weight:
         return math.inf
-    reached = sum(e.reach for e in lookups)
-    return _score_bound(gained, reached, sum(e.cover for e in lookups), reached, query_weight, size)
+    return _score_bound(gained, reached, covered, reached, query_weight, size)
 
 
 class CandidateIndex:
@@ -117,8 +124,10 @@ class CandidateIndex:
         for entity in entities:
             entity_no = len(self.entities)
             self.entities.append(entity)
-            numbers = frozenset(
-                n for i in entity.identifiers if len(n := normalise_identifier(i.number)) >= 4
+            numbers = (
+                frozenset(n for i in entity.identifiers if len(n := normalise_identifier(i.number)) >= 4)
+                if entity.identifiers
+                else _NO_NUMBERS  # most entities list none: one empty set for all of them
             )
             self.entity_identifiers.append(numbers)
             for number in numbers:
@@ -138,6 +147,8 @@ class CandidateIndex:
         # tuples rather than lists: a tuple of strings or numbers is not tracked by the garbage
         # collector, and the index holds hundreds of thousands of them
         self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
+        #: per name: its tokens (what `names` holds, one step nearer)
+        self._name_tokens: list[tuple[str, ...]] = [form.tokens for _, form in self.names]
         self.by_identifier: dict[str, tuple[int, ...]] = {n: tuple(e) for n, e in by_identifier.items()}
         total = max(len(self.names), 1)
         self.idf: dict[str, float] = {t: math.log(1.0 + total / len(p)) for t, p in self.postings.items()}
@@ -308,14 +319,18 @@ class CandidateIndex:
         for a, b in itertools.pairwise(tokens):
             covers.setdefault(a + b, 2)
         lookups: list[_Lookup] = []
+        listed_reaches = self._listed_reaches
         for token, cover in covers.items():
             joined = cover > 1 and token not in unique
-            reach = self._reach(token, joined=joined)
+            reach = None if joined else listed_reaches.get(token)  # most name parts are listed ones
+            if reach is None:
+                reach = self._reach(token, joined=joined)
             if reach is not None:
                 lookups.append(_Lookup(token, reach.gain, reach.reach, cover, reach.gains, joined))
         if not lookups:
             return []
-        query_weight = sum(self.weight(t) for t in unique)
+        idf = self.idf
+        query_weight = sum(w if (w := idf.get(t)) is not None else self.weight(t) for t in unique)
         size = len(tokens)
         # MaxScore: a name that shares none of the rarer "essential" tokens cannot collect enough
         # from the common ones alone, so names reached only through common tokens are not looked at
@@ -332,7 +347,7 @@ class CandidateIndex:
 
     def _reached_names(
         self, lookups: list[_Lookup], essential: int, query_weight: float, size: int, floor: float
-    ) -> set[int]:
+    ) -> Set[int]:
         """The names reached through some set of lookups that could pass the floor together.
 
         A name reached through the lookups S scores at most ``_bound(S)``. Only the smallest passing
@@ -373,6 +388,7 @@ class CandidateIndex:
                 passing.append(mask)
         found = set()
         names_of: list[frozenset[int] | None] = [None] * count
+        single = len(passing) == 1  # then its names are the answer, not copied into `found`
         for mask in passing:
             sets: list[frozenset[int]] = []
             for i in range(mask.bit_length()):
@@ -382,9 +398,13 @@ class CandidateIndex:
                         names = names_of[i] = self._names_of(lookups[i])
                     sets.append(names)
             if len(sets) == 1:
+                if single:
+                    return sets[0]
                 found.update(sets[0])
             else:
                 sets.sort(key=len)
+                if single:
+                    return sets[0].intersection(*sets[1:])
                 found.update(sets[0].intersection(*sets[1:]))
         return found
 
@@ -399,7 +419,7 @@ class CandidateIndex:
     ) -> list[tuple[int, float]]:
         """Each name's bound from the lookups that reach its tokens; names below the floor are left out."""
         idf = self.idf
-        forms = self.names
+        name_tokens = self._name_tokens
         weights = self.name_weights
         rest = lookups[essential:]
         rest_gain = sum(e.gain for e in rest)
@@ -409,7 +429,7 @@ class CandidateIndex:
         if len(names) * len(lookups) > _MANY_LOOKUPS:
             return self._bounds_by_token(names, lookups, query_weight, size, floor)
         for name_no in names:
-            listed_tokens = forms[name_no][1].tokens
+            listed_tokens = name_tokens[name_no]
             weight = weights[name_no]
             gained = reached = 0.0
             covered = 0
@@ -446,30 +466,39 @@ class CandidateIndex:
     def _bounds_by_token(
         self, names: list[int], lookups: list[_Lookup], query_weight: float, size: int, floor: float
     ) -> list[tuple[int, float]]:
-        """`_bounds` for many names and lookups: from each listed token to the lookups that reach it."""
-        by_token: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        """`_bounds` for many names and lookups: from each listed token to the lookups that reach it.
+
+        Most of the names share one listed token with the query and nothing else: their bound is that
+        token's gain and weight, without collecting the best token per lookup.
+        """
+        idf = self.idf
+        by_token: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
         for position, lookup in enumerate(lookups):
             for token, gain in lookup.gains.items():
-                by_token[token].append((position, gain))
-        idf = self.idf
-        forms = self.names
+                by_token[token].append((position, gain, idf[token]))
+        get = by_token.get
+        covers = [lookup.cover for lookup in lookups]
+        name_tokens = self._name_tokens
         weights = self.name_weights
         passing: list[tuple[int, float]] = []
         for name_no in names:
-            best: dict[int, tuple[float, str]] = {}
-            for token in forms[name_no][1].tokens:
-                hits = by_token.get(token)
-                if hits is not None:
-                    for position, gain in hits:
+            found = [hits for token in name_tokens[name_no] if (hits := get(token)) is not None]
+            if len(found) == 1 and len(found[0]) == 1:
+                position, gained, reached = found[0][0]
+                covered = covers[position]
+            else:
+                best: dict[int, tuple[float, float]] = {}
+                for hits in found:
+                    for position, gain, weight in hits:
                         current = best.get(position)
                         if current is None or gain > current[0]:
-                            best[position] = (gain, token)
-            gained = reached = 0.0
-            covered = 0
-            for position, (gain, token) in best.items():
-                gained += gain
-                reached += idf[token]
-                covered += lookups[position].cover
+                            best[position] = (gain, weight)
+                gained = reached = 0.0
+                covered = 0
+                for position, (gain, weight) in best.items():
+                    gained += gain
+                    reached += weight
+                    covered += covers[position]
             bound = _score_bound(gained, reached, covered, weights[name_no], query_weight, size)
             if bound >= floor:
                 passing.append((name_no, bound))
