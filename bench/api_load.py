@@ -8,7 +8,7 @@
    hash-chained audit trail.
 2. Starts the app with uvicorn (``create_app`` as a factory, settings from the environment) in a separate
    process and waits for ``/healthz``.
-3. Drives N concurrent clients (asyncio + httpx, loopback, no think time unless ``--think-ms``) for D
+3. Drives N concurrent clients (asyncio + aiohttp, loopback, no think time unless ``--think-ms``) for D
    seconds after a short warm-up, each looping over a weighted mix: the authority's queue
    (``GET /api/v1/cases`` filtered by status, and by status and destination), case pages
    (``GET /api/v1/cases/{id}`` by an officer of the case's state, ``GET /api/v1/applications/{id}`` by
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
 import os
 import random
@@ -46,6 +47,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import psycopg
 from psycopg import sql
@@ -57,7 +59,7 @@ from sqlalchemy import Engine, text
 from dualuse.adapters.db import migrate
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.engine import make_engine
-from dualuse.adapters.db.licensing_repo import _case_data, licence_to_json
+from dualuse.adapters.db.licensing_repo import _case_data, licence_to_json, queue_index_rows
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.security import Argon2PasswordHasher
 from dualuse.domain import licensing as lic
@@ -319,6 +321,8 @@ class Seeded:
     case_row: dict[str, Any]
     licence_row: dict[str, Any] | None
     events: list[dict[str, Any]]
+    destination_rows: list[dict[str, Any]]
+    item_rows: list[dict[str, Any]]
 
 
 def _assessment(rng: random.Random, officer: str, deny: bool) -> lic.Assessment:
@@ -507,10 +511,11 @@ def seed_case(
         "status": case.status.value,
         "version": case.version,
         "data": _case_data(stored),  # exactly what SqlLicensing writes
+        "submitted_at": submitted,
         "created_at": created,
         "updated_at": updated,
     }
-    return Seeded(case_row, licence_row, events)
+    return Seeded(case_row, licence_row, events, *queue_index_rows(stored))
 
 
 def seed_cases(
@@ -525,6 +530,8 @@ def seed_cases(
     case_rows: list[dict[str, Any]] = []
     licence_rows: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    destination_rows: list[dict[str, Any]] = []
+    item_rows: list[dict[str, Any]] = []
     batch = 1000
     columns = (
         TextColumn("{task.description:<28}"),
@@ -553,13 +560,16 @@ def seed_cases(
             if seeded.licence_row:
                 licence_rows.append(seeded.licence_row)
             events.extend(seeded.events)
+            destination_rows.extend(seeded.destination_rows)
+            item_rows.extend(seeded.item_rows)
             exporter.case_ids.append(case_id)
             world.cases_by_state[state].append(case_id)
             world.status_counts[(state, status.value)] += 1
             if case_id % 250 == 0 or case_id == cases:
                 progress.update(build, completed=case_id)
         insert = progress.add_task(
-            "inserting rows (bulk)", total=len(case_rows) + len(licence_rows) + len(events)
+            "inserting rows (bulk)",
+            total=len(case_rows) + len(licence_rows) + len(events) + len(destination_rows) + len(item_rows),
         )
         with engine.begin() as connection:
             last = connection.execute(
@@ -575,6 +585,8 @@ def seed_cases(
                 previous = digest
             for table, rows in (
                 (t.licensing_cases, case_rows),
+                (t.licensing_case_destinations, destination_rows),
+                (t.licensing_case_items, item_rows),
                 (t.licences, licence_rows),
                 (t.audit_events, events),
             ):
@@ -682,23 +694,25 @@ class Recorder:
     examples: dict[str, str] = field(default_factory=dict)
 
     async def call(
-        self, client: httpx.AsyncClient, kind: str, method: str, url: str, **kwargs: Any
-    ) -> httpx.Response | None:
+        self, client: aiohttp.ClientSession, kind: str, method: str, url: str, **kwargs: Any
+    ) -> Any:
+        """One request, timed until its whole body is read; the JSON body when it succeeded."""
         started = time.perf_counter()
         try:
-            response = await client.request(method, url, **kwargs)
-        except httpx.HTTPError as error:
+            async with client.request(method, url, **kwargs) as response:
+                body = await response.read()
+        except (aiohttp.ClientError, TimeoutError) as error:
             self.latencies[kind].append((time.perf_counter() - started) * 1000)
             self.errors[kind] += 1
             self.examples.setdefault(kind, f"{type(error).__name__}: {error}")
             return None
         self.latencies[kind].append((time.perf_counter() - started) * 1000)
-        self.bytes[kind] += len(response.content)
-        if not 200 <= response.status_code < 300:
+        self.bytes[kind] += len(body)
+        if not 200 <= response.status < 300:
             self.errors[kind] += 1
-            self.examples.setdefault(kind, f"HTTP {response.status_code}: {response.text[:300]}")
+            self.examples.setdefault(kind, f"HTTP {response.status}: {body[:300].decode(errors='replace')}")
             return None
-        return response
+        return json.loads(body)
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -706,7 +720,7 @@ def _bearer(token: str) -> dict[str, str]:
 
 
 async def client_loop(
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     world: World,
     recorder: Recorder,
     rng: random.Random,
@@ -746,7 +760,7 @@ async def client_loop(
                 client, "create application", "POST", "/api/v1/applications", json=body, headers=headers
             )
             if created is not None:
-                case_id = created.json()["id"]
+                case_id = created["id"]
                 submitted = await recorder.call(
                     client,
                     "submit application",
@@ -774,8 +788,11 @@ async def drive(
     mix = [(kind, weight) for kind, weight in MIX if not any(w in kind for w in args.without)]
     clients, think = args.clients, args.think_ms / 1000
     recorder = Recorder()
-    limits = httpx.Limits(max_connections=clients + 10, max_keepalive_connections=clients + 10)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=httpx.Timeout(60.0)) as client:
+    # Idle connections are let go after 2 s, before the server's keep-alive timeout (5 s) closes them:
+    # otherwise a request can race the server's close and fail with a reset connection.
+    connector = aiohttp.TCPConnector(limit=clients + 10, keepalive_timeout=2)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as client:
         started = time.perf_counter()
         deadline = started + duration
         tasks = [
@@ -895,7 +912,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--think-ms", type=float, default=0.0, help="mean think time between turns (default 0)"
     )
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="uvicorn worker processes (default: one per core)",
+    )
     parser.add_argument("--cases", type=int, default=10_000, help="cases to seed (default 10000)")
     parser.add_argument("--exporters", type=int, default=30, help="exporters across DE, FR, NL (default 30)")
     parser.add_argument("--seed", type=int, default=6, help="random seed (default 6)")

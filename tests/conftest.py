@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,12 @@ from dualuse.config import Environment, Settings
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("DUALUSE_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
 GUARDED_MARKERS = ("postgres", "browser", "realdata")
+
+
+# Property tests check what is computed, not how fast: no per-example deadline, which a busy CI machine
+# (or the first look-up of a year's public holidays) would otherwise turn into a flaky failure.
+hypothesis_settings.register_profile("dualuse", deadline=None)
+hypothesis_settings.load_profile("dualuse")
 
 
 # --- the CI guard ---------------------------------------------------------------------------------------

@@ -51,7 +51,9 @@ class Container:
 def bootstrap(settings: Settings | None = None, *, engine: Engine | None = None) -> Container:
     settings = settings or Settings()
     return Container(
-        settings=settings, engine=engine or make_engine(settings.database_url), hasher=Argon2PasswordHasher()
+        settings=settings,
+        engine=engine or make_engine(settings.database_url, pool_size=settings.database_pool_size),
+        hasher=Argon2PasswordHasher(),
     )
 
 

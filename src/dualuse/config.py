@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dualuse.domain.errors import ConfigurationError
@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     upload_dir: Path = Path("var") / "uploads"
     # the authority's deadline, in working days, to decide on an Art. 5(2) notification
     notification_decision_working_days: int = 10
+    # Requests one process handles at once; the others wait their turn (in the event loop, holding
+    # nothing). Each request uses at most two database connections, so the pool has twice as many and a
+    # request never waits for a connection while holding a thread another request needs.
+    max_concurrent_requests: int = Field(default=16, ge=1, le=200)
+    workers: int = Field(default=1, ge=1, le=64)
+
+    @property
+    def database_pool_size(self) -> int:
+        return 2 * self.max_concurrent_requests
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

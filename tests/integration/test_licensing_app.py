@@ -111,8 +111,11 @@ def test_apply_assess_decide_ship_until_exhausted_and_verify(container: Containe
     case = ok(acme.post(f"/api/v1/applications/{draft['id']}/submit"))
     assert case["status"] == "submitted"
     url = f"/api/v1/cases/{case['id']}"
-    [queued] = ok(officer.get("/api/v1/cases", params={"destination": "BR", "status": "submitted"}))
-    assert queued["id"] == case["id"]
+    listed = officer.get("/api/v1/cases", params={"destination": "BR", "status": "submitted"})
+    [queued] = ok(listed)
+    assert listed.headers["X-Total-Count"] == "1"
+    assert (queued["id"], queued["status"], queued["licence"]) == (case["id"], "submitted", None)
+    assert (queued["destinations"], queued["control_codes"]) == (["BR"], ["5A001.j"])
     assert ok(officer.get("/api/v1/cases", params={"destination": "CN"})) == []
 
     case = ok(officer.post(f"{url}/actions/start_assessment", json={"expected_version": case["version"]}))

@@ -32,6 +32,57 @@ class AuditEvent:
     hash: str
 
 
+@dataclass(frozen=True)
+class AuditEntry:
+    """An event before it joins the chain: its place (sequence) and hashes are given when it is written."""
+
+    occurred_at: datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+    before: Mapping[str, object] | None
+    after: Mapping[str, object] | None
+    reason: str | None
+
+
+def chain(last: AuditEvent | None, entries: Iterable[AuditEntry]) -> list[AuditEvent]:
+    """``entries`` as the events that follow ``last`` (or start the trail), each linked to the one before."""
+    events: list[AuditEvent] = []
+    previous_hash, sequence = (last.hash, last.sequence) if last else (GENESIS_HASH, 0)
+    for entry in entries:
+        sequence += 1
+        digest = event_hash(
+            previous_hash=previous_hash,
+            sequence=sequence,
+            occurred_at=entry.occurred_at,
+            actor=entry.actor,
+            action=entry.action,
+            entity_type=entry.entity_type,
+            entity_id=entry.entity_id,
+            before=entry.before,
+            after=entry.after,
+            reason=entry.reason,
+        )
+        events.append(
+            AuditEvent(
+                sequence=sequence,
+                occurred_at=entry.occurred_at,
+                actor=entry.actor,
+                action=entry.action,
+                entity_type=entry.entity_type,
+                entity_id=entry.entity_id,
+                before=entry.before,
+                after=entry.after,
+                reason=entry.reason,
+                previous_hash=previous_hash,
+                hash=digest,
+            )
+        )
+        previous_hash = digest
+    return events
+
+
 def event_hash(
     *,
     previous_hash: str,

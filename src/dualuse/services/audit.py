@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
 
-from dualuse.domain.audit import GENESIS_HASH, AuditEvent, ChainProblem, event_hash, verify_chain
+from dualuse.domain.audit import AuditEntry, ChainProblem, verify_chain
 from dualuse.services.unit_of_work import UnitOfWork
 
 
@@ -20,26 +19,21 @@ def record(
     before: Mapping[str, object] | None = None,
     after: Mapping[str, object] | None = None,
     reason: str | None = None,
-) -> AuditEvent:
-    """Append one event, chained to the last; it is written in the caller's transaction."""
-    last = uow.audit.last()
-    previous_hash = last.hash if last else GENESIS_HASH
-    content: dict[str, Any] = {
-        "sequence": (last.sequence + 1) if last else 1,
-        "occurred_at": datetime.now(UTC),
-        "actor": actor,
-        "action": action,
-        "entity_type": entity_type,
-        "entity_id": str(entity_id),
-        "before": dict(before) if before is not None else None,
-        "after": dict(after) if after is not None else None,
-        "reason": reason,
-    }
-    event = AuditEvent(
-        previous_hash=previous_hash, hash=event_hash(previous_hash=previous_hash, **content), **content
+) -> None:
+    """Add one event to the caller's transaction. It joins the chain when the transaction commits, so
+    the trail is locked for the commit only, not for the whole of the caller's work."""
+    uow.audit.append(
+        AuditEntry(
+            occurred_at=datetime.now(UTC),
+            actor=actor,
+            action=action,
+            entity_type=entity_type,
+            entity_id=str(entity_id),
+            before=dict(before) if before is not None else None,
+            after=dict(after) if after is not None else None,
+            reason=reason,
+        )
     )
-    uow.audit.append(event)
-    return event
 
 
 def verify(uow: UnitOfWork) -> tuple[int, list[ChainProblem]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from dualuse.domain import licensing as lic
@@ -22,10 +22,11 @@ from dualuse.domain.identity import OrganisationKind, Permission, Principal, Rol
 from dualuse.domain.rules.engine import ListView
 from dualuse.services import audit
 from dualuse.services.clock import today_in_brussels
-from dualuse.services.unit_of_work import Row, StoredCase, StoredLicence, UnitOfWork
+from dualuse.services.unit_of_work import CasePage, CaseQuery, Row, StoredCase, StoredLicence, UnitOfWork
 
 ENTITY_CASE = "licensing_case"
 ENTITY_LICENCE = "licence"
+QUEUE_PAGE_SIZE = 50  # cases on one page of the queue
 _CHECK_CODE_LABEL = b"dualuse licence check code\x00"
 
 
@@ -291,9 +292,12 @@ def queue(
     cyber_surveillance: bool | None = None,
     older_than_days: int | None = None,
     list_view: ListView | None = None,
-) -> Sequence[StoredCase]:
-    """The authority's submitted cases, oldest submission first, filtered by status, destination,
-    cyber-surveillance items (Art. 2(20), as the control list ``list_view`` marks them) and age."""
+    limit: int = QUEUE_PAGE_SIZE,
+    offset: int = 0,
+) -> CasePage:
+    """A page of the authority's submitted cases, oldest submission first, filtered by status,
+    destination, cyber-surveillance items (Art. 2(20), as the control list ``list_view`` marks them) and
+    age; with the number of matching cases in all."""
     authorize(principal, Permission.ASSESS_CASE)
     if principal.organisation_kind is not OrganisationKind.AUTHORITY or principal.member_state is None:
         raise PermissionDeniedError("only a competent authority has a queue")
@@ -305,32 +309,33 @@ def queue(
             statuses = [lic.ApplicationStatus(status)]
         except ValueError:
             raise ValidationError(f"unknown status {status!r}", field="status") from None
-    found = uow.licensing.cases(member_state=principal.member_state, statuses=statuses)
-    today = datetime.now(UTC)
-    result = []
-    for stored in found:
-        application = stored.case.current_application
-        if destination and destination.strip().upper() not in application.destinations:
-            continue
-        if (
-            cyber_surveillance is not None
-            and list_view is not None
-            and _has_cyber_surveillance_item(application, list_view) != cyber_surveillance
-        ):
-            continue
-        submitted = stored.submitted_at or stored.created_at
-        if older_than_days is not None and (today - submitted).days < older_than_days:
-            continue
-        result.append(stored)
-    return sorted(result, key=lambda s: s.submitted_at or s.created_at)
+    if limit < 1 or offset < 0:
+        raise ValidationError("a page has at least one case and starts at 0 or later", field="limit")
+    cyber_codes: set[str] | None = None
+    if cyber_surveillance is not None and list_view is not None:
+        cyber_codes = {
+            code
+            for code in uow.licensing.control_codes(principal.member_state)
+            if _is_cyber_surveillance(code, list_view)
+        }
+    query = CaseQuery(
+        member_state=principal.member_state,
+        statuses=statuses,
+        destination=destination.strip().upper() if destination else None,
+        with_codes=cyber_codes if cyber_surveillance else None,
+        without_codes=cyber_codes if cyber_surveillance is False else None,
+        submitted_before=(
+            datetime.now(UTC) - timedelta(days=older_than_days) if older_than_days is not None else None
+        ),
+        limit=limit,
+        offset=offset,
+    )
+    return uow.licensing.queue(query)
 
 
-def _has_cyber_surveillance_item(application: lic.Application, list_view: ListView) -> bool:
-    for item in application.items:
-        flags = list_view.flags_for(item.control_code.strip())
-        if flags is not None and flags.cyber_surveillance:
-            return True
-    return False
+def _is_cyber_surveillance(control_code: str, list_view: ListView) -> bool:
+    flags = list_view.flags_for(control_code)
+    return flags is not None and flags.cyber_surveillance
 
 
 def case_action(

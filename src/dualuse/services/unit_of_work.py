@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from dualuse.domain.audit import AuditEvent
+from dualuse.domain.audit import AuditEntry, AuditEvent
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
 from dualuse.domain.licensing import ApplicationStatus, Assessment, Case, Licence, Shipment
@@ -45,8 +45,11 @@ class TokenRepository(Protocol):
 
 
 class AuditRepository(Protocol):
-    def last(self) -> AuditEvent | None: ...
-    def append(self, event: AuditEvent) -> None: ...
+    """The hash-chained trail. ``append`` adds an event to the transaction; it is chained onto the last
+    event and written when the unit of work commits (``flush``), one transaction at a time."""
+
+    def append(self, entry: AuditEntry) -> None: ...
+    def flush(self) -> None: ...
     def all(self) -> Sequence[AuditEvent]: ...
     def for_entity(self, entity_type: str, entity_id: str) -> Sequence[AuditEvent]: ...
 
@@ -302,6 +305,30 @@ class StoredCase:
 
 
 @dataclass(frozen=True)
+class CaseQuery:
+    """Which of a member state's cases the authority's queue shows, oldest submission first: cases in one of
+    ``statuses``; to ``destination`` when given; with an item among ``with_codes`` (or none among
+    ``without_codes``) when given; submitted before ``submitted_before`` when given."""
+
+    member_state: str
+    statuses: Sequence[ApplicationStatus]
+    destination: str | None = None
+    with_codes: Collection[str] | None = None
+    without_codes: Collection[str] | None = None
+    submitted_before: datetime | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of the queue, and how many cases matched in all."""
+
+    cases: Sequence[StoredCase]
+    total: int
+
+
+@dataclass(frozen=True)
 class StoredLicence:
     id: int
     case_id: int
@@ -329,11 +356,17 @@ class LicensingRepository(Protocol):
         """Raises ``ConflictError`` when the stored version is no longer ``expected_version``."""
         ...
 
+    def queue(self, query: CaseQuery) -> CasePage: ...
+    def control_codes(self, member_state: str) -> Collection[str]:
+        """The control codes of the items of the state's cases (what a code filter can choose from)."""
+        ...
+
     def add_message(self, *, case_id: int, author: str, author_role: str, body: str) -> int: ...
     def messages(self, case_id: int) -> Sequence[Row]: ...
     def add_licence(self, *, case_id: int, member_state: str, licence: Licence, check_code: str) -> int: ...
     def licence(self, number: str) -> StoredLicence | None: ...
     def licence_for_case(self, case_id: int) -> StoredLicence | None: ...
+    def licences_for_cases(self, case_ids: Collection[int]) -> Mapping[int, StoredLicence]: ...
     def licences(
         self, *, member_state: str | None = None, organisation_id: int | None = None
     ) -> Sequence[StoredLicence]: ...

@@ -7,12 +7,12 @@ Domain objects are stored as JSON through the explicit codecs below (Decimals as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, select
+from sqlalchemy import Connection, RowMapping, and_, delete, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
@@ -39,7 +39,7 @@ from dualuse.domain.licensing import (
     RecommendationKind,
     Shipment,
 )
-from dualuse.services.unit_of_work import Row, StoredCase, StoredLicence
+from dualuse.services.unit_of_work import CasePage, CaseQuery, Row, StoredCase, StoredLicence
 
 Json = dict[str, Any]
 
@@ -286,6 +286,17 @@ def _case_data(stored: StoredCase) -> Json:
     }
 
 
+def queue_index_rows(stored: StoredCase) -> tuple[list[Json], list[Json]]:
+    """The rows the queue filters a case by: its current destinations and the control codes of its items."""
+    application = stored.case.current_application
+    countries = dict.fromkeys(application.destinations)
+    codes = dict.fromkeys(item.control_code.strip() for item in application.items)
+    return (
+        [{"case_id": stored.id, "country": country} for country in countries],
+        [{"case_id": stored.id, "control_code": code} for code in codes],
+    )
+
+
 def _stored_case(row: RowMapping) -> StoredCase:
     data = row["data"]
     submitted = data.get("submitted_at")
@@ -353,7 +364,21 @@ class SqlLicensing:
             .where(c.c.id == case_id)
             .values(status=case.status.value, version=case.version, data=_case_data(stored))
         )
+        self._index(stored, fresh=True)
         return stored
+
+    def _index(self, stored: StoredCase, *, fresh: bool = False) -> None:
+        """Keep what the queue filters on (destinations, control codes) in step with the current
+        application, in the same transaction as the case."""
+        d, i = t.licensing_case_destinations, t.licensing_case_items
+        if not fresh:
+            self._c.execute(delete(d).where(d.c.case_id == stored.id))
+            self._c.execute(delete(i).where(i.c.case_id == stored.id))
+        destinations, items = queue_index_rows(stored)
+        if destinations:
+            self._c.execute(d.insert(), destinations)
+        if items:
+            self._c.execute(i.insert(), items)
 
     def case(self, case_id: int) -> StoredCase | None:
         c = t.licensing_cases
@@ -390,11 +415,49 @@ class SqlLicensing:
                 data=_case_data(stored),
                 status=stored.case.status.value,
                 version=c.c.version + 1,
+                submitted_at=stored.submitted_at,
                 updated_at=now(),
             )
         )
         if result.rowcount != 1:
             raise ConflictError("the case changed meanwhile: reload")
+        self._index(stored)
+
+    def queue(self, query: CaseQuery) -> CasePage:
+        c, d, i = t.licensing_cases, t.licensing_case_destinations, t.licensing_case_items
+        conditions = [
+            c.c.member_state == query.member_state,
+            c.c.status.in_([s.value for s in query.statuses]),
+        ]
+        if query.destination is not None:
+            conditions.append(exists().where(d.c.case_id == c.c.id, d.c.country == query.destination))
+        if query.with_codes is not None:
+            conditions.append(
+                exists().where(i.c.case_id == c.c.id, i.c.control_code.in_(sorted(query.with_codes)))
+            )
+        if query.without_codes is not None:
+            conditions.append(
+                ~exists().where(i.c.case_id == c.c.id, i.c.control_code.in_(sorted(query.without_codes)))
+            )
+        queued_at = func.coalesce(c.c.submitted_at, c.c.created_at)
+        if query.submitted_before is not None:
+            conditions.append(queued_at <= query.submitted_before)
+        where = and_(*conditions)
+        total = self._c.execute(select(func.count()).select_from(c).where(where)).scalar_one()
+        rows = self._c.execute(
+            select(c).where(where).order_by(queued_at, c.c.id).limit(query.limit).offset(query.offset)
+        ).mappings()
+        return CasePage(cases=[_stored_case(r) for r in rows], total=int(total))
+
+    def control_codes(self, member_state: str) -> Collection[str]:
+        c, i = t.licensing_cases, t.licensing_case_items
+        query = (
+            select(i.c.control_code)
+            .distinct()
+            .join(c, c.c.id == i.c.case_id)
+            .where(c.c.member_state == member_state)
+        )
+        return set(self._c.execute(query).scalars())
 
     # --- messages -----------------------------------------------------------------------------------
     def add_message(self, *, case_id: int, author: str, author_role: str, body: str) -> int:
@@ -439,6 +502,12 @@ class SqlLicensing:
     def licence_for_case(self, case_id: int) -> StoredLicence | None:
         row = self._c.execute(select(t.licences).where(t.licences.c.case_id == case_id)).mappings().first()
         return _stored_licence(row) if row else None
+
+    def licences_for_cases(self, case_ids: Collection[int]) -> Mapping[int, StoredLicence]:
+        if not case_ids:
+            return {}
+        rows = self._c.execute(select(t.licences).where(t.licences.c.case_id.in_(sorted(case_ids))))
+        return {stored.case_id: stored for stored in map(_stored_licence, rows.mappings())}
 
     def licences(
         self, *, member_state: str | None = None, organisation_id: int | None = None

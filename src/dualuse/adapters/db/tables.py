@@ -10,6 +10,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -360,8 +361,29 @@ licensing_cases = Table(
     # Optimistic locking: every change is ``UPDATE ... WHERE version = :expected`` (``licensing_repo``).
     Column("version", Integer, nullable=False),
     Column("data", JSON, nullable=False),
+    # When the case entered the authority's queue (the submission); the queue is ordered by it.
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_licensing_cases_queue", "member_state", "status", "submitted_at"),
+)
+
+# What the queue filters on, kept beside each case's JSON by ``licensing_repo`` from the current
+# application: its destinations and the control codes of its items.
+licensing_case_destinations = Table(
+    "licensing_case_destinations",
+    metadata,
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), primary_key=True),
+    Column("country", String(2), primary_key=True),
+    Index("ix_licensing_case_destinations_country", "country", "case_id"),
+)
+
+licensing_case_items = Table(
+    "licensing_case_items",
+    metadata,
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), primary_key=True),
+    Column("control_code", String(40), primary_key=True),
+    Index("ix_licensing_case_items_control_code", "control_code", "case_id"),
 )
 
 case_messages = Table(

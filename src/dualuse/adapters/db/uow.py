@@ -7,7 +7,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, RowMapping, func, select, text
+from sqlalchemy import Connection, Engine, RowMapping, select, text
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
@@ -15,7 +15,7 @@ from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisat
 from dualuse.adapters.db.licensing_repo import SqlLicensing
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
-from dualuse.domain.audit import AuditEvent
+from dualuse.domain.audit import AuditEntry, AuditEvent, chain
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
 from dualuse.services.unit_of_work import (
@@ -197,43 +197,59 @@ def _event(row: RowMapping) -> AuditEvent:
 class SqlAudit:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
+        self._pending: list[AuditEntry] = []
 
-    def last(self) -> AuditEvent | None:
+    def append(self, entry: AuditEntry) -> None:
+        self._pending.append(entry)
+
+    def discard(self) -> None:
+        self._pending.clear()
+
+    def flush(self) -> None:
+        """Chain the pending events onto the last one and write them. On PostgreSQL a transaction lock
+        serialises writers (held until commit, which follows at once), so no two transactions chain onto
+        the same predecessor; SQLite allows one writer at a time anyway."""
+        if not self._pending:
+            return
         if self._c.dialect.name == "postgresql":
-            # Serialise appenders so two transactions cannot chain onto the same predecessor.
             self._c.execute(text("SELECT pg_advisory_xact_lock(4242)"))
-        max_seq = self._c.execute(select(func.max(t.audit_events.c.sequence))).scalar()
-        if max_seq is None:
-            return None
-        row = (
-            self._c.execute(select(t.audit_events).where(t.audit_events.c.sequence == max_seq))
-            .mappings()
-            .one()
-        )
-        return _event(row)
-
-    def append(self, event: AuditEvent) -> None:
+        events = chain(self._last(), self._pending)
         self._c.execute(
-            t.audit_events.insert().values(
-                sequence=event.sequence,
-                occurred_at=event.occurred_at,
-                actor=event.actor,
-                action=event.action,
-                entity_type=event.entity_type,
-                entity_id=event.entity_id,
-                before=event.before,
-                after=event.after,
-                reason=event.reason,
-                previous_hash=event.previous_hash,
-                hash=event.hash,
-            )
+            t.audit_events.insert(),
+            [
+                {
+                    "sequence": e.sequence,
+                    "occurred_at": e.occurred_at,
+                    "actor": e.actor,
+                    "action": e.action,
+                    "entity_type": e.entity_type,
+                    "entity_id": e.entity_id,
+                    "before": e.before,
+                    "after": e.after,
+                    "reason": e.reason,
+                    "previous_hash": e.previous_hash,
+                    "hash": e.hash,
+                }
+                for e in events
+            ],
         )
+        self._pending.clear()
+
+    def _last(self) -> AuditEvent | None:
+        row = (
+            self._c.execute(select(t.audit_events).order_by(t.audit_events.c.sequence.desc()).limit(1))
+            .mappings()
+            .first()
+        )
+        return _event(row) if row else None
 
     def all(self) -> Sequence[AuditEvent]:
+        self.flush()
         rows = self._c.execute(select(t.audit_events).order_by(t.audit_events.c.sequence)).mappings()
         return [_event(r) for r in rows]
 
     def for_entity(self, entity_type: str, entity_id: str) -> Sequence[AuditEvent]:
+        self.flush()
         rows = self._c.execute(
             select(t.audit_events)
             .where(t.audit_events.c.entity_type == entity_type, t.audit_events.c.entity_id == entity_id)
@@ -392,6 +408,8 @@ class SqlUnitOfWork:
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
 
+    _audit: SqlAudit
+
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._connection: Connection | None = None
@@ -404,7 +422,8 @@ class SqlUnitOfWork:
         self.organisations = SqlOrganisations(self._connection)
         self.users = SqlUsers(self._connection)
         self.tokens = SqlTokens(self._connection)
-        self.audit = SqlAudit(self._connection)
+        self._audit = SqlAudit(self._connection)
+        self.audit = self._audit
         self.reference_data = SqlReferenceData(self._connection)
         self.amendments = SqlAmendments(self._connection)
         self.classifications = SqlClassifications(self._connection)
@@ -431,11 +450,15 @@ class SqlUnitOfWork:
         return self._connection
 
     def commit(self) -> None:
-        self.connection.commit()
+        connection = self.connection
+        self._audit.flush()  # the trail is locked from here to the end of the commit only
+        connection.commit()
         self._committed = True
 
     def rollback(self) -> None:
-        self.connection.rollback()
+        connection = self.connection
+        self._audit.discard()
+        connection.rollback()
 
     def execute(self, statement: Any) -> Any:
         return self.connection.execute(statement)

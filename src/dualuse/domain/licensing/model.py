@@ -107,6 +107,9 @@ def check_country(code: str, *, field: str) -> str:
     return code
 
 
+CONTROL_CODE_MAX_LENGTH = 40  # Annex I codes such as ``5A001.f.1`` are far shorter
+
+
 def _check_text(text: str, *, field: str) -> None:
     if not text.strip():
         raise ValidationError(f"{field} must not be empty", field=field)
@@ -124,6 +127,10 @@ class ApplicationItem:
 
     def __post_init__(self) -> None:
         _check_text(self.control_code, field="control_code")
+        if len(self.control_code.strip()) > CONTROL_CODE_MAX_LENGTH:
+            raise ValidationError(
+                f"a control code has at most {CONTROL_CODE_MAX_LENGTH} characters", field="control_code"
+            )
         _check_text(self.description, field="description")
         _check_text(self.unit, field="unit")
         if not self.quantity.is_finite() or self.quantity <= 0:

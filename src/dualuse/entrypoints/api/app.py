@@ -10,6 +10,7 @@ from starlette.middleware.sessions import SessionMiddleware
 import dualuse
 from dualuse.bootstrap import Container, bootstrap
 from dualuse.config import Environment, Settings
+from dualuse.entrypoints.api.concurrency import ConcurrencyLimit
 from dualuse.entrypoints.api.errors import install_error_handlers
 from dualuse.entrypoints.api.routers import (
     controllist,
@@ -25,6 +26,7 @@ from dualuse.entrypoints.web import (
     controllist_views,
     determination_views,
     duediligence_views,
+    general_authorisation_views,
     licensing_views,
     screening_views,
     views,
@@ -67,6 +69,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(screening_views.router)
     app.include_router(duediligence_views.router)
     app.include_router(licensing_views.router)
+    app.include_router(general_authorisation_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
     # Middleware added last runs first: CSRF wraps everything, sessions sit inside it.
@@ -86,4 +89,6 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         cookie_secure=production,
         cookie_samesite="Lax",
     )
+    # Outermost: a request waiting for its turn holds no thread and no database connection.
+    app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrent_requests)
     return app

@@ -14,7 +14,7 @@ from dualuse.domain.identity import Principal
 from dualuse.services import identity
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:  # async: no thread hop for a lookup
     container: Container = request.app.state.container
     return container
 
@@ -30,26 +30,25 @@ def get_uow(container: ContainerDep) -> Iterator[SqlUnitOfWork]:
 UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]
 
 
-def get_principal(request: Request, container: ContainerDep) -> Principal:
-    """A bearer token (API) or the signed-in session (web); otherwise the anonymous public."""
+def get_principal(request: Request, uow: UowDep) -> Principal:
+    """A bearer token (API) or the signed-in session (web); otherwise the anonymous public. Read in the
+    request's own unit of work (FastAPI shares one per request), so a request checks out one connection."""
     authorization = request.headers.get("authorization", "")
     if authorization:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise AuthenticationError("use an 'Authorization: Bearer <token>' header")
-        with container.uow() as uow:
-            return identity.principal_for_token(uow, token.strip())
+        return identity.principal_for_token(uow, token.strip())
     user_id = request.session.get("user_id") if "session" in request.scope else None
     if isinstance(user_id, int):
-        with container.uow() as uow:
-            return identity.principal_for_user_id(uow, user_id)
+        return identity.principal_for_user_id(uow, user_id)
     return Principal.public()
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_user(principal: PrincipalDep) -> Principal:
+async def require_user(principal: PrincipalDep) -> Principal:
     if not principal.is_authenticated:
         raise AuthenticationError("sign in, or send an API token")
     return principal

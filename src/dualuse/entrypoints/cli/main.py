@@ -1,4 +1,5 @@
-"""``dualuse``: serve the app, migrate the database, load demo data, manage users and tokens, verify the audit trail."""
+"""``dualuse``: serve the app, migrate the database, load demo data, manage users and tokens, verify the audit trail;
+``dualuse records`` exports an exporter's records and lists those past retention (``cli/records.py``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dualuse.bootstrap import load_demo_world, load_reference_data
 from dualuse.config import Environment
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import OrganisationKind
-from dualuse.entrypoints.cli import controllist, determination, screening
+from dualuse.entrypoints.cli import controllist, determination, records, screening
 from dualuse.entrypoints.cli.common import container, err_console, fail
 from dualuse.services import audit, identity
 
@@ -36,6 +37,7 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(audit_app, name="audit")
 app.add_typer(controllist.app, name="list")
 app.add_typer(screening.app, name="lists")
+app.add_typer(records.app, name="records")
 app.command("screen")(screening.screen)
 app.command("determine")(determination.determine)
 app.command("determine-batch")(determination.determine_batch)
@@ -169,6 +171,10 @@ def audit_verify() -> None:
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
     port: Annotated[int | None, typer.Option()] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="worker processes (default DUALUSE_WORKERS, 1); one per core"),
+    ] = None,
 ) -> None:
     """Serve the web app and the API."""
     import uvicorn
@@ -178,8 +184,23 @@ def serve(
     with container() as c:
         bind_host = host or c.settings.host
         bind_port = port or c.settings.port
-        console.print(f"dualuse is serving on [bold]http://{bind_host}:{bind_port}[/] (API docs at /docs)")
-        uvicorn.run(create_app(container=c), host=bind_host, port=bind_port, log_level="info")
+        processes = workers or c.settings.workers
+        console.print(
+            f"dualuse is serving on [bold]http://{bind_host}:{bind_port}[/] (API docs at /docs), "
+            f"{processes} worker process(es)"
+        )
+        if processes == 1:
+            uvicorn.run(create_app(container=c), host=bind_host, port=bind_port, log_level="info")
+            return
+    # Several processes: each builds its own app from the same settings (the environment).
+    uvicorn.run(
+        "dualuse.entrypoints.api.app:create_app",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=processes,
+        log_level="info",
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -305,13 +306,15 @@ def queue_page(
     destination: Annotated[str | None, Query(max_length=2)] = None,
     cyber: Annotated[str, Query(max_length=3)] = "",
     older_than_days: Annotated[str, Query(max_length=5)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
     days = int(older_than_days) if older_than_days.isdigit() else None
     list_view = container.list_source().as_of(today_in_brussels()) if cyber else None
+    size = svc.QUEUE_PAGE_SIZE
     with container.uow() as uow:
-        cases = svc.queue(
+        found = svc.queue(
             uow,
             principal,
             status=status or None,
@@ -319,15 +322,28 @@ def queue_page(
             cyber_surveillance=True if cyber else None,
             older_than_days=days,
             list_view=list_view,
+            limit=size,
+            offset=(page - 1) * size,
         )
-    context = {
-        "principal": principal,
-        "cases": cases,
+    filters = {
         "status": status or "",
         "destination": destination or "",
         "cyber": cyber,
         "older_than_days": older_than_days,
+    }
+    pages = max(1, -(-found.total // size))
+    context: dict[str, object] = {
+        "principal": principal,
+        "cases": found.cases,
+        "total": found.total,
+        "page": page,
+        "pages": pages,
+        "first": (page - 1) * size + 1,
+        "last": (page - 1) * size + len(found.cases),
+        "previous_url": f"/authority/cases?{urlencode(filters | {'page': page - 1})}" if page > 1 else None,
+        "next_url": f"/authority/cases?{urlencode(filters | {'page': page + 1})}" if page < pages else None,
         "statuses": list(lic.ApplicationStatus),
+        **filters,
     }
     return render(request, "licensing/queue.html", context)
 

@@ -6,10 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 
 import dualuse
-from dualuse.adapters.db.migrate import current_revision
+from dualuse.adapters.db.migrate import schema_revision
 from dualuse.entrypoints.api.deps import ContainerDep
 
 router = APIRouter(tags=["health"])
@@ -20,10 +19,10 @@ def healthz(container: ContainerDep) -> JSONResponse:
     body: dict[str, Any] = {"status": "ok", "version": dualuse.__version__}
     try:
         with container.uow() as uow:
-            uow.execute(text("SELECT 1"))
+            revision = schema_revision(uow.connection)
             body["reference_data"] = dict(uow.reference_data.all())
             body["sanctions_lists"] = {row["source"]: row["version"] for row in uow.screening.versions()}
-        body["database"] = {"status": "ok", "schema_revision": current_revision(container.engine)}
+        body["database"] = {"status": "ok", "schema_revision": revision}
     except Exception as exc:
         body["status"] = "error"
         body["database"] = {"status": "unreachable", "error": type(exc).__name__}

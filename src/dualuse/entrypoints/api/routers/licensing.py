@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from dualuse.adapters.db.licensing_repo import (
@@ -266,8 +266,14 @@ def post_message(case_id: RowId, body: MessageIn, principal: UserDep, uow: UowDe
 
 
 # --- the authority ------------------------------------------------------------------------------------
-@router.get("/cases", summary="The authority's queue")
+@router.get(
+    "/cases",
+    summary="The authority's queue: one summary per case, oldest submission first",
+    description="The number of matching cases in all is in the `X-Total-Count` header; page with "
+    "`limit` and `offset`. `GET /api/v1/cases/{id}` has the whole case.",
+)
 def list_cases(
+    response: Response,
     principal: UserDep,
     container: ContainerDep,
     uow: UowDep,
@@ -275,8 +281,8 @@ def list_cases(
     destination: str | None = Query(default=None, min_length=2, max_length=2),
     cyber_surveillance: bool | None = None,
     older_than_days: int | None = Query(default=None, ge=0, le=36500),
-    limit: int = Query(default=50, ge=1, le=500, description="cases per page, oldest first"),
-    offset: int = Query(default=0, ge=0, description="cases to skip"),
+    limit: int = Query(default=svc.QUEUE_PAGE_SIZE, ge=1, le=500, description="cases per page"),
+    offset: int = Query(default=0, ge=0, le=2**31 - 1, description="cases to skip"),
 ) -> list[dict[str, Any]]:
     list_view = None
     if cyber_surveillance is not None:
@@ -284,7 +290,7 @@ def list_cases(
             list_view = container.list_source().as_of(today_in_brussels())
         except DualUseError:
             list_view = None
-    found = svc.queue(
+    page = svc.queue(
         uow,
         principal,
         status=status,
@@ -292,8 +298,34 @@ def list_cases(
         cyber_surveillance=cyber_surveillance,
         older_than_days=older_than_days,
         list_view=list_view,
+        limit=limit,
+        offset=offset,
     )
-    return [_with_licence(uow, s, principal) for s in list(found)[offset : offset + limit]]
+    response.headers["X-Total-Count"] = str(page.total)
+    licences = uow.licensing.licences_for_cases([s.id for s in page.cases])
+    return [_queue_item_out(s, licences.get(s.id)) for s in page.cases]
+
+
+def _queue_item_out(stored: StoredCase, licence: StoredLicence | None) -> dict[str, Any]:
+    """A line of the queue: what an officer sorts and picks cases by."""
+    application = stored.case.current_application
+    end_users = [p for p in application.parties if p.role is lic.PartyRole.END_USER]
+    return {
+        "id": stored.id,
+        "organisation_id": stored.organisation_id,
+        "member_state": stored.member_state,
+        "status": stored.case.status.value,
+        "version": stored.case.version,
+        "application_type": application.application_type.value,
+        "control_codes": list(dict.fromkeys(i.control_code for i in application.items)),
+        "destinations": list(application.destinations),
+        "end_user": {"name": end_users[0].name, "country": end_users[0].country} if end_users else None,
+        "value_eur": str(sum((i.value_eur for i in application.items), Decimal(0))),
+        "amended": bool(stored.case.amendments),
+        "submitted_at": stored.submitted_at.isoformat() if stored.submitted_at else None,
+        "updated_at": stored.updated_at.isoformat(),
+        "licence": licence.licence.number if licence else None,
+    }
 
 
 @router.get("/cases/{case_id}", summary="A case, with the authority's assessment and recommendation")

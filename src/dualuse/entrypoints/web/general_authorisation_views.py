@@ -1,0 +1,179 @@
+"""Union general export authorisation pages (Art. 12(1)(d), Annex II): the exporter registers for EU001-EU008
+and reports their use; the authority sees the registrations and reports of the exporters of its member
+state."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dualuse.bootstrap import Container
+from dualuse.domain.errors import DualUseError, ValidationError
+from dualuse.domain.identity import Principal, Role
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.web.views import render
+from dualuse.services import general_authorisations as svc
+from dualuse.services.clock import today_in_brussels
+
+router = APIRouter(include_in_schema=False)
+PAGE = "/general-authorisations"
+REGISTER_FIELDS = ("eugea_id",)
+REPORT_FIELDS = ("eugea_id", "period_start", "period_end", "shipments", "value_eur", "destinations")
+# The bounds of the API's ReportIn, so that the web refuses what the API refuses.
+MAX_EURO = Decimal(10) ** 16
+MAX_DESTINATIONS = 250
+CENT = Decimal("0.01")
+
+
+def _signed_in(principal: Principal) -> Response | None:
+    return None if principal.is_authenticated else RedirectResponse("/login", status_code=303)
+
+
+def _errors(exc: DualUseError, form: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
+    """The error summary's entry, pointing at the field of ``form`` it is about (ids are prefixed by the
+    form: both forms ask for an authorisation)."""
+    field = exc.field if exc.field in fields else fields[0]
+    return [{"field": f"{form}-{field}", "text": exc.detail}]
+
+
+def _day(text: str, field: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"give the {what} as a date, e.g. 2026-03-31", field=field) from None
+
+
+def _shipments(text: str) -> int:
+    if not re.fullmatch(r"\s*[0-9]{1,12}\s*", text):
+        raise ValidationError(
+            "give the number of shipments as a non-negative whole number", field="shipments"
+        )
+    return int(text)
+
+
+def _euro(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValidationError(
+            "give the value in euro as a number, e.g. 12500.50", field="value_eur"
+        ) from None
+    if not value.is_finite() or value < 0:
+        raise ValidationError("the value in euro must be a non-negative number", field="value_eur")
+    if value >= MAX_EURO:
+        raise ValidationError("the value in euro is too large", field="value_eur")
+    if value != value.quantize(CENT):
+        raise ValidationError("give the value in euro to the cent at most, e.g. 12500.50", field="value_eur")
+    return value.quantize(CENT)
+
+
+def _destinations(text: str) -> list[str]:
+    codes = [c for c in re.split(r"[\s,;]+", text) if c]
+    if len(codes) > MAX_DESTINATIONS:
+        raise ValidationError(f"name at most {MAX_DESTINATIONS} destinations", field="destinations")
+    return codes
+
+
+def _report(container: Container, principal: Principal, form: dict[str, str]) -> None:
+    """Check the form as the API's schema does, then report the use through the service."""
+    authorisation = svc.union_authorisation(container.rulebook, form["eugea_id"][:20])
+    start = _day(form["period_start"], "period_start", "start of the period")
+    end = _day(form["period_end"], "period_end", "end of the period")
+    # A report describes use that has happened; a far-future period would also outlive the Art. 27
+    # retention arithmetic (records are kept to the fifth year after their date).
+    if end > today_in_brussels():
+        raise ValidationError("report a period that has ended (or ends today)", field="period_end")
+    shipments = _shipments(form["shipments"])
+    value = _euro(form["value_eur"])
+    destinations = _destinations(form["destinations"])
+    with container.uow() as uow:
+        svc.report_use(uow, principal, authorisation.id, start, end, shipments, value, destinations)
+
+
+def _exporter_context(
+    container: Container,
+    principal: Principal,
+    *,
+    report_form: dict[str, str] | None = None,
+    register_form: dict[str, str] | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    with container.uow() as uow:
+        registrations = svc.registrations(uow, principal)
+        reports = svc.reports(uow, principal)
+    registered = {r["eugea_id"]: svc.registered_on(r) for r in registrations}
+    union = [g for g in container.rulebook.general_authorisations if not g.is_national]
+    return {
+        "principal": principal,
+        "authorisations": [{"authorisation": g, "registered_on": registered.get(g.id)} for g in union],
+        "registered": registered,
+        "reports": reports,
+        "can_register": principal.role is Role.EXPORTER_ADMIN,
+        "register_form": register_form or {"eugea_id": ""},
+        "report_form": report_form or dict.fromkeys(REPORT_FIELDS, ""),
+        "errors": errors or [],
+    }
+
+
+@router.get(PAGE, response_class=HTMLResponse)
+def exporter_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    return render(request, "general_authorisations/exporter.html", _exporter_context(container, principal))
+
+
+@router.post(f"{PAGE}/registrations", response_class=HTMLResponse)
+async def register(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    async with request.form() as raw:
+        form = {"eugea_id": str(raw.get("eugea_id") or "")}
+    try:
+        with container.uow() as uow:
+            svc.register(uow, principal, container.rulebook, form["eugea_id"][:20])
+    except DualUseError as exc:
+        context = _exporter_context(
+            container, principal, register_form=form, errors=_errors(exc, "register", REGISTER_FIELDS)
+        )
+        return render(request, "general_authorisations/exporter.html", context, status_code=400)
+    return RedirectResponse(PAGE, status_code=303)
+
+
+@router.post(f"{PAGE}/reports", response_class=HTMLResponse)
+async def report_use(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    async with request.form() as raw:
+        form = {f: str(raw.get(f) or "") for f in REPORT_FIELDS}
+    try:
+        _report(container, principal, form)
+    except DualUseError as exc:
+        context = _exporter_context(
+            container, principal, report_form=form, errors=_errors(exc, "report", REPORT_FIELDS)
+        )
+        return render(request, "general_authorisations/exporter.html", context, status_code=400)
+    return RedirectResponse(f"{PAGE}#reports", status_code=303)
+
+
+@router.get("/authority/general-authorisations", response_class=HTMLResponse)
+def authority_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    with container.uow() as uow:
+        view = svc.for_authority(uow, principal)
+        ids = {r["organisation_id"] for r in [*view.registrations, *view.reports]}
+        found = {i: uow.organisations.get(i) for i in ids}
+    names = {i: (o.name if o else f"organisation {i}") for i, o in found.items()}
+    registrations = [{**r, "registered_on": svc.registered_on(r)} for r in view.registrations]
+    context = {
+        "principal": principal,
+        "registrations": registrations,
+        "reports": view.reports,
+        "names": names,
+    }
+    return render(request, "general_authorisations/authority.html", context)
