@@ -8,19 +8,27 @@
    hash-chained audit trail.
 2. Starts the app with uvicorn (``create_app`` as a factory, settings from the environment) in a separate
    process and waits for ``/healthz``.
-3. Drives N concurrent clients (asyncio + aiohttp, loopback, no think time unless ``--think-ms``) for D
-   seconds after a short warm-up, each looping over a weighted mix: the authority's queue
-   (``GET /api/v1/cases`` filtered by status, and by status and destination), case pages
-   (``GET /api/v1/cases/{id}`` by an officer of the case's state, ``GET /api/v1/applications/{id}`` by
-   the exporter that owns it) and submissions (``POST /api/v1/applications`` then ``…/submit``). A small
-   share of requests is ``GET /healthz``: the floor, measured under the same load.
-4. Prints p50/p95/p99 latency, throughput and errors per request type and overall, the floor, and
-   PASS/FAIL against the target (0 errors, overall p95 ≤ 100 ms); then stops the server and drops the
-   database.
+3. Drives 50 concurrent clients (asyncio + aiohttp over loopback; aiohttp because httpx spends ~8 ms of
+   CPU a request at this concurrency, which would starve the server of the cores it shares) after a
+   short warm-up, each looping over a weighted mix: the authority's queue (``GET /api/v1/cases``
+   filtered by status, and by status and destination), case pages (``GET /api/v1/cases/{id}`` by an
+   officer of the case's state, ``GET /api/v1/applications/{id}`` by the exporter that owns it) and
+   submissions (``POST /api/v1/applications`` then ``…/submit``). A small share of requests is
+   ``GET /healthz``: the floor, measured under the same load. Two phases:
+   - **target** (``--duration``, 30 s): the clients are users, pausing between turns for an
+     exponentially distributed think time (``--think-ms``, mean 1 s: a brisk officer or exporter);
+     PASS/FAIL against the target (0 errors, overall p95 ≤ 100 ms) is judged here;
+   - **capacity** (``--capacity-duration``, 15 s): the same clients with no pause at all. This measures
+     the throughput the machine sustains for this mix; the latency there is queueing (Little's law:
+     mean latency = clients / throughput), printed for the record, not judged.
+4. Prints per phase p50/p95/p99 latency, throughput and errors per request type and overall, the floor,
+   and the CPU spent per request by the server, PostgreSQL and the load generator; then stops the server
+   and drops the database.
 
 Exit status: 0 when the run completed (PASS or FAIL, it is a report), 1 when the setup failed.
 
-Run: .venv/bin/python bench/api_load.py [--duration 30] [--clients 50] [--workers 1] [--cases 10000]
+Run: .venv/bin/python bench/api_load.py [--duration 30] [--clients 50] [--think-ms 1000] [--workers N]
+     [--capacity-duration 15] [--cases 10000]
 """
 
 from __future__ import annotations
@@ -629,7 +637,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, secret_key: str, workers: int, console: Console) -> Iterator[str]:
+def running_server(
+    database_url: str, secret_key: str, workers: int, console: Console
+) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = os.environ | {
         "DUALUSE_ENV": "production",
@@ -659,7 +669,7 @@ def running_server(database_url: str, secret_key: str, workers: int, console: Co
         console.print(
             f"server up in {time.perf_counter() - started:.1f} s: uvicorn, {workers} worker(s), {base} (pid {process.pid})"
         )
-        yield base
+        yield base, process.pid
     finally:
         _stop(process)
         log.close()
@@ -683,6 +693,49 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)  # the group we started (start_new_session)
         process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- CPU accounting (Linux /proc)
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_stats() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, command, CPU seconds) of every process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with suppress(OSError, ValueError, IndexError):
+            raw = (entry / "stat").read_text()
+            command = raw[raw.index("(") + 1 : raw.rindex(")")]
+            fields = raw[raw.rindex(")") + 2 :].split()
+            found.append(
+                (int(entry.name), int(fields[1]), command, (int(fields[11]) + int(fields[12])) / _TICKS)
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class CpuSample:
+    server: float  # the uvicorn process and its workers
+    database: float  # every PostgreSQL process (the server's, not only our connections')
+    generator: float  # this process: the load generator
+
+    @staticmethod
+    def take(server_pid: int) -> CpuSample:
+        stats = _proc_stats()
+        tree, server = {server_pid}, 0.0
+        for _ in range(3):  # workers are children (or grandchildren) of the supervisor
+            tree |= {pid for pid, parent, _, _ in stats if parent in tree}
+        server = sum(cpu for pid, _, _, cpu in stats if pid in tree)
+        database = sum(cpu for _, _, command, cpu in stats if command.startswith("postgres"))
+        own = os.times()
+        return CpuSample(server, database, own.user + own.system)
+
+    def __sub__(self, other: CpuSample) -> CpuSample:
+        return CpuSample(
+            self.server - other.server, self.database - other.database, self.generator - other.generator
+        )
 
 
 # --------------------------------------------------------------------------- load
@@ -781,12 +834,14 @@ async def drive(
     args: argparse.Namespace,
     console: Console,
     *,
+    clients: int,
+    think_ms: float,
     duration: float,
     seed: int,
     label: str,
 ) -> tuple[Recorder, float]:
     mix = [(kind, weight) for kind, weight in MIX if not any(w in kind for w in args.without)]
-    clients, think = args.clients, args.think_ms / 1000
+    think = think_ms / 1000
     recorder = Recorder()
     # Idle connections are let go after 2 s, before the server's keep-alive timeout (5 s) closes them:
     # otherwise a request can race the server's close and fail with a reset connection.
@@ -851,8 +906,18 @@ def stats(latencies: Sequence[float], errors: int, size: int, elapsed: float) ->
     )
 
 
-def report(recorder: Recorder, elapsed: float, args: argparse.Namespace, console: Console) -> bool:
-    table = Table(title=f"{args.clients} clients, {elapsed:.1f} s, {args.workers} uvicorn worker(s)")
+def report(
+    recorder: Recorder,
+    elapsed: float,
+    title: str,
+    cpu: CpuSample,
+    console: Console,
+    *,
+    clients: int,
+    verdict: bool,
+) -> bool:
+    """The table of one phase; with ``verdict``, PASS/FAIL against the target (the return value)."""
+    table = Table(title=title)
     for header in ("request", "count", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "avg KB", "errors"):
         table.add_column(header, justify="left" if header == "request" else "right")
 
@@ -888,8 +953,23 @@ def report(recorder: Recorder, elapsed: float, args: argparse.Namespace, console
         f"floor: /healthz p50 {floor.p50:.1f} ms, p95 {floor.p95:.1f} ms under the same load "
         f"(app p95 is {overall.p95 / floor.p95:.1f}× the floor)"
     )
+    per_request = 1000 / total if total else math.nan
+    console.print(
+        f"CPU per request: server {cpu.server * per_request:.1f} ms, PostgreSQL {cpu.database * per_request:.1f} ms, "
+        f"load generator {cpu.generator * per_request:.1f} ms "
+        f"(cores busy: {(cpu.server + cpu.database + cpu.generator) / elapsed:.2f} of {os.cpu_count()})"
+    )
     for kind, example in sorted(recorder.examples.items()):
         console.print(f"[red]first error of {kind}:[/] {example}")
+    if not verdict:
+        # Little's law: clients that never pause keep every one of them waiting, so the mean latency
+        # is the number of clients over the throughput, whatever the code does.
+        console.print(
+            f"saturated: {total / elapsed:.0f} requests/s is the capacity of this machine for this mix; "
+            f"with {clients} clients that never pause, the mean latency is clients / throughput = "
+            f"{1000 * clients / (total / elapsed):.0f} ms (Little's law), whatever the code does"
+        )
+        return errors == 0
     slow = [k for k, s in per_kind.items() if s.p95 > TARGET_P95_MS]
     if slow:
         console.print(f"request types above {TARGET_P95_MS:.0f} ms at p95: {', '.join(slow)}")
@@ -910,7 +990,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--warmup", type=float, default=3.0, help="seconds of unmeasured load first (default 3)"
     )
     parser.add_argument(
-        "--think-ms", type=float, default=0.0, help="mean think time between turns (default 0)"
+        "--think-ms",
+        type=float,
+        default=1000.0,
+        help="mean think time of a user between two turns, exponentially distributed (default 1000)",
+    )
+    parser.add_argument(
+        "--capacity-duration",
+        type=float,
+        default=15.0,
+        help="seconds of the second phase, the same clients with no think time (capacity); 0 skips it",
     )
     parser.add_argument(
         "--workers",
@@ -983,24 +1072,62 @@ def main(argv: Sequence[str] | None = None) -> int:
                 mix.add_row(state, *map(str, counts), str(sum(counts)))
             console.print(mix)
             console.print(f"{world.licences} licences, {world.audit_events} audit events")
-            with running_server(url.replace("+psycopg", ""), secret_key, args.workers, console) as base:
-                if args.warmup > 0:
-                    asyncio.run(
+            with running_server(url.replace("+psycopg", ""), secret_key, args.workers, console) as (
+                base,
+                pid,
+            ):
+
+                def phase(
+                    think_ms: float, duration: float, seed: int, label: str
+                ) -> tuple[Recorder, float, CpuSample]:
+                    before = CpuSample.take(pid)
+                    recorder, elapsed = asyncio.run(
                         drive(
                             base,
                             world,
                             args,
                             console,
-                            duration=args.warmup,
-                            seed=args.seed + 1,
-                            label="warm-up",
+                            clients=args.clients,
+                            think_ms=think_ms,
+                            duration=duration,
+                            seed=seed,
+                            label=label,
                         )
                     )
+                    return recorder, elapsed, CpuSample.take(pid) - before
+
+                if args.warmup > 0:
+                    phase(0, args.warmup, args.seed + 1, "warm-up")
                 setup_done = True
-                recorder, elapsed = asyncio.run(
-                    drive(base, world, args, console, duration=args.duration, seed=args.seed, label="load")
+                users = phase(args.think_ms, args.duration, args.seed, "users")
+                capacity = (
+                    phase(0, args.capacity_duration, args.seed + 2, "capacity")
+                    if args.capacity_duration > 0
+                    else None
                 )
-            report(recorder, elapsed, args, console)
+            where = f"{args.workers} uvicorn worker(s), {os.cpu_count()} cores shared with PostgreSQL and the load generator"
+            recorder, elapsed, cpu = users
+            report(
+                recorder,
+                elapsed,
+                f"Target: {args.clients} users, mean think time {args.think_ms:.0f} ms, {elapsed:.1f} s; {where}",
+                cpu,
+                console,
+                clients=args.clients,
+                verdict=True,
+            )
+            if capacity is not None:
+                recorder, elapsed, cpu = capacity
+                console.print()
+                report(
+                    recorder,
+                    elapsed,
+                    f"Capacity: {args.clients} clients with no think time, {elapsed:.1f} s; {where}",
+                    cpu,
+                    console,
+                    clients=args.clients,
+                    verdict=False,
+                )
     except Exception as error:
         if setup_done:
             raise

@@ -131,11 +131,18 @@ def test_report_refusals(container: Container, people: dict[str, str]) -> None:
     assert following.status_code == 201, following.text
     # a period that ends before it starts, negative numbers, a country that is not ISO
     assert acme.post(REPORTS, json=report("2026-03-31", "2026-01-01")).status_code == 422
-    later = (end + timedelta(days=30)).isoformat(), (end + timedelta(days=40)).isoformat()
+    later = (end + timedelta(days=21)).isoformat(), (end + timedelta(days=29)).isoformat()  # ended, free
     assert acme.post(REPORTS, json=report(*later, shipments=-1)).status_code == 422
     assert acme.post(REPORTS, json=report(*later, value_eur="-1")).status_code == 422
     assert acme.post(REPORTS, json=report(*later, destinations=["USA"])).status_code == 422
+    # a period that has not ended yet: the use of exports not yet made
+    tomorrow = (today_in_brussels() + timedelta(days=1)).isoformat()
+    future = acme.post(REPORTS, json=report(tomorrow, tomorrow))
+    assert future.status_code == 422, future.text
+    assert "after today" in future.json()["detail"]
+    assert acme.post(REPORTS, json=report(*later, value_eur="1" + "0" * 16)).status_code == 422
     assert len(acme.get(REPORTS).json()) == 2
+    assert acme.post(REPORTS, json=report(*later)).status_code == 201  # what was refused was the content
 
 
 def test_other_exporters_and_other_states_see_nothing(container: Container, people: dict[str, str]) -> None:

@@ -17,11 +17,13 @@ from dualuse.domain.identity import OrganisationKind, Permission, Principal, Rol
 from dualuse.domain.licensing.model import check_country
 from dualuse.domain.rules.rulebook import GeneralAuthorisation, Rulebook
 from dualuse.services import audit
+from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import Row, UnitOfWork
 
 ENTITY_REGISTRATION = "eugea_registration"
 ENTITY_REPORT = "eugea_report"
 MAX_SHIPMENTS = 2**31 - 1
+MAX_VALUE_EUR = Decimal(10) ** 16  # what the reports' column holds, to the cent
 
 
 def _exporter(principal: Principal) -> int:
@@ -98,6 +100,12 @@ def _check_report(
 ) -> tuple[Decimal, list[str]]:
     if period_end < period_start:
         raise ValidationError("the period ends before it starts", field="period_end")
+    today = today_in_brussels()
+    if period_end > today:
+        raise ValidationError(
+            f"the period ends after today ({today.isoformat()}): report the use of exports already made",
+            field="period_end",
+        )
     if isinstance(shipments, bool) or not 0 <= shipments <= MAX_SHIPMENTS:
         raise ValidationError(
             "give the number of shipments as a non-negative whole number", field="shipments"
@@ -108,6 +116,8 @@ def _check_report(
         raise ValidationError("give the value in euro as a number", field="value_eur") from None
     if not value.is_finite() or value < 0:
         raise ValidationError("the value in euro must be a non-negative number", field="value_eur")
+    if value >= MAX_VALUE_EUR:
+        raise ValidationError(f"the value in euro must be below {MAX_VALUE_EUR:,.0f}", field="value_eur")
     codes = sorted({check_country(d.strip().upper(), field="destinations") for d in destinations})
     if shipments > 0 and not codes:
         raise ValidationError("name the destinations shipped to", field="destinations")

@@ -173,13 +173,13 @@ def create_token(
 
 
 def principal_for_token(uow: UnitOfWork, token: str) -> Principal:
-    user_id = uow.tokens.user_for(_token_digest(token), datetime.now(UTC))
-    if user_id is None:
+    found = uow.tokens.holder(_token_digest(token), datetime.now(UTC))
+    if found is None:
         raise AuthenticationError("the API token is unknown, revoked or expired")
-    principal = principal_for_user_id(uow, user_id)
-    if not principal.is_authenticated:
+    user, organisation = found
+    if not user.is_active:
         raise AuthenticationError("the API token's user is not active")
-    return principal
+    return Principal.for_user(user.id, user.email, user.role, organisation)
 
 
 def get_organisation(uow: UnitOfWork, principal: Principal, organisation_id: int) -> Organisation:

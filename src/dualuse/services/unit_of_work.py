@@ -41,7 +41,9 @@ class TokenRepository(Protocol):
     def add(
         self, user_id: int, name: str, token_hash: str, prefix: str, expires_at: datetime | None
     ) -> int: ...
-    def user_for(self, token_hash: str, now: datetime) -> int | None: ...
+    def holder(self, token_hash: str, now: datetime) -> tuple[User, Organisation] | None:
+        """The user a valid (known, unrevoked, unexpired) token belongs to, with the user's organisation."""
+        ...
 
 
 class AuditRepository(Protocol):

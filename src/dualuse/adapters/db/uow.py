@@ -34,7 +34,7 @@ from dualuse.services.unit_of_work import (
 )
 
 
-def _organisation(row: RowMapping) -> Organisation:
+def _organisation(row: Mapping[Any, Any]) -> Organisation:
     return Organisation(
         id=row["id"],
         kind=OrganisationKind(row["kind"]),
@@ -44,7 +44,7 @@ def _organisation(row: RowMapping) -> Organisation:
     )
 
 
-def _user(row: RowMapping) -> User:
+def _user(row: Mapping[Any, Any]) -> User:
     return User(
         id=row["id"],
         email=row["email"],
@@ -161,21 +161,32 @@ class SqlTokens:
         )
         return new_id(result)
 
-    def user_for(self, token_hash: str, now: datetime) -> int | None:
+    def holder(self, token_hash: str, now: datetime) -> tuple[User, Organisation] | None:
+        tok, u, o = t.api_tokens, t.users, t.organisations
         row = (
             self._c.execute(
-                select(t.api_tokens.c.user_id, t.api_tokens.c.expires_at, t.api_tokens.c.revoked_at).where(
-                    t.api_tokens.c.token_hash == token_hash
+                select(
+                    tok.c.expires_at.label("token_expires_at"),
+                    tok.c.revoked_at.label("token_revoked_at"),
+                    *u.c,
+                    o.c.kind,
+                    o.c.name,
+                    o.c.member_state,
+                    o.c.eori,
                 )
+                .join(u, u.c.id == tok.c.user_id)
+                .join(o, o.c.id == u.c.organisation_id)
+                .where(tok.c.token_hash == token_hash)
             )
             .mappings()
             .first()
         )
-        if row is None or row["revoked_at"] is not None:
+        if row is None or row["token_revoked_at"] is not None:
             return None
-        if row["expires_at"] is not None and aware(row["expires_at"]) <= now:
+        if row["token_expires_at"] is not None and aware(row["token_expires_at"]) <= now:
             return None
-        return int(row["user_id"])
+        organisation = _organisation({**row, "id": row["organisation_id"]})
+        return _user(row), organisation
 
 
 def _event(row: RowMapping) -> AuditEvent:
