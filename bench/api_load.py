@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import math
 import os
@@ -783,6 +784,9 @@ async def client_loop(
 ) -> None:
     kinds = [k for k, _ in mix]
     weights = [w for _, w in mix]
+    if think:
+        # Users arrive over one think time, not all in the same millisecond (a ramp-up, as people do).
+        await asyncio.sleep(rng.uniform(0, think))
     while time.perf_counter() < deadline:
         kind = rng.choices(kinds, weights=weights)[0]
         if kind == FLOOR:
@@ -987,7 +991,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of measured load (default 30)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
     parser.add_argument(
-        "--warmup", type=float, default=3.0, help="seconds of unmeasured load first (default 3)"
+        "--warmup", type=float, default=5.0, help="seconds of unmeasured load first, as the users (default 5)"
     )
     parser.add_argument(
         "--think-ms",
@@ -1096,8 +1100,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
                     return recorder, elapsed, CpuSample.take(pid) - before
 
+                # The load generator's own pauses would count as latency: what the set-up left behind
+                # is collected now and the rest frozen, so no full collection stalls a phase.
+                gc.collect()
+                gc.freeze()
                 if args.warmup > 0:
-                    phase(0, args.warmup, args.seed + 1, "warm-up")
+                    phase(args.think_ms, args.warmup, args.seed + 1, "warm-up")
                 setup_done = True
                 users = phase(args.think_ms, args.duration, args.seed, "users")
                 capacity = (

@@ -112,6 +112,11 @@ def test_an_amendment_moves_the_case_between_filters(container: Container) -> No
     assert ids(container, replace(de, destination="CN")) == ([stored.id], 1)
     assert ids(container, replace(de, with_codes={"5A001.j"})) == ([], 0)
     assert ids(container, replace(de, with_codes={"2B001"})) == ([stored.id], 1)
+    with container.uow() as uow:
+        [entry] = uow.licensing.queue(de).cases
+    assert (entry.control_codes, entry.destinations, entry.end_user) == (("2B001",), ("CN",), ("Buyer", "CN"))
+    assert (entry.amended, entry.status, entry.value_eur) == (True, S.SUBMITTED, Decimal(100))
+    assert entry.submitted_at is not None
 
 
 def test_the_licences_of_a_page_in_one_query(container: Container) -> None:

@@ -323,10 +323,30 @@ class CaseQuery:
 
 
 @dataclass(frozen=True)
+class QueueEntry:
+    """A line of the authority's queue: what an officer sorts and picks cases by, read from the stored
+    case without building the whole domain case (the case page does that)."""
+
+    id: int
+    organisation_id: int
+    member_state: str
+    status: ApplicationStatus
+    version: int
+    application_type: str
+    control_codes: tuple[str, ...]
+    destinations: tuple[str, ...]
+    end_user: tuple[str, str] | None  # name, country
+    value_eur: Decimal
+    amended: bool
+    submitted_at: datetime | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
 class CasePage:
     """One page of the queue, and how many cases matched in all."""
 
-    cases: Sequence[StoredCase]
+    cases: Sequence[QueueEntry]
     total: int
 
 

@@ -39,7 +39,7 @@ from dualuse.domain.licensing import (
     RecommendationKind,
     Shipment,
 )
-from dualuse.services.unit_of_work import CasePage, CaseQuery, Row, StoredCase, StoredLicence
+from dualuse.services.unit_of_work import CasePage, CaseQuery, QueueEntry, Row, StoredCase, StoredLicence
 
 Json = dict[str, Any]
 
@@ -312,6 +312,32 @@ def _stored_case(row: RowMapping) -> StoredCase:
     )
 
 
+def _queue_entry(row: RowMapping) -> QueueEntry:
+    """The queue's line, straight from the JSON ``case_to_json`` wrote (the current application is the
+    latest amendment's)."""
+    data = row["data"]
+    case = data["case"]
+    application = case["amendments"][-1]["application"] if case["amendments"] else case["application"]
+    items = application["items"]
+    end_users = [p for p in application["parties"] if p["role"] == PartyRole.END_USER.value]
+    submitted = row["submitted_at"]
+    return QueueEntry(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        member_state=row["member_state"],
+        status=ApplicationStatus(row["status"]),
+        version=row["version"],
+        application_type=application["application_type"],
+        control_codes=tuple(dict.fromkeys(i["control_code"] for i in items)),
+        destinations=tuple(application["destinations"]),
+        end_user=(end_users[0]["name"], end_users[0]["country"]) if end_users else None,
+        value_eur=sum((Decimal(i["value_eur"]) for i in items), Decimal(0)),
+        amended=bool(case["amendments"]),
+        submitted_at=aware(submitted) if submitted else None,
+        updated_at=aware(row["updated_at"]),
+    )
+
+
 def _stored_licence(row: RowMapping) -> StoredLicence:
     return StoredLicence(
         id=row["id"],
@@ -439,15 +465,15 @@ class SqlLicensing:
             conditions.append(
                 ~exists().where(i.c.case_id == c.c.id, i.c.control_code.in_(sorted(query.without_codes)))
             )
-        queued_at = func.coalesce(c.c.submitted_at, c.c.created_at)
         if query.submitted_before is not None:
-            conditions.append(queued_at <= query.submitted_before)
+            conditions.append(c.c.submitted_at <= query.submitted_before)
         where = and_(*conditions)
         total = self._c.execute(select(func.count()).select_from(c).where(where)).scalar_one()
+        # In the order of ix_licensing_cases_queue, so that a page reads its rows and no others.
         rows = self._c.execute(
-            select(c).where(where).order_by(queued_at, c.c.id).limit(query.limit).offset(query.offset)
+            select(c).where(where).order_by(c.c.submitted_at, c.c.id).limit(query.limit).offset(query.offset)
         ).mappings()
-        return CasePage(cases=[_stored_case(r) for r in rows], total=int(total))
+        return CasePage(cases=[_queue_entry(r) for r in rows], total=int(total))
 
     def control_codes(self, member_state: str) -> Collection[str]:
         c, i = t.licensing_cases, t.licensing_case_items

@@ -365,7 +365,8 @@ licensing_cases = Table(
     Column("submitted_at", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    Index("ix_licensing_cases_queue", "member_state", "status", "submitted_at"),
+    # The queue: one state's cases in a status, oldest submission first, read in index order.
+    Index("ix_licensing_cases_queue", "member_state", "status", "submitted_at", "id"),
 )
 
 # What the queue filters on, kept beside each case's JSON by ``licensing_repo`` from the current

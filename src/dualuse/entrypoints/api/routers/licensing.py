@@ -25,7 +25,7 @@ from dualuse.domain.identity import OrganisationKind, Principal
 from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import licensing as svc
 from dualuse.services.clock import today_in_brussels
-from dualuse.services.unit_of_work import StoredCase, StoredLicence
+from dualuse.services.unit_of_work import QueueEntry, StoredCase, StoredLicence
 
 router = APIRouter(prefix="/api/v1", tags=["licensing"])
 
@@ -306,24 +306,22 @@ def list_cases(
     return [_queue_item_out(s, licences.get(s.id)) for s in page.cases]
 
 
-def _queue_item_out(stored: StoredCase, licence: StoredLicence | None) -> dict[str, Any]:
+def _queue_item_out(entry: QueueEntry, licence: StoredLicence | None) -> dict[str, Any]:
     """A line of the queue: what an officer sorts and picks cases by."""
-    application = stored.case.current_application
-    end_users = [p for p in application.parties if p.role is lic.PartyRole.END_USER]
     return {
-        "id": stored.id,
-        "organisation_id": stored.organisation_id,
-        "member_state": stored.member_state,
-        "status": stored.case.status.value,
-        "version": stored.case.version,
-        "application_type": application.application_type.value,
-        "control_codes": list(dict.fromkeys(i.control_code for i in application.items)),
-        "destinations": list(application.destinations),
-        "end_user": {"name": end_users[0].name, "country": end_users[0].country} if end_users else None,
-        "value_eur": str(sum((i.value_eur for i in application.items), Decimal(0))),
-        "amended": bool(stored.case.amendments),
-        "submitted_at": stored.submitted_at.isoformat() if stored.submitted_at else None,
-        "updated_at": stored.updated_at.isoformat(),
+        "id": entry.id,
+        "organisation_id": entry.organisation_id,
+        "member_state": entry.member_state,
+        "status": entry.status.value,
+        "version": entry.version,
+        "application_type": entry.application_type,
+        "control_codes": list(entry.control_codes),
+        "destinations": list(entry.destinations),
+        "end_user": {"name": entry.end_user[0], "country": entry.end_user[1]} if entry.end_user else None,
+        "value_eur": str(entry.value_eur),
+        "amended": entry.amended,
+        "submitted_at": entry.submitted_at.isoformat() if entry.submitted_at else None,
+        "updated_at": entry.updated_at.isoformat(),
         "licence": licence.licence.number if licence else None,
     }
 

@@ -24,7 +24,9 @@ _cases = sa.table(
     "licensing_cases",
     sa.column("id", sa.Integer),
     sa.column("data", sa.JSON),
+    sa.column("status", sa.String),
     sa.column("submitted_at", sa.DateTime(timezone=True)),
+    sa.column("created_at", sa.DateTime(timezone=True)),
 )
 
 
@@ -37,7 +39,9 @@ def _current_application(case: dict[str, Any]) -> dict[str, Any]:
 
 def upgrade() -> None:
     op.add_column("licensing_cases", sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True))
-    op.create_index("ix_licensing_cases_queue", "licensing_cases", ["member_state", "status", "submitted_at"])
+    op.create_index(
+        "ix_licensing_cases_queue", "licensing_cases", ["member_state", "status", "submitted_at", "id"]
+    )
     op.create_table(
         "licensing_case_destinations",
         sa.Column("case_id", sa.Integer, sa.ForeignKey("licensing_cases.id"), primary_key=True),
@@ -57,7 +61,8 @@ def upgrade() -> None:
     connection = op.get_bind()
     destinations: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
-    for case_id, data in connection.execute(sa.select(_cases.c.id, _cases.c.data)):
+    rows = connection.execute(sa.select(_cases.c.id, _cases.c.status, _cases.c.data, _cases.c.created_at))
+    for case_id, status, data, created_at in rows:
         if not data or "case" not in data:
             continue
         application = _current_application(data["case"])
@@ -66,11 +71,17 @@ def upgrade() -> None:
         ]
         codes = dict.fromkeys(i["control_code"].strip() for i in application["items"])
         items += [{"case_id": case_id, "control_code": code} for code in codes]
-        if data.get("submitted_at"):
+        # A case past its draft has been submitted: without a recorded time, it queues from its creation.
+        submitted = data.get("submitted_at") or (created_at if status != "draft" else None)
+        if submitted:
             connection.execute(
                 _cases.update()
                 .where(_cases.c.id == case_id)
-                .values(submitted_at=datetime.fromisoformat(data["submitted_at"]))
+                .values(
+                    submitted_at=datetime.fromisoformat(submitted)
+                    if isinstance(submitted, str)
+                    else submitted
+                )
             )
     if destinations:
         op.bulk_insert(
