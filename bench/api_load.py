@@ -1008,8 +1008,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--workers",
         type=int,
-        default=os.cpu_count() or 1,
-        help="uvicorn worker processes (default: one per core)",
+        default=2 * (os.cpu_count() or 1),
+        help="uvicorn worker processes (default: two per core, so that a request waiting for the "
+        "database or another thread's turn at the GIL leaves the core to another process)",
     )
     parser.add_argument("--cases", type=int, default=10_000, help="cases to seed (default 10000)")
     parser.add_argument("--exporters", type=int, default=30, help="exporters across DE, FR, NL (default 30)")
