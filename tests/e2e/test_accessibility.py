@@ -32,8 +32,16 @@ EXPORTER = [
     "/due-diligence/1",
     "/due-diligence/1/steps/stakeholders",
     "/icp",
+    "/applications",
+    "/applications/new",
+    "/general-authorisations",
 ]
-AUTHORITY = ["/authority/notifications", "/authority/cases"]
+AUTHORITY = [
+    "/authority/notifications",
+    "/authority/cases",
+    "/authority/cases?status=submitted&page=1",
+    "/authority/general-authorisations",
+]
 
 
 def serious_violations(page: Any) -> list[tuple[str, str]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+import pytest
 from fastapi.testclient import TestClient
 
 from dualuse.bootstrap import Container
@@ -12,7 +14,7 @@ from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.api.app import create_app
 from dualuse.services import licensing as svc
 from dualuse.services.clock import today_in_brussels
-from tests.factories import make_organisation, make_person
+from tests.factories import PASSWORD, make_organisation, make_person
 
 
 def test_verify_page_and_pdf(container: Container) -> None:
@@ -76,3 +78,41 @@ def test_the_queue_filters_cyber_surveillance_items(container: Container) -> Non
     assert (everything.total, len(everything.cases)) == (2, 2)
     assert [s.control_codes for s in cyber.cases] == [("5A001.j",)]
     assert cyber.total == 1
+
+
+def test_the_queue_page_pages(container: Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Oldest submission first, a page at a time, with the filters kept in the page links."""
+    monkeypatch.setattr(svc, "QUEUE_PAGE_SIZE", 2)
+    acme = make_organisation(container, OrganisationKind.EXPORTER, "Acme GmbH", "DE", "DE111")
+    de = make_organisation(container, OrganisationKind.AUTHORITY, "BAFA", "DE")
+    exporter = make_person(container, acme, Role.EXPORTER_ADMIN, "admin@acme.example").principal
+    make_person(container, de, Role.AUTHORITY_OFFICER, "officer@bafa.example")
+    submitted = []
+    for n in range(3):
+        content = svc.ApplicationContent(
+            application_type="individual",
+            items=(lic.ApplicationItem("2B001", f"Machine tool {n}", Decimal(1), "pieces", Decimal(1000)),),
+            parties=(lic.Party("Buyer SA", lic.PartyRole.END_USER, "BR", lic.PartyType.COMMERCIAL),),
+            destinations=("BR",),
+            end_use="Production",
+        )
+        with container.uow() as uow:
+            submitted.append(svc.submit(uow, exporter, svc.create_application(uow, exporter, content).id).id)
+    web = TestClient(create_app(container=container))
+    token = re.search(r'name="csrftoken" value="([^"]+)"', web.get("/login").text)
+    assert token is not None
+    web.post("/login", data={"email": "officer@bafa.example", "password": PASSWORD, "csrftoken": token[1]})
+    first = web.get("/authority/cases", params={"destination": "BR"})
+    assert first.status_code == 200
+    assert "Cases 1–2 of 3" in first.text
+    assert [f'href="/applications/{i}"' in first.text for i in submitted] == [True, True, False]
+    assert (
+        'href="/authority/cases?status=&amp;destination=BR&amp;cyber=&amp;older_than_days=&amp;page=2"'
+        in first.text
+    )
+    second = web.get("/authority/cases", params={"destination": "BR", "page": 2})
+    assert "Cases 3–3 of 3" in second.text
+    assert f'href="/applications/{submitted[2]}"' in second.text
+    assert 'rel="prev"' in second.text
+    assert 'rel="next"' not in second.text
+    assert "No case matches" in web.get("/authority/cases", params={"destination": "CN"}).text
