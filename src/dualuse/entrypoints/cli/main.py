@@ -173,7 +173,9 @@ def serve(
     port: Annotated[int | None, typer.Option()] = None,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, max=64, help="worker processes (default DUALUSE_WORKERS, 1); one per core"),
+        typer.Option(
+            min=1, max=64, help="worker processes (default DUALUSE_WORKERS, 1); in production two per core"
+        ),
     ] = None,
 ) -> None:
     """Serve the web app and the API."""
