@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dualuse.domain.audit import GENESIS_HASH, AuditEvent, event_hash, verify_chain
+from dualuse.domain.audit import GENESIS_HASH, AuditEntry, AuditEvent, chain, event_hash, verify_chain
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -73,3 +73,38 @@ def test_any_edit_of_any_field_is_detected(index: int, field: str, value: str) -
         value = value + "x"
     events[index] = dataclasses.replace(events[index], **{field: value})
     assert verify_chain(events), f"editing {field} of event {index + 1} went unnoticed"
+
+
+def entry(n: int) -> AuditEntry:
+    return AuditEntry(
+        occurred_at=T0 + timedelta(seconds=n),
+        actor=f"user{n}@example.eu",
+        action="licensing_case.Submitted",
+        entity_type="licensing_case",
+        entity_id=str(n),
+        before=None,
+        after={"status": "submitted"},
+        reason=None,
+    )
+
+
+@given(first=st.integers(min_value=0, max_value=5), then=st.integers(min_value=0, max_value=5))
+def test_entries_chained_in_batches_make_one_intact_trail(first: int, then: int) -> None:
+    """Events chained at each commit, batch after batch, read as one unbroken trail."""
+    start = chain(None, [entry(n) for n in range(first)])
+    more = chain(start[-1] if start else None, [entry(n) for n in range(first, first + then)])
+    trail = start + more
+    assert verify_chain(trail) == []
+    assert [e.sequence for e in trail] == list(range(1, first + then + 1))
+    assert [e.entity_id for e in trail] == [str(n) for n in range(first + then)]
+    if trail:
+        assert trail[0].previous_hash == GENESIS_HASH
+
+
+def test_a_batch_chained_onto_a_stale_predecessor_is_detected() -> None:
+    """Two transactions that chained onto the same last event (what the lock at commit prevents) break it."""
+    base = chain(None, [entry(0)])
+    ours = chain(base[-1], [entry(1)])
+    theirs = chain(base[-1], [entry(2)])
+    problems = verify_chain(base + ours + [dataclasses.replace(theirs[0], sequence=3)])
+    assert [p.sequence for p in problems] == [3, 3]

@@ -217,13 +217,16 @@ class SqlAudit:
         self._pending.clear()
 
     def flush(self) -> None:
-        """Chain the pending events onto the last one and write them. On PostgreSQL a transaction lock
-        serialises writers (held until commit, which follows at once), so no two transactions chain onto
-        the same predecessor; SQLite allows one writer at a time anyway."""
+        """Chain the pending events onto the last one and write them, holding a lock that serialises
+        writers until the commit that follows at once, so no two transactions chain onto the same
+        predecessor: on PostgreSQL a transaction-level advisory lock; on SQLite the database's write lock,
+        taken by a write that changes nothing before the last event is read."""
         if not self._pending:
             return
         if self._c.dialect.name == "postgresql":
             self._c.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+        elif self._c.dialect.name == "sqlite":
+            self._c.execute(text("UPDATE audit_events SET sequence = sequence WHERE 1 = 0"))
         events = chain(self._last(), self._pending)
         self._c.execute(
             t.audit_events.insert(),
