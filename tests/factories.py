@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from sqlalchemy import update
+
+from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import Organisation, OrganisationKind, Principal, Role
 from dualuse.services import identity
@@ -56,3 +60,16 @@ def token_for(container: Container, email: str) -> str:
         issued = identity.create_token(uow, actor="test", email=email, name="test")
         uow.commit()
     return issued.token
+
+
+def backdate_registrations(container: Container, days: int) -> None:
+    """Move every general-authorisation registration ``days`` into the past (as if made back then)."""
+    with container.uow() as uow:
+        r = t.eugea_registrations
+        for row in uow.general_authorisations.registrations():
+            uow.execute(
+                update(r)
+                .where(r.c.id == row["id"])
+                .values(registered_at=row["registered_at"] - timedelta(days=days))
+            )
+        uow.commit()

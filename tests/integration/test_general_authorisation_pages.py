@@ -9,15 +9,13 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
 
-from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.api.app import create_app
 from dualuse.services import general_authorisations as svc
 from dualuse.services.clock import today_in_brussels
-from tests.factories import PASSWORD, make_organisation, make_person
+from tests.factories import PASSWORD, backdate_registrations, make_organisation, make_person
 
 PAGE = "/general-authorisations"
 AUTHORITY_PAGE = "/authority/general-authorisations"
@@ -59,18 +57,6 @@ def stored_registrations(container: Container) -> list[str]:
 def stored_reports(container: Container) -> list[tuple[str, int]]:
     with container.uow() as uow:
         return [(r["eugea_id"], r["shipments"]) for r in uow.general_authorisations.reports()]
-
-
-def backdate_registrations(container: Container, days: int) -> None:
-    with container.uow() as uow:
-        r = t.eugea_registrations
-        for row in uow.general_authorisations.registrations():
-            uow.execute(
-                update(r)
-                .where(r.c.id == row["id"])
-                .values(registered_at=row["registered_at"] - timedelta(days=days))
-            )
-        uow.commit()
 
 
 def report_form(token: str, **changes: str) -> dict[str, str]:

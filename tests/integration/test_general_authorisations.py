@@ -8,14 +8,12 @@ from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
 
-from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.api.app import create_app
 from dualuse.services.clock import today_in_brussels
-from tests.factories import make_organisation, make_person, token_for
+from tests.factories import backdate_registrations, make_organisation, make_person, token_for
 
 REGISTRATIONS = "/api/v1/general-authorisations/registrations"
 REPORTS = "/api/v1/general-authorisations/reports"
@@ -57,18 +55,6 @@ def report(start: str, end: str, **changes: object) -> dict[str, object]:
         "destinations": ["us", "JP"],
         **changes,
     }
-
-
-def backdate_registrations(container: Container, days: int) -> None:
-    with container.uow() as uow:
-        r = t.eugea_registrations
-        for row in uow.general_authorisations.registrations():
-            uow.execute(
-                update(r)
-                .where(r.c.id == row["id"])
-                .values(registered_at=row["registered_at"] - timedelta(days=days))
-            )
-        uow.commit()
 
 
 def test_register_eu001_then_report_use(container: Container, people: dict[str, str]) -> None:

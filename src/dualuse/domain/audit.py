@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 GENESIS_HASH = "0" * 64
@@ -52,8 +52,7 @@ def chain(last: AuditEvent | None, entries: Iterable[AuditEntry]) -> list[AuditE
     previous_hash, sequence = (last.hash, last.sequence) if last else (GENESIS_HASH, 0)
     for entry in entries:
         sequence += 1
-        digest = event_hash(
-            previous_hash=previous_hash,
+        unsealed = AuditEvent(
             sequence=sequence,
             occurred_at=entry.occurred_at,
             actor=entry.actor,
@@ -63,23 +62,11 @@ def chain(last: AuditEvent | None, entries: Iterable[AuditEntry]) -> list[AuditE
             before=entry.before,
             after=entry.after,
             reason=entry.reason,
+            previous_hash=previous_hash,
+            hash="",
         )
-        events.append(
-            AuditEvent(
-                sequence=sequence,
-                occurred_at=entry.occurred_at,
-                actor=entry.actor,
-                action=entry.action,
-                entity_type=entry.entity_type,
-                entity_id=entry.entity_id,
-                before=entry.before,
-                after=entry.after,
-                reason=entry.reason,
-                previous_hash=previous_hash,
-                hash=digest,
-            )
-        )
-        previous_hash = digest
+        previous_hash = hash_of(unsealed)
+        events.append(replace(unsealed, hash=previous_hash))
     return events
 
 
@@ -121,6 +108,22 @@ def event_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def hash_of(event: AuditEvent) -> str:
+    """The hash ``event`` should carry: over its content and its ``previous_hash``."""
+    return event_hash(
+        previous_hash=event.previous_hash,
+        sequence=event.sequence,
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        action=event.action,
+        entity_type=event.entity_type,
+        entity_id=event.entity_id,
+        before=event.before,
+        after=event.after,
+        reason=event.reason,
+    )
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     sequence: int
@@ -141,18 +144,7 @@ def verify_chain(events: Iterable[AuditEvent]) -> list[ChainProblem]:
             )
         if event.previous_hash != previous_hash:
             problems.append(ChainProblem(event.sequence, "link to the previous event is broken"))
-        recomputed = event_hash(
-            previous_hash=event.previous_hash,
-            sequence=event.sequence,
-            occurred_at=event.occurred_at,
-            actor=event.actor,
-            action=event.action,
-            entity_type=event.entity_type,
-            entity_id=event.entity_id,
-            before=event.before,
-            after=event.after,
-            reason=event.reason,
-        )
+        recomputed = hash_of(event)
         if recomputed != event.hash:
             problems.append(
                 ChainProblem(event.sequence, "content does not match its hash: the event was edited")
