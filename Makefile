@@ -45,5 +45,13 @@ pytest: $(STAMP) browser system-deps
 
 test: lint typecheck importlint pytest
 
+# The performance goals of the issues, each against its baseline measured in the same run (needs PostgreSQL
+# at 127.0.0.1:5432 for api_load; BENCH_POSTGRES_URL points elsewhere).
+bench: $(STAMP)
+	$(BIN)/python bench/controllist_search.py
+	$(BIN)/python bench/determination.py
+	$(BIN)/python bench/screening.py
+	$(BIN)/python bench/api_load.py
+
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
