@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,11 +14,12 @@ from fastapi.testclient import TestClient
 
 from dualuse.adapters.db.licensing_repo import SqlLicensing
 from dualuse.bootstrap import Container
-from dualuse.domain.errors import ConflictError
+from dualuse.domain.errors import ConflictError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.domain.licensing import CRITERIA
 from dualuse.entrypoints.api.app import create_app
 from dualuse.services import licensing as svc
+from dualuse.services.clock import today_in_brussels
 from tests.factories import Person, make_organisation, make_person, token_for
 
 APPLICATION = {
@@ -353,3 +355,58 @@ def test_concurrent_countersignatures_record_exactly_one_decision(container: Con
         assert stored.case.status.value == "decided"
         assert stored.case.version == case["version"] + 1
         assert len(uow.licensing.licences(member_state="DE")) == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.postgres
+def test_concurrent_shipments_cannot_together_exceed_the_licence(container: Container, cast: Cast) -> None:
+    """10 pieces licensed; two shipments of 6 at the same moment: each fits alone, not both."""
+    case = recommended_case(container, cast)
+    senior = client(container, cast.tokens["senior"])
+    number = ok(
+        senior.post(
+            f"/api/v1/cases/{case['id']}/decision",
+            json={"expected_version": case["version"], "outcome": "granted"},
+        )
+    )["issued"]["number"]
+    both_ready = threading.Barrier(2, timeout=30)
+    outcomes: dict[str, object] = {}
+
+    def ship(reference: str) -> None:
+        with container.uow() as uow:
+            repo = uow.licensing
+            assert isinstance(repo, SqlLicensing)
+            hold = repo.hold_licence
+
+            def hold_when_both_ready(licence_id: int) -> None:
+                both_ready.wait()  # both have read the licence and what was shipped so far
+                hold(licence_id)
+
+            repo.hold_licence = hold_when_both_ready  # type: ignore[method-assign]
+            try:
+                svc.record_shipment(
+                    uow,
+                    cast.people["acme"].principal,
+                    number,
+                    item_line=1,
+                    quantity=Decimal(6),
+                    value_eur=Decimal("1000.00"),
+                    shipped_on=today_in_brussels(),
+                    customs_reference=reference,
+                )
+                outcomes[reference] = "shipped"
+            except ValidationError as error:
+                outcomes[reference] = str(error)
+
+    threads = [threading.Thread(target=ship, args=(ref,)) for ref in ("MRN-A", "MRN-B")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(o == "shipped" for o in outcomes.values()) == [False, True], outcomes
+    refused = next(o for o in outcomes.values() if o != "shipped")
+    assert "4 pieces left" in str(refused)
+    with container.uow() as uow:
+        stored = uow.licensing.licence(number)
+        assert stored is not None
+        assert sum(s.quantity for s in uow.licensing.shipments(stored.id)) == 6

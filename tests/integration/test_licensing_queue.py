@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from dualuse.adapters.db import migrate
@@ -16,9 +17,11 @@ from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.licensing_repo import _case_data
 from dualuse.bootstrap import Container
 from dualuse.domain import licensing as lic
-from dualuse.domain.identity import OrganisationKind
+from dualuse.domain.errors import ConfigurationError, NotFoundError
+from dualuse.domain.identity import OrganisationKind, Role
+from dualuse.services import licensing as svc
 from dualuse.services.unit_of_work import CaseQuery, StoredCase
-from tests.factories import make_organisation
+from tests.factories import make_organisation, make_person
 
 S = lic.ApplicationStatus
 OPEN = [s for s in S if s is not S.DRAFT]
@@ -186,3 +189,34 @@ def test_the_migration_fills_the_queue_columns_of_existing_cases(database_url: s
     migrate.downgrade(engine, "0006")  # and back: the columns and tables go again
     migrate.upgrade(engine)
     engine.dispose()
+
+
+def test_a_draft_withdrawn_before_submission_never_reaches_the_authority(container: Container) -> None:
+    acme = make_organisation(container, OrganisationKind.EXPORTER, "Acme GmbH", "DE", "DE1")
+    de = make_organisation(container, OrganisationKind.AUTHORITY, "BAFA", "DE")
+    exporter = make_person(container, acme, Role.EXPORTER_ADMIN, "admin@acme.example").principal
+    officer = make_person(container, de, Role.AUTHORITY_OFFICER, "officer@bafa.example").principal
+    content = svc.ApplicationContent(
+        application_type="individual",
+        items=(lic.ApplicationItem(" 1C010 ", "Carbon fibre", Decimal(5), "kg", Decimal(900)),),
+        parties=(lic.Party("Buyer SA", lic.PartyRole.END_USER, "BR", lic.PartyType.COMMERCIAL),),
+        destinations=("BR",),
+        end_use="Production",
+    )
+    with container.uow() as uow:
+        withdrawn = svc.withdraw(uow, exporter, svc.create_application(uow, exporter, content).id)
+        submitted = svc.submit(uow, exporter, svc.create_application(uow, exporter, content).id)
+        withdrawn_later = svc.withdraw(
+            uow, exporter, svc.submit(uow, exporter, svc.create_application(uow, exporter, content).id).id
+        )
+    assert withdrawn.case.status is S.WITHDRAWN
+    with container.uow() as uow:
+        page = svc.queue(uow, officer)
+        assert [e.id for e in page.cases] == [submitted.id, withdrawn_later.id]
+        assert page.cases[0].control_codes == ("1C010",)  # as the filters see it
+        with pytest.raises(NotFoundError):
+            svc.get_application(uow, officer, withdrawn.id)
+        assert svc.get_application(uow, officer, withdrawn_later.id).case.status is S.WITHDRAWN
+        # without a control list in force, the cyber-surveillance filter refuses rather than ignores
+        with pytest.raises(ConfigurationError, match="cyber-surveillance filter"):
+            svc.queue(uow, officer, cyber_surveillance=True, list_view=None)

@@ -17,7 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from dualuse.domain import licensing as lic
-from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from dualuse.domain.errors import (
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, Role, authorize
 from dualuse.domain.rules.engine import ListView
 from dualuse.services import audit
@@ -97,8 +103,8 @@ def _check_authority(principal: Principal, stored: StoredCase, permission: Permi
     authorize(principal, permission, member_state=stored.member_state)
     if principal.organisation_kind is not OrganisationKind.AUTHORITY:
         raise PermissionDeniedError("only the competent authority handles licensing cases")
-    if stored.case.status is lic.ApplicationStatus.DRAFT:
-        raise NotFoundError("no such case")  # a draft is the exporter's alone
+    if stored.case.status is lic.ApplicationStatus.DRAFT or stored.submitted_at is None:
+        raise NotFoundError("no such case")  # a draft (or a draft withdrawn) is the exporter's alone
 
 
 def _check_read(principal: Principal, stored: StoredCase) -> None:
@@ -312,6 +318,10 @@ def queue(
     if limit < 1 or offset < 0:
         raise ValidationError("a page has at least one case and starts at 0 or later", field="limit")
     cyber_codes: set[str] | None = None
+    if cyber_surveillance is not None and list_view is None:
+        raise ConfigurationError(
+            "no control list is in force, so the cyber-surveillance filter cannot be applied"
+        )
     if cyber_surveillance is not None and list_view is not None:
         cyber_codes = {
             code
@@ -683,6 +693,10 @@ def record_shipment(
     force or the shipment exceeds what is left (Arts. 12, 16). The last shipment exhausts the licence."""
     stored = _load_licence(uow, number)
     authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=int(stored.licence.holder_id))
+    # Shipments against one licence are recorded one at a time: two concurrent ones could each fit in
+    # what is left and together exceed it. Read again once held, as it stands now.
+    uow.licensing.hold_licence(stored.id)
+    stored = _load_licence(uow, number)
     shipment = lic.Shipment(
         licence_number=stored.licence.number,
         item_line=item_line,

@@ -328,7 +328,7 @@ def _queue_entry(row: RowMapping) -> QueueEntry:
         status=ApplicationStatus(row["status"]),
         version=row["version"],
         application_type=application["application_type"],
-        control_codes=tuple(dict.fromkeys(i["control_code"] for i in items)),
+        control_codes=tuple(dict.fromkeys(i["control_code"].strip() for i in items)),
         destinations=tuple(application["destinations"]),
         end_user=(end_users[0]["name"], end_users[0]["country"]) if end_users else None,
         value_eur=sum((Decimal(i["value_eur"]) for i in items), Decimal(0)),
@@ -454,6 +454,7 @@ class SqlLicensing:
         conditions = [
             c.c.member_state == query.member_state,
             c.c.status.in_([s.value for s in query.statuses]),
+            c.c.submitted_at.is_not(None),  # a draft withdrawn before submission never reached the authority
         ]
         if query.destination is not None:
             conditions.append(exists().where(d.c.case_id == c.c.id, d.c.country == query.destination))
@@ -563,6 +564,12 @@ class SqlLicensing:
         )
         if result.rowcount != 1:
             raise ConflictError("the licence changed meanwhile: reload")
+
+    def hold_licence(self, licence_id: int) -> None:
+        """A write that changes nothing: the row lock on PostgreSQL, the database's write lock on SQLite,
+        held to the end of the transaction; statements after it see what the previous holder committed."""
+        lic = t.licences
+        self._c.execute(lic.update().where(lic.c.id == licence_id).values(version=lic.c.version))
 
     # --- shipments ----------------------------------------------------------------------------------
     def add_shipment(self, *, licence_id: int, shipment: Shipment) -> int:

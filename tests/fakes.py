@@ -1,0 +1,374 @@
+"""In-memory fakes of the ports in ``services.unit_of_work``, for service tests without a database (fakes,
+not mocks): a unit of work that keeps what was committed apart from the open transaction's working copy,
+and the repositories the licensing use cases touch (``services.licensing``, ``services.audit``).
+
+The fakes behave like ``adapters.db`` wherever a use case can tell: ids from a counter, optimistic locking
+of cases and licences, unique licence numbers, the queue's filters, order and paging, and an audit trail
+chained when the unit of work commits. Everything since the last ``commit()`` is discarded on
+``rollback()`` or when the ``with`` block is left.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Self
+
+from dualuse.domain.audit import AuditEntry, AuditEvent, chain
+from dualuse.domain.errors import ConflictError
+from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment
+from dualuse.services.unit_of_work import (
+    AmendmentRepository,
+    AuditRepository,
+    CasePage,
+    CaseQuery,
+    ClassificationRepository,
+    DueDiligenceRepository,
+    GeneralAuthorisationRepository,
+    LicensingRepository,
+    OrganisationRepository,
+    QueueEntry,
+    ReferenceDataRepository,
+    Row,
+    ScreeningRepository,
+    StoredCase,
+    StoredLicence,
+    TokenRepository,
+    UserRepository,
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class _World:
+    """Everything the fakes store: one copy is committed, another is the open transaction's."""
+
+    cases: dict[int, StoredCase] = field(default_factory=dict)
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    licences: dict[int, StoredLicence] = field(default_factory=dict)
+    # The licence's version column, which ``save_licence`` checks; the SQL writes it apart from the JSON.
+    licence_versions: dict[int, int] = field(default_factory=dict)
+    shipments: dict[int, tuple[int, Shipment]] = field(default_factory=dict)  # id -> (licence id, shipment)
+    audit_events: list[AuditEvent] = field(default_factory=list)
+    # Ids are handed out per table and taken back by a rollback (as SQLite does; PostgreSQL's sequences
+    # would skip them, which no use case can tell).
+    last_ids: dict[str, int] = field(default_factory=dict)
+
+    def next_id(self, table: str) -> int:
+        self.last_ids[table] = self.last_ids.get(table, 0) + 1
+        return self.last_ids[table]
+
+
+@dataclass
+class _Transaction:
+    """What the repositories of one unit of work read and write: swapped for a fresh copy of the committed
+    world when a transaction begins, so that repository objects stay the same across transactions."""
+
+    world: _World
+
+
+# --- licensing ------------------------------------------------------------------------------------------
+def _queue_codes(stored: StoredCase) -> set[str]:
+    """The control codes the queue filters on: the current application's, stripped (``queue_index_rows``)."""
+    return {item.control_code.strip() for item in stored.case.current_application.items}
+
+
+def _in_queue(stored: StoredCase, query: CaseQuery) -> bool:
+    application = stored.case.current_application
+    codes = _queue_codes(stored)
+    if stored.member_state != query.member_state or stored.case.status not in query.statuses:
+        return False
+    if stored.submitted_at is None:  # never submitted: never reached the authority
+        return False
+    if query.destination is not None and query.destination not in application.destinations:
+        return False
+    if query.with_codes is not None and not codes & set(query.with_codes):
+        return False
+    if query.without_codes is not None and codes & set(query.without_codes):
+        return False
+    if query.submitted_before is not None:
+        # SQL: ``submitted_at <= :submitted_before``, never true for a NULL submission time
+        return stored.submitted_at is not None and stored.submitted_at <= query.submitted_before
+    return True
+
+
+def _queue_order(stored: StoredCase) -> tuple[datetime, int]:
+    # ORDER BY submitted_at, id (every case in the queue was submitted)
+    return (stored.submitted_at or datetime.min.replace(tzinfo=UTC), stored.id)
+
+
+def _queue_entry(stored: StoredCase) -> QueueEntry:
+    """The queue's line, as ``licensing_repo._queue_entry`` reads it from the stored JSON: codes stripped,
+    the first end user, the sum of the item values."""
+    case = stored.case
+    application = case.current_application
+    end_users = application.parties_in_role(PartyRole.END_USER)
+    return QueueEntry(
+        id=stored.id,
+        organisation_id=stored.organisation_id,
+        member_state=stored.member_state,
+        status=case.status,
+        version=case.version,
+        application_type=application.application_type.value,
+        control_codes=tuple(dict.fromkeys(i.control_code.strip() for i in application.items)),
+        destinations=tuple(application.destinations),
+        end_user=(end_users[0].name, end_users[0].country) if end_users else None,
+        value_eur=sum((i.value_eur for i in application.items), Decimal(0)),
+        amended=bool(case.amendments),
+        submitted_at=stored.submitted_at,
+        updated_at=stored.updated_at,
+    )
+
+
+class FakeLicensing:
+    """Cases, messages, licences and shipments in memory, like ``adapters.db.licensing_repo.SqlLicensing``."""
+
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _w(self) -> _World:
+        return self._tx.world
+
+    # --- cases --------------------------------------------------------------------------------------
+    def add_case(
+        self, *, organisation_id: int, member_state: str, build: Callable[[int], Case]
+    ) -> StoredCase:
+        written = _now()
+        case_id = self._w.next_id("licensing_cases")
+        stored = StoredCase(
+            id=case_id,
+            organisation_id=organisation_id,
+            member_state=member_state,
+            case=build(case_id),
+            assessment=None,
+            submitted_at=None,
+            created_at=written,
+            updated_at=written,
+        )
+        self._w.cases[case_id] = stored
+        return stored
+
+    def case(self, case_id: int) -> StoredCase | None:
+        return self._w.cases.get(case_id)
+
+    def cases(
+        self,
+        *,
+        organisation_id: int | None = None,
+        member_state: str | None = None,
+        statuses: Sequence[ApplicationStatus] | None = None,
+    ) -> Sequence[StoredCase]:
+        return [
+            s
+            for _, s in sorted(self._w.cases.items())
+            if (organisation_id is None or s.organisation_id == organisation_id)
+            and (member_state is None or s.member_state == member_state)
+            and (statuses is None or s.case.status in statuses)
+        ]
+
+    def save_case(self, stored: StoredCase, *, expected_version: int) -> None:
+        if stored.case.version != expected_version + 1:
+            raise ValueError("a saved case moves on by exactly one version")
+        row = self._w.cases.get(stored.id)
+        if row is None or row.case.version != expected_version:
+            raise ConflictError("the case changed meanwhile: reload")
+        # The SQL writes the case, its assessment and submission time; owner, state and creation stay.
+        self._w.cases[stored.id] = replace(
+            stored,
+            organisation_id=row.organisation_id,
+            member_state=row.member_state,
+            created_at=row.created_at,
+            updated_at=_now(),
+        )
+
+    def queue(self, query: CaseQuery) -> CasePage:
+        matching = sorted((s for s in self._w.cases.values() if _in_queue(s, query)), key=_queue_order)
+        page = matching[query.offset : query.offset + query.limit]
+        return CasePage(cases=[_queue_entry(s) for s in page], total=len(matching))
+
+    def control_codes(self, member_state: str) -> Collection[str]:
+        return {
+            code
+            for stored in self._w.cases.values()
+            if stored.member_state == member_state
+            for code in _queue_codes(stored)
+        }
+
+    # --- messages -----------------------------------------------------------------------------------
+    def add_message(self, *, case_id: int, author: str, author_role: str, body: str) -> int:
+        message_id = self._w.next_id("case_messages")
+        self._w.messages[message_id] = {
+            "id": message_id,
+            "case_id": case_id,
+            "author": author,
+            "author_role": author_role,
+            "body": body,
+            "created_at": _now(),
+        }
+        return message_id
+
+    def messages(self, case_id: int) -> Sequence[Row]:
+        return [dict(m) for _, m in sorted(self._w.messages.items()) if m["case_id"] == case_id]
+
+    # --- licences -----------------------------------------------------------------------------------
+    def add_licence(self, *, case_id: int, member_state: str, licence: Licence, check_code: str) -> int:
+        if any(s.licence.number == licence.number for s in self._w.licences.values()):
+            raise ConflictError(f"licence number {licence.number} was issued meanwhile: retry")
+        licence_id = self._w.next_id("licences")
+        self._w.licences[licence_id] = StoredLicence(
+            id=licence_id,
+            case_id=case_id,
+            member_state=member_state,
+            licence=licence,
+            check_code=check_code,
+            issued_at=_now(),
+        )
+        self._w.licence_versions[licence_id] = licence.version
+        return licence_id
+
+    def _licences(self) -> list[StoredLicence]:
+        return [s for _, s in sorted(self._w.licences.items())]
+
+    def licence(self, number: str) -> StoredLicence | None:
+        return next((s for s in self._licences() if s.licence.number == number), None)
+
+    def licence_for_case(self, case_id: int) -> StoredLicence | None:
+        return next((s for s in self._licences() if s.case_id == case_id), None)
+
+    def licences_for_cases(self, case_ids: Collection[int]) -> Mapping[int, StoredLicence]:
+        return {s.case_id: s for s in self._licences() if s.case_id in case_ids}
+
+    def licences(
+        self, *, member_state: str | None = None, organisation_id: int | None = None
+    ) -> Sequence[StoredLicence]:
+        found = []
+        for stored in self._licences():
+            case = self._w.cases.get(stored.case_id)
+            if case is None:  # the SQL joins the licence to its case
+                continue
+            if member_state is not None and stored.member_state != member_state:
+                continue
+            if organisation_id is not None and case.organisation_id != organisation_id:
+                continue
+            found.append(stored)
+        return found
+
+    def issued_numbers(self, member_state: str) -> Sequence[str]:
+        return [s.licence.number for s in self._licences() if s.member_state == member_state]
+
+    def save_licence(self, stored: StoredLicence, *, expected_version: int) -> None:
+        row = self._w.licences.get(stored.id)
+        if row is None or self._w.licence_versions[stored.id] != expected_version:
+            raise ConflictError("the licence changed meanwhile: reload")
+        # The SQL writes the licence's JSON, status and version; case, state, check code and issue stay.
+        self._w.licences[stored.id] = replace(row, licence=stored.licence)
+        self._w.licence_versions[stored.id] = expected_version + 1
+
+    def hold_licence(self, licence_id: int) -> None:
+        """One transaction at a time here: nothing to wait for (the SQL locks the licence's row)."""
+        if licence_id not in self._w.licences:
+            raise LookupError(licence_id)
+
+    # --- shipments ----------------------------------------------------------------------------------
+    def add_shipment(self, *, licence_id: int, shipment: Shipment) -> int:
+        shipment_id = self._w.next_id("shipments")
+        self._w.shipments[shipment_id] = (licence_id, shipment)
+        return shipment_id
+
+    def shipments(self, licence_id: int) -> Sequence[Shipment]:
+        return [s for _, (owner, s) in sorted(self._w.shipments.items()) if owner == licence_id]
+
+
+# --- audit ----------------------------------------------------------------------------------------------
+class FakeAudit:
+    """The hash-chained trail, like ``SqlAudit``: appended entries wait in the transaction and are chained
+    onto the last event by ``flush`` (which the unit of work's ``commit`` calls, and reads call first)."""
+
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+        self._pending: list[AuditEntry] = []
+
+    def append(self, entry: AuditEntry) -> None:
+        self._pending.append(entry)
+
+    def discard(self) -> None:
+        self._pending.clear()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        events = self._tx.world.audit_events
+        events.extend(chain(events[-1] if events else None, self._pending))
+        self._pending.clear()
+
+    def all(self) -> Sequence[AuditEvent]:
+        self.flush()
+        return list(self._tx.world.audit_events)
+
+    def for_entity(self, entity_type: str, entity_id: str) -> Sequence[AuditEvent]:
+        self.flush()
+        return [
+            e
+            for e in self._tx.world.audit_events
+            if e.entity_type == entity_type and e.entity_id == entity_id
+        ]
+
+
+# --- the unit of work -----------------------------------------------------------------------------------
+class FakeUnitOfWork:
+    """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
+    ``rollback()``, or leaving the ``with`` block, discards everything since the last commit.
+
+    One transaction at a time (no concurrency). Only ``licensing`` and ``audit`` are faked, which is all the
+    licensing use cases touch; the other repositories are declared so that the fake is a ``UnitOfWork`` to
+    the type checker, and using one fails with ``AttributeError`` until a test needs it faked.
+    """
+
+    organisations: OrganisationRepository
+    users: UserRepository
+    tokens: TokenRepository
+    audit: AuditRepository
+    reference_data: ReferenceDataRepository
+    amendments: AmendmentRepository
+    classifications: ClassificationRepository
+    screening: ScreeningRepository
+    duediligence: DueDiligenceRepository
+    licensing: LicensingRepository
+    general_authorisations: GeneralAuthorisationRepository
+
+    def __init__(self) -> None:
+        self._committed = _World()
+        self._tx = _Transaction(copy.deepcopy(self._committed))
+        self._audit = FakeAudit(self._tx)
+        self.audit = self._audit
+        self.licensing = FakeLicensing(self._tx)
+        self.commits = 0
+
+    def _begin(self) -> None:
+        self._audit.discard()
+        self._tx.world = copy.deepcopy(self._committed)
+
+    def __enter__(self) -> Self:
+        self._begin()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._begin()  # whatever was not committed goes, as when the SQL connection closes
+
+    def commit(self) -> None:
+        self._audit.flush()
+        self._committed = copy.deepcopy(self._tx.world)
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self._begin()
