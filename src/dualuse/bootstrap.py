@@ -16,7 +16,7 @@ from dualuse.adapters.sources.controllist_view import ControlListSource
 from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.adapters.sources.duediligence import load_red_flags, load_risk_seed
 from dualuse.adapters.sources.rulebook import load_rulebook
-from dualuse.config import Settings
+from dualuse.config import Environment, Settings
 from dualuse.domain.duediligence import RedFlagSet
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.services import controllist, demo, reference
@@ -53,7 +53,7 @@ def bootstrap(settings: Settings | None = None, *, engine: Engine | None = None)
     return Container(
         settings=settings,
         engine=engine or make_engine(settings.database_url, pool_size=settings.database_pool_size),
-        hasher=Argon2PasswordHasher(),
+        hasher=Argon2PasswordHasher(light=settings.env is Environment.TEST),
     )
 
 

@@ -16,9 +16,10 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False}, pool_size=pool_size, max_overflow=pool_size
-        )
+        in_memory = not parsed.database or parsed.database == ":memory:"
+        # An in-memory database lives in one connection (SQLAlchemy's SingletonThreadPool): no pool to size.
+        pool: dict[str, int] = {} if in_memory else {"pool_size": pool_size, "max_overflow": pool_size}
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
