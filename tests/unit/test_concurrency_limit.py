@@ -4,11 +4,15 @@ and lifespan events pass untouched."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
 from dualuse.entrypoints.api.concurrency import ConcurrencyLimit
+
+T = TypeVar("T")
 
 
 class Probe:
@@ -32,6 +36,13 @@ class Probe:
         await send({"type": "http.response.body", "body": b"ok"})
 
 
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run on a fresh loop in a thread of its own: the suite's browser tests keep a loop running in the
+    main thread, where ``asyncio.run`` refuses to start another."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=30)
+
+
 async def _request(app: Any, scope_type: str = "http") -> list[dict[str, Any]]:
     sent: list[dict[str, Any]] = []
 
@@ -53,7 +64,7 @@ def test_at_most_limit_requests_inside_and_every_one_served(limit: int, requests
     async def burst() -> list[list[dict[str, Any]]]:
         return await asyncio.gather(*(_request(app) for _ in range(requests)))
 
-    responses = asyncio.run(burst())
+    responses = run(burst())
     assert probe.most == min(limit, requests)
     assert probe.served == requests
     assert all(r[0]["status"] == 200 for r in responses)
@@ -69,7 +80,7 @@ def test_other_scopes_pass_without_a_slot() -> None:
         await asyncio.wait_for(_request(app, "lifespan"), timeout=1)  # not kept waiting
         await busy
 
-    asyncio.run(lifespan_while_busy())
+    run(lifespan_while_busy())
     assert probe.most == 2  # the lifespan call ran beside the request
     assert sorted(probe.scopes) == ["http", "lifespan"]
 
