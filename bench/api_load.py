@@ -52,7 +52,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +67,12 @@ from sqlalchemy import Engine, text
 from dualuse.adapters.db import migrate
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.engine import make_engine
-from dualuse.adapters.db.licensing_repo import _case_data, licence_to_json, queue_index_rows
+from dualuse.adapters.db.licensing_repo import (
+    _case_data,
+    application_from_json,
+    licence_to_json,
+    queue_index_rows,
+)
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.security import Argon2PasswordHasher
 from dualuse.domain import licensing as lic
@@ -300,27 +304,8 @@ def application_body(rng: random.Random) -> dict[str, Any]:
 
 
 def domain_application(case_id: int, exporter_id: int, body: dict[str, Any]) -> lic.Application:
-    return lic.Application(
-        id=str(case_id),
-        exporter_id=str(exporter_id),
-        application_type=lic.ApplicationType(body["application_type"]),
-        items=tuple(
-            lic.ApplicationItem(
-                control_code=i["control_code"],
-                description=i["description"],
-                quantity=Decimal(i["quantity"]),
-                unit=i["unit"],
-                value_eur=Decimal(i["value_eur"]),
-            )
-            for i in body["items"]
-        ),
-        parties=tuple(
-            lic.Party(p["name"], lic.PartyRole(p["role"]), p["country"], lic.PartyType(p["party_type"]))
-            for p in body["parties"]
-        ),
-        destinations=tuple(body["destinations"]),
-        end_use=body["end_use"],
-    )
+    """The API's body is the stored application's JSON without its ids: read it with the same codec."""
+    return application_from_json({**body, "id": str(case_id), "exporter_id": str(exporter_id)})
 
 
 @dataclass

@@ -18,6 +18,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
 
+from dualuse.adapters.db.licensing_repo import queue_index_rows
 from dualuse.domain.audit import AuditEntry, AuditEvent, chain
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment
@@ -76,18 +77,19 @@ class _Transaction:
 
 # --- licensing ------------------------------------------------------------------------------------------
 def _queue_codes(stored: StoredCase) -> set[str]:
-    """The control codes the queue filters on: the current application's, stripped (``queue_index_rows``)."""
-    return {item.control_code.strip() for item in stored.case.current_application.items}
+    """The control codes the queue filters on, as the SQL repository indexes them."""
+    return {row["control_code"] for row in queue_index_rows(stored)[1]}
 
 
 def _in_queue(stored: StoredCase, query: CaseQuery) -> bool:
-    application = stored.case.current_application
-    codes = _queue_codes(stored)
+    country_rows, code_rows = queue_index_rows(stored)  # what the SQL repository filters on
+    destinations = {row["country"] for row in country_rows}
+    codes = {row["control_code"] for row in code_rows}
     if stored.member_state != query.member_state or stored.case.status not in query.statuses:
         return False
     if stored.submitted_at is None:  # never submitted: never reached the authority
         return False
-    if query.destination is not None and query.destination not in application.destinations:
+    if query.destination is not None and query.destination not in destinations:
         return False
     if query.with_codes is not None and not codes & set(query.with_codes):
         return False

@@ -22,21 +22,13 @@ from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.services import licensing as svc
 from dualuse.services.unit_of_work import CaseQuery, StoredCase
 from tests.factories import make_organisation, make_person
+from tests.unit.licensing.factories import queue_application, store_submitted
 
 S = lic.ApplicationStatus
 OPEN = [s for s in S if s is not S.DRAFT]
 
 
-def application(case_id: int, codes: tuple[str, ...], destinations: tuple[str, ...]) -> lic.Application:
-    return lic.Application(
-        str(case_id),
-        "1",
-        lic.ApplicationType.INDIVIDUAL,
-        tuple(lic.ApplicationItem(c, f"item {c}", Decimal(1), "pieces", Decimal(100)) for c in codes),
-        (lic.Party("Buyer", lic.PartyRole.END_USER, destinations[0], lic.PartyType.COMMERCIAL),),
-        destinations,
-        "production",
-    )
+application = queue_application
 
 
 def add_submitted(
@@ -48,16 +40,14 @@ def add_submitted(
     submitted_at: datetime,
 ) -> StoredCase:
     with container.uow() as uow:
-        stored = uow.licensing.add_case(
+        return store_submitted(
+            uow,
             organisation_id=organisation_id,
             member_state=state,
-            build=lambda i: lic.new_case(str(i), application(i, codes, destinations)),
+            codes=codes,
+            destinations=destinations,
+            submitted_at=submitted_at,
         )
-        case, _ = lic.transition(stored.case, lic.CaseAction.SUBMIT, lic.Actor.EXPORTER, "1")
-        submitted = replace(stored, case=case, submitted_at=submitted_at)
-        uow.licensing.save_case(submitted, expected_version=stored.case.version)
-        uow.commit()
-    return submitted
 
 
 def ids(container: Container, query: CaseQuery) -> tuple[list[int], int]:

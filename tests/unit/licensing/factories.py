@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal
 
 from dualuse.domain.licensing import (
@@ -32,6 +33,7 @@ from dualuse.domain.licensing import (
     recommend,
     transition,
 )
+from dualuse.services.unit_of_work import StoredCase, UnitOfWork
 
 EXPORTER = "exp-1"
 OFFICER = "officer-1"
@@ -183,3 +185,43 @@ def shipment(
         shipped_on=on,
         customs_reference=ref,
     )
+
+
+# --- cases in the authority's queue ---------------------------------------------------------------------
+def queue_application(
+    case_id: int, codes: tuple[str, ...], destinations: tuple[str, ...], exporter_id: str = "1"
+) -> Application:
+    """An application of one piece per control code in ``codes``, to ``destinations``."""
+    return Application(
+        str(case_id),
+        exporter_id,
+        ApplicationType.INDIVIDUAL,
+        tuple(ApplicationItem(c, f"item {c}", Decimal(1), "pieces", Decimal(100)) for c in codes),
+        (Party("Buyer", PartyRole.END_USER, destinations[0], PartyType.COMMERCIAL),),
+        destinations,
+        "production",
+    )
+
+
+def store_submitted(
+    uow: UnitOfWork,
+    *,
+    organisation_id: int,
+    member_state: str,
+    codes: tuple[str, ...],
+    destinations: tuple[str, ...],
+    submitted_at: datetime,
+) -> StoredCase:
+    """Store, in the open ``uow``, a case submitted at ``submitted_at`` (a use case would stamp the
+    submission now), and commit."""
+    exporter_id = str(organisation_id)
+    stored = uow.licensing.add_case(
+        organisation_id=organisation_id,
+        member_state=member_state,
+        build=lambda i: new_case(str(i), queue_application(i, codes, destinations, exporter_id)),
+    )
+    case, _ = transition(stored.case, CaseAction.SUBMIT, Actor.EXPORTER, exporter_id)
+    submitted = replace(stored, case=case, submitted_at=submitted_at)
+    uow.licensing.save_case(submitted, expected_version=stored.case.version)
+    uow.commit()
+    return submitted

@@ -21,6 +21,7 @@ from dualuse.services import audit
 from dualuse.services import licensing as svc
 from dualuse.services.unit_of_work import CaseQuery, StoredCase, StoredLicence, UnitOfWork
 from tests.fakes import FakeUnitOfWork
+from tests.unit.licensing.factories import queue_application, store_submitted
 from tests.unit.rules.fakes import FakeListView
 
 P = ParamSpec("P")
@@ -393,15 +394,7 @@ def test_an_authority_of_another_member_state_neither_reads_nor_acts_on_a_case()
 
 # --- the queue ------------------------------------------------------------------------------------------
 def application(case_id: int, codes: tuple[str, ...], destinations: tuple[str, ...]) -> lic.Application:
-    return lic.Application(
-        str(case_id),
-        str(ACME.id),
-        lic.ApplicationType.INDIVIDUAL,
-        tuple(lic.ApplicationItem(c, f"item {c}", Decimal(1), "pieces", Decimal(100)) for c in codes),
-        (lic.Party("Buyer", lic.PartyRole.END_USER, destinations[0], lic.PartyType.COMMERCIAL),),
-        destinations,
-        "production",
-    )
+    return queue_application(case_id, codes, destinations, str(ACME.id))
 
 
 def add_submitted(
@@ -411,19 +404,16 @@ def add_submitted(
     destinations: tuple[str, ...],
     submitted_at: datetime,
 ) -> StoredCase:
-    """A case submitted at ``submitted_at``, stored the way ``tests/integration/test_licensing_queue.py``
-    stores it (the service would stamp the submission now)."""
+    """A case submitted at ``submitted_at``, stored as ``tests/integration/test_licensing_queue.py`` does."""
     with uow:
-        stored = uow.licensing.add_case(
+        return store_submitted(
+            uow,
             organisation_id=organisation.id,
             member_state=str(organisation.member_state),
-            build=lambda i: lic.new_case(str(i), application(i, codes, destinations)),
+            codes=codes,
+            destinations=destinations,
+            submitted_at=submitted_at,
         )
-        case, _ = lic.transition(stored.case, lic.CaseAction.SUBMIT, lic.Actor.EXPORTER, str(ACME.id))
-        after = replace(stored, case=case, submitted_at=submitted_at)
-        uow.licensing.save_case(after, expected_version=stored.case.version)
-        uow.commit()
-    return after
 
 
 def ids(uow: FakeUnitOfWork, query: CaseQuery | None = None, **filters: Any) -> tuple[list[int], int]:
