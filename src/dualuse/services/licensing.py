@@ -318,11 +318,11 @@ def queue(
     if limit < 1 or offset < 0:
         raise ValidationError("a page has at least one case and starts at 0 or later", field="limit")
     cyber_codes: set[str] | None = None
-    if cyber_surveillance is not None and list_view is None:
-        raise ConfigurationError(
-            "no control list is in force, so the cyber-surveillance filter cannot be applied"
-        )
-    if cyber_surveillance is not None and list_view is not None:
+    if cyber_surveillance is not None:
+        if list_view is None:
+            raise ConfigurationError(
+                "no control list is in force, so the cyber-surveillance filter cannot be applied"
+            )
         cyber_codes = {
             code
             for code in uow.licensing.control_codes(principal.member_state)
