@@ -11,6 +11,7 @@ from dualuse.adapters.controllist_catalogue import ShippedControlListCatalogue
 from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.screening_index import StoredListsIndex
+from dualuse.adapters.secret_key import resolve_secret_key
 from dualuse.adapters.security import Argon2PasswordHasher
 from dualuse.adapters.sources.controllist_view import ControlListSource
 from dualuse.adapters.sources.demo_lists import demo_snapshots
@@ -50,6 +51,9 @@ class Container:
 
 def bootstrap(settings: Settings | None = None, *, engine: Engine | None = None) -> Container:
     settings = settings or Settings()
+    # From here on ``settings.secret_key`` is the key in use: the configured one, or the one generated beside
+    # the database on first start.
+    settings = settings.model_copy(update={"secret_key": resolve_secret_key(settings)})
     return Container(
         settings=settings,
         engine=engine or make_engine(settings.database_url, pool_size=settings.database_pool_size),

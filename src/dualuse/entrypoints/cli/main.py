@@ -185,6 +185,10 @@ def serve(
 
     with container() as c:
         bind_host = host or c.settings.host
+        try:
+            c.settings.refuse_demo_secret(bind_host)
+        except DualUseError as exc:
+            fail(exc)
         bind_port = port or c.settings.port
         processes = workers or c.settings.workers
         console.print(
