@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from dualuse.domain.errors import NotFoundError, ValidationError
+from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
 from dualuse.domain.identity import Permission, Principal, authorize
 from dualuse.domain.screening.delta import Delta, diff_snapshots
 from dualuse.domain.screening.engine import ScreeningEngine
@@ -25,6 +25,7 @@ from dualuse.domain.screening.review import (
     query_fingerprint,
     suppressed,
 )
+from dualuse.domain.screening.versions import ImportVerdict, VersionStamp, as_of, judge_import
 from dualuse.services import audit
 from dualuse.services.unit_of_work import UnitOfWork
 
@@ -62,17 +63,53 @@ class ImportReport:
     delta: Delta
     parties_rescreened: int
     alerts: int
+    unchanged: bool = False
+    """The file was the version already held: nothing was stored (re-imports are idempotent)."""
 
 
 def import_snapshot(
-    uow: UnitOfWork, principal: Principal, snapshot: ListSnapshot, *, format_name: str, filename: str
+    uow: UnitOfWork,
+    principal: Principal,
+    snapshot: ListSnapshot,
+    *,
+    format_name: str,
+    filename: str,
+    force_reason: str | None = None,
 ) -> ImportReport:
     """Store a new version of a list with its delta against the previous one, then re-screen every saved
-    party of every organisation against the changed entities only; new hits raise alerts. One transaction."""
+    party of every organisation against the changed entities only; new hits raise alerts. One transaction.
+
+    A list only moves forward: a version published before the newest one held, or an undated one after a dated
+    one, is refused unless ``force_reason`` says why (recorded in the audit trail); the version already held
+    is not stored again (the report says ``unchanged``)."""
     authorize(principal, Permission.IMPORT_SANCTIONS_LISTS)
+    if force_reason is not None and not force_reason.strip():
+        raise ValidationError("a forced import says why", field="reason")
+    # One import of a list at a time: two at once would each judge against, and diff with, the same version.
+    uow.screening.hold_list(snapshot.source)
     previous_id = uow.screening.latest_version_ids().get(snapshot.source)
     previous = uow.screening.snapshot(previous_id) if previous_id is not None else None
     delta = diff_snapshots(previous, snapshot)
+    verdict = judge_import(
+        VersionStamp(previous.version, previous.published) if previous else None,
+        VersionStamp(snapshot.version, snapshot.published),
+        same_entities=delta.is_empty,
+    )
+    if verdict is not ImportVerdict.NEW and force_reason is None:
+        if verdict is ImportVerdict.IDENTICAL and previous_id is not None:
+            return ImportReport(
+                previous_id, snapshot.source, snapshot.version, len(snapshot), delta, 0, 0, unchanged=True
+            )
+        held = _describe(previous)
+        if verdict is ImportVerdict.OLDER:
+            problem = f"{snapshot.source} {snapshot.version} is older than the {held} already imported"
+        else:
+            problem = f"{snapshot.source} {snapshot.version} has no date, so it cannot be shown newer than the {held}"
+        raise ConflictError(
+            f"{problem}: importing it would make designations published since stop being hits. "
+            "If this is really meant (say, to undo a bad file), force it and give the reason",
+            field="version",
+        )
     rows: list[tuple[str, Any]] = [("added", e) for e in delta.added]
     rows += [("removed", e) for e in delta.removed]
     rows += [("changed", new) for _old, new in delta.changed]
@@ -89,7 +126,7 @@ def import_snapshot(
     audit.record(
         uow,
         actor=principal.label,
-        action="sanctions_list.imported",
+        action="sanctions_list.imported" if force_reason is None else "sanctions_list.imported_by_force",
         entity_type="sanctions_list_version",
         entity_id=version_id,
         before={"version_id": previous_id} if previous_id else None,
@@ -101,11 +138,21 @@ def import_snapshot(
             "removed": len(delta.removed),
             "changed": len(delta.changed),
             "alerts": alerts,
+            "verdict": verdict.value,
         },
-        reason=filename,
+        reason=filename if force_reason is None else f"{filename}: forced ({verdict.value}): {force_reason}",
     )
     uow.commit()
     return ImportReport(version_id, snapshot.source, snapshot.version, len(snapshot), delta, parties, alerts)
+
+
+def _describe(held: ListSnapshot | None) -> str:
+    if held is None:  # pragma: no cover - only the first version of a list has none before it, and it is new
+        return "nothing"
+    day = as_of(VersionStamp(held.version, held.published))
+    return f"version {held.version}" + (
+        f" of {day.isoformat()}" if day and day.isoformat() != held.version else ""
+    )
 
 
 def rescreen(uow: UnitOfWork, delta: Delta, versions: Mapping[str, str], *, actor: str) -> tuple[int, int]:

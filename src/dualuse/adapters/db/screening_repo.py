@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select
+from sqlalchemy import Connection, RowMapping, func, insert, select, text
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.rows import aware, new_id, now
@@ -82,6 +82,17 @@ class SqlScreening:
         self._c = connection
 
     # --- list versions ---------------------------------------------------------------------------
+    def hold_list(self, source: str) -> None:
+        """On PostgreSQL a transaction-level advisory lock on the list's name; on SQLite the database's write
+        lock (a write that changes nothing). Held to the end of the transaction."""
+        if self._c.dialect.name == "postgresql":
+            self._c.execute(text("SELECT pg_advisory_xact_lock(7001, hashtext(:source))"), {"source": source})
+        else:
+            v = t.sanctions_list_versions
+            self._c.execute(
+                v.update().where(v.c.source == source).where(v.c.id < 0).values(source=v.c.source)
+            )
+
     def latest_version_ids(self) -> dict[str, int]:
         """The newest imported version of each source: source → version row id."""
         v = t.sanctions_list_versions
