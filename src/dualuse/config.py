@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # request never waits for a connection while holding a thread another request needs.
     max_concurrent_requests: int = Field(default=16, ge=1, le=200)
     workers: int = Field(default=1, ge=1, le=64)
+    # Serve the yente API's /match, /search, /entities and /catalog without a key, as yente does on a
+    # private network; anonymous matches are not logged (there is no organisation to log them for).
+    yente_open: bool = False
 
     @property
     def database_pool_size(self) -> int:

@@ -12,7 +12,7 @@ from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
 from dualuse.domain.identity import Permission, Principal, authorize
 from dualuse.domain.screening.delta import Delta, diff_snapshots
 from dualuse.domain.screening.engine import ScreeningEngine
-from dualuse.domain.screening.model import ListSnapshot, Match, ScreeningQuery
+from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
 from dualuse.domain.screening.review import (
     ALGORITHM,
     DEFAULT_THRESHOLD,
@@ -222,6 +222,34 @@ def _screen_and_store(
     limit: int = 10,
 ) -> ScreeningOutcome:
     matches = engine.screen(query, threshold=threshold, limit=limit)
+    return _store_screening(
+        uow,
+        query,
+        matches,
+        organisation_id=organisation_id,
+        party=party,
+        threshold=threshold,
+        versions=versions,
+        trigger=trigger,
+        actor=actor,
+        alert=alert,
+    )
+
+
+def _store_screening(
+    uow: UnitOfWork,
+    query: ScreeningQuery,
+    matches: Sequence[Match],
+    *,
+    organisation_id: int,
+    party: Party | None,
+    threshold: float,
+    versions: Mapping[str, str],
+    trigger: str,
+    actor: str,
+    alert: bool,
+) -> ScreeningOutcome:
+    """Log a screening with its list versions, algorithm and threshold, and keep its new hits."""
     fingerprint = party.fingerprint if party else query_fingerprint(query)
     suppressions = uow.screening.suppressions(organisation_id)
     kept = [
@@ -417,3 +445,111 @@ def screen_rows(
     """Batch screening without records (``dualuse screen PARTIES.csv``): the matches of each query in turn."""
     for query in queries:
         yield engine.screen(query, threshold=threshold, limit=limit)
+
+
+# --- matching by example, for clients of the yente API -----------------------------------------------------
+@dataclass(frozen=True)
+class MatchOptions:
+    """How a batch of queries is matched: the score from which candidates come back (``cutoff``), the
+    score from which they are hits (``threshold``), how many per query, and which listed entities count.
+    Filters are applied before the limit, so a filter never hides an entity that exists."""
+
+    cutoff: float = 0.5
+    threshold: float | None = None
+    limit: int = 5
+    datasets: frozenset[str] | None = None
+    """Only these lists (None: every list)."""
+    exclude_datasets: frozenset[str] = frozenset()
+    exclude_schemata: frozenset[EntitySchema] = frozenset()
+    exclude_entities: frozenset[tuple[str, str]] = frozenset()
+    """(source, entity id) pairs never to return."""
+
+    def accepts(self, entity: ListedEntity) -> bool:
+        return (
+            (self.datasets is None or entity.source in self.datasets)
+            and entity.source not in self.exclude_datasets
+            and entity.schema not in self.exclude_schemata
+            and entity.key not in self.exclude_entities
+        )
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """One query's candidates (from the cutoff, best first) and the threshold that makes one a hit."""
+
+    candidates: tuple[Match, ...]
+    threshold: float
+    screening_id: int | None
+
+
+def match_queries(
+    uow: UnitOfWork,
+    principal: Principal,
+    index: ScreeningIndex,
+    queries: Sequence[ScreeningQuery],
+    options: MatchOptions,
+    *,
+    record: bool = True,
+) -> tuple[list[QueryResult], Mapping[str, str]]:
+    """Match a batch of parties in one transaction. Each query is logged as a screening of the caller's
+    organisation with the list versions, and what passes the threshold is kept as hits, as for any
+    screening; ``record=False`` (anonymous use on a private network, where the operator allows it) logs
+    nothing."""
+    if not queries:
+        raise ValidationError("send at least one query", field="queries")
+    if not 0.0 <= options.cutoff <= 1.0:
+        raise ValidationError("the cutoff is a score between 0 and 1", field="cutoff")
+    organisation_id = _organisation_of(principal) if record else None
+    engine, versions = index.engine(uow)
+    unknown = (options.datasets or frozenset()) - set(versions)
+    if unknown:
+        raise NotFoundError(
+            f"no dataset {', '.join(sorted(unknown))}; known: default, {', '.join(sorted(versions))}",
+            field="dataset",
+        )
+    threshold = (
+        threshold_for(uow, organisation_id, options.threshold)
+        if organisation_id is not None
+        else check_threshold(options.threshold if options.threshold is not None else DEFAULT_THRESHOLD)
+    )
+    floor = min(options.cutoff, threshold)
+    results: list[QueryResult] = []
+    for query in queries:
+        candidates = engine.screen(query, threshold=floor, limit=options.limit, accept=options.accepts)
+        candidates = [c for c in candidates if c.score >= options.cutoff]
+        screening_id = None
+        if organisation_id is not None:
+            hits = [c for c in candidates if c.score >= threshold]
+            screening_id = _store_screening(
+                uow,
+                query,
+                hits,
+                organisation_id=organisation_id,
+                party=None,
+                threshold=threshold,
+                versions=versions,
+                trigger="match_api",
+                actor=principal.label,
+                alert=False,
+            ).screening_id
+        results.append(QueryResult(tuple(candidates), threshold, screening_id))
+    if organisation_id is not None:
+        uow.commit()
+    return results, versions
+
+
+def listed_entity(uow: UnitOfWork, index: ScreeningIndex, source: str, entity_id: str) -> ListedEntity:
+    """One entity of the newest version of a list, as listed."""
+    engine, _versions = index.engine(uow)
+    for snapshot in engine.snapshots:
+        if snapshot.source == source:
+            for entity in snapshot.entities:
+                if entity.entity_id == entity_id:
+                    return entity
+    raise NotFoundError(f"no listed entity {source}-{entity_id} in the newest list versions")
+
+
+def list_sources(uow: UnitOfWork, index: ScreeningIndex) -> list[ListSnapshot]:
+    """The newest version of every list the screening index holds."""
+    engine, _versions = index.engine(uow)
+    return sorted(engine.snapshots, key=lambda s: s.source)

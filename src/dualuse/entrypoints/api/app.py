@@ -25,6 +25,7 @@ from dualuse.entrypoints.api.routers import (
     identity,
     licensing,
     screening,
+    yente,
 )
 from dualuse.entrypoints.web import (
     controllist_views,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(controllist.router)
     app.include_router(determinations.router)
     app.include_router(screening.router)
+    app.include_router(yente.router)
     app.include_router(duediligence.router)
     app.include_router(licensing.router)
     app.include_router(general_authorisations.router)
