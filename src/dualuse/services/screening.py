@@ -20,6 +20,7 @@ from dualuse.domain.screening.review import (
     Party,
     PartyRole,
     StoredHit,
+    Suppression,
     check_decision,
     check_threshold,
     query_fingerprint,
@@ -251,14 +252,7 @@ def _store_screening(
 ) -> ScreeningOutcome:
     """Log a screening with its list versions, algorithm and threshold, and keep its new hits."""
     fingerprint = party.fingerprint if party else query_fingerprint(query)
-    suppressions = uow.screening.suppressions(organisation_id)
-    kept = [
-        m
-        for m in matches
-        if not suppressed(
-            suppressions, fingerprint, m.entity.source, m.entity.entity_id, m.entity.fingerprint
-        )
-    ]
+    kept = _unsuppressed(matches, uow.screening.suppressions(organisation_id), fingerprint)
     screening_id = uow.screening.add_screening(
         organisation_id=organisation_id,
         party_id=party.id if party else None,
@@ -270,6 +264,36 @@ def _store_screening(
         trigger=trigger,
         screened_by=actor,
     )
+    new_hits = _keep_new_hits(uow, organisation_id, screening_id, party, fingerprint, kept, alert=alert)
+    return ScreeningOutcome(
+        screening_id, threshold, versions, tuple(kept), tuple(new_hits), suppressed=len(matches) - len(kept)
+    )
+
+
+def _unsuppressed(
+    matches: Sequence[Match], suppressions: Sequence[Suppression], fingerprint: str
+) -> list[Match]:
+    """The matches not marked false positives for this party (and unchanged since)."""
+    return [
+        m
+        for m in matches
+        if not suppressed(
+            suppressions, fingerprint, m.entity.source, m.entity.entity_id, m.entity.fingerprint
+        )
+    ]
+
+
+def _keep_new_hits(
+    uow: UnitOfWork,
+    organisation_id: int,
+    screening_id: int,
+    party: Party | None,
+    fingerprint: str,
+    kept: Sequence[Match],
+    *,
+    alert: bool,
+) -> list[int]:
+    """A hit for each kept match the organisation has no open hit for yet."""
     new_hits: list[int] = []
     for match in kept:
         if uow.screening.open_hit_exists(
@@ -291,9 +315,7 @@ def _store_screening(
                 alert=alert,
             )
         )
-    return ScreeningOutcome(
-        screening_id, threshold, versions, tuple(kept), tuple(new_hits), suppressed=len(matches) - len(kept)
-    )
+    return new_hits
 
 
 def _organisation_of(principal: Principal) -> int:
@@ -513,29 +535,37 @@ def match_queries(
         else check_threshold(options.threshold if options.threshold is not None else DEFAULT_THRESHOLD)
     )
     floor = min(options.cutoff, threshold)
-    results: list[QueryResult] = []
-    for query in queries:
-        candidates = engine.screen(query, threshold=floor, limit=options.limit, accept=options.accepts)
-        candidates = [c for c in candidates if c.score >= options.cutoff]
-        screening_id = None
-        if organisation_id is not None:
-            hits = [c for c in candidates if c.score >= threshold]
-            screening_id = _store_screening(
-                uow,
-                query,
-                hits,
-                organisation_id=organisation_id,
-                party=None,
-                threshold=threshold,
-                versions=versions,
-                trigger="match_api",
-                actor=principal.label,
-                alert=False,
-            ).screening_id
-        results.append(QueryResult(tuple(candidates), threshold, screening_id))
-    if organisation_id is not None:
-        uow.commit()
-    return results, versions
+    found = [
+        [
+            c
+            for c in engine.screen(q, threshold=floor, limit=options.limit, accept=options.accepts)
+            if c.score >= options.cutoff
+        ]
+        for q in queries
+    ]
+    if organisation_id is None:
+        return [QueryResult(tuple(c), threshold, None) for c in found], versions
+    # The batch is logged in one go: one read of the organisation's false positives, one insert of its
+    # screenings, then the (few) new hits.
+    suppressions = uow.screening.suppressions(organisation_id)
+    fingerprints = [query_fingerprint(q) for q in queries]
+    kept = [
+        _unsuppressed([c for c in candidates if c.score >= threshold], suppressions, fingerprint)
+        for candidates, fingerprint in zip(found, fingerprints, strict=True)
+    ]
+    screening_ids = uow.screening.add_screenings(
+        organisation_id=organisation_id,
+        queries=[(query_json(q), len(k)) for q, k in zip(queries, kept, strict=True)],
+        list_versions=versions,
+        algorithm=ALGORITHM,
+        threshold=threshold,
+        trigger="match_api",
+        screened_by=principal.label,
+    )
+    for screening_id, fingerprint, hits in zip(screening_ids, fingerprints, kept, strict=True):
+        _keep_new_hits(uow, organisation_id, screening_id, None, fingerprint, hits, alert=False)
+    uow.commit()
+    return [QueryResult(tuple(c), threshold, i) for c, i in zip(found, screening_ids, strict=True)], versions
 
 
 def listed_entity(uow: UnitOfWork, index: ScreeningIndex, source: str, entity_id: str) -> ListedEntity:

@@ -176,6 +176,20 @@ class ScreeningRepository(Protocol):
         trigger: str,
         screened_by: str,
     ) -> int: ...
+    def add_screenings(
+        self,
+        *,
+        organisation_id: int,
+        queries: Sequence[tuple[Mapping[str, Any], int]],
+        list_versions: Mapping[str, str],
+        algorithm: str,
+        threshold: float,
+        trigger: str,
+        screened_by: str,
+    ) -> list[int]:
+        """Log many screenings at once, each (query, hit count); their ids in order."""
+        ...
+
     def screenings(self, organisation_id: int) -> Sequence[Mapping[str, Any]]: ...
     def add_hit(
         self,

@@ -250,6 +250,40 @@ class SqlScreening:
         )
         return new_id(result)
 
+    def add_screenings(
+        self,
+        *,
+        organisation_id: int,
+        queries: Sequence[tuple[Mapping[str, Any], int]],
+        list_versions: Mapping[str, str],
+        algorithm: str,
+        threshold: float,
+        trigger: str,
+        screened_by: str,
+    ) -> list[int]:
+        if not queries:
+            return []
+        at = now()
+        rows = [
+            {
+                "organisation_id": organisation_id,
+                "party_id": None,
+                "query": dict(query),
+                "list_versions": dict(list_versions),
+                "algorithm": algorithm,
+                "threshold": threshold,
+                "hits": hits,
+                "trigger": trigger,
+                "screened_by": screened_by,
+                "screened_at": at,
+            }
+            for query, hits in queries
+        ]
+        s = t.screenings
+        # one statement for the batch (SQLAlchemy's "insertmanyvalues"), ids in the order of the rows
+        result = self._c.execute(s.insert().returning(s.c.id, sort_by_parameter_order=True), rows)
+        return [int(i) for i in result.scalars()]
+
     def screenings(self, organisation_id: int) -> Sequence[Mapping[str, Any]]:
         s = t.screenings
         rows = self._c.execute(
