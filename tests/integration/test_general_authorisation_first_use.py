@@ -6,6 +6,7 @@ least 10 days before the first export. Through the API, on SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.api.app import create_app
 from dualuse.services.clock import today_in_brussels
-from tests.factories import backdate_registrations, make_organisation, make_person, token_for
+from tests.factories import PASSWORD, backdate_registrations, make_organisation, make_person, token_for
 
 REGISTRATIONS = "/api/v1/general-authorisations/registrations"
 REPORTS = "/api/v1/general-authorisations/reports"
@@ -113,3 +114,21 @@ def test_i12_eu007_and_eu008_first_export_before_the_waiting_period_is_refused(
     accepted = denmark.post(REPORTS, json=report(eugea_id, today - timedelta(days=3), today))
     assert accepted.status_code == 201, accepted.text
     assert stored_reports(container) == 1
+
+
+def test_i12_the_exporter_page_says_when_to_notify_and_from_when_exports_are_covered(
+    container: Container, exporters: dict[str, TestClient]
+) -> None:
+    assert exporters["DK"].post(REGISTRATIONS, json={"eugea_id": "EU001"}).status_code == 201
+    web = TestClient(create_app(container=container))
+    token = re.search(r'name="csrftoken" value="([^"]+)"', web.get("/login").text)
+    assert token is not None
+    web.post("/login", data={"email": "admin@dk.example", "password": PASSWORD, "csrftoken": token[1]})
+    page = web.get("/general-authorisations").text
+    assert "When to notify the first use" in page
+    assert "within 30 days after the first export" in page
+    assert "at least 30 days before the first export" in page  # EU007
+    assert "at least 10 days before the first export" in page  # EU008
+    covered = (today_in_brussels() - timedelta(days=30)).isoformat()
+    assert f"exports covered from {covered}" in page
+    assert "Check with your authority" not in page  # Denmark's choice is verified

@@ -24,7 +24,7 @@ from dualuse.domain.errors import ConflictError, PermissionDeniedError, Validati
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, Role, authorize
 from dualuse.domain.licensing.model import check_country
 from dualuse.domain.rules.first_use import FirstUseTiming, first_use_timing
-from dualuse.domain.rules.rulebook import GeneralAuthorisation, Rulebook
+from dualuse.domain.rules.rulebook import GeneralAuthorisation, MemberStateSettings, Rulebook
 from dualuse.services import audit
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import Row, UnitOfWork
@@ -66,9 +66,10 @@ def timing(rulebook: Rulebook, eugea_id: str, member_state: str | None) -> First
     and the state's choice); an unknown member state gets the safe reading."""
     authorisation = union_authorisation(rulebook, eugea_id)
     state = rulebook.member_states.get(member_state or "")
-    if state is None:
-        # no member state to look up: the reading of a state whose choice is not known
-        state = next(s for s in rulebook.member_states.values() if not s.first_use.verified)
+    if state is None:  # no member state to look up: the reading of a state whose choice is not known
+        state = MemberStateSettings(
+            member_state="", name="your member state", source="no member state", verified=False
+        )
     return first_use_timing(authorisation, state)
 
 

@@ -47,7 +47,8 @@ def test_i12_common_position_criteria_are_art15_considerations_not_denial_ground
             assert c.label.startswith("Art. 15(1)(c), a matter covered by Common Position 2008/944/CFSP")
         else:
             assert c.label.startswith(f"Art. 15(1)({c.id[-1]}): ")
-        assert "deny" not in c.label.lower() and "denial" not in c.label.lower()
+        assert "deny" not in c.label.lower()
+        assert "denial" not in c.label.lower()
         assert "deny" not in c.verified_by.lower()
     # concerns under criteria 1 to 4 do not force a denial: the officer may still recommend a grant
     concerns = assessment("cp.1", "cp.2", "cp.3", "cp.4")

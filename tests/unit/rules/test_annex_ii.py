@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+import yaml
 
-from dualuse.adapters.sources.rulebook import load_rulebook
+from dualuse.adapters.sources.rulebook import load_rulebook, shipped_rules_dir
 from dualuse.domain.rules import Outcome, determine
 from dualuse.domain.rules.engine import ItemFlags
 from dualuse.domain.rules.first_use import first_use_timing
@@ -58,6 +59,7 @@ class _View:
 
 class _Source:
     def as_of(self, day: date) -> _View:
+        assert day >= date(2025, 11, 15), "the cases are about the list in force since 15.11.2025"
         return _View()
 
 
@@ -86,23 +88,49 @@ CASES = [
     case("EU002 3A002.c to AR", GA, ("EU002",), code="3A002.c", destination="AR"),
     case("EU002 not to CN", LICENCE, code="1C003.b", destination="CN"),
     # --- EU003 (Section C) and EU004 (Section D): North Macedonia, and EU004's own exclusions -------------
-    case("EU003 2B001 back to North Macedonia after repair", GA, ("EU003",), destination="MK",
-         circumstances=REPAIR),
+    case(
+        "EU003 2B001 back to North Macedonia after repair",
+        GA,
+        ("EU003",),
+        destination="MK",
+        circumstances=REPAIR,
+    ),
     case("EU004 2B001 to a fair in North Macedonia", GA, ("EU004",), destination="MK", circumstances=FAIR),
-    case("EU003 2B001 back to French Polynesia after repair", GA, ("EU003",), destination="PF",
-         circumstances=REPAIR),
-    case("EU003 covers 6A001.a.1 (it excludes only 6A001.a.2.a.1 and .a.2.a.5)", GA, ("EU003",),
-         code="6A001.a.1", destination="MK", circumstances=REPAIR),
+    case(
+        "EU003 2B001 back to French Polynesia after repair",
+        GA,
+        ("EU003",),
+        destination="PF",
+        circumstances=REPAIR,
+    ),
+    case(
+        "EU003 covers 6A001.a.1 (it excludes only 6A001.a.2.a.1 and .a.2.a.5)",
+        GA,
+        ("EU003",),
+        code="6A001.a.1",
+        destination="MK",
+        circumstances=REPAIR,
+    ),
     case("EU004 excludes all of 6A001", LICENCE, code="6A001.a.1", destination="MK", circumstances=FAIR),
     case("EU003 covers 1C010.a", GA, ("EU003",), code="1C010.a", destination="IN", circumstances=REPAIR),
     case("EU004 excludes 1C010", LICENCE, code="1C010.a", destination="IN", circumstances=FAIR),
-    case("EU003 covers 6A002.a.2 (it excludes only 6A002.a.1.c)", GA, ("EU003",), code="6A002.a.2",
-         destination="BR", circumstances=REPAIR),
+    case(
+        "EU003 covers 6A002.a.2 (it excludes only 6A002.a.1.c)",
+        GA,
+        ("EU003",),
+        code="6A002.a.2",
+        destination="BR",
+        circumstances=REPAIR,
+    ),
     case("EU004 excludes all of 6A002.a", LICENCE, code="6A002.a.2", destination="BR", circumstances=FAIR),
     case("EU004 excludes 1C002.b.4", LICENCE, code="1C002.b.4", destination="BR", circumstances=FAIR),
     case("EU003 excludes 1A002.a", LICENCE, code="1A002.a", destination="BR", circumstances=REPAIR),
-    case("EU003 to RU: Reg. 833/2014 prohibits though Annex II names Russia", PROHIBITED, destination="RU",
-         circumstances=REPAIR),
+    case(
+        "EU003 to RU: Reg. 833/2014 prohibits though Annex II names Russia",
+        PROHIBITED,
+        destination="RU",
+        circumstances=REPAIR,
+    ),
     # --- EU005 (Section E) -----------------------------------------------------------------------------
     case("EU005 5A001.b.2 to UA", GA, ("EU005",), code="5A001.b.2", destination="UA"),
     case("EU005 not 5A001.b.5", LICENCE, code="5A001.b.5", destination="UA"),
@@ -113,19 +141,36 @@ CASES = [
     case("EU006 never Section I 1C450.a.1", LICENCE, code="1C450.a.1", destination="AR"),
     case("EU006 not to Iceland (EU001 covers it there)", GA, ("EU001",), code="1C350.1", destination="IS"),
     # --- EU007 (Section G) -------------------------------------------------------------------------------
-    case("EU007 2E001 to a subsidiary in Jordan", GA, ("EU007",), code="2E001", destination="JO",
-         circumstances=GROUP),
+    case(
+        "EU007 2E001 to a subsidiary in Jordan",
+        GA,
+        ("EU007",),
+        code="2E001",
+        destination="JO",
+        circumstances=GROUP,
+    ),
     case("EU007 not to North Macedonia", LICENCE, code="2E001", destination="MK", circumstances=GROUP),
     case("EU007 excludes 4E001.c", LICENCE, code="4E001.c", destination="BR", circumstances=GROUP),
-    case("EU007 unusable when aware of a human-rights violation", LICENCE, code="2E001", destination="BR",
-         circumstances=GROUP, aware=["internal_repression"]),
+    case(
+        "EU007 unusable when aware of a human-rights violation",
+        LICENCE,
+        code="2E001",
+        destination="BR",
+        circumstances=GROUP,
+        aware=["internal_repression"],
+    ),
     # --- EU008 (Section H): everywhere but the EU001 countries, Part 2(b) and embargoed destinations ------
     case("EU008 5A002.a.2 to Brazil", GA, ("EU008",), code="5A002.a.2", destination="BR"),
     case("EU008 5D002.c.1 to Kosovo", GA, ("EU008",), code="5D002.c.1", destination="XK"),
     case("EU008 not to Egypt (Part 2(b))", LICENCE, code="5A002.a.2", destination="EG"),
     case("EU008 not to Hong Kong (China incl. HK and Macao)", LICENCE, code="5A002.a.2", destination="HK"),
-    case("EU008 not to the US (an EU001 destination: EU001 instead)", GA, ("EU001",), code="5A002.a.2",
-         destination="US"),
+    case(
+        "EU008 not to the US (an EU001 destination: EU001 instead)",
+        GA,
+        ("EU001",),
+        code="5A002.a.2",
+        destination="US",
+    ),
     case("EU008 not 5A002.a.1", LICENCE, code="5A002.a.1", destination="BR"),
 ]
 
@@ -216,10 +261,6 @@ def test_the_determination_states_the_first_use_rule() -> None:
 
 
 def test_no_rule_or_state_condition_names_a_superseded_customs_code() -> None:
-    import yaml
-
-    from dualuse.adapters.sources.rulebook import shipped_rules_dir
-
     superseded = yaml.safe_load((shipped_rules_dir() / "customs_codes.yaml").read_text())["superseded"]
     assert "X002" in superseded
     rulebook = load_rulebook()

@@ -389,10 +389,10 @@ def _first_use(raw: object) -> FirstUseRule | None:
     if isinstance(days, bool) or not isinstance(days, int):
         raise _Problem("`first_use.days` must be a whole number of days")
     return FirstUseRule(
-        notice=FirstUseNotice(entry.get("notify")),
+        notice=FirstUseNotice(str(entry.get("notify"))),
         days=days,
         member_state_may_require_before=bool(entry.get("member_state_may_require_before", False)),
-        registration=FirstUseRegistration(entry.get("registration")),
+        registration=FirstUseRegistration(str(entry.get("registration"))),
     )
 
 
@@ -509,7 +509,7 @@ def _state_first_use(raw: object) -> StateFirstUse:
     if registration is not None and not isinstance(registration, bool):
         raise _Problem("`registration_before_first_use` must be true, false or null (not known)")
     return StateFirstUse(
-        choice=StateFirstUseChoice(entry.get("choice")),
+        choice=StateFirstUseChoice(str(entry.get("choice"))),
         registration_before_first_use=registration,
         source=_text(entry, "source"),
         verified=bool(entry["verified"]),

@@ -211,7 +211,9 @@ class FirstUseRule:
                 else "Notify"
             )
             return f"{register} the first use at least {self.days} days before the first export."
-        text = f"Notify your competent authority of the first use within {self.days} days after the first export"
+        text = (
+            f"Notify your competent authority of the first use within {self.days} days after the first export"
+        )
         if self.member_state_may_require_before:
             text += (
                 ", or before the first use where your member state requires it (it may also require "
@@ -252,9 +254,7 @@ class StateFirstUse:
         )
 
 
-UNKNOWN_STATE_FIRST_USE = StateFirstUse(
-    StateFirstUseChoice.UNKNOWN, None, "not known", verified=False
-)
+UNKNOWN_STATE_FIRST_USE = StateFirstUse(StateFirstUseChoice.UNKNOWN, None, "not known", verified=False)
 
 
 @dataclass(frozen=True, slots=True)
