@@ -168,3 +168,32 @@ def test_first_use_rule_matches(
     else:
         assert re.search(rf"no later than {days} days (prior to|before) the date of the first export", text)
         assert "shall register prior to the first use" in text
+
+
+def _part1(text: str) -> str:
+    return re.split(r"Part 2 [–—-] Destinations", text.split("Part 1", 1)[1], maxsplit=1)[0]
+
+
+def test_eu005_items_match(sections: dict[str, str], ours: dict[str, GeneralAuthorisation]) -> None:
+    assert set(ours["EU005"].items.codes) == _codes(_part1(sections["EU005"]))
+
+
+def test_eu008_items_match(sections: dict[str, str], ours: dict[str, GeneralAuthorisation]) -> None:
+    # "5A002.a." is named only as what the covered tokens and software refer to ("as above")
+    named = _codes(_part1(sections["EU008"].split("2. This authorisation shall be valid only", 1)[0]))
+    assert set(ours["EU008"].items.codes) == named - {"5A002.a"}
+    assert ours["EU008"].items.information_security_only
+
+
+def test_eu007_items_match(sections: dict[str, str], ours: dict[str, GeneralAuthorisation]) -> None:
+    part1 = _part1(sections["EU007"])
+    assert "all technology and software specified in Annex I, except those listed in Section I" in part1
+    scope = ours["EU007"].items
+    assert set(scope.groups) == {"D", "E"}
+    assert scope.exclude_section_i
+    related = _codes(part1.split("related to items under", 1)[1])
+    assert related == {"4A005", "4D004", "4E001.c", "5A001.f", "5A001.j"}
+    # the software and technology entries themselves by code; the rest by the cyber-surveillance flag,
+    # which the control list sets on 4A005, 5A001.f and 5A001.j and what belongs to them
+    assert {c for c in related if c[1] in "DE"} <= set(scope.excluded_codes)
+    assert scope.exclude_cyber_surveillance
