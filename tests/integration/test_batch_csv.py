@@ -109,7 +109,9 @@ def test_full_explanations_on_request(tmp_path: Path) -> None:
     )
     short, full = _read(tmp_path / "short.csv"), _read(tmp_path / "full.csv")
     assert len(full[1]["explanation"]) > len(short[1]["explanation"])
-    assert "before first use" in full[1]["explanation"]
+    # Annex II Part 3: EU001's first use is notified within 30 days after the first export (or before it
+    # where the member state requires that); the test used to look for "before first use" alone
+    assert "within 30 days after the first export" in full[1]["explanation"]
 
 
 def test_a_missing_required_column_stops_the_run_naming_it(tmp_path: Path) -> None:

@@ -66,10 +66,20 @@ def test_union_general_authorisations_map_to_customs_codes_x061_to_x068() -> Non
     assert [(g.id, g.customs_code) for g in authorisations] == [(f"EU00{n}", f"X06{n}") for n in range(1, 9)]
 
 
-def test_unverified_aspects_are_marked() -> None:
+def test_unverified_aspects_are_marked(tmp_path: Path) -> None:
+    # EU002's destinations and EU008's items are now verified against the consolidated Annex II
+    # (CELEX 02021R0821-20251115); an aspect marked false still shows up as unverified
     by_id = {g.id: g for g in load_rulebook().general_authorisations}
-    assert "destinations" in by_id["EU002"].unverified
-    assert "items" in by_id["EU008"].unverified
+    assert "destinations" not in by_id["EU002"].unverified
+    assert "items" not in by_id["EU008"].unverified
+    directory = _copy(tmp_path)
+    text = (directory / "eugeas.yaml").read_text(encoding="utf-8")
+    marked = text.replace(
+        "verified: {items: true, destinations: true, conditions: true, first_use: true}",
+        "verified: {items: false, destinations: true, conditions: true, first_use: true}",
+    )
+    (directory / "eugeas.yaml").write_text(marked, encoding="utf-8")
+    assert all("items" in g.unverified for g in load_rulebook(directory).general_authorisations)
 
 
 def test_sanctions_cover_russia_belarus_and_north_korea_with_dates() -> None:
@@ -116,6 +126,15 @@ def _edit(directory: Path, name: str, old: str, new: str) -> None:
         ("eugeas.yaml", "destinations: [AR, ZA, KR, TR]", "destinations: [AR, ZZ]", "eugeas.yaml: EU002"),
         ("sanctions.yaml", "valid_from: 2022-02-26", "valid_from: soon", "sanctions.yaml: ru-dual-use-export"),
         ("embargoes.yaml", "country: RU", "country: XX", "embargoes.yaml: XX"),
+        ("eugeas.yaml", "notify: before_first_export, days: 10", "notify: before_first_export, days: ten",
+         "eugeas.yaml: EU008"),
+        ("eugeas.yaml", "notify: before_first_export, days: 10", "notify: sometime, days: 10",
+         "eugeas.yaml: EU008"),
+        ("eugeas.yaml", "all_except_groups: [annex_ii_section_a_part_2, annex_ii_section_h_part_2_b]",
+         "all_except_groups: [nowhere]", "eugeas.yaml: EU008"),
+        ("member_states.yaml", "choice: after_first_export", "choice: sometimes", "member_states.yaml: DK"),
+        ("member_states.yaml", "registration_before_first_use: false", "registration_before_first_use: maybe",
+         "member_states.yaml: DK"),
     ],
 )  # fmt: skip
 def test_bad_data_names_the_file_and_the_rule(

@@ -389,7 +389,8 @@ def record_assessment(
     *,
     expected_version: int | None,
 ) -> StoredCase:
-    """The officer's findings against every criterion of Art. 15(1) and Common Position 2008/944/CFSP."""
+    """The officer's findings on every consideration of Art. 15(1) (the Common Position's criteria under
+    point (c)); a concern is for the officer to weigh, never an automatic denial."""
     stored = _load(uow, case_id)
     _check_authority(principal, stored, Permission.ASSESS_CASE)
     case = stored.case

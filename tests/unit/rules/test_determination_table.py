@@ -83,15 +83,18 @@ CASES = [
          destination="IN", circumstances=["exhibition"]),
     case("EU005 Art.12(1)(d) 5A001.b.2 to CN", GA, ga=("EU005",), customs=("X065",), code="5A001.b.2"),
     case("EU005 Art.12(1)(d) never for cyber-surveillance software 5D001.e", LICENCE, code="5D001.e"),
-    case("EU006 Art.12(1)(d) 1C350 to TR", GA, ga=("EU006",), customs=("X066",), code="1C350", destination="TR"),
+    # EU006 covers listed points of 1C350 and 1C450, not the entry as a whole (Annex II Section F Part 1)
+    case("EU006 Art.12(1)(d) 1C350.1 thiodiglycol to TR", GA, ga=("EU006",), customs=("X066",), code="1C350.1",
+         destination="TR"),
     case("EU007 Art.12(1)(d) intra-group technology 2E001 to BR", GA, ga=("EU007",), customs=("X067",),
          code="2E001", destination="BR", circumstances=["intra_group"]),
     case("EU007 Art.12(1)(d) not for equipment (group A)", LICENCE, code="3A001", destination="BR",
          circumstances=["intra_group"]),
-    case("EU008 Art.12(1)(d) encryption 5A002.a to SG", GA, ga=("EU008",), customs=("X068",), code="5A002.a",
-         destination="SG"),
-    case("EU007+EU008 Art.12(1)(d) encryption software to IN, intra-group", GA, ga=("EU007", "EU008"),
-         customs=("X067", "X068"), code="5D002", destination="IN", circumstances=["intra_group"]),
+    # EU008 covers 5A002.a.2 and .a.3, not the whole of 5A002.a (Annex II Section H Part 1)
+    case("EU008 Art.12(1)(d) encryption 5A002.a.2 to SG", GA, ga=("EU008",), customs=("X068",),
+         code="5A002.a.2", destination="SG"),
+    case("EU007+EU008 Art.12(1)(d) encryption software 5D002.c.1 to IN, intra-group", GA, ga=("EU007", "EU008"),
+         customs=("X067", "X068"), code="5D002.c.1", destination="IN", circumstances=["intra_group"]),
     case("EU008 Art.12(6)(a) excludes Annex IV cryptanalytic 5A004.a", LICENCE, code="5A004.a", destination="SG"),
     # --- sanctions prohibitions ------------------------------------------------------------------------
     case("Reg.833/2014 Art.2(1) Annex I item to RU", PROHIBITED,
@@ -273,7 +276,10 @@ def test_general_authorisation_explanation_names_its_conditions() -> None:
     item = determine(facts(destination="US"), shipped_rulebook(), FakeListSource()).items[0]
     assert "EU001" in item.explanation
     assert "X061" in item.explanation
-    assert "before first use" in item.explanation
+    # Annex II Section A Part 3: the first use is notified within 30 days after the first export, or
+    # before it where the member state requires that (the test asked for "before first use" alone)
+    assert "within 30 days after the first export" in item.explanation
+    assert "before the first use where your member state requires it" in item.explanation
     assert "report" in item.explanation
 
 

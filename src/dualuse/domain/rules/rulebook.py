@@ -164,6 +164,99 @@ def _within(code: str, entries: frozenset[str]) -> bool:
     return False
 
 
+class FirstUseNotice(StrEnum):
+    """When Annex II has the exporter tell its authority about the first use of a Union general
+    authorisation."""
+
+    AFTER_FIRST_EXPORT = "after_first_export"
+    """Within ``days`` days after the first export (EU001-EU006, Part 3), unless the member state requires
+    notification before the first use."""
+    BEFORE_FIRST_EXPORT = "before_first_export"
+    """At least ``days`` days before the first export (EU007: 30, EU008: 10)."""
+
+
+class FirstUseRegistration(StrEnum):
+    """Whether the exporter registers before the first use."""
+
+    REQUIRED = "required"
+    """Annex II requires it (EU007, EU008)."""
+    MEMBER_STATE_OPTION = "member_state_option"
+    """A member state may require it (EU001-EU006)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FirstUseRule:
+    """Annex II's rule on telling the authority about the first use of a Union general authorisation."""
+
+    notice: FirstUseNotice
+    days: int
+    member_state_may_require_before: bool
+    registration: FirstUseRegistration
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.days <= 366:
+            raise ValidationError("the days of a first-use notice must be between 0 and 366", field="days")
+        if self.member_state_may_require_before and self.notice is not FirstUseNotice.AFTER_FIRST_EXPORT:
+            raise ValidationError(
+                "only a notice after the first export can be brought forward by a member state",
+                field="member_state_may_require_before",
+            )
+
+    def describe(self) -> str:
+        """The rule as a condition the exporter reads (our words, Annex II Part 3)."""
+        if self.notice is FirstUseNotice.BEFORE_FIRST_EXPORT:
+            register = (
+                "Register with your competent authority before the first use and notify"
+                if self.registration is FirstUseRegistration.REQUIRED
+                else "Notify"
+            )
+            return f"{register} the first use at least {self.days} days before the first export."
+        text = (
+            f"Notify your competent authority of the first use within {self.days} days after the first export"
+        )
+        if self.member_state_may_require_before:
+            text += (
+                ", or before the first use where your member state requires it (it may also require "
+                "registration before the first use); where its choice is not known, do so before the first "
+                "export and check with the authority"
+            )
+        return text + "."
+
+
+class StateFirstUseChoice(StrEnum):
+    """What a member state chose for the first use of EU001-EU006 (Annex II Sections A-F, Part 3)."""
+
+    AFTER_FIRST_EXPORT = "after_first_export"
+    """Notification within 30 days after the first export (the rule of Annex II)."""
+    BEFORE_FIRST_USE = "before_first_use"
+    """Notification (or registration) before the first use."""
+    UNKNOWN = "unknown"
+    """Not known here: the safe reading is before the first use."""
+
+
+@dataclass(frozen=True, slots=True)
+class StateFirstUse:
+    """A member state's choice for the first use of EU001-EU006, with its source."""
+
+    choice: StateFirstUseChoice
+    registration_before_first_use: bool | None
+    source: str
+    verified: bool
+
+    @property
+    def known_after(self) -> bool:
+        """True only where the state is known (verified) to take notice within 30 days after the first
+        export and not to require registration before the first use."""
+        return (
+            self.verified
+            and self.choice is StateFirstUseChoice.AFTER_FIRST_EXPORT
+            and self.registration_before_first_use is False
+        )
+
+
+UNKNOWN_STATE_FIRST_USE = StateFirstUse(StateFirstUseChoice.UNKNOWN, None, "not known", verified=False)
+
+
 @dataclass(frozen=True, slots=True)
 class GeneralAuthorisation:
     """A Union general export authorisation (EU001-EU008, Annex II Sections A-H, Art. 12(1)(d)) or a
@@ -189,6 +282,9 @@ class GeneralAuthorisation:
     circumstance: Circumstance | None = None
     unverified: tuple[str, ...] = ()
     validity: Validity = ALWAYS
+    first_use: FirstUseRule | None = None
+    """Annex II's rule on notifying the first use (Union authorisations); None for a national one, whose
+    terms are its member state's."""
 
     def __post_init__(self) -> None:
         for basis in self.legal_basis:
@@ -301,6 +397,8 @@ class MemberStateSettings:
     verified: bool
     settings: frozenset[str] = frozenset()
     general_authorisation_conditions: tuple[str, ...] = ()
+    first_use: StateFirstUse = UNKNOWN_STATE_FIRST_USE
+    """The state's choice for the first use of EU001-EU006 (Annex II Part 3)."""
 
 
 @dataclass(frozen=True)
