@@ -23,8 +23,10 @@ def as_owner(engine: Engine, *steps: Step) -> None:
                 conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
         else:
             triggers = conn.execute(
-                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
-                     "('audit_events', 'audit_anchors')")
+                text(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN "
+                    "('audit_events', 'audit_anchors')"
+                )
             ).all()
             for name, _ in triggers:
                 conn.execute(text(f"DROP TRIGGER {name}"))
@@ -46,10 +48,14 @@ def rewrite_from(engine: Engine, events: list[AuditEvent], first: int, **changes
     rows: list[dict[str, object]] = []
     previous = events[first - 2].hash if first > 1 else "0" * 64
     for event in events[first - 1 :]:
-        edited = dataclasses.replace(event, previous_hash=previous, **(changes if event.sequence == first else {}))
+        edited = dataclasses.replace(
+            event, previous_hash=previous, **(changes if event.sequence == first else {})
+        )
         edited = dataclasses.replace(edited, hash=hash_of(edited))
         previous = edited.hash
-        rows.append({"s": edited.sequence, "actor": edited.actor, "p": edited.previous_hash, "h": edited.hash})
+        rows.append(
+            {"s": edited.sequence, "actor": edited.actor, "p": edited.previous_hash, "h": edited.hash}
+        )
     # the hash column is unique: clear the rewritten ones first, then write the new chain
     as_owner(
         engine,

@@ -63,14 +63,16 @@ def verify(
         fail(exc)
     if not report.intact:
         for problem in report.problems:
-            err_console.print(f"[bold red]event {problem.sequence}:[/] {problem.problem}")
+            err_console.print(f"[bold red]event {problem.sequence}:[/] {problem.problem}", soft_wrap=True)
         err_console.print(
-            f"The audit trail is broken: {len(report.problems)} problem(s) in {report.count} events."
+            f"The audit trail is broken: {len(report.problems)} problem(s) in {report.count} events.",
+            soft_wrap=True,
         )
         raise typer.Exit(code=1)
     extends = f"; it extends the exported anchor of event {exported.head_sequence}" if exported else ""
     console.print(
-        f"The audit trail is intact: {report.count} events verified against {report.anchors} anchor(s){extends}."
+        f"The audit trail is intact: {report.count} events verified against {report.anchors} anchor(s){extends}.",
+        soft_wrap=True,
     )
 
 
