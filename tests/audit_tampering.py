@@ -59,6 +59,6 @@ def rewrite_from(engine: Engine, events: list[AuditEvent], first: int, **changes
     # the hash column is unique: clear the rewritten ones first, then write the new chain
     as_owner(
         engine,
-        f"UPDATE audit_events SET hash = 'x' || CAST(sequence AS TEXT) WHERE sequence >= {first:d}",
+        ("UPDATE audit_events SET hash = 'x' || CAST(sequence AS TEXT) WHERE sequence >= :f", [{"f": first}]),
         ("UPDATE audit_events SET actor = :actor, previous_hash = :p, hash = :h WHERE sequence = :s", rows),
     )

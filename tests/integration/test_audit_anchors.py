@@ -120,7 +120,7 @@ def test_f9_an_anchor_forged_without_the_key_is_refused(cli_env: Container) -> N
         forged = uow.audit.all()[-1]
     as_owner(  # the forger recomputes the anchor's fields but has no key for its MAC
         cli_env.engine,
-        f"UPDATE audit_anchors SET head_hash = '{forged.hash}' WHERE head_sequence = 4",
+        ("UPDATE audit_anchors SET head_hash = :h WHERE head_sequence = 4", [{"h": forged.hash}]),
     )
     code, output = verify()
     assert code == 1
@@ -230,9 +230,11 @@ def test_f9_the_application_role_appends_but_cannot_change_the_trail(
             "DROP TRIGGER audit_events_append_only ON audit_events",
         ]
         for statement in refused:
-            with pytest.raises(DBAPIError, match="permission denied|must be owner"):
-                with as_app.engine.begin() as conn:
-                    conn.execute(text(statement))
+            with (
+                pytest.raises(DBAPIError, match=r"permission denied|must be owner"),
+                as_app.engine.begin() as conn,
+            ):
+                conn.execute(text(statement))
     finally:
         as_app.engine.dispose()
         with owner.engine.begin() as conn:
