@@ -5,9 +5,9 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import NoReturn
 
-import click
 import typer
 from rich.console import Console
 
@@ -56,9 +56,14 @@ def operator_name(given: str | None) -> str:
     return name
 
 
+# The operator of the command being run, set by the app's callback from --operator / DUALUSE_OPERATOR.
+_operator: ContextVar[str | None] = ContextVar("dualuse_operator", default=None)
+
+
+def set_operator(name: str) -> None:
+    _operator.set(name)
+
+
 def operator_actor() -> str:
     """The actor the audit trail records for this command: ``cli:<operator>``."""
-    context = click.get_current_context(silent=True)
-    obj = context.find_root().obj if context is not None else None
-    name = obj.get("operator") if isinstance(obj, dict) else None
-    return f"cli:{name or operator_name(None)}"
+    return f"cli:{_operator.get() or operator_name(None)}"

@@ -15,7 +15,14 @@ from dualuse.config import Environment
 from dualuse.domain.errors import ConfigurationError, DualUseError
 from dualuse.domain.identity import OrganisationKind
 from dualuse.entrypoints.cli import audit, backup, controllist, determination, records, screening
-from dualuse.entrypoints.cli.common import OPERATOR_HELP, container, fail, operator_actor, operator_name
+from dualuse.entrypoints.cli.common import (
+    OPERATOR_HELP,
+    container,
+    fail,
+    operator_actor,
+    operator_name,
+    set_operator,
+)
 from dualuse.services import audit as audit_svc
 from dualuse.services import identity
 
@@ -51,11 +58,10 @@ db_app.command("restore")(backup.restore)
 
 @app.callback()
 def main(
-    context: typer.Context,
     operator: Annotated[str | None, typer.Option(envvar="DUALUSE_OPERATOR", help=OPERATOR_HELP)] = None,
 ) -> None:
     """dualuse: the EU export-control regime for dual-use items."""
-    context.obj = {"operator": operator_name(operator)}
+    set_operator(operator_name(operator))
 
 
 @reference_app.command("load")
