@@ -241,3 +241,19 @@ def test_f9_the_application_role_appends_but_cannot_change_the_trail(
             conn.execute(text(f"DROP OWNED BY {role}"))
             conn.execute(text(f"DROP ROLE {role}"))
         owner.engine.dispose()
+
+
+def test_f9_production_refuses_to_serve_without_an_anchor_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DUALUSE_ENV", "production")
+    monkeypatch.setenv("DUALUSE_SECRET_KEY", "a-production-secret-key-of-at-least-32-chars")
+    monkeypatch.setenv("DUALUSE_DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.delenv("DUALUSE_AUDIT_ANCHOR_KEY", raising=False)
+    monkeypatch.delenv("DUALUSE_AUDIT_ANCHOR_KEY_FILE", raising=False)
+    served = runner.invoke(app, ["serve"])
+    assert served.exit_code == 2
+    assert "DUALUSE_AUDIT_ANCHOR_KEY" in served.output
+    verified = runner.invoke(app, ["audit", "verify"])
+    assert verified.exit_code == 2
+    assert "no audit anchor key" in verified.output
