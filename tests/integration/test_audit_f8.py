@@ -105,6 +105,9 @@ def test_f8_refused_access_is_audited(container: Container, world: dict[str, int
         f"/api/v1/organisations/{world['acme']}/records", headers=bearer(container, "senior@nl.example")
     )
     assert forbidden.status_code == 403
+    # anonymous requests name nobody and anyone could send millions: not recorded
+    assert client.get(f"/api/v1/organisations/{world['acme']}/records").status_code == 401
+    assert client.get("/due-diligence/1/report.pdf").status_code in (303, 401, 403, 404)
     refused = events(container, "access.refused")
     assert [(e.actor, e.entity_id, e.after and e.after["status"]) for e in refused] == [
         ("admin@other.example", f"GET /api/v1/organisations/{world['acme']}/records", 404),

@@ -49,15 +49,19 @@ def is_refused_access(exc: DualUseError) -> bool:
 
 
 def record_refusal(request: Request, exc: DualUseError) -> None:
-    """Record a refused access in the audit trail, in a transaction of its own (the request's was rolled
-    back), naming who asked as the request's credentials say."""
+    """Record a refused access of a signed-in user or token holder in the audit trail, in a transaction of
+    its own (the request's was rolled back). Anonymous requests are not recorded: anyone could fill the
+    trail with them, and they name nobody (sign-in failures and bad tokens are recorded where they fail)."""
     container: Container = request.app.state.container
     with container.uow() as uow:
         try:
-            actor = get_principal(request, uow).label
+            principal = get_principal(request, uow)
         except DualUseError:
-            actor = "public"
-        audit.record_refusal(uow, actor, request.method, request.url.path, exc.status, exc.detail)
+            return
+        if principal.is_authenticated:
+            audit.record_refusal(
+                uow, principal.label, request.method, request.url.path, exc.status, exc.detail
+            )
 
 
 def install_error_handlers(app: FastAPI) -> None:
