@@ -273,6 +273,8 @@ def test_f8_the_audit_page_shows_the_state_s_events_read_only(
         f"/api/v1/organisations/{world['acme']}/records", headers=bearer(container, "admin@other.example")
     )
     sign_in(client, "senior@de.example")
+    home = client.get("/", headers={"Accept": "text/html"})
+    assert '<a href="/audit">Audit trail</a>' in home.text
     page = client.get("/audit", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "Audit trail" in page.text

@@ -11,7 +11,7 @@ command line (``dualuse audit list``) read everything: they hold the database an
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from dualuse.domain.audit import (
@@ -153,24 +153,12 @@ def read_trail(uow: UnitOfWork, principal: Principal, wanted: AuditQuery) -> lis
             "only an exporter's administrator or an authority's senior officer reads the audit trail"
         )
     if principal.organisation_kind is OrganisationKind.AUTHORITY and principal.member_state:
-        scope = AuditQuery(member_state=principal.member_state)
+        scoped = replace(wanted, member_state=principal.member_state, organisation_id=None)
     elif principal.organisation_kind is OrganisationKind.EXPORTER and principal.organisation_id:
-        scope = AuditQuery(organisation_id=principal.organisation_id)
+        scoped = replace(wanted, organisation_id=principal.organisation_id, member_state=None)
     else:
         raise PermissionDeniedError("the audit trail is read by an exporter or an authority")
-    return list(
-        uow.audit.find(
-            AuditQuery(
-                limit=wanted.limit,
-                since=wanted.since,
-                actor=wanted.actor,
-                action=wanted.action,
-                before_sequence=wanted.before_sequence,
-                organisation_id=scope.organisation_id,
-                member_state=scope.member_state,
-            )
-        )
-    )
+    return list(uow.audit.find(scoped))
 
 
 # --- verifying and anchoring --------------------------------------------------------------------------

@@ -243,7 +243,8 @@ class SqlAudit:
         if not self._pending:
             return
         self._lock()
-        events = chain(self._last(), [self._scoped(entry) for entry in self._pending])
+        scopes: dict[str, tuple[int | None, str | None]] = {}
+        events = chain(self._last(), [self._scoped(entry, scopes) for entry in self._pending])
         self._c.execute(
             t.audit_events.insert(),
             [
@@ -275,18 +276,19 @@ class SqlAudit:
         elif self._c.dialect.name == "sqlite":
             self._c.execute(text("UPDATE audit_events SET sequence = sequence WHERE 1 = 0"))
 
-    def _scoped(self, entry: AuditEntry) -> AuditEntry:
+    def _scoped(self, entry: AuditEntry, known: dict[str, tuple[int | None, str | None]]) -> AuditEntry:
         """``entry`` with the organisation and member state of its actor, when the actor is a user."""
         if entry.organisation_id is not None or entry.member_state is not None:
             return entry
-        row = self._c.execute(
-            select(t.organisations.c.id, t.organisations.c.member_state)
-            .join(t.users, t.users.c.organisation_id == t.organisations.c.id)
-            .where(t.users.c.email == entry.actor)
-        ).first()
-        if row is None:
-            return entry
-        return replace(entry, organisation_id=row.id, member_state=row.member_state)
+        if entry.actor not in known:
+            row = self._c.execute(
+                select(t.organisations.c.id, t.organisations.c.member_state)
+                .join(t.users, t.users.c.organisation_id == t.organisations.c.id)
+                .where(t.users.c.email == entry.actor)
+            ).first()
+            known[entry.actor] = (row.id, row.member_state) if row else (None, None)
+        organisation_id, member_state = known[entry.actor]
+        return replace(entry, organisation_id=organisation_id, member_state=member_state)
 
     def _last(self) -> AuditEvent | None:
         row = (

@@ -102,7 +102,7 @@ def export_anchor(
         fail(exc)
     text = json.dumps(latest.as_document(), indent=2) + "\n"
     try:  # a temporary file renamed into place: a killed run never leaves half an anchor
-        handle, draft = tempfile.mkstemp(dir=output.parent if str(output.parent) else ".", suffix=".tmp")
+        handle, draft = tempfile.mkstemp(dir=output.parent, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         Path(draft).replace(output)
