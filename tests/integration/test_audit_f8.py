@@ -209,6 +209,10 @@ def test_f8_audit_list_reads_and_filters_the_trail(cli_env: Container, world: di
     assert [json.loads(line)["action"] for line in by_actor.output.splitlines()] == ["organisation.created"]
     by_action = runner.invoke(cli, ["audit", "list", "--json", "--action", "user.created", "--limit", "2"])
     assert [json.loads(line)["action"] for line in by_action.output.splitlines()] == ["user.created"] * 2
+    recent = runner.invoke(
+        cli, ["audit", "list", "--json", "--since", "2000-01-01T00:00+00:00", "--limit", "500"]
+    )
+    assert len(recent.output.splitlines()) == len(rows)
     future = runner.invoke(cli, ["audit", "list", "--since", "2999-01-01"])
     assert "No event matches." in future.output
     table = runner.invoke(cli, ["audit", "list", "--limit", "3"])

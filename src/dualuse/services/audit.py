@@ -128,8 +128,8 @@ def query(
     """A checked query: a limit between 1 and 500, a ``since`` with a time zone."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationError(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
-    if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)
+    if since is not None:  # stored in UTC; SQLite compares the text, so compare in UTC too
+        since = since.replace(tzinfo=UTC) if since.tzinfo is None else since.astimezone(UTC)
     return AuditQuery(
         limit=limit,
         since=since,
