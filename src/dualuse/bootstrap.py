@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from dualuse.adapters.anchor_key import anchor_key
 from dualuse.adapters.controllist_catalogue import ShippedControlListCatalogue
 from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.uow import SqlUnitOfWork
@@ -33,6 +34,8 @@ class Container:
     settings: Settings
     engine: Engine
     hasher: PasswordHasher
+    # signs anchors of the audit trail's head (None only in production without a configured key)
+    anchor_key: bytes | None = None
     catalogue: ShippedControlListCatalogue = field(default_factory=ShippedControlListCatalogue)
     rulebook: Rulebook = field(default_factory=load_rulebook)
     screening_index: StoredListsIndex = field(default_factory=StoredListsIndex)
@@ -40,7 +43,7 @@ class Container:
     extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.anchor_key)
 
     def list_source(self) -> ControlListSource:
         """The control list (shipped and imported versions) as the determination engine sees it."""
@@ -58,6 +61,7 @@ def bootstrap(settings: Settings | None = None, *, engine: Engine | None = None)
         settings=settings,
         engine=engine or make_engine(settings.database_url, pool_size=settings.database_pool_size),
         hasher=Argon2PasswordHasher(light=settings.env is Environment.TEST),
+        anchor_key=anchor_key(settings),
     )
 
 

@@ -56,10 +56,23 @@ class Settings(BaseSettings):
     # Serve the yente API's /match, /search, /entities and /catalog without a key, as yente does on a
     # private network; anonymous matches are not logged (there is no organisation to log them for).
     yente_open: bool = False
+    # The key that signs anchors of the audit trail's head (HMAC-SHA256). The database never holds it: keep
+    # it in the environment or in a file of its own (DUALUSE_AUDIT_ANCHOR_KEY_FILE). Outside production,
+    # when neither is given, a random key is generated once into a file beside the database.
+    audit_anchor_key: str | None = Field(default=None, repr=False)
+    audit_anchor_key_file: Path | None = None
 
     @property
     def database_pool_size(self) -> int:
         return 2 * self.max_concurrent_requests
+
+    @model_validator(mode="after")
+    def _refuse_a_weak_anchor_key(self) -> Settings:
+        if self.audit_anchor_key is not None and len(self.audit_anchor_key) < 32:
+            raise ConfigurationError(
+                "DUALUSE_AUDIT_ANCHOR_KEY must be a random value of at least 32 characters"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -232,6 +232,7 @@ def withdraw(
 def get_application(uow: UnitOfWork, principal: Principal, case_id: int) -> StoredCase:
     stored = _load(uow, case_id)
     _check_read(principal, stored)
+    audit.record_commission_read(uow, principal, "licensing_case", case_id, stored.organisation_id)
     return stored
 
 
@@ -594,6 +595,7 @@ def _check_licence_read(principal: Principal, stored: StoredLicence) -> None:
 def get_licence(uow: UnitOfWork, principal: Principal, number: str) -> StoredLicence:
     stored = _load_licence(uow, number)
     _check_licence_read(principal, stored)
+    audit.record_commission_read(uow, principal, "licence", number, int(stored.licence.holder_id))
     return stored
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from dualuse.domain.audit import AuditEntry, AuditEvent
+from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
 from dualuse.domain.licensing import ApplicationStatus, Assessment, Case, Licence, Shipment
@@ -46,14 +46,34 @@ class TokenRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    """Which events to read, newest first: each given field narrows the selection."""
+
+    limit: int = 50
+    since: datetime | None = None
+    actor: str | None = None
+    action: str | None = None
+    organisation_id: int | None = None
+    member_state: str | None = None
+    before_sequence: int | None = None
+
+
 class AuditRepository(Protocol):
     """The hash-chained trail. ``append`` adds an event to the transaction; it is chained onto the last
-    event and written when the unit of work commits (``flush``), one transaction at a time."""
+    event and written when the unit of work commits (``flush``), one transaction at a time, and the new head
+    is anchored when the unit of work holds the anchor key."""
 
     def append(self, entry: AuditEntry) -> None: ...
     def flush(self) -> None: ...
+    def head(self) -> AuditEvent | None: ...
     def all(self) -> Sequence[AuditEvent]: ...
     def for_entity(self, entity_type: str, entity_id: str) -> Sequence[AuditEvent]: ...
+    def find(self, query: AuditQuery) -> Sequence[AuditEvent]: ...
+    def add_anchor(self, anchor: Anchor) -> None: ...
+    def anchors(self) -> Sequence[Anchor]:
+        """Every anchor, oldest head first."""
+        ...
 
 
 class ReferenceDataRepository(Protocol):

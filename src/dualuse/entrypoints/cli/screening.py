@@ -25,7 +25,7 @@ from dualuse.domain.errors import DualUseError, ImportFailedError, ValidationErr
 from dualuse.domain.identity import Principal
 from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import DEFAULT_THRESHOLD, check_threshold
-from dualuse.entrypoints.cli.common import container, fail
+from dualuse.entrypoints.cli.common import container, fail, operator_actor
 from dualuse.services import screening as svc
 
 app = typer.Typer(help="Sanctions lists: import and status.", no_args_is_help=True)
@@ -78,7 +78,7 @@ def import_list(
         with container() as c, c.uow() as uow, console.status("Storing and re-screening saved parties…"):
             report = svc.import_snapshot(
                 uow,
-                Principal.system("cli"),
+                Principal.system(operator_actor()),
                 snapshot,
                 format_name=format_name,
                 filename=path.name,

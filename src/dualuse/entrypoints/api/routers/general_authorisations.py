@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 
 from dualuse.bootstrap import Container
 from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
+from dualuse.services import audit, records
 from dualuse.services import general_authorisations as svc
-from dualuse.services import records
 from dualuse.services.records import plain
 
 router = APIRouter(prefix="/api/v1", tags=["general authorisations"])
@@ -102,6 +102,7 @@ def for_authority(principal: UserDep, uow: UowDep) -> dict[str, Any]:
 )
 def export_records(organisation_id: RowId, principal: UserDep, uow: UowDep) -> JSONResponse:
     content = records.export(uow, principal, organisation_id)
+    audit.record_download(uow, principal, "records_export", organisation_id, organisation_id)
     return JSONResponse(
         content,
         headers={"Content-Disposition": f'attachment; filename="records-{organisation_id}.json"'},
