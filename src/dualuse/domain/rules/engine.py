@@ -379,7 +379,19 @@ class PreparedTransaction:
         short = _unique(f.summary for f in top)
         applied = [f.rule_id for f in findings]
         unverified = [f.unverified_label or f.rule_id for f in top if not f.verified]
-        unverified.extend(self._unverified_embargo())
+        if outcome is not Outcome.NO_LICENCE_REQUIRED:  # only a stricter answer can rest on an embargo
+            unverified.extend(self._unverified_embargo())
+        if outcome is Outcome.NO_LICENCE_REQUIRED and any(not f.verified for f in top):
+            # the safe side: an answer that no authorisation is needed must rest on verified rules only
+            outcome = Outcome.NOTIFY_AUTHORITY
+            customs = ()
+            lines.append(
+                "That no authorisation is needed rests on a rule not yet verified against the Official "
+                "Journal: consult the competent authority of {member_state} before going ahead.".format_map(
+                    _Template(self.words)
+                )
+            )
+            short = (*short, "Unverified: consult the competent authority.")
         usable: list[GeneralAuthorisation] = []
         advice: list[str] = []
         if (
