@@ -110,12 +110,12 @@ def test_f4_the_json_reader_takes_the_new_fact_and_keeps_the_old_one() -> None:
 def test_f8_unverified_general_authorisation_gives_licence_required_with_advice() -> None:
     """Issue #17: general-authorisation scopes marked unverified were offered as "general authorisation
     available"."""
-    item = _item(code="1A001", destination="ZA")
+    item = _item(code="1C350", destination="TR")
     assert item.outcome is Outcome.LICENCE_REQUIRED
     assert item.general_authorisations == ()
     assert item.customs_codes == ("X060",)
     assert any(
-        a.startswith("EU002 may apply") and "not verified against the Official Journal" in a
+        a.startswith("EU006 may apply") and "not verified against the Official Journal" in a
         for a in item.advice
     )
 
