@@ -9,8 +9,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dualuse.domain.rules import Outcome, determine
+from dualuse.domain.rules import EU_MEMBER_STATES, Outcome, determine
 
 from .fakes import FakeListSource, facts, shipped_rulebook
 
@@ -19,6 +21,7 @@ NONE = Outcome.NO_LICENCE_REQUIRED
 PROHIBITED = Outcome.PROHIBITED
 MONITORING = ["monitoring_interception_equipment"]
 TODAY = date(2026, 12, 1)
+STATES = sorted(EU_MEMBER_STATES)
 
 
 @dataclass(frozen=True)
@@ -250,3 +253,30 @@ def test_every_regime_marks_every_element_and_names_its_source() -> None:
         }
         assert regime.items.annex
         assert regime.items.description
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["VE", "IR", "MM", "SY", "BY", "RU"]),
+    st.sampled_from(["government", "commercial", "military", "unknown"]),
+    st.dates(min_value=date(2022, 3, 2), max_value=date(2030, 12, 31)),
+    st.sampled_from(STATES),
+)
+def test_a_regime_destination_with_the_item_kind_unstated_is_never_no_licence_required(
+    destination: str, end_user_type: str, day: date, member_state: str
+) -> None:
+    """Where a regime reaches the destination but the exporter has not said what the item is, the answer asks
+    (``questions``) and is never "no licence required"."""
+    determination = determine(
+        facts(
+            code=None,
+            destination=destination,
+            end_user_type=end_user_type,
+            day=day,
+            member_state=member_state,
+        ),
+        shipped_rulebook(),
+        FakeListSource(),
+    )
+    assert determination.outcome is not NONE
+    assert any(q.field == "items[0].item_kinds" for q in determination.questions)

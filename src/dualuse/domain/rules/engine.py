@@ -485,8 +485,8 @@ class PreparedTransaction:
         # sanctions regimes on items by Annex I code, kind or CN code, where destination and end-user match
         for regime, reached in self.regimes:
             covered = _regime_covers(regime.items, item, flags)
-            if covered is False:
-                continue
+            if covered is False or (covered is None and reached is None):
+                continue  # both open: a regime on listed end-users asks only about items it is known to cover
             if covered is None or reached is None:
                 pending.append(
                     (regime, "items.item_kinds" if covered is None else self._end_user_field(regime))
