@@ -93,19 +93,23 @@ CASES = [
          code=None, destination="SY", end_user_type="commercial", item_kinds=MONITORING),
     case("Reg.36/2012 Art.4 not before 19.1.2012", NONE, REG + "Art. 3(2)",
          code=None, destination="SY", item_kinds=MONITORING, day=date(2011, 12, 1)),
-    # --- Belarus, Reg. (EC) No 765/2006 -----------------------------------------------------------------
-    case("Reg.765/2006 Art.1b monitoring equipment for the BY government", LICENCE, BY + "Art. 1b(1)",
-         code=None, destination="BY", end_user_type="government", item_kinds=MONITORING),
-    case("Reg.765/2006 Art.1b monitoring equipment for a BY company", LICENCE, BY + "Art. 1b(1)",
+    # --- Belarus, Reg. (EC) No 765/2006 (monitoring equipment from Reg. (EU) 2021/1030, in force 25.6.2021) ---
+    case("Reg.765/2006 Art.1c monitoring equipment for the BY authorities: prohibited", PROHIBITED,
+         BY + "Art. 1c(1)", code=None, destination="BY", end_user_type="government", item_kinds=MONITORING),
+    case("Reg.765/2006 Art.1c monitoring equipment for a BY company: authorisation", LICENCE, BY + "Art. 1c(1)",
          code=None, destination="BY", end_user_type="commercial", item_kinds=MONITORING),
-    case("Reg.765/2006 Art.1b not before 25.6.2021", NONE, REG + "Art. 3(2)",
-         code=None, destination="BY", item_kinds=MONITORING, day=date(2021, 6, 1)),
+    case("Reg.765/2006 Art.1c end-user type unknown: held at licence required", LICENCE, BY + "Art. 1c(1)",
+         code=None, destination="BY", end_user_type="unknown", item_kinds=MONITORING),
+    case("Reg.765/2006 Art.1c not before 25.6.2021", NONE, REG + "Art. 3(2)",
+         code=None, destination="BY", end_user_type="government", item_kinds=MONITORING, day=date(2021, 6, 24)),
     case("Reg.765/2006 Art.1f Annex Va goods to BY", PROHIBITED, BY + "Art. 1f(1)",
          code=None, destination="BY", item_kinds=["advanced_technology"]),
     case("Reg.765/2006 Art.1f not before 2.3.2022", NONE, REG + "Art. 3(2)",
          code=None, destination="BY", item_kinds=["advanced_technology"], day=date(2022, 3, 1)),
-    case("Reg.765/2006 Art.1e Annex I item for a listed entity in KZ", PROHIBITED, BY + "Art. 1e(1)",
-         destination="KZ", listed_in=["by_765_annex_v"]),
+    case("Reg.765/2006 Art.1e Annex I item for a listed BY entity in 2021", PROHIBITED, BY + "Art. 1e(1)",
+         destination="BY", listed_in=["by_765_annex_v"], day=date(2021, 12, 1)),
+    case("Reg.765/2006 Art.1e Annex I item for an unlisted BY company in 2021: Art.3(1)", LICENCE,
+         REG + "Art. 3(1)", destination="BY", listed_in=[], day=date(2021, 12, 1)),
     # --- Iran, Reg. (EU) No 267/2012 as re-applied by Reg. (EU) 2025/1975 (in force 30.9.2025) -----------
     case("Reg.267/2012 Art.2 machine tool 2B001 to IR on 10.1.2026: prohibited", PROHIBITED, IR + "Art. 2(1)",
          destination="IR", day=date(2026, 1, 10)),
@@ -151,7 +155,7 @@ CASES = [
 def test_every_regime_of_the_brief_is_in_the_table() -> None:
     named = " ".join(param.id for param in CASES)
     for article in ("Reg.2017/2063 Art.6", "Reg.359/2011 Art.1b", "Reg.401/2013 Art.3b", "Reg.36/2012 Art.4",
-                    "Reg.765/2006 Art.1b", "Reg.765/2006 Art.1f", "Reg.765/2006 Art.1e", "Reg.267/2012 Art.2",
+                    "Reg.765/2006 Art.1c", "Reg.765/2006 Art.1f", "Reg.765/2006 Art.1e", "Reg.267/2012 Art.2",
                     "Reg.833/2014 Art.2a", "Reg.833/2014 Art.2b", "Reg.833/2014 Art.3k",
                     "Reg.833/2014 Art.12g", "Reg.2017/1509 Art.5"):  # fmt: skip
         assert article in named, article
@@ -237,6 +241,13 @@ def test_an_answer_resting_on_an_unverified_regime_says_so() -> None:
     ).items[0]
     assert item.outcome is LICENCE
     assert any(entry.startswith("by-765-2006-monitoring (") for entry in item.unverified_basis)
+    authorities = determine(
+        facts(code=None, destination="BY", end_user_type="government", item_kinds=MONITORING),
+        shipped_rulebook(),
+        FakeListSource(),
+    ).items[0]
+    assert authorities.outcome is PROHIBITED
+    assert authorities.unverified_basis == ("by-765-2006-monitoring-authorities (article)",)
     assert "Not yet verified" in item.explanation
 
 
