@@ -291,3 +291,11 @@ def test_a_regime_destination_with_the_item_kind_unstated_is_never_no_licence_re
     )
     assert determination.outcome is not NONE
     assert any(q.field == "items[0].item_kinds" for q in determination.questions)
+
+
+def test_a_stated_annex_iv_listing_applies_even_in_a_partner_country() -> None:
+    item = determine(
+        facts(destination="US", listed_in=["ru_833_annex_iv"]), shipped_rulebook(), FakeListSource()
+    ).items[0]
+    assert item.outcome is PROHIBITED
+    assert RU + "Art. 2b(1)" in item.legal_basis

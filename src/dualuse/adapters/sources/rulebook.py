@@ -412,6 +412,7 @@ _REGIME_KEYS = {
     "source",
     "sources",
     "verified",
+    "no_question_in",
 }
 _REGIME_ITEM_KEYS = {"annex", "description", "annex_i", "kinds", "cn_codes", "excludes_annex_i", "all_items"}
 
@@ -471,6 +472,7 @@ def _regime(groups: Mapping[str, frozenset[str]]) -> Callable[[Mapping[str, Any]
             end_user_note=" ".join(str(entry.get("end_user_note") or "").split()),
             customs_codes=_texts(entry, "customs_codes"),
             validity=_validity(entry),
+            no_question_in=countries(entry.get("no_question_in"), "no_question_in") or frozenset(),
         )
 
     return build

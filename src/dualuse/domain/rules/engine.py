@@ -564,6 +564,8 @@ class PreparedTransaction:
                 continue  # a duty: named when the fact is stated
             if not (outcome.is_more_restrictive_than(current) or (outcome is current and licence_by_ga)):
                 continue
+            if self.facts.destination in regime.no_question_in:
+                continue
             asked.setdefault(field_name, []).append(regime)
         questions = []
         for field_name, regimes in asked.items():

@@ -363,6 +363,9 @@ class SanctionsRegime:
     customs_codes: tuple[str, ...] = ()
     validity: Validity = ALWAYS
     sources: Mapping[str, str] = field(default_factory=dict)
+    no_question_in: frozenset[str] = frozenset()
+    """Destinations where a missing fact is not asked about (the regime still applies once it is stated),
+    e.g. no Annex IV screening question for exports to the partner countries."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "verified", MappingProxyType(dict(self.verified)))
