@@ -210,3 +210,25 @@ def test_f1_batch_reads_item_kinds_cn_code_and_entity_lists() -> None:
         ("licence_required", "Regulation (EU) 2021/821, Art. 4(1)(c)", ""),
         ("", "", "item_kinds"),
     ]
+
+
+def test_batch_answers_by_end_user_type_where_a_regime_looks_at_it() -> None:
+    """The batch shares work between lines whose answers cannot differ; the end-user's type now matters in
+    Belarus (monitoring equipment for the authorities is prohibited) and North Korea (Art. 5)."""
+    lines = [
+        _line(item_id="1", control_code="", destination="BY", end_user_country="BY", end_user_type="government",
+              item_kinds="monitoring_interception_equipment"),
+        _line(item_id="2", control_code="", destination="BY", end_user_country="BY", end_user_type="commercial",
+              item_kinds="monitoring_interception_equipment"),
+        _line(item_id="3", control_code="", destination="KP", end_user_country="KP", end_user_type="military",
+              item_kinds="none"),
+        _line(item_id="4", control_code="", destination="KP", end_user_country="KP", end_user_type="commercial",
+              item_kinds="none"),
+    ]  # fmt: skip
+    out = list(determine_batch(lines, load_rulebook(), FakeListSource(), today=TODAY))
+    assert [row["outcome"] for row in out] == [
+        "prohibited",
+        "licence_required",
+        "prohibited",
+        "no_licence_required",
+    ]
