@@ -145,6 +145,7 @@ def _edit(directory: Path, name: str, old: str, new: str) -> None:
          "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
         ("sanctions_regimes.yaml", "dates: true, consequence: true}", "dates: true}",
          "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
+        ("sanctions_regimes.yaml", "customs_codes: []", "customs_codes: [X999]", "rules: ve-2017-2063-art6-monitoring"),
         ("sanctions_regimes.yaml", "consequence: authorisation_required", "consequence: maybe",
          "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
         ("sanctions_regimes.yaml", "destinations: [VE]", "destinations: [VZ]",

@@ -506,6 +506,9 @@ class Rulebook:
             if regime.id in ids:
                 found.append((regime.id, "id used twice"))
             ids.add(regime.id)
+            found.extend(
+                (regime.id, f"unknown customs code {c}") for c in regime.customs_codes if c not in known_codes
+            )
         for control in self.national_controls:
             found.extend(
                 (control.id, f"unknown customs code {c}")
