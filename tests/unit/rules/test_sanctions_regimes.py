@@ -299,3 +299,15 @@ def test_a_stated_annex_iv_listing_applies_even_in_a_partner_country() -> None:
     ).items[0]
     assert item.outcome is PROHIBITED
     assert RU + "Art. 2b(1)" in item.legal_basis
+
+
+def test_dprk_with_the_end_user_type_unknown_asks_whether_it_is_the_armed_forces() -> None:
+    item = determine(
+        facts(code=None, destination="KP", end_user_type="unknown", item_kinds=[]),
+        shipped_rulebook(),
+        FakeListSource(),
+    ).items[0]
+    assert item.outcome is LICENCE
+    assert [q.field for q in item.questions] == ["end_user.type"]
+    assert "armed forces" in item.questions[0].text
+    assert KP + "Art. 5(a)" in item.legal_basis

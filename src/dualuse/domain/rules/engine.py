@@ -587,9 +587,13 @@ class PreparedTransaction:
                 )
                 where = field_name
             else:
+                whom = (
+                    "the armed forces (or is the item destined for them)"
+                    if all(r.end_user is EndUserCondition.MILITARY for r in regimes)
+                    else "the government, a public body or the armed forces, or acting on their behalf"
+                )
                 text = (
-                    "Is the end-user the government, a public body or the armed forces, or acting on their "
-                    f"behalf? Answer with end_user.type (matters under "
+                    f"Is the end-user {whom}? Answer with end_user.type (matters under "
                     f"{', '.join(_unique(r.legal_basis[0] for r in regimes))})."
                 )
                 where = field_name
