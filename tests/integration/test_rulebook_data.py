@@ -20,6 +20,7 @@ RULE_LISTS = {
     "ngeas.yaml": "national_general_authorisations",
     "embargoes.yaml": "embargoes",
     "sanctions.yaml": "prohibitions",
+    "sanctions_regimes.yaml": "regimes",
     "national_controls.yaml": "national_controls",
 }
 RULE_MAPS = {
@@ -92,6 +93,30 @@ def test_sanctions_cover_russia_belarus_and_north_korea_with_dates() -> None:
     assert russia.legal_basis == ("Council Regulation (EU) No 833/2014, Art. 2(1)",)
 
 
+def test_sanctions_regimes_cover_the_regimes_of_issue_17_with_act_article_and_dates() -> None:
+    regimes = {r.id: r for r in load_rulebook().regimes}
+    expected = {
+        "ve-2017-2063-art6-monitoring": ("Council Regulation (EU) 2017/2063", "VE", "2017-11-14"),
+        "ir-359-2011-art1b-monitoring": ("Council Regulation (EU) No 359/2011", "IR", "2012-03-24"),
+        "mm-401-2013-art3b-monitoring": ("Council Regulation (EU) No 401/2013", "MM", "2018-04-27"),
+        "sy-36-2012-art4-monitoring": ("Council Regulation (EU) No 36/2012", "SY", "2012-01-19"),
+        "by-765-2006-monitoring": ("Council Regulation (EC) No 765/2006", "BY", "2021-06-25"),
+        "ir-267-2012-art2-reapplied": ("Council Regulation (EU) No 267/2012", "IR", "2025-09-30"),
+        "ru-833-2014-art2a-annex-vii": ("Council Regulation (EU) No 833/2014", "RU", "2022-02-26"),
+        "kp-2017-1509-art5-armed-forces": ("Council Regulation (EU) 2017/1509", "KP", "2017-09-01"),
+    }
+    for rule_id, (act, country, start) in expected.items():
+        regime = regimes[rule_id]
+        assert regime.act == act
+        assert regime.legal_basis[0].startswith(act + ", Art. ")
+        assert regime.destinations is not None
+        assert country in regime.destinations
+        assert regime.validity.start is not None
+        assert regime.validity.start.isoformat() == start
+    assert regimes["ru-833-2014-art12g-no-re-export"].excluded_destinations >= {"US", "JP", "GB", "NO", "CH"}
+    assert regimes["ru-833-2014-annex-iv-entities"].listed_in == "ru_833_annex_iv"
+
+
 def test_embargoes_are_dated() -> None:
     embargoes = load_rulebook().embargoes
     assert all(e.validity.start is not None for e in embargoes)
@@ -135,6 +160,18 @@ def _edit(directory: Path, name: str, old: str, new: str) -> None:
         ("member_states.yaml", "choice: after_first_export", "choice: sometimes", "member_states.yaml: DK"),
         ("member_states.yaml", "registration_before_first_use: false", "registration_before_first_use: maybe",
          "member_states.yaml: DK"),
+        ("sanctions_regimes.yaml", "kinds: [monitoring_interception_equipment]", "kinds: [spyware]",
+         "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
+        ("sanctions_regimes.yaml", "dates: true, consequence: true}", "dates: true}",
+         "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
+        ("sanctions_regimes.yaml", "customs_codes: []", "customs_codes: [X999]", "rules: ve-2017-2063-art6-monitoring"),
+        ("sanctions_regimes.yaml", "consequence: authorisation_required", "consequence: maybe",
+         "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
+        ("sanctions_regimes.yaml", "destinations: [VE]", "destinations: [VZ]",
+         "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
+        ("sanctions_regimes.yaml", 'legal_basis: ["Council Regulation (EU) 2017/2063, Art. 6(1)"]',
+         'legal_basis: ["Council Regulation (EU) 2017/2063, Article 6"]',
+         "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
     ],
 )  # fmt: skip
 def test_bad_data_names_the_file_and_the_rule(

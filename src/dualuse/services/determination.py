@@ -7,15 +7,20 @@ JSON case (``facts_from_dict``)::
     {"activity": "export", "date": "2026-12-01",
      "exporter": {"name": "Acme GmbH", "member_state": "DE"},
      "destination": "CN",
-     "end_user": {"name": "…", "country": "CN", "type": "government"},
+     "end_user": {"name": "…", "country": "CN", "type": "government", "listed_in": []},
      "items": [{"id": "1", "description": "…", "control_code": "5A001.f", "cyber_surveillance": false,
-                "quantity": 2, "value_eur": 150000, "national_codes": []}],
+                "quantity": 2, "value_eur": 150000, "national_codes": [],
+                "item_kinds": ["monitoring_interception_equipment"], "cn_code": "85176200"}],
      "knowledge": {"informed": [], "aware": []},
      "circumstances": []}
 
 ``activity`` defaults to ``export`` and ``date`` to today (Brussels time); ``end_user``, ``description``,
 ``quantity``, ``value_eur``, ``national_codes`` and ``circumstances`` (``repair_replacement``,
-``exhibition``, ``intra_group``: what EU003, EU004 and EU007 depend on) are optional. An error names the
+``exhibition``, ``intra_group``: what EU003, EU004 and EU007 depend on) are optional; so are the item's
+``item_kinds`` (``ItemKind`` values, what the sanctions regimes list; omitted = not stated, ``[]`` = none of
+them), its ``cn_code``, and the end-user's ``listed_in`` (sanctions entity lists it is on; omitted = not
+screened). Knowledge values: ``wmd``, ``military_end_use`` (Art. 4(1)(b)),
+``parts_of_illegally_exported_military_items`` (Art. 4(1)(c)), ``internal_repression``. An error names the
 field by its path, e.g. ``items[0].control_code``.
 
 Batch CSV (``determine_batch``): one line per item, UTF-8, a header row, columns in any order.
@@ -30,12 +35,17 @@ Input columns (``INPUT_COLUMNS``; required ones marked *)::
     end_user_name         copied through
     end_user_country      blank = no end-user given (the destination is used)
     end_user_type         government | military | commercial | research | individual | other | unknown
+    end_user_listed_in    semicolon-separated entity lists the end-user is on (ru_833_annex_iv;
+                          by_765_annex_v); blank = not screened, "none" = screened and not listed
     item_id               * unique within its order
     description           copied through
     control_code          * column required; blank = the item is not listed in Annex I
     cyber_surveillance    true/false (also yes/no, 1/0); blank = false
     quantity, value_eur   numbers; blank allowed
-    informed, aware       semicolon-separated: wmd; military_end_use; internal_repression
+    item_kinds            semicolon-separated ItemKind values; blank = not stated, "none" = none of them
+    cn_code               the item's CN code; blank allowed
+    informed, aware       semicolon-separated: wmd; military_end_use;
+                          parts_of_illegally_exported_military_items; internal_repression
     national_codes        semicolon-separated national control list entries (Art. 9)
     circumstances         semicolon-separated: repair_replacement; exhibition; intra_group
 
@@ -92,6 +102,9 @@ INPUT_COLUMNS = (
     "aware",
     "national_codes",
     "circumstances",
+    "item_kinds",
+    "cn_code",
+    "end_user_listed_in",
 )
 REQUIRED_COLUMNS = ("exporter_member_state", "destination", "item_id", "control_code")
 OUTPUT_COLUMNS = (
@@ -111,11 +124,12 @@ _TRANSACTION_COLUMNS = (
     "destination",
     "end_user_country",
     "end_user_type",
+    "end_user_listed_in",
     "informed",
     "aware",
     "circumstances",
 )
-_ITEM_COLUMNS = ("control_code", "cyber_surveillance", "national_codes")
+_ITEM_COLUMNS = ("control_code", "cyber_surveillance", "national_codes", "item_kinds", "cn_code")
 _KEY_COLUMNS = (*_TRANSACTION_COLUMNS, *_ITEM_COLUMNS)
 _TRUE = frozenset({"true", "yes", "1", "y"})
 _FALSE = frozenset({"false", "no", "0", "n", ""})
@@ -153,12 +167,13 @@ def facts_from_dict(data: Mapping[str, Any], *, today: date | None = None) -> Tr
     end_user = None
     if data.get("end_user") is not None:
         party = _mapping(data["end_user"], "end_user")
-        _no_unknown_keys(party, {"name", "country", "type"}, "end_user")
+        _no_unknown_keys(party, {"name", "country", "type", "listed_in"}, "end_user")
         with field_prefix("end_user"):
             end_user = Party(
                 country=party.get("country"),  # type: ignore[arg-type]  # checked by Party
                 name=_text(party.get("name"), "name"),
                 type=party.get("type") or EndUserType.UNKNOWN,
+                listed_in=party.get("listed_in"),
             )
     knowledge = data.get("knowledge") or {}
     _mapping(knowledge, "knowledge")
@@ -224,6 +239,8 @@ def _item(value: object, index: int) -> OrderItem:
             "quantity",
             "value_eur",
             "national_codes",
+            "item_kinds",
+            "cn_code",
         },
         path,
     )
@@ -247,6 +264,8 @@ def _item(value: object, index: int) -> OrderItem:
             quantity=item.get("quantity"),
             value_eur=item.get("value_eur"),
             national_codes=tuple(n.strip() for n in national),
+            item_kinds=item.get("item_kinds"),
+            cn_code=item.get("cn_code") or None,
         )
 
 
@@ -313,6 +332,7 @@ _FIELD_TO_COLUMN = {
     "exporter.member_state": "exporter_member_state",
     "end_user.country": "end_user_country",
     "end_user.type": "end_user_type",
+    "end_user.listed_in": "end_user_listed_in",
     "knowledge.informed": "informed",
     "knowledge.aware": "aware",
     "circumstances": "circumstances",
@@ -356,8 +376,9 @@ class BatchDeterminer:
         self._normal: dict[tuple[object, ...], int | tuple[str, ...]] = {}
         # countries where the end-user's type changes an answer: those under an embargo on
         # non-governmental end-users only
-        self._type_matters = frozenset(
-            e.country for e in rulebook.embargoes if e.scope is EmbargoScope.NON_GOVERNMENTAL
+        self._type_matters = (
+            frozenset(e.country for e in rulebook.embargoes if e.scope is EmbargoScope.NON_GOVERNMENTAL)
+            | rulebook.end_user_type_countries()
         )
         self._answers: dict[tuple[int, int], tuple[str, ...]] = {}
         self._tallies: list[_Tally[Any]] = []
@@ -605,6 +626,7 @@ class BatchDeterminer:
             destination,
             country if cells.get("end_user_country", "").strip() else "",
             kind,
+            frozenset(_split(cells.get("end_user_listed_in") or "")),
             *(frozenset(_split(cells.get(c) or "")) for c in ("informed", "aware", "circumstances")),
         )
 
@@ -750,8 +772,14 @@ def _transaction_case(cells: Mapping[str, str]) -> dict[str, Any]:
         "knowledge": {"informed": _split(get("informed") or ""), "aware": _split(get("aware") or "")},
         "circumstances": _split(get("circumstances") or ""),
     }
-    if end_user_country:
-        case["end_user"] = {"country": end_user_country, "type": (get("end_user_type") or "").strip() or None}
+    listed = (get("end_user_listed_in") or "").strip()
+    if end_user_country or listed or (get("end_user_type") or "").strip():
+        case["end_user"] = {
+            "country": end_user_country or get("destination") or None,
+            "type": (get("end_user_type") or "").strip() or None,
+        }
+        if listed:
+            case["end_user"]["listed_in"] = [] if listed.lower() == "none" else _split(listed)
     return case
 
 
@@ -763,7 +791,17 @@ def _item_case(cells: Mapping[str, str]) -> dict[str, Any]:
         "control_code": (get("control_code") or "").strip() or None,
         "cyber_surveillance": _flag(get("cyber_surveillance") or ""),
         "national_codes": _split(get("national_codes") or ""),
+        **_item_kinds_cell(get("item_kinds") or ""),
+        "cn_code": (get("cn_code") or "").strip() or None,
     }
+
+
+def _item_kinds_cell(text: str) -> dict[str, list[str]]:
+    """The ``item_kinds`` cell: blank = not stated (no key), ``none`` = none of the kinds."""
+    text = text.strip()
+    if not text:
+        return {}
+    return {"item_kinds": [] if text.lower() == "none" else _split(text)}
 
 
 def determine_batch(

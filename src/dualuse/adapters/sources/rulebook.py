@@ -22,15 +22,21 @@ from dualuse.domain.rules.facts import (
     ART_4_1_USES,
     Activity,
     Circumstance,
+    EntityList,
+    ItemKind,
     Knowledge,
+    canonical_cn_code,
     canonical_control_code,
     country_code,
 )
 from dualuse.domain.rules.outcome import Outcome
 from dualuse.domain.rules.rulebook import (
+    REGIME_ASPECTS,
     ArmsEmbargo,
+    Consequence,
     ControlRule,
     EmbargoScope,
+    EndUserCondition,
     FirstUseNotice,
     FirstUseRegistration,
     FirstUseRule,
@@ -39,8 +45,10 @@ from dualuse.domain.rules.rulebook import (
     ItemScope,
     MemberStateSettings,
     NationalControl,
+    RegimeItems,
     Rulebook,
     SanctionsProhibition,
+    SanctionsRegime,
     StateFirstUse,
     StateFirstUseChoice,
     Validity,
@@ -55,6 +63,7 @@ FILES = (
     "ngeas.yaml",
     "embargoes.yaml",
     "sanctions.yaml",
+    "sanctions_regimes.yaml",
     "national_controls.yaml",
     "member_states.yaml",
 )
@@ -130,6 +139,9 @@ def _load(directory: Path) -> Rulebook:
             member_states=states,
             country_groups=group_map,
             customs_codes=customs,
+            regimes=tuple(
+                _each(docs["sanctions_regimes.yaml"], "regimes", "sanctions_regimes.yaml", _regime(group_map))
+            ),
         )
     except ValidationError as error:
         raise ImportFailedError(error.detail, location=f"rules: {error.field}") from error
@@ -459,6 +471,93 @@ def _prohibition(entry: Mapping[str, Any]) -> SanctionsProhibition:
         validity=_validity(entry),
         summary=_summary(entry),
     )
+
+
+_REGIME_KEYS = {
+    "id",
+    "title",
+    "act",
+    "legal_basis",
+    "activities",
+    "destinations",
+    "excluded_destinations",
+    "items",
+    "end_user",
+    "listed_in",
+    "end_user_note",
+    "consequence",
+    "customs_codes",
+    "valid_from",
+    "valid_to",
+    "summary",
+    "explanation",
+    "source",
+    "sources",
+    "verified",
+    "no_question_in",
+}
+_REGIME_ITEM_KEYS = {"annex", "description", "annex_i", "kinds", "cn_codes", "excludes_annex_i", "all_items"}
+
+
+def _regime(groups: Mapping[str, frozenset[str]]) -> Callable[[Mapping[str, Any]], SanctionsRegime]:
+    def countries(value: object, key: str) -> frozenset[str] | None:
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            name = str(value.get("group"))
+            if name not in groups:
+                raise _Problem(f"unknown country group {name!r}")
+            return groups[name]
+        return _countries(value, key)
+
+    def build(entry: Mapping[str, Any]) -> SanctionsRegime:
+        unknown = set(entry) - _REGIME_KEYS
+        if unknown:
+            raise _Problem(f"unknown keys: {', '.join(sorted(unknown))}")
+        verified = entry["verified"]
+        if not isinstance(verified, dict):
+            raise _Problem(f"`verified` must mark each element: {', '.join(REGIME_ASPECTS)}")
+        sources = entry.get("sources") or {}
+        if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
+            raise _Problem("`sources` must map elements to the source of each")
+        items = _mapping(entry.get("items"), "items")
+        unknown = set(items) - _REGIME_ITEM_KEYS
+        if unknown:
+            raise _Problem(f"unknown item keys: {', '.join(sorted(unknown))}")
+        listed_in = entry.get("listed_in")
+        return SanctionsRegime(
+            id=_text(entry, "id"),
+            title=_text(entry, "title"),
+            act=_text(entry, "act"),
+            legal_basis=_texts(entry, "legal_basis"),
+            activities=_activities(entry),
+            items=RegimeItems(
+                annex=_text(items, "annex"),
+                description=_text(items, "description"),
+                annex_i=_scope(items["annex_i"]) if items.get("annex_i") is not None else None,
+                kinds=frozenset(ItemKind(k) for k in items.get("kinds") or []),
+                cn_codes=frozenset(canonical_cn_code(str(c)) for c in items.get("cn_codes") or []),
+                excludes_annex_i=bool(items.get("excludes_annex_i", False)),
+                all_items=bool(items.get("all_items", False)),
+            ),
+            consequence=Consequence(str(entry.get("consequence"))),
+            explanation=_text(entry, "explanation"),
+            summary=_summary(entry),
+            source=_text(entry, "source"),
+            verified={str(k): v for k, v in verified.items()},
+            sources={str(k): " ".join(v.split()) for k, v in sources.items()},
+            destinations=countries(entry.get("destinations"), "destinations"),
+            excluded_destinations=countries(entry.get("excluded_destinations"), "excluded_destinations")
+            or frozenset(),
+            end_user=EndUserCondition(entry.get("end_user", "any")),
+            listed_in=EntityList(listed_in) if listed_in is not None else None,
+            end_user_note=" ".join(str(entry.get("end_user_note") or "").split()),
+            customs_codes=_texts(entry, "customs_codes"),
+            validity=_validity(entry),
+            no_question_in=countries(entry.get("no_question_in"), "no_question_in") or frozenset(),
+        )
+
+    return build
 
 
 def _national(entry: Mapping[str, Any]) -> NationalControl:
