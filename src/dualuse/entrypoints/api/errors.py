@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dualuse.domain.errors import DualUseError
+from dualuse.domain.errors import DualUseError, TooManyAttemptsError
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -46,6 +46,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = problem(request, exc.status, exc.title, exc.detail, exc.code, extra)
         if exc.status == 401 and not wants_html(request):
             response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyAttemptsError):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     async def validation_error(request: Request, exc: Exception) -> Response:
