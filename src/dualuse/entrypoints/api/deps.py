@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.bootstrap import Container
-from dualuse.domain.errors import AuthenticationError, PermissionDeniedError
+from dualuse.domain.errors import AuthenticationError, DualUseError, PermissionDeniedError
 from dualuse.domain.identity import Principal
-from dualuse.services import identity, sessions
+from dualuse.domain.throttling import Limit, client_key
+from dualuse.services import identity, sessions, throttling
 
 
 async def get_container(request: Request) -> Container:  # async: no thread hop for a lookup
@@ -70,6 +72,26 @@ def get_principal(request: Request, uow: UowDep, container: ContainerDep) -> Pri
     if check.end:
         request.session.clear()
     return check.principal
+
+
+@contextmanager
+def limited(container: Container, request: Request, limit: Limit, *, refusal: str) -> Iterator[None]:
+    """Count the request against ``limit`` per client address (refused with 429 and ``refusal`` beyond
+    it); a request refused for its content (a ``DualUseError`` inside the block) is not counted."""
+    client = client_address(request)
+    attempts = [(limit, client_key(client))]
+    throttling.take(
+        container.uow(),
+        attempts,
+        refusal=throttling.wait_message(refusal),
+        audit_action=f"{limit.action}.throttled",
+        audit_after={"client": client, "path": request.url.path},
+    )
+    try:
+        yield
+    except DualUseError:
+        throttling.give_back(container.uow(), attempts)
+        raise
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

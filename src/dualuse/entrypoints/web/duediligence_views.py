@@ -15,7 +15,7 @@ from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.screening.model import ScreeningQuery
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId, limited
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
@@ -400,8 +400,12 @@ def submit(
         "what_happened": what_happened,
         "sources": sources,
     }
+    limit = container.access_policy.submissions_per_client
     try:
-        with container.uow() as uow:
+        with (
+            limited(container, request, limit, refusal="too many reports from your network in the last hour"),
+            container.uow() as uow,
+        ):
             submission_id = svc.submit(
                 uow,
                 organisation_name=organisation_name,
@@ -418,7 +422,7 @@ def submit(
             "form": form,
             "done": None,
         }
-        return render(request, "duediligence/submission.html", context, status_code=400)
+        return render(request, "duediligence/submission.html", context, status_code=exc.status)
     return render(
         request,
         "duediligence/submission.html",
