@@ -239,6 +239,8 @@ def revoke_token(uow: UnitOfWork, principal: Principal, token_id: int) -> ApiTok
     if stored is None or owner is None:
         raise NotFoundError("no such API token")
     if owner.id != principal.user_id:
+        if Permission.MANAGE_USERS not in principal.permissions:
+            raise NotFoundError("no such API token")  # another user's token: its existence is not told
         authorize(principal, Permission.MANAGE_USERS, organisation_id=owner.organisation_id)
     if stored.revoked_at is None:
         uow.tokens.revoke(stored.id, datetime.now(UTC))
