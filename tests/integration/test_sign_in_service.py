@@ -203,3 +203,18 @@ def test_f6_users_and_tokens_from_the_command_line(acme: Container, monkeypatch:
     with acme.uow() as uow:
         actions = [e.action for e in uow.audit.all()]
     assert actions[-4:] == ["token.revoked", "user.role_changed", "user.deactivated", "user.activated"]
+
+
+def test_f6_ended_sessions_are_forgotten(acme: Container) -> None:
+    policy = acme.access_policy
+    start = datetime.now(UTC)
+    for moment in (start, start + timedelta(minutes=5)):
+        sessions.sign_in(
+            acme.uow(), acme.hasher, policy, email=ADMIN, password=PASSWORD, client="x", now=moment
+        )
+    later = start + policy.session_lifetime + timedelta(minutes=1)
+    sessions.sign_in(acme.uow(), acme.hasher, policy, email=CLERK, password=PASSWORD, client="x", now=later)
+    with acme.uow() as uow:
+        admin = uow.users.by_email(ADMIN)
+        assert admin is not None
+        assert uow.sessions.for_user(admin.id) == []

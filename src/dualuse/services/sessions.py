@@ -84,6 +84,7 @@ def sign_in(
     with uow:
         for limit, subject in attempts:
             uow.throttle.release(limit.key(subject), now)
+        uow.sessions.purge(now, policy.session_idle)
         uow.sessions.add(
             user_id=principal.user_id,
             session_hash=_digest(secret),

@@ -91,6 +91,9 @@ class SessionRepository(Protocol):
         ...
 
     def for_user(self, user_id: int) -> Sequence[UserSession]: ...
+    def purge(self, now: datetime, idle: timedelta) -> None:
+        """Forget sessions past their lifetime or unused for ``idle``."""
+        ...
 
 
 class ThrottleRepository(Protocol):

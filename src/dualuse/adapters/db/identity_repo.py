@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, select
+from sqlalchemy import Connection, case, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dualuse.adapters.db import tables as t
@@ -72,6 +72,15 @@ class SqlSessions:
         if keep is not None:
             statement = statement.where(s.c.id != keep)
         return int(self._c.execute(statement).rowcount)
+
+    def purge(self, now: datetime, idle: timedelta) -> None:
+        """Delete sessions past their lifetime or unused for ``idle``; on PostgreSQL rows another
+        transaction holds are skipped, not waited for."""
+        s = t.user_sessions
+        over = select(s.c.id).where(or_(s.c.expires_at <= now, s.c.last_seen_at <= now - idle)).limit(1000)
+        if self._c.dialect.name == "postgresql":
+            over = over.with_for_update(skip_locked=True)
+        self._c.execute(s.delete().where(s.c.id.in_(over.scalar_subquery())))
 
     def for_user(self, user_id: int) -> Sequence[UserSession]:
         s = t.user_sessions

@@ -72,6 +72,9 @@ def login(
         except AuthenticationError as exc:
             errors.append({"field": "email", "text": exc.detail})
         else:
+            previous = request.session.get(SESSION_KEY)
+            if isinstance(previous, str):  # signing in again ends the session this browser had
+                sessions.sign_out(container.uow(), previous)
             request.session.clear()
             request.session[SESSION_KEY] = signed_in.session_secret
             return RedirectResponse("/account", status_code=303)
