@@ -270,24 +270,15 @@ def test_f6_a_user_signs_out_their_other_sessions(
     assert laptop.get("/account", follow_redirects=False).status_code == 200
 
 
-def test_f6_a_token_holder_lists_and_revokes_their_tokens_through_the_api(
+def test_f6_a_token_holder_lists_their_tokens_through_the_api(
     container: Container, world: dict[str, Organisation]
 ) -> None:
-    own, other = token_for(container, CLERK), token_for(container, RIVAL)
+    own = token_for(container, CLERK)
+    token_for(container, RIVAL)
     api = TestClient(create_app(container=container), headers={"Authorization": f"Bearer {own}"})
     listed = api.get("/api/v1/me/tokens").json()
-    assert [t["prefix"] for t in listed] == [own[:10]]
+    assert [(t["prefix"], t["scope"], t["revoked_at"]) for t in listed] == [(own[:10], "write", None)]
     assert own not in json.dumps(listed)
-    other_id = (
-        TestClient(create_app(container=container), headers={"Authorization": f"Bearer {other}"})
-        .get("/api/v1/me/tokens")
-        .json()[0]["id"]
-    )
-    assert api.post(f"/api/v1/me/tokens/{other_id}/revoke").status_code == 404
-    revoked = api.post(f"/api/v1/me/tokens/{listed[0]['id']}/revoke")
-    assert revoked.status_code == 200
-    assert revoked.json()["revoked_at"] is not None
-    assert api.get("/api/v1/me").status_code == 401
 
 
 # --- F8: what sign-in, tokens and user administration leave in the audit trail ------------------------

@@ -58,12 +58,3 @@ def organisation_users(organisation_id: RowId, principal: UserDep, uow: UowDep) 
 @router.get("/me/tokens", summary="Your own API tokens (never their secrets)")
 def my_tokens(principal: UserDep, uow: UowDep) -> list[TokenOut]:
     return [TokenOut.of(t) for t in identity.tokens_of(uow, principal)]
-
-
-@router.post("/me/tokens/{token_id}/revoke", summary="Revoke one of your API tokens (refused from then on)")
-def revoke_my_token(token_id: RowId, principal: UserDep, uow: UowDep) -> TokenOut:
-    identity.revoke_token(uow, principal, token_id)
-    uow.commit()
-    revoked = uow.tokens.get(token_id)
-    assert revoked is not None  # noqa: S101 - it was just revoked in this request
-    return TokenOut.of(revoked)
