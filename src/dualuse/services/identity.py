@@ -32,7 +32,7 @@ from dualuse.domain.identity import (
     check_member_state,
     check_role_fits,
 )
-from dualuse.domain.passwords import password_problem
+from dualuse.domain.passwords import MAX_PASSWORD_LENGTH, password_problem
 from dualuse.services import audit
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
@@ -148,6 +148,8 @@ def authenticate(uow: UnitOfWork, hasher: PasswordHasher, email: str, password: 
     account verifies the password against a dummy hash, so it takes as long as a wrong password and the
     answer's timing does not tell whether the account exists."""
     failure = AuthenticationError("the email address or password is not right")
+    if len(password) > MAX_PASSWORD_LENGTH:  # never hashed: no password is that long
+        raise failure
     try:
         email = normalise_email(email)
     except ValidationError:

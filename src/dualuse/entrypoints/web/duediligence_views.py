@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from dualuse.adapters.documents.uploads import MAX_BYTES, store_upload
 from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
-from dualuse.domain.errors import DualUseError
+from dualuse.domain.errors import DualUseError, TooManyAttemptsError
 from dualuse.domain.screening.model import ScreeningQuery
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId, limited
 from dualuse.entrypoints.report import case_report_pdf
@@ -422,7 +422,8 @@ def submit(
             "form": form,
             "done": None,
         }
-        return render(request, "duediligence/submission.html", context, status_code=exc.status)
+        status_code = 429 if isinstance(exc, TooManyAttemptsError) else 400
+        return render(request, "duediligence/submission.html", context, status_code=status_code)
     return render(
         request,
         "duediligence/submission.html",
