@@ -88,8 +88,14 @@ def test_f5_failed_sign_ins_lock_the_account_with_a_clear_message(
     assert "try again in 15 minutes" in refused.text
     assert int(refused.headers["retry-after"]) > 0
     assert client.get("/account", follow_redirects=False).status_code == 303
+    assert post_login(client, ADMIN, PASSWORD).status_code == 429
     # another account from the same address is not locked by this account's failures
     assert post_login(browser(container), CLERK, PASSWORD).status_code == 303
+    actions = [e.action for e in audit_events(container)]
+    assert actions.count("user.sign_in_failed") == 5
+    assert (
+        actions.count("user.sign_in_throttled") == 1
+    )  # the first refusal only: a flood cannot fill the trail
 
 
 def test_f5_failures_from_one_address_are_limited_across_accounts(
@@ -317,6 +323,17 @@ def test_f8_signin_events_are_audited(container: Container, world: dict[str, Org
         from dualuse.services import audit
 
         assert audit.verify(uow)[1] == []
+
+
+def test_f8_signin_bad_tokens_are_audited_and_bounded(
+    container: Container, world: dict[str, Organisation]
+) -> None:
+    api = TestClient(create_app(container=container), headers={"Authorization": "Bearer du_guessed"})
+    answers = [api.get("/api/v1/me").status_code for _ in range(23)]
+    assert answers == [401] * 20 + [429] * 3
+    events = [e for e in audit_events(container) if e.entity_type in ("api_token", "throttle")]
+    assert [e.action for e in events] == ["token.refused"] * 20 + ["token.throttled"]
+    assert events[0].after == {"client": "testclient", "reason": "the API token is unknown"}
 
 
 # --- F14: anonymous submissions ------------------------------------------------------------------------
