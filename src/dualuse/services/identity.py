@@ -40,8 +40,9 @@ EORI_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{1,15}$")
 TOKEN_PREFIX = "du_"  # noqa: S105 - a public prefix, not a secret
 DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 365
-# RFC 5322 allows these in the local part, but in an address they are markup or quoting, never a name.
-_MARKUP = set("<>\"'`&;\\()[]{}")
+# Markup and quoting: RFC 5322 allows some of these in a local part ("&", "{") and the rest when quoted,
+# but none belongs in the address of a person at an exporter or an authority. ("'" stays: O'Brien.)
+_MARKUP = set("<>\"`&;\\()[]{}")
 
 
 def normalise_email(email: str) -> str:
