@@ -17,7 +17,7 @@ from dualuse.bootstrap import Container, bootstrap
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.identity import Organisation, OrganisationKind, Role
 from dualuse.entrypoints.api.app import create_app
-from dualuse.services import identity
+from dualuse.services import audit, identity
 from tests.factories import PASSWORD, make_organisation, make_person, token_for
 
 ADMIN = "admin@acme.example"
@@ -320,8 +320,6 @@ def test_f8_signin_events_are_audited(container: Container, world: dict[str, Org
         ADMIN,
     )
     with container.uow() as uow:
-        from dualuse.services import audit
-
         assert audit.verify(uow)[1] == []
 
 

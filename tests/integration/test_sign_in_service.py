@@ -10,7 +10,12 @@ import pytest
 from typer.testing import CliRunner
 
 from dualuse.bootstrap import Container
-from dualuse.domain.errors import AuthenticationError, TooManyAttemptsError
+from dualuse.domain.errors import (
+    AuthenticationError,
+    NotFoundError,
+    PermissionDeniedError,
+    TooManyAttemptsError,
+)
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.cli.main import app
 from dualuse.services import identity, sessions
@@ -218,3 +223,27 @@ def test_f6_ended_sessions_are_forgotten(acme: Container) -> None:
         admin = uow.users.by_email(ADMIN)
         assert admin is not None
         assert uow.sessions.for_user(admin.id) == []
+
+
+def test_f6_who_may_manage_whom(acme: Container) -> None:
+    """Administrators act within their own organisation only; the Commission and officers do not manage users."""
+    authority = make_organisation(acme, OrganisationKind.AUTHORITY, "Authority DE", "DE")
+    commission = make_organisation(acme, OrganisationKind.COMMISSION, "Commission", None)
+    senior = make_person(acme, authority, Role.AUTHORITY_SENIOR, "senior@de.example")
+    officer = make_person(acme, authority, Role.AUTHORITY_OFFICER, "officer@de.example")
+    desk = make_person(acme, commission, Role.COMMISSION, "desk@commission.example")
+    with acme.uow() as uow:
+        clerk = identity.user_by_email(uow, CLERK)
+        colleague = identity.user_by_email(uow, officer.email)
+        # the senior officer manages their authority's officers, not the exporters of their state
+        assert identity.set_role(uow, senior.principal, colleague.id, Role.AUTHORITY_SENIOR).role is (
+            Role.AUTHORITY_SENIOR
+        )
+        with pytest.raises(NotFoundError):
+            identity.set_active(uow, senior.principal, clerk.id, active=False)
+        with pytest.raises(PermissionDeniedError):
+            identity.set_active(uow, desk.principal, clerk.id, active=False)
+        with pytest.raises(PermissionDeniedError):
+            identity.set_active(uow, officer.principal, clerk.id, active=False)
+        with pytest.raises(NotFoundError):
+            identity.set_active(uow, senior.principal, 999_999, active=False)
