@@ -42,7 +42,7 @@ DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 365
 # Markup and quoting: RFC 5322 allows some of these in a local part ("&", "{") and the rest when quoted,
 # but none belongs in the address of a person at an exporter or an authority. ("'" stays: O'Brien.)
-_MARKUP = set("<>\"`&;\\()[]{}")
+_MARKUP = set('<>"`&;\\()[]{}')
 
 
 def normalise_email(email: str) -> str:
