@@ -417,3 +417,18 @@ def test_f22_markup_and_bad_syntax_in_email_addresses_are_refused(
             organisation_id=world["acme"].id,
         )
     assert refused.value.field == "email"
+
+
+def test_f22_markup_in_a_reporters_contact_email_is_refused(
+    container: Container, world: dict[str, Organisation]
+) -> None:
+    api = TestClient(create_app(container=container))
+    refused = api.post(
+        "/api/v1/submissions", json={**REPORT, "contact_email": "<img src=x onerror=alert(1)>@x.org"}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "contact_email"
+    accepted = api.post("/api/v1/submissions", json={**REPORT, "contact_email": "Desk@Rights.example"})
+    assert accepted.status_code == 201
+    with container.engine.connect() as conn:
+        assert conn.execute(select(t.submissions.c.contact_email)).scalars().all() == ["desk@rights.example"]
