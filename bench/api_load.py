@@ -213,6 +213,12 @@ class _HashOnce:
     def verify(self, password: str, password_hash: str) -> bool:
         return self._argon2.verify(password, password_hash)
 
+    def dummy_hash(self) -> str:
+        return self._argon2.dummy_hash()
+
+    def is_common(self, password: str) -> bool:
+        return self._argon2.is_common(password)
+
 
 def create_identities(engine: Engine, rng: random.Random, exporters_n: int) -> World:
     """Authorities, exporters, their users and API tokens, through the identity use cases."""

@@ -37,8 +37,10 @@ from dualuse.services.unit_of_work import (
     ReferenceDataRepository,
     Row,
     ScreeningRepository,
+    SessionRepository,
     StoredCase,
     StoredLicence,
+    ThrottleRepository,
     TokenRepository,
     UserRepository,
 )
@@ -363,6 +365,8 @@ class FakeUnitOfWork:
     organisations: OrganisationRepository
     users: UserRepository
     tokens: TokenRepository
+    sessions: SessionRepository
+    throttle: ThrottleRepository
     audit: AuditRepository
     reference_data: ReferenceDataRepository
     amendments: AmendmentRepository

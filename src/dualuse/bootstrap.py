@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
@@ -21,6 +22,7 @@ from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.config import Environment, Settings
 from dualuse.domain.duediligence import RedFlagSet
 from dualuse.domain.rules.rulebook import Rulebook
+from dualuse.domain.throttling import AccessPolicy, Limit
 from dualuse.services import controllist, demo, reference
 from dualuse.services.demo import DemoLogin
 from dualuse.services.licensing import check_code_secret
@@ -41,6 +43,7 @@ class Container:
     screening_index: StoredListsIndex = field(default_factory=StoredListsIndex)
     red_flags: RedFlagSet = field(default_factory=load_red_flags)
     extras: dict[str, object] = field(default_factory=dict)
+    access_policy: AccessPolicy = field(default_factory=AccessPolicy)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.anchor_key)
@@ -62,6 +65,22 @@ def bootstrap(settings: Settings | None = None, *, engine: Engine | None = None)
         engine=engine or make_engine(settings.database_url, pool_size=settings.database_pool_size),
         hasher=Argon2PasswordHasher(light=settings.env is Environment.TEST),
         anchor_key=anchor_key(settings),
+        access_policy=access_policy(settings),
+    )
+
+
+def access_policy(settings: Settings) -> AccessPolicy:
+    """The sign-in, submission and session limits the settings ask for."""
+    lockout = timedelta(minutes=settings.signin_lockout_minutes)
+    return AccessPolicy(
+        signin_per_account=Limit("sign-in-failure", "account", settings.signin_failures_per_account, lockout),
+        signin_per_client=Limit("sign-in-failure", "client", settings.signin_failures_per_client, lockout),
+        submissions_per_client=Limit(
+            "submission", "client", settings.submissions_per_client_per_hour, timedelta(hours=1)
+        ),
+        bad_tokens_per_client=AccessPolicy().bad_tokens_per_client,
+        session_idle=timedelta(minutes=settings.session_idle_minutes),
+        session_lifetime=timedelta(seconds=settings.session_max_age_seconds),
     )
 
 

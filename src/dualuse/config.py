@@ -44,7 +44,14 @@ class Settings(BaseSettings):
     demo: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
-    session_max_age_seconds: int = 8 * 3600
+    session_max_age_seconds: int = 8 * 3600  # a session's absolute lifetime
+    session_idle_minutes: int = Field(default=60, ge=1)  # a session unused this long is over
+    # Failed sign-ins allowed per account and per client address within the lockout window (F5)
+    signin_failures_per_account: int = Field(default=5, ge=1)
+    signin_failures_per_client: int = Field(default=20, ge=1)
+    signin_lockout_minutes: int = Field(default=15, ge=1)
+    # Anonymous civil-society submissions allowed per client address and hour (F14)
+    submissions_per_client_per_hour: int = Field(default=5, ge=1)
     upload_dir: Path = Path("var") / "uploads"
     # the authority's deadline, in working days, to decide on an Art. 5(2) notification
     notification_decision_working_days: int = 10

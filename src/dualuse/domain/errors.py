@@ -84,3 +84,16 @@ class ImportFailedError(DualUseError):
     def __init__(self, detail: str, *, location: str | None = None, field: str | None = None) -> None:
         super().__init__(f"{location}: {detail}" if location else detail, field=field)
         self.location = location
+
+
+class TooManyAttemptsError(DualUseError):
+    """Too many attempts (failed sign-ins, anonymous submissions) in a while: refused until ``retry_after``
+    seconds have passed."""
+
+    status = 429
+    code = "too-many-requests"
+    title = "Too many attempts"
+
+    def __init__(self, detail: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(detail, field=field)
+        self.retry_after = max(1, retry_after)

@@ -8,6 +8,7 @@ the Commission sees Union-wide aggregates; the public sees published data only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from dualuse.domain.errors import HiddenResourceError, PermissionDeniedError, ValidationError
@@ -209,3 +210,55 @@ class User:
     organisation_id: int
     is_active: bool
     password_hash: str
+
+
+class TokenScope(StrEnum):
+    """What an API token may do: ``read`` only reads (GET, HEAD, OPTIONS); ``write`` also changes things."""
+
+    READ = "read"
+    WRITE = "write"
+
+    @classmethod
+    def parse(cls, text: str) -> TokenScope:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            raise ValidationError("a token's scope is read or write", field="scope") from None
+
+    def allows(self, method: str) -> bool:
+        return self is TokenScope.WRITE or method.upper() in {"GET", "HEAD", "OPTIONS"}
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """An API bearer token as stored (only the hash of its secret; ``prefix`` shows which one it is)."""
+
+    id: int
+    user_id: int
+    name: str
+    prefix: str
+    scope: TokenScope
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    def is_valid(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+@dataclass(frozen=True)
+class UserSession:
+    """A signed-in browser: kept server-side, so signing out, deactivating the user or changing their role
+    ends it at once. The cookie holds a random secret whose hash is ``session_hash``."""
+
+    id: int
+    user_id: int
+    role: Role  # the role when signing in: a session of a user whose role changed is refused
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    client: str | None
+
+    def is_live(self, now: datetime, idle: timedelta) -> bool:
+        """Not past its absolute expiry, and used within the idle time."""
+        return now < self.expires_at and now < self.last_seen_at + idle

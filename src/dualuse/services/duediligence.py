@@ -34,6 +34,7 @@ from dualuse.domain.rules.engine import ListSource
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.services import audit, determination
 from dualuse.services.clock import today_in_brussels
+from dualuse.services.identity import normalise_email
 from dualuse.services.unit_of_work import Row, UnitOfWork
 
 INTERNAL_REPRESSION = "internal_repression"
@@ -608,9 +609,17 @@ def submit(
     links = [s.strip() for s in sources if s.strip()]
     if not links:
         raise ValidationError("give at least one source", field="sources")
+    contact = (contact_email or "").strip() or None
+    if contact is not None:  # the same check as a user's address: no markup, valid syntax
+        try:
+            contact = normalise_email(contact)
+        except ValidationError:
+            raise ValidationError(
+                "enter a contact email like name@example.org, or leave it empty", field="contact_email"
+            ) from None
     submission_id = uow.duediligence.add_submission(
         organisation_name=organisation_name.strip(),
-        contact_email=(contact_email or "").strip() or None,
+        contact_email=contact,
         subject_kind=subject_kind,
         subject=subject.strip(),
         what_happened=what_happened.strip(),

@@ -9,32 +9,61 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from dualuse.domain.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
+from email_validator import EmailNotValidError, validate_email
+
+from dualuse.domain.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from dualuse.domain.identity import (
+    PERMISSIONS_BY_ROLE,
+    ApiToken,
     Organisation,
     OrganisationKind,
     Permission,
     Principal,
     Role,
+    TokenScope,
     User,
     authorize,
     check_member_state,
     check_role_fits,
 )
+from dualuse.domain.passwords import MAX_PASSWORD_LENGTH, password_problem
 from dualuse.services import audit
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 EORI_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{1,15}$")
-MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "du_"  # noqa: S105 - a public prefix, not a secret
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
+# Markup and quoting: RFC 5322 allows some of these in a local part ("&", "{") and the rest when quoted,
+# but none belongs in the address of a person at an exporter or an authority. ("'" stays: O'Brien.)
+_MARKUP = set('<>"`&;\\()[]{}')
 
 
 def normalise_email(email: str) -> str:
-    email = email.strip().lower()
-    if not EMAIL_RE.match(email):
-        raise ValidationError("enter an email address like name@example.eu", field="email")
-    return email
+    """An e-mail address checked for syntax (``email-validator``, no DNS look-up) and lowercased; markup
+    and quoting characters are refused even where RFC 5322 would allow them."""
+    text = email.strip()
+    problem = "enter an email address like name@example.eu"
+    if not text or len(text) > 254 or _MARKUP & set(text):
+        raise ValidationError(problem, field="email")
+    try:
+        checked = validate_email(text, check_deliverability=False, allow_quoted_local=False)
+    except EmailNotValidError:
+        raise ValidationError(problem, field="email") from None
+    return checked.normalized.lower()
+
+
+def check_password(hasher: PasswordHasher, password: str, email: str) -> None:
+    """Refuse a short, common, breached or guessable password (``domain.passwords``)."""
+    problem = password_problem(password, email=email, is_common=hasher.is_common)
+    if problem:
+        raise ValidationError(problem, field="password")
 
 
 def create_organisation(
@@ -89,8 +118,7 @@ def create_user(
     """Create a user with a hashed password; the role must fit the organisation's kind."""
     email = normalise_email(email)
     role = role if isinstance(role, Role) else Role.parse(role)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    check_password(hasher, password, email)
     organisation = uow.organisations.get(organisation_id)
     if organisation is None:
         raise NotFoundError(f"no organisation with id {organisation_id}", field="organisation_id")
@@ -117,22 +145,21 @@ def principal_for(uow: UnitOfWork, user: User) -> Principal:
 
 
 def authenticate(uow: UnitOfWork, hasher: PasswordHasher, email: str, password: str) -> Principal:
-    """Sign in with email and password; the same message whatever was wrong."""
+    """Check an e-mail and password; the same message whatever was wrong. An unknown or deactivated
+    account verifies the password against a dummy hash, so it takes as long as a wrong password and the
+    answer's timing does not tell whether the account exists."""
     failure = AuthenticationError("the email address or password is not right")
+    if len(password) > MAX_PASSWORD_LENGTH:  # never hashed: no password is that long
+        raise failure
     try:
         email = normalise_email(email)
     except ValidationError:
+        hasher.verify(password, hasher.dummy_hash())
         raise failure from None
     user = uow.users.by_email(email)
-    if user is None or not user.is_active or not hasher.verify(password, user.password_hash):
+    verified = hasher.verify(password, user.password_hash if user else hasher.dummy_hash())
+    if user is None or not user.is_active or not verified:
         raise failure
-    return principal_for(uow, user)
-
-
-def principal_for_user_id(uow: UnitOfWork, user_id: int) -> Principal:
-    user = uow.users.get(user_id)
-    if user is None or not user.is_active:
-        return Principal.public()
     return principal_for(uow, user)
 
 
@@ -144,42 +171,180 @@ def _token_digest(token: str) -> str:
 class IssuedToken:
     token: str
     user_email: str
-    expires_at: datetime | None
+    expires_at: datetime
+    scope: TokenScope
 
 
 def create_token(
-    uow: UnitOfWork, *, actor: str, email: str, name: str, valid_days: int | None = 90
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    email: str,
+    name: str,
+    valid_days: int = DEFAULT_TOKEN_DAYS,
+    scope: TokenScope | str = TokenScope.WRITE,
 ) -> IssuedToken:
-    """Issue an API bearer token; only its SHA-256 is stored, so it is shown once."""
+    """Issue an API bearer token valid for ``valid_days`` (1 to 365); only its SHA-256 is stored, so it is
+    shown once. A ``read`` token is refused on every request that changes something."""
+    scope = scope if isinstance(scope, TokenScope) else TokenScope.parse(scope)
+    if not 1 <= valid_days <= MAX_TOKEN_DAYS:
+        raise ValidationError(f"a token is valid for 1 to {MAX_TOKEN_DAYS} days", field="valid_days")
+    name = name.strip()[:100] or "token"
     user = uow.users.by_email(normalise_email(email))
     if user is None:
         raise NotFoundError(f"no user with the email {email}", field="email")
+    if not user.is_active:
+        raise ConflictError(f"{user.email} is deactivated", field="email")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    expires_at = datetime.now(UTC) + timedelta(days=valid_days) if valid_days else None
-    token_id = uow.tokens.add(user.id, name, _token_digest(token), token[:10], expires_at)
+    expires_at = datetime.now(UTC) + timedelta(days=valid_days)
+    token_id = uow.tokens.add(user.id, name, _token_digest(token), token[:10], expires_at, scope)
     audit.record(
         uow,
         actor=actor,
         action="token.created",
         entity_type="api_token",
         entity_id=token_id,
-        after={
-            "user": user.email,
-            "name": name,
-            "expires_at": expires_at.isoformat() if expires_at else None,
-        },
+        after={"user": user.email, "name": name, "scope": scope.value, "expires_at": expires_at.isoformat()},
     )
-    return IssuedToken(token, user.email, expires_at)
+    return IssuedToken(token, user.email, expires_at, scope)
 
 
-def principal_for_token(uow: UnitOfWork, token: str) -> Principal:
-    found = uow.tokens.holder(_token_digest(token), datetime.now(UTC))
+def principal_for_token(
+    uow: UnitOfWork, token: str, now: datetime | None = None
+) -> tuple[Principal, ApiToken]:
+    """Who a bearer token acts for, and the token; refused (with why) when it is unknown, revoked, expired
+    or its user deactivated."""
+    now = now or datetime.now(UTC)
+    found = uow.tokens.holder(_token_digest(token)) if token.startswith(TOKEN_PREFIX) else None
     if found is None:
-        raise AuthenticationError("the API token is unknown, revoked or expired")
-    user, organisation = found
+        raise AuthenticationError("the API token is unknown")
+    user, organisation, stored = found
+    if stored.revoked_at is not None:
+        raise AuthenticationError(f"the API token {stored.prefix}… was revoked")
+    if stored.expires_at is not None and stored.expires_at <= now:
+        raise AuthenticationError(f"the API token {stored.prefix}… expired on {stored.expires_at:%Y-%m-%d}")
     if not user.is_active:
-        raise AuthenticationError("the API token's user is not active")
-    return Principal.for_user(user.id, user.email, user.role, organisation)
+        raise AuthenticationError("the API token's user is deactivated")
+    return Principal.for_user(user.id, user.email, user.role, organisation), stored
+
+
+def tokens_of(uow: UnitOfWork, principal: Principal) -> Sequence[ApiToken]:
+    """The signed-in user's own API tokens, newest first."""
+    if principal.user_id is None:
+        raise AuthenticationError("sign in to see your API tokens")
+    return uow.tokens.listing(principal.user_id)
+
+
+def revoke_token(uow: UnitOfWork, principal: Principal, token_id: int) -> ApiToken:
+    """Revoke an API token: one's own, or (for an administrator) a member's of one's own organisation."""
+    stored = uow.tokens.get(token_id)
+    owner = uow.users.get(stored.user_id) if stored else None
+    if stored is None or owner is None:
+        raise NotFoundError("no such API token")
+    if owner.id != principal.user_id:
+        if Permission.MANAGE_USERS not in principal.permissions:
+            raise NotFoundError("no such API token")  # another user's token: its existence is not told
+        authorize(principal, Permission.MANAGE_USERS, organisation_id=owner.organisation_id)
+    if stored.revoked_at is None:
+        uow.tokens.revoke(stored.id, datetime.now(UTC))
+        audit.record(
+            uow,
+            actor=principal.label,
+            action="token.revoked",
+            entity_type="api_token",
+            entity_id=stored.id,
+            before={"user": owner.email, "name": stored.name, "prefix": stored.prefix},
+        )
+    return stored
+
+
+# --- administering users ------------------------------------------------------------------------------
+def user_by_email(uow: UnitOfWork, email: str) -> User:
+    user = uow.users.by_email(normalise_email(email))
+    if user is None:
+        raise NotFoundError(f"no user with the email {email}", field="email")
+    return user
+
+
+def _managed(uow: UnitOfWork, principal: Principal, user_id: int) -> User:
+    """The user an administrator acts on: within their own organisation only (a user of another one is
+    reported as not found)."""
+    user = uow.users.get(user_id)
+    if user is None:
+        authorize(principal, Permission.MANAGE_USERS)
+        raise NotFoundError("no such user")
+    authorize(principal, Permission.MANAGE_USERS, organisation_id=user.organisation_id)
+    if user.id == principal.user_id:
+        raise PermissionDeniedError("you cannot change your own account: ask another administrator")
+    return user
+
+
+def _is_admin(role: Role) -> bool:
+    return Permission.MANAGE_USERS in PERMISSIONS_BY_ROLE[role]
+
+
+def _keeps_an_admin(uow: UnitOfWork, user: User) -> None:
+    """An organisation keeps at least one active administrator (else no one could manage it)."""
+    others = [
+        u
+        for u in uow.users.in_organisation(user.organisation_id)
+        if u.id != user.id and u.is_active and _is_admin(u.role)
+    ]
+    if _is_admin(user.role) and user.is_active and not others:
+        raise ConflictError(f"{user.email} is the organisation's last active administrator")
+
+
+def set_active(uow: UnitOfWork, principal: Principal, user_id: int, *, active: bool) -> User:
+    """Deactivate a user (their sessions end at once, their tokens are refused, they cannot sign in) or
+    activate them again."""
+    user = _managed(uow, principal, user_id)
+    if user.is_active == active:
+        return user
+    if not active:
+        _keeps_an_admin(uow, user)
+        uow.sessions.delete_for_user(user.id)
+    uow.users.set_active(user.id, active)
+    audit.record(
+        uow,
+        actor=principal.label,
+        action="user.activated" if active else "user.deactivated",
+        entity_type="user",
+        entity_id=user.id,
+        before={"email": user.email, "is_active": user.is_active},
+        after={"email": user.email, "is_active": active},
+    )
+    return User(
+        user.id, user.email, user.full_name, user.role, user.organisation_id, active, user.password_hash
+    )
+
+
+def set_role(uow: UnitOfWork, principal: Principal, user_id: int, role: Role | str) -> User:
+    """Change a user's role within their organisation's kind (an exporter's administrator cannot make
+    anyone an authority officer); the user's sessions end, so the new role applies at once."""
+    role = role if isinstance(role, Role) else Role.parse(role)
+    user = _managed(uow, principal, user_id)
+    organisation = uow.organisations.get(user.organisation_id)
+    if organisation is None:  # pragma: no cover - a foreign key guarantees it
+        raise NotFoundError("the user's organisation is missing")
+    check_role_fits(role, organisation.kind)
+    if role is user.role:
+        return user
+    if not _is_admin(role):
+        _keeps_an_admin(uow, user)
+    uow.users.set_role(user.id, role)
+    uow.sessions.delete_for_user(user.id)
+    audit.record(
+        uow,
+        actor=principal.label,
+        action="user.role_changed",
+        entity_type="user",
+        entity_id=user.id,
+        before={"email": user.email, "role": user.role.value},
+        after={"email": user.email, "role": role.value},
+    )
+    return User(
+        user.id, user.email, user.full_name, role, user.organisation_id, user.is_active, user.password_hash
+    )
 
 
 def get_organisation(uow: UnitOfWork, principal: Principal, organisation_id: int) -> Organisation:

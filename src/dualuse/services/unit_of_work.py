@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent
 from dualuse.domain.classification import Classification, ClassificationStatus
-from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
+from dualuse.domain.identity import (
+    ApiToken,
+    Organisation,
+    OrganisationKind,
+    Role,
+    TokenScope,
+    User,
+    UserSession,
+)
 from dualuse.domain.licensing import ApplicationStatus, Assessment, Case, Licence, Shipment
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
+from dualuse.domain.throttling import Count
 
 
 class OrganisationRepository(Protocol):
@@ -35,14 +44,71 @@ class UserRepository(Protocol):
     def by_email(self, email: str) -> User | None: ...
     def in_organisation(self, organisation_id: int) -> Sequence[User]: ...
     def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
+    def set_active(self, user_id: int, active: bool) -> None: ...
+    def set_role(self, user_id: int, role: Role) -> None: ...
 
 
 class TokenRepository(Protocol):
     def add(
-        self, user_id: int, name: str, token_hash: str, prefix: str, expires_at: datetime | None
+        self,
+        user_id: int,
+        name: str,
+        token_hash: str,
+        prefix: str,
+        expires_at: datetime | None,
+        scope: TokenScope = TokenScope.WRITE,
     ) -> int: ...
-    def holder(self, token_hash: str, now: datetime) -> tuple[User, Organisation] | None:
-        """The user a valid (known, unrevoked, unexpired) token belongs to, with the user's organisation."""
+    def holder(self, token_hash: str) -> tuple[User, Organisation, ApiToken] | None:
+        """The token with this hash (valid or not), its user and the user's organisation."""
+        ...
+
+    def get(self, token_id: int) -> ApiToken | None: ...
+    def listing(self, user_id: int | None = None) -> Sequence[ApiToken]:
+        """A user's tokens (every user's when ``user_id`` is None), newest first."""
+        ...
+
+    def revoke(self, token_id: int, at: datetime) -> None: ...
+
+
+class SessionRepository(Protocol):
+    """Signed-in browsers, kept server-side (``adapters.db.identity_repo``)."""
+
+    def add(
+        self,
+        *,
+        user_id: int,
+        session_hash: str,
+        role: Role,
+        now: datetime,
+        expires_at: datetime,
+        client: str | None,
+    ) -> int: ...
+    def find(self, session_hash: str) -> UserSession | None: ...
+    def touch(self, session_id: int, now: datetime) -> None: ...
+    def delete(self, session_id: int) -> None: ...
+    def delete_for_user(self, user_id: int, *, keep: int | None = None) -> int:
+        """End every session of the user (but ``keep``); how many were ended."""
+        ...
+
+    def for_user(self, user_id: int) -> Sequence[UserSession]: ...
+    def purge(self, now: datetime, idle: timedelta) -> None:
+        """Forget sessions past their lifetime or unused for ``idle``."""
+        ...
+
+
+class ThrottleRepository(Protocol):
+    """Attempt counters shared by every process (``adapters.db.identity_repo``)."""
+
+    def hit(self, key: str, now: datetime, window: timedelta) -> Count:
+        """Count one attempt atomically; a window that ended starts afresh."""
+        ...
+
+    def release(self, key: str, now: datetime) -> None:
+        """Take back one attempt (it succeeded, so it does not count against the limit)."""
+        ...
+
+    def purge(self, now: datetime) -> None:
+        """Forget counters whose window ended."""
         ...
 
 
@@ -87,6 +153,8 @@ class UnitOfWork(Protocol):
     organisations: OrganisationRepository
     users: UserRepository
     tokens: TokenRepository
+    sessions: SessionRepository
+    throttle: ThrottleRepository
     audit: AuditRepository
     reference_data: ReferenceDataRepository
     amendments: AmendmentRepository
@@ -107,6 +175,14 @@ class UnitOfWork(Protocol):
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
     def verify(self, password: str, password_hash: str) -> bool: ...
+    def dummy_hash(self) -> str:
+        """A hash of no one's password at the cost of a real one: verified against when there is no
+        account, so that an unknown e-mail takes as long to refuse as a wrong password."""
+        ...
+
+    def is_common(self, password: str) -> bool:
+        """Whether the password (lowercased) is on the shipped list of common and breached passwords."""
+        ...
 
 
 @dataclass(frozen=True)

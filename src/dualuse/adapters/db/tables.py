@@ -66,6 +66,30 @@ api_tokens = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=True),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("scope", String(10), nullable=False, default="write"),
+)
+
+# Signed-in browsers (migration 0008): the cookie carries a random secret, this table its SHA-256.
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("session_hash", String(64), nullable=False, unique=True),
+    Column("role", String(30), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("client", String(64), nullable=True),
+)
+
+# Attempt counters shared by every app process (migration 0008): failed sign-ins, anonymous submissions.
+throttle_counters = Table(
+    "throttle_counters",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("resets_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
 audit_events = Table(

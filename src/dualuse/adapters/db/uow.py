@@ -13,12 +13,13 @@ from sqlalchemy import Connection, Engine, RowMapping, select, text
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
+from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
 from dualuse.adapters.db.licensing_repo import SqlLicensing
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, anchor_head, chain
 from dualuse.domain.classification import Classification, ClassificationStatus
-from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
+from dualuse.domain.identity import ApiToken, Organisation, OrganisationKind, Role, TokenScope, User
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -30,7 +31,9 @@ from dualuse.services.unit_of_work import (
     OrganisationRepository,
     ReferenceDataRepository,
     ScreeningRepository,
+    SessionRepository,
     StoredAmendment,
+    ThrottleRepository,
     TokenRepository,
     UserRepository,
 )
@@ -145,12 +148,39 @@ class SqlUsers:
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         self._c.execute(t.users.update().where(t.users.c.id == user_id).values(password_hash=password_hash))
 
+    def set_active(self, user_id: int, active: bool) -> None:
+        self._c.execute(t.users.update().where(t.users.c.id == user_id).values(is_active=active))
+
+    def set_role(self, user_id: int, role: Role) -> None:
+        self._c.execute(t.users.update().where(t.users.c.id == user_id).values(role=role.value))
+
+
+def _token(row: Mapping[Any, Any]) -> ApiToken:
+    return ApiToken(
+        id=row["id"],
+        user_id=row["user_id"],
+        name=row["name"],
+        prefix=row["prefix"],
+        scope=TokenScope(row["scope"]),
+        created_at=aware(row["created_at"]),
+        expires_at=aware(row["expires_at"]) if row["expires_at"] is not None else None,
+        revoked_at=aware(row["revoked_at"]) if row["revoked_at"] is not None else None,
+    )
+
 
 class SqlTokens:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def add(self, user_id: int, name: str, token_hash: str, prefix: str, expires_at: datetime | None) -> int:
+    def add(
+        self,
+        user_id: int,
+        name: str,
+        token_hash: str,
+        prefix: str,
+        expires_at: datetime | None,
+        scope: TokenScope = TokenScope.WRITE,
+    ) -> int:
         result = self._c.execute(
             t.api_tokens.insert().values(
                 user_id=user_id,
@@ -159,17 +189,17 @@ class SqlTokens:
                 prefix=prefix,
                 created_at=now(),
                 expires_at=expires_at,
+                scope=scope.value,
             )
         )
         return new_id(result)
 
-    def holder(self, token_hash: str, now: datetime) -> tuple[User, Organisation] | None:
+    def holder(self, token_hash: str) -> tuple[User, Organisation, ApiToken] | None:
         tok, u, o = t.api_tokens, t.users, t.organisations
         row = (
             self._c.execute(
                 select(
-                    tok.c.expires_at.label("token_expires_at"),
-                    tok.c.revoked_at.label("token_revoked_at"),
+                    *(c.label(f"token_{c.name}") for c in tok.c),
                     *u.c,
                     o.c.kind,
                     o.c.name,
@@ -183,12 +213,27 @@ class SqlTokens:
             .mappings()
             .first()
         )
-        if row is None or row["token_revoked_at"] is not None:
+        if row is None:
             return None
-        if row["token_expires_at"] is not None and aware(row["token_expires_at"]) <= now:
-            return None
+        token = _token({c.name: row[f"token_{c.name}"] for c in tok.c})
         organisation = _organisation({**row, "id": row["organisation_id"]})
-        return _user(row), organisation
+        return _user(row), organisation, token
+
+    def get(self, token_id: int) -> ApiToken | None:
+        row = self._c.execute(select(t.api_tokens).where(t.api_tokens.c.id == token_id)).mappings().first()
+        return _token(row) if row else None
+
+    def listing(self, user_id: int | None = None) -> Sequence[ApiToken]:
+        statement = select(t.api_tokens).order_by(t.api_tokens.c.id.desc())
+        if user_id is not None:
+            statement = statement.where(t.api_tokens.c.user_id == user_id)
+        return [_token(r) for r in self._c.execute(statement).mappings()]
+
+    def revoke(self, token_id: int, at: datetime) -> None:
+        tok = t.api_tokens
+        self._c.execute(
+            tok.update().where(tok.c.id == token_id, tok.c.revoked_at.is_(None)).values(revoked_at=at)
+        )
 
 
 def _event(row: RowMapping) -> AuditEvent:
@@ -493,6 +538,8 @@ class SqlUnitOfWork:
     organisations: OrganisationRepository
     users: UserRepository
     tokens: TokenRepository
+    sessions: SessionRepository
+    throttle: ThrottleRepository
     audit: AuditRepository
     reference_data: ReferenceDataRepository
     amendments: AmendmentRepository
@@ -517,6 +564,8 @@ class SqlUnitOfWork:
         self.organisations = SqlOrganisations(self._connection)
         self.users = SqlUsers(self._connection)
         self.tokens = SqlTokens(self._connection)
+        self.sessions = SqlSessions(self._connection)
+        self.throttle = SqlThrottle(self._connection)
         self._audit = SqlAudit(self._connection, self._anchor_key)
         self.audit = self._audit
         self.reference_data = SqlReferenceData(self._connection)

@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         lifespan=_lifespan,
     )
     app.state.container = container
+    container.hasher.dummy_hash()  # made now, so that no sign-in pays for it (its timing would tell)
     app.state.templates = make_templates()
     install_error_handlers(app)
     app.include_router(health.router)

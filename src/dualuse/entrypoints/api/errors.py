@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dualuse.bootstrap import Container
-from dualuse.domain.errors import DualUseError, HiddenResourceError
+from dualuse.domain.errors import DualUseError, HiddenResourceError, TooManyAttemptsError
 from dualuse.entrypoints.api.deps import get_principal
 from dualuse.services import audit
 
@@ -55,7 +55,7 @@ def record_refusal(request: Request, exc: DualUseError) -> None:
     container: Container = request.app.state.container
     with container.uow() as uow:
         try:
-            principal = get_principal(request, uow)
+            principal = get_principal(request, uow, container)
         except DualUseError:
             return
         if principal.is_authenticated:
@@ -73,6 +73,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = problem(request, exc.status, exc.title, exc.detail, exc.code, extra)
         if exc.status == 401 and not wants_html(request):
             response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyAttemptsError):
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     async def validation_error(request: Request, exc: Exception) -> Response:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -10,10 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from dualuse.adapters.db import migrate
+from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.bootstrap import load_demo_world, load_reference_data
 from dualuse.config import Environment
 from dualuse.domain.errors import ConfigurationError, DualUseError
-from dualuse.domain.identity import OrganisationKind
+from dualuse.domain.identity import OrganisationKind, Principal, User
 from dualuse.entrypoints.cli import audit, backup, controllist, determination, records, rules, screening
 from dualuse.entrypoints.cli.common import (
     OPERATOR_HELP,
@@ -155,19 +158,108 @@ def users_create(
 def tokens_create(
     email: Annotated[str, typer.Option(help="the user the token acts for")],
     name: Annotated[str, typer.Option(help="what the token is for")] = "cli",
-    valid_days: Annotated[int, typer.Option(help="0 for no expiry")] = 90,
+    valid_days: Annotated[int, typer.Option(help="days until it expires (1 to 365)")] = 90,
+    scope: Annotated[str, typer.Option(help="read (GET only) or write")] = "write",
 ) -> None:
     """Issue an API bearer token; it is printed once and stored only as a hash."""
     with container() as c:
         try:
             with c.uow() as uow:
                 issued = identity.create_token(
-                    uow, actor=operator_actor(), email=email, name=name, valid_days=valid_days or None
+                    uow, actor=operator_actor(), email=email, name=name, valid_days=valid_days, scope=scope
                 )
                 uow.commit()
         except DualUseError as exc:
             fail(exc)
         typer.echo(issued.token)
+
+
+@tokens_app.command("list")
+def tokens_list(
+    email: Annotated[str | None, typer.Option(help="only this user's tokens")] = None,
+) -> None:
+    """API tokens (never their secrets): id, user, name, scope, expiry and whether revoked."""
+    with container() as c:
+        try:
+            with c.uow() as uow:
+                user_id = identity.user_by_email(uow, email).id if email else None
+                tokens = uow.tokens.listing(user_id)
+                emails = {u.id: u.email for u in (uow.users.get(t.user_id) for t in tokens) if u}
+        except DualUseError as exc:
+            fail(exc)
+        table = Table(title="API tokens")
+        for column in ("id", "user", "name", "starts with", "scope", "expires", "status"):
+            table.add_column(column)
+        now = datetime.now(UTC)
+        for token in tokens:
+            status = "revoked" if token.revoked_at else ("valid" if token.is_valid(now) else "expired")
+            expires = f"{token.expires_at:%Y-%m-%d}" if token.expires_at else "never"
+            table.add_row(
+                str(token.id),
+                emails.get(token.user_id, "?"),
+                token.name,
+                token.prefix,
+                token.scope.value,
+                expires,
+                status,
+            )
+        console.print(table)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token_id: Annotated[int, typer.Argument(help="the id `dualuse tokens list` shows")],
+) -> None:
+    """Revoke an API token: it is refused from now on."""
+    with container() as c:
+        try:
+            with c.uow() as uow:
+                token = identity.revoke_token(uow, Principal.system(operator_actor()), token_id)
+                uow.commit()
+        except DualUseError as exc:
+            fail(exc)
+        console.print(f"Revoked API token {token.id} ({token.prefix}…)")
+
+
+def _change_user(email: str, change: Callable[[SqlUnitOfWork, int], User]) -> User:
+    with container() as c:
+        try:
+            with c.uow() as uow:
+                user = change(uow, identity.user_by_email(uow, email).id)
+                uow.commit()
+        except DualUseError as exc:
+            fail(exc)
+    return user
+
+
+@users_app.command("deactivate")
+def users_deactivate(email: Annotated[str, typer.Option()]) -> None:
+    """Deactivate a user: their sessions end, their API tokens are refused, they cannot sign in."""
+    system = Principal.system(operator_actor())
+    user = _change_user(email, lambda uow, uid: identity.set_active(uow, system, uid, active=False))
+    console.print(f"Deactivated {user.email}")
+
+
+@users_app.command("activate")
+def users_activate(email: Annotated[str, typer.Option()]) -> None:
+    """Activate a deactivated user again."""
+    system = Principal.system(operator_actor())
+    user = _change_user(email, lambda uow, uid: identity.set_active(uow, system, uid, active=True))
+    console.print(f"Activated {user.email}")
+
+
+@users_app.command("set-role")
+def users_set_role(
+    email: Annotated[str, typer.Option()],
+    role: Annotated[
+        str,
+        typer.Option(help="exporter_admin, exporter_user, authority_officer, authority_senior, commission"),
+    ],
+) -> None:
+    """Change a user's role (it must fit their organisation); their sessions end."""
+    system = Principal.system(operator_actor())
+    user = _change_user(email, lambda uow, uid: identity.set_role(uow, system, uid, role))
+    console.print(f"{user.email} is now {user.role.value}")
 
 
 @app.command("serve")

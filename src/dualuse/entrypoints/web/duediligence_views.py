@@ -13,9 +13,9 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from dualuse.adapters.documents.uploads import MAX_BYTES, store_upload
 from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
-from dualuse.domain.errors import DualUseError
+from dualuse.domain.errors import DualUseError, TooManyAttemptsError
 from dualuse.domain.screening.model import ScreeningQuery
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId, limited
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
@@ -402,8 +402,12 @@ def submit(
         "what_happened": what_happened,
         "sources": sources,
     }
+    limit = container.access_policy.submissions_per_client
     try:
-        with container.uow() as uow:
+        with (
+            limited(container, request, limit, refusal="too many reports from your network in the last hour"),
+            container.uow() as uow,
+        ):
             submission_id = svc.submit(
                 uow,
                 organisation_name=organisation_name,
@@ -420,7 +424,8 @@ def submit(
             "form": form,
             "done": None,
         }
-        return render(request, "duediligence/submission.html", context, status_code=400)
+        status_code = 429 if isinstance(exc, TooManyAttemptsError) else 400
+        return render(request, "duediligence/submission.html", context, status_code=status_code)
     return render(
         request,
         "duediligence/submission.html",

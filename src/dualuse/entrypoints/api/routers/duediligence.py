@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from dualuse.domain.errors import DualUseError
-from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
+from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep, limited
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.services import audit
 from dualuse.services import duediligence as svc
@@ -305,16 +305,18 @@ def add_profile(body: ProfileIn, principal: UserDep, uow: UowDep) -> dict[str, i
 @router.post(
     "/submissions", status_code=201, summary="A civil-society submission (public; moderated before use)"
 )
-def submit(body: SubmissionIn, uow: UowDep) -> dict[str, Any]:
-    submission_id = svc.submit(
-        uow,
-        organisation_name=body.organisation_name,
-        contact_email=body.contact_email,
-        subject_kind=body.subject_kind,
-        subject=body.subject,
-        what_happened=body.what_happened,
-        sources=body.sources,
-    )
+def submit(body: SubmissionIn, uow: UowDep, container: ContainerDep, request: Request) -> dict[str, Any]:
+    limit = container.access_policy.submissions_per_client
+    with limited(container, request, limit, refusal="too many reports from your network in the last hour"):
+        submission_id = svc.submit(
+            uow,
+            organisation_name=body.organisation_name,
+            contact_email=body.contact_email,
+            subject_kind=body.subject_kind,
+            subject=body.subject,
+            what_happened=body.what_happened,
+            sources=body.sources,
+        )
     return {"id": submission_id, "status": "pending"}
 
 

@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
 
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from dualuse.domain.identity import ApiToken
 from dualuse.entrypoints.api.deps import RowId, UowDep, UserDep
 from dualuse.entrypoints.api.schemas import MeOut, OrganisationOut, UserOut
 from dualuse.services import identity
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
+
+
+class TokenOut(BaseModel):
+    """An API token without its secret: ``prefix`` tells which one it is."""
+
+    id: int
+    name: str
+    prefix: str
+    scope: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> TokenOut:
+        return cls(
+            id=token.id,
+            name=token.name,
+            prefix=token.prefix,
+            scope=token.scope.value,
+            created_at=token.created_at,
+            expires_at=token.expires_at,
+            revoked_at=token.revoked_at,
+        )
 
 
 @router.get("/me", summary="The signed-in user or token holder")
@@ -25,3 +53,8 @@ def organisation(organisation_id: RowId, principal: UserDep, uow: UowDep) -> Org
 def organisation_users(organisation_id: RowId, principal: UserDep, uow: UowDep) -> list[UserOut]:
     users = identity.list_members(uow, principal, organisation_id)
     return [UserOut(id=u.id, email=u.email, full_name=u.full_name, role=u.role.value) for u in users]
+
+
+@router.get("/me/tokens", summary="Your own API tokens (never their secrets)")
+def my_tokens(principal: UserDep, uow: UowDep) -> list[TokenOut]:
+    return [TokenOut.of(t) for t in identity.tokens_of(uow, principal)]
