@@ -31,6 +31,7 @@ from dualuse.services.unit_of_work import (
     DueDiligenceRepository,
     GeneralAuthorisationRepository,
     LicensingRepository,
+    NoticeRepository,
     OrganisationRepository,
     QueueEntry,
     ReferenceDataRepository,
@@ -345,6 +346,7 @@ class FakeUnitOfWork:
     duediligence: DueDiligenceRepository
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
+    notices: NoticeRepository
 
     def __init__(self) -> None:
         self._committed = _World()

@@ -13,6 +13,7 @@ from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
 from dualuse.adapters.db.licensing_repo import SqlLicensing
+from dualuse.adapters.db.notices_repo import SqlNotices
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
 from dualuse.domain.audit import AuditEntry, AuditEvent, chain
@@ -25,6 +26,7 @@ from dualuse.services.unit_of_work import (
     DueDiligenceRepository,
     GeneralAuthorisationRepository,
     LicensingRepository,
+    NoticeRepository,
     OrganisationRepository,
     ReferenceDataRepository,
     ScreeningRepository,
@@ -421,6 +423,7 @@ class SqlUnitOfWork:
     duediligence: DueDiligenceRepository
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
+    notices: NoticeRepository
 
     _audit: SqlAudit
 
@@ -445,6 +448,7 @@ class SqlUnitOfWork:
         self.duediligence = SqlDueDiligence(self._connection)
         self.licensing = SqlLicensing(self._connection)
         self.general_authorisations = SqlGeneralAuthorisations(self._connection)
+        self.notices = SqlNotices(self._connection)
         return self
 
     def __exit__(

@@ -20,6 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from dualuse.domain.errors import NotFoundError, ValidationError
 from dualuse.domain.notices import Binding, bind_item, bound_facts, union_requirement
+from dualuse.domain.notices.model import notice_binding
 from dualuse.domain.rules.engine import Determination, ListSource, ListView, PreparedTransaction
 from dualuse.domain.rules.facts import TransactionFacts, country_name
 from dualuse.domain.rules.outcome import most_restrictive
@@ -124,9 +125,8 @@ def inputs_for(
 
 
 def notice_bindings(uow: UnitOfWork, organisation_id: int) -> list[Binding]:
-    """The authority notices in force for ``organisation_id`` as bindings."""
-    del uow, organisation_id  # notices as records come next
-    return []
+    """The authority notices in force for ``organisation_id`` as bindings (a withdrawn notice binds no more)."""
+    return [notice_binding(n) for n in uow.notices.received(organisation_id, in_force_only=True)]
 
 
 def determine_case(
