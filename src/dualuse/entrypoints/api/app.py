@@ -24,6 +24,7 @@ from dualuse.entrypoints.api.routers import (
     health,
     identity,
     licensing,
+    notices,
     screening,
 )
 from dualuse.entrypoints.web import (
@@ -32,6 +33,7 @@ from dualuse.entrypoints.web import (
     duediligence_views,
     general_authorisation_views,
     licensing_views,
+    notice_views,
     screening_views,
     views,
 )
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(duediligence.router)
     app.include_router(licensing.router)
     app.include_router(general_authorisations.router)
+    app.include_router(notices.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(determination_views.router)
@@ -87,6 +90,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(duediligence_views.router)
     app.include_router(licensing_views.router)
     app.include_router(general_authorisation_views.router)
+    app.include_router(notice_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
     # Middleware added last runs first: CSRF wraps everything, sessions sit inside it.
