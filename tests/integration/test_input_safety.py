@@ -1,0 +1,138 @@
+"""Input safety on every path (issue 17): a control code must be listed in the version in force on the
+transaction's date, or the answer is an error with "did you mean"; countries are ISO 3166 codes in the API
+and CLI with a clear error; the web form takes country names and never cuts them short; the answer states
+the facts as understood (country name, item title) above the verdict."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from dualuse.bootstrap import Container
+from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.cli.main import app as cli
+
+INVENTED = [("5A001.zz", "5A001"), ("5A001.j.9", "5A001.j")]
+
+
+def case(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "exporter": {"name": "Acme GmbH", "member_state": "DE"},
+        "destination": "CN",
+        "items": [{"id": "1", "control_code": "5A001.f"}],
+    }
+    return body | overrides
+
+
+@pytest.fixture
+def client(container: Container) -> TestClient:
+    return TestClient(create_app(container=container))
+
+
+def web_form(client: TestClient, **fields: str) -> Any:
+    token = client.get("/determinations/new").text.split('name="csrftoken" value="')[1].split('"')[0]
+    data = {"csrftoken": token, "activity": "export", "member_state": "DE", "destination": "CN"} | fields
+    return client.post("/determinations/new", data=data)
+
+
+@pytest.mark.parametrize(("code", "near"), INVENTED)
+def test_f17_an_invented_code_is_refused_on_the_api_with_did_you_mean(
+    client: TestClient, code: str, near: str
+) -> None:
+    response = client.post("/api/v1/determinations", json=case(items=[{"id": "1", "control_code": code}]))
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["field"] == "items[0].control_code"
+    assert "did you mean" in problem["detail"]
+    assert near in problem["detail"]
+
+
+@pytest.mark.parametrize(("code", "near"), INVENTED)
+def test_f17_an_invented_code_is_refused_on_the_web_form(client: TestClient, code: str, near: str) -> None:
+    response = web_form(client, control_code=code)
+    assert response.status_code == 400
+    assert "did you mean" in response.text
+    assert near in response.text
+    assert "data-outcome" not in response.text
+
+
+@pytest.mark.parametrize(("code", "near"), INVENTED)
+def test_f17_an_invented_code_is_refused_by_the_cli(
+    container: Container, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, code: str, near: str
+) -> None:
+    monkeypatch.setenv("DUALUSE_DATABASE_URL", container.settings.database_url)
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case(items=[{"id": "1", "control_code": code}])))
+    for extra in ([], ["--format", "text"]):
+        result = CliRunner().invoke(cli, ["determine", str(path), *extra])
+        assert result.exit_code == 2
+        assert "did you mean" in result.output
+        assert near in result.output
+    orders, results = tmp_path / "orders.csv", tmp_path / "results.csv"
+    with orders.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["order_id", "exporter_member_state", "destination", "item_id", "control_code"])
+        writer.writerow(["A", "DE", "CN", "1", code])
+        writer.writerow(["B", "DE", "CN", "1", "5A001.f"])
+    assert CliRunner().invoke(cli, ["determine-batch", str(orders), "-o", str(results)]).exit_code == 0
+    with results.open(newline="") as handle:
+        bad, good = list(csv.DictReader(handle))
+    assert bad["outcome"] == ""
+    assert bad["error"].startswith("control_code: ")
+    assert "did you mean" in bad["error"]
+    assert good["outcome"] == "licence_required"
+
+
+@pytest.mark.parametrize(("value", "hint"), [("China", "ISO 3166"), ("UK", "GB"), ("XX", "ISO 3166")])
+def test_f17_the_api_and_cli_take_iso_codes_with_a_clear_error(
+    client: TestClient,
+    container: Container,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    value: str,
+    hint: str,
+) -> None:
+    response = client.post("/api/v1/determinations", json=case(destination=value))
+    assert response.status_code == 422
+    assert response.json()["field"] == "destination"
+    assert hint in response.json()["detail"]
+    monkeypatch.setenv("DUALUSE_DATABASE_URL", container.settings.database_url)
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case(destination=value)))
+    result = CliRunner().invoke(cli, ["determine", str(path)])
+    assert result.exit_code == 2
+    assert hint in result.output
+
+
+@pytest.mark.parametrize("typed", ["China", "china", "CN", "China (CN)", "Chine", "Chiny", "Κίνα", "Kina"])
+def test_f17_the_web_form_reads_country_names_and_never_cuts_them_short(
+    client: TestClient, typed: str
+) -> None:
+    response = web_form(client, destination=typed, control_code="5A001.f")
+    assert response.status_code == 200, response.text
+    assert 'data-testid="understood-destination">China (CN)' in response.text
+    assert 'name="destination" type="text" value="China (CN)"' in response.text  # kept whole in the form
+
+
+def test_f17_an_unknown_country_name_is_a_clear_error_on_the_web_form(client: TestClient) -> None:
+    response = web_form(client, destination="Chna")
+    assert response.status_code == 400
+    assert "did you mean China (CN)" in response.text
+
+
+def test_f17_the_answer_states_the_facts_as_understood_above_the_verdict(client: TestClient) -> None:
+    body = client.post("/api/v1/determinations", json=case()).json()
+    assert body["understood"]["destination"] == {"code": "CN", "name": "China"}
+    assert body["understood"]["items"][0]["title"]
+    assert body["understood"]["items"][0]["title"] != "5A001.f"
+    page = web_form(client, destination="China", control_code="5a001f", end_user_name="Bureau").text
+    understood = page.index("What we understood")
+    assert understood < page.index("Answer: licence required")
+    assert page.index("China (CN)", understood) < page.index("Answer:")
+    assert page.index("5A001.f: ", understood) < page.index("Answer:")  # the entry's title follows the code
