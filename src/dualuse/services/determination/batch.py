@@ -10,11 +10,11 @@ Input columns (``INPUT_COLUMNS``; required ones marked *)::
     activity              export | transfer | brokering | technical_assistance | transit; blank = export
     exporter_member_state * ISO 3166-1 alpha-2 code of an EU member state
     destination           * ISO 3166-1 alpha-2 code
-    end_user_name         copied through
+    end_user_name         matched against published Art. 5 requirements and authority notices
     end_user_country      blank = no end-user given (the destination is used)
     end_user_type         government | military | commercial | research | individual | other | unknown
     item_id               * unique within its order
-    description           copied through
+    description           matched against published Art. 5 requirements and transaction notices
     control_code          * column required; blank = the item is not listed in Annex I
     cyber_surveillance    true/false (also yes/no, 1/0); blank = false
     quantity, value_eur   numbers; blank allowed
@@ -27,7 +27,9 @@ Output columns: every input column in the input's order, then ``OUTPUT_COLUMNS``
 ``explanation`` (the one-line summary, or the full explanation with ``full_explanations=True``) and
 ``error`` (``column: problem`` for a line that could not be determined; its outcome is then blank). A bad
 line never stops the run. The list and rulebook versions used are reported once per run (``versions``),
-not on every line.
+not on every line. A line whose control code is not listed in the version in force on its date gets an
+error with "did you mean", as on every other path; a line a published Art. 5 requirement or a notice to the
+asking organisation covers is answered by the determination service itself (``determine_facts``).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ code the list does not hold is an error with the codes it may have meant, never 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
@@ -245,8 +245,3 @@ def determine_dict(
 ) -> dict[str, object]:
     """Determine a JSON case with no published requirement or notice, in the answer's JSON shape."""
     return determine_case(DeterminationInputs(rulebook, list_source), data, today=today).to_dict()
-
-
-def bindings_covering(inputs: DeterminationInputs, facts: TransactionFacts) -> Sequence[Binding]:
-    """The bindings that cover any item of ``facts``."""
-    return [b for b in inputs.bindings if any(b.covers(facts, item) for item in facts.items)]
