@@ -220,7 +220,10 @@ def determination_text(answer: Answer) -> str:
     if understood["end_user"] is not None:
         end_user = understood["end_user"]
         lines.append(f"End-user: {end_user['name'] or '-'} ({end_user['country_name']}, {end_user['type']})")
+    for item in understood["items"]:
+        lines.append(f"Item {item['id']}: {item['control_code'] or 'not listed'} - {item['title']}")
     lines += [
+        "",
         f"Outcome: {determination.outcome.value}",
         f"Activity: {determination.activity.value} on {determination.date.isoformat()} "
         f"(list {determination.list_version}, rules {determination.rules_version})",
@@ -228,8 +231,7 @@ def determination_text(answer: Answer) -> str:
     for item in determination.items:
         lines += [
             "",
-            f"Item {item.id} ({item.control_code or 'not listed'}: {answer.titles.get(item.id, '')}): "
-            f"{item.outcome.value}",
+            f"Item {item.id} ({item.control_code or 'not listed'}): {item.outcome.value}",
             f"  Legal basis: {'; '.join(item.legal_basis) or '-'}",
             f"  General authorisations: {', '.join(item.general_authorisations) or '-'}",
             f"  Customs codes: {', '.join(item.customs_codes) or '-'}",
