@@ -12,11 +12,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container
+from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.api.app import create_app
 from dualuse.entrypoints.cli.main import app as cli
+from tests.factories import make_organisation, make_person, token_for
 
 INVENTED = [("5A001.zz", "5A001"), ("5A001.j.9", "5A001.j")]
 
@@ -136,3 +140,30 @@ def test_f17_the_answer_states_the_facts_as_understood_above_the_verdict(client:
     assert understood < page.index("Answer: licence required")
     assert page.index("China (CN)", understood) < page.index("Answer:")
     assert page.index("5A001.f: ", understood) < page.index("Answer:")  # the entry's title follows the code
+
+
+@pytest.mark.parametrize(("code", "near"), INVENTED)
+def test_f17_an_invented_code_is_refused_when_a_due_diligence_case_is_opened(
+    container: Container, code: str, near: str
+) -> None:
+    acme = make_organisation(container, OrganisationKind.EXPORTER, "Acme GmbH", "DE", "DE111")
+    make_person(container, acme, Role.EXPORTER_ADMIN, "a@acme.example")
+    api = TestClient(create_app(container=container))
+    api.headers["Authorization"] = f"Bearer {token_for(container, 'a@acme.example')}"
+    transaction = {
+        "title": "Gateway",
+        "destination": "AE",
+        "end_user": {"name": "Regulator", "type": "government"},
+        "item": {"description": "gateway", "control_code": code},
+    }
+    response = api.post("/api/v1/due-diligence/cases", json=transaction)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "item.control_code"
+    assert "did you mean" in response.json()["detail"]
+    assert near in response.json()["detail"]
+    with container.engine.connect() as connection:  # nothing was stored
+        assert connection.execute(select(func.count()).select_from(t.dd_cases)).scalar_one() == 0
+    transaction["item"]["control_code"] = "5a001f"
+    opened = api.post("/api/v1/due-diligence/cases", json=transaction)
+    assert opened.status_code == 201
+    assert opened.json()["case"]["transaction"]["item"]["control_code"] == "5A001.f"

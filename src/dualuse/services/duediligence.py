@@ -30,7 +30,10 @@ from dualuse.domain.duediligence import (
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS
 from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
+from dualuse.domain.rules.engine import ListSource
+from dualuse.domain.rules.facts import canonical_control_code
 from dualuse.services import audit
+from dualuse.services.determination.service import code_problem, list_view
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import Row, UnitOfWork
 
@@ -44,8 +47,12 @@ def _exporter(principal: Principal) -> int:
     return principal.organisation_id
 
 
-def check_transaction(transaction: Mapping[str, Any]) -> dict[str, Any]:
-    """The transaction a case is about: destination, end-user and the item (listed or not)."""
+def check_transaction(
+    transaction: Mapping[str, Any], list_source: ListSource | None = None
+) -> dict[str, Any]:
+    """The transaction a case is about: destination, end-user and the item (listed or not). With
+    ``list_source``, a control code must be listed in the version in force today, as on every determination
+    path ("did you mean" otherwise)."""
     destination = str(transaction.get("destination") or "").strip().upper()
     if len(destination) != 2:
         raise ValidationError("give the destination as an ISO country code", field="destination")
@@ -57,25 +64,41 @@ def check_transaction(transaction: Mapping[str, Any]) -> dict[str, Any]:
     description = str(item.get("description") or "").strip()
     if not description:
         raise ValidationError("describe the item", field="item.description")
+    code = str(item.get("control_code") or "").strip() or None
+    if code is not None and list_source is not None:
+        try:
+            code = canonical_control_code(code)
+        except ValidationError as error:
+            raise ValidationError(error.detail, field="item.control_code") from error
+        problem = code_problem(list_view(list_source, today_in_brussels()), code)
+        if problem is not None:
+            raise ValidationError(problem, field="item.control_code")
     return {
         "destination": destination,
         "end_user": {"name": name, "type": str(end_user.get("type") or "unknown"), "country": destination},
         "item": {
             "description": description,
-            "control_code": (str(item.get("control_code") or "").strip() or None),
+            "control_code": code,
             "cyber_surveillance": bool(item.get("cyber_surveillance", True)),
         },
     }
 
 
 def open_case(
-    uow: UnitOfWork, principal: Principal, flags: RedFlagSet, *, title: str, transaction: Mapping[str, Any]
+    uow: UnitOfWork,
+    principal: Principal,
+    flags: RedFlagSet,
+    *,
+    title: str,
+    transaction: Mapping[str, Any],
+    list_source: ListSource | None = None,
 ) -> int:
-    """Open a due-diligence case for one transaction (or one end-user for repeat business)."""
+    """Open a due-diligence case for one transaction (or one end-user for repeat business); with
+    ``list_source`` its control code, if any, must be listed in the version in force."""
     organisation_id = _exporter(principal)
     if not title.strip():
         raise ValidationError("give the case a title", field="title")
-    checked = check_transaction(transaction)
+    checked = check_transaction(transaction, list_source)
     case_id = uow.duediligence.add_case(
         organisation_id=organisation_id,
         title=title.strip(),

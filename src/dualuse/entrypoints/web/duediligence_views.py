@@ -94,6 +94,7 @@ def open_case(
                         "cyber_surveillance": True,
                     },
                 },
+                list_source=container.list_source(),
             )
     except DualUseError as exc:
         context = {"principal": principal, "cases": [], "errors": _errors(exc, "title"), "form": form}

@@ -170,6 +170,7 @@ def open_case(body: CaseIn, principal: UserDep, container: ContainerDep, uow: Uo
             "end_user": body.end_user.model_dump(),
             "item": body.item.model_dump(),
         },
+        list_source=container.list_source(),
     )
     return _case_out(container, uow, principal, case_id)
 
