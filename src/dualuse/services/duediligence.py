@@ -33,8 +33,8 @@ from dualuse.domain.identity import OrganisationKind, Permission, Principal, aut
 from dualuse.domain.rules.engine import ListSource
 from dualuse.domain.rules.facts import canonical_control_code
 from dualuse.services import audit
-from dualuse.services.determination.service import code_problem, list_view
 from dualuse.services.clock import today_in_brussels
+from dualuse.services.determination.service import code_problem, list_view
 from dualuse.services.unit_of_work import Row, UnitOfWork
 
 INTERNAL_REPRESSION = "internal_repression"
