@@ -89,8 +89,11 @@ def generate(path: Path, lines: int, seed: int) -> None:
                         f"{rng.uniform(100, 250000):.2f}",
                         informed,
                         aware,
-                        "",
-                        "",
+                        "",  # national_codes
+                        "",  # circumstances
+                        "",  # item_kinds (not stated)
+                        "",  # cn_code
+                        "",  # end_user_listed_in (not screened)
                     )
                 )
                 written += 1

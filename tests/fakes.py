@@ -19,11 +19,12 @@ from types import TracebackType
 from typing import Any, Self
 
 from dualuse.adapters.db.licensing_repo import queue_index_rows
-from dualuse.domain.audit import AuditEntry, AuditEvent, chain
+from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
+    AuditQuery,
     AuditRepository,
     CasePage,
     CaseQuery,
@@ -59,6 +60,7 @@ class _World:
     licence_versions: dict[int, int] = field(default_factory=dict)
     shipments: dict[int, tuple[int, Shipment]] = field(default_factory=dict)  # id -> (licence id, shipment)
     audit_events: list[AuditEvent] = field(default_factory=list)
+    audit_anchors: list[Anchor] = field(default_factory=list)
     # Ids are handed out per table and taken back by a rollback (as SQLite does; PostgreSQL's sequences
     # would skip them, which no use case can tell).
     last_ids: dict[str, int] = field(default_factory=dict)
@@ -323,6 +325,30 @@ class FakeAudit:
             for e in self._tx.world.audit_events
             if e.entity_type == entity_type and e.entity_id == entity_id
         ]
+
+    def head(self) -> AuditEvent | None:
+        self.flush()
+        return self._tx.world.audit_events[-1] if self._tx.world.audit_events else None
+
+    def find(self, query: AuditQuery) -> Sequence[AuditEvent]:
+        self.flush()
+        selected = [
+            e
+            for e in reversed(self._tx.world.audit_events)
+            if (query.since is None or e.occurred_at >= query.since)
+            and (query.actor is None or e.actor == query.actor)
+            and (query.action is None or e.action == query.action)
+            and (query.organisation_id is None or e.organisation_id == query.organisation_id)
+            and (query.member_state is None or e.member_state == query.member_state)
+            and (query.before_sequence is None or e.sequence < query.before_sequence)
+        ]
+        return selected[: query.limit]
+
+    def add_anchor(self, anchor: Anchor) -> None:
+        self._tx.world.audit_anchors.append(anchor)
+
+    def anchors(self) -> Sequence[Anchor]:
+        return sorted(self._tx.world.audit_anchors, key=lambda a: a.head_sequence)
 
 
 # --- the unit of work -----------------------------------------------------------------------------------

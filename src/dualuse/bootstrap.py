@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from dualuse.adapters.anchor_key import anchor_key
 from dualuse.adapters.controllist_catalogue import ShippedControlListCatalogue
 from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.screening_index import StoredListsIndex
+from dualuse.adapters.secret_key import resolve_secret_key
 from dualuse.adapters.security import Argon2PasswordHasher
 from dualuse.adapters.sources.controllist_view import ControlListSource
 from dualuse.adapters.sources.demo_lists import demo_snapshots
@@ -33,6 +35,8 @@ class Container:
     settings: Settings
     engine: Engine
     hasher: PasswordHasher
+    # signs anchors of the audit trail's head (None only in production without a configured key)
+    anchor_key: bytes | None = None
     catalogue: ShippedControlListCatalogue = field(default_factory=ShippedControlListCatalogue)
     rulebook: Rulebook = field(default_factory=load_rulebook)
     screening_index: StoredListsIndex = field(default_factory=StoredListsIndex)
@@ -40,7 +44,7 @@ class Container:
     extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.anchor_key)
 
     def list_source(self) -> ControlListSource:
         """The control list (shipped and imported versions) as the determination engine sees it."""
@@ -58,10 +62,14 @@ class Container:
 
 def bootstrap(settings: Settings | None = None, *, engine: Engine | None = None) -> Container:
     settings = settings or Settings()
+    # From here on ``settings.secret_key`` is the key in use: the configured one, or the one generated beside
+    # the database on first start.
+    settings = settings.model_copy(update={"secret_key": resolve_secret_key(settings)})
     return Container(
         settings=settings,
         engine=engine or make_engine(settings.database_url, pool_size=settings.database_pool_size),
         hasher=Argon2PasswordHasher(light=settings.env is Environment.TEST),
+        anchor_key=anchor_key(settings),
     )
 
 

@@ -1,10 +1,14 @@
 """Typed settings (pydantic-settings), read from ``DUALUSE_*`` environment variables.
 
-Production mode refuses to start with a missing or demo secret key, or with the demo data switched on.
+Production mode refuses to start with a missing or demo secret key, or with the demo data switched on. Outside
+production an unset secret key is generated on first start and kept beside the database
+(``adapters/secret_key.py``); the demo key written in this file is accepted only in demo mode bound to a loopback
+address.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from pathlib import Path
 
@@ -13,7 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dualuse.domain.errors import ConfigurationError
 
-DEMO_SECRET_KEY = "demo-secret-key-not-for-production"  # noqa: S105 - a known value production refuses
+DEMO_SECRET_KEY = "demo-secret-key-not-for-production"  # noqa: S105 - a known value, refused outside local demos
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class Environment(StrEnum):
@@ -33,7 +38,9 @@ class Settings(BaseSettings):
 
     env: Environment = Environment.DEVELOPMENT
     database_url: str = default_database_url()
-    secret_key: str = DEMO_SECRET_KEY
+    # Signs sessions, CSRF tokens and licence check codes. Empty: generated on first start and kept beside the
+    # database (never in production, which needs it set).
+    secret_key: str = ""
     demo: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
@@ -46,22 +53,64 @@ class Settings(BaseSettings):
     # request never waits for a connection while holding a thread another request needs.
     max_concurrent_requests: int = Field(default=16, ge=1, le=200)
     workers: int = Field(default=1, ge=1, le=64)
+    # Serve the yente API's /match, /search, /entities and /catalog without a key, as yente does on a
+    # private network; anonymous matches are not logged (there is no organisation to log them for).
+    yente_open: bool = False
+    # The key that signs anchors of the audit trail's head (HMAC-SHA256). The database never holds it: keep
+    # it in the environment or in a file of its own (DUALUSE_AUDIT_ANCHOR_KEY_FILE). Outside production,
+    # when neither is given, a random key is generated once into a file beside the database.
+    audit_anchor_key: str | None = Field(default=None, repr=False)
+    audit_anchor_key_file: Path | None = None
 
     @property
     def database_pool_size(self) -> int:
         return 2 * self.max_concurrent_requests
 
     @model_validator(mode="after")
+    def _refuse_a_weak_anchor_key(self) -> Settings:
+        if self.audit_anchor_key is not None and len(self.audit_anchor_key) < 32:
+            raise ConfigurationError(
+                "DUALUSE_AUDIT_ANCHOR_KEY must be a random value of at least 32 characters"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.env is Environment.PRODUCTION:
-            if self.secret_key == DEMO_SECRET_KEY or len(self.secret_key) < 32:
+            if self.secret_key == DEMO_SECRET_KEY or len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
                 raise ConfigurationError(
-                    "production mode needs DUALUSE_SECRET_KEY set to a random value of at least 32 characters"
+                    "production mode needs DUALUSE_SECRET_KEY set to a random value of at least "
+                    f"{MIN_SECRET_KEY_LENGTH} characters"
                 )
             if self.demo:
                 raise ConfigurationError("production mode refuses the demo data (unset DUALUSE_DEMO)")
+        elif self.secret_key and len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigurationError(
+                f"DUALUSE_SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters: set a random value, "
+                "or unset it to have one generated beside the database"
+            )
+        self.refuse_demo_secret(self.host)
         return self
+
+    def refuse_demo_secret(self, bind_host: str) -> None:
+        """The demo key is public (it is in the source): anyone could forge a session with it. It is accepted
+        only for the demo world served on this machine alone."""
+        if self.secret_key == DEMO_SECRET_KEY and not (self.demo and is_loopback(bind_host)):
+            raise ConfigurationError(
+                "DUALUSE_SECRET_KEY is the public demo key: it is accepted only in demo mode (DUALUSE_DEMO=1) "
+                "on a loopback address. Unset it to have a random key generated, or set a random value"
+            )
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a bind address) is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

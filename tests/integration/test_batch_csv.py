@@ -115,7 +115,9 @@ def test_full_explanations_on_request(tmp_path: Path) -> None:
     )
     short, full = _read(tmp_path / "short.csv"), _read(tmp_path / "full.csv")
     assert len(full[1]["explanation"]) > len(short[1]["explanation"])
-    assert "before first use" in full[1]["explanation"]
+    # Annex II Part 3: EU001's first use is notified within 30 days after the first export (or before it
+    # where the member state requires that); the test used to look for "before first use" alone
+    assert "within 30 days after the first export" in full[1]["explanation"]
 
 
 def test_a_missing_required_column_stops_the_run_naming_it(tmp_path: Path) -> None:
@@ -201,3 +203,51 @@ def test_blocks_of_lines_answer_as_line_by_line(tmp_path: Path) -> None:
     assert summary.errors == sum(1 for r in expected if r["error"])
     assert summary.outcomes == dict(Counter(r["outcome"] for r in expected if r["outcome"]))
     assert results[-11]["error"].startswith("quantity:")
+
+
+def test_f1_batch_reads_item_kinds_cn_code_and_entity_lists() -> None:
+    """The batch CSV reads the new facts: an item's kinds (blank = not stated, "none" = none of them), its CN
+    code, and the end-user's entity lists; the answers match the single determination."""
+    lines = [
+        _line(item_id="1", control_code="", destination="VE", end_user_country="VE", end_user_type="government",
+              item_kinds="monitoring_interception_equipment", cn_code="8517 62 00"),
+        _line(item_id="2", control_code="", destination="VE", end_user_country="VE", item_kinds="none"),
+        _line(item_id="3", control_code="", destination="VE", end_user_country="VE"),
+        _line(item_id="4", end_user_listed_in="ru_833_annex_iv"),
+        _line(item_id="5", control_code="", destination="JP", end_user_country="JP", aware="military_end_use"),
+        _line(item_id="6", control_code="", informed="parts_of_illegally_exported_military_items"),
+        _line(item_id="7", control_code="", item_kinds="teapots"),
+    ]  # fmt: skip
+    out = list(determine_batch(lines, DeterminationInputs(load_rulebook(), FakeListSource()), today=TODAY))
+    answers = [(row["outcome"], row["legal_basis"].split("; ")[0], row["error"].split(":")[0]) for row in out]
+    assert answers == [
+        ("licence_required", "Council Regulation (EU) 2017/2063, Art. 6(1)", ""),
+        ("no_licence_required", "Regulation (EU) 2021/821, Art. 3(2)", ""),
+        ("licence_required", "Council Regulation (EU) 2017/2063, Art. 6(1)", ""),
+        ("prohibited", "Council Regulation (EU) No 833/2014, Art. 2b(1)", ""),
+        ("no_licence_required", "Regulation (EU) 2021/821, Art. 3(2)", ""),
+        ("licence_required", "Regulation (EU) 2021/821, Art. 4(1)(c)", ""),
+        ("", "", "item_kinds"),
+    ]
+
+
+def test_batch_answers_by_end_user_type_where_a_regime_looks_at_it() -> None:
+    """The batch shares work between lines whose answers cannot differ; the end-user's type now matters in
+    Belarus (monitoring equipment for the authorities is prohibited) and North Korea (Art. 5)."""
+    lines = [
+        _line(item_id="1", control_code="", destination="BY", end_user_country="BY", end_user_type="government",
+              item_kinds="monitoring_interception_equipment"),
+        _line(item_id="2", control_code="", destination="BY", end_user_country="BY", end_user_type="commercial",
+              item_kinds="monitoring_interception_equipment"),
+        _line(item_id="3", control_code="", destination="KP", end_user_country="KP", end_user_type="military",
+              item_kinds="none"),
+        _line(item_id="4", control_code="", destination="KP", end_user_country="KP", end_user_type="commercial",
+              item_kinds="none"),
+    ]  # fmt: skip
+    out = list(determine_batch(lines, DeterminationInputs(load_rulebook(), FakeListSource()), today=TODAY))
+    assert [row["outcome"] for row in out] == [
+        "prohibited",
+        "licence_required",
+        "prohibited",
+        "no_licence_required",
+    ]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 from typer.testing import CliRunner
 
 from dualuse.bootstrap import Container
 from dualuse.entrypoints.cli.main import app
+from tests.audit_tampering import as_owner
 
 runner = CliRunner()
 
@@ -24,8 +24,7 @@ def test_audit_verify_detects_a_raw_sql_edit(cli_env: Container) -> None:
     ok = runner.invoke(app, ["audit", "verify"])
     assert ok.exit_code == 0, ok.output
     assert "intact" in ok.output
-    with cli_env.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_events SET actor = 'mallory' WHERE sequence = 3"))
+    as_owner(cli_env.engine, "UPDATE audit_events SET actor = 'mallory' WHERE sequence = 3")
     broken = runner.invoke(app, ["audit", "verify"])
     assert broken.exit_code == 1
     assert "event 3" in broken.output
@@ -33,8 +32,7 @@ def test_audit_verify_detects_a_raw_sql_edit(cli_env: Container) -> None:
 
 def test_audit_verify_detects_a_deleted_event(cli_env: Container) -> None:
     assert runner.invoke(app, ["demo", "load"]).exit_code == 0
-    with cli_env.engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_events WHERE sequence = 2"))
+    as_owner(cli_env.engine, "DELETE FROM audit_events WHERE sequence = 2")
     assert runner.invoke(app, ["audit", "verify"]).exit_code == 1
 
 

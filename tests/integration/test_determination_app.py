@@ -126,3 +126,55 @@ def test_cli_batch_keeps_going_past_bad_lines(
         rows = list(csv.DictReader(handle))
     assert [r["outcome"] for r in rows] == ["licence_required", "", "no_licence_required"]
     assert "destination" in rows[1]["error"]
+
+
+def test_f1_api_venezuela_government_monitoring_system_needs_prior_authorisation(client: TestClient) -> None:
+    """Issue #17: a non-listed IP-monitoring system for the government of Venezuela is not "no licence
+    required, Y901": Reg. (EU) 2017/2063 Art. 6 requires prior authorisation; without the item's kind the
+    API asks for it."""
+    asked = client.post(
+        "/api/v1/determinations",
+        json=case(
+            destination="VE",
+            end_user={"name": "Ministry", "country": "VE", "type": "government"},
+            items=[{"id": "1", "description": "IP monitoring system"}],
+        ),
+    ).json()
+    assert asked["outcome"] == "licence_required"
+    assert asked["questions"][0]["field"] == "items[0].item_kinds"
+    answered = client.post(
+        "/api/v1/determinations",
+        json=case(
+            destination="VE",
+            end_user={"name": "Ministry", "country": "VE", "type": "government"},
+            items=[
+                {
+                    "id": "1",
+                    "description": "IP monitoring system",
+                    "item_kinds": ["monitoring_interception_equipment"],
+                }
+            ],
+        ),
+    ).json()
+    item = answered["items"][0]
+    assert answered["outcome"] == "licence_required"
+    assert item["legal_basis"] == ["Council Regulation (EU) 2017/2063, Art. 6(1)"]
+    assert "Y901" not in item["customs_codes"]
+    assert answered["questions"] == []
+    assert answered["unverified_basis"] == []
+
+
+def test_f2_api_iran_machine_tool_after_the_snapback_is_prohibited(client: TestClient) -> None:
+    before = client.post(
+        "/api/v1/determinations",
+        json=case(date="2025-09-01", destination="IR", end_user={"name": "Plant", "country": "IR", "type": "commercial"},
+                  items=[{"id": "1", "control_code": "2B001"}]),
+    ).json()  # fmt: skip
+    after = client.post(
+        "/api/v1/determinations",
+        json=case(date="2026-01-10", destination="IR", end_user={"name": "Plant", "country": "IR", "type": "commercial"},
+                  items=[{"id": "1", "control_code": "2B001"}]),
+    ).json()  # fmt: skip
+    assert before["outcome"] == "licence_required"
+    assert after["outcome"] == "prohibited"
+    assert "Council Regulation (EU) No 267/2012, Art. 2(1)" in after["items"][0]["legal_basis"]

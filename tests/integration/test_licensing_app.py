@@ -299,14 +299,11 @@ def test_licence_lifecycle_refuses_shipments_while_suspended(container: Containe
     )
     assert refused.status_code == 409
     assert "suspended" in refused.json()["detail"]
-    # reinstating is for a senior only (Art. 16)
-    assert (
-        officer.post(f"/api/v1/licences/{number}/actions/reinstate", json={"reason": "ok"}).status_code == 403
-    )
-    assert (
-        ok(senior.post(f"/api/v1/licences/{number}/actions/reinstate", json={"reason": "cleared"}))["status"]
-        == "active"
-    )
+    # reinstating relaxes the licence: one official proposes, a senior other than the proposer countersigns
+    proposed = ok(officer.post(f"/api/v1/licences/{number}/actions/reinstate", json={"reason": "cleared"}))
+    assert (proposed["status"], proposed["pending"]["action"]) == ("suspended", "reinstate")
+    assert officer.post(f"/api/v1/licences/{number}/actions/countersign", json={}).status_code == 403
+    assert ok(senior.post(f"/api/v1/licences/{number}/actions/countersign", json={}))["status"] == "active"
     assert client(container, cast.tokens["fr"]).get(f"/api/v1/licences/{number}").status_code == 403
     assert client(container, cast.tokens["other"]).get(f"/api/v1/licences/{number}").status_code == 404
 
@@ -410,3 +407,55 @@ def test_concurrent_shipments_cannot_together_exceed_the_licence(container: Cont
         stored = uow.licensing.licence(number)
         assert stored is not None
         assert sum(s.quantity for s in uow.licensing.shipments(stored.id)) == 6
+
+
+def _granted_licence(container: Container, cast: Cast) -> str:
+    case = recommended_case(container, cast)
+    senior = client(container, cast.tokens["senior"])
+    decided = senior.post(
+        f"/api/v1/cases/{case['id']}/decision",
+        json={"expected_version": case["version"], "outcome": "granted"},
+    )
+    return str(ok(decided)["issued"]["number"])
+
+
+def test_f2_one_officer_cannot_remove_the_conditions_of_a_countersigned_licence(
+    container: Container, cast: Cast
+) -> None:
+    number = _granted_licence(container, cast)
+    officer = client(container, cast.tokens["officer"])
+    senior, senior2 = client(container, cast.tokens["senior"]), client(container, cast.tokens["senior2"])
+    url = f"/api/v1/licences/{number}/actions"
+    # adding a condition restricts the licence: one official does it alone
+    added = ok(officer.post(f"{url}/amend", json={"reason": "end-use check", "conditions": ["no re-export"]}))
+    assert added["conditions"] == ["no re-export"]
+    # removing it relaxes the licence: recorded as a proposal, nothing changes yet
+    proposed = ok(officer.post(f"{url}/amend", json={"reason": "customer vetted", "conditions": []}))
+    assert proposed["conditions"] == ["no re-export"]
+    assert proposed["pending"]["conditions"] == []
+    assert proposed["pending"]["proposed_by"] == "officer@bafa.example"
+    acme = client(container, cast.tokens["acme"])
+    assert ok(acme.get(f"/api/v1/licences/{number}"))["conditions"] == ["no re-export"]
+    # the proposer cannot countersign; neither can an officer; a senior can
+    assert officer.post(f"{url}/countersign", json={}).status_code == 403
+    signed = ok(senior.post(f"{url}/countersign", json={}))
+    assert (signed["conditions"], signed["pending"]) == ([], None)
+    # a senior who proposes cannot countersign their own proposal either
+    ok(senior.post(f"{url}/amend", json={"reason": "tighter", "conditions": ["end-user visit"]}))
+    ok(senior.post(f"{url}/amend", json={"reason": "visit done", "conditions": []}))
+    assert senior.post(f"{url}/countersign", json={}).status_code == 403
+    rejected = ok(senior2.post(f"{url}/reject", json={"reason": "keep the visit"}))
+    assert (rejected["conditions"], rejected["pending"]) == (["end-user visit"], None)
+    events = [e["action"] for e in _audit_actions(container, number)]
+    assert "licence.LicenceChangeProposed" in events
+    assert "licence.LicenceChangeRejected" in events
+
+
+def _audit_actions(container: Container, number: str) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from dualuse.adapters.db import tables as t
+
+    with container.engine.connect() as conn:
+        rows = conn.execute(select(t.audit_events.c.action).where(t.audit_events.c.entity_id == number))
+        return [{"action": r.action} for r in rows]

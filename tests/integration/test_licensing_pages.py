@@ -116,3 +116,31 @@ def test_the_queue_page_pages(container: Container, monkeypatch: pytest.MonkeyPa
     assert 'rel="prev"' in second.text
     assert 'rel="next"' not in second.text
     assert "No case matches" in web.get("/authority/cases", params={"destination": "CN"}).text
+
+
+def test_i12_the_assessment_form_labels_the_common_position_under_art15_1_c(container: Container) -> None:
+    acme = make_organisation(container, OrganisationKind.EXPORTER, "Acme GmbH", "DE", "DE111")
+    de = make_organisation(container, OrganisationKind.AUTHORITY, "BAFA", "DE")
+    exporter = make_person(container, acme, Role.EXPORTER_ADMIN, "admin@acme.example").principal
+    officer = make_person(container, de, Role.AUTHORITY_OFFICER, "officer@bafa.example").principal
+    content = svc.ApplicationContent(
+        application_type="individual",
+        items=(lic.ApplicationItem("2B001", "Machine tool", Decimal(1), "pieces", Decimal(1000)),),
+        parties=(lic.Party("Buyer SA", lic.PartyRole.END_USER, "BR", lic.PartyType.COMMERCIAL),),
+        destinations=("BR",),
+        end_use="Production",
+    )
+    with container.uow() as uow:
+        case_id = svc.create_application(uow, exporter, content).id
+        svc.submit(uow, exporter, case_id)
+        svc.case_action(uow, officer, case_id, "start_assessment", expected_version=None)
+    web = TestClient(create_app(container=container))
+    token = re.search(r'name="csrftoken" value="([^"]+)"', web.get("/login").text)
+    assert token is not None
+    web.post("/login", data={"email": "officer@bafa.example", "password": PASSWORD, "csrftoken": token[1]})
+    page = web.get(f"/applications/{case_id}").text
+    assert "Assessment (Art. 15(1) considerations)" in page
+    assert "None of them is an automatic" in page
+    assert page.count("Art. 15(1)(c), a matter covered by Common Position 2008/944/CFSP, criterion") == 8
+    assert "Art. 15(1)(d): The intended end use and the risk of diversion" in page
+    assert "mandatory" not in page.lower()

@@ -20,6 +20,7 @@ RULE_LISTS = {
     "ngeas.yaml": "national_general_authorisations",
     "embargoes.yaml": "embargoes",
     "sanctions.yaml": "prohibitions",
+    "sanctions_regimes.yaml": "regimes",
     "national_controls.yaml": "national_controls",
 }
 RULE_MAPS = {
@@ -66,10 +67,20 @@ def test_union_general_authorisations_map_to_customs_codes_x061_to_x068() -> Non
     assert [(g.id, g.customs_code) for g in authorisations] == [(f"EU00{n}", f"X06{n}") for n in range(1, 9)]
 
 
-def test_unverified_aspects_are_marked() -> None:
+def test_unverified_aspects_are_marked(tmp_path: Path) -> None:
+    # EU002's destinations and EU008's items are now verified against the consolidated Annex II
+    # (CELEX 02021R0821-20251115); an aspect marked false still shows up as unverified
     by_id = {g.id: g for g in load_rulebook().general_authorisations}
-    assert "destinations" in by_id["EU002"].unverified
-    assert "items" in by_id["EU008"].unverified
+    assert "destinations" not in by_id["EU002"].unverified
+    assert "items" not in by_id["EU008"].unverified
+    directory = _copy(tmp_path)
+    text = (directory / "eugeas.yaml").read_text(encoding="utf-8")
+    marked = text.replace(
+        "verified: {items: true, destinations: true, conditions: true, first_use: true}",
+        "verified: {items: false, destinations: true, conditions: true, first_use: true}",
+    )
+    (directory / "eugeas.yaml").write_text(marked, encoding="utf-8")
+    assert all("items" in g.unverified for g in load_rulebook(directory).general_authorisations)
 
 
 def test_sanctions_cover_russia_belarus_and_north_korea_with_dates() -> None:
@@ -80,6 +91,30 @@ def test_sanctions_cover_russia_belarus_and_north_korea_with_dates() -> None:
     assert russia.validity.start is not None
     assert russia.validity.start.isoformat() == "2022-02-26"
     assert russia.legal_basis == ("Council Regulation (EU) No 833/2014, Art. 2(1)",)
+
+
+def test_sanctions_regimes_cover_the_regimes_of_issue_17_with_act_article_and_dates() -> None:
+    regimes = {r.id: r for r in load_rulebook().regimes}
+    expected = {
+        "ve-2017-2063-art6-monitoring": ("Council Regulation (EU) 2017/2063", "VE", "2017-11-14"),
+        "ir-359-2011-art1b-monitoring": ("Council Regulation (EU) No 359/2011", "IR", "2012-03-24"),
+        "mm-401-2013-art3b-monitoring": ("Council Regulation (EU) No 401/2013", "MM", "2018-04-27"),
+        "sy-36-2012-art4-monitoring": ("Council Regulation (EU) No 36/2012", "SY", "2012-01-19"),
+        "by-765-2006-monitoring": ("Council Regulation (EC) No 765/2006", "BY", "2021-06-25"),
+        "ir-267-2012-art2-reapplied": ("Council Regulation (EU) No 267/2012", "IR", "2025-09-30"),
+        "ru-833-2014-art2a-annex-vii": ("Council Regulation (EU) No 833/2014", "RU", "2022-02-26"),
+        "kp-2017-1509-art5-armed-forces": ("Council Regulation (EU) 2017/1509", "KP", "2017-09-01"),
+    }
+    for rule_id, (act, country, start) in expected.items():
+        regime = regimes[rule_id]
+        assert regime.act == act
+        assert regime.legal_basis[0].startswith(act + ", Art. ")
+        assert regime.destinations is not None
+        assert country in regime.destinations
+        assert regime.validity.start is not None
+        assert regime.validity.start.isoformat() == start
+    assert regimes["ru-833-2014-art12g-no-re-export"].excluded_destinations >= {"US", "JP", "GB", "NO", "CH"}
+    assert regimes["ru-833-2014-annex-iv-entities"].listed_in == "ru_833_annex_iv"
 
 
 def test_embargoes_are_dated() -> None:
@@ -116,6 +151,27 @@ def _edit(directory: Path, name: str, old: str, new: str) -> None:
         ("eugeas.yaml", "destinations: [AR, ZA, KR, TR]", "destinations: [AR, ZZ]", "eugeas.yaml: EU002"),
         ("sanctions.yaml", "valid_from: 2022-02-26", "valid_from: soon", "sanctions.yaml: ru-dual-use-export"),
         ("embargoes.yaml", "country: RU", "country: XX", "embargoes.yaml: XX"),
+        ("eugeas.yaml", "notify: before_first_export, days: 10", "notify: before_first_export, days: ten",
+         "eugeas.yaml: EU008"),
+        ("eugeas.yaml", "notify: before_first_export, days: 10", "notify: sometime, days: 10",
+         "eugeas.yaml: EU008"),
+        ("eugeas.yaml", "all_except_groups: [annex_ii_section_a_part_2, annex_ii_section_h_part_2_b]",
+         "all_except_groups: [nowhere]", "eugeas.yaml: EU008"),
+        ("member_states.yaml", "choice: after_first_export", "choice: sometimes", "member_states.yaml: DK"),
+        ("member_states.yaml", "registration_before_first_use: false", "registration_before_first_use: maybe",
+         "member_states.yaml: DK"),
+        ("sanctions_regimes.yaml", "kinds: [monitoring_interception_equipment]", "kinds: [spyware]",
+         "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
+        ("sanctions_regimes.yaml", "dates: true, consequence: true}", "dates: true}",
+         "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
+        ("sanctions_regimes.yaml", "customs_codes: []", "customs_codes: [X999]", "rules: ve-2017-2063-art6-monitoring"),
+        ("sanctions_regimes.yaml", "consequence: authorisation_required", "consequence: maybe",
+         "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
+        ("sanctions_regimes.yaml", "destinations: [VE]", "destinations: [VZ]",
+         "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
+        ("sanctions_regimes.yaml", 'legal_basis: ["Council Regulation (EU) 2017/2063, Art. 6(1)"]',
+         'legal_basis: ["Council Regulation (EU) 2017/2063, Article 6"]',
+         "sanctions_regimes.yaml: ve-2017-2063-art6-monitoring"),
     ],
 )  # fmt: skip
 def test_bad_data_names_the_file_and_the_rule(

@@ -298,3 +298,82 @@ def test_the_sdn_update_of_2024_05_03_alerts_a_saved_party(
             select(t.sanctions_deltas.c.change, func.count()).group_by(t.sanctions_deltas.c.change)
         ).all()
     assert dict(changes)["added"] == 14668 + 305
+
+
+# --- F3: a list only moves forward, and re-imports are idempotent -------------------------------------------
+def _versions(container: Container) -> list[tuple[str, str]]:
+    with container.engine.connect() as conn:
+        v = t.sanctions_list_versions
+        return [(r.source, r.version) for r in conn.execute(select(v.c.source, v.c.version).order_by(v.c.id))]
+
+
+def test_f3_an_older_sdn_file_after_a_newer_one_is_refused(
+    cli_env: Container, world: dict[str, str], shared_data: Path
+) -> None:
+    folder = shared_data / "sanctions" / "ofac_sdn_csv_2024"
+    older, newer = folder / "sdn_2024-04-26.csv", folder / "sdn_2024-05-03.csv"
+    added = diff_snapshots(parse("ofac-sdn-csv", older), parse("ofac-sdn-csv", newer)).added
+    target = next(e for e in added if e.schema is EntitySchema.ORGANIZATION)
+    assert import_file("ofac-sdn-csv", newer).exit_code == 0
+    entities = count(cli_env, t.listed_entities)
+    refused = import_file("ofac-sdn-csv", older)
+    assert refused.exit_code == 2, refused.output
+    assert "older than the version 2024-05-03" in refused.output
+    assert _versions(cli_env) == [("ofac-sdn", "2024-05-03")]
+    assert count(cli_env, t.listed_entities) == entities
+    # the party designated on 2024-05-03 is still a hit
+    screened = api(cli_env, world["acme"]).post(
+        "/api/v1/screening/screen", json={"name": target.primary_name, "schema": "organization"}
+    )
+    assert target.entity_id in {m["entity_id"] for m in screened.json()["matches"]}, screened.text
+
+
+def test_f3_re_importing_the_same_file_stores_nothing(cli_env: Container, shared_data: Path) -> None:
+    newer = shared_data / "sanctions" / "ofac_sdn_csv_2024" / "sdn_2024-05-03.csv"
+    assert import_file("ofac-sdn-csv", newer).exit_code == 0
+    entities, deltas = count(cli_env, t.listed_entities), count(cli_env, t.sanctions_deltas)
+    again = import_file("ofac-sdn-csv", newer)
+    assert again.exit_code == 0, again.output
+    assert "already imported" in again.output
+    assert (count(cli_env, t.listed_entities), count(cli_env, t.sanctions_deltas)) == (entities, deltas)
+    assert _versions(cli_env) == [("ofac-sdn", "2024-05-03")]
+
+
+def test_f3_a_forced_older_import_needs_and_records_a_reason(cli_env: Container, tmp_path: Path) -> None:
+    newer = tmp_path / "new" / "sdn_2024-05-03.csv"
+    older = tmp_path / "old" / "sdn_2024-04-26.csv"
+    for path, extra in (
+        (newer, '2,"SECOND CO",-0-,"[SDGT]",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\r\n'),
+        (older, ""),
+    ):
+        path.parent.mkdir()
+        path.write_bytes(
+            ('1,"FIRST CO",-0-,"[SDGT]",-0-,-0-,-0-,-0-,-0-,-0-,-0-,-0-\r\n' + extra + "\x1a").encode()
+        )
+    assert import_file("ofac-sdn-csv", newer).exit_code == 0
+    no_reason = runner.invoke(cli, ["lists", "import", "ofac-sdn-csv", str(older), "--force"])
+    assert no_reason.exit_code == 2
+    assert "--reason" in no_reason.output
+    forced = runner.invoke(
+        cli,
+        ["lists", "import", "ofac-sdn-csv", str(older), "--force", "--reason", "the 05-03 file was corrupt"],
+    )
+    assert forced.exit_code == 0, forced.output
+    assert _versions(cli_env) == [("ofac-sdn", "2024-05-03"), ("ofac-sdn", "2024-04-26")]
+    with cli_env.engine.connect() as conn:
+        a = t.audit_events
+        reason = conn.execute(
+            select(a.c.reason).where(a.c.action == "sanctions_list.imported_by_force")
+        ).scalar_one()
+    assert "the 05-03 file was corrupt" in reason
+
+
+def test_f3_an_undated_file_after_a_dated_version_is_refused(cli_env: Container, tmp_path: Path) -> None:
+    dated = write_list(tmp_path / "a", [ACME_FRONT])
+    assert import_file("ftm", dated).exit_code == 0  # ftm files carry no date: the first version is accepted
+    v = t.sanctions_list_versions
+    with cli_env.engine.begin() as conn:  # as if the publisher had dated the version held
+        conn.execute(v.update().values(version="2026-01-05"))
+    undated = import_file("ftm", write_list(tmp_path / "b", [ACME_FRONT, NEWCOMER]))
+    assert undated.exit_code == 2
+    assert "has no date" in undated.output

@@ -37,6 +37,11 @@ class NotFoundError(DualUseError):
     title = "Not found"
 
 
+class HiddenResourceError(NotFoundError):
+    """Another organisation's resource, answered as not found so its existence does not leak; the entry
+    points record it in the audit trail as a refused access, like a 403."""
+
+
 class AuthenticationError(DualUseError):
     """The caller is not who they say, or said nothing."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dualuse.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from dualuse.domain.errors import HiddenResourceError, PermissionDeniedError, ValidationError
 from dualuse.domain.union import EU_MEMBER_STATES
 
 
@@ -179,7 +179,7 @@ def authorize(
         return
     if organisation_id is not None and principal.organisation_kind is OrganisationKind.EXPORTER:
         if organisation_id != principal.organisation_id:
-            raise NotFoundError("no such resource")
+            raise HiddenResourceError("no such resource")
         return
     if member_state is not None and principal.organisation_kind is OrganisationKind.AUTHORITY:
         if member_state != principal.member_state:
@@ -188,7 +188,7 @@ def authorize(
             )
         return
     if organisation_id is not None and organisation_id != principal.organisation_id:
-        raise NotFoundError("no such resource")
+        raise HiddenResourceError("no such resource")
 
 
 def check_role_fits(role: Role, kind: OrganisationKind) -> None:

@@ -706,6 +706,7 @@ def latest_icp(uow: UnitOfWork, principal: Principal, organisation_id: int) -> R
         organisation_id=organisation_id,
         member_state=organisation.member_state if organisation else None,
     )
+    audit.record_commission_read(uow, principal, "icp", organisation_id, organisation_id)
     return uow.duediligence.latest_icp(organisation_id)
 
 

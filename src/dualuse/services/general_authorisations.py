@@ -1,5 +1,13 @@
 """Union general export authorisations EU001-EU008 (Regulation (EU) 2021/821, Art. 12(1)(d), Annex II):
-the exporter's registration with its competent authority before first use, and its reports of use.
+the exporter's notification of the first use to (or registration with) its competent authority, and its
+reports of use.
+
+When the first use is notified follows Annex II and the member state's choice
+(``dualuse.domain.rules.first_use``): EU001-EU006 within 30 days after the first export, or before the first
+use where the state requires it (and, where the state's choice is not verified, before the first export:
+the safe reading); EU007 at least 30 days and EU008 at least 10 days before the first export. A
+registration here records the day the authority was told; a report of use is refused for a period that
+ended before the first day exports under the authorisation are covered.
 
 Exporters see only their organisation's registrations and reports; the authority of a member state sees
 those of the exporters registered with it (``for_authority``) and no others.
@@ -15,7 +23,8 @@ from decimal import Decimal, InvalidOperation
 from dualuse.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, Role, authorize
 from dualuse.domain.licensing.model import check_country
-from dualuse.domain.rules.rulebook import GeneralAuthorisation, Rulebook
+from dualuse.domain.rules.first_use import FirstUseTiming, first_use_timing
+from dualuse.domain.rules.rulebook import GeneralAuthorisation, MemberStateSettings, Rulebook
 from dualuse.services import audit
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import Row, UnitOfWork
@@ -52,10 +61,30 @@ def registered_on(registration: Row) -> date:
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).date()
 
 
+def timing(rulebook: Rulebook, eugea_id: str, member_state: str | None) -> FirstUseTiming:
+    """When the first use of ``eugea_id`` is notified by an exporter of ``member_state`` (Annex II Part 3
+    and the state's choice); an unknown member state gets the safe reading."""
+    authorisation = union_authorisation(rulebook, eugea_id)
+    state = rulebook.member_states.get(member_state or "")
+    if state is None:  # no member state to look up: the reading of a state whose choice is not known
+        state = MemberStateSettings(
+            member_state="", name="your member state", source="no member state", verified=False
+        )
+    return first_use_timing(authorisation, state)
+
+
+def exports_covered_from(rulebook: Rulebook, registration: Row) -> date:
+    """The first day exports under a registered authorisation are covered, given when it was notified."""
+    found = timing(rulebook, str(registration["eugea_id"]), str(registration["member_state"]))
+    return found.earliest_export(registered_on(registration))
+
+
 def register(uow: UnitOfWork, principal: Principal, rulebook: Rulebook, eugea_id: str) -> int:
-    """Register the principal's organisation for a Union general export authorisation with the authority
-    of its member state, before first use (Annex II conditions). Only the exporter's admin registers;
-    registering twice is a conflict."""
+    """Record that the principal's organisation notified the authority of its member state of the first
+    use of (or registered for) a Union general export authorisation today. Whether exports made before
+    today are covered is for ``report_use`` (Annex II Part 3: EU001-EU006 may be notified within 30 days
+    after the first export where the state allows it). Only the exporter's admin registers; registering
+    twice is a conflict."""
     organisation_id = _exporter(principal)
     if principal.role is not Role.EXPORTER_ADMIN:
         raise PermissionDeniedError("only the exporter's administrator registers for a general authorisation")
@@ -127,6 +156,7 @@ def _check_report(
 def report_use(
     uow: UnitOfWork,
     principal: Principal,
+    rulebook: Rulebook,
     eugea_id: str,
     period_start: date,
     period_end: date,
@@ -135,24 +165,25 @@ def report_use(
     destinations: Sequence[str],
 ) -> int:
     """Report the use of a Union general export authorisation over a period. Refused unless the
-    organisation was registered for it by the period's end (registration comes before first use, so no
-    use in a period that ended before the registration was made under it), for a period that does not
-    overlap one already reported, with non-negative numbers and ISO 3166-1 alpha-2 destinations."""
+    organisation notified (registered) its first use, for a period that ends on or after the first day
+    exports under it are covered (Annex II Part 3 and the member state's choice: up to 30 days before the
+    notification for EU001-EU006 where the state takes notice after the first export; the day of the
+    notification where it requires notice or registration before, or where its choice is not verified;
+    30 days after it for EU007 and 10 days after it for EU008), that does not overlap one already
+    reported, with non-negative numbers and ISO 3166-1 alpha-2 destinations."""
     organisation_id = _exporter(principal)
     value, codes = _check_report(period_start, period_end, shipments, value_eur, destinations)
-    wanted = eugea_id.strip().upper()
+    wanted = union_authorisation(rulebook, eugea_id).id
     registration = uow.general_authorisations.registration(organisation_id, wanted)
     if registration is None:
         raise ValidationError(
             f"register for {wanted} before using it and reporting its use", field="eugea_id"
         )
     since = registered_on(registration)
-    if since > period_end:
-        raise ValidationError(
-            f"registered for {wanted} on {since.isoformat()}, after the period ended: "
-            "an export before registration was not made under it",
-            field="period_end",
-        )
+    rule = timing(rulebook, wanted, str(registration["member_state"]))
+    earliest = rule.earliest_export(since)
+    if period_end < earliest:
+        raise ValidationError(_too_early(wanted, rule, since, earliest), field="period_end")
     overlapping = uow.general_authorisations.overlapping_reports(
         organisation_id, wanted, period_start, period_end
     )
@@ -191,6 +222,26 @@ def report_use(
     )
     uow.commit()
     return report_id
+
+
+def _too_early(eugea_id: str, rule: FirstUseTiming, since: date, earliest: date) -> str:
+    """Why a period that ended before ``earliest`` was not under the authorisation."""
+    if rule.offset_days > 0:
+        return (
+            f"{eugea_id}: the first use was notified on {since.isoformat()}, and the first export may be "
+            f"made only {rule.offset_days} days after the notice, from {earliest.isoformat()}; the period "
+            "ended before then. " + rule.rule
+        )
+    if rule.offset_days < 0:
+        return (
+            f"{eugea_id}: the first use was notified on {since.isoformat()}, which covers exports from "
+            f"{earliest.isoformat()} ({-rule.offset_days} days before the notice) on; the period ended "
+            "before then. " + rule.rule
+        )
+    return (
+        f"registered for {eugea_id} on {since.isoformat()}, after the period ended: an export before "
+        "registration was not made under it. " + rule.rule
+    )
 
 
 def reports(uow: UnitOfWork, principal: Principal) -> Sequence[Row]:

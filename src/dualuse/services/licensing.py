@@ -232,6 +232,7 @@ def withdraw(
 def get_application(uow: UnitOfWork, principal: Principal, case_id: int) -> StoredCase:
     stored = _load(uow, case_id)
     _check_read(principal, stored)
+    audit.record_commission_read(uow, principal, "licensing_case", case_id, stored.organisation_id)
     return stored
 
 
@@ -389,7 +390,8 @@ def record_assessment(
     *,
     expected_version: int | None,
 ) -> StoredCase:
-    """The officer's findings against every criterion of Art. 15(1) and Common Position 2008/944/CFSP."""
+    """The officer's findings on every consideration of Art. 15(1) (the Common Position's criteria under
+    point (c)); a concern is for the officer to weigh, never an automatic denial."""
     stored = _load(uow, case_id)
     _check_authority(principal, stored, Permission.ASSESS_CASE)
     case = stored.case
@@ -593,6 +595,7 @@ def _check_licence_read(principal: Principal, stored: StoredLicence) -> None:
 def get_licence(uow: UnitOfWork, principal: Principal, number: str) -> StoredLicence:
     stored = _load_licence(uow, number)
     _check_licence_read(principal, stored)
+    audit.record_commission_read(uow, principal, "licence", number, int(stored.licence.holder_id))
     return stored
 
 
@@ -622,7 +625,9 @@ def licence_action(
     conditions: Sequence[str] | None = None,
 ) -> StoredLicence:
     """Suspend, reinstate, revoke, annul or amend a licence (Art. 16), as ``LICENCE_TRANSITIONS`` allows;
-    the event says whether the other member states and the Commission are to be informed."""
+    the event says whether the other member states and the Commission are to be informed. A move that gives
+    the holder more (reinstating, or an amendment that relaxes) is recorded as a proposal; ``countersign``
+    by a senior other than the proposer puts it in force, ``reject`` turns it down."""
     stored = _load_licence(uow, number)
     authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state)
     if principal.organisation_kind is not OrganisationKind.AUTHORITY:
@@ -631,21 +636,62 @@ def licence_action(
         parsed = lic.LicenceAction(action)
     except ValueError:
         raise ValidationError(f"unknown licence action {action!r}", field="action") from None
-    row = lic.LICENCE_TRANSITIONS.get((stored.licence.status, parsed))
-    actor = _authority_actor(principal, row.actors if row else frozenset())
+    current = stored.licence
+    # What one official may do alone, and what waits for a senior's countersignature: see
+    # ``lic.LICENCE_TRANSITIONS`` (everything that gives the holder more needs four eyes).
     if parsed is lic.LicenceAction.AMEND:
-        licence, event = lic.amend_licence(
-            stored.licence,
-            actor_role=actor,
-            actor_id=principal.label,
+        actor = _authority_actor(principal, frozenset())
+        target = lic.amended(
+            current, valid_until=valid_until, conditions=tuple(conditions) if conditions is not None else None
+        )
+        if lic.relaxations(current, target):
+            licence, event = lic.propose_change(
+                current,
+                parsed,
+                actor,
+                principal.label,
+                reason=reason,
+                target=target,
+                expected_version=expected_version,
+            )
+        else:
+            licence, event = lic.amend_licence(
+                current,
+                actor_role=actor,
+                actor_id=principal.label,
+                reason=reason,
+                valid_until=valid_until,
+                conditions=tuple(conditions) if conditions is not None else None,
+                expected_version=expected_version,
+            )
+    elif parsed is lic.LicenceAction.REINSTATE:
+        licence, event = lic.propose_change(
+            current,
+            parsed,
+            _authority_actor(principal, frozenset()),
+            principal.label,
             reason=reason,
-            valid_until=valid_until,
-            conditions=tuple(conditions) if conditions is not None else None,
             expected_version=expected_version,
         )
+    elif parsed is lic.LicenceAction.COUNTERSIGN:
+        licence, event = lic.countersign_change(
+            current,
+            _authority_actor(principal, frozenset({lic.Actor.SENIOR})),
+            principal.label,
+            expected_version=expected_version,
+        )
+    elif parsed is lic.LicenceAction.REJECT:
+        licence, event = lic.reject_change(
+            current,
+            _authority_actor(principal, frozenset({lic.Actor.SENIOR})),
+            principal.label,
+            reason=reason,
+        )
     else:
+        row = lic.LICENCE_TRANSITIONS.get((current.status, parsed))
+        actor = _authority_actor(principal, row.actors if row else frozenset())
         licence, event = lic.licence_transition(
-            stored.licence, parsed, actor, principal.label, reason=reason, expected_version=expected_version
+            current, parsed, actor, principal.label, reason=reason, expected_version=expected_version
         )
     after = _store_licence(uow, principal, stored, licence, event)
     uow.commit()

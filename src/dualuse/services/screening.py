@@ -8,11 +8,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from dualuse.domain.errors import NotFoundError, ValidationError
+from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
 from dualuse.domain.identity import Permission, Principal, authorize
 from dualuse.domain.screening.delta import Delta, diff_snapshots
 from dualuse.domain.screening.engine import ScreeningEngine
-from dualuse.domain.screening.model import ListSnapshot, Match, ScreeningQuery
+from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
 from dualuse.domain.screening.review import (
     ALGORITHM,
     DEFAULT_THRESHOLD,
@@ -20,11 +20,13 @@ from dualuse.domain.screening.review import (
     Party,
     PartyRole,
     StoredHit,
+    Suppression,
     check_decision,
     check_threshold,
     query_fingerprint,
     suppressed,
 )
+from dualuse.domain.screening.versions import ImportVerdict, VersionStamp, as_of, judge_import
 from dualuse.services import audit
 from dualuse.services.unit_of_work import UnitOfWork
 
@@ -62,17 +64,53 @@ class ImportReport:
     delta: Delta
     parties_rescreened: int
     alerts: int
+    unchanged: bool = False
+    """The file was the version already held: nothing was stored (re-imports are idempotent)."""
 
 
 def import_snapshot(
-    uow: UnitOfWork, principal: Principal, snapshot: ListSnapshot, *, format_name: str, filename: str
+    uow: UnitOfWork,
+    principal: Principal,
+    snapshot: ListSnapshot,
+    *,
+    format_name: str,
+    filename: str,
+    force_reason: str | None = None,
 ) -> ImportReport:
     """Store a new version of a list with its delta against the previous one, then re-screen every saved
-    party of every organisation against the changed entities only; new hits raise alerts. One transaction."""
+    party of every organisation against the changed entities only; new hits raise alerts. One transaction.
+
+    A list only moves forward: a version published before the newest one held, or an undated one after a dated
+    one, is refused unless ``force_reason`` says why (recorded in the audit trail); the version already held
+    is not stored again (the report says ``unchanged``)."""
     authorize(principal, Permission.IMPORT_SANCTIONS_LISTS)
+    if force_reason is not None and not force_reason.strip():
+        raise ValidationError("a forced import says why", field="reason")
+    # One import of a list at a time: two at once would each judge against, and diff with, the same version.
+    uow.screening.hold_list(snapshot.source)
     previous_id = uow.screening.latest_version_ids().get(snapshot.source)
     previous = uow.screening.snapshot(previous_id) if previous_id is not None else None
     delta = diff_snapshots(previous, snapshot)
+    verdict = judge_import(
+        VersionStamp(previous.version, previous.published) if previous else None,
+        VersionStamp(snapshot.version, snapshot.published),
+        same_entities=delta.is_empty,
+    )
+    if verdict is not ImportVerdict.NEW and force_reason is None:
+        if verdict is ImportVerdict.IDENTICAL and previous_id is not None:
+            return ImportReport(
+                previous_id, snapshot.source, snapshot.version, len(snapshot), delta, 0, 0, unchanged=True
+            )
+        held = _describe(previous)
+        if verdict is ImportVerdict.OLDER:
+            problem = f"{snapshot.source} {snapshot.version} is older than the {held} already imported"
+        else:
+            problem = f"{snapshot.source} {snapshot.version} has no date, so it cannot be shown newer than the {held}"
+        raise ConflictError(
+            f"{problem}: importing it would make designations published since stop being hits. "
+            "If this is really meant (say, to undo a bad file), force it and give the reason",
+            field="version",
+        )
     rows: list[tuple[str, Any]] = [("added", e) for e in delta.added]
     rows += [("removed", e) for e in delta.removed]
     rows += [("changed", new) for _old, new in delta.changed]
@@ -89,7 +127,7 @@ def import_snapshot(
     audit.record(
         uow,
         actor=principal.label,
-        action="sanctions_list.imported",
+        action="sanctions_list.imported" if force_reason is None else "sanctions_list.imported_by_force",
         entity_type="sanctions_list_version",
         entity_id=version_id,
         before={"version_id": previous_id} if previous_id else None,
@@ -101,11 +139,21 @@ def import_snapshot(
             "removed": len(delta.removed),
             "changed": len(delta.changed),
             "alerts": alerts,
+            "verdict": verdict.value,
         },
-        reason=filename,
+        reason=filename if force_reason is None else f"{filename}: forced ({verdict.value}): {force_reason}",
     )
     uow.commit()
     return ImportReport(version_id, snapshot.source, snapshot.version, len(snapshot), delta, parties, alerts)
+
+
+def _describe(held: ListSnapshot | None) -> str:
+    if held is None:  # pragma: no cover - only the first version of a list has none before it, and it is new
+        return "nothing"
+    day = as_of(VersionStamp(held.version, held.published))
+    return f"version {held.version}" + (
+        f" of {day.isoformat()}" if day and day.isoformat() != held.version else ""
+    )
 
 
 def rescreen(uow: UnitOfWork, delta: Delta, versions: Mapping[str, str], *, actor: str) -> tuple[int, int]:
@@ -175,15 +223,36 @@ def _screen_and_store(
     limit: int = 10,
 ) -> ScreeningOutcome:
     matches = engine.screen(query, threshold=threshold, limit=limit)
+    return _store_screening(
+        uow,
+        query,
+        matches,
+        organisation_id=organisation_id,
+        party=party,
+        threshold=threshold,
+        versions=versions,
+        trigger=trigger,
+        actor=actor,
+        alert=alert,
+    )
+
+
+def _store_screening(
+    uow: UnitOfWork,
+    query: ScreeningQuery,
+    matches: Sequence[Match],
+    *,
+    organisation_id: int,
+    party: Party | None,
+    threshold: float,
+    versions: Mapping[str, str],
+    trigger: str,
+    actor: str,
+    alert: bool,
+) -> ScreeningOutcome:
+    """Log a screening with its list versions, algorithm and threshold, and keep its new hits."""
     fingerprint = party.fingerprint if party else query_fingerprint(query)
-    suppressions = uow.screening.suppressions(organisation_id)
-    kept = [
-        m
-        for m in matches
-        if not suppressed(
-            suppressions, fingerprint, m.entity.source, m.entity.entity_id, m.entity.fingerprint
-        )
-    ]
+    kept = _unsuppressed(matches, uow.screening.suppressions(organisation_id), fingerprint)
     screening_id = uow.screening.add_screening(
         organisation_id=organisation_id,
         party_id=party.id if party else None,
@@ -195,6 +264,36 @@ def _screen_and_store(
         trigger=trigger,
         screened_by=actor,
     )
+    new_hits = _keep_new_hits(uow, organisation_id, screening_id, party, fingerprint, kept, alert=alert)
+    return ScreeningOutcome(
+        screening_id, threshold, versions, tuple(kept), tuple(new_hits), suppressed=len(matches) - len(kept)
+    )
+
+
+def _unsuppressed(
+    matches: Sequence[Match], suppressions: Sequence[Suppression], fingerprint: str
+) -> list[Match]:
+    """The matches not marked false positives for this party (and unchanged since)."""
+    return [
+        m
+        for m in matches
+        if not suppressed(
+            suppressions, fingerprint, m.entity.source, m.entity.entity_id, m.entity.fingerprint
+        )
+    ]
+
+
+def _keep_new_hits(
+    uow: UnitOfWork,
+    organisation_id: int,
+    screening_id: int,
+    party: Party | None,
+    fingerprint: str,
+    kept: Sequence[Match],
+    *,
+    alert: bool,
+) -> list[int]:
+    """A hit for each kept match the organisation has no open hit for yet."""
     new_hits: list[int] = []
     for match in kept:
         if uow.screening.open_hit_exists(
@@ -216,9 +315,7 @@ def _screen_and_store(
                 alert=alert,
             )
         )
-    return ScreeningOutcome(
-        screening_id, threshold, versions, tuple(kept), tuple(new_hits), suppressed=len(matches) - len(kept)
-    )
+    return new_hits
 
 
 def _organisation_of(principal: Principal) -> int:
@@ -370,3 +467,119 @@ def screen_rows(
     """Batch screening without records (``dualuse screen PARTIES.csv``): the matches of each query in turn."""
     for query in queries:
         yield engine.screen(query, threshold=threshold, limit=limit)
+
+
+# --- matching by example, for clients of the yente API -----------------------------------------------------
+@dataclass(frozen=True)
+class MatchOptions:
+    """How a batch of queries is matched: the score from which candidates come back (``cutoff``), the
+    score from which they are hits (``threshold``), how many per query, and which listed entities count.
+    Filters are applied before the limit, so a filter never hides an entity that exists."""
+
+    cutoff: float = 0.5
+    threshold: float | None = None
+    limit: int = 5
+    datasets: frozenset[str] | None = None
+    """Only these lists (None: every list)."""
+    exclude_datasets: frozenset[str] = frozenset()
+    exclude_schemata: frozenset[EntitySchema] = frozenset()
+    exclude_entities: frozenset[tuple[str, str]] = frozenset()
+    """(source, entity id) pairs never to return."""
+
+    def accepts(self, entity: ListedEntity) -> bool:
+        return (
+            (self.datasets is None or entity.source in self.datasets)
+            and entity.source not in self.exclude_datasets
+            and entity.schema not in self.exclude_schemata
+            and entity.key not in self.exclude_entities
+        )
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """One query's candidates (from the cutoff, best first) and the threshold that makes one a hit."""
+
+    candidates: tuple[Match, ...]
+    threshold: float
+    screening_id: int | None
+
+
+def match_queries(
+    uow: UnitOfWork,
+    principal: Principal,
+    index: ScreeningIndex,
+    queries: Sequence[ScreeningQuery],
+    options: MatchOptions,
+    *,
+    record: bool = True,
+) -> tuple[list[QueryResult], Mapping[str, str]]:
+    """Match a batch of parties in one transaction. Each query is logged as a screening of the caller's
+    organisation with the list versions, and what passes the threshold is kept as hits, as for any
+    screening; ``record=False`` (anonymous use on a private network, where the operator allows it) logs
+    nothing."""
+    if not queries:
+        raise ValidationError("send at least one query", field="queries")
+    if not 0.0 <= options.cutoff <= 1.0:
+        raise ValidationError("the cutoff is a score between 0 and 1", field="cutoff")
+    organisation_id = _organisation_of(principal) if record else None
+    engine, versions = index.engine(uow)
+    unknown = (options.datasets or frozenset()) - set(versions)
+    if unknown:
+        raise NotFoundError(
+            f"no dataset {', '.join(sorted(unknown))}; known: default, {', '.join(sorted(versions))}",
+            field="dataset",
+        )
+    threshold = (
+        threshold_for(uow, organisation_id, options.threshold)
+        if organisation_id is not None
+        else check_threshold(options.threshold if options.threshold is not None else DEFAULT_THRESHOLD)
+    )
+    floor = min(options.cutoff, threshold)
+    found = [
+        [
+            c
+            for c in engine.screen(q, threshold=floor, limit=options.limit, accept=options.accepts)
+            if c.score >= options.cutoff
+        ]
+        for q in queries
+    ]
+    if organisation_id is None:
+        return [QueryResult(tuple(c), threshold, None) for c in found], versions
+    # The batch is logged in one go: one read of the organisation's false positives, one insert of its
+    # screenings, then the (few) new hits.
+    suppressions = uow.screening.suppressions(organisation_id)
+    fingerprints = [query_fingerprint(q) for q in queries]
+    kept = [
+        _unsuppressed([c for c in candidates if c.score >= threshold], suppressions, fingerprint)
+        for candidates, fingerprint in zip(found, fingerprints, strict=True)
+    ]
+    screening_ids = uow.screening.add_screenings(
+        organisation_id=organisation_id,
+        queries=[(query_json(q), len(k)) for q, k in zip(queries, kept, strict=True)],
+        list_versions=versions,
+        algorithm=ALGORITHM,
+        threshold=threshold,
+        trigger="match_api",
+        screened_by=principal.label,
+    )
+    for screening_id, fingerprint, hits in zip(screening_ids, fingerprints, kept, strict=True):
+        _keep_new_hits(uow, organisation_id, screening_id, None, fingerprint, hits, alert=False)
+    uow.commit()
+    return [QueryResult(tuple(c), threshold, i) for c, i in zip(found, screening_ids, strict=True)], versions
+
+
+def listed_entity(uow: UnitOfWork, index: ScreeningIndex, source: str, entity_id: str) -> ListedEntity:
+    """One entity of the newest version of a list, as listed."""
+    engine, _versions = index.engine(uow)
+    for snapshot in engine.snapshots:
+        if snapshot.source == source:
+            for entity in snapshot.entities:
+                if entity.entity_id == entity_id:
+                    return entity
+    raise NotFoundError(f"no listed entity {source}-{entity_id} in the newest list versions")
+
+
+def list_sources(uow: UnitOfWork, index: ScreeningIndex) -> list[ListSnapshot]:
+    """The newest version of every list the screening index holds."""
+    engine, _versions = index.engine(uow)
+    return sorted(engine.snapshots, key=lambda s: s.source)

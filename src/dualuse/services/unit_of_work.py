@@ -9,7 +9,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from dualuse.domain.audit import AuditEntry, AuditEvent
+from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
 from dualuse.domain.licensing import ApplicationStatus, Assessment, Case, Licence, Shipment
@@ -47,14 +47,34 @@ class TokenRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    """Which events to read, newest first: each given field narrows the selection."""
+
+    limit: int = 50
+    since: datetime | None = None
+    actor: str | None = None
+    action: str | None = None
+    organisation_id: int | None = None
+    member_state: str | None = None
+    before_sequence: int | None = None
+
+
 class AuditRepository(Protocol):
     """The hash-chained trail. ``append`` adds an event to the transaction; it is chained onto the last
-    event and written when the unit of work commits (``flush``), one transaction at a time."""
+    event and written when the unit of work commits (``flush``), one transaction at a time, and the new head
+    is anchored when the unit of work holds the anchor key."""
 
     def append(self, entry: AuditEntry) -> None: ...
     def flush(self) -> None: ...
+    def head(self) -> AuditEvent | None: ...
     def all(self) -> Sequence[AuditEvent]: ...
     def for_entity(self, entity_type: str, entity_id: str) -> Sequence[AuditEvent]: ...
+    def find(self, query: AuditQuery) -> Sequence[AuditEvent]: ...
+    def add_anchor(self, anchor: Anchor) -> None: ...
+    def anchors(self) -> Sequence[Anchor]:
+        """Every anchor, oldest head first."""
+        ...
 
 
 class ReferenceDataRepository(Protocol):
@@ -132,6 +152,10 @@ class ClassificationRepository(Protocol):
 class ScreeningRepository(Protocol):
     """Sanctions list versions, parties, screenings, hits and decisions (``adapters.db.screening_repo``)."""
 
+    def hold_list(self, source: str) -> None:
+        """Serialise imports of one list to the end of the transaction."""
+        ...
+
     def latest_version_ids(self) -> dict[str, int]: ...
     def versions(self) -> Sequence[Mapping[str, Any]]: ...
     def version(self, version_id: int) -> Mapping[str, Any] | None: ...
@@ -174,6 +198,20 @@ class ScreeningRepository(Protocol):
         trigger: str,
         screened_by: str,
     ) -> int: ...
+    def add_screenings(
+        self,
+        *,
+        organisation_id: int,
+        queries: Sequence[tuple[Mapping[str, Any], int]],
+        list_versions: Mapping[str, str],
+        algorithm: str,
+        threshold: float,
+        trigger: str,
+        screened_by: str,
+    ) -> list[int]:
+        """Log many screenings at once, each (query, hit count); their ids in order."""
+        ...
+
     def screenings(self, organisation_id: int) -> Sequence[Mapping[str, Any]]: ...
     def add_hit(
         self,

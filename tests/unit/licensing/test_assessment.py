@@ -35,7 +35,28 @@ def test_criteria_are_art15_points_a_to_d_and_the_eight_common_position_criteria
     assert ids == [f"art15.1.{p}" for p in "abcd"] + [f"cp.{n}" for n in range(1, 9)]
     assert all(c.source for c in CRITERIA)
     assert all(c.verified_by for c in CRITERIA if c.verified)
-    assert [c.id for c in CRITERIA if c.denial_ground] == ["cp.1", "cp.2", "cp.3", "cp.4"]
+    assert [c.id for c in CRITERIA if c.part_of == "art15.1.c"] == [f"cp.{n}" for n in range(1, 9)]
+
+
+def test_i12_common_position_criteria_are_art15_considerations_not_denial_grounds() -> None:
+    # Art. 15(1)(c): for dual-use items the Common Position's criteria are matters the authority takes into
+    # account, not mandatory grounds for denial (the test used to assert that criteria 1-4 were such grounds)
+    assert not any(hasattr(c, "denial_ground") for c in CRITERIA)
+    for c in CRITERIA:
+        if c.id.startswith("cp."):
+            assert c.label.startswith("Art. 15(1)(c), a matter covered by Common Position 2008/944/CFSP")
+        else:
+            assert c.label.startswith(f"Art. 15(1)({c.id[-1]}): ")
+        assert "deny" not in c.label.lower()
+        assert "denial" not in c.label.lower()
+        assert "deny" not in c.verified_by.lower()
+    # concerns under criteria 1 to 4 do not force a denial: the officer may still recommend a grant
+    concerns = assessment("cp.1", "cp.2", "cp.3", "cp.4")
+    granted = Recommendation(K.GRANT, OFFICER, concerns, "risks addressed by the end-use assurances")
+    assert granted.kind is K.GRANT
+    assert "binding resolution of the UN Security Council" in criterion("art15.1.b").title
+    assert "risk of diversion" in criterion("art15.1.d").title
+    assert "Common Position 2008/944/CFSP" in criterion("art15.1.c").title
 
 
 def test_criterion_two_is_human_rights_and_humanitarian_law() -> None:

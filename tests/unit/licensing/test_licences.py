@@ -13,16 +13,22 @@ from dualuse.domain.licensing import (
     LICENCE_TRANSITIONS,
     Actor,
     ApplicationType,
+    Licence,
     LicenceAction,
     LicenceStatus,
+    LicenceTransition,
     amend_licence,
     check_code,
     check_validity,
+    countersign_change,
     latest_valid_until,
     licence_number,
     licence_transition,
     next_sequence,
     parse_licence_number,
+    propose_change,
+    reject_change,
+    relaxations,
     verify_check_code,
 )
 
@@ -198,7 +204,13 @@ def test_every_licence_pair_in_the_table_moves_the_licence(
     at = replace(licence(), status=status)
     row = LICENCE_TRANSITIONS[status, action]
     role = next(iter(sorted(row.actors)))
-    after, event = licence_transition(at, action, role, "someone", reason="because")
+    if row.countersigned:  # a relaxing move: proposed by one official, in force once another countersigns
+        with pytest.raises(PermissionDeniedError, match="countersign"):
+            licence_transition(at, action, role, "someone", reason="because")
+        at, _ = propose_change(at, action, Actor.OFFICER, "proposer", reason="because")
+        after, event = countersign_change(at, role, "someone")
+    else:
+        after, event = licence_transition(at, action, role, "someone", reason="because")
     assert (after.status, after.version) == (row.target, at.version + 1)
     assert (event.name, event.before, event.after, event.notify_other_states) == (
         row.event,
@@ -208,7 +220,14 @@ def test_every_licence_pair_in_the_table_moves_the_licence(
     )
     for other in set(Actor) - row.actors:
         with pytest.raises(PermissionDeniedError):
-            licence_transition(at, action, other, "someone", reason="because")
+            _act_as(at, row, other)
+
+
+def _act_as(at: Licence, row: LicenceTransition, role: Actor) -> None:
+    if row.countersigned:
+        countersign_change(at, role, "someone")
+    else:
+        licence_transition(at, row.action, role, "someone", reason="because")
 
 
 @pytest.mark.parametrize("action", [LA.SUSPEND, LA.REVOKE, LA.ANNUL])
@@ -249,3 +268,122 @@ def test_amending_makes_a_new_version_within_art12_limits() -> None:
         )
     with pytest.raises(ConflictError, match="version"):
         amend_licence(amended, actor_role=Actor.OFFICER, actor_id="o", reason="x", expected_version=1)
+
+
+# --- F2: what relaxes a licence needs four eyes ---
+
+
+def test_f2_an_officer_alone_cannot_remove_the_conditions_of_a_licence() -> None:
+    conditioned, _ = amend_licence(
+        licence(),
+        actor_role=Actor.OFFICER,
+        actor_id="officer-1",
+        reason="end-use check",
+        conditions=("no re-export",),
+    )
+    with pytest.raises(PermissionDeniedError, match="relaxes"):
+        amend_licence(
+            conditioned, actor_role=Actor.OFFICER, actor_id="officer-1", reason="drop it", conditions=()
+        )
+    with pytest.raises(PermissionDeniedError, match="relaxes"):
+        amend_licence(
+            conditioned, actor_role=Actor.SENIOR, actor_id="senior-1", reason="drop it", conditions=()
+        )
+
+
+def test_f2_a_relaxing_amendment_is_in_force_only_once_another_senior_countersigns() -> None:
+    conditioned, _ = amend_licence(
+        licence(),
+        actor_role=Actor.OFFICER,
+        actor_id="officer-1",
+        reason="end-use check",
+        conditions=("no re-export",),
+    )
+    target = replace(conditioned, conditions=(), valid_until=date(2027, 12, 31))
+    proposed, event = propose_change(
+        conditioned, LA.AMEND, Actor.SENIOR, "senior-1", reason="cleared", target=target
+    )
+    assert event.name == "LicenceChangeProposed"
+    assert proposed.conditions == ("no re-export",), "nothing changes before the countersignature"
+    assert proposed.pending is not None
+    assert proposed.pending.relaxations == ("condition removed or reworded: 'no re-export'",)
+    with pytest.raises(PermissionDeniedError, match="four eyes"):
+        countersign_change(proposed, Actor.SENIOR, "senior-1")
+    with pytest.raises(PermissionDeniedError, match="senior"):
+        countersign_change(proposed, Actor.OFFICER, "officer-2")
+    signed, event = countersign_change(proposed, Actor.SENIOR, "senior-2")
+    assert (signed.conditions, signed.pending, event.name) == ((), None, "LicenceAmended")
+    assert signed.version == proposed.version + 1
+
+
+def test_f2_reinstating_a_suspended_licence_needs_four_eyes() -> None:
+    suspended, _ = licence_transition(
+        licence(), LA.SUSPEND, Actor.OFFICER, "officer-1", reason="diversion report"
+    )
+    with pytest.raises(PermissionDeniedError, match="countersign"):
+        licence_transition(suspended, LA.REINSTATE, Actor.SENIOR, "senior-1", reason="cleared")
+    proposed, _ = propose_change(suspended, LA.REINSTATE, Actor.SENIOR, "senior-1", reason="cleared")
+    assert proposed.status is L.SUSPENDED
+    with pytest.raises(PermissionDeniedError, match="four eyes"):
+        countersign_change(proposed, Actor.SENIOR, "senior-1")
+    active, event = countersign_change(proposed, Actor.SENIOR, "senior-2")
+    assert (active.status, event.name, event.notify_other_states) == (L.ACTIVE, "LicenceReinstated", True)
+
+
+def test_f2_restricting_moves_are_single_person_and_make_a_proposal_lapse() -> None:
+    original = licence()
+    shorter, _ = amend_licence(
+        original,
+        actor_role=Actor.OFFICER,
+        actor_id="officer-1",
+        reason="shorter",
+        valid_until=date(2026, 12, 31),
+    )
+    assert shorter.valid_until == date(2026, 12, 31)
+    longer = replace(shorter, valid_until=date(2027, 6, 30))
+    proposed, _ = propose_change(
+        shorter, LA.AMEND, Actor.OFFICER, "officer-1", reason="extend", target=longer
+    )
+    suspended, _ = licence_transition(
+        proposed, LA.SUSPEND, Actor.OFFICER, "officer-2", reason="diversion report"
+    )
+    assert suspended.pending is None, "a proposal made on the licence as it stood lapses when it moves"
+    with pytest.raises(ConflictError, match="awaits"):
+        countersign_change(suspended, Actor.SENIOR, "senior-2")
+
+
+def test_f2_one_proposal_at_a_time_and_it_can_be_rejected() -> None:
+    original = licence()
+    longer = replace(original, valid_until=date(2027, 12, 31))
+    shorter, _ = amend_licence(
+        original, actor_role=Actor.OFFICER, actor_id="o", reason="shorter", valid_until=date(2026, 12, 31)
+    )
+    proposed, _ = propose_change(shorter, LA.AMEND, Actor.OFFICER, "o", reason="extend", target=longer)
+    with pytest.raises(ConflictError, match="already awaits"):
+        propose_change(proposed, LA.AMEND, Actor.OFFICER, "o", reason="extend", target=longer)
+    with pytest.raises(PermissionDeniedError):
+        reject_change(proposed, Actor.OFFICER, "another officer", reason="no")
+    rejected, event = reject_change(proposed, Actor.SENIOR, "s", reason="not justified")
+    assert (rejected.pending, rejected.valid_until, event.name) == (
+        None,
+        date(2026, 12, 31),
+        "LicenceChangeRejected",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"valid_until": date(2027, 12, 31)}, "validity extended"),
+        ({"conditions": ("a different condition",)}, "condition removed"),
+        ({"items": (licensed_item(quantity="20"),)}, "quantity raised"),
+        ({"items": (licensed_item(value="999999"),)}, "value raised"),
+        ({"items": (licensed_item(), licensed_item(line=2))}, "added"),
+    ],
+)
+def test_f2_what_counts_as_relaxing(change: dict[str, object], expected: str) -> None:
+    base = replace(licence(), valid_until=date(2026, 12, 31), conditions=("a condition",))
+    found = relaxations(base, replace(base, **change))  # type: ignore[arg-type]
+    assert any(expected in text for text in found), found
+    assert relaxations(base, base) == ()
+    assert relaxations(base, replace(base, conditions=("a condition", "another"))) == ()

@@ -10,7 +10,7 @@ from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.domain.errors import NotFoundError
 from dualuse.domain.rules import Activity, Exporter, Knowledge, OrderItem, Party, TransactionFacts
 from dualuse.domain.rules.engine import ItemFlags
-from dualuse.domain.rules.facts import Circumstance, EndUserType
+from dualuse.domain.rules.facts import Circumstance, EndUserType, EntityList, ItemKind
 from dualuse.domain.rules.rulebook import GeneralAuthorisation, ItemScope, NationalControl, Rulebook
 
 DAY = date(2026, 12, 1)
@@ -133,8 +133,13 @@ def facts(
     end_user_type: str = "commercial",
     national_codes: Iterable[str] = (),
     items: Iterable[OrderItem] | None = None,
+    item_kinds: Iterable[str] | None = None,
+    cn_code: str | None = None,
+    listed_in: Iterable[str] | None = None,
 ) -> TransactionFacts:
-    """A one-item transaction, every fact defaulted to a plain export of a machine tool to China."""
+    """A one-item transaction, every fact defaulted to a plain export of a machine tool to China.
+    ``item_kinds`` None means the exporter did not say what the item is (``[]``: none of the kinds);
+    ``listed_in`` None means the end-user was not screened against the sanctions entity lists."""
     return TransactionFacts(
         activity=Activity(activity),
         date=day,
@@ -144,11 +149,19 @@ def facts(
         if items is not None
         else (
             OrderItem(
-                id="1", control_code=code, cyber_surveillance=cyber, national_codes=tuple(national_codes)
+                id="1",
+                control_code=code,
+                cyber_surveillance=cyber,
+                national_codes=tuple(national_codes),
+                item_kinds=None if item_kinds is None else frozenset(ItemKind(k) for k in item_kinds),
+                cn_code=cn_code,
             ),
         ),
         end_user=Party(
-            country=end_user_country or destination, name="End user", type=EndUserType(end_user_type)
+            country=end_user_country or destination,
+            name="End user",
+            type=EndUserType(end_user_type),
+            listed_in=None if listed_in is None else frozenset(EntityList(v) for v in listed_in),
         ),
         informed=frozenset(Knowledge(k) for k in informed),
         aware=frozenset(Knowledge(k) for k in aware),

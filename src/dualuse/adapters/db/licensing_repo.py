@@ -19,6 +19,7 @@ from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.licensing import (
+    Actor,
     Amendment,
     Application,
     ApplicationItem,
@@ -30,11 +31,13 @@ from dualuse.domain.licensing import (
     DecisionOutcome,
     Finding,
     Licence,
+    LicenceAction,
     LicenceStatus,
     LicensedItem,
     Party,
     PartyRole,
     PartyType,
+    PendingChange,
     Recommendation,
     RecommendationKind,
     Shipment,
@@ -204,6 +207,60 @@ def case_from_json(data: Mapping[str, Any]) -> Case:
     )
 
 
+def _item_to_json(i: LicensedItem) -> Json:
+    return {
+        "line": i.line,
+        "control_code": i.control_code,
+        "description": i.description,
+        "unit": i.unit,
+        "quantity": str(i.quantity),
+        "value_eur": str(i.value_eur),
+    }
+
+
+def _item_from_json(i: Mapping[str, Any]) -> LicensedItem:
+    return LicensedItem(
+        line=int(i["line"]),
+        control_code=i["control_code"],
+        description=i["description"],
+        unit=i["unit"],
+        quantity=Decimal(i["quantity"]),
+        value_eur=Decimal(i["value_eur"]),
+    )
+
+
+def pending_to_json(pending: PendingChange | None) -> Json | None:
+    if pending is None:
+        return None
+    return {
+        "action": pending.action.value,
+        "proposed_by": pending.proposed_by,
+        "proposer_role": pending.proposer_role.value,
+        "reason": pending.reason,
+        "relaxations": list(pending.relaxations),
+        "valid_until": pending.valid_until.isoformat(),
+        "conditions": list(pending.conditions),
+        "items": [_item_to_json(i) for i in pending.items],
+        "at_version": pending.at_version,
+    }
+
+
+def _pending_from_json(data: Mapping[str, Any] | None) -> PendingChange | None:
+    if not data:
+        return None
+    return PendingChange(
+        action=LicenceAction(data["action"]),
+        proposed_by=data["proposed_by"],
+        proposer_role=Actor(data["proposer_role"]),
+        reason=data["reason"],
+        relaxations=tuple(data["relaxations"]),
+        valid_until=date.fromisoformat(data["valid_until"]),
+        conditions=tuple(data["conditions"]),
+        items=tuple(_item_from_json(i) for i in data["items"]),
+        at_version=int(data["at_version"]),
+    )
+
+
 def licence_to_json(licence: Licence) -> Json:
     return {
         "number": licence.number,
@@ -212,21 +269,12 @@ def licence_to_json(licence: Licence) -> Json:
         "licence_type": licence.licence_type.value,
         "valid_from": licence.valid_from.isoformat(),
         "valid_until": licence.valid_until.isoformat(),
-        "items": [
-            {
-                "line": i.line,
-                "control_code": i.control_code,
-                "description": i.description,
-                "unit": i.unit,
-                "quantity": str(i.quantity),
-                "value_eur": str(i.value_eur),
-            }
-            for i in licence.items
-        ],
+        "items": [_item_to_json(i) for i in licence.items],
         "conditions": list(licence.conditions),
         "status": licence.status.value,
         "version": licence.version,
         "justification": licence.justification,
+        "pending": pending_to_json(licence.pending),
     }
 
 
@@ -238,21 +286,12 @@ def licence_from_json(data: Mapping[str, Any]) -> Licence:
         licence_type=ApplicationType(data["licence_type"]),
         valid_from=date.fromisoformat(data["valid_from"]),
         valid_until=date.fromisoformat(data["valid_until"]),
-        items=tuple(
-            LicensedItem(
-                line=int(i["line"]),
-                control_code=i["control_code"],
-                description=i["description"],
-                unit=i["unit"],
-                quantity=Decimal(i["quantity"]),
-                value_eur=Decimal(i["value_eur"]),
-            )
-            for i in data["items"]
-        ),
+        items=tuple(_item_from_json(i) for i in data["items"]),
         conditions=tuple(data["conditions"]),
         status=LicenceStatus(data["status"]),
         version=int(data["version"]),
         justification=data["justification"],
+        pending=_pending_from_json(data.get("pending")),
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select
+from sqlalchemy import Connection, RowMapping, func, insert, select, text
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.rows import aware, new_id, now
@@ -82,6 +82,17 @@ class SqlScreening:
         self._c = connection
 
     # --- list versions ---------------------------------------------------------------------------
+    def hold_list(self, source: str) -> None:
+        """On PostgreSQL a transaction-level advisory lock on the list's name; on SQLite the database's write
+        lock (a write that changes nothing). Held to the end of the transaction."""
+        if self._c.dialect.name == "postgresql":
+            self._c.execute(text("SELECT pg_advisory_xact_lock(7001, hashtext(:source))"), {"source": source})
+        else:
+            v = t.sanctions_list_versions
+            self._c.execute(
+                v.update().where(v.c.source == source).where(v.c.id < 0).values(source=v.c.source)
+            )
+
     def latest_version_ids(self) -> dict[str, int]:
         """The newest imported version of each source: source → version row id."""
         v = t.sanctions_list_versions
@@ -238,6 +249,40 @@ class SqlScreening:
             )
         )
         return new_id(result)
+
+    def add_screenings(
+        self,
+        *,
+        organisation_id: int,
+        queries: Sequence[tuple[Mapping[str, Any], int]],
+        list_versions: Mapping[str, str],
+        algorithm: str,
+        threshold: float,
+        trigger: str,
+        screened_by: str,
+    ) -> list[int]:
+        if not queries:
+            return []
+        at = now()
+        rows = [
+            {
+                "organisation_id": organisation_id,
+                "party_id": None,
+                "query": dict(query),
+                "list_versions": dict(list_versions),
+                "algorithm": algorithm,
+                "threshold": threshold,
+                "hits": hits,
+                "trigger": trigger,
+                "screened_by": screened_by,
+                "screened_at": at,
+            }
+            for query, hits in queries
+        ]
+        s = t.screenings
+        # one statement for the batch (SQLAlchemy's "insertmanyvalues"), ids in the order of the rows
+        result = self._c.execute(s.insert().returning(s.c.id, sort_by_parameter_order=True), rows)
+        return [int(i) for i in result.scalars()]
 
     def screenings(self, organisation_id: int) -> Sequence[Mapping[str, Any]]:
         s = t.screenings

@@ -82,6 +82,23 @@ audit_events = Table(
     Column("reason", Text, nullable=True),
     Column("previous_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
+    # whose trail the event belongs to (migration 0009): the acting user's organisation and the member
+    # state whose authority supervises it; None for operators at the command line and the public
+    Column("organisation_id", Integer, nullable=True, index=True),
+    Column("member_state", String(2), nullable=True, index=True),
+)
+
+# The head of the trail, signed with the anchor key (HMAC-SHA256) the database does not hold: one row at
+# each commit that adds events, and one for each `dualuse audit anchor`. Append-only like the events.
+audit_anchors = Table(
+    "audit_anchors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("head_sequence", Integer, nullable=False, index=True),
+    Column("head_hash", String(64), nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("anchored_at", DateTime(timezone=True), nullable=False),
+    Column("mac", String(64), nullable=False),
 )
 
 reference_data = Table(

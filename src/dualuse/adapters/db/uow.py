@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -16,11 +17,12 @@ from dualuse.adapters.db.licensing_repo import SqlLicensing
 from dualuse.adapters.db.notices_repo import SqlNotices
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
-from dualuse.domain.audit import AuditEntry, AuditEvent, chain
+from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, anchor_head, chain
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
+    AuditQuery,
     AuditRepository,
     ClassificationRepository,
     DueDiligenceRepository,
@@ -204,12 +206,28 @@ def _event(row: RowMapping) -> AuditEvent:
         reason=row["reason"],
         previous_hash=row["previous_hash"],
         hash=row["hash"],
+        organisation_id=row["organisation_id"],
+        member_state=row["member_state"],
+    )
+
+
+def _anchor(row: RowMapping) -> Anchor:
+    return Anchor(
+        head_sequence=row["head_sequence"],
+        head_hash=row["head_hash"],
+        count=row["event_count"],
+        anchored_at=aware(row["anchored_at"]),
+        mac=row["mac"],
     )
 
 
 class SqlAudit:
-    def __init__(self, connection: Connection) -> None:
+    """The trail in ``audit_events`` and its anchors in ``audit_anchors`` (both append-only: triggers refuse
+    UPDATE and DELETE). With an anchor key, each flush anchors the new head in the same transaction."""
+
+    def __init__(self, connection: Connection, anchor_key: bytes | None = None) -> None:
         self._c = connection
+        self._anchor_key = anchor_key
         self._pending: list[AuditEntry] = []
 
     def append(self, entry: AuditEntry) -> None:
@@ -222,14 +240,13 @@ class SqlAudit:
         """Chain the pending events onto the last one and write them, holding a lock that serialises
         writers until the commit that follows at once, so no two transactions chain onto the same
         predecessor: on PostgreSQL a transaction-level advisory lock; on SQLite the database's write lock,
-        taken by a write that changes nothing before the last event is read."""
+        taken by a write that changes nothing before the last event is read. With an anchor key, the new
+        head is anchored in the same transaction."""
         if not self._pending:
             return
-        if self._c.dialect.name == "postgresql":
-            self._c.execute(text("SELECT pg_advisory_xact_lock(4242)"))
-        elif self._c.dialect.name == "sqlite":
-            self._c.execute(text("UPDATE audit_events SET sequence = sequence WHERE 1 = 0"))
-        events = chain(self._last(), self._pending)
+        self._lock()
+        scopes: dict[str, tuple[int | None, str | None]] = {}
+        events = chain(self._last(), [self._scoped(entry, scopes) for entry in self._pending])
         self._c.execute(
             t.audit_events.insert(),
             [
@@ -245,11 +262,35 @@ class SqlAudit:
                     "reason": e.reason,
                     "previous_hash": e.previous_hash,
                     "hash": e.hash,
+                    "organisation_id": e.organisation_id,
+                    "member_state": e.member_state,
                 }
                 for e in events
             ],
         )
         self._pending.clear()
+        if self._anchor_key is not None:
+            self.add_anchor(anchor_head(self._anchor_key, events[-1], now()))
+
+    def _lock(self) -> None:
+        if self._c.dialect.name == "postgresql":
+            self._c.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+        elif self._c.dialect.name == "sqlite":
+            self._c.execute(text("UPDATE audit_events SET sequence = sequence WHERE 1 = 0"))
+
+    def _scoped(self, entry: AuditEntry, known: dict[str, tuple[int | None, str | None]]) -> AuditEntry:
+        """``entry`` with the organisation and member state of its actor, when the actor is a user."""
+        if entry.organisation_id is not None or entry.member_state is not None:
+            return entry
+        if entry.actor not in known:
+            row = self._c.execute(
+                select(t.organisations.c.id, t.organisations.c.member_state)
+                .join(t.users, t.users.c.organisation_id == t.organisations.c.id)
+                .where(t.users.c.email == entry.actor)
+            ).first()
+            known[entry.actor] = (row.id, row.member_state) if row else (None, None)
+        organisation_id, member_state = known[entry.actor]
+        return replace(entry, organisation_id=organisation_id, member_state=member_state)
 
     def _last(self) -> AuditEvent | None:
         row = (
@@ -258,6 +299,10 @@ class SqlAudit:
             .first()
         )
         return _event(row) if row else None
+
+    def head(self) -> AuditEvent | None:
+        self.flush()
+        return self._last()
 
     def all(self) -> Sequence[AuditEvent]:
         self.flush()
@@ -272,6 +317,41 @@ class SqlAudit:
             .order_by(t.audit_events.c.sequence)
         ).mappings()
         return [_event(r) for r in rows]
+
+    def find(self, query: AuditQuery) -> Sequence[AuditEvent]:
+        """The events ``query`` selects, newest first."""
+        e = t.audit_events
+        statement = select(e).order_by(e.c.sequence.desc()).limit(query.limit)
+        if query.since is not None:
+            statement = statement.where(e.c.occurred_at >= query.since)
+        if query.actor is not None:
+            statement = statement.where(e.c.actor == query.actor)
+        if query.action is not None:
+            statement = statement.where(e.c.action == query.action)
+        if query.organisation_id is not None:
+            statement = statement.where(e.c.organisation_id == query.organisation_id)
+        if query.member_state is not None:
+            statement = statement.where(e.c.member_state == query.member_state)
+        if query.before_sequence is not None:
+            statement = statement.where(e.c.sequence < query.before_sequence)
+        return [_event(r) for r in self._c.execute(statement).mappings()]
+
+    def add_anchor(self, anchor: Anchor) -> None:
+        self._c.execute(
+            t.audit_anchors.insert().values(
+                head_sequence=anchor.head_sequence,
+                head_hash=anchor.head_hash,
+                event_count=anchor.count,
+                anchored_at=anchor.anchored_at,
+                mac=anchor.mac,
+            )
+        )
+
+    def anchors(self) -> Sequence[Anchor]:
+        rows = self._c.execute(
+            select(t.audit_anchors).order_by(t.audit_anchors.c.head_sequence, t.audit_anchors.c.id)
+        ).mappings()
+        return [_anchor(r) for r in rows]
 
 
 class SqlReferenceData:
@@ -427,8 +507,9 @@ class SqlUnitOfWork:
 
     _audit: SqlAudit
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, anchor_key: bytes | None = None) -> None:
         self._engine = engine
+        self._anchor_key = anchor_key
         self._connection: Connection | None = None
         self._committed = False
 
@@ -439,7 +520,7 @@ class SqlUnitOfWork:
         self.organisations = SqlOrganisations(self._connection)
         self.users = SqlUsers(self._connection)
         self.tokens = SqlTokens(self._connection)
-        self._audit = SqlAudit(self._connection)
+        self._audit = SqlAudit(self._connection, self._anchor_key)
         self.audit = self._audit
         self.reference_data = SqlReferenceData(self._connection)
         self.amendments = SqlAmendments(self._connection)

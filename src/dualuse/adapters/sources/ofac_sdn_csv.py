@@ -15,6 +15,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from dualuse.adapters.sources.sanctions_formats import content_version, dedupe, guarded, read_bytes
@@ -205,6 +206,7 @@ def parse(path: Path) -> ListSnapshot:
     return ListSnapshot(
         source=source,
         version=found.group(1) if found else content_version(data),
+        published=_date_of(found.group(1)) if found else None,
         entities=tuple(
             ListedEntity(
                 source=source,
@@ -220,3 +222,11 @@ def parse(path: Path) -> ListSnapshot:
         ),
         warnings=tuple(warnings),
     )
+
+
+def _date_of(text: str) -> date | None:
+    """The publication date a file name carries (``sdn_2024-05-03.csv``), if it is a real date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

@@ -6,6 +6,7 @@ The format is described in ``dualuse/data/rules/README.md``. A file or rule that
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -13,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pycountry
 import yaml
 
 from dualuse.domain.errors import ImportFailedError, ValidationError
@@ -20,22 +22,35 @@ from dualuse.domain.rules.facts import (
     ART_4_1_USES,
     Activity,
     Circumstance,
+    EntityList,
+    ItemKind,
     Knowledge,
+    canonical_cn_code,
     canonical_control_code,
     country_code,
 )
 from dualuse.domain.rules.outcome import Outcome
 from dualuse.domain.rules.rulebook import (
+    REGIME_ASPECTS,
     ArmsEmbargo,
+    Consequence,
     ControlRule,
     EmbargoScope,
+    EndUserCondition,
+    FirstUseNotice,
+    FirstUseRegistration,
+    FirstUseRule,
     GeneralAuthorisation,
     ItemCondition,
     ItemScope,
     MemberStateSettings,
     NationalControl,
+    RegimeItems,
     Rulebook,
     SanctionsProhibition,
+    SanctionsRegime,
+    StateFirstUse,
+    StateFirstUseChoice,
     Validity,
 )
 from dualuse.domain.union import EU_MEMBER_STATES
@@ -48,6 +63,7 @@ FILES = (
     "ngeas.yaml",
     "embargoes.yaml",
     "sanctions.yaml",
+    "sanctions_regimes.yaml",
     "national_controls.yaml",
     "member_states.yaml",
 )
@@ -84,11 +100,23 @@ def _load(directory: Path) -> Rulebook:
         _each(docs["customs_codes.yaml"], "codes", "customs_codes.yaml", _customs_code, keyed=True)
     )
     common = _mapping(docs["eugeas.yaml"].get("common", {}), "common")
+    embargoes = tuple(_each(docs["embargoes.yaml"], "embargoes", "embargoes.yaml", _embargo))
+    sanctions = tuple(_each(docs["sanctions.yaml"], "prohibitions", "sanctions.yaml", _prohibition))
+    restricted = _Restricted(
+        embargoed=frozenset(e.country for e in embargoes),
+        sanctioned=frozenset(c for p in sanctions for c in p.countries),
+    )
     union = _each(
-        docs["eugeas.yaml"], "general_authorisations", "eugeas.yaml", _authorisation(group_map, common)
+        docs["eugeas.yaml"],
+        "general_authorisations",
+        "eugeas.yaml",
+        _authorisation(group_map, common, restricted),
     )
     national = _each(
-        docs["ngeas.yaml"], "national_general_authorisations", "ngeas.yaml", _authorisation(group_map, {})
+        docs["ngeas.yaml"],
+        "national_general_authorisations",
+        "ngeas.yaml",
+        _authorisation(group_map, {}, restricted),
     )
     states = dict(
         _each(docs["member_states.yaml"], "member_states", "member_states.yaml", _state, keyed=True)
@@ -101,8 +129,8 @@ def _load(directory: Path) -> Rulebook:
             version=version,
             rules=tuple(_each(docs["rulebook.yaml"], "rules", "rulebook.yaml", _rule)),
             general_authorisations=(*union, *national),
-            embargoes=tuple(_each(docs["embargoes.yaml"], "embargoes", "embargoes.yaml", _embargo)),
-            sanctions=tuple(_each(docs["sanctions.yaml"], "prohibitions", "sanctions.yaml", _prohibition)),
+            embargoes=embargoes,
+            sanctions=sanctions,
             national_controls=tuple(
                 _each(
                     docs["national_controls.yaml"], "national_controls", "national_controls.yaml", _national
@@ -111,6 +139,9 @@ def _load(directory: Path) -> Rulebook:
             member_states=states,
             country_groups=group_map,
             customs_codes=customs,
+            regimes=tuple(
+                _each(docs["sanctions_regimes.yaml"], "regimes", "sanctions_regimes.yaml", _regime(group_map))
+            ),
         )
     except ValidationError as error:
         raise ImportFailedError(error.detail, location=f"rules: {error.field}") from error
@@ -313,18 +344,75 @@ def _rule(entry: Mapping[str, Any]) -> ControlRule:
     )
 
 
+# The outermost regions of member states that have ISO 3166-1 codes of their own: part of the customs
+# territory of the Union, so never a destination of an export (Art. 355(1) TFEU).
+OUTERMOST_REGIONS = frozenset({"GF", "GP", "MQ", "RE", "YT", "MF", "AX"})
+
+
+@dataclasses.dataclass(frozen=True)
+class _Restricted:
+    """The countries the rulebook puts under an arms embargo or a sanctions prohibition (any date)."""
+
+    embargoed: frozenset[str]
+    sanctioned: frozenset[str]
+
+
+def _every_destination() -> frozenset[str]:
+    """Every ISO 3166-1 country (and Kosovo) outside the Union and its outermost regions."""
+    codes = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
+    return codes - EU_MEMBER_STATES - OUTERMOST_REGIONS
+
+
+def _destinations(
+    raw: object, groups: Mapping[str, frozenset[str]], restricted: _Restricted
+) -> frozenset[str]:
+    """A list of countries; ``{group: name}``; or ``{all_except_groups: [...], exclude_embargoed: true,
+    exclude_sanctioned: true}``: every destination outside the Union but those (Annex II Section H Part 2),
+    taking the rulebook's embargoes and sanctions at any date, the safe side."""
+    if not isinstance(raw, dict):
+        return _countries(raw, "destinations")
+    unknown = set(raw) - {"group", "all_except_groups", "exclude_embargoed", "exclude_sanctioned"}
+    if unknown:
+        raise _Problem(f"unknown destination keys: {', '.join(sorted(unknown))}")
+    names = [raw["group"]] if "group" in raw else list(raw.get("all_except_groups") or [])
+    for name in names:
+        if name not in groups:
+            raise _Problem(f"unknown country group {name!r}")
+    if "group" in raw:
+        if len(raw) != 1:
+            raise _Problem("`destinations: {group: …}` takes no other keys")
+        return groups[str(raw["group"])]
+    countries = _every_destination().difference(*(groups[str(n)] for n in names))
+    if raw.get("exclude_embargoed"):
+        countries -= restricted.embargoed
+    if raw.get("exclude_sanctioned"):
+        countries -= restricted.sanctioned
+    return countries
+
+
+def _first_use(raw: object) -> FirstUseRule | None:
+    if raw is None:
+        return None
+    entry = _mapping(raw, "first_use")
+    unknown = set(entry) - {"notify", "days", "member_state_may_require_before", "registration"}
+    if unknown:
+        raise _Problem(f"unknown first_use keys: {', '.join(sorted(unknown))}")
+    days = entry.get("days")
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise _Problem("`first_use.days` must be a whole number of days")
+    return FirstUseRule(
+        notice=FirstUseNotice(str(entry.get("notify"))),
+        days=days,
+        member_state_may_require_before=bool(entry.get("member_state_may_require_before", False)),
+        registration=FirstUseRegistration(str(entry.get("registration"))),
+    )
+
+
 def _authorisation(
-    groups: Mapping[str, frozenset[str]], common: Mapping[str, Any]
+    groups: Mapping[str, frozenset[str]], common: Mapping[str, Any], restricted: _Restricted
 ) -> Callable[[Mapping[str, Any]], GeneralAuthorisation]:
     def build(entry: Mapping[str, Any]) -> GeneralAuthorisation:
-        destinations = entry.get("destinations")
-        if isinstance(destinations, dict):
-            name = str(destinations.get("group"))
-            if name not in groups:
-                raise _Problem(f"unknown country group {name!r}")
-            countries = groups[name]
-        else:
-            countries = _countries(destinations, "destinations")
+        countries = _destinations(entry.get("destinations"), groups, restricted)
         if countries & EU_MEMBER_STATES:
             raise _Problem("a general export authorisation cannot name a member state as a destination")
         verified = entry["verified"]
@@ -333,6 +421,7 @@ def _authorisation(
         if common and not common.get("conditions_verified", False):
             unverified.append("common conditions")
         circumstance = entry.get("circumstance")
+        first_use = _first_use(entry.get("first_use"))
         return GeneralAuthorisation(
             id=_text(entry, "id"),
             title=_text(entry, "title"),
@@ -341,12 +430,17 @@ def _authorisation(
             legal_basis=_texts(entry, "legal_basis"),
             items=_scope(entry.get("items")),
             destinations=countries,
-            conditions=(*_texts(entry, "conditions"), *_texts(common, "conditions")),
+            conditions=(
+                *_texts(entry, "conditions"),
+                *((first_use.describe(),) if first_use is not None else ()),
+                *_texts(common, "conditions"),
+            ),
             source=_text(entry, "source"),
             blocked_by=_knowledge(entry, "blocked_by") or _knowledge(common, "blocked_by") or ART_4_1_USES,
             circumstance=Circumstance(circumstance) if circumstance is not None else None,
             unverified=tuple(unverified),
             validity=_validity(entry),
+            first_use=first_use,
         )
 
     return build
@@ -377,6 +471,93 @@ def _prohibition(entry: Mapping[str, Any]) -> SanctionsProhibition:
         validity=_validity(entry),
         summary=_summary(entry),
     )
+
+
+_REGIME_KEYS = {
+    "id",
+    "title",
+    "act",
+    "legal_basis",
+    "activities",
+    "destinations",
+    "excluded_destinations",
+    "items",
+    "end_user",
+    "listed_in",
+    "end_user_note",
+    "consequence",
+    "customs_codes",
+    "valid_from",
+    "valid_to",
+    "summary",
+    "explanation",
+    "source",
+    "sources",
+    "verified",
+    "no_question_in",
+}
+_REGIME_ITEM_KEYS = {"annex", "description", "annex_i", "kinds", "cn_codes", "excludes_annex_i", "all_items"}
+
+
+def _regime(groups: Mapping[str, frozenset[str]]) -> Callable[[Mapping[str, Any]], SanctionsRegime]:
+    def countries(value: object, key: str) -> frozenset[str] | None:
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            name = str(value.get("group"))
+            if name not in groups:
+                raise _Problem(f"unknown country group {name!r}")
+            return groups[name]
+        return _countries(value, key)
+
+    def build(entry: Mapping[str, Any]) -> SanctionsRegime:
+        unknown = set(entry) - _REGIME_KEYS
+        if unknown:
+            raise _Problem(f"unknown keys: {', '.join(sorted(unknown))}")
+        verified = entry["verified"]
+        if not isinstance(verified, dict):
+            raise _Problem(f"`verified` must mark each element: {', '.join(REGIME_ASPECTS)}")
+        sources = entry.get("sources") or {}
+        if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
+            raise _Problem("`sources` must map elements to the source of each")
+        items = _mapping(entry.get("items"), "items")
+        unknown = set(items) - _REGIME_ITEM_KEYS
+        if unknown:
+            raise _Problem(f"unknown item keys: {', '.join(sorted(unknown))}")
+        listed_in = entry.get("listed_in")
+        return SanctionsRegime(
+            id=_text(entry, "id"),
+            title=_text(entry, "title"),
+            act=_text(entry, "act"),
+            legal_basis=_texts(entry, "legal_basis"),
+            activities=_activities(entry),
+            items=RegimeItems(
+                annex=_text(items, "annex"),
+                description=_text(items, "description"),
+                annex_i=_scope(items["annex_i"]) if items.get("annex_i") is not None else None,
+                kinds=frozenset(ItemKind(k) for k in items.get("kinds") or []),
+                cn_codes=frozenset(canonical_cn_code(str(c)) for c in items.get("cn_codes") or []),
+                excludes_annex_i=bool(items.get("excludes_annex_i", False)),
+                all_items=bool(items.get("all_items", False)),
+            ),
+            consequence=Consequence(str(entry.get("consequence"))),
+            explanation=_text(entry, "explanation"),
+            summary=_summary(entry),
+            source=_text(entry, "source"),
+            verified={str(k): v for k, v in verified.items()},
+            sources={str(k): " ".join(v.split()) for k, v in sources.items()},
+            destinations=countries(entry.get("destinations"), "destinations"),
+            excluded_destinations=countries(entry.get("excluded_destinations"), "excluded_destinations")
+            or frozenset(),
+            end_user=EndUserCondition(entry.get("end_user", "any")),
+            listed_in=EntityList(listed_in) if listed_in is not None else None,
+            end_user_note=" ".join(str(entry.get("end_user_note") or "").split()),
+            customs_codes=_texts(entry, "customs_codes"),
+            validity=_validity(entry),
+            no_question_in=countries(entry.get("no_question_in"), "no_question_in") or frozenset(),
+        )
+
+    return build
 
 
 def _national(entry: Mapping[str, Any]) -> NationalControl:
@@ -416,4 +597,19 @@ def _state(code: str, entry: Mapping[str, Any]) -> tuple[str, MemberStateSetting
         verified=bool(entry["verified"]),
         settings=frozenset(_texts(entry, "settings")),
         general_authorisation_conditions=_texts(entry, "general_authorisation_conditions"),
+        **({"first_use": _state_first_use(entry["eugea_first_use"])} if "eugea_first_use" in entry else {}),
+    )
+
+
+def _state_first_use(raw: object) -> StateFirstUse:
+    entry = _mapping(raw, "eugea_first_use")
+    _require_provenance(entry)
+    registration = entry.get("registration_before_first_use")
+    if registration is not None and not isinstance(registration, bool):
+        raise _Problem("`registration_before_first_use` must be true, false or null (not known)")
+    return StateFirstUse(
+        choice=StateFirstUseChoice(str(entry.get("choice"))),
+        registration_before_first_use=registration,
+        source=_text(entry, "source"),
+        verified=bool(entry["verified"]),
     )

@@ -1,8 +1,17 @@
 """The officer's assessment, the recommendation and the senior's countersignature (four eyes).
 
-Art. 15(1) of Regulation (EU) 2021/821 lists what the competent authority takes into account; point (c)
-brings in Council Common Position 2008/944/CFSP and its eight criteria. The criteria are data below, each
-with its source and whether that source was checked; code interprets them.
+Art. 15(1) of Regulation (EU) 2021/821 lists the considerations the competent authority takes into account
+when it decides on an authorisation: (a) international obligations and commitments, (b) sanctions
+obligations, (c) national foreign and security policy, including the matters covered by Council Common
+Position 2008/944/CFSP, and (d) the intended end use and the risk of diversion. For dual-use items the
+Common Position's eight criteria therefore enter only through point (c), as matters the authority weighs:
+none of them is a ground on which a dual-use authorisation must be denied. (Under the Common Position
+itself, for military technology and equipment, criteria 1 to 4 call for a denial; that rule is for arms
+exports and does not carry over to Reg. 2021/821.) A denial is the officer's recommendation and the senior's
+decision, naming the considerations it relies on (Art. 16); nothing here denies automatically.
+
+The considerations are data below, each with its source and whether that source was checked; code
+interprets them.
 """
 
 from __future__ import annotations
@@ -27,14 +36,17 @@ __all__ = [
     "criterion",
 ]
 
+ART_15_1_C = "art15.1.c"
+
 
 @dataclass(frozen=True)
 class Criterion:
-    """One thing the authority must consider (Art. 15(1)), with where it comes from.
+    """One consideration the authority takes into account (Art. 15(1)), with where it comes from.
 
-    ``verified`` is True only where the wording was checked against a retrieved source (``verified_by``);
-    otherwise the title is from memory and is to be checked against the Official Journal before it is
-    relied on in a published decision.
+    ``part_of`` names the Art. 15(1) point a consideration belongs to: the Common Position's criteria are
+    part of point (c). ``verified`` is True only where the wording was checked against a retrieved source
+    (``verified_by``); otherwise the title is from memory and is to be checked against the Official Journal
+    before it is relied on in a published decision. No consideration is an automatic ground for denial.
     """
 
     id: str
@@ -42,46 +54,61 @@ class Criterion:
     source: str
     verified: bool
     verified_by: str
-    denial_ground: bool = False
-    """CP 2008/944 criteria 1 to 4 oblige a denial when not met; 5 to 8 are to be taken into account."""
+    part_of: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How the assessment form names it: the Art. 15(1) point, or the criterion and its point."""
+        if self.part_of == ART_15_1_C:
+            number = self.id.split(".", 1)[1]
+            return (
+                f"Art. 15(1)(c), a matter covered by Common Position 2008/944/CFSP, criterion {number}: "
+                f"{self.title}"
+            )
+        point = self.id.rsplit(".", 1)[1]
+        return f"Art. 15(1)({point}): {self.title}"
 
 
 _CP = "Common Position 2008/944/CFSP, Art. 2"
-_SINTACT = "Reg. 2021/821 consolidated text 15.11.2025 (sintact.ro), per shared/reference/regulation.md"
-_EP_RESOLUTION = (
-    "European Parliament resolution on arms exports (wordscope.be excerpt): eight criteria; 1-4 deny"
+_ART15 = (
+    "Reg. 2021/821 Art. 15(1), German official text (gesetze.legal) and the Romanian consolidated text "
+    "15.11.2025 (sintact.ro), per shared/reference/regulation-articles.md and regulation.md"
 )
+_EP_RESOLUTION = "European Parliament resolution on arms exports (wordscope.be excerpt): the eight criteria"
 _BICC = "ruestungsexport.info (BICC arms-export database), criteria text"
 
 CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "art15.1.a",
-        "International obligations and commitments, including those of the export control regimes "
-        "and international treaties",
+        "The member state's international obligations and commitments, in particular those of membership "
+        "of the non-proliferation regimes and export control arrangements and of the international "
+        "treaties it ratified",
         "Art. 15(1)(a)",
         verified=True,
-        verified_by=_SINTACT,
+        verified_by=_ART15,
     ),
     Criterion(
         "art15.1.b",
-        "Obligations under sanctions imposed by the Council, the OSCE or the UN Security Council",
+        "Obligations under sanctions imposed by a Council decision or common position, a decision of the "
+        "OSCE or a binding resolution of the UN Security Council",
         "Art. 15(1)(b)",
         verified=True,
-        verified_by=_SINTACT,
+        verified_by=_ART15,
     ),
     Criterion(
         "art15.1.c",
-        "National foreign and security policy, including Common Position 2008/944/CFSP",
+        "National foreign and security policy, including the matters covered by Common Position "
+        "2008/944/CFSP (its criteria are listed below as part of this point)",
         "Art. 15(1)(c)",
         verified=True,
-        verified_by=_SINTACT,
+        verified_by=_ART15,
     ),
     Criterion(
         "art15.1.d",
         "The intended end use and the risk of diversion",
         "Art. 15(1)(d)",
         verified=True,
-        verified_by=_SINTACT,
+        verified_by=_ART15,
     ),
     Criterion(
         "cp.1",
@@ -90,7 +117,7 @@ CRITERIA: tuple[Criterion, ...] = (
         f"{_CP}, criterion 1",
         verified=True,
         verified_by=_BICC,
-        denial_ground=True,
+        part_of=ART_15_1_C,
     ),
     Criterion(
         "cp.2",
@@ -99,7 +126,7 @@ CRITERIA: tuple[Criterion, ...] = (
         f"{_CP}, criterion 2",
         verified=True,
         verified_by=_BICC,
-        denial_ground=True,
+        part_of=ART_15_1_C,
     ),
     Criterion(
         "cp.3",
@@ -107,7 +134,7 @@ CRITERIA: tuple[Criterion, ...] = (
         f"{_CP}, criterion 3",
         verified=False,
         verified_by="",
-        denial_ground=True,
+        part_of=ART_15_1_C,
     ),
     Criterion(
         "cp.4",
@@ -115,7 +142,7 @@ CRITERIA: tuple[Criterion, ...] = (
         f"{_CP}, criterion 4",
         verified=True,
         verified_by=_EP_RESOLUTION,
-        denial_ground=True,
+        part_of=ART_15_1_C,
     ),
     Criterion(
         "cp.5",
@@ -123,6 +150,7 @@ CRITERIA: tuple[Criterion, ...] = (
         f"{_CP}, criterion 5",
         verified=False,
         verified_by="",
+        part_of=ART_15_1_C,
     ),
     Criterion(
         "cp.6",
@@ -131,6 +159,7 @@ CRITERIA: tuple[Criterion, ...] = (
         f"{_CP}, criterion 6",
         verified=False,
         verified_by="",
+        part_of=ART_15_1_C,
     ),
     Criterion(
         "cp.7",
@@ -139,6 +168,7 @@ CRITERIA: tuple[Criterion, ...] = (
         f"{_CP}, criterion 7",
         verified=False,
         verified_by="",
+        part_of=ART_15_1_C,
     ),
     Criterion(
         "cp.8",
@@ -146,6 +176,7 @@ CRITERIA: tuple[Criterion, ...] = (
         f"{_CP}, criterion 8",
         verified=False,
         verified_by="",
+        part_of=ART_15_1_C,
     ),
 )
 
@@ -178,7 +209,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Assessment:
-    """The officer's record against every criterion of Art. 15(1) and Common Position 2008/944/CFSP."""
+    """The officer's record against every consideration of Art. 15(1), with the Common Position's criteria
+    under point (c)."""
 
     officer_id: str
     findings: tuple[Finding, ...]
@@ -210,8 +242,10 @@ class RecommendationKind(StrEnum):
 class Recommendation:
     """What the officer proposes after the assessment.
 
-    A denial names at least one criterion it relies on, each raised as a concern in the assessment (the
-    reasons a denial notification carries, Art. 16); a grant with conditions names its conditions.
+    A denial names at least one consideration it relies on, each raised as a concern in the assessment
+    (the reasons a denial notification carries, Art. 16): it is the officer's judgement, never automatic,
+    whichever consideration the concern is under; a grant (with or without conditions) may be recommended
+    whatever concerns were raised. A grant with conditions names its conditions.
     """
 
     kind: RecommendationKind

@@ -33,15 +33,21 @@ __all__ = [
     "LicenceStatus",
     "LicenceTransition",
     "LicensedItem",
+    "PendingChange",
     "amend_licence",
+    "amended",
     "check_code",
     "check_validity",
+    "countersign_change",
     "issue_licence",
     "latest_valid_until",
     "licence_number",
     "licence_transition",
     "next_sequence",
     "parse_licence_number",
+    "propose_change",
+    "reject_change",
+    "relaxations",
     "verify_check_code",
 ]
 
@@ -185,6 +191,10 @@ class LicenceAction(StrEnum):
     ANNUL = "annul"
     EXPIRE = "expire"
     EXHAUST = "exhaust"
+    COUNTERSIGN = "countersign"
+    """A senior other than the proposer countersigns the change that awaits it (four eyes)."""
+    REJECT = "reject"
+    """A senior (or the proposer) turns down the change that awaits countersignature."""
 
 
 @dataclass(frozen=True)
@@ -228,12 +238,32 @@ class Licence:
     status: LicenceStatus = LicenceStatus.ACTIVE
     version: int = 1
     justification: str = ""
+    pending: PendingChange | None = None
+    """A change that relaxes the licence, proposed and waiting for a countersignature (not yet in force)."""
 
     def item(self, line: int) -> LicensedItem:
         for item in self.items:
             if item.line == line:
                 return item
         raise ValidationError(f"licence {self.number} has no item line {line}", field="item_line")
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A change that relaxes a licence — an amendment that gives the holder more, or reinstating a suspended
+    licence — proposed by one official and in force only once a senior official other than the proposer
+    countersigns it (the four-eyes principle of the case decision, applied to the licence's later life)."""
+
+    action: LicenceAction
+    proposed_by: str
+    proposer_role: Actor
+    reason: str
+    relaxations: tuple[str, ...]
+    valid_until: date
+    conditions: tuple[str, ...]
+    items: tuple[LicensedItem, ...]
+    at_version: int
+    """The licence version the proposal made; any other move of the licence discards the proposal."""
 
 
 def _check_items(items: tuple[LicensedItem, ...]) -> None:
@@ -285,6 +315,9 @@ class LicenceTransition:
     event: str
     notify: bool = False
     needs_reason: bool = False
+    countersigned: bool = False
+    """The move relaxes the licence: one official proposes it, a senior other than the proposer countersigns
+    it (``propose_change``, ``countersign_change``); ``actors`` are those who may countersign."""
 
 
 L = LicenceStatus
@@ -296,7 +329,9 @@ _SYSTEM = frozenset({Actor.SYSTEM})
 _ROWS: tuple[LicenceTransition, ...] = (
     LicenceTransition(L.ACTIVE, LA.AMEND, L.ACTIVE, _AUTHORITY, "LicenceAmended", needs_reason=True),
     LicenceTransition(L.ACTIVE, LA.SUSPEND, L.SUSPENDED, _AUTHORITY, "LicenceSuspended", True, True),
-    LicenceTransition(L.SUSPENDED, LA.REINSTATE, L.ACTIVE, _SENIOR, "LicenceReinstated", True, True),
+    LicenceTransition(
+        L.SUSPENDED, LA.REINSTATE, L.ACTIVE, _SENIOR, "LicenceReinstated", True, True, countersigned=True
+    ),
     LicenceTransition(L.ACTIVE, LA.REVOKE, L.REVOKED, _SENIOR, "LicenceRevoked", True, True),
     LicenceTransition(L.SUSPENDED, LA.REVOKE, L.REVOKED, _SENIOR, "LicenceRevoked", True, True),
     LicenceTransition(L.ACTIVE, LA.ANNUL, L.ANNULLED, _SENIOR, "LicenceAnnulled", True, True),
@@ -310,7 +345,14 @@ LICENCE_TRANSITIONS: Mapping[tuple[LicenceStatus, LicenceAction], LicenceTransit
     {(row.source, row.action): row for row in _ROWS}
 )
 """Every legal (status, action) pair of a licence (Art. 16 for suspend, reinstate, revoke, annul).
-Reinstating notifies too: Art. 16 has the authority report its final assessment after a suspension."""
+Reinstating notifies too: Art. 16 has the authority report its final assessment after a suspension.
+
+Who acts alone, and who needs a second pair of eyes. Everything that takes from the holder takes effect at once,
+because protection can be urgent: an officer or a senior suspends, or amends a licence to give less (a shorter
+validity, conditions added, smaller quantities or values, items taken off); only a senior revokes or annuls.
+Everything that gives the holder more — reinstating a suspended licence, extending its validity, removing or
+rewording a condition, raising a quantity or value, adding or changing an item — is proposed by one official
+and takes effect only when a senior other than the proposer countersigns it, like the decision on the case."""
 
 
 @dataclass(frozen=True)
@@ -353,9 +395,22 @@ def licence_transition(
     if actor_role not in row.actors:
         allowed = " or ".join(sorted(row.actors))
         raise PermissionDeniedError(f"only the {allowed} may {action} a licence, not the {actor_role}")
+    if row.countersigned:
+        raise PermissionDeniedError(
+            f"to {action} a licence relaxes it: propose it, and a senior other than you countersigns it"
+        )
     if row.needs_reason and not reason.strip():
         raise ValidationError(f"to {action} a licence, say why (Art. 16)", field="reason")
-    after = replace(licence, status=row.target, version=licence.version + 1)
+    return _move(licence, row, actor_role, actor_id, reason=reason)
+
+
+def _move(
+    licence: Licence, row: LicenceTransition, actor_role: Actor, actor_id: str, *, reason: str
+) -> tuple[Licence, LicenceEvent]:
+    """The move of ``row``, checked by the caller. A proposal waiting for countersignature lapses: it was
+    made on the licence as it stood before."""
+    action = row.action
+    after = replace(licence, status=row.target, version=licence.version + 1, pending=None)
     event = LicenceEvent(
         name=row.event,
         licence_number=licence.number,
@@ -371,6 +426,51 @@ def licence_transition(
     return after, event
 
 
+def amended(
+    licence: Licence,
+    *,
+    valid_until: date | None = None,
+    conditions: tuple[str, ...] | None = None,
+    items: tuple[LicensedItem, ...] | None = None,
+) -> Licence:
+    """The licence with changed validity, conditions or items, checked (items, Art. 12(3) validity from the
+    original start); not yet in force."""
+    changed = replace(
+        licence,
+        valid_until=licence.valid_until if valid_until is None else valid_until,
+        conditions=licence.conditions if conditions is None else tuple(c for c in conditions if c.strip()),
+        items=licence.items if items is None else items,
+    )
+    _check_items(changed.items)
+    check_validity(
+        changed.licence_type, changed.valid_from, changed.valid_until, justification=changed.justification
+    )
+    return changed
+
+
+def relaxations(before: Licence, after: Licence) -> tuple[str, ...]:
+    """How ``after`` gives the holder more than ``before`` (empty when it gives the same or less)."""
+    found: list[str] = []
+    if after.valid_until > before.valid_until:
+        found.append(f"validity extended from {before.valid_until} to {after.valid_until}")
+    found.extend(
+        f"condition removed or reworded: {c!r}" for c in before.conditions if c not in after.conditions
+    )
+    old = {item.line: item for item in before.items}
+    for item in after.items:
+        was = old.get(item.line)
+        if was is None:
+            found.append(f"item line {item.line} added ({item.control_code})")
+            continue
+        if (item.control_code, item.unit) != (was.control_code, was.unit):
+            found.append(f"item line {item.line} changed from {was.control_code} to {item.control_code}")
+        if item.quantity > was.quantity:
+            found.append(f"item line {item.line}: quantity raised from {was.quantity} to {item.quantity}")
+        if item.value_eur > was.value_eur:
+            found.append(f"item line {item.line}: value raised from {was.value_eur} to {item.value_eur} EUR")
+    return tuple(found)
+
+
 def amend_licence(
     licence: Licence,
     *,
@@ -382,18 +482,139 @@ def amend_licence(
     items: tuple[LicensedItem, ...] | None = None,
     expected_version: int | None = None,
 ) -> tuple[Licence, LicenceEvent]:
-    """A new version of an active licence with changed validity, conditions or items (Art. 16: the
-    authority may modify). The new validity is checked against Art. 12(3) from the original start."""
-    changed = replace(
-        licence,
-        valid_until=licence.valid_until if valid_until is None else valid_until,
-        conditions=licence.conditions if conditions is None else tuple(c for c in conditions if c.strip()),
-        items=licence.items if items is None else items,
-    )
-    _check_items(changed.items)
-    check_validity(
-        changed.licence_type, changed.valid_from, changed.valid_until, justification=changed.justification
-    )
+    """A new version of an active licence that gives the holder the same or less (Art. 16: the authority
+    may modify), in force at once. A change that relaxes it is refused here: ``propose_change`` it."""
+    changed = amended(licence, valid_until=valid_until, conditions=conditions, items=items)
+    relaxed = relaxations(licence, changed)
+    if relaxed:
+        raise PermissionDeniedError(
+            "this amendment relaxes the licence (" + "; ".join(relaxed) + "): propose it, and a senior "
+            "other than you countersigns it"
+        )
     return licence_transition(
         changed, LicenceAction.AMEND, actor_role, actor_id, reason=reason, expected_version=expected_version
+    )
+
+
+def propose_change(
+    licence: Licence,
+    action: LicenceAction,
+    actor_role: Actor,
+    actor_id: str,
+    *,
+    reason: str,
+    target: Licence | None = None,
+    expected_version: int | None = None,
+) -> tuple[Licence, LicenceEvent]:
+    """Propose a change that relaxes the licence: reinstating it, or an amendment to ``target`` (from
+    ``amended``). It waits for a senior other than the proposer; until then the licence is as it was."""
+    action = LicenceAction(action)
+    actor_role = Actor(actor_role)
+    if expected_version is not None and expected_version != licence.version:
+        raise ConflictError(
+            f"licence {licence.number} is at version {licence.version}, not {expected_version}; reload it"
+        )
+    row = LICENCE_TRANSITIONS.get((licence.status, action))
+    if row is None or action not in (LicenceAction.AMEND, LicenceAction.REINSTATE):
+        raise ConflictError(f"a licence that is {licence.status} cannot be given '{action}'")
+    if actor_role not in _AUTHORITY:
+        raise PermissionDeniedError("only the competent authority's officials propose changes to a licence")
+    if not reason.strip():
+        raise ValidationError(f"to {action} a licence, say why (Art. 16)", field="reason")
+    if licence.pending is not None:
+        raise ConflictError(
+            f"a change to licence {licence.number} already awaits countersignature: countersign or reject it first"
+        )
+    target = target or licence
+    relaxed = (
+        relaxations(licence, target)
+        if action is LicenceAction.AMEND
+        else (f"reinstated: the {licence.status} licence in force again",)
+    )
+    if not relaxed:
+        raise ValidationError(
+            "this amendment gives the holder nothing more: amend it directly", field="action"
+        )
+    version = licence.version + 1
+    pending = PendingChange(
+        action=action,
+        proposed_by=actor_id,
+        proposer_role=actor_role,
+        reason=reason,
+        relaxations=relaxed,
+        valid_until=target.valid_until,
+        conditions=target.conditions,
+        items=target.items,
+        at_version=version,
+    )
+    after = replace(licence, pending=pending, version=version)
+    return after, _pending_event(
+        licence, after, action, "LicenceChangeProposed", actor_role, actor_id, reason
+    )
+
+
+def countersign_change(
+    licence: Licence, actor_role: Actor, actor_id: str, *, expected_version: int | None = None
+) -> tuple[Licence, LicenceEvent]:
+    """A senior other than the proposer puts the proposed change in force (four eyes)."""
+    pending = licence.pending
+    if pending is None:
+        raise ConflictError(f"no change to licence {licence.number} awaits countersignature")
+    if expected_version is not None and expected_version != licence.version:
+        raise ConflictError(
+            f"licence {licence.number} is at version {licence.version}, not {expected_version}; reload it"
+        )
+    row = LICENCE_TRANSITIONS.get((licence.status, pending.action))
+    if row is None or pending.at_version != licence.version:
+        raise ConflictError(f"the proposed change no longer fits licence {licence.number}: propose it again")
+    if Actor(actor_role) not in (row.actors if row.countersigned else _SENIOR):
+        raise PermissionDeniedError("only a senior official countersigns a change that relaxes a licence")
+    if actor_id == pending.proposed_by:
+        raise PermissionDeniedError("four eyes: a change is countersigned by someone other than its proposer")
+    changed = replace(
+        licence, valid_until=pending.valid_until, conditions=pending.conditions, items=pending.items
+    )
+    if pending.action is LicenceAction.AMEND:
+        changed = amended(changed)  # checked again (Art. 12(3)), as it will stand
+    return _move(changed, row, Actor(actor_role), actor_id, reason=pending.reason)
+
+
+def reject_change(
+    licence: Licence, actor_role: Actor, actor_id: str, *, reason: str
+) -> tuple[Licence, LicenceEvent]:
+    """A senior, or the proposer withdrawing it, turns down the change awaiting countersignature."""
+    pending = licence.pending
+    if pending is None:
+        raise ConflictError(f"no change to licence {licence.number} awaits countersignature")
+    if Actor(actor_role) is not Actor.SENIOR and actor_id != pending.proposed_by:
+        raise PermissionDeniedError("only a senior official or the proposer turns down a proposed change")
+    if not reason.strip():
+        raise ValidationError("to reject a proposed change, say why", field="reason")
+    after = replace(licence, pending=None, version=licence.version + 1)
+    event = _pending_event(
+        licence, after, LicenceAction.REJECT, "LicenceChangeRejected", Actor(actor_role), actor_id, reason
+    )
+    return after, event
+
+
+def _pending_event(
+    before: Licence,
+    after: Licence,
+    action: LicenceAction,
+    name: str,
+    actor_role: Actor,
+    actor_id: str,
+    reason: str,
+) -> LicenceEvent:
+    return LicenceEvent(
+        name=name,
+        licence_number=before.number,
+        action=action,
+        actor_role=actor_role,
+        actor_id=actor_id,
+        before=before.status,
+        after=after.status,
+        version=after.version,
+        notify_other_states=False,
+        reason=reason,
     )

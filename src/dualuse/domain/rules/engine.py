@@ -14,6 +14,7 @@ from typing import Protocol
 
 from dualuse.domain.errors import NotFoundError, ValidationError
 from dualuse.domain.rules.facts import (
+    ITEM_KIND_HELP,
     Activity,
     EndUserType,
     Knowledge,
@@ -22,7 +23,15 @@ from dualuse.domain.rules.facts import (
     country_name,
 )
 from dualuse.domain.rules.outcome import Outcome, most_restrictive
-from dualuse.domain.rules.rulebook import GeneralAuthorisation, ItemCondition, ItemScope, Rulebook
+from dualuse.domain.rules.rulebook import (
+    EndUserCondition,
+    GeneralAuthorisation,
+    ItemCondition,
+    ItemScope,
+    RegimeItems,
+    Rulebook,
+    SanctionsRegime,
+)
 
 INDIVIDUAL_AUTHORISATION_CODE = "X060"
 GLOBAL_AUTHORISATION_CODE = "X070"
@@ -83,6 +92,16 @@ class ItemDetermination:
     rules_applied: tuple[str, ...] = ()
     summary: str = ""
     """The explanation in a line: what a batch result shows."""
+    questions: tuple[Question, ...] = ()
+    """Facts the answer still needs: a regime reaches the transaction but depends on something not stated
+    (the item's kind, the end-user's type or listing). Until answered, the outcome is on the safe side."""
+    unverified_basis: tuple[str, ...] = ()
+    """The rules the answer rests on that were not verified against the Official Journal (with the
+    unverified elements in brackets)."""
+    advice: tuple[str, ...] = ()
+    """What else to look at, e.g. a general authorisation that may apply but is not verified."""
+    duties: tuple[str, ...] = ()
+    """Duties that do not stop the export (e.g. the no-re-export clause of Art. 12g of Reg. 833/2014)."""
 
     def to_dict(self) -> dict[str, object]:
         """The item in the determination's JSON shape."""
@@ -97,7 +116,26 @@ class ItemDetermination:
             "explanation": self.explanation,
             "summary": self.summary,
             "rules_applied": list(self.rules_applied),
+            "questions": [question.to_dict() for question in self.questions],
+            "unverified_basis": list(self.unverified_basis),
+            "advice": list(self.advice),
+            "duties": list(self.duties),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A fact the determination needs: ``field`` is where it goes (``items[0].item_kinds``,
+    ``end_user.type``, ``end_user.listed_in``), ``text`` the question in plain words, ``rules`` the
+    regimes that depend on it."""
+
+    field: str
+    text: str
+    rules: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """The question as JSON-ready data."""
+        return {"field": self.field, "text": self.text, "rules": list(self.rules)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +150,20 @@ class Determination:
     activity: Activity
     date: date
 
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """Every item's open questions, once each."""
+        seen: dict[tuple[str, str], Question] = {}
+        for item in self.items:
+            for question in item.questions:
+                seen.setdefault((question.field, question.text), question)
+        return tuple(seen.values())
+
+    @property
+    def unverified_basis(self) -> tuple[str, ...]:
+        """The unverified rules any item's answer rests on."""
+        return _unique(rule for item in self.items for rule in item.unverified_basis)
+
     def to_dict(self) -> dict[str, object]:
         """The determination as JSON-ready data."""
         return {
@@ -121,6 +173,8 @@ class Determination:
             "items": [item.to_dict() for item in self.items],
             "list_version": self.list_version,
             "rules_version": self.rules_version,
+            "questions": [question.to_dict() for question in self.questions],
+            "unverified_basis": list(self.unverified_basis),
         }
 
 
@@ -138,6 +192,8 @@ class _Finding:
     verified: bool
     summary: str
     general_authorisations: bool = False
+    unverified_label: str = ""
+    """How the answer names this rule when it is unverified (default: its id)."""
 
 
 def determine(facts: TransactionFacts, rulebook: Rulebook, list_source: ListSource) -> Determination:
@@ -157,9 +213,12 @@ class PreparedTransaction:
 
     __slots__ = (
         "authorisations",
+        "aware",
         "embargo",
         "facts",
+        "informed",
         "national_controls",
+        "regimes",
         "rulebook",
         "rules",
         "sanctions",
@@ -188,13 +247,17 @@ class PreparedTransaction:
         self.rulebook = rulebook
         self.view = view
         self.embargo = embargo
+        # a military end-use is a use of Art. 4(1) only where the purchasing country or the country of
+        # destination is subject to an arms embargo (Art. 4(1)(b)); so for Arts. 4(2), 6-8 and Annex II
+        self.informed = _art_4_1_view(facts.informed, embargo is not None)
+        self.aware = _art_4_1_view(facts.aware, embargo is not None)
         self.rules = tuple(
             rule
             for rule in rulebook.rules
             if rule.activity is facts.activity
             and rule.validity.covers(day)
-            and (not rule.informed_any or rule.informed_any & facts.informed)
-            and (not rule.aware_any or rule.aware_any & facts.aware)
+            and (not rule.informed_any or rule.informed_any & self.informed)
+            and (not rule.aware_any or rule.aware_any & self.aware)
             and (rule.arms_embargo is None or rule.arms_embargo == (embargo is not None))
             and (rule.destination_in is None or facts.destination in groups[rule.destination_in])
             and (rule.destination_not_in is None or facts.destination not in groups[rule.destination_not_in])
@@ -216,6 +279,16 @@ class PreparedTransaction:
             and facts.destination in authorisation.destinations
             and (authorisation.circumstance is None or authorisation.circumstance in facts.circumstances)
         )
+        self.regimes: tuple[tuple[SanctionsRegime, bool | None], ...] = tuple(
+            (regime, reached)
+            for regime in rulebook.regimes
+            if facts.activity in regime.activities
+            and regime.validity.covers(day)
+            and regime.reaches_place(facts.destination, facts.end_user_country)
+            and (reached := self._end_user_reached(regime)) is not False
+        )
+        """The regimes in force for the activity and place, each with whether the end-user is one it reaches
+        (None: the facts do not say)."""
         self.national_controls = tuple(
             control
             for control in rulebook.national_controls
@@ -235,11 +308,13 @@ class PreparedTransaction:
             tuple(prohibition.id for prohibition in self.sanctions),
             tuple(authorisation.id for authorisation in self.authorisations),
             tuple(control.id for control in self.national_controls),
+            tuple((regime.id, reached) for regime, reached in self.regimes),
         )
         self.signature: tuple[object, ...] = (
             facts.activity,
             facts.exporter.member_state,
             facts.destination,
+            facts.end_user_country,
             view.version_id,
             embargo,
             facts.informed,
@@ -250,7 +325,8 @@ class PreparedTransaction:
         signature answer every item alike (a batch shares answers between them)."""
         self.summary_signature: tuple[object, ...] = (
             view.version_id,
-            facts.knowledge,
+            self.informed | self.aware,
+            embargo is not None and not embargo.verified and Knowledge.MILITARY_END_USE in facts.knowledge,
             *applies,
         )
         """What an item's answer without the full explanation (``determine_item(explain=False)``) depends
@@ -288,7 +364,8 @@ class PreparedTransaction:
                     field=f"items[{index}].control_code",
                 )
         cyber = flags.cyber_surveillance if flags is not None else item.cyber_surveillance
-        findings = self._findings(item, flags, cyber)
+        findings, pending, duties = self._findings(item, flags, cyber)
+        questions = self._questions(item, index, findings, pending)
         outcome = most_restrictive(f.outcome for f in findings)
         top = [f for f in findings if f.outcome is outcome]
         legal_basis = _unique(b for f in top for b in f.legal_basis)
@@ -301,15 +378,38 @@ class PreparedTransaction:
             lines = [f.explanation.format_map(words) for f in top]
         short = _unique(f.summary for f in top)
         applied = [f.rule_id for f in findings]
-        unverified = [f.rule_id for f in top if not f.verified]
+        unverified = [f.unverified_label or f.rule_id for f in top if not f.verified]
+        if outcome is not Outcome.NO_LICENCE_REQUIRED:  # only a stricter answer can rest on an embargo
+            unverified.extend(self._unverified_embargo())
+        if outcome is Outcome.NO_LICENCE_REQUIRED and any(not f.verified for f in top):
+            # the safe side: an answer that no authorisation is needed must rest on verified rules only
+            outcome = Outcome.NOTIFY_AUTHORITY
+            customs = ()
+            lines.append(
+                "That no authorisation is needed rests on a rule not yet verified against the Official "
+                "Journal: consult the competent authority of {member_state} before going ahead.".format_map(
+                    _Template(self.words)
+                )
+            )
+            short = (*short, "Unverified: consult the competent authority.")
         usable: list[GeneralAuthorisation] = []
+        advice: list[str] = []
         if (
             outcome is Outcome.LICENCE_REQUIRED
             and flags is not None
             and code is not None
             and all(f.general_authorisations for f in top)
         ):
-            usable, blocked = self._general_authorisations(code, flags)
+            covering, blocked = self._general_authorisations(code, flags)
+            # a general authorisation whose scope is not verified is never offered as usable (safe side)
+            usable = [g for g in covering if g.verified]
+            advice = [
+                f"{g.id} may apply ({g.customs_code}) — not verified against the Official Journal "
+                f"({', '.join(g.unverified)}); check its text before relying on it, until then apply for "
+                f"an individual authorisation ({INDIVIDUAL_AUTHORISATION_CODE})."
+                for g in covering
+                if not g.verified
+            ]
             if usable:
                 outcome = Outcome.GENERAL_AUTHORISATION_AVAILABLE
                 legal_basis = _unique((*legal_basis, *(b for g in usable for b in g.legal_basis)))
@@ -318,18 +418,26 @@ class PreparedTransaction:
                     lines.extend(self._describe_usable(usable))
                 short = (
                     *short,
-                    f"Usable: {', '.join(g.id for g in usable)}; register before first use, report.",
+                    f"Usable: {', '.join(g.id for g in usable)}; notify the first use as Annex II and your member state require; report.",
                 )
                 applied.extend(g.id for g in usable)
-                unverified.extend(f"{g.id} ({', '.join(g.unverified)})" for g in usable if g.unverified)
             elif blocked:
                 if explain:
                     lines.append(self._describe_blocked(blocked))
                 short = (*short, "General authorisations unusable with Art. 4(1) knowledge.")
+            if advice and not usable:
+                short = (*short, "A general authorisation may apply (unverified).")
         if not findings:
             lines.append("No rule of this rulebook applies to this item.")
         if explain:
             lines.extend(self._notes(item, flags))
+            lines.extend(advice)
+            lines.extend(duties)
+            lines.extend(f"Question: {q.text}" for q in questions)
+        if questions:
+            short = (*short, "Answer needed: " + "; ".join(q.field for q in questions) + ".")
+        if duties:
+            short = (*short, "A duty applies (see explanation).")
         if unverified:
             lines.append(f"Not yet verified against the Official Journal: {', '.join(unverified)}.")
             short = (*short, "[unverified]")
@@ -344,10 +452,20 @@ class PreparedTransaction:
             explanation=" ".join(lines),
             rules_applied=tuple(applied),
             summary=" ".join(short) or "No rule applies.",
+            questions=tuple(questions),
+            unverified_basis=_unique(unverified),
+            advice=tuple(advice),
+            duties=tuple(duties),
         )
 
-    def _findings(self, item: OrderItem, flags: ItemFlags | None, cyber: bool) -> list[_Finding]:
+    def _findings(
+        self, item: OrderItem, flags: ItemFlags | None, cyber: bool
+    ) -> tuple[list[_Finding], list[tuple[SanctionsRegime, str]], list[str]]:
+        """The rules that apply to the item; the regimes that would apply but for a fact not stated (with
+        the field it goes in); and the duties that apply."""
         found: list[_Finding] = []
+        pending: list[tuple[SanctionsRegime, str]] = []
+        duties: list[str] = []
         code = item.control_code
         # sanctions prohibitions reach listed items (Annex I) to, or for use in, a sanctioned country
         if flags is not None and code is not None:
@@ -363,6 +481,35 @@ class PreparedTransaction:
                 )
                 for prohibition in self.sanctions
                 if _covers(prohibition.items, code, flags)
+            )
+        # sanctions regimes on items by Annex I code, kind or CN code, where destination and end-user match
+        for regime, reached in self.regimes:
+            covered = _regime_covers(regime.items, item, flags)
+            if covered is False or (covered is None and reached is None):
+                continue  # both open: a regime on listed end-users asks only about items it is known to cover
+            if covered is None or reached is None:
+                pending.append(
+                    (regime, "items.item_kinds" if covered is None else self._end_user_field(regime))
+                )
+                continue
+            outcome = regime.consequence.outcome
+            explanation = regime.explanation + (f" {regime.end_user_note}" if regime.end_user_note else "")
+            if outcome is None:
+                duties.append(f"{regime.title}: {' '.join(explanation.split())} ({regime.legal_basis[0]}).")
+                if not regime.is_verified:
+                    duties[-1] += f" Not verified: {', '.join(regime.unverified)}."
+                continue
+            found.append(
+                _Finding(
+                    regime.id,
+                    outcome,
+                    regime.legal_basis,
+                    regime.customs_codes,
+                    explanation,
+                    regime.is_verified,
+                    regime.summary,
+                    unverified_label=f"{regime.id} ({', '.join(regime.unverified)})",
+                )
             )
         # the rules of Arts. 3-11 whose transaction-level conditions hold: only the item's kind is left
         found.extend(
@@ -394,14 +541,121 @@ class PreparedTransaction:
                 for control in self.national_controls
                 if control.national_codes.intersection(item.national_codes)
             )
-        return found
+        return found, pending, duties
+
+    def _questions(
+        self,
+        item: OrderItem,
+        index: int,
+        findings: list[_Finding],
+        pending: list[tuple[SanctionsRegime, str]],
+    ) -> list[Question]:
+        """Questions for the regimes that need a fact not stated, where the answer could make the outcome
+        more restrictive; until answered, a regime reached by destination holds the item at
+        ``licence_required`` (the safe side, never "no licence required"). Adds those findings."""
+        current = most_restrictive(f.outcome for f in findings)
+        licence_by_ga = current is Outcome.LICENCE_REQUIRED and all(
+            f.general_authorisations for f in findings if f.outcome is current
+        )
+        asked: dict[str, list[SanctionsRegime]] = {}
+        for regime, field_name in pending:
+            outcome = regime.consequence.outcome
+            if outcome is None:
+                continue  # a duty: named when the fact is stated
+            if not (outcome.is_more_restrictive_than(current) or (outcome is current and licence_by_ga)):
+                continue
+            if self.facts.destination in regime.no_question_in:
+                continue
+            asked.setdefault(field_name, []).append(regime)
+        questions = []
+        for field_name, regimes in asked.items():
+            ids = tuple(r.id for r in regimes)
+            if field_name == "items.item_kinds":
+                kinds = sorted({k for r in regimes for k in r.items.kinds})
+                text = (
+                    f"Is {item.control_code or 'this item'} any of: "
+                    + "; ".join(ITEM_KIND_HELP[k] for k in kinds)
+                    + f" (answer with item_kinds: {', '.join(kinds)}, or [] for none of them). It matters "
+                    f"under {', '.join(_unique(r.legal_basis[0] for r in regimes))}."
+                )
+                where = f"items[{index}].item_kinds"
+            elif field_name == "end_user.listed_in":
+                lists = sorted({str(r.listed_in) for r in regimes})
+                text = (
+                    f"Is the end-user on {', '.join(lists)}? Screen it and answer with end_user.listed_in "
+                    f"(matters under {', '.join(_unique(r.legal_basis[0] for r in regimes))})."
+                )
+                where = field_name
+            else:
+                whom = (
+                    "the armed forces (or is the item destined for them)"
+                    if all(r.end_user is EndUserCondition.MILITARY for r in regimes)
+                    else "the government, a public body or the armed forces, or acting on their behalf"
+                )
+                text = (
+                    f"Is the end-user {whom}? Answer with end_user.type (matters under "
+                    f"{', '.join(_unique(r.legal_basis[0] for r in regimes))})."
+                )
+                where = field_name
+            questions.append(Question(where, text, ids))
+            if field_name == "end_user.listed_in":
+                continue  # screening answers it; no safe-side hold for every export worldwide
+            held = [r for r in regimes if r.destinations is not None]
+            if held:
+                findings.append(
+                    _Finding(
+                        f"{held[0].id}?",
+                        Outcome.LICENCE_REQUIRED,
+                        _unique(b for r in held for b in r.legal_basis),
+                        (),
+                        "Not determined: "
+                        + "; ".join(f"{r.title} ({r.legal_basis[0]})" for r in held)
+                        + " may apply, depending on the answer to the question below. Until it is answered, "
+                        "do not export without asking the competent authority of {member_state}.",
+                        all(r.is_verified for r in held),
+                        "Answer needed: a sanctions regime may apply; do not export until answered.",
+                        unverified_label=", ".join(f"{r.id} ({', '.join(r.unverified)})" for r in held),
+                    )
+                )
+        return questions
+
+    def _end_user_reached(self, regime: SanctionsRegime) -> bool | None:
+        """Whether the end-user is one the regime reaches; None if the facts do not say."""
+        condition = regime.end_user
+        if condition is EndUserCondition.ANY:
+            return True
+        end_user = self.facts.end_user
+        if condition is EndUserCondition.LISTED:
+            if end_user is None or end_user.listed_in is None:
+                return None
+            return regime.listed_in in end_user.listed_in
+        kind = end_user.type if end_user is not None else EndUserType.UNKNOWN
+        if condition is EndUserCondition.MILITARY:
+            if kind is EndUserType.MILITARY or Knowledge.MILITARY_END_USE in self.facts.knowledge:
+                return True
+            return None if kind is EndUserType.UNKNOWN else False
+        if kind in (EndUserType.GOVERNMENT, EndUserType.MILITARY):  # GOVERNMENT
+            return True
+        return None if kind is EndUserType.UNKNOWN else False
+
+    @staticmethod
+    def _end_user_field(regime: SanctionsRegime) -> str:
+        return "end_user.listed_in" if regime.end_user is EndUserCondition.LISTED else "end_user.type"
+
+    def _unverified_embargo(self) -> list[str]:
+        """The arms embargo, when an answer about a military end-use rests on it and it is unverified."""
+        embargo = self.embargo
+        if embargo is None or embargo.verified or Knowledge.MILITARY_END_USE not in self.facts.knowledge:
+            return []
+        return [f"arms embargo on {embargo.country} ({embargo.legal_act})"]
 
     def _general_authorisations(
         self, code: str, flags: ItemFlags
     ) -> tuple[list[GeneralAuthorisation], list[GeneralAuthorisation]]:
         """The general authorisations that cover the export (usable), and those that would but for the
-        exporter's knowledge of an Art. 4(1) use (blocked, Annex II Part 3)."""
-        knowledge = self.facts.knowledge
+        exporter's knowledge of an Art. 4(1) use (blocked, Annex II Part 3: a military end-use only in a
+        country subject to an arms embargo)."""
+        knowledge = self.informed | self.aware | (self.facts.knowledge - {Knowledge.MILITARY_END_USE})
         usable: list[GeneralAuthorisation] = []
         blocked: list[GeneralAuthorisation] = []
         for authorisation in self.authorisations:
@@ -423,6 +677,20 @@ class PreparedTransaction:
             notes.append(
                 "Knowledge of internal repression matters under Art. 5 only for cyber-surveillance items "
                 "(Art. 2(20)); you answered that this item is not one."
+            )
+        if Knowledge.MILITARY_END_USE in self.facts.knowledge and self.embargo is None:
+            notes.append(
+                f"A military end-use needs an authorisation under Art. 4(1)(b), and is to be notified under "
+                f"Art. 4(2), only where the purchasing country or the country of destination is subject to an "
+                f"arms embargo; {self.words['destination']}"
+                + (
+                    f" and {country_name(self.facts.end_user_country)}"
+                    if self.facts.end_user_country != self.facts.destination
+                    else ""
+                )
+                + " is not, in the embargo data of this rulebook, for this end-user. Art. 4(1)(c) concerns "
+                "parts or components of military items exported without authorisation: answer "
+                "'parts_of_illegally_exported_military_items' if that is the case."
             )
         if flags is not None and item.cyber_surveillance and not flags.cyber_surveillance:
             notes.append(
@@ -448,7 +716,8 @@ class PreparedTransaction:
         return lines
 
     def _describe_blocked(self, blocked: list[GeneralAuthorisation]) -> str:
-        uses = ", ".join(sorted(k.value for k in self.facts.knowledge & blocked[0].blocked_by))
+        knowledge = self.informed | self.aware | (self.facts.knowledge - {Knowledge.MILITARY_END_USE})
+        uses = ", ".join(sorted(k.value for k in knowledge & blocked[0].blocked_by))
         names = ", ".join(g.id for g in blocked)
         return (
             f"{names} would cover this export, but a general authorisation cannot be used when the exporter "
@@ -471,6 +740,32 @@ def _covers(scope: ItemScope, code: str, flags: ItemFlags) -> bool:
         cyber_surveillance=flags.cyber_surveillance,
         information_security=flags.information_security,
     )
+
+
+def _art_4_1_view(known: frozenset[Knowledge], embargo: bool) -> frozenset[Knowledge]:
+    """What the exporter knows, as Art. 4(1) sees it: a military end-use counts only under an arms embargo
+    (Art. 4(1)(b)); the other uses as they are."""
+    return known if embargo else known - {Knowledge.MILITARY_END_USE}
+
+
+def _regime_covers(items: RegimeItems, item: OrderItem, flags: ItemFlags | None) -> bool | None:
+    """True if the item is one the regime covers, False if not, None if that depends on the item's kind
+    and the exporter has not stated it."""
+    code = item.control_code
+    if items.all_items:
+        return True
+    if flags is not None and code is not None:
+        if items.annex_i is not None and _covers(items.annex_i, code, flags):
+            return True
+        if items.excludes_annex_i:
+            return False
+    if item.cn_code is not None and any(item.cn_code.startswith(prefix) for prefix in items.cn_codes):
+        return True
+    if not items.kinds:
+        return False
+    if item.item_kinds is None:
+        return None
+    return bool(items.kinds & item.item_kinds)
 
 
 def _item_matches(condition: ItemCondition, flags: ItemFlags | None, cyber: bool) -> bool:

@@ -4,11 +4,12 @@ knowledge. Everything here is checked on construction, and an error names the fi
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
 
 import pycountry
 
@@ -36,14 +37,98 @@ class Knowledge(StrEnum):
     WMD = "wmd"
     """Chemical, biological or nuclear weapons, nuclear explosive devices or their missiles (Art. 4(1)(a))."""
     MILITARY_END_USE = "military_end_use"
-    """A military end-use in an embargoed destination, or parts of illegally exported military items
-    (Art. 4(1)(b), (c))."""
+    """A military end-use as defined in Art. 4(1)(b) (incorporation into military items of the military list,
+    use of production, test or analytical equipment for them, or of unfinished products in a plant producing
+    them). It is a use of Art. 4(1) only where the purchasing country or country of destination is subject
+    to an arms embargo: the engine decides that from its embargo data."""
+    PARTS_OF_ILLEGALLY_EXPORTED_MILITARY_ITEMS = "parts_of_illegally_exported_military_items"
+    """Use as parts or components of military items of the national military list that were exported from
+    a member state without authorisation or in violation of one (Art. 4(1)(c)); anywhere in the world."""
     INTERNAL_REPRESSION = "internal_repression"
     """Internal repression or serious violations of human rights or international humanitarian law (Art. 5(1))."""
 
 
-ART_4_1_USES: frozenset[Knowledge] = frozenset({Knowledge.WMD, Knowledge.MILITARY_END_USE})
-"""The uses of Art. 4(1), which also bar general authorisations and trigger Arts. 6-8."""
+ART_4_1_USES: frozenset[Knowledge] = frozenset(
+    {Knowledge.WMD, Knowledge.MILITARY_END_USE, Knowledge.PARTS_OF_ILLEGALLY_EXPORTED_MILITARY_ITEMS}
+)
+"""The uses Art. 4(1) names, which also bar general authorisations (Annex II Part 3) and trigger Arts. 6-8;
+a military end-use counts only in a country subject to an arms embargo (Art. 4(1)(b))."""
+
+KNOWLEDGE_HELP: dict[Knowledge, str] = {
+    Knowledge.WMD: "Chemical, biological or nuclear weapons, other nuclear explosive devices, or missiles "
+    "capable of delivering them (Art. 4(1)(a)).",
+    Knowledge.MILITARY_END_USE: "A military end-use: incorporation into military items of the military "
+    "list, or use of production, test or analytical equipment or unfinished products for them (Art. 4(1)(b)); "
+    "it needs an authorisation only where the purchasing country or country of destination is under an arms "
+    "embargo.",
+    Knowledge.PARTS_OF_ILLEGALLY_EXPORTED_MILITARY_ITEMS: "Use as parts or components of military items "
+    "exported from a member state without authorisation or in breach of one (Art. 4(1)(c)).",
+    Knowledge.INTERNAL_REPRESSION: "Internal repression or serious violations of human rights or international "
+    "humanitarian law (Art. 5(1)); matters for cyber-surveillance items.",
+}
+"""Plain-language help for each knowledge value (what a form or a CLI shows beside it)."""
+
+
+class ItemKind(StrEnum):
+    """What an item is, in plain words, where a sanctions regime lists items by description rather than by
+    Annex I code. The exporter answers it per item; ``None`` on an item means "not stated"."""
+
+    MONITORING_INTERCEPTION = "monitoring_interception_equipment"
+    """Equipment, software or technology for monitoring or intercepting internet, telephone or satellite
+    communications (Venezuela Annex II, Iran Annex IV, Myanmar Annex III, Syria Annex V, Belarus)."""
+    INTERNAL_REPRESSION = "internal_repression_equipment"
+    """Equipment which might be used for internal repression (the internal-repression annexes)."""
+    ADVANCED_TECHNOLOGY = "advanced_technology"
+    """Goods and technology that might contribute to military and technological enhancement (Russia Annex
+    VII to Reg. 833/2014, Belarus Annex Va to Reg. 765/2006)."""
+    INDUSTRIAL_GOODS = "industrial_goods"
+    """Goods that could contribute to enhancing Russia's industrial capacities (Annex XXIII to Reg. 833/2014)."""
+    COMMON_HIGH_PRIORITY = "common_high_priority"
+    """Common high priority items (Annex XL to Reg. 833/2014)."""
+    AVIATION_SPACE = "aviation_space"
+    """Goods and technology for aviation or the space industry (Annex XI to Reg. 833/2014)."""
+    FIREARMS = "firearms_ammunition"
+    """Firearms, their parts and ammunition (Annex XXXV to Reg. 833/2014, Annex I to Reg. (EU) No 258/2012)."""
+    JET_FUEL = "jet_fuel"
+    """Aviation jet fuel and fuel additives (Annex XX to Reg. 833/2014)."""
+
+
+ITEM_KIND_HELP: dict[ItemKind, str] = {
+    ItemKind.MONITORING_INTERCEPTION: "Monitoring or interception equipment: deep packet inspection; network "
+    "interception, interception management and data-retention link intelligence; radio-frequency monitoring; "
+    "network and satellite jamming; remote infection; speaker recognition or processing; IMSI, MSISDN, IMEI "
+    "or TMSI interception and monitoring; tactical SMS, GSM, GPS, GPRS, UMTS, CDMA or PSTN interception; "
+    "DHCP, SMTP or GTP interception; pattern recognition and profiling; remote forensics; semantic "
+    "processing engines; WEP and WPA code breaking; VoIP interception; and software or technology to "
+    "develop, produce or use them (not items listed in Annex I, not mass-market or public-domain software).",
+    ItemKind.INTERNAL_REPRESSION: "Internal repression equipment: firearms and ammunition not on the Common "
+    "Military List, bombs and grenades, riot-control and armoured vehicles, water cannon, protective and "
+    "riot equipment, razor wire, and similar items listed in the internal-repression annexes.",
+    ItemKind.ADVANCED_TECHNOLOGY: "Advanced technology beyond Annex I: electronics, computers, "
+    "telecommunications, information security, sensors and lasers, navigation, marine and aerospace items "
+    "listed in Annex VII to Reg. 833/2014 (Russia) or Annex Va to Reg. 765/2006 (Belarus).",
+    ItemKind.INDUSTRIAL_GOODS: "Industrial goods listed by CN code in Annex XXIII to Reg. 833/2014 (Russia): "
+    "chemicals, machinery, vehicles, electrical equipment and other goods for industrial capacity.",
+    ItemKind.COMMON_HIGH_PRIORITY: "Common high priority items (Annex XL to Reg. 833/2014): electronic "
+    "integrated circuits, radio-frequency transceivers, navigation receivers, cameras, bearings, machine-tool "
+    "parts and other items found in Russian weapons on the battlefield.",
+    ItemKind.AVIATION_SPACE: "Goods and technology suited for use in aviation or the space industry "
+    "(Annex XI to Reg. 833/2014).",
+    ItemKind.FIREARMS: "Firearms, their parts and essential components and ammunition (Annex XXXV to "
+    "Reg. 833/2014, Annex I to Reg. (EU) No 258/2012).",
+    ItemKind.JET_FUEL: "Aviation jet fuel and fuel additives (Annex XX to Reg. 833/2014).",
+}
+"""Plain-language help for each item kind, listing what the annexes cover."""
+
+
+class EntityList(StrEnum):
+    """Sanctions annexes listing end-users that stricter rules apply to, wherever they are."""
+
+    RU_833_ANNEX_IV = "ru_833_annex_iv"
+    """Annex IV to Reg. (EU) No 833/2014: persons, entities and bodies supporting Russia's military and
+    industrial complex, in Russia and in third countries (Arts. 2(7), 2a(7), 2b)."""
+    BY_765_ANNEX_V = "by_765_annex_v"
+    """The Belarus equivalent under Reg. (EC) No 765/2006 (annex number not verified)."""
 
 
 class Circumstance(StrEnum):
@@ -61,6 +146,7 @@ class EndUserType(StrEnum):
     """What kind of party the end-user is; some arms embargoes reach only non-governmental end-users."""
 
     GOVERNMENT = "government"
+    """The government, a public body, corporation or agency, or a person acting on its behalf."""
     MILITARY = "military"
     COMMERCIAL = "commercial"
     RESEARCH = "research"
@@ -140,6 +226,8 @@ class Party:
     country: str
     name: str = ""
     type: EndUserType = EndUserType.UNKNOWN
+    listed_in: frozenset[EntityList] | None = None
+    """The sanctions entity lists the party was screened against and found on; None: not stated."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "country", country_code(self.country, "country"))
@@ -150,6 +238,8 @@ class Party:
             raise ValidationError(
                 f"{self.type!r} is not an end-user type ({allowed})", field="type"
             ) from None
+        if self.listed_in is not None:
+            object.__setattr__(self, "listed_in", _members(EntityList, self.listed_in, "listed_in"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,12 +259,21 @@ class OrderItem:
     quantity: float | None = None
     value_eur: float | None = None
     national_codes: tuple[str, ...] = ()
+    item_kinds: frozenset[ItemKind] | None = None
+    """What the item is in the words of the sanctions annexes (``ItemKind``); an empty set says "none of
+    them", None says "not stated" (a regime that depends on it then asks)."""
+    cn_code: str | None = None
+    """The item's Combined Nomenclature code (2 to 10 digits), where the exporter knows it."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
             raise ValidationError("every item needs an id", field="id")
         if self.control_code is not None:
             object.__setattr__(self, "control_code", canonical_control_code(self.control_code))
+        if self.item_kinds is not None:
+            object.__setattr__(self, "item_kinds", _members(ItemKind, self.item_kinds, "item_kinds"))
+        if self.cn_code is not None:
+            object.__setattr__(self, "cn_code", canonical_cn_code(self.cn_code))
         if not isinstance(self.cyber_surveillance, bool):
             raise ValidationError("cyber_surveillance must be true or false", field="cyber_surveillance")
         _check_amount(self.quantity, "quantity", strictly_positive=True)
@@ -184,6 +283,33 @@ class OrderItem:
     def listed(self) -> bool:
         """True if the exporter classified the item under an Annex I entry."""
         return self.control_code is not None
+
+
+def canonical_cn_code(value: object) -> str:
+    """A Combined Nomenclature code as digits only (``8471 30 00`` → ``84713000``); ``ValidationError`` on
+    ``cn_code`` if it is not 2 to 10 digits."""
+    text = "".join(str(value).split()).replace(".", "") if isinstance(value, str | int) else ""
+    if not text.isdigit() or not 2 <= len(text) <= 10:
+        raise ValidationError(
+            f"{value!r} is not a CN code (2 to 10 digits, e.g. 8517 62 00)", field="cn_code"
+        )
+    return text
+
+
+_M = TypeVar("_M", ItemKind, EntityList)
+
+
+def _members(kind: type[_M], values: object, field_name: str) -> frozenset[_M]:
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise ValidationError(f"{field_name} must be a list", field=field_name)
+    found = set()
+    for value in values:
+        try:
+            found.add(kind(value))
+        except ValueError:
+            allowed = ", ".join(kind)
+            raise ValidationError(f"{value!r} is not one of {allowed}", field=field_name) from None
+    return frozenset(found)
 
 
 def _check_amount(value: float | None, name: str, *, strictly_positive: bool) -> None:

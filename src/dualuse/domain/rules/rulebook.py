@@ -16,12 +16,20 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from dualuse.domain.errors import ValidationError
-from dualuse.domain.rules.facts import Activity, Circumstance, EndUserType, Knowledge
+from dualuse.domain.rules.facts import (
+    Activity,
+    Circumstance,
+    EndUserType,
+    EntityList,
+    ItemKind,
+    Knowledge,
+)
 from dualuse.domain.rules.outcome import Outcome
 from dualuse.domain.union import EU_MEMBER_STATES
 
-LEGAL_BASIS = re.compile(r"^\S.*, Art\. \d+[a-z]*\(\d+[a-z]*\)(\([a-z]+\))*(\([ivx]+\))?( .*)?$")
-"""A legal basis names the act and the article as ``Art. N(p)``: ``Regulation (EU) 2021/821, Art. 5(2)``."""
+LEGAL_BASIS = re.compile(r"^\S.*, Art\. \d+[a-z]*\((\d+[a-z]*|[a-z])\)(\([a-z]+\))*(\([ivx]+\))?( .*)?$")
+"""A legal basis names the act and the article as ``Art. N(p)`` (or ``Art. N(x)`` for an article whose
+points are not numbered paragraphs): ``Regulation (EU) 2021/821, Art. 5(2)``."""
 
 
 def check_legal_basis(text: str, where: str) -> None:
@@ -164,6 +172,99 @@ def _within(code: str, entries: frozenset[str]) -> bool:
     return False
 
 
+class FirstUseNotice(StrEnum):
+    """When Annex II has the exporter tell its authority about the first use of a Union general
+    authorisation."""
+
+    AFTER_FIRST_EXPORT = "after_first_export"
+    """Within ``days`` days after the first export (EU001-EU006, Part 3), unless the member state requires
+    notification before the first use."""
+    BEFORE_FIRST_EXPORT = "before_first_export"
+    """At least ``days`` days before the first export (EU007: 30, EU008: 10)."""
+
+
+class FirstUseRegistration(StrEnum):
+    """Whether the exporter registers before the first use."""
+
+    REQUIRED = "required"
+    """Annex II requires it (EU007, EU008)."""
+    MEMBER_STATE_OPTION = "member_state_option"
+    """A member state may require it (EU001-EU006)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FirstUseRule:
+    """Annex II's rule on telling the authority about the first use of a Union general authorisation."""
+
+    notice: FirstUseNotice
+    days: int
+    member_state_may_require_before: bool
+    registration: FirstUseRegistration
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.days <= 366:
+            raise ValidationError("the days of a first-use notice must be between 0 and 366", field="days")
+        if self.member_state_may_require_before and self.notice is not FirstUseNotice.AFTER_FIRST_EXPORT:
+            raise ValidationError(
+                "only a notice after the first export can be brought forward by a member state",
+                field="member_state_may_require_before",
+            )
+
+    def describe(self) -> str:
+        """The rule as a condition the exporter reads (our words, Annex II Part 3)."""
+        if self.notice is FirstUseNotice.BEFORE_FIRST_EXPORT:
+            register = (
+                "Register with your competent authority before the first use and notify"
+                if self.registration is FirstUseRegistration.REQUIRED
+                else "Notify"
+            )
+            return f"{register} the first use at least {self.days} days before the first export."
+        text = (
+            f"Notify your competent authority of the first use within {self.days} days after the first export"
+        )
+        if self.member_state_may_require_before:
+            text += (
+                ", or before the first use where your member state requires it (it may also require "
+                "registration before the first use); where its choice is not known, do so before the first "
+                "export and check with the authority"
+            )
+        return text + "."
+
+
+class StateFirstUseChoice(StrEnum):
+    """What a member state chose for the first use of EU001-EU006 (Annex II Sections A-F, Part 3)."""
+
+    AFTER_FIRST_EXPORT = "after_first_export"
+    """Notification within 30 days after the first export (the rule of Annex II)."""
+    BEFORE_FIRST_USE = "before_first_use"
+    """Notification (or registration) before the first use."""
+    UNKNOWN = "unknown"
+    """Not known here: the safe reading is before the first use."""
+
+
+@dataclass(frozen=True, slots=True)
+class StateFirstUse:
+    """A member state's choice for the first use of EU001-EU006, with its source."""
+
+    choice: StateFirstUseChoice
+    registration_before_first_use: bool | None
+    source: str
+    verified: bool
+
+    @property
+    def known_after(self) -> bool:
+        """True only where the state is known (verified) to take notice within 30 days after the first
+        export and not to require registration before the first use."""
+        return (
+            self.verified
+            and self.choice is StateFirstUseChoice.AFTER_FIRST_EXPORT
+            and self.registration_before_first_use is False
+        )
+
+
+UNKNOWN_STATE_FIRST_USE = StateFirstUse(StateFirstUseChoice.UNKNOWN, None, "not known", verified=False)
+
+
 @dataclass(frozen=True, slots=True)
 class GeneralAuthorisation:
     """A Union general export authorisation (EU001-EU008, Annex II Sections A-H, Art. 12(1)(d)) or a
@@ -189,6 +290,9 @@ class GeneralAuthorisation:
     circumstance: Circumstance | None = None
     unverified: tuple[str, ...] = ()
     validity: Validity = ALWAYS
+    first_use: FirstUseRule | None = None
+    """Annex II's rule on notifying the first use (Union authorisations); None for a national one, whose
+    terms are its member state's."""
 
     def __post_init__(self) -> None:
         for basis in self.legal_basis:
@@ -258,6 +362,151 @@ class SanctionsProhibition:
             check_legal_basis(basis, "legal_basis")
 
 
+class Consequence(StrEnum):
+    """What a sanctions regime does to a transaction it applies to."""
+
+    PROHIBITED = "prohibited"
+    """Prohibited outright (derogations, where the act has them, are authorisations under that act)."""
+    AUTHORISATION_REQUIRED = "authorisation_required"
+    """Prior authorisation by the competent authority under the sanctions act; a general authorisation
+    under Reg. (EU) 2021/821 cannot stand in for it."""
+    DUTY = "duty"
+    """A duty that does not stop the export (e.g. a contractual no-re-export clause, Art. 12g of Reg.
+    833/2014): the answer names it."""
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The determination outcome it leads to; None for a duty."""
+        return _CONSEQUENCE_OUTCOME[self]
+
+
+_CONSEQUENCE_OUTCOME = {
+    Consequence.PROHIBITED: Outcome.PROHIBITED,
+    Consequence.AUTHORISATION_REQUIRED: Outcome.LICENCE_REQUIRED,
+    Consequence.DUTY: None,
+}
+
+
+class EndUserCondition(StrEnum):
+    """Whom a sanctions regime reaches."""
+
+    ANY = "any"
+    """Any person in the country or for use in it."""
+    GOVERNMENT = "government"
+    """The government, public bodies, corporations and agencies, or anyone acting on their behalf or at
+    their direction (end-user type ``government`` or ``military``)."""
+    MILITARY = "military"
+    """The armed forces (end-user type ``military``, or knowledge of a military end-use)."""
+    LISTED = "listed"
+    """A person, entity or body on the regime's entity list (``listed_in``), wherever established."""
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeItems:
+    """The items a sanctions regime covers: Annex I entries (``annex_i``, None when it names none), item
+    kinds in plain words (``kinds``) and CN codes (``cn_codes``, prefixes). ``excludes_annex_i`` keeps
+    items listed in Annex I to Reg. (EU) 2021/821 out (the general note of the monitoring-equipment
+    annexes). ``annex`` names the annex of the act, ``description`` says what it lists."""
+
+    annex: str
+    description: str
+    annex_i: ItemScope | None = None
+    kinds: frozenset[ItemKind] = frozenset()
+    cn_codes: frozenset[str] = frozenset()
+    excludes_annex_i: bool = False
+    all_items: bool = False
+    """Every item (e.g. Art. 5 of Reg. 2017/1509: any item except food or medicine)."""
+
+    def __post_init__(self) -> None:
+        if self.annex_i is None and not self.kinds and not self.cn_codes and not self.all_items:
+            raise ValidationError("a regime must cover Annex I codes, item kinds or CN codes", field="items")
+
+
+REGIME_ASPECTS = ("article", "items", "destinations", "end_user", "dates", "consequence")
+"""The elements of a sanctions regime that are verified one by one."""
+
+
+@dataclass(frozen=True, slots=True)
+class SanctionsRegime:
+    """A sanctions measure on items, as its act words it: the act and article (``legal_basis``), the
+    items (``items``), the end-user condition, the destinations (``destinations``: the destination or the
+    end-user's country must be one; None: every destination except ``excluded_destinations``), the dates
+    in force and the consequence (prohibited, prior authorisation, or a duty).
+
+    ``verified`` holds, per element of ``REGIME_ASPECTS``, whether it was checked in a named source
+    (``sources`` names the source per element, ``source`` overall). An unverified element never makes an
+    answer less restrictive: the answer lists it under ``unverified_basis``.
+    """
+
+    id: str
+    title: str
+    act: str
+    legal_basis: tuple[str, ...]
+    activities: frozenset[Activity]
+    items: RegimeItems
+    consequence: Consequence
+    explanation: str
+    summary: str
+    source: str
+    verified: Mapping[str, bool]
+    destinations: frozenset[str] | None = None
+    excluded_destinations: frozenset[str] = frozenset()
+    end_user: EndUserCondition = EndUserCondition.ANY
+    listed_in: EntityList | None = None
+    end_user_note: str = ""
+    """What the act says about government or other end-users where it does not change the consequence
+    (e.g. the authority must refuse an authorisation for use by the government)."""
+    customs_codes: tuple[str, ...] = ()
+    validity: Validity = ALWAYS
+    sources: Mapping[str, str] = field(default_factory=dict)
+    no_question_in: frozenset[str] = frozenset()
+    """Destinations where a missing fact is not asked about (the regime still applies once it is stated),
+    e.g. no Annex IV screening question for exports to the partner countries."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verified", MappingProxyType(dict(self.verified)))
+        object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+        for basis in self.legal_basis:
+            check_legal_basis(basis, "legal_basis")
+        if not self.legal_basis:
+            raise ValidationError(f"regime {self.id} needs a legal basis", field="legal_basis")
+        unknown = (set(self.verified) | set(self.sources)) - set(REGIME_ASPECTS)
+        if unknown:
+            raise ValidationError(
+                f"unknown aspects {', '.join(sorted(unknown))}; use {', '.join(REGIME_ASPECTS)}",
+                field="verified",
+            )
+        missing = set(REGIME_ASPECTS) - set(self.verified)
+        if missing:
+            raise ValidationError(
+                f"`verified` must mark every element: {', '.join(sorted(missing))} missing", field="verified"
+            )
+        if (self.end_user is EndUserCondition.LISTED) != (self.listed_in is not None):
+            raise ValidationError(
+                "`listed_in` names the entity list exactly when `end_user` is `listed`", field="listed_in"
+            )
+        if self.destinations is not None and self.excluded_destinations:
+            raise ValidationError(
+                "give either `destinations` or `excluded_destinations`", field="excluded_destinations"
+            )
+
+    @property
+    def unverified(self) -> tuple[str, ...]:
+        """The elements not checked in a named source."""
+        return tuple(aspect for aspect in REGIME_ASPECTS if not self.verified[aspect])
+
+    @property
+    def is_verified(self) -> bool:
+        """True if every element was checked in a named source."""
+        return not self.unverified
+
+    def reaches_place(self, destination: str, end_user_country: str) -> bool:
+        """True if the destination or the end-user's country is one the regime covers."""
+        if self.destinations is None:
+            return destination not in self.excluded_destinations
+        return bool({destination, end_user_country} & self.destinations)
+
+
 @dataclass(frozen=True, slots=True)
 class NationalControl:
     """A member state's control on non-listed items (Art. 9(1)), applied by others too (Art. 10).
@@ -301,6 +550,8 @@ class MemberStateSettings:
     verified: bool
     settings: frozenset[str] = frozenset()
     general_authorisation_conditions: tuple[str, ...] = ()
+    first_use: StateFirstUse = UNKNOWN_STATE_FIRST_USE
+    """The state's choice for the first use of EU001-EU006 (Annex II Part 3)."""
 
 
 @dataclass(frozen=True)
@@ -316,6 +567,8 @@ class Rulebook:
     member_states: Mapping[str, MemberStateSettings]
     country_groups: Mapping[str, frozenset[str]]
     customs_codes: Mapping[str, str] = field(default_factory=dict)
+    regimes: tuple[SanctionsRegime, ...] = ()
+    """Sanctions measures on items by description, CN code or Annex I code (``sanctions_regimes.yaml``)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "member_states", MappingProxyType(dict(self.member_states)))
@@ -347,6 +600,13 @@ class Rulebook:
             ids.add(authorisation.id)
             if authorisation.customs_code not in known_codes:
                 found.append((authorisation.id, f"unknown customs code {authorisation.customs_code}"))
+        for regime in self.regimes:
+            if regime.id in ids:
+                found.append((regime.id, "id used twice"))
+            ids.add(regime.id)
+            found.extend(
+                (regime.id, f"unknown customs code {c}") for c in regime.customs_codes if c not in known_codes
+            )
         for control in self.national_controls:
             found.extend(
                 (control.id, f"unknown customs code {c}")
@@ -365,6 +625,16 @@ class Rulebook:
     def settings_of(self, member_state: str) -> MemberStateSettings:
         """The settings of a member state (every member state has an entry)."""
         return self.member_states[member_state]
+
+    def end_user_type_countries(self) -> frozenset[str]:
+        """Countries where the end-user's type can change an answer through a sanctions regime (a regime
+        reaching only the government or the armed forces)."""
+        return frozenset(
+            country
+            for regime in self.regimes
+            if regime.end_user in (EndUserCondition.GOVERNMENT, EndUserCondition.MILITARY)
+            for country in regime.destinations or ()
+        )
 
     def embargoed(self, country: str, day: date, end_user_type: EndUserType) -> ArmsEmbargo | None:
         """The arms embargo on ``country`` in force on ``day`` that reaches this end-user, if any."""

@@ -6,11 +6,12 @@ the hits it finds above the threshold go to a reviewer for a hit decision.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.screening.index import CandidateIndex
-from dualuse.domain.screening.model import EntitySchema, ListSnapshot, Match, ScreeningQuery
+from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
 from dualuse.domain.screening.normalise import (
     load_reference_data,
     name_form,
@@ -72,17 +73,47 @@ class ScreeningEngine:
         )
 
     def screen(
-        self, query: ScreeningQuery, threshold: float = DEFAULT_THRESHOLD, limit: int = 5
+        self,
+        query: ScreeningQuery,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 5,
+        *,
+        accept: Callable[[ListedEntity], bool] | None = None,
     ) -> list[Match]:
         """The listed entities that match the party with a score of at least ``threshold``, best first.
 
-        Each match carries its score and an explanation per feature (name, schema, birth_date, country,
-        identifier).
+        Every name of the query is scored (its ``aliases`` too) and an entity keeps its best. ``accept``
+        narrows the entities looked at (say, to some lists) before candidates are counted, so a filter never
+        hides an entity that would otherwise have been found. Each match carries its score and an
+        explanation per feature (name, schema, birth_date, country, identifier).
         """
         if not 0.0 <= threshold <= 1.0:
             raise ValidationError("the threshold is a score between 0 and 1", field="threshold")
         if limit < 1:
             raise ValidationError("the limit must be at least 1", field="limit")
+        index = self.index
+        accept_name: Callable[[int], bool] | None = None
+        if accept is not None:
+            verdicts: dict[int, bool] = {}
+
+            def accept_name(name_no: int) -> bool:
+                entity_no = index.names[name_no][0]
+                if (verdict := verdicts.get(entity_no)) is None:
+                    verdict = verdicts[entity_no] = accept(index.entities[entity_no])
+                return verdict
+
+        best: dict[tuple[str, str], Match] = {}
+        for name in query.names:
+            for match in self._screen_name(replace(query, name=name, aliases=()), threshold, accept_name):
+                key = match.entity.key
+                if key not in best or match.score > best[key].score:
+                    best[key] = match
+        matches = sorted(best.values(), key=lambda m: (-m.score, m.entity.source, m.entity.entity_id))
+        return matches[:limit]
+
+    def _screen_name(
+        self, query: ScreeningQuery, threshold: float, accept_name: Callable[[int], bool] | None
+    ) -> list[Match]:
         prepared = self.prepare(query)
         if not prepared.form.tokens:
             return []
@@ -92,7 +123,7 @@ class ScreeningEngine:
         incompatible = _INCOMPATIBLE.get(query.schema, set()) if query.schema else set()
         tokens = prepared.form.tokens
         floor = 0.0 if prepared.identifiers else threshold - MAX_FACT_BONUS
-        for name_no, _ in index.candidates(tokens, limit=self._candidates, floor=floor):
+        for name_no, _ in index.candidates(tokens, limit=self._candidates, floor=floor, accept=accept_name):
             entity_no, form = index.names[name_no]
             if index.entities[entity_no].schema in incompatible:
                 continue
@@ -100,7 +131,9 @@ class ScreeningEngine:
             if entity_no not in best or score > best[entity_no][0]:
                 best[entity_no] = (score, name_no)
         for entity_no in index.entities_with_identifiers(prepared.identifiers):
-            if entity_no not in best:
+            if entity_no not in best and (
+                accept_name is None or accept_name(index.entity_names[entity_no][0])
+            ):
                 best[entity_no] = self._best_name(prepared, entity_no)
         matches: list[Match] = []
         for entity_no, (name_score, name_no) in best.items():
@@ -114,8 +147,7 @@ class ScreeningEngine:
             )
             if score >= threshold:
                 matches.append(Match(entity, round(score, 4), listed_form.original, explanation))
-        matches.sort(key=lambda m: (-m.score, m.entity.source, m.entity.entity_id))
-        return matches[:limit]
+        return matches
 
     def _best_name(self, prepared: PreparedQuery, entity_no: int) -> tuple[float, int]:
         index = self.index

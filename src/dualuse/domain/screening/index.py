@@ -18,7 +18,7 @@ import heapq
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -306,9 +306,15 @@ class CandidateIndex:
         return scored
 
     def candidates(
-        self, tokens: tuple[str, ...], *, limit: int = 40, floor: float = 0.0
+        self,
+        tokens: tuple[str, ...],
+        *,
+        limit: int = 40,
+        floor: float = 0.0,
+        accept: Callable[[int], bool] | None = None,
     ) -> list[tuple[int, float]]:
-        """Names (by number) that could score at least ``floor`` against the query tokens, best first.
+        """Names (by number) that could score at least ``floor`` against the query tokens, best first;
+        only names ``accept`` takes (say, of the lists asked for), so a filter never costs a candidate.
 
         A name's bound assumes that all its own tokens align perfectly and the query tokens it shares
         do as well as their blocking keys say; names below the floor are not worth scoring.
@@ -339,11 +345,12 @@ class CandidateIndex:
         while essential < len(lookups) and _bound(lookups[essential:], query_weight, size) >= floor:
             essential += 1
         names = self._reached_names(lookups, essential, query_weight, size, floor)
-        return heapq.nlargest(
-            limit,
-            self._bounds(sorted(names), lookups, essential, query_weight, size, floor),
-            key=itemgetter(1),
+        bounds: Iterable[tuple[int, float]] = self._bounds(
+            sorted(names), lookups, essential, query_weight, size, floor
         )
+        if accept is not None:
+            bounds = (b for b in bounds if accept(b[0]))
+        return heapq.nlargest(limit, bounds, key=itemgetter(1))
 
     def _reached_names(
         self, lookups: list[_Lookup], essential: int, query_weight: float, size: int, floor: float

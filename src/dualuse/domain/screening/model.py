@@ -122,10 +122,17 @@ class ScreeningQuery:
     birth_date: str | None = None
     country: str | None = None
     identifiers: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    """Other names of the same party (a maiden name, a transliteration, a trading name): each is scored,
+    and an entity keeps the best of them."""
 
     def __post_init__(self) -> None:
         if not self.name or not self.name.strip():
             raise ValidationError("a screening query needs a name", field="name")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(n for n in (self.name, *self.aliases) if n.strip()))
 
 
 #: feature name → (value, note). For ``name`` the value is the similarity in [0, 1]; for the

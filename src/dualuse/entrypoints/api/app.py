@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,6 +18,7 @@ from dualuse.config import Environment, Settings
 from dualuse.entrypoints.api.concurrency import ConcurrencyLimit
 from dualuse.entrypoints.api.errors import install_error_handlers
 from dualuse.entrypoints.api.routers import (
+    audit,
     controllist,
     determinations,
     duediligence,
@@ -26,8 +28,10 @@ from dualuse.entrypoints.api.routers import (
     licensing,
     notices,
     screening,
+    yente,
 )
 from dualuse.entrypoints.web import (
+    audit_views,
     controllist_views,
     determination_views,
     duediligence_views,
@@ -63,6 +67,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     """Build the application; tests pass their own settings or container."""
     container = container or bootstrap(settings)
     settings = container.settings
+    if container.anchor_key is None:
+        logging.getLogger("dualuse").error(
+            "NO AUDIT ANCHOR KEY: set DUALUSE_AUDIT_ANCHOR_KEY or DUALUSE_AUDIT_ANCHOR_KEY_FILE. Without it the "
+            "audit trail's head is not anchored and events cut from its end go unnoticed."
+        )
     app = FastAPI(
         title="dualuse",
         version=dualuse.__version__,
@@ -79,10 +88,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(controllist.router)
     app.include_router(determinations.router)
     app.include_router(screening.router)
+    app.include_router(yente.router)
     app.include_router(duediligence.router)
     app.include_router(licensing.router)
     app.include_router(general_authorisations.router)
     app.include_router(notices.router)
+    app.include_router(audit.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(determination_views.router)
@@ -91,6 +102,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(licensing_views.router)
     app.include_router(general_authorisation_views.router)
     app.include_router(notice_views.router)
+    app.include_router(audit_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
     # Middleware added last runs first: CSRF wraps everything, sessions sit inside it.

@@ -36,8 +36,9 @@ def get_principal(request: Request, uow: UowDep) -> Principal:
     authorization = request.headers.get("authorization", "")
     if authorization:
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise AuthenticationError("use an 'Authorization: Bearer <token>' header")
+        # "ApiKey" is how yente's clients (the yente-client SDK, nomenklatura's enricher) send theirs
+        if scheme.lower() not in ("bearer", "apikey") or not token.strip():
+            raise AuthenticationError("use an 'Authorization: Bearer <token>' (or 'ApiKey <token>') header")
         return identity.principal_for_token(uow, token.strip())
     user_id = request.session.get("user_id") if "session" in request.scope else None
     if isinstance(user_id, int):

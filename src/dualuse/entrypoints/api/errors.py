@@ -7,9 +7,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from dualuse.domain.errors import DualUseError
+from dualuse.bootstrap import Container
+from dualuse.domain.errors import DualUseError, HiddenResourceError
+from dualuse.entrypoints.api.deps import get_principal
+from dualuse.services import audit
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -39,9 +43,32 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+def is_refused_access(exc: DualUseError) -> bool:
+    """A permission check said no: a 403, or another organisation's resource answered as not found."""
+    return exc.status == 403 or isinstance(exc, HiddenResourceError)
+
+
+def record_refusal(request: Request, exc: DualUseError) -> None:
+    """Record a refused access of a signed-in user or token holder in the audit trail, in a transaction of
+    its own (the request's was rolled back). Anonymous requests are not recorded: anyone could fill the
+    trail with them, and they name nobody (sign-in failures and bad tokens are recorded where they fail)."""
+    container: Container = request.app.state.container
+    with container.uow() as uow:
+        try:
+            principal = get_principal(request, uow)
+        except DualUseError:
+            return
+        if principal.is_authenticated:
+            audit.record_refusal(
+                uow, principal.label, request.method, request.url.path, exc.status, exc.detail
+            )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def dualuse_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DualUseError)  # noqa: S101 - registered for this type only
+        if is_refused_access(exc):
+            await run_in_threadpool(record_refusal, request, exc)
         extra: dict[str, Any] = {"field": exc.field} if exc.field else {}
         response = problem(request, exc.status, exc.title, exc.detail, exc.code, extra)
         if exc.status == 401 and not wants_html(request):

@@ -13,7 +13,7 @@ from rich.table import Table
 from dualuse.adapters.sources.annex_i import dump_version
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import Principal
-from dualuse.entrypoints.cli.common import container, fail
+from dualuse.entrypoints.cli.common import container, fail, operator_actor
 from dualuse.services import controllist as svc
 
 app = typer.Typer(
@@ -130,7 +130,9 @@ def import_(path: Path) -> None:
         fail(DualUseError(f"cannot read {path}: {exc.strerror}"))
     try:
         with container() as c, c.uow() as uow:
-            result = svc.import_amendment(uow, Principal.system("cli"), c.catalogue, text, path.name)
+            result = svc.import_amendment(
+                uow, Principal.system(operator_actor()), c.catalogue, text, path.name
+            )
     except DualUseError as exc:
         fail(exc)
     d = result.diff

@@ -12,11 +12,19 @@ from rich.table import Table
 from dualuse.adapters.db import migrate
 from dualuse.bootstrap import load_demo_world, load_reference_data
 from dualuse.config import Environment
-from dualuse.domain.errors import DualUseError
+from dualuse.domain.errors import ConfigurationError, DualUseError
 from dualuse.domain.identity import OrganisationKind
-from dualuse.entrypoints.cli import controllist, determination, records, screening
-from dualuse.entrypoints.cli.common import container, err_console, fail
-from dualuse.services import audit, identity
+from dualuse.entrypoints.cli import audit, backup, controllist, determination, records, rules, screening
+from dualuse.entrypoints.cli.common import (
+    OPERATOR_HELP,
+    container,
+    fail,
+    operator_actor,
+    operator_name,
+    set_operator,
+)
+from dualuse.services import audit as audit_svc
+from dualuse.services import identity
 
 app = typer.Typer(
     help="dualuse: the EU export-control regime for dual-use items.",
@@ -28,16 +36,16 @@ demo_app = typer.Typer(help="The demo world.", no_args_is_help=True)
 users_app = typer.Typer(help="Users.", no_args_is_help=True)
 orgs_app = typer.Typer(help="Organisations.", no_args_is_help=True)
 tokens_app = typer.Typer(help="API bearer tokens.", no_args_is_help=True)
-audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
 app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="organisations")
 app.add_typer(tokens_app, name="tokens")
-app.add_typer(audit_app, name="audit")
+app.add_typer(audit.app, name="audit")
 app.add_typer(controllist.app, name="list")
 app.add_typer(screening.app, name="lists")
 app.add_typer(records.app, name="records")
+app.add_typer(rules.app, name="rules")
 app.command("screen")(screening.screen)
 app.command("determine")(determination.determine)
 app.command("determine-batch")(determination.determine_batch)
@@ -45,7 +53,16 @@ reference_app = typer.Typer(help="Reference data shipped with dualuse.", no_args
 app.add_typer(reference_app, name="reference")
 
 console = Console(width=160)
-CLI_ACTOR = "cli"
+db_app.command("backup")(backup.backup)
+db_app.command("restore")(backup.restore)
+
+
+@app.callback()
+def main(
+    operator: Annotated[str | None, typer.Option(envvar="DUALUSE_OPERATOR", help=OPERATOR_HELP)] = None,
+) -> None:
+    """dualuse: the EU export-control regime for dual-use items."""
+    set_operator(operator_name(operator))
 
 
 @reference_app.command("load")
@@ -95,7 +112,7 @@ def organisations_create(
         try:
             with c.uow() as uow:
                 org = identity.create_organisation(
-                    uow, actor=CLI_ACTOR, kind=kind, name=name, member_state=member_state, eori=eori
+                    uow, actor=operator_actor(), kind=kind, name=name, member_state=member_state, eori=eori
                 )
                 uow.commit()
         except DualUseError as exc:
@@ -121,7 +138,7 @@ def users_create(
                 user = identity.create_user(
                     uow,
                     c.hasher,
-                    actor=CLI_ACTOR,
+                    actor=operator_actor(),
                     email=email,
                     full_name=full_name,
                     password=password,
@@ -145,26 +162,12 @@ def tokens_create(
         try:
             with c.uow() as uow:
                 issued = identity.create_token(
-                    uow, actor=CLI_ACTOR, email=email, name=name, valid_days=valid_days or None
+                    uow, actor=operator_actor(), email=email, name=name, valid_days=valid_days or None
                 )
                 uow.commit()
         except DualUseError as exc:
             fail(exc)
         typer.echo(issued.token)
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain of the audit trail; exits non-zero if any event was edited or deleted."""
-    with container() as c:
-        with c.uow() as uow:
-            count, problems = audit.verify(uow)
-        if problems:
-            for problem in problems:
-                err_console.print(f"[bold red]event {problem.sequence}:[/] {problem.problem}")
-            err_console.print(f"The audit trail is broken: {len(problems)} problem(s) in {count} events.")
-            raise typer.Exit(code=1)
-        console.print(f"The audit trail is intact: {count} events verified.")
 
 
 @app.command("serve")
@@ -184,7 +187,13 @@ def serve(
     from dualuse.entrypoints.api.app import create_app
 
     with container() as c:
+        if c.anchor_key is None:  # production without a key: the trail could be cut unnoticed
+            fail(ConfigurationError(audit_svc.NO_KEY))
         bind_host = host or c.settings.host
+        try:
+            c.settings.refuse_demo_secret(bind_host)
+        except DualUseError as exc:
+            fail(exc)
         bind_port = port or c.settings.port
         processes = workers or c.settings.workers
         console.print(

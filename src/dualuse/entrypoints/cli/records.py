@@ -19,13 +19,13 @@ from rich.table import Table
 from dualuse.domain import licensing as lic
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal
-from dualuse.entrypoints.cli.common import container, fail
+from dualuse.entrypoints.cli.common import container, fail, operator_actor
+from dualuse.services import audit
 from dualuse.services import records as svc
 from dualuse.services.clock import today_in_brussels
 
 app = typer.Typer(help="The exporter's records (Art. 27): export and retention.", no_args_is_help=True)
 console = Console(width=160)
-CLI_ACTOR = "cli"
 
 
 def operator_for(organisation_id: int) -> Principal:
@@ -36,7 +36,7 @@ def operator_for(organisation_id: int) -> Principal:
     """
     return Principal(
         0,
-        CLI_ACTOR,
+        operator_actor(),
         None,
         organisation_id,
         OrganisationKind.EXPORTER,
@@ -61,7 +61,9 @@ def export(
     Each record carries its date and ``retain_until``, the last day it must be kept."""
     try:
         with container() as c, c.uow() as uow:
-            content = svc.export(uow, operator_for(organisation_id), organisation_id)
+            operator = operator_for(organisation_id)
+            content = svc.export(uow, operator, organisation_id)
+            audit.record_download(uow, operator, "records_export", organisation_id, organisation_id)
     except DualUseError as exc:
         fail(exc)
     text = json.dumps(content, indent=2, ensure_ascii=False) + "\n"

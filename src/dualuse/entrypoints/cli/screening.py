@@ -21,11 +21,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from dualuse.adapters.sources.sanctions_formats import FORMATS, parse
-from dualuse.domain.errors import DualUseError, ImportFailedError
+from dualuse.domain.errors import DualUseError, ImportFailedError, ValidationError
 from dualuse.domain.identity import Principal
 from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import DEFAULT_THRESHOLD, check_threshold
-from dualuse.entrypoints.cli.common import container, fail
+from dualuse.entrypoints.cli.common import container, fail, operator_actor
 from dualuse.services import screening as svc
 
 app = typer.Typer(help="Sanctions lists: import and status.", no_args_is_help=True)
@@ -51,17 +51,47 @@ OUTPUT_COLUMNS = (
 def import_list(
     format_name: Annotated[str, typer.Argument(metavar="FORMAT", help=", ".join(sorted(FORMATS)))],
     path: Path,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="import even a version older than (or as undated as) the newest one held; needs --reason",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option(help="why a forced import is right (recorded in the audit trail)")
+    ] = None,
 ) -> None:
-    """Import a list file as a new version; saved parties are re-screened against what changed."""
+    """Import a list file as a new version; saved parties are re-screened against what changed.
+
+    A list only moves forward: a file published before the newest version held is refused (designations
+    made since would stop being hits) unless --force --reason "..." says why. Importing the version already
+    held stores nothing and says so.
+
+    Example: dualuse lists import ofac-sdn-csv sdn_2024-05-03.csv
+    """
+    if force and not (reason and reason.strip()):
+        fail(ValidationError("--force needs --reason: say why an older or undated version is right"))
     try:
         with console.status(f"Reading {path.name}…"):
             snapshot = parse(format_name, path)
         with container() as c, c.uow() as uow, console.status("Storing and re-screening saved parties…"):
             report = svc.import_snapshot(
-                uow, Principal.system("cli"), snapshot, format_name=format_name, filename=path.name
+                uow,
+                Principal.system(operator_actor()),
+                snapshot,
+                format_name=format_name,
+                filename=path.name,
+                force_reason=reason if force else None,
             )
     except DualUseError as exc:
         fail(exc)
+    if report.unchanged:
+        console.print(
+            f"[bold]{report.source}[/] version {report.version} is already imported, entity for entity: "
+            "nothing stored, nothing re-screened."
+        )
+        return
     d = report.delta
     console.print(
         f"Imported [bold]{report.source}[/] version {report.version}: {report.entities} entities; "

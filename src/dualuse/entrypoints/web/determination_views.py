@@ -21,7 +21,14 @@ ACTIVITIES = ("export", "transfer", "brokering", "technical_assistance", "transi
 END_USER_TYPES = ("government", "military", "commercial", "research", "individual", "other", "unknown")
 KNOWLEDGE = (
     ("wmd", "Weapons of mass destruction or their delivery (Art. 4(1)(a))"),
-    ("military_end_use", "A military end-use in an embargoed destination (Art. 4(1)(b), (c))"),
+    (
+        "military_end_use",
+        "A military end-use; needs an authorisation only under an arms embargo (Art. 4(1)(b))",
+    ),
+    (
+        "parts_of_illegally_exported_military_items",
+        "Parts or components of military items exported without authorisation (Art. 4(1)(c))",
+    ),
     ("internal_repression", "Internal repression or serious violations of human rights (Art. 5)"),
 )
 

@@ -19,9 +19,9 @@ from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
+from dualuse.services import audit, screening
 from dualuse.services import determination as determinations
 from dualuse.services import duediligence as svc
-from dualuse.services import screening
 
 router = APIRouter(include_in_schema=False)
 CONCLUSIONS = [
@@ -270,8 +270,10 @@ def reopen(
 def report(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
     with container.uow() as uow:
         view = svc.get_case(uow, principal, container.red_flags, case_id)
+        pdf = case_report_pdf(view, container.red_flags)
+        audit.record_download(uow, principal, "due_diligence_pdf", case_id, view.case["organisation_id"])
     return Response(
-        case_report_pdf(view, container.red_flags),
+        pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="due-diligence-{case_id}.pdf"'},
     )

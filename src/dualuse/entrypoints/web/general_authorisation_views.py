@@ -92,7 +92,9 @@ def _report(container: Container, principal: Principal, form: dict[str, str]) ->
     value = _euro(form["value_eur"])
     destinations = _destinations(form["destinations"])
     with container.uow() as uow:
-        svc.report_use(uow, principal, authorisation.id, start, end, shipments, value, destinations)
+        svc.report_use(
+            uow, principal, container.rulebook, authorisation.id, start, end, shipments, value, destinations
+        )
 
 
 def _exporter_context(
@@ -107,10 +109,19 @@ def _exporter_context(
         registrations = svc.registrations(uow, principal)
         reports = svc.reports(uow, principal)
     registered = {r["eugea_id"]: svc.registered_on(r) for r in registrations}
+    covered = {r["eugea_id"]: svc.exports_covered_from(container.rulebook, r) for r in registrations}
     union = [g for g in container.rulebook.general_authorisations if not g.is_national]
     return {
         "principal": principal,
-        "authorisations": [{"authorisation": g, "registered_on": registered.get(g.id)} for g in union],
+        "authorisations": [
+            {
+                "authorisation": g,
+                "registered_on": registered.get(g.id),
+                "covered_from": covered.get(g.id),
+                "timing": svc.timing(container.rulebook, g.id, principal.member_state),
+            }
+            for g in union
+        ],
         "registered": registered,
         "reports": reports,
         "can_register": principal.role is Role.EXPORTER_ADMIN,

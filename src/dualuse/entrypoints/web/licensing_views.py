@@ -17,6 +17,7 @@ from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.report import licence_pdf
 from dualuse.entrypoints.web.views import render
+from dualuse.services import audit
 from dualuse.services import licensing as svc
 from dualuse.services.clock import today_in_brussels
 
@@ -289,7 +290,8 @@ def licence_download(number: str, container: ContainerDep, principal: PrincipalD
         stored = svc.get_licence(uow, principal, number)
         case = svc.get_application(uow, principal, stored.case_id)
         holder = uow.organisations.get(case.organisation_id)
-    pdf = licence_pdf(stored, case, holder)
+        pdf = licence_pdf(stored, case, holder)
+        audit.record_download(uow, principal, "licence_pdf", number, case.organisation_id)
     return Response(
         pdf,
         media_type="application/pdf",

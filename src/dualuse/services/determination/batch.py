@@ -13,12 +13,17 @@ Input columns (``INPUT_COLUMNS``; required ones marked *)::
     end_user_name         matched against published Art. 5 requirements and authority notices
     end_user_country      blank = no end-user given (the destination is used)
     end_user_type         government | military | commercial | research | individual | other | unknown
+    end_user_listed_in    semicolon-separated entity lists the end-user is on (ru_833_annex_iv;
+                          by_765_annex_v); blank = not screened, "none" = screened and not listed
     item_id               * unique within its order
     description           matched against published Art. 5 requirements and transaction notices
     control_code          * column required; blank = the item is not listed in Annex I
     cyber_surveillance    true/false (also yes/no, 1/0); blank = false
     quantity, value_eur   numbers; blank allowed
-    informed, aware       semicolon-separated: wmd; military_end_use; internal_repression
+    item_kinds            semicolon-separated ItemKind values; blank = not stated, "none" = none of them
+    cn_code               the item's CN code; blank allowed
+    informed, aware       semicolon-separated: wmd; military_end_use;
+                          parts_of_illegally_exported_military_items; internal_repression
     national_codes        semicolon-separated national control list entries (Art. 9)
     circumstances         semicolon-separated: repair_replacement; exhibition; intra_group
 
@@ -70,6 +75,9 @@ INPUT_COLUMNS = (
     "aware",
     "national_codes",
     "circumstances",
+    "item_kinds",
+    "cn_code",
+    "end_user_listed_in",
 )
 REQUIRED_COLUMNS = ("exporter_member_state", "destination", "item_id", "control_code")
 OUTPUT_COLUMNS = (
@@ -89,11 +97,12 @@ _TRANSACTION_COLUMNS = (
     "destination",
     "end_user_country",
     "end_user_type",
+    "end_user_listed_in",
     "informed",
     "aware",
     "circumstances",
 )
-_ITEM_COLUMNS = ("control_code", "cyber_surveillance", "national_codes")
+_ITEM_COLUMNS = ("control_code", "cyber_surveillance", "national_codes", "item_kinds", "cn_code")
 _KEY_COLUMNS = (*_TRANSACTION_COLUMNS, *_ITEM_COLUMNS)
 # what a published Art. 5 requirement or an authority notice may also look at: where there are any, these
 # columns join the keys of a line
@@ -119,6 +128,7 @@ _FIELD_TO_COLUMN = {
     "exporter.member_state": "exporter_member_state",
     "end_user.country": "end_user_country",
     "end_user.type": "end_user_type",
+    "end_user.listed_in": "end_user_listed_in",
     "knowledge.informed": "informed",
     "knowledge.aware": "aware",
     "circumstances": "circumstances",
@@ -163,8 +173,9 @@ class BatchDeterminer:
         self._normal: dict[tuple[object, ...], int | tuple[str, ...]] = {}
         # countries where the end-user's type changes an answer: those under an embargo on
         # non-governmental end-users only
-        self._type_matters = frozenset(
-            e.country for e in rulebook.embargoes if e.scope is EmbargoScope.NON_GOVERNMENTAL
+        self._type_matters = (
+            frozenset(e.country for e in rulebook.embargoes if e.scope is EmbargoScope.NON_GOVERNMENTAL)
+            | rulebook.end_user_type_countries()
         )
         self._answers: dict[tuple[int, int], tuple[str, ...]] = {}
         self._tallies: list[_Tally[Any]] = []
@@ -430,6 +441,7 @@ class BatchDeterminer:
             destination,
             country if cells.get("end_user_country", "").strip() else "",
             kind,
+            frozenset(_split(cells.get("end_user_listed_in") or "")),
             *(frozenset(_split(cells.get(c) or "")) for c in ("informed", "aware", "circumstances")),
         )
 
@@ -605,8 +617,14 @@ def _transaction_case(cells: Mapping[str, str]) -> dict[str, Any]:
         "knowledge": {"informed": _split(get("informed") or ""), "aware": _split(get("aware") or "")},
         "circumstances": _split(get("circumstances") or ""),
     }
-    if end_user_country:
-        case["end_user"] = {"country": end_user_country, "type": (get("end_user_type") or "").strip() or None}
+    listed = (get("end_user_listed_in") or "").strip()
+    if end_user_country or listed or (get("end_user_type") or "").strip():
+        case["end_user"] = {
+            "country": end_user_country or get("destination") or None,
+            "type": (get("end_user_type") or "").strip() or None,
+        }
+        if listed:
+            case["end_user"]["listed_in"] = [] if listed.lower() == "none" else _split(listed)
     return case
 
 
@@ -619,10 +637,20 @@ def _item_case(cells: Mapping[str, str], *, with_description: bool = False) -> d
         "control_code": (get("control_code") or "").strip() or None,
         "cyber_surveillance": _flag(get("cyber_surveillance") or ""),
         "national_codes": _split(get("national_codes") or ""),
+        **_item_kinds_cell(get("item_kinds") or ""),
+        "cn_code": (get("cn_code") or "").strip() or None,
     }
     if with_description:
         item["description"] = (get("description") or "").strip()
     return item
+
+
+def _item_kinds_cell(text: str) -> dict[str, list[str]]:
+    """The ``item_kinds`` cell: blank = not stated (no key), ``none`` = none of the kinds."""
+    text = text.strip()
+    if not text:
+        return {}
+    return {"item_kinds": [] if text.lower() == "none" else _split(text)}
 
 
 def determine_batch(

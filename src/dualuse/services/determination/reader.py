@@ -5,15 +5,20 @@ JSON case (``facts_from_dict``)::
     {"activity": "export", "date": "2026-12-01",
      "exporter": {"name": "Acme GmbH", "member_state": "DE"},
      "destination": "CN",
-     "end_user": {"name": "…", "country": "CN", "type": "government"},
+     "end_user": {"name": "…", "country": "CN", "type": "government", "listed_in": []},
      "items": [{"id": "1", "description": "…", "control_code": "5A001.f", "cyber_surveillance": false,
-                "quantity": 2, "value_eur": 150000, "national_codes": []}],
+                "quantity": 2, "value_eur": 150000, "national_codes": [],
+                "item_kinds": ["monitoring_interception_equipment"], "cn_code": "85176200"}],
      "knowledge": {"informed": [], "aware": []},
      "circumstances": []}
 
 ``activity`` defaults to ``export`` and ``date`` to today (Brussels time); ``end_user``, ``description``,
 ``quantity``, ``value_eur``, ``national_codes`` and ``circumstances`` (``repair_replacement``,
-``exhibition``, ``intra_group``: what EU003, EU004 and EU007 depend on) are optional. An error names the
+``exhibition``, ``intra_group``: what EU003, EU004 and EU007 depend on) are optional; so are the item's
+``item_kinds`` (``ItemKind`` values, what the sanctions regimes list; omitted = not stated, ``[]`` = none of
+them), its ``cn_code``, and the end-user's ``listed_in`` (sanctions entity lists it is on; omitted = not
+screened). Knowledge values: ``wmd``, ``military_end_use`` (Art. 4(1)(b)),
+``parts_of_illegally_exported_military_items`` (Art. 4(1)(c)), ``internal_repression``. An error names the
 field by its path, e.g. ``items[0].control_code``.
 """
 
@@ -62,12 +67,13 @@ def facts_from_dict(data: Mapping[str, Any], *, today: date | None = None) -> Tr
     end_user = None
     if data.get("end_user") is not None:
         party = _mapping(data["end_user"], "end_user")
-        _no_unknown_keys(party, {"name", "country", "type"}, "end_user")
+        _no_unknown_keys(party, {"name", "country", "type", "listed_in"}, "end_user")
         with field_prefix("end_user"):
             end_user = Party(
                 country=party.get("country"),  # type: ignore[arg-type]  # checked by Party
                 name=_text(party.get("name"), "name"),
                 type=party.get("type") or EndUserType.UNKNOWN,
+                listed_in=party.get("listed_in"),
             )
     knowledge = data.get("knowledge") or {}
     _mapping(knowledge, "knowledge")
@@ -102,6 +108,8 @@ def item_from_dict(value: object, index: int) -> OrderItem:
             "quantity",
             "value_eur",
             "national_codes",
+            "item_kinds",
+            "cn_code",
         },
         path,
     )
@@ -125,6 +133,8 @@ def item_from_dict(value: object, index: int) -> OrderItem:
             quantity=item.get("quantity"),
             value_eur=item.get("value_eur"),
             national_codes=tuple(n.strip() for n in national),
+            item_kinds=item.get("item_kinds"),
+            cn_code=item.get("cn_code") or None,
         )
 
 

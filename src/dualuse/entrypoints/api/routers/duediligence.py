@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.entrypoints.report import case_report_pdf
-from dualuse.services import determination
+from dualuse.services import audit, determination
 from dualuse.services import duediligence as svc
 
 router = APIRouter(prefix="/api/v1", tags=["due diligence"])
@@ -232,8 +232,10 @@ def notify(case_id: RowId, principal: UserDep, container: ContainerDep, uow: Uow
 )
 def report(case_id: RowId, principal: UserDep, container: ContainerDep, uow: UowDep) -> Response:
     view = svc.get_case(uow, principal, container.red_flags, case_id)
+    pdf = case_report_pdf(view, container.red_flags)
+    audit.record_download(uow, principal, "due_diligence_pdf", case_id, view.case["organisation_id"])
     return Response(
-        case_report_pdf(view, container.red_flags),
+        pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="due-diligence-{case_id}.pdf"'},
     )

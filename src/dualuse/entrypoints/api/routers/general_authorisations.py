@@ -11,9 +11,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from dualuse.bootstrap import Container
 from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
+from dualuse.services import audit, records
 from dualuse.services import general_authorisations as svc
-from dualuse.services import records
 from dualuse.services.records import plain
 
 router = APIRouter(prefix="/api/v1", tags=["general authorisations"])
@@ -42,21 +43,33 @@ def register(
 ) -> dict[str, Any]:
     registration_id = svc.register(uow, principal, container.rulebook, body.eugea_id)
     found = next(r for r in svc.registrations(uow, principal) if r["id"] == registration_id)
-    return dict(plain(found))
+    return _registration(container, found)
+
+
+def _registration(container: Container, row: Any) -> dict[str, Any]:
+    """A registration with the first day exports under it are covered and the first-use rule applied."""
+    rule = svc.timing(container.rulebook, str(row["eugea_id"]), str(row["member_state"]))
+    return {
+        **dict(plain(row)),
+        "exports_covered_from": svc.exports_covered_from(container.rulebook, row).isoformat(),
+        "first_use_rule": rule.rule,
+        "check_with_authority": rule.check_with_authority,
+    }
 
 
 @router.get("/general-authorisations/registrations", summary="The organisation's registrations")
-def list_registrations(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
-    return [plain(r) for r in svc.registrations(uow, principal)]
+def list_registrations(principal: UserDep, container: ContainerDep, uow: UowDep) -> list[dict[str, Any]]:
+    return [_registration(container, r) for r in svc.registrations(uow, principal)]
 
 
 @router.post(
     "/general-authorisations/reports", status_code=201, summary="Report the use of a general authorisation"
 )
-def report_use(body: ReportIn, principal: UserDep, uow: UowDep) -> dict[str, Any]:
+def report_use(body: ReportIn, principal: UserDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
     report_id = svc.report_use(
         uow,
         principal,
+        container.rulebook,
         body.eugea_id,
         body.period_start,
         body.period_end,
@@ -89,6 +102,7 @@ def for_authority(principal: UserDep, uow: UowDep) -> dict[str, Any]:
 )
 def export_records(organisation_id: RowId, principal: UserDep, uow: UowDep) -> JSONResponse:
     content = records.export(uow, principal, organisation_id)
+    audit.record_download(uow, principal, "records_export", organisation_id, organisation_id)
     return JSONResponse(
         content,
         headers={"Content-Disposition": f'attachment; filename="records-{organisation_id}.json"'},

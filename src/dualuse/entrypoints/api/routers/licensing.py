@@ -398,7 +398,14 @@ def get_licence(number: str, principal: UserDep, uow: UowDep) -> dict[str, Any]:
 
 
 @router.post(
-    "/licences/{number}/actions/{action}", summary="Suspend, reinstate, revoke, annul or amend (Art. 16)"
+    "/licences/{number}/actions/{action}",
+    summary="Suspend, reinstate, revoke, annul or amend (Art. 16); countersign or reject a proposed change",
+    description=(
+        "Moves that take from the holder (suspend, revoke, annul, an amendment that gives less) take effect at "
+        "once. Moves that give the holder more (reinstate, an amendment that extends the validity, removes a "
+        "condition or raises a quantity) are recorded as the licence's `pending` change and take effect when "
+        "a senior other than the proposer posts `countersign`; `reject` turns the proposal down."
+    ),
 )
 def licence_action(
     number: str, action: str, body: LicenceActionIn, principal: UserDep, uow: UowDep

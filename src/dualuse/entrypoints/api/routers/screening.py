@@ -1,141 +1,19 @@
-"""Screening over HTTP: the OpenSanctions yente ``POST /match/{dataset}`` shape, so existing clients work,
-and our own endpoints for parties, hits, decisions, settings and list status."""
+"""Screening over HTTP: our own endpoints for parties, hits, decisions, settings and list status (the
+yente-compatible API is in ``yente.py``)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from dualuse.domain.errors import NotFoundError, ValidationError
-from dualuse.domain.screening.model import EntitySchema, Match, ScreeningQuery
+from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import ALGORITHM, HitStatus, Party, StoredHit
 from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import screening as svc
 
 router = APIRouter(tags=["screening"])
-
-# FollowTheMoney schemata and the properties we read, as yente clients send them
-FTM_SCHEMA = {
-    "Person": EntitySchema.PERSON,
-    "Organization": EntitySchema.ORGANIZATION,
-    "Company": EntitySchema.ORGANIZATION,
-    "LegalEntity": None,
-    "Thing": None,
-    "Vessel": EntitySchema.VESSEL,
-    "Airplane": EntitySchema.AIRCRAFT,
-}
-SCHEMA_FTM = {
-    EntitySchema.PERSON: "Person",
-    EntitySchema.ORGANIZATION: "Organization",
-    EntitySchema.VESSEL: "Vessel",
-    EntitySchema.AIRCRAFT: "Airplane",
-    EntitySchema.UNKNOWN: "LegalEntity",
-}
-ID_PROPERTIES = ("idNumber", "passportNumber", "registrationNumber", "taxNumber", "imoNumber", "innCode")
-
-
-class EntityExample(BaseModel):
-    schema_: str = Field(
-        alias="schema", description="FollowTheMoney schema: Person, Organization, Company, …"
-    )
-    properties: dict[str, list[str]] = Field(description="name, birthDate, nationality, country, idNumber, …")
-
-
-class MatchRequest(BaseModel):
-    queries: dict[str, EntityExample]
-
-
-def _query_of(example: EntityExample) -> ScreeningQuery:
-    props = example.properties
-    names = [n for n in props.get("name", []) if n.strip()]
-    if not names:
-        raise ValidationError("every query needs properties.name", field="properties.name")
-    if example.schema_ not in FTM_SCHEMA:
-        raise ValidationError(f"unsupported schema {example.schema_!r}", field="schema")
-    countries = props.get("nationality", []) + props.get("country", []) + props.get("jurisdiction", [])
-    identifiers = tuple(i for key in ID_PROPERTIES for i in props.get(key, []))
-    birth = props.get("birthDate", []) + props.get("incorporationDate", [])
-    return ScreeningQuery(
-        name=names[0],
-        schema=FTM_SCHEMA[example.schema_],
-        birth_date=birth[0] if birth else None,
-        country=countries[0].lower() if countries else None,
-        identifiers=identifiers,
-    )
-
-
-def _result(match: Match, threshold: float) -> dict[str, Any]:
-    e = match.entity
-    properties: dict[str, list[str]] = {"name": [e.names[0]]}
-    if len(e.names) > 1:
-        properties["alias"] = list(e.names[1:])
-    if e.birth_dates:
-        properties["birthDate"] = list(e.birth_dates)
-    if e.countries:
-        properties["country"] = list(e.countries)
-    if e.programs:
-        properties["program"] = list(e.programs)
-    if e.identifiers:
-        properties["idNumber"] = [i.number for i in e.identifiers]
-    return {
-        "id": f"{e.source}-{e.entity_id}",
-        "caption": e.primary_name,
-        "schema": SCHEMA_FTM[e.schema],
-        "properties": properties,
-        "datasets": [e.source],
-        "referents": [],
-        "target": True,
-        "first_seen": e.listed_on.isoformat() if e.listed_on else None,
-        "last_seen": None,
-        "last_change": None,
-        "score": round(match.score, 4),
-        "match": match.score >= threshold,
-        "features": {k: round(v, 4) for k, (v, _note) in match.explanation.items()},
-        "explanations": {k: note for k, (_v, note) in match.explanation.items()},
-        "token": None,
-    }
-
-
-@router.post("/match/{dataset}", summary="Match entities (yente-compatible)")
-def match(
-    body: MatchRequest,
-    principal: UserDep,
-    container: ContainerDep,
-    uow: UowDep,
-    dataset: Annotated[str, Path(description="'default' for every list, or a source such as ofac-sdn")],
-    threshold: Annotated[float | None, Query(ge=0.5, le=1.0)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 5,
-    algorithm: Annotated[
-        str, Query(description="accepted for compatibility; dualuse has one algorithm")
-    ] = ALGORITHM,
-) -> dict[str, Any]:
-    _engine, versions = container.screening_index.engine(uow)
-    if dataset != "default" and dataset not in versions:
-        raise NotFoundError(f"no dataset {dataset!r}; known: default, {', '.join(sorted(versions))}")
-    responses: dict[str, Any] = {}
-    for key, example in body.queries.items():
-        query = _query_of(example)
-        outcome = svc.screen(
-            uow, principal, container.screening_index, query, threshold=threshold, limit=limit * 4
-        )
-        matches = [m for m in outcome.matches if dataset == "default" or m.entity.source == dataset][:limit]
-        responses[key] = {
-            "status": 200,
-            "results": [_result(m, outcome.threshold) for m in matches],
-            "total": {"value": len(matches), "relation": "eq"},
-            "query": {"schema": example.schema_, "properties": example.properties},
-        }
-    return {
-        "responses": responses,
-        "matcher": {
-            "name": ALGORITHM,
-            "requested": algorithm,
-            "description": "dualuse name, date-of-birth, country and identifier scoring",
-        },
-        "limit": limit,
-    }
 
 
 class PartyIn(BaseModel):

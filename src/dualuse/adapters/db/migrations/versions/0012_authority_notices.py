@@ -3,7 +3,7 @@ is required (Reg. (EU) 2021/821 Art. 4(1), 5(1), 6(1), 7, 8(1)), for a transacti
 destination; in force until withdrawn.
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-05
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

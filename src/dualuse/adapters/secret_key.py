@@ -1,0 +1,89 @@
+"""The application's secret key when none is configured: generated once, kept beside the database.
+
+Sessions, CSRF tokens and licence check codes are signed with it, so it must be secret and stable. A key in the
+source code would let anyone forge a session for any user; a key made anew at every start would sign everybody
+out and invalidate every licence check code. So the first start writes a random key to a file readable by its
+owner only, next to the SQLite database (``var/secret_key`` for a database elsewhere), and later starts read it.
+Production needs ``DUALUSE_SECRET_KEY`` (the settings refuse to start without one): several machines serving one
+database must share the key, which a file on one of them cannot give.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from dualuse.config import DEMO_SECRET_KEY, MIN_SECRET_KEY_LENGTH, Settings
+from dualuse.domain.errors import ConfigurationError
+
+log = logging.getLogger("dualuse.secret_key")
+KEY_FILE_NAME = "secret_key"
+
+
+def key_file_for(database_url: str) -> Path | None:
+    """Where the generated key of this database lives; ``None`` for an in-memory database (its key lives as
+    long as the process, like the database)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:" or url.database.startswith("file::memory:"):
+            return None
+        return Path(url.database).resolve().parent / KEY_FILE_NAME
+    return Path("var").resolve() / KEY_FILE_NAME
+
+
+def resolve_secret_key(settings: Settings) -> str:
+    """The configured key, or the generated one of this database (made on first start)."""
+    if settings.secret_key:
+        if settings.secret_key == DEMO_SECRET_KEY:
+            log.warning("Using the PUBLIC demo secret key: sessions can be forged. Demo on loopback only.")
+        return settings.secret_key
+    path = key_file_for(settings.database_url)
+    if path is None:
+        return secrets.token_urlsafe(48)
+    return _read_or_create(path)
+
+
+def _read_or_create(path: Path) -> str:
+    if path.exists():
+        return _read(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written under a temporary name and linked into place: two processes starting at once agree on one key,
+    # and a crash never leaves a half-written key behind.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process got there first: use its key
+        else:
+            log.warning(
+                "Generated a new secret key in %s (no DUALUSE_SECRET_KEY set). Keep this file private; "
+                "machines that serve one database together must share DUALUSE_SECRET_KEY instead.",
+                path,
+            )
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    return _read(path)
+
+
+def _read(path: Path) -> str:
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < MIN_SECRET_KEY_LENGTH or key == DEMO_SECRET_KEY:
+        raise ConfigurationError(
+            f"the secret key file {path} is unusable (shorter than {MIN_SECRET_KEY_LENGTH} characters, or the "
+            "demo key): delete it to have a new one generated, or set DUALUSE_SECRET_KEY"
+        )
+    if path.stat().st_mode & 0o077:
+        log.warning("The secret key file %s is readable by others: chmod 600 it.", path)
+    return key

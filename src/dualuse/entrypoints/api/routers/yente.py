@@ -1,0 +1,601 @@
+"""The OpenSanctions yente API over our screening: ``/match``, ``/search``, ``/entities``, ``/catalog``,
+``/algorithms`` and ``/readyz`` in yente's request and response shapes, so its clients (the ``yente-client``
+SDK, nomenklatura's enricher) work against dualuse. What yente offers and we cannot honour is refused with a
+clear error, never silently ignored. Authenticate with ``Authorization: ApiKey <token>`` (yente's clients) or
+``Bearer <token>``; ``DUALUSE_YENTE_OPEN=1`` serves ``/match`` and ``/search`` without a key (a private
+network), and then logs nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime, time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from dualuse.domain.errors import AuthenticationError, NotFoundError, ValidationError
+from dualuse.domain.identity import Principal
+from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
+from dualuse.domain.screening.review import ALGORITHM
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, UowDep
+from dualuse.services import screening as svc
+
+router = APIRouter(tags=["screening (yente API)"])
+
+MAX_QUERIES = 100
+MAX_LIMIT = 500
+DEFAULT_CUTOFF = 0.5
+TOPICS = ("sanction",)
+"""Every list dualuse imports is a sanctions list: each listed entity carries the yente topic ``sanction``."""
+ALGORITHM_ALIASES = frozenset({ALGORITHM, "best", "default"})
+
+# FollowTheMoney schemata as yente clients send them, and what each covers of ours
+FTM_SCHEMA: Mapping[str, frozenset[EntitySchema]] = {
+    "Person": frozenset({EntitySchema.PERSON}),
+    "Organization": frozenset({EntitySchema.ORGANIZATION}),
+    "Company": frozenset({EntitySchema.ORGANIZATION}),
+    "PublicBody": frozenset({EntitySchema.ORGANIZATION}),
+    "LegalEntity": frozenset({EntitySchema.PERSON, EntitySchema.ORGANIZATION, EntitySchema.UNKNOWN}),
+    "Thing": frozenset(EntitySchema),
+    "Vessel": frozenset({EntitySchema.VESSEL}),
+    "Airplane": frozenset({EntitySchema.AIRCRAFT}),
+}
+QUERY_SCHEMA: Mapping[str, EntitySchema | None] = {
+    "Person": EntitySchema.PERSON,
+    "Organization": EntitySchema.ORGANIZATION,
+    "Company": EntitySchema.ORGANIZATION,
+    "PublicBody": EntitySchema.ORGANIZATION,
+    "LegalEntity": None,
+    "Thing": None,
+    "Vessel": EntitySchema.VESSEL,
+    "Airplane": EntitySchema.AIRCRAFT,
+}
+SCHEMA_FTM = {
+    EntitySchema.PERSON: "Person",
+    EntitySchema.ORGANIZATION: "Organization",
+    EntitySchema.VESSEL: "Vessel",
+    EntitySchema.AIRCRAFT: "Airplane",
+    EntitySchema.UNKNOWN: "LegalEntity",
+}
+NAME_PROPERTIES = ("name", "alias", "previousName", "weakAlias", "abbreviation")
+PART_PROPERTIES = ("firstName", "secondName", "middleName", "fatherName", "lastName")
+COUNTRY_PROPERTIES = ("nationality", "citizenship", "country", "jurisdiction", "mainCountry", "flag")
+ID_PROPERTIES = (
+    "idNumber",
+    "passportNumber",
+    "registrationNumber",
+    "taxNumber",
+    "imoNumber",
+    "innCode",
+    "ogrnCode",
+    "leiCode",
+    "vatCode",
+    "swiftBic",
+)
+DATE_PROPERTIES = ("birthDate", "incorporationDate")
+READ_PROPERTIES = frozenset(
+    (*NAME_PROPERTIES, *PART_PROPERTIES, *COUNTRY_PROPERTIES, *ID_PROPERTIES, *DATE_PROPERTIES)
+)
+FEATURE_DOCS = {
+    "name": "Similarity of the best-matching names, part by part (typos, transliteration, order, initials).",
+    "schema": "Whether the kinds of entity agree (a person is not a company or a ship).",
+    "birth_date": "Agreement of the dates of birth or incorporation, to the precision both give.",
+    "country": "Agreement of the countries (nationality, citizenship, address, flag).",
+    "identifier": "An identifier (passport, registration, IMO, tax number) in common.",
+}
+
+
+# --- requests -----------------------------------------------------------------------------------------
+class EntityExample(BaseModel):
+    """An entity to match, as yente takes it: a FollowTheMoney schema and its properties."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str | None = Field(default=None, max_length=200)
+    schema_: str = Field(
+        alias="schema", description="FollowTheMoney schema: Person, Company, Organization, …"
+    )
+    properties: dict[str, str | list[str]] = Field(
+        description="name (or firstName/lastName), alias, birthDate, nationality, country, idNumber, …"
+    )
+
+
+class MatchRequest(BaseModel):
+    queries: dict[str, EntityExample]
+    weights: dict[str, float] = Field(default_factory=dict, description="not supported: send {} or leave out")
+    config: dict[str, Any] = Field(default_factory=dict, description="not supported: send {} or leave out")
+
+
+def _values(properties: Mapping[str, str | list[str]], keys: Iterable[str]) -> list[str]:
+    found: list[str] = []
+    for key in keys:
+        value = properties.get(key, [])
+        found.extend(v.strip() for v in ([value] if isinstance(value, str) else value) if v and v.strip())
+    return found
+
+
+def query_of(example: EntityExample, key: str) -> ScreeningQuery:
+    """Our screening query for a yente example: every name (the parts joined when there is no whole name),
+    the first date of birth or incorporation, the first country, every identifier."""
+    if example.schema_ not in QUERY_SCHEMA:
+        raise ValidationError(
+            f"query {key!r}: schema {example.schema_!r} cannot be matched; use one of {', '.join(QUERY_SCHEMA)}",
+            field=f"queries.{key}.schema",
+        )
+    props = example.properties
+    names = _values(props, NAME_PROPERTIES)
+    parts = _values(props, PART_PROPERTIES)
+    if parts:
+        names.append(" ".join(parts))
+    if not names:
+        raise ValidationError(
+            f"query {key!r} needs a name: properties.name, or firstName and lastName",
+            field=f"queries.{key}.properties.name",
+        )
+    countries = _values(props, COUNTRY_PROPERTIES)
+    dates = _values(props, DATE_PROPERTIES)
+    return ScreeningQuery(
+        name=names[0],
+        aliases=tuple(names[1:]),
+        schema=QUERY_SCHEMA[example.schema_],
+        birth_date=dates[0] if dates else None,
+        country=countries[0].lower() if countries else None,
+        identifiers=tuple(_values(props, ID_PROPERTIES)),
+    )
+
+
+# --- responses ----------------------------------------------------------------------------------------
+def entity_id(entity: ListedEntity) -> str:
+    return f"{entity.source}-{entity.entity_id}"
+
+
+def _stamp(entity: ListedEntity) -> str | None:
+    return datetime.combine(entity.listed_on, time()).isoformat() if entity.listed_on else None
+
+
+def entity_json(entity: ListedEntity) -> dict[str, Any]:
+    """A listed entity in yente's entity shape, with every property the list gives."""
+    properties: dict[str, list[str]] = {"name": [entity.names[0]], "topics": list(TOPICS)}
+    if len(entity.names) > 1:
+        properties["alias"] = list(entity.names[1:])
+    if entity.birth_dates:
+        key = "birthDate" if entity.schema is EntitySchema.PERSON else "incorporationDate"
+        properties[key] = list(entity.birth_dates)
+    if entity.countries:
+        properties["nationality" if entity.schema is EntitySchema.PERSON else "country"] = list(
+            entity.countries
+        )
+    if entity.programs:
+        properties["programId"] = list(entity.programs)
+    if entity.identifiers:
+        properties["idNumber"] = [i.number for i in entity.identifiers]
+    return {
+        "id": entity_id(entity),
+        "caption": entity.primary_name,
+        "schema": SCHEMA_FTM[entity.schema],
+        "properties": properties,
+        "datasets": [entity.source],
+        "referents": [],
+        "target": True,
+        "first_seen": _stamp(entity),
+        "last_seen": None,
+        "last_change": _stamp(entity),
+    }
+
+
+def scored_json(match: Match, threshold: float) -> dict[str, Any]:
+    return {
+        **entity_json(match.entity),
+        "score": round(match.score, 4),
+        "match": match.score >= threshold,
+        "features": {name: round(value, 4) for name, (value, _note) in match.explanation.items()},
+        "explanations": {
+            name: {"score": round(value, 4), "detail": note}
+            for name, (value, note) in match.explanation.items()
+        },
+        "token": None,
+    }
+
+
+# --- filters --------------------------------------------------------------------------------------------
+def _schemata(names: Iterable[str], field: str) -> frozenset[EntitySchema]:
+    found: set[EntitySchema] = set()
+    for name in names:
+        if name not in FTM_SCHEMA:
+            raise ValidationError(f"unknown schema {name!r}; use {', '.join(FTM_SCHEMA)}", field=field)
+        found |= FTM_SCHEMA[name]
+    return frozenset(found)
+
+
+def _datasets(dataset: str, include: list[str], known: Iterable[str]) -> frozenset[str] | None:
+    """The lists a request covers: ``default`` is every list; ``include_dataset`` narrows it."""
+    known = set(known)
+    asked = set(include) | ({dataset} if dataset != "default" else set())
+    unknown = sorted(asked - known)
+    if unknown:
+        raise NotFoundError(
+            f"no dataset {', '.join(unknown)}; known: default, {', '.join(sorted(known))}", field="dataset"
+        )
+    return frozenset(asked) if asked else None
+
+
+def _any_topic(topics: list[str] | None) -> bool:
+    """Whether listed entities can have any of ``topics`` (none asked: yes). Every entity dualuse holds
+    carries the topic ``sanction``, so asking for others narrows to nothing."""
+    return not topics or bool(set(topics) & set(TOPICS))
+
+
+def _refuse(request: Request, allowed: frozenset[str], what: str) -> None:
+    """Query parameters we do not know are refused, not ignored."""
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise ValidationError(
+            f"{what} does not take {', '.join(unknown)}; it takes {', '.join(sorted(allowed))}",
+            field=unknown[0],
+        )
+
+
+def _check_algorithm(algorithm: str) -> None:
+    if algorithm not in ALGORITHM_ALIASES:
+        raise ValidationError(
+            f"unknown algorithm {algorithm!r}: dualuse has one, {ALGORITHM!r} (also called 'best')",
+            field="algorithm",
+        )
+
+
+def _caller(principal: Principal, container: ContainerDep) -> bool:
+    """Whether what the caller does is logged: signed-in callers are; anonymous ones only get through where
+    the operator opened the API on a private network (``DUALUSE_YENTE_OPEN``)."""
+    if principal.is_authenticated:
+        return True
+    if container.settings.yente_open:
+        return False
+    raise AuthenticationError("send an API key: 'Authorization: ApiKey <token>' (or Bearer)")
+
+
+MATCH_PARAMS = frozenset(
+    {
+        "threshold",
+        "cutoff",
+        "limit",
+        "algorithm",
+        "include_dataset",
+        "exclude_dataset",
+        "exclude_schema",
+        "exclude_entity_ids",
+        "topics",
+        "changed_since",
+        "fuzzy",
+    }
+)
+
+
+@router.post("/match/{dataset}", summary="Match entities by example (the yente API)")
+def match(
+    request: Request,
+    body: MatchRequest,
+    principal: PrincipalDep,
+    container: ContainerDep,
+    uow: UowDep,
+    dataset: Annotated[str, Path(description="'default' for every list, or one list such as ofac-sdn")],
+    threshold: Annotated[
+        float | None, Query(ge=0.0, le=1.0, description="score from which match is true")
+    ] = None,
+    cutoff: Annotated[
+        float, Query(ge=0.0, le=1.0, description="candidates below it are left out")
+    ] = DEFAULT_CUTOFF,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 5,
+    algorithm: Annotated[str, Query(description=f"{ALGORITHM} (or 'best')")] = "best",
+    include_dataset: Annotated[list[str] | None, Query()] = None,
+    exclude_dataset: Annotated[list[str] | None, Query()] = None,
+    exclude_schema: Annotated[list[str] | None, Query()] = None,
+    exclude_entity_ids: Annotated[list[str] | None, Query()] = None,
+    topics: Annotated[list[str] | None, Query()] = None,
+    changed_since: Annotated[str | None, Query()] = None,
+    fuzzy: Annotated[bool, Query(description="accepted; matching always tolerates spelling")] = False,
+) -> dict[str, Any]:
+    """Each query's candidates from the cutoff, best first, ``match`` true from the threshold. Only the
+    properties matching uses are scored (names and name parts, dates of birth or incorporation, countries,
+    identifiers): the response's ``query`` echoes those, and ``unused_properties`` names the others."""
+    del fuzzy
+    _refuse(request, MATCH_PARAMS, "/match")
+    _check_algorithm(algorithm)
+    record = _caller(principal, container)
+    if body.weights or body.config:
+        raise ValidationError("custom weights and config are not supported: send {} or leave them out")
+    if changed_since:
+        raise ValidationError(
+            "changed_since is not supported: dualuse keeps versions of whole lists, not the date each entity "
+            "last changed (see /api/v1/screening/lists for versions and deltas)",
+            field="changed_since",
+        )
+    if not body.queries:
+        raise ValidationError("send at least one query", field="queries")
+    if len(body.queries) > MAX_QUERIES:
+        raise ValidationError(f"send at most {MAX_QUERIES} queries a request", field="queries")
+    queries = [query_of(example, key) for key, example in body.queries.items()]
+    _engine, versions = container.screening_index.engine(uow)
+    options = svc.MatchOptions(
+        cutoff=cutoff,
+        threshold=threshold,
+        limit=limit,
+        datasets=_datasets(dataset, include_dataset or [], versions),
+        exclude_datasets=frozenset(exclude_dataset or ()),
+        exclude_schemata=_schemata(exclude_schema or (), "exclude_schema"),
+        exclude_entities=frozenset(_entity_keys(exclude_entity_ids or (), versions)),
+    )
+    if not _any_topic(topics):
+        options = replace(options, datasets=frozenset())  # no entity has the topics asked for
+    results, _versions = svc.match_queries(
+        uow, principal, container.screening_index, queries, options, record=record
+    )
+    responses: dict[str, Any] = {}
+    for (key, example), result in zip(body.queries.items(), results, strict=True):
+        responses[key] = {
+            "status": 200,
+            "results": [scored_json(m, result.threshold) for m in result.candidates],
+            "total": {"value": len(result.candidates), "relation": "eq"},
+            "query": {
+                "id": example.id,
+                "schema": example.schema_,
+                "properties": {
+                    k: [v] if isinstance(v, str) else v
+                    for k, v in example.properties.items()
+                    if v and k in READ_PROPERTIES
+                },
+            },
+            "unused_properties": sorted(
+                k for k, v in example.properties.items() if v and k not in READ_PROPERTIES
+            ),
+        }
+    return {
+        "responses": responses,
+        "matcher": {"name": ALGORITHM, "description": _ALGORITHM_DESCRIPTION, "docs": FEATURE_DOCS},
+        "limit": limit,
+    }
+
+
+_ALGORITHM_DESCRIPTION = (
+    "dualuse's matcher: names compared part by part (typos, transliteration, word order, initials), "
+    "adjusted by the schema, date of birth or incorporation, country and identifiers"
+)
+
+
+def _entity_keys(ids: Iterable[str], sources: Iterable[str]) -> list[tuple[str, str]]:
+    return [key for value in ids if (key := split_entity_id(value, sources)) is not None]
+
+
+def split_entity_id(value: str, sources: Iterable[str]) -> tuple[str, str] | None:
+    """(source, entity id) of an id like ``ofac-sdn-36``: the longest known list name before a hyphen."""
+    for source in sorted(sources, key=len, reverse=True):
+        prefix = f"{source}-"
+        if value.startswith(prefix) and len(value) > len(prefix):
+            return source, value[len(prefix) :]
+    return None
+
+
+SEARCH_PARAMS = frozenset(
+    {
+        "q",
+        "limit",
+        "offset",
+        "schema",
+        "countries",
+        "include_dataset",
+        "exclude_dataset",
+        "exclude_schema",
+        "topics",
+        "changed_since",
+        "fuzzy",
+        "simple",
+        "facets",
+        "filter",
+        "sort",
+    }
+)
+FACETS = frozenset({"countries", "topics", "datasets", "schema"})
+
+
+@router.get("/search/{dataset}", summary="Search listed entities by name (the yente API)")
+def search(
+    request: Request,
+    principal: PrincipalDep,
+    container: ContainerDep,
+    uow: UowDep,
+    dataset: Annotated[str, Path(description="'default' for every list, or one list such as ofac-sdn")],
+    q: Annotated[str, Query(min_length=1, max_length=500, description="a name, in any order or spelling")],
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 10,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    schema: Annotated[str | None, Query()] = None,
+    countries: Annotated[list[str] | None, Query()] = None,
+    include_dataset: Annotated[list[str] | None, Query()] = None,
+    exclude_dataset: Annotated[list[str] | None, Query()] = None,
+    exclude_schema: Annotated[list[str] | None, Query()] = None,
+    topics: Annotated[list[str] | None, Query()] = None,
+    facets: Annotated[list[str] | None, Query()] = None,
+    filter_: Annotated[list[str] | None, Query(alias="filter")] = None,
+    sort: Annotated[list[str] | None, Query()] = None,
+    changed_since: Annotated[str | None, Query()] = None,
+    fuzzy: bool = False,
+    simple: bool = False,
+) -> dict[str, Any]:
+    """Entities whose names resemble ``q`` (the same name matching as /match, so spelling variants are found
+    whether or not ``fuzzy`` is set), best first, with facets over all that were found."""
+    del fuzzy, simple  # matching is always tolerant of spelling; both flags are accepted for compatibility
+    _refuse(request, SEARCH_PARAMS, "/search")
+    _caller(principal, container)
+    if filter_ or sort or changed_since:
+        raise ValidationError(
+            "filter, sort and changed_since are not supported by dualuse's search: results come best first",
+            field="filter" if filter_ else "sort" if sort else "changed_since",
+        )
+    facets = facets or []
+    unknown_facets = sorted(set(facets) - FACETS)
+    if unknown_facets:
+        raise ValidationError(f"unknown facets {', '.join(unknown_facets)}; use {', '.join(sorted(FACETS))}")
+    _engine, versions = container.screening_index.engine(uow)
+    wanted = _schemata([schema], "schema") if schema else None
+    codes = {c.lower() for c in countries or ()}
+    base = svc.MatchOptions(
+        cutoff=DEFAULT_CUTOFF,
+        threshold=DEFAULT_CUTOFF,
+        limit=min(MAX_LIMIT, offset + max(limit, 1) + 200),
+        datasets=_datasets(dataset, include_dataset or [], versions),
+        exclude_datasets=frozenset(exclude_dataset or ()),
+        exclude_schemata=_schemata(exclude_schema or (), "exclude_schema"),
+    )
+    found: list[Match] = []
+    if _any_topic(topics):
+        results, _versions = svc.match_queries(
+            uow, principal, container.screening_index, [ScreeningQuery(name=q)], base, record=False
+        )
+        found = [
+            m
+            for m in results[0].candidates
+            if (wanted is None or m.entity.schema in wanted)
+            and (not codes or codes & set(m.entity.countries))
+        ]
+    page = found[offset : offset + limit]
+    return {
+        "results": [entity_json(m.entity) for m in page],
+        "facets": {name: _facet(name, found) for name in facets},
+        "total": {"value": len(found), "relation": "eq"},
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+def _facet(name: str, found: list[Match]) -> dict[str, Any]:
+    counts: Counter[str] = Counter()
+    for m in found:
+        e = m.entity
+        values = {
+            "countries": e.countries,
+            "topics": TOPICS,
+            "datasets": (e.source,),
+            "schema": (SCHEMA_FTM[e.schema],),
+        }[name]
+        counts.update(set(values))
+    return {
+        "label": name.capitalize(),
+        "values": [{"name": v, "label": v, "count": c} for v, c in counts.most_common()],
+    }
+
+
+def _entity(uow: UowDep, container: ContainerDep, value: str) -> ListedEntity:
+    _engine, versions = container.screening_index.engine(uow)
+    key = split_entity_id(value, versions)
+    if key is None:
+        raise NotFoundError(f"no listed entity {value!r}: ids look like <list>-<number>, e.g. ofac-sdn-36")
+    return svc.listed_entity(uow, container.screening_index, *key)
+
+
+@router.get("/entities/{entity_id}", summary="One listed entity with all its properties (the yente API)")
+def get_entity(
+    principal: PrincipalDep,
+    container: ContainerDep,
+    uow: UowDep,
+    entity_id: Annotated[str, Path(max_length=300)],
+    nested: bool = True,
+) -> dict[str, Any]:
+    del nested  # dualuse's lists carry no adjacent entities to nest
+    _caller(principal, container)
+    return entity_json(_entity(uow, container, entity_id))
+
+
+@router.get("/entities/{entity_id}/adjacent", summary="Adjacent entities (the yente API; none are held)")
+def adjacent(
+    principal: PrincipalDep,
+    container: ContainerDep,
+    uow: UowDep,
+    entity_id: Annotated[str, Path(max_length=300)],
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 10,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    sort: Annotated[list[str] | None, Query()] = None,
+) -> dict[str, Any]:
+    del limit, offset, sort
+    _caller(principal, container)
+    return {"entity": entity_json(_entity(uow, container, entity_id)), "adjacent": {}}
+
+
+@router.get(
+    "/entities/{entity_id}/adjacent/{prop}", summary="Adjacent entities by one property (none are held)"
+)
+def adjacent_by_property(
+    principal: PrincipalDep,
+    container: ContainerDep,
+    uow: UowDep,
+    entity_id: Annotated[str, Path(max_length=300)],
+    prop: Annotated[str, Path(max_length=100)],
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 10,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    sort: Annotated[list[str] | None, Query()] = None,
+) -> dict[str, Any]:
+    del prop, sort
+    _caller(principal, container)
+    _entity(uow, container, entity_id)
+    return {"results": [], "total": {"value": 0, "relation": "eq"}, "limit": limit, "offset": offset}
+
+
+def _dataset_json(snapshot: ListSnapshot) -> dict[str, Any]:
+    published = datetime.combine(snapshot.published, time()).isoformat() if snapshot.published else None
+    return {
+        "name": snapshot.source,
+        "title": snapshot.source,
+        "version": snapshot.version,
+        "entity_count": len(snapshot),
+        "thing_count": len(snapshot),
+        "updated_at": published,
+        "last_export": published,
+        "tags": ["list.sanction"],
+        "load": True,
+        "index_current": True,
+        "index_version": snapshot.version,
+        "children": [],
+    }
+
+
+@router.get("/catalog", summary="The lists that can be matched against (the yente API)")
+def catalog(principal: PrincipalDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
+    _caller(principal, container)
+    snapshots = svc.list_sources(uow, container.screening_index)
+    default = {
+        "name": "default",
+        "title": "Every list imported into dualuse",
+        "entity_count": sum(len(s) for s in snapshots),
+        "load": True,
+        "index_current": True,
+        "children": [s.source for s in snapshots],
+    }
+    names = ["default", *(s.source for s in snapshots)]
+    return {
+        "datasets": [default, *map(_dataset_json, snapshots)],
+        "current": names,
+        "outdated": [],
+        "index_stale": False,
+    }
+
+
+@router.get("/algorithms", summary="The matching algorithm (the yente API)")
+def algorithms() -> dict[str, Any]:
+    return {
+        "algorithms": [{"name": ALGORITHM, "description": _ALGORITHM_DESCRIPTION, "docs": FEATURE_DOCS}],
+        "default": ALGORITHM,
+        "best": ALGORITHM,
+    }
+
+
+@router.get("/readyz", summary="Ready to match: the database answers and a list is loaded (the yente API)")
+def readyz(container: ContainerDep) -> JSONResponse:
+    try:
+        with container.uow() as uow:
+            loaded = bool(svc.list_sources(uow, container.screening_index))
+    except Exception:
+        return JSONResponse({"status": "error", "detail": "the database does not answer"}, status_code=503)
+    if not loaded:
+        return JSONResponse({"status": "error", "detail": "no sanctions list imported yet"}, status_code=503)
+    return JSONResponse({"status": "ok"})
