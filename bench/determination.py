@@ -22,7 +22,7 @@ from pathlib import Path
 from dualuse.adapters.batch.orders_csv import determine_batch_file
 from dualuse.adapters.sources.controllist_view import shipped_list_source
 from dualuse.adapters.sources.rulebook import load_rulebook
-from dualuse.services.determination import INPUT_COLUMNS
+from dualuse.services.determination import INPUT_COLUMNS, DeterminationInputs
 
 TARGET_RATIO = 0.25
 MEMBER_STATES = ["DE", "FR", "NL", "IT"]
@@ -129,7 +129,9 @@ def main() -> None:
 
     parsed, parse_seconds = time_parsing(orders)
     start = time.perf_counter()
-    summary = determine_batch_file(orders, results, rulebook, list_source, today=date(2026, 12, 1))
+    summary = determine_batch_file(
+        orders, results, DeterminationInputs(rulebook, list_source), today=date(2026, 12, 1)
+    )
     determine_seconds = time.perf_counter() - start
 
     parse_rate, determine_rate = parsed / parse_seconds, summary.lines / determine_seconds

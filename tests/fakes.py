@@ -32,6 +32,7 @@ from dualuse.services.unit_of_work import (
     DueDiligenceRepository,
     GeneralAuthorisationRepository,
     LicensingRepository,
+    NoticeRepository,
     OrganisationRepository,
     QueueEntry,
     ReferenceDataRepository,
@@ -375,6 +376,7 @@ class FakeUnitOfWork:
     duediligence: DueDiligenceRepository
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
+    notices: NoticeRepository
 
     def __init__(self) -> None:
         self._committed = _World()

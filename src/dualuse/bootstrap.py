@@ -25,6 +25,7 @@ from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.throttling import AccessPolicy, Limit
 from dualuse.services import controllist, demo, reference
 from dualuse.services.demo import DemoLogin
+from dualuse.services.determination import DeterminationInputs, inputs_for
 from dualuse.services.licensing import check_code_secret
 from dualuse.services.unit_of_work import PasswordHasher
 
@@ -53,6 +54,13 @@ class Container:
         with self.uow() as uow:
             history = controllist.current_history(uow, self.catalogue)
         return self.catalogue.list_source(history)
+
+    def determination_inputs(
+        self, uow: SqlUnitOfWork, organisation_id: int | None = None
+    ) -> DeterminationInputs:
+        """What every determination path passes to the determination service: list, rules, the Union's
+        published Art. 5 requirements and the notices binding ``organisation_id``."""
+        return inputs_for(uow, self.rulebook, self.list_source(), organisation_id=organisation_id)
 
 
 def bootstrap(settings: Settings | None = None, *, engine: Engine | None = None) -> Container:

@@ -35,12 +35,14 @@ EXPORTER = [
     "/applications",
     "/applications/new",
     "/general-authorisations",
+    "/notices",
 ]
 AUTHORITY = [
     "/authority/notifications",
     "/authority/cases",
     "/authority/cases?status=submitted&page=1",
     "/authority/general-authorisations",
+    "/authority/notices",
 ]
 
 

@@ -14,7 +14,7 @@ import pytest
 from dualuse.adapters.batch.orders_csv import count_lines, determine_batch_file
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.domain.errors import ImportFailedError
-from dualuse.services.determination import INPUT_COLUMNS, OUTPUT_COLUMNS, determine_batch
+from dualuse.services.determination import INPUT_COLUMNS, OUTPUT_COLUMNS, DeterminationInputs, determine_batch
 from tests.unit.rules.fakes import FakeListSource
 
 TODAY = date(2026, 12, 1)
@@ -79,7 +79,7 @@ def test_one_result_line_per_item_with_row_level_errors(tmp_path: Path, bom: boo
     orders = _write(tmp_path / "orders.csv", LINES, bom=bom)
     seen: list[tuple[int, int]] = []
     summary = determine_batch_file(
-        orders, tmp_path / "results.csv", load_rulebook(), FakeListSource(), today=TODAY,
+        orders, tmp_path / "results.csv", DeterminationInputs(load_rulebook(), FakeListSource()), today=TODAY,
         progress=lambda done, expected: seen.append((done, expected)),
     )  # fmt: skip
     results = _read(tmp_path / "results.csv")
@@ -103,9 +103,15 @@ def test_one_result_line_per_item_with_row_level_errors(tmp_path: Path, bom: boo
 
 def test_full_explanations_on_request(tmp_path: Path) -> None:
     orders = _write(tmp_path / "orders.csv", LINES[:2])
-    determine_batch_file(orders, tmp_path / "short.csv", load_rulebook(), FakeListSource(), today=TODAY)
     determine_batch_file(
-        orders, tmp_path / "full.csv", load_rulebook(), FakeListSource(), today=TODAY, full_explanations=True
+        orders, tmp_path / "short.csv", DeterminationInputs(load_rulebook(), FakeListSource()), today=TODAY
+    )
+    determine_batch_file(
+        orders,
+        tmp_path / "full.csv",
+        DeterminationInputs(load_rulebook(), FakeListSource()),
+        today=TODAY,
+        full_explanations=True,
     )
     short, full = _read(tmp_path / "short.csv"), _read(tmp_path / "full.csv")
     assert len(full[1]["explanation"]) > len(short[1]["explanation"])
@@ -118,7 +124,12 @@ def test_a_missing_required_column_stops_the_run_naming_it(tmp_path: Path) -> No
     orders = tmp_path / "orders.csv"
     orders.write_text("order_id,item_id,control_code\nPO-1,1,2B001\n", encoding="utf-8")
     with pytest.raises(ImportFailedError) as raised:
-        determine_batch_file(orders, tmp_path / "results.csv", load_rulebook(), FakeListSource(), today=TODAY)
+        determine_batch_file(
+            orders,
+            tmp_path / "results.csv",
+            DeterminationInputs(load_rulebook(), FakeListSource()),
+            today=TODAY,
+        )
     assert raised.value.field == "exporter_member_state"
 
 
@@ -128,7 +139,9 @@ def test_short_lines_are_padded_and_columns_in_any_order(tmp_path: Path) -> None
         "item_id,control_code,destination,exporter_member_state,quantity\n1,5A002.a,US,DE\n2,,CN,FR,1\n",
         encoding="utf-8",
     )
-    determine_batch_file(orders, tmp_path / "results.csv", load_rulebook(), FakeListSource(), today=TODAY)
+    determine_batch_file(
+        orders, tmp_path / "results.csv", DeterminationInputs(load_rulebook(), FakeListSource()), today=TODAY
+    )
     results = _read(tmp_path / "results.csv")
     assert [r["outcome"] for r in results] == ["general_authorisation_available", "no_licence_required"]
     assert results[0]["quantity"] == ""
@@ -137,7 +150,9 @@ def test_short_lines_are_padded_and_columns_in_any_order(tmp_path: Path) -> None
 def test_the_mapping_interface_answers_line_by_line() -> None:
     done: list[int] = []
     results = list(
-        determine_batch(LINES, load_rulebook(), FakeListSource(), today=TODAY, progress=done.append)
+        determine_batch(
+            LINES, DeterminationInputs(load_rulebook(), FakeListSource()), today=TODAY, progress=done.append
+        )
     )
     assert [(r["outcome"], r["error"].split(":")[0]) for r in results] == [
         (outcome, error.rstrip(":")) for outcome, error in EXPECTED
@@ -174,11 +189,13 @@ def test_blocks_of_lines_answer_as_line_by_line(tmp_path: Path) -> None:
         + _encode_lines(mixed, "\r\n") + _encode_lines(plain[:10], "\n")
     )  # fmt: skip
     summary = determine_batch_file(
-        orders, tmp_path / "results.csv", load_rulebook(), FakeListSource(), today=TODAY
+        orders, tmp_path / "results.csv", DeterminationInputs(load_rulebook(), FakeListSource()), today=TODAY
     )
     with orders.open(newline="", encoding="utf-8") as handle:
         read = [{k: v or "" for k, v in line.items()} for line in csv.DictReader(handle)]
-    expected = list(determine_batch(read, load_rulebook(), FakeListSource(), today=TODAY))
+    expected = list(
+        determine_batch(read, DeterminationInputs(load_rulebook(), FakeListSource()), today=TODAY)
+    )
     results = _read(tmp_path / "results.csv")
     assert len(results) == len(expected) == len(plain) + len(unquoted) + 1 + len(mixed) + 10
     assert results == expected
@@ -201,7 +218,7 @@ def test_f1_batch_reads_item_kinds_cn_code_and_entity_lists() -> None:
         _line(item_id="6", control_code="", informed="parts_of_illegally_exported_military_items"),
         _line(item_id="7", control_code="", item_kinds="teapots"),
     ]  # fmt: skip
-    out = list(determine_batch(lines, load_rulebook(), FakeListSource(), today=TODAY))
+    out = list(determine_batch(lines, DeterminationInputs(load_rulebook(), FakeListSource()), today=TODAY))
     answers = [(row["outcome"], row["legal_basis"].split("; ")[0], row["error"].split(":")[0]) for row in out]
     assert answers == [
         ("licence_required", "Council Regulation (EU) 2017/2063, Art. 6(1)", ""),
@@ -227,7 +244,7 @@ def test_batch_answers_by_end_user_type_where_a_regime_looks_at_it() -> None:
         _line(item_id="4", control_code="", destination="KP", end_user_country="KP", end_user_type="commercial",
               item_kinds="none"),
     ]  # fmt: skip
-    out = list(determine_batch(lines, load_rulebook(), FakeListSource(), today=TODAY))
+    out = list(determine_batch(lines, DeterminationInputs(load_rulebook(), FakeListSource()), today=TODAY))
     assert [row["outcome"] for row in out] == [
         "prohibited",
         "licence_required",

@@ -50,6 +50,7 @@ class Permission(StrEnum):
     VIEW_ORGANISATION = "view_organisation"
     MANAGE_USERS = "manage_users"
     ACT_FOR_EXPORTER = "act_for_exporter"  # classify, determine, screen, apply
+    ISSUE_NOTICE = "issue_notice"  # an authority tells a party an authorisation is required (Arts. 4-8)
     ASSESS_CASE = "assess_case"
     COUNTERSIGN = "countersign"
     VIEW_UNION_AGGREGATES = "view_union_aggregates"
@@ -74,7 +75,13 @@ PERMISSIONS_BY_ROLE: dict[Role | None, frozenset[Permission]] = {
         }
     ),
     Role.AUTHORITY_OFFICER: frozenset(
-        {Permission.VIEW_PUBLIC, Permission.VIEW_ORGANISATION, Permission.ASSESS_CASE, Permission.SCREEN}
+        {
+            Permission.VIEW_PUBLIC,
+            Permission.VIEW_ORGANISATION,
+            Permission.ASSESS_CASE,
+            Permission.SCREEN,
+            Permission.ISSUE_NOTICE,
+        }
     ),
     Role.AUTHORITY_SENIOR: frozenset(
         {
@@ -82,6 +89,7 @@ PERMISSIONS_BY_ROLE: dict[Role | None, frozenset[Permission]] = {
             Permission.VIEW_ORGANISATION,
             Permission.ASSESS_CASE,
             Permission.SCREEN,
+            Permission.ISSUE_NOTICE,
             Permission.COUNTERSIGN,
             Permission.MANAGE_USERS,
         }

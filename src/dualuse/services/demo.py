@@ -17,7 +17,7 @@ from dualuse.domain.duediligence.icp import ICP_ELEMENTS
 from dualuse.domain.identity import OrganisationKind, Principal, Role
 from dualuse.domain.screening.model import EntitySchema, ListSnapshot, ScreeningQuery
 from dualuse.domain.screening.review import PartyRole
-from dualuse.services import audit, controllist, duediligence, identity, licensing, screening
+from dualuse.services import audit, controllist, duediligence, identity, licensing, notices, screening
 from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.screening import ScreeningIndex
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
@@ -330,4 +330,23 @@ def load_demo(
             assert found is not None  # noqa: S101 - created above
             people[key] = identity.principal_for(uow, found)
         load_demo_licensing(uow, licence_secret, people)
+    load_demo_notice(uow, ids["exporter-de"])
     return logins
+
+
+def load_demo_notice(uow: UnitOfWork, organisation_id: int) -> None:
+    """The DE authority's Art. 4(1) notice to the DE exporter about one end-user (once)."""
+    if uow.notices.received(organisation_id):
+        return
+    officer = uow.users.by_email("officer-de@demo.dualuse.eu")
+    assert officer is not None  # noqa: S101 - created above
+    notices.issue(
+        uow,
+        identity.principal_for(uow, officer),
+        organisation_id=organisation_id,
+        article="4(1)",
+        scope="end_user",
+        destination="IN",
+        end_user="Northern Institute of Applied Physics",
+        reason="Fictional demo: the end-user is reported to work on missile guidance.",
+    )

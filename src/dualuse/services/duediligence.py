@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from dualuse.domain.duediligence import (
@@ -15,7 +16,6 @@ from dualuse.domain.duediligence import (
     FlagAnswer,
     IcpLevel,
     RedFlagSet,
-    RequirementKey,
     RiskLevel,
     Step,
     View,
@@ -31,14 +31,14 @@ from dualuse.domain.duediligence.icp import ICP_ELEMENTS
 from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
 from dualuse.domain.rules.engine import ListSource
-from dualuse.domain.rules.rulebook import Rulebook
-from dualuse.services import audit, determination
+from dualuse.domain.rules.facts import canonical_control_code
+from dualuse.services import audit
 from dualuse.services.clock import today_in_brussels
+from dualuse.services.determination.service import code_problem, list_view
 from dualuse.services.identity import normalise_email
 from dualuse.services.unit_of_work import Row, UnitOfWork
 
 INTERNAL_REPRESSION = "internal_repression"
-ART_5_6 = "Regulation (EU) 2021/821, Art. 5(6)"
 
 
 # --- the exporter's case ---------------------------------------------------------------------------
@@ -48,8 +48,12 @@ def _exporter(principal: Principal) -> int:
     return principal.organisation_id
 
 
-def check_transaction(transaction: Mapping[str, Any]) -> dict[str, Any]:
-    """The transaction a case is about: destination, end-user and the item (listed or not)."""
+def check_transaction(
+    transaction: Mapping[str, Any], list_source: ListSource | None = None
+) -> dict[str, Any]:
+    """The transaction a case is about: destination, end-user and the item (listed or not). With
+    ``list_source``, a control code must be listed in the version in force today, as on every determination
+    path ("did you mean" otherwise)."""
     destination = str(transaction.get("destination") or "").strip().upper()
     if len(destination) != 2:
         raise ValidationError("give the destination as an ISO country code", field="destination")
@@ -61,25 +65,41 @@ def check_transaction(transaction: Mapping[str, Any]) -> dict[str, Any]:
     description = str(item.get("description") or "").strip()
     if not description:
         raise ValidationError("describe the item", field="item.description")
+    code = str(item.get("control_code") or "").strip() or None
+    if code is not None and list_source is not None:
+        try:
+            code = canonical_control_code(code)
+        except ValidationError as error:
+            raise ValidationError(error.detail, field="item.control_code") from error
+        problem = code_problem(list_view(list_source, today_in_brussels()), code)
+        if problem is not None:
+            raise ValidationError(problem, field="item.control_code")
     return {
         "destination": destination,
         "end_user": {"name": name, "type": str(end_user.get("type") or "unknown"), "country": destination},
         "item": {
             "description": description,
-            "control_code": (str(item.get("control_code") or "").strip() or None),
+            "control_code": code,
             "cyber_surveillance": bool(item.get("cyber_surveillance", True)),
         },
     }
 
 
 def open_case(
-    uow: UnitOfWork, principal: Principal, flags: RedFlagSet, *, title: str, transaction: Mapping[str, Any]
+    uow: UnitOfWork,
+    principal: Principal,
+    flags: RedFlagSet,
+    *,
+    title: str,
+    transaction: Mapping[str, Any],
+    list_source: ListSource | None = None,
 ) -> int:
-    """Open a due-diligence case for one transaction (or one end-user for repeat business)."""
+    """Open a due-diligence case for one transaction (or one end-user for repeat business); with
+    ``list_source`` its control code, if any, must be listed in the version in force."""
     organisation_id = _exporter(principal)
     if not title.strip():
         raise ValidationError("give the case a title", field="title")
-    checked = check_transaction(transaction)
+    checked = check_transaction(transaction, list_source)
     case_id = uow.duediligence.add_case(
         organisation_id=organisation_id,
         title=title.strip(),
@@ -261,12 +281,49 @@ def knowledge_for(uow: UnitOfWork, case: Row) -> dict[str, list[str]]:
     """``knowledge`` of the case's transaction: aware from the conclusion (Art. 5(2)); informed when the
     authority imposed a requirement on it (Art. 5(1))."""
     aware = sorted(awareness(Conclusion(case["conclusion"]))) if case["conclusion"] else []
-    informed = [
-        INTERNAL_REPRESSION
+    decided = [
+        n["status"]
         for n in uow.duediligence.notifications(organisation_id=case["organisation_id"])
-        if n["case_id"] == case["id"] and n["status"] == "authorisation_required"
+        if n["case_id"] == case["id"]
     ]
-    return {"informed": informed[:1], "aware": aware}
+    informed = [INTERNAL_REPRESSION] if "authorisation_required" in decided else []
+    if "not_required" in decided:
+        aware = []  # notified, and the authority decided no authorisation is required (Art. 5(2))
+    return {"informed": informed, "aware": aware}
+
+
+class ExportStatus(StrEnum):
+    """What a due-diligence case lets the exporter say about the export."""
+
+    NOT_CONCLUDED = "not_concluded"
+    """No export outcome until the case is concluded."""
+    AWAITING_AUTHORITY = "awaiting_authority"
+    """Notified (Art. 5(2)): do not export until the authority decides."""
+    DO_NOT_PROCEED = "do_not_proceed"
+    """The exporter concluded not to proceed."""
+    DETERMINED = "determined"
+    """Concluded: the determination of the case's transaction, with what the conclusion means, is the answer."""
+
+
+EXPORT_STATUS_TEXT = {
+    ExportStatus.NOT_CONCLUDED: "No export outcome yet: conclude the case first.",
+    ExportStatus.AWAITING_AUTHORITY: "Do not export until the authority decides (Art. 5(2)).",
+    ExportStatus.DO_NOT_PROCEED: "You concluded not to proceed: do not export.",
+    ExportStatus.DETERMINED: "The determination of the case's transaction after its conclusion:",
+}
+
+
+def export_status(view: CaseView) -> ExportStatus:
+    """Where the case leaves the export: nothing before the conclusion, a wait while the authority has a
+    notification before it, otherwise the determination (which the page then shows)."""
+    case = view.case
+    if case["status"] != "concluded" or not case["conclusion"]:
+        return ExportStatus.NOT_CONCLUDED
+    if case["conclusion"] == Conclusion.DO_NOT_PROCEED.value:
+        return ExportStatus.DO_NOT_PROCEED
+    if view.notification is not None and view.notification["status"] == "submitted":
+        return ExportStatus.AWAITING_AUTHORITY
+    return ExportStatus.DETERMINED
 
 
 def case_facts(uow: UnitOfWork, case: Row, member_state: str) -> dict[str, Any]:
@@ -287,67 +344,6 @@ def case_facts(uow: UnitOfWork, case: Row, member_state: str) -> dict[str, Any]:
         ],
         "knowledge": knowledge_for(uow, case),
     }
-
-
-def published_requirement_for(uow: UnitOfWork, facts: Mapping[str, Any]) -> list[tuple[int, Row]]:
-    """(item index, requirement) for every item of a transaction that is essentially identical to one the
-    Union published (Art. 5(6) [M]): that exporter is treated as informed (Art. 5(1))."""
-    end_user = (facts.get("end_user") or {}).get("name")
-    destination = str(facts.get("destination") or "").upper()
-    if not end_user or not destination:
-        return []
-    found: list[tuple[int, Row]] = []
-    published = uow.duediligence.requirements(status="published")
-    for index, item in enumerate(facts.get("items") or []):
-        if (
-            not isinstance(item, Mapping)
-            or item.get("control_code")
-            or not str(item.get("description") or "").strip()
-        ):
-            continue
-        key = RequirementKey.of(destination, str(end_user), str(item["description"]))
-        for requirement in published:
-            other = RequirementKey.of(
-                requirement["destination"], requirement["end_user"], requirement["item"]
-            )
-            if key.essentially_identical(other):
-                found.append((index, requirement))
-                break
-    return found
-
-
-def apply_published_requirements(
-    uow: UnitOfWork, facts: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[int]]:
-    """The facts with ``informed: internal_repression`` added where a published requirement covers an
-    essentially identical transaction, and the indexes of the items it covers."""
-    matches = published_requirement_for(uow, facts)
-    if not matches:
-        return dict(facts), []
-    knowledge = dict(facts.get("knowledge") or {})
-    informed = list(knowledge.get("informed") or [])
-    if INTERNAL_REPRESSION not in informed:
-        informed.append(INTERNAL_REPRESSION)
-    knowledge["informed"] = informed
-    items = []
-    for index, item in enumerate(facts.get("items") or []):
-        if any(index == i for i, _ in matches) and isinstance(item, Mapping):
-            item = {**item, "cyber_surveillance": True}
-        items.append(item)
-    return {**facts, "knowledge": knowledge, "items": items}, [i for i, _ in matches]
-
-
-def cite_publication(result: dict[str, Any], covered: Sequence[int]) -> dict[str, object]:
-    """Add the Union-wide publication to the legal basis of the items it covers."""
-    for index in covered:
-        item = result["items"][index]
-        if ART_5_6 not in item["legal_basis"]:
-            item["legal_basis"] = [*item["legal_basis"], ART_5_6]
-        item["explanation"] = (
-            f"{item['explanation']} An authorisation requirement for an essentially identical transaction was "
-            "published for the whole Union after all member states agreed (Art. 5(6) [paragraph number unverified])."
-        )
-    return result
 
 
 # --- notification and the authority's decision -------------------------------------------------------
@@ -730,15 +726,6 @@ def authority_states(uow: UnitOfWork) -> list[str]:
         for o in uow.organisations.list()
         if o.kind is OrganisationKind.AUTHORITY and o.member_state
     )
-
-
-def determine(
-    uow: UnitOfWork, data: Mapping[str, Any], rulebook: Rulebook, list_source: ListSource
-) -> dict[str, object]:
-    """Determine a transaction, with any requirement the Union published for an essentially identical one
-    applied (the exporter counts as informed, Art. 5(1), and the publication is cited)."""
-    facts, covered = apply_published_requirements(uow, data)
-    return cite_publication(determination.determine_dict(facts, rulebook, list_source), covered)
 
 
 def profiles_for(uow: UnitOfWork, case: Row) -> list[Row]:

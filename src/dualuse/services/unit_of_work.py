@@ -21,6 +21,7 @@ from dualuse.domain.identity import (
     UserSession,
 )
 from dualuse.domain.licensing import ApplicationStatus, Assessment, Case, Licence, Shipment
+from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeSubject
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 from dualuse.domain.throttling import Count
@@ -163,6 +164,7 @@ class UnitOfWork(Protocol):
     duediligence: DueDiligenceRepository
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
+    notices: NoticeRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -514,6 +516,28 @@ class LicensingRepository(Protocol):
 
     def add_shipment(self, *, licence_id: int, shipment: Shipment) -> int: ...
     def shipments(self, licence_id: int) -> Sequence[Shipment]: ...
+
+
+class NoticeRepository(Protocol):
+    """Authority notices that an authorisation is required (``adapters.db.notices_repo``)."""
+
+    def add(
+        self,
+        *,
+        member_state: str,
+        organisation_id: int,
+        article: NoticeArticle,
+        subject: NoticeSubject,
+        reason: str,
+        issued_on: date,
+        issued_by: str,
+    ) -> int: ...
+    def get(self, notice_id: int) -> AuthorityNotice | None: ...
+    def issued_by_state(self, member_state: str) -> list[AuthorityNotice]: ...
+    def received(self, organisation_id: int, *, in_force_only: bool = False) -> list[AuthorityNotice]: ...
+    def withdraw(self, notice_id: int, *, on: date, by: str, reason: str) -> None:
+        """``ConflictError`` if the notice is no longer in force."""
+        ...
 
 
 class GeneralAuthorisationRepository(Protocol):

@@ -1,6 +1,6 @@
 """``determine-batch ORDERS.csv -o RESULTS.csv``: order lines in, one result line per item out.
 
-The column layout is documented in ``dualuse.services.determination``. The input is UTF-8 CSV (a BOM is
+The column layout is documented in ``dualuse.services.determination.batch``. The input is UTF-8 CSV (a BOM is
 accepted, quoted cells may hold commas, quotes and line breaks) and is streamed: memory does not grow with
 the file. Each input line is copied to the output as it was written and the output cells are appended,
 encoded once per distinct answer: a line is only split to find the cells its determination depends on.
@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dualuse.domain.errors import ImportFailedError, ValidationError
-from dualuse.domain.rules.engine import ListSource
-from dualuse.domain.rules.rulebook import Rulebook
-from dualuse.services.determination import PROGRESS_EVERY, BatchDeterminer
+from dualuse.services.determination import PROGRESS_EVERY, BatchDeterminer, DeterminationInputs
 
 BatchProgress = Callable[[int, int], None]
 """Called with (lines done, lines expected) as the run goes on; the expectation counts physical lines."""
@@ -56,17 +54,18 @@ def count_lines(path: Path) -> int:
 def determine_batch_file(
     orders: Path,
     results: Path,
-    rulebook: Rulebook,
-    list_source: ListSource,
+    inputs: DeterminationInputs,
     *,
     today: date | None = None,
     full_explanations: bool = False,
     progress: BatchProgress | None = None,
 ) -> BatchSummary:
     """Determine every line of ``orders`` and write ``results``; bad lines get an ``error`` cell and the run
-    goes on. ``ImportFailedError`` naming the file if it cannot be read or lacks a required column."""
+    goes on. ``inputs`` are those of every other path (``determination.inputs_for``): published Art. 5
+    requirements and the party's notices apply to the lines they cover. ``ImportFailedError`` naming the file
+    if it cannot be read or lacks a required column."""
     expected = count_lines(orders) if progress is not None else 0
-    determiner = BatchDeterminer(rulebook, list_source, today=today, full_explanations=full_explanations)
+    determiner = BatchDeterminer(inputs, today=today, full_explanations=full_explanations)
     try:
         with orders.open("rb") as source, results.open("wb") as target:
             lines = iter(source)

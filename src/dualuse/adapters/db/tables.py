@@ -491,3 +491,25 @@ eugea_reports = Table(
     Column("submitted_by", String(254), nullable=False),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
 )
+
+authority_notices = Table(
+    "authority_notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_state", String(2), nullable=False, index=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("article", String(10), nullable=False),
+    Column("scope", String(20), nullable=False),
+    Column("destination", String(2), nullable=False),
+    Column("end_user", String(300), nullable=False),
+    Column("item", String(300), nullable=False),
+    Column("control_code", String(40), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("issued_by", String(254), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("withdrawn_on", Date, nullable=True),
+    Column("withdrawn_by", String(254), nullable=True),
+    Column("withdrawal_reason", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -15,6 +15,7 @@ from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
 from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
 from dualuse.adapters.db.licensing_repo import SqlLicensing
+from dualuse.adapters.db.notices_repo import SqlNotices
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, anchor_head, chain
@@ -28,6 +29,7 @@ from dualuse.services.unit_of_work import (
     DueDiligenceRepository,
     GeneralAuthorisationRepository,
     LicensingRepository,
+    NoticeRepository,
     OrganisationRepository,
     ReferenceDataRepository,
     ScreeningRepository,
@@ -548,6 +550,7 @@ class SqlUnitOfWork:
     duediligence: DueDiligenceRepository
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
+    notices: NoticeRepository
 
     _audit: SqlAudit
 
@@ -575,6 +578,7 @@ class SqlUnitOfWork:
         self.duediligence = SqlDueDiligence(self._connection)
         self.licensing = SqlLicensing(self._connection)
         self.general_authorisations = SqlGeneralAuthorisations(self._connection)
+        self.notices = SqlNotices(self._connection)
         return self
 
     def __exit__(

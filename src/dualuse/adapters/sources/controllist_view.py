@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 from datetime import date
 
 from dualuse.adapters.sources.annex_i import load_history
-from dualuse.domain.controllist import ControlList, ControlListHistory, InvalidControlCodeError
+from dualuse.domain.controllist import ControlCode, ControlList, ControlListHistory, InvalidControlCodeError
 from dualuse.domain.errors import NotFoundError
 from dualuse.domain.rules.engine import ItemFlags
 
@@ -14,11 +15,12 @@ from dualuse.domain.rules.engine import ItemFlags
 class ControlListView:
     """One list version as a ``ListView``: flags of a code, inherited from the entries above it."""
 
-    __slots__ = ("_flags", "_list")
+    __slots__ = ("_codes", "_flags", "_list")
 
     def __init__(self, control_list: ControlList) -> None:
         self._list = control_list
         self._flags: dict[str, ItemFlags | None] = {}
+        self._codes: tuple[str, ...] | None = None
 
     @property
     def version_id(self) -> str:
@@ -45,6 +47,35 @@ class ControlListView:
             )
         self._flags[code] = flags
         return flags
+
+    def title_of(self, code: str) -> str | None:
+        """The title of the entry listed under exactly ``code`` in this version; None if there is none (a
+        code deeper than the list, or one the list does not hold)."""
+        try:
+            entry = self._list.get(code)
+        except InvalidControlCodeError:
+            return None
+        return entry.title if entry is not None else None
+
+    def near(self, code: str, limit: int = 5) -> tuple[str, ...]:
+        """Listed codes close to ``code``: its nearest listed entry above it first, then look-alikes."""
+        if self._codes is None:
+            self._codes = tuple(str(entry.code) for entry in self._list)
+        found: list[str] = []
+        children: list[str] = []
+        try:
+            parsed = ControlCode.parse(code)
+        except InvalidControlCodeError:
+            parsed = None
+        if parsed is not None:
+            above = next((str(c) for c in reversed(parsed.ancestors) if self._list.get(c) is not None), None)
+            if above is not None:
+                found.append(above)
+                children = [str(child.code) for child in self._list.children(above)]
+            code = str(parsed)
+        found.extend(difflib.get_close_matches(code, self._codes, n=limit, cutoff=0.6))
+        found.extend(children)
+        return tuple(dict.fromkeys(found))[:limit]
 
 
 class ControlListSource:

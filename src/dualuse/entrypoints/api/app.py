@@ -26,6 +26,7 @@ from dualuse.entrypoints.api.routers import (
     health,
     identity,
     licensing,
+    notices,
     screening,
     yente,
 )
@@ -36,6 +37,7 @@ from dualuse.entrypoints.web import (
     duediligence_views,
     general_authorisation_views,
     licensing_views,
+    notice_views,
     screening_views,
     views,
 )
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(duediligence.router)
     app.include_router(licensing.router)
     app.include_router(general_authorisations.router)
+    app.include_router(notices.router)
     app.include_router(audit.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
@@ -99,6 +102,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(duediligence_views.router)
     app.include_router(licensing_views.router)
     app.include_router(general_authorisation_views.router)
+    app.include_router(notice_views.router)
     app.include_router(audit_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION

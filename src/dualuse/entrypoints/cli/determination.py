@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from dualuse.adapters.batch.orders_csv import determine_batch_file
 from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.cli.common import container, fail
-from dualuse.services import determination, duediligence
+from dualuse.services import determination
 
 console = Console(width=160, stderr=True)
 
@@ -29,6 +29,12 @@ def determine(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="json (stdout) or text")
     ] = OutputFormat.JSON,
+    organisation_id: Annotated[
+        int | None,
+        typer.Option(
+            "--organisation-id", help="the exporter asking: its authority's notices bind the answer"
+        ),
+    ] = None,
 ) -> None:
     """Does this transaction need an authorisation, which one, and why (JSON on stdout)."""
     try:
@@ -41,21 +47,24 @@ def determine(
         fail(DualUseError(f"{case}: expected a JSON object"))
     try:
         with container() as c, c.uow() as uow:
-            applied, covered = duediligence.apply_published_requirements(uow, data)
-            facts = determination.facts_from_dict(applied)
-            result = determination.determine_facts(facts, c.rulebook, c.list_source())
+            answer = determination.determine_case(c.determination_inputs(uow, organisation_id), data)
     except DualUseError as exc:
         fail(exc)
     if output_format is OutputFormat.JSON:
-        answer = duediligence.cite_publication(result.to_dict(), covered)
-        typer.echo(json.dumps(answer, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:
-        typer.echo(determination.determination_text(result))
+        typer.echo(determination.determination_text(answer))
 
 
 def determine_batch(
     orders: Annotated[Path, typer.Argument(help="CSV of order lines, one item per line")],
     output: Annotated[Path, typer.Option("-o", "--output", help="where to write the results CSV")],
+    organisation_id: Annotated[
+        int | None,
+        typer.Option(
+            "--organisation-id", help="the exporter asking: its authority's notices bind the answers"
+        ),
+    ] = None,
 ) -> None:
     """Determine every order line of a CSV; bad lines get an error message and the run goes on."""
     try:
@@ -74,7 +83,9 @@ def determine_batch(
             def advance(done: int, expected: int) -> None:
                 bar.update(task, completed=done, total=expected)
 
-            summary = determine_batch_file(orders, output, c.rulebook, c.list_source(), progress=advance)
+            with c.uow() as uow:
+                inputs = c.determination_inputs(uow, organisation_id)
+            summary = determine_batch_file(orders, output, inputs, progress=advance)
     except DualUseError as exc:
         fail(exc)
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items()))

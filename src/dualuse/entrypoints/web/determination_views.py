@@ -7,10 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
+from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError
+from dualuse.domain.rules.facts import country_name
+from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
 from dualuse.entrypoints.web.views import render
-from dualuse.services import duediligence
+from dualuse.services import determination
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,6 +44,8 @@ def _context(
         "activities": ACTIVITIES,
         "end_user_types": END_USER_TYPES,
         "knowledge": KNOWLEDGE,
+        "countries": country_choices(),
+        "member_states": sorted((code, country_name(code)) for code in EU_MEMBER_STATES),
     }
 
 
@@ -106,18 +111,21 @@ def determine_page(
         return render(
             request, "determination.html", _context(principal, form, errors=errors), status_code=400
         )
-    case: dict[str, Any] = {
-        "activity": activity,
-        "exporter": {"name": "web form", "member_state": member_state},
-        "destination": destination,
-        "items": [item],
-        "knowledge": {"informed": informed or [], "aware": aware or []},
-    }
-    if end_user_name.strip():
-        case["end_user"] = {"name": end_user_name, "country": destination, "type": end_user_type}
     try:
+        # a country picker's name (any EU language) or a code; never cut short
+        country = resolve_country(destination, "destination")
+        case: dict[str, Any] = {
+            "activity": activity,
+            "exporter": {"name": "web form", "member_state": member_state},
+            "destination": country,
+            "items": [item],
+            "knowledge": {"informed": informed or [], "aware": aware or []},
+        }
+        if end_user_name.strip():
+            case["end_user"] = {"name": end_user_name, "country": country, "type": end_user_type}
         with container.uow() as uow:
-            result = duediligence.determine(uow, case, container.rulebook, container.list_source())
+            inputs = container.determination_inputs(uow, principal.organisation_id)
+            answer = determination.determine_case(inputs, case)
     except DualUseError as exc:
         field = (exc.field or "destination").split(".")[-1].split("[")[0]
         field_ids = {
@@ -129,4 +137,6 @@ def determine_page(
         return render(
             request, "determination.html", _context(principal, form, errors=errors), status_code=400
         )
-    return render(request, "determination.html", _context(principal, form, result=result))
+    form["destination"] = f"{country_name(country)} ({country})"
+    context = _context(principal, form, result=answer.to_dict())
+    return render(request, "determination.html", context)

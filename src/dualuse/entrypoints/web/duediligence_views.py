@@ -20,6 +20,7 @@ from dualuse.entrypoints.report import case_report_pdf
 from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit, screening
+from dualuse.services import determination as determinations
 from dualuse.services import duediligence as svc
 
 router = APIRouter(include_in_schema=False)
@@ -93,6 +94,7 @@ def open_case(
                         "cyber_surveillance": True,
                     },
                 },
+                list_source=container.list_source(),
             )
     except DualUseError as exc:
         context = {"principal": principal, "cases": [], "errors": _errors(exc, "title"), "form": form}
@@ -103,19 +105,25 @@ def open_case(
 def _case_context(container: Any, uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
     view = svc.get_case(uow, principal, container.red_flags, case_id)
     assert principal.member_state is not None  # noqa: S101 - exporters have a member state
-    facts = svc.case_facts(uow, view.case, principal.member_state)
-    try:
-        determination: dict[str, Any] | None = svc.determine(
-            uow, facts, container.rulebook, container.list_source()
-        )
-    except DualUseError:
-        determination = None
+    status = svc.export_status(view)
+    determination: dict[str, Any] | None = None
+    problem = None
+    if status is svc.ExportStatus.DETERMINED:  # no export outcome before the conclusion
+        facts = svc.case_facts(uow, view.case, principal.member_state)
+        try:
+            inputs = container.determination_inputs(uow, principal.organisation_id)
+            determination = determinations.determine_case(inputs, facts).to_dict()
+        except DualUseError as exc:
+            problem = exc.detail
     return {
         "principal": principal,
         "view": view,
         "steps": STEPS,
         "conclusions": CONCLUSIONS,
+        "export_status": status.value,
+        "export_status_text": svc.EXPORT_STATUS_TEXT[status],
         "determination": determination,
+        "determination_problem": problem,
         "errors": [],
     }
 

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
-from dualuse.entrypoints.api.deps import ContainerDep, UowDep
-from dualuse.services import duediligence
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, UowDep
+from dualuse.services import determination
 
 router = APIRouter(prefix="/api/v1", tags=["determination"])
 
@@ -38,6 +38,10 @@ EXAMPLE = {
 def determine(
     container: ContainerDep,
     uow: UowDep,
+    principal: PrincipalDep,
     case: Annotated[dict[str, Any], Body(examples=[EXAMPLE])],
 ) -> dict[str, object]:
-    return duediligence.determine(uow, case, container.rulebook, container.list_source())
+    """The answer binds on what the Union published under Art. 5 and, for a signed-in exporter, on the
+    notices its authority gave it; ``understood`` states the facts as read (country names, item titles)."""
+    inputs = container.determination_inputs(uow, principal.organisation_id)
+    return determination.determine_case(inputs, case).to_dict()

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep, limited
 from dualuse.entrypoints.report import case_report_pdf
-from dualuse.services import audit
+from dualuse.services import audit, determination
 from dualuse.services import duediligence as svc
 
 router = APIRouter(prefix="/api/v1", tags=["due diligence"])
@@ -118,21 +118,21 @@ def _case_out(container: Any, uow: Any, principal: Any, case_id: int) -> dict[st
         "suggested_conclusion": view.suggested.value,
         "notification": _plain(dict(view.notification)) if view.notification else None,
         "knowledge": svc.knowledge_for(uow, view.case),
-        "determination": _case_determination(container, uow, principal, view.case),
+        "export_status": svc.export_status(view).value,
+        "determination": _case_determination(container, uow, principal, view),
     }
 
 
-def _case_determination(container: Any, uow: Any, principal: Any, case: Any) -> dict[str, object] | None:
-    """What the case's conclusion means for the export (Art. 5(1), 5(2)); None where it cannot be said."""
-    if principal.member_state is None:
+def _case_determination(container: Any, uow: Any, principal: Any, view: Any) -> dict[str, object] | None:
+    """What the case's conclusion means for the export (Art. 5(1), 5(2)), by the determination service as on
+    every path; None before the conclusion, while the authority decides, or where it cannot be said."""
+    if principal.member_state is None or svc.export_status(view) is not svc.ExportStatus.DETERMINED:
         return None
     try:
-        return svc.determine(
-            uow,
-            svc.case_facts(uow, case, principal.member_state),
-            container.rulebook,
-            container.list_source(),
-        )
+        inputs = container.determination_inputs(uow, principal.organisation_id)
+        return determination.determine_case(
+            inputs, svc.case_facts(uow, view.case, principal.member_state)
+        ).to_dict()
     except DualUseError:
         return None
 
@@ -170,6 +170,7 @@ def open_case(body: CaseIn, principal: UserDep, container: ContainerDep, uow: Uo
             "end_user": body.end_user.model_dump(),
             "item": body.item.model_dump(),
         },
+        list_source=container.list_source(),
     )
     return _case_out(container, uow, principal, case_id)
 

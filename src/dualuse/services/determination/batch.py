@@ -1,27 +1,5 @@
-"""Licence determination as a use case: from a JSON case or a CSV of order lines to determinations.
-
-The rulebook and the control list are passed in (the composition root loads them); nothing here reads files.
-
-JSON case (``facts_from_dict``)::
-
-    {"activity": "export", "date": "2026-12-01",
-     "exporter": {"name": "Acme GmbH", "member_state": "DE"},
-     "destination": "CN",
-     "end_user": {"name": "…", "country": "CN", "type": "government", "listed_in": []},
-     "items": [{"id": "1", "description": "…", "control_code": "5A001.f", "cyber_surveillance": false,
-                "quantity": 2, "value_eur": 150000, "national_codes": [],
-                "item_kinds": ["monitoring_interception_equipment"], "cn_code": "85176200"}],
-     "knowledge": {"informed": [], "aware": []},
-     "circumstances": []}
-
-``activity`` defaults to ``export`` and ``date`` to today (Brussels time); ``end_user``, ``description``,
-``quantity``, ``value_eur``, ``national_codes`` and ``circumstances`` (``repair_replacement``,
-``exhibition``, ``intra_group``: what EU003, EU004 and EU007 depend on) are optional; so are the item's
-``item_kinds`` (``ItemKind`` values, what the sanctions regimes list; omitted = not stated, ``[]`` = none of
-them), its ``cn_code``, and the end-user's ``listed_in`` (sanctions entity lists it is on; omitted = not
-screened). Knowledge values: ``wmd``, ``military_end_use`` (Art. 4(1)(b)),
-``parts_of_illegally_exported_military_items`` (Art. 4(1)(c)), ``internal_repression``. An error names the
-field by its path, e.g. ``items[0].control_code``.
+"""The batch CSV engine: order lines (one item per line) to result lines, fast, with the same answers as
+``determine_case`` (``dualuse.services.determination.service``) on every line.
 
 Batch CSV (``determine_batch``): one line per item, UTF-8, a header row, columns in any order.
 
@@ -32,13 +10,13 @@ Input columns (``INPUT_COLUMNS``; required ones marked *)::
     activity              export | transfer | brokering | technical_assistance | transit; blank = export
     exporter_member_state * ISO 3166-1 alpha-2 code of an EU member state
     destination           * ISO 3166-1 alpha-2 code
-    end_user_name         copied through
+    end_user_name         matched against published Art. 5 requirements and authority notices
     end_user_country      blank = no end-user given (the destination is used)
     end_user_type         government | military | commercial | research | individual | other | unknown
     end_user_listed_in    semicolon-separated entity lists the end-user is on (ru_833_annex_iv;
                           by_765_annex_v); blank = not screened, "none" = screened and not listed
     item_id               * unique within its order
-    description           copied through
+    description           matched against published Art. 5 requirements and transaction notices
     control_code          * column required; blank = the item is not listed in Annex I
     cyber_surveillance    true/false (also yes/no, 1/0); blank = false
     quantity, value_eur   numbers; blank allowed
@@ -54,7 +32,9 @@ Output columns: every input column in the input's order, then ``OUTPUT_COLUMNS``
 ``explanation`` (the one-line summary, or the full explanation with ``full_explanations=True``) and
 ``error`` (``column: problem`` for a line that could not be determined; its outcome is then blank). A bad
 line never stops the run. The list and rulebook versions used are reported once per run (``versions``),
-not on every line.
+not on every line. A line whose control code is not listed in the version in force on its date gets an
+error with "did you mean", as on every other path; a line a published Art. 5 requirement or a notice to the
+asking organisation covers is answered by the determination service itself (``determine_facts``).
 """
 
 from __future__ import annotations
@@ -63,25 +43,18 @@ import functools
 import operator
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from itertools import compress, count
 from typing import Any, Generic, TypeVar, cast
 
+from dualuse.domain.duediligence.art5 import normalise_end_user
 from dualuse.domain.errors import ValidationError
-from dualuse.domain.rules.engine import Determination, ListSource, PreparedTransaction, determine
-from dualuse.domain.rules.facts import (
-    Activity,
-    Circumstance,
-    EndUserType,
-    Exporter,
-    Knowledge,
-    OrderItem,
-    Party,
-    TransactionFacts,
-    field_prefix,
-)
-from dualuse.domain.rules.rulebook import EmbargoScope, Rulebook
+from dualuse.domain.rules.engine import ItemDetermination, PreparedTransaction
+from dualuse.domain.rules.facts import OrderItem
+from dualuse.domain.rules.rulebook import EmbargoScope
 from dualuse.services.clock import today_in_brussels
+from dualuse.services.determination.reader import facts_from_dict, item_from_dict
+from dualuse.services.determination.service import DeterminationInputs, code_problem, determine_facts
 
 INPUT_COLUMNS = (
     "order_id",
@@ -131,6 +104,10 @@ _TRANSACTION_COLUMNS = (
 )
 _ITEM_COLUMNS = ("control_code", "cyber_surveillance", "national_codes", "item_kinds", "cn_code")
 _KEY_COLUMNS = (*_TRANSACTION_COLUMNS, *_ITEM_COLUMNS)
+# what a published Art. 5 requirement or an authority notice may also look at: where there are any, these
+# columns join the keys of a line
+_BOUND_TRANSACTION_COLUMNS = ("end_user_name",)
+_BOUND_ITEM_COLUMNS = ("description",)
 _TRUE = frozenset({"true", "yes", "1", "y"})
 _FALSE = frozenset({"false", "no", "0", "n", ""})
 PROGRESS_EVERY = 10_000
@@ -141,187 +118,6 @@ Cells = list[str] | list[bytes]
 """The cells of one CSV line, as text or as UTF-8 bytes (the batch file adapter reads bytes)."""
 Progress = Callable[[int], None]
 """Called with the number of lines done so far, every few thousand lines and at the end."""
-
-
-# --- one case from JSON ----------------------------------------------------------------------------------
-def facts_from_dict(data: Mapping[str, Any], *, today: date | None = None) -> TransactionFacts:
-    """Read a case (the JSON shape in the module docstring) into ``TransactionFacts``.
-
-    Raises ``ValidationError`` whose ``field`` is the path of the bad value (``items[0].control_code``).
-    """
-    _mapping(data, None)
-    _no_unknown_keys(
-        data,
-        {"activity", "date", "exporter", "destination", "end_user", "items", "knowledge", "circumstances"},
-        None,
-    )
-    activity = _choice(Activity, data.get("activity") or Activity.EXPORT.value, "activity")
-    day = _date(data.get("date"), today)
-    exporter_data = _mapping(data.get("exporter"), "exporter")
-    _no_unknown_keys(exporter_data, {"name", "member_state"}, "exporter")
-    with field_prefix("exporter"):
-        exporter = Exporter(
-            member_state=exporter_data.get("member_state"),  # type: ignore[arg-type]  # checked by Exporter
-            name=_text(exporter_data.get("name"), "name"),
-        )
-    end_user = None
-    if data.get("end_user") is not None:
-        party = _mapping(data["end_user"], "end_user")
-        _no_unknown_keys(party, {"name", "country", "type", "listed_in"}, "end_user")
-        with field_prefix("end_user"):
-            end_user = Party(
-                country=party.get("country"),  # type: ignore[arg-type]  # checked by Party
-                name=_text(party.get("name"), "name"),
-                type=party.get("type") or EndUserType.UNKNOWN,
-                listed_in=party.get("listed_in"),
-            )
-    knowledge = data.get("knowledge") or {}
-    _mapping(knowledge, "knowledge")
-    _no_unknown_keys(knowledge, {"informed", "aware"}, "knowledge")
-    items_data = data.get("items")
-    if not isinstance(items_data, list) or not items_data:
-        raise ValidationError("a transaction needs a list of at least one item", field="items")
-    items = tuple(_item(value, index) for index, value in enumerate(items_data))
-    return TransactionFacts(
-        activity=activity,
-        date=day,
-        exporter=exporter,
-        destination=data.get("destination"),  # type: ignore[arg-type]  # checked by TransactionFacts
-        items=items,
-        end_user=end_user,
-        informed=frozenset(_choices(Knowledge, knowledge.get("informed"), "knowledge.informed")),
-        aware=frozenset(_choices(Knowledge, knowledge.get("aware"), "knowledge.aware")),
-        circumstances=frozenset(_choices(Circumstance, data.get("circumstances"), "circumstances")),
-    )
-
-
-def determine_facts(facts: TransactionFacts, rulebook: Rulebook, list_source: ListSource) -> Determination:
-    """Determine a transaction (Arts. 3-12 and sanctions prohibitions)."""
-    return determine(facts, rulebook, list_source)
-
-
-def determine_dict(
-    data: Mapping[str, Any], rulebook: Rulebook, list_source: ListSource, *, today: date | None = None
-) -> dict[str, object]:
-    """Determine a JSON case and answer in the determination's JSON shape."""
-    return determine(facts_from_dict(data, today=today), rulebook, list_source).to_dict()
-
-
-def determination_text(determination: Determination) -> str:
-    """A determination as plain text, for a terminal."""
-    lines = [
-        f"Outcome: {determination.outcome.value}",
-        f"Activity: {determination.activity.value} on {determination.date.isoformat()} "
-        f"(list {determination.list_version}, rules {determination.rules_version})",
-    ]
-    for item in determination.items:
-        lines += [
-            "",
-            f"Item {item.id} ({item.control_code or 'not listed'}): {item.outcome.value}",
-            f"  Legal basis: {'; '.join(item.legal_basis) or '-'}",
-            f"  General authorisations: {', '.join(item.general_authorisations) or '-'}",
-            f"  Customs codes: {', '.join(item.customs_codes) or '-'}",
-            f"  {item.explanation}",
-        ]
-    return "\n".join(lines)
-
-
-def _item(value: object, index: int) -> OrderItem:
-    path = f"items[{index}]"
-    item = _mapping(value, path)
-    _no_unknown_keys(
-        item,
-        {
-            "id",
-            "description",
-            "control_code",
-            "cyber_surveillance",
-            "quantity",
-            "value_eur",
-            "national_codes",
-            "item_kinds",
-            "cn_code",
-        },
-        path,
-    )
-    raw_id = item.get("id")
-    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
-        raw_id = str(raw_id)
-    code = item.get("control_code")
-    if code is not None and not isinstance(code, str):
-        raise ValidationError(
-            "control_code must be text such as 5A001.f, or null", field=f"{path}.control_code"
-        )
-    national = item.get("national_codes") or []
-    if not isinstance(national, list) or not all(isinstance(n, str) and n.strip() for n in national):
-        raise ValidationError("national_codes must be a list of text", field=f"{path}.national_codes")
-    with field_prefix(path):
-        return OrderItem(
-            id=raw_id,  # type: ignore[arg-type]  # checked by OrderItem
-            control_code=(code.strip() or None) if code is not None else None,
-            description=_text(item.get("description"), "description"),
-            cyber_surveillance=item.get("cyber_surveillance", False),
-            quantity=item.get("quantity"),
-            value_eur=item.get("value_eur"),
-            national_codes=tuple(n.strip() for n in national),
-            item_kinds=item.get("item_kinds"),
-            cn_code=item.get("cn_code") or None,
-        )
-
-
-def _mapping(value: object, path: str | None) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ValidationError(f"{path or 'the case'} must be an object", field=path)
-    return value
-
-
-def _no_unknown_keys(data: Mapping[str, Any], known: set[str], path: str | None) -> None:
-    unknown = sorted(set(data) - known)
-    if unknown:
-        where = f"{path}.{unknown[0]}" if path else unknown[0]
-        raise ValidationError(
-            f"unknown field {unknown[0]!r}; expected one of {', '.join(sorted(known))}", field=where
-        )
-
-
-def _text(value: object, name: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{name} must be text", field=name)
-    return value.strip()
-
-
-def _date(value: object, today: date | None) -> date:
-    if value is None or value == "":
-        return today or today_in_brussels()
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)", field="date")
-
-
-_E = TypeVar("_E", Activity, Knowledge, Circumstance)
-
-
-def _choice(kind: type[_E], value: object, path: str) -> _E:
-    try:
-        return kind(value)  # type: ignore[arg-type]  # any value: a wrong one raises ValueError
-    except ValueError:
-        allowed = ", ".join(member.value for member in kind)
-        raise ValidationError(f"{value!r} is not one of {allowed}", field=path) from None
-
-
-def _choices(kind: type[_E], values: object, path: str) -> list[_E]:
-    if values is None:
-        return []
-    if not isinstance(values, list):
-        raise ValidationError("expected a list", field=path)
-    return [_choice(kind, value, f"{path}[{index}]") for index, value in enumerate(values)]
 
 
 # --- a batch of order lines ------------------------------------------------------------------------------
@@ -359,15 +155,16 @@ class BatchDeterminer:
 
     def __init__(
         self,
-        rulebook: Rulebook,
-        list_source: ListSource,
+        inputs: DeterminationInputs,
         *,
         today: date | None = None,
         full_explanations: bool = False,
     ) -> None:
         self._full_explanations = full_explanations
-        self._rulebook = rulebook
-        self._list_source = list_source
+        self._inputs = inputs
+        self._rulebook = rulebook = inputs.rulebook
+        self._list_source = inputs.list_source
+        self._bound = bool(inputs.bindings)
         self._today = today or today_in_brussels()
         self._prepared: list[PreparedTransaction] = []
         self._signatures: dict[tuple[object, ...], int] = {}
@@ -448,8 +245,13 @@ class BatchDeterminer:
         join: Callable[[tuple[Any, ...]], Hashable] = b",".join if split else tuple
         blank = b"" if split else ""  # a missing cell, of the kind of the line's
         position = {name: index for index, name in enumerate(header)}
-        transaction_columns = [c for c in _TRANSACTION_COLUMNS if c in position]
-        item_columns = [c for c in _ITEM_COLUMNS if c in position]
+        bound = self._bound
+        transaction_columns = [
+            c
+            for c in (*_TRANSACTION_COLUMNS, *(_BOUND_TRANSACTION_COLUMNS if bound else ()))
+            if c in position
+        ]
+        item_columns = [c for c in (*_ITEM_COLUMNS, *(_BOUND_ITEM_COLUMNS if bound else ())) if c in position]
         take_transaction = _tuple_getter([position[c] for c in transaction_columns])
         take_item = _tuple_getter([position[c] for c in item_columns])
         item_at = position["item_id"]
@@ -463,7 +265,7 @@ class BatchDeterminer:
         # then its item key: two look-ups for a line whose key cells were seen before. Transaction keys
         # that come to the same prepared transaction (or error) share the tallies by item key.
         tallied: dict[Hashable, _ByItem[_T]] = {}
-        by_transaction: dict[int | tuple[str, ...], _ByItem[_T]] = {}
+        by_transaction: dict[Hashable, _ByItem[_T]] = {}
         tallies: dict[int, _Tally[_T]] = {}  # by the id of the answer (the tally holds the answer)
 
         get_tally: Callable[[_ByItem[_T], Hashable], _Tally[_T] | None] = dict.get
@@ -471,10 +273,15 @@ class BatchDeterminer:
         def by_item_of(key: Hashable, row: Cells) -> _ByItem[_T]:
             by_item = tallied.get(key)
             if by_item is None:
-                transaction = self._transaction(_cells(transaction_columns, take_transaction(row)))
-                by_item = by_transaction.get(transaction)
+                cells = _cells(transaction_columns, take_transaction(row))
+                transaction = self._transaction(cells)
+                # where something may bind a line, lines of different end-users never share answers
+                group: Hashable = transaction
+                if bound and not isinstance(cells, str):
+                    group = (transaction, normalise_end_user(cells.get("end_user_name") or ""))
+                by_item = by_transaction.get(group)
                 if by_item is None:
-                    by_item = by_transaction[transaction] = _ByItem(transaction)
+                    by_item = by_transaction[group] = _ByItem(transaction)
                 tallied[key] = by_item
             return by_item
 
@@ -491,7 +298,15 @@ class BatchDeterminer:
             elif isinstance(item, tuple):
                 answer = item
             else:
-                found = answers.get((transaction, item))
+                bound_answer = (
+                    self._bound_answer(
+                        _cells(transaction_columns, take_transaction(row)),
+                        _cells(item_columns, take_item(row)),
+                    )
+                    if bound
+                    else None
+                )
+                found = bound_answer or answers.get((transaction, item))
                 answer = found if found is not None else self._answer(transaction, item)
             tally = tallies.get(id(answer))
             if tally is None:
@@ -651,7 +466,7 @@ class BatchDeterminer:
         if isinstance(cells, str):
             return self._error_answer(cells)
         try:
-            item = _item(_item_case(cells), 0)
+            item = item_from_dict(_item_case(cells, with_description=self._bound), 0)
         except ValidationError as error:
             return self._error_answer(f"{_column_of(error.field)}: {error.detail}")
         known = self._item_ids.get(item)  # the same item written differently is checked once
@@ -662,21 +477,51 @@ class BatchDeterminer:
 
     def _answer(self, transaction: int, item: int) -> tuple[str, ...]:
         prepared = self._prepared[transaction]
-        try:
-            result = prepared.determine_item(self._items[item], explain=self._full_explanations)
-        except ValidationError as error:  # kept with the line's transaction, whose date the message names
-            answer = self._error_answer(f"{_column_of(error.field)}: {error.detail}")
+        order_item = self._items[item]
+        # a code must be listed in the version in force on the line's date (as on every other path)
+        problem = code_problem(prepared.view, order_item.control_code) if order_item.control_code else None
+        if problem is not None:
+            answer = self._error_answer(f"control_code: {problem}")
         else:
-            answer = (
-                result.outcome.value,
-                "; ".join(result.legal_basis),
-                "; ".join(result.general_authorisations),
-                "; ".join(result.customs_codes),
-                result.explanation if self._full_explanations else result.summary,
-                "",
-            )
+            try:
+                result = prepared.determine_item(order_item, explain=self._full_explanations)
+            except ValidationError as error:  # kept with the line's transaction, whose date it names
+                answer = self._error_answer(f"{_column_of(error.field)}: {error.detail}")
+            else:
+                answer = self._cells_of(result)
         self._answers[transaction, item] = answer
         return answer
+
+    def _cells_of(self, result: ItemDetermination) -> tuple[str, ...]:
+        return (
+            result.outcome.value,
+            "; ".join(result.legal_basis),
+            "; ".join(result.general_authorisations),
+            "; ".join(result.customs_codes),
+            result.explanation if self._full_explanations else result.summary,
+            "",
+        )
+
+    def _bound_answer(
+        self, transaction: Mapping[str, str] | str, item: Mapping[str, str] | str
+    ) -> tuple[str, ...] | None:
+        """The answer for a line a published requirement or a notice covers (by the determination
+        service, as on every other path); None for a line nothing binds."""
+        if isinstance(transaction, str) or isinstance(item, str):
+            return None
+        case = _transaction_case(transaction)
+        case["items"] = [_item_case(item, with_description=True)]
+        name = (transaction.get("end_user_name") or "").strip()
+        if name:
+            case.setdefault("end_user", {"country": case["destination"], "type": None})["name"] = name
+        try:
+            facts = facts_from_dict(case, today=self._today)
+            if not any(b.covers(facts, facts.items[0]) for b in self._inputs.bindings):
+                return None
+            result = determine_facts(self._inputs, facts).determination.items[0]
+        except ValidationError:
+            return None  # the line's error comes from the ordinary path
+        return self._cells_of(result)
 
     def _error_answer(self, message: str) -> tuple[str, ...]:
         return ("", "", "", "", "", message)
@@ -783,10 +628,11 @@ def _transaction_case(cells: Mapping[str, str]) -> dict[str, Any]:
     return case
 
 
-def _item_case(cells: Mapping[str, str]) -> dict[str, Any]:
-    """The item columns of an order line as a JSON item."""
+def _item_case(cells: Mapping[str, str], *, with_description: bool = False) -> dict[str, Any]:
+    """The item columns of an order line as a JSON item (with its description where something may bind
+    it)."""
     get = cells.get
-    return {
+    item = {
         "id": "line",
         "control_code": (get("control_code") or "").strip() or None,
         "cyber_surveillance": _flag(get("cyber_surveillance") or ""),
@@ -794,6 +640,9 @@ def _item_case(cells: Mapping[str, str]) -> dict[str, Any]:
         **_item_kinds_cell(get("item_kinds") or ""),
         "cn_code": (get("cn_code") or "").strip() or None,
     }
+    if with_description:
+        item["description"] = (get("description") or "").strip()
+    return item
 
 
 def _item_kinds_cell(text: str) -> dict[str, list[str]]:
@@ -806,8 +655,7 @@ def _item_kinds_cell(text: str) -> dict[str, list[str]]:
 
 def determine_batch(
     rows: Iterable[Mapping[str, str]],
-    rulebook: Rulebook,
-    list_source: ListSource,
+    inputs: DeterminationInputs,
     *,
     today: date | None = None,
     progress: Progress | None = None,
@@ -820,7 +668,7 @@ def determine_batch(
     if first is None:
         return
     header = list(first.keys())
-    determiner = BatchDeterminer(rulebook, list_source, today=today)
+    determiner = BatchDeterminer(inputs, today=today)
     out_header = determiner.output_header(header)
 
     def as_lists() -> Iterator[list[str]]:

@@ -1,0 +1,122 @@
+"""Authority notice pages: the authority issues notices that an authorisation is required (Art. 4(1), 5(1),
+6(1), 7, 8(1)) and withdraws them (``/authority/notices``); the party sees the notices it received
+(``/notices``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from dualuse.bootstrap import Container
+from dualuse.domain.countries import country_choices, resolve_country
+from dualuse.domain.errors import DualUseError, ValidationError
+from dualuse.domain.identity import Principal
+from dualuse.domain.notices.model import NoticeArticle, NoticeScope
+from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.web.views import render
+from dualuse.services import notices as svc
+
+router = APIRouter(include_in_schema=False)
+PAGE = "/authority/notices"
+FIELDS = ("organisation_id", "article", "scope", "destination", "end_user", "item", "control_code", "reason")
+ARTICLES = [
+    (NoticeArticle.ART_4_1, "Art. 4(1): export of non-listed items for a WMD or military use"),
+    (NoticeArticle.ART_5_1, "Art. 5(1): export of non-listed cyber-surveillance items (human rights)"),
+    (NoticeArticle.ART_6_1, "Art. 6(1): brokering services"),
+    (NoticeArticle.ART_7, "Art. 7: transit"),
+    (NoticeArticle.ART_8_1, "Art. 8(1): technical assistance"),
+]
+SCOPES = [
+    (NoticeScope.TRANSACTION, "One transaction (destination, end-user and item)"),
+    (NoticeScope.END_USER, "Every transaction for an end-user"),
+    (NoticeScope.DESTINATION, "Every transaction to a destination"),
+]
+
+
+def _signed_in(principal: Principal) -> Response | None:
+    return None if principal.is_authenticated else RedirectResponse("/login", status_code=303)
+
+
+def _context(
+    container: Container,
+    principal: Principal,
+    form: dict[str, str] | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    with container.uow() as uow:
+        issued = svc.issued(uow, principal)
+        parties = svc.parties(uow, principal)
+    return {
+        "principal": principal,
+        "notices": issued,
+        "parties": parties,
+        "articles": ARTICLES,
+        "scopes": SCOPES,
+        "countries": country_choices(),
+        "form": form or dict.fromkeys(FIELDS, ""),
+        "errors": errors or [],
+    }
+
+
+@router.get(PAGE, response_class=HTMLResponse)
+def authority_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    return render(request, "notices/authority.html", _context(container, principal))
+
+
+@router.post(PAGE, response_class=HTMLResponse)
+async def issue(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    async with request.form() as raw:
+        form = {f: str(raw.get(f) or "")[:4000] for f in FIELDS}
+    try:
+        if not form["organisation_id"].isdigit() or len(form["organisation_id"]) > 9:
+            raise ValidationError("choose the party the notice is for", field="organisation_id")
+        with container.uow() as uow:
+            svc.issue(
+                uow,
+                principal,
+                organisation_id=int(form["organisation_id"]),
+                article=form["article"],
+                scope=form["scope"],
+                destination=resolve_country(form["destination"], "destination"),
+                end_user=form["end_user"],
+                item=form["item"],
+                control_code=form["control_code"] or None,
+                reason=form["reason"],
+            )
+    except DualUseError as exc:
+        field = exc.field if exc.field in FIELDS else "organisation_id"
+        context = _context(container, principal, form, [{"field": field, "text": exc.detail}])
+        return render(request, "notices/authority.html", context, status_code=400)
+    return RedirectResponse(PAGE, status_code=303)
+
+
+@router.post(PAGE + "/{notice_id}/withdraw", response_class=HTMLResponse)
+async def withdraw(
+    request: Request, notice_id: RowId, container: ContainerDep, principal: PrincipalDep
+) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    async with request.form() as raw:
+        reason = str(raw.get("reason") or "")[:4000]
+    try:
+        with container.uow() as uow:
+            svc.withdraw(uow, principal, notice_id, reason)
+    except DualUseError as exc:
+        context = _context(container, principal, None, [{"field": f"reason-{notice_id}", "text": exc.detail}])
+        return render(request, "notices/authority.html", context, status_code=400)
+    return RedirectResponse(PAGE, status_code=303)
+
+
+@router.get("/notices", response_class=HTMLResponse)
+def received_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    with container.uow() as uow:
+        received = svc.received(uow, principal)
+    return render(request, "notices/received.html", {"principal": principal, "notices": received})
