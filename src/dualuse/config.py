@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     # request never waits for a connection while holding a thread another request needs.
     max_concurrent_requests: int = Field(default=16, ge=1, le=200)
     workers: int = Field(default=1, ge=1, le=64)
+    # Request bodies (bytes): larger ones are refused with 413 before they are read. Evidence uploads and
+    # control-list amendments imported through the API have limits of their own.
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=64 * 1024)
+    max_upload_bytes: int = Field(default=12 * 1024 * 1024, ge=64 * 1024)  # a 10 MB file and its form
+    max_import_bytes: int = Field(default=16 * 1024 * 1024, ge=64 * 1024)
 
     @property
     def database_pool_size(self) -> int:

@@ -26,6 +26,7 @@ from dualuse.entrypoints.api.routers import (
     licensing,
     screening,
 )
+from dualuse.entrypoints.http.install import install_http_hardening
 from dualuse.entrypoints.web import (
     controllist_views,
     determination_views,
@@ -65,7 +66,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         title="dualuse",
         version=dualuse.__version__,
         description=API_DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # served by install_http_hardening: vendored, and not public in production
+        openapi_url=None,
         redoc_url=None,
         lifespan=_lifespan,
     )
@@ -108,4 +110,5 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     # Outermost: a request waiting for its turn holds no thread and no database connection.
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrent_requests)
+    install_http_hardening(app, settings)  # security headers, request bounds, API docs (issue #11)
     return app
