@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from dualuse.adapters.batch.orders_csv import determine_batch_file
+from dualuse.adapters.files import atomic_path
 from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.cli.common import container, fail
 from dualuse.services import determination, duediligence
@@ -74,9 +75,12 @@ def determine_batch(
             def advance(done: int, expected: int) -> None:
                 bar.update(task, completed=done, total=expected)
 
-            summary = determine_batch_file(orders, output, c.rulebook, c.list_source(), progress=advance)
+            with atomic_path(output) as partial:
+                summary = determine_batch_file(orders, partial, c.rulebook, c.list_source(), progress=advance)
     except DualUseError as exc:
         fail(exc)
+    except OSError as exc:
+        fail(DualUseError(f"cannot write {output}: {exc.strerror}"))
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items()))
     console.print(
         f"{summary.lines} line(s) determined into {output}: {outcomes or 'none'}; {summary.errors} with errors."
