@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastapi import HTTPException
-from starlette.datastructures import Headers
+from starlette.datastructures import FormData, Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -48,10 +48,17 @@ def contains_nul(value: Any) -> bool:
     return False
 
 
-def refuse_nul_in_form(form: Mapping[str, Any]) -> None:
+class NulCharacterError(ValidationError):
+    """A field holds U+0000."""
+
+    status = 400
+    code = "nul-character"
+
+
+def refuse_nul_in_form(form: FormData) -> None:
     """For forms parsed by their handler (multipart uploads): refuse a text field holding U+0000."""
-    if any(isinstance(v, str) and "\x00" in v for v in form.values()):
-        raise ValidationError(NUL_DETAIL)
+    if any("\x00" in k or (isinstance(v, str) and "\x00" in v) for k, v in form.multi_items()):
+        raise NulCharacterError(NUL_DETAIL)
 
 
 def _body_has_nul(body: bytes) -> bool:

@@ -4,6 +4,7 @@ licences; anyone verifies a licence."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -206,6 +207,13 @@ def case_action(
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
+def _version(text: str) -> int:
+    """The case version a form was rendered with (optimistic locking)."""
+    if not re.fullmatch(r"[0-9]{1,9}", text.strip()):
+        raise ValidationError("the form lacks the case's version: reload the page and try again", field="version")
+    return int(text)
+
+
 @router.post("/applications/{case_id}/assessment")
 async def assessment(
     request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep
@@ -215,7 +223,7 @@ async def assessment(
             lic.Finding(c.id, raw.get(f"concern-{c.id}") == "yes", str(raw.get(f"note-{c.id}") or ""))
             for c in lic.CRITERIA
         ]
-        version = int(str(raw.get("version") or 0))
+        version = _version(str(raw.get("version") or ""))
         kind = str(raw.get("kind") or "grant")
         reasoning = str(raw.get("reasoning") or "")
         relied = [c.id for c in lic.CRITERIA if raw.get(f"concern-{c.id}") == "yes"]
