@@ -1,16 +1,18 @@
 """The API documentation (issue #11, F7): Swagger UI served from the app itself, never from a CDN, and in
 production only to signed-in users (a session or an API token); the public has no use for the schema.
 
-Swagger UI's files come from the ``swagger-ui-bundle`` package; the page that starts it loads
+Swagger UI's files (version 5, which reads OpenAPI 3.1) come from the ``swagger-ui-py`` package, found
+without importing it (its code is for other frameworks); the page that starts it loads
 ``/static/swagger-init.js`` instead of an inline script, so the Content-Security-Policy needs no exception
 for scripts.
 """
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Any
 
-import swagger_ui_bundle  # type: ignore[import-untyped]  # ships Swagger UI's files, no type hints
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -21,6 +23,15 @@ from dualuse.entrypoints.api.deps import PrincipalDep
 DOCS_URL = "/docs"
 OPENAPI_URL = "/openapi.json"
 ASSETS_URL = "/docs/assets"
+
+
+def swagger_ui_dir() -> Path:
+    """The folder of Swagger UI's files in the installed ``swagger-ui-py`` package."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the swagger-ui-py package is not installed")
+    return Path(spec.origin).parent / "static"
+
 
 DOCS_PAGE = f"""<!doctype html>
 <html lang="en">
@@ -57,4 +68,4 @@ def install_docs(app: FastAPI, *, signed_in_only: bool) -> None:
             return RedirectResponse("/login", status_code=303)
         return HTMLResponse(DOCS_PAGE)
 
-    app.mount(ASSETS_URL, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+    app.mount(ASSETS_URL, StaticFiles(directory=swagger_ui_dir()), name="docs-assets")

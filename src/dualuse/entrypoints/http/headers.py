@@ -1,7 +1,7 @@
 """Security headers on every response (issue #11, F7).
 
 The pages load only what the app serves itself (``/static``: its CSS, htmx, and the API docs' Swagger UI,
-vendored from the ``swagger-ui-bundle`` package), so the Content-Security-Policy allows ``'self'`` and
+vendored from the ``swagger-ui-py`` package), so the Content-Security-Policy allows ``'self'`` and
 nothing else: no inline script, no inline style, no other origin, no framing (clickjacking). Swagger UI
 sets ``style`` attributes from its script, so ``/docs`` alone also allows inline styles (never scripts).
 HSTS is sent in production only: a developer's ``http://127.0.0.1`` must not be pinned to HTTPS.
