@@ -62,7 +62,9 @@ def signed_in(world: World, email: str | None) -> tuple[TestClient, str]:
     )
     token = csrf(client)
     if email is not None:
-        response = client.post("/login", data={"email": email, "password": world.logins[email], "csrftoken": token})
+        response = client.post(
+            "/login", data={"email": email, "password": world.logins[email], "csrftoken": token}
+        )
         assert response.status_code == 303, response.text
         token = csrf(client)
     return client, token
@@ -75,7 +77,9 @@ def csrf(client: TestClient) -> str:
 
 
 # --- F7: security headers, the API docs --------------------------------------------------------------------
-@pytest.mark.parametrize("path", ["/", "/login", "/control-list", "/api/v1/control-list/versions", "/nowhere"])
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/control-list", "/api/v1/control-list/versions", "/nowhere"]
+)
 def test_f7_every_response_carries_the_security_headers(world: World, path: str) -> None:
     client = TestClient(create_app(container=world.container))
     response = client.get(path, headers=HTML)
@@ -158,7 +162,9 @@ def test_f10_a_chunked_body_without_a_length_is_counted(world: World) -> None:
             yield b"x" * 100_000
         yield b'"}'
 
-    response = client.post("/api/v1/submissions", content=chunks(), headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/v1/submissions", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert response.status_code == 413
 
 
@@ -218,7 +224,42 @@ def test_f10_evidence_uploads_and_amendment_imports_have_larger_limits(world: Wo
 
 # --- F17: no server error from any web form ----------------------------------------------------------------
 PATH_VALUES = {"step": next(iter(Step)).value, "number": "DE-2026-000001", "action": "start_assessment"}
-JUNK_FIELDS = ["email", "password", "version", "note", "body", "reason", "kind", "outcome", "quantity", "value_eur", "item_line", "case_id", "shipped_on", "title", "destination", "conclusion", "required", "view", "accept", "subject_kind", "subject", "level", "eugea_id", "period_start", "period_end", "shipments", "name", "country", "birth_date", "decision", "control_code", "description", "application_type", "unit"]
+JUNK_FIELDS = [
+    "email",
+    "password",
+    "version",
+    "note",
+    "body",
+    "reason",
+    "kind",
+    "outcome",
+    "quantity",
+    "value_eur",
+    "item_line",
+    "case_id",
+    "shipped_on",
+    "title",
+    "destination",
+    "conclusion",
+    "required",
+    "view",
+    "accept",
+    "subject_kind",
+    "subject",
+    "level",
+    "eugea_id",
+    "period_start",
+    "period_end",
+    "shipments",
+    "name",
+    "country",
+    "birth_date",
+    "decision",
+    "control_code",
+    "description",
+    "application_type",
+    "unit",
+]
 
 
 def _web_post_paths() -> list[str]:
@@ -251,7 +292,9 @@ def test_f17_no_web_form_answers_a_server_error(world: World, path: str) -> None
         client, token = signed_in(world, email)
         attempts = {
             "multipart": client.post(
-                path, data={"csrftoken": token, "email": "a@b.example"}, files={"f": ("a.txt", b"x", "text/plain")}
+                path,
+                data={"csrftoken": token, "email": "a@b.example"},
+                files={"f": ("a.txt", b"x", "text/plain")},
             ),
             "nul": client.post(path, data={"csrftoken": token} | dict.fromkeys(JUNK_FIELDS, "a\x00b")),
             "junk": client.post(path, data={"csrftoken": token} | dict.fromkeys(JUNK_FIELDS, "-1e999")),
@@ -283,6 +326,13 @@ def test_f17_nul_in_json_strings_and_query_strings_is_refused(world: World) -> N
     assert "NUL" in response.json()["detail"]
     assert client.get("/verify/DE-2026-000001?code=%00").status_code == 400
     assert client.get("/api/v1/control-list/search?q=a%00").status_code == 400
+    deep = b'["\\u0000",' + b"[" * 100_000 + b"]" * 100_001  # too deep to read: refused, not a server error
+    assert (
+        client.post(
+            "/api/v1/submissions", content=deep, headers={"content-type": "application/json"}
+        ).status_code
+        == 400
+    )
     # an escaped backslash before "u0000" is text, not a NUL character
     submission["organisation_name"] = "Watch\\u0000dog"
     assert client.post("/api/v1/submissions", json=submission).status_code == 201

@@ -25,9 +25,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dualuse.domain.errors import ValidationError
 from dualuse.entrypoints.api.errors import problem
+from dualuse.entrypoints.web.csrf import SELF_CHECKED_MULTIPART
 
-# The forms that upload files (due-diligence evidence); the same paths check their own CSRF token.
-UPLOAD_PATHS = (re.compile(r"^/due-diligence/\d+/steps/[a-z_]+$"),)
+# The forms that upload files (due-diligence evidence): the paths that check their own CSRF token.
+UPLOAD_PATHS = SELF_CHECKED_MULTIPART
 # API routes that take a whole data file in their body.
 IMPORT_PATHS = (re.compile(r"^/api/v1/control-list/amendments$"),)
 NUL_DETAIL = "the request contains a NUL character (U+0000), which no field accepts: remove it and try again"
@@ -68,8 +69,8 @@ def _body_has_nul(body: bytes) -> bool:
         return False
     try:
         return contains_nul(json.loads(body))
-    except ValueError:
-        return False  # not JSON: the handler refuses it
+    except (ValueError, RecursionError):
+        return False  # not JSON, or nested too deep to read: the handler refuses it with 400
 
 
 class _TooLargeError(Exception):
