@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     # when neither is given, a random key is generated once into a file beside the database.
     audit_anchor_key: str | None = Field(default=None, repr=False)
     audit_anchor_key_file: Path | None = None
+    # Request bodies (bytes): larger ones are refused with 413 before they are read. Evidence uploads and
+    # control-list amendments imported through the API have limits of their own.
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=64 * 1024)
+    max_upload_bytes: int = Field(default=12 * 1024 * 1024, ge=64 * 1024)  # a 10 MB file and its form
+    max_import_bytes: int = Field(default=16 * 1024 * 1024, ge=64 * 1024)
 
     @property
     def database_pool_size(self) -> int:

@@ -3,6 +3,7 @@ verified mark, each working step has a key flag, and bad data is refused naming 
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +125,7 @@ def test_bad_flags_are_refused(tmp_path: Path, change: dict[str, Any], message: 
 
 def test_duplicate_flags_and_missing_version_are_refused(tmp_path: Path) -> None:
     document = _raw(RED_FLAGS_FILE)
-    document["flags"].append(document["flags"][0])
+    document["flags"].append(copy.deepcopy(document["flags"][0]))  # the same flag, written out (no alias)
     with pytest.raises(ImportFailedError, match="twice"):
         load_red_flags(_write(tmp_path, RED_FLAGS_FILE, document))
     document = _raw(RED_FLAGS_FILE)

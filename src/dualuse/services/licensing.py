@@ -530,7 +530,9 @@ def _issue(
     if case.decision.outcome is lic.DecisionOutcome.PARTIALLY_GRANTED and not granted:
         raise ValidationError("a partial grant says which lines it grants", field="items")
     application = case.current_application
-    start = valid_from or today_in_brussels()
+    today = today_in_brussels()
+    start = valid_from or today
+    lic.check_start(start, today)  # not backdated, not far ahead (F19); its length: Art. 12(3)
     until = valid_until or lic.latest_valid_until(application.application_type, start)
     state = stored.member_state
     sequence = lic.next_sequence(uow.licensing.issued_numbers(state), state, start.year)

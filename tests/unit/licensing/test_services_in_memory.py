@@ -19,6 +19,7 @@ from dualuse.domain.identity import Organisation, OrganisationKind, Principal, R
 from dualuse.domain.rules.engine import ItemFlags
 from dualuse.services import audit
 from dualuse.services import licensing as svc
+from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import CaseQuery, StoredCase, StoredLicence, UnitOfWork
 from tests.fakes import FakeUnitOfWork
 from tests.unit.licensing.factories import queue_application, store_submitted
@@ -29,7 +30,12 @@ T = TypeVar("T")
 S = lic.ApplicationStatus
 OPEN = [s for s in S if s is not S.DRAFT]
 SECRET = svc.check_code_secret("a test secret, not the app's")
-VALID_FROM = date(2026, 1, 5)
+# A licence takes effect on the day it is granted at the earliest (F19): the tests grant today. (They used
+# a fixed day in January 2026, which a decision taken later would have backdated.)
+VALID_FROM = today_in_brussels() + timedelta(
+    days=1 if today_in_brussels().strftime("%m-%d") == "02-29" else 0
+)
+YEAR = VALID_FROM.year
 
 # --- the cast: principals without a database ------------------------------------------------------------
 ACME = Organisation(1, OrganisationKind.EXPORTER, "Acme GmbH", "DE", "DE111")
@@ -203,8 +209,9 @@ def test_apply_assess_recommend_decide_to_a_licence_with_one_audit_event_per_mov
     assert decided.case.decision is not None
     assert decided.case.decision.countersigned_by == SENIOR.label
     assert licence is not None
-    assert licence.licence.number == "DE-2026-000001"
-    assert licence.licence.valid_until == date(2028, 1, 4)  # two years (Art. 12(3))
+    assert licence.licence.number == f"DE-{YEAR}-000001"
+    two_years = date(YEAR + 2, VALID_FROM.month, VALID_FROM.day) - timedelta(days=1)
+    assert licence.licence.valid_until == two_years  # two years (Art. 12(3))
     assert [(i.line, i.quantity, i.value_eur) for i in licence.licence.items] == [
         (1, Decimal(10), Decimal("250000.00"))
     ]
@@ -216,7 +223,7 @@ def test_apply_assess_recommend_decide_to_a_licence_with_one_audit_event_per_mov
         decided.assessment,
         case.submitted_at,
     )
-    assert act(uow, svc.get_licence, EXPORTER, "de-2026-000001").licence == licence.licence
+    assert act(uow, svc.get_licence, EXPORTER, f"de-{YEAR}-000001").licence == licence.licence
     with uow:
         assert uow.licensing.licence_for_case(case.id) is not None
     check = act(uow, svc.verify, licence.licence.number, licence.check_code, SECRET)
@@ -319,7 +326,7 @@ def test_a_decision_that_fails_after_writing_leaves_nothing_behind() -> None:
     )
     assert decided.case.status is S.DECIDED
     assert licence is not None
-    assert licence.licence.number == "DE-2026-000001"
+    assert licence.licence.number == f"DE-{YEAR}-000001"
     assert licence.licence.items[0].quantity == Decimal(5)
     assert verified(uow) == (events_before + 2, [])
 
@@ -511,7 +518,7 @@ def test_shipments_until_the_licence_is_exhausted_then_one_more_is_refused() -> 
             item_line=1,
             quantity=Decimal(quantity),
             value_eur=Decimal(value),
-            shipped_on=date(2026, 3, 1),
+            shipped_on=VALID_FROM,
             customs_reference=ref,
         )
 

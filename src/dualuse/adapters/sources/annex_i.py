@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from dualuse.adapters.sources.yaml_files import load_yaml
 from dualuse.domain.controllist.codes import ControlCode, InvalidControlCodeError
 from dualuse.domain.controllist.cryptography import CryptographyNote, NoteCondition, NoteParagraph
 from dualuse.domain.controllist.entries import ControlEntry, Note, NoteKind, Regime
@@ -29,7 +30,6 @@ from dualuse.domain.controllist.versions import (
 )
 from dualuse.domain.errors import ImportFailedError, ValidationError
 
-_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ENTRY_FIELDS = (
     "code",
     "title",
@@ -199,11 +199,7 @@ def _read_yaml(path: Path, name: str, *, mapping: bool = True) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ImportFailedError(f"cannot be read: {exc.strerror or exc}", location=name) from exc
-    try:
-        # the C safe loader when libyaml is there: the same safe subset, several times faster
-        document = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506  # a safe loader, chosen below
-    except yaml.YAMLError as exc:
-        raise ImportFailedError(f"not valid YAML: {exc}", location=name) from exc
+    document = load_yaml(text, name)
     if mapping and not isinstance(document, Mapping):
         raise ImportFailedError("expected a mapping with kind, version and entries", location=name)
     return document
@@ -412,10 +408,7 @@ def _notes(value: object) -> tuple[Note, ...]:
 
 def parse_amendment_text(text: str, name: str) -> Amendment:
     """An amendment from its YAML text (an upload, or a stored import), not yet applied to any list."""
-    try:
-        document = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506  # a safe loader, chosen above
-    except yaml.YAMLError as exc:
-        raise ImportFailedError(f"not valid YAML: {exc}", location=name) from exc
+    document = load_yaml(text, name)
     if not isinstance(document, Mapping):
         raise ImportFailedError("expected a mapping with kind, version and add/change/remove", location=name)
     return _amendment(document, name)

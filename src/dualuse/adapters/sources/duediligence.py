@@ -15,8 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from dualuse.adapters.sources.yaml_files import load_yaml
 from dualuse.domain.duediligence import (
     RedFlag,
     RedFlagSet,
@@ -68,11 +67,9 @@ def _shipped_risk_seed() -> tuple[RiskProfile, ...]:
 # --- files ---------------------------------------------------------------------------------------------------
 def _read(path: Path) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"), path.name)
     except FileNotFoundError:
         raise ImportFailedError("file is missing", location=path.name) from None
-    except yaml.YAMLError as error:
-        raise ImportFailedError(f"not valid YAML: {error}", location=path.name) from error
     if not isinstance(document, dict):
         raise ImportFailedError("expected a mapping at the top of the file", location=path.name)
     return document

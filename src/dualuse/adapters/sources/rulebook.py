@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pycountry
-import yaml
 
+from dualuse.adapters.sources.yaml_files import load_yaml
 from dualuse.domain.errors import ImportFailedError, ValidationError
 from dualuse.domain.rules.facts import (
     ART_4_1_USES,
@@ -149,11 +149,9 @@ def _load(directory: Path) -> Rulebook:
 
 def _read(path: Path, name: str) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"), name)
     except FileNotFoundError:
         raise ImportFailedError("file is missing", location=name) from None
-    except yaml.YAMLError as error:
-        raise ImportFailedError(f"not valid YAML: {error}", location=name) from error
     if not isinstance(document, dict):
         raise ImportFailedError("expected a mapping at the top of the file", location=name)
     return document

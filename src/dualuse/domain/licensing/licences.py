@@ -26,6 +26,7 @@ from dualuse.domain.union import EU_MEMBER_STATES
 __all__ = [
     "CHECK_CODE_LENGTH",
     "LICENCE_TRANSITIONS",
+    "MAX_START_AHEAD_DAYS",
     "MAX_VALIDITY_YEARS",
     "Licence",
     "LicenceAction",
@@ -37,6 +38,7 @@ __all__ = [
     "amend_licence",
     "amended",
     "check_code",
+    "check_start",
     "check_validity",
     "countersign_change",
     "issue_licence",
@@ -113,6 +115,35 @@ def latest_valid_until(application_type: ApplicationType, valid_from: date) -> d
     """The last day a licence of this type starting on ``valid_from`` may be valid (Art. 12(3)): the day
     before the same date ``MAX_VALIDITY_YEARS`` later."""
     return _add_years(valid_from, MAX_VALIDITY_YEARS[ApplicationType(application_type)]) - timedelta(days=1)
+
+
+# When a licence may start (issue #11, F19). The Regulation sets how long a licence lasts (Art. 12(3)), not
+# when it starts; these bounds are ours, on the safe side (unverified policy, not Regulation text): a licence
+# takes effect at the earliest on the day it is granted, since backdating would authorise exports made
+# before the decision (one day's grace: an authority's local day may still be the day before Brussels's),
+# and at the latest about six months later, so that the criteria of Art. 15 assessed now still hold.
+START_GRACE_DAYS = 1
+MAX_START_AHEAD_DAYS = 183
+START_RULE_VERIFIED = False
+
+
+def check_start(valid_from: date, granted_on: date) -> None:
+    """Refuse a licence start before the day of the grant (less ``START_GRACE_DAYS``) or more than
+    ``MAX_START_AHEAD_DAYS`` after it."""
+    earliest = granted_on - timedelta(days=START_GRACE_DAYS)
+    latest = granted_on + timedelta(days=MAX_START_AHEAD_DAYS)
+    if valid_from < earliest:
+        raise ValidationError(
+            f"a licence cannot take effect before it is granted: valid_from {valid_from.isoformat()} is before "
+            f"{granted_on.isoformat()}",
+            field="valid_from",
+        )
+    if valid_from > latest:
+        raise ValidationError(
+            f"a licence takes effect within {MAX_START_AHEAD_DAYS} days of its grant: valid_from "
+            f"{valid_from.isoformat()} is after {latest.isoformat()}",
+            field="valid_from",
+        )
 
 
 def check_validity(

@@ -110,6 +110,39 @@ def check_country(code: str, *, field: str) -> str:
 CONTROL_CODE_MAX_LENGTH = 40  # Annex I codes such as ``5A001.f.1`` are far shorter
 
 
+# Amounts as the API takes them (``ItemIn``, ``ShipmentIn``: 18 digits): a quantity to the millionth of its
+# unit, a value to the cent, so that what one entry point accepts the other does too (issue #11, F18).
+QUANTITY_PLACES = 6
+VALUE_PLACES = 2
+AMOUNT_DIGITS = 18
+
+
+def check_quantity(quantity: Decimal, *, field: str = "quantity", what: str = "quantity") -> None:
+    """Refuse a quantity that is not a positive number of at most 12 whole and 6 decimal digits."""
+    _check_amount(quantity, field=field, what=what, places=QUANTITY_PLACES, positive=True)
+
+
+def check_value_eur(value: Decimal, *, field: str = "value_eur", what: str = "value") -> None:
+    """Refuse a value in euro that is negative, not a number, finer than a cent or over 16 whole digits."""
+    _check_amount(value, field=field, what=what, places=VALUE_PLACES, positive=False)
+
+
+def _check_amount(amount: Decimal, *, field: str, what: str, places: int, positive: bool) -> None:
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise ValidationError(f"{what} must be a number, not {amount}", field=field)
+    if positive and amount <= 0:
+        raise ValidationError(f"{what} must be positive, not {amount}", field=field)
+    if amount < 0:
+        raise ValidationError(f"{what} must not be negative, not {amount}", field=field)
+    exponent = amount.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise ValidationError(f"{what} has at most {places} decimal places, not {amount}", field=field)
+    if amount >= Decimal(10) ** (AMOUNT_DIGITS - places):
+        raise ValidationError(
+            f"{what} has at most {AMOUNT_DIGITS - places} digits before the decimal point", field=field
+        )
+
+
 def _check_text(text: str, *, field: str) -> None:
     if not text.strip():
         raise ValidationError(f"{field} must not be empty", field=field)
@@ -133,10 +166,8 @@ class ApplicationItem:
             )
         _check_text(self.description, field="description")
         _check_text(self.unit, field="unit")
-        if not self.quantity.is_finite() or self.quantity <= 0:
-            raise ValidationError(f"quantity must be positive, not {self.quantity}", field="quantity")
-        if not self.value_eur.is_finite() or self.value_eur < 0:
-            raise ValidationError(f"value must not be negative, not {self.value_eur}", field="value_eur")
+        check_quantity(self.quantity)
+        check_value_eur(self.value_eur)
 
 
 @dataclass(frozen=True)

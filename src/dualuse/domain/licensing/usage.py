@@ -22,7 +22,9 @@ from dualuse.domain.licensing.licences import (
     LicensedItem,
     licence_transition,
 )
-from dualuse.domain.licensing.model import Actor
+from dualuse.domain.licensing.model import Actor, check_quantity, check_value_eur
+
+CUSTOMS_REFERENCE_MAX_LENGTH = 100  # the API's ShipmentIn
 
 __all__ = [
     "Remaining",
@@ -59,16 +61,15 @@ class Shipment:
     customs_reference: str
 
     def __post_init__(self) -> None:
-        if not self.quantity.is_finite() or self.quantity <= 0:
-            raise ValidationError(
-                f"a shipment's quantity must be positive, not {self.quantity}", field="quantity"
-            )
-        if not self.value_eur.is_finite() or self.value_eur < 0:
-            raise ValidationError(
-                f"a shipment's value must not be negative, not {self.value_eur}", field="value_eur"
-            )
+        check_quantity(self.quantity, what="a shipment's quantity")
+        check_value_eur(self.value_eur, what="a shipment's value")
         if not self.customs_reference.strip():
             raise ValidationError("a shipment names its customs declaration", field="customs_reference")
+        if len(self.customs_reference) > CUSTOMS_REFERENCE_MAX_LENGTH:
+            raise ValidationError(
+                f"a customs reference has at most {CUSTOMS_REFERENCE_MAX_LENGTH} characters",
+                field="customs_reference",
+            )
 
 
 @dataclass(frozen=True)

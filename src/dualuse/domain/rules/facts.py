@@ -4,6 +4,7 @@ knowledge. Everything here is checked on construction, and an error names the fi
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -315,7 +316,7 @@ def _members(kind: type[_M], values: object, field_name: str) -> frozenset[_M]:
 def _check_amount(value: float | None, name: str, *, strictly_positive: bool) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):  # NaN, inf
         raise ValidationError(f"{name} must be a number", field=name)
     if value < 0 or (strictly_positive and value == 0):
         raise ValidationError(

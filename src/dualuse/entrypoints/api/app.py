@@ -30,6 +30,7 @@ from dualuse.entrypoints.api.routers import (
     screening,
     yente,
 )
+from dualuse.entrypoints.http.install import install_http_hardening
 from dualuse.entrypoints.web import (
     audit_views,
     controllist_views,
@@ -76,7 +77,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         title="dualuse",
         version=dualuse.__version__,
         description=API_DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # served by install_http_hardening: vendored, and not public in production
+        openapi_url=None,
         redoc_url=None,
         lifespan=_lifespan,
     )
@@ -125,4 +127,5 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     )
     # Outermost: a request waiting for its turn holds no thread and no database connection.
     app.add_middleware(ConcurrencyLimit, limit=settings.max_concurrent_requests)
+    install_http_hardening(app, settings)  # security headers, request bounds, API docs (issue #11)
     return app

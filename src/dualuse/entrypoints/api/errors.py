@@ -91,7 +91,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for this type only
-        titles = {404: "Not found", 405: "Method not allowed"}
+        titles = {
+            404: "Not found",
+            405: "Method not allowed",
+            413: "Request too large",
+            415: "Unsupported media type",
+        }
         title = titles.get(exc.status_code, "Error")
         return problem(request, exc.status_code, title, str(exc.detail), title.lower().replace(" ", "-"))
 

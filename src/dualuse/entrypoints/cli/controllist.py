@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dualuse.adapters.files import write_text_atomically
 from dualuse.adapters.sources.annex_i import dump_version
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import Principal
@@ -156,7 +157,10 @@ def export(
     except DualUseError as exc:
         fail(exc)
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            write_text_atomically(output, text)
+        except OSError as exc:
+            fail(DualUseError(f"cannot write {output}: {exc.strerror}"))
         console.print(f"Wrote {output}")
     else:
         typer.echo(text)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from dualuse.adapters.batch.orders_csv import determine_batch_file
+from dualuse.adapters.files import atomic_path
 from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.cli.common import container, fail
 from dualuse.services import determination
@@ -85,9 +86,12 @@ def determine_batch(
 
             with c.uow() as uow:
                 inputs = c.determination_inputs(uow, organisation_id)
-            summary = determine_batch_file(orders, output, inputs, progress=advance)
+            with atomic_path(output) as partial:
+                summary = determine_batch_file(orders, partial, inputs, progress=advance)
     except DualUseError as exc:
         fail(exc)
+    except OSError as exc:
+        fail(DualUseError(f"cannot write {output}: {exc.strerror}"))
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items()))
     console.print(
         f"{summary.lines} line(s) determined into {output}: {outcomes or 'none'}; {summary.errors} with errors."

@@ -83,7 +83,7 @@ def reference_load() -> None:
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply the migrations (SQLite or PostgreSQL, from DUALUSE_DATABASE_URL)."""
-    with container() as c:
+    with container(migrated=False) as c:
         migrate.upgrade(c.engine, revision)
         console.print(f"Database at revision [bold]{migrate.current_revision(c.engine)}[/]")
 

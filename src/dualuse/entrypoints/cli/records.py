@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dualuse.adapters.files import write_text_atomically
 from dualuse.domain import licensing as lic
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal
@@ -68,7 +69,7 @@ def export(
         fail(exc)
     text = json.dumps(content, indent=2, ensure_ascii=False) + "\n"
     try:
-        output.write_text(text, encoding="utf-8")
+        write_text_atomically(output, text)
     except OSError as exc:
         fail(DualUseError(f"cannot write {output}: {exc.strerror}"))
     organisation = content["organisation"]

@@ -20,9 +20,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from dualuse.adapters.files import atomic_path
 from dualuse.adapters.sources.sanctions_formats import FORMATS, parse
 from dualuse.domain.errors import DualUseError, ImportFailedError, ValidationError
 from dualuse.domain.identity import Principal
+from dualuse.domain.screening.engine import ScreeningEngine
 from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import DEFAULT_THRESHOLD, check_threshold
 from dualuse.entrypoints.cli.common import container, fail, operator_actor
@@ -170,11 +172,26 @@ def screen(
         fail(exc)
     if rows and "name" not in rows[0]:
         fail(ImportFailedError("the header has no 'name' column", location=str(parties)))
-    hits = 0
     with container() as c, c.uow() as uow:
         engine, versions = c.screening_index.engine(uow)
+    try:
+        hits = _screen_into(output, rows, engine, threshold, limit)
+    except OSError as exc:
+        fail(DualUseError(f"cannot write {output}: {exc.strerror}"))
+    lists = ", ".join(f"{s} {v}" for s, v in sorted(versions.items())) or "no lists imported"
+    err_console.print(
+        f"{len(rows)} parties screened against {lists} at threshold {threshold}: {hits} hit(s) in {output}."
+    )
+
+
+def _screen_into(
+    output: Path, rows: list[dict[str, str]], engine: ScreeningEngine, threshold: float, limit: int
+) -> int:
+    """Write the hits CSV, all or nothing (a temporary file renamed over ``output`` at the end)."""
+    hits = 0
     with (
-        output.open("w", newline="", encoding="utf-8") as out,
+        atomic_path(output) as partial,
+        partial.open("w", newline="", encoding="utf-8") as out,
         Progress(
             "[progress.description]{task.description}",
             BarColumn(),
@@ -215,7 +232,4 @@ def screen(
                 )
             hits += len(matches)
             bar.advance(task)
-    lists = ", ".join(f"{s} {v}" for s, v in sorted(versions.items())) or "no lists imported"
-    err_console.print(
-        f"{len(rows)} parties screened against {lists} at threshold {threshold}: {hits} hit(s) in {output}."
-    )
+    return hits

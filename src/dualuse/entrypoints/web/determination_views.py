@@ -101,16 +101,16 @@ def determine_page(
         "control_code": control_code.strip() or None,
         "cyber_surveillance": bool(cyber_surveillance),
     }
-    try:
-        if quantity.strip():
-            item["quantity"] = float(quantity)
-        if value_eur.strip():
-            item["value_eur"] = float(value_eur)
-    except ValueError:
-        errors = [{"field": "quantity", "text": "Quantity and value must be numbers"}]
-        return render(
-            request, "determination.html", _context(principal, form, errors=errors), status_code=400
-        )
+    for name, text in (("quantity", quantity), ("value_eur", value_eur)):
+        if not text.strip():
+            continue
+        try:
+            item[name] = float(text)
+        except ValueError:
+            errors = [{"field": name, "text": "Quantity and value must be numbers"}]
+            return render(
+                request, "determination.html", _context(principal, form, errors=errors), status_code=400
+            )
     try:
         # a country picker's name (any EU language) or a code; never cut short
         country = resolve_country(destination, "destination")
@@ -132,6 +132,8 @@ def determine_page(
             "member_state": "member_state",
             "control_code": "control_code",
             "destination": "destination",
+            "quantity": "quantity",
+            "value_eur": "value_eur",
         }
         errors = [{"field": field_ids.get(field, "destination"), "text": exc.detail}]
         return render(

@@ -16,6 +16,7 @@ from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
 from dualuse.domain.errors import DualUseError, TooManyAttemptsError
 from dualuse.domain.screening.model import ScreeningQuery
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId, limited
+from dualuse.entrypoints.http.limits import refuse_nul_in_form
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
@@ -180,6 +181,7 @@ async def _save_step(
     request: Request, case_id: int, step: Step, container: Any, principal: Any, form: FormData
 ) -> Response:
     check_multipart_token(request, form, container.settings.secret_key)
+    refuse_nul_in_form(form)
     flags = container.red_flags.for_step(step)
     answers = {
         f.id: (str(form.get(f"answer-{f.id}") or ""), str(form.get(f"note-{f.id}") or "")) for f in flags

@@ -4,6 +4,7 @@ licences; anyone verifies a licence."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -41,11 +42,10 @@ def _secret(container: Any) -> bytes:
 
 
 def _content(form: dict[str, str]) -> svc.ApplicationContent:
-    try:
-        quantity = Decimal(form["quantity"] or "0")
-        value = Decimal(form["value_eur"] or "0")
-    except InvalidOperation:
-        raise ValidationError("quantity and value are numbers", field="quantity") from None
+    """The application as the form gives it; the amounts are checked by the domain's ``ApplicationItem``,
+    as for the API (issue #11, F18)."""
+    quantity = _amount(form["quantity"] or "0", "quantity", "quantity")
+    value = _amount(form["value_eur"] or "0", "value_eur", "value in euro")
     destination = form["destination"].strip().upper()
     party_type = form["end_user_type"] or "other"
     return svc.ApplicationContent(
@@ -207,6 +207,15 @@ def case_action(
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
+def _version(text: str) -> int:
+    """The case version a form was rendered with (optimistic locking)."""
+    if not re.fullmatch(r"[0-9]{1,9}", text.strip()):
+        raise ValidationError(
+            "the form lacks the case's version: reload the page and try again", field="version"
+        )
+    return int(text)
+
+
 @router.post("/applications/{case_id}/assessment")
 async def assessment(
     request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep
@@ -216,7 +225,7 @@ async def assessment(
             lic.Finding(c.id, raw.get(f"concern-{c.id}") == "yes", str(raw.get(f"note-{c.id}") or ""))
             for c in lic.CRITERIA
         ]
-        version = int(str(raw.get("version") or 0))
+        version = _version(str(raw.get("version") or ""))
         kind = str(raw.get("kind") or "grant")
         reasoning = str(raw.get("reasoning") or "")
         relied = [c.id for c in lic.CRITERIA if raw.get(f"concern-{c.id}") == "yes"]
@@ -251,36 +260,78 @@ def decision(
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
-@router.post("/licences/{number}/shipments")
+# the shipment form's field ids on the case page (the page has other quantity fields)
+SHIPMENT_FIELD_IDS = {
+    "item_line": "item_line",
+    "quantity": "ship_quantity",
+    "value_eur": "ship_value",
+    "shipped_on": "shipped_on",
+    "customs_reference": "customs_reference",
+}
+
+
+def _shipment_line(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,5}", text.strip()):
+        raise ValidationError("give the item line as a whole number, e.g. 1", field="item_line")
+    return int(text)
+
+
+def _amount(text: str, field: str, what: str) -> Decimal:
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:
+        raise ValidationError(f"give the {what} as a number, e.g. 12.5", field=field) from None
+
+
+@router.post("/licences/{number}/shipments", response_class=HTMLResponse)
 def shipment(
+    request: Request,
     number: str,
     container: ContainerDep,
     principal: PrincipalDep,
-    case_id: Annotated[int, Form()] = 0,
-    item_line: Annotated[int, Form()] = 1,
+    case_id: Annotated[int, Form(ge=0, le=2**31 - 1)] = 0,
+    item_line: Annotated[str, Form()] = "1",
     quantity: Annotated[str, Form()] = "",
     value_eur: Annotated[str, Form()] = "",
     shipped_on: Annotated[str, Form()] = "",
     customs_reference: Annotated[str, Form()] = "",
 ) -> Response:
+    """Report a shipment; what is wrong with it is shown on the case page, by its field (the same checks
+    as ``POST /api/v1/licences/{number}/shipments``: they are the domain's ``Shipment``)."""
+    entered = {
+        "item_line": item_line,
+        "quantity": quantity,
+        "value_eur": value_eur,
+        "shipped_on": shipped_on,
+        "customs_reference": customs_reference,
+    }
     try:
-        day = date.fromisoformat(shipped_on)
-        amount, value = Decimal(quantity), Decimal(value_eur or "0")
-    except (ValueError, InvalidOperation):
-        raise ValidationError(
-            "give the date (YYYY-MM-DD), quantity and value of the shipment", field="quantity"
-        ) from None
-    with container.uow() as uow:
-        svc.record_shipment(
-            uow,
-            principal,
-            number,
-            item_line=item_line,
-            quantity=amount,
-            value_eur=value,
-            shipped_on=day,
-            customs_reference=customs_reference,
-        )
+        try:
+            day = date.fromisoformat(shipped_on.strip())
+        except ValueError:
+            raise ValidationError("give the date of the shipment as YYYY-MM-DD", field="shipped_on") from None
+        line = _shipment_line(item_line)
+        amount = _amount(quantity, "quantity", "quantity shipped")
+        value = _amount(value_eur or "0", "value_eur", "value shipped")
+        with container.uow() as uow:
+            svc.record_shipment(
+                uow,
+                principal,
+                number,
+                item_line=line,
+                quantity=amount,
+                value_eur=value,
+                shipped_on=day,
+                customs_reference=customs_reference,
+            )
+    except ValidationError as exc:
+        if not principal.is_authenticated or case_id < 1:
+            raise
+        with container.uow() as uow:
+            context = _case_context(uow, principal, case_id)
+        field = SHIPMENT_FIELD_IDS.get(exc.field or "", "ship_quantity")
+        context |= {"errors": [{"field": field, "text": exc.detail}], "shipment": entered}
+        return render(request, "licensing/case.html", context, status_code=400)
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dualuse.domain.errors import DualUseError
+from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import HitStatus, PartyRole
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
@@ -27,6 +27,14 @@ def _page(principal: Any, form: dict[str, str], **extra: Any) -> dict[str, Any]:
         "outcome": None,
         **extra,
     }
+
+
+def _schema(kind: str) -> EntitySchema | None:
+    try:
+        return EntitySchema(kind) if kind else None
+    except ValueError:
+        kinds = ", ".join(s.value for s in EntitySchema)
+        raise ValidationError(f"choose the kind of party: {kinds}", field="kind") from None
 
 
 @router.get("/screening", response_class=HTMLResponse)
@@ -64,7 +72,7 @@ def screen_party(
     try:
         query = ScreeningQuery(
             name=name.strip(),
-            schema=EntitySchema(kind) if kind else None,
+            schema=_schema(kind),
             country=country.strip().lower() or None,
             birth_date=birth_date.strip() or None,
             identifiers=tuple(x.strip() for x in identifiers.split(";") if x.strip()),

@@ -1,0 +1,1 @@
+"""What the web pages and the API share at the HTTP level: security headers, request bounds, the API docs."""
