@@ -153,6 +153,9 @@ def report_use(
             "an export before registration was not made under it",
             field="period_end",
         )
+    # Reports under one registration are recorded one at a time, so that of two overlapping ones sent at
+    # the same moment the second is checked against the first.
+    uow.general_authorisations.lock_registration(registration["id"])
     overlapping = uow.general_authorisations.overlapping_reports(
         organisation_id, wanted, period_start, period_end
     )

@@ -418,6 +418,9 @@ class GeneralAuthorisationRepository(Protocol):
         ...
 
     def registration(self, organisation_id: int, eugea_id: str) -> Row | None: ...
+    def lock_registration(self, registration_id: int) -> None:
+        """Hold the registration to the end of the transaction (its reports recorded one at a time)."""
+
     def registrations(
         self, *, organisation_id: int | None = None, member_state: str | None = None
     ) -> Sequence[Row]: ...
