@@ -463,7 +463,8 @@ def decide(
 ) -> tuple[StoredCase, StoredLicence | None]:
     """A second, senior person of the same authority countersigns the recommendation (four eyes); the
     decision is final (Art. 16). A grant issues the licence in the same transaction, numbered in the
-    state's sequence. Of two concurrent countersignatures exactly one is recorded."""
+    state's sequence (concurrent grants of other cases wait their turn for a number; they do not fail).
+    Of two concurrent countersignatures exactly one is recorded."""
     stored = _load(uow, case_id)
     _check_authority(principal, stored, Permission.COUNTERSIGN)
     case = stored.case
@@ -531,7 +532,7 @@ def _issue(
     start = valid_from or today_in_brussels()
     until = valid_until or lic.latest_valid_until(application.application_type, start)
     state = stored.member_state
-    sequence = lic.next_sequence(uow.licensing.issued_numbers(state), state, start.year)
+    sequence = uow.licensing.next_licence_sequence(state, start.year)
     number = lic.licence_number(state, start.year, sequence)
     licence = lic.issue_licence(
         number=number,

@@ -187,7 +187,10 @@ class ScreeningRepository(Protocol):
         score: float,
         explanation: Mapping[str, Any],
         alert: bool,
-    ) -> int: ...
+    ) -> int | None:
+        """The new open hit's id; None when the party already has an open hit on that listed entity
+        (raised meanwhile by a concurrent screening)."""
+
     def hit(self, hit_id: int) -> StoredHit | None: ...
     def hits(
         self, organisation_id: int, *, status: HitStatus | None = None, alerts_only: bool = False
@@ -195,7 +198,9 @@ class ScreeningRepository(Protocol):
     def open_hit_exists(
         self, organisation_id: int, party_fingerprint: str, source: str, entity_id: str
     ) -> bool: ...
-    def decide(self, hit: StoredHit, decision: HitStatus, reason: str, decided_by: str) -> None: ...
+    def decide(self, hit: StoredHit, decision: HitStatus, reason: str, decided_by: str) -> None:
+        """Record the decision on a hit still open; ``ConflictError`` when it was decided meanwhile."""
+
     def suppressions(self, organisation_id: int) -> Sequence[Suppression]: ...
     def threshold(self, organisation_id: int) -> float | None: ...
     def set_threshold(self, organisation_id: int, threshold: float) -> None: ...
@@ -400,6 +405,10 @@ class LicensingRepository(Protocol):
         self, *, member_state: str | None = None, organisation_id: int | None = None
     ) -> Sequence[StoredLicence]: ...
     def issued_numbers(self, member_state: str) -> Sequence[str]: ...
+    def next_licence_sequence(self, member_state: str, year: int) -> int:
+        """Take the next sequence number of the state's licences of ``year`` (1, 2, ... without gaps);
+        concurrent transactions get distinct numbers, one after the other."""
+
     def save_licence(self, stored: StoredLicence, *, expected_version: int) -> None: ...
     def hold_licence(self, licence_id: int) -> None:
         """Lock the licence until the transaction ends: whoever else holds it waits."""

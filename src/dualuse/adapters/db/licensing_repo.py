@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, delete, exists, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
@@ -38,6 +40,7 @@ from dualuse.domain.licensing import (
     Recommendation,
     RecommendationKind,
     Shipment,
+    next_sequence,
 )
 from dualuse.services.unit_of_work import CasePage, CaseQuery, QueueEntry, Row, StoredCase, StoredLicence
 
@@ -550,6 +553,27 @@ class SqlLicensing:
     def issued_numbers(self, member_state: str) -> Sequence[str]:
         lic = t.licences
         return list(self._c.execute(select(lic.c.number).where(lic.c.member_state == member_state)).scalars())
+
+    def next_licence_sequence(self, member_state: str, year: int) -> int:
+        """Take the next sequence number of ``member_state``'s licences of ``year``. The counter row stays
+        locked to the end of the transaction, so a concurrent grant waits for it (and takes the number
+        after) rather than failing, and a decision rolled back gives its number back."""
+        k = t.licence_number_counters
+        key = (k.c.member_state == member_state, k.c.year == year)
+        taken = self._c.execute(
+            k.update().where(*key).values(last_sequence=k.c.last_sequence + 1).returning(k.c.last_sequence)
+        ).scalar()
+        if taken is None:  # the state's first licence of the year, or numbers issued before the counter
+            first = next_sequence(self.issued_numbers(member_state), member_state, year)
+            insert = pg_insert if self._c.dialect.name == "postgresql" else sqlite_insert
+            statement = insert(k).values(member_state=member_state, year=year, last_sequence=first)
+            taken = self._c.execute(
+                statement.on_conflict_do_update(  # a concurrent first grant inserted it meanwhile
+                    index_elements=[k.c.member_state, k.c.year],
+                    set_={"last_sequence": k.c.last_sequence + 1},
+                ).returning(k.c.last_sequence)
+            ).scalar_one()
+        return int(taken)
 
     def save_licence(self, stored: StoredLicence, *, expected_version: int) -> None:
         lic = t.licences

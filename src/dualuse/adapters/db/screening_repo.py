@@ -7,9 +7,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.rows import aware, new_id, now
+from dualuse.domain.errors import ConflictError
 from dualuse.domain.screening.model import EntitySchema, Identifier, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 
@@ -260,9 +263,14 @@ class SqlScreening:
         score: float,
         explanation: Mapping[str, Any],
         alert: bool,
-    ) -> int:
+    ) -> int | None:
+        """The new open hit's id, or None when the party has an open hit on that entity already: the
+        unique index on open hits decides between concurrent screenings, the later one adds nothing."""
+        h = t.hits
+        insert = pg_insert if self._c.dialect.name == "postgresql" else sqlite_insert
         result = self._c.execute(
-            t.hits.insert().values(
+            insert(h)
+            .values(
                 organisation_id=organisation_id,
                 screening_id=screening_id,
                 party_id=party_id,
@@ -277,8 +285,14 @@ class SqlScreening:
                 alert=alert,
                 created_at=now(),
             )
+            .on_conflict_do_nothing(
+                index_elements=[h.c.organisation_id, h.c.party_fingerprint, h.c.source, h.c.entity_id],
+                index_where=h.c.status == HitStatus.OPEN.value,
+            )
+            .returning(h.c.id)
         )
-        return new_id(result)
+        inserted = result.scalar()
+        return int(inserted) if inserted is not None else None
 
     def hit(self, hit_id: int) -> StoredHit | None:
         row = self._c.execute(select(t.hits).where(t.hits.c.id == hit_id)).mappings().first()
@@ -311,7 +325,16 @@ class SqlScreening:
         return found is not None
 
     def decide(self, hit: StoredHit, decision: HitStatus, reason: str, decided_by: str) -> None:
-        self._c.execute(t.hits.update().where(t.hits.c.id == hit.id).values(status=decision.value))
+        """Record the decision on a hit still open: the check and the write are one statement, so of
+        concurrent reviewers exactly one decides; ``ConflictError`` for the others."""
+        h = t.hits
+        result = self._c.execute(
+            h.update()
+            .where(h.c.id == hit.id, h.c.status == HitStatus.OPEN.value)
+            .values(status=decision.value)
+        )
+        if result.rowcount != 1:
+            raise ConflictError("this hit has already been decided")
         self._c.execute(
             t.hit_decisions.insert().values(
                 organisation_id=hit.organisation_id,
