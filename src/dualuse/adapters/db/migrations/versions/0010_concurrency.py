@@ -56,8 +56,10 @@ def _refuse_duplicates(table: str, columns: tuple[str, ...], where: str | None) 
 def upgrade() -> None:
     for name, table, columns, where in UNIQUE:
         _refuse_duplicates(table, columns, where)
-        condition = {"postgresql_where": sa.text(where), "sqlite_where": sa.text(where)} if where else {}
-        op.create_index(name, table, list(columns), unique=True, **condition)
+        partial = sa.text(where) if where else None
+        op.create_index(
+            name, table, list(columns), unique=True, postgresql_where=partial, sqlite_where=partial
+        )
     op.create_table(
         "licence_number_counters",
         sa.Column("member_state", sa.String(2), primary_key=True),
