@@ -148,3 +148,106 @@ def test_f4_states_agreeing_at_the_same_moment_publish_the_requirement(
         requirement = uow.duediligence.requirement(requirement_id)
         assert requirement is not None
         assert requirement["status"] == "published"
+
+
+def answered_case(container: Container, people: dict[str, str], yes: set[str] | None = None) -> int:
+    """A case with every step answered 'no' (or 'yes' for ``yes``), not yet concluded."""
+    acme = dd.client(container, people["acme"])
+    flags = acme.get("/api/v1/due-diligence/red-flags").json()["flags"]
+    case_id: int = acme.post("/api/v1/due-diligence/cases", json=dd.TRANSACTION).json()["case"]["id"]
+    dd.answer_all(acme, case_id, flags, yes=yes or set())
+    return case_id
+
+
+def test_parallel_conclusions_of_one_case_record_one(
+    container: Container, people: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = answered_case(container, people)
+    apis = api_clients(container, people["acme"], PARALLEL)
+    url = f"/api/v1/due-diligence/cases/{case_id}/conclusion"
+    conclusions = ["proceed" if i % 2 else "do_not_proceed" for i in range(PARALLEL)]
+    calls = [
+        lambda api=api, c=c: api.post(url, json={"conclusion": c, "reason": c})
+        for api, c in zip(apis, conclusions, strict=True)
+    ]
+    with pause_before(monkeypatch, SqlDueDiligence, "set_case", Rendezvous(PARALLEL)):
+        responses = at_once(calls)
+    assert statuses(responses) == [200] + [409] * (PARALLEL - 1), [r.text for r in responses]
+    winner = conclusions[next(i for i, r in enumerate(responses) if r.status_code == 200)]
+    with container.uow() as uow:
+        case = uow.duediligence.case(case_id)
+        assert case is not None
+        assert case["conclusion"] == winner
+    assert _audited(container, "dd_case.concluded", "dd_case", case_id) == 1
+
+
+def test_a_step_answered_while_the_case_is_concluded_is_not_lost(
+    container: Container, people: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'Proceed' is concluded from answers of 'no' while, at the same moment, a red flag of internal
+    repression is answered 'yes': either the step comes first and 'proceed' is refused (Art. 5(2)), or
+    the conclusion comes first and the late step is refused; never both recorded."""
+    case_id = answered_case(container, people)
+    acme = dd.client(container, people["acme"])
+    flags = acme.get("/api/v1/due-diligence/red-flags").json()["flags"]
+    step = next(f["step"] for f in flags if f["points_to"] == "internal_repression")
+    answers = {
+        f["id"]: {"answer": "yes" if f["points_to"] == "internal_repression" else "no", "note": ""}
+        for f in flags
+        if f["step"] == step
+    }
+    conclude_api, step_api = api_clients(container, people["acme"], 2)
+    base = f"/api/v1/due-diligence/cases/{case_id}"
+    rendezvous = Rendezvous(2)
+    with (
+        pause_before(monkeypatch, SqlDueDiligence, "set_case", rendezvous),
+        pause_before(monkeypatch, SqlDueDiligence, "add_entry", rendezvous),
+    ):
+        concluded, stepped = at_once(
+            [
+                lambda: conclude_api.post(f"{base}/conclusion", json={"conclusion": "proceed"}),
+                lambda: step_api.post(f"{base}/steps/{step}", json={"answers": answers, "note": "new facts"}),
+            ]
+        )
+    assert sorted([concluded.status_code, stepped.status_code]) in ([200, 409], [200, 422]), (
+        concluded.text,
+        stepped.text,
+    )
+    case = acme.get(base).json()
+    if concluded.status_code == 200:
+        assert case["case"]["conclusion"] == "proceed"
+        assert "concluded" in stepped.json()["detail"]
+    else:
+        assert case["case"]["conclusion"] is None
+
+
+def test_parallel_moderations_of_one_submission_record_one(
+    container: Container, people: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created = dd.client(container, None).post(
+        "/api/v1/submissions",
+        json={
+            "organisation_name": "Digital Rights Watch",
+            "subject_kind": "end_user",
+            "subject": "Surveillance Directorate",
+            "what_happened": "Used intercepted messages to arrest journalists",
+            "sources": ["https://example.org/report"],
+        },
+    )
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/submissions/{created.json()['id']}/moderation"
+    apis = api_clients(container, people["DE"], PARALLEL)
+    accepts = [i % 2 == 0 for i in range(PARALLEL)]
+    calls = [
+        lambda api=api, a=a: api.post(url, json={"accept": a, "note": str(a)})
+        for api, a in zip(apis, accepts, strict=True)
+    ]
+    with pause_before(monkeypatch, SqlDueDiligence, "moderate", Rendezvous(PARALLEL)):
+        responses = at_once(calls)
+    assert statuses(responses) == [200] + [409] * (PARALLEL - 1), [r.text for r in responses]
+    accepted = accepts[next(i for i, r in enumerate(responses) if r.status_code == 200)]
+    with container.uow() as uow:
+        submission = uow.duediligence.submission(created.json()["id"])
+        assert submission is not None
+        assert submission["status"] == ("accepted" if accepted else "rejected")
+        assert len(uow.duediligence.profiles()) == (1 if accepted else 0)
