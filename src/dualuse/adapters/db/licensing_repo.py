@@ -13,12 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, delete, exists, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
-from dualuse.adapters.db.rows import aware, new_id, now
+from dualuse.adapters.db.rows import aware, insert_or, new_id, now
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.licensing import (
     Amendment,
@@ -565,8 +563,9 @@ class SqlLicensing:
         ).scalar()
         if taken is None:  # the state's first licence of the year, or numbers issued before the counter
             first = next_sequence(self.issued_numbers(member_state), member_state, year)
-            insert = pg_insert if self._c.dialect.name == "postgresql" else sqlite_insert
-            statement = insert(k).values(member_state=member_state, year=year, last_sequence=first)
+            statement = insert_or(self._c, k).values(
+                member_state=member_state, year=year, last_sequence=first
+            )
             taken = self._c.execute(
                 statement.on_conflict_do_update(  # a concurrent first grant inserted it meanwhile
                     index_elements=[k.c.member_state, k.c.year],

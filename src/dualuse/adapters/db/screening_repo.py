@@ -7,11 +7,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from dualuse.adapters.db import tables as t
-from dualuse.adapters.db.rows import aware, new_id, now
+from dualuse.adapters.db.rows import aware, insert_or, new_id, now
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.screening.model import EntitySchema, Identifier, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
@@ -267,9 +265,8 @@ class SqlScreening:
         """The new open hit's id, or None when the party has an open hit on that entity already: the
         unique index on open hits decides between concurrent screenings, the later one adds nothing."""
         h = t.hits
-        insert = pg_insert if self._c.dialect.name == "postgresql" else sqlite_insert
         result = self._c.execute(
-            insert(h)
+            insert_or(self._c, h)
             .values(
                 organisation_id=organisation_id,
                 screening_id=screening_id,
@@ -369,6 +366,10 @@ class SqlScreening:
         return float(value) if value is not None else None
 
     def set_threshold(self, organisation_id: int, threshold: float) -> None:
+        """Insert or replace in one statement, so that concurrent first settings do not collide."""
         s = t.screening_settings
-        self._c.execute(s.delete().where(s.c.organisation_id == organisation_id))
-        self._c.execute(s.insert().values(organisation_id=organisation_id, threshold=threshold))
+        self._c.execute(
+            insert_or(self._c, s)
+            .values(organisation_id=organisation_id, threshold=threshold)
+            .on_conflict_do_update(index_elements=[s.c.organisation_id], set_={"threshold": threshold})
+        )
