@@ -119,6 +119,7 @@ def import_amendment(
     """
     authorize(principal, Permission.AMEND_CONTROL_LIST)
     amendment = catalogue.parse_amendment(text, filename)
+    uow.amendments.lock()  # concurrent imports: each is validated against the list the one before left
     history = current_history(uow, catalogue)
     try:
         amended = history.apply(amendment)

@@ -104,6 +104,9 @@ class StoredAmendment:
 class AmendmentRepository(Protocol):
     def add(self, amendment: StoredAmendment, imported_by: str) -> None: ...
     def all(self) -> Sequence[StoredAmendment]: ...
+    def lock(self) -> None:
+        """Hold the amendments to the end of the transaction: one import at a time, each validated
+        against the list as the one before it left it (readers are not held up)."""
 
 
 class ClassificationRepository(Protocol):

@@ -305,6 +305,14 @@ class SqlAmendments:
             )
         )
 
+    def lock(self) -> None:
+        """On PostgreSQL a table lock that only another importer waits for (reads go on); on SQLite the
+        database's write lock, taken by a write that changes nothing."""
+        if self._c.dialect.name == "postgresql":
+            self._c.execute(text("LOCK TABLE control_list_amendments IN SHARE ROW EXCLUSIVE MODE"))
+        else:
+            self._c.execute(text("UPDATE control_list_amendments SET title = title WHERE 1 = 0"))
+
     def all(self) -> Sequence[StoredAmendment]:
         rows = self._c.execute(
             select(t.control_list_amendments).order_by(t.control_list_amendments.c.effective_from)
