@@ -256,7 +256,7 @@ def confirm_classification(
             f"{record.control_code} is not in list version {control_list.version_id}: record a new classification",
             field="control_code",
         )
-    uow.classifications.set_status(record.id, ClassificationStatus.CURRENT, None)
+    uow.classifications.set_status(record.id, ClassificationStatus.CURRENT, None, expected=record)
     audit.record(
         uow,
         actor=principal.label,

@@ -126,8 +126,15 @@ class ClassificationRepository(Protocol):
     def for_organisation(self, organisation_id: int) -> Sequence[Classification]: ...
     def listed(self) -> Sequence[Classification]: ...
     def set_status(
-        self, classification_id: int, status: ClassificationStatus, reason: str | None
-    ) -> None: ...
+        self,
+        classification_id: int,
+        status: ClassificationStatus,
+        reason: str | None,
+        *,
+        expected: Classification | None = None,
+    ) -> None:
+        """With ``expected``, only while the record's status and review reason are still the ones read
+        (``ConflictError`` otherwise): a confirmation never clears a flag raised meanwhile."""
 
 
 class ScreeningRepository(Protocol):

@@ -17,6 +17,7 @@ from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
 from dualuse.domain.audit import AuditEntry, AuditEvent, chain
 from dualuse.domain.classification import Classification, ClassificationStatus
+from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, User
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
@@ -407,12 +408,28 @@ class SqlClassifications:
         ).mappings()
         return [_classification(r) for r in rows]
 
-    def set_status(self, classification_id: int, status: ClassificationStatus, reason: str | None) -> None:
-        self._c.execute(
-            t.classifications.update()
-            .where(t.classifications.c.id == classification_id)
-            .values(status=status.value, review_reason=reason, updated_at=now())
+    def set_status(
+        self,
+        classification_id: int,
+        status: ClassificationStatus,
+        reason: str | None,
+        *,
+        expected: Classification | None = None,
+    ) -> None:
+        c = t.classifications
+        statement = c.update().where(c.c.id == classification_id)
+        if expected is not None:  # the check and the write in one statement
+            statement = statement.where(
+                c.c.status == expected.status.value,
+                c.c.review_reason.is_not_distinct_from(expected.review_reason),
+            )
+        result = self._c.execute(
+            statement.values(status=status.value, review_reason=reason, updated_at=now())
         )
+        if expected is not None and result.rowcount != 1:
+            raise ConflictError(
+                "the record was flagged again meanwhile: review it against the list now in force"
+            )
 
 
 class SqlUnitOfWork:
