@@ -251,3 +251,30 @@ def test_parallel_moderations_of_one_submission_record_one(
         assert submission is not None
         assert submission["status"] == ("accepted" if accepted else "rejected")
         assert len(uow.duediligence.profiles()) == (1 if accepted else 0)
+
+
+def test_f4_the_loser_of_a_race_on_the_web_gets_a_page_that_says_why(
+    container: Container, people: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same race through the authority's web form: one decision, the others a 409 page saying the
+    notification was decided already (no server error)."""
+    _, notification_id = notified_case(container, people)
+    sessions = [dd.web_session(container, "officer@de.example") for _ in range(5)]
+    for web, _token in sessions:
+        assert web.get("/no-such-page").status_code == 404  # the app prepares its routes before the race
+    calls = [
+        lambda web=web, token=token, i=i: web.post(
+            f"/authority/notifications/{notification_id}",
+            data={"csrftoken": token, "required": "yes" if i % 2 else "no", "reason": "assessed"},
+            headers={"Accept": "text/html"},
+            follow_redirects=False,
+        )
+        for i, (web, token) in enumerate(sessions)
+    ]
+    with pause_before(monkeypatch, SqlDueDiligence, "decide_notification", Rendezvous(len(calls))):
+        responses = at_once(calls)
+    assert statuses(responses) == [303] + [409] * 4, [r.text[:300] for r in responses]
+    refused = next(r for r in responses if r.status_code == 409)
+    assert "text/html" in refused.headers["content-type"]
+    assert "already been decided" in refused.text
+    assert _audited(container, "notification.decided", "notification", notification_id) == 1
