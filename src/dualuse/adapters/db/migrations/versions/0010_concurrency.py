@@ -54,8 +54,11 @@ def _refuse_duplicates(table: str, columns: tuple[str, ...], where: str | None) 
 
 
 def upgrade() -> None:
-    for name, table, columns, where in UNIQUE:
+    # Every check before any change: SQLite runs DDL outside the transaction, so a refusal half-way
+    # through would leave some indexes made.
+    for _name, table, columns, where in UNIQUE:
         _refuse_duplicates(table, columns, where)
+    for name, table, columns, where in UNIQUE:
         partial = sa.text(where) if where else None
         op.create_index(
             name, table, list(columns), unique=True, postgresql_where=partial, sqlite_where=partial
