@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, RowMapping, select, text
+from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
@@ -64,16 +65,27 @@ class SqlOrganisations:
     def add(
         self, kind: OrganisationKind, name: str, member_state: str | None, eori: str | None
     ) -> Organisation:
-        result = self._c.execute(
-            t.organisations.insert().values(
-                kind=kind.value,
-                name=name,
-                member_state=member_state,
-                eori=eori,
-                authority_state=member_state if kind is OrganisationKind.AUTHORITY else None,
-                created_at=now(),
+        """Raises ``ConflictError`` when a concurrent creation took the state's authority or the EORI
+        first (unique columns)."""
+        try:
+            result = self._c.execute(
+                t.organisations.insert().values(
+                    kind=kind.value,
+                    name=name,
+                    member_state=member_state,
+                    eori=eori,
+                    authority_state=member_state if kind is OrganisationKind.AUTHORITY else None,
+                    created_at=now(),
+                )
             )
-        )
+        except IntegrityError as error:  # the transaction is spoilt: the unit of work rolls it back
+            if "authority_state" in str(error.orig):
+                raise ConflictError(
+                    f"{member_state} already has a competent authority", field="member_state"
+                ) from None
+            raise ConflictError(
+                f"an organisation with the EORI {eori} already exists", field="eori"
+            ) from None
         return Organisation(id=new_id(result), kind=kind, name=name, member_state=member_state, eori=eori)
 
     def get(self, organisation_id: int) -> Organisation | None:
@@ -114,17 +126,21 @@ class SqlUsers:
         self._c = connection
 
     def add(self, email: str, full_name: str, password_hash: str, role: Role, organisation_id: int) -> User:
-        result = self._c.execute(
-            t.users.insert().values(
-                email=email,
-                full_name=full_name,
-                password_hash=password_hash,
-                role=role.value,
-                organisation_id=organisation_id,
-                is_active=True,
-                created_at=now(),
+        """Raises ``ConflictError`` when a concurrent creation took the e-mail address first."""
+        try:
+            result = self._c.execute(
+                t.users.insert().values(
+                    email=email,
+                    full_name=full_name,
+                    password_hash=password_hash,
+                    role=role.value,
+                    organisation_id=organisation_id,
+                    is_active=True,
+                    created_at=now(),
+                )
             )
-        )
+        except IntegrityError:  # the transaction is spoilt: the unit of work rolls it back
+            raise ConflictError(f"a user with the email {email} already exists", field="email") from None
         return User(new_id(result), email, full_name, role, organisation_id, True, password_hash)
 
     def get(self, user_id: int) -> User | None:
