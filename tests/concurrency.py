@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -62,7 +62,7 @@ def pause_before(
         yield
 
 
-def at_once(calls: list[Callable[[], T]], timeout: float = 120) -> list[T]:
+def at_once(calls: Sequence[Callable[..., T]], timeout: float = 120) -> list[T]:
     """Run the calls in threads of their own, released together; their results in order (an exception
     raised by a call is re-raised here)."""
     start = threading.Barrier(len(calls), timeout=timeout)

@@ -74,7 +74,7 @@ def test_f4_parallel_decisions_on_one_notification_record_exactly_one(
 ) -> None:
     """20 officers decide one notification at once, half 'required', half 'not required'."""
     _, notification_id = notified_case(container, people)
-    apis = api_clients(container, people["DE"])
+    apis = api_clients(container, people["DE"], PARALLEL)
     url = f"/api/v1/notifications/{notification_id}/decision"
 
     def decide(api: TestClient, required: bool) -> Any:
@@ -102,7 +102,7 @@ def test_f4_parallel_notifications_of_one_case_make_one(
     container: Container, people: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     case_id = concluded_case(container, people)
-    apis = api_clients(container, people["acme"])
+    apis = api_clients(container, people["acme"], PARALLEL)
     url = f"/api/v1/due-diligence/cases/{case_id}/notification"
     with pause_before(monkeypatch, SqlDueDiligence, "add_notification", Rendezvous(PARALLEL)):
         responses = at_once([lambda api=api: api.post(url) for api in apis])
@@ -115,7 +115,7 @@ def test_f4_a_member_state_records_its_view_once(
 ) -> None:
     """FR's officers record FR's view 20 times at once, half agreeing, half disagreeing."""
     requirement_id = imposed_requirement(container, people)
-    apis = api_clients(container, people["FR"])
+    apis = api_clients(container, people["FR"], PARALLEL)
     url = f"/api/v1/art5-requirements/{requirement_id}/views"
 
     def record(api: TestClient, view: str) -> Any:
