@@ -283,6 +283,11 @@ class FakeLicensing:
         self._w.licences[stored.id] = replace(row, licence=stored.licence)
         self._w.licence_versions[stored.id] = expected_version + 1
 
+    def hold_case(self, case_id: int) -> None:
+        """One transaction at a time here: nothing to wait for (the SQL locks the case's row)."""
+        if case_id not in self._w.cases:
+            raise LookupError(case_id)
+
     def hold_licence(self, licence_id: int) -> None:
         """One transaction at a time here: nothing to wait for (the SQL locks the licence's row)."""
         if licence_id not in self._w.licences:

@@ -114,3 +114,39 @@ def test_parallel_suspensions_of_one_licence_record_one(
         stored = uow.licensing.licence(number)
         assert stored is not None
         assert (stored.licence.status.value, stored.licence.version) == ("suspended", 2)
+
+
+def test_parallel_answers_to_a_request_for_information_are_all_kept(
+    container: Container, cast: la.Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The authority asked the exporter a question; the exporter's people answer at once. Every answer
+    is kept and the assessment resumes once (the first answer moves the case, the others are messages)."""
+    case = la.submitted_case(la.client(container, cast.tokens["acme"]))
+    officer = la.client(container, cast.tokens["officer"])
+    url = f"/api/v1/cases/{case['id']}"
+    case = la.ok(officer.post(f"{url}/actions/start_assessment", json={"expected_version": case["version"]}))
+    case = la.ok(
+        officer.post(
+            f"{url}/actions/request_information",
+            json={"expected_version": case["version"], "note": "Who operates the monitoring centre?"},
+        )
+    )
+    apis = api_clients(container, cast.tokens["acme"], 5)
+    calls = [
+        lambda api=api, i=i: api.post(
+            f"/api/v1/applications/{case['id']}/messages", json={"body": f"answer {i}"}
+        )
+        for i, api in enumerate(apis)
+    ]
+    with pause_before(monkeypatch, SqlLicensing, "add_message", Rendezvous(len(apis))):
+        responses = at_once(calls)
+    assert statuses(responses) == [201] * len(apis), [r.text for r in responses]
+    thread = la.ok(officer.get(f"/api/v1/applications/{case['id']}/messages"))
+    assert sorted(m["body"] for m in thread if m["author_role"] == "exporter") == [
+        f"answer {i}" for i in range(5)
+    ]
+    with container.uow() as uow:
+        stored = uow.licensing.case(case["id"])
+        assert stored is not None
+        assert (stored.case.status.value, stored.case.version) == ("under_assessment", case["version"] + 1)
+    assert _audited(container, "licensing_case.InformationProvided") == 1

@@ -264,6 +264,11 @@ def post_message(uow: UnitOfWork, principal: Principal, case_id: int, body: str)
     role = _check_correspondent(principal, stored)
     if not body.strip():
         raise ValidationError("write something", field="body")
+    if role == "exporter":
+        # Answers sent at the same moment are all kept; the case, held, resumes with the first of them
+        # and the others find it resumed (rather than failing on its version).
+        uow.licensing.hold_case(case_id)
+        stored = _load(uow, case_id)
     message_id = uow.licensing.add_message(
         case_id=case_id, author=principal.label, author_role=role, body=body.strip()
     )

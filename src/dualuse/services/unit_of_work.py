@@ -400,6 +400,10 @@ class LicensingRepository(Protocol):
         """Raises ``ConflictError`` when the stored version is no longer ``expected_version``."""
         ...
 
+    def hold_case(self, case_id: int) -> None:
+        """Hold the case to the end of the transaction; reads after it see what the previous holder
+        committed (a move that depends on the case's status without changing what was read)."""
+
     def queue(self, query: CaseQuery) -> CasePage: ...
     def control_codes(self, member_state: str) -> Collection[str]:
         """The control codes of the items of the state's cases (what a code filter can choose from)."""

@@ -450,6 +450,12 @@ class SqlLicensing:
             raise ConflictError("the case changed meanwhile: reload")
         self._index(stored)
 
+    def hold_case(self, case_id: int) -> None:
+        """A write that changes nothing: the row lock on PostgreSQL, the database's write lock on SQLite,
+        held to the end of the transaction; statements after it see what the previous holder committed."""
+        c = t.licensing_cases
+        self._c.execute(c.update().where(c.c.id == case_id).values(version=c.c.version))
+
     def queue(self, query: CaseQuery) -> CasePage:
         c, d, i = t.licensing_cases, t.licensing_case_destinations, t.licensing_case_items
         conditions = [
