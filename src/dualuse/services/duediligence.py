@@ -436,11 +436,11 @@ def decide_notification(
     notification = get_notification(uow, principal, notification_id)
     if notification["status"] != "submitted":
         raise ConflictError("this notification has already been decided")
-    # Of concurrent decisions the repository records the first and refuses the others (a conditional
-    # write), so only the decision recorded goes on to impose a requirement.
     if not reason.strip():
         raise ValidationError("record why", field="reason")
     status = "authorisation_required" if required else "not_required"
+    # Of concurrent decisions the repository records the first and refuses the others (a conditional
+    # write), so only the decision recorded goes on to impose a requirement.
     uow.duediligence.decide_notification(
         notification_id, status=status, reason=reason.strip(), by=principal.label
     )
