@@ -21,7 +21,7 @@ from typing import Any, Self
 from dualuse.adapters.db.licensing_repo import queue_index_rows
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
 from dualuse.domain.errors import ConflictError
-from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment
+from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -61,6 +61,7 @@ class _World:
     # The licence's version column, which ``save_licence`` checks; the SQL writes it apart from the JSON.
     licence_versions: dict[int, int] = field(default_factory=dict)
     shipments: dict[int, tuple[int, Shipment]] = field(default_factory=dict)  # id -> (licence id, shipment)
+    licence_counters: dict[tuple[str, int], int] = field(default_factory=dict)  # (state, year) -> last
     audit_events: list[AuditEvent] = field(default_factory=list)
     audit_anchors: list[Anchor] = field(default_factory=list)
     # Ids are handed out per table and taken back by a rollback (as SQLite does; PostgreSQL's sequences
@@ -271,6 +272,14 @@ class FakeLicensing:
     def issued_numbers(self, member_state: str) -> Sequence[str]:
         return [s.licence.number for s in self._licences() if s.member_state == member_state]
 
+    def next_licence_sequence(self, member_state: str, year: int) -> int:
+        """Like the SQL counter: it starts after any number issued without it."""
+        key = (member_state, year)
+        last = self._w.licence_counters.get(key)
+        taken = last + 1 if last is not None else next_sequence(self.issued_numbers(member_state), *key)
+        self._w.licence_counters[key] = taken
+        return taken
+
     def save_licence(self, stored: StoredLicence, *, expected_version: int) -> None:
         row = self._w.licences.get(stored.id)
         if row is None or self._w.licence_versions[stored.id] != expected_version:
@@ -278,6 +287,11 @@ class FakeLicensing:
         # The SQL writes the licence's JSON, status and version; case, state, check code and issue stay.
         self._w.licences[stored.id] = replace(row, licence=stored.licence)
         self._w.licence_versions[stored.id] = expected_version + 1
+
+    def hold_case(self, case_id: int) -> None:
+        """One transaction at a time here: nothing to wait for (the SQL locks the case's row)."""
+        if case_id not in self._w.cases:
+            raise LookupError(case_id)
 
     def hold_licence(self, licence_id: int) -> None:
         """One transaction at a time here: nothing to wait for (the SQL locks the licence's row)."""

@@ -119,6 +119,7 @@ def import_amendment(
     """
     authorize(principal, Permission.AMEND_CONTROL_LIST)
     amendment = catalogue.parse_amendment(text, filename)
+    uow.amendments.lock()  # concurrent imports: each is validated against the list the one before left
     history = current_history(uow, catalogue)
     try:
         amended = history.apply(amendment)
@@ -255,7 +256,7 @@ def confirm_classification(
             f"{record.control_code} is not in list version {control_list.version_id}: record a new classification",
             field="control_code",
         )
-    uow.classifications.set_status(record.id, ClassificationStatus.CURRENT, None)
+    uow.classifications.set_status(record.id, ClassificationStatus.CURRENT, None, expected=record)
     audit.record(
         uow,
         actor=principal.label,

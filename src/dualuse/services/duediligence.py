@@ -166,6 +166,14 @@ def _check_case_access(principal: Principal, case: Row | None) -> None:
         raise NotFoundError("no such due-diligence case")
 
 
+def _hold_case(uow: UnitOfWork, principal: Principal, flags: RedFlagSet, case_id: int) -> CaseView:
+    """The case as it stands once this transaction holds it: its steps, conclusion and notification
+    change one writer at a time, each deciding on what the one before it committed."""
+    _check_case_access(principal, uow.duediligence.case(case_id))
+    uow.duediligence.lock_case(case_id)
+    return get_case(uow, principal, flags, case_id)
+
+
 def record_step(
     uow: UnitOfWork,
     principal: Principal,
@@ -178,9 +186,7 @@ def record_step(
     evidence: Sequence[Mapping[str, str]] = (),
 ) -> None:
     """Record one step's answers (yes/no/unknown with a note per red flag), a note and evidence, who and when."""
-    case = uow.duediligence.case(case_id)
-    _check_case_access(principal, case)
-    assert case is not None  # noqa: S101 - checked above
+    case = _hold_case(uow, principal, flags, case_id).case
     if case["status"] == "concluded":
         raise ConflictError("the case is concluded: reopen it to change its answers")
     try:
@@ -233,11 +239,13 @@ def conclude(
     """Conclude the case: proceed, proceed with mitigation, do not proceed, or notify the authority.
     'Proceed' is refused while a flag that matters is unknown (Rec. 2024/2659); awareness of internal
     repression leaves only 'notify' or 'do not proceed' (Art. 5(2))."""
-    view = get_case(uow, principal, flags, case_id)
+    view = _hold_case(uow, principal, flags, case_id)
     try:
         decided = Conclusion(conclusion)
     except ValueError:
         raise ValidationError(f"unknown conclusion {conclusion!r}", field="conclusion") from None
+    if view.case["status"] == "concluded":
+        raise ConflictError("the case is concluded already: reopen it to change its conclusion")
     missing = [s.value for s in STEPS if s is not Step.CONCLUSION and s not in view.steps_done]
     if missing:
         raise ValidationError(f"complete the steps first: {', '.join(missing)}", field="conclusion")
@@ -259,9 +267,11 @@ def conclude(
 
 def reopen(uow: UnitOfWork, principal: Principal, flags: RedFlagSet, case_id: int, reason: str) -> None:
     """Facts changed: the case is open again and its conclusion withdrawn (the record of it stays)."""
-    view = get_case(uow, principal, flags, case_id)
+    view = _hold_case(uow, principal, flags, case_id)
     if not reason.strip():
         raise ValidationError("say what changed", field="reason")
+    if view.case["status"] != "concluded":
+        raise ConflictError("the case is open already")
     uow.duediligence.set_case(case_id, status="open", conclusion=None)
     audit.record(
         uow,
@@ -350,8 +360,9 @@ def case_facts(uow: UnitOfWork, case: Row, member_state: str) -> dict[str, Any]:
 def notify(
     uow: UnitOfWork, principal: Principal, flags: RedFlagSet, case_id: int, *, decision_working_days: int = 10
 ) -> int:
-    """The exporter notifies its authority (Art. 5(2)) with the transaction and the due-diligence record."""
-    view = get_case(uow, principal, flags, case_id)
+    """The exporter notifies its authority (Art. 5(2)) with the transaction and the due-diligence record,
+    once per case."""
+    view = _hold_case(uow, principal, flags, case_id)
     case = view.case
     if case["conclusion"] != Conclusion.NOTIFY_AUTHORITY.value:
         raise ConflictError("conclude the case with 'notify the authority' first", field="conclusion")
@@ -425,6 +436,8 @@ def decide_notification(
     if not reason.strip():
         raise ValidationError("record why", field="reason")
     status = "authorisation_required" if required else "not_required"
+    # Of concurrent decisions the repository records the first and refuses the others (a conditional
+    # write), so only the decision recorded goes on to impose a requirement.
     uow.duediligence.decide_notification(
         notification_id, status=status, reason=reason.strip(), by=principal.label
     )
@@ -497,6 +510,12 @@ def record_view(
     mine = next((v for v in views if v["member_state"] == state), None)
     if requirement is None or mine is None:
         raise NotFoundError("no such requirement for your member state")
+    # Views are recorded one at a time, each seeing the others', so that the last of the states to agree
+    # publishes the requirement even when they answer at the same moment.
+    uow.duediligence.lock_requirement(requirement_id)
+    requirement = uow.duediligence.requirement(requirement_id)
+    assert requirement is not None  # noqa: S101 - requirements are never deleted
+    mine = next(v for v in uow.duediligence.views(requirement_id) if v["member_state"] == state)
     try:
         chosen = View(view)
     except ValueError:

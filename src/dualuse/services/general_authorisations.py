@@ -184,6 +184,9 @@ def report_use(
     earliest = rule.earliest_export(since)
     if period_end < earliest:
         raise ValidationError(_too_early(wanted, rule, since, earliest), field="period_end")
+    # Reports under one registration are recorded one at a time, so that of two overlapping ones sent at
+    # the same moment the second is checked against the first.
+    uow.general_authorisations.lock_registration(registration["id"])
     overlapping = uow.general_authorisations.overlapping_reports(
         organisation_id, wanted, period_start, period_end
     )

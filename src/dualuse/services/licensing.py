@@ -265,6 +265,11 @@ def post_message(uow: UnitOfWork, principal: Principal, case_id: int, body: str)
     role = _check_correspondent(principal, stored)
     if not body.strip():
         raise ValidationError("write something", field="body")
+    if role == "exporter":
+        # Answers sent at the same moment are all kept; the case, held, resumes with the first of them
+        # and the others find it resumed (rather than failing on its version).
+        uow.licensing.hold_case(case_id)
+        stored = _load(uow, case_id)
     message_id = uow.licensing.add_message(
         case_id=case_id, author=principal.label, author_role=role, body=body.strip()
     )
@@ -465,7 +470,8 @@ def decide(
 ) -> tuple[StoredCase, StoredLicence | None]:
     """A second, senior person of the same authority countersigns the recommendation (four eyes); the
     decision is final (Art. 16). A grant issues the licence in the same transaction, numbered in the
-    state's sequence. Of two concurrent countersignatures exactly one is recorded."""
+    state's sequence (concurrent grants of other cases wait their turn for a number; they do not fail).
+    Of two concurrent countersignatures exactly one is recorded."""
     stored = _load(uow, case_id)
     _check_authority(principal, stored, Permission.COUNTERSIGN)
     case = stored.case
@@ -535,7 +541,7 @@ def _issue(
     lic.check_start(start, today)  # not backdated, not far ahead (F19); its length: Art. 12(3)
     until = valid_until or lic.latest_valid_until(application.application_type, start)
     state = stored.member_state
-    sequence = lic.next_sequence(uow.licensing.issued_numbers(state), state, start.year)
+    sequence = uow.licensing.next_licence_sequence(state, start.year)
     number = lic.licence_number(state, start.year, sequence)
     licence = lic.issue_licence(
         number=number,

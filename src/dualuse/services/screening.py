@@ -300,21 +300,21 @@ def _keep_new_hits(
             organisation_id, fingerprint, match.entity.source, match.entity.entity_id
         ):
             continue
-        new_hits.append(
-            uow.screening.add_hit(
-                organisation_id=organisation_id,
-                screening_id=screening_id,
-                party_id=party.id if party else None,
-                party_fingerprint=fingerprint,
-                source=match.entity.source,
-                entity_id=match.entity.entity_id,
-                entity_name=match.entity.primary_name,
-                entity_fingerprint=match.entity.fingerprint,
-                score=round(match.score, 4),
-                explanation=explanation_json(match),
-                alert=alert,
-            )
+        hit_id = uow.screening.add_hit(
+            organisation_id=organisation_id,
+            screening_id=screening_id,
+            party_id=party.id if party else None,
+            party_fingerprint=fingerprint,
+            source=match.entity.source,
+            entity_id=match.entity.entity_id,
+            entity_name=match.entity.primary_name,
+            entity_fingerprint=match.entity.fingerprint,
+            score=round(match.score, 4),
+            explanation=explanation_json(match),
+            alert=alert,
         )
+        if hit_id is not None:  # None: a concurrent screening of the party raised it a moment ago
+            new_hits.append(hit_id)
     return new_hits
 
 

@@ -202,6 +202,9 @@ class StoredAmendment:
 class AmendmentRepository(Protocol):
     def add(self, amendment: StoredAmendment, imported_by: str) -> None: ...
     def all(self) -> Sequence[StoredAmendment]: ...
+    def lock(self) -> None:
+        """Hold the amendments to the end of the transaction: one import at a time, each validated
+        against the list as the one before it left it (readers are not held up)."""
 
 
 class ClassificationRepository(Protocol):
@@ -221,8 +224,15 @@ class ClassificationRepository(Protocol):
     def for_organisation(self, organisation_id: int) -> Sequence[Classification]: ...
     def listed(self) -> Sequence[Classification]: ...
     def set_status(
-        self, classification_id: int, status: ClassificationStatus, reason: str | None
-    ) -> None: ...
+        self,
+        classification_id: int,
+        status: ClassificationStatus,
+        reason: str | None,
+        *,
+        expected: Classification | None = None,
+    ) -> None:
+        """With ``expected``, only while the record's status and review reason are still the ones read
+        (``ConflictError`` otherwise): a confirmation never clears a flag raised meanwhile."""
 
 
 class ScreeningRepository(Protocol):
@@ -303,7 +313,10 @@ class ScreeningRepository(Protocol):
         score: float,
         explanation: Mapping[str, Any],
         alert: bool,
-    ) -> int: ...
+    ) -> int | None:
+        """The new open hit's id; None when the party already has an open hit on that listed entity
+        (raised meanwhile by a concurrent screening)."""
+
     def hit(self, hit_id: int) -> StoredHit | None: ...
     def hits(
         self, organisation_id: int, *, status: HitStatus | None = None, alerts_only: bool = False
@@ -311,7 +324,9 @@ class ScreeningRepository(Protocol):
     def open_hit_exists(
         self, organisation_id: int, party_fingerprint: str, source: str, entity_id: str
     ) -> bool: ...
-    def decide(self, hit: StoredHit, decision: HitStatus, reason: str, decided_by: str) -> None: ...
+    def decide(self, hit: StoredHit, decision: HitStatus, reason: str, decided_by: str) -> None:
+        """Record the decision on a hit still open; ``ConflictError`` when it was decided meanwhile."""
+
     def suppressions(self, organisation_id: int) -> Sequence[Suppression]: ...
     def threshold(self, organisation_id: int) -> float | None: ...
     def set_threshold(self, organisation_id: int, threshold: float) -> None: ...
@@ -334,6 +349,10 @@ class DueDiligenceRepository(Protocol):
     ) -> int: ...
     def case(self, case_id: int) -> Row | None: ...
     def cases(self, organisation_id: int) -> Sequence[Row]: ...
+    def lock_case(self, case_id: int) -> None:
+        """Hold the case to the end of the transaction (one writer at a time on its steps, conclusion and
+        notification); reads after it see what the previous holder committed."""
+
     def set_case(self, case_id: int, *, status: str, conclusion: str | None) -> None: ...
     def add_entry(
         self,
@@ -373,6 +392,9 @@ class DueDiligenceRepository(Protocol):
     ) -> int: ...
     def requirement(self, requirement_id: int) -> Row | None: ...
     def requirements(self, *, status: str | None = None) -> Sequence[Row]: ...
+    def lock_requirement(self, requirement_id: int) -> None:
+        """Hold the requirement to the end of the transaction (views recorded one at a time)."""
+
     def set_requirement(self, requirement_id: int, *, status: str, published_on: date | None) -> None: ...
     def add_view(self, *, requirement_id: int, member_state: str, deadline: date) -> int: ...
     def views(self, requirement_id: int) -> Sequence[Row]: ...
@@ -494,6 +516,10 @@ class LicensingRepository(Protocol):
         """Raises ``ConflictError`` when the stored version is no longer ``expected_version``."""
         ...
 
+    def hold_case(self, case_id: int) -> None:
+        """Hold the case to the end of the transaction; reads after it see what the previous holder
+        committed (a move that depends on the case's status without changing what was read)."""
+
     def queue(self, query: CaseQuery) -> CasePage: ...
     def control_codes(self, member_state: str) -> Collection[str]:
         """The control codes of the items of the state's cases (what a code filter can choose from)."""
@@ -509,6 +535,10 @@ class LicensingRepository(Protocol):
         self, *, member_state: str | None = None, organisation_id: int | None = None
     ) -> Sequence[StoredLicence]: ...
     def issued_numbers(self, member_state: str) -> Sequence[str]: ...
+    def next_licence_sequence(self, member_state: str, year: int) -> int:
+        """Take the next sequence number of the state's licences of ``year`` (1, 2, ... without gaps);
+        concurrent transactions get distinct numbers, one after the other."""
+
     def save_licence(self, stored: StoredLicence, *, expected_version: int) -> None: ...
     def hold_licence(self, licence_id: int) -> None:
         """Lock the licence until the transaction ends: whoever else holds it waits."""
@@ -549,6 +579,9 @@ class GeneralAuthorisationRepository(Protocol):
         ...
 
     def registration(self, organisation_id: int, eugea_id: str) -> Row | None: ...
+    def lock_registration(self, registration_id: int) -> None:
+        """Hold the registration to the end of the transaction (its reports recorded one at a time)."""
+
     def registrations(
         self, *, organisation_id: int | None = None, member_state: str | None = None
     ) -> Sequence[Row]: ...

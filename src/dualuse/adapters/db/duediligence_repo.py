@@ -8,9 +8,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
+from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.rows import new_id, now
+from dualuse.domain.errors import ConflictError
 
 Row = Mapping[str, Any]
 
@@ -32,6 +34,19 @@ class SqlDueDiligence:
 
     def _update(self, table: Table, row_id: int, **values: Any) -> None:
         self._c.execute(table.update().where(table.c.id == row_id).values(**values))
+
+    def _update_if(self, table: Table, row_id: int, column: str, expected: str, **values: Any) -> bool:
+        """Write ``values`` only while ``column`` still holds ``expected``: the check and the write are one
+        statement, so of concurrent writers exactly one succeeds. True if this one did."""
+        result = self._c.execute(
+            table.update().where(table.c.id == row_id, table.c[column] == expected).values(**values)
+        )
+        return bool(result.rowcount == 1)
+
+    def _hold(self, table: Table, row_id: int) -> None:
+        """A write that changes nothing: the row lock on PostgreSQL, the database's write lock on SQLite,
+        held to the end of the transaction; statements after it see what the previous holder committed."""
+        self._c.execute(table.update().where(table.c.id == row_id).values(status=table.c.status))
 
     # --- cases ------------------------------------------------------------------------------------
     def add_case(
@@ -63,6 +78,11 @@ class SqlDueDiligence:
     def cases(self, organisation_id: int) -> Sequence[Row]:
         c = t.dd_cases
         return _rows(self._c, select(c).where(c.c.organisation_id == organisation_id).order_by(c.c.id.desc()))
+
+    def lock_case(self, case_id: int) -> None:
+        """Hold the case until the end of the transaction: its steps, conclusion and notification are
+        changed one writer at a time."""
+        self._hold(t.dd_cases, case_id)
 
     def set_case(self, case_id: int, *, status: str, conclusion: str | None) -> None:
         self._update(t.dd_cases, case_id, status=status, conclusion=conclusion, updated_at=now())
@@ -103,17 +123,22 @@ class SqlDueDiligence:
         summary: Mapping[str, Any],
         deadline: date,
     ) -> int:
-        return self._insert(
-            t.notifications,
-            case_id=case_id,
-            organisation_id=organisation_id,
-            member_state=member_state,
-            transaction=dict(transaction),
-            summary=dict(summary),
-            status="submitted",
-            deadline=deadline,
-            created_at=now(),
-        )
+        """Raises ``ConflictError`` when the case was notified already (one notification per case)."""
+        try:
+            return self._insert(
+                t.notifications,
+                case_id=case_id,
+                organisation_id=organisation_id,
+                member_state=member_state,
+                transaction=dict(transaction),
+                summary=dict(summary),
+                status="submitted",
+                deadline=deadline,
+                created_at=now(),
+            )
+        except IntegrityError:
+            # The transaction is spoilt either way: the unit of work rolls the notification back.
+            raise ConflictError("the authority has already been notified of this case") from None
 
     def notification(self, notification_id: int) -> Row | None:
         return self._get(t.notifications, notification_id)
@@ -130,9 +155,20 @@ class SqlDueDiligence:
         return _rows(self._c, query)
 
     def decide_notification(self, notification_id: int, *, status: str, reason: str, by: str) -> None:
-        self._update(
-            t.notifications, notification_id, status=status, reason=reason, decided_by=by, decided_at=now()
+        """Record the decision on a notification still awaiting one; ``ConflictError`` when another
+        decision was recorded meanwhile."""
+        decided = self._update_if(
+            t.notifications,
+            notification_id,
+            "status",
+            "submitted",
+            status=status,
+            reason=reason,
+            decided_by=by,
+            decided_at=now(),
         )
+        if not decided:
+            raise ConflictError("this notification has already been decided")
 
     # --- the Art. 5(4) exchange -------------------------------------------------------------------
     def add_requirement(
@@ -167,6 +203,11 @@ class SqlDueDiligence:
             query = query.where(r.c.status == status)
         return _rows(self._c, query)
 
+    def lock_requirement(self, requirement_id: int) -> None:
+        """Hold the requirement until the end of the transaction: views on it are recorded one at a time,
+        so that each sees the others' when the outcome is worked out."""
+        self._hold(t.art5_requirements, requirement_id)
+
     def set_requirement(self, requirement_id: int, *, status: str, published_on: date | None) -> None:
         self._update(t.art5_requirements, requirement_id, status=status, published_on=published_on)
 
@@ -186,7 +227,20 @@ class SqlDueDiligence:
         )
 
     def record_view(self, view_id: int, *, view: str, reason: str, by: str) -> None:
-        self._update(t.art5_views, view_id, view=view, reason=reason, recorded_by=by, recorded_at=now())
+        """Record a state's view while it is still pending; ``ConflictError`` when it was recorded
+        meanwhile."""
+        recorded = self._update_if(
+            t.art5_views,
+            view_id,
+            "view",
+            "pending",
+            view=view,
+            reason=reason,
+            recorded_by=by,
+            recorded_at=now(),
+        )
+        if not recorded:
+            raise ConflictError("this member state has already recorded its view")
 
     # --- risk profiles and submissions ------------------------------------------------------------
     def add_profile(
@@ -251,14 +305,20 @@ class SqlDueDiligence:
         return _rows(self._c, query)
 
     def moderate(self, submission_id: int, *, status: str, note: str, by: str) -> None:
-        self._update(
+        """Accept or reject a submission still pending; ``ConflictError`` when it was moderated
+        meanwhile."""
+        moderated = self._update_if(
             t.submissions,
             submission_id,
+            "status",
+            "pending",
             status=status,
             moderation_note=note,
             moderated_by=by,
             moderated_at=now(),
         )
+        if not moderated:
+            raise ConflictError("this submission has already been moderated")
 
     # --- ICP --------------------------------------------------------------------------------------
     def add_icp(self, *, organisation_id: int, answers: Mapping[str, str], by: str) -> int:

@@ -59,6 +59,13 @@ class SqlGeneralAuthorisations:
         )
         return dict(row) if row else None
 
+    def lock_registration(self, registration_id: int) -> None:
+        """A write that changes nothing, holding the registration to the end of the transaction (the row
+        lock on PostgreSQL, the database's write lock on SQLite): its reports of use are recorded one at a
+        time, each checked against those committed before it."""
+        r = t.eugea_registrations
+        self._c.execute(r.update().where(r.c.id == registration_id).values(registered_by=r.c.registered_by))
+
     def registrations(
         self, *, organisation_id: int | None = None, member_state: str | None = None
     ) -> Sequence[Row]:

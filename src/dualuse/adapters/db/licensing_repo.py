@@ -16,7 +16,7 @@ from sqlalchemy import Connection, RowMapping, and_, delete, exists, func, selec
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
-from dualuse.adapters.db.rows import aware, new_id, now
+from dualuse.adapters.db.rows import aware, insert_or, new_id, now
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.licensing import (
     Actor,
@@ -41,6 +41,7 @@ from dualuse.domain.licensing import (
     Recommendation,
     RecommendationKind,
     Shipment,
+    next_sequence,
 )
 from dualuse.services.unit_of_work import CasePage, CaseQuery, QueueEntry, Row, StoredCase, StoredLicence
 
@@ -488,6 +489,12 @@ class SqlLicensing:
             raise ConflictError("the case changed meanwhile: reload")
         self._index(stored)
 
+    def hold_case(self, case_id: int) -> None:
+        """A write that changes nothing: the row lock on PostgreSQL, the database's write lock on SQLite,
+        held to the end of the transaction; statements after it see what the previous holder committed."""
+        c = t.licensing_cases
+        self._c.execute(c.update().where(c.c.id == case_id).values(version=c.c.version))
+
     def queue(self, query: CaseQuery) -> CasePage:
         c, d, i = t.licensing_cases, t.licensing_case_destinations, t.licensing_case_items
         conditions = [
@@ -589,6 +596,28 @@ class SqlLicensing:
     def issued_numbers(self, member_state: str) -> Sequence[str]:
         lic = t.licences
         return list(self._c.execute(select(lic.c.number).where(lic.c.member_state == member_state)).scalars())
+
+    def next_licence_sequence(self, member_state: str, year: int) -> int:
+        """Take the next sequence number of ``member_state``'s licences of ``year``. The counter row stays
+        locked to the end of the transaction, so a concurrent grant waits for it (and takes the number
+        after) rather than failing, and a decision rolled back gives its number back."""
+        k = t.licence_number_counters
+        key = (k.c.member_state == member_state, k.c.year == year)
+        taken = self._c.execute(
+            k.update().where(*key).values(last_sequence=k.c.last_sequence + 1).returning(k.c.last_sequence)
+        ).scalar()
+        if taken is None:  # the state's first licence of the year, or numbers issued before the counter
+            first = next_sequence(self.issued_numbers(member_state), member_state, year)
+            statement = insert_or(self._c, k).values(
+                member_state=member_state, year=year, last_sequence=first
+            )
+            taken = self._c.execute(
+                statement.on_conflict_do_update(  # a concurrent first grant inserted it meanwhile
+                    index_elements=[k.c.member_state, k.c.year],
+                    set_={"last_sequence": k.c.last_sequence + 1},
+                ).returning(k.c.last_sequence)
+            ).scalar_one()
+        return int(taken)
 
     def save_licence(self, stored: StoredLicence, *, expected_version: int) -> None:
         lic = t.licences

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, func, insert, select, text
 
 from dualuse.adapters.db import tables as t
-from dualuse.adapters.db.rows import aware, new_id, now
+from dualuse.adapters.db.rows import aware, insert_or, new_id, now
+from dualuse.domain.errors import ConflictError
 from dualuse.domain.screening.model import EntitySchema, Identifier, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 
@@ -305,9 +306,13 @@ class SqlScreening:
         score: float,
         explanation: Mapping[str, Any],
         alert: bool,
-    ) -> int:
+    ) -> int | None:
+        """The new open hit's id, or None when the party has an open hit on that entity already: the
+        unique index on open hits decides between concurrent screenings, the later one adds nothing."""
+        h = t.hits
         result = self._c.execute(
-            t.hits.insert().values(
+            insert_or(self._c, h)
+            .values(
                 organisation_id=organisation_id,
                 screening_id=screening_id,
                 party_id=party_id,
@@ -322,8 +327,14 @@ class SqlScreening:
                 alert=alert,
                 created_at=now(),
             )
+            .on_conflict_do_nothing(
+                index_elements=[h.c.organisation_id, h.c.party_fingerprint, h.c.source, h.c.entity_id],
+                index_where=h.c.status == HitStatus.OPEN.value,
+            )
+            .returning(h.c.id)
         )
-        return new_id(result)
+        inserted = result.scalar()
+        return int(inserted) if inserted is not None else None
 
     def hit(self, hit_id: int) -> StoredHit | None:
         row = self._c.execute(select(t.hits).where(t.hits.c.id == hit_id)).mappings().first()
@@ -356,7 +367,16 @@ class SqlScreening:
         return found is not None
 
     def decide(self, hit: StoredHit, decision: HitStatus, reason: str, decided_by: str) -> None:
-        self._c.execute(t.hits.update().where(t.hits.c.id == hit.id).values(status=decision.value))
+        """Record the decision on a hit still open: the check and the write are one statement, so of
+        concurrent reviewers exactly one decides; ``ConflictError`` for the others."""
+        h = t.hits
+        result = self._c.execute(
+            h.update()
+            .where(h.c.id == hit.id, h.c.status == HitStatus.OPEN.value)
+            .values(status=decision.value)
+        )
+        if result.rowcount != 1:
+            raise ConflictError("this hit has already been decided")
         self._c.execute(
             t.hit_decisions.insert().values(
                 organisation_id=hit.organisation_id,
@@ -391,6 +411,10 @@ class SqlScreening:
         return float(value) if value is not None else None
 
     def set_threshold(self, organisation_id: int, threshold: float) -> None:
+        """Insert or replace in one statement, so that concurrent first settings do not collide."""
         s = t.screening_settings
-        self._c.execute(s.delete().where(s.c.organisation_id == organisation_id))
-        self._c.execute(s.insert().values(organisation_id=organisation_id, threshold=threshold))
+        self._c.execute(
+            insert_or(self._c, s)
+            .values(organisation_id=organisation_id, threshold=threshold)
+            .on_conflict_do_update(index_elements=[s.c.organisation_id], set_={"threshold": threshold})
+        )

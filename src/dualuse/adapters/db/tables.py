@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData(
@@ -252,6 +253,17 @@ hits = Table(
     Column("status", String(20), nullable=False),
     Column("alert", Boolean, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # One open hit per party and listed entity: concurrent screenings of one party raise it once.
+    Index(
+        "uq_hits_open",
+        "organisation_id",
+        "party_fingerprint",
+        "source",
+        "entity_id",
+        unique=True,
+        postgresql_where=text("status = 'open'"),
+        sqlite_where=text("status = 'open'"),
+    ),
 )
 
 hit_decisions = Table(
@@ -320,6 +332,7 @@ notifications = Table(
     Column("decided_by", String(254), nullable=True),
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("uq_notifications_case", "case_id", unique=True),  # one notification per case (Art. 5(2))
 )
 
 art5_requirements = Table(
@@ -335,6 +348,7 @@ art5_requirements = Table(
     Column("notified_on", Date, nullable=False),
     Column("published_on", Date, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("uq_art5_requirements_notification", "notification_id", unique=True),
 )
 
 art5_views = Table(
@@ -348,6 +362,7 @@ art5_views = Table(
     Column("reason", Text, nullable=True),
     Column("recorded_by", String(254), nullable=True),
     Column("recorded_at", DateTime(timezone=True), nullable=True),
+    Index("uq_art5_views_requirement_state", "requirement_id", "member_state", unique=True),
 )
 
 risk_profiles = Table(
@@ -453,6 +468,17 @@ licences = Table(
     Column("issued_at", DateTime(timezone=True), nullable=False),
 )
 
+# The last sequence number each member state's authority issued in a year (``DE-2026-000042``): the
+# next licence number is this row's ``UPDATE ... RETURNING``, so concurrent grants wait their turn on
+# the row for the rest of their transaction instead of colliding on the number.
+licence_number_counters = Table(
+    "licence_number_counters",
+    metadata,
+    Column("member_state", String(2), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("last_sequence", Integer, nullable=False),
+)
+
 shipments = Table(
     "shipments",
     metadata,
@@ -490,6 +516,9 @@ eugea_reports = Table(
     Column("destinations", JSON, nullable=False),
     Column("submitted_by", String(254), nullable=False),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
+    # Overlapping periods are refused by the use case under a lock on the registration; this catches the
+    # plainest overlap (the same start) in the database too.
+    Index("uq_eugea_reports_period", "organisation_id", "eugea_id", "period_start", unique=True),
 )
 
 authority_notices = Table(

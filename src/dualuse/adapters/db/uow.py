@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, RowMapping, select, text
+from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
@@ -20,6 +21,7 @@ from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, anchor_head, chain
 from dualuse.domain.classification import Classification, ClassificationStatus
+from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import ApiToken, Organisation, OrganisationKind, Role, TokenScope, User
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
@@ -70,16 +72,27 @@ class SqlOrganisations:
     def add(
         self, kind: OrganisationKind, name: str, member_state: str | None, eori: str | None
     ) -> Organisation:
-        result = self._c.execute(
-            t.organisations.insert().values(
-                kind=kind.value,
-                name=name,
-                member_state=member_state,
-                eori=eori,
-                authority_state=member_state if kind is OrganisationKind.AUTHORITY else None,
-                created_at=now(),
+        """Raises ``ConflictError`` when a concurrent creation took the state's authority or the EORI
+        first (unique columns)."""
+        try:
+            result = self._c.execute(
+                t.organisations.insert().values(
+                    kind=kind.value,
+                    name=name,
+                    member_state=member_state,
+                    eori=eori,
+                    authority_state=member_state if kind is OrganisationKind.AUTHORITY else None,
+                    created_at=now(),
+                )
             )
-        )
+        except IntegrityError as error:  # the transaction is spoilt: the unit of work rolls it back
+            if "authority_state" in str(error.orig):
+                raise ConflictError(
+                    f"{member_state} already has a competent authority", field="member_state"
+                ) from None
+            raise ConflictError(
+                f"an organisation with the EORI {eori} already exists", field="eori"
+            ) from None
         return Organisation(id=new_id(result), kind=kind, name=name, member_state=member_state, eori=eori)
 
     def get(self, organisation_id: int) -> Organisation | None:
@@ -120,17 +133,21 @@ class SqlUsers:
         self._c = connection
 
     def add(self, email: str, full_name: str, password_hash: str, role: Role, organisation_id: int) -> User:
-        result = self._c.execute(
-            t.users.insert().values(
-                email=email,
-                full_name=full_name,
-                password_hash=password_hash,
-                role=role.value,
-                organisation_id=organisation_id,
-                is_active=True,
-                created_at=now(),
+        """Raises ``ConflictError`` when a concurrent creation took the e-mail address first."""
+        try:
+            result = self._c.execute(
+                t.users.insert().values(
+                    email=email,
+                    full_name=full_name,
+                    password_hash=password_hash,
+                    role=role.value,
+                    organisation_id=organisation_id,
+                    is_active=True,
+                    created_at=now(),
+                )
             )
-        )
+        except IntegrityError:  # the transaction is spoilt: the unit of work rolls it back
+            raise ConflictError(f"a user with the email {email} already exists", field="email") from None
         return User(new_id(result), email, full_name, role, organisation_id, True, password_hash)
 
     def get(self, user_id: int) -> User | None:
@@ -432,6 +449,14 @@ class SqlAmendments:
             )
         )
 
+    def lock(self) -> None:
+        """On PostgreSQL a table lock that only another importer waits for (reads go on); on SQLite the
+        database's write lock, taken by a write that changes nothing."""
+        if self._c.dialect.name == "postgresql":
+            self._c.execute(text("LOCK TABLE control_list_amendments IN SHARE ROW EXCLUSIVE MODE"))
+        else:
+            self._c.execute(text("UPDATE control_list_amendments SET title = title WHERE 1 = 0"))
+
     def all(self) -> Sequence[StoredAmendment]:
         rows = self._c.execute(
             select(t.control_list_amendments).order_by(t.control_list_amendments.c.effective_from)
@@ -526,12 +551,28 @@ class SqlClassifications:
         ).mappings()
         return [_classification(r) for r in rows]
 
-    def set_status(self, classification_id: int, status: ClassificationStatus, reason: str | None) -> None:
-        self._c.execute(
-            t.classifications.update()
-            .where(t.classifications.c.id == classification_id)
-            .values(status=status.value, review_reason=reason, updated_at=now())
+    def set_status(
+        self,
+        classification_id: int,
+        status: ClassificationStatus,
+        reason: str | None,
+        *,
+        expected: Classification | None = None,
+    ) -> None:
+        c = t.classifications
+        statement = c.update().where(c.c.id == classification_id)
+        if expected is not None:  # the check and the write in one statement
+            statement = statement.where(
+                c.c.status == expected.status.value,
+                c.c.review_reason.is_not_distinct_from(expected.review_reason),
+            )
+        result = self._c.execute(
+            statement.values(status=status.value, review_reason=reason, updated_at=now())
         )
+        if expected is not None and result.rowcount != 1:
+            raise ConflictError(
+                "the record was flagged again meanwhile: review it against the list now in force"
+            )
 
 
 class SqlUnitOfWork:
