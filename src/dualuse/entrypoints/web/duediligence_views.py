@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from dualuse.adapters.documents.uploads import MAX_BYTES, store_upload
+from dualuse.adapters.documents.uploads import MAX_BYTES, CheckedUpload, check_upload, write_upload
 from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
 from dualuse.domain.errors import DualUseError
@@ -164,6 +164,10 @@ async def save_step(
 ) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    # F11: whose case this is is settled before the body (and any file in it) is read; another
+    # organisation's case answers 404 as if it did not exist, and nothing is written.
+    with container.uow() as uow:
+        svc.get_case(uow, principal, container.red_flags, case_id)
     async with request.form() as form:
         return await _save_step(request, case_id, step, container, principal, form)
 
@@ -178,11 +182,16 @@ async def _save_step(
     }
     evidence = [{"title": str(form.get("evidence_title") or ""), "url": str(form.get("evidence_url") or "")}]
     upload = form.get("evidence_file")
+    written = None
     try:
+        checked: CheckedUpload | None = None
         if isinstance(upload, StarletteUploadFile) and upload.filename:
-            content = await upload.read(MAX_BYTES + 1)
-            evidence.append(store_upload(container.settings.upload_dir, upload.filename, content))
+            checked = check_upload(upload.filename, await upload.read(MAX_BYTES + 1))
+            evidence.append(checked.reference)
         with container.uow() as uow:
+            # written before the step commits, taken back if recording it fails: a file is on disk only
+            # when a recorded step refers to it
+            written = write_upload(container.settings.upload_dir, checked) if checked else None
             svc.record_step(
                 uow,
                 principal,
@@ -193,8 +202,13 @@ async def _save_step(
                 note=str(form.get("note") or ""),
                 evidence=evidence,
             )
+            written = None  # the step is recorded: its file stays
             view = svc.get_case(uow, principal, container.red_flags, case_id)
-    except DualUseError as exc:
+    except BaseException as exc:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        if not isinstance(exc, DualUseError):
+            raise
         with container.uow() as uow:
             view = svc.get_case(uow, principal, container.red_flags, case_id)
         context = {
