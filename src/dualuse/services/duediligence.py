@@ -32,7 +32,7 @@ from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDenied
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
 from dualuse.domain.rules.engine import ListSource
 from dualuse.domain.rules.rulebook import Rulebook
-from dualuse.services import audit, determination
+from dualuse.services import audit, determination, disclosure
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import Row, UnitOfWork
 
@@ -134,6 +134,10 @@ def get_case(uow: UnitOfWork, principal: Principal, flags: RedFlagSet, case_id: 
         ),
         None,
     )
+    if notification is not None:  # F13: the exporter learns the authority's decision, not the officer's name
+        notification = disclosure.shown(
+            principal, notification, ("decided_by",), notification["member_state"]
+        )
     return CaseView(
         case, answers, notes, entries, frozenset(done), suggested_conclusion(flags, answers), notification
     )
@@ -663,15 +667,22 @@ def moderate(
             subject_kind=submission["subject_kind"],
             subject=submission["subject"],
             level=level,
-            summary=f"From a civil-society submission by {submission['organisation_name']}: {submission['what_happened']}",
+            # F13: the reporter is not named where the profile is shown (the public page among them); the
+            # submission itself, with its author, stays with the authorities
+            summary=f"From a civil-society submission: {submission['what_happened']}",
             sources=[{"title": s, "url": s, "published": None} for s in submission["sources"]],
             origin="submission",
         )
     uow.commit()
 
 
-def profiles(uow: UnitOfWork) -> Sequence[Row]:
-    return uow.duediligence.profiles()
+def profiles(uow: UnitOfWork, principal: Principal | None = None) -> Sequence[Row]:
+    """Risk profiles; who entered them is named to authorities only (F13)."""
+    return [_profile_as_seen(principal, p) for p in uow.duediligence.profiles()]
+
+
+def _profile_as_seen(principal: Principal | None, profile: Row) -> Row:
+    return disclosure.shown(principal or Principal.public(), profile, ("entered_by",), None)
 
 
 # --- internal compliance programme ----------------------------------------------------------------
@@ -731,12 +742,12 @@ def determine(
     return cite_publication(determination.determine_dict(facts, rulebook, list_source), covered)
 
 
-def profiles_for(uow: UnitOfWork, case: Row) -> list[Row]:
+def profiles_for(uow: UnitOfWork, case: Row, principal: Principal | None = None) -> list[Row]:
     """Risk profiles bearing on a case: its destination country and its end-user (by normalised name)."""
     tx = case["transaction"]
     end_user = normalise_end_user(tx["end_user"]["name"])
     return [
-        p
+        _profile_as_seen(principal, p)
         for p in uow.duediligence.profiles()
         if (p["subject_kind"] == "country" and p["subject"].upper() == tx["destination"])
         or (p["subject_kind"] == "end_user" and normalise_end_user(p["subject"]) == end_user)

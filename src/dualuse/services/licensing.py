@@ -26,7 +26,7 @@ from dualuse.domain.errors import (
 )
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, Role, authorize
 from dualuse.domain.rules.engine import ListView
-from dualuse.services import audit
+from dualuse.services import audit, disclosure
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import CasePage, CaseQuery, Row, StoredCase, StoredLicence, UnitOfWork
 
@@ -254,7 +254,13 @@ def messages(uow: UnitOfWork, principal: Principal, case_id: int) -> Sequence[Ro
     """The correspondence on a case, between the exporter and the authority of its member state only."""
     stored = _load(uow, case_id)
     _check_correspondent(principal, stored)
-    return uow.licensing.messages(case_id)
+    # F13: the exporter corresponds with the authority, not with a named officer
+    return [
+        disclosure.shown(principal, m, ("author",), stored.member_state)
+        if m["author_role"] == "authority"
+        else m
+        for m in uow.licensing.messages(case_id)
+    ]
 
 
 def post_message(uow: UnitOfWork, principal: Principal, case_id: int, body: str) -> int:

@@ -138,7 +138,7 @@ def step_page(
     screening_outcome = None
     with container.uow() as uow:
         view = svc.get_case(uow, principal, container.red_flags, case_id)
-        profiles = svc.profiles_for(uow, view.case) if step is Step.STAKEHOLDERS else []
+        profiles = svc.profiles_for(uow, view.case, principal) if step is Step.STAKEHOLDERS else []
     if step is Step.STAKEHOLDERS:
         end_user = view.case["transaction"]["end_user"]["name"]
         with container.uow() as uow:

@@ -281,8 +281,8 @@ def published(uow: UowDep) -> list[dict[str, Any]]:
 
 
 @router.get("/risk-profiles", summary="Human-rights risk profiles of destinations and end-users")
-def risk_profiles(_principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
-    return [_plain(dict(p)) for p in svc.profiles(uow)]
+def risk_profiles(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
+    return [_plain(dict(p)) for p in svc.profiles(uow, principal)]
 
 
 @router.post("/risk-profiles", status_code=201, summary="Record a risk profile (authorities)")
