@@ -32,7 +32,7 @@ from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDenied
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
 from dualuse.domain.rules.engine import ListSource
 from dualuse.domain.rules.rulebook import Rulebook
-from dualuse.services import audit, determination, disclosure
+from dualuse.services import audit, determination, disclosure, oversight
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import Row, UnitOfWork
 
@@ -144,7 +144,12 @@ def get_case(uow: UnitOfWork, principal: Principal, flags: RedFlagSet, case_id: 
 
 
 def _check_case_access(principal: Principal, case: Row | None) -> None:
-    authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=case["organisation_id"] if case else -1)
+    authorize(
+        principal,
+        Permission.ACT_FOR_EXPORTER,
+        organisation_id=case["organisation_id"] if case else -1,
+        not_found="no such due-diligence case",
+    )
     if case is None:
         raise NotFoundError("no such due-diligence case")
 
@@ -481,6 +486,10 @@ def requirements_for_authority(uow: UnitOfWork, principal: Principal) -> list[tu
     if commission:
         authorize(principal, Permission.VIEW_UNION_AGGREGATES)
     state = None if commission else _authority_state(principal)
+    if commission:
+        oversight.record_read(
+            uow, principal, entity_type="art5_requirement", entity_id="*", legal_basis="Art. 5(4)"
+        )
     out: list[tuple[Row, Sequence[Row]]] = []
     for requirement in uow.duediligence.requirements():
         views = uow.duediligence.views(requirement["id"])
@@ -713,7 +722,13 @@ def save_icp(uow: UnitOfWork, principal: Principal, answers: Mapping[str, IcpLev
 
 
 def latest_icp(uow: UnitOfWork, principal: Principal, organisation_id: int) -> Row | None:
-    """The latest ICP of an exporter: its own members, and the authority of its member state."""
+    """The latest ICP of an exporter: its own members, and the authority of its member state. Not the
+    Commission: an ICP is neither aggregated information (Art. 26(2)) nor exchanged between the authorities
+    (Art. 23(2)); see ``services.oversight`` (F15)."""
+    if principal.organisation_kind is OrganisationKind.COMMISSION:
+        raise PermissionDeniedError(
+            "the Commission receives aggregated information (Art. 26(2)), not an exporter's ICP"
+        )
     organisation = uow.organisations.get(organisation_id)
     authorize(
         principal,

@@ -21,7 +21,7 @@ from dualuse.domain.identity import (
     check_member_state,
     check_role_fits,
 )
-from dualuse.services import audit
+from dualuse.services import audit, oversight
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -190,9 +190,13 @@ def get_organisation(uow: UnitOfWork, principal: Principal, organisation_id: int
         Permission.VIEW_ORGANISATION,
         organisation_id=organisation_id,
         member_state=organisation.member_state if organisation else None,
+        not_found="no such organisation",
     )
     if organisation is None:
         raise NotFoundError("no such organisation")
+    oversight.record_read(
+        uow, principal, entity_type="organisation", entity_id=organisation_id, legal_basis="Art. 23(1)"
+    )
     return organisation
 
 

@@ -26,7 +26,7 @@ from dualuse.domain.errors import (
 )
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, Role, authorize
 from dualuse.domain.rules.engine import ListView
-from dualuse.services import audit, disclosure
+from dualuse.services import audit, disclosure, oversight
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import CasePage, CaseQuery, Row, StoredCase, StoredLicence, UnitOfWork
 
@@ -80,6 +80,11 @@ class GrantedLine:
 
 
 # --- access ---------------------------------------------------------------------------------------------
+# F16: another organisation's or another state's case or licence is answered word for word as a missing one
+NO_CASE = "no such application"
+NO_LICENCE = "no such licence"
+
+
 def _exporter_id(principal: Principal) -> str:
     authorize(principal, Permission.ACT_FOR_EXPORTER)
     if principal.organisation_id is None:
@@ -90,21 +95,23 @@ def _exporter_id(principal: Principal) -> str:
 def _load(uow: UnitOfWork, case_id: int) -> StoredCase:
     stored = uow.licensing.case(case_id)
     if stored is None:
-        raise NotFoundError("no such application")
+        raise NotFoundError(NO_CASE)
     return stored
 
 
 def _check_exporter(principal: Principal, stored: StoredCase) -> str:
-    authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=stored.organisation_id)
+    authorize(
+        principal, Permission.ACT_FOR_EXPORTER, organisation_id=stored.organisation_id, not_found=NO_CASE
+    )
     return str(stored.organisation_id)
 
 
 def _check_authority(principal: Principal, stored: StoredCase, permission: Permission) -> None:
-    authorize(principal, permission, member_state=stored.member_state)
+    authorize(principal, permission, member_state=stored.member_state, not_found=NO_CASE)
     if principal.organisation_kind is not OrganisationKind.AUTHORITY:
         raise PermissionDeniedError("only the competent authority handles licensing cases")
     if stored.case.status is lic.ApplicationStatus.DRAFT or stored.submitted_at is None:
-        raise NotFoundError("no such case")  # a draft (or a draft withdrawn) is the exporter's alone
+        raise NotFoundError(NO_CASE)  # a draft (or a draft withdrawn) is the exporter's alone
 
 
 def _check_read(principal: Principal, stored: StoredCase) -> None:
@@ -115,8 +122,12 @@ def _check_read(principal: Principal, stored: StoredCase) -> None:
         _check_authority(principal, stored, Permission.ASSESS_CASE)
     elif kind is OrganisationKind.COMMISSION and principal.is_authenticated:
         authorize(principal, Permission.VIEW_UNION_AGGREGATES)
-        if stored.case.status is lic.ApplicationStatus.DRAFT:
-            raise NotFoundError("no such case")
+        # F15: the Commission is notified of denials (Art. 16(6), through the Art. 23(6) system); the rest of
+        # a case file (parties, end use, the authority's assessment) stays with the authority. Other cases
+        # are answered as not found, as for a case that does not exist.
+        decision = stored.case.decision
+        if decision is None or decision.outcome is not lic.DecisionOutcome.DENIED:
+            raise NotFoundError(NO_CASE)
     else:
         raise PermissionDeniedError("sign in to see licensing cases")
 
@@ -232,6 +243,9 @@ def withdraw(
 def get_application(uow: UnitOfWork, principal: Principal, case_id: int) -> StoredCase:
     stored = _load(uow, case_id)
     _check_read(principal, stored)
+    oversight.record_read(
+        uow, principal, entity_type=ENTITY_CASE, entity_id=case_id, legal_basis="Art. 16(6)"
+    )
     return stored
 
 
@@ -580,16 +594,21 @@ def _issue(
 def _load_licence(uow: UnitOfWork, number: str) -> StoredLicence:
     stored = uow.licensing.licence(number.strip().upper())
     if stored is None:
-        raise NotFoundError("no such licence")
+        raise NotFoundError(NO_LICENCE)
     return stored
 
 
 def _check_licence_read(principal: Principal, stored: StoredLicence) -> None:
     kind = principal.organisation_kind
     if kind is OrganisationKind.EXPORTER:
-        authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=int(stored.licence.holder_id))
+        authorize(
+            principal,
+            Permission.ACT_FOR_EXPORTER,
+            organisation_id=int(stored.licence.holder_id),
+            not_found=NO_LICENCE,
+        )
     elif kind is OrganisationKind.AUTHORITY:
-        authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state)
+        authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state, not_found=NO_LICENCE)
     elif kind is OrganisationKind.COMMISSION and principal.is_authenticated:
         authorize(principal, Permission.VIEW_UNION_AGGREGATES)
     else:
@@ -599,6 +618,13 @@ def _check_licence_read(principal: Principal, stored: StoredLicence) -> None:
 def get_licence(uow: UnitOfWork, principal: Principal, number: str) -> StoredLicence:
     stored = _load_licence(uow, number)
     _check_licence_read(principal, stored)
+    oversight.record_read(
+        uow,
+        principal,
+        entity_type=ENTITY_LICENCE,
+        entity_id=stored.licence.number,
+        legal_basis="Art. 23(2)(a)",
+    )
     return stored
 
 
@@ -611,7 +637,11 @@ def licences(uow: UnitOfWork, principal: Principal) -> Sequence[StoredLicence]:
         authorize(principal, Permission.ASSESS_CASE)
         return uow.licensing.licences(member_state=principal.member_state)
     if kind is OrganisationKind.COMMISSION and principal.is_authenticated:
+        # licensing data per authorisation issued, Art. 23(2)(a) (F15: the read is audited)
         authorize(principal, Permission.VIEW_UNION_AGGREGATES)
+        oversight.record_read(
+            uow, principal, entity_type=ENTITY_LICENCE, entity_id="*", legal_basis="Art. 23(2)(a)"
+        )
         return uow.licensing.licences()
     raise PermissionDeniedError("sign in to see licences")
 
@@ -630,7 +660,7 @@ def licence_action(
     """Suspend, reinstate, revoke, annul or amend a licence (Art. 16), as ``LICENCE_TRANSITIONS`` allows;
     the event says whether the other member states and the Commission are to be informed."""
     stored = _load_licence(uow, number)
-    authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state)
+    authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state, not_found=NO_LICENCE)
     if principal.organisation_kind is not OrganisationKind.AUTHORITY:
         raise PermissionDeniedError("only the competent authority acts on a licence")
     try:
@@ -698,7 +728,12 @@ def record_shipment(
     """The holder records an export under its licence; refused, saying why, when the licence is not in
     force or the shipment exceeds what is left (Arts. 12, 16). The last shipment exhausts the licence."""
     stored = _load_licence(uow, number)
-    authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=int(stored.licence.holder_id))
+    authorize(
+        principal,
+        Permission.ACT_FOR_EXPORTER,
+        organisation_id=int(stored.licence.holder_id),
+        not_found=NO_LICENCE,
+    )
     # Shipments against one licence are recorded one at a time: two concurrent ones could each fit in
     # what is left and together exceed it. Read again once held, as it stands now.
     uow.licensing.hold_licence(stored.id)
