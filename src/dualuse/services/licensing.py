@@ -92,7 +92,23 @@ def _exporter_id(principal: Principal) -> str:
     return str(principal.organisation_id)
 
 
-def _load(uow: UnitOfWork, case_id: int) -> StoredCase:
+CORRESPONDENTS = "correspondents"  # the exporter and its authority write on a case
+
+
+def _may(principal: Principal, wanted: Permission | str | None) -> None:
+    """What can be refused whatever the object is refused before it is looked up, so that a refusal says
+    nothing of whether the object exists (F16): signed in, the role's permission, the kind of organisation."""
+    if not principal.is_authenticated:
+        raise PermissionDeniedError("sign in to see licensing cases and licences")
+    if wanted == CORRESPONDENTS:
+        if principal.organisation_kind not in (OrganisationKind.EXPORTER, OrganisationKind.AUTHORITY):
+            raise PermissionDeniedError("only the exporter and the authority correspond on a case")
+    elif isinstance(wanted, Permission):
+        authorize(principal, wanted)
+
+
+def _load(uow: UnitOfWork, case_id: int, principal: Principal, wanted: Permission | str | None) -> StoredCase:
+    _may(principal, wanted)
     stored = uow.licensing.case(case_id)
     if stored is None:
         raise NotFoundError(NO_CASE)
@@ -199,7 +215,7 @@ def update_application(
     reason: str = "",
 ) -> StoredCase:
     """Edit a draft; after submission, amend it (the submitted content stays frozen beside the amendment)."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.ACT_FOR_EXPORTER)
     exporter_id = _check_exporter(principal, stored)
     application = content.application(stored.case.application.id, exporter_id)
     case, event = lic.amend_application(
@@ -213,7 +229,7 @@ def update_application(
 def _exporter_move(
     uow: UnitOfWork, principal: Principal, case_id: int, action: lic.CaseAction, expected_version: int | None
 ) -> StoredCase:
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.ACT_FOR_EXPORTER)
     exporter_id = _check_exporter(principal, stored)
     case, event = lic.transition(
         stored.case, action, lic.Actor.EXPORTER, exporter_id, expected_version=expected_version
@@ -241,7 +257,7 @@ def withdraw(
 
 
 def get_application(uow: UnitOfWork, principal: Principal, case_id: int) -> StoredCase:
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, None)
     _check_read(principal, stored)
     oversight.record_read(
         uow, principal, entity_type=ENTITY_CASE, entity_id=case_id, legal_basis="Art. 16(6)"
@@ -266,7 +282,7 @@ def _check_correspondent(principal: Principal, stored: StoredCase) -> str:
 
 def messages(uow: UnitOfWork, principal: Principal, case_id: int) -> Sequence[Row]:
     """The correspondence on a case, between the exporter and the authority of its member state only."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, CORRESPONDENTS)
     _check_correspondent(principal, stored)
     # F13: the exporter corresponds with the authority, not with a named officer
     return [
@@ -280,7 +296,7 @@ def messages(uow: UnitOfWork, principal: Principal, case_id: int) -> Sequence[Ro
 def post_message(uow: UnitOfWork, principal: Principal, case_id: int, body: str) -> int:
     """Write to the other side of the case. The exporter's message on a case awaiting it is its answer:
     the assessment resumes."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, CORRESPONDENTS)
     role = _check_correspondent(principal, stored)
     if not body.strip():
         raise ValidationError("write something", field="body")
@@ -379,7 +395,7 @@ def case_action(
 ) -> StoredCase:
     """An officer's (or senior's) move on a case through the transition table: start the assessment,
     request information from the exporter (the note is sent to it), return a recommendation."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.ASSESS_CASE)
     _check_authority(principal, stored, Permission.ASSESS_CASE)
     try:
         parsed = lic.CaseAction(action)
@@ -410,7 +426,7 @@ def record_assessment(
     expected_version: int | None,
 ) -> StoredCase:
     """The officer's findings against every criterion of Art. 15(1) and Common Position 2008/944/CFSP."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.ASSESS_CASE)
     _check_authority(principal, stored, Permission.ASSESS_CASE)
     case = stored.case
     if expected_version is not None and expected_version != case.version:
@@ -447,7 +463,7 @@ def recommend(
     expected_version: int | None,
 ) -> StoredCase:
     """The officer who assessed puts a recommendation forward for countersignature."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.ASSESS_CASE)
     _check_authority(principal, stored, Permission.ASSESS_CASE)
     if stored.assessment is None or stored.assessment.officer_id != principal.label:
         raise ConflictError("record your assessment of the case before recommending")
@@ -484,7 +500,7 @@ def decide(
     """A second, senior person of the same authority countersigns the recommendation (four eyes); the
     decision is final (Art. 16). A grant issues the licence in the same transaction, numbered in the
     state's sequence. Of two concurrent countersignatures exactly one is recorded."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.COUNTERSIGN)
     _check_authority(principal, stored, Permission.COUNTERSIGN)
     case = stored.case
     if case.recommendation is None:
@@ -591,7 +607,10 @@ def _issue(
 
 
 # --- licences -------------------------------------------------------------------------------------------
-def _load_licence(uow: UnitOfWork, number: str) -> StoredLicence:
+def _load_licence(
+    uow: UnitOfWork, number: str, principal: Principal, wanted: Permission | None
+) -> StoredLicence:
+    _may(principal, wanted)
     stored = uow.licensing.licence(number.strip().upper())
     if stored is None:
         raise NotFoundError(NO_LICENCE)
@@ -616,7 +635,7 @@ def _check_licence_read(principal: Principal, stored: StoredLicence) -> None:
 
 
 def get_licence(uow: UnitOfWork, principal: Principal, number: str) -> StoredLicence:
-    stored = _load_licence(uow, number)
+    stored = _load_licence(uow, number, principal, None)
     _check_licence_read(principal, stored)
     oversight.record_read(
         uow,
@@ -659,7 +678,7 @@ def licence_action(
 ) -> StoredLicence:
     """Suspend, reinstate, revoke, annul or amend a licence (Art. 16), as ``LICENCE_TRANSITIONS`` allows;
     the event says whether the other member states and the Commission are to be informed."""
-    stored = _load_licence(uow, number)
+    stored = _load_licence(uow, number, principal, Permission.ASSESS_CASE)
     authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state, not_found=NO_LICENCE)
     if principal.organisation_kind is not OrganisationKind.AUTHORITY:
         raise PermissionDeniedError("only the competent authority acts on a licence")
@@ -727,7 +746,7 @@ def record_shipment(
 ) -> StoredLicence:
     """The holder records an export under its licence; refused, saying why, when the licence is not in
     force or the shipment exceeds what is left (Arts. 12, 16). The last shipment exhausts the licence."""
-    stored = _load_licence(uow, number)
+    stored = _load_licence(uow, number, principal, Permission.ACT_FOR_EXPORTER)
     authorize(
         principal,
         Permission.ACT_FOR_EXPORTER,
@@ -737,7 +756,7 @@ def record_shipment(
     # Shipments against one licence are recorded one at a time: two concurrent ones could each fit in
     # what is left and together exceed it. Read again once held, as it stands now.
     uow.licensing.hold_licence(stored.id)
-    stored = _load_licence(uow, number)
+    stored = _load_licence(uow, number, principal, None)
     shipment = lic.Shipment(
         licence_number=stored.licence.number,
         item_line=item_line,
