@@ -198,7 +198,7 @@ EXPECTED: dict[str, R] = {
     "POST /applications/{case_id}/assessment": R(AUTH_A),
     "POST /applications/{case_id}/decision": R({"sen_a"}),
     "POST /licences/{number}/shipments": R(EXP_A),
-    "GET /licences/{number}.pdf": R(EXP_A | AUTH_A | COM),
+    "GET /licences/{number}.pdf": R(EXP_A | AUTH_A),
     "GET /authority/cases": R(AUTHORITIES),
     "GET /verify/{number}": R(EVERYONE, public_object=True),
     "GET /general-authorisations": R(EXPORTERS),

@@ -647,6 +647,17 @@ def get_licence(uow: UnitOfWork, principal: Principal, number: str) -> StoredLic
     return stored
 
 
+def licence_document(uow: UnitOfWork, principal: Principal, number: str) -> tuple[StoredLicence, StoredCase]:
+    """A licence with its case, for the licence document: the holder's and its authority's. The Commission
+    reads the licence data (Art. 23(2)(a)), not the document with the application's parties (F15)."""
+    if principal.organisation_kind is OrganisationKind.COMMISSION:
+        raise PermissionDeniedError(
+            "the Commission reads licence data (Art. 23(2)(a)), not licence documents"
+        )
+    stored = get_licence(uow, principal, number)
+    return stored, get_application(uow, principal, stored.case_id)
+
+
 def licences(uow: UnitOfWork, principal: Principal) -> Sequence[StoredLicence]:
     """The exporter's licences, the authority's state's, or (for the Commission) all."""
     kind = principal.organisation_kind

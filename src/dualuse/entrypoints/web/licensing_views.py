@@ -286,8 +286,7 @@ def shipment(
 @router.get("/licences/{number}.pdf")
 def licence_download(number: str, container: ContainerDep, principal: PrincipalDep) -> Response:
     with container.uow() as uow:
-        stored = svc.get_licence(uow, principal, number)
-        case = svc.get_application(uow, principal, stored.case_id)
+        stored, case = svc.licence_document(uow, principal, number)
         holder = uow.organisations.get(case.organisation_id)
     pdf = licence_pdf(stored, case, holder)
     return Response(
