@@ -209,19 +209,9 @@ EXPECTED: dict[str, R] = {
 # fmt: on
 MISSING_ID = "999999"
 
-# Found by this matrix and not yet fixed (2026-12-05): these web forms check their input before they check
-# who is asking, so a principal who may not use the form gets a 400 (or 422) page instead of a refusal. No
-# effect follows (the use case refuses), but the refusal must come first. Strict: the test fails once a
-# route is fixed, so that its line here is removed.
-KNOWN_GAPS = {
-    "POST /classifications/new": "validates before refusing authorities and the Commission",
-    "POST /screening": "validates before refusing the Commission",
-    "POST /due-diligence": "validates before refusing authorities and the Commission",
-    "POST /icp": "validates before refusing the public, exporter users, authorities and the Commission",
-    "POST /applications/new": "validates before refusing authorities and the Commission",
-    "POST /licences/{number}/shipments": "required form fields: 422 before the holder is checked",
-    "POST /general-authorisations/registrations": "validates before refusing an exporter's user",
-}
+# Routes this matrix finds refusing too late, each with why, while it is being fixed (strict: the test fails
+# once the route is fixed, so that its line here is removed). Empty: keep it so.
+KNOWN_GAPS: dict[str, str] = {}
 
 
 # --- the route table ------------------------------------------------------------------------------------

@@ -744,6 +744,17 @@ def _store_licence(
     return after
 
 
+def check_holder(uow: UnitOfWork, principal: Principal, number: str) -> None:
+    """Refuse anyone but the licence's holder, before a shipment form is read."""
+    stored = _load_licence(uow, number, principal, Permission.ACT_FOR_EXPORTER)
+    authorize(
+        principal,
+        Permission.ACT_FOR_EXPORTER,
+        organisation_id=int(stored.licence.holder_id),
+        not_found=NO_LICENCE,
+    )
+
+
 def record_shipment(
     uow: UnitOfWork,
     principal: Principal,

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.web.access import refused
 from dualuse.entrypoints.web.views import render
 from dualuse.services import duediligence
 
@@ -112,6 +113,8 @@ def determine_page(
         with container.uow() as uow:
             result = duediligence.determine(uow, case, container.rulebook, container.list_source())
     except DualUseError as exc:
+        if refused(exc):
+            raise
         field = (exc.field or "destination").split(".")[-1].split("[")[0]
         field_ids = {
             "member_state": "member_state",

@@ -17,6 +17,7 @@ from dualuse.domain.errors import DualUseError
 from dualuse.domain.screening.model import ScreeningQuery
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.report import case_report_pdf
+from dualuse.entrypoints.web.access import refused
 from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
 from dualuse.services import duediligence as svc
@@ -95,6 +96,8 @@ def open_case(
                 },
             )
     except DualUseError as exc:
+        if refused(exc):
+            raise
         context = {"principal": principal, "cases": [], "errors": _errors(exc, "title"), "form": form}
         return render(request, "duediligence/cases.html", context, status_code=400)
     return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
@@ -207,7 +210,7 @@ async def _save_step(
     except BaseException as exc:
         if written is not None:
             written.unlink(missing_ok=True)
-        if not isinstance(exc, DualUseError):
+        if not isinstance(exc, DualUseError) or refused(exc):
             raise
         with container.uow() as uow:
             view = svc.get_case(uow, principal, container.red_flags, case_id)
@@ -243,6 +246,8 @@ def conclude(
         with container.uow() as uow:
             svc.conclude(uow, principal, container.red_flags, case_id, conclusion, reason)
     except DualUseError as exc:
+        if refused(exc):
+            raise
         with container.uow() as uow:
             context = _case_context(container, uow, principal, case_id)
         context["errors"] = _errors(exc, "conclusion")
@@ -426,6 +431,8 @@ def submit(
                 sources=sources.splitlines(),
             )
     except DualUseError as exc:
+        if refused(exc):
+            raise
         context = {
             "principal": principal,
             "errors": _errors(exc, "organisation_name"),
@@ -468,6 +475,8 @@ async def save_icp(request: Request, container: ContainerDep, principal: Princip
         with container.uow() as uow:
             svc.save_icp(uow, principal, answers)
     except DualUseError as exc:
+        if refused(exc):
+            raise
         context = {
             "principal": principal,
             "elements": ICP_ELEMENTS,

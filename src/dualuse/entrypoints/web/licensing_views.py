@@ -14,8 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.domain import licensing as lic
 from dualuse.domain.errors import DualUseError, ValidationError
+from dualuse.domain.identity import Permission
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.report import licence_pdf
+from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import licensing as svc
 from dualuse.services.clock import today_in_brussels
@@ -113,6 +115,7 @@ def new_page(request: Request, principal: PrincipalDep) -> Response:
 async def create(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    require(principal, Permission.ACT_FOR_EXPORTER)
     async with request.form() as raw:
         form = {f: str(raw.get(f) or "") for f in FORM_FIELDS}
     try:
@@ -120,6 +123,8 @@ async def create(request: Request, container: ContainerDep, principal: Principal
         with container.uow() as uow:
             stored = svc.create_application(uow, principal, content)
     except (DualUseError, ValueError) as exc:
+        if isinstance(exc, DualUseError) and refused(exc):
+            raise
         detail = exc.detail if isinstance(exc, DualUseError) else str(exc)
         field = exc.field if isinstance(exc, DualUseError) and exc.field in FORM_FIELDS else "control_code"
         context = {
@@ -262,6 +267,8 @@ def shipment(
     shipped_on: Annotated[str, Form()] = "",
     customs_reference: Annotated[str, Form()] = "",
 ) -> Response:
+    with container.uow() as uow:  # the holder only, before the form is read
+        svc.check_holder(uow, principal, number)
     try:
         day = date.fromisoformat(shipped_on)
         amount, value = Decimal(quantity), Decimal(value_eur or "0")
