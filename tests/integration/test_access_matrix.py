@@ -208,6 +208,9 @@ EXPECTED: dict[str, R] = {
 }
 # fmt: on
 MISSING_ID = "999999"
+# what only tenant B's own pages may show: its licence numbers, its name and EORI (the demo's FR exporter)
+TENANT_A = EXP_A | AUTH_A
+TENANT_B_MARKS = re.compile(r"FR-\d{4}-\d{6}|Lumi[eè]re R[eé]seaux|FR98765432100011")
 
 # Routes this matrix finds refusing too late, each with why, while it is being fixed (strict: the test fails
 # once the route is fixed, so that its line here is removed). Empty: keep it so.
@@ -460,6 +463,8 @@ def test_access_matrix(world: World, key: str) -> None:
         if who in rule.who:
             if not allowed(response):
                 problems.append(f"{who}: expected access, got {response.status_code} {response.text[:160]}")
+            elif who in TENANT_A and (leak := TENANT_B_MARKS.search(response.text)):
+                problems.append(f"{who}: tenant B's {leak.group(0)!r} in the answer")
             continue
         if not refused(response):
             problems.append(f"{who}: expected refusal, got {response.status_code} {response.text[:160]}")
@@ -475,3 +480,10 @@ def test_access_matrix(world: World, key: str) -> None:
                     f"a missing one {missing.status_code} {_json(missing).get('detail')!r}"
                 )
     assert not problems, f"{key}:\n  " + "\n  ".join(problems)
+
+
+def test_access_matrix_tenant_b_is_there_to_leak(world: World) -> None:
+    """The leak check means something only if tenant B's own users do see its marks."""
+    bearer = {"Authorization": f"Bearer {world.csrf['off_b:bearer']}"}
+    assert TENANT_B_MARKS.search(world.clients["api"].get("/api/v1/licences", headers=bearer).text)
+    assert TENANT_B_MARKS.search(world.clients["exp_b"].get("/applications").text)
