@@ -90,3 +90,32 @@ def test_f13_exporters_see_the_authority_not_the_officers_address(container: Con
         assert OFFICER not in seen
     # the authority still sees who wrote
     assert officer.get(f"/api/v1/applications/{case['id']}/messages").json()[0]["author"] == OFFICER
+
+
+def test_f13_a_reporter_who_asks_to_be_named_is_named(container: Container) -> None:
+    _world(container)
+    web = TestClient(create_app(container=container))
+    token = web.get("/submissions/new").text.split('name="csrftoken" value="')[1].split('"')[0]
+    sent = web.post(
+        "/submissions/new",
+        data={
+            "csrftoken": token,
+            "organisation_name": REPORTER,
+            "subject_kind": "country",
+            "subject": "EG",
+            "what_happened": "Surveillance of activists",
+            "sources": "https://example.org/report",
+            "name_publicly": "yes",
+        },
+    )
+    assert sent.status_code == 200, sent.text
+    officer = _api(container, OFFICER)
+    [pending] = _pending(container)
+    assert officer.post(f"/api/v1/submissions/{pending}/moderation", json={"accept": True}).status_code == 200
+    public = TestClient(create_app(container=container)).get("/requirements").text
+    assert f"From a civil-society submission by {REPORTER}: Surveillance of activists" in public
+
+
+def _pending(container: Container) -> list[int]:
+    with container.uow() as uow:
+        return [s["id"] for s in uow.duediligence.submissions(status="pending")]

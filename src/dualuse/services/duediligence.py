@@ -606,8 +606,10 @@ def submit(
     subject: str,
     what_happened: str,
     sources: Sequence[str],
+    name_publicly: bool = False,
 ) -> int:
-    """A civil-society submission on an end-user or destination; it waits for moderation before any use."""
+    """A civil-society submission on an end-user or destination; it waits for moderation before any use.
+    The reporter stays anonymous wherever the accepted report is shown unless ``name_publicly`` (F13)."""
     problems = [
         ("organisation_name", "name your organisation", organisation_name),
         ("subject", "name the end-user or destination concerned", subject),
@@ -628,6 +630,7 @@ def submit(
         subject=subject.strip(),
         what_happened=what_happened.strip(),
         sources=links,
+        name_publicly=name_publicly,
     )
     audit.record(
         uow,
@@ -676,13 +679,18 @@ def moderate(
             subject_kind=submission["subject_kind"],
             subject=submission["subject"],
             level=level,
-            # F13: the reporter is not named where the profile is shown (the public page among them); the
-            # submission itself, with its author, stays with the authorities
-            summary=f"From a civil-society submission: {submission['what_happened']}",
+            summary=_submission_summary(submission),
             sources=[{"title": s, "url": s, "published": None} for s in submission["sources"]],
             origin="submission",
         )
     uow.commit()
+
+
+def _submission_summary(submission: Row) -> str:
+    """F13: the reporter is named where the profile is shown (the public page among them) only if it asked to
+    be; otherwise the submission, with its author, stays with the authorities."""
+    by = f" by {submission['organisation_name']}" if submission.get("name_publicly") else ""
+    return f"From a civil-society submission{by}: {submission['what_happened']}"
 
 
 def profiles(uow: UnitOfWork, principal: Principal | None = None) -> Sequence[Row]:

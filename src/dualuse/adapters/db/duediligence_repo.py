@@ -227,6 +227,7 @@ class SqlDueDiligence:
         subject: str,
         what_happened: str,
         sources: Sequence[Any],
+        name_publicly: bool = False,
     ) -> int:
         return self._insert(
             t.submissions,
@@ -236,6 +237,7 @@ class SqlDueDiligence:
             subject=subject,
             what_happened=what_happened,
             sources=list(sources),
+            name_publicly=name_publicly,
             status="pending",
             created_at=now(),
         )

@@ -410,8 +410,10 @@ def submit(
     subject: Annotated[str, Form()] = "",
     what_happened: Annotated[str, Form()] = "",
     sources: Annotated[str, Form()] = "",
+    name_publicly: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     form = {
+        "name_publicly": name_publicly,
         "organisation_name": organisation_name,
         "contact_email": contact_email,
         "subject_kind": subject_kind,
@@ -429,6 +431,7 @@ def submit(
                 subject=subject,
                 what_happened=what_happened,
                 sources=sources.splitlines(),
+                name_publicly=name_publicly == "yes",
             )
     except DualUseError as exc:
         if refused(exc):

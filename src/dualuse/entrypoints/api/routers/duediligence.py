@@ -91,6 +91,10 @@ class SubmissionIn(BaseModel):
     subject: str = Field(min_length=1, max_length=300)
     what_happened: str = Field(min_length=1, max_length=10000)
     sources: list[str] = Field(min_length=1, max_length=20)
+    name_publicly: bool = Field(
+        default=False,
+        description="name your organisation where the accepted report is shown (default: anonymous)",
+    )
 
 
 class ModerationIn(BaseModel):
@@ -311,6 +315,7 @@ def submit(body: SubmissionIn, uow: UowDep) -> dict[str, Any]:
         subject=body.subject,
         what_happened=body.what_happened,
         sources=body.sources,
+        name_publicly=body.name_publicly,
     )
     return {"id": submission_id, "status": "pending"}
 
