@@ -70,6 +70,7 @@ class R:
     who: frozenset[str]
     body: dict[str, Any] | None = None  # a minimal JSON body for an API write (else {})
     public_object: bool = False  # the object is public (a control-list entry, a licence to verify)
+    query: str = ""  # a query string the route needs to reach its use case
     note: str = field(default="", compare=False)
 
 
@@ -85,13 +86,13 @@ EXPECTED: dict[str, R] = {
     "GET /api/v1/organisations/{organisation_id}/users": R({"exp_a"}),
     "GET /api/v1/control-list/versions": R(EVERYONE),
     "GET /api/v1/control-list/entries/{code}": R(EVERYONE, public_object=True),
-    "GET /api/v1/control-list/search": R(EVERYONE),
+    "GET /api/v1/control-list/search": R(EVERYONE, query="q=imsi"),
     "POST /api/v1/control-list/classify": R(EVERYONE, {"description": "x"}),
-    "GET /api/v1/control-list/diff": R(EVERYONE),
+    "GET /api/v1/control-list/diff": R(EVERYONE, query="from=2024-11&to=2025-11"),
     "GET /api/v1/control-list/export": R(EVERYONE),
     "POST /api/v1/control-list/amendments": R(COM, {"content": "x: ["}),
     "GET /api/v1/classifications": R(EXPORTERS),
-    "POST /api/v1/classifications": R(EXPORTERS, {"product_name": "x", "control_code": "NOPE"}),
+    "POST /api/v1/classifications": R(EXPORTERS, {"product_name": "x", "control_code": "NOPE", "rationale": "x"}),
     "POST /api/v1/classifications/{classification_id}/confirm": R(EXP_A, {"note": ""}),
     "POST /api/v1/determinations": R(EVERYONE),
     "POST /match/{dataset}": R(SIGNED_IN - COM, {"queries": {"q": {"schema": "Person", "properties": {"name": ["x"]}}}}, public_object=True),
@@ -100,7 +101,7 @@ EXPECTED: dict[str, R] = {
     "GET /api/v1/screening/parties": R(SIGNED_IN - COM),
     "POST /api/v1/screening/parties": R(SIGNED_IN - COM, {"name": "x", "role": "nonsense"}),
     "GET /api/v1/screening/hits": R(SIGNED_IN - COM),
-    "POST /api/v1/screening/hits/{hit_id}/decision": R(EXP_A, {"decision": "pending", "reason": "x"}),
+    "POST /api/v1/screening/hits/{hit_id}/decision": R(EXP_A, {"decision": "open", "reason": "x"}),
     "PUT /api/v1/screening/settings": R(ADMINS | SENIORS, {"threshold": 0.99}),
     "GET /api/v1/due-diligence/red-flags": R(EVERYONE),
     "POST /api/v1/due-diligence/cases": R(EXPORTERS, {"title": " ", "destination": "EG", "end_user": {"name": "x"}, "item": {"description": "x"}}),
@@ -140,7 +141,7 @@ EXPECTED: dict[str, R] = {
     "POST /api/v1/licences/{number}/actions/{action}": R(AUTH_A, {**V, "reason": "x"}),
     "POST /api/v1/licences/{number}/shipments": R(EXP_A, {"item_line": 99, "quantity": "1", "value_eur": "1", "customs_reference": "x"}),
     "GET /api/v1/licences/{number}/remaining": R(EXP_A | AUTH_A | COM),
-    "GET /api/v1/verify/{number}": R(EVERYONE, public_object=True),
+    "GET /api/v1/verify/{number}": R(EVERYONE, public_object=True, query="code=WRONG"),
     "POST /api/v1/general-authorisations/registrations": R(ADMINS, {"eugea_id": "EU999"}),
     "GET /api/v1/general-authorisations/registrations": R(EXPORTERS),
     "POST /api/v1/general-authorisations/reports": R(EXPORTERS, {"eugea_id": "EU999", "period_start": "2026-01-01", "period_end": "2026-02-01", "shipments": 1, "value_eur": "1"}),
@@ -409,6 +410,8 @@ def send(world: World, who: str, method: str, path: str, rule: R) -> Any:
         client = TestClient(world.clients["api"].app)
         token = client.get("/login").text.split('name="csrftoken" value="')[1].split('"')[0]
         return client.post(path, data={"csrftoken": token}, follow_redirects=False)
+    if rule.query:
+        path = f"{path}?{rule.query}"
     if method == "GET":
         return client.get(path, headers=headers, follow_redirects=False)
     if api:
@@ -422,6 +425,11 @@ def refused(response: Any) -> bool:
     if response.status_code in (302, 303, 307) and response.headers.get("location", "").startswith("/login"):
         return True
     # rejected by the request's schema before the handler ran (nothing can have happened)
+    return schema_refused(response)
+
+
+def schema_refused(response: Any) -> bool:
+    """Refused by the request's schema before the handler ran (a problem document listing ``errors``)."""
     return response.status_code == 422 and "errors" in _json(response)
 
 
@@ -463,6 +471,11 @@ def test_access_matrix(world: World, key: str) -> None:
         if who in rule.who:
             if not allowed(response):
                 problems.append(f"{who}: expected access, got {response.status_code} {response.text[:160]}")
+            elif schema_refused(response):
+                problems.append(
+                    f"{who}: the body fails the request's schema, so the use case is never reached; "
+                    f"give the route a body in EXPECTED: {response.text[:160]}"
+                )
             elif who in TENANT_A and (leak := TENANT_B_MARKS.search(response.text)):
                 problems.append(f"{who}: tenant B's {leak.group(0)!r} in the answer")
             continue
