@@ -33,7 +33,7 @@ from dualuse.config import Environment, Settings
 from dualuse.domain.duediligence import FlagAnswer, Step
 from dualuse.domain.identity import Principal
 from dualuse.entrypoints.api.app import create_app
-from dualuse.services import demo, duediligence, general_authorisations, identity
+from dualuse.services import demo, duediligence, general_authorisations, identity, licensing
 from dualuse.services.licensing import check_code_secret
 from tests.factories import token_for
 
@@ -211,6 +211,7 @@ EXPECTED: dict[str, R] = {
 MISSING_ID = "999999"
 # what only tenant B's own pages may show: its licence numbers, its name and EORI (the demo's FR exporter)
 TENANT_A = EXP_A | AUTH_A
+OFFICER_MARKS = re.compile(r"(officer|senior)-[a-z]{2}@demo\.dualuse\.eu")
 TENANT_B_MARKS = re.compile(r"FR-\d{4}-\d{6}|Lumi[eè]re R[eé]seaux|FR98765432100011")
 
 # Routes this matrix finds refusing too late, each with why, while it is being fixed (strict: the test fails
@@ -272,6 +273,19 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         notification_id = duediligence.notify(uow, exp_a, flags, case_id)
         requirement_id = duediligence.decide_notification(
             uow, off_a, notification_id, required=True, reason="matrix", member_states=["DE", "FR"]
+        )
+        # officers' traces that only authorities see by name (F13)
+        demo_cases = uow.licensing.cases(organisation_id=exp_a.organisation_id)  # type: ignore[arg-type]
+        waiting = next(c for c in demo_cases if c.submitted_at is not None and c.case.decision is None)
+        licensing.post_message(uow, off_a, waiting.id, "A question from the officer")
+        duediligence.add_profile(
+            uow,
+            off_a,
+            subject_kind="country",
+            subject="AE",
+            level="high",
+            summary="matrix",
+            sources=[{"title": "report", "url": "", "published": "2025-01-01"}],
         )
         submission_id = duediligence.submit(
             uow,
@@ -478,6 +492,8 @@ def test_access_matrix(world: World, key: str) -> None:
                 )
             elif who in TENANT_A and (leak := TENANT_B_MARKS.search(response.text)):
                 problems.append(f"{who}: tenant B's {leak.group(0)!r} in the answer")
+            elif who not in AUTHORITIES and (leak := OFFICER_MARKS.search(response.text)):
+                problems.append(f"{who}: an officer's address {leak.group(0)!r} in the answer (F13)")
             continue
         if not refused(response):
             problems.append(f"{who}: expected refusal, got {response.status_code} {response.text[:160]}")
