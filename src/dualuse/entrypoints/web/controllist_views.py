@@ -160,6 +160,7 @@ def new_classification_form(
 ) -> Response:
     if not principal.is_authenticated:
         return RedirectResponse("/login", status_code=303)
+    require(principal, Permission.ACT_FOR_EXPORTER)
     candidates = []
     if description.strip():
         with container.uow() as uow:

@@ -14,10 +14,11 @@ from dualuse.adapters.documents.uploads import MAX_BYTES, CheckedUpload, check_u
 from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
 from dualuse.domain.errors import DualUseError
+from dualuse.domain.identity import Permission
 from dualuse.domain.screening.model import ScreeningQuery
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.report import case_report_pdf
-from dualuse.entrypoints.web.access import refused
+from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
 from dualuse.services import duediligence as svc
@@ -454,6 +455,7 @@ def submit(
 def icp_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    require(principal, Permission.ACT_FOR_EXPORTER)  # an exporter's own self-assessment
     assert principal.organisation_id is not None  # noqa: S101 - signed-in users belong to an organisation
     with container.uow() as uow:
         latest = svc.latest_icp(uow, principal, principal.organisation_id)

@@ -93,6 +93,7 @@ def applications_page(request: Request, container: ContainerDep, principal: Prin
 def new_page(request: Request, principal: PrincipalDep) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    require(principal, Permission.ACT_FOR_EXPORTER)
     form = dict.fromkeys(FORM_FIELDS, "") | {
         "application_type": "individual",
         "unit": "pieces",
@@ -144,6 +145,7 @@ def check_answers(
 ) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    require(principal, Permission.ACT_FOR_EXPORTER)  # the exporter's page before it submits
     with container.uow() as uow:
         stored = svc.get_application(uow, principal, case_id)
     return render(request, "licensing/check.html", {"principal": principal, "stored": stored})
