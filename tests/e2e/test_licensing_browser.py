@@ -51,7 +51,7 @@ def test_apply_to_exhausted_licence(session_of: Any, live_server: LiveServer) ->
     french = session_of("officer-fr@demo.dualuse.eu")
     french.goto(f"{live_server.url}/authority/cases")
     assert "5A001.j" not in french.content()
-    assert french.goto(f"{live_server.url}{case_path}").status == 403
+    assert french.goto(f"{live_server.url}{case_path}").status == 404  # F16: as if it did not exist
 
     officer = session_of("officer-de@demo.dualuse.eu")
     officer.get_by_role("link", name="Cases").click()
@@ -70,7 +70,7 @@ def test_apply_to_exhausted_licence(session_of: Any, live_server: LiveServer) ->
     officer.get_by_label("Reasoning").fill("Court-ordered interception by a licensed operator; no concerns")
     officer.get_by_role("button", name="Record the assessment and recommend").click()
     assert "Recommendation: grant" in officer.content()
-    assert french.goto(f"{live_server.url}{case_path}").status == 403
+    assert french.goto(f"{live_server.url}{case_path}").status == 404
 
     senior = session_of("senior-de@demo.dualuse.eu")
     senior.goto(case_url)

@@ -57,13 +57,15 @@ def test_exporter_gets_404_on_another_organisation(
     assert "Rival" not in response.text
 
 
-def test_authority_gets_403_on_an_exporter_of_another_state(
+def test_authority_gets_404_on_an_exporter_of_another_state(
     container: Container, world: dict[str, object]
 ) -> None:
+    """F16: as for an organisation that does not exist."""
     acme = world["acme"]
     response = client_for(container, "officer@fr.example").get(f"/api/v1/organisations/{acme.id}")  # type: ignore[attr-defined]
-    assert response.status_code == 403
-    assert "FR may not act on a case of DE" in response.json()["detail"]
+    missing = client_for(container, "officer@fr.example").get("/api/v1/organisations/999999")
+    assert response.status_code == missing.status_code == 404
+    assert response.json()["detail"] == missing.json()["detail"]
 
 
 def test_authority_sees_an_exporter_of_its_state(container: Container, world: dict[str, object]) -> None:

@@ -167,7 +167,12 @@ def test_f8_commission_reads_are_audited(container: Container, world: dict[str, 
     assert own.status_code == 200
     reads = events(container, "commission.read")
     assert [(e.actor, e.entity_type, e.entity_id, e.after) for e in reads] == [
-        ("reader@commission.example", "licence", NUMBER, {"owner_organisation_id": world["acme"]})
+        (
+            "reader@commission.example",
+            "licence",
+            NUMBER,
+            {"legal_basis": "Art. 23(2)(a)", "owner_organisation_id": world["acme"]},
+        )
     ]
 
 

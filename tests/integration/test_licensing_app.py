@@ -215,17 +215,17 @@ def test_four_eyes_the_recommending_senior_may_not_countersign(container: Contai
     assert other.status_code == 200, other.text
 
 
-def test_other_state_gets_403_other_exporter_404_commission_reads_only(
+def test_other_state_and_other_exporter_get_404_commission_sees_no_open_case(
     container: Container, cast: Cast
 ) -> None:
     case = submitted_case(client(container, cast.tokens["acme"]))
     fr = client(container, cast.tokens["fr"])
-    assert fr.get(f"/api/v1/cases/{case['id']}").status_code == 403
+    assert fr.get(f"/api/v1/cases/{case['id']}").status_code == 404  # F16: as if it did not exist
     assert (
         fr.post(
             f"/api/v1/cases/{case['id']}/actions/start_assessment", json={"expected_version": 2}
         ).status_code
-        == 403
+        == 404
     )
     assert ok(fr.get("/api/v1/cases")) == []
     other = client(container, cast.tokens["other"])
@@ -233,7 +233,8 @@ def test_other_state_gets_403_other_exporter_404_commission_reads_only(
     assert other.post(f"/api/v1/applications/{case['id']}/withdraw").status_code == 404
     assert other.get(f"/api/v1/applications/{case['id']}/messages").status_code == 404
     commission = client(container, cast.tokens["commission"])
-    assert ok(commission.get(f"/api/v1/applications/{case['id']}"))["status"] == "submitted"
+    # F15: the Commission receives denials (Art. 16(6)), not open case files
+    assert commission.get(f"/api/v1/applications/{case['id']}").status_code == 404
     acted = commission.post(
         f"/api/v1/cases/{case['id']}/actions/start_assessment", json={"expected_version": 2}
     )
@@ -304,7 +305,7 @@ def test_licence_lifecycle_refuses_shipments_while_suspended(container: Containe
     assert (proposed["status"], proposed["pending"]["action"]) == ("suspended", "reinstate")
     assert officer.post(f"/api/v1/licences/{number}/actions/countersign", json={}).status_code == 403
     assert ok(senior.post(f"/api/v1/licences/{number}/actions/countersign", json={}))["status"] == "active"
-    assert client(container, cast.tokens["fr"]).get(f"/api/v1/licences/{number}").status_code == 403
+    assert client(container, cast.tokens["fr"]).get(f"/api/v1/licences/{number}").status_code == 404  # F16
     assert client(container, cast.tokens["other"]).get(f"/api/v1/licences/{number}").status_code == 404
 
 

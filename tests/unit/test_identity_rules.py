@@ -36,8 +36,9 @@ def test_exporter_never_sees_another_exporters_data() -> None:
 
 
 def test_authority_never_acts_on_another_states_case() -> None:
-    """Art. 12(2): the authority of the exporter's member state decides."""
-    with pytest.raises(PermissionDeniedError, match="DE may not act on a case of FR"):
+    """Art. 12(2): the authority of the exporter's member state decides; another state's case is answered as
+    not found, so that its existence is not told (F16)."""
+    with pytest.raises(NotFoundError, match="no such resource"):
         authorize(person(Role.AUTHORITY_OFFICER, AUTHORITY_DE), Permission.ASSESS_CASE, member_state="FR")
     authorize(person(Role.AUTHORITY_OFFICER, AUTHORITY_DE), Permission.ASSESS_CASE, member_state="DE")
 

@@ -163,12 +163,15 @@ def authorize(
     *,
     organisation_id: int | None = None,
     member_state: str | None = None,
+    not_found: str = "no such resource",
 ) -> None:
     """The one permission check. Raises unless ``principal`` may do ``permission`` on the resource.
 
     ``organisation_id`` is the organisation owning the resource (tenant isolation: a resource of another
     exporter is reported as not found, so its existence does not leak); ``member_state`` is the state whose
-    authority handles it (an authority never acts on another state's cases).
+    authority handles it (an authority never acts on another state's cases, which it is told do not exist).
+    ``not_found`` is the message for a missing resource of that kind, so that another tenant's resource is
+    answered word for word as a missing one (F16).
     """
     if permission not in principal.permissions:
         if not principal.is_authenticated:
@@ -180,16 +183,16 @@ def authorize(
         return
     if organisation_id is not None and principal.organisation_kind is OrganisationKind.EXPORTER:
         if organisation_id != principal.organisation_id:
-            raise HiddenResourceError("no such resource")
+            raise HiddenResourceError(not_found)
         return
     if member_state is not None and principal.organisation_kind is OrganisationKind.AUTHORITY:
         if member_state != principal.member_state:
-            raise PermissionDeniedError(
-                f"the authority of {principal.member_state} may not act on a case of {member_state}"
-            )
+            # F16: answered as for a resource that does not exist, so that whether another state's case
+            # exists is not told
+            raise HiddenResourceError(not_found)
         return
     if organisation_id is not None and organisation_id != principal.organisation_id:
-        raise HiddenResourceError("no such resource")
+        raise HiddenResourceError(not_found)
 
 
 def check_role_fits(role: Role, kind: OrganisationKind) -> None:

@@ -99,23 +99,6 @@ def record_download(
     uow.commit()
 
 
-def record_commission_read(
-    uow: UnitOfWork, principal: Principal, entity_type: str, entity_id: str | int, owner: int | None
-) -> None:
-    """The Commission read an organisation's data (a case, a licence, an ICP, a due-diligence case)."""
-    if principal.organisation_kind is not OrganisationKind.COMMISSION or not principal.is_authenticated:
-        return
-    record(
-        uow,
-        actor=principal.label,
-        action="commission.read",
-        entity_type=entity_type,
-        entity_id=entity_id,
-        after={"owner_organisation_id": owner},
-    )
-    uow.commit()
-
-
 # --- reading ------------------------------------------------------------------------------------------
 def query(
     *,

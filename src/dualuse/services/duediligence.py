@@ -32,7 +32,7 @@ from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDenied
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
 from dualuse.domain.rules.engine import ListSource
 from dualuse.domain.rules.facts import canonical_control_code
-from dualuse.services import audit
+from dualuse.services import audit, disclosure, oversight
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.determination.service import code_problem, list_view
 from dualuse.services.identity import normalise_email
@@ -155,13 +155,22 @@ def get_case(uow: UnitOfWork, principal: Principal, flags: RedFlagSet, case_id: 
         ),
         None,
     )
+    if notification is not None:  # F13: the exporter learns the authority's decision, not the officer's name
+        notification = disclosure.shown(
+            principal, notification, ("decided_by",), notification["member_state"]
+        )
     return CaseView(
         case, answers, notes, entries, frozenset(done), suggested_conclusion(flags, answers), notification
     )
 
 
 def _check_case_access(principal: Principal, case: Row | None) -> None:
-    authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=case["organisation_id"] if case else -1)
+    authorize(
+        principal,
+        Permission.ACT_FOR_EXPORTER,
+        organisation_id=case["organisation_id"] if case else -1,
+        not_found="no such due-diligence case",
+    )
     if case is None:
         raise NotFoundError("no such due-diligence case")
 
@@ -487,6 +496,10 @@ def requirements_for_authority(uow: UnitOfWork, principal: Principal) -> list[tu
     if commission:
         authorize(principal, Permission.VIEW_UNION_AGGREGATES)
     state = None if commission else _authority_state(principal)
+    if commission:
+        oversight.record_read(
+            uow, principal, entity_type="art5_requirement", entity_id="*", legal_basis="Art. 5(4)"
+        )
     out: list[tuple[Row, Sequence[Row]]] = []
     for requirement in uow.duediligence.requirements():
         views = uow.duediligence.views(requirement["id"])
@@ -609,8 +622,10 @@ def submit(
     subject: str,
     what_happened: str,
     sources: Sequence[str],
+    name_publicly: bool = False,
 ) -> int:
-    """A civil-society submission on an end-user or destination; it waits for moderation before any use."""
+    """A civil-society submission on an end-user or destination; it waits for moderation before any use.
+    The reporter stays anonymous wherever the accepted report is shown unless ``name_publicly`` (F13)."""
     problems = [
         ("organisation_name", "name your organisation", organisation_name),
         ("subject", "name the end-user or destination concerned", subject),
@@ -639,6 +654,7 @@ def submit(
         subject=subject.strip(),
         what_happened=what_happened.strip(),
         sources=links,
+        name_publicly=name_publicly,
     )
     audit.record(
         uow,
@@ -687,15 +703,27 @@ def moderate(
             subject_kind=submission["subject_kind"],
             subject=submission["subject"],
             level=level,
-            summary=f"From a civil-society submission by {submission['organisation_name']}: {submission['what_happened']}",
+            summary=_submission_summary(submission),
             sources=[{"title": s, "url": s, "published": None} for s in submission["sources"]],
             origin="submission",
         )
     uow.commit()
 
 
-def profiles(uow: UnitOfWork) -> Sequence[Row]:
-    return uow.duediligence.profiles()
+def _submission_summary(submission: Row) -> str:
+    """F13: the reporter is named where the profile is shown (the public page among them) only if it asked to
+    be; otherwise the submission, with its author, stays with the authorities."""
+    by = f" by {submission['organisation_name']}" if submission.get("name_publicly") else ""
+    return f"From a civil-society submission{by}: {submission['what_happened']}"
+
+
+def profiles(uow: UnitOfWork, principal: Principal | None = None) -> Sequence[Row]:
+    """Risk profiles; who entered them is named to authorities only (F13)."""
+    return [_profile_as_seen(principal, p) for p in uow.duediligence.profiles()]
+
+
+def _profile_as_seen(principal: Principal | None, profile: Row) -> Row:
+    return disclosure.shown(principal or Principal.public(), profile, ("entered_by",), None)
 
 
 # --- internal compliance programme ----------------------------------------------------------------
@@ -726,7 +754,13 @@ def save_icp(uow: UnitOfWork, principal: Principal, answers: Mapping[str, IcpLev
 
 
 def latest_icp(uow: UnitOfWork, principal: Principal, organisation_id: int) -> Row | None:
-    """The latest ICP of an exporter: its own members, and the authority of its member state."""
+    """The latest ICP of an exporter: its own members, and the authority of its member state. Not the
+    Commission: an ICP is neither aggregated information (Art. 26(2)) nor exchanged between the authorities
+    (Art. 23(2)); see ``services.oversight`` (F15)."""
+    if principal.organisation_kind is OrganisationKind.COMMISSION:
+        raise PermissionDeniedError(
+            "the Commission receives aggregated information (Art. 26(2)), not an exporter's ICP"
+        )
     organisation = uow.organisations.get(organisation_id)
     authorize(
         principal,
@@ -734,7 +768,6 @@ def latest_icp(uow: UnitOfWork, principal: Principal, organisation_id: int) -> R
         organisation_id=organisation_id,
         member_state=organisation.member_state if organisation else None,
     )
-    audit.record_commission_read(uow, principal, "icp", organisation_id, organisation_id)
     return uow.duediligence.latest_icp(organisation_id)
 
 
@@ -747,12 +780,12 @@ def authority_states(uow: UnitOfWork) -> list[str]:
     )
 
 
-def profiles_for(uow: UnitOfWork, case: Row) -> list[Row]:
+def profiles_for(uow: UnitOfWork, case: Row, principal: Principal | None = None) -> list[Row]:
     """Risk profiles bearing on a case: its destination country and its end-user (by normalised name)."""
     tx = case["transaction"]
     end_user = normalise_end_user(tx["end_user"]["name"])
     return [
-        p
+        _profile_as_seen(principal, p)
         for p in uow.duediligence.profiles()
         if (p["subject_kind"] == "country" and p["subject"].upper() == tx["destination"])
         or (p["subject_kind"] == "end_user" and normalise_end_user(p["subject"]) == end_user)

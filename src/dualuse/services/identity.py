@@ -33,7 +33,7 @@ from dualuse.domain.identity import (
     check_role_fits,
 )
 from dualuse.domain.passwords import MAX_PASSWORD_LENGTH, password_problem
-from dualuse.services import audit
+from dualuse.services import audit, oversight
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
 EORI_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{1,15}$")
@@ -321,8 +321,8 @@ def set_active(uow: UnitOfWork, principal: Principal, user_id: int, *, active: b
 def set_role(uow: UnitOfWork, principal: Principal, user_id: int, role: Role | str) -> User:
     """Change a user's role within their organisation's kind (an exporter's administrator cannot make
     anyone an authority officer); the user's sessions end, so the new role applies at once."""
+    user = _managed(uow, principal, user_id)  # who may, before what they ask is checked
     role = role if isinstance(role, Role) else Role.parse(role)
-    user = _managed(uow, principal, user_id)
     organisation = uow.organisations.get(user.organisation_id)
     if organisation is None:  # pragma: no cover - a foreign key guarantees it
         raise NotFoundError("the user's organisation is missing")
@@ -355,9 +355,13 @@ def get_organisation(uow: UnitOfWork, principal: Principal, organisation_id: int
         Permission.VIEW_ORGANISATION,
         organisation_id=organisation_id,
         member_state=organisation.member_state if organisation else None,
+        not_found="no such organisation",
     )
     if organisation is None:
         raise NotFoundError("no such organisation")
+    oversight.record_read(
+        uow, principal, entity_type="organisation", entity_id=organisation_id, legal_basis="Art. 23(1)"
+    )
     return organisation
 
 

@@ -26,7 +26,7 @@ from dualuse.domain.errors import (
 )
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, Role, authorize
 from dualuse.domain.rules.engine import ListView
-from dualuse.services import audit
+from dualuse.services import audit, disclosure, oversight
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import CasePage, CaseQuery, Row, StoredCase, StoredLicence, UnitOfWork
 
@@ -80,6 +80,11 @@ class GrantedLine:
 
 
 # --- access ---------------------------------------------------------------------------------------------
+# F16: another organisation's or another state's case or licence is answered word for word as a missing one
+NO_CASE = "no such application"
+NO_LICENCE = "no such licence"
+
+
 def _exporter_id(principal: Principal) -> str:
     authorize(principal, Permission.ACT_FOR_EXPORTER)
     if principal.organisation_id is None:
@@ -87,24 +92,42 @@ def _exporter_id(principal: Principal) -> str:
     return str(principal.organisation_id)
 
 
-def _load(uow: UnitOfWork, case_id: int) -> StoredCase:
+CORRESPONDENTS = "correspondents"  # the exporter and its authority write on a case
+
+
+def _may(principal: Principal, wanted: Permission | str | None) -> None:
+    """What can be refused whatever the object is refused before it is looked up, so that a refusal says
+    nothing of whether the object exists (F16): signed in, the role's permission, the kind of organisation."""
+    if not principal.is_authenticated:
+        raise PermissionDeniedError("sign in to see licensing cases and licences")
+    if wanted == CORRESPONDENTS:
+        if principal.organisation_kind not in (OrganisationKind.EXPORTER, OrganisationKind.AUTHORITY):
+            raise PermissionDeniedError("only the exporter and the authority correspond on a case")
+    elif isinstance(wanted, Permission):
+        authorize(principal, wanted)
+
+
+def _load(uow: UnitOfWork, case_id: int, principal: Principal, wanted: Permission | str | None) -> StoredCase:
+    _may(principal, wanted)
     stored = uow.licensing.case(case_id)
     if stored is None:
-        raise NotFoundError("no such application")
+        raise NotFoundError(NO_CASE)
     return stored
 
 
 def _check_exporter(principal: Principal, stored: StoredCase) -> str:
-    authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=stored.organisation_id)
+    authorize(
+        principal, Permission.ACT_FOR_EXPORTER, organisation_id=stored.organisation_id, not_found=NO_CASE
+    )
     return str(stored.organisation_id)
 
 
 def _check_authority(principal: Principal, stored: StoredCase, permission: Permission) -> None:
-    authorize(principal, permission, member_state=stored.member_state)
+    authorize(principal, permission, member_state=stored.member_state, not_found=NO_CASE)
     if principal.organisation_kind is not OrganisationKind.AUTHORITY:
         raise PermissionDeniedError("only the competent authority handles licensing cases")
     if stored.case.status is lic.ApplicationStatus.DRAFT or stored.submitted_at is None:
-        raise NotFoundError("no such case")  # a draft (or a draft withdrawn) is the exporter's alone
+        raise NotFoundError(NO_CASE)  # a draft (or a draft withdrawn) is the exporter's alone
 
 
 def _check_read(principal: Principal, stored: StoredCase) -> None:
@@ -115,8 +138,12 @@ def _check_read(principal: Principal, stored: StoredCase) -> None:
         _check_authority(principal, stored, Permission.ASSESS_CASE)
     elif kind is OrganisationKind.COMMISSION and principal.is_authenticated:
         authorize(principal, Permission.VIEW_UNION_AGGREGATES)
-        if stored.case.status is lic.ApplicationStatus.DRAFT:
-            raise NotFoundError("no such case")
+        # F15: the Commission is notified of denials (Art. 16(6), through the Art. 23(6) system); the rest of
+        # a case file (parties, end use, the authority's assessment) stays with the authority. Other cases
+        # are answered as not found, as for a case that does not exist.
+        decision = stored.case.decision
+        if decision is None or decision.outcome is not lic.DecisionOutcome.DENIED:
+            raise NotFoundError(NO_CASE)
     else:
         raise PermissionDeniedError("sign in to see licensing cases")
 
@@ -188,7 +215,7 @@ def update_application(
     reason: str = "",
 ) -> StoredCase:
     """Edit a draft; after submission, amend it (the submitted content stays frozen beside the amendment)."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.ACT_FOR_EXPORTER)
     exporter_id = _check_exporter(principal, stored)
     application = content.application(stored.case.application.id, exporter_id)
     case, event = lic.amend_application(
@@ -202,7 +229,7 @@ def update_application(
 def _exporter_move(
     uow: UnitOfWork, principal: Principal, case_id: int, action: lic.CaseAction, expected_version: int | None
 ) -> StoredCase:
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.ACT_FOR_EXPORTER)
     exporter_id = _check_exporter(principal, stored)
     case, event = lic.transition(
         stored.case, action, lic.Actor.EXPORTER, exporter_id, expected_version=expected_version
@@ -230,9 +257,16 @@ def withdraw(
 
 
 def get_application(uow: UnitOfWork, principal: Principal, case_id: int) -> StoredCase:
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, None)
     _check_read(principal, stored)
-    audit.record_commission_read(uow, principal, "licensing_case", case_id, stored.organisation_id)
+    oversight.record_read(
+        uow,
+        principal,
+        entity_type=ENTITY_CASE,
+        entity_id=case_id,
+        legal_basis="Art. 16(6)",
+        owner=stored.organisation_id,
+    )
     return stored
 
 
@@ -253,15 +287,21 @@ def _check_correspondent(principal: Principal, stored: StoredCase) -> str:
 
 def messages(uow: UnitOfWork, principal: Principal, case_id: int) -> Sequence[Row]:
     """The correspondence on a case, between the exporter and the authority of its member state only."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, CORRESPONDENTS)
     _check_correspondent(principal, stored)
-    return uow.licensing.messages(case_id)
+    # F13: the exporter corresponds with the authority, not with a named officer
+    return [
+        disclosure.shown(principal, m, ("author",), stored.member_state)
+        if m["author_role"] == "authority"
+        else m
+        for m in uow.licensing.messages(case_id)
+    ]
 
 
 def post_message(uow: UnitOfWork, principal: Principal, case_id: int, body: str) -> int:
     """Write to the other side of the case. The exporter's message on a case awaiting it is its answer:
     the assessment resumes."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, CORRESPONDENTS)
     role = _check_correspondent(principal, stored)
     if not body.strip():
         raise ValidationError("write something", field="body")
@@ -269,7 +309,7 @@ def post_message(uow: UnitOfWork, principal: Principal, case_id: int, body: str)
         # Answers sent at the same moment are all kept; the case, held, resumes with the first of them
         # and the others find it resumed (rather than failing on its version).
         uow.licensing.hold_case(case_id)
-        stored = _load(uow, case_id)
+        stored = _load(uow, case_id, principal, CORRESPONDENTS)
     message_id = uow.licensing.add_message(
         case_id=case_id, author=principal.label, author_role=role, body=body.strip()
     )
@@ -365,7 +405,7 @@ def case_action(
 ) -> StoredCase:
     """An officer's (or senior's) move on a case through the transition table: start the assessment,
     request information from the exporter (the note is sent to it), return a recommendation."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.ASSESS_CASE)
     _check_authority(principal, stored, Permission.ASSESS_CASE)
     try:
         parsed = lic.CaseAction(action)
@@ -397,7 +437,7 @@ def record_assessment(
 ) -> StoredCase:
     """The officer's findings on every consideration of Art. 15(1) (the Common Position's criteria under
     point (c)); a concern is for the officer to weigh, never an automatic denial."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.ASSESS_CASE)
     _check_authority(principal, stored, Permission.ASSESS_CASE)
     case = stored.case
     if expected_version is not None and expected_version != case.version:
@@ -434,7 +474,7 @@ def recommend(
     expected_version: int | None,
 ) -> StoredCase:
     """The officer who assessed puts a recommendation forward for countersignature."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.ASSESS_CASE)
     _check_authority(principal, stored, Permission.ASSESS_CASE)
     if stored.assessment is None or stored.assessment.officer_id != principal.label:
         raise ConflictError("record your assessment of the case before recommending")
@@ -472,7 +512,7 @@ def decide(
     decision is final (Art. 16). A grant issues the licence in the same transaction, numbered in the
     state's sequence (concurrent grants of other cases wait their turn for a number; they do not fail).
     Of two concurrent countersignatures exactly one is recorded."""
-    stored = _load(uow, case_id)
+    stored = _load(uow, case_id, principal, Permission.COUNTERSIGN)
     _check_authority(principal, stored, Permission.COUNTERSIGN)
     case = stored.case
     if case.recommendation is None:
@@ -581,19 +621,27 @@ def _issue(
 
 
 # --- licences -------------------------------------------------------------------------------------------
-def _load_licence(uow: UnitOfWork, number: str) -> StoredLicence:
+def _load_licence(
+    uow: UnitOfWork, number: str, principal: Principal, wanted: Permission | None
+) -> StoredLicence:
+    _may(principal, wanted)
     stored = uow.licensing.licence(number.strip().upper())
     if stored is None:
-        raise NotFoundError("no such licence")
+        raise NotFoundError(NO_LICENCE)
     return stored
 
 
 def _check_licence_read(principal: Principal, stored: StoredLicence) -> None:
     kind = principal.organisation_kind
     if kind is OrganisationKind.EXPORTER:
-        authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=int(stored.licence.holder_id))
+        authorize(
+            principal,
+            Permission.ACT_FOR_EXPORTER,
+            organisation_id=int(stored.licence.holder_id),
+            not_found=NO_LICENCE,
+        )
     elif kind is OrganisationKind.AUTHORITY:
-        authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state)
+        authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state, not_found=NO_LICENCE)
     elif kind is OrganisationKind.COMMISSION and principal.is_authenticated:
         authorize(principal, Permission.VIEW_UNION_AGGREGATES)
     else:
@@ -601,10 +649,28 @@ def _check_licence_read(principal: Principal, stored: StoredLicence) -> None:
 
 
 def get_licence(uow: UnitOfWork, principal: Principal, number: str) -> StoredLicence:
-    stored = _load_licence(uow, number)
+    stored = _load_licence(uow, number, principal, None)
     _check_licence_read(principal, stored)
-    audit.record_commission_read(uow, principal, "licence", number, int(stored.licence.holder_id))
+    oversight.record_read(
+        uow,
+        principal,
+        entity_type=ENTITY_LICENCE,
+        entity_id=stored.licence.number,
+        legal_basis="Art. 23(2)(a)",
+        owner=int(stored.licence.holder_id),
+    )
     return stored
+
+
+def licence_document(uow: UnitOfWork, principal: Principal, number: str) -> tuple[StoredLicence, StoredCase]:
+    """A licence with its case, for the licence document: the holder's and its authority's. The Commission
+    reads the licence data (Art. 23(2)(a)), not the document with the application's parties (F15)."""
+    if principal.organisation_kind is OrganisationKind.COMMISSION:
+        raise PermissionDeniedError(
+            "the Commission reads licence data (Art. 23(2)(a)), not licence documents"
+        )
+    stored = get_licence(uow, principal, number)
+    return stored, get_application(uow, principal, stored.case_id)
 
 
 def licences(uow: UnitOfWork, principal: Principal) -> Sequence[StoredLicence]:
@@ -616,7 +682,11 @@ def licences(uow: UnitOfWork, principal: Principal) -> Sequence[StoredLicence]:
         authorize(principal, Permission.ASSESS_CASE)
         return uow.licensing.licences(member_state=principal.member_state)
     if kind is OrganisationKind.COMMISSION and principal.is_authenticated:
+        # licensing data per authorisation issued, Art. 23(2)(a) (F15: the read is audited)
         authorize(principal, Permission.VIEW_UNION_AGGREGATES)
+        oversight.record_read(
+            uow, principal, entity_type=ENTITY_LICENCE, entity_id="*", legal_basis="Art. 23(2)(a)"
+        )
         return uow.licensing.licences()
     raise PermissionDeniedError("sign in to see licences")
 
@@ -636,8 +706,8 @@ def licence_action(
     the event says whether the other member states and the Commission are to be informed. A move that gives
     the holder more (reinstating, or an amendment that relaxes) is recorded as a proposal; ``countersign``
     by a senior other than the proposer puts it in force, ``reject`` turns it down."""
-    stored = _load_licence(uow, number)
-    authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state)
+    stored = _load_licence(uow, number, principal, Permission.ASSESS_CASE)
+    authorize(principal, Permission.ASSESS_CASE, member_state=stored.member_state, not_found=NO_LICENCE)
     if principal.organisation_kind is not OrganisationKind.AUTHORITY:
         raise PermissionDeniedError("only the competent authority acts on a licence")
     try:
@@ -732,6 +802,24 @@ def _store_licence(
     return after
 
 
+def check_assessor(uow: UnitOfWork, principal: Principal, case_id: int) -> None:
+    """Refuse anyone but the case's competent authority, before an assessment form is read."""
+    _check_authority(
+        principal, _load(uow, case_id, principal, Permission.ASSESS_CASE), Permission.ASSESS_CASE
+    )
+
+
+def check_holder(uow: UnitOfWork, principal: Principal, number: str) -> None:
+    """Refuse anyone but the licence's holder, before a shipment form is read."""
+    stored = _load_licence(uow, number, principal, Permission.ACT_FOR_EXPORTER)
+    authorize(
+        principal,
+        Permission.ACT_FOR_EXPORTER,
+        organisation_id=int(stored.licence.holder_id),
+        not_found=NO_LICENCE,
+    )
+
+
 def record_shipment(
     uow: UnitOfWork,
     principal: Principal,
@@ -745,12 +833,17 @@ def record_shipment(
 ) -> StoredLicence:
     """The holder records an export under its licence; refused, saying why, when the licence is not in
     force or the shipment exceeds what is left (Arts. 12, 16). The last shipment exhausts the licence."""
-    stored = _load_licence(uow, number)
-    authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=int(stored.licence.holder_id))
+    stored = _load_licence(uow, number, principal, Permission.ACT_FOR_EXPORTER)
+    authorize(
+        principal,
+        Permission.ACT_FOR_EXPORTER,
+        organisation_id=int(stored.licence.holder_id),
+        not_found=NO_LICENCE,
+    )
     # Shipments against one licence are recorded one at a time: two concurrent ones could each fit in
     # what is left and together exceed it. Read again once held, as it stands now.
     uow.licensing.hold_licence(stored.id)
-    stored = _load_licence(uow, number)
+    stored = _load_licence(uow, number, principal, None)
     shipment = lic.Shipment(
         licence_number=stored.licence.number,
         item_line=item_line,

@@ -8,13 +8,14 @@ officer's own member state (Art. 13: the authority where the party is establishe
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import date
 
 from dualuse.domain.errors import NotFoundError, ValidationError
 from dualuse.domain.identity import Organisation, OrganisationKind, Permission, Principal, authorize
 from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeSubject
-from dualuse.services import audit
+from dualuse.services import audit, disclosure
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import UnitOfWork
 
@@ -97,12 +98,16 @@ def issue(
 
 
 def withdraw(uow: UnitOfWork, principal: Principal, notice_id: int, reason: str) -> None:
-    """Withdraw a notice: from now on it no longer binds the party's determinations (the record stays)."""
+    """Withdraw a notice: from now on it no longer binds the party's determinations (the record stays).
+    Who may is checked before the notice is looked up, and another state's notice is answered as a missing
+    one, so that nobody learns which notices exist (F16)."""
+    authorize(principal, Permission.ISSUE_NOTICE)
     notice = uow.notices.get(notice_id)
-    if notice is None:
-        raise NotFoundError("no such notice")
-    _check_issuer(uow, principal, notice.organisation_id)
-    if notice.member_state != principal.member_state:
+    if (
+        notice is None
+        or principal.organisation_kind is not OrganisationKind.AUTHORITY
+        or notice.member_state != principal.member_state
+    ):
         raise NotFoundError("no such notice")
     if not reason.strip():
         raise ValidationError("say why the notice is withdrawn", field="reason")
@@ -132,7 +137,11 @@ def received(uow: UnitOfWork, principal: Principal) -> Sequence[AuthorityNotice]
     """The notices the principal's organisation received, in force or withdrawn, newest first."""
     authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=principal.organisation_id)
     assert principal.organisation_id is not None  # noqa: S101 - exporters belong to an organisation
-    return uow.notices.received(principal.organisation_id)
+    # the party deals with its authority, not with the officer who issued the notice (F13)
+    return [
+        dataclasses.replace(n, issued_by=disclosure.authority_name(n.member_state))
+        for n in uow.notices.received(principal.organisation_id)
+    ]
 
 
 def parties(uow: UnitOfWork, principal: Principal) -> list[Organisation]:

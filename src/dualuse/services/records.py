@@ -71,10 +71,7 @@ def _check_access(uow: UnitOfWork, principal: Principal, organisation_id: int) -
     elif kind is OrganisationKind.AUTHORITY:
         authorize(principal, Permission.ASSESS_CASE)
         if organisation is not None and organisation.member_state != principal.member_state:
-            raise PermissionDeniedError(
-                f"the authority of {principal.member_state} may not see the records of an exporter "
-                f"of {organisation.member_state}"
-            )
+            raise NotFoundError("no such exporter")  # F16: another state's exporter is not told to exist
     else:
         authorize(principal, Permission.VIEW_ORGANISATION)
         raise PermissionDeniedError("only the exporter and the authority of its member state see its records")

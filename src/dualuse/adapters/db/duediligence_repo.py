@@ -281,6 +281,7 @@ class SqlDueDiligence:
         subject: str,
         what_happened: str,
         sources: Sequence[Any],
+        name_publicly: bool = False,
     ) -> int:
         return self._insert(
             t.submissions,
@@ -290,6 +291,7 @@ class SqlDueDiligence:
             subject=subject,
             what_happened=what_happened,
             sources=list(sources),
+            name_publicly=name_publicly,
             status="pending",
             created_at=now(),
         )

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 
@@ -390,6 +391,8 @@ submissions = Table(
     Column("subject", String(300), nullable=False),
     Column("what_happened", Text, nullable=False),
     Column("sources", JSON, nullable=False),
+    # F13: the reporter asked to be named where its accepted report is shown (default: anonymous)
+    Column("name_publicly", Boolean, nullable=False, server_default=false()),
     Column("status", String(20), nullable=False),
     Column("moderation_note", Text, nullable=True),
     Column("moderated_by", String(254), nullable=True),

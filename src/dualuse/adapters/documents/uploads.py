@@ -1,9 +1,14 @@
 """Evidence uploads: size- and type-checked, stored under their SHA-256 so a file is never overwritten or
-served under a name its uploader chose."""
+served under a name its uploader chose.
+
+Checking and writing are two steps (F11): a file is checked first and written only once the case it
+belongs to has been found to be the uploader's own and the step's answers are recorded; a refused or
+failed request leaves no file behind."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from dualuse.domain.errors import ValidationError
@@ -19,8 +24,32 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 }
 
 
-def store_upload(folder: Path, filename: str, content: bytes) -> dict[str, str]:
-    """Check and store one evidence file; returns the reference kept with the case."""
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An evidence file that passed the checks and is not yet on disk."""
+
+    title: str
+    suffix: str
+    content: bytes
+    sha256: str
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.sha256}{self.suffix}"
+
+    @property
+    def reference(self) -> dict[str, str]:
+        """What the case keeps of the file."""
+        return {
+            "title": self.title,
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "bytes": str(len(self.content)),
+        }
+
+
+def check_upload(filename: str, content: bytes) -> CheckedUpload:
+    """Check one evidence file (type by extension and content, size, encoding) without writing anything."""
     name = Path(filename).name.strip()
     suffix = Path(name).suffix.lower()
     if suffix not in SIGNATURES:
@@ -40,9 +69,22 @@ def store_upload(folder: Path, filename: str, content: bytes) -> dict[str, str]:
             content.decode("utf-8")
         except UnicodeDecodeError:
             raise ValidationError("a text file must be UTF-8", field="evidence_file") from None
-    digest = hashlib.sha256(content).hexdigest()
+    return CheckedUpload(name, suffix, content, hashlib.sha256(content).hexdigest())
+
+
+def write_upload(folder: Path, upload: CheckedUpload) -> Path | None:
+    """Write a checked file under its digest; returns its path if this call created it (so a caller whose
+    request then fails can take it back), None if the same content was already stored."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{digest}{suffix}"
-    if not target.exists():
-        target.write_bytes(content)
-    return {"title": name, "file": target.name, "sha256": digest, "bytes": str(len(content))}
+    target = folder / upload.file_name
+    if target.exists():
+        return None
+    target.write_bytes(upload.content)
+    return target
+
+
+def store_upload(folder: Path, filename: str, content: bytes) -> dict[str, str]:
+    """Check and store one evidence file; returns the reference kept with the case."""
+    checked = check_upload(filename, content)
+    write_upload(folder, checked)
+    return checked.reference

@@ -10,7 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.adapters.sources.annex_i import load_cryptography_note
 from dualuse.domain.errors import DualUseError
+from dualuse.domain.identity import Permission
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import controllist as svc
 from dualuse.services.clock import today_in_brussels
@@ -158,6 +160,7 @@ def new_classification_form(
 ) -> Response:
     if not principal.is_authenticated:
         return RedirectResponse("/login", status_code=303)
+    require(principal, Permission.ACT_FOR_EXPORTER)
     candidates = []
     if description.strip():
         with container.uow() as uow:
@@ -189,6 +192,7 @@ def new_classification(
 ) -> Response:
     if not principal.is_authenticated:
         return RedirectResponse("/login", status_code=303)
+    require(principal, Permission.ACT_FOR_EXPORTER)
     form = {
         "product_name": product_name,
         "description": description,
@@ -226,6 +230,8 @@ def new_classification(
                     rationale=rationale,
                 )
         except DualUseError as exc:
+            if refused(exc):
+                raise
             errors.append({"field": exc.field or "product_name", "text": exc.detail})
         else:
             return RedirectResponse("/classifications", status_code=303)

@@ -12,6 +12,7 @@ from dualuse.domain.errors import DualUseError
 from dualuse.domain.rules.facts import country_name
 from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.web.access import refused
 from dualuse.entrypoints.web.views import render
 from dualuse.services import determination
 
@@ -127,6 +128,8 @@ def determine_page(
             inputs = container.determination_inputs(uow, principal.organisation_id)
             answer = determination.determine_case(inputs, case)
     except DualUseError as exc:
+        if refused(exc):
+            raise
         field = (exc.field or "destination").split(".")[-1].split("[")[0]
         field_ids = {
             "member_state": "member_state",

@@ -10,14 +10,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from dualuse.adapters.documents.uploads import MAX_BYTES, store_upload
+from dualuse.adapters.documents.uploads import MAX_BYTES, CheckedUpload, check_upload, write_upload
 from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
 from dualuse.domain.errors import DualUseError, TooManyAttemptsError
+from dualuse.domain.identity import Permission
 from dualuse.domain.screening.model import ScreeningQuery
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId, limited
 from dualuse.entrypoints.http.limits import refuse_nul_in_form
 from dualuse.entrypoints.report import case_report_pdf
+from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit, screening
@@ -98,6 +100,8 @@ def open_case(
                 list_source=container.list_source(),
             )
     except DualUseError as exc:
+        if refused(exc):
+            raise
         context = {"principal": principal, "cases": [], "errors": _errors(exc, "title"), "form": form}
         return render(request, "duediligence/cases.html", context, status_code=400)
     return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
@@ -147,7 +151,7 @@ def step_page(
     screening_outcome = None
     with container.uow() as uow:
         view = svc.get_case(uow, principal, container.red_flags, case_id)
-        profiles = svc.profiles_for(uow, view.case) if step is Step.STAKEHOLDERS else []
+        profiles = svc.profiles_for(uow, view.case, principal) if step is Step.STAKEHOLDERS else []
     if step is Step.STAKEHOLDERS:
         end_user = view.case["transaction"]["end_user"]["name"]
         with container.uow() as uow:
@@ -173,6 +177,10 @@ async def save_step(
 ) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    # F11: whose case this is is settled before the body (and any file in it) is read; another
+    # organisation's case answers 404 as if it did not exist, and nothing is written.
+    with container.uow() as uow:
+        svc.get_case(uow, principal, container.red_flags, case_id)
     async with request.form() as form:
         return await _save_step(request, case_id, step, container, principal, form)
 
@@ -188,11 +196,16 @@ async def _save_step(
     }
     evidence = [{"title": str(form.get("evidence_title") or ""), "url": str(form.get("evidence_url") or "")}]
     upload = form.get("evidence_file")
+    written = None
     try:
+        checked: CheckedUpload | None = None
         if isinstance(upload, StarletteUploadFile) and upload.filename:
-            content = await upload.read(MAX_BYTES + 1)
-            evidence.append(store_upload(container.settings.upload_dir, upload.filename, content))
+            checked = check_upload(upload.filename, await upload.read(MAX_BYTES + 1))
+            evidence.append(checked.reference)
         with container.uow() as uow:
+            # written before the step commits, taken back if recording it fails: a file is on disk only
+            # when a recorded step refers to it
+            written = write_upload(container.settings.upload_dir, checked) if checked else None
             svc.record_step(
                 uow,
                 principal,
@@ -203,8 +216,13 @@ async def _save_step(
                 note=str(form.get("note") or ""),
                 evidence=evidence,
             )
+            written = None  # the step is recorded: its file stays
             view = svc.get_case(uow, principal, container.red_flags, case_id)
-    except DualUseError as exc:
+    except BaseException as exc:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        if not isinstance(exc, DualUseError) or refused(exc):
+            raise
         with container.uow() as uow:
             view = svc.get_case(uow, principal, container.red_flags, case_id)
         context = {
@@ -239,6 +257,8 @@ def conclude(
         with container.uow() as uow:
             svc.conclude(uow, principal, container.red_flags, case_id, conclusion, reason)
     except DualUseError as exc:
+        if refused(exc):
+            raise
         with container.uow() as uow:
             context = _case_context(container, uow, principal, case_id)
         context["errors"] = _errors(exc, "conclusion")
@@ -403,8 +423,10 @@ def submit(
     subject: Annotated[str, Form()] = "",
     what_happened: Annotated[str, Form()] = "",
     sources: Annotated[str, Form()] = "",
+    name_publicly: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     form = {
+        "name_publicly": name_publicly,
         "organisation_name": organisation_name,
         "contact_email": contact_email,
         "subject_kind": subject_kind,
@@ -426,8 +448,11 @@ def submit(
                 subject=subject,
                 what_happened=what_happened,
                 sources=sources.splitlines(),
+                name_publicly=name_publicly == "yes",
             )
     except DualUseError as exc:
+        if refused(exc):
+            raise
         context = {
             "principal": principal,
             "errors": _errors(exc, "organisation_name"),
@@ -447,6 +472,7 @@ def submit(
 def icp_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    require(principal, Permission.ACT_FOR_EXPORTER)  # an exporter's own self-assessment
     assert principal.organisation_id is not None  # noqa: S101 - signed-in users belong to an organisation
     with container.uow() as uow:
         latest = svc.latest_icp(uow, principal, principal.organisation_id)
@@ -471,6 +497,8 @@ async def save_icp(request: Request, container: ContainerDep, principal: Princip
         with container.uow() as uow:
             svc.save_icp(uow, principal, answers)
     except DualUseError as exc:
+        if refused(exc):
+            raise
         context = {
             "principal": principal,
             "elements": ICP_ELEMENTS,

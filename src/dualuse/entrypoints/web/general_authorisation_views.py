@@ -16,6 +16,7 @@ from dualuse.bootstrap import Container
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Principal, Role
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.web.access import refused
 from dualuse.entrypoints.web.views import render
 from dualuse.services import general_authorisations as svc
 from dualuse.services.clock import today_in_brussels
@@ -148,6 +149,8 @@ async def register(request: Request, container: ContainerDep, principal: Princip
         with container.uow() as uow:
             svc.register(uow, principal, container.rulebook, form["eugea_id"][:20])
     except DualUseError as exc:
+        if refused(exc):
+            raise
         context = _exporter_context(
             container, principal, register_form=form, errors=_errors(exc, "register", REGISTER_FIELDS)
         )
@@ -164,6 +167,8 @@ async def report_use(request: Request, container: ContainerDep, principal: Princ
     try:
         _report(container, principal, form)
     except DualUseError as exc:
+        if refused(exc):
+            raise
         context = _exporter_context(
             container, principal, report_form=form, errors=_errors(exc, "report", REPORT_FIELDS)
         )

@@ -15,8 +15,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.domain import licensing as lic
 from dualuse.domain.errors import DualUseError, ValidationError
+from dualuse.domain.identity import Permission
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.report import licence_pdf
+from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit
 from dualuse.services import licensing as svc
@@ -92,6 +94,7 @@ def applications_page(request: Request, container: ContainerDep, principal: Prin
 def new_page(request: Request, principal: PrincipalDep) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    require(principal, Permission.ACT_FOR_EXPORTER)
     form = dict.fromkeys(FORM_FIELDS, "") | {
         "application_type": "individual",
         "unit": "pieces",
@@ -114,6 +117,7 @@ def new_page(request: Request, principal: PrincipalDep) -> Response:
 async def create(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    require(principal, Permission.ACT_FOR_EXPORTER)
     async with request.form() as raw:
         form = {f: str(raw.get(f) or "") for f in FORM_FIELDS}
     try:
@@ -121,6 +125,8 @@ async def create(request: Request, container: ContainerDep, principal: Principal
         with container.uow() as uow:
             stored = svc.create_application(uow, principal, content)
     except (DualUseError, ValueError) as exc:
+        if isinstance(exc, DualUseError) and refused(exc):
+            raise
         detail = exc.detail if isinstance(exc, DualUseError) else str(exc)
         field = exc.field if isinstance(exc, DualUseError) and exc.field in FORM_FIELDS else "control_code"
         context = {
@@ -140,6 +146,7 @@ def check_answers(
 ) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    require(principal, Permission.ACT_FOR_EXPORTER)  # the exporter's page before it submits
     with container.uow() as uow:
         stored = svc.get_application(uow, principal, case_id)
     return render(request, "licensing/check.html", {"principal": principal, "stored": stored})
@@ -220,6 +227,8 @@ def _version(text: str) -> int:
 async def assessment(
     request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep
 ) -> Response:
+    with container.uow() as uow:  # the case's authority only, before the form is read
+        svc.check_assessor(uow, principal, case_id)
     async with request.form() as raw:
         findings = [
             lic.Finding(c.id, raw.get(f"concern-{c.id}") == "yes", str(raw.get(f"note-{c.id}") or ""))
@@ -305,6 +314,8 @@ def shipment(
         "shipped_on": shipped_on,
         "customs_reference": customs_reference,
     }
+    with container.uow() as uow:  # the holder only, before the form is read
+        svc.check_holder(uow, principal, number)
     try:
         try:
             day = date.fromisoformat(shipped_on.strip())
@@ -338,8 +349,7 @@ def shipment(
 @router.get("/licences/{number}.pdf")
 def licence_download(number: str, container: ContainerDep, principal: PrincipalDep) -> Response:
     with container.uow() as uow:
-        stored = svc.get_licence(uow, principal, number)
-        case = svc.get_application(uow, principal, stored.case_id)
+        stored, case = svc.licence_document(uow, principal, number)
         holder = uow.organisations.get(case.organisation_id)
         pdf = licence_pdf(stored, case, holder)
         audit.record_download(uow, principal, "licence_pdf", number, case.organisation_id)

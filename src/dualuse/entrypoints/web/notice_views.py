@@ -107,7 +107,7 @@ async def withdraw(
     try:
         with container.uow() as uow:
             svc.withdraw(uow, principal, notice_id, reason)
-    except DualUseError as exc:
+    except ValidationError as exc:  # a refusal is not a form error: it goes to the error pages
         context = _context(container, principal, None, [{"field": f"reason-{notice_id}", "text": exc.detail}])
         return render(request, "notices/authority.html", context, status_code=400)
     return RedirectResponse(PAGE, status_code=303)

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.domain.errors import DualUseError, ValidationError
+from dualuse.domain.identity import Permission
 from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import HitStatus, PartyRole
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import screening as svc
 
@@ -61,6 +63,7 @@ def screen_party(
 ) -> Response:
     if not principal.is_authenticated:
         return RedirectResponse("/login", status_code=303)
+    require(principal, Permission.SCREEN)
     form = {
         "name": name,
         "kind": kind,
@@ -85,6 +88,8 @@ def screen_party(
         with container.uow() as uow:
             parties = svc.parties(uow, principal)
     except DualUseError as exc:
+        if refused(exc):
+            raise
         context = _page(
             principal, form, parties=[], errors=[{"field": exc.field or "name", "text": exc.detail}]
         )

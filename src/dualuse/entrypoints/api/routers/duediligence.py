@@ -92,6 +92,10 @@ class SubmissionIn(BaseModel):
     subject: str = Field(min_length=1, max_length=300)
     what_happened: str = Field(min_length=1, max_length=10000)
     sources: list[str] = Field(min_length=1, max_length=20)
+    name_publicly: bool = Field(
+        default=False,
+        description="name your organisation where the accepted report is shown (default: anonymous)",
+    )
 
 
 class ModerationIn(BaseModel):
@@ -285,8 +289,8 @@ def published(uow: UowDep) -> list[dict[str, Any]]:
 
 
 @router.get("/risk-profiles", summary="Human-rights risk profiles of destinations and end-users")
-def risk_profiles(_principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
-    return [_plain(dict(p)) for p in svc.profiles(uow)]
+def risk_profiles(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
+    return [_plain(dict(p)) for p in svc.profiles(uow, principal)]
 
 
 @router.post("/risk-profiles", status_code=201, summary="Record a risk profile (authorities)")
@@ -317,6 +321,7 @@ def submit(body: SubmissionIn, uow: UowDep, container: ContainerDep, request: Re
             subject=body.subject,
             what_happened=body.what_happened,
             sources=body.sources,
+            name_publicly=body.name_publicly,
         )
     return {"id": submission_id, "status": "pending"}
 

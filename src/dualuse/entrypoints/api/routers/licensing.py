@@ -150,7 +150,8 @@ def _case_out(
     """A case as its reader may see it: the authority's assessment and recommendation are internal; the
     exporter learns the decision and, for a denial, the criteria relied on (Art. 16)."""
     case = stored.case
-    internal = principal.organisation_kind is not OrganisationKind.EXPORTER
+    # the assessment and recommendation are the authority's own (F15: not the Commission's either)
+    internal = principal.organisation_kind is OrganisationKind.AUTHORITY
     out: dict[str, Any] = {
         "id": stored.id,
         "organisation_id": stored.organisation_id,

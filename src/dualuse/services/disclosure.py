@@ -1,0 +1,34 @@
+"""Who is named to whom (F13).
+
+Exporters deal with *the competent authority* of their member state, not with its officers: an officer's
+e-mail address is personal data the exporter does not need (GDPR Art. 5(1)(c), data minimisation) and a lever
+for pressure on the person deciding. Civil-society reporters are never named on public pages: their reports
+on end-users and destinations in third countries can put them at risk, and Art. 26(1) of Reg. (EU) 2021/821
+only asks the authorities to take "appropriate measures ... for the protection of confidential information".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from dualuse.domain.identity import OrganisationKind, Principal
+
+
+def authority_name(member_state: str | None) -> str:
+    """How an authority appears to those outside it."""
+    return f"the licensing authority ({member_state})" if member_state else "a competent authority"
+
+
+def sees_officers(principal: Principal) -> bool:
+    """Authorities see who among them did what; everyone else sees the authority."""
+    return principal.organisation_kind is OrganisationKind.AUTHORITY
+
+
+def shown(
+    principal: Principal, row: Mapping[str, Any], fields: Sequence[str], member_state: str | None
+) -> Mapping[str, Any]:
+    """``row`` with the officers named in ``fields`` replaced by their authority, unless the reader is one."""
+    if sees_officers(principal) or not any(row.get(f) for f in fields):
+        return row
+    return {**row, **{f: authority_name(member_state) for f in fields if row.get(f)}}
