@@ -167,3 +167,40 @@ def test_f17_an_invented_code_is_refused_when_a_due_diligence_case_is_opened(
     opened = api.post("/api/v1/due-diligence/cases", json=transaction)
     assert opened.status_code == 201
     assert opened.json()["case"]["transaction"]["item"]["control_code"] == "5A001.f"
+
+
+# --- what the item is, in plain words: the web form asks, as the API and the batch file do -----------------
+def _monitoring_for_venezuela(client: TestClient, **fields: Any) -> Any:
+    return client.post(
+        "/determinations/new",
+        data={
+            "csrftoken": client.get("/determinations/new")
+            .text.split('name="csrftoken" value="')[1]
+            .split('"')[0],
+            "activity": "export",
+            "member_state": "DE",
+            "destination": "Venezuela",
+            "end_user_name": "Ministry of the Interior",
+            "end_user_type": "government",
+            "description": "IP network monitoring system",
+            **fields,
+        },
+    )
+
+
+def test_f17_the_web_form_asks_what_the_item_is_for_venezuela(client: TestClient) -> None:
+    asked = _monitoring_for_venezuela(client)
+    assert asked.status_code == 200, asked.text
+    assert 'data-question="items[0].item_kinds"' in asked.text
+    assert 'data-outcome="no_licence_required"' not in asked.text
+
+
+def test_f17_monitoring_equipment_for_the_government_of_venezuela_needs_an_authorisation_on_the_web(
+    client: TestClient,
+) -> None:
+    answer = _monitoring_for_venezuela(client, item_kinds="monitoring_interception_equipment")
+    assert answer.status_code == 200, answer.text
+    assert 'data-outcome="licence_required"' in answer.text
+    assert "Council Regulation (EU) 2017/2063, Art. 6(1)" in answer.text
+    stated_none = _monitoring_for_venezuela(client, item_kinds="none")
+    assert 'data-question="items[0].item_kinds"' not in stated_none.text

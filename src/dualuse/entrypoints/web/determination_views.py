@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError
-from dualuse.domain.rules.facts import country_name
+from dualuse.domain.rules.facts import ITEM_KIND_HELP, ItemKind, country_name
 from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
 from dualuse.entrypoints.web.access import refused
@@ -34,6 +34,21 @@ KNOWLEDGE = (
 )
 
 
+# What the item is, in plain words: what sanctions regimes list items by (the engine asks when one applies)
+ITEM_KINDS = tuple((kind.value, ITEM_KIND_HELP.get(kind, kind.value.replace("_", " "))) for kind in ItemKind)
+NONE_OF_THESE = "none"
+
+
+def _item_kinds(chosen: list[str] | None) -> list[str] | None:
+    """The item kinds ticked: none ticked = not stated (the answer asks where it matters); "none of these"
+    = stated as none of them."""
+    if not chosen:
+        return None
+    if NONE_OF_THESE in chosen:
+        return []
+    return chosen
+
+
 def _context(
     principal: object, form: dict[str, Any], result: object = None, errors: list[dict[str, str]] | None = None
 ) -> dict[str, Any]:
@@ -45,6 +60,7 @@ def _context(
         "activities": ACTIVITIES,
         "end_user_types": END_USER_TYPES,
         "knowledge": KNOWLEDGE,
+        "item_kinds": ITEM_KINDS,
         "countries": country_choices(),
         "member_states": sorted((code, country_name(code)) for code in EU_MEMBER_STATES),
     }
@@ -60,6 +76,7 @@ def form_page(request: Request, principal: PrincipalDep) -> HTMLResponse:
         "quantity": "1",
         "informed": [],
         "aware": [],
+        "item_kinds": [],
     }
     return render(request, "determination.html", _context(principal, form))
 
@@ -81,6 +98,7 @@ def determine_page(
     value_eur: Annotated[str, Form()] = "",
     informed: Annotated[list[str] | None, Form()] = None,
     aware: Annotated[list[str] | None, Form()] = None,
+    item_kinds: Annotated[list[str] | None, Form()] = None,
 ) -> HTMLResponse:
     form = {
         "activity": activity,
@@ -95,6 +113,7 @@ def determine_page(
         "value_eur": value_eur,
         "informed": informed or [],
         "aware": aware or [],
+        "item_kinds": item_kinds or [],
     }
     item: dict[str, Any] = {
         "id": "1",
@@ -102,6 +121,8 @@ def determine_page(
         "control_code": control_code.strip() or None,
         "cyber_surveillance": bool(cyber_surveillance),
     }
+    if (kinds := _item_kinds(item_kinds)) is not None:
+        item["item_kinds"] = kinds
     for name, text in (("quantity", quantity), ("value_eur", value_eur)):
         if not text.strip():
             continue
@@ -137,6 +158,7 @@ def determine_page(
             "destination": "destination",
             "quantity": "quantity",
             "value_eur": "value_eur",
+            "item_kinds": "item_kinds-none",
         }
         errors = [{"field": field_ids.get(field, "destination"), "text": exc.detail}]
         return render(
