@@ -416,10 +416,7 @@ def licence_transition(
     except ValueError:
         raise ValidationError(f"unknown licence action {action!r}", field="action") from None
     actor_role = Actor(actor_role)
-    if expected_version is not None and expected_version != licence.version:
-        raise ConflictError(
-            f"licence {licence.number} is at version {licence.version}, not {expected_version}; reload it"
-        )
+    _check_version(licence, expected_version)
     row = LICENCE_TRANSITIONS.get((licence.status, action))
     if row is None:
         raise ConflictError(f"a licence that is {licence.status} cannot be given '{action}'")
@@ -433,6 +430,14 @@ def licence_transition(
     if row.needs_reason and not reason.strip():
         raise ValidationError(f"to {action} a licence, say why (Art. 16)", field="reason")
     return _move(licence, row, actor_role, actor_id, reason=reason)
+
+
+def _check_version(licence: Licence, expected_version: int | None) -> None:
+    """Optimistic locking: the licence must still be at the version the caller read."""
+    if expected_version is not None and expected_version != licence.version:
+        raise ConflictError(
+            f"licence {licence.number} is at version {licence.version}, not {expected_version}; reload it"
+        )
 
 
 def _move(
@@ -541,10 +546,7 @@ def propose_change(
     ``amended``). It waits for a senior other than the proposer; until then the licence is as it was."""
     action = LicenceAction(action)
     actor_role = Actor(actor_role)
-    if expected_version is not None and expected_version != licence.version:
-        raise ConflictError(
-            f"licence {licence.number} is at version {licence.version}, not {expected_version}; reload it"
-        )
+    _check_version(licence, expected_version)
     row = LICENCE_TRANSITIONS.get((licence.status, action))
     if row is None or action not in (LicenceAction.AMEND, LicenceAction.REINSTATE):
         raise ConflictError(f"a licence that is {licence.status} cannot be given '{action}'")
@@ -591,10 +593,7 @@ def countersign_change(
     pending = licence.pending
     if pending is None:
         raise ConflictError(f"no change to licence {licence.number} awaits countersignature")
-    if expected_version is not None and expected_version != licence.version:
-        raise ConflictError(
-            f"licence {licence.number} is at version {licence.version}, not {expected_version}; reload it"
-        )
+    _check_version(licence, expected_version)
     row = LICENCE_TRANSITIONS.get((licence.status, pending.action))
     if row is None or pending.at_version != licence.version:
         raise ConflictError(f"the proposed change no longer fits licence {licence.number}: propose it again")
