@@ -172,6 +172,29 @@ CASES = [
         destination="US",
     ),
     case("EU008 not 5A002.a.1", LICENCE, code="5A002.a.1", destination="BR"),
+    # --- a whole entry some of whose sub-items Annex II names: the answer depends on the sub-item -----------
+    case(
+        "f1 EU003 not for the whole of 5A002 (Annex II Section C Part 1 point 2(c) excludes 5A002.c-.e)",
+        LICENCE,
+        code="5A002",
+        destination="MK",
+        circumstances=REPAIR,
+    ),
+    case(
+        "f1 EU004 not for the whole of 5A002 (Annex II Section D Part 1(c) excludes 5A002.c-.e)",
+        LICENCE,
+        code="5A002",
+        destination="MK",
+        circumstances=FAIR,
+    ),
+    case(
+        "f1 EU003 still covers 5A002.a after repair",
+        GA,
+        ("EU003",),
+        code="5A002.a",
+        destination="MK",
+        circumstances=REPAIR,
+    ),
 ]
 
 
@@ -276,3 +299,25 @@ def test_no_rule_or_state_condition_names_a_superseded_customs_code() -> None:
     malta = rulebook.settings_of("MT")
     assert not malta.first_use.verified
     assert "X002" in malta.first_use.source  # the reason it is not verified
+
+
+def test_f1_a_whole_entry_whose_sub_items_annex_ii_names_says_which_decide() -> None:
+    """Reg. (EU) 2021/821 Annex II Section C Part 1 point 2(c): EU003 excludes 5A002.c, .d and .e, so for
+    "5A002" without its sub-item the answer is a licence, with advice naming the sub-items that decide."""
+    item = determine(
+        facts(code="5A002", destination="MK", circumstances=REPAIR), load_rulebook(), _Source()
+    ).items[0]
+    assert item.outcome is LICENCE
+    assert item.general_authorisations == ()
+    text = item.explanation + " ".join(item.advice)
+    assert "EU003" in text
+    assert "5A002.c, 5A002.d, 5A002.e" in text
+
+
+def test_f1_eu005_may_cover_sub_items_of_5a001() -> None:
+    """Annex II Section E Part 1(a)(i): EU005 covers 5A001.b.2, .c and .d; for "5A001" the answer says so."""
+    item = determine(facts(code="5A001", destination="CN"), load_rulebook(), _Source()).items[0]
+    assert item.outcome is LICENCE
+    text = item.explanation + " ".join(item.advice)
+    assert "EU005" in text
+    assert "5A001.b.2, 5A001.c, 5A001.d" in text

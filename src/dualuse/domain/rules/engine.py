@@ -427,6 +427,10 @@ class PreparedTransaction:
                 short = (*short, "General authorisations unusable with Art. 4(1) knowledge.")
             if advice and not usable:
                 short = (*short, "A general authorisation may apply (unverified).")
+            sub_items = self._sub_item_advice(code, flags)
+            if sub_items and not usable:
+                short = (*short, "A general authorisation may apply to some sub-items: give the full code.")
+            advice.extend(sub_items)
         if not findings:
             lines.append("No rule of this rulebook applies to this item.")
         if explain:
@@ -660,12 +664,43 @@ class PreparedTransaction:
         blocked: list[GeneralAuthorisation] = []
         for authorisation in self.authorisations:
             # national general authorisations never cover Annex II Section I items (Art. 12(6)(a))
-            if not _covers(authorisation.items, code, flags) or (
-                authorisation.is_national and flags.section_i
+            if (
+                not _covers(authorisation.items, code, flags)
+                or (authorisation.is_national and flags.section_i)
+                or self._deciding_sub_items(authorisation, code, flags)
             ):
                 continue
             (blocked if authorisation.blocked_by & knowledge else usable).append(authorisation)
         return usable, blocked
+
+    def _deciding_sub_items(
+        self, authorisation: GeneralAuthorisation, code: str, flags: ItemFlags
+    ) -> tuple[str, ...]:
+        """The sub-items of ``code`` that the authorisation names and treats otherwise than the whole entry
+        (EU003 excludes 5A002.c-.e; EU005 covers 5A001.b.2, .c, .d): then it is never offered for the whole
+        entry, only named as advice (the safe side)."""
+        if authorisation.is_national and flags.section_i:
+            return ()
+        return authorisation.items.deciding_sub_items(
+            code,
+            section_i=flags.section_i,
+            cyber_surveillance=flags.cyber_surveillance,
+            information_security=flags.information_security,
+        )
+
+    def _sub_item_advice(self, code: str, flags: ItemFlags) -> list[str]:
+        """Advice for each general authorisation whose answer depends on which sub-item of ``code`` this is."""
+        advice = []
+        for authorisation in self.authorisations:
+            subs = self._deciding_sub_items(authorisation, code, flags)
+            if subs:
+                advice.append(
+                    f"{authorisation.id} ({authorisation.customs_code}) treats some sub-items of {code} "
+                    f"otherwise than the rest ({', '.join(subs)} are named in Annex II): give the item's "
+                    "full control code to know whether it covers this export; until then apply for an "
+                    f"individual authorisation ({INDIVIDUAL_AUTHORISATION_CODE})."
+                )
+        return advice
 
     def _notes(self, item: OrderItem, flags: ItemFlags | None) -> list[str]:
         notes = []
