@@ -40,3 +40,14 @@ def test_a_date_before_the_first_list_version_names_the_date() -> None:
     with pytest.raises(ValidationError) as raised:
         determine(facts(day=date(2020, 1, 1)), load_rulebook(), shipped_list_source())
     assert raised.value.field == "date"
+
+
+@pytest.mark.parametrize(("code", "section_i"), [("1C450", "1C450.a.1, 1C450.a.2"), ("9A009", "9A009.a")])
+def test_f2_eu001_is_not_offered_for_an_entry_whose_sub_items_annex_ii_section_i_lists(
+    code: str, section_i: str
+) -> None:
+    """Reg. (EU) 2021/821 Art. 12(6)(a) and Annex II Section I (1C450.a.1, 1C450.a.2, 9A009.a): EU001 covers
+    1C450 and 9A009 only outside those sub-items, so the whole entry needs a licence until the code is given."""
+    item = determine(facts(code=code, destination="US"), load_rulebook(), shipped_list_source()).items[0]
+    assert item.outcome is Outcome.LICENCE_REQUIRED
+    assert section_i in " ".join(item.advice)

@@ -53,6 +53,9 @@ class FakeListView:
                 return None
             code = code.rsplit(".", 1)[0]
 
+    def section_i_below(self, code: str) -> tuple[str, ...]:
+        return tuple(sorted(c for c, f in self._flags.items() if c.startswith(code + ".") and f.section_i))
+
 
 class FakeListSource:
     """Two versions: ``2024-11`` (standing for every earlier list too, from 1.1.2000) and ``2025-11`` (which

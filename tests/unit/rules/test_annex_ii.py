@@ -32,6 +32,7 @@ _FLAGS: dict[str, ItemFlags] = {
     "1C350": ItemFlags(),
     "1C450": ItemFlags(),
     "1C450.a.1": ItemFlags(eugea_excluded=True),
+    "1C450.a.2": ItemFlags(eugea_excluded=True),
     "2B001": ItemFlags(),
     "2E001": ItemFlags(),
     "3A001": ItemFlags(),
@@ -55,6 +56,9 @@ class _View:
                 return None
             code = code.rsplit(".", 1)[0]
         return _FLAGS[code]
+
+    def section_i_below(self, code: str) -> tuple[str, ...]:
+        return tuple(sorted(c for c, f in _FLAGS.items() if c.startswith(code + ".") and f.section_i))
 
 
 class _Source:
@@ -187,6 +191,13 @@ CASES = [
         destination="MK",
         circumstances=FAIR,
     ),
+    case(
+        "f2 EU001 not for the whole of 1C450 (Annex II Section I lists 1C450.a.1 and .a.2)",
+        LICENCE,
+        code="1C450",
+        destination="US",
+    ),
+    case("f2 EU001 covers 1C450.b to the US", GA, ("EU001",), code="1C450.b", destination="US"),
     case(
         "f1 EU003 still covers 5A002.a after repair",
         GA,
@@ -321,3 +332,13 @@ def test_f1_eu005_may_cover_sub_items_of_5a001() -> None:
     text = item.explanation + " ".join(item.advice)
     assert "EU005" in text
     assert "5A001.b.2, 5A001.c, 5A001.d" in text
+
+
+def test_f2_a_whole_entry_with_section_i_sub_items_names_them() -> None:
+    """Reg. (EU) 2021/821 Annex II Section I lists 1C450.a.1 and 1C450.a.2 (excluded from EU001, Art.
+    12(6)(a)): for "1C450" the answer is a licence, naming the sub-items that decide."""
+    item = determine(facts(code="1C450", destination="US"), load_rulebook(), _Source()).items[0]
+    assert item.outcome is LICENCE
+    text = item.explanation + " ".join(item.advice)
+    assert "EU001" in text
+    assert "1C450.a.1, 1C450.a.2" in text

@@ -48,6 +48,19 @@ class ControlListView:
         self._flags[code] = flags
         return flags
 
+    def section_i_below(self, code: str) -> tuple[str, ...]:
+        """The listed entries below ``code`` in Annex II Section I (``1C450.a.1`` below ``1C450``)."""
+        try:
+            below = self._list.descendants(code)
+        except (NotFoundError, InvalidControlCodeError):
+            return ()
+        found = []
+        for entry in below:
+            flags = self.flags_for(str(entry.code))
+            if flags is not None and flags.section_i:
+                found.append(str(entry.code))
+        return tuple(found)
+
     def title_of(self, code: str) -> str | None:
         """The title of the entry listed under exactly ``code`` in this version; None if there is none (a
         code deeper than the list, or one the list does not hold)."""

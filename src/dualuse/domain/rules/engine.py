@@ -67,6 +67,11 @@ class ListView(Protocol):
         """The flags of a listed code (canonical form); None if the code is not in this list version."""
         ...
 
+    def section_i_below(self, code: str) -> tuple[str, ...]:
+        """The listed entries below ``code`` that are in Annex II Section I (``1C450.a.1`` and ``.a.2`` below
+        ``1C450``): no general authorisation covers them (Art. 12(6)(a))."""
+        ...
+
 
 class ListSource(Protocol):
     """Every version of the control list, by the date it is in force."""
@@ -676,17 +681,24 @@ class PreparedTransaction:
     def _deciding_sub_items(
         self, authorisation: GeneralAuthorisation, code: str, flags: ItemFlags
     ) -> tuple[str, ...]:
-        """The sub-items of ``code`` that the authorisation names and treats otherwise than the whole entry
-        (EU003 excludes 5A002.c-.e; EU005 covers 5A001.b.2, .c, .d): then it is never offered for the whole
-        entry, only named as advice (the safe side)."""
+        """The sub-items of ``code`` that the authorisation treats otherwise than the whole entry (EU003
+        excludes 5A002.c-.e; EU005 covers 5A001.b.2, .c, .d; Section I holds 1C450.a.1 but not 1C450): then
+        it is never offered for the whole entry, only named as advice (the safe side)."""
         if authorisation.is_national and flags.section_i:
             return ()
-        return authorisation.items.deciding_sub_items(
+        named = authorisation.items.deciding_sub_items(
             code,
             section_i=flags.section_i,
             cyber_surveillance=flags.cyber_surveillance,
             information_security=flags.information_security,
         )
+        if flags.section_i or not (authorisation.items.exclude_section_i or authorisation.is_national):
+            return named
+        # the whole entry is not in Section I, but some of its sub-items are (Art. 12(6)(a))
+        section_i = self.view.section_i_below(code)
+        if section_i and _covers(authorisation.items, code, flags):
+            return tuple(sorted({*named, *section_i}))
+        return named
 
     def _sub_item_advice(self, code: str, flags: ItemFlags) -> list[str]:
         """Advice for each general authorisation whose answer depends on which sub-item of ``code`` this is."""
