@@ -10,6 +10,7 @@ from dualuse.adapters.sources.controllist_view import shipped_list_source
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.rules import Outcome, determine
+from dualuse.services.determination import DeterminationInputs, determine_case
 from tests.unit.rules.fakes import facts
 
 
@@ -51,3 +52,55 @@ def test_f2_eu001_is_not_offered_for_an_entry_whose_sub_items_annex_ii_section_i
     item = determine(facts(code=code, destination="US"), load_rulebook(), shipped_list_source()).items[0]
     assert item.outcome is Outcome.LICENCE_REQUIRED
     assert section_i in " ".join(item.advice)
+
+
+# --- f3: real codes deeper than the shipped list data ----------------------------------------------------
+def _case(code: str, destination: str, day: str = "2026-12-01") -> dict[str, object]:
+    return {
+        "date": day,
+        "exporter": {"name": "Acme", "member_state": "DE"},
+        "destination": destination,
+        "items": [{"id": "1", "control_code": code, "cyber_surveillance": False}],
+    }
+
+
+def _inputs() -> DeterminationInputs:
+    return DeterminationInputs(load_rulebook(), shipped_list_source())
+
+
+@pytest.mark.parametrize(
+    ("code", "listed_under"), [("2B001.a", "2B001"), ("3A001.a.1.a", "3A001"), ("5A002.a.1", "5A002.a.1")]
+)
+def test_f3_a_real_annex_i_code_deeper_than_the_list_data_is_determined_under_its_entry(
+    code: str, listed_under: str
+) -> None:
+    """Reg. (EU) 2021/821 Art. 3(1) and Annex I (consolidated 2025-11-15): 2B001.a and 3A001.a.1.a are
+    codes of the official text; they are listed, so the answer is the entry's, and it says under which."""
+    answer = determine_case(_inputs(), _case(code, "CN"))
+    item = answer.determination.items[0]
+    assert item.outcome is Outcome.LICENCE_REQUIRED
+    assert item.control_code == code
+    if code != listed_under:
+        assert f"listed here under {listed_under}" in answer.titles["1"]
+
+
+def test_f3_a_deep_code_inherits_the_cyber_surveillance_flag_of_its_entry() -> None:
+    """Art. 2(20): 5A001.j.1 lies below 5A001.j, a cyber-surveillance item; EU007 excludes it (Annex II
+    Section G Part 1), and a code deeper than the list data must keep that."""
+    answer = determine_case(_inputs(), _case("5A001.j.1", "US"))
+    assert answer.determination.items[0].cyber_surveillance_item is True
+
+
+@pytest.mark.parametrize("code", ["5A001.j.9", "5A001.zz", "2B001.a.99"])
+def test_f3_a_code_not_in_the_official_text_is_still_refused(code: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        determine_case(_inputs(), _case(code, "CN"))
+    assert raised.value.field == "items[0].control_code"
+
+
+def test_f3_before_the_consolidated_text_of_2025_11_15_a_deep_code_is_refused() -> None:
+    """The official codes shipped are those of the 2025-11-15 consolidation only; the list in force before
+    (2024-11) is not checked against them, so a deep code stays refused, with the entry suggested."""
+    with pytest.raises(ValidationError) as raised:
+        determine_case(_inputs(), _case("2B001.a", "CN", day="2025-10-01"))
+    assert "2B001" in raised.value.detail

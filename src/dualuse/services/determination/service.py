@@ -38,6 +38,8 @@ class ListedCodes(Protocol):
 
     def near(self, code: str, limit: int = 5) -> tuple[str, ...]: ...
 
+    def listed_under(self, code: str) -> tuple[str, str] | None: ...
+
 
 @dataclass(frozen=True)
 class DeterminationInputs:
@@ -178,7 +180,7 @@ def code_problem(view: ListView, code: str) -> str | None:
     """Why ``code`` cannot be determined against ``view`` (it is not listed in that version, with what it
     may have meant), or None if it is listed."""
     if isinstance(view, ListedCodes):
-        if view.title_of(code) is not None:
+        if view.title_of(code) is not None or view.listed_under(code) is not None:
             return None
         near = view.near(code)
     elif view.flags_for(code) is not None:
@@ -203,7 +205,16 @@ def check_codes(facts: TransactionFacts, view: ListView) -> dict[str, str]:
         problem = code_problem(view, item.control_code)
         if problem is not None:
             raise ValidationError(problem, field=f"items[{index}].control_code")
-        title = view.title_of(item.control_code) if isinstance(view, ListedCodes) else None
+        title = None
+        if isinstance(view, ListedCodes):
+            title = view.title_of(item.control_code)
+            under = view.listed_under(item.control_code) if title is None else None
+            if under is not None:
+                entry, source = under
+                title = (
+                    f"{view.title_of(entry)} ({item.control_code} is a code of the official {source}; "
+                    f"listed here under {entry}, whose flags apply)"
+                )
         titles[item.id] = title or item.control_code
     return titles
 
