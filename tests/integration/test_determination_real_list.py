@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from dualuse.adapters.sources.controllist_view import shipped_list_source
+from dualuse.adapters.sources.annex_i import load_history
+from dualuse.adapters.sources.controllist_view import shipped_list_source, shipped_official_codes
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.rules import Outcome, determine
@@ -104,3 +105,13 @@ def test_f3_before_the_consolidated_text_of_2025_11_15_a_deep_code_is_refused() 
     with pytest.raises(ValidationError) as raised:
         determine_case(_inputs(), _case("2B001.a", "CN", day="2025-10-01"))
     assert "2B001" in raised.value.detail
+
+
+def test_f3_every_entry_of_the_2025_11_list_data_is_a_code_of_the_official_text() -> None:
+    """The official codes and the list data describe the same Annex I (consolidated 2025-11-15): an entry of
+    the list data that the official text lacks would be a typo in one of them."""
+    official = shipped_official_codes()["2025-11"]
+    assert official.verified
+    assert official.valid_from == date(2025, 11, 15)
+    shipped = {str(entry.code) for entry in load_history().as_of(date(2026, 12, 1))}
+    assert shipped - official.codes == set()
