@@ -342,3 +342,16 @@ def test_f2_a_whole_entry_with_section_i_sub_items_names_them() -> None:
     text = item.explanation + " ".join(item.advice)
     assert "EU001" in text
     assert "1C450.a.1, 1C450.a.2" in text
+
+
+def test_f4_eu005_blocked_by_internal_repression_does_not_call_it_an_art_4_1_use() -> None:
+    """Annex II Section E Part 3 point 1(a)(iv) bars EU005 for use in violating human rights through
+    interception or monitoring; that is not a use of Art. 4(1) of Reg. (EU) 2021/821 (WMD, military end-use
+    under an arms embargo, parts of illegally exported military items), and the answer must not say so."""
+    item = determine(
+        facts(code="5A001.c", destination="IN", aware=["internal_repression"]), load_rulebook(), _Source()
+    ).items[0]
+    assert item.outcome is LICENCE
+    assert "Art. 4(1) use" not in item.explanation
+    assert "EU005 would cover this export" in item.explanation
+    assert "internal_repression" in item.explanation

@@ -429,7 +429,7 @@ class PreparedTransaction:
             elif blocked:
                 if explain:
                     lines.append(self._describe_blocked(blocked))
-                short = (*short, "General authorisations unusable with Art. 4(1) knowledge.")
+                short = (*short, "General authorisations unusable with the use known (Annex II Part 3).")
             if advice and not usable:
                 short = (*short, "A general authorisation may apply (unverified).")
             sub_items = self._sub_item_advice(code, flags)
@@ -768,7 +768,8 @@ class PreparedTransaction:
         names = ", ".join(g.id for g in blocked)
         return (
             f"{names} would cover this export, but a general authorisation cannot be used when the exporter "
-            f"has been informed of, or is aware of, an Art. 4(1) use ({uses}) (Annex II, Part 3); apply for an "
+            f"has been informed of, or is aware of, a use its Part 3 rules out ({uses}) (Annex II, Part 3: "
+            "the uses of Art. 4(1), and for EU005, EU007 and EU008 also violations of human rights); apply for an "
             "individual authorisation."
         )
 
