@@ -115,3 +115,16 @@ def test_f3_every_entry_of_the_2025_11_list_data_is_a_code_of_the_official_text(
     assert official.valid_from == date(2025, 11, 15)
     shipped = {str(entry.code) for entry in load_history().as_of(date(2026, 12, 1))}
     assert shipped - official.codes == set()
+
+
+@pytest.mark.parametrize(("code", "flagged"), [("5D001", "5D001.e"), ("5E001", "5E001.a")])
+def test_f5_eu007_is_not_offered_for_an_entry_with_cyber_surveillance_sub_items(
+    code: str, flagged: str
+) -> None:
+    """Reg. (EU) 2021/821 Annex II Section G Part 1: EU007 excludes software and technology related to
+    5A001.f and 5A001.j; 5D001.e and 5E001.a are those (cyber-surveillance, Art. 2(20)), so "5D001" or
+    "5E001" without the sub-item cannot be answered "EU007 available"."""
+    case = facts(code=code, destination="JO", circumstances=["intra_group"])
+    item = determine(case, load_rulebook(), shipped_list_source()).items[0]
+    assert item.outcome is Outcome.LICENCE_REQUIRED
+    assert flagged in " ".join(item.advice)

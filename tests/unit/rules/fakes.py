@@ -53,8 +53,9 @@ class FakeListView:
                 return None
             code = code.rsplit(".", 1)[0]
 
-    def section_i_below(self, code: str) -> tuple[str, ...]:
-        return tuple(sorted(c for c, f in self._flags.items() if c.startswith(code + ".") and f.section_i))
+    def flagged_below(self, code: str) -> dict[str, ItemFlags]:
+        own = self.flags_for(code)
+        return {c: f for c, f in self._flags.items() if c.startswith(code + ".") and f != own}
 
 
 class FakeListSource:

@@ -57,8 +57,9 @@ class _View:
             code = code.rsplit(".", 1)[0]
         return _FLAGS[code]
 
-    def section_i_below(self, code: str) -> tuple[str, ...]:
-        return tuple(sorted(c for c, f in _FLAGS.items() if c.startswith(code + ".") and f.section_i))
+    def flagged_below(self, code: str) -> dict[str, ItemFlags]:
+        own = self.flags_for(code)
+        return {c: f for c, f in _FLAGS.items() if c.startswith(code + ".") and f != own}
 
 
 class _Source:

@@ -53,12 +53,13 @@ class ControlListView:
     """One list version as a ``ListView``: flags of a code, inherited from the entries above it; with the
     official codes of the same text, a real code deeper than the list data is listed under its entry."""
 
-    __slots__ = ("_codes", "_flags", "_list", "_official")
+    __slots__ = ("_below", "_codes", "_flags", "_list", "_official")
 
     def __init__(self, control_list: ControlList, official: OfficialCodes | None = None) -> None:
         self._list = control_list
         self._flags: dict[str, ItemFlags | None] = {}
         self._codes: tuple[str, ...] | None = None
+        self._below: dict[str, dict[str, ItemFlags]] = {}
         in_force = official is not None and (
             official.version_id == control_list.version_id
             and official.valid_from == control_list.version.effective_from
@@ -91,18 +92,24 @@ class ControlListView:
         self._flags[code] = flags
         return flags
 
-    def section_i_below(self, code: str) -> tuple[str, ...]:
-        """The listed entries below ``code`` in Annex II Section I (``1C450.a.1`` below ``1C450``)."""
+    def flagged_below(self, code: str) -> dict[str, ItemFlags]:
+        """The listed entries below ``code`` whose flags differ from its own (``1C450.a.1`` in Annex II
+        Section I below ``1C450``; ``5D001.e``, cyber-surveillance, below ``5D001``), with their flags."""
+        cached = self._below.get(code)
+        if cached is not None:
+            return cached
+        own = self.flags_for(code)
         try:
             below = self._list.descendants(code)
         except (NotFoundError, InvalidControlCodeError):
-            return ()
-        found = []
+            below = ()
+        found = {}
         for entry in below:
             flags = self.flags_for(str(entry.code))
-            if flags is not None and flags.section_i:
-                found.append(str(entry.code))
-        return tuple(found)
+            if flags is not None and flags != own:
+                found[str(entry.code)] = flags
+        self._below[code] = found
+        return found
 
     def title_of(self, code: str) -> str | None:
         """The title of the entry listed under exactly ``code`` in this version; None if there is none (a

@@ -7,7 +7,7 @@ exporter may use, the customs codes to declare and a plain-English explanation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -67,9 +67,9 @@ class ListView(Protocol):
         """The flags of a listed code (canonical form); None if the code is not in this list version."""
         ...
 
-    def section_i_below(self, code: str) -> tuple[str, ...]:
-        """The listed entries below ``code`` that are in Annex II Section I (``1C450.a.1`` and ``.a.2`` below
-        ``1C450``): no general authorisation covers them (Art. 12(6)(a))."""
+    def flagged_below(self, code: str) -> Mapping[str, ItemFlags]:
+        """The listed entries below ``code`` whose flags differ from its own, with their flags: ``1C450.a.1``
+        below ``1C450`` (Annex II Section I), ``5D001.e`` below ``5D001`` (cyber-surveillance)."""
         ...
 
 
@@ -669,10 +669,8 @@ class PreparedTransaction:
         blocked: list[GeneralAuthorisation] = []
         for authorisation in self.authorisations:
             # national general authorisations never cover Annex II Section I items (Art. 12(6)(a))
-            if (
-                not _covers(authorisation.items, code, flags)
-                or (authorisation.is_national and flags.section_i)
-                or self._deciding_sub_items(authorisation, code, flags)
+            if not _authorisation_covers(authorisation, code, flags) or self._deciding_sub_items(
+                authorisation, code, flags
             ):
                 continue
             (blocked if authorisation.blocked_by & knowledge else usable).append(authorisation)
@@ -684,21 +682,20 @@ class PreparedTransaction:
         """The sub-items of ``code`` that the authorisation treats otherwise than the whole entry (EU003
         excludes 5A002.c-.e; EU005 covers 5A001.b.2, .c, .d; Section I holds 1C450.a.1 but not 1C450): then
         it is never offered for the whole entry, only named as advice (the safe side)."""
-        if authorisation.is_national and flags.section_i:
-            return ()
+        whole = _authorisation_covers(authorisation, code, flags)
         named = authorisation.items.deciding_sub_items(
             code,
             section_i=flags.section_i,
             cyber_surveillance=flags.cyber_surveillance,
             information_security=flags.information_security,
         )
-        if flags.section_i or not (authorisation.items.exclude_section_i or authorisation.is_national):
-            return named
-        # the whole entry is not in Section I, but some of its sub-items are (Art. 12(6)(a))
-        section_i = self.view.section_i_below(code)
-        if section_i and _covers(authorisation.items, code, flags):
-            return tuple(sorted({*named, *section_i}))
-        return named
+        # sub-entries the list flags otherwise (Section I, Art. 12(6)(a); cyber-surveillance, Art. 2(20))
+        flagged = [
+            sub
+            for sub, sub_flags in self.view.flagged_below(code).items()
+            if _authorisation_covers(authorisation, sub, sub_flags) != whole
+        ]
+        return tuple(sorted({*named, *flagged}))
 
     def _sub_item_advice(self, code: str, flags: ItemFlags) -> list[str]:
         """Advice for each general authorisation whose answer depends on which sub-item of ``code`` this is."""
@@ -779,6 +776,14 @@ class _Template(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def _authorisation_covers(authorisation: GeneralAuthorisation, code: str, flags: ItemFlags) -> bool:
+    """True if the authorisation's items cover the listed ``code``; national general authorisations never
+    cover Annex II Section I items (Art. 12(6)(a))."""
+    if authorisation.is_national and flags.section_i:
+        return False
+    return _covers(authorisation.items, code, flags)
 
 
 def _covers(scope: ItemScope, code: str, flags: ItemFlags) -> bool:
