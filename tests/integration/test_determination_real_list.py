@@ -128,3 +128,19 @@ def test_f5_eu007_is_not_offered_for_an_entry_with_cyber_surveillance_sub_items(
     item = determine(case, load_rulebook(), shipped_list_source()).items[0]
     assert item.outcome is Outcome.LICENCE_REQUIRED
     assert flagged in " ".join(item.advice)
+
+
+@pytest.mark.parametrize(
+    ("day", "says"),
+    [
+        ("2021-09-08", "Regulation (EC) No 428/2009"),
+        ("2023-05-01", "not in this platform's data"),
+    ],
+)
+def test_f6_a_date_without_list_data_says_which_law_applied(day: str, says: str) -> None:
+    """Reg. (EU) 2021/821 is in force from 9 Sep 2021, Reg. (EC) No 428/2009 before; a transaction
+    dated before the first list version the platform holds is refused, saying why."""
+    with pytest.raises(ValidationError) as raised:
+        determine_case(_inputs(), _case("2B001", "CN", day=day))
+    assert raised.value.field == "date"
+    assert says in raised.value.detail

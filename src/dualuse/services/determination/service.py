@@ -168,12 +168,27 @@ def determine_facts(inputs: DeterminationInputs, facts: TransactionFacts) -> Ans
     return Answer(determination, facts, titles, bound)
 
 
+REGULATION_APPLIES_FROM = date(2021, 9, 9)
+"""Reg. (EU) 2021/821 is in force from this day (OJ L 206, 11.6.2021); Reg. (EC) No 428/2009 before."""
+
+
 def list_view(list_source: ListSource, day: date) -> ListView:
     """The list version in force on ``day``; ``ValidationError`` on ``date`` before the first one."""
     try:
         return list_source.as_of(day)
     except NotFoundError as error:
-        raise ValidationError(error.detail, field="date") from error
+        if day < REGULATION_APPLIES_FROM:
+            why = (
+                "; before 9 Sep 2021, when Regulation (EU) 2021/821 entered into force, Regulation (EC) No 428/2009 "
+                "applied, "
+                "which this platform does not determine"
+            )
+        else:
+            why = (
+                "; the earlier versions of Annex I under Regulation (EU) 2021/821 are not in this platform's "
+                "data: ask the competent authority"
+            )
+        raise ValidationError(error.detail + why, field="date") from error
 
 
 def code_problem(view: ListView, code: str) -> str | None:
