@@ -144,3 +144,11 @@ def test_f6_a_date_without_list_data_says_which_law_applied(day: str, says: str)
         determine_case(_inputs(), _case("2B001", "CN", day=day))
     assert raised.value.field == "date"
     assert says in raised.value.detail
+
+
+def test_f7_a_refused_code_suggests_the_real_sub_items_of_its_nearest_entry() -> None:
+    """5A001.j has sub-items .j.1 and .j.2 in the official Annex I (consolidated 2025-11-15), not .j.9: the
+    "did you mean" offers the real ones first."""
+    with pytest.raises(ValidationError) as raised:
+        determine_case(_inputs(), _case("5A001.j.9", "CN"))
+    assert "did you mean 5A001.j, 5A001.j.1, 5A001.j.2" in raised.value.detail

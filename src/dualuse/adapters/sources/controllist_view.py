@@ -142,11 +142,26 @@ class ControlListView:
             parsed = ControlCode.parse(code)
         except InvalidControlCodeError:
             parsed = None
+        official = self._official.codes if self._official is not None else frozenset()
         if parsed is not None:
-            above = next((str(c) for c in reversed(parsed.ancestors) if self._list.get(c) is not None), None)
+            above = next(
+                (
+                    str(c)
+                    for c in reversed(parsed.ancestors)
+                    if self._list.get(c) is not None or str(c) in official
+                ),
+                None,
+            )
             if above is not None:
                 found.append(above)
                 children = [str(child.code) for child in self._list.children(above)]
+                # the official text's sub-items of it, in its order, come first where the data stops above
+                depth = above.count(".") + 1
+                real = sorted(
+                    (c for c in official if c.startswith(above + ".") and c.count(".") == depth),
+                    key=lambda c: ControlCode.parse(c),
+                )
+                found.extend(real)
             code = str(parsed)
         found.extend(difflib.get_close_matches(code, self._codes, n=limit, cutoff=0.6))
         found.extend(children)
