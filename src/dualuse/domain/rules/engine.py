@@ -436,6 +436,7 @@ class PreparedTransaction:
             if sub_items and not usable:
                 short = (*short, "A general authorisation may apply to some sub-items: give the full code.")
             advice.extend(sub_items)
+        advice.extend(self._pending_duty_advice(item, pending))
         if not findings:
             lines.append("No rule of this rulebook applies to this item.")
         if explain:
@@ -696,6 +697,20 @@ class PreparedTransaction:
             if _authorisation_covers(authorisation, sub, sub_flags) != whole
         ]
         return tuple(sorted({*named, *flagged}))
+
+    def _pending_duty_advice(self, item: OrderItem, pending: list[tuple[SanctionsRegime, str]]) -> list[str]:
+        """A duty (e.g. the Art. 12g clause) that applies if the item is of a kind not yet stated: named as
+        advice, since the answer changes no outcome but the exporter must not miss the duty."""
+        advice = []
+        for regime, field_name in pending:
+            if regime.consequence.outcome is not None or field_name != "items.item_kinds":
+                continue
+            kinds = ", ".join(sorted(k.value for k in regime.items.kinds))
+            advice.append(
+                f"{regime.title} applies if {item.control_code or 'this item'} is of a kind it covers "
+                f"({kinds}; answer with item_kinds): {regime.summary} ({regime.legal_basis[0]})."
+            )
+        return advice
 
     def _sub_item_advice(self, code: str, flags: ItemFlags) -> list[str]:
         """Advice for each general authorisation whose answer depends on which sub-item of ``code`` this is."""
