@@ -708,7 +708,7 @@ class PreparedTransaction:
             kinds = ", ".join(sorted(k.value for k in regime.items.kinds))
             advice.append(
                 f"{regime.title} applies if {item.control_code or 'this item'} is of a kind it covers "
-                f"({kinds}; answer with item_kinds): {regime.summary} ({regime.legal_basis[0]})."
+                f"({kinds}; answer with item_kinds): {regime.summary.rstrip('.')} ({regime.legal_basis[0]})."
             )
         return advice
 
