@@ -60,6 +60,10 @@ TABLE = [
        "government", "Monitoring centre software", None, True, "licence_required", (ART_5_1, ART_5_6)),
     Tx("bound by the authority's Art. 4(1) notice to the exporter", "IN", NOTICE_END_USER, "research",
        "vacuum pump", None, False, "licence_required", (ART_4_1, "Notice")),
+    Tx("f3 a real code deeper than the list data (2B001.a) to Japan", "JP", "Maker KK", "commercial",
+       "turning machine", "2B001.a", False, "general_authorisation_available", (ART_3_1, "Art. 12(1)(d)")),
+    Tx("f2 a whole entry whose sub-items are in Annex II Section I (1C450)", "US", "Lab Inc", "commercial",
+       "chemicals", "1C450", False, "licence_required", (ART_3_1,)),
 ]  # fmt: skip
 
 

@@ -1,6 +1,8 @@
 """A hypothesis property (issue 17): any control code that is not in the list version in force on the
 transaction's date is refused by the determination service, never answered as "listed" — whether invented
-outright, a near miss of a listed code (``5A001.zz``, ``5A001.j.9``), or listed only in a later version."""
+outright, a near miss of a listed code (``5A001.zz``, ``5A001.j.9``), or listed only in a later version. A code of the official consolidated text of the version in force
+(``data/controllist/official``), e.g. ``2B001.a``, is listed (under its nearest entry) though the list data
+stops above it."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dualuse.adapters.sources.annex_i import load_history
-from dualuse.adapters.sources.controllist_view import shipped_list_source
+from dualuse.adapters.sources.controllist_view import shipped_list_source, shipped_official_codes
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.domain.controllist import ControlCode, InvalidControlCodeError
 from dualuse.domain.errors import ValidationError
@@ -23,6 +25,9 @@ LISTED = {
     day: frozenset(str(e.code) for e in load_history().as_of(day))
     for day in (date(2025, 1, 10), date(2025, 11, 14), date(2026, 12, 5))
 }
+# the 2025-11 version is the consolidated text of 2025-11-15: its official codes are listed too
+OFFICIAL = shipped_official_codes()["2025-11"].codes
+LISTED[date(2026, 12, 5)] = LISTED[date(2026, 12, 5)] | OFFICIAL
 ALL_LISTED = sorted(frozenset().union(*LISTED.values()))
 
 _SUB = st.one_of(st.from_regex(r"[a-z]{1,2}", fullmatch=True), st.integers(1, 12).map(str))

@@ -53,6 +53,10 @@ class FakeListView:
                 return None
             code = code.rsplit(".", 1)[0]
 
+    def flagged_below(self, code: str) -> dict[str, ItemFlags]:
+        own = self.flags_for(code)
+        return {c: f for c, f in self._flags.items() if c.startswith(code + ".") and f != own}
+
 
 class FakeListSource:
     """Two versions: ``2024-11`` (standing for every earlier list too, from 1.1.2000) and ``2025-11`` (which

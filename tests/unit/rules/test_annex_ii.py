@@ -32,6 +32,7 @@ _FLAGS: dict[str, ItemFlags] = {
     "1C350": ItemFlags(),
     "1C450": ItemFlags(),
     "1C450.a.1": ItemFlags(eugea_excluded=True),
+    "1C450.a.2": ItemFlags(eugea_excluded=True),
     "2B001": ItemFlags(),
     "2E001": ItemFlags(),
     "3A001": ItemFlags(),
@@ -55,6 +56,10 @@ class _View:
                 return None
             code = code.rsplit(".", 1)[0]
         return _FLAGS[code]
+
+    def flagged_below(self, code: str) -> dict[str, ItemFlags]:
+        own = self.flags_for(code)
+        return {c: f for c, f in _FLAGS.items() if c.startswith(code + ".") and f != own}
 
 
 class _Source:
@@ -172,6 +177,36 @@ CASES = [
         destination="US",
     ),
     case("EU008 not 5A002.a.1", LICENCE, code="5A002.a.1", destination="BR"),
+    # --- a whole entry some of whose sub-items Annex II names: the answer depends on the sub-item -----------
+    case(
+        "f1 EU003 not for the whole of 5A002 (Annex II Section C Part 1 point 2(c) excludes 5A002.c-.e)",
+        LICENCE,
+        code="5A002",
+        destination="MK",
+        circumstances=REPAIR,
+    ),
+    case(
+        "f1 EU004 not for the whole of 5A002 (Annex II Section D Part 1(c) excludes 5A002.c-.e)",
+        LICENCE,
+        code="5A002",
+        destination="MK",
+        circumstances=FAIR,
+    ),
+    case(
+        "f2 EU001 not for the whole of 1C450 (Annex II Section I lists 1C450.a.1 and .a.2)",
+        LICENCE,
+        code="1C450",
+        destination="US",
+    ),
+    case("f2 EU001 covers 1C450.b to the US", GA, ("EU001",), code="1C450.b", destination="US"),
+    case(
+        "f1 EU003 still covers 5A002.a after repair",
+        GA,
+        ("EU003",),
+        code="5A002.a",
+        destination="MK",
+        circumstances=REPAIR,
+    ),
 ]
 
 
@@ -276,3 +311,48 @@ def test_no_rule_or_state_condition_names_a_superseded_customs_code() -> None:
     malta = rulebook.settings_of("MT")
     assert not malta.first_use.verified
     assert "X002" in malta.first_use.source  # the reason it is not verified
+
+
+def test_f1_a_whole_entry_whose_sub_items_annex_ii_names_says_which_decide() -> None:
+    """Reg. (EU) 2021/821 Annex II Section C Part 1 point 2(c): EU003 excludes 5A002.c, .d and .e, so for
+    "5A002" without its sub-item the answer is a licence, with advice naming the sub-items that decide."""
+    item = determine(
+        facts(code="5A002", destination="MK", circumstances=REPAIR), load_rulebook(), _Source()
+    ).items[0]
+    assert item.outcome is LICENCE
+    assert item.general_authorisations == ()
+    text = item.explanation + " ".join(item.advice)
+    assert "EU003" in text
+    assert "5A002.c, 5A002.d, 5A002.e" in text
+
+
+def test_f1_eu005_may_cover_sub_items_of_5a001() -> None:
+    """Annex II Section E Part 1(a)(i): EU005 covers 5A001.b.2, .c and .d; for "5A001" the answer says so."""
+    item = determine(facts(code="5A001", destination="CN"), load_rulebook(), _Source()).items[0]
+    assert item.outcome is LICENCE
+    text = item.explanation + " ".join(item.advice)
+    assert "EU005" in text
+    assert "5A001.b.2, 5A001.c, 5A001.d" in text
+
+
+def test_f2_a_whole_entry_with_section_i_sub_items_names_them() -> None:
+    """Reg. (EU) 2021/821 Annex II Section I lists 1C450.a.1 and 1C450.a.2 (excluded from EU001, Art.
+    12(6)(a)): for "1C450" the answer is a licence, naming the sub-items that decide."""
+    item = determine(facts(code="1C450", destination="US"), load_rulebook(), _Source()).items[0]
+    assert item.outcome is LICENCE
+    text = item.explanation + " ".join(item.advice)
+    assert "EU001" in text
+    assert "1C450.a.1, 1C450.a.2" in text
+
+
+def test_f4_eu005_blocked_by_internal_repression_does_not_call_it_an_art_4_1_use() -> None:
+    """Annex II Section E Part 3 point 1(a)(iv) bars EU005 for use in violating human rights through
+    interception or monitoring; that is not a use of Art. 4(1) of Reg. (EU) 2021/821 (WMD, military end-use
+    under an arms embargo, parts of illegally exported military items), and the answer must not say so."""
+    item = determine(
+        facts(code="5A001.c", destination="IN", aware=["internal_repression"]), load_rulebook(), _Source()
+    ).items[0]
+    assert item.outcome is LICENCE
+    assert "Art. 4(1) use" not in item.explanation
+    assert "EU005 would cover this export" in item.explanation
+    assert "internal_repression" in item.explanation

@@ -311,3 +311,18 @@ def test_dprk_with_the_end_user_type_unknown_asks_whether_it_is_the_armed_forces
     assert [q.field for q in item.questions] == ["end_user.type"]
     assert "armed forces" in item.questions[0].text
     assert KP + "Art. 5(a)" in item.legal_basis
+
+
+def test_f8_art_12g_duty_is_named_as_advice_while_the_item_kind_is_not_stated() -> None:
+    """Reg. (EU) No 833/2014 Art. 12g(1): a sale of common high priority items to a non-partner country needs
+    the "no re-export to Russia" clause. An exporter who has not said what the item is must still hear of it
+    (advice, not a question: the outcome does not change); once it answers "none of them", no more."""
+    unstated = determine(facts(code="3A001", destination="KZ"), shipped_rulebook(), FakeListSource()).items[0]
+    assert any("Art. 12g" in line for line in unstated.advice), unstated.advice
+    assert "item_kinds" in " ".join(unstated.advice)
+    none = determine(
+        facts(code="3A001", destination="KZ", item_kinds=[]), shipped_rulebook(), FakeListSource()
+    ).items[0]
+    assert not any("Art. 12g" in line for line in none.advice)
+    partner = determine(facts(code="3A001", destination="NO"), shipped_rulebook(), FakeListSource()).items[0]
+    assert not any("Art. 12g" in line for line in partner.advice)

@@ -4,23 +4,67 @@ from __future__ import annotations
 
 import difflib
 import functools
+from dataclasses import dataclass
 from datetime import date
 
-from dualuse.adapters.sources.annex_i import load_history
+from dualuse.adapters.sources.annex_i import load_history, shipped_data_dir
 from dualuse.domain.controllist import ControlCode, ControlList, ControlListHistory, InvalidControlCodeError
 from dualuse.domain.errors import NotFoundError
 from dualuse.domain.rules.engine import ItemFlags
 
 
+@dataclass(frozen=True)
+class OfficialCodes:
+    """The control codes of one official (consolidated) text of Annex I: what a code deeper than the list
+    data is checked against (``data/controllist/official/<version>.txt``)."""
+
+    version_id: str
+    valid_from: date
+    source: str
+    verified: bool
+    codes: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_official_codes() -> dict[str, OfficialCodes]:
+    """The official code lists shipped, by list version id."""
+    found: dict[str, OfficialCodes] = {}
+    for path in sorted((shipped_data_dir() / "official").glob("*.txt")):
+        header: dict[str, str] = {}
+        codes: set[str] = set()
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                key, colon, value = line[1:].partition(":")
+                if colon and key.strip() in {"version", "valid_from", "source", "verified"}:
+                    header[key.strip()] = value.strip()
+            elif line.strip():
+                codes.add(line.strip())
+        found[header["version"]] = OfficialCodes(
+            version_id=header["version"],
+            valid_from=date.fromisoformat(header["valid_from"]),
+            source=header["source"],
+            verified=header.get("verified") == "true",
+            codes=frozenset(codes),
+        )
+    return found
+
+
 class ControlListView:
-    """One list version as a ``ListView``: flags of a code, inherited from the entries above it."""
+    """One list version as a ``ListView``: flags of a code, inherited from the entries above it; with the
+    official codes of the same text, a real code deeper than the list data is listed under its entry."""
 
-    __slots__ = ("_codes", "_flags", "_list")
+    __slots__ = ("_below", "_codes", "_flags", "_list", "_official")
 
-    def __init__(self, control_list: ControlList) -> None:
+    def __init__(self, control_list: ControlList, official: OfficialCodes | None = None) -> None:
         self._list = control_list
         self._flags: dict[str, ItemFlags | None] = {}
         self._codes: tuple[str, ...] | None = None
+        self._below: dict[str, dict[str, ItemFlags]] = {}
+        in_force = official is not None and (
+            official.version_id == control_list.version_id
+            and official.valid_from == control_list.version.effective_from
+        )
+        self._official = official if in_force else None
 
     @property
     def version_id(self) -> str:
@@ -48,6 +92,25 @@ class ControlListView:
         self._flags[code] = flags
         return flags
 
+    def flagged_below(self, code: str) -> dict[str, ItemFlags]:
+        """The listed entries below ``code`` whose flags differ from its own (``1C450.a.1`` in Annex II
+        Section I below ``1C450``; ``5D001.e``, cyber-surveillance, below ``5D001``), with their flags."""
+        cached = self._below.get(code)
+        if cached is not None:
+            return cached
+        own = self.flags_for(code)
+        try:
+            below = self._list.descendants(code)
+        except (NotFoundError, InvalidControlCodeError):
+            below = ()
+        found = {}
+        for entry in below:
+            flags = self.flags_for(str(entry.code))
+            if flags is not None and flags != own:
+                found[str(entry.code)] = flags
+        self._below[code] = found
+        return found
+
     def title_of(self, code: str) -> str | None:
         """The title of the entry listed under exactly ``code`` in this version; None if there is none (a
         code deeper than the list, or one the list does not hold)."""
@@ -56,6 +119,18 @@ class ControlListView:
         except InvalidControlCodeError:
             return None
         return entry.title if entry is not None else None
+
+    def listed_under(self, code: str) -> tuple[str, str] | None:
+        """For a code of the official text that the list data holds only as a part of an entry above it
+        (``2B001.a`` under ``2B001``): that entry and the official text's source; None otherwise."""
+        if self._official is None or code not in self._official.codes:
+            return None
+        try:
+            parsed = ControlCode.parse(code)
+        except InvalidControlCodeError:
+            return None
+        above = next((str(c) for c in reversed(parsed.ancestors) if self._list.get(c) is not None), None)
+        return (above, self._official.source) if above is not None else None
 
     def near(self, code: str, limit: int = 5) -> tuple[str, ...]:
         """Listed codes close to ``code``: its nearest listed entry above it first, then look-alikes."""
@@ -67,11 +142,26 @@ class ControlListView:
             parsed = ControlCode.parse(code)
         except InvalidControlCodeError:
             parsed = None
+        official = self._official.codes if self._official is not None else frozenset()
         if parsed is not None:
-            above = next((str(c) for c in reversed(parsed.ancestors) if self._list.get(c) is not None), None)
+            above = next(
+                (
+                    str(c)
+                    for c in reversed(parsed.ancestors)
+                    if self._list.get(c) is not None or str(c) in official
+                ),
+                None,
+            )
             if above is not None:
                 found.append(above)
                 children = [str(child.code) for child in self._list.children(above)]
+                # the official text's sub-items of it, in its order, come first where the data stops above
+                depth = above.count(".") + 1
+                real = sorted(
+                    (c for c in official if c.startswith(above + ".") and c.count(".") == depth),
+                    key=lambda c: ControlCode.parse(c),
+                )
+                found.extend(real)
             code = str(parsed)
         found.extend(difflib.get_close_matches(code, self._codes, n=limit, cutoff=0.6))
         found.extend(children)
@@ -81,16 +171,19 @@ class ControlListView:
 class ControlListSource:
     """Every list version as a ``ListSource``; views are made once per version and kept."""
 
-    def __init__(self, history: ControlListHistory) -> None:
+    def __init__(self, history: ControlListHistory, official: dict[str, OfficialCodes] | None = None) -> None:
         self._history = history
         self._views: dict[str, ControlListView] = {}
+        self._official = shipped_official_codes() if official is None else official
 
     def as_of(self, day: date) -> ControlListView:
         """The version in force on ``day``; ``NotFoundError`` (field ``date``) before the first one."""
         control_list = self._history.as_of(day)
         view = self._views.get(control_list.version_id)
         if view is None:
-            view = self._views[control_list.version_id] = ControlListView(control_list)
+            view = self._views[control_list.version_id] = ControlListView(
+                control_list, self._official.get(control_list.version_id)
+            )
         return view
 
 

@@ -7,7 +7,7 @@ exporter may use, the customs codes to declare and a plain-English explanation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -65,6 +65,11 @@ class ListView(Protocol):
 
     def flags_for(self, code: str) -> ItemFlags | None:
         """The flags of a listed code (canonical form); None if the code is not in this list version."""
+        ...
+
+    def flagged_below(self, code: str) -> Mapping[str, ItemFlags]:
+        """The listed entries below ``code`` whose flags differ from its own, with their flags: ``1C450.a.1``
+        below ``1C450`` (Annex II Section I), ``5D001.e`` below ``5D001`` (cyber-surveillance)."""
         ...
 
 
@@ -424,9 +429,14 @@ class PreparedTransaction:
             elif blocked:
                 if explain:
                     lines.append(self._describe_blocked(blocked))
-                short = (*short, "General authorisations unusable with Art. 4(1) knowledge.")
+                short = (*short, "General authorisations unusable with the use known (Annex II Part 3).")
             if advice and not usable:
                 short = (*short, "A general authorisation may apply (unverified).")
+            sub_items = self._sub_item_advice(code, flags)
+            if sub_items and not usable:
+                short = (*short, "A general authorisation may apply to some sub-items: give the full code.")
+            advice.extend(sub_items)
+        advice.extend(self._pending_duty_advice(item, pending))
         if not findings:
             lines.append("No rule of this rulebook applies to this item.")
         if explain:
@@ -660,12 +670,61 @@ class PreparedTransaction:
         blocked: list[GeneralAuthorisation] = []
         for authorisation in self.authorisations:
             # national general authorisations never cover Annex II Section I items (Art. 12(6)(a))
-            if not _covers(authorisation.items, code, flags) or (
-                authorisation.is_national and flags.section_i
+            if not _authorisation_covers(authorisation, code, flags) or self._deciding_sub_items(
+                authorisation, code, flags
             ):
                 continue
             (blocked if authorisation.blocked_by & knowledge else usable).append(authorisation)
         return usable, blocked
+
+    def _deciding_sub_items(
+        self, authorisation: GeneralAuthorisation, code: str, flags: ItemFlags
+    ) -> tuple[str, ...]:
+        """The sub-items of ``code`` that the authorisation treats otherwise than the whole entry (EU003
+        excludes 5A002.c-.e; EU005 covers 5A001.b.2, .c, .d; Section I holds 1C450.a.1 but not 1C450): then
+        it is never offered for the whole entry, only named as advice (the safe side)."""
+        whole = _authorisation_covers(authorisation, code, flags)
+        named = authorisation.items.deciding_sub_items(
+            code,
+            section_i=flags.section_i,
+            cyber_surveillance=flags.cyber_surveillance,
+            information_security=flags.information_security,
+        )
+        # sub-entries the list flags otherwise (Section I, Art. 12(6)(a); cyber-surveillance, Art. 2(20))
+        flagged = [
+            sub
+            for sub, sub_flags in self.view.flagged_below(code).items()
+            if _authorisation_covers(authorisation, sub, sub_flags) != whole
+        ]
+        return tuple(sorted({*named, *flagged}))
+
+    def _pending_duty_advice(self, item: OrderItem, pending: list[tuple[SanctionsRegime, str]]) -> list[str]:
+        """A duty (e.g. the Art. 12g clause) that applies if the item is of a kind not yet stated: named as
+        advice, since the answer changes no outcome but the exporter must not miss the duty."""
+        advice = []
+        for regime, field_name in pending:
+            if regime.consequence.outcome is not None or field_name != "items.item_kinds":
+                continue
+            kinds = ", ".join(sorted(k.value for k in regime.items.kinds))
+            advice.append(
+                f"{regime.title} applies if {item.control_code or 'this item'} is of a kind it covers "
+                f"({kinds}; answer with item_kinds): {regime.summary.rstrip('.')} ({regime.legal_basis[0]})."
+            )
+        return advice
+
+    def _sub_item_advice(self, code: str, flags: ItemFlags) -> list[str]:
+        """Advice for each general authorisation whose answer depends on which sub-item of ``code`` this is."""
+        advice = []
+        for authorisation in self.authorisations:
+            subs = self._deciding_sub_items(authorisation, code, flags)
+            if subs:
+                advice.append(
+                    f"{authorisation.id} ({authorisation.customs_code}) treats some sub-items of {code} "
+                    f"otherwise than the rest ({', '.join(subs)} are named in Annex II): give the item's "
+                    "full control code to know whether it covers this export; until then apply for an "
+                    f"individual authorisation ({INDIVIDUAL_AUTHORISATION_CODE})."
+                )
+        return advice
 
     def _notes(self, item: OrderItem, flags: ItemFlags | None) -> list[str]:
         notes = []
@@ -721,7 +780,8 @@ class PreparedTransaction:
         names = ", ".join(g.id for g in blocked)
         return (
             f"{names} would cover this export, but a general authorisation cannot be used when the exporter "
-            f"has been informed of, or is aware of, an Art. 4(1) use ({uses}) (Annex II, Part 3); apply for an "
+            f"has been informed of, or is aware of, a use its Part 3 rules out ({uses}) (Annex II, Part 3: "
+            "the uses of Art. 4(1), and for EU005, EU007 and EU008 also violations of human rights); apply for an "
             "individual authorisation."
         )
 
@@ -731,6 +791,14 @@ class _Template(dict[str, str]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+def _authorisation_covers(authorisation: GeneralAuthorisation, code: str, flags: ItemFlags) -> bool:
+    """True if the authorisation's items cover the listed ``code``; national general authorisations never
+    cover Annex II Section I items (Art. 12(6)(a))."""
+    if authorisation.is_national and flags.section_i:
+        return False
+    return _covers(authorisation.items, code, flags)
 
 
 def _covers(scope: ItemScope, code: str, flags: ItemFlags) -> bool:

@@ -158,6 +158,27 @@ class ItemScope:
             return False
         return not _within(code, self.excluded_codes)
 
+    def deciding_sub_items(
+        self, code: str, *, section_i: bool, cyber_surveillance: bool, information_security: bool
+    ) -> tuple[str, ...]:
+        """The entries below ``code`` that the scope names (in ``codes`` or ``excluded_codes``) and answers
+        differently from ``code`` itself: for ``5A002`` under EU003, which excludes 5A002.c, .d and .e, the
+        answer depends on the sub-item. Empty where the whole entry is in or out alike."""
+        flags = {
+            "section_i": section_i,
+            "cyber_surveillance": cyber_surveillance,
+            "information_security": information_security,
+        }
+        whole = self.covers(code, **flags)
+        prefix = code + "."
+        return tuple(
+            sorted(
+                sub
+                for sub in self.codes | self.excluded_codes
+                if sub.startswith(prefix) and self.covers(sub, **flags) != whole
+            )
+        )
+
 
 def _within(code: str, entries: frozenset[str]) -> bool:
     """True if ``code`` is one of ``entries`` or lies below one of them (``5A001.b.2.a`` below ``5A001.b.2``)."""

@@ -38,6 +38,8 @@ class ListedCodes(Protocol):
 
     def near(self, code: str, limit: int = 5) -> tuple[str, ...]: ...
 
+    def listed_under(self, code: str) -> tuple[str, str] | None: ...
+
 
 @dataclass(frozen=True)
 class DeterminationInputs:
@@ -166,19 +168,34 @@ def determine_facts(inputs: DeterminationInputs, facts: TransactionFacts) -> Ans
     return Answer(determination, facts, titles, bound)
 
 
+REGULATION_APPLIES_FROM = date(2021, 9, 9)
+"""Reg. (EU) 2021/821 is in force from this day (OJ L 206, 11.6.2021); Reg. (EC) No 428/2009 before."""
+
+
 def list_view(list_source: ListSource, day: date) -> ListView:
     """The list version in force on ``day``; ``ValidationError`` on ``date`` before the first one."""
     try:
         return list_source.as_of(day)
     except NotFoundError as error:
-        raise ValidationError(error.detail, field="date") from error
+        if day < REGULATION_APPLIES_FROM:
+            why = (
+                "; before 9 Sep 2021, when Regulation (EU) 2021/821 entered into force, Regulation (EC) No 428/2009 "
+                "applied, "
+                "which this platform does not determine"
+            )
+        else:
+            why = (
+                "; the earlier versions of Annex I under Regulation (EU) 2021/821 are not in this platform's "
+                "data: ask the competent authority"
+            )
+        raise ValidationError(error.detail + why, field="date") from error
 
 
 def code_problem(view: ListView, code: str) -> str | None:
     """Why ``code`` cannot be determined against ``view`` (it is not listed in that version, with what it
     may have meant), or None if it is listed."""
     if isinstance(view, ListedCodes):
-        if view.title_of(code) is not None:
+        if view.title_of(code) is not None or view.listed_under(code) is not None:
             return None
         near = view.near(code)
     elif view.flags_for(code) is not None:
@@ -203,7 +220,16 @@ def check_codes(facts: TransactionFacts, view: ListView) -> dict[str, str]:
         problem = code_problem(view, item.control_code)
         if problem is not None:
             raise ValidationError(problem, field=f"items[{index}].control_code")
-        title = view.title_of(item.control_code) if isinstance(view, ListedCodes) else None
+        title = None
+        if isinstance(view, ListedCodes):
+            title = view.title_of(item.control_code)
+            under = view.listed_under(item.control_code) if title is None else None
+            if under is not None:
+                entry, source = under
+                title = (
+                    f"{view.title_of(entry)} ({item.control_code} is a code of the official {source}; "
+                    f"listed here under {entry}, whose flags apply)"
+                )
         titles[item.id] = title or item.control_code
     return titles
 
