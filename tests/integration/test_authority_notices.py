@@ -125,9 +125,10 @@ def test_f17_only_an_officer_of_the_partys_state_issues_or_withdraws(
     container: Container, people: dict[str, Any]
 ) -> None:
     c, ids = people["clients"], people["ids"]
-    assert c["FR"].post("/api/v1/authority-notices", json=notice(ids["acme"])).status_code == 403
+    # another state's party is answered as a missing one (F16); an exporter may not issue at all
+    assert c["FR"].post("/api/v1/authority-notices", json=notice(ids["acme"])).status_code == 404
     assert c["acme"].post("/api/v1/authority-notices", json=notice(ids["beta"])).status_code == 403
-    assert c["DE"].post("/api/v1/authority-notices", json=notice(ids["gaul"])).status_code == 403
+    assert c["DE"].post("/api/v1/authority-notices", json=notice(ids["gaul"])).status_code == 404
     issued = c["DE"].post("/api/v1/authority-notices", json=notice(ids["acme"])).json()
     refused = c["FR"].post(f"/api/v1/authority-notices/{issued['id']}/withdrawal", json={"reason": "x"})
     assert refused.status_code in (403, 404)

@@ -48,14 +48,21 @@ def test_f1_a_session_forged_with_the_demo_key_is_not_accepted(tmp_path: Path) -
     migrate.upgrade(container.engine)
     exporter = make_organisation(container, OrganisationKind.EXPORTER, "Acme GmbH", "DE", "DE123456789")
     person = make_person(container, exporter, Role.EXPORTER_ADMIN, "admin@acme.example")
-    user_id = person.principal.user_id
     client = TestClient(create_app(container=container))
-    client.cookies.set("dualuse_session", _forged_session(DEMO_SECRET_KEY, user_id))
-    page = client.get("/account", follow_redirects=False)
-    assert page.status_code in {302, 303, 401}, "a session signed with the public demo key must not sign in"
-    # the same cookie signed with the key in use does sign in: the test above is not vacuous
-    client.cookies.set("dualuse_session", _forged_session(container.settings.secret_key, user_id))
+    token = client.get("/login").text.split('name="csrftoken" value="')[1].split('"')[0]
+    signed_in = client.post(
+        "/login", data={"email": person.email, "password": person.password, "csrftoken": token}
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    real = client.cookies["dualuse_session"]
     assert client.get("/account", follow_redirects=False).status_code == 200
+    # the very same session, signed with the public demo key instead of the key in use: refused
+    payload = TimestampSigner(container.settings.secret_key).unsign(real)
+    client.cookies.clear()
+    client.cookies.set("dualuse_session", TimestampSigner(DEMO_SECRET_KEY).sign(payload).decode("utf-8"))
+    assert client.get("/account", follow_redirects=False).status_code in {302, 303, 401}
+    client.cookies.set("dualuse_session", _forged_session(DEMO_SECRET_KEY, person.principal.user_id or 0))
+    assert client.get("/account", follow_redirects=False).status_code in {302, 303, 401}
     container.engine.dispose()
 
 

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import date
 
-from dualuse.domain.errors import NotFoundError, ValidationError
+from dualuse.domain.errors import HiddenResourceError, NotFoundError, ValidationError
 from dualuse.domain.identity import Organisation, OrganisationKind, Permission, Principal, authorize
 from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeSubject
 from dualuse.services import audit, disclosure
@@ -31,12 +31,10 @@ def _check_issuer(uow: UnitOfWork, principal: Principal, organisation_id: int) -
     )
     if principal.organisation_kind is not OrganisationKind.AUTHORITY or principal.member_state is None:
         raise NotFoundError("no such exporter, broker or provider in your member state")
-    if (
-        organisation is None
-        or organisation.kind is not OrganisationKind.EXPORTER
-        or organisation.member_state != principal.member_state
-    ):
+    if organisation is None or organisation.kind is not OrganisationKind.EXPORTER:
         raise NotFoundError("no such exporter, broker or provider in your member state")
+    if organisation.member_state != principal.member_state:
+        raise HiddenResourceError("no such exporter, broker or provider in your member state")
     return organisation
 
 
@@ -103,12 +101,13 @@ def withdraw(uow: UnitOfWork, principal: Principal, notice_id: int, reason: str)
     one, so that nobody learns which notices exist (F16)."""
     authorize(principal, Permission.ISSUE_NOTICE)
     notice = uow.notices.get(notice_id)
+    if notice is None:
+        raise NotFoundError("no such notice")
     if (
-        notice is None
-        or principal.organisation_kind is not OrganisationKind.AUTHORITY
+        principal.organisation_kind is not OrganisationKind.AUTHORITY
         or notice.member_state != principal.member_state
     ):
-        raise NotFoundError("no such notice")
+        raise HiddenResourceError("no such notice")  # another state's: answered as missing, audited (F8, F16)
     if not reason.strip():
         raise ValidationError("say why the notice is withdrawn", field="reason")
     uow.notices.withdraw(notice_id, on=today_in_brussels(), by=principal.label, reason=reason.strip())

@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any
 
 from dualuse.domain import licensing as lic
-from dualuse.domain.errors import NotFoundError, PermissionDeniedError
+from dualuse.domain.errors import HiddenResourceError, NotFoundError, PermissionDeniedError
 from dualuse.domain.identity import Organisation, OrganisationKind, Permission, Principal, authorize
 from dualuse.services import disclosure
 from dualuse.services.unit_of_work import Row, StoredCase, UnitOfWork
@@ -72,7 +72,8 @@ def _check_access(uow: UnitOfWork, principal: Principal, organisation_id: int) -
     elif kind is OrganisationKind.AUTHORITY:
         authorize(principal, Permission.ASSESS_CASE)
         if organisation is not None and organisation.member_state != principal.member_state:
-            raise NotFoundError("no such exporter")  # F16: another state's exporter is not told to exist
+            # F16: another state's exporter is not told to exist (and the refusal is audited, F8)
+            raise HiddenResourceError("no such exporter")
     else:
         authorize(principal, Permission.VIEW_ORGANISATION)
         raise PermissionDeniedError("only the exporter and the authority of its member state see its records")
