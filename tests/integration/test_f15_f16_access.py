@@ -162,3 +162,27 @@ def test_f16_the_web_answers_another_states_case_as_a_missing_one(container: Con
     assert foreign.text.replace(f"/applications/{granted['id']}", "") == missing.text.replace(
         f"/applications/{MISSING}", ""
     )
+
+
+def _refusals(container: Container) -> list[tuple[str, str, object]]:
+    with container.uow() as uow:
+        return [
+            (e.actor, e.entity_id.rsplit("/", 1)[0], e.after and e.after.get("detail"))
+            for e in uow.audit.all()
+            if e.action == "access.refused"
+        ]
+
+
+def test_f16_a_foreign_case_and_a_missing_one_cost_the_same_work(container: Container, cast: Cast) -> None:
+    """Answering alike is not enough when one answer takes longer: a foreign case's refusal was written to
+    the audit trail and a missing case's was not, so the foreign one took a database write longer (about
+    twice the time on SQLite and PostgreSQL) and timing told an authority that another state's case exists.
+    Both are refused accesses of a signed-in user, recorded alike (the path tells an auditor which id)."""
+    granted = _decided(container, cast, deny=False)
+    fr = client(container, cast.tokens["fr"])
+    before = _refusals(container)
+    assert fr.get(f"/api/v1/applications/{granted['id']}").status_code == 404
+    foreign = _refusals(container)[len(before) :]
+    assert fr.get(f"/api/v1/applications/{MISSING}").status_code == 404
+    missing = _refusals(container)[len(before) + len(foreign) :]
+    assert foreign == missing == [("officer@sbdu.example", "GET /api/v1/applications", "no such application")]

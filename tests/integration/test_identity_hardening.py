@@ -432,3 +432,26 @@ def test_f22_markup_in_a_reporters_contact_email_is_refused(
     assert accepted.status_code == 201
     with container.engine.connect() as conn:
         assert conn.execute(select(t.submissions.c.contact_email)).scalars().all() == ["desk@rights.example"]
+
+
+def test_f6_a_token_issued_before_tokens_expired_does_not_live_for_ever(
+    container: Container, world: dict[str, Organisation]
+) -> None:
+    """Tokens issued before migration 0008 carry no expiry (the column allows none). Such a token lives
+    no longer than the longest a token can be issued for now (365 days from its creation), and shows so."""
+    with container.uow() as uow:
+        issued = identity.create_token(uow, actor="test", email=ADMIN, name="legacy")
+        uow.commit()
+    api = TestClient(create_app(container=container), headers={"Authorization": f"Bearer {issued.token}"})
+    with container.engine.begin() as conn:  # as a token of before the hardening: no expiry
+        conn.execute(
+            update(t.api_tokens).values(expires_at=None, created_at=datetime.now(UTC) - timedelta(days=30))
+        )
+    assert api.get("/api/v1/me").status_code == 200
+    listed = api.get("/api/v1/me/tokens").json()
+    assert listed[0]["expires_at"] is not None, "a token without an expiry is shown with the one it has"
+    with container.engine.begin() as conn:
+        conn.execute(update(t.api_tokens).values(created_at=datetime.now(UTC) - timedelta(days=366)))
+    old = api.get("/api/v1/me")
+    assert old.status_code == 401
+    assert "expired" in old.json()["detail"]

@@ -460,3 +460,27 @@ def _audit_actions(container: Container, number: str) -> list[dict[str, Any]]:
     with container.engine.connect() as conn:
         rows = conn.execute(select(t.audit_events.c.action).where(t.audit_events.c.entity_id == number))
         return [{"action": r.action} for r in rows]
+
+
+def test_f13_a_proposed_licence_change_does_not_name_its_officer_to_the_exporter(
+    container: Container, cast: Cast
+) -> None:
+    """The exporter sees that a change to its licence awaits countersignature, proposed by its licensing
+    authority, not which officer proposed it (API, list and records export); the authority sees who."""
+    number = _granted_licence(container, cast)
+    officer = client(container, cast.tokens["officer"])
+    url = f"/api/v1/licences/{number}/actions"
+    ok(officer.post(f"{url}/amend", json={"reason": "end-use check", "conditions": ["no re-export"]}))
+    ok(officer.post(f"{url}/amend", json={"reason": "customer vetted", "conditions": []}))
+    acme = client(container, cast.tokens["acme"])
+    one = ok(acme.get(f"/api/v1/licences/{number}"))
+    assert one["pending"]["conditions"] == []
+    assert one["pending"]["proposed_by"] == "the licensing authority (DE)"
+    listed = ok(acme.get("/api/v1/licences"))
+    organisation_id = ok(acme.get("/api/v1/me"))["organisation_id"]
+    records = acme.get(f"/api/v1/organisations/{organisation_id}/records")
+    assert records.status_code == 200, records.text
+    for seen in (str(one), str(listed), records.text):
+        assert "officer@bafa.example" not in seen
+    by_authority = ok(client(container, cast.tokens["senior"]).get(f"/api/v1/licences/{number}"))
+    assert by_authority["pending"]["proposed_by"] == "officer@bafa.example"

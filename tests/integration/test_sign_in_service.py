@@ -247,3 +247,36 @@ def test_f6_who_may_manage_whom(acme: Container) -> None:
             identity.set_active(uow, officer.principal, clerk.id, active=False)
         with pytest.raises(NotFoundError):
             identity.set_active(uow, senior.principal, 999_999, active=False)
+
+
+def test_f5_equivalent_spellings_of_an_email_share_its_lockout(acme: Container) -> None:
+    """The lockout counts the account, not the text typed: ``admin@ａｃｍｅ.example`` (full-width letters)
+    and ``admin@acme。example`` (an ideographic full stop) sign in to ``admin@acme.example``, so each must
+    count against its limit, or every spelling would give an attacker five more guesses (from as many
+    addresses as they have)."""
+    spellings = [
+        ADMIN,
+        "admin@ａcme.example",
+        "admin@aｃme.example",
+        "admin@acme。example",
+        "Admin@ACME.example",
+    ]
+    for number, spelling in enumerate(spellings):
+        with pytest.raises(AuthenticationError):
+            sessions.sign_in(
+                acme.uow(),
+                acme.hasher,
+                acme.access_policy,
+                email=spelling,
+                password="a wrong password",
+                client=f"198.51.100.{number}",
+            )
+    with pytest.raises(TooManyAttemptsError):
+        sessions.sign_in(
+            acme.uow(),
+            acme.hasher,
+            acme.access_policy,
+            email="admin@acme.ｅxample",
+            password=PASSWORD,
+            client="203.0.113.9",
+        )

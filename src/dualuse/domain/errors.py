@@ -39,7 +39,8 @@ class NotFoundError(DualUseError):
 
 class HiddenResourceError(NotFoundError):
     """Another organisation's resource, answered as not found so its existence does not leak; the entry
-    points record it in the audit trail as a refused access, like a 403."""
+    points record it in the audit trail as a refused access, like a 403 (and a missing resource alike, so
+    that the time taken does not tell them apart)."""
 
 
 class AuthenticationError(DualUseError):

@@ -223,6 +223,11 @@ class User:
     password_hash: str
 
 
+LONGEST_TOKEN_LIFE = timedelta(days=365)
+"""The longest an API token is valid (``dualuse tokens create --days``), and the life of a token issued before
+tokens had an expiry."""
+
+
 class TokenScope(StrEnum):
     """What an API token may do: ``read`` only reads (GET, HEAD, OPTIONS); ``write`` also changes things."""
 
@@ -253,8 +258,14 @@ class ApiToken:
     expires_at: datetime | None
     revoked_at: datetime | None
 
+    @property
+    def expires(self) -> datetime:
+        """When the token stops working. A token issued before tokens had an expiry (``expires_at`` None)
+        lives no longer than the longest a token is issued for (F6)."""
+        return self.expires_at if self.expires_at is not None else self.created_at + LONGEST_TOKEN_LIFE
+
     def is_valid(self, now: datetime) -> bool:
-        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+        return self.revoked_at is None and self.expires > now
 
 
 @dataclass(frozen=True)

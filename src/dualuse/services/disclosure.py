@@ -10,9 +10,11 @@ only asks the authorities to take "appropriate measures ... for the protection o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from dualuse.domain.identity import OrganisationKind, Principal
+from dualuse.services.unit_of_work import StoredLicence
 
 
 def authority_name(member_state: str | None) -> str:
@@ -32,3 +34,13 @@ def shown(
     if sees_officers(principal) or not any(row.get(f) for f in fields):
         return row
     return {**row, **{f: authority_name(member_state) for f in fields if row.get(f)}}
+
+
+def licence_as_seen(principal: Principal, stored: StoredLicence) -> StoredLicence:
+    """The licence with the officer who proposed its pending change replaced by their authority, unless the
+    reader is one."""
+    pending = stored.licence.pending
+    if pending is None or sees_officers(principal):
+        return stored
+    hidden = replace(pending, proposed_by=authority_name(stored.member_state))
+    return replace(stored, licence=replace(stored.licence, pending=hidden))

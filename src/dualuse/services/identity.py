@@ -19,6 +19,7 @@ from dualuse.domain.errors import (
     ValidationError,
 )
 from dualuse.domain.identity import (
+    LONGEST_TOKEN_LIFE,
     PERMISSIONS_BY_ROLE,
     ApiToken,
     Organisation,
@@ -39,7 +40,7 @@ from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 EORI_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{1,15}$")
 TOKEN_PREFIX = "du_"  # noqa: S105 - a public prefix, not a secret
 DEFAULT_TOKEN_DAYS = 90
-MAX_TOKEN_DAYS = 365
+MAX_TOKEN_DAYS = LONGEST_TOKEN_LIFE.days
 # Markup and quoting: RFC 5322 allows some of these in a local part ("&", "{") and the rest when quoted,
 # but none belongs in the address of a person at an exporter or an authority. ("'" stays: O'Brien.)
 _MARKUP = set('<>"`&;\\()[]{}')
@@ -221,8 +222,8 @@ def principal_for_token(
     user, organisation, stored = found
     if stored.revoked_at is not None:
         raise AuthenticationError(f"the API token {stored.prefix}… was revoked")
-    if stored.expires_at is not None and stored.expires_at <= now:
-        raise AuthenticationError(f"the API token {stored.prefix}… expired on {stored.expires_at:%Y-%m-%d}")
+    if stored.expires <= now:
+        raise AuthenticationError(f"the API token {stored.prefix}… expired on {stored.expires:%Y-%m-%d}")
     if not user.is_active:
         raise AuthenticationError("the API token's user is deactivated")
     return Principal.for_user(user.id, user.email, user.role, organisation), stored

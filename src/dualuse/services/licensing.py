@@ -659,7 +659,7 @@ def get_licence(uow: UnitOfWork, principal: Principal, number: str) -> StoredLic
         legal_basis="Art. 23(2)(a)",
         owner=int(stored.licence.holder_id),
     )
-    return stored
+    return disclosure.licence_as_seen(principal, stored)
 
 
 def licence_document(uow: UnitOfWork, principal: Principal, number: str) -> tuple[StoredLicence, StoredCase]:
@@ -674,7 +674,12 @@ def licence_document(uow: UnitOfWork, principal: Principal, number: str) -> tupl
 
 
 def licences(uow: UnitOfWork, principal: Principal) -> Sequence[StoredLicence]:
-    """The exporter's licences, the authority's state's, or (for the Commission) all."""
+    """The exporter's licences, the authority's state's, or (for the Commission) all; only an authority
+    sees which officer proposed a pending change (F13)."""
+    return [disclosure.licence_as_seen(principal, s) for s in _licences(uow, principal)]
+
+
+def _licences(uow: UnitOfWork, principal: Principal) -> Sequence[StoredLicence]:
     kind = principal.organisation_kind
     if kind is OrganisationKind.EXPORTER:
         return uow.licensing.licences(organisation_id=int(_exporter_id(principal)))

@@ -19,6 +19,7 @@ from typing import Any
 from dualuse.domain import licensing as lic
 from dualuse.domain.errors import HiddenResourceError, NotFoundError, PermissionDeniedError
 from dualuse.domain.identity import Organisation, OrganisationKind, Permission, Principal, authorize
+from dualuse.services import disclosure
 from dualuse.services.unit_of_work import Row, StoredCase, UnitOfWork
 
 LEGAL_BASIS = "Regulation (EU) 2021/821, Art. 27"
@@ -110,9 +111,10 @@ def _case_record(uow: UnitOfWork, stored: StoredCase) -> dict[str, Any]:
     )
 
 
-def _licence_records(uow: UnitOfWork, organisation_id: int) -> list[dict[str, Any]]:
+def _licence_records(uow: UnitOfWork, principal: Principal, organisation_id: int) -> list[dict[str, Any]]:
     out = []
-    for stored in uow.licensing.licences(organisation_id=organisation_id):
+    for found in uow.licensing.licences(organisation_id=organisation_id):
+        stored = disclosure.licence_as_seen(principal, found)
         shipments = uow.licensing.shipments(stored.id)
         # A licence is kept from its last use: the latest of its issue and its shipments.
         licence_date = max([day_of(stored.issued_at), *(s.shipped_on for s in shipments)])
@@ -151,7 +153,7 @@ def export(uow: UnitOfWork, principal: Principal, organisation_id: int) -> dict[
         "licensing_cases": [
             _case_record(uow, s) for s in uow.licensing.cases(organisation_id=organisation_id)
         ],
-        "licences": _licence_records(uow, organisation_id),
+        "licences": _licence_records(uow, principal, organisation_id),
         "eugea_registrations": _stamped(
             ga.registrations(organisation_id=organisation_id), lambda r: day_of(r["registered_at"])
         ),

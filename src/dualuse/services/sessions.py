@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from dualuse.domain.errors import AuthenticationError
+from dualuse.domain.errors import AuthenticationError, ValidationError
 from dualuse.domain.identity import Principal, UserSession
 from dualuse.domain.throttling import AccessPolicy, client_key
 from dualuse.services import audit, identity, throttling
@@ -34,6 +34,15 @@ class SignedIn:
     session_secret: str  # for the cookie; the database keeps only its hash
 
 
+def _account_key(email: str) -> str:
+    """The account an attempt counts against: the address as ``authenticate`` looks it up, so that every
+    spelling that signs in to one account (``ａcme``, ``acme。example``) shares its lockout."""
+    try:
+        return identity.normalise_email(email)
+    except ValidationError:
+        return email.strip().lower()[:254]
+
+
 def sign_in(
     uow: UnitOfWork,
     hasher: PasswordHasher,
@@ -51,7 +60,7 @@ def sign_in(
     guesses cannot overrun the limit. Unknown and known e-mails do the same work. Each outcome is audited
     in a transaction of its own (a failure too, although the request fails)."""
     now = now or datetime.now(UTC)
-    attempted = email.strip().lower()[:254]
+    attempted = _account_key(email)
     attempts = [(policy.signin_per_account, attempted), (policy.signin_per_client, client_key(client))]
     throttling.take(
         uow,

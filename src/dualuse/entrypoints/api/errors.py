@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dualuse.bootstrap import Container
-from dualuse.domain.errors import DualUseError, HiddenResourceError, TooManyAttemptsError
+from dualuse.domain.errors import DualUseError, NotFoundError, TooManyAttemptsError
 from dualuse.entrypoints.api.deps import get_principal
 from dualuse.services import audit
 
@@ -44,8 +44,10 @@ def problem(
 
 
 def is_refused_access(exc: DualUseError) -> bool:
-    """A permission check said no: a 403, or another organisation's resource answered as not found."""
-    return exc.status == 403 or isinstance(exc, HiddenResourceError)
+    """A permission check said no (a 403), or a resource was answered as not found: another organisation's
+    (``HiddenResourceError``) or one that does not exist. Both not-found answers are recorded alike, so that
+    neither their content nor the time they take (a write to the trail) tells them apart (F16)."""
+    return exc.status == 403 or isinstance(exc, NotFoundError)
 
 
 def record_refusal(request: Request, exc: DualUseError) -> None:

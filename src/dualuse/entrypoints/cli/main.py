@@ -193,7 +193,7 @@ def tokens_list(
         now = datetime.now(UTC)
         for token in tokens:
             status = "revoked" if token.revoked_at else ("valid" if token.is_valid(now) else "expired")
-            expires = f"{token.expires_at:%Y-%m-%d}" if token.expires_at else "never"
+            expires = f"{token.expires:%Y-%m-%d}"
             table.add_row(
                 str(token.id),
                 emails.get(token.user_id, "?"),

@@ -23,7 +23,7 @@ class TokenOut(BaseModel):
     prefix: str
     scope: str
     created_at: datetime
-    expires_at: datetime | None
+    expires_at: datetime
     revoked_at: datetime | None
 
     @classmethod
@@ -34,7 +34,7 @@ class TokenOut(BaseModel):
             prefix=token.prefix,
             scope=token.scope.value,
             created_at=token.created_at,
-            expires_at=token.expires_at,
+            expires_at=token.expires,
             revoked_at=token.revoked_at,
         )
 
