@@ -10,6 +10,7 @@ import pytest
 
 from dualuse.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from dualuse.domain.licensing import (
+    CHECK_CODE_LENGTH,
     LICENCE_TRANSITIONS,
     Actor,
     ApplicationType,
@@ -387,3 +388,12 @@ def test_f2_what_counts_as_relaxing(change: dict[str, object], expected: str) ->
     assert any(expected in text for text in found), found
     assert relaxations(base, base) == ()
     assert relaxations(base, replace(base, conditions=("a condition", "another"))) == ()
+
+
+def test_f11_a_prefix_of_the_check_code_does_not_verify() -> None:
+    """An outside probe: codes were accepted from 8 characters though 12 are printed (40 bits, not 60)."""
+    code = check_code("DE-2026-000123", SECRET)
+    assert len(code) == CHECK_CODE_LENGTH
+    assert verify_check_code("DE-2026-000123", code, SECRET)
+    for cut in range(8, CHECK_CODE_LENGTH):
+        assert not verify_check_code("DE-2026-000123", code[:cut], SECRET)

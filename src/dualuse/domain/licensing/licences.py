@@ -197,7 +197,8 @@ def check_code(number: str, secret: bytes, *, length: int = CHECK_CODE_LENGTH) -
 def verify_check_code(number: str, code: str, secret: bytes) -> bool:
     """Whether ``code`` is the check code of ``number`` (case, spaces and hyphens ignored)."""
     given = re.sub(r"[\s-]", "", code).upper()
-    if not 8 <= len(given) <= 52:
+    # the whole printed code: a shorter prefix would be a weaker code (8 characters: 40 bits, not 60)
+    if not CHECK_CODE_LENGTH <= len(given) <= 52:
         return False
     return hmac.compare_digest(given, check_code(number, secret, length=len(given)))
 

@@ -74,6 +74,13 @@ def verify(
         f"The audit trail is intact: {report.count} events verified against {report.anchors} anchor(s){extends}.",
         soft_wrap=True,
     )
+    if exported is None:
+        err_console.print(
+            "[yellow]Note:[/] without --anchor, the newest events deleted together with their anchors by someone "
+            "who controls the database would not be noticed; verify against an anchor exported with "
+            "`dualuse audit export-anchor` and kept off the database.",
+            soft_wrap=True,
+        )
 
 
 @app.command("anchor")
