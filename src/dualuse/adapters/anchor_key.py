@@ -8,13 +8,12 @@ made on the same disk as the data would vouch for nothing the operator chose to 
 
 from __future__ import annotations
 
-import contextlib
-import os
 import secrets
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from dualuse.adapters.key_files import write_once
 from dualuse.config import Environment, Settings
 from dualuse.domain.errors import ConfigurationError
 
@@ -44,24 +43,10 @@ def anchor_key(settings: Settings) -> bytes | None:
     if not path.exists():
         if production:
             raise ConfigurationError(f"the audit anchor key file {path} does not exist")
-        _create(path)
+        write_once(path, secrets.token_hex(32))
     key = path.read_text(encoding="utf-8").strip()
     if len(key) < MIN_KEY_LENGTH:
         raise ConfigurationError(
             f"the audit anchor key in {path} is shorter than {MIN_KEY_LENGTH} characters"
         )
     return key.encode("utf-8")
-
-
-def _create(path: Path) -> None:
-    """Write a new random key to ``path`` unless another process just did (link is atomic)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(secrets.token_hex(32) + "\n")
-        with contextlib.suppress(FileExistsError):  # another process won the race: use its key
-            os.link(draft, path)
-    finally:
-        draft.unlink(missing_ok=True)

@@ -10,14 +10,13 @@ database must share the key, which a file on one of them cannot give.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import secrets
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from dualuse.adapters.key_files import write_once
 from dualuse.config import DEMO_SECRET_KEY, MIN_SECRET_KEY_LENGTH, Settings
 from dualuse.domain.errors import ConfigurationError
 
@@ -49,31 +48,12 @@ def resolve_secret_key(settings: Settings) -> str:
 
 
 def _read_or_create(path: Path) -> str:
-    if path.exists():
-        return _read(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Written under a temporary name and linked into place: two processes starting at once agree on one key,
-    # and a crash never leaves a half-written key behind.
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_urlsafe(48) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass  # another process got there first: use its key
-        else:
-            log.warning(
-                "Generated a new secret key in %s (no DUALUSE_SECRET_KEY set). Keep this file private; "
-                "machines that serve one database together must share DUALUSE_SECRET_KEY instead.",
-                path,
-            )
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
+    if not path.exists() and write_once(path, secrets.token_urlsafe(48)):
+        log.warning(
+            "Generated a new secret key in %s (no DUALUSE_SECRET_KEY set). Keep this file private; "
+            "machines that serve one database together must share DUALUSE_SECRET_KEY instead.",
+            path,
+        )
     return _read(path)
 
 
