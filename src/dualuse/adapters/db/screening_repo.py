@@ -235,21 +235,12 @@ class SqlScreening:
         trigger: str,
         screened_by: str,
     ) -> int:
-        result = self._c.execute(
-            t.screenings.insert().values(
-                organisation_id=organisation_id,
-                party_id=party_id,
-                query=dict(query),
-                list_versions=dict(list_versions),
-                algorithm=algorithm,
-                threshold=threshold,
-                hits=hits,
-                trigger=trigger,
-                screened_by=screened_by,
-                screened_at=now(),
-            )
+        row = _screening_row(
+            organisation_id, party_id, query, hits, list_versions, algorithm, threshold, trigger
         )
-        return new_id(result)
+        return new_id(
+            self._c.execute(t.screenings.insert().values(**row, screened_by=screened_by, screened_at=now()))
+        )
 
     def add_screenings(
         self,
@@ -266,18 +257,8 @@ class SqlScreening:
             return []
         at = now()
         rows = [
-            {
-                "organisation_id": organisation_id,
-                "party_id": None,
-                "query": dict(query),
-                "list_versions": dict(list_versions),
-                "algorithm": algorithm,
-                "threshold": threshold,
-                "hits": hits,
-                "trigger": trigger,
-                "screened_by": screened_by,
-                "screened_at": at,
-            }
+            _screening_row(organisation_id, None, query, hits, list_versions, algorithm, threshold, trigger)
+            | {"screened_by": screened_by, "screened_at": at}
             for query, hits in queries
         ]
         s = t.screenings
@@ -418,3 +399,26 @@ class SqlScreening:
             .values(organisation_id=organisation_id, threshold=threshold)
             .on_conflict_do_update(index_elements=[s.c.organisation_id], set_={"threshold": threshold})
         )
+
+
+def _screening_row(
+    organisation_id: int,
+    party_id: int | None,
+    query: Mapping[str, Any],
+    hits: int,
+    list_versions: Mapping[str, str],
+    algorithm: str,
+    threshold: float,
+    trigger: str,
+) -> dict[str, Any]:
+    """A screening's log row: what was screened, against which list versions, how, and with how many hits."""
+    return {
+        "organisation_id": organisation_id,
+        "party_id": party_id,
+        "query": dict(query),
+        "list_versions": dict(list_versions),
+        "algorithm": algorithm,
+        "threshold": threshold,
+        "hits": hits,
+        "trigger": trigger,
+    }
