@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine for ``url`` keeping up to ``pool_size`` connections; for a SQLite file the folder is
@@ -26,7 +28,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            # Writers queue for SQLite's one write lock; a burst of them on a busy machine (a batch of parallel
+            # reports, say) can wait several seconds in line. Wait up to 30 s rather than fail at 5 s.
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.close()
 
         return engine
