@@ -13,10 +13,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	@touch $(STAMP)
 
-# WeasyPrint renders PDFs with Pango; install it from Debian's packages when the machine lacks it.
+# WeasyPrint renders PDFs with Pango and subsets fonts with HarfBuzz; install them from Debian's packages when the machine lacks it.
 system-deps:
-	@ldconfig -p | grep -q libpangoft2-1.0 || { echo "Installing Pango for PDF rendering"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset; } || { \
+	  echo "Installing Pango and HarfBuzz's font subsetter for PDF rendering"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	  libharfbuzz-subset0 >/dev/null; }
 
 run: $(STAMP) system-deps
 	$(BIN)/dualuse db upgrade

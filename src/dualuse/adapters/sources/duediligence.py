@@ -8,14 +8,13 @@ profile); nothing is half loaded. The shipped files are read once per process: t
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from dualuse.adapters.sources.yaml_files import load_yaml
+from dualuse.adapters.sources.yaml_files import load_yaml, located
 from dualuse.domain.duediligence import (
     RedFlag,
     RedFlagSet,
@@ -26,13 +25,10 @@ from dualuse.domain.duediligence import (
     check_profile,
 )
 from dualuse.domain.errors import ImportFailedError, ValidationError
+from dualuse.services.reading import choice, flag, text
 
 RED_FLAGS_FILE = "red_flags.yaml"
 RISK_SEED_FILE = "risk_profiles_seed.yaml"
-
-
-class _Problem(Exception):
-    """A problem with one value, turned into ``ImportFailedError`` with its file and entry."""
 
 
 def shipped_duediligence_dir() -> Path:
@@ -106,9 +102,9 @@ def _red_flags(path: Path) -> RedFlagSet:
     version = _version(document, name)
     flags: list[RedFlag] = []
     for label, entry in _entries(document, "flags", name):
-        with _located(f"{name}: flag {label}"):
-            flags.append(_flag(entry))
-    with _located(name):
+        with located(name, entry, f"flag {label}"):
+            flags.append(_red_flag(entry))
+    with located(name):
         return RedFlagSet(version=version, flags=tuple(flags))
 
 
@@ -118,83 +114,60 @@ def _risk_seed(path: Path) -> tuple[RiskProfile, ...]:
     _version(document, name)
     profiles: list[RiskProfile] = []
     for label, entry in _entries(document, "profiles", name):
-        with _located(f"{name}: profile {label}"):
+        with located(name, entry, f"profile {label}"):
             profile = _profile(entry)
             check_profile(profile)
             profiles.append(profile)
     return tuple(profiles)
 
 
-@contextmanager
-def _located(where: str) -> Iterator[None]:
-    """Turn a problem with one entry into ``ImportFailedError`` naming the file and the entry."""
-    try:
-        yield
-    except ValidationError as error:
-        raise ImportFailedError(
-            error.detail, location=where + (f" ({error.field})" if error.field else "")
-        ) from error
-    except (_Problem, ValueError, TypeError, KeyError) as error:
-        raise ImportFailedError(str(error), location=where) from error
-
-
 # --- builders -----------------------------------------------------------------------------------------------
-def _text(entry: Mapping[str, Any], key: str) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise _Problem(f"`{key}` must be non-empty text")
-    return " ".join(value.split())
 
 
-def _bool(entry: Mapping[str, Any], key: str) -> bool:
-    value = entry.get(key)
-    if not isinstance(value, bool):
-        raise _Problem(f"`{key}` must be true or false")
-    return value
-
-
-def _choice(entry: Mapping[str, Any], key: str, allowed: list[str]) -> str:
-    value = entry.get(key)
-    if value not in allowed:
-        raise _Problem(f"`{key}` must be one of {', '.join(allowed)}, not {value!r}")
-    return str(value)
-
-
-def _flag(entry: Mapping[str, Any]) -> RedFlag:
+def _red_flag(entry: Mapping[str, Any]) -> RedFlag:
     points_to = entry.get("points_to")
     if points_to is not None and not isinstance(points_to, str):
-        raise _Problem("`points_to` must be text or null")
+        raise ValidationError("`points_to` must be text or null")
     return RedFlag(
-        id=_text(entry, "id"),
-        text=_text(entry, "text"),
-        step=Step(_choice(entry, "step", [s.value for s in Step if s is not Step.CONCLUSION])),
-        key=_bool(entry, "key"),
+        id=text(entry, "id"),
+        text=text(entry, "text"),
+        step=choice(entry, "step", Step, among=[s for s in Step if s is not Step.CONCLUSION]),
+        key=flag(entry, "key"),
         points_to=points_to,
-        guidance=_text(entry, "guidance"),
-        source=_text(entry, "source"),
-        verified=_bool(entry, "verified"),
+        guidance=text(entry, "guidance"),
+        source=text(entry, "source"),
+        verified=flag(entry, "verified"),
     )
 
 
 def _profile(entry: Mapping[str, Any]) -> RiskProfile:
     raw_sources = entry.get("sources")
     if not isinstance(raw_sources, list):
-        raise _Problem("`sources` must be a list")
+        raise ValidationError("`sources` must be a list")
     return RiskProfile(
-        subject_kind=_choice(entry, "subject_kind", ["country", "end_user"]),
-        subject=_text(entry, "subject"),
-        level=RiskLevel(_choice(entry, "level", [level.value for level in RiskLevel])),
-        summary=_text(entry, "summary"),
+        subject_kind=_subject_kind(entry),
+        subject=text(entry, "subject"),
+        level=choice(entry, "level", RiskLevel),
+        summary=text(entry, "summary"),
         sources=tuple(_source(s) for s in raw_sources),
-        entered_by=_text(entry, "entered_by"),
-        verified=_bool(entry, "verified"),
+        entered_by=text(entry, "entered_by"),
+        verified=flag(entry, "verified"),
     )
 
 
 def _source(raw: object) -> Source:
     if not isinstance(raw, dict):
-        raise _Problem("each source must be a mapping with title, url and published")
+        raise ValidationError("each source must be a mapping with title, url and published")
     published = raw.get("published")
     if published is not None and (not isinstance(published, date) or isinstance(published, datetime)):
-        raise _Problem(f"`published` must be a date (YYYY-MM-DD) or null, not {published!r}")
-    return Source(title=_text(raw, "title"), url=_text(raw, "url"), published=published)
+        raise ValidationError(f"`published` must be a date (YYYY-MM-DD) or null, not {published!r}")
+    return Source(title=text(raw, "title"), url=text(raw, "url"), published=published)
+
+
+def _subject_kind(entry: Mapping[str, Any]) -> str:
+    kind = text(entry, "subject_kind")
+    if kind not in ("country", "end_user"):
+        raise ValidationError(
+            f"`subject_kind` must be one of country, end_user, not {kind!r}", field="subject_kind"
+        )
+    return kind

@@ -9,14 +9,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pycountry
 
-from dualuse.adapters.sources.yaml_files import load_yaml
+from dualuse.adapters.sources.yaml_files import load_yaml, located
 from dualuse.domain.errors import ImportFailedError, ValidationError
 from dualuse.domain.rules.facts import (
     ART_4_1_USES,
@@ -54,6 +53,10 @@ from dualuse.domain.rules.rulebook import (
     Validity,
 )
 from dualuse.domain.union import EU_MEMBER_STATES
+from dualuse.services.reading import day as _day
+from dualuse.services.reading import mapping as _mapping
+from dualuse.services.reading import text as _text
+from dualuse.services.reading import texts as _texts
 
 FILES = (
     "rulebook.yaml",
@@ -69,10 +72,6 @@ FILES = (
 )
 _T = TypeVar("_T")
 SUMMARY_MAX = 100
-
-
-class _Problem(Exception):
-    """A problem with one value, turned into ``ImportFailedError`` with its file and rule."""
 
 
 def shipped_rules_dir() -> Path:
@@ -179,15 +178,10 @@ def _each(
         pairs = ((_label(v, i), v) for i, v in enumerate(raw))
     built: list[_T] = []
     for label, value in pairs:
-        try:
+        with located(name, value, label):
             entry = _mapping(value, label)
             _require_provenance(entry)
             built.append(build(label, entry) if keyed else build(entry))
-        except (_Problem, ValidationError, ValueError, TypeError, KeyError) as error:
-            detail = error.detail if isinstance(error, ValidationError) else str(error)
-            field = error.field if isinstance(error, ValidationError) else None
-            where = f"{name}: {label}" + (f" ({field})" if field else "")
-            raise ImportFailedError(detail, location=where) from error
     return built
 
 
@@ -199,59 +193,28 @@ def _label(value: object, index: int) -> str:
     return f"#{index + 1}"
 
 
-def _mapping(value: object, label: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _Problem(f"{label}: expected a mapping")
-    return value
-
-
 def _require_provenance(entry: Mapping[str, Any]) -> None:
     source = entry.get("source")
     if not isinstance(source, str) or not source.strip():
-        raise _Problem("every rule needs a `source`")
+        raise ValidationError("every rule needs a `source`")
     verified = entry.get("verified")
     if isinstance(verified, dict):
         if not verified or not all(isinstance(v, bool) for v in verified.values()):
-            raise _Problem("`verified` per aspect must map each aspect to true or false")
+            raise ValidationError("`verified` per aspect must map each aspect to true or false")
     elif not isinstance(verified, bool):
-        raise _Problem("every rule needs `verified: true` or `verified: false`")
+        raise ValidationError("every rule needs `verified: true` or `verified: false`")
 
 
 # --- builders --------------------------------------------------------------------------------------------
-def _text(entry: Mapping[str, Any], key: str, default: str | None = None) -> str:
-    value = entry.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        raise _Problem(f"`{key}` must be non-empty text")
-    return " ".join(value.split())
-
-
-def _texts(entry: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    value = entry.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _Problem(f"`{key}` must be a list of text")
-    return tuple(" ".join(v.split()) for v in value)
-
-
-def _day(value: object, key: str) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise _Problem(f"`{key}` must be a date (YYYY-MM-DD) or null")
 
 
 def _validity(entry: Mapping[str, Any]) -> Validity:
-    return Validity(_day(entry.get("valid_from"), "valid_from"), _day(entry.get("valid_to"), "valid_to"))
+    return Validity(_day(entry, "valid_from"), _day(entry, "valid_to"))
 
 
 def _countries(values: object, key: str) -> frozenset[str]:
     if not isinstance(values, list) or not values:
-        raise _Problem(f"`{key}` must be a non-empty list of ISO 3166-1 alpha-2 codes")
+        raise ValidationError(f"`{key}` must be a non-empty list of ISO 3166-1 alpha-2 codes")
     return frozenset(country_code(v, key) for v in values)
 
 
@@ -262,13 +225,13 @@ def _knowledge(entry: Mapping[str, Any], key: str) -> frozenset[Knowledge]:
 def _activities(entry: Mapping[str, Any]) -> frozenset[Activity]:
     values = entry.get("activities")
     if not isinstance(values, list) or not values:
-        raise _Problem("`activities` must be a non-empty list")
+        raise ValidationError("`activities` must be a non-empty list")
     return frozenset(Activity(v) for v in values)
 
 
 def _codes(values: object, key: str) -> frozenset[str]:
     if not isinstance(values, list):
-        raise _Problem(f"`{key}` must be a list of control list codes")
+        raise ValidationError(f"`{key}` must be a list of control list codes")
     return frozenset(canonical_control_code(str(v)) for v in values)
 
 
@@ -285,11 +248,11 @@ def _scope(raw: object) -> ItemScope:
     }
     unknown = set(scope) - known
     if unknown:
-        raise _Problem(f"unknown item scope keys: {', '.join(sorted(unknown))}")
+        raise ValidationError(f"unknown item scope keys: {', '.join(sorted(unknown))}")
     groups = frozenset(str(g) for g in scope.get("groups") or [])
     excluded_groups = frozenset(str(g) for g in scope.get("excluded_groups") or [])
     if not (groups | excluded_groups) <= set("ABCDE"):
-        raise _Problem("product groups must be among A-E")
+        raise ValidationError("product groups must be among A-E")
     return ItemScope(
         codes=_codes(scope.get("codes") or [], "codes"),
         excluded_codes=_codes(scope.get("excluded_codes") or [], "excluded_codes"),
@@ -304,7 +267,9 @@ def _scope(raw: object) -> ItemScope:
 def _summary(entry: Mapping[str, Any]) -> str:
     text = _text(entry, "summary")
     if len(text) > SUMMARY_MAX:
-        raise _Problem(f"`summary` must be at most {SUMMARY_MAX} characters (it is a line of a batch result)")
+        raise ValidationError(
+            f"`summary` must be at most {SUMMARY_MAX} characters (it is a line of a batch result)"
+        )
     return text
 
 
@@ -319,7 +284,7 @@ def _customs_code(code: str, entry: Mapping[str, Any]) -> tuple[str, str]:
 def _rule(entry: Mapping[str, Any]) -> ControlRule:
     arms_embargo = entry.get("arms_embargo")
     if arms_embargo is not None and not isinstance(arms_embargo, bool):
-        raise _Problem("`arms_embargo` must be true, false or null")
+        raise ValidationError("`arms_embargo` must be true, false or null")
     return ControlRule(
         id=_text(entry, "id"),
         activity=Activity(entry["activity"]),
@@ -371,14 +336,14 @@ def _destinations(
         return _countries(raw, "destinations")
     unknown = set(raw) - {"group", "all_except_groups", "exclude_embargoed", "exclude_sanctioned"}
     if unknown:
-        raise _Problem(f"unknown destination keys: {', '.join(sorted(unknown))}")
+        raise ValidationError(f"unknown destination keys: {', '.join(sorted(unknown))}")
     names = [raw["group"]] if "group" in raw else list(raw.get("all_except_groups") or [])
     for name in names:
         if name not in groups:
-            raise _Problem(f"unknown country group {name!r}")
+            raise ValidationError(f"unknown country group {name!r}")
     if "group" in raw:
         if len(raw) != 1:
-            raise _Problem("`destinations: {group: …}` takes no other keys")
+            raise ValidationError("`destinations: {group: …}` takes no other keys")
         return groups[str(raw["group"])]
     countries = _every_destination().difference(*(groups[str(n)] for n in names))
     if raw.get("exclude_embargoed"):
@@ -394,10 +359,10 @@ def _first_use(raw: object) -> FirstUseRule | None:
     entry = _mapping(raw, "first_use")
     unknown = set(entry) - {"notify", "days", "member_state_may_require_before", "registration"}
     if unknown:
-        raise _Problem(f"unknown first_use keys: {', '.join(sorted(unknown))}")
+        raise ValidationError(f"unknown first_use keys: {', '.join(sorted(unknown))}")
     days = entry.get("days")
     if isinstance(days, bool) or not isinstance(days, int):
-        raise _Problem("`first_use.days` must be a whole number of days")
+        raise ValidationError("`first_use.days` must be a whole number of days")
     return FirstUseRule(
         notice=FirstUseNotice(str(entry.get("notify"))),
         days=days,
@@ -412,7 +377,9 @@ def _authorisation(
     def build(entry: Mapping[str, Any]) -> GeneralAuthorisation:
         countries = _destinations(entry.get("destinations"), groups, restricted)
         if countries & EU_MEMBER_STATES:
-            raise _Problem("a general export authorisation cannot name a member state as a destination")
+            raise ValidationError(
+                "a general export authorisation cannot name a member state as a destination"
+            )
         verified = entry["verified"]
         aspects = verified if isinstance(verified, dict) else {"all": verified}
         unverified = [aspect for aspect, ok in aspects.items() if not ok]
@@ -504,24 +471,24 @@ def _regime(groups: Mapping[str, frozenset[str]]) -> Callable[[Mapping[str, Any]
         if isinstance(value, dict):
             name = str(value.get("group"))
             if name not in groups:
-                raise _Problem(f"unknown country group {name!r}")
+                raise ValidationError(f"unknown country group {name!r}")
             return groups[name]
         return _countries(value, key)
 
     def build(entry: Mapping[str, Any]) -> SanctionsRegime:
         unknown = set(entry) - _REGIME_KEYS
         if unknown:
-            raise _Problem(f"unknown keys: {', '.join(sorted(unknown))}")
+            raise ValidationError(f"unknown keys: {', '.join(sorted(unknown))}")
         verified = entry["verified"]
         if not isinstance(verified, dict):
-            raise _Problem(f"`verified` must mark each element: {', '.join(REGIME_ASPECTS)}")
+            raise ValidationError(f"`verified` must mark each element: {', '.join(REGIME_ASPECTS)}")
         sources = entry.get("sources") or {}
         if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
-            raise _Problem("`sources` must map elements to the source of each")
+            raise ValidationError("`sources` must map elements to the source of each")
         items = _mapping(entry.get("items"), "items")
         unknown = set(items) - _REGIME_ITEM_KEYS
         if unknown:
-            raise _Problem(f"unknown item keys: {', '.join(sorted(unknown))}")
+            raise ValidationError(f"unknown item keys: {', '.join(sorted(unknown))}")
         listed_in = entry.get("listed_in")
         return SanctionsRegime(
             id=_text(entry, "id"),
@@ -563,10 +530,10 @@ def _national(entry: Mapping[str, Any]) -> NationalControl:
     applied_by = frozenset(country_code(v, "applied_by") for v in entry.get("applied_by") or [])
     member_state = country_code(entry.get("member_state"), "member_state")
     if not ({member_state} | applied_by) <= EU_MEMBER_STATES:
-        raise _Problem("national controls are made and applied by member states")
+        raise ValidationError("national controls are made and applied by member states")
     codes = _texts(entry, "national_codes")
     if not codes:
-        raise _Problem("`national_codes` must name at least one national list entry")
+        raise ValidationError("`national_codes` must name at least one national list entry")
     return NationalControl(
         id=_text(entry, "id"),
         member_state=member_state,
@@ -587,7 +554,7 @@ def _national(entry: Mapping[str, Any]) -> NationalControl:
 def _state(code: str, entry: Mapping[str, Any]) -> tuple[str, MemberStateSettings]:
     member_state = country_code(code, "member_states")
     if member_state not in EU_MEMBER_STATES:
-        raise _Problem(f"{member_state} is not a member state")
+        raise ValidationError(f"{member_state} is not a member state")
     return member_state, MemberStateSettings(
         member_state=member_state,
         name=_text(entry, "name"),
@@ -604,7 +571,7 @@ def _state_first_use(raw: object) -> StateFirstUse:
     _require_provenance(entry)
     registration = entry.get("registration_before_first_use")
     if registration is not None and not isinstance(registration, bool):
-        raise _Problem("`registration_before_first_use` must be true, false or null (not known)")
+        raise ValidationError("`registration_before_first_use` must be true, false or null (not known)")
     return StateFirstUse(
         choice=StateFirstUseChoice(str(entry.get("choice"))),
         registration_before_first_use=registration,

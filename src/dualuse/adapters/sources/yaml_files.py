@@ -7,14 +7,72 @@ file that uses one is refused with the line it is on; the shipped data uses none
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import yaml
 
-from dualuse.domain.errors import ImportFailedError
+from dualuse.domain.errors import ImportFailedError, ValidationError
 
 # the C safe loader when libyaml is there: the same safe subset, several times faster
-SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineMapping(dict[Any, Any]):
+    """A mapping read from YAML that remembers where it was: ``line`` of its first key and ``key_lines``
+    of each key (1-based), so that a value refused later can be reported with its line."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class _LineLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]  # the base is chosen at import
+    """The safe loader, building ``LineMapping``s."""
+
+
+def _line_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[LineMapping]:
+    mapping = LineMapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    yield mapping
+    mapping.update(loader.construct_mapping(node))
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            mapping.key_lines[loader.construct_object(key_node)] = key_node.start_mark.line + 1
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _line_mapping)
+SAFE_LOADER: type[yaml.SafeLoader] = _LineLoader
+
+
+def line_of(value: object, field: str | None = None) -> int | None:
+    """The line where ``value`` (a mapping read by ``load_yaml``) or its key ``field`` was written."""
+    if not isinstance(value, LineMapping):
+        return None
+    if field is not None:
+        key = field.split(".", 1)[0].split("[", 1)[0]
+        if key in value.key_lines:
+            return value.key_lines[key]
+    return value.line or None
+
+
+@contextmanager
+def located(name: str, entry: object = None, label: str | None = None) -> Iterator[None]:
+    """Turn a problem with one value of ``entry`` (read from the file ``name``) into ``ImportFailedError``
+    naming the file, the line, the entry's ``label`` and the field."""
+    try:
+        yield
+    except ImportFailedError:
+        raise
+    except (ValidationError, ValueError, TypeError, KeyError) as error:
+        field = error.field if isinstance(error, ValidationError) else None
+        detail = error.detail if isinstance(error, ValidationError) else str(error)
+        line = line_of(entry, field)
+        where = name + (f", line {line}" if line else "") + (f": {label}" if label else "")
+        if field:
+            where += f" ({field})"
+        raise ImportFailedError(detail, location=where, field=field) from error
 
 
 def load_yaml(text: str, name: str) -> Any:

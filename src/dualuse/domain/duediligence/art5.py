@@ -104,7 +104,8 @@ _SEPARATORS = re.compile(r"[\W_]+")
 
 def _fold(text: str) -> tuple[str, ...]:
     """Case-fold, drop accents, join abbreviations ("S.A." → "sa") and split on everything else."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # compatibility forms first ("🅪" is "MC"), then case-fold, so that the result is already folded
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return tuple(_SEPARATORS.sub(" ", _DROPPED.sub("", unicodedata.normalize("NFKC", bare))).split())
 

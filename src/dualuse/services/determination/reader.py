@@ -41,6 +41,8 @@ from dualuse.domain.rules.facts import (
     field_prefix,
 )
 from dualuse.services.clock import today_in_brussels
+from dualuse.services.reading import mapping, no_unknown_keys
+from dualuse.services.reading import optional_text as _optional_text
 
 
 # --- one case from JSON ----------------------------------------------------------------------------------
@@ -49,35 +51,35 @@ def facts_from_dict(data: Mapping[str, Any], *, today: date | None = None) -> Tr
 
     Raises ``ValidationError`` whose ``field`` is the path of the bad value (``items[0].control_code``).
     """
-    _mapping(data, None)
-    _no_unknown_keys(
+    mapping(data, "the case")
+    no_unknown_keys(
         data,
         {"activity", "date", "exporter", "destination", "end_user", "items", "knowledge", "circumstances"},
-        None,
+        path=None,
     )
     activity = _choice(Activity, data.get("activity") or Activity.EXPORT.value, "activity")
     day = _date(data.get("date"), today)
-    exporter_data = _mapping(data.get("exporter"), "exporter")
-    _no_unknown_keys(exporter_data, {"name", "member_state"}, "exporter")
+    exporter_data = mapping(data.get("exporter"), "exporter", field="exporter")
+    no_unknown_keys(exporter_data, {"name", "member_state"}, path="exporter")
     with field_prefix("exporter"):
         exporter = Exporter(
             member_state=exporter_data.get("member_state"),  # type: ignore[arg-type]  # checked by Exporter
-            name=_text(exporter_data.get("name"), "name"),
+            name=_optional_text(exporter_data, "name") or "",
         )
     end_user = None
     if data.get("end_user") is not None:
-        party = _mapping(data["end_user"], "end_user")
-        _no_unknown_keys(party, {"name", "country", "type", "listed_in"}, "end_user")
+        party = mapping(data["end_user"], "end_user", field="end_user")
+        no_unknown_keys(party, {"name", "country", "type", "listed_in"}, path="end_user")
         with field_prefix("end_user"):
             end_user = Party(
                 country=party.get("country"),  # type: ignore[arg-type]  # checked by Party
-                name=_text(party.get("name"), "name"),
+                name=_optional_text(party, "name") or "",
                 type=party.get("type") or EndUserType.UNKNOWN,
                 listed_in=party.get("listed_in"),
             )
     knowledge = data.get("knowledge") or {}
-    _mapping(knowledge, "knowledge")
-    _no_unknown_keys(knowledge, {"informed", "aware"}, "knowledge")
+    mapping(knowledge, "knowledge", field="knowledge")
+    no_unknown_keys(knowledge, {"informed", "aware"}, path="knowledge")
     items_data = data.get("items")
     if not isinstance(items_data, list) or not items_data:
         raise ValidationError("a transaction needs a list of at least one item", field="items")
@@ -97,8 +99,8 @@ def facts_from_dict(data: Mapping[str, Any], *, today: date | None = None) -> Tr
 
 def item_from_dict(value: object, index: int) -> OrderItem:
     path = f"items[{index}]"
-    item = _mapping(value, path)
-    _no_unknown_keys(
+    item = mapping(value, path, field=path)
+    no_unknown_keys(
         item,
         {
             "id",
@@ -111,7 +113,7 @@ def item_from_dict(value: object, index: int) -> OrderItem:
             "item_kinds",
             "cn_code",
         },
-        path,
+        path=path,
     )
     raw_id = item.get("id")
     if isinstance(raw_id, int) and not isinstance(raw_id, bool):
@@ -128,7 +130,7 @@ def item_from_dict(value: object, index: int) -> OrderItem:
         return OrderItem(
             id=raw_id,  # type: ignore[arg-type]  # checked by OrderItem
             control_code=(code.strip() or None) if code is not None else None,
-            description=_text(item.get("description"), "description"),
+            description=_optional_text(item, "description") or "",
             cyber_surveillance=item.get("cyber_surveillance", False),
             quantity=item.get("quantity"),
             value_eur=item.get("value_eur"),
@@ -136,29 +138,6 @@ def item_from_dict(value: object, index: int) -> OrderItem:
             item_kinds=item.get("item_kinds"),
             cn_code=item.get("cn_code") or None,
         )
-
-
-def _mapping(value: object, path: str | None) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ValidationError(f"{path or 'the case'} must be an object", field=path)
-    return value
-
-
-def _no_unknown_keys(data: Mapping[str, Any], known: set[str], path: str | None) -> None:
-    unknown = sorted(set(data) - known)
-    if unknown:
-        where = f"{path}.{unknown[0]}" if path else unknown[0]
-        raise ValidationError(
-            f"unknown field {unknown[0]!r}; expected one of {', '.join(sorted(known))}", field=where
-        )
-
-
-def _text(value: object, name: str) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{name} must be text", field=name)
-    return value.strip()
 
 
 def _date(value: object, today: date | None) -> date:
