@@ -1,6 +1,7 @@
 """In-memory fakes of the ports in ``services.unit_of_work``, for service tests without a database (fakes,
 not mocks): a unit of work that keeps what was committed apart from the open transaction's working copy,
-and the repositories the licensing use cases touch (``services.licensing``, ``services.audit``).
+and the repositories the licensing and due-diligence use cases touch (``services.licensing``,
+``services.duediligence``, ``services.audit``, the organisations).
 
 The fakes behave like ``adapters.db`` wherever a use case can tell: ids from a counter, optimistic locking
 of cases and licences, unique licence numbers, the queue's filters, order and paging, and an audit trail
@@ -13,14 +14,29 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
 
 from dualuse.adapters.db.licensing_repo import queue_index_rows
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
+from dualuse.domain.duediligence import Conclusion, ConsultationOutcome, Step, View
+from dualuse.domain.duediligence.records import (
+    CaseEntry,
+    CaseStatus,
+    DdCase,
+    IcpRecord,
+    Notification,
+    NotificationStatus,
+    Requirement,
+    StateView,
+    StoredProfile,
+    Submission,
+    SubmissionStatus,
+)
 from dualuse.domain.errors import ConflictError
+from dualuse.domain.identity import Organisation, OrganisationKind
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
@@ -64,6 +80,15 @@ class _World:
     licence_counters: dict[tuple[str, int], int] = field(default_factory=dict)  # (state, year) -> last
     audit_events: list[AuditEvent] = field(default_factory=list)
     audit_anchors: list[Anchor] = field(default_factory=list)
+    organisations: dict[int, Organisation] = field(default_factory=dict)
+    dd_cases: dict[int, DdCase] = field(default_factory=dict)
+    dd_entries: dict[int, CaseEntry] = field(default_factory=dict)
+    notifications: dict[int, Notification] = field(default_factory=dict)
+    requirements: dict[int, Requirement] = field(default_factory=dict)
+    views: dict[int, StateView] = field(default_factory=dict)
+    profiles: dict[int, StoredProfile] = field(default_factory=dict)
+    submissions: dict[int, Submission] = field(default_factory=dict)
+    icps: dict[int, IcpRecord] = field(default_factory=dict)
     # Ids are handed out per table and taken back by a rollback (as SQLite does; PostgreSQL's sequences
     # would skip them, which no use case can tell).
     last_ids: dict[str, int] = field(default_factory=dict)
@@ -367,13 +392,340 @@ class FakeAudit:
         return sorted(self._tx.world.audit_anchors, key=lambda a: a.head_sequence)
 
 
+# --- organisations --------------------------------------------------------------------------------------
+class FakeOrganisations:
+    """Organisations in memory, like ``adapters.db.identity_repo``'s organisation repository."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(
+        self, kind: OrganisationKind, name: str, member_state: str | None, eori: str | None
+    ) -> Organisation:
+        world = self._tx.world
+        if any(o.kind is kind and o.name == name for o in world.organisations.values()):
+            raise ConflictError(f"an organisation named {name!r} exists already")
+        organisation = Organisation(world.next_id("organisations"), kind, name, member_state, eori)
+        world.organisations[organisation.id] = organisation
+        return organisation
+
+    def get(self, organisation_id: int) -> Organisation | None:
+        return self._tx.world.organisations.get(organisation_id)
+
+    def find(self, kind: OrganisationKind, name: str) -> Organisation | None:
+        return next((o for o in self.list() if o.kind is kind and o.name == name), None)
+
+    def authority_for(self, member_state: str) -> Organisation | None:
+        return next(
+            (
+                o
+                for o in self.list()
+                if o.kind is OrganisationKind.AUTHORITY and o.member_state == member_state
+            ),
+            None,
+        )
+
+    def list(self) -> Sequence[Organisation]:
+        return sorted(self._tx.world.organisations.values(), key=lambda o: o.id)
+
+
+# --- due diligence --------------------------------------------------------------------------------------
+class FakeDueDiligence:
+    """Due-diligence cases, notifications, the Art. 5(4) exchange, profiles, submissions and ICPs in memory,
+    like ``adapters.db.duediligence_repo.SqlDueDiligence``: newest first where it orders so, one
+    notification per case, and the conditional writes that refuse a second decision."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    @property
+    def _w(self) -> _World:
+        return self._tx.world
+
+    def add_case(
+        self,
+        *,
+        organisation_id: int,
+        title: str,
+        transaction: Mapping[str, Any],
+        red_flag_version: str,
+        by: str,
+    ) -> int:
+        now = _now()
+        case = DdCase(
+            self._w.next_id("dd_cases"),
+            organisation_id,
+            title,
+            copy.deepcopy(dict(transaction)),
+            CaseStatus.OPEN,
+            None,
+            red_flag_version,
+            by,
+            now,
+            now,
+        )
+        self._w.dd_cases[case.id] = case
+        return case.id
+
+    def case(self, case_id: int) -> DdCase | None:
+        return self._w.dd_cases.get(case_id)
+
+    def cases(self, organisation_id: int) -> Sequence[DdCase]:
+        return sorted(
+            (c for c in self._w.dd_cases.values() if c.organisation_id == organisation_id),
+            key=lambda c: -c.id,
+        )
+
+    def lock_case(self, case_id: int) -> None:
+        """One transaction at a time: nothing to hold."""
+
+    def set_case(self, case_id: int, *, status: CaseStatus, conclusion: Conclusion | None) -> None:
+        case = self._w.dd_cases[case_id]
+        self._w.dd_cases[case_id] = replace(case, status=status, conclusion=conclusion, updated_at=_now())
+
+    def add_entry(
+        self,
+        *,
+        case_id: int,
+        step: str,
+        answers: Mapping[str, Any],
+        note: str,
+        evidence: Sequence[Any],
+        by: str,
+    ) -> int:
+        entry = CaseEntry(
+            self._w.next_id("dd_entries"),
+            case_id,
+            Step(step),
+            copy.deepcopy(dict(answers)),
+            note,
+            copy.deepcopy(list(evidence)),
+            by,
+            _now(),
+        )
+        self._w.dd_entries[entry.id] = entry
+        return entry.id
+
+    def entries(self, case_id: int) -> Sequence[CaseEntry]:
+        return sorted((e for e in self._w.dd_entries.values() if e.case_id == case_id), key=lambda e: e.id)
+
+    def add_notification(
+        self,
+        *,
+        case_id: int,
+        organisation_id: int,
+        member_state: str,
+        transaction: Mapping[str, Any],
+        summary: Mapping[str, Any],
+        deadline: date,
+    ) -> int:
+        if any(n.case_id == case_id for n in self._w.notifications.values()):
+            raise ConflictError("the authority has already been notified of this case")
+        notification = Notification(
+            self._w.next_id("notifications"),
+            case_id,
+            organisation_id,
+            member_state,
+            copy.deepcopy(dict(transaction)),
+            copy.deepcopy(dict(summary)),
+            NotificationStatus.SUBMITTED,
+            deadline,
+            None,
+            None,
+            None,
+            _now(),
+        )
+        self._w.notifications[notification.id] = notification
+        return notification.id
+
+    def notification(self, notification_id: int) -> Notification | None:
+        return self._w.notifications.get(notification_id)
+
+    def notifications(
+        self, *, member_state: str | None = None, organisation_id: int | None = None
+    ) -> Sequence[Notification]:
+        return sorted(
+            (
+                n
+                for n in self._w.notifications.values()
+                if (member_state is None or n.member_state == member_state)
+                and (organisation_id is None or n.organisation_id == organisation_id)
+            ),
+            key=lambda n: -n.id,
+        )
+
+    def decide_notification(
+        self, notification_id: int, *, status: NotificationStatus, reason: str, by: str
+    ) -> None:
+        notification = self._w.notifications[notification_id]
+        if notification.status is not NotificationStatus.SUBMITTED:
+            raise ConflictError("this notification has already been decided")
+        self._w.notifications[notification_id] = replace(
+            notification, status=status, reason=reason, decided_by=by, decided_at=_now()
+        )
+
+    def add_requirement(
+        self,
+        *,
+        notification_id: int,
+        imposing_state: str,
+        destination: str,
+        end_user: str,
+        item: str,
+        notified_on: date,
+    ) -> int:
+        requirement = Requirement(
+            self._w.next_id("art5_requirements"),
+            notification_id,
+            imposing_state,
+            destination,
+            end_user,
+            item,
+            ConsultationOutcome.PENDING,
+            notified_on,
+            None,
+            _now(),
+        )
+        self._w.requirements[requirement.id] = requirement
+        return requirement.id
+
+    def requirement(self, requirement_id: int) -> Requirement | None:
+        return self._w.requirements.get(requirement_id)
+
+    def requirements(self, *, status: ConsultationOutcome | None = None) -> Sequence[Requirement]:
+        return sorted(
+            (r for r in self._w.requirements.values() if status is None or r.status is status),
+            key=lambda r: -r.id,
+        )
+
+    def lock_requirement(self, requirement_id: int) -> None:
+        """One transaction at a time: nothing to hold."""
+
+    def set_requirement(
+        self, requirement_id: int, *, status: ConsultationOutcome, published_on: date | None
+    ) -> None:
+        requirement = self._w.requirements[requirement_id]
+        self._w.requirements[requirement_id] = replace(requirement, status=status, published_on=published_on)
+
+    def add_view(self, *, requirement_id: int, member_state: str, deadline: date) -> int:
+        view = StateView(
+            self._w.next_id("art5_views"),
+            requirement_id,
+            member_state,
+            View.PENDING,
+            deadline,
+            None,
+            None,
+            None,
+        )
+        self._w.views[view.id] = view
+        return view.id
+
+    def views(self, requirement_id: int) -> Sequence[StateView]:
+        return sorted(
+            (v for v in self._w.views.values() if v.requirement_id == requirement_id),
+            key=lambda v: v.member_state,
+        )
+
+    def record_view(self, view_id: int, *, view: View, reason: str, by: str) -> None:
+        stored = self._w.views[view_id]
+        if stored.view is not View.PENDING:
+            raise ConflictError("this member state has already recorded its view")
+        self._w.views[view_id] = replace(stored, view=view, reason=reason, recorded_by=by, recorded_at=_now())
+
+    def add_profile(
+        self,
+        *,
+        subject_kind: str,
+        subject: str,
+        level: str,
+        summary: str,
+        sources: Sequence[Any],
+        origin: str,
+        verified: bool,
+        by: str,
+    ) -> int:
+        profile = StoredProfile(
+            self._w.next_id("risk_profiles"),
+            subject_kind,
+            subject,
+            level,
+            summary,
+            copy.deepcopy(list(sources)),
+            origin,
+            verified,
+            by,
+            _now(),
+        )
+        self._w.profiles[profile.id] = profile
+        return profile.id
+
+    def profiles(self) -> Sequence[StoredProfile]:
+        return sorted(self._w.profiles.values(), key=lambda p: (p.subject_kind, p.subject, p.id))
+
+    def add_submission(
+        self,
+        *,
+        organisation_name: str,
+        contact_email: str | None,
+        subject_kind: str,
+        subject: str,
+        what_happened: str,
+        sources: Sequence[Any],
+        name_publicly: bool = False,
+    ) -> int:
+        submission = Submission(
+            self._w.next_id("submissions"),
+            organisation_name,
+            contact_email,
+            subject_kind,
+            subject,
+            what_happened,
+            copy.deepcopy(list(sources)),
+            name_publicly,
+            SubmissionStatus.PENDING,
+            None,
+            None,
+            None,
+            _now(),
+        )
+        self._w.submissions[submission.id] = submission
+        return submission.id
+
+    def submission(self, submission_id: int) -> Submission | None:
+        return self._w.submissions.get(submission_id)
+
+    def submissions(self, *, status: SubmissionStatus | None = None) -> Sequence[Submission]:
+        return sorted(
+            (s for s in self._w.submissions.values() if status is None or s.status is status),
+            key=lambda s: -s.id,
+        )
+
+    def moderate(self, submission_id: int, *, status: SubmissionStatus, note: str, by: str) -> None:
+        submission = self._w.submissions[submission_id]
+        if submission.status is not SubmissionStatus.PENDING:
+            raise ConflictError("this submission has already been moderated")
+        self._w.submissions[submission_id] = replace(
+            submission, status=status, moderation_note=note, moderated_by=by, moderated_at=_now()
+        )
+
+    def add_icp(self, *, organisation_id: int, answers: Mapping[str, str], by: str) -> int:
+        record = IcpRecord(self._w.next_id("icp_assessments"), organisation_id, dict(answers), by, _now())
+        self._w.icps[record.id] = record
+        return record.id
+
+    def latest_icp(self, organisation_id: int) -> IcpRecord | None:
+        mine = [i for i in self._w.icps.values() if i.organisation_id == organisation_id]
+        return max(mine, key=lambda i: i.id) if mine else None
+
+
 # --- the unit of work -----------------------------------------------------------------------------------
 class FakeUnitOfWork:
     """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
     ``rollback()``, or leaving the ``with`` block, discards everything since the last commit.
 
-    One transaction at a time (no concurrency). Only ``licensing`` and ``audit`` are faked, which is all the
-    licensing use cases touch; the other repositories are declared so that the fake is a ``UnitOfWork`` to
+    One transaction at a time (no concurrency). ``licensing``, ``duediligence``, ``organisations`` and
+    ``audit`` are faked, which is all the licensing and due-diligence use cases touch; the other repositories are declared so that the fake is a ``UnitOfWork`` to
     the type checker, and using one fails with ``AttributeError`` until a test needs it faked.
     """
 
@@ -398,6 +750,8 @@ class FakeUnitOfWork:
         self._audit = FakeAudit(self._tx)
         self.audit = self._audit
         self.licensing = FakeLicensing(self._tx)
+        self.duediligence = FakeDueDiligence(self._tx)
+        self.organisations = FakeOrganisations(self._tx)
         self.commits = 0
 
     def _begin(self) -> None:

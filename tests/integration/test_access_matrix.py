@@ -34,7 +34,7 @@ from dualuse.config import Environment, Settings
 from dualuse.domain.duediligence import FlagAnswer, Step
 from dualuse.domain.identity import Principal, Role
 from dualuse.entrypoints.api.app import create_app
-from dualuse.services import demo, duediligence, general_authorisations, identity, licensing, notices
+from dualuse.services import demo, duediligence, generalauth, identity, licensing, notices
 from dualuse.services.licensing import check_code_secret
 from tests.factories import token_for
 
@@ -290,7 +290,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
             check_code_secret(container.settings.secret_key),
             {"exporter": people["exp_b"], "officer": people["off_b"], "senior": people["sen_b"]},
         )
-        general_authorisations.register(uow, exp_a, container.rulebook, "EU001")
+        generalauth.register(uow, exp_a, container.rulebook, "EU001")
         # a notification of A's authority, and the requirement it imposes (sent to B's authority)
         case_id = _notified_case(uow, exp_a, flags)
         notification_id = duediligence.notify(uow, exp_a, flags, case_id)
@@ -345,7 +345,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         )
         engine, _versions = container.screening_index.engine(uow)
         listed = engine.snapshots[0].entities[0]
-        dd_case = uow.duediligence.cases(org_a)[0]["id"]  # type: ignore[arg-type]
+        dd_case = uow.duediligence.cases(org_a)[0].id  # type: ignore[arg-type]
         cases = uow.licensing.cases(organisation_id=org_a)  # type: ignore[arg-type]
         submitted = next(c for c in cases if c.submitted_at is not None and c.case.decision is None)
         licence = uow.licensing.licences(organisation_id=org_a)[0]  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from dualuse.bootstrap import Container
+from dualuse.domain.duediligence.records import SubmissionStatus
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.api.app import create_app
 from tests.factories import PASSWORD, make_organisation, make_person, token_for
@@ -118,4 +119,4 @@ def test_f13_a_reporter_who_asks_to_be_named_is_named(container: Container) -> N
 
 def _pending(container: Container) -> list[int]:
     with container.uow() as uow:
-        return [s["id"] for s in uow.duediligence.submissions(status="pending")]
+        return [s.id for s in uow.duediligence.submissions(status=SubmissionStatus.PENDING)]

@@ -89,7 +89,7 @@ def test_f4_parallel_decisions_on_one_notification_record_exactly_one(
     with container.uow() as uow:
         stored = uow.duediligence.notification(notification_id)
         assert stored is not None
-        assert stored["status"] == winner["notification"]["status"]
+        assert stored.status == winner["notification"]["status"]
     requirements = _count(
         container,
         select(func.count()).where(t.art5_requirements.c.notification_id == notification_id),
@@ -127,8 +127,8 @@ def test_f4_a_member_state_records_its_view_once(
     assert statuses(responses) == [200] + [409] * (PARALLEL - 1), [r.text for r in responses]
     winner = views[next(i for i, r in enumerate(responses) if r.status_code == 200)]
     with container.uow() as uow:
-        [fr] = [v for v in uow.duediligence.views(requirement_id) if v["member_state"] == "FR"]
-        assert (fr["view"], fr["reason"]) == (winner, winner)
+        [fr] = [v for v in uow.duediligence.views(requirement_id) if v.member_state == "FR"]
+        assert (fr.view, fr.reason) == (winner, winner)
     assert _audited(container, "art5_requirement.view", "art5_requirement", requirement_id) == 1
 
 
@@ -147,7 +147,7 @@ def test_f4_states_agreeing_at_the_same_moment_publish_the_requirement(
     with container.uow() as uow:
         requirement = uow.duediligence.requirement(requirement_id)
         assert requirement is not None
-        assert requirement["status"] == "published"
+        assert requirement.status == "published"
 
 
 def answered_case(container: Container, people: dict[str, str], yes: set[str] | None = None) -> int:
@@ -177,7 +177,7 @@ def test_parallel_conclusions_of_one_case_record_one(
     with container.uow() as uow:
         case = uow.duediligence.case(case_id)
         assert case is not None
-        assert case["conclusion"] == winner
+        assert case.conclusion == winner
     assert _audited(container, "dd_case.concluded", "dd_case", case_id) == 1
 
 
@@ -249,7 +249,7 @@ def test_parallel_moderations_of_one_submission_record_one(
     with container.uow() as uow:
         submission = uow.duediligence.submission(created.json()["id"])
         assert submission is not None
-        assert submission["status"] == ("accepted" if accepted else "rejected")
+        assert submission.status == ("accepted" if accepted else "rejected")
         assert len(uow.duediligence.profiles()) == (1 if accepted else 0)
 
 

@@ -15,7 +15,7 @@ from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.cli.main import app
-from dualuse.services import general_authorisations as ga
+from dualuse.services import generalauth as ga
 from tests.factories import make_organisation, make_person
 
 runner = CliRunner()

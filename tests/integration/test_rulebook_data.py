@@ -3,6 +3,7 @@ bad data is refused naming the file and the rule."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -181,7 +182,11 @@ def test_bad_data_names_the_file_and_the_rule(
     _edit(directory, name, old, new)
     with pytest.raises(ImportFailedError) as raised:
         load_rulebook(directory)
-    assert where in str(raised.value)
+    file, rule = where.split(": ", 1)
+    # the file, the line of the value that is wrong (when one value is: not for a check across files), the rule
+    assert re.search(rf"^{re.escape(file)}(, line \d+)?: {re.escape(rule)}\b", str(raised.value)), (
+        raised.value
+    )
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:

@@ -18,7 +18,8 @@ from dualuse.domain.errors import (
 )
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.cli.main import app
-from dualuse.services import identity, sessions
+from dualuse.services import identity
+from dualuse.services.identity import sessions
 from dualuse.services.unit_of_work import PasswordHasher
 from tests.factories import PASSWORD, make_organisation, make_person, token_for
 

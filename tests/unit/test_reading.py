@@ -122,3 +122,10 @@ def test_a_bad_red_flag_is_reported_with_its_file_and_line(tmp_path: Path) -> No
         load_red_flags(path)
     assert caught.value.location is not None
     assert f"red_flags.yaml, line {number + 1}: flag " in caught.value.location
+
+
+def test_a_document_read_with_lines_is_written_back_as_plain_yaml() -> None:
+    import yaml
+
+    document = load_yaml("a:\n  b: 1\n", "f.yaml")
+    assert yaml.safe_dump(document) == "a:\n  b: 1\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dualuse.adapters.documents.render import render_pdf
 from dualuse.domain.duediligence import STEPS, RedFlagSet
 from dualuse.domain.identity import Organisation
@@ -11,9 +13,9 @@ from dualuse.services.unit_of_work import StoredCase, StoredLicence
 
 
 def case_report_pdf(view: CaseView, flags: RedFlagSet) -> bytes:
-    answers: dict[str, dict[str, str]] = {}
+    answers: dict[str, Mapping[str, str]] = {}
     for entry in view.entries:
-        answers.update(entry["answers"])
+        answers.update(entry.answers)
     return render_pdf(
         "dd_report.html",
         {

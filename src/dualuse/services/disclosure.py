@@ -10,8 +10,8 @@ only asks the authorities to take "appropriate measures ... for the protection o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from typing import Any
+from dataclasses import is_dataclass, replace
+from typing import Any, TypeVar, cast
 
 from dualuse.domain.identity import OrganisationKind, Principal
 from dualuse.services.unit_of_work import StoredLicence
@@ -27,13 +27,21 @@ def sees_officers(principal: Principal) -> bool:
     return principal.organisation_kind is OrganisationKind.AUTHORITY
 
 
-def shown(
-    principal: Principal, row: Mapping[str, Any], fields: Sequence[str], member_state: str | None
-) -> Mapping[str, Any]:
-    """``row`` with the officers named in ``fields`` replaced by their authority, unless the reader is one."""
-    if sees_officers(principal) or not any(row.get(f) for f in fields):
-        return row
-    return {**row, **{f: authority_name(member_state) for f in fields if row.get(f)}}
+_R = TypeVar("_R")
+
+
+def shown(principal: Principal, record: _R, fields: Sequence[str], member_state: str | None) -> _R:
+    """``record`` (a typed record or a row) with the officers named in ``fields`` replaced by their
+    authority, unless the reader is one."""
+    if sees_officers(principal):
+        return record
+    if is_dataclass(record) and not isinstance(record, type):
+        named = {f: authority_name(member_state) for f in fields if getattr(record, f, None)}
+        return cast(_R, replace(record, **named)) if named else record
+    row = cast(Mapping[str, Any], record)
+    if not any(row.get(f) for f in fields):
+        return record
+    return cast(_R, {**row, **{f: authority_name(member_state) for f in fields if row.get(f)}})
 
 
 def licence_as_seen(principal: Principal, stored: StoredLicence) -> StoredLicence:

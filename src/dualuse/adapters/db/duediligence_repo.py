@@ -1,5 +1,5 @@
 """Persistence of due-diligence cases, notifications, the Art. 5(4) exchange, risk profiles, submissions
-and ICP self-assessments. Rows come back as plain mappings; the services give them meaning."""
+and ICP self-assessments, as the typed records of ``domain.duediligence.records``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,20 @@ from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.rows import new_id, now
+from dualuse.domain.duediligence import Conclusion, ConsultationOutcome, Step, View
+from dualuse.domain.duediligence.records import (
+    CaseEntry,
+    CaseStatus,
+    DdCase,
+    IcpRecord,
+    Notification,
+    NotificationStatus,
+    Requirement,
+    StateView,
+    StoredProfile,
+    Submission,
+    SubmissionStatus,
+)
 from dualuse.domain.errors import ConflictError
 
 Row = Mapping[str, Any]
@@ -19,6 +33,33 @@ Row = Mapping[str, Any]
 
 def _rows(connection: Connection, query: Any) -> list[Row]:
     return [dict(r) for r in connection.execute(query).mappings()]
+
+
+def _case(row: Row) -> DdCase:
+    values = dict(row)
+    values["status"] = CaseStatus(row["status"])
+    values["conclusion"] = Conclusion(row["conclusion"]) if row["conclusion"] else None
+    return DdCase(**values)
+
+
+def _entry(row: Row) -> CaseEntry:
+    return CaseEntry(**{**row, "step": Step(row["step"])})
+
+
+def _notification(row: Row) -> Notification:
+    return Notification(**{**row, "status": NotificationStatus(row["status"])})
+
+
+def _requirement(row: Row) -> Requirement:
+    return Requirement(**{**row, "status": ConsultationOutcome(row["status"])})
+
+
+def _view(row: Row) -> StateView:
+    return StateView(**{**row, "view": View(row["view"])})
+
+
+def _submission(row: Row) -> Submission:
+    return Submission(**{**row, "status": SubmissionStatus(row["status"])})
 
 
 class SqlDueDiligence:
@@ -64,7 +105,7 @@ class SqlDueDiligence:
             organisation_id=organisation_id,
             title=title,
             transaction=dict(transaction),
-            status="open",
+            status=CaseStatus.OPEN.value,
             conclusion=None,
             red_flag_version=red_flag_version,
             created_by=by,
@@ -72,20 +113,28 @@ class SqlDueDiligence:
             updated_at=written,
         )
 
-    def case(self, case_id: int) -> Row | None:
-        return self._get(t.dd_cases, case_id)
+    def case(self, case_id: int) -> DdCase | None:
+        row = self._get(t.dd_cases, case_id)
+        return _case(row) if row else None
 
-    def cases(self, organisation_id: int) -> Sequence[Row]:
+    def cases(self, organisation_id: int) -> Sequence[DdCase]:
         c = t.dd_cases
-        return _rows(self._c, select(c).where(c.c.organisation_id == organisation_id).order_by(c.c.id.desc()))
+        query = select(c).where(c.c.organisation_id == organisation_id).order_by(c.c.id.desc())
+        return [_case(r) for r in _rows(self._c, query)]
 
     def lock_case(self, case_id: int) -> None:
         """Hold the case until the end of the transaction: its steps, conclusion and notification are
         changed one writer at a time."""
         self._hold(t.dd_cases, case_id)
 
-    def set_case(self, case_id: int, *, status: str, conclusion: str | None) -> None:
-        self._update(t.dd_cases, case_id, status=status, conclusion=conclusion, updated_at=now())
+    def set_case(self, case_id: int, *, status: CaseStatus, conclusion: Conclusion | None) -> None:
+        self._update(
+            t.dd_cases,
+            case_id,
+            status=status.value,
+            conclusion=conclusion.value if conclusion else None,
+            updated_at=now(),
+        )
 
     def add_entry(
         self,
@@ -108,9 +157,9 @@ class SqlDueDiligence:
             recorded_at=now(),
         )
 
-    def entries(self, case_id: int) -> Sequence[Row]:
+    def entries(self, case_id: int) -> Sequence[CaseEntry]:
         e = t.dd_entries
-        return _rows(self._c, select(e).where(e.c.case_id == case_id).order_by(e.c.id))
+        return [_entry(r) for r in _rows(self._c, select(e).where(e.c.case_id == case_id).order_by(e.c.id))]
 
     # --- notifications ----------------------------------------------------------------------------
     def add_notification(
@@ -132,7 +181,7 @@ class SqlDueDiligence:
                 member_state=member_state,
                 transaction=dict(transaction),
                 summary=dict(summary),
-                status="submitted",
+                status=NotificationStatus.SUBMITTED.value,
                 deadline=deadline,
                 created_at=now(),
             )
@@ -140,29 +189,32 @@ class SqlDueDiligence:
             # The transaction is spoilt either way: the unit of work rolls the notification back.
             raise ConflictError("the authority has already been notified of this case") from None
 
-    def notification(self, notification_id: int) -> Row | None:
-        return self._get(t.notifications, notification_id)
+    def notification(self, notification_id: int) -> Notification | None:
+        row = self._get(t.notifications, notification_id)
+        return _notification(row) if row else None
 
     def notifications(
         self, *, member_state: str | None = None, organisation_id: int | None = None
-    ) -> Sequence[Row]:
+    ) -> Sequence[Notification]:
         n = t.notifications
         query = select(n).order_by(n.c.id.desc())
         if member_state is not None:
             query = query.where(n.c.member_state == member_state)
         if organisation_id is not None:
             query = query.where(n.c.organisation_id == organisation_id)
-        return _rows(self._c, query)
+        return [_notification(r) for r in _rows(self._c, query)]
 
-    def decide_notification(self, notification_id: int, *, status: str, reason: str, by: str) -> None:
+    def decide_notification(
+        self, notification_id: int, *, status: NotificationStatus, reason: str, by: str
+    ) -> None:
         """Record the decision on a notification still awaiting one; ``ConflictError`` when another
         decision was recorded meanwhile."""
         decided = self._update_if(
             t.notifications,
             notification_id,
             "status",
-            "submitted",
-            status=status,
+            NotificationStatus.SUBMITTED.value,
+            status=status.value,
             reason=reason,
             decided_by=by,
             decided_at=now(),
@@ -188,53 +240,55 @@ class SqlDueDiligence:
             destination=destination,
             end_user=end_user,
             item=item,
-            status="pending",
+            status=ConsultationOutcome.PENDING.value,
             notified_on=notified_on,
             created_at=now(),
         )
 
-    def requirement(self, requirement_id: int) -> Row | None:
-        return self._get(t.art5_requirements, requirement_id)
+    def requirement(self, requirement_id: int) -> Requirement | None:
+        row = self._get(t.art5_requirements, requirement_id)
+        return _requirement(row) if row else None
 
-    def requirements(self, *, status: str | None = None) -> Sequence[Row]:
+    def requirements(self, *, status: ConsultationOutcome | None = None) -> Sequence[Requirement]:
         r = t.art5_requirements
         query = select(r).order_by(r.c.id.desc())
         if status is not None:
             query = query.where(r.c.status == status)
-        return _rows(self._c, query)
+        return [_requirement(row) for row in _rows(self._c, query)]
 
     def lock_requirement(self, requirement_id: int) -> None:
         """Hold the requirement until the end of the transaction: views on it are recorded one at a time,
         so that each sees the others' when the outcome is worked out."""
         self._hold(t.art5_requirements, requirement_id)
 
-    def set_requirement(self, requirement_id: int, *, status: str, published_on: date | None) -> None:
-        self._update(t.art5_requirements, requirement_id, status=status, published_on=published_on)
+    def set_requirement(
+        self, requirement_id: int, *, status: ConsultationOutcome, published_on: date | None
+    ) -> None:
+        self._update(t.art5_requirements, requirement_id, status=status.value, published_on=published_on)
 
     def add_view(self, *, requirement_id: int, member_state: str, deadline: date) -> int:
         return self._insert(
             t.art5_views,
             requirement_id=requirement_id,
             member_state=member_state,
-            view="pending",
+            view=View.PENDING.value,
             deadline=deadline,
         )
 
-    def views(self, requirement_id: int) -> Sequence[Row]:
+    def views(self, requirement_id: int) -> Sequence[StateView]:
         v = t.art5_views
-        return _rows(
-            self._c, select(v).where(v.c.requirement_id == requirement_id).order_by(v.c.member_state)
-        )
+        query = select(v).where(v.c.requirement_id == requirement_id).order_by(v.c.member_state)
+        return [_view(r) for r in _rows(self._c, query)]
 
-    def record_view(self, view_id: int, *, view: str, reason: str, by: str) -> None:
+    def record_view(self, view_id: int, *, view: View, reason: str, by: str) -> None:
         """Record a state's view while it is still pending; ``ConflictError`` when it was recorded
         meanwhile."""
         recorded = self._update_if(
             t.art5_views,
             view_id,
             "view",
-            "pending",
-            view=view,
+            View.PENDING.value,
+            view=view.value,
             reason=reason,
             recorded_by=by,
             recorded_at=now(),
@@ -268,9 +322,10 @@ class SqlDueDiligence:
             entered_at=now(),
         )
 
-    def profiles(self) -> Sequence[Row]:
+    def profiles(self) -> Sequence[StoredProfile]:
         p = t.risk_profiles
-        return _rows(self._c, select(p).order_by(p.c.subject_kind, p.c.subject, p.c.id))
+        query = select(p).order_by(p.c.subject_kind, p.c.subject, p.c.id)
+        return [StoredProfile(**r) for r in _rows(self._c, query)]
 
     def add_submission(
         self,
@@ -292,29 +347,30 @@ class SqlDueDiligence:
             what_happened=what_happened,
             sources=list(sources),
             name_publicly=name_publicly,
-            status="pending",
+            status=SubmissionStatus.PENDING.value,
             created_at=now(),
         )
 
-    def submission(self, submission_id: int) -> Row | None:
-        return self._get(t.submissions, submission_id)
+    def submission(self, submission_id: int) -> Submission | None:
+        row = self._get(t.submissions, submission_id)
+        return _submission(row) if row else None
 
-    def submissions(self, *, status: str | None = None) -> Sequence[Row]:
+    def submissions(self, *, status: SubmissionStatus | None = None) -> Sequence[Submission]:
         s = t.submissions
         query = select(s).order_by(s.c.id.desc())
         if status is not None:
             query = query.where(s.c.status == status)
-        return _rows(self._c, query)
+        return [_submission(r) for r in _rows(self._c, query)]
 
-    def moderate(self, submission_id: int, *, status: str, note: str, by: str) -> None:
+    def moderate(self, submission_id: int, *, status: SubmissionStatus, note: str, by: str) -> None:
         """Accept or reject a submission still pending; ``ConflictError`` when it was moderated
         meanwhile."""
         moderated = self._update_if(
             t.submissions,
             submission_id,
             "status",
-            "pending",
-            status=status,
+            SubmissionStatus.PENDING.value,
+            status=status.value,
             moderation_note=note,
             moderated_by=by,
             moderated_at=now(),
@@ -332,11 +388,11 @@ class SqlDueDiligence:
             assessed_at=now(),
         )
 
-    def latest_icp(self, organisation_id: int) -> Row | None:
+    def latest_icp(self, organisation_id: int) -> IcpRecord | None:
         i = t.icp_assessments
         row = (
             self._c.execute(select(i).where(i.c.organisation_id == organisation_id).order_by(i.c.id.desc()))
             .mappings()
             .first()
         )
-        return dict(row) if row else None
+        return IcpRecord(**row) if row else None

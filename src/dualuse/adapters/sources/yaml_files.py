@@ -43,6 +43,8 @@ def _line_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[L
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _line_mapping)
+# written back out (``yaml.safe_dump``), a ``LineMapping`` is the plain mapping it is
+yaml.SafeDumper.add_representer(LineMapping, yaml.SafeDumper.represent_dict)
 SAFE_LOADER: type[yaml.SafeLoader] = _LineLoader
 
 

@@ -13,7 +13,8 @@ from dualuse.bootstrap import Container
 from dualuse.domain.errors import AuthenticationError, DualUseError, PermissionDeniedError
 from dualuse.domain.identity import Principal
 from dualuse.domain.throttling import Limit, client_key
-from dualuse.services import identity, sessions, throttling
+from dualuse.services import identity
+from dualuse.services.identity import sessions, throttling
 
 
 async def get_container(request: Request) -> Container:  # async: no thread hop for a lookup

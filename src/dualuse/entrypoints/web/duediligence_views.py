@@ -153,7 +153,7 @@ def step_page(
         view = svc.get_case(uow, principal, container.red_flags, case_id)
         profiles = svc.profiles_for(uow, view.case, principal) if step is Step.STAKEHOLDERS else []
     if step is Step.STAKEHOLDERS:
-        end_user = view.case["transaction"]["end_user"]["name"]
+        end_user = view.case.transaction["end_user"]["name"]
         with container.uow() as uow:
             screening_outcome = screening.screen(
                 uow, principal, container.screening_index, ScreeningQuery(name=end_user)
@@ -293,7 +293,7 @@ def report(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> 
     with container.uow() as uow:
         view = svc.get_case(uow, principal, container.red_flags, case_id)
         pdf = case_report_pdf(view, container.red_flags)
-        audit.record_download(uow, principal, "due_diligence_pdf", case_id, view.case["organisation_id"])
+        audit.record_download(uow, principal, "due_diligence_pdf", case_id, view.case.organisation_id)
     return Response(
         pdf,
         media_type="application/pdf",
@@ -309,7 +309,7 @@ def authority_page(request: Request, container: ContainerDep, principal: Princip
     with container.uow() as uow:
         notifications = svc.notifications_for_authority(uow, principal)
         requirements = svc.requirements_for_authority(uow, principal)
-        pending = uow.duediligence.submissions(status="pending")
+        pending = svc.pending_submissions(uow, principal)
     context = {
         "principal": principal,
         "notifications": notifications,

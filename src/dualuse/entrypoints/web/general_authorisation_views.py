@@ -18,7 +18,7 @@ from dualuse.domain.identity import Principal, Role
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
 from dualuse.entrypoints.web.access import refused
 from dualuse.entrypoints.web.views import render
-from dualuse.services import general_authorisations as svc
+from dualuse.services import generalauth as svc
 from dualuse.services.clock import today_in_brussels
 
 router = APIRouter(include_in_schema=False)

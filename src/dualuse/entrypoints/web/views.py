@@ -19,7 +19,8 @@ from dualuse.entrypoints.api.deps import (
     RowId,
     client_address,
 )
-from dualuse.services import identity, sessions
+from dualuse.services import identity
+from dualuse.services.identity import sessions
 
 router = APIRouter(include_in_schema=False)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
+from dualuse.domain.duediligence import ConsultationOutcome
 from dualuse.domain.errors import NotFoundError, ValidationError
 from dualuse.domain.notices import Binding, bind_item, bound_facts, union_requirement
 from dualuse.domain.notices.model import notice_binding
@@ -113,13 +114,13 @@ def inputs_for(
     published Art. 5 requirements, and the authority notices in force for that party."""
     bindings = [
         union_requirement(
-            r["id"],
-            destination=r["destination"],
-            end_user=r["end_user"],
-            item=r["item"],
-            imposing_state=r["imposing_state"],
+            r.id,
+            destination=r.destination,
+            end_user=r.end_user,
+            item=r.item,
+            imposing_state=r.imposing_state,
         )
-        for r in uow.duediligence.requirements(status="published")
+        for r in uow.duediligence.requirements(status=ConsultationOutcome.PUBLISHED)
     ]
     if organisation_id is not None:
         bindings.extend(notice_bindings(uow, organisation_id))

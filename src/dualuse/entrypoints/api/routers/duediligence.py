@@ -14,6 +14,7 @@ from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep, l
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.services import audit, determination
 from dualuse.services import duediligence as svc
+from dualuse.services.records import plain
 
 router = APIRouter(prefix="/api/v1", tags=["due diligence"])
 
@@ -104,23 +105,15 @@ class ModerationIn(BaseModel):
     level: str = Field(default="unknown", max_length=20)
 
 
-def _plain(row: Any) -> Any:
-    if isinstance(row, dict):
-        return {k: _plain(v) for k, v in row.items()}
-    if isinstance(row, list | tuple):
-        return [_plain(v) for v in row]
-    return row.isoformat() if hasattr(row, "isoformat") else row
-
-
 def _case_out(container: Any, uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
     view = svc.get_case(uow, principal, container.red_flags, case_id)
     return {
-        "case": _plain(dict(view.case)),
+        "case": plain(view.case),
         "answers": {k: v.value for k, v in view.answers.items()},
         "steps_done": sorted(s.value for s in view.steps_done),
         "next_step": view.next_step.value if view.next_step else None,
         "suggested_conclusion": view.suggested.value,
-        "notification": _plain(dict(view.notification)) if view.notification else None,
+        "notification": plain(view.notification) if view.notification else None,
         "knowledge": svc.knowledge_for(uow, view.case),
         "export_status": svc.export_status(view).value,
         "determination": _case_determination(container, uow, principal, view),
@@ -237,7 +230,7 @@ def notify(case_id: RowId, principal: UserDep, container: ContainerDep, uow: Uow
 def report(case_id: RowId, principal: UserDep, container: ContainerDep, uow: UowDep) -> Response:
     view = svc.get_case(uow, principal, container.red_flags, case_id)
     pdf = case_report_pdf(view, container.red_flags)
-    audit.record_download(uow, principal, "due_diligence_pdf", case_id, view.case["organisation_id"])
+    audit.record_download(uow, principal, "due_diligence_pdf", case_id, view.case.organisation_id)
     return Response(
         pdf,
         media_type="application/pdf",
@@ -247,7 +240,7 @@ def report(case_id: RowId, principal: UserDep, container: ContainerDep, uow: Uow
 
 @router.get("/notifications", summary="Notifications addressed to your authority")
 def notifications(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
-    return [_plain(dict(n)) for n in svc.notifications_for_authority(uow, principal)]
+    return [plain(n) for n in svc.notifications_for_authority(uow, principal)]
 
 
 @router.post(
@@ -263,7 +256,7 @@ def decide(notification_id: RowId, body: DecisionIn, principal: UserDep, uow: Uo
         member_states=svc.authority_states(uow),
     )
     return {
-        "notification": _plain(dict(svc.get_notification(uow, principal, notification_id))),
+        "notification": plain(svc.get_notification(uow, principal, notification_id)),
         "requirement_id": requirement_id,
     }
 
@@ -273,7 +266,7 @@ def decide(notification_id: RowId, body: DecisionIn, principal: UserDep, uow: Uo
 )
 def requirements(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
     return [
-        {**_plain(dict(r)), "views": [_plain(dict(v)) for v in views]}
+        {**plain(r), "views": [plain(v) for v in views]}
         for r, views in svc.requirements_for_authority(uow, principal)
     ]
 
@@ -285,12 +278,12 @@ def record_view(requirement_id: RowId, body: ViewIn, principal: UserDep, uow: Uo
 
 @router.get("/art5-requirements/published", summary="Requirements published for the whole Union (public)")
 def published(uow: UowDep) -> list[dict[str, Any]]:
-    return [_plain(dict(r)) for r in svc.published_requirements(uow)]
+    return [plain(r) for r in svc.published_requirements(uow)]
 
 
 @router.get("/risk-profiles", summary="Human-rights risk profiles of destinations and end-users")
 def risk_profiles(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
-    return [_plain(dict(p)) for p in svc.profiles(uow, principal)]
+    return [plain(p) for p in svc.profiles(uow, principal)]
 
 
 @router.post("/risk-profiles", status_code=201, summary="Record a risk profile (authorities)")
@@ -336,11 +329,11 @@ def moderate(submission_id: RowId, body: ModerationIn, principal: UserDep, uow: 
 def save_icp(body: dict[str, str], principal: UserDep, uow: UowDep) -> dict[str, Any]:
     svc.save_icp(uow, principal, body)
     assert principal.organisation_id is not None  # noqa: S101 - save_icp checked it
-    saved: dict[str, Any] = _plain(dict(svc.latest_icp(uow, principal, principal.organisation_id) or {}))
+    saved: dict[str, Any] = plain(svc.latest_icp(uow, principal, principal.organisation_id)) or {}
     return saved
 
 
 @router.get("/organisations/{organisation_id}/icp", summary="An exporter's latest ICP self-assessment")
 def get_icp(organisation_id: RowId, principal: UserDep, uow: UowDep) -> dict[str, Any]:
-    latest: dict[str, Any] = _plain(dict(svc.latest_icp(uow, principal, organisation_id) or {}))
+    latest: dict[str, Any] = plain(svc.latest_icp(uow, principal, organisation_id)) or {}
     return latest

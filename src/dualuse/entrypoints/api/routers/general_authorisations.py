@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from dualuse.bootstrap import Container
 from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import audit, records
-from dualuse.services import general_authorisations as svc
+from dualuse.services import generalauth as svc
 from dualuse.services.records import plain
 
 router = APIRouter(prefix="/api/v1", tags=["general authorisations"])

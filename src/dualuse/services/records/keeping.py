@@ -165,9 +165,9 @@ def export(uow: UnitOfWork, principal: Principal, organisation_id: int) -> dict[
             _dated(day_of(c.updated_at), plain(c))
             for c in uow.classifications.for_organisation(organisation_id)
         ],
-        "due_diligence_cases": _stamped(
-            uow.duediligence.cases(organisation_id), lambda r: day_of(r["updated_at"])
-        ),
+        "due_diligence_cases": [
+            _dated(day_of(c.updated_at), plain(c)) for c in uow.duediligence.cases(organisation_id)
+        ],
         "screenings": _stamped(uow.screening.screenings(organisation_id), lambda r: day_of(r["screened_at"])),
     }
 

@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 from dualuse.domain.errors import AuthenticationError, ValidationError
 from dualuse.domain.identity import Principal, UserSession
 from dualuse.domain.throttling import AccessPolicy, client_key
-from dualuse.services import audit, identity, throttling
+from dualuse.services import audit, identity
+from dualuse.services.identity import throttling
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
 # A session's last use is written at most this often (not on every request).

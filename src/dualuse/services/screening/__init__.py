@@ -1,0 +1,51 @@
+"""Restricted-party screening: list versions, screening and re-screening of parties, reviewers' decisions on hits, and the yente-compatible matching."""
+
+from __future__ import annotations
+
+from dualuse.services.screening.screen import (
+    ImportReport,
+    MatchOptions,
+    QueryResult,
+    ScreeningIndex,
+    ScreeningOutcome,
+    decide_hit,
+    explanation_json,
+    hits,
+    import_snapshot,
+    list_sources,
+    list_status,
+    listed_entity,
+    match_queries,
+    parties,
+    query_json,
+    rescreen,
+    save_party,
+    screen,
+    screen_rows,
+    set_threshold,
+    threshold_for,
+)
+
+__all__ = [
+    "ImportReport",
+    "MatchOptions",
+    "QueryResult",
+    "ScreeningIndex",
+    "ScreeningOutcome",
+    "decide_hit",
+    "explanation_json",
+    "hits",
+    "import_snapshot",
+    "list_sources",
+    "list_status",
+    "listed_entity",
+    "match_queries",
+    "parties",
+    "query_json",
+    "rescreen",
+    "save_party",
+    "screen",
+    "screen_rows",
+    "set_threshold",
+    "threshold_for",
+]
