@@ -17,7 +17,7 @@ from schemathesis.checks import not_a_server_error
 from dualuse.adapters.db import migrate
 from dualuse.bootstrap import Container, bootstrap, load_demo_world, load_reference_data
 from dualuse.config import Environment, Settings
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services import identity
 
 FOLDER = Path(tempfile.mkdtemp(prefix="dualuse-fuzz-"))

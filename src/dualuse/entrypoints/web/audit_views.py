@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.domain.audit import AuditEvent
 from dualuse.domain.errors import ValidationError
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit
 

@@ -16,11 +16,11 @@ from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
 from dualuse.domain.errors import DualUseError, TooManyAttemptsError
 from dualuse.domain.identity import Permission
 from dualuse.domain.screening.model import ScreeningQuery
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId, limited
+from dualuse.entrypoints.http.csrf import check_multipart_token
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, limited
 from dualuse.entrypoints.http.limits import refuse_nul_in_form
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.entrypoints.web.access import refused, require
-from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit, screening
 from dualuse.services import determination as determinations

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dualuse.domain import licensing as lic
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Permission
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.report import licence_pdf
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render

@@ -14,7 +14,7 @@ from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Principal
 from dualuse.domain.notices.model import NoticeArticle, NoticeScope
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId
 from dualuse.entrypoints.web.views import render
 from dualuse.services import notices as svc
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from dualuse.domain.audit import AuditEvent
-from dualuse.entrypoints.api.deps import UowDep, UserDep
+from dualuse.entrypoints.http.deps import UowDep, UserDep
 from dualuse.services import audit
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])

@@ -23,7 +23,7 @@ from dualuse.entrypoints.api.controllist_schemas import (
     ImportOut,
     VersionOut,
 )
-from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
+from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import controllist as svc
 from dualuse.services.clock import today_in_brussels
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, UowDep
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, UowDep
 from dualuse.services import determination
 
 router = APIRouter(prefix="/api/v1", tags=["determination"])

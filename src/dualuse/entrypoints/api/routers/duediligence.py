@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from dualuse.domain.errors import DualUseError
-from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep, limited
+from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep, limited
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.services import audit, determination
 from dualuse.services import duediligence as svc

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 import dualuse
 from dualuse.adapters.db.migrate import schema_revision
-from dualuse.entrypoints.api.deps import ContainerDep
+from dualuse.entrypoints.http.deps import ContainerDep
 
 router = APIRouter(tags=["health"])
 

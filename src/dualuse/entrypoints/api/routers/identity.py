@@ -8,8 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from dualuse.domain.identity import ApiToken
-from dualuse.entrypoints.api.deps import RowId, UowDep, UserDep
 from dualuse.entrypoints.api.schemas import MeOut, OrganisationOut, UserOut
+from dualuse.entrypoints.http.deps import RowId, UowDep, UserDep
 from dualuse.services import identity
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])

@@ -22,7 +22,7 @@ from dualuse.adapters.db.licensing_repo import (
 from dualuse.domain import licensing as lic
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Principal
-from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
+from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import licensing as svc
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import QueueEntry, StoredCase, StoredLicence

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from dualuse.domain.identity import OrganisationKind
 from dualuse.domain.notices.model import AuthorityNotice
-from dualuse.entrypoints.api.deps import RowId, UowDep, UserDep
+from dualuse.entrypoints.http.deps import RowId, UowDep, UserDep
 from dualuse.services import notices as svc
 
 router = APIRouter(prefix="/api/v1", tags=["authority notices"])

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import ALGORITHM, HitStatus, Party, StoredHit
-from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
+from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import screening as svc
 
 router = APIRouter(tags=["screening"])

@@ -21,7 +21,7 @@ from dualuse.domain.errors import AuthenticationError, NotFoundError, Validation
 from dualuse.domain.identity import Principal
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
 from dualuse.domain.screening.review import ALGORITHM
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, UowDep
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, UowDep
 from dualuse.services import screening as svc
 
 router = APIRouter(tags=["screening (yente API)"])

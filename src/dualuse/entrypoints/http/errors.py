@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dualuse.bootstrap import Container
 from dualuse.domain.errors import DualUseError, NotFoundError, TooManyAttemptsError
-from dualuse.entrypoints.api.deps import get_principal
+from dualuse.entrypoints.http.deps import get_principal
 from dualuse.services import audit
 
 PROBLEM_JSON = "application/problem+json"
