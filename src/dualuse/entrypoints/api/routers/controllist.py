@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
 from dualuse.adapters.sources.annex_i import dump_version
-from dualuse.entrypoints.api.controllist_schemas import (
+from dualuse.entrypoints.api.schemas.controllist import (
     AmendmentIn,
     CandidateOut,
     ClassificationIn,
@@ -23,11 +23,12 @@ from dualuse.entrypoints.api.controllist_schemas import (
     ImportOut,
     VersionOut,
 )
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS, YAML
 from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import controllist as svc
 from dualuse.services.clock import today_in_brussels
 
-router = APIRouter(prefix="/api/v1", tags=["control list"])
+router = APIRouter(prefix="/api/v1", tags=["control list"], responses=API_ERRORS)
 
 VersionQ = Annotated[str | None, Query(description="a list version id, e.g. 2025-11")]
 AsOfQ = Annotated[date | None, Query(description="the list in force on this date")]
@@ -105,6 +106,7 @@ def diff(
     "/control-list/export",
     summary="A whole version as YAML, in the import format",
     response_class=PlainTextResponse,
+    responses=YAML,
 )
 def export(
     container: ContainerDep, uow: UowDep, version: VersionQ = None, as_of: AsOfQ = None

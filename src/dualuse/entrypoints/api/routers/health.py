@@ -9,12 +9,19 @@ from fastapi.responses import JSONResponse
 
 import dualuse
 from dualuse.adapters.db.migrate import schema_revision
+from dualuse.entrypoints.api.schemas.health import HealthOut
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS
 from dualuse.entrypoints.http.deps import ContainerDep
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses=API_ERRORS)
 
 
-@router.get("/healthz", summary="Health of the service and versions of its reference data")
+@router.get(
+    "/healthz",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "the database does not answer"}},
+    summary="Health of the service and versions of its reference data",
+)
 def healthz(container: ContainerDep) -> JSONResponse:
     body: dict[str, Any] = {"status": "ok", "version": dualuse.__version__}
     try:

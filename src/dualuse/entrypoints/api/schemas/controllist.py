@@ -1,4 +1,4 @@
-"""Pydantic DTOs of the control list API."""
+"""The control list (Annex I): versions, entries, search, classification, amendments, and exporters' classification records."""
 
 from __future__ import annotations
 
