@@ -19,8 +19,8 @@ from dualuse.entrypoints.api.schemas.controllist import (
     ConfirmIn,
     DiffOut,
     EntryOut,
-    HitOut,
     ImportOut,
+    SearchHitOut,
     VersionOut,
 )
 from dualuse.entrypoints.api.schemas.problems import API_ERRORS, YAML
@@ -56,7 +56,7 @@ def search(
     version: VersionQ = None,
     as_of: AsOfQ = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> list[HitOut]:
+) -> list[SearchHitOut]:
     history = svc.current_history(uow, container.catalogue)
     control_list = svc.list_for(history, version=version, as_of=as_of)
     hits = svc.search(container.catalogue, control_list, q, limit)
@@ -64,7 +64,7 @@ def search(
     for h in hits:
         flags = control_list.effective_flags(h.entry.code)
         out.append(
-            HitOut(
+            SearchHitOut(
                 code=str(h.entry.code),
                 title=h.entry.title,
                 score=round(h.score, 4),

@@ -14,9 +14,9 @@ from dualuse.entrypoints.api.schemas.duediligence import (
     CaseOut,
     ConclusionIn,
     CreatedOut,
-    DecisionIn,
     IcpOut,
     ModerationIn,
+    NotificationDecisionIn,
     NotificationDecisionOut,
     NotificationOut,
     ProfileIn,
@@ -217,7 +217,9 @@ def notifications(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
     response_model=NotificationDecisionOut,
     summary="Decide whether an authorisation is required",
 )
-def decide(notification_id: RowId, body: DecisionIn, principal: UserDep, uow: UowDep) -> dict[str, Any]:
+def decide(
+    notification_id: RowId, body: NotificationDecisionIn, principal: UserDep, uow: UowDep
+) -> dict[str, Any]:
     requirement_id = svc.decide_notification(
         uow,
         principal,

@@ -19,10 +19,10 @@ from dualuse.entrypoints.api.schemas.licensing import (
     AssessmentIn,
     AssessmentOut,
     DecidedCaseOut,
-    DecisionIn,
     DecisionNoticeOut,
     DecisionOut,
     LicenceActionIn,
+    LicenceDecisionIn,
     LicenceOut,
     LicensingCaseOut,
     MessageIn,
@@ -292,7 +292,7 @@ def recommend(case_id: RowId, body: RecommendationIn, principal: UserDep, uow: U
     summary="Countersign the recommendation (four eyes); a grant issues the licence",
 )
 def decide(
-    case_id: RowId, body: DecisionIn, principal: UserDep, container: ContainerDep, uow: UowDep
+    case_id: RowId, body: LicenceDecisionIn, principal: UserDep, container: ContainerDep, uow: UowDep
 ) -> dict[str, Any]:
     stored, licence = svc.decide(
         uow,

@@ -10,14 +10,14 @@ from fastapi import APIRouter
 from dualuse.domain.screening.review import ALGORITHM, HitStatus
 from dualuse.entrypoints.api.schemas.problems import API_ERRORS
 from dualuse.entrypoints.api.schemas.screening import (
-    DecisionIn,
-    HitOut,
+    HitDecisionIn,
     ListVersionOut,
     MatchOut,
-    PartyIn,
-    PartyOut,
     SavedPartyOut,
+    ScreeningHitOut,
     ScreeningOut,
+    ScreeningPartyIn,
+    ScreeningPartyOut,
     ThresholdIn,
     ThresholdOut,
 )
@@ -60,13 +60,15 @@ def lists(uow: UowDep) -> list[dict[str, Any]]:
 
 
 @router.post("/api/v1/screening/screen", summary="Screen one party now (logged, not kept on file)")
-def screen_now(body: PartyIn, principal: UserDep, container: ContainerDep, uow: UowDep) -> ScreeningOut:
+def screen_now(
+    body: ScreeningPartyIn, principal: UserDep, container: ContainerDep, uow: UowDep
+) -> ScreeningOut:
     return _screening_out(svc.screen(uow, principal, container.screening_index, body.query()))
 
 
 @router.get("/api/v1/screening/parties", summary="Your organisation's saved parties")
-def list_parties(principal: UserDep, uow: UowDep) -> list[PartyOut]:
-    return [PartyOut.of(p) for p in svc.parties(uow, principal)]
+def list_parties(principal: UserDep, uow: UowDep) -> list[ScreeningPartyOut]:
+    return [ScreeningPartyOut.of(p) for p in svc.parties(uow, principal)]
 
 
 @router.post(
@@ -75,10 +77,12 @@ def list_parties(principal: UserDep, uow: UowDep) -> list[PartyOut]:
     status_code=201,
     summary="Save a party (re-screened on list changes)",
 )
-def save_party(body: PartyIn, principal: UserDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
+def save_party(
+    body: ScreeningPartyIn, principal: UserDep, container: ContainerDep, uow: UowDep
+) -> dict[str, Any]:
     party, outcome = svc.save_party(uow, principal, container.screening_index, body.query(), body.role)
     return {
-        "party": PartyOut.of(party).model_dump(by_alias=True),
+        "party": ScreeningPartyOut.of(party).model_dump(by_alias=True),
         "screening": _screening_out(outcome).model_dump(),
     }
 
@@ -86,15 +90,15 @@ def save_party(body: PartyIn, principal: UserDep, container: ContainerDep, uow: 
 @router.get("/api/v1/screening/hits", summary="Your organisation's hits (filter by status, or alerts only)")
 def list_hits(
     principal: UserDep, uow: UowDep, status: HitStatus | None = None, alerts: bool = False
-) -> list[HitOut]:
-    return [HitOut.of(h) for h in svc.hits(uow, principal, status=status, alerts_only=alerts)]
+) -> list[ScreeningHitOut]:
+    return [ScreeningHitOut.of(h) for h in svc.hits(uow, principal, status=status, alerts_only=alerts)]
 
 
 @router.post(
     "/api/v1/screening/hits/{hit_id}/decision", summary="Mark a hit a true match or a false positive"
 )
-def decide(hit_id: RowId, body: DecisionIn, principal: UserDep, uow: UowDep) -> HitOut:
-    return HitOut.of(svc.decide_hit(uow, principal, hit_id, body.decision, body.reason))
+def decide(hit_id: RowId, body: HitDecisionIn, principal: UserDep, uow: UowDep) -> ScreeningHitOut:
+    return ScreeningHitOut.of(svc.decide_hit(uow, principal, hit_id, body.decision, body.reason))
 
 
 @router.put(

@@ -102,7 +102,7 @@ class EntryOut(BaseModel):
         )
 
 
-class HitOut(BaseModel):
+class SearchHitOut(BaseModel):
     code: str
     title: str
     score: float

@@ -16,7 +16,7 @@ class EndUserIn(BaseModel):
     type: str = Field(default="unknown", max_length=30)
 
 
-class ItemIn(BaseModel):
+class DueDiligenceItemIn(BaseModel):
     description: str = Field(min_length=1, max_length=1000)
     control_code: str | None = Field(default=None, max_length=40)
     cyber_surveillance: bool = True
@@ -26,7 +26,7 @@ class CaseIn(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     destination: str = Field(min_length=2, max_length=2)
     end_user: EndUserIn
-    item: ItemIn
+    item: DueDiligenceItemIn
 
 
 class FlagAnswerIn(BaseModel):
@@ -54,7 +54,7 @@ class ReasonIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class DecisionIn(BaseModel):
+class NotificationDecisionIn(BaseModel):
     authorisation_required: bool
     reason: str = Field(min_length=1, max_length=2000)
 

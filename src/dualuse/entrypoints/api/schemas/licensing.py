@@ -19,7 +19,7 @@ Version = Field(ge=1, le=2**31 - 1)
 OptionalVersion = Field(default=None, ge=1, le=2**31 - 1)
 
 
-class ItemIn(BaseModel):
+class ApplicationItemIn(BaseModel):
     control_code: str = Field(min_length=1, max_length=40)
     description: str = Field(min_length=1, max_length=1000)
     quantity: Decimal = Field(gt=0, max_digits=18, decimal_places=6)
@@ -27,7 +27,7 @@ class ItemIn(BaseModel):
     value_eur: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
 
 
-class PartyIn(BaseModel):
+class ApplicationPartyIn(BaseModel):
     name: str = Field(min_length=1, max_length=300)
     role: str = Field(max_length=30)
     country: str = Field(min_length=2, max_length=2)
@@ -36,8 +36,8 @@ class PartyIn(BaseModel):
 
 class ApplicationIn(BaseModel):
     application_type: str = Field(default="individual", max_length=30)
-    items: list[ItemIn] = Field(default_factory=list, max_length=200)
-    parties: list[PartyIn] = Field(default_factory=list, max_length=50)
+    items: list[ApplicationItemIn] = Field(default_factory=list, max_length=200)
+    parties: list[ApplicationPartyIn] = Field(default_factory=list, max_length=50)
     destinations: list[str] = Field(default_factory=list, max_length=50)
     end_use: str = Field(default="", max_length=10000)
 
@@ -106,7 +106,7 @@ class GrantedLineIn(BaseModel):
     value_eur: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
 
 
-class DecisionIn(BaseModel):
+class LicenceDecisionIn(BaseModel):
     expected_version: int = Version
     outcome: str = Field(max_length=30)
     valid_from: date | None = None
@@ -138,7 +138,7 @@ class ItemOut(BaseModel):
     value_eur: str = Field(description="a decimal number")
 
 
-class PartyOut(BaseModel):
+class ApplicationPartyOut(BaseModel):
     name: str
     role: str
     country: str
@@ -150,7 +150,7 @@ class ApplicationOut(BaseModel):
     exporter_id: str
     application_type: str
     items: list[ItemOut]
-    parties: list[PartyOut]
+    parties: list[ApplicationPartyOut]
     destinations: list[str]
     end_use: str
 
@@ -171,7 +171,9 @@ class ApplicationOut(BaseModel):
                 for i in a.items
             ],
             parties=[
-                PartyOut(name=p.name, role=p.role.value, country=p.country, party_type=p.party_type.value)
+                ApplicationPartyOut(
+                    name=p.name, role=p.role.value, country=p.country, party_type=p.party_type.value
+                )
                 for p in a.parties
             ],
             destinations=list(a.destinations),

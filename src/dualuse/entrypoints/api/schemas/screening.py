@@ -10,7 +10,7 @@ from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import HitStatus, Party, StoredHit
 
 
-class PartyIn(BaseModel):
+class ScreeningPartyIn(BaseModel):
     name: str = Field(min_length=1, max_length=500)
     schema_: EntitySchema | None = Field(default=None, alias="schema")
     country: str | None = Field(default=None, min_length=2, max_length=2)
@@ -47,7 +47,7 @@ class ScreeningOut(BaseModel):
     suppressed_false_positives: int
 
 
-class PartyOut(BaseModel):
+class ScreeningPartyOut(BaseModel):
     id: int
     name: str
     schema_: str | None = Field(alias="schema")
@@ -57,7 +57,7 @@ class PartyOut(BaseModel):
     role: str
 
     @classmethod
-    def of(cls, p: Party) -> PartyOut:
+    def of(cls, p: Party) -> ScreeningPartyOut:
         return cls.model_validate(
             {
                 "id": p.id,
@@ -71,7 +71,7 @@ class PartyOut(BaseModel):
         )
 
 
-class HitOut(BaseModel):
+class ScreeningHitOut(BaseModel):
     id: int
     party_id: int | None
     source: str
@@ -83,7 +83,7 @@ class HitOut(BaseModel):
     alert: bool
 
     @classmethod
-    def of(cls, h: StoredHit) -> HitOut:
+    def of(cls, h: StoredHit) -> ScreeningHitOut:
         return cls(
             id=h.id,
             party_id=h.party_id,
@@ -97,7 +97,7 @@ class HitOut(BaseModel):
         )
 
 
-class DecisionIn(BaseModel):
+class HitDecisionIn(BaseModel):
     decision: HitStatus
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -124,7 +124,7 @@ class ListVersionOut(BaseModel):
 
 
 class SavedPartyOut(BaseModel):
-    party: PartyOut
+    party: ScreeningPartyOut
     screening: ScreeningOut
 
 
