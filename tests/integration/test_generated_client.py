@@ -174,7 +174,8 @@ def test_a_client_generated_from_the_openapi_document_works_against_the_running_
         )
         assert isinstance(licence, model("LicenceOut"))
         assert (licence.number, licence.check_code) == (first.number, first.check_code)
-        assert licence.items and licence.items[0].line == 1
+        assert licence.items
+        assert licence.items[0].line == 1
 
         missing = operation("licensing.get_licence_api_v1_licences_number_get").sync(
             "XX-2026-999999", client=client
