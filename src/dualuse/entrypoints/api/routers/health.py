@@ -8,7 +8,6 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 import dualuse
-from dualuse.adapters.db.migrate import schema_revision
 from dualuse.entrypoints.api.schemas.health import HealthOut
 from dualuse.entrypoints.api.schemas.problems import API_ERRORS
 from dualuse.entrypoints.http.deps import ContainerDep
@@ -26,7 +25,7 @@ def healthz(container: ContainerDep) -> JSONResponse:
     body: dict[str, Any] = {"status": "ok", "version": dualuse.__version__}
     try:
         with container.uow() as uow:
-            revision = schema_revision(uow.connection)
+            revision = container.schema_revision(uow)
             body["reference_data"] = dict(uow.reference_data.all())
             body["sanctions_lists"] = {row["source"]: row["version"] for row in uow.screening.versions()}
         body["database"] = {"status": "ok", "schema_revision": revision}
