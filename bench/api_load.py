@@ -640,7 +640,7 @@ def running_server(
         "DUALUSE_DEMO": "false",
     }
     command = [
-        sys.executable, "-m", "uvicorn", "dualuse.entrypoints.api.app:create_app", "--factory",
+        sys.executable, "-m", "uvicorn", "dualuse.entrypoints.http.app:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip

@@ -30,7 +30,7 @@ from dualuse.bootstrap import bootstrap
 from dualuse.config import Environment, Settings
 from dualuse.domain.identity import OrganisationKind, Principal, Role
 from dualuse.domain.screening import ScreeningQuery
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services import identity
 from dualuse.services import screening as svc
 

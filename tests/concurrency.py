@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dualuse.bootstrap import Container
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 
 T = TypeVar("T")
 

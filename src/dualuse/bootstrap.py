@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from dualuse.adapters.anchor_key import anchor_key
 from dualuse.adapters.controllist_catalogue import ShippedControlListCatalogue
 from dualuse.adapters.db.engine import make_engine
+from dualuse.adapters.db.migrate import schema_revision
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.screening_index import StoredListsIndex
 from dualuse.adapters.secret_key import resolve_secret_key
@@ -61,6 +62,11 @@ class Container:
         """What every determination path passes to the determination service: list, rules, the Union's
         published Art. 5 requirements and the notices binding ``organisation_id``."""
         return inputs_for(uow, self.rulebook, self.list_source(), organisation_id=organisation_id)
+
+    @staticmethod
+    def schema_revision(uow: SqlUnitOfWork) -> str | None:
+        """The Alembic revision the database is at (what ``/healthz`` reports)."""
+        return schema_revision(uow.connection)
 
 
 def bootstrap(settings: Settings | None = None, *, engine: Engine | None = None) -> Container:

@@ -33,7 +33,7 @@ from dualuse.bootstrap import Container, bootstrap, load_demo_world
 from dualuse.config import Environment, Settings
 from dualuse.domain.duediligence import FlagAnswer, Step
 from dualuse.domain.identity import Principal, Role
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services import demo, duediligence, generalauth, identity, licensing, notices
 from dualuse.services.licensing import check_code_secret
 from tests.factories import token_for

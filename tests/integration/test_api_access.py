@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from dualuse.adapters.db import migrate
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from tests.factories import make_organisation, make_person, token_for
 
 

@@ -20,8 +20,8 @@ from dualuse.bootstrap import Container
 from dualuse.domain import licensing as lic
 from dualuse.domain.audit import AuditEvent
 from dualuse.domain.identity import OrganisationKind, Role
-from dualuse.entrypoints.api.app import create_app
 from dualuse.entrypoints.cli.main import app as cli
+from dualuse.entrypoints.http.app import create_app
 from tests.factories import PASSWORD, make_organisation, make_person, token_for
 
 runner = CliRunner()

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
-from dualuse.entrypoints.api.app import create_app
 from dualuse.entrypoints.cli.main import app as cli
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services.determination import INPUT_COLUMNS
 from tests.factories import make_organisation, make_person, token_for
 

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from dualuse.bootstrap import Container
-from dualuse.entrypoints.api.app import create_app
 from dualuse.entrypoints.cli.main import app as cli
+from dualuse.entrypoints.http.app import create_app
 
 
 def case(**overrides: Any) -> dict[str, Any]:

@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 from dualuse.bootstrap import Container
 from dualuse.domain.duediligence import Conclusion, FlagAnswer
 from dualuse.domain.identity import OrganisationKind, Principal, Role
-from dualuse.entrypoints.api.app import create_app
 from dualuse.entrypoints.cli.main import app as cli
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services import duediligence, notices
 from tests.factories import PASSWORD, make_organisation, make_person, token_for
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from tests.factories import PASSWORD, make_organisation, make_person, token_for
 
 TRANSACTION = {

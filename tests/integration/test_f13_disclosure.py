@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from dualuse.bootstrap import Container
 from dualuse.domain.duediligence.records import SubmissionStatus
 from dualuse.domain.identity import OrganisationKind, Role
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from tests.factories import PASSWORD, make_organisation, make_person, token_for
 from tests.integration.test_licensing_app import APPLICATION
 

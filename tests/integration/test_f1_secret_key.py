@@ -18,7 +18,7 @@ from dualuse.bootstrap import bootstrap
 from dualuse.config import DEMO_SECRET_KEY, Environment, Settings
 from dualuse.domain.errors import ConfigurationError
 from dualuse.domain.identity import OrganisationKind, Role
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from tests.factories import make_organisation, make_person
 
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services import generalauth as svc
 from dualuse.services.clock import today_in_brussels
 from tests.factories import PASSWORD, backdate_registrations, make_organisation, make_person

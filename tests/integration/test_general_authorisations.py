@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services.clock import today_in_brussels
 from tests.factories import backdate_registrations, make_organisation, make_person, token_for
 

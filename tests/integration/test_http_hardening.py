@@ -18,7 +18,7 @@ from dualuse.adapters.db.engine import make_engine
 from dualuse.bootstrap import Container, bootstrap, load_demo_world, load_reference_data
 from dualuse.config import Environment, Settings
 from dualuse.domain.duediligence import Step
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from dualuse.entrypoints.web.templating import TEMPLATES_DIR
 from tests.factories import token_for
 

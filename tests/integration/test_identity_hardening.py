@@ -16,7 +16,7 @@ from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container, bootstrap
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.identity import Organisation, OrganisationKind, Role
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services import audit, identity
 from tests.factories import PASSWORD, make_organisation, make_person, token_for
 

@@ -16,7 +16,7 @@ from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container
 from dualuse.domain import licensing as lic
 from dualuse.domain.identity import OrganisationKind, Principal, Role
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services import licensing as svc
 from dualuse.services.clock import today_in_brussels
 from tests.factories import PASSWORD, make_organisation, make_person, token_for

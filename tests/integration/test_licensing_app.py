@@ -17,7 +17,7 @@ from dualuse.bootstrap import Container
 from dualuse.domain.errors import ConflictError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.domain.licensing import CRITERIA
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services import licensing as svc
 from dualuse.services.clock import today_in_brussels
 from tests.factories import Person, make_organisation, make_person, token_for

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from dualuse.bootstrap import Container
 from dualuse.domain import licensing as lic
 from dualuse.domain.identity import OrganisationKind, Role
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services import records
 from dualuse.services.clock import today_in_brussels
 from tests.factories import make_organisation, make_person, token_for

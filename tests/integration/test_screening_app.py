@@ -19,8 +19,8 @@ from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.domain.screening.delta import diff_snapshots
 from dualuse.domain.screening.model import EntitySchema
-from dualuse.entrypoints.api.app import create_app
 from dualuse.entrypoints.cli.main import app as cli
+from dualuse.entrypoints.http.app import create_app
 from tests.factories import make_organisation, make_person, token_for
 
 runner = CliRunner()

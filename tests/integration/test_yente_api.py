@@ -24,7 +24,7 @@ from dualuse.adapters.db import tables as t
 from dualuse.adapters.sources.sanctions_formats import parse
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Principal, Role
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services import screening as svc
 from tests.factories import make_organisation, make_person, token_for
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from dualuse.entrypoints.api.concurrency import ConcurrencyLimit
+from dualuse.entrypoints.http.concurrency import ConcurrencyLimit
 
 T = TypeVar("T")
 

@@ -276,7 +276,7 @@ def serve(
     """Serve the web app and the API."""
     import uvicorn
 
-    from dualuse.entrypoints.api.app import create_app
+    from dualuse.entrypoints.http.app import create_app
 
     with container() as c:
         if c.anchor_key is None:  # production without a key: the trail could be cut unnoticed
@@ -297,7 +297,7 @@ def serve(
             return
     # Several processes: each builds its own app from the same settings (the environment).
     uvicorn.run(
-        "dualuse.entrypoints.api.app:create_app",
+        "dualuse.entrypoints.http.app:create_app",
         factory=True,
         host=bind_host,
         port=bind_port,

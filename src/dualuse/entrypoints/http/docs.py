@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 
 from dualuse.domain.errors import AuthenticationError
-from dualuse.entrypoints.api.deps import PrincipalDep
+from dualuse.entrypoints.http.deps import PrincipalDep
 
 DOCS_URL = "/docs"
 OPENAPI_URL = "/openapi.json"

@@ -24,8 +24,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dualuse.domain.errors import ValidationError
-from dualuse.entrypoints.api.errors import problem
-from dualuse.entrypoints.web.csrf import SELF_CHECKED_MULTIPART
+from dualuse.entrypoints.http.csrf import SELF_CHECKED_MULTIPART
+from dualuse.entrypoints.http.errors import problem
 
 # The forms that upload files (due-diligence evidence): the paths that check their own CSRF token.
 UPLOAD_PATHS = SELF_CHECKED_MULTIPART

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from dualuse.domain.audit import AuditEvent
 from dualuse.domain.errors import ValidationError
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.http.deps import ContainerDep, UserDep
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit
 
@@ -33,14 +33,12 @@ def _since(text: str) -> datetime | None:
 def trail(
     request: Request,
     container: ContainerDep,
-    principal: PrincipalDep,
+    principal: UserDep,
     actor: Annotated[str, Query(max_length=254)] = "",
     action: Annotated[str, Query(max_length=100)] = "",
     since: Annotated[str, Query(max_length=40)] = "",
     before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    if not principal.is_authenticated:
-        return RedirectResponse("/login", status_code=303)
     errors: list[dict[str, str]] = []
     events: list[AuditEvent] = []
     try:

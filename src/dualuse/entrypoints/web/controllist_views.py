@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dualuse.adapters.sources.annex_i import load_cryptography_note
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import Permission
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import controllist as svc
@@ -138,9 +138,7 @@ def entry_page(
 
 
 @router.get("/classifications", response_class=HTMLResponse)
-def classifications_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if not principal.is_authenticated:
-        return RedirectResponse("/login", status_code=303)
+def classifications_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
         records = svc.classifications(uow, principal)
     review = [r for r in records if r.status.value == "review_needed"]
@@ -155,11 +153,9 @@ def classifications_page(request: Request, container: ContainerDep, principal: P
 def new_classification_form(
     request: Request,
     container: ContainerDep,
-    principal: PrincipalDep,
+    principal: UserDep,
     description: Annotated[str, Query(max_length=5000)] = "",
 ) -> Response:
-    if not principal.is_authenticated:
-        return RedirectResponse("/login", status_code=303)
     require(principal, Permission.ACT_FOR_EXPORTER)
     candidates = []
     if description.strip():
@@ -182,7 +178,7 @@ def new_classification_form(
 def new_classification(
     request: Request,
     container: ContainerDep,
-    principal: PrincipalDep,
+    principal: UserDep,
     product_name: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
     parameters: Annotated[str, Form()] = "",
@@ -190,8 +186,6 @@ def new_classification(
     not_listed: Annotated[str, Form()] = "",
     rationale: Annotated[str, Form()] = "",
 ) -> Response:
-    if not principal.is_authenticated:
-        return RedirectResponse("/login", status_code=303)
     require(principal, Permission.ACT_FOR_EXPORTER)
     form = {
         "product_name": product_name,

@@ -11,7 +11,7 @@ from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.rules.facts import ITEM_KIND_HELP, ItemKind, country_name
 from dualuse.domain.union import EU_MEMBER_STATES
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep
 from dualuse.entrypoints.web.access import refused
 from dualuse.entrypoints.web.views import render
 from dualuse.services import determination

@@ -16,11 +16,11 @@ from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
 from dualuse.domain.errors import DualUseError, TooManyAttemptsError
 from dualuse.domain.identity import Permission
 from dualuse.domain.screening.model import ScreeningQuery
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId, limited
+from dualuse.entrypoints.http.csrf import check_multipart_token
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep, limited
 from dualuse.entrypoints.http.limits import refuse_nul_in_form
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.entrypoints.web.access import refused, require
-from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit, screening
 from dualuse.services import determination as determinations
@@ -35,18 +35,12 @@ CONCLUSIONS = [
 ]
 
 
-def _signed_in(principal: Any) -> Response | None:
-    return None if principal.is_authenticated else RedirectResponse("/login", status_code=303)
-
-
 def _errors(exc: DualUseError, default: str) -> list[dict[str, str]]:
     return [{"field": exc.field or default, "text": exc.detail}]
 
 
 @router.get("/due-diligence", response_class=HTMLResponse)
-def cases_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def cases_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
         assert principal.organisation_id is not None  # noqa: S101 - signed-in users belong to an organisation
         cases = (
@@ -63,7 +57,7 @@ def cases_page(request: Request, container: ContainerDep, principal: PrincipalDe
 def open_case(
     request: Request,
     container: ContainerDep,
-    principal: PrincipalDep,
+    principal: UserDep,
     title: Annotated[str, Form()] = "",
     destination: Annotated[str, Form()] = "",
     end_user_name: Annotated[str, Form()] = "",
@@ -71,8 +65,6 @@ def open_case(
     item_description: Annotated[str, Form()] = "",
     control_code: Annotated[str, Form()] = "",
 ) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
     form = {
         "title": title,
         "destination": destination,
@@ -134,9 +126,7 @@ def _case_context(container: Any, uow: Any, principal: Any, case_id: int) -> dic
 
 
 @router.get("/due-diligence/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def case_page(request: Request, case_id: RowId, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
         context = _case_context(container, uow, principal, case_id)
     return render(request, "duediligence/case.html", context)
@@ -144,10 +134,8 @@ def case_page(request: Request, case_id: RowId, container: ContainerDep, princip
 
 @router.get("/due-diligence/{case_id}/steps/{step}", response_class=HTMLResponse)
 def step_page(
-    request: Request, case_id: RowId, step: Step, container: ContainerDep, principal: PrincipalDep
+    request: Request, case_id: RowId, step: Step, container: ContainerDep, principal: UserDep
 ) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
     screening_outcome = None
     with container.uow() as uow:
         view = svc.get_case(uow, principal, container.red_flags, case_id)
@@ -173,10 +161,8 @@ def step_page(
 
 @router.post("/due-diligence/{case_id}/steps/{step}", response_class=HTMLResponse)
 async def save_step(
-    request: Request, case_id: RowId, step: Step, container: ContainerDep, principal: PrincipalDep
+    request: Request, case_id: RowId, step: Step, container: ContainerDep, principal: UserDep
 ) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
     # F11: whose case this is is settled before the body (and any file in it) is read; another
     # organisation's case answers 404 as if it did not exist, and nothing is written.
     with container.uow() as uow:
@@ -303,9 +289,7 @@ def report(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> 
 
 # --- the authority ---------------------------------------------------------------------------------
 @router.get("/authority/notifications", response_class=HTMLResponse)
-def authority_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def authority_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
         notifications = svc.notifications_for_authority(uow, principal)
         requirements = svc.requirements_for_authority(uow, principal)
@@ -469,9 +453,7 @@ def submit(
 
 
 @router.get("/icp", response_class=HTMLResponse)
-def icp_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def icp_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     require(principal, Permission.ACT_FOR_EXPORTER)  # an exporter's own self-assessment
     assert principal.organisation_id is not None  # noqa: S101 - signed-in users belong to an organisation
     with container.uow() as uow:

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dualuse.bootstrap import Container
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Principal, Role
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.http.deps import ContainerDep, UserDep
 from dualuse.entrypoints.web.access import refused
 from dualuse.entrypoints.web.views import render
 from dualuse.services import generalauth as svc
@@ -29,10 +29,6 @@ REPORT_FIELDS = ("eugea_id", "period_start", "period_end", "shipments", "value_e
 MAX_EURO = Decimal(10) ** 16
 MAX_DESTINATIONS = 250
 CENT = Decimal("0.01")
-
-
-def _signed_in(principal: Principal) -> Response | None:
-    return None if principal.is_authenticated else RedirectResponse("/login", status_code=303)
 
 
 def _errors(exc: DualUseError, form: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
@@ -133,16 +129,12 @@ def _exporter_context(
 
 
 @router.get(PAGE, response_class=HTMLResponse)
-def exporter_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def exporter_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     return render(request, "general_authorisations/exporter.html", _exporter_context(container, principal))
 
 
 @router.post(f"{PAGE}/registrations", response_class=HTMLResponse)
-async def register(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+async def register(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     async with request.form() as raw:
         form = {"eugea_id": str(raw.get("eugea_id") or "")}
     try:
@@ -159,9 +151,7 @@ async def register(request: Request, container: ContainerDep, principal: Princip
 
 
 @router.post(f"{PAGE}/reports", response_class=HTMLResponse)
-async def report_use(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+async def report_use(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     async with request.form() as raw:
         form = {f: str(raw.get(f) or "") for f in REPORT_FIELDS}
     try:
@@ -177,9 +167,7 @@ async def report_use(request: Request, container: ContainerDep, principal: Princ
 
 
 @router.get("/authority/general-authorisations", response_class=HTMLResponse)
-def authority_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def authority_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
         view = svc.for_authority(uow, principal)
         ids = {r["organisation_id"] for r in [*view.registrations, *view.reports]}

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dualuse.domain import licensing as lic
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Permission
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.report import licence_pdf
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
@@ -74,14 +74,8 @@ def _content(form: dict[str, str]) -> svc.ApplicationContent:
     )
 
 
-def _signed_in(principal: Any) -> Response | None:
-    return None if principal.is_authenticated else RedirectResponse("/login", status_code=303)
-
-
 @router.get("/applications", response_class=HTMLResponse)
-def applications_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def applications_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
         cases = svc.applications(uow, principal)
         licences = svc.licences(uow, principal)
@@ -91,9 +85,7 @@ def applications_page(request: Request, container: ContainerDep, principal: Prin
 
 
 @router.get("/applications/new", response_class=HTMLResponse)
-def new_page(request: Request, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def new_page(request: Request, principal: UserDep) -> Response:
     require(principal, Permission.ACT_FOR_EXPORTER)
     form = dict.fromkeys(FORM_FIELDS, "") | {
         "application_type": "individual",
@@ -114,9 +106,7 @@ def new_page(request: Request, principal: PrincipalDep) -> Response:
 
 
 @router.post("/applications/new", response_class=HTMLResponse)
-async def create(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+async def create(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     require(principal, Permission.ACT_FOR_EXPORTER)
     async with request.form() as raw:
         form = {f: str(raw.get(f) or "") for f in FORM_FIELDS}
@@ -141,11 +131,7 @@ async def create(request: Request, container: ContainerDep, principal: Principal
 
 
 @router.get("/applications/{case_id}/check", response_class=HTMLResponse)
-def check_answers(
-    request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep
-) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def check_answers(request: Request, case_id: RowId, container: ContainerDep, principal: UserDep) -> Response:
     require(principal, Permission.ACT_FOR_EXPORTER)  # the exporter's page before it submits
     with container.uow() as uow:
         stored = svc.get_application(uow, principal, case_id)
@@ -178,9 +164,7 @@ def _case_context(uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
 
 
 @router.get("/applications/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def case_page(request: Request, case_id: RowId, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
         context = _case_context(uow, principal, case_id)
     template = (
@@ -364,15 +348,13 @@ def licence_download(number: str, container: ContainerDep, principal: PrincipalD
 def queue_page(
     request: Request,
     container: ContainerDep,
-    principal: PrincipalDep,
+    principal: UserDep,
     status: Annotated[str | None, Query()] = None,
     destination: Annotated[str | None, Query(max_length=2)] = None,
     cyber: Annotated[str, Query(max_length=3)] = "",
     older_than_days: Annotated[str, Query(max_length=5)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
     days = int(older_than_days) if older_than_days.isdigit() else None
     list_view = container.list_source().as_of(today_in_brussels()) if cyber else None
     size = svc.QUEUE_PAGE_SIZE

@@ -14,7 +14,7 @@ from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Principal
 from dualuse.domain.notices.model import NoticeArticle, NoticeScope
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.http.deps import ContainerDep, RowId, UserDep
 from dualuse.entrypoints.web.views import render
 from dualuse.services import notices as svc
 
@@ -33,10 +33,6 @@ SCOPES = [
     (NoticeScope.END_USER, "Every transaction for an end-user"),
     (NoticeScope.DESTINATION, "Every transaction to a destination"),
 ]
-
-
-def _signed_in(principal: Principal) -> Response | None:
-    return None if principal.is_authenticated else RedirectResponse("/login", status_code=303)
 
 
 def _context(
@@ -61,16 +57,12 @@ def _context(
 
 
 @router.get(PAGE, response_class=HTMLResponse)
-def authority_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def authority_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     return render(request, "notices/authority.html", _context(container, principal))
 
 
 @router.post(PAGE, response_class=HTMLResponse)
-async def issue(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+async def issue(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     async with request.form() as raw:
         form = {f: str(raw.get(f) or "")[:4000] for f in FIELDS}
     try:
@@ -98,10 +90,8 @@ async def issue(request: Request, container: ContainerDep, principal: PrincipalD
 
 @router.post(PAGE + "/{notice_id}/withdraw", response_class=HTMLResponse)
 async def withdraw(
-    request: Request, notice_id: RowId, container: ContainerDep, principal: PrincipalDep
+    request: Request, notice_id: RowId, container: ContainerDep, principal: UserDep
 ) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
     async with request.form() as raw:
         reason = str(raw.get("reason") or "")[:4000]
     try:
@@ -114,9 +104,7 @@ async def withdraw(
 
 
 @router.get("/notices", response_class=HTMLResponse)
-def received_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+def received_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
         received = svc.received(uow, principal)
     return render(request, "notices/received.html", {"principal": principal, "notices": received})

@@ -11,7 +11,7 @@ from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Permission
 from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import HitStatus, PartyRole
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import screening as svc
@@ -40,9 +40,7 @@ def _schema(kind: str) -> EntitySchema | None:
 
 
 @router.get("/screening", response_class=HTMLResponse)
-def screening_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if not principal.is_authenticated:
-        return RedirectResponse("/login", status_code=303)
+def screening_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
         parties = svc.parties(uow, principal)
     return render(request, "screening/screen.html", _page(principal, {}, parties=parties))
@@ -52,7 +50,7 @@ def screening_page(request: Request, container: ContainerDep, principal: Princip
 def screen_party(
     request: Request,
     container: ContainerDep,
-    principal: PrincipalDep,
+    principal: UserDep,
     name: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "",
     country: Annotated[str, Form()] = "",
@@ -61,8 +59,6 @@ def screen_party(
     role: Annotated[str, Form()] = "end_user",
     save: Annotated[str, Form()] = "",
 ) -> Response:
-    if not principal.is_authenticated:
-        return RedirectResponse("/login", status_code=303)
     require(principal, Permission.SCREEN)
     form = {
         "name": name,
@@ -98,9 +94,7 @@ def screen_party(
 
 
 @router.get("/screening/hits", response_class=HTMLResponse)
-def hits_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if not principal.is_authenticated:
-        return RedirectResponse("/login", status_code=303)
+def hits_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
         open_hits = svc.hits(uow, principal, status=HitStatus.OPEN)
         decided = [h for h in svc.hits(uow, principal) if h.status is not HitStatus.OPEN]

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.domain.errors import AuthenticationError, DualUseError, TooManyAttemptsError
 from dualuse.domain.identity import ROLES_BY_KIND, Permission, Principal
-from dualuse.entrypoints.api.deps import (
+from dualuse.entrypoints.http.deps import (
     SESSION_KEY,
     ContainerDep,
     PrincipalDep,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
 from dualuse.adapters.sources.annex_i import dump_version
-from dualuse.entrypoints.api.controllist_schemas import (
+from dualuse.entrypoints.api.schemas.controllist import (
     AmendmentIn,
     CandidateOut,
     ClassificationIn,
@@ -19,15 +19,16 @@ from dualuse.entrypoints.api.controllist_schemas import (
     ConfirmIn,
     DiffOut,
     EntryOut,
-    HitOut,
     ImportOut,
+    SearchHitOut,
     VersionOut,
 )
-from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS, YAML
+from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import controllist as svc
 from dualuse.services.clock import today_in_brussels
 
-router = APIRouter(prefix="/api/v1", tags=["control list"])
+router = APIRouter(prefix="/api/v1", tags=["control list"], responses=API_ERRORS)
 
 VersionQ = Annotated[str | None, Query(description="a list version id, e.g. 2025-11")]
 AsOfQ = Annotated[date | None, Query(description="the list in force on this date")]
@@ -55,7 +56,7 @@ def search(
     version: VersionQ = None,
     as_of: AsOfQ = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> list[HitOut]:
+) -> list[SearchHitOut]:
     history = svc.current_history(uow, container.catalogue)
     control_list = svc.list_for(history, version=version, as_of=as_of)
     hits = svc.search(container.catalogue, control_list, q, limit)
@@ -63,7 +64,7 @@ def search(
     for h in hits:
         flags = control_list.effective_flags(h.entry.code)
         out.append(
-            HitOut(
+            SearchHitOut(
                 code=str(h.entry.code),
                 title=h.entry.title,
                 score=round(h.score, 4),
@@ -105,6 +106,7 @@ def diff(
     "/control-list/export",
     summary="A whole version as YAML, in the import format",
     response_class=PlainTextResponse,
+    responses=YAML,
 )
 def export(
     container: ContainerDep, uow: UowDep, version: VersionQ = None, as_of: AsOfQ = None

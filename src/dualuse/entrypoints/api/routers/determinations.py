@@ -6,33 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, UowDep
+from dualuse.entrypoints.api.schemas.determination import EXAMPLE, DeterminationOut
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, UowDep
 from dualuse.services import determination
 
-router = APIRouter(prefix="/api/v1", tags=["determination"])
-
-EXAMPLE = {
-    "activity": "export",
-    "date": "2026-12-01",
-    "exporter": {"name": "Acme GmbH", "member_state": "DE"},
-    "destination": "CN",
-    "end_user": {"name": "Provincial Public Security Bureau", "country": "CN", "type": "government"},
-    "items": [
-        {
-            "id": "1",
-            "description": "IMSI catcher",
-            "control_code": "5A001.f",
-            "cyber_surveillance": False,
-            "quantity": 2,
-            "value_eur": 150000,
-        }
-    ],
-    "knowledge": {"informed": [], "aware": []},
-}
+router = APIRouter(prefix="/api/v1", tags=["determination"], responses=API_ERRORS)
 
 
 @router.post(
     "/determinations",
+    response_model=DeterminationOut,
     summary="Determine a transaction: outcome per item and overall, legal basis, general authorisations, customs codes",
 )
 def determine(

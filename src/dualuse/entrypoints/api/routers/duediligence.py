@@ -7,102 +7,38 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
 from dualuse.domain.errors import DualUseError
-from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep, limited
+from dualuse.entrypoints.api.schemas.duediligence import (
+    CaseIn,
+    CaseOut,
+    ConclusionIn,
+    CreatedOut,
+    IcpOut,
+    ModerationIn,
+    NotificationDecisionIn,
+    NotificationDecisionOut,
+    NotificationOut,
+    ProfileIn,
+    ReasonIn,
+    RedFlagsOut,
+    RequirementOut,
+    RequirementWithViewsOut,
+    RiskProfileOut,
+    StatusOut,
+    StepIn,
+    SubmissionCreatedOut,
+    SubmissionIn,
+    ViewIn,
+)
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS, PDF
+from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep, limited
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.services import audit, determination
 from dualuse.services import duediligence as svc
 from dualuse.services.records import plain
 
-router = APIRouter(prefix="/api/v1", tags=["due diligence"])
-
-
-class EndUserIn(BaseModel):
-    name: str = Field(min_length=1, max_length=300)
-    type: str = Field(default="unknown", max_length=30)
-
-
-class ItemIn(BaseModel):
-    description: str = Field(min_length=1, max_length=1000)
-    control_code: str | None = Field(default=None, max_length=40)
-    cyber_surveillance: bool = True
-
-
-class CaseIn(BaseModel):
-    title: str = Field(min_length=1, max_length=300)
-    destination: str = Field(min_length=2, max_length=2)
-    end_user: EndUserIn
-    item: ItemIn
-
-
-class FlagAnswerIn(BaseModel):
-    answer: str = Field(pattern="^(yes|no|unknown)$")
-    note: str = Field(default="", max_length=2000)
-
-
-class EvidenceIn(BaseModel):
-    title: str = Field(max_length=300)
-    url: str = Field(default="", max_length=1000)
-
-
-class StepIn(BaseModel):
-    answers: dict[str, FlagAnswerIn]
-    note: str = Field(default="", max_length=5000)
-    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
-
-
-class ConclusionIn(BaseModel):
-    conclusion: str = Field(max_length=40)
-    reason: str = Field(default="", max_length=2000)
-
-
-class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class DecisionIn(BaseModel):
-    authorisation_required: bool
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class ViewIn(BaseModel):
-    view: str = Field(pattern="^(agree|disagree)$")
-    reason: str = Field(default="", max_length=2000)
-
-
-class SourceIn(BaseModel):
-    title: str = Field(min_length=1, max_length=300)
-    url: str = Field(default="", max_length=1000)
-    published: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
-
-
-class ProfileIn(BaseModel):
-    subject_kind: str = Field(pattern="^(country|end_user)$")
-    subject: str = Field(min_length=1, max_length=300)
-    level: str = Field(max_length=20)
-    summary: str = Field(default="", max_length=5000)
-    sources: list[SourceIn] = Field(min_length=1, max_length=20)
-
-
-class SubmissionIn(BaseModel):
-    organisation_name: str = Field(min_length=1, max_length=300)
-    contact_email: str | None = Field(default=None, max_length=254)
-    subject_kind: str = Field(pattern="^(country|end_user)$")
-    subject: str = Field(min_length=1, max_length=300)
-    what_happened: str = Field(min_length=1, max_length=10000)
-    sources: list[str] = Field(min_length=1, max_length=20)
-    name_publicly: bool = Field(
-        default=False,
-        description="name your organisation where the accepted report is shown (default: anonymous)",
-    )
-
-
-class ModerationIn(BaseModel):
-    accept: bool
-    note: str = Field(default="", max_length=2000)
-    level: str = Field(default="unknown", max_length=20)
+router = APIRouter(prefix="/api/v1", tags=["due diligence"], responses=API_ERRORS)
 
 
 def _case_out(container: Any, uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
@@ -134,7 +70,11 @@ def _case_determination(container: Any, uow: Any, principal: Any, view: Any) -> 
         return None
 
 
-@router.get("/due-diligence/red-flags", summary="The red flags of each step, with their sources")
+@router.get(
+    "/due-diligence/red-flags",
+    response_model=RedFlagsOut,
+    summary="The red flags of each step, with their sources",
+)
 def red_flags(container: ContainerDep) -> dict[str, Any]:
     flags = container.red_flags
     return {
@@ -155,7 +95,9 @@ def red_flags(container: ContainerDep) -> dict[str, Any]:
     }
 
 
-@router.post("/due-diligence/cases", status_code=201, summary="Open a due-diligence case")
+@router.post(
+    "/due-diligence/cases", response_model=CaseOut, status_code=201, summary="Open a due-diligence case"
+)
 def open_case(body: CaseIn, principal: UserDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
     case_id = svc.open_case(
         uow,
@@ -172,12 +114,20 @@ def open_case(body: CaseIn, principal: UserDep, container: ContainerDep, uow: Uo
     return _case_out(container, uow, principal, case_id)
 
 
-@router.get("/due-diligence/cases/{case_id}", summary="A case: answers, progress, conclusion, notification")
+@router.get(
+    "/due-diligence/cases/{case_id}",
+    response_model=CaseOut,
+    summary="A case: answers, progress, conclusion, notification",
+)
 def get_case(case_id: RowId, principal: UserDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
     return _case_out(container, uow, principal, case_id)
 
 
-@router.post("/due-diligence/cases/{case_id}/steps/{step}", summary="Record one step's answers and evidence")
+@router.post(
+    "/due-diligence/cases/{case_id}/steps/{step}",
+    response_model=CaseOut,
+    summary="Record one step's answers and evidence",
+)
 def record_step(
     case_id: RowId, step: str, body: StepIn, principal: UserDep, container: ContainerDep, uow: UowDep
 ) -> dict[str, Any]:
@@ -194,7 +144,7 @@ def record_step(
     return _case_out(container, uow, principal, case_id)
 
 
-@router.post("/due-diligence/cases/{case_id}/conclusion", summary="Conclude the case")
+@router.post("/due-diligence/cases/{case_id}/conclusion", response_model=CaseOut, summary="Conclude the case")
 def conclude(
     case_id: RowId, body: ConclusionIn, principal: UserDep, container: ContainerDep, uow: UowDep
 ) -> dict[str, Any]:
@@ -202,7 +152,9 @@ def conclude(
     return _case_out(container, uow, principal, case_id)
 
 
-@router.post("/due-diligence/cases/{case_id}/reopen", summary="Reopen a case when facts change")
+@router.post(
+    "/due-diligence/cases/{case_id}/reopen", response_model=CaseOut, summary="Reopen a case when facts change"
+)
 def reopen(
     case_id: RowId, body: ReasonIn, principal: UserDep, container: ContainerDep, uow: UowDep
 ) -> dict[str, Any]:
@@ -211,7 +163,10 @@ def reopen(
 
 
 @router.post(
-    "/due-diligence/cases/{case_id}/notification", status_code=201, summary="Notify the authority (Art. 5(2))"
+    "/due-diligence/cases/{case_id}/notification",
+    response_model=CaseOut,
+    status_code=201,
+    summary="Notify the authority (Art. 5(2))",
 )
 def notify(case_id: RowId, principal: UserDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
     svc.notify(
@@ -225,7 +180,10 @@ def notify(case_id: RowId, principal: UserDep, container: ContainerDep, uow: Uow
 
 
 @router.get(
-    "/due-diligence/cases/{case_id}/report.pdf", summary="The case as a PDF record", response_class=Response
+    "/due-diligence/cases/{case_id}/report.pdf",
+    summary="The case as a PDF record",
+    response_class=Response,
+    responses=PDF,
 )
 def report(case_id: RowId, principal: UserDep, container: ContainerDep, uow: UowDep) -> Response:
     view = svc.get_case(uow, principal, container.red_flags, case_id)
@@ -238,15 +196,23 @@ def report(case_id: RowId, principal: UserDep, container: ContainerDep, uow: Uow
     )
 
 
-@router.get("/notifications", summary="Notifications addressed to your authority")
+@router.get(
+    "/notifications",
+    response_model=list[NotificationOut],
+    summary="Notifications addressed to your authority",
+)
 def notifications(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
     return [plain(n) for n in svc.notifications_for_authority(uow, principal)]
 
 
 @router.post(
-    "/notifications/{notification_id}/decision", summary="Decide whether an authorisation is required"
+    "/notifications/{notification_id}/decision",
+    response_model=NotificationDecisionOut,
+    summary="Decide whether an authorisation is required",
 )
-def decide(notification_id: RowId, body: DecisionIn, principal: UserDep, uow: UowDep) -> dict[str, Any]:
+def decide(
+    notification_id: RowId, body: NotificationDecisionIn, principal: UserDep, uow: UowDep
+) -> dict[str, Any]:
     requirement_id = svc.decide_notification(
         uow,
         principal,
@@ -262,7 +228,9 @@ def decide(notification_id: RowId, body: DecisionIn, principal: UserDep, uow: Uo
 
 
 @router.get(
-    "/art5-requirements", summary="Requirements your authority imposed or is consulted on, with views"
+    "/art5-requirements",
+    response_model=list[RequirementWithViewsOut],
+    summary="Requirements your authority imposed or is consulted on, with views",
 )
 def requirements(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
     return [
@@ -271,22 +239,39 @@ def requirements(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/art5-requirements/{requirement_id}/views", summary="Record your member state's view")
+@router.post(
+    "/art5-requirements/{requirement_id}/views",
+    response_model=StatusOut,
+    summary="Record your member state's view",
+)
 def record_view(requirement_id: RowId, body: ViewIn, principal: UserDep, uow: UowDep) -> dict[str, str]:
     return {"status": svc.record_view(uow, principal, requirement_id, body.view, body.reason)}
 
 
-@router.get("/art5-requirements/published", summary="Requirements published for the whole Union (public)")
+@router.get(
+    "/art5-requirements/published",
+    response_model=list[RequirementOut],
+    summary="Requirements published for the whole Union (public)",
+)
 def published(uow: UowDep) -> list[dict[str, Any]]:
     return [plain(r) for r in svc.published_requirements(uow)]
 
 
-@router.get("/risk-profiles", summary="Human-rights risk profiles of destinations and end-users")
+@router.get(
+    "/risk-profiles",
+    response_model=list[RiskProfileOut],
+    summary="Human-rights risk profiles of destinations and end-users",
+)
 def risk_profiles(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
     return [plain(p) for p in svc.profiles(uow, principal)]
 
 
-@router.post("/risk-profiles", status_code=201, summary="Record a risk profile (authorities)")
+@router.post(
+    "/risk-profiles",
+    response_model=CreatedOut,
+    status_code=201,
+    summary="Record a risk profile (authorities)",
+)
 def add_profile(body: ProfileIn, principal: UserDep, uow: UowDep) -> dict[str, int]:
     profile_id = svc.add_profile(
         uow,
@@ -301,7 +286,10 @@ def add_profile(body: ProfileIn, principal: UserDep, uow: UowDep) -> dict[str, i
 
 
 @router.post(
-    "/submissions", status_code=201, summary="A civil-society submission (public; moderated before use)"
+    "/submissions",
+    response_model=SubmissionCreatedOut,
+    status_code=201,
+    summary="A civil-society submission (public; moderated before use)",
 )
 def submit(body: SubmissionIn, uow: UowDep, container: ContainerDep, request: Request) -> dict[str, Any]:
     limit = container.access_policy.submissions_per_client
@@ -319,13 +307,22 @@ def submit(body: SubmissionIn, uow: UowDep, container: ContainerDep, request: Re
     return {"id": submission_id, "status": "pending"}
 
 
-@router.post("/submissions/{submission_id}/moderation", summary="Accept or reject a submission (authorities)")
+@router.post(
+    "/submissions/{submission_id}/moderation",
+    response_model=StatusOut,
+    summary="Accept or reject a submission (authorities)",
+)
 def moderate(submission_id: RowId, body: ModerationIn, principal: UserDep, uow: UowDep) -> dict[str, str]:
     svc.moderate(uow, principal, submission_id, accept=body.accept, note=body.note, level=body.level)
     return {"status": "accepted" if body.accept else "rejected"}
 
 
-@router.put("/icp", summary="Your organisation's ICP self-assessment (Rec. 2019/1318)")
+@router.put(
+    "/icp",
+    response_model=IcpOut,
+    response_model_exclude_unset=True,
+    summary="Your organisation's ICP self-assessment (Rec. 2019/1318)",
+)
 def save_icp(body: dict[str, str], principal: UserDep, uow: UowDep) -> dict[str, Any]:
     svc.save_icp(uow, principal, body)
     assert principal.organisation_id is not None  # noqa: S101 - save_icp checked it
@@ -333,7 +330,12 @@ def save_icp(body: dict[str, str], principal: UserDep, uow: UowDep) -> dict[str,
     return saved
 
 
-@router.get("/organisations/{organisation_id}/icp", summary="An exporter's latest ICP self-assessment")
+@router.get(
+    "/organisations/{organisation_id}/icp",
+    response_model=IcpOut,
+    response_model_exclude_unset=True,
+    summary="An exporter's latest ICP self-assessment",
+)
 def get_icp(organisation_id: RowId, principal: UserDep, uow: UowDep) -> dict[str, Any]:
     latest: dict[str, Any] = plain(svc.latest_icp(uow, principal, organisation_id)) or {}
     return latest

@@ -3,38 +3,32 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
 from dualuse.bootstrap import Container
-from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
+from dualuse.entrypoints.api.schemas.general_authorisations import (
+    AuthorityViewOut,
+    RecordsOut,
+    RegistrationIn,
+    RegistrationOut,
+    ReportIn,
+    ReportOut,
+)
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS
+from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import audit, records
 from dualuse.services import generalauth as svc
 from dualuse.services.records import plain
 
-router = APIRouter(prefix="/api/v1", tags=["general authorisations"])
-
-
-class RegistrationIn(BaseModel):
-    eugea_id: str = Field(min_length=1, max_length=10)
-
-
-class ReportIn(BaseModel):
-    eugea_id: str = Field(min_length=1, max_length=10)
-    period_start: date
-    period_end: date
-    shipments: int = Field(ge=0, le=2**31 - 1)
-    value_eur: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
-    destinations: list[str] = Field(default_factory=list, max_length=250)
+router = APIRouter(prefix="/api/v1", tags=["general authorisations"], responses=API_ERRORS)
 
 
 @router.post(
     "/general-authorisations/registrations",
+    response_model=RegistrationOut,
     status_code=201,
     summary="Register for a Union general export authorisation (EU001-EU008)",
 )
@@ -57,13 +51,20 @@ def _registration(container: Container, row: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/general-authorisations/registrations", summary="The organisation's registrations")
+@router.get(
+    "/general-authorisations/registrations",
+    response_model=list[RegistrationOut],
+    summary="The organisation's registrations",
+)
 def list_registrations(principal: UserDep, container: ContainerDep, uow: UowDep) -> list[dict[str, Any]]:
     return [_registration(container, r) for r in svc.registrations(uow, principal)]
 
 
 @router.post(
-    "/general-authorisations/reports", status_code=201, summary="Report the use of a general authorisation"
+    "/general-authorisations/reports",
+    response_model=ReportOut,
+    status_code=201,
+    summary="Report the use of a general authorisation",
 )
 def report_use(body: ReportIn, principal: UserDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
     report_id = svc.report_use(
@@ -81,13 +82,18 @@ def report_use(body: ReportIn, principal: UserDep, container: ContainerDep, uow:
     return dict(plain(found))
 
 
-@router.get("/general-authorisations/reports", summary="The organisation's reports of use")
+@router.get(
+    "/general-authorisations/reports",
+    response_model=list[ReportOut],
+    summary="The organisation's reports of use",
+)
 def list_reports(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
     return [plain(r) for r in svc.reports(uow, principal)]
 
 
 @router.get(
     "/authority/general-authorisations",
+    response_model=AuthorityViewOut,
     summary="Registrations and reports of the exporters of the authority's member state",
 )
 def for_authority(principal: UserDep, uow: UowDep) -> dict[str, Any]:
@@ -97,6 +103,7 @@ def for_authority(principal: UserDep, uow: UowDep) -> dict[str, Any]:
 
 @router.get(
     "/organisations/{organisation_id}/records",
+    response_model=RecordsOut,
     tags=["records"],
     summary="Everything the exporter keeps (Art. 27), as a JSON download",
 )

@@ -8,18 +8,24 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 import dualuse
-from dualuse.adapters.db.migrate import schema_revision
-from dualuse.entrypoints.api.deps import ContainerDep
+from dualuse.entrypoints.api.schemas.health import HealthOut
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS
+from dualuse.entrypoints.http.deps import ContainerDep
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], responses=API_ERRORS)
 
 
-@router.get("/healthz", summary="Health of the service and versions of its reference data")
+@router.get(
+    "/healthz",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "the database does not answer"}},
+    summary="Health of the service and versions of its reference data",
+)
 def healthz(container: ContainerDep) -> JSONResponse:
     body: dict[str, Any] = {"status": "ok", "version": dualuse.__version__}
     try:
         with container.uow() as uow:
-            revision = schema_revision(uow.connection)
+            revision = container.schema_revision(uow)
             body["reference_data"] = dict(uow.reference_data.all())
             body["sanctions_lists"] = {row["source"]: row["version"] for row in uow.screening.versions()}
         body["database"] = {"status": "ok", "schema_revision": revision}

@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter
-from pydantic import BaseModel
 
-from dualuse.domain.identity import ApiToken
-from dualuse.entrypoints.api.deps import RowId, UowDep, UserDep
-from dualuse.entrypoints.api.schemas import MeOut, OrganisationOut, UserOut
+from dualuse.entrypoints.api.schemas.identity import MeOut, OrganisationOut, TokenOut, UserOut
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS
+from dualuse.entrypoints.http.deps import RowId, UowDep, UserDep
 from dualuse.services import identity
 
-router = APIRouter(prefix="/api/v1", tags=["identity"])
-
-
-class TokenOut(BaseModel):
-    """An API token without its secret: ``prefix`` tells which one it is."""
-
-    id: int
-    name: str
-    prefix: str
-    scope: str
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-
-    @classmethod
-    def of(cls, token: ApiToken) -> TokenOut:
-        return cls(
-            id=token.id,
-            name=token.name,
-            prefix=token.prefix,
-            scope=token.scope.value,
-            created_at=token.created_at,
-            expires_at=token.expires,
-            revoked_at=token.revoked_at,
-        )
+router = APIRouter(prefix="/api/v1", tags=["identity"], responses=API_ERRORS)
 
 
 @router.get("/me", summary="The signed-in user or token holder")

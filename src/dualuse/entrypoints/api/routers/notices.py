@@ -6,29 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 
 from dualuse.domain.identity import OrganisationKind
 from dualuse.domain.notices.model import AuthorityNotice
-from dualuse.entrypoints.api.deps import RowId, UowDep, UserDep
+from dualuse.entrypoints.api.schemas.notices import NoticeIn, NoticeOut, WithdrawalIn
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS
+from dualuse.entrypoints.http.deps import RowId, UowDep, UserDep
 from dualuse.services import notices as svc
 
-router = APIRouter(prefix="/api/v1", tags=["authority notices"])
-
-
-class NoticeIn(BaseModel):
-    organisation_id: int = Field(ge=1, le=2**31 - 1)
-    article: str = Field(max_length=10, description="4(1), 5(1), 6(1), 7 or 8(1)")
-    scope: str = Field(max_length=20, description="transaction, end_user or destination")
-    destination: str = Field(max_length=60)
-    end_user: str = Field(default="", max_length=300)
-    item: str = Field(default="", max_length=300)
-    control_code: str | None = Field(default=None, max_length=40)
-    reason: str = Field(max_length=4000)
-
-
-class WithdrawalIn(BaseModel):
-    reason: str = Field(max_length=4000)
+router = APIRouter(prefix="/api/v1", tags=["authority notices"], responses=API_ERRORS)
 
 
 def notice_out(notice: AuthorityNotice) -> dict[str, Any]:
@@ -58,6 +44,7 @@ def notice_out(notice: AuthorityNotice) -> dict[str, Any]:
 
 @router.post(
     "/authority-notices",
+    response_model=NoticeOut,
     status_code=201,
     summary="Issue a notice that an authorisation is required (authority officers, for parties of their state)",
 )
@@ -80,6 +67,7 @@ def issue(body: NoticeIn, principal: UserDep, uow: UowDep) -> dict[str, Any]:
 
 @router.get(
     "/authority-notices",
+    response_model=list[NoticeOut],
     summary="Notices: those the authority issued (authorities), or those the organisation received (exporters)",
 )
 def list_notices(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
@@ -90,6 +78,7 @@ def list_notices(principal: UserDep, uow: UowDep) -> list[dict[str, Any]]:
 
 @router.post(
     "/authority-notices/{notice_id}/withdrawal",
+    response_model=NoticeOut,
     summary="Withdraw a notice: it no longer binds the party's determinations",
 )
 def withdraw(notice_id: RowId, body: WithdrawalIn, principal: UserDep, uow: UowDep) -> dict[str, Any]:

@@ -6,110 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
 
-from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
-from dualuse.domain.screening.review import ALGORITHM, HitStatus, Party, StoredHit
-from dualuse.entrypoints.api.deps import ContainerDep, RowId, UowDep, UserDep
+from dualuse.domain.screening.review import ALGORITHM, HitStatus
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS
+from dualuse.entrypoints.api.schemas.screening import (
+    HitDecisionIn,
+    ListVersionOut,
+    MatchOut,
+    SavedPartyOut,
+    ScreeningHitOut,
+    ScreeningOut,
+    ScreeningPartyIn,
+    ScreeningPartyOut,
+    ThresholdIn,
+    ThresholdOut,
+)
+from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import screening as svc
 
-router = APIRouter(tags=["screening"])
-
-
-class PartyIn(BaseModel):
-    name: str = Field(min_length=1, max_length=500)
-    schema_: EntitySchema | None = Field(default=None, alias="schema")
-    country: str | None = Field(default=None, min_length=2, max_length=2)
-    birth_date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    identifiers: list[str] = Field(default_factory=list, max_length=20)
-    role: str = "end_user"
-
-    def query(self) -> ScreeningQuery:
-        return ScreeningQuery(
-            name=self.name,
-            schema=self.schema_,
-            birth_date=self.birth_date,
-            country=self.country.lower() if self.country else None,
-            identifiers=tuple(self.identifiers),
-        )
-
-
-class MatchOut(BaseModel):
-    source: str
-    entity_id: str
-    listed_name: str
-    matched_name: str
-    score: float
-    programs: list[str]
-    explanation: dict[str, dict[str, Any]]
-
-
-class ScreeningOut(BaseModel):
-    screening_id: int | None
-    threshold: float
-    list_versions: dict[str, str]
-    algorithm: str
-    matches: list[MatchOut]
-    suppressed_false_positives: int
-
-
-class PartyOut(BaseModel):
-    id: int
-    name: str
-    schema_: str | None = Field(alias="schema")
-    country: str | None
-    birth_date: str | None
-    identifiers: list[str]
-    role: str
-
-    @classmethod
-    def of(cls, p: Party) -> PartyOut:
-        return cls.model_validate(
-            {
-                "id": p.id,
-                "name": p.name,
-                "schema": p.schema.value if p.schema else None,
-                "country": p.country,
-                "birth_date": p.birth_date,
-                "identifiers": list(p.identifiers),
-                "role": p.role.value,
-            }
-        )
-
-
-class HitOut(BaseModel):
-    id: int
-    party_id: int | None
-    source: str
-    entity_id: str
-    entity_name: str
-    score: float
-    explanation: dict[str, Any]
-    status: str
-    alert: bool
-
-    @classmethod
-    def of(cls, h: StoredHit) -> HitOut:
-        return cls(
-            id=h.id,
-            party_id=h.party_id,
-            source=h.source,
-            entity_id=h.entity_id,
-            entity_name=h.entity_name,
-            score=h.score,
-            explanation=dict(h.explanation),
-            status=h.status.value,
-            alert=h.alert,
-        )
-
-
-class DecisionIn(BaseModel):
-    decision: HitStatus
-    reason: str = Field(min_length=1, max_length=2000)
-
-
-class ThresholdIn(BaseModel):
-    threshold: float = Field(ge=0.5, le=1.0)
+router = APIRouter(tags=["screening"], responses=API_ERRORS)
 
 
 def _screening_out(outcome: svc.ScreeningOutcome) -> ScreeningOut:
@@ -134,7 +49,9 @@ def _screening_out(outcome: svc.ScreeningOutcome) -> ScreeningOut:
     )
 
 
-@router.get("/api/v1/screening/lists", summary="Imported sanctions list versions")
+@router.get(
+    "/api/v1/screening/lists", response_model=list[ListVersionOut], summary="Imported sanctions list versions"
+)
 def lists(uow: UowDep) -> list[dict[str, Any]]:
     return [
         {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k != "imported_by"}
@@ -143,22 +60,29 @@ def lists(uow: UowDep) -> list[dict[str, Any]]:
 
 
 @router.post("/api/v1/screening/screen", summary="Screen one party now (logged, not kept on file)")
-def screen_now(body: PartyIn, principal: UserDep, container: ContainerDep, uow: UowDep) -> ScreeningOut:
+def screen_now(
+    body: ScreeningPartyIn, principal: UserDep, container: ContainerDep, uow: UowDep
+) -> ScreeningOut:
     return _screening_out(svc.screen(uow, principal, container.screening_index, body.query()))
 
 
 @router.get("/api/v1/screening/parties", summary="Your organisation's saved parties")
-def list_parties(principal: UserDep, uow: UowDep) -> list[PartyOut]:
-    return [PartyOut.of(p) for p in svc.parties(uow, principal)]
+def list_parties(principal: UserDep, uow: UowDep) -> list[ScreeningPartyOut]:
+    return [ScreeningPartyOut.of(p) for p in svc.parties(uow, principal)]
 
 
 @router.post(
-    "/api/v1/screening/parties", status_code=201, summary="Save a party (re-screened on list changes)"
+    "/api/v1/screening/parties",
+    response_model=SavedPartyOut,
+    status_code=201,
+    summary="Save a party (re-screened on list changes)",
 )
-def save_party(body: PartyIn, principal: UserDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
+def save_party(
+    body: ScreeningPartyIn, principal: UserDep, container: ContainerDep, uow: UowDep
+) -> dict[str, Any]:
     party, outcome = svc.save_party(uow, principal, container.screening_index, body.query(), body.role)
     return {
-        "party": PartyOut.of(party).model_dump(by_alias=True),
+        "party": ScreeningPartyOut.of(party).model_dump(by_alias=True),
         "screening": _screening_out(outcome).model_dump(),
     }
 
@@ -166,17 +90,21 @@ def save_party(body: PartyIn, principal: UserDep, container: ContainerDep, uow: 
 @router.get("/api/v1/screening/hits", summary="Your organisation's hits (filter by status, or alerts only)")
 def list_hits(
     principal: UserDep, uow: UowDep, status: HitStatus | None = None, alerts: bool = False
-) -> list[HitOut]:
-    return [HitOut.of(h) for h in svc.hits(uow, principal, status=status, alerts_only=alerts)]
+) -> list[ScreeningHitOut]:
+    return [ScreeningHitOut.of(h) for h in svc.hits(uow, principal, status=status, alerts_only=alerts)]
 
 
 @router.post(
     "/api/v1/screening/hits/{hit_id}/decision", summary="Mark a hit a true match or a false positive"
 )
-def decide(hit_id: RowId, body: DecisionIn, principal: UserDep, uow: UowDep) -> HitOut:
-    return HitOut.of(svc.decide_hit(uow, principal, hit_id, body.decision, body.reason))
+def decide(hit_id: RowId, body: HitDecisionIn, principal: UserDep, uow: UowDep) -> ScreeningHitOut:
+    return ScreeningHitOut.of(svc.decide_hit(uow, principal, hit_id, body.decision, body.reason))
 
 
-@router.put("/api/v1/screening/settings", summary="Your organisation's screening threshold (admins)")
+@router.put(
+    "/api/v1/screening/settings",
+    response_model=ThresholdOut,
+    summary="Your organisation's screening threshold (admins)",
+)
 def settings(body: ThresholdIn, principal: UserDep, uow: UowDep) -> dict[str, float]:
     return {"threshold": svc.set_threshold(uow, principal, body.threshold)}

@@ -15,16 +15,28 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
 
 from dualuse.domain.errors import AuthenticationError, NotFoundError, ValidationError
 from dualuse.domain.identity import Principal
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
 from dualuse.domain.screening.review import ALGORITHM
-from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, UowDep
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS
+from dualuse.entrypoints.api.schemas.yente import (
+    AdjacentByPropertyResponse,
+    AdjacentResponse,
+    AlgorithmsResponse,
+    CatalogResponse,
+    EntityExample,
+    EntityOut,
+    MatchRequest,
+    MatchResponse,
+    ReadyResponse,
+    SearchResponse,
+)
+from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, UowDep
 from dualuse.services import screening as svc
 
-router = APIRouter(tags=["screening (yente API)"])
+router = APIRouter(tags=["screening (yente API)"], responses=API_ERRORS)
 
 MAX_QUERIES = 100
 MAX_LIMIT = 500
@@ -87,27 +99,6 @@ FEATURE_DOCS = {
     "country": "Agreement of the countries (nationality, citizenship, address, flag).",
     "identifier": "An identifier (passport, registration, IMO, tax number) in common.",
 }
-
-
-# --- requests -----------------------------------------------------------------------------------------
-class EntityExample(BaseModel):
-    """An entity to match, as yente takes it: a FollowTheMoney schema and its properties."""
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    id: str | None = Field(default=None, max_length=200)
-    schema_: str = Field(
-        alias="schema", description="FollowTheMoney schema: Person, Company, Organization, …"
-    )
-    properties: dict[str, str | list[str]] = Field(
-        description="name (or firstName/lastName), alias, birthDate, nationality, country, idNumber, …"
-    )
-
-
-class MatchRequest(BaseModel):
-    queries: dict[str, EntityExample]
-    weights: dict[str, float] = Field(default_factory=dict, description="not supported: send {} or leave out")
-    config: dict[str, Any] = Field(default_factory=dict, description="not supported: send {} or leave out")
 
 
 def _values(properties: Mapping[str, str | list[str]], keys: Iterable[str]) -> list[str]:
@@ -274,7 +265,9 @@ MATCH_PARAMS = frozenset(
 )
 
 
-@router.post("/match/{dataset}", summary="Match entities by example (the yente API)")
+@router.post(
+    "/match/{dataset}", response_model=MatchResponse, summary="Match entities by example (the yente API)"
+)
 def match(
     request: Request,
     body: MatchRequest,
@@ -400,7 +393,11 @@ SEARCH_PARAMS = frozenset(
 FACETS = frozenset({"countries", "topics", "datasets", "schema"})
 
 
-@router.get("/search/{dataset}", summary="Search listed entities by name (the yente API)")
+@router.get(
+    "/search/{dataset}",
+    response_model=SearchResponse,
+    summary="Search listed entities by name (the yente API)",
+)
 def search(
     request: Request,
     principal: PrincipalDep,
@@ -494,7 +491,11 @@ def _entity(uow: UowDep, container: ContainerDep, value: str) -> ListedEntity:
     return svc.listed_entity(uow, container.screening_index, *key)
 
 
-@router.get("/entities/{entity_id}", summary="One listed entity with all its properties (the yente API)")
+@router.get(
+    "/entities/{entity_id}",
+    response_model=EntityOut,
+    summary="One listed entity with all its properties (the yente API)",
+)
 def get_entity(
     principal: PrincipalDep,
     container: ContainerDep,
@@ -507,7 +508,11 @@ def get_entity(
     return entity_json(_entity(uow, container, entity_id))
 
 
-@router.get("/entities/{entity_id}/adjacent", summary="Adjacent entities (the yente API; none are held)")
+@router.get(
+    "/entities/{entity_id}/adjacent",
+    response_model=AdjacentResponse,
+    summary="Adjacent entities (the yente API; none are held)",
+)
 def adjacent(
     principal: PrincipalDep,
     container: ContainerDep,
@@ -523,7 +528,9 @@ def adjacent(
 
 
 @router.get(
-    "/entities/{entity_id}/adjacent/{prop}", summary="Adjacent entities by one property (none are held)"
+    "/entities/{entity_id}/adjacent/{prop}",
+    response_model=AdjacentByPropertyResponse,
+    summary="Adjacent entities by one property (none are held)",
 )
 def adjacent_by_property(
     principal: PrincipalDep,
@@ -559,7 +566,12 @@ def _dataset_json(snapshot: ListSnapshot) -> dict[str, Any]:
     }
 
 
-@router.get("/catalog", summary="The lists that can be matched against (the yente API)")
+@router.get(
+    "/catalog",
+    response_model=CatalogResponse,
+    response_model_exclude_unset=True,
+    summary="The lists that can be matched against (the yente API)",
+)
 def catalog(principal: PrincipalDep, container: ContainerDep, uow: UowDep) -> dict[str, Any]:
     _caller(principal, container)
     snapshots = svc.list_sources(uow, container.screening_index)
@@ -580,7 +592,9 @@ def catalog(principal: PrincipalDep, container: ContainerDep, uow: UowDep) -> di
     }
 
 
-@router.get("/algorithms", summary="The matching algorithm (the yente API)")
+@router.get(
+    "/algorithms", response_model=AlgorithmsResponse, summary="The matching algorithm (the yente API)"
+)
 def algorithms() -> dict[str, Any]:
     return {
         "algorithms": [{"name": ALGORITHM, "description": _ALGORITHM_DESCRIPTION, "docs": FEATURE_DOCS}],
@@ -589,7 +603,13 @@ def algorithms() -> dict[str, Any]:
     }
 
 
-@router.get("/readyz", summary="Ready to match: the database answers and a list is loaded (the yente API)")
+@router.get(
+    "/readyz",
+    response_model=ReadyResponse,
+    response_model_exclude_unset=True,
+    responses={503: {"model": ReadyResponse, "description": "not ready: the reason is in detail"}},
+    summary="Ready to match: the database answers and a list is loaded (the yente API)",
+)
 def readyz(container: ContainerDep) -> JSONResponse:
     try:
         with container.uow() as uow:

@@ -1,10 +1,12 @@
-"""Pydantic DTOs of the API (they live here only)."""
+"""Who is asking, organisations, their members and API tokens."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel
 
-from dualuse.domain.identity import Organisation, Principal
+from dualuse.domain.identity import ApiToken, Organisation, Principal
 
 
 class OrganisationOut(BaseModel):
@@ -46,3 +48,27 @@ class UserOut(BaseModel):
     email: str
     full_name: str
     role: str
+
+
+class TokenOut(BaseModel):
+    """An API token without its secret: ``prefix`` tells which one it is."""
+
+    id: int
+    name: str
+    prefix: str
+    scope: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> TokenOut:
+        return cls(
+            id=token.id,
+            name=token.name,
+            prefix=token.prefix,
+            scope=token.scope.value,
+            created_at=token.created_at,
+            expires_at=token.expires,
+            revoked_at=token.revoked_at,
+        )

@@ -99,9 +99,15 @@ def limited(container: Container, request: Request, limit: Limit, *, refusal: st
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
+class SignInRequiredError(AuthenticationError):
+    """Nobody is signed in where someone must be: an API client is answered 401 with a problem document, a
+    visitor of a page is sent to the sign-in page (``errors.install_error_handlers``)."""
+
+
 async def require_user(principal: PrincipalDep) -> Principal:
+    """The one sign-in check of every page and endpoint that needs a signed-in user or token holder."""
     if not principal.is_authenticated:
-        raise AuthenticationError("sign in, or send an API token")
+        raise SignInRequiredError("sign in, or send an API token")
     return principal
 
 

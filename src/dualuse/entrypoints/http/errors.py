@@ -6,13 +6,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dualuse.bootstrap import Container
 from dualuse.domain.errors import DualUseError, NotFoundError, TooManyAttemptsError
-from dualuse.entrypoints.api.deps import get_principal
+from dualuse.entrypoints.http.deps import SignInRequiredError, get_principal
 from dualuse.services import audit
 
 PROBLEM_JSON = "application/problem+json"
@@ -22,6 +23,16 @@ def wants_html(request: Request) -> bool:
     if request.url.path.startswith("/api/") or request.url.path in {"/healthz", "/openapi.json"}:
         return False
     return "text/html" in request.headers.get("accept", "")
+
+
+SIGN_IN_PAGE = "/login"
+
+
+def is_page(request: Request) -> bool:
+    """Whether the request reached a web page: a route left out of the API document (the API's routes are
+    all in it)."""
+    route = request.scope.get("route")
+    return isinstance(route, APIRoute) and not route.include_in_schema
 
 
 def problem(
@@ -69,6 +80,8 @@ def record_refusal(request: Request, exc: DualUseError) -> None:
 def install_error_handlers(app: FastAPI) -> None:
     async def dualuse_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DualUseError)  # noqa: S101 - registered for this type only
+        if isinstance(exc, SignInRequiredError) and is_page(request):
+            return RedirectResponse(SIGN_IN_PAGE, status_code=303)
         if is_refused_access(exc):
             await run_in_threadpool(record_refusal, request, exc)
         extra: dict[str, Any] = {"field": exc.field} if exc.field else {}

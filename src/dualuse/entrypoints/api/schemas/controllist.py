@@ -1,4 +1,4 @@
-"""Pydantic DTOs of the control list API."""
+"""The control list (Annex I): versions, entries, search, classification, amendments, and exporters' classification records."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ class EntryOut(BaseModel):
         )
 
 
-class HitOut(BaseModel):
+class SearchHitOut(BaseModel):
     code: str
     title: str
     score: float

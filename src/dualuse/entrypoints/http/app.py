@@ -1,4 +1,6 @@
-"""The app factory: ``create_app(settings)`` builds the web app and the API on one FastAPI instance."""
+"""The app factory: ``create_app(settings)`` builds the web pages and the API on one FastAPI instance. It is
+the one module of ``entrypoints/http`` that knows both faces; they share the rest of this package and never
+import each other (import-linter)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,6 @@ from starlette.middleware.sessions import SessionMiddleware
 import dualuse
 from dualuse.bootstrap import Container, bootstrap
 from dualuse.config import Environment, Settings
-from dualuse.entrypoints.api.concurrency import ConcurrencyLimit
-from dualuse.entrypoints.api.errors import install_error_handlers
 from dualuse.entrypoints.api.routers import (
     audit,
     controllist,
@@ -30,6 +30,9 @@ from dualuse.entrypoints.api.routers import (
     screening,
     yente,
 )
+from dualuse.entrypoints.http.concurrency import ConcurrencyLimit
+from dualuse.entrypoints.http.csrf import skip_multipart_self_checked
+from dualuse.entrypoints.http.errors import install_error_handlers
 from dualuse.entrypoints.http.install import install_http_hardening
 from dualuse.entrypoints.web import (
     audit_views,
@@ -42,7 +45,6 @@ from dualuse.entrypoints.web import (
     screening_views,
     views,
 )
-from dualuse.entrypoints.web.csrf import skip_multipart_self_checked
 from dualuse.entrypoints.web.templating import STATIC_DIR, make_templates
 
 API_DESCRIPTION = (
