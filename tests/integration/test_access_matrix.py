@@ -191,6 +191,7 @@ EXPECTED: dict[str, R] = {
     "POST /due-diligence/{case_id}/notify": R(EXP_A),
     "POST /due-diligence/{case_id}/reopen": R(EXP_A),
     "GET /due-diligence/{case_id}/report.pdf": R(EXP_A),
+    "GET /due-diligence/{case_id}/evidence/{sha256}": R(EXP_A),
     "GET /authority/notifications": R(AUTHORITIES),
     "POST /authority/notifications/{notification_id}": R(AUTH_A),
     "POST /authority/requirements/{requirement_id}": R(AUTH_B),
@@ -346,6 +347,9 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         engine, _versions = container.screening_index.engine(uow)
         listed = engine.snapshots[0].entities[0]
         dd_case = uow.duediligence.cases(org_a)[0]["id"]  # type: ignore[arg-type]
+        evidence_sha = next(  # the demo case's evidence file (kept in the document store)
+            item["sha256"] for e in uow.duediligence.entries(dd_case) for item in e["evidence"] if "sha256" in item
+        )
         cases = uow.licensing.cases(organisation_id=org_a)  # type: ignore[arg-type]
         submitted = next(c for c in cases if c.submitted_at is not None and c.case.decision is None)
         licence = uow.licensing.licences(organisation_id=org_a)[0]  # type: ignore[arg-type]
@@ -355,6 +359,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
     ids = {
         "organisation_id": str(org_a),
         "dd_case_id": str(dd_case),
+        "sha256": evidence_sha,
         "case_id": str(submitted.id),
         "number": licence.licence.number,
         "classification_id": str(classification.id),
@@ -458,6 +463,8 @@ def fill(path: str, ids: dict[str, str] | None) -> str:
             return "default"
         if name == "prop":
             return "sanctions"
+        if name == "sha256" and ids is None:
+            return "0" * 64
         if name == "case_id" and "due-diligence" in path:
             name = "dd_case_id"
         if ids is None:
