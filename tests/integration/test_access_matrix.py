@@ -31,6 +31,7 @@ from dualuse.adapters.db import migrate
 from dualuse.adapters.db.engine import make_engine
 from dualuse.bootstrap import Container, bootstrap, load_demo_world
 from dualuse.config import Environment, Settings
+from dualuse.domain.documents import DocumentKind
 from dualuse.domain.duediligence import FlagAnswer, Step
 from dualuse.domain.identity import Principal, Role
 from dualuse.entrypoints.api.app import create_app
@@ -347,9 +348,24 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         engine, _versions = container.screening_index.engine(uow)
         listed = engine.snapshots[0].entities[0]
         dd_case = uow.duediligence.cases(org_a)[0]["id"]  # type: ignore[arg-type]
-        evidence_sha = next(  # the demo case's evidence file (kept in the document store)
-            item["sha256"] for e in uow.duediligence.entries(dd_case) for item in e["evidence"] if "sha256" in item
+        # an evidence file of that case, kept in the document store (issue #16)
+        kept = uow.documents.put(
+            owner_organisation_id=org_a,  # type: ignore[arg-type]
+            kind=DocumentKind.EVIDENCE,
+            title="matrix.txt",
+            media_type="text/plain; charset=utf-8",
+            content=b"matrix evidence",
+            created_by="matrix",
         )
+        uow.duediligence.add_entry(
+            case_id=dd_case,
+            step="classification",
+            answers={},
+            note="matrix",
+            evidence=[{"title": "matrix.txt", "file": f"{kept.sha256}.txt", "sha256": kept.sha256}],
+            by="matrix",
+        )
+        evidence_sha = kept.sha256
         cases = uow.licensing.cases(organisation_id=org_a)  # type: ignore[arg-type]
         submitted = next(c for c in cases if c.submitted_at is not None and c.case.decision is None)
         licence = uow.licensing.licences(organisation_id=org_a)[0]  # type: ignore[arg-type]

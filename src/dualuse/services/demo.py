@@ -184,9 +184,9 @@ def load_demo_due_diligence(uow: UnitOfWork, flags: RedFlagSet, exporter: Princi
     )
     # the classification's working note as an evidence file, kept in the database's document store
     note = (
-        "Classification working note (demo)\n"
-        "The exporter's own record of how the probe was classified; the step's note gives the outcome.\n"
-    ).encode()
+        b"Classification working note (demo)\n"
+        b"The exporter's own record of how the probe was classified; the step's note gives the outcome.\n"
+    )
     document = evidence.keep_evidence(
         uow.documents,
         organisation_id=exporter.organisation_id,

@@ -139,7 +139,11 @@ def import_snapshot(
         parties, alerts = 0, 0
         at = datetime.now(UTC)
         job_id = uow.jobs.add(
-            RESCREEN_JOB, {"version_id": version_id, "actor": principal.label}, run_after=at, max_attempts=5, at=at
+            RESCREEN_JOB,
+            {"version_id": version_id, "actor": principal.label},
+            run_after=at,
+            max_attempts=5,
+            at=at,
         )
     else:
         parties, alerts = rescreen(uow, delta, versions, actor=principal.label)
@@ -165,7 +169,14 @@ def import_snapshot(
     )
     uow.commit()
     return ImportReport(
-        version_id, snapshot.source, snapshot.version, len(snapshot), delta, parties, alerts, rescreen_job=job_id
+        version_id,
+        snapshot.source,
+        snapshot.version,
+        len(snapshot),
+        delta,
+        parties,
+        alerts,
+        rescreen_job=job_id,
     )
 
 

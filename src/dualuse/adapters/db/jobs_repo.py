@@ -67,7 +67,11 @@ class SqlJobs:
             and_(j.c.status == JobStatus.RUNNING.value, j.c.locked_at < lease_expired_before),
         )
         oldest = (
-            select(j.c.id).where(due).order_by(j.c.run_after, j.c.id).limit(1).with_for_update(skip_locked=True)
+            select(j.c.id)
+            .where(due)
+            .order_by(j.c.run_after, j.c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
         )
         row = (
             self._c.execute(

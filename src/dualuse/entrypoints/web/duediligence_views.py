@@ -25,8 +25,8 @@ from dualuse.entrypoints.web.csrf import check_multipart_token
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit, screening
 from dualuse.services import determination as determinations
-from dualuse.services.documents import evidence as evidence_files
 from dualuse.services import duediligence as svc
+from dualuse.services.documents import evidence as evidence_files
 
 router = APIRouter(include_in_schema=False)
 Sha256 = Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="a file's SHA-256, hex")]
@@ -253,7 +253,9 @@ async def _save_step(
 
 
 @router.get("/due-diligence/{case_id}/evidence/{sha256}")
-def evidence_file(case_id: RowId, sha256: Sha256, container: ContainerDep, principal: PrincipalDep) -> Response:
+def evidence_file(
+    case_id: RowId, sha256: Sha256, container: ContainerDep, principal: PrincipalDep
+) -> Response:
     """An evidence file of one's own case, streamed from the document store (any app process serves it)."""
     if (redirect := _signed_in(principal)) is not None:
         return redirect

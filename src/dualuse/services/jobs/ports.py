@@ -24,7 +24,9 @@ class JobRepository(Protocol):
     def get(self, job_id: int) -> Job | None: ...
     def recent(self, limit: int = 50) -> Sequence[Job]: ...
 
-    def progress(self, job_id: int, worker: str, done: int, total: int | None, message: str, at: datetime) -> bool:
+    def progress(
+        self, job_id: int, worker: str, done: int, total: int | None, message: str, at: datetime
+    ) -> bool:
         """Record how far the job got (and renew the worker's lease); False when the worker no longer holds
         it."""
         ...

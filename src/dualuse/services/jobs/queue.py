@@ -97,7 +97,7 @@ def run_next(
     except LostJobError:
         log.warning("job %s was taken over by another worker", job.id)
         return job
-    except Exception as error:  # noqa: BLE001 - any failure of a handler is the job's, recorded on its row
+    except Exception as error:  # any failure of a handler is the job's, recorded on its row
         detail = "".join(traceback.format_exception_only(error)).strip()
         retry_at = clock() + retry_delay(job.attempts) if job.attempts < job.max_attempts else None
         with uows() as uow:
@@ -110,3 +110,24 @@ def run_next(
         uow.commit()
     log.info("job %s done: %s", job.id, message)
     return job
+
+
+def work(
+    uows: Callable[[], UnitOfWork],
+    handlers: Mapping[str, Handler],
+    *,
+    worker: str,
+    burst: bool,
+    wait: Callable[[], bool],
+    clock: Clock = utc_now,
+) -> int:
+    """Run due jobs one after another; when none is due, stop (``burst``) or call ``wait`` (which sleeps and
+    says whether to go on). Returns how many jobs were taken."""
+    taken = 0
+    while True:
+        job = run_next(uows, handlers, worker=worker, clock=clock)
+        if job is not None:
+            taken += 1
+            continue
+        if burst or not wait():
+            return taken

@@ -38,7 +38,9 @@ def rescreen_after_import(job: Job, context: JobContext) -> str:
             _, new_alerts = screening.rescreen(uow, delta, versions, actor=actor, parties=batch)
             alerts += new_alerts
             done += len(batch_ids)
-            context.progress(uow, job, done, total, f"{done} of {total} parties re-screened, {alerts} new alerts")
+            context.progress(
+                uow, job, done, total, f"{done} of {total} parties re-screened, {alerts} new alerts"
+            )
             uow.commit()
     return f"{new.source} {new.version}: {total} parties re-screened, {alerts} new alerts"
 
@@ -46,7 +48,9 @@ def rescreen_after_import(job: Job, context: JobContext) -> str:
 def _delta_of(uow: UnitOfWork, version_id: int) -> tuple[ListSnapshot, Delta]:
     new = uow.screening.snapshot(version_id)
     earlier = [
-        int(v["id"]) for v in uow.screening.versions() if v["source"] == new.source and int(v["id"]) < version_id
+        int(v["id"])
+        for v in uow.screening.versions()
+        if v["source"] == new.source and int(v["id"]) < version_id
     ]
     previous = uow.screening.snapshot(max(earlier)) if earlier else None
     return new, diff_snapshots(previous, new)

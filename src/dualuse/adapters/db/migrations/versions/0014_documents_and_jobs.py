@@ -34,7 +34,9 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(254), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
-    op.create_index("uq_documents_owner_sha256", "documents", ["owner_organisation_id", "sha256"], unique=True)
+    op.create_index(
+        "uq_documents_owner_sha256", "documents", ["owner_organisation_id", "sha256"], unique=True
+    )
     op.create_table(
         "jobs",
         sa.Column("id", sa.Integer, primary_key=True),
