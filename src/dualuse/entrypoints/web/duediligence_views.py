@@ -271,7 +271,7 @@ def evidence_file(
         headers={
             "Content-Length": str(document.size),
             "Content-Disposition": f'attachment; filename="{document.sha256}{_suffix(document.title)}"',
-            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",  # a confidential file: kept by no cache on the way
         },
     )
 
