@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export DUALUSE_DATABASE_URL ?= sqlite:///var/dualuse.db
 
-.PHONY: run test lint typecheck importlint pytest browser system-deps bench clean audit-deps
+.PHONY: run unit test lint typecheck importlint pytest browser system-deps bench clean audit-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ pytest: $(STAMP) browser system-deps
 	$(BIN)/pytest
 
 test: lint typecheck importlint pytest
+
+# The unit suite alone: pure domain and services on in-memory fakes, no database, no browser, no data files.
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit -q -p no:cacheprovider
 
 # Known vulnerabilities in the installed dependencies (pip-audit against PyPI's advisory data). Not part of
 # `make test` yet: pip-audit asks PyPI's per-release JSON API (/pypi/NAME/VERSION/json) or OSV, and neither

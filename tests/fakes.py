@@ -12,7 +12,8 @@ chained when the unit of work commits. Everything since the last ``commit()`` is
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Collection, Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -21,6 +22,7 @@ from typing import Any, Self
 
 from dualuse.adapters.db.licensing_repo import queue_index_rows
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
+from dualuse.domain.documents import Document, DocumentKind
 from dualuse.domain.duediligence import Conclusion, ConsultationOutcome, Step, View
 from dualuse.domain.duediligence.records import (
     CaseEntry,
@@ -37,7 +39,10 @@ from dualuse.domain.duediligence.records import (
 )
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import Organisation, OrganisationKind
+from dualuse.domain.jobs import Job, JobStatus
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
+from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
+from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -92,6 +97,8 @@ class _World:
     # Ids are handed out per table and taken back by a rollback (as SQLite does; PostgreSQL's sequences
     # would skip them, which no use case can tell).
     last_ids: dict[str, int] = field(default_factory=dict)
+    documents: dict[int, tuple[Document, bytes]] = field(default_factory=dict)
+    jobs: dict[int, Job] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -719,13 +726,144 @@ class FakeDueDiligence:
         return max(mine, key=lambda i: i.id) if mine else None
 
 
+# --- documents and jobs ---------------------------------------------------------------------------------
+class FakeDocuments:
+    """Documents in memory, like ``adapters.db.documents_repo.SqlDocuments``: one copy per owner and digest."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def put(
+        self,
+        *,
+        owner_organisation_id: int,
+        kind: DocumentKind,
+        title: str,
+        media_type: str,
+        content: bytes,
+        created_by: str,
+    ) -> Document:
+        digest = hashlib.sha256(content).hexdigest()
+        held = self.find(owner_organisation_id, digest)
+        if held is not None:
+            return held
+        document_id = self._tx.world.next_id("documents")
+        document = Document(
+            document_id,
+            owner_organisation_id,
+            kind,
+            title[:300],
+            media_type,
+            digest,
+            len(content),
+            created_by,
+            _now(),
+        )
+        self._tx.world.documents[document_id] = (document, bytes(content))
+        return document
+
+    def find(self, owner_organisation_id: int, sha256: str) -> Document | None:
+        return next(
+            (
+                d
+                for d, _ in self._tx.world.documents.values()
+                if d.owner_organisation_id == owner_organisation_id and d.sha256 == sha256
+            ),
+            None,
+        )
+
+    def chunks(self, document_id: int, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+        content = self._tx.world.documents[document_id][1]
+        return iter([content[i : i + size] for i in range(0, len(content), size)])
+
+
+class FakeJobs:
+    """The job queue in memory, like ``adapters.db.jobs_repo.SqlJobs`` (oldest due job first)."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(
+        self, kind: str, payload: Mapping[str, Any], *, run_after: datetime, max_attempts: int, at: datetime
+    ) -> int:
+        job_id = self._tx.world.next_id("jobs")
+        self._tx.world.jobs[job_id] = Job(
+            job_id, kind, dict(payload), JobStatus.QUEUED, 0, max_attempts, run_after, at, message=""
+        )
+        return job_id
+
+    def claim(self, worker: str, at: datetime, lease_expired_before: datetime) -> Job | None:
+        due = [
+            j
+            for j in self._tx.world.jobs.values()
+            if (j.status is JobStatus.QUEUED and j.run_after <= at)
+            or (
+                j.status is JobStatus.RUNNING
+                and j.locked_at is not None
+                and j.locked_at < lease_expired_before
+            )
+        ]
+        if not due:
+            return None
+        oldest = min(due, key=lambda j: (j.run_after, j.id))
+        taken = replace(
+            oldest, status=JobStatus.RUNNING, attempts=oldest.attempts + 1, locked_by=worker, locked_at=at
+        )
+        self._tx.world.jobs[oldest.id] = taken
+        return taken
+
+    def get(self, job_id: int) -> Job | None:
+        return self._tx.world.jobs.get(job_id)
+
+    def recent(self, limit: int = 50) -> Sequence[Job]:
+        return sorted(self._tx.world.jobs.values(), key=lambda j: -j.id)[:limit]
+
+    def _held(self, job_id: int, worker: str) -> Job | None:
+        job = self._tx.world.jobs.get(job_id)
+        return (
+            job if job is not None and job.locked_by == worker and job.status is JobStatus.RUNNING else None
+        )
+
+    def progress(
+        self, job_id: int, worker: str, done: int, total: int | None, message: str, at: datetime
+    ) -> bool:
+        job = self._held(job_id, worker)
+        if job is None:
+            return False
+        self._tx.world.jobs[job_id] = replace(
+            job, progress_done=done, progress_total=total, message=message, locked_at=at
+        )
+        return True
+
+    def finish(self, job_id: int, worker: str, message: str, at: datetime) -> bool:
+        job = self._held(job_id, worker)
+        if job is None:
+            return False
+        self._tx.world.jobs[job_id] = replace(job, status=JobStatus.DONE, message=message, finished_at=at)
+        return True
+
+    def fail(self, job_id: int, worker: str, error: str, retry_at: datetime | None, at: datetime) -> bool:
+        job = self._held(job_id, worker)
+        if job is None:
+            return False
+        if retry_at is None:
+            self._tx.world.jobs[job_id] = replace(
+                job, status=JobStatus.FAILED, last_error=error[:4000], finished_at=at
+            )
+        else:
+            self._tx.world.jobs[job_id] = replace(
+                job, status=JobStatus.QUEUED, last_error=error[:4000], run_after=retry_at
+            )
+        return True
+
+
 # --- the unit of work -----------------------------------------------------------------------------------
 class FakeUnitOfWork:
     """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
     ``rollback()``, or leaving the ``with`` block, discards everything since the last commit.
 
-    One transaction at a time (no concurrency). ``licensing``, ``duediligence``, ``organisations`` and
-    ``audit`` are faked, which is all the licensing and due-diligence use cases touch; the other repositories are declared so that the fake is a ``UnitOfWork`` to
+    One transaction at a time (no concurrency). ``licensing``, ``duediligence``, ``organisations``,
+    ``documents``, ``jobs`` and ``audit`` are faked, which is all the licensing and due-diligence use cases touch; the other repositories are declared so that the fake is a ``UnitOfWork`` to
     the type checker, and using one fails with ``AttributeError`` until a test needs it faked.
     """
 
@@ -743,6 +881,8 @@ class FakeUnitOfWork:
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
     notices: NoticeRepository
+    documents: DocumentRepository
+    jobs: JobRepository
 
     def __init__(self) -> None:
         self._committed = _World()
@@ -752,6 +892,8 @@ class FakeUnitOfWork:
         self.licensing = FakeLicensing(self._tx)
         self.duediligence = FakeDueDiligence(self._tx)
         self.organisations = FakeOrganisations(self._tx)
+        self.documents = FakeDocuments(self._tx)
+        self.jobs = FakeJobs(self._tx)
         self.commits = 0
 
     def _begin(self) -> None:

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     signin_lockout_minutes: int = Field(default=15, ge=1)
     # Anonymous civil-society submissions allowed per client address and hour (F14)
     submissions_per_client_per_hour: int = Field(default=5, ge=1)
+    # Where versions before migration 0014 kept evidence files; read only by `dualuse documents import-uploads`
+    # (evidence is kept in the database now, so that every machine serving it can hand it out).
     upload_dir: Path = Path("var") / "uploads"
     # the authority's deadline, in working days, to decide on an Art. 5(2) notification
     notification_decision_working_days: int = 10

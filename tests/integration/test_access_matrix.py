@@ -31,6 +31,7 @@ from dualuse.adapters.db import migrate
 from dualuse.adapters.db.engine import make_engine
 from dualuse.bootstrap import Container, bootstrap, load_demo_world
 from dualuse.config import Environment, Settings
+from dualuse.domain.documents import DocumentKind
 from dualuse.domain.duediligence import FlagAnswer, Step
 from dualuse.domain.identity import Principal, Role
 from dualuse.entrypoints.http.app import create_app
@@ -191,6 +192,7 @@ EXPECTED: dict[str, R] = {
     "POST /due-diligence/{case_id}/notify": R(EXP_A),
     "POST /due-diligence/{case_id}/reopen": R(EXP_A),
     "GET /due-diligence/{case_id}/report.pdf": R(EXP_A),
+    "GET /due-diligence/{case_id}/evidence/{sha256}": R(EXP_A),
     "GET /authority/notifications": R(AUTHORITIES),
     "POST /authority/notifications/{notification_id}": R(AUTH_A),
     "POST /authority/requirements/{requirement_id}": R(AUTH_B),
@@ -346,6 +348,24 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         engine, _versions = container.screening_index.engine(uow)
         listed = engine.snapshots[0].entities[0]
         dd_case = uow.duediligence.cases(org_a)[0].id  # type: ignore[arg-type]
+        # an evidence file of that case, kept in the document store (issue #16)
+        kept = uow.documents.put(
+            owner_organisation_id=org_a,  # type: ignore[arg-type]
+            kind=DocumentKind.EVIDENCE,
+            title="matrix.txt",
+            media_type="text/plain; charset=utf-8",
+            content=b"matrix evidence",
+            created_by="matrix",
+        )
+        uow.duediligence.add_entry(
+            case_id=dd_case,
+            step="classification",
+            answers={},
+            note="matrix",
+            evidence=[{"title": "matrix.txt", "file": f"{kept.sha256}.txt", "sha256": kept.sha256}],
+            by="matrix",
+        )
+        evidence_sha = kept.sha256
         cases = uow.licensing.cases(organisation_id=org_a)  # type: ignore[arg-type]
         submitted = next(c for c in cases if c.submitted_at is not None and c.case.decision is None)
         licence = uow.licensing.licences(organisation_id=org_a)[0]  # type: ignore[arg-type]
@@ -355,6 +375,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
     ids = {
         "organisation_id": str(org_a),
         "dd_case_id": str(dd_case),
+        "sha256": evidence_sha,
         "case_id": str(submitted.id),
         "number": licence.licence.number,
         "classification_id": str(classification.id),
@@ -458,6 +479,8 @@ def fill(path: str, ids: dict[str, str] | None) -> str:
             return "default"
         if name == "prop":
             return "sanctions"
+        if name == "sha256" and ids is None:
+            return "0" * 64
         if name == "case_id" and "due-diligence" in path:
             name = "dd_case_id"
         if ids is None:

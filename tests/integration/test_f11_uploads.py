@@ -52,6 +52,7 @@ def _nothing_written(container: Container) -> None:
     assert not folder.exists() or not list(folder.iterdir())
     with container.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t.dd_entries)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(t.documents)).scalar_one() == 0
 
 
 @pytest.mark.parametrize(
@@ -129,5 +130,12 @@ def test_f11_an_own_upload_with_its_step_is_kept(
         follow_redirects=False,
     )
     assert response.status_code == 303
-    [stored] = container.settings.upload_dir.iterdir()
-    assert stored.read_bytes() == PDF[1]
+    with container.engine.connect() as conn:
+        [stored] = conn.execute(select(t.documents.c.content, t.documents.c.sha256)).all()
+    assert bytes(stored.content) == PDF[1]
+    # another organisation asking for the file by its digest is told the case does not exist
+    rival, _ = _signed_in(container, "admin@rival.example")
+    assert rival.get(f"/due-diligence/{case_id}/evidence/{stored.sha256}").status_code == 404
+    own, _ = _signed_in(container, "admin@acme.example")
+    assert own.get(f"/due-diligence/{case_id}/evidence/{stored.sha256}").content == PDF[1]
+    assert own.get(f"/due-diligence/{case_id}/evidence/{'0' * 64}").status_code == 404

@@ -1,19 +1,18 @@
-"""Evidence uploads are size- and type-checked and stored under their digest."""
+"""Evidence uploads are size- and type-checked and named by their digest, never by their uploader."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from dualuse.adapters.documents.uploads import MAX_BYTES, store_upload
+from dualuse.adapters.documents.uploads import MAX_BYTES, check_upload
 from dualuse.domain.errors import ValidationError
 
 
-def test_a_pdf_is_stored_under_its_digest(tmp_path: Path) -> None:
-    ref = store_upload(tmp_path, "../../etc/report.pdf", b"%PDF-1.7 body")
+def test_a_pdf_is_named_by_its_digest() -> None:
+    checked = check_upload("../../etc/report.pdf", b"%PDF-1.7 body")
+    ref = checked.reference
     assert ref["title"] == "report.pdf"
-    assert (tmp_path / ref["file"]).read_bytes() == b"%PDF-1.7 body"
+    assert checked.content == b"%PDF-1.7 body"
     assert ref["file"] == ref["sha256"] + ".pdf"
 
 
@@ -28,7 +27,6 @@ def test_a_pdf_is_stored_under_its_digest(tmp_path: Path) -> None:
         ("x.pdf", b"%PDF-" + b"0" * MAX_BYTES, "10 MB"),
     ],
 )
-def test_bad_uploads_are_refused(tmp_path: Path, name: str, content: bytes, message: str) -> None:
+def test_bad_uploads_are_refused(name: str, content: bytes, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
-        store_upload(tmp_path, name, content)
-    assert not list(tmp_path.iterdir())
+        check_upload(name, content)

@@ -5,7 +5,9 @@ source code would let anyone forge a session for any user; a key made anew at ev
 out and invalidate every licence check code. So the first start writes a random key to a file readable by its
 owner only, next to the SQLite database (``var/secret_key`` for a database elsewhere), and later starts read it.
 Production needs ``DUALUSE_SECRET_KEY`` (the settings refuse to start without one): several machines serving one
-database must share the key, which a file on one of them cannot give.
+database must share the key, which a file on one of them cannot give. For PostgreSQL (a database other machines
+may serve too) every start that reads the key from ``var/secret_key`` says so: another machine would have made a
+key of its own there, and a browser sent from one machine to the other would be signed out.
 """
 
 from __future__ import annotations
@@ -44,7 +46,14 @@ def resolve_secret_key(settings: Settings) -> str:
     path = key_file_for(settings.database_url)
     if path is None:
         return secrets.token_urlsafe(48)
-    return _read_or_create(path)
+    key = _read_or_create(path)
+    if not settings.is_sqlite:
+        log.warning(
+            "The secret key comes from %s, a file on this machine only: other machines serving this database "
+            "have keys of their own and sign each other's users out. Set DUALUSE_SECRET_KEY on every machine.",
+            path,
+        )
+    return key
 
 
 def _read_or_create(path: Path) -> str:

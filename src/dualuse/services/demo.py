@@ -19,6 +19,7 @@ from dualuse.domain.screening.model import EntitySchema, ListSnapshot, Screening
 from dualuse.domain.screening.review import PartyRole
 from dualuse.services import audit, controllist, duediligence, identity, licensing, notices, screening
 from dualuse.services.controllist import ControlListCatalogue
+from dualuse.services.documents import evidence
 from dualuse.services.screening import ScreeningIndex
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
@@ -181,6 +182,19 @@ def load_demo_due_diligence(uow: UnitOfWork, flags: RedFlagSet, exporter: Princi
             },
         },
     )
+    # the classification's working note as an evidence file, kept in the database's document store
+    note = (
+        b"Classification working note (demo)\n"
+        b"The exporter's own record of how the probe was classified; the step's note gives the outcome.\n"
+    )
+    document = evidence.keep_evidence(
+        uow.documents,
+        organisation_id=exporter.organisation_id,
+        title="classification-note.txt",
+        media_type="text/plain; charset=utf-8",
+        content=note,
+        actor=exporter.label,
+    )
     duediligence.record_step(
         uow,
         exporter,
@@ -189,6 +203,14 @@ def load_demo_due_diligence(uow: UnitOfWork, flags: RedFlagSet, exporter: Princi
         Step.CLASSIFICATION,
         answers={f.id: (FlagAnswer.NO, "") for f in flags.for_step(Step.CLASSIFICATION)},
         note="Not listed in Annex I; within Art. 2(20) because it extracts and analyses users' traffic data.",
+        evidence=[
+            {
+                "title": document.title,
+                "file": f"{document.sha256}.txt",
+                "sha256": document.sha256,
+                "bytes": str(document.size),
+            }
+        ],
     )
     duediligence.save_icp(uow, exporter, {e.id: IcpLevel.IN_PLACE for e in ICP_ELEMENTS})
 

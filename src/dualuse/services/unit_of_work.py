@@ -39,6 +39,8 @@ from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeS
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 from dualuse.domain.throttling import Count
+from dualuse.services.documents.ports import DocumentRepository
+from dualuse.services.jobs.ports import JobRepository
 
 
 class OrganisationRepository(Protocol):
@@ -179,6 +181,8 @@ class UnitOfWork(Protocol):
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
     notices: NoticeRepository
+    documents: DocumentRepository
+    jobs: JobRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

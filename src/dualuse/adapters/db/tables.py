@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -544,4 +545,44 @@ authority_notices = Table(
     Column("withdrawn_by", String(254), nullable=True),
     Column("withdrawal_reason", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Document bytes live in the database so that every app process serving it can hand them out (issue #16).
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("owner_organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_by", String(254), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # one copy of a file per owner; looked up by owner and digest
+    Index("uq_documents_owner_sha256", "owner_organisation_id", "sha256", unique=True),
+)
+
+# The job queue: a row per job is also its status (issue #16).
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(60), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("max_attempts", Integer, nullable=False),
+    Column("run_after", DateTime(timezone=True), nullable=False),
+    Column("locked_by", String(200), nullable=True),
+    Column("locked_at", DateTime(timezone=True), nullable=True),
+    Column("progress_done", Integer, nullable=False),
+    Column("progress_total", Integer, nullable=True),
+    Column("message", Text, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Index("ix_jobs_status_run_after", "status", "run_after"),
 )

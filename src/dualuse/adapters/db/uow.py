@@ -12,9 +12,11 @@ from sqlalchemy import Connection, Engine, RowMapping, select, text
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
+from dualuse.adapters.db.documents_repo import SqlDocuments
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
 from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
+from dualuse.adapters.db.jobs_repo import SqlJobs
 from dualuse.adapters.db.licensing_repo import SqlLicensing
 from dualuse.adapters.db.notices_repo import SqlNotices
 from dualuse.adapters.db.rows import aware, new_id, now
@@ -23,6 +25,8 @@ from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, anchor_head, ch
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import ApiToken, Organisation, OrganisationKind, Role, TokenScope, User
+from dualuse.services.documents.ports import DocumentRepository
+from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -592,6 +596,8 @@ class SqlUnitOfWork:
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
     notices: NoticeRepository
+    documents: DocumentRepository
+    jobs: JobRepository
 
     _audit: SqlAudit
 
@@ -620,6 +626,8 @@ class SqlUnitOfWork:
         self.licensing = SqlLicensing(self._connection)
         self.general_authorisations = SqlGeneralAuthorisations(self._connection)
         self.notices = SqlNotices(self._connection)
+        self.documents = SqlDocuments(self._connection, self._engine)
+        self.jobs = SqlJobs(self._connection)
         return self
 
     def __exit__(

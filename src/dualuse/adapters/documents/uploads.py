@@ -1,9 +1,9 @@
-"""Evidence uploads: size- and type-checked, stored under their SHA-256 so a file is never overwritten or
+"""Evidence uploads: size- and type-checked, identified by their SHA-256 so a file is never overwritten or
 served under a name its uploader chose.
 
-Checking and writing are two steps (F11): a file is checked first and written only once the case it
-belongs to has been found to be the uploader's own and the step's answers are recorded; a refused or
-failed request leaves no file behind."""
+Checking and keeping are two steps (F11): a file is checked first and kept (in the database's document store,
+``services.documents``) only once the case it belongs to has been found to be the uploader's own, in the
+transaction that records the step's answers; a refused or failed request leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    """An evidence file that passed the checks and is not yet on disk."""
+    """An evidence file that passed the checks and is not yet kept."""
 
     title: str
     suffix: str
@@ -70,21 +70,3 @@ def check_upload(filename: str, content: bytes) -> CheckedUpload:
         except UnicodeDecodeError:
             raise ValidationError("a text file must be UTF-8", field="evidence_file") from None
     return CheckedUpload(name, suffix, content, hashlib.sha256(content).hexdigest())
-
-
-def write_upload(folder: Path, upload: CheckedUpload) -> Path | None:
-    """Write a checked file under its digest; returns its path if this call created it (so a caller whose
-    request then fails can take it back), None if the same content was already stored."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / upload.file_name
-    if target.exists():
-        return None
-    target.write_bytes(upload.content)
-    return target
-
-
-def store_upload(folder: Path, filename: str, content: bytes) -> dict[str, str]:
-    """Check and store one evidence file; returns the reference kept with the case."""
-    checked = check_upload(filename, content)
-    write_upload(folder, checked)
-    return checked.reference

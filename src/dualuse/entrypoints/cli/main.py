@@ -17,7 +17,17 @@ from dualuse.bootstrap import load_demo_world, load_reference_data
 from dualuse.config import Environment
 from dualuse.domain.errors import ConfigurationError, DualUseError
 from dualuse.domain.identity import OrganisationKind, Principal, User
-from dualuse.entrypoints.cli import audit, backup, controllist, determination, records, rules, screening
+from dualuse.entrypoints.cli import (
+    audit,
+    backup,
+    controllist,
+    determination,
+    documents,
+    jobs,
+    records,
+    rules,
+    screening,
+)
 from dualuse.entrypoints.cli.common import (
     OPERATOR_HELP,
     container,
@@ -49,6 +59,9 @@ app.add_typer(controllist.app, name="list")
 app.add_typer(screening.app, name="lists")
 app.add_typer(records.app, name="records")
 app.add_typer(rules.app, name="rules")
+app.add_typer(jobs.app, name="jobs")
+app.add_typer(documents.app, name="documents")
+app.command("worker")(jobs.worker)
 app.command("screen")(screening.screen)
 app.command("determine")(determination.determine)
 app.command("determine-batch")(determination.determine_batch)

@@ -63,8 +63,16 @@ def import_list(
     reason: Annotated[
         str | None, typer.Option(help="why a forced import is right (recorded in the audit trail)")
     ] = None,
+    in_background: Annotated[
+        bool,
+        typer.Option(
+            "--in-background",
+            help="store the version now and queue the re-screening as a job for `dualuse worker`",
+        ),
+    ] = False,
 ) -> None:
-    """Import a list file as a new version; saved parties are re-screened against what changed.
+    """Import a list file as a new version; saved parties are re-screened against what changed (now, or by
+    `dualuse worker` with --in-background: `dualuse jobs list` shows its progress).
 
     A list only moves forward: a file published before the newest version held is refused (designations
     made since would stop being hits) unless --force --reason "..." says why. Importing the version already
@@ -85,6 +93,7 @@ def import_list(
                 format_name=format_name,
                 filename=path.name,
                 force_reason=reason if force else None,
+                in_background=in_background,
             )
     except DualUseError as exc:
         fail(exc)
@@ -95,6 +104,13 @@ def import_list(
         )
         return
     d = report.delta
+    if report.rescreen_job is not None:
+        console.print(
+            f"Imported [bold]{report.source}[/] version {report.version}: {report.entities} entities; "
+            f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed; re-screening of the "
+            f"saved parties queued as job {report.rescreen_job} (`dualuse worker` runs it)."
+        )
+        return
     console.print(
         f"Imported [bold]{report.source}[/] version {report.version}: {report.entities} entities; "
         f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed; "

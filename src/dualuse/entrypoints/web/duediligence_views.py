@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
-from dualuse.adapters.documents.uploads import MAX_BYTES, CheckedUpload, check_upload, write_upload
+from dualuse.adapters.documents.uploads import MAX_BYTES, CheckedUpload, check_upload
+from dualuse.domain.documents import media_type_for
 from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
 from dualuse.domain.errors import DualUseError, TooManyAttemptsError
@@ -25,8 +26,10 @@ from dualuse.entrypoints.web.views import render
 from dualuse.services import audit, screening
 from dualuse.services import determination as determinations
 from dualuse.services import duediligence as svc
+from dualuse.services.documents import evidence as evidence_files
 
 router = APIRouter(include_in_schema=False)
+Sha256 = Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="a file's SHA-256, hex")]
 CONCLUSIONS = [
     (Conclusion.PROCEED, "Proceed"),
     (Conclusion.PROCEED_WITH_MITIGATION, "Proceed with mitigation"),
@@ -182,16 +185,24 @@ async def _save_step(
     }
     evidence = [{"title": str(form.get("evidence_title") or ""), "url": str(form.get("evidence_url") or "")}]
     upload = form.get("evidence_file")
-    written = None
     try:
         checked: CheckedUpload | None = None
         if isinstance(upload, StarletteUploadFile) and upload.filename:
             checked = check_upload(upload.filename, await upload.read(MAX_BYTES + 1))
             evidence.append(checked.reference)
         with container.uow() as uow:
-            # written before the step commits, taken back if recording it fails: a file is on disk only
-            # when a recorded step refers to it
-            written = write_upload(container.settings.upload_dir, checked) if checked else None
+            # the file is kept in the database in the transaction that records its step: it exists exactly
+            # when a recorded step refers to it, and every app process serving the database can hand it out
+            if checked is not None:
+                assert principal.organisation_id is not None  # noqa: S101 - a signed-in user has one
+                evidence_files.keep_evidence(
+                    uow.documents,
+                    organisation_id=principal.organisation_id,
+                    title=checked.title,
+                    media_type=media_type_for(checked.suffix),
+                    content=checked.content,
+                    actor=principal.label,
+                )
             svc.record_step(
                 uow,
                 principal,
@@ -202,11 +213,8 @@ async def _save_step(
                 note=str(form.get("note") or ""),
                 evidence=evidence,
             )
-            written = None  # the step is recorded: its file stays
             view = svc.get_case(uow, principal, container.red_flags, case_id)
     except BaseException as exc:
-        if written is not None:
-            written.unlink(missing_ok=True)
         if not isinstance(exc, DualUseError) or refused(exc):
             raise
         with container.uow() as uow:
@@ -228,6 +236,32 @@ async def _save_step(
         else f"/due-diligence/{case_id}"
     )
     return RedirectResponse(target, status_code=303)
+
+
+@router.get("/due-diligence/{case_id}/evidence/{sha256}")
+def evidence_file(case_id: RowId, sha256: Sha256, container: ContainerDep, principal: UserDep) -> Response:
+    """An evidence file of one's own case, streamed from the document store (any app process serves it)."""
+    with container.uow() as uow:
+        view = svc.get_case(uow, principal, container.red_flags, case_id)
+        document = evidence_files.evidence_of_case(
+            uow.documents, view.case.organisation_id, view.entries, sha256
+        )
+        chunks = uow.documents.chunks(document.id)
+    return StreamingResponse(
+        chunks,
+        media_type=document.media_type,
+        headers={
+            "Content-Length": str(document.size),
+            "Content-Disposition": f'attachment; filename="{document.sha256}{_suffix(document.title)}"',
+            "Cache-Control": "private, no-store",  # a confidential file: kept by no cache on the way
+        },
+    )
+
+
+def _suffix(title: str) -> str:
+    dot = title.rfind(".")
+    suffix = title[dot:].lower() if dot >= 0 else ""
+    return suffix if suffix in {".pdf", ".png", ".jpg", ".jpeg", ".txt"} else ""
 
 
 @router.post("/due-diligence/{case_id}/conclusion", response_class=HTMLResponse)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dualuse.services.screening.screen import (
+    RESCREEN_JOB,
     ImportReport,
     MatchOptions,
     QueryResult,
@@ -27,6 +28,7 @@ from dualuse.services.screening.screen import (
 )
 
 __all__ = [
+    "RESCREEN_JOB",
     "ImportReport",
     "MatchOptions",
     "QueryResult",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -66,6 +67,12 @@ class ImportReport:
     alerts: int
     unchanged: bool = False
     """The file was the version already held: nothing was stored (re-imports are idempotent)."""
+    rescreen_job: int | None = None
+    """The queued job that re-screens the saved parties (an import ``in_background``)."""
+
+
+# The job that re-screens every saved party after a list import (``services.jobs.rescreen``).
+RESCREEN_JOB = "screening.rescreen"
 
 
 def import_snapshot(
@@ -76,13 +83,17 @@ def import_snapshot(
     format_name: str,
     filename: str,
     force_reason: str | None = None,
+    in_background: bool = False,
 ) -> ImportReport:
     """Store a new version of a list with its delta against the previous one, then re-screen every saved
     party of every organisation against the changed entities only; new hits raise alerts. One transaction.
 
     A list only moves forward: a version published before the newest one held, or an undated one after a dated
     one, is refused unless ``force_reason`` says why (recorded in the audit trail); the version already held
-    is not stored again (the report says ``unchanged``)."""
+    is not stored again (the report says ``unchanged``).
+
+    ``in_background``: the re-screening is queued as a job (run by ``dualuse worker``, in steps that report
+    progress) in this transaction instead of being done in it; the report then counts no parties yet."""
     authorize(principal, Permission.IMPORT_SANCTIONS_LISTS)
     if force_reason is not None and not force_reason.strip():
         raise ValidationError("a forced import says why", field="reason")
@@ -123,7 +134,19 @@ def import_snapshot(
         delta_rows=rows,
     )
     versions = {snapshot.source: snapshot.version}
-    parties, alerts = rescreen(uow, delta, versions, actor=principal.label)
+    job_id: int | None = None
+    if in_background:
+        parties, alerts = 0, 0
+        at = datetime.now(UTC)
+        job_id = uow.jobs.add(
+            RESCREEN_JOB,
+            {"version_id": version_id, "actor": principal.label},
+            run_after=at,
+            max_attempts=5,
+            at=at,
+        )
+    else:
+        parties, alerts = rescreen(uow, delta, versions, actor=principal.label)
     audit.record(
         uow,
         actor=principal.label,
@@ -140,11 +163,21 @@ def import_snapshot(
             "changed": len(delta.changed),
             "alerts": alerts,
             "verdict": verdict.value,
+            **({"rescreen_job": job_id} if job_id is not None else {}),
         },
         reason=filename if force_reason is None else f"{filename}: forced ({verdict.value}): {force_reason}",
     )
     uow.commit()
-    return ImportReport(version_id, snapshot.source, snapshot.version, len(snapshot), delta, parties, alerts)
+    return ImportReport(
+        version_id,
+        snapshot.source,
+        snapshot.version,
+        len(snapshot),
+        delta,
+        parties,
+        alerts,
+        rescreen_job=job_id,
+    )
 
 
 def _describe(held: ListSnapshot | None) -> str:
@@ -156,8 +189,16 @@ def _describe(held: ListSnapshot | None) -> str:
     )
 
 
-def rescreen(uow: UnitOfWork, delta: Delta, versions: Mapping[str, str], *, actor: str) -> tuple[int, int]:
-    """Screen every saved party against the added and changed entities of ``delta``; (parties, new alerts)."""
+def rescreen(
+    uow: UnitOfWork,
+    delta: Delta,
+    versions: Mapping[str, str],
+    *,
+    actor: str,
+    parties: Sequence[Party] | None = None,
+) -> tuple[int, int]:
+    """Screen every saved party (or those of ``parties``) against the added and changed entities of ``delta``;
+    (parties, new alerts)."""
     entities = delta.to_screen()
     if not entities:
         return 0, 0
@@ -168,7 +209,8 @@ def rescreen(uow: UnitOfWork, delta: Delta, versions: Mapping[str, str], *, acto
         ListSnapshot(source=source, version=versions.get(source, "delta"), entities=tuple(group))
         for source, group in by_source.items()
     )
-    parties = uow.screening.parties()
+    if parties is None:
+        parties = uow.screening.parties()
     alerts = 0
     thresholds: dict[int, float] = {}
     for party in parties:
