@@ -4,10 +4,13 @@ it (issue #16)."""
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 import pytest
 
 from dualuse.domain.documents import DocumentKind, media_type_for
+from dualuse.domain.duediligence import Step
+from dualuse.domain.duediligence.records import CaseEntry
 from dualuse.domain.errors import NotFoundError
 from dualuse.services.documents.evidence import evidence_of_case, keep_evidence
 from tests.fakes import FakeUnitOfWork
@@ -66,6 +69,10 @@ def test_the_same_file_is_kept_once_per_owner_and_read_back_in_chunks() -> None:
         assert len(list(uow.documents.chunks(first.id, size=5))) == -(-len(PDF) // 5)
 
 
+def _entry(evidence: list[dict[str, str]]) -> CaseEntry:
+    return CaseEntry(1, 1, Step.CLASSIFICATION, {}, "", evidence, "x", datetime.now(UTC))
+
+
 def test_a_file_is_served_only_through_a_case_that_refers_to_it() -> None:
     uow = FakeUnitOfWork()
     with uow:
@@ -77,9 +84,9 @@ def test_a_file_is_served_only_through_a_case_that_refers_to_it() -> None:
             content=PDF,
             actor="x",
         )
-        entries = [{"step": "classification", "evidence": [{"title": "a.pdf", "sha256": kept.sha256}]}]
+        entries = [_entry([{"title": "a.pdf", "sha256": kept.sha256}])]
         assert evidence_of_case(uow.documents, 1, entries, kept.sha256) == kept
         with pytest.raises(NotFoundError):  # another case's (or a guessed) digest
-            evidence_of_case(uow.documents, 1, [{"evidence": []}], kept.sha256)
+            evidence_of_case(uow.documents, 1, [_entry([])], kept.sha256)
         with pytest.raises(NotFoundError):  # a digest referred to by a case of an organisation not holding it
             evidence_of_case(uow.documents, 2, entries, kept.sha256)
