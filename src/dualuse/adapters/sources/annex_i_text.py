@@ -312,5 +312,3 @@ def enrich_history(history: ControlListHistory, text: AnnexText) -> ControlListH
     Versions before ``text``'s own are enriched too, so that ``list diff`` shows changes of the law rather
     than of our data's depth; their entries then name the later consolidated text as their source."""
     return ControlListHistory(tuple(enrich(cl, text) for cl in history.lists))
-
-

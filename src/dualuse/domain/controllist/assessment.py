@@ -82,10 +82,51 @@ class Assessment:
         return f"undecided under {self.code}: still needed — {asked}"
 
 
-_UNIT_KEYS = {u.lower(): u for u in ("Hz", "kHz", "MHz", "GHz", "THz", "W", "mW", "kW", "MW", "dBm", "dB",
-                                     "s", "ms", "us", "ns", "ps", "m", "km", "cm", "mm", "um", "nm", "bit",
-                                     "bits", "bytes", "V", "kV", "A", "mA", "J", "mJ", "kg", "g", "K", "Pa",
-                                     "MPa", "pct", "rad", "mrad", "urad")}
+_UNIT_KEYS = {
+    u.lower(): u
+    for u in (
+        "Hz",
+        "kHz",
+        "MHz",
+        "GHz",
+        "THz",
+        "W",
+        "mW",
+        "kW",
+        "MW",
+        "dBm",
+        "dB",
+        "s",
+        "ms",
+        "us",
+        "ns",
+        "ps",
+        "m",
+        "km",
+        "cm",
+        "mm",
+        "um",
+        "nm",
+        "bit",
+        "bits",
+        "bytes",
+        "V",
+        "kV",
+        "A",
+        "mA",
+        "J",
+        "mJ",
+        "kg",
+        "g",
+        "K",
+        "Pa",
+        "MPa",
+        "pct",
+        "rad",
+        "mrad",
+        "urad",
+    )
+}
 _NUMBER_UNIT = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?(?:e-?\d+)?)\s*(.*?)\s*$", re.I)
 
 
@@ -155,7 +196,9 @@ class _Walker:
                 continue
             met = threshold.comparison.holds(value, threshold.threshold)
             statuses.append(Status.MET if met else Status.NOT_MET)
-            shown = f"{threshold.label} {format_number(value)}{f' {threshold.unit}' if threshold.unit else ''}"
+            shown = (
+                f"{threshold.label} {format_number(value)}{f' {threshold.unit}' if threshold.unit else ''}"
+            )
             reasons.append(f"{shown}: {'meets' if met else 'misses'} {threshold.describe()}")
         return _combine(statuses, provision.thresholds_combine)
 
@@ -180,7 +223,9 @@ class _Walker:
             if _value(threshold, self.values) is None:
                 known = asked.get(threshold.quantity)
                 codes = (*known.codes, provision.code) if known else (provision.code,)
-                asked[threshold.quantity] = Question(threshold.quantity, threshold.label, threshold.unit, codes)
+                asked[threshold.quantity] = Question(
+                    threshold.quantity, threshold.label, threshold.unit, codes
+                )
         children = self.text.children(provision.code)
         for child in children:
             self._ask(child, asked)
@@ -223,15 +268,19 @@ def _value(threshold: Threshold, values: Mapping[str, object]) -> float | None:
         for key, value in values.items():
             head, _, tail = key.rpartition("_")
             if head == threshold.quantity and tail in _UNIT_KEYS:
-                raw, unit = value, _UNIT_KEYS[tail].replace("u", "μ") if tail.startswith("u") else _UNIT_KEYS[tail]
+                raw, unit = (
+                    value,
+                    _UNIT_KEYS[tail].replace("u", "μ") if tail.startswith("u") else _UNIT_KEYS[tail],
+                )
                 break
     if raw is None or isinstance(raw, bool):
         return None
     if isinstance(raw, str):
         match = _NUMBER_UNIT.match(raw)
         if not match:
-            raise ValidationError(f"{threshold.label}: {raw!r} is not a number with an optional unit",
-                                  field=threshold.quantity)
+            raise ValidationError(
+                f"{threshold.label}: {raw!r} is not a number with an optional unit", field=threshold.quantity
+            )
         number, written = float(match.group(1).replace(",", ".")), match.group(2)
         unit = written or unit
     elif isinstance(raw, int | float):

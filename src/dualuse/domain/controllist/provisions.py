@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from dualuse.domain.controllist.codes import ControlCode, InvalidControlCodeError
 from dualuse.domain.controllist.entries import NoteKind
-from dualuse.domain.controllist.quantities import Threshold, read_thresholds
+from dualuse.domain.controllist.quantities import Comparison, Threshold, read_thresholds
 
 
 class Combination(StrEnum):
@@ -166,7 +166,8 @@ def read_provisions(
     their own lines with the path they attach to). Problems found are kept on each provision."""
     lines = split_lines(verbatim)
     texts: dict[str, str] = {}
-    notes: dict[str, list[ProvisionNote]] = {}
+    raw_notes: dict[str, list[list[str]]] = {}  # path -> [kind heading, number, text]
+    last: dict[str, str] = {}  # path -> "provision" or "note": where a continuation line belongs
     order: list[str] = []
     problems: dict[str, list[str]] = {}
     for line in lines:
@@ -174,25 +175,36 @@ def read_provisions(
         if head and _parses(line.path) is None:
             line = _Line(_nearest_code(line.path), line.text)
         if head:
-            body = line.text[head.end() :]
-            kind = note_kind(head.group("kind"), body)
-            reading = read_thresholds(body)
-            doubles, singles = quoted_terms(body, known_terms)
-            defines = singles if kind is NoteKind.TECHNICAL_NOTE else ()
-            notes.setdefault(line.path, []).append(
-                ProvisionNote(kind, head.group("number") or "", reading.thresholds, defines, doubles)
+            raw_notes.setdefault(line.path, []).append(
+                [head.group("kind"), head.group("number") or "", line.text[head.end() :]]
             )
+            last[line.path] = "note"
             continue
         if _parses(line.path) is None:
             # the official text numbers a few sub-items outside the code pattern (0B004.b.10.1)
             holder = _nearest_code(line.path)
-            problems.setdefault(holder, []).append(f"sub-item {line.path} is not numbered as a code; not modelled")
+            problems.setdefault(holder, []).append(
+                f"sub-item {line.path} is not numbered as a code; not modelled"
+            )
             continue
         if line.path in texts:
-            problems.setdefault(line.path, []).append("the path opens two provisions in the text")
+            # a line continuing the provision or note before it (a table row, a formula, a note's body)
+            if last.get(line.path) == "note":
+                raw_notes[line.path][-1][2] += " " + line.text
+            else:
+                texts[line.path] += " " + line.text
             continue
         texts[line.path] = line.text
+        last[line.path] = "provision"
         order.append(line.path)
+    notes: dict[str, list[ProvisionNote]] = {}
+    for path, items in raw_notes.items():
+        for heading, number, body in items:
+            kind = note_kind(heading, body)
+            doubles, singles = quoted_terms(body, known_terms)
+            defines = singles if kind is NoteKind.TECHNICAL_NOTE else ()
+            thresholds = read_thresholds(body).thresholds
+            notes.setdefault(path, []).append(ProvisionNote(kind, number, thresholds, defines, doubles))
     provisions: list[Provision] = []
     for path in order:
         text = texts[path]
@@ -206,6 +218,8 @@ def read_provisions(
         reading = read_thresholds(text)
         found.extend(f"a number with a unit is not read as a threshold: {u}" for u in reading.unplaced)
         found.extend(_check_round_trip(text, (*reading.thresholds, *reading.conditions)))
+        if not reading.alternatives:
+            found.extend(_check_ranges(reading.thresholds))
         doubles, singles = quoted_terms(text, known_terms)
         children = [p for p in order if p != path and ControlCode.parse(p).parent == code]
         provisions.append(
@@ -249,11 +263,31 @@ def _children_combine(text: str, children: Iterable[str]) -> Combination:
     if _ANY.search(text):
         return Combination.ANY
     kids = list(children)
-    if kids and any(re.search(r"[;,]\s*and\s*$", k) for k in kids[:-1]) and not any(
-        re.search(r"[;,]\s*or\s*:?\s*$", k) for k in kids[:-1]
+    if (
+        kids
+        and any(re.search(r"[;,]\s*and\s*$", k) for k in kids[:-1])
+        and not any(re.search(r"[;,]\s*or\s*:?\s*$", k) for k in kids[:-1])
     ):
         return Combination.ALL
     return Combination.ANY
+
+
+def _check_ranges(thresholds: Iterable[Threshold]) -> list[str]:
+    """A quantity bounded from below and above in one provision must leave room between the bounds
+    (a comparison read the wrong way round shows as an empty range)."""
+    lower: dict[tuple[str, str], float] = {}
+    upper: dict[tuple[str, str], float] = {}
+    for t in thresholds:
+        key = (t.quantity, t.unit)
+        if t.comparison in (Comparison.GT, Comparison.GE):
+            lower[key] = max(lower.get(key, t.threshold), t.threshold)
+        else:
+            upper[key] = min(upper.get(key, t.threshold), t.threshold)
+    return [
+        f"{q} bounded by {lower[(q, u)]} and {upper[(q, u)]} {u}: an empty range"
+        for (q, u) in sorted(lower.keys() & upper.keys())
+        if lower[(q, u)] >= upper[(q, u)]
+    ]
 
 
 def _check_round_trip(text: str, thresholds: Iterable[Threshold]) -> list[str]:

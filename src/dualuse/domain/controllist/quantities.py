@@ -45,36 +45,126 @@ _TESTS: Mapping[Comparison, Callable[[float, float], bool]] = {
 # symbol, kind, factor to the kind's base unit; longest symbols first when matched
 _UNIT_TABLE: tuple[tuple[str, str, float], ...] = (
     *((s, "frequency", f) for s, f in (("THz", 1e12), ("GHz", 1e9), ("MHz", 1e6), ("kHz", 1e3), ("Hz", 1.0))),
-    *((s, "power", f) for s, f in (("GW", 1e9), ("MW", 1e6), ("kW", 1e3), ("mW", 1e-3), ("μW", 1e-6),
-                                     ("µW", 1e-6), ("nW", 1e-9), ("W", 1.0), ("watts", 1.0))),
-    ("dBm", "dBm", 1.0), ("dBc", "dBc", 1.0), ("dBfs", "dBfs", 1.0), ("dB", "dB", 1.0),
-    *((s, "time", f) for s, f in (("ps", 1e-12), ("fs", 1e-15), ("ns", 1e-9), ("μs", 1e-6), ("µs", 1e-6),
-                                    ("microseconds", 1e-6), ("milliseconds", 1e-3), ("ms", 1e-3),
-                                    ("seconds", 1.0), ("second", 1.0), ("s", 1.0), ("minutes", 60.0),
-                                    ("minute", 60.0), ("hours", 3600.0), ("hour", 3600.0), ("h", 3600.0))),
-    *((s, "length", f) for s, f in (("km", 1e3), ("cm", 1e-2), ("mm", 1e-3), ("μm", 1e-6), ("µm", 1e-6),
-                                      ("nm", 1e-9), ("pm", 1e-12), ("metres", 1.0), ("meters", 1.0),
-                                      ("m", 1.0))),
+    *(
+        (s, "power", f)
+        for s, f in (
+            ("GW", 1e9),
+            ("MW", 1e6),
+            ("kW", 1e3),
+            ("mW", 1e-3),
+            ("μW", 1e-6),
+            ("µW", 1e-6),
+            ("nW", 1e-9),
+            ("W", 1.0),
+            ("watts", 1.0),
+        )
+    ),
+    ("dBm", "dBm", 1.0),
+    ("dBc", "dBc", 1.0),
+    ("dBfs", "dBfs", 1.0),
+    ("dB", "dB", 1.0),
+    *(
+        (s, "time", f)
+        for s, f in (
+            ("ps", 1e-12),
+            ("fs", 1e-15),
+            ("ns", 1e-9),
+            ("μs", 1e-6),
+            ("µs", 1e-6),
+            ("microseconds", 1e-6),
+            ("milliseconds", 1e-3),
+            ("ms", 1e-3),
+            ("seconds", 1.0),
+            ("second", 1.0),
+            ("s", 1.0),
+            ("minutes", 60.0),
+            ("minute", 60.0),
+            ("hours", 3600.0),
+            ("hour", 3600.0),
+            ("h", 3600.0),
+        )
+    ),
+    *(
+        (s, "length", f)
+        for s, f in (
+            ("km", 1e3),
+            ("cm", 1e-2),
+            ("mm", 1e-3),
+            ("μm", 1e-6),
+            ("µm", 1e-6),
+            ("nm", 1e-9),
+            ("pm", 1e-12),
+            ("metres", 1.0),
+            ("meters", 1.0),
+            ("m", 1.0),
+        )
+    ),
     *((s, "data", f) for s, f in (("bits", 1.0), ("bit", 1.0), ("bytes", 8.0), ("byte", 8.0))),
     *((s, "voltage", f) for s, f in (("kV", 1e3), ("mV", 1e-3), ("μV", 1e-6), ("V", 1.0))),
     *((s, "current", f) for s, f in (("kA", 1e3), ("mA", 1e-3), ("μA", 1e-6), ("A", 1.0))),
-    *((s, "energy", f) for s, f in (("MJ", 1e6), ("kJ", 1e3), ("mJ", 1e-3), ("μJ", 1e-6), ("J", 1.0),
-                                      ("MeV", 1e6), ("keV", 1e3), ("eV", 1.0))),
+    *(
+        (s, "energy", f)
+        for s, f in (
+            ("MJ", 1e6),
+            ("kJ", 1e3),
+            ("mJ", 1e-3),
+            ("μJ", 1e-6),
+            ("J", 1.0),
+            ("MeV", 1e6),
+            ("keV", 1e3),
+            ("eV", 1.0),
+        )
+    ),
     *((s, "mass", f) for s, f in (("kg", 1.0), ("mg", 1e-6), ("g", 1e-3))),
-    *((s, "pressure", f) for s, f in (("GPa", 1e9), ("MPa", 1e6), ("kPa", 1e3), ("μPa", 1e-6), ("Pa", 1.0),
-                                        ("mTorr", 0.133322), ("Torr", 133.322), ("mbar", 100.0),
-                                        ("bar", 1e5))),
-    ("mK", "temperature", 1e-3), ("K", "temperature", 1.0), ("°C", "celsius", 1.0),
-    ("%", "percent", 1.0), ("percent", "percent", 1.0), ("ppm", "ppm", 1.0),
-    *((s, "angle", f) for s, f in (("μrad", 1e-6), ("µrad", 1e-6), ("mrad", 1e-3), ("milliradians", 1e-3),
-                                     ("rad", 1.0), ("degrees", math.pi / 180), ("degree", math.pi / 180),
-                                     ("°", math.pi / 180))),
+    *(
+        (s, "pressure", f)
+        for s, f in (
+            ("GPa", 1e9),
+            ("MPa", 1e6),
+            ("kPa", 1e3),
+            ("μPa", 1e-6),
+            ("Pa", 1.0),
+            ("mTorr", 0.133322),
+            ("Torr", 133.322),
+            ("mbar", 100.0),
+            ("bar", 1e5),
+        )
+    ),
+    ("mK", "temperature", 1e-3),
+    ("K", "temperature", 1.0),
+    ("°C", "celsius", 1.0),
+    ("%", "percent", 1.0),
+    ("percent", "percent", 1.0),
+    ("ppm", "ppm", 1.0),
+    *(
+        (s, "angle", f)
+        for s, f in (
+            ("μrad", 1e-6),
+            ("µrad", 1e-6),
+            ("mrad", 1e-3),
+            ("milliradians", 1e-3),
+            ("rad", 1.0),
+            ("degrees", math.pi / 180),
+            ("degree", math.pi / 180),
+            ("°", math.pi / 180),
+        )
+    ),
     *((s, "magnetic flux density", f) for s, f in (("nT", 1e-9), ("pT", 1e-12), ("fT", 1e-15), ("T", 1.0))),
     *((s, "acceleration (gravity)", f) for s, f in (("mGal", 1e-3), ("μGal", 1e-6), ("milligal", 1e-3))),
-    ("Gy(Si)", "absorbed dose", 1.0), ("Gy", "absorbed dose", 1.0),
-    *((s, "sample rate", f) for s, f in (("GSPS", 1e9), ("MSPS", 1e6), ("Giga Samples Per Second", 1e9),
-                                           ("Mega Samples Per Second", 1e6))),
-    ("ohms", "resistance", 1.0), ("ohm", "resistance", 1.0), ("Ω", "resistance", 1.0),
+    ("Gy(Si)", "absorbed dose", 1.0),
+    ("Gy", "absorbed dose", 1.0),
+    *(
+        (s, "sample rate", f)
+        for s, f in (
+            ("GSPS", 1e9),
+            ("MSPS", 1e6),
+            ("Giga Samples Per Second", 1e9),
+            ("Mega Samples Per Second", 1e6),
+        )
+    ),
+    ("ohms", "resistance", 1.0),
+    ("ohm", "resistance", 1.0),
+    ("Ω", "resistance", 1.0),
     *((s, "capacitance", f) for s, f in (("μF", 1e-6), ("nF", 1e-9))),
     ("nH", "inductance", 1e-9),
     ("VA", "apparent power", 1.0),
@@ -174,7 +264,7 @@ def format_number(number: float) -> str:
 # -- reading thresholds from text ----------------------------------------------------------------------
 
 _NUMBER = re.compile(
-    r"(?<![\w.,/-])(-?\d{1,3}(?:[  ]\d{3})+|-?\d+)(?:,(\d+))?"  # 1 000 000 | 12 ; decimal comma
+    r"(?<![\w.,/-])(-?\d{1,3}(?:[  ]\d{3})+|-?\d+)(?:[,.](\d+))?"  # 1 000 000 | 12 ; decimal comma
     r"(?:\s*[×x]\s*10\s?([-–]?\d{1,2}))?"  # × 10 13 (superscript lost)
     r"(?![\d])(?![A-E]\d{3})"  # 3A001 is a code, not 3 ampere
 )
@@ -185,6 +275,7 @@ _PREFIX = (  # comparison words before a number; order matters (longest, most sp
     (r"equal to or (?:less|lower|smaller|fewer) than", Comparison.LE),
     (r"(?:less|lower) than or equal to", Comparison.LE),
     (r"up to and including", Comparison.LE),
+    (r"up to", Comparison.LE),
     (r"not (?:exceeding|more than|greater than|higher than|above)", Comparison.LE),
     (r"no (?:more|greater) than", Comparison.LE),
     (r"not less than", Comparison.GE),
@@ -192,8 +283,11 @@ _PREFIX = (  # comparison words before a number; order matters (longest, most sp
     (r"better than", Comparison.LT),  # the list says "better" of errors, noise and resolution: smaller
     (r"beyond", Comparison.GT),
     (r"at least", Comparison.GE),
-    (r"(?:exceeding|exceeds|exceed|in excess of|more than|greater than|higher than|larger than|longer than|"
-     r"faster than|above|over)", Comparison.GT),
+    (
+        r"(?:exceeding|exceeds|exceed|in excess of|more than|greater than|higher than|larger than|longer than|"
+        r"faster than|above|over)",
+        Comparison.GT,
+    ),
     (r"(?:less than|lower than|fewer than|smaller than|shorter than|below|under)", Comparison.LT),
     (r"≥", Comparison.GE),
     (r"≤", Comparison.LE),
@@ -203,6 +297,7 @@ _PREFIX = (  # comparison words before a number; order matters (longest, most sp
 _PREFIX_RE = [
     (re.compile(rf"(?:^|\W)({p})\s*(?:of\s+|by\s+)?(?:[±+]\s*)?$", re.IGNORECASE), c) for p, c in _PREFIX
 ]
+_BORROWED_UNIT = re.compile(rf"^\s*(?:to|-|–)\s*-?\d[\d,.]*\s*({UNIT_PATTERN})")
 _RANGE_TO = re.compile(r"^\s*(?:to|-|–)\s*\d")
 _CONDITION = re.compile(
     r"(?:^|\W)(?:at|of|over|for|in|within|using|into|across|from|under|during|with)\s*(?:[±+]\s*)?$", re.I
@@ -290,6 +385,9 @@ def read_thresholds(text: str) -> Reading:
                 comparison = kind
                 unit_end += hit.end()
                 break
+        borrowed = _BORROWED_UNIT.match(tail) if comparison is None and not unit else None
+        if borrowed:  # "a pore size of 10 to 100 nm": the unit is written once, after the second number
+            unit = borrowed.group(1)
         if comparison is None and unit and _RANGE_TO.match(tail):
             comparison, pending_upper = Comparison.GE, True  # "975 nm to 1150 nm"
         if comparison is None:
@@ -302,7 +400,11 @@ def read_thresholds(text: str) -> Reading:
             continue
         postfix = phrase_start == start and comparison is not None and not pending_upper
         previous = spans[-1][1] if spans else -1
-        if found and previous >= 0 and not re.search(r"[A-Za-z]{3,}", re.sub(r"\b(?:but|and)\b", "", body[previous:phrase_start])):
+        if (
+            found
+            and previous >= 0
+            and not re.search(r"[A-Za-z]{3,}", re.sub(r"\b(?:but|and)\b", "", body[previous:phrase_start]))
+        ):
             quantity = found[-1].quantity  # "exceeding 12 GHz up to and including 16 GHz": the same quantity
         else:
             quantity = _quantity(body[:phrase_start], body[unit_end:], unit, prefer_after=postfix)
