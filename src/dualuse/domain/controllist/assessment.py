@@ -18,6 +18,7 @@ with a unit suffix (``{"bandwidth_ghz": 0.6}``); a sub-item without thresholds i
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -252,10 +253,8 @@ def _normalise(given: Mapping[str, object]) -> dict[str, object]:
     values: dict[str, object] = {}
     for key, value in given.items():
         name = str(key).strip()
-        try:
+        with contextlib.suppress(InvalidControlCodeError):
             name = str(ControlCode.parse(name)).lower() if re.match(r"^\d[A-Ea-e]\d{3}", name) else name
-        except InvalidControlCodeError:
-            pass
         values[name.lower().replace(" ", "_").replace("-", "_")] = value
     return values
 

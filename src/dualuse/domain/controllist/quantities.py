@@ -9,6 +9,7 @@ and powers of ten written ``5 × 10 13`` with the superscript lost in transcript
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import re
@@ -313,9 +314,57 @@ _POSTFIX = (
 _POSTFIX_RE = [(re.compile(rf"^\s*({p})(?![a-z])", re.IGNORECASE), c) for p, c in _POSTFIX]
 _QUALIFIER = re.compile(r"\s*\((?:better|worse|shorter|longer|faster)\)", re.IGNORECASE)
 _STOP = frozenset(
-    "a an the having has have with of at for and or than any all following which that is are be been in on "
-    "to by as from designed rated capable specified not when where its their such per into whose each "
-    "one more less both either other total".split()
+    [
+        "a",
+        "an",
+        "the",
+        "having",
+        "has",
+        "have",
+        "with",
+        "of",
+        "at",
+        "for",
+        "and",
+        "or",
+        "than",
+        "any",
+        "all",
+        "following",
+        "which",
+        "that",
+        "is",
+        "are",
+        "be",
+        "been",
+        "in",
+        "on",
+        "to",
+        "by",
+        "as",
+        "from",
+        "designed",
+        "rated",
+        "capable",
+        "specified",
+        "not",
+        "when",
+        "where",
+        "its",
+        "their",
+        "such",
+        "per",
+        "into",
+        "whose",
+        "each",
+        "one",
+        "more",
+        "less",
+        "both",
+        "either",
+        "other",
+        "total",
+    ]
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 
@@ -457,7 +506,7 @@ def _singular(word: str) -> str:
 
 
 def _joined_by_or(body: str, spans: list[tuple[int, int]]) -> bool:
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         if re.match(r"[\s,;]*or\b", body[end:start]):
             return True
     return False

@@ -18,6 +18,7 @@ from dualuse.config import Environment, Settings
 from dualuse.entrypoints.api.concurrency import ConcurrencyLimit
 from dualuse.entrypoints.api.errors import install_error_handlers
 from dualuse.entrypoints.api.routers import (
+    annex,
     audit,
     controllist,
     determinations,
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(health.router)
     app.include_router(identity.router)
     app.include_router(controllist.router)
+    app.include_router(annex.router)
     app.include_router(determinations.router)
     app.include_router(screening.router)
     app.include_router(yente.router)

@@ -17,7 +17,16 @@ from dualuse.bootstrap import load_demo_world, load_reference_data
 from dualuse.config import Environment
 from dualuse.domain.errors import ConfigurationError, DualUseError
 from dualuse.domain.identity import OrganisationKind, Principal, User
-from dualuse.entrypoints.cli import audit, backup, controllist, determination, records, rules, screening
+from dualuse.entrypoints.cli import (
+    audit,
+    backup,
+    controllist,
+    determination,
+    records,
+    reference,
+    rules,
+    screening,
+)
 from dualuse.entrypoints.cli.common import (
     OPERATOR_HELP,
     container,
@@ -54,6 +63,10 @@ app.command("determine")(determination.determine)
 app.command("determine-batch")(determination.determine_batch)
 reference_app = typer.Typer(help="Reference data shipped with dualuse.", no_args_is_help=True)
 app.add_typer(reference_app, name="reference")
+reference_app.command("status")(reference.status)
+reference_app.command("build-annex-i")(reference.build_annex_i)
+controllist.app.command("assess")(reference.assess)
+controllist.app.command("classify")(reference.classify)
 
 console = Console(width=160)
 db_app.command("backup")(backup.backup)

@@ -17,6 +17,8 @@ from dualuse.domain.controllist.provisions import AnnexText
 from dualuse.domain.controllist.versions import ControlList, ListVersion
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.verification import Area, Pending, VerificationReport
+from dualuse.services.controllist import ControlListCatalogue, current_history
+from dualuse.services.unit_of_work import UnitOfWork
 
 CATEGORY_NAMES = {
     0: "Nuclear materials, facilities and equipment",
@@ -104,7 +106,11 @@ def _category(control_list: ControlList, text: AnnexText | None, category: int) 
     entries = [e for e in control_list.top_level_entries if e.code.category == category]
     pending: list[Pending] = []
     official = (
-        [c for c, p in text.provisions.items() if c.is_top_level and c.category == category and not p.not_used]
+        [
+            c
+            for c, p in text.provisions.items()
+            if c.is_top_level and c.category == category and not p.not_used
+        ]
         if text is not None
         else []
     )
@@ -241,3 +247,14 @@ def _cryptography(note: CryptographyNote) -> Area:
     return _simple(
         "cryptography-note", "Cryptography Note (Cat. 5 Part 2, Note 3): conditions", "Annex I", rows
     )
+
+
+def current(
+    uow: UnitOfWork,
+    catalogue: ControlListCatalogue,
+    rulebook: Rulebook,
+    cryptography_note: CryptographyNote | None = None,
+) -> VerificationReport:
+    """The report for the list version in force now (the latest) and the rules loaded."""
+    history = current_history(uow, catalogue)
+    return report(history.latest, catalogue.provisions(), rulebook, cryptography_note, history.versions)
