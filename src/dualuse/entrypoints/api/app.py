@@ -40,6 +40,7 @@ from dualuse.entrypoints.web import (
     general_authorisation_views,
     licensing_views,
     notice_views,
+    reference_views,
     screening_views,
     views,
 )
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(audit.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
+    app.include_router(reference_views.router)
     app.include_router(determination_views.router)
     app.include_router(screening_views.router)
     app.include_router(duediligence_views.router)

@@ -14,10 +14,10 @@ from rich.table import Table
 from dualuse.adapters.sources import annex_i_text
 from dualuse.adapters.sources.annex_i import load_cryptography_note
 from dualuse.domain.controllist.assessment import Assessment
-from dualuse.domain.errors import DualUseError, ValidationError
+from dualuse.domain.errors import DualUseError
 from dualuse.entrypoints.cli.common import container, fail
 from dualuse.services import controllist as svc
-from dualuse.services.annex_i.assess import assess_item
+from dualuse.services.annex_i.assess import assess_item, parse_params
 from dualuse.services.verification import status as status_svc
 
 console = Console(width=160)
@@ -102,28 +102,6 @@ def build_annex_i(
         f"Wrote {target}: {len(provisions)} provisions of {document['celex']}, {verified} verified, "
         f"{sum(len(p.get('parameters', [])) for p in provisions)} thresholds"
     )
-
-
-def parse_params(pairs: list[str] | None) -> dict[str, object]:
-    """``KEY=VALUE`` pairs as parameters: numbers as numbers, yes/no as true/false, the rest as text."""
-    values: dict[str, object] = {}
-    for pair in pairs or []:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key.strip():
-            raise ValidationError(f"a parameter must read KEY=VALUE, not {pair!r}", field="param")
-        text = raw.strip()
-        value: object = text
-        if text.lower() in ("yes", "true"):
-            value = True
-        elif text.lower() in ("no", "false"):
-            value = False
-        else:
-            try:
-                value = float(text.replace(",", "."))
-            except ValueError:
-                value = text
-        values[key.strip()] = value
-    return values
 
 
 def _print_assessment(assessment: Assessment) -> None:

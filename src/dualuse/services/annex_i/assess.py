@@ -12,7 +12,7 @@ from dualuse.domain.controllist.assessment import Assessment, assess
 from dualuse.domain.controllist.codes import ControlCode
 from dualuse.domain.controllist.provisions import AnnexText
 from dualuse.domain.controllist.versions import ControlList
-from dualuse.domain.errors import NotFoundError
+from dualuse.domain.errors import NotFoundError, ValidationError
 
 
 class ProvisionSource(Protocol):
@@ -31,3 +31,30 @@ def assess_item(
     if control_list.get(parsed) is None:
         raise NotFoundError(f"{parsed} is not in list version {control_list.version_id}", field="code")
     return assess(source.provisions(), parsed, parameters)
+
+
+def parse_params(pairs: list[str] | None) -> dict[str, object]:
+    """``KEY=VALUE`` pairs (a CLI option, a line of a form) as parameters: numbers as numbers, yes/no as
+    true/false, the rest as text (``14 GHz``). Raises ``ValidationError`` naming a pair without ``=``."""
+    values: dict[str, object] = {}
+    for pair in pairs or []:
+        if not pair.strip():
+            continue
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValidationError(
+                f"a parameter must read KEY=VALUE, not {pair.strip()!r}", field="parameters"
+            )
+        text = raw.strip()
+        value: object = text
+        if text.lower() in ("yes", "true"):
+            value = True
+        elif text.lower() in ("no", "false"):
+            value = False
+        else:
+            try:
+                value = float(text.replace(",", "."))
+            except ValueError:
+                value = text
+        values[key.strip()] = value
+    return values
