@@ -366,7 +366,7 @@ _STOP = frozenset(
         "total",
     ]
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
+_WORD = re.compile(r"\b[A-Za-z][A-Za-z\-]*\b")
 
 
 @dataclass(frozen=True, slots=True)
