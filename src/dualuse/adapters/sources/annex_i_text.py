@@ -38,7 +38,7 @@ from dualuse.domain.errors import ImportFailedError
 FORMAT = "dualuse.annex_i_text/1"
 EURLEX_URL = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:{celex}"
 _ART2 = re.compile(r"\((\d+)\)\s*[‘'\"]([^’'\"]{2,80})[’'\"]\s*(?:means|has the meaning)")
-_ANNEX_TERM = re.compile(r'^"([^"]{2,80})"\s*\(([\d\s]+)\)', re.MULTILINE)
+_ANNEX_TERM = re.compile(r'^"([^"]{2,80})"\s*\(([^)]{1,40})\)', re.MULTILINE)
 _UNIT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -119,7 +119,7 @@ def defined_terms(docs: list[Any]) -> dict[str, DefinedTerm]:
                 terms.setdefault(term.strip().lower(), DefinedTerm(term.strip(), f"Art. 2({number})"))
         elif doc.get("doc_type") == "definitions_annex":
             for term, categories in _ANNEX_TERM.findall(text):
-                cats = tuple(sorted({int(c) for c in categories.split()}))
+                cats = tuple(sorted({int(c) for c in re.findall(r"\d", categories)}))
                 terms[term.strip().lower()] = DefinedTerm(term.strip(), "Annex I, definitions", cats)
     return terms
 

@@ -199,7 +199,7 @@ def read_provisions(
         order.append(line.path)
     notes: dict[str, list[ProvisionNote]] = {}
     for path, items in raw_notes.items():
-        for heading, number, body in items:
+        for heading, number, body in _split_embedded(items):
             kind = note_kind(heading, body)
             doubles, singles = quoted_terms(body, known_terms)
             defines = singles if kind is NoteKind.TECHNICAL_NOTE else ()
@@ -239,6 +239,26 @@ def read_provisions(
     if stray:
         raise ValueError(f"{entry_code}: notes attached to {stray[0]}, which opens no provision")
     return provisions
+
+
+# a note heading run into the text before it; technical notes and N.B. inside a note stay with it
+_EMBEDDED = re.compile(r"(?<=[.;:])\s+(?=Notes?\s*\d*\s*:)")
+
+
+def _split_embedded(items: list[list[str]]) -> list[list[str]]:
+    """Notes the transcription ran together on one line ("Technical Notes: … Note 1: … Note 2: …"),
+    apart again, each with its own heading (so a decontrol note is told from the technical note before it)."""
+    split: list[list[str]] = []
+    for heading, number, body in items:
+        parts = _EMBEDDED.split(body)
+        split.append([heading, number, parts[0]])
+        for part in parts[1:]:
+            head = _NOTE_HEAD.match(part)
+            if head is None:  # pragma: no cover - the split only happens before a heading
+                split[-1][2] += " " + part
+                continue
+            split.append([head.group("kind"), head.group("number") or "", part[head.end() :]])
+    return split
 
 
 def _parses(path: str) -> ControlCode | None:
