@@ -3,12 +3,13 @@ against which sources, and which are not yet. Every figure is counted from the d
 
 Annex I counts top-level entries per category: an entry is verified when it and every sub-item listed
 below it are (each sub-item's thresholds and notes checked against the consolidated text, see
-``adapters/sources/annex_i_text``). The rules count each general authorisation, regime, embargo, rule,
-national control and member state's settings by its own ``verified`` mark.
+``adapters/sources/annex_i_text``). Annex II counts each Union general export authorisation (every aspect verified);
+the other rules areas are those of ``dualuse rules status`` (``domain/rules/status.py``), the same figures.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from dualuse.domain.controllist.cryptography import CryptographyNote
@@ -16,6 +17,7 @@ from dualuse.domain.controllist.entries import ControlEntry
 from dualuse.domain.controllist.provisions import AnnexText
 from dualuse.domain.controllist.versions import ControlList, ListVersion
 from dualuse.domain.rules.rulebook import Rulebook
+from dualuse.domain.rules.status import AreaStatus, rulebook_status
 from dualuse.domain.verification import Area, Pending, VerificationReport
 from dualuse.services.controllist import ControlListCatalogue, current_history
 from dualuse.services.unit_of_work import UnitOfWork
@@ -172,7 +174,6 @@ def _simple(key: str, name: str, group: str, rows: Sequence[tuple[str, bool, str
 def _rules(rulebook: Rulebook) -> list[Area]:
     union = [g for g in rulebook.general_authorisations if not g.is_national]
     national = [g for g in rulebook.general_authorisations if g.is_national]
-    regimes = rulebook.regimes
     return [
         Area(
             key="annex-ii",
@@ -196,50 +197,22 @@ def _rules(rulebook: Rulebook) -> list[Area]:
                 Pending(g.id, "unverified: " + ", ".join(g.unverified)) for g in national if not g.verified
             ),
         ),
-        Area(
-            key="sanctions-regimes",
-            name="Sanctions regimes on items",
-            group="Rules",
-            total=len(regimes),
-            verified=sum(1 for r in regimes if all(r.verified.values())),
-            sources=tuple(dict.fromkeys(r.source for r in regimes)),
-            pending=tuple(
-                Pending(r.id, "unverified: " + ", ".join(k for k, ok in r.verified.items() if not ok))
-                for r in regimes
-                if not all(r.verified.values())
-            ),
-        ),
-        _simple(
-            "sanctions",
-            "Sanctions prohibitions",
-            "Rules",
-            [(s.id, s.verified, s.source) for s in rulebook.sanctions],
-        ),
-        _simple(
-            "embargoes",
-            "Arms embargoes",
-            "Rules",
-            [(e.country, e.verified, e.source) for e in rulebook.embargoes],
-        ),
-        _simple(
-            "rules",
-            "Rules of the Regulation (determination)",
-            "Rules",
-            [(r.id, r.verified, r.source) for r in rulebook.rules],
-        ),
-        _simple(
-            "national-controls",
-            "National control lists and measures (Art. 9, 10)",
-            "Rules",
-            [(n.id, n.verified, n.source) for n in rulebook.national_controls],
-        ),
-        _simple(
-            "member-states",
-            "Member states' settings and options",
-            "Rules",
-            [(code, s.verified, s.source) for code, s in sorted(rulebook.member_states.items())],
-        ),
+        *(_from_rules_status(area) for area in rulebook_status(rulebook) if "Annex II" not in area.area),
     ]
+
+
+def _from_rules_status(area: AreaStatus) -> Area:
+    """An area of ``dualuse rules status`` (the same figures, one source of truth)."""
+    key = "rules-" + re.sub(r"[^a-z0-9]+", "-", area.area.lower().split(" (")[0]).strip("-")
+    return Area(
+        key=key,
+        name=area.area,
+        group="Rules",
+        total=area.rules,
+        verified=area.verified,
+        sources=area.sources,
+        pending=tuple(Pending(rule_id, "not checked in a named source") for rule_id in area.unverified),
+    )
 
 
 def _cryptography(note: CryptographyNote) -> Area:
