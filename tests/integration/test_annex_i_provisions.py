@@ -119,7 +119,7 @@ def test_assess_and_status_over_the_api(container: Container) -> None:
         "annex-i-3",
         "cyber-surveillance",
         "annex-ii",
-        "sanctions-regimes",
+        "rules-sanctions-regimes",
     }
     suggested = client.post(
         "/api/v1/control-list/classify",

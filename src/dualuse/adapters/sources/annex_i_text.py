@@ -257,6 +257,13 @@ def entry_source(text: AnnexText) -> str:
     return f"{text.source}; {text.url}; checked by dualuse reference build-annex-i; title in our words"
 
 
+def carried_back_source(text: AnnexText) -> str:
+    return (
+        f"structure and thresholds from the later {text.source}; {text.url}; carried back, not checked "
+        "against the list in force then"
+    )
+
+
 def _title(provision: Provision) -> str:
     label = provision.code.parts[-1] if provision.code.parts else str(provision.code)
     if provision.thresholds:
@@ -273,9 +280,14 @@ def _notes(provision: Provision) -> tuple[Note, ...]:
 
 def enrich(control_list: ControlList, text: AnnexText) -> ControlList:
     """The list with the provisions merged in (see the module docstring). Entries whose top-level code
-    the list does not have are left out: the YAML decides which entries a version has."""
+    the list does not have are left out: the YAML decides which entries a version has.
+
+    Only the version ``text`` is (same id) gets ``verified`` and the consolidated text as ``source``; an
+    earlier version gets the same structure and thresholds, unverified, with a source saying they were
+    carried back from the later text (the delegated acts in between may have changed them)."""
     entries: dict[ControlCode, ControlEntry] = {e.code: e for e in control_list}
-    source = entry_source(text)
+    own = control_list.version_id == text.version_id
+    source = entry_source(text) if own else carried_back_source(text)
     for code, provision in sorted(text.provisions.items()):
         top = entries.get(code.top_level)
         if top is None or provision.not_used:
@@ -293,15 +305,13 @@ def enrich(control_list: ControlList, text: AnnexText) -> ControlList:
                 parameters=params,
                 notes=_notes(provision),
                 source=source,
-                verified=provision.verified,
+                verified=own and provision.verified,
             )
             continue
         merged = {**params, **dict(existing.parameters)}
+        provenance: dict[str, object] = {"source": source, "verified": provision.verified} if own else {}
         entries[code] = existing.replace(
-            parameters=merged,
-            notes=(*existing.notes, *_notes(provision)),
-            source=source,
-            verified=provision.verified,
+            parameters=merged, notes=(*existing.notes, *_notes(provision)), **provenance
         )
     return ControlList(control_list.version, entries.values())
 
@@ -309,6 +319,6 @@ def enrich(control_list: ControlList, text: AnnexText) -> ControlList:
 def enrich_history(history: ControlListHistory, text: AnnexText) -> ControlListHistory:
     """Every version of the history enriched with ``text``.
 
-    Versions before ``text``'s own are enriched too, so that ``list diff`` shows changes of the law rather
-    than of our data's depth; their entries then name the later consolidated text as their source."""
+    Versions before ``text``'s own are enriched too (unverified, see ``enrich``), so that ``list diff`` shows
+    changes of the law rather than of our data's depth."""
     return ControlListHistory(tuple(enrich(cl, text) for cl in history.lists))
