@@ -206,7 +206,7 @@ def _from_rules_status(area: AreaStatus) -> Area:
     key = "rules-" + re.sub(r"[^a-z0-9]+", "-", area.area.lower().split(" (")[0]).strip("-")
     return Area(
         key=key,
-        name=area.area,
+        name=f"Rules: {area.area}",
         group="Rules",
         total=area.rules,
         verified=area.verified,
