@@ -16,6 +16,8 @@ PUBLIC = [
     "/control-list",
     "/control-list/5A002.a",
     "/control-list/changes",
+    "/control-list/5A002.d?parameters=bandwidth+%3D+600",
+    "/reference/status",
     "/determinations/new",
     "/requirements",
     "/submissions/new",

@@ -70,13 +70,16 @@ def _inputs() -> DeterminationInputs:
 
 
 @pytest.mark.parametrize(
-    ("code", "listed_under"), [("2B001.a", "2B001"), ("3A001.a.1.a", "3A001"), ("5A002.a.1", "5A002.a.1")]
+    ("code", "listed_under"),
+    [("2B001.a", "2B001.a"), ("3A001.a.1.a", "3A001.a.1.a"), ("5A002.a.1", "5A002.a.1")],
 )
 def test_f3_a_real_annex_i_code_deeper_than_the_list_data_is_determined_under_its_entry(
     code: str, listed_under: str
 ) -> None:
     """Reg. (EU) 2021/821 Art. 3(1) and Annex I (consolidated 2025-11-15): 2B001.a and 3A001.a.1.a are
-    codes of the official text; they are listed, so the answer is the entry's, and it says under which."""
+    codes of the official text; they are listed, so the answer is the entry's, and it says under which.
+    Since the list data carries every leaf sub-item of the consolidated text (data/controllist/annex_i/),
+    they are entries themselves."""
     answer = determine_case(_inputs(), _case(code, "CN"))
     item = answer.determination.items[0]
     assert item.outcome is Outcome.LICENCE_REQUIRED
@@ -99,12 +102,16 @@ def test_f3_a_code_not_in_the_official_text_is_still_refused(code: str) -> None:
     assert raised.value.field == "items[0].control_code"
 
 
-def test_f3_before_the_consolidated_text_of_2025_11_15_a_deep_code_is_refused() -> None:
-    """The official codes shipped are those of the 2025-11-15 consolidation only; the list in force before
-    (2024-11) is not checked against them, so a deep code stays refused, with the entry suggested."""
-    with pytest.raises(ValidationError) as raised:
-        determine_case(_inputs(), _case("2B001.a", "CN", day="2025-10-01"))
-    assert "2B001" in raised.value.detail
+def test_f3_before_the_consolidated_text_of_2025_11_15_a_deep_code_is_listed_but_unverified() -> None:
+    """The sub-items shipped are those of the 2025-11-15 consolidation; the list in force before (2024-11)
+    carries them back unverified (the safe side: the item is listed, the answer a licence), naming the
+    later text as their source."""
+    answer = determine_case(_inputs(), _case("2B001.a", "CN", day="2025-10-01"))
+    assert answer.determination.items[0].outcome is Outcome.LICENCE_REQUIRED
+    entry = load_history().as_of(date(2025, 10, 1)).get("2B001.a")
+    assert entry is not None
+    assert not entry.verified
+    assert "carried back" in entry.source
 
 
 def test_f3_every_entry_of_the_2025_11_list_data_is_a_code_of_the_official_text() -> None:

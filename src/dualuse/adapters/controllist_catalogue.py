@@ -6,8 +6,9 @@ import functools
 import threading
 from collections.abc import Sequence
 
-from dualuse.adapters.sources import annex_i
+from dualuse.adapters.sources import annex_i, annex_i_text
 from dualuse.adapters.sources.controllist_view import ControlListSource
+from dualuse.domain.controllist.provisions import AnnexText
 from dualuse.domain.controllist.search import SearchIndex
 from dualuse.domain.controllist.versions import Amendment, ControlList, ControlListError, ControlListHistory
 from dualuse.domain.errors import ImportFailedError
@@ -52,6 +53,10 @@ class ShippedControlListCatalogue:
 
     def parse_amendment(self, text: str, filename: str) -> Amendment:
         return annex_i.parse_amendment_text(text, filename)
+
+    def provisions(self) -> AnnexText:
+        """Annex I down to its leaf sub-items, with thresholds and notes (the shipped derived text)."""
+        return annex_i_text.load_annex_text()
 
     def list_source(self, history: ControlListHistory) -> ControlListSource:
         """The history as the determination engine's ``ListSource`` (one per history, kept)."""

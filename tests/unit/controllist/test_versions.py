@@ -250,3 +250,14 @@ def test_entries_are_immutable() -> None:
         entry.parameters["symmetric_key_bits_gt"] = 1  # type: ignore[index]
     with pytest.raises(ValidationError, match="needs a title"):
         make_entry("5A002", " ")
+
+
+def test_a_change_of_provenance_alone_is_not_a_change_of_the_list() -> None:
+    """Checking our data against a source (``source``, ``verified``) does not amend Annex I (Art. 17(1)):
+    such an entry is not in the diff, so no classification is flagged for review over it."""
+    checked = base_history().apply(
+        make_amendment(
+            "2025-11", AMENDMENT_DATE, change={"3A001": {"verified": True, "source": "consolidated text"}}
+        )
+    )
+    assert checked.diff("2024-11", "2025-11").is_empty

@@ -95,6 +95,19 @@ def _load_history(directory: Path) -> ControlListHistory:
             history = history.apply(amendment)
         except ControlListError as exc:
             raise ImportFailedError(str(exc), location=name) from exc
+    return _with_provisions(history, directory)
+
+
+def _with_provisions(history: ControlListHistory, directory: Path) -> ControlListHistory:
+    """The history with the derived Annex I provisions (``annex_i/<version>.json``) merged in, if shipped."""
+    from dualuse.adapters.sources import annex_i_text  # the derived text reads this module's directory
+
+    for path in sorted((directory / "annex_i").glob("*.json")):
+        text = annex_i_text.load_annex_text(path)
+        try:
+            history = annex_i_text.enrich_history(history, text)
+        except ControlListError as exc:
+            raise ImportFailedError(str(exc), location=_name(path, directory)) from exc
     return history
 
 

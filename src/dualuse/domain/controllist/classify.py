@@ -26,9 +26,12 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from dualuse.domain.controllist.assessment import Assessment, Outcome, assess
 from dualuse.domain.controllist.entries import ControlEntry
+from dualuse.domain.controllist.provisions import AnnexText
 from dualuse.domain.controllist.search import SearchIndex
 from dualuse.domain.controllist.versions import ControlList
+from dualuse.domain.errors import ValidationError
 
 _COMPARISONS: Mapping[str, tuple[str, Callable[[float, float], bool], str]] = {
     # op: (shown, test, shown when the test fails)
@@ -52,6 +55,7 @@ _SEARCH_DEPTH = 4  # how many more search hits than wanted to look at before par
 _MET_BONUS = 0.5
 _BELOW_MATCH = 0.9
 _UNMET_PENALTY = 0.3
+_LISTED_BONUS = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +66,7 @@ class Candidate:
     entry: ControlEntry
     score: float
     reasons: tuple[str, ...]
+    assessment: Assessment | None = None  # the entry's sub-items against the parameters (``assess``)
 
 
 @dataclass(slots=True)
@@ -83,6 +88,7 @@ def classify(
     index: SearchIndex,
     control_list: ControlList,
     limit: int = 5,
+    text: AnnexText | None = None,
 ) -> list[Candidate]:
     """Suggest the entries of ``control_list`` an item described in words and parameters may fall under.
 
@@ -91,6 +97,10 @@ def classify(
     Each suggestion says why, and names the cyber-surveillance (Art. 2(20)), information-security
     (Category 5 Part 2) and Annex IV (Art. 11(1)) flags that apply to it. It suggests; a person decides
     and records the classification.
+
+    With ``text`` (Annex I's provisions), each suggestion is assessed sub-item by sub-item: the sub-items
+    whose thresholds are met, or the parameters still needed to decide between siblings; "not listed under
+    this entry" only when every sibling was assessed (``assessment.assess``).
     """
     if limit <= 0:
         return []
@@ -119,10 +129,30 @@ def classify(
         evidence = _evidence(entry.parameters, given)
         reasons.extend([*evidence.met, *evidence.unmet, *evidence.missing])
         reasons.extend(_flag_reasons(control_list, entry))
-        score = round(relevance + evidence.adjustment, 4)
-        candidates.append(Candidate(entry, score, tuple(dict.fromkeys(reasons))))
+        assessment = _assess(text, entry, given, reasons)
+        bonus = 0.0
+        if assessment is not None and assessment.outcome is Outcome.LISTED:
+            bonus = _LISTED_BONUS
+        elif assessment is not None and assessment.outcome is Outcome.NOT_LISTED:
+            bonus = -_UNMET_PENALTY
+        score = round(relevance + evidence.adjustment + bonus, 4)
+        candidates.append(Candidate(entry, score, tuple(dict.fromkeys(reasons)), assessment))
     candidates.sort(key=lambda c: (-c.score, c.entry.code))
     return candidates[:limit]
+
+
+def _assess(
+    text: AnnexText | None, entry: ControlEntry, given: Mapping[str, object], reasons: list[str]
+) -> Assessment | None:
+    if text is None or text.get(entry.code) is None:
+        return None
+    try:
+        assessment = assess(text, entry.code, given)
+    except ValidationError as exc:
+        reasons.append(exc.detail)
+        return None
+    reasons.append(assessment.summary)
+    return assessment
 
 
 def _evidence(parameters: Mapping[str, object], given: Mapping[str, object]) -> _Evidence:

@@ -306,7 +306,10 @@ class ControlList:
         return ControlList(amendment.version, entries.values())
 
     def diff(self, other: ControlList) -> ListDiff:
-        """What changed from this version to ``other``: entries added, removed and changed field by field."""
+        """What changed from this version to ``other``: entries added, removed and changed field by field.
+
+        An entry whose only changes are in its provenance (``source``, ``verified``: where and whether our
+        data was checked) is not a change of the list and is left out; with another change, they show."""
         before, after = self._by_code, other._by_code
         added = tuple(other.get(c) for c in sorted(after.keys() - before.keys()))
         removed = tuple(self.get(c) for c in sorted(before.keys() - after.keys()))
@@ -320,7 +323,7 @@ class ControlList:
                 )
                 if _plain(value) != _plain(new_value)
             )
-            if changes:
+            if any(c.field not in PROVENANCE_FIELDS for c in changes):
                 changed.append(EntryDiff(code, old, new, changes))
         return ListDiff(
             self.version,
@@ -329,6 +332,10 @@ class ControlList:
             removed=tuple(e for e in removed if e is not None),
             changed=tuple(changed),
         )
+
+
+PROVENANCE_FIELDS = frozenset({"source", "verified"})
+"""Fields that say where our data comes from and whether it was checked, not what the list says."""
 
 
 def _plain(value: object) -> object:

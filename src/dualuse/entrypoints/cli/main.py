@@ -25,6 +25,7 @@ from dualuse.entrypoints.cli import (
     documents,
     jobs,
     records,
+    reference,
     rules,
     screening,
 )
@@ -67,6 +68,10 @@ app.command("determine")(determination.determine)
 app.command("determine-batch")(determination.determine_batch)
 reference_app = typer.Typer(help="Reference data shipped with dualuse.", no_args_is_help=True)
 app.add_typer(reference_app, name="reference")
+reference_app.command("status")(reference.status)
+reference_app.command("build-annex-i")(reference.build_annex_i)
+controllist.app.command("assess")(reference.assess)
+controllist.app.command("classify")(reference.classify)
 
 console = Console(width=160)
 db_app.command("backup")(backup.backup)

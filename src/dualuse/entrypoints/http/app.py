@@ -18,6 +18,7 @@ import dualuse
 from dualuse.bootstrap import Container, bootstrap
 from dualuse.config import Environment, Settings
 from dualuse.entrypoints.api.routers import (
+    annex,
     audit,
     controllist,
     determinations,
@@ -42,6 +43,7 @@ from dualuse.entrypoints.web import (
     general_authorisation_views,
     licensing_views,
     notice_views,
+    reference_views,
     screening_views,
     views,
 )
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(health.router)
     app.include_router(identity.router)
     app.include_router(controllist.router)
+    app.include_router(annex.router)
     app.include_router(determinations.router)
     app.include_router(screening.router)
     app.include_router(yente.router)
@@ -101,6 +104,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(audit.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
+    app.include_router(reference_views.router)
     app.include_router(determination_views.router)
     app.include_router(screening_views.router)
     app.include_router(duediligence_views.router)

@@ -15,6 +15,7 @@ from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, Use
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import controllist as svc
+from dualuse.services.annex_i.assess import assess_item, parse_params
 from dualuse.services.clock import today_in_brussels
 
 router = APIRouter(include_in_schema=False)
@@ -118,12 +119,23 @@ def entry_page(
     container: ContainerDep,
     principal: PrincipalDep,
     version: Annotated[str | None, Query()] = None,
+    parameters: Annotated[str, Query(max_length=5000)] = "",
 ) -> HTMLResponse:
     with container.uow() as uow:
         history = svc.current_history(uow, container.catalogue)
     control_list = svc.list_for(history, version=version)
     view = svc.show(history, code, control_list)
     note = load_cryptography_note()
+    text = container.catalogue.provisions()
+    provision = text.get(view.entry.code)
+    assessment, errors = None, []
+    if parameters.strip() and provision is not None:
+        try:
+            assessment = assess_item(
+                container.catalogue, control_list, str(view.entry.code), parse_params(parameters.splitlines())
+            )
+        except DualUseError as exc:
+            errors.append({"field": "parameters", "text": exc.detail})
     return render(
         request,
         "controllist/entry.html",
@@ -133,7 +145,14 @@ def entry_page(
             "history": history,
             "category_names": CATEGORY_NAMES,
             "crypto_note": note if note.may_release(view.entry.code) else None,
+            "annex": text,
+            "provision": provision,
+            "provision_children": text.children(view.entry.code) if provision is not None else (),
+            "assessment": assessment,
+            "errors": errors,
+            "parameters": parameters,
         },
+        status_code=400 if errors else 200,
     )
 
 

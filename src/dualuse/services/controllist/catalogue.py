@@ -12,6 +12,7 @@ from dualuse.domain.classification import Classification, ClassificationStatus, 
 from dualuse.domain.controllist.classify import Candidate, classify
 from dualuse.domain.controllist.codes import ControlCode
 from dualuse.domain.controllist.entries import ControlEntry
+from dualuse.domain.controllist.provisions import AnnexText
 from dualuse.domain.controllist.search import SearchHit, SearchIndex
 from dualuse.domain.controllist.versions import (
     Amendment,
@@ -33,6 +34,7 @@ class ControlListCatalogue(Protocol):
     def history(self, stored: Sequence[StoredAmendment]) -> ControlListHistory: ...
     def index(self, control_list: ControlList) -> SearchIndex: ...
     def parse_amendment(self, text: str, filename: str) -> Amendment: ...
+    def provisions(self) -> AnnexText: ...
 
 
 def current_history(uow: UnitOfWork, catalogue: ControlListCatalogue) -> ControlListHistory:
@@ -92,10 +94,18 @@ def suggest(
     parameters: Mapping[str, object],
     limit: int = 5,
 ) -> list[Candidate]:
-    """Ranked candidate entries for a product; it suggests, a person decides."""
+    """Ranked candidate entries for a product, each assessed sub-item by sub-item on the parameters given
+    (what is met, what is still needed); it suggests, a person decides."""
     if not description.strip():
         raise ValidationError("describe the product", field="description")
-    return classify(description, parameters, catalogue.index(control_list), control_list, limit=limit)
+    return classify(
+        description,
+        parameters,
+        catalogue.index(control_list),
+        control_list,
+        limit=limit,
+        text=catalogue.provisions(),
+    )
 
 
 def diff(history: ControlListHistory, from_id: str, to_id: str) -> ListDiff:

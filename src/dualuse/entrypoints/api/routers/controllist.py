@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
 from dualuse.adapters.sources.annex_i import dump_version
+from dualuse.entrypoints.api.schemas.annex import AssessmentOut
 from dualuse.entrypoints.api.schemas.controllist import (
     AmendmentIn,
     CandidateOut,
@@ -85,7 +86,11 @@ def classify(body: ClassifyIn, container: ContainerDep, uow: UowDep) -> list[Can
     candidates = svc.suggest(container.catalogue, control_list, body.description, body.parameters, body.limit)
     return [
         CandidateOut(
-            code=str(c.entry.code), title=c.entry.title, score=round(c.score, 4), reasons=list(c.reasons)
+            code=str(c.entry.code),
+            title=c.entry.title,
+            score=round(c.score, 4),
+            reasons=list(c.reasons),
+            assessment=AssessmentOut.of(c.assessment) if c.assessment else None,
         )
         for c in candidates
     ]

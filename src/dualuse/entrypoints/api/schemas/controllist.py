@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from dualuse.domain.classification import Classification
 from dualuse.domain.controllist.entries import ControlEntry
 from dualuse.domain.controllist.versions import ControlList, EffectiveFlags, ListDiff
+from dualuse.entrypoints.api.schemas.annex import AssessmentOut
 from dualuse.services.controllist import EntryView
 
 
@@ -173,6 +174,10 @@ class CandidateOut(BaseModel):
     title: str
     score: float
     reasons: list[str]
+    assessment: AssessmentOut | None = Field(
+        default=None,
+        description="the entry's sub-items against the parameters given (met, or what is needed)",
+    )
 
 
 class AmendmentIn(BaseModel):

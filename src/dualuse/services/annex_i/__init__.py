@@ -1,0 +1,1 @@
+"""Use cases on Annex I's provisions: assess an item against an entry's sub-items on its parameters."""

@@ -1,0 +1,1 @@
+"""Use cases of the verification report (``dualuse reference status``, ``/reference/status``)."""
