@@ -8,13 +8,19 @@ from fastapi import APIRouter
 from dualuse.adapters.sources.annex_i import load_cryptography_note
 from dualuse.domain.controllist.codes import ControlCode
 from dualuse.domain.errors import NotFoundError
-from dualuse.entrypoints.api.schemas.annex import AssessIn, AssessmentOut, ProvisionOut, StatusOut
+from dualuse.entrypoints.api.schemas.annex import (
+    AssessIn,
+    ItemAssessmentOut,
+    ProvisionOut,
+    VerificationStatusOut,
+)
+from dualuse.entrypoints.api.schemas.problems import API_ERRORS
 from dualuse.entrypoints.http.deps import ContainerDep, UowDep
 from dualuse.services import controllist as svc
 from dualuse.services.annex_i.assess import assess_item
 from dualuse.services.verification import status
 
-router = APIRouter(prefix="/api/v1", tags=["control list"])
+router = APIRouter(prefix="/api/v1", tags=["control list"], responses=API_ERRORS)
 
 
 @router.get(
@@ -34,13 +40,13 @@ def provision(code: str, container: ContainerDep) -> ProvisionOut:
     "/control-list/assess",
     summary="Assess an item against an entry's sub-items: met, not listed, or the parameters still needed",
 )
-def assess(body: AssessIn, container: ContainerDep, uow: UowDep) -> AssessmentOut:
+def assess(body: AssessIn, container: ContainerDep, uow: UowDep) -> ItemAssessmentOut:
     history = svc.current_history(uow, container.catalogue)
     control_list = svc.list_for(history, version=body.version)
-    return AssessmentOut.of(assess_item(container.catalogue, control_list, body.code, body.parameters))
+    return ItemAssessmentOut.of(assess_item(container.catalogue, control_list, body.code, body.parameters))
 
 
 @router.get("/reference/status", tags=["reference"], summary="How much reference data is verified, per area")
-def reference_status(container: ContainerDep, uow: UowDep) -> StatusOut:
+def reference_status(container: ContainerDep, uow: UowDep) -> VerificationStatusOut:
     built = status.current(uow, container.catalogue, container.rulebook, load_cryptography_note())
-    return StatusOut.of(built, status.meets_target(built))
+    return VerificationStatusOut.of(built, status.meets_target(built))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
 from dualuse.adapters.sources.annex_i import dump_version
-from dualuse.entrypoints.api.schemas.annex import AssessmentOut
+from dualuse.entrypoints.api.schemas.annex import ItemAssessmentOut
 from dualuse.entrypoints.api.schemas.controllist import (
     AmendmentIn,
     CandidateOut,
@@ -90,7 +90,7 @@ def classify(body: ClassifyIn, container: ContainerDep, uow: UowDep) -> list[Can
             title=c.entry.title,
             score=round(c.score, 4),
             reasons=list(c.reasons),
-            assessment=AssessmentOut.of(c.assessment) if c.assessment else None,
+            assessment=ItemAssessmentOut.of(c.assessment) if c.assessment else None,
         )
         for c in candidates
     ]

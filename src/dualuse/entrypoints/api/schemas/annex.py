@@ -12,30 +12,30 @@ from dualuse.domain.controllist.quantities import Threshold
 from dualuse.domain.verification import VerificationReport
 
 
-class ThresholdOut(BaseModel):
+class ParameterThresholdOut(BaseModel):
     quantity: str = Field(description="key to give a value under, e.g. bandwidth")
     comparison: str = Field(description="gt, ge, lt or le")
     threshold: float
     unit: str
 
     @classmethod
-    def of(cls, t: Threshold) -> ThresholdOut:
+    def of(cls, t: Threshold) -> ParameterThresholdOut:
         return cls(quantity=t.quantity, comparison=t.comparison.value, threshold=t.threshold, unit=t.unit)
 
 
 class NoteOut(BaseModel):
     kind: str
     number: str
-    parameters: list[ThresholdOut]
+    parameters: list[ParameterThresholdOut]
     defines: list[str]
     terms: list[str]
 
 
 class ProvisionOut(BaseModel):
     code: str
-    parameters: list[ThresholdOut]
+    parameters: list[ParameterThresholdOut]
     parameters_combine: str
-    conditions: list[ThresholdOut]
+    conditions: list[ParameterThresholdOut]
     children_combine: str = Field(description="any: sub-items are alternatives; all: cumulative")
     children: list[str]
     terms: list[dict[str, str]]
@@ -49,9 +49,9 @@ class ProvisionOut(BaseModel):
     def of(cls, text: AnnexText, p: Provision) -> ProvisionOut:
         return cls(
             code=str(p.code),
-            parameters=[ThresholdOut.of(t) for t in p.thresholds],
+            parameters=[ParameterThresholdOut.of(t) for t in p.thresholds],
             parameters_combine=p.thresholds_combine.value,
-            conditions=[ThresholdOut.of(t) for t in p.conditions],
+            conditions=[ParameterThresholdOut.of(t) for t in p.conditions],
             children_combine=p.children_combine.value,
             children=[str(c.code) for c in text.children(p.code)],
             terms=[
@@ -62,7 +62,7 @@ class ProvisionOut(BaseModel):
                 NoteOut(
                     kind=n.kind.value,
                     number=n.number,
-                    parameters=[ThresholdOut.of(t) for t in n.thresholds],
+                    parameters=[ParameterThresholdOut.of(t) for t in n.thresholds],
                     defines=list(n.defines),
                     terms=list(n.terms),
                 )
@@ -85,7 +85,7 @@ class AssessIn(BaseModel):
     version: str | None = None
 
 
-class QuestionOut(BaseModel):
+class ParameterQuestionOut(BaseModel):
     key: str
     label: str
     unit: str
@@ -93,40 +93,41 @@ class QuestionOut(BaseModel):
     yes_no: bool
 
 
-class ItemOut(BaseModel):
+class ProvisionItemOut(BaseModel):
     code: str
     status: str
     reasons: list[str]
 
 
-class AssessmentOut(BaseModel):
+class ItemAssessmentOut(BaseModel):
     code: str
     outcome: str = Field(description="listed, not_listed (every sub-item assessed) or undecided")
     summary: str
     listed_under: list[str]
-    needed: list[QuestionOut]
-    items: list[ItemOut]
+    needed: list[ParameterQuestionOut]
+    items: list[ProvisionItemOut]
 
     @classmethod
-    def of(cls, a: Assessment) -> AssessmentOut:
+    def of(cls, a: Assessment) -> ItemAssessmentOut:
         return cls(
             code=str(a.code),
             outcome=a.outcome.value,
             summary=a.summary,
             listed_under=[str(c) for c in a.listed_under],
             needed=[
-                QuestionOut(
+                ParameterQuestionOut(
                     key=q.key, label=q.label, unit=q.unit, codes=[str(c) for c in q.codes], yes_no=q.yes_no
                 )
                 for q in a.needed
             ],
             items=[
-                ItemOut(code=str(i.code), status=i.status.value, reasons=list(i.reasons)) for i in a.items
+                ProvisionItemOut(code=str(i.code), status=i.status.value, reasons=list(i.reasons))
+                for i in a.items
             ],
         )
 
 
-class PendingOut(BaseModel):
+class ParameterPendingOut(BaseModel):
     id: str
     why: str
 
@@ -140,17 +141,17 @@ class AreaOut(BaseModel):
     share: float
     sources: list[str]
     detail: str
-    pending: list[PendingOut]
+    pending: list[ParameterPendingOut]
 
 
-class StatusOut(BaseModel):
+class VerificationStatusOut(BaseModel):
     areas: list[AreaOut]
     target_met: bool = Field(
         description="Annex I Categories 3-6 at least 90 % and every cyber-surveillance entry verified"
     )
 
     @classmethod
-    def of(cls, report: VerificationReport, target_met: bool) -> StatusOut:
+    def of(cls, report: VerificationReport, target_met: bool) -> VerificationStatusOut:
         return cls(
             areas=[
                 AreaOut(
@@ -162,7 +163,7 @@ class StatusOut(BaseModel):
                     share=round(a.share, 4),
                     sources=list(a.sources),
                     detail=a.detail,
-                    pending=[PendingOut(id=p.id, why=p.why) for p in a.pending],
+                    pending=[ParameterPendingOut(id=p.id, why=p.why) for p in a.pending],
                 )
                 for a in report.areas
             ],

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from dualuse.domain.classification import Classification
 from dualuse.domain.controllist.entries import ControlEntry
 from dualuse.domain.controllist.versions import ControlList, EffectiveFlags, ListDiff
-from dualuse.entrypoints.api.schemas.annex import AssessmentOut
+from dualuse.entrypoints.api.schemas.annex import ItemAssessmentOut
 from dualuse.services.controllist import EntryView
 
 
@@ -174,7 +174,7 @@ class CandidateOut(BaseModel):
     title: str
     score: float
     reasons: list[str]
-    assessment: AssessmentOut | None = Field(
+    assessment: ItemAssessmentOut | None = Field(
         default=None,
         description="the entry's sub-items against the parameters given (met, or what is needed)",
     )
