@@ -5,11 +5,12 @@ the algorithm and the threshold used."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
 from dualuse.domain.identity import Permission, Principal, authorize
+from dualuse.domain.ownership.screen import OwnershipFinding, OwnershipScreen
 from dualuse.domain.screening.delta import Delta, diff_snapshots
 from dualuse.domain.screening.engine import ScreeningEngine
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
@@ -35,6 +36,8 @@ class ScreeningIndex(Protocol):
     """Port: an in-memory engine over the newest version of every list, rebuilt when a list changes."""
 
     def engine(self, uow: UnitOfWork) -> tuple[ScreeningEngine, Mapping[str, str]]: ...
+
+    def ownership(self, uow: UnitOfWork) -> OwnershipScreen: ...
 
 
 def explanation_json(match: Match) -> dict[str, Any]:
@@ -94,7 +97,8 @@ def import_snapshot(
     verdict = judge_import(
         VersionStamp(previous.version, previous.published) if previous else None,
         VersionStamp(snapshot.version, snapshot.published),
-        same_entities=delta.is_empty,
+        # a version whose ownership relations changed is new even if its entities are not
+        same_entities=delta.is_empty and (previous is None or previous.relations == snapshot.relations),
     )
     if verdict is not ImportVerdict.NEW and force_reason is None:
         if verdict is ImportVerdict.IDENTICAL and previous_id is not None:
@@ -206,6 +210,8 @@ class ScreeningOutcome:
     matches: tuple[Match, ...]
     new_hits: tuple[int, ...] = field(default=())
     suppressed: int = 0
+    ownership: tuple[OwnershipFinding, ...] = ()
+    """Companies of the lists' ownership graphs the party matches, with what listed parties hold in them."""
 
 
 def _screen_and_store(
@@ -357,7 +363,15 @@ def screen(
         limit=limit,
     )
     uow.commit()
-    return outcome
+    return _with_ownership(uow, index, query, outcome)
+
+
+def _with_ownership(
+    uow: UnitOfWork, index: ScreeningIndex, query: ScreeningQuery, outcome: ScreeningOutcome
+) -> ScreeningOutcome:
+    """The outcome with the companies of the lists' ownership graphs the party matches: one owned 50% or more
+    by listed parties, alone or together, is flagged with the chains of holdings."""
+    return replace(outcome, ownership=index.ownership(uow).check(query, threshold=outcome.threshold))
 
 
 def save_party(
@@ -401,7 +415,7 @@ def save_party(
         alert=False,
     )
     uow.commit()
-    return party, outcome
+    return party, _with_ownership(uow, index, party.query(), outcome)
 
 
 def parties(uow: UnitOfWork, principal: Principal) -> Sequence[Party]:

@@ -43,7 +43,11 @@ def test_us_csl_keeps_the_us_list_of_each_listing() -> None:
     assert "CETC Research Institute 13" in cetc.names  # "; and CETC Research Institute 13"
     assert cetc.countries == ("cn",)
     rim = entities["52291"]
-    assert (rim.schema, rim.birth_dates, rim.programs) == (EntitySchema.PERSON, ("1978-12-05",), ("SDN", "NPWMD"))
+    assert (rim.schema, rim.birth_dates, rim.programs) == (
+        EntitySchema.PERSON,
+        ("1978-12-05",),
+        ("SDN", "NPWMD"),
+    )
     assert [(i.kind, i.number, i.country) for i in rim.identifiers] == [("Passport", "836238033", "kp")]
     assert entities["b601cbf2841d0aaedfe63661581ffbc3d54b6ba39d7e3a9027cff50e"].programs == ("DPL",)
     assert entities["1b5979e8fd3920a1a0985bf5088dad930a6a5562d1513f9e4b015e42"].programs == ("UVL",)
@@ -176,7 +180,9 @@ def test_ofac_csv_without_its_eof_byte_imports_and_says_so(tmp_path: Path) -> No
     assert not with_marker.warnings
 
 
-def test_ofac_sdn_csv_cut_on_a_line_boundary_is_refused_by_its_alias_and_address_files(tmp_path: Path) -> None:
+def test_ofac_sdn_csv_cut_on_a_line_boundary_is_refused_by_its_alias_and_address_files(
+    tmp_path: Path,
+) -> None:
     rows = [
         f'{n},"COMPANY {n}",-0- ,"SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n' for n in range(100, 110)
     ]

@@ -65,9 +65,9 @@ def _read(row: Row, entity: _Entity, name: str) -> None:
     if programme := row.get("Entity_Regulation_Programme"):
         entity.programs.append(programme)
     if listed := row.get("Entity_DesignationDate"):
-        day = parse_day(listed, location=row.location(name, "Entity_DesignationDate"))
-        if day is not None and (entity.listed_on is None or day < entity.listed_on):
-            entity.listed_on = day
+        listed_day = parse_day(listed, location=row.location(name, "Entity_DesignationDate"))
+        if listed_day is not None and (entity.listed_on is None or listed_day < entity.listed_on):
+            entity.listed_on = listed_day
 
 
 @guarded
@@ -80,8 +80,12 @@ def parse(path: Path) -> ListSnapshot:
     for row in rows:
         logical_id = row.get("Entity_LogicalId")
         if not logical_id:
-            raise ImportFailedError("no Entity_LogicalId", location=row.location(path.name, "Entity_LogicalId"))
-        subject = row.get("Entity_SubjectType").lower() or row.get("Entity_SubjectType_ClassificationCode").lower()
+            raise ImportFailedError(
+                "no Entity_LogicalId", location=row.location(path.name, "Entity_LogicalId")
+            )
+        subject = (
+            row.get("Entity_SubjectType").lower() or row.get("Entity_SubjectType_ClassificationCode").lower()
+        )
         if subject not in _SUBJECTS:
             raise ImportFailedError(
                 f"unknown subject type {subject!r} (person or enterprise)",
@@ -100,13 +104,16 @@ def parse(path: Path) -> ListSnapshot:
         raise ImportFailedError("the list has no entities", location=path.name)
     if len(generated) > 1:
         raise ImportFailedError(
-            f"rows of different files mixed: fileGenerationDate {', '.join(sorted(generated))}", location=path.name
+            f"rows of different files mixed: fileGenerationDate {', '.join(sorted(generated))}",
+            location=path.name,
         )
     published = parse_day(next(iter(generated)), location=path.name) if generated else None
     listed = []
     for entity in entities.values():
         if not entity.names:
-            raise ImportFailedError(f"entity {entity.logical_id} has no strong name", location=entity.location)
+            raise ImportFailedError(
+                f"entity {entity.logical_id} has no strong name", location=entity.location
+            )
         listed.append(
             ListedEntity(
                 source="eu-fsf",

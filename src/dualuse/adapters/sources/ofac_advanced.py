@@ -73,8 +73,7 @@ class _Reader:
         self.document_types = _values(root, "IDRegDocTypeValues", "IDRegDocType")
         self.sanction_types = _values(root, "SanctionsTypeValues", "SanctionsType")
         self.countries = {
-            key: (e.get("ISO2") or "").lower()
-            for key, e in _values(root, "CountryValues", "Country").items()
+            key: (e.get("ISO2") or "").lower() for key, e in _values(root, "CountryValues", "Country").items()
         }
         locations = child(root, "Locations")
         self.location_countries: dict[str, str] = {}

@@ -220,12 +220,17 @@ def parse(path: Path) -> ListSnapshot:
             location=main.name,
         )
     warnings.extend(
-        f"{where}: entity {number} is not in {main.name}; its row is ignored" for number, where in dangling.items()
+        f"{where}: entity {number} is not in {main.name}; its row is ignored"
+        for number, where in dangling.items()
     )
     if not whole:
         warnings.append(
             f"{main.name}: no end-of-file marker (0x1A); the rows are whole"
-            + (" and every alias and address names a listed entity" if (alt_path or add_path) and not dangling else "")
+            + (
+                " and every alias and address names a listed entity"
+                if (alt_path or add_path) and not dangling
+                else ""
+            )
             + ", but a file cut at a line end cannot be told from a whole one"
         )
     source = "ofac-cons" if main.name.lower().startswith("cons_") else "ofac-sdn"

@@ -17,7 +17,17 @@ from dualuse.domain.errors import ImportFailedError
 from dualuse.domain.screening.model import EntitySchema, Identifier, ListedEntity, ListSnapshot
 from dualuse.domain.screening.normalise import normalise_country, normalise_date
 
-REQUIRED = ("id", "schema", "name", "aliases", "birth_date", "countries", "identifiers", "sanctions", "dataset")
+REQUIRED = (
+    "id",
+    "schema",
+    "name",
+    "aliases",
+    "birth_date",
+    "countries",
+    "identifiers",
+    "sanctions",
+    "dataset",
+)
 _SCHEMATA = {
     "Person": EntitySchema.PERSON,
     "Organization": EntitySchema.ORGANIZATION,
@@ -53,7 +63,9 @@ def parse(path: Path) -> ListSnapshot:
             )
         names = [row.get("name"), *split(row.get("aliases"), ";")]
         if not any(names):
-            raise ImportFailedError(f"entity {entity_id} has no name", location=row.location(path.name, "name"))
+            raise ImportFailedError(
+                f"entity {entity_id} has no name", location=row.location(path.name, "name")
+            )
         if entity_id in entities:
             raise ImportFailedError(f"entity {entity_id} appears twice", location=location)
         countries = [normalise_country(c) for c in split(row.get("countries"), ";")]

@@ -119,15 +119,17 @@ def _collect(rows: list[Row], layout: _Layout, name: str) -> dict[str, _Designat
         if regime := row.get(layout.regime):
             designation.programs.append(regime)
         if listed := row.get(layout.listed):
-            day = parse_day(listed, location=row.location(name, layout.listed))
-            if day is not None and (designation.listed_on is None or day < designation.listed_on):
-                designation.listed_on = day
+            listed_day = parse_day(listed, location=row.location(name, layout.listed))
+            if listed_day is not None and (designation.listed_on is None or listed_day < designation.listed_on):
+                designation.listed_on = listed_day
     return found
 
 
 def _entity(designation: _Designation, source: str) -> ListedEntity:
     if designation.kind not in _KINDS:
-        raise ImportFailedError(f"unknown designation type {designation.kind!r}", location=designation.location)
+        raise ImportFailedError(
+            f"unknown designation type {designation.kind!r}", location=designation.location
+        )
     if not designation.names:
         raise ImportFailedError(f"designation {designation.key} has no name", location=designation.location)
     return ListedEntity(

@@ -93,9 +93,7 @@ def _entity(listing: _Listing, location: str) -> ListedEntity:
         raise ImportFailedError(f"listing {listing.entity_id} has no name", location=location)
     code = _LIST_CODE.search(listing.list_name)
     at_end = [found.group(1) for a in listing.addresses if (found := _COUNTRY_AT_END.search(a))]
-    countries = [
-        normalise_country(c) for c in (*listing.countries, *listing.address_countries, *at_end)
-    ]
+    countries = [normalise_country(c) for c in (*listing.countries, *listing.address_countries, *at_end)]
     identifiers = [
         Identifier(kind=kind_, number=number, country=normalise_country(country) if country else None)
         for kind_, number, country in listing.ids

@@ -44,6 +44,32 @@ class MatchOut(BaseModel):
     explanation: dict[str, dict[str, Any]]
 
 
+class OwnershipPathOut(BaseModel):
+    names: list[str] = Field(description="from the listed party to the company, along the holdings")
+    shares: list[float | None] = Field(
+        description="each holding's share (0-1); null where the list gives none"
+    )
+    share: float | None = Field(description="the product along the chain; null where a share is not given")
+    text: str
+
+
+class OwnershipOut(BaseModel):
+    source: str
+    company_id: str
+    company_name: str
+    matched_name: str
+    score: float
+    listed_share: float = Field(
+        description="share held by listed parties, alone or together, direct or indirect"
+    )
+    flagged: bool = Field(
+        description="owned 50% or more by listed parties (OFAC 50 Percent Rule, aggregated)"
+    )
+    paths: list[OwnershipPathOut]
+    listed_directors: list[str]
+    incomplete: bool = Field(description="more chains than are followed: the share is at least this")
+
+
 class ScreeningOut(BaseModel):
     screening_id: int | None
     threshold: float
@@ -51,6 +77,10 @@ class ScreeningOut(BaseModel):
     algorithm: str
     matches: list[MatchOut]
     suppressed_false_positives: int
+    ownership: list[OwnershipOut] = Field(
+        default_factory=list,
+        description="companies of the lists' ownership graphs the party matches, with their listed owners",
+    )
 
 
 class PartyOut(BaseModel):
@@ -131,6 +161,29 @@ def _screening_out(outcome: svc.ScreeningOutcome) -> ScreeningOut:
             for m in outcome.matches
         ],
         suppressed_false_positives=outcome.suppressed,
+        ownership=[
+            OwnershipOut(
+                source=f.source,
+                company_id=f.control.company,
+                company_name=f.control.company_name,
+                matched_name=f.matched_name,
+                score=round(f.score, 4),
+                listed_share=round(f.control.share, 4),
+                flagged=f.control.flagged,
+                paths=[
+                    OwnershipPathOut(
+                        names=list(p.names),
+                        shares=list(p.shares),
+                        share=None if p.share is None else round(p.share, 4),
+                        text=p.describe(),
+                    )
+                    for p in f.control.paths
+                ],
+                listed_directors=list(f.control.directors),
+                incomplete=f.control.truncated,
+            )
+            for f in outcome.ownership
+        ],
     )
 
 
