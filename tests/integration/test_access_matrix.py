@@ -97,6 +97,8 @@ EXPECTED: dict[str, R] = {
     "POST /api/v1/determinations": R(EVERYONE),
     "POST /match/{dataset}": R(SIGNED_IN - COM, {"queries": {"q": {"schema": "Person", "properties": {"name": ["x"]}}}}, public_object=True),
     "GET /api/v1/screening/lists": R(EVERYONE),
+    "GET /api/v1/screening/formats": R(EVERYONE),
+    "POST /api/v1/screening/lists/{format_name}": R(COM, query="filename=list.jsonl"),
     "POST /api/v1/screening/screen": R(SIGNED_IN - COM, {"name": "Nobody In Particular"}),
     "GET /api/v1/screening/parties": R(SIGNED_IN - COM),
     "POST /api/v1/screening/parties": R(SIGNED_IN - COM, {"name": "x", "role": "nonsense"}),
@@ -458,6 +460,8 @@ def fill(path: str, ids: dict[str, str] | None) -> str:
             return "default"
         if name == "prop":
             return "sanctions"
+        if name == "format_name":
+            return "ftm"
         if name == "case_id" and "due-diligence" in path:
             name = "dd_case_id"
         if ids is None:

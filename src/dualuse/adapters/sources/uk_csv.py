@@ -120,7 +120,9 @@ def _collect(rows: list[Row], layout: _Layout, name: str) -> dict[str, _Designat
             designation.programs.append(regime)
         if listed := row.get(layout.listed):
             listed_day = parse_day(listed, location=row.location(name, layout.listed))
-            if listed_day is not None and (designation.listed_on is None or listed_day < designation.listed_on):
+            if listed_day is not None and (
+                designation.listed_on is None or listed_day < designation.listed_on
+            ):
                 designation.listed_on = listed_day
     return found
 
