@@ -4,7 +4,9 @@ The OFAC SDN list of 2024-05-03 is imported into a fresh SQLite database; the ap
 loopback port; the same queries (names of ``negatives_us.csv``, people on no list, so every query runs the
 whole candidate search) are screened (1) by the engine in this process and (2) through ``POST /match/default``
 in batches of 100, each batch one request and one transaction that logs every query as a screening.
-Target: HTTP at least half the in-process throughput.
+Both are timed cold (a freshly built index and emptied normalisation and scoring caches, as after a list
+import) and warm (the same names a second time), so neither side profits from the other's caches.
+Target: HTTP at least half the in-process throughput, cold against cold and warm against warm.
 
 Run: .venv/bin/python bench/screening_http.py [--queries 2000]
 """
@@ -25,11 +27,12 @@ import httpx
 import uvicorn
 
 from dualuse.adapters.db import migrate
+from dualuse.adapters.screening_index import StoredListsIndex
 from dualuse.adapters.sources.sanctions_formats import parse
 from dualuse.bootstrap import bootstrap
 from dualuse.config import Environment, Settings
 from dualuse.domain.identity import OrganisationKind, Principal, Role
-from dualuse.domain.screening import ScreeningQuery
+from dualuse.domain.screening import ScreeningQuery, normalise, scoring
 from dualuse.entrypoints.api.app import create_app
 from dualuse.services import identity
 from dualuse.services import screening as svc
@@ -42,6 +45,15 @@ CUTOFF = 0.5
 def shared_data() -> Path:
     env = os.environ.get("DUALUSE_SHARED_DATA")
     return Path(env) if env else Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+
+
+def cold(container: object) -> None:
+    """Forget what earlier queries left behind: the module caches, and the index (rebuilt on next use)."""
+    for module in (normalise, scoring):
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+    container.screening_index = StoredListsIndex()  # type: ignore[attr-defined]
 
 
 def main() -> int:
@@ -78,13 +90,18 @@ def main() -> int:
         uow.commit()
     with (data / "screening-bench" / "negatives_us.csv").open(encoding="utf-8") as handle:
         names = [row["full_name"] for row in csv.DictReader(handle)][: args.queries]
-    with container.uow() as uow:
-        engine, _versions = container.screening_index.engine(uow)
 
-    started = time.perf_counter()
-    for name in names:
-        engine.screen(ScreeningQuery(name=name), threshold=CUTOFF, limit=5)
-    in_process = len(names) / (time.perf_counter() - started)
+    def in_process() -> float:
+        with container.uow() as uow:
+            engine, _versions = container.screening_index.engine(uow)
+        started = time.perf_counter()
+        for name in names:
+            engine.screen(ScreeningQuery(name=name), threshold=CUTOFF, limit=5)
+        return len(names) / (time.perf_counter() - started)
+
+    cold(container)
+    in_process_cold = in_process()
+    in_process_warm = in_process()
 
     server = uvicorn.Server(
         uvicorn.Config(create_app(container=container), host="127.0.0.1", port=0, log_level="warning")
@@ -97,25 +114,41 @@ def main() -> int:
     with httpx.Client(
         base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"ApiKey {token}"}, timeout=300
     ) as client:
-        started = time.perf_counter()
-        for i in range(0, len(names), BATCH):
-            queries = {
-                f"q{j}": {"schema": "Person", "properties": {"name": [n]}}
-                for j, n in enumerate(names[i : i + BATCH])
-            }
-            client.post(
-                "/match/default", json={"queries": queries}, params={"cutoff": CUTOFF}
-            ).raise_for_status()
-        over_http = len(names) / (time.perf_counter() - started)
+
+        def over_http() -> float:
+            started = time.perf_counter()
+            for i in range(0, len(names), BATCH):
+                queries = {
+                    f"q{j}": {"schema": "Person", "properties": {"name": [n]}}
+                    for j, n in enumerate(names[i : i + BATCH])
+                }
+                client.post(
+                    "/match/default", json={"queries": queries}, params={"cutoff": CUTOFF}
+                ).raise_for_status()
+            return len(names) / (time.perf_counter() - started)
+
+        cold(container)
+        with container.uow() as uow:  # the index built before timing, as for the engine in process
+            container.screening_index.engine(uow)
+        http_cold = over_http()
+        http_warm = over_http()
     server.should_exit = True
     thread.join(timeout=10)
-    ratio = over_http / in_process
     print(f"{len(names)} queries against {len(snapshot)} entities (OFAC SDN 2024-05-03)")
-    print(f"  engine in process:          {in_process:8.0f} queries/s")
-    print(f"  POST /match, {BATCH} a request: {over_http:8.0f} queries/s (each logged as a screening)")
-    verdict = "PASS" if ratio >= TARGET_RATIO else "FAIL"
-    print(f"  ratio {ratio:.2f} (target >= {TARGET_RATIO}): {verdict}")
-    return 0 if ratio >= TARGET_RATIO else 1
+    verdicts = []
+    for label, engine_rate, http_rate in (
+        ("cold", in_process_cold, http_cold),
+        ("warm", in_process_warm, http_warm),
+    ):
+        ratio = http_rate / engine_rate
+        verdicts.append(ratio >= TARGET_RATIO)
+        print(f"  {label}: engine in process {engine_rate:8.0f} queries/s")
+        print(
+            f"  {label}: POST /match, {BATCH} a request {http_rate:8.0f} queries/s (each logged as a screening)"
+        )
+        verdict = "PASS" if ratio >= TARGET_RATIO else "FAIL"
+        print(f"  {label}: ratio {ratio:.2f} (target >= {TARGET_RATIO}): {verdict}")
+    return 0 if all(verdicts) else 1
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ def test_registry_names_every_format() -> None:
         "uk-xml",
         "uk-csv",
         "us-csl",
+        "eu-833-annex-iv",
         "opensanctions-csv",
         "ftm",
     }

@@ -22,6 +22,7 @@ CASES = [
     ("uk-csv", "uk_ofsi_conlist.csv", 1),
     ("eu-fsf-csv", "eu_fsf_v1_1.csv", 1),
     ("opensanctions-csv", "targets.simple.csv", 4),
+    ("eu-833-annex-iv", "eu_32014R0833_annexes.csv", 8),
 ]
 
 
@@ -222,3 +223,41 @@ def test_bad_values_name_file_line_and_field(
         parse(format_name, _copy(tmp_path, name, content.replace(old, new, 1)))
     assert failure.value.location is not None
     assert failure.value.location.startswith(f"{name}:{where}")
+
+
+# --- Reg. (EU) No 833/2014 Annex IV ---------------------------------------------------------------------------
+ANNEXES = FIXTURES / "eu_32014R0833_annexes.csv"
+
+
+def test_annex_iv_entries_only_numbered_without_gaps() -> None:
+    snapshot = parse("eu-833-annex-iv", ANNEXES)
+    assert (snapshot.source, len(snapshot)) == (
+        "eu-833-annex-iv",
+        8,
+    )  # Annex III and XIV rows are not Annex IV
+    sirius = snapshot.by_id()["1"]
+    assert sirius.names[:2] == (
+        "JSC Sirius",
+        "Открытое Акционерное Общество «Концерн «Сириус» (ОАО «Концерн «Сириус»)",
+    )
+    assert (sirius.countries, str(sirius.listed_on)) == (("ru",), "2014-09-12")
+    assert [(i.kind, i.number) for i in sirius.identifiers] == [("Tax ID/INN", "7704730655")]
+    matches = ScreeningEngine([snapshot]).screen(ScreeningQuery(name="Kalashnikov Concern"), threshold=0.7)
+    assert matches
+    assert matches[0].entity.primary_name == "JSC Kalashnikov"
+
+
+def test_annex_iv_with_an_entry_lost_is_refused(tmp_path: Path) -> None:
+    lines = ANNEXES.read_bytes().splitlines(keepends=True)
+    lost = b"".join(line for line in lines if b",4,EU-RUS,IV," not in line)
+    with pytest.raises(ImportFailedError) as failure:
+        parse("eu-833-annex-iv", _copy(tmp_path, "annexes.csv", lost))
+    assert "entry '5' where entry 4 was due" in failure.value.detail
+    assert failure.value.location is not None
+    assert "column 'recordId'" in failure.value.location
+
+
+def test_another_regulations_annex_table_is_refused(tmp_path: Path) -> None:
+    other = ANNEXES.read_bytes().replace(b"32014R0833,", b"32006R0765,")
+    with pytest.raises(ImportFailedError, match="not the annex table of Reg"):
+        parse("eu-833-annex-iv", _copy(tmp_path, "annexes.csv", other))
