@@ -1,7 +1,8 @@
 """Batch screening over HTTP against the engine in process, in one run (the yente API's ``/match``).
 
 The OFAC SDN list of 2024-05-03 is imported into a fresh SQLite database; the app is served by uvicorn on a
-loopback port; the same queries (names of ``negatives_us.csv``, people on no list, so every query runs the
+loopback port from a process of its own (as a server is: the client's JSON work does not share its
+interpreter); the same queries (names of ``negatives_us.csv``, people on no list, so every query runs the
 whole candidate search) are screened (1) by the engine in this process and (2) through ``POST /match/default``
 in batches of 100, each batch one request and one transaction that logs every query as a screening.
 Both are timed cold (a freshly built index and emptied normalisation and scoring caches, as after a list
@@ -15,12 +16,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
 import os
 import secrets
+import socket
 import sys
 import tempfile
-import threading
 import time
+from multiprocessing.queues import Queue
 from pathlib import Path
 
 import httpx
@@ -56,16 +59,30 @@ def cold(container: object) -> None:
     container.screening_index = StoredListsIndex()  # type: ignore[attr-defined]
 
 
+def settings_for(database_url: str) -> Settings:
+    return Settings(env=Environment.TEST, database_url=database_url, secret_key="b" * 40)
+
+
+def serve(database_url: str, ready: Queue[int]) -> None:
+    """The app in a fresh process: its index built before it reports its port, its caches otherwise cold."""
+    container = bootstrap(settings_for(database_url))
+    with container.uow() as uow:
+        container.screening_index.engine(uow)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    ready.put(listener.getsockname()[1])
+    config = uvicorn.Config(create_app(container=container), log_level="warning")
+    uvicorn.Server(config).run(sockets=[listener])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--queries", type=int, default=2000)
     args = parser.parse_args()
     data = shared_data()
     folder = Path(tempfile.mkdtemp(prefix="dualuse-bench-"))
-    settings = Settings(
-        env=Environment.TEST, database_url=f"sqlite:///{folder / 'bench.db'}", secret_key="b" * 40
-    )
-    container = bootstrap(settings)
+    database_url = f"sqlite:///{folder / 'bench.db'}"
+    container = bootstrap(settings_for(database_url))
     migrate.upgrade(container.engine)
     snapshot = parse("ofac-sdn-csv", data / "sanctions" / "ofac_sdn_csv_2024" / "sdn_2024-05-03.csv")
     with container.uow() as uow:
@@ -103,14 +120,11 @@ def main() -> int:
     in_process_cold = in_process()
     in_process_warm = in_process()
 
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(container=container), host="127.0.0.1", port=0, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not (server.started and server.servers):
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
+    context = multiprocessing.get_context("spawn")
+    ready: Queue[int] = context.Queue()
+    server = context.Process(target=serve, args=(database_url, ready), daemon=True)
+    server.start()
+    port = ready.get(timeout=600)
     with httpx.Client(
         base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"ApiKey {token}"}, timeout=300
     ) as client:
@@ -127,13 +141,10 @@ def main() -> int:
                 ).raise_for_status()
             return len(names) / (time.perf_counter() - started)
 
-        cold(container)
-        with container.uow() as uow:  # the index built before timing, as for the engine in process
-            container.screening_index.engine(uow)
         http_cold = over_http()
         http_warm = over_http()
-    server.should_exit = True
-    thread.join(timeout=10)
+    server.terminate()
+    server.join(timeout=10)
     print(f"{len(names)} queries against {len(snapshot)} entities (OFAC SDN 2024-05-03)")
     verdicts = []
     for label, engine_rate, http_rate in (

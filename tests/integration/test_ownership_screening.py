@@ -89,3 +89,16 @@ def test_the_web_page_shows_the_flag_and_the_path(container: Container, world: d
         "Viktor Aleksandrovich Testov —60%→ Northwind Holdings Limited —50%→ Northwind Trading GmbH"
         in result.text
     )
+
+
+def test_the_demo_world_shows_a_company_owned_by_listed_parties(container: Container) -> None:
+    from dualuse.bootstrap import load_demo_world
+
+    load_demo_world(container)
+    client = TestClient(create_app(container=container))
+    client.headers["Authorization"] = f"Bearer {token_for(container, 'exporter@demo.dualuse.eu')}"
+    body = client.post("/api/v1/screening/screen", json={"name": "Quillfeather Components GmbH"}).json()
+    finding = body["ownership"][0]
+    assert (finding["company_name"], finding["flagged"]) == ("Quillfeather Components GmbH", True)
+    assert finding["listed_share"] == pytest.approx(0.6)
+    assert finding["listed_directors"] == ["Ivor Quillfeather"]
