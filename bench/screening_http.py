@@ -70,6 +70,7 @@ def serve(database_url: str, ready: Queue[int]) -> None:
         container.screening_index.engine(uow)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
+    listener.listen(128)  # connections wait in the backlog until uvicorn accepts them
     ready.put(listener.getsockname()[1])
     config = uvicorn.Config(create_app(container=container), log_level="warning")
     uvicorn.Server(config).run(sockets=[listener])
