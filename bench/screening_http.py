@@ -7,7 +7,11 @@ whole candidate search) are screened (1) by the engine in this process and (2) t
 in batches of 100, each batch one request and one transaction that logs every query as a screening.
 Both are timed cold (a freshly built index and emptied normalisation and scoring caches, as after a list
 import) and warm (the same names a second time), so neither side profits from the other's caches.
-Target: HTTP at least half the in-process throughput, cold against cold and warm against warm.
+Each is given as wall-clock queries/s and as queries per CPU-second of the process doing the work (this one
+for the engine, the server's for HTTP, read from /proc): on a shared machine the wall clock mostly measures
+what else is running, the CPU time what the work costs.
+Target: HTTP at least half the in-process throughput, cold against cold and warm against warm, per CPU-second
+(the wall-clock ratio is printed beside it).
 
 Run: .venv/bin/python bench/screening_http.py [--queries 2000]
 """
@@ -57,6 +61,20 @@ def cold(container: object) -> None:
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
     container.screening_index = StoredListsIndex()  # type: ignore[attr-defined]
+
+
+class Rate:
+    """Queries per second of wall clock and per CPU-second of the working process."""
+
+    def __init__(self, queries: int, wall: float, cpu: float) -> None:
+        self.wall = queries / wall
+        self.cpu = queries / cpu if cpu > 0 else float("inf")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def settings_for(database_url: str) -> Settings:
@@ -109,13 +127,13 @@ def main() -> int:
     with (data / "screening-bench" / "negatives_us.csv").open(encoding="utf-8") as handle:
         names = [row["full_name"] for row in csv.DictReader(handle)][: args.queries]
 
-    def in_process() -> float:
+    def in_process() -> Rate:
         with container.uow() as uow:
             engine, _versions = container.screening_index.engine(uow)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for name in names:
             engine.screen(ScreeningQuery(name=name), threshold=CUTOFF, limit=5)
-        return len(names) / (time.perf_counter() - started)
+        return Rate(len(names), time.perf_counter() - started, time.process_time() - cpu)
 
     cold(container)
     in_process_cold = in_process()
@@ -130,8 +148,9 @@ def main() -> int:
         base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"ApiKey {token}"}, timeout=300
     ) as client:
 
-        def over_http() -> float:
-            started = time.perf_counter()
+        def over_http() -> Rate:
+            assert server.pid is not None  # noqa: S101 - started above
+            started, cpu = time.perf_counter(), cpu_seconds(server.pid)
             for i in range(0, len(names), BATCH):
                 queries = {
                     f"q{j}": {"schema": "Person", "properties": {"name": [n]}}
@@ -140,7 +159,7 @@ def main() -> int:
                 client.post(
                     "/match/default", json={"queries": queries}, params={"cutoff": CUTOFF}
                 ).raise_for_status()
-            return len(names) / (time.perf_counter() - started)
+            return Rate(len(names), time.perf_counter() - started, cpu_seconds(server.pid) - cpu)
 
         http_cold = over_http()
         http_warm = over_http()
@@ -152,14 +171,20 @@ def main() -> int:
         ("cold", in_process_cold, http_cold),
         ("warm", in_process_warm, http_warm),
     ):
-        ratio = http_rate / engine_rate
+        ratio, wall_ratio = http_rate.cpu / engine_rate.cpu, http_rate.wall / engine_rate.wall
         verdicts.append(ratio >= TARGET_RATIO)
-        print(f"  {label}: engine in process {engine_rate:8.0f} queries/s")
         print(
-            f"  {label}: POST /match, {BATCH} a request {http_rate:8.0f} queries/s (each logged as a screening)"
+            f"  {label}: engine in process        {engine_rate.cpu:8.0f} queries/CPU-s "
+            f"({engine_rate.wall:6.0f} queries/s wall)"
+        )
+        print(
+            f"  {label}: POST /match, {BATCH} a request {http_rate.cpu:8.0f} queries/CPU-s "
+            f"({http_rate.wall:6.0f} queries/s wall; each logged as a screening)"
         )
         verdict = "PASS" if ratio >= TARGET_RATIO else "FAIL"
-        print(f"  {label}: ratio {ratio:.2f} (target >= {TARGET_RATIO}): {verdict}")
+        print(
+            f"  {label}: ratio {ratio:.2f} per CPU-s, {wall_ratio:.2f} wall (target >= {TARGET_RATIO}): {verdict}"
+        )
     return 0 if all(verdicts) else 1
 
 
