@@ -65,6 +65,14 @@ def test_a_company_owned_together_and_through_a_chain_is_flagged_with_the_paths(
     assert southgate["listed_directors"] == ["Olga Listova"]
     unrelated = client.post("/api/v1/screening/screen", json={"name": "Hans Unlisted"}).json()
     assert unrelated["ownership"] == []
+    # the flag is in the audit trail, against the screening that raised it (and only that one)
+    a = t.audit_events
+    with container.engine.connect() as conn:
+        events = conn.execute(
+            select(a.c.entity_id, a.c.after).where(a.c.action == "screening.ownership_flagged")
+        ).all()
+    assert [e.entity_id for e in events] == [str(body["screening_id"])]
+    assert events[0].after["companies"][0]["listed_share"] == pytest.approx(0.55)
 
 
 def test_the_web_page_shows_the_flag_and_the_path(container: Container, world: dict[str, str]) -> None:

@@ -362,16 +362,40 @@ def screen(
         alert=False,
         limit=limit,
     )
+    outcome = _with_ownership(uow, index, query, outcome, actor=principal.label)
     uow.commit()
-    return _with_ownership(uow, index, query, outcome)
+    return outcome
 
 
 def _with_ownership(
-    uow: UnitOfWork, index: ScreeningIndex, query: ScreeningQuery, outcome: ScreeningOutcome
+    uow: UnitOfWork, index: ScreeningIndex, query: ScreeningQuery, outcome: ScreeningOutcome, *, actor: str
 ) -> ScreeningOutcome:
     """The outcome with the companies of the lists' ownership graphs the party matches: one owned 50% or more
-    by listed parties, alone or together, is flagged with the chains of holdings."""
-    return replace(outcome, ownership=index.ownership(uow).check(query, threshold=outcome.threshold))
+    by listed parties, alone or together, is flagged with the chains of holdings, and the flag is recorded in
+    the audit trail against the screening (in the screening's transaction)."""
+    findings = index.ownership(uow).check(query, threshold=outcome.threshold)
+    flagged = [f for f in findings if f.control.flagged]
+    if flagged and outcome.screening_id is not None:
+        audit.record(
+            uow,
+            actor=actor,
+            action="screening.ownership_flagged",
+            entity_type="screening",
+            entity_id=outcome.screening_id,
+            after={
+                "companies": [
+                    {
+                        "source": f.source,
+                        "company_id": f.control.company,
+                        "company": f.control.company_name,
+                        "listed_share": round(f.control.share, 4),
+                        "paths": [p.describe() for p in f.control.paths],
+                    }
+                    for f in flagged
+                ]
+            },
+        )
+    return replace(outcome, ownership=findings)
 
 
 def save_party(
@@ -414,8 +438,9 @@ def save_party(
         actor=principal.label,
         alert=False,
     )
+    outcome = _with_ownership(uow, index, party.query(), outcome, actor=principal.label)
     uow.commit()
-    return party, _with_ownership(uow, index, party.query(), outcome)
+    return party, outcome
 
 
 def parties(uow: UnitOfWork, principal: Principal) -> Sequence[Party]:
