@@ -74,3 +74,18 @@ def test_authority_pages(page: Any, live_server: LiveServer) -> None:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         assert not serious_violations(page), path
+
+
+def test_an_ownership_finding_reads_well_on_a_phone(page: Any, live_server: LiveServer) -> None:
+    """The screening answer for a company the demo list shows as owned by listed parties: no serious axe
+    violation, and at 375 px wide nothing runs off the side."""
+    sign_in(page, live_server, "exporter@demo.dualuse.eu")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server.url}/screening")
+    page.fill("#name", "Quillfeather Components GmbH")
+    page.click("form[action='/screening'] button[type=submit]")
+    finding = page.locator(".ownership-finding.flagged")
+    assert "owned 60% by listed parties" in finding.inner_text()
+    assert "Demonstrova Holdings Ltd" in finding.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert not serious_violations(page)

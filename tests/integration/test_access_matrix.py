@@ -101,6 +101,8 @@ EXPECTED: dict[str, R] = {
     "POST /api/v1/determinations": R(EVERYONE),
     "POST /match/{dataset}": R(SIGNED_IN - COM, {"queries": {"q": {"schema": "Person", "properties": {"name": ["x"]}}}}, public_object=True),
     "GET /api/v1/screening/lists": R(EVERYONE),
+    "GET /api/v1/screening/formats": R(EVERYONE),
+    "POST /api/v1/screening/lists/{format_name}": R(COM, query="filename=list.jsonl"),
     "POST /api/v1/screening/screen": R(SIGNED_IN - COM, {"name": "Nobody In Particular"}),
     "GET /api/v1/screening/parties": R(SIGNED_IN - COM),
     "POST /api/v1/screening/parties": R(SIGNED_IN - COM, {"name": "x", "role": "nonsense"}),
@@ -485,6 +487,8 @@ def fill(path: str, ids: dict[str, str] | None) -> str:
             return "sanctions"
         if name == "sha256" and ids is None:
             return "0" * 64
+        if name == "format_name":
+            return "ftm"
         if name == "case_id" and "due-diligence" in path:
             name = "dd_case_id"
         if ids is None:

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from dualuse.entrypoints.http.app import create_app
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -18,6 +17,7 @@ from dualuse.bootstrap import Container
 from dualuse.domain.controllist import ControlCode
 from dualuse.domain.errors import ImportFailedError
 from dualuse.entrypoints.cli.main import app as cli
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services.verification import status
 
 CELEX = "02021R0821-20251115"

@@ -331,3 +331,148 @@ def test_properties_matching_does_not_use_are_named_in_the_answer(
     answer = response.json()["responses"]["q"]
     assert answer["unused_properties"] == ["hairColor"]
     assert answer["query"]["properties"] == {"name": ["Olena Petrenko"]}
+
+
+# --- every method of both clients, and the yente-cli commands --------------------------------------------------
+# programs() reads https://data.opensanctions.org/meta/programs.json by design (an absolute URL, "regardless of
+# base_url"): it never asks the server, so no server can answer it, and tests reach no network.
+NOT_A_SERVER_CALL = {"programs": "reads data.opensanctions.org, not the server (yente-client docstring)"}
+SYNC_CALLED = {
+    "healthz", "readyz", "datasets", "algorithms", "statements", "fetch", "adjacent", "search", "match",
+    "match_iter", "close", "user_agent",
+}  # fmt: skip
+ASYNC_CALLED = (SYNC_CALLED - {"close"}) | {"aclose"}
+
+
+def _public(cls: type) -> set[str]:
+    return {name for name in vars(cls) if not name.startswith("_")}
+
+
+def test_every_public_method_of_both_clients_is_called_below() -> None:
+    """A method added to yente-client fails this test until it is exercised against the app too."""
+    from yente_client import AsyncClient
+
+    assert _public(Client) == SYNC_CALLED | set(NOT_A_SERVER_CALL)
+    assert _public(AsyncClient) == ASYNC_CALLED | set(NOT_A_SERVER_CALL)
+
+
+def test_the_client_filters_are_honoured_or_refused(server: str, world: dict[str, str]) -> None:
+    from yente_client import BEST_ALGORITHM
+    from yente_client.exceptions import APIError
+    from yente_client.filters import MatchFilters, SearchFilters
+
+    with Client(api_key=world["acme"], base_url=server) as client:
+        assert "yente-client" in client.user_agent
+        crimson = Company(name=["Crimson Harbour Trading"])
+        only_beta = client.match(crimson, datasets=["ftm:beta"], limit=1, algorithm=BEST_ALGORITHM)
+        assert [r.id for r in only_beta.results] == ["ftm:beta-b-1"]  # filtered before the limit
+        both = client.match(crimson, datasets=["ftm:alpha", "ftm:beta"], cutoff=0.5, limit=10)
+        assert {"ftm:alpha-a-1", "ftm:beta-b-1"} <= {r.id for r in both.results}
+        without_alpha = client.match(
+            crimson, filters=MatchFilters(exclude_datasets=["ftm:alpha"], exclude_entities=["ftm:beta-b-1"])
+        )
+        assert without_alpha.results == []
+        assert client.match(crimson, topics=["sanction"]).results
+        assert client.match(crimson, topics=["role.pep"]).results == []  # no PEPs on our lists
+        assert client.match(crimson, exclude_schemata=["Company", "Organization"]).results == []
+        with pytest.raises(APIError) as refused:
+            client.match(crimson, changed_since="2026-01-01")
+        assert refused.value.status_code == 422
+        assert "changed_since is not supported" in str(refused.value)
+        with pytest.raises(APIError) as weights:
+            client.match(crimson, weights={"name": 2.0})
+        assert "weights" in str(weights.value)
+
+        people = client.search("Petrenko", filters=SearchFilters(schema="Person", countries=[]))
+        assert [r.id for r in people.results] == ["ftm:beta-b-2"]
+        assert client.search("Petrenko", schema="Company").results == []
+        assert client.search("Crimson", countries=["ae"], limit=5, offset=0).total.value == 1
+        assert client.search("Crimson Harbour", datasets=["ftm:beta"]).results[0].id == "ftm:beta-b-1"
+        assert client.search("Crimson", fuzzy=True, simple=True, limit=2).results
+        with pytest.raises(APIError, match="filter, sort and changed_since are not supported"):
+            client.search("Crimson", filter=["properties.country:ae"])
+
+        collected = dict(
+            client.match_iter(
+                [("ok", crimson), ("bad", Company(name=["Crimson"]))], on_error="collect", changed_since="x"
+            )
+        )
+        assert all(type(v).__name__ == "MatchError" for v in collected.values())  # refused, reported per row
+        adjacent = client.adjacent("ftm:alpha-a-2", prop="sanctions", limit=5, offset=0, sort=["caption"])
+        assert adjacent.results == []
+        assert client.fetch("ftm:alpha-a-2", nested=False).id == "ftm:alpha-a-2"
+
+
+def test_the_async_client_works_against_the_running_app(server: str, world: dict[str, str]) -> None:
+    import asyncio
+
+    from yente_client import AsyncClient
+
+    async def run() -> None:
+        async with AsyncClient(api_key=world["acme"], base_url=server, app_name="dualuse-tests") as client:
+            assert "dualuse-tests" in client.user_agent
+            assert (await client.healthz()).status == "ok"
+            assert (await client.readyz()).status == "ok"
+            assert {d.name for d in (await client.datasets()).datasets} == {
+                "default",
+                "ftm:alpha",
+                "ftm:beta",
+            }
+            assert (await client.algorithms()).best
+            result = await client.match(Person(name=["Testov Viktor"], birthDate=["1970-01-02"]))
+            assert result.top is not None
+            assert result.top.id == "ftm:alpha-a-2"
+            assert (await client.fetch(result.top.id)).caption == "Viktor Aleksandrovich Testov"
+            assert (await client.adjacent(result.top.id)).entity.id == result.top.id
+            assert (await client.adjacent(result.top.id, prop="sanctions")).total.value == 0
+            found = await client.search("Olena Petrenko")
+            assert found.results[0].id == "ftm:beta-b-2"
+            pairs = [("p", Person(name=["Elena Petrenko"])), ("c", Company(name=["Crimson Harbor Trading"]))]
+            batch = {key: response async for key, response in client.match_iter(pairs)}
+            assert batch.keys() == {"p", "c"}
+            with pytest.raises(YenteNotFound):
+                await client.statements(canonical_id=result.top.id)
+            with pytest.raises(YenteNotFound):
+                await client.fetch("ftm:alpha-nobody")
+        # aclose: the context manager's exit called it; calling it again is harmless
+        await client.aclose()
+
+    asyncio.run(run())
+
+
+def test_the_yente_cli_commands_work_against_the_running_app(
+    server: str, world: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner as TyperRunner
+    from yente_client.cli.main import app as yente_cli
+
+    monkeypatch.setenv("YENTE_BASE_URL", server)
+    monkeypatch.setenv("OPENSANCTIONS_API_KEY", world["acme"])
+    runner = TyperRunner()
+
+    def run(*args: str) -> Any:
+        result = runner.invoke(yente_cli, list(args))
+        assert result.exit_code == 0, (args, result.output)
+        return json.loads(result.output) if "json" in args else result.output
+
+    status = run("status", "-f", "json")
+    assert (status["api"]["liveness"]["status"], status["api"]["readiness"]["status"]) == ("ok", "ok")
+    assert {d["name"] for d in run("datasets", "-f", "json")["datasets"]} == {
+        "default",
+        "ftm:alpha",
+        "ftm:beta",
+    }
+    assert run("algorithms", "-f", "json")["best"]
+    assert run("fetch", "ftm:alpha-a-2", "-f", "json")["caption"] == "Viktor Aleksandrovich Testov"
+    searched = run("search", "Olena Petrenko", "-f", "json")
+    assert searched["results"][0]["id"] == "ftm:beta-b-2"
+    matched = run(
+        "match", "-s", "Person", "-p", "name=Viktor Testov", "-p", "birthDate=1970-01-02", "-f", "json"
+    )
+    assert matched["results"][0]["id"] == "ftm:alpha-a-2"
+    rows = tmp_path / "parties.csv"
+    rows.write_text("full_name\nCrimson Harbour Trading LLC\nNobody At All\n", encoding="utf-8")
+    out = tmp_path / "hits.csv"
+    run("screen", str(rows), str(out), "-s", "Company", "-i", "full_name=name")
+    screened = out.read_text(encoding="utf-8")
+    assert "ftm:alpha-a-1" in screened

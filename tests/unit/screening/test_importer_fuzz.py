@@ -87,10 +87,16 @@ def test_truncated_and_corrupted_files(tmp_path: Path, format_name: str, name: s
     for _ in range(25):
         cut = rng.randrange(1, len(content))
         truncated = _parse_or_fail(tmp_path, format_name, name, content[:cut])
+        kept = content[:cut].rstrip(b"\x1a\r\n\t ")
+        cut_at_line_end = content[len(kept) :].lstrip(b" \t").startswith((b"\r", b"\n"))
         if truncated is not None and whole is not None and format_name != "ftm":
-            # a cut file is refused (XML loses its closing tags, OFAC CSV its 0x1A marker) unless only
-            # trailing bytes were lost; JSON lines have no end marker, so a cut at a line end is undetectable
-            assert len(truncated) == len(whole)
+            # a cut file is refused (XML loses its closing tags, a CSV row its columns or a quote's end)
+            # unless only trailing bytes were lost; a lone OFAC CSV (like JSON lines) declares no count,
+            # so a cut at a line end is undetectable there, and the snapshot says so in a warning
+            if format_name == "ofac-sdn-csv" and cut_at_line_end:
+                assert any("no end-of-file marker" in w for w in truncated.warnings)
+            else:
+                assert len(truncated) == len(whole)
         flipped = bytearray(content)
         for _ in range(rng.randrange(1, 8)):
             flipped[rng.randrange(len(flipped))] = rng.randrange(256)

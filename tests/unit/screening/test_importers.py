@@ -35,7 +35,20 @@ def _trio(folder: Path, sdn: str = SDN) -> Path:
 
 
 def test_registry_names_every_format() -> None:
-    assert set(FORMATS) == {"eu-fsf", "ofac-sdn-csv", "ofac-xml", "un-xml", "uk-xml", "ftm"}
+    assert set(FORMATS) == {
+        "eu-fsf",
+        "eu-fsf-csv",
+        "ofac-sdn-csv",
+        "ofac-xml",
+        "ofac-advanced-xml",
+        "un-xml",
+        "uk-xml",
+        "uk-csv",
+        "us-csl",
+        "eu-833-annex-iv",
+        "opensanctions-csv",
+        "ftm",
+    }
     with pytest.raises(ImportFailedError):
         parser_for("csv")
 
@@ -65,7 +78,7 @@ def test_ofac_csv_trio_with_its_quirks(tmp_path: Path) -> None:
         (SDN.replace(',"SDGT",', ","), "sdn.csv:line 2"),  # a column missing
         (SDN.replace('"vessel"', '"spaceship"'), "sdn.csv:line 3"),  # unknown type
         (SDN.replace('"OCEAN STAR"', '"OCEAN STAR'), "sdn.csv:line"),  # unterminated quote
-        (SDN[: SDN.index("9999,")], "sdn.csv"),  # cut at a line end: the 0x1A marker is missing
+        (SDN[: SDN.index("9999,") + 20], "sdn.csv:line 3"),  # cut inside a record
     ],
 )
 def test_ofac_csv_errors_name_the_line(tmp_path: Path, broken: str, where: str) -> None:

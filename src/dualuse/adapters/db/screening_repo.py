@@ -11,6 +11,7 @@ from sqlalchemy import Connection, RowMapping, func, insert, select, text
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.rows import aware, insert_or, new_id, now
 from dualuse.domain.errors import ConflictError
+from dualuse.domain.ownership.model import Relation, RelationKind
 from dualuse.domain.screening.model import EntitySchema, Identifier, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 
@@ -116,11 +117,28 @@ class SqlScreening:
         rows = self._c.execute(
             select(t.listed_entities.c.data).where(t.listed_entities.c.list_version_id == version_id)
         ).scalars()
+        entities = tuple(entity_from_json(d) for d in rows)
+        r = t.sanctions_relations
+        relations = tuple(
+            Relation(
+                RelationKind(row["kind"]),
+                row["holder_id"],
+                row["holder_name"],
+                row["held_id"],
+                row["held_name"],
+                row["share"],
+                row["relation_id"],
+            )
+            for row in self._c.execute(
+                select(r).where(r.c.list_version_id == version_id).order_by(r.c.id)
+            ).mappings()
+        )
         return ListSnapshot(
             source=meta["source"],
             version=meta["version"],
-            entities=tuple(entity_from_json(d) for d in rows),
+            entities=entities,
             published=meta["published"],
+            relations=relations,
         )
 
     def add_version(
@@ -161,6 +179,23 @@ class SqlScreening:
                         "data": entity_to_json(e),
                     }
                     for e in snapshot.entities
+                ],
+            )
+        if snapshot.relations:
+            self._c.execute(
+                insert(t.sanctions_relations),
+                [
+                    {
+                        "list_version_id": version_id,
+                        "kind": rel.kind.value,
+                        "relation_id": rel.relation_id[:200],
+                        "holder_id": rel.holder,
+                        "holder_name": rel.holder_name[:500],
+                        "held_id": rel.held,
+                        "held_name": rel.held_name[:500],
+                        "share": rel.share,
+                    }
+                    for rel in snapshot.relations
                 ],
             )
         deltas = [

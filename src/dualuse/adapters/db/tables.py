@@ -197,6 +197,20 @@ listed_entities = Table(
     Column("data", JSON, nullable=False),
 )
 
+sanctions_relations = Table(
+    "sanctions_relations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_version_id", Integer, ForeignKey("sanctions_list_versions.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("relation_id", String(200), nullable=False),
+    Column("holder_id", String(200), nullable=False),
+    Column("holder_name", String(500), nullable=False),
+    Column("held_id", String(200), nullable=False),
+    Column("held_name", String(500), nullable=False),
+    Column("share", Float, nullable=True),
+)
+
 sanctions_deltas = Table(
     "sanctions_deltas",
     metadata,

@@ -1,8 +1,10 @@
 """OFAC's SDN list as CSV: ``sdn.csv`` with ``add.csv`` (addresses) and ``alt.csv`` (aliases) beside it.
 
-The files have no header row, CRLF line ends, ``-0-`` for an empty value and a 0x1A byte at the end;
-a CRLF file without that byte was cut short and is refused (copies re-saved with LF ends are read as
-they are).
+The files have no header row, CRLF line ends, ``-0-`` for an empty value and a 0x1A byte at the end.
+Whether a file is whole is judged by its structure, not by that byte (copies re-saved without it, or
+without a final line end, are read): a row cut short has too few columns or an open quote; an alias or address naming an entity that ``sdn.csv`` lacks shows an
+``sdn.csv`` cut on a line boundary. A lone ``sdn.csv`` cut on a line boundary cannot be told from a whole
+one: the snapshot then carries a warning that no end marker was found.
 Dates of birth, nationalities and document numbers appear only as free text in the remarks
 (``DOB 22 Feb 1962; nationality Russia; Passport 1084010 (Egypt)``); they are read from there. The
 consolidated (non-SDN) list in the same layout (``cons_prim.csv``, ``cons_add.csv``, ``cons_alt.csv``)
@@ -74,10 +76,6 @@ def _value(raw: str) -> str:
 
 def _rows(data: bytes, name: str, columns: int) -> list[tuple[int, list[str]]]:
     """The rows of one OFAC CSV file with their line numbers; a row of the wrong width fails the file."""
-    # OFAC ends every file with 0x1A; without it (or, in a copy re-saved with LF ends, without a
-    # final line end) the file was cut short in transfer
-    if not (data.endswith(b"\x1a") or (b"\r" not in data and data.endswith(b"\n"))):
-        raise ImportFailedError("no end-of-file marker (0x1A): the file is truncated", location=name)
     data = data.rstrip(b"\x1a\r\n\t ")
     try:
         content = data.decode("utf-8")
@@ -115,6 +113,14 @@ def _entity_number(raw: str, location: str) -> str:
     if not value.isdigit():
         raise ImportFailedError(f"entity number {value!r} is not a number", location=location)
     return value
+
+
+def _referenced(raw: str, numbers: set[str], dangling: dict[str, str], location: str) -> str:
+    """The entity number an alias or address row names; one the main file lacks is noted in ``dangling``."""
+    entity_id = _entity_number(raw, location)
+    if entity_id not in numbers:
+        dangling.setdefault(entity_id, location)
+    return entity_id
 
 
 def _read_remarks(record: _Record, remarks: str) -> None:
@@ -191,16 +197,42 @@ def parse(path: Path) -> ListSnapshot:
         records[entity_id] = record
     if not records:
         raise ImportFailedError("the list has no entries", location=main.name)
+    numbers = {r.entity_id.split("~", 1)[0] for r in records.values()}
+    dangling: dict[str, str] = {}
     if alt_path is not None:
         for line, row in _rows(read_bytes(alt_path), alt_path.name, _ALT_COLUMNS):
-            entity_id = _entity_number(row[0], f"{alt_path.name}:line {line}")
+            entity_id = _referenced(row[0], numbers, dangling, f"{alt_path.name}:line {line}")
             if (alias := _value(row[3])) and entity_id in records:
                 records[entity_id].names.append(alias)
     if add_path is not None:
         for line, row in _rows(read_bytes(add_path), add_path.name, _ADD_COLUMNS):
-            entity_id = _entity_number(row[0], f"{add_path.name}:line {line}")
+            entity_id = _referenced(row[0], numbers, dangling, f"{add_path.name}:line {line}")
             if (code := normalise_country(_value(row[4]))) and entity_id in records:
                 records[entity_id].countries.append(code)
+    whole = data.endswith(b"\x1a")
+    if len(dangling) > 1 and not whole:
+        # OFAC publishes the three files from one list: aliases and addresses of several entities the
+        # main file lacks show a main file cut short (a single stray one has been seen in a published set)
+        raise ImportFailedError(
+            f"{len(dangling)} entities named in the alias/address files are not in {main.name} "
+            f"(first: {next(iter(dangling))} at {next(iter(dangling.values()))}): {main.name} is cut short "
+            "or from another list version",
+            location=main.name,
+        )
+    warnings.extend(
+        f"{where}: entity {number} is not in {main.name}; its row is ignored"
+        for number, where in dangling.items()
+    )
+    if not whole:
+        warnings.append(
+            f"{main.name}: no end-of-file marker (0x1A); the rows are whole"
+            + (
+                " and every alias and address names a listed entity"
+                if (alt_path or add_path) and not dangling
+                else ""
+            )
+            + ", but a file cut at a line end cannot be told from a whole one"
+        )
     source = "ofac-cons" if main.name.lower().startswith("cons_") else "ofac-sdn"
     found = _VERSION_DATE.search(main.name)
     return ListSnapshot(

@@ -31,6 +31,12 @@ FORMATS: dict[str, str] = {
     "un-xml": "un_consolidated",
     "uk-xml": "uk_sanctions",
     "ftm": "ftm",
+    "us-csl": "us_csl",
+    "eu-833-annex-iv": "eu_annex_iv",
+    "ofac-advanced-xml": "ofac_advanced",
+    "uk-csv": "uk_csv",
+    "eu-fsf-csv": "eu_fsf_csv",
+    "opensanctions-csv": "os_targets",
 }
 
 

@@ -14,6 +14,7 @@ from datetime import date
 from enum import StrEnum
 
 from dualuse.domain.errors import ValidationError
+from dualuse.domain.ownership.model import Relation
 
 
 class EntitySchema(StrEnum):
@@ -95,6 +96,8 @@ class ListSnapshot:
     published: date | None = None
     #: what the importer noticed and tolerated, e.g. an entity number the publisher used twice
     warnings: tuple[str, ...] = ()
+    #: who owns or directs whom, as the list publishes it (FollowTheMoney Ownership and Directorship)
+    relations: tuple[Relation, ...] = ()
 
     def __post_init__(self) -> None:
         seen: set[str] = set()

@@ -30,7 +30,10 @@ from dualuse.entrypoints.http.errors import problem
 # The forms that upload files (due-diligence evidence): the paths that check their own CSRF token.
 UPLOAD_PATHS = SELF_CHECKED_MULTIPART
 # API routes that take a whole data file in their body.
-IMPORT_PATHS = (re.compile(r"^/api/v1/control-list/amendments$"),)
+IMPORT_PATHS = (
+    re.compile(r"^/api/v1/control-list/amendments$"),
+    re.compile(r"^/api/v1/screening/lists/[\w-]+$"),
+)
 NUL_DETAIL = "the request contains a NUL character (U+0000), which no field accepts: remove it and try again"
 
 

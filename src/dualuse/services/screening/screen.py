@@ -5,12 +5,13 @@ the algorithm and the threshold used."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
 from dualuse.domain.identity import Permission, Principal, authorize
+from dualuse.domain.ownership.screen import OwnershipFinding, OwnershipScreen
 from dualuse.domain.screening.delta import Delta, diff_snapshots
 from dualuse.domain.screening.engine import ScreeningEngine
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
@@ -36,6 +37,8 @@ class ScreeningIndex(Protocol):
     """Port: an in-memory engine over the newest version of every list, rebuilt when a list changes."""
 
     def engine(self, uow: UnitOfWork) -> tuple[ScreeningEngine, Mapping[str, str]]: ...
+
+    def ownership(self, uow: UnitOfWork) -> OwnershipScreen: ...
 
 
 def explanation_json(match: Match) -> dict[str, Any]:
@@ -105,7 +108,8 @@ def import_snapshot(
     verdict = judge_import(
         VersionStamp(previous.version, previous.published) if previous else None,
         VersionStamp(snapshot.version, snapshot.published),
-        same_entities=delta.is_empty,
+        # a version whose ownership relations changed is new even if its entities are not
+        same_entities=delta.is_empty and (previous is None or previous.relations == snapshot.relations),
     )
     if verdict is not ImportVerdict.NEW and force_reason is None:
         if verdict is ImportVerdict.IDENTICAL and previous_id is not None:
@@ -248,6 +252,8 @@ class ScreeningOutcome:
     matches: tuple[Match, ...]
     new_hits: tuple[int, ...] = field(default=())
     suppressed: int = 0
+    ownership: tuple[OwnershipFinding, ...] = ()
+    """Companies of the lists' ownership graphs the party matches, with what listed parties hold in them."""
 
 
 def _screen_and_store(
@@ -398,8 +404,40 @@ def screen(
         alert=False,
         limit=limit,
     )
+    outcome = _with_ownership(uow, index, query, outcome, actor=principal.label)
     uow.commit()
     return outcome
+
+
+def _with_ownership(
+    uow: UnitOfWork, index: ScreeningIndex, query: ScreeningQuery, outcome: ScreeningOutcome, *, actor: str
+) -> ScreeningOutcome:
+    """The outcome with the companies of the lists' ownership graphs the party matches: one owned 50% or more
+    by listed parties, alone or together, is flagged with the chains of holdings, and the flag is recorded in
+    the audit trail against the screening (in the screening's transaction)."""
+    findings = index.ownership(uow).check(query, threshold=outcome.threshold)
+    flagged = [f for f in findings if f.control.flagged]
+    if flagged and outcome.screening_id is not None:
+        audit.record(
+            uow,
+            actor=actor,
+            action="screening.ownership_flagged",
+            entity_type="screening",
+            entity_id=outcome.screening_id,
+            after={
+                "companies": [
+                    {
+                        "source": f.source,
+                        "company_id": f.control.company,
+                        "company": f.control.company_name,
+                        "listed_share": round(f.control.share, 4),
+                        "paths": [p.describe() for p in f.control.paths],
+                    }
+                    for f in flagged
+                ]
+            },
+        )
+    return replace(outcome, ownership=findings)
 
 
 def save_party(
@@ -442,6 +480,7 @@ def save_party(
         actor=principal.label,
         alert=False,
     )
+    outcome = _with_ownership(uow, index, party.query(), outcome, actor=principal.label)
     uow.commit()
     return party, outcome
 

@@ -3,16 +3,25 @@ yente-compatible API is in ``yente.py``)."""
 
 from __future__ import annotations
 
-from typing import Any
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
+from dualuse.adapters.sources.sanctions_formats import FORMATS, parse
+from dualuse.domain.errors import ValidationError
+from dualuse.domain.identity import Permission, authorize
 from dualuse.domain.screening.review import ALGORITHM, HitStatus
 from dualuse.entrypoints.api.schemas.problems import API_ERRORS
 from dualuse.entrypoints.api.schemas.screening import (
     HitDecisionIn,
+    ListImportOut,
     ListVersionOut,
     MatchOut,
+    OwnershipOut,
+    OwnershipPathOut,
     SavedPartyOut,
     ScreeningHitOut,
     ScreeningOut,
@@ -46,6 +55,29 @@ def _screening_out(outcome: svc.ScreeningOutcome) -> ScreeningOut:
             for m in outcome.matches
         ],
         suppressed_false_positives=outcome.suppressed,
+        ownership=[
+            OwnershipOut(
+                source=f.source,
+                company_id=f.control.company,
+                company_name=f.control.company_name,
+                matched_name=f.matched_name,
+                score=round(f.score, 4),
+                listed_share=round(f.control.share, 4),
+                flagged=f.control.flagged,
+                paths=[
+                    OwnershipPathOut(
+                        names=list(p.names),
+                        shares=list(p.shares),
+                        share=None if p.share is None else round(p.share, 4),
+                        text=p.describe(),
+                    )
+                    for p in f.control.paths
+                ],
+                listed_directors=list(f.control.directors),
+                incomplete=f.control.truncated,
+            )
+            for f in outcome.ownership
+        ],
     )
 
 
@@ -57,6 +89,65 @@ def lists(uow: UowDep) -> list[dict[str, Any]]:
         {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k != "imported_by"}
         for row in svc.list_status(uow)
     ]
+
+
+def _import_file(
+    uow: UowDep, principal: Any, format_name: str, filename: str, content: bytes, force_reason: str | None
+) -> ListImportOut:
+    with tempfile.TemporaryDirectory(prefix="dualuse-list-") as folder:
+        path = Path(folder) / filename
+        path.write_bytes(content)
+        snapshot = parse(format_name, path)
+    report = svc.import_snapshot(
+        uow, principal, snapshot, format_name=format_name, filename=filename, force_reason=force_reason
+    )
+    return ListImportOut(
+        version_id=report.version_id,
+        source=report.source,
+        version=report.version,
+        entities=report.entities,
+        relations=len(snapshot.relations),
+        added=len(report.delta.added),
+        removed=len(report.delta.removed),
+        changed=len(report.delta.changed),
+        parties_rescreened=report.parties_rescreened,
+        alerts=report.alerts,
+        unchanged=report.unchanged,
+        warnings=list(snapshot.warnings),
+    )
+
+
+@router.post(
+    "/api/v1/screening/lists/{format_name}",
+    status_code=201,
+    summary="Import a sanctions list file (the request body) as a new version",
+)
+async def import_list(
+    request: Request,
+    format_name: str,
+    principal: UserDep,
+    uow: UowDep,
+    filename: Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][\w.\- ]*$")],
+    force_reason: Annotated[str | None, Query(max_length=2000)] = None,
+) -> ListImportOut:
+    """The file is the body (any content type), named by ``filename`` (the name some formats read their date
+    from, e.g. ``sdn_2024-05-03.csv``). Formats: see ``GET /api/v1/screening/formats``. One transaction: a file
+    that fails to parse, or a version older than the one held (unless ``force_reason`` says why), stores
+    nothing. OFAC's CSV is read as ``sdn.csv`` alone here (its alias and address files need the CLI)."""
+    authorize(principal, Permission.IMPORT_SANCTIONS_LISTS)  # before the body is read
+    if format_name not in FORMATS:
+        raise ValidationError(
+            f"unknown list format {format_name!r}; known: {', '.join(sorted(FORMATS))}", field="format_name"
+        )
+    content = await request.body()
+    if not content:
+        raise ValidationError("send the list file as the request body", field="body")
+    return await run_in_threadpool(_import_file, uow, principal, format_name, filename, content, force_reason)
+
+
+@router.get("/api/v1/screening/formats", summary="The sanctions list formats that can be imported")
+def formats() -> list[str]:
+    return sorted(FORMATS)
 
 
 @router.post("/api/v1/screening/screen", summary="Screen one party now (logged, not kept on file)")

@@ -45,6 +45,10 @@ class ScreeningOut(BaseModel):
     algorithm: str
     matches: list[MatchOut]
     suppressed_false_positives: int
+    ownership: list[OwnershipOut] = Field(
+        default_factory=list,
+        description="companies of the lists' ownership graphs the party matches, with their listed owners",
+    )
 
 
 class ScreeningPartyOut(BaseModel):
@@ -130,3 +134,44 @@ class SavedPartyOut(BaseModel):
 
 class ThresholdOut(BaseModel):
     threshold: float
+
+
+class OwnershipPathOut(BaseModel):
+    names: list[str] = Field(description="from the listed party to the company, along the holdings")
+    shares: list[float | None] = Field(
+        description="each holding's share (0-1); null where the list gives none"
+    )
+    share: float | None = Field(description="the product along the chain; null where a share is not given")
+    text: str
+
+
+class OwnershipOut(BaseModel):
+    source: str
+    company_id: str
+    company_name: str
+    matched_name: str
+    score: float
+    listed_share: float = Field(
+        description="share held by listed parties, alone or together, direct or indirect"
+    )
+    flagged: bool = Field(
+        description="owned 50% or more by listed parties (OFAC 50 Percent Rule, aggregated)"
+    )
+    paths: list[OwnershipPathOut]
+    listed_directors: list[str]
+    incomplete: bool = Field(description="more chains than are followed: the share is at least this")
+
+
+class ListImportOut(BaseModel):
+    version_id: int
+    source: str
+    version: str
+    entities: int
+    relations: int
+    added: int
+    removed: int
+    changed: int
+    parties_rescreened: int
+    alerts: int
+    unchanged: bool
+    warnings: list[str]
