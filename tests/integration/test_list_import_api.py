@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from dualuse.entrypoints.api.app import create_app
+from dualuse.entrypoints.http.app import create_app
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
