@@ -17,6 +17,7 @@ from dualuse.domain.screening.review import ALGORITHM, HitStatus
 from dualuse.entrypoints.api.schemas.problems import API_ERRORS
 from dualuse.entrypoints.api.schemas.screening import (
     HitDecisionIn,
+    ListFormatsOut,
     ListImportOut,
     ListVersionOut,
     MatchOut,
@@ -146,8 +147,8 @@ async def import_list(
 
 
 @router.get("/api/v1/screening/formats", summary="The sanctions list formats that can be imported")
-def formats() -> list[str]:
-    return sorted(FORMATS)
+def formats() -> ListFormatsOut:
+    return ListFormatsOut(formats=sorted(FORMATS))
 
 
 @router.post("/api/v1/screening/screen", summary="Screen one party now (logged, not kept on file)")

@@ -175,3 +175,7 @@ class ListImportOut(BaseModel):
     alerts: int
     unchanged: bool
     warnings: list[str]
+
+
+class ListFormatsOut(BaseModel):
+    formats: list[str] = Field(description="the names to use in POST /api/v1/screening/lists/{format}")
