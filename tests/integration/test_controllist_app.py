@@ -65,7 +65,15 @@ def api(container: Container, token: str | None = None) -> TestClient:
 def test_versions_and_an_entry(container: Container) -> None:
     client = api(container)
     versions = client.get("/api/v1/control-list/versions").json()
-    assert [v["id"] for v in versions] == ["2024-11", "2025-11"]
+    assert [v["id"] for v in versions] == [
+        "2021-09",
+        "2022-01",
+        "2023-01",
+        "2023-05",
+        "2023-11",
+        "2024-11",
+        "2025-11",
+    ]
     entry = client.get("/api/v1/control-list/entries/5a001f1").json()
     assert entry["code"] == "5A001.f.1"
     assert entry["flags"]["cyber_surveillance"] is True

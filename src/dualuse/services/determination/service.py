@@ -164,8 +164,29 @@ def determine_facts(inputs: DeterminationInputs, facts: TransactionFacts) -> Ans
             items=tuple(items),
             outcome=most_restrictive(item.outcome for item in items),
         )
+    determination = with_history_caveats(determination, view)
     bound = tuple(dict.fromkeys(b for bindings in covering for b in bindings))
     return Answer(determination, facts, titles, bound)
+
+
+@runtime_checkable
+class HistoryCaveats(Protocol):
+    """A list version that can say why its reading of a code may be wrong (an earlier version whose
+    history to the latest is not fully verified)."""
+
+    def history_caveats(self, code: str) -> tuple[str, ...]: ...
+
+
+def with_history_caveats(determination: Determination, view: ListView) -> Determination:
+    """Each item's advice with what the history of its code leaves uncertain (acts not verified or not
+    itemised between the version in force on the date and the latest one)."""
+    if not isinstance(view, HistoryCaveats):
+        return determination
+    items = []
+    for item in determination.items:
+        caveats = view.history_caveats(item.control_code) if item.control_code else ()
+        items.append(dataclasses.replace(item, advice=item.advice + caveats) if caveats else item)
+    return dataclasses.replace(determination, items=tuple(items))
 
 
 REGULATION_APPLIES_FROM = date(2021, 9, 9)
@@ -183,11 +204,8 @@ def list_view(list_source: ListSource, day: date) -> ListView:
                 "applied, "
                 "which this platform does not determine"
             )
-        else:
-            why = (
-                "; the earlier versions of Annex I under Regulation (EU) 2021/821 are not in this platform's "
-                "data: ask the competent authority"
-            )
+        else:  # pragma: no cover - the shipped history starts on the day the regulation applies
+            why = "; ask the competent authority which version of Annex I applied"
         raise ValidationError(error.detail + why, field="date") from error
 
 
