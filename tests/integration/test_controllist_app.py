@@ -246,3 +246,20 @@ def test_cli_list_commands(container: Container, monkeypatch: pytest.MonkeyPatch
     )
     assert exported.exit_code == 0
     assert "5A001.k" in (tmp_path / "out.yaml").read_text()
+
+
+def test_the_diff_names_the_acts_and_the_official_codes(container: Container) -> None:
+    """API and page: 2024-11 → 2025-11 is Del. Reg. (EU) 2025/2003 (OJ L, 2025/2003, 14.11.2025), with the
+    codes it added below the entries (2B352.j, peptide synthesisers) and each change's source."""
+    client = api(container)
+    diff = client.get("/api/v1/control-list/diff", params={"from": "2024-11", "to": "2025-11"}).json()
+    assert [a["celex"] for a in diff["acts"]] == ["32025R2003"]
+    assert {"1C002.c.2.i", "2B352.j"} <= set(diff["codes_added"])
+    assert all(ch["source"] for ch in diff["acts"][0]["changes"])
+    older = client.get("/api/v1/control-list/diff", params={"from": "2021-09", "to": "2023-05"}).json()
+    assert [a["celex"] for a in older["acts"]] == ["32022R0001", "32023R0066", "32023R0996"]
+    assert "1C351.d.20" in older["codes_added"]
+    page = client.get("/control-list/changes", params={"from": "2021-09", "to": "2025-11"})
+    assert page.status_code == 200
+    assert "Commission Delegated Regulation (EU) 2023/996" in page.text
+    assert "not every change of the act is itemised" in page.text

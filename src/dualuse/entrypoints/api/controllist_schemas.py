@@ -123,12 +123,36 @@ class ChangedOut(BaseModel):
     changes: list[FieldChangeOut]
 
 
+class DeclaredChangeOut(BaseModel):
+    code: str
+    kind: str
+    text: str
+    source: str
+    verified: bool
+
+
+class ActOut(BaseModel):
+    version: str
+    title: str
+    celex: str
+    official_journal: str
+    effective_from: date
+    effective_from_verified: bool
+    complete: bool
+    verified: bool
+    sources: list[str]
+    changes: list[DeclaredChangeOut]
+
+
 class DiffOut(BaseModel):
     from_version: str
     to_version: str
     added: list[EntryBrief]
     removed: list[EntryBrief]
     changed: list[ChangedOut]
+    acts: list[ActOut] = Field(default_factory=list)
+    codes_added: list[str] = Field(default_factory=list)
+    codes_removed: list[str] = Field(default_factory=list)
 
     @classmethod
     def of(cls, d: ListDiff) -> DiffOut:
@@ -148,6 +172,32 @@ class DiffOut(BaseModel):
                 )
                 for c in d.changed
             ],
+            acts=[
+                ActOut(
+                    version=a.version_id,
+                    title=a.title,
+                    celex=a.celex,
+                    official_journal=a.official_journal,
+                    effective_from=a.effective_from,
+                    effective_from_verified=a.effective_from_verified,
+                    complete=a.complete,
+                    verified=a.verified,
+                    sources=list(a.sources),
+                    changes=[
+                        DeclaredChangeOut(
+                            code=str(ch.code),
+                            kind=ch.kind.value,
+                            text=ch.text,
+                            source=ch.source,
+                            verified=ch.verified,
+                        )
+                        for ch in a.changes
+                    ],
+                )
+                for a in d.acts
+            ],
+            codes_added=list(d.codes_added),
+            codes_removed=list(d.codes_removed),
         )
 
 
