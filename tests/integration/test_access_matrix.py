@@ -89,6 +89,7 @@ EXPECTED: dict[str, R] = {
     "GET /api/v1/control-list/search": R(EVERYONE, query="q=imsi"),
     "POST /api/v1/control-list/classify": R(EVERYONE, {"description": "x"}),
     "GET /api/v1/control-list/diff": R(EVERYONE, query="from=2024-11&to=2025-11"),
+    "GET /api/v1/control-list/cn/{cn}": R(EVERYONE, public_object=True),
     "GET /api/v1/control-list/export": R(EVERYONE),
     "POST /api/v1/control-list/amendments": R(COM, {"content": "x: ["}),
     "GET /api/v1/classifications": R(EXPORTERS),
@@ -170,6 +171,7 @@ EXPECTED: dict[str, R] = {
     "GET /control-list": R(EVERYONE),
     "GET /control-list/search": R(EVERYONE),
     "GET /control-list/changes": R(EVERYONE),
+    "GET /control-list/cn": R(EVERYONE, query="cn=8542"),
     "GET /control-list/{code}": R(EVERYONE, public_object=True),
     "GET /classifications": R(EXPORTERS),
     "GET /classifications/new": R(EXPORTERS),
@@ -454,6 +456,8 @@ def fill(path: str, ids: dict[str, str] | None) -> str:
             return "suspend" if "/licences/" in path else "start_assessment"
         if name == "code":
             return "5A001"
+        if name == "cn":
+            return "8542"
         if name == "dataset":
             return "default"
         if name == "prop":

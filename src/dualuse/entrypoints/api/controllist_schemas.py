@@ -11,6 +11,7 @@ from dualuse.domain.classification import Classification
 from dualuse.domain.controllist.entries import ControlEntry
 from dualuse.domain.controllist.versions import ControlList, EffectiveFlags, ListDiff
 from dualuse.services.controllist import EntryView
+from dualuse.services.customs import CnAnswer
 
 
 class VersionOut(BaseModel):
@@ -273,3 +274,46 @@ class ClassificationOut(BaseModel):
 
 class ConfirmIn(BaseModel):
     note: str = Field(default="", max_length=2000)
+
+
+class CnCandidateOut(BaseModel):
+    code: str
+    title: str | None
+    verified: bool
+
+
+class CnRowOut(BaseModel):
+    cn: str
+    entries: list[str]
+    note: str
+    source: str
+    verified: bool
+
+
+class CnOut(BaseModel):
+    cn: str
+    list_version: str
+    candidates: list[CnCandidateOut]
+    rows: list[CnRowOut]
+    advice: str | None
+
+    @classmethod
+    def of(cls, answer: CnAnswer) -> CnOut:
+        return cls(
+            cn=answer.cn,
+            list_version=answer.list_version,
+            candidates=[
+                CnCandidateOut(code=c.code, title=c.title, verified=c.verified) for c in answer.candidates
+            ],
+            rows=[
+                CnRowOut(
+                    cn=r.cn,
+                    entries=[str(e) for e in r.entries],
+                    note=r.note,
+                    source=r.source,
+                    verified=r.verified,
+                )
+                for r in answer.rows
+            ],
+            advice=answer.advice,
+        )

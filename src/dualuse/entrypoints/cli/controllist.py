@@ -16,6 +16,7 @@ from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import Principal
 from dualuse.entrypoints.cli.common import container, fail, operator_actor
 from dualuse.services import controllist as svc
+from dualuse.services import customs
 
 app = typer.Typer(
     help="The control list (Annex I): show, search, compare, import, export.", no_args_is_help=True
@@ -137,6 +138,32 @@ def diff(from_version: str, to_version: str) -> None:
         console.print("official codes added below the entries: " + ", ".join(deeper))
     if changes.codes_removed:
         console.print("official codes removed: " + ", ".join(changes.codes_removed))
+
+
+@app.command("cn")
+def cn(code: str) -> None:
+    """The Annex I entries a Combined Nomenclature code correlates with (a lookup aid, not a classification)."""
+    try:
+        with container() as c, c.uow() as uow:
+            history = svc.current_history(uow, c.catalogue)
+            answer = customs.look_up(c.cn_correlation, history.latest, code)
+    except DualUseError as exc:
+        fail(exc)
+    console.print(
+        answer.advice or f"No correlation row covers CN {answer.cn}; that does not mean it is not listed."
+    )
+    table = Table(title=f"CN {answer.cn}: correlation rows (list version {answer.list_version})")
+    for column in ("CN", "entries", "note", "verified", "source"):
+        table.add_column(column)
+    for row in answer.rows:
+        table.add_row(
+            row.cn,
+            ", ".join(str(e) for e in row.entries),
+            row.note,
+            "yes" if row.verified else "no",
+            row.source,
+        )
+    console.print(table)
 
 
 @app.command("acts")
