@@ -263,3 +263,28 @@ def test_the_diff_names_the_acts_and_the_official_codes(container: Container) ->
     assert page.status_code == 200
     assert "Commission Delegated Regulation (EU) 2023/996" in page.text
     assert "not every change of the act is itemised" in page.text
+
+
+def test_a_record_made_against_an_older_version_is_flagged_citing_the_act(
+    container: Container, world: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Art. 3(1) applies the list in force: a classification recorded against list version 2024-11 under
+    2B352 is flagged once reviewed against 2025-11, the reason naming Del. Reg. (EU) 2025/2003 (peptide
+    synthesisers added as 2B352.j); one under an entry no act touched stays current."""
+    exporter = api(container, world["acme"])
+    made = [
+        exporter.post(
+            "/api/v1/classifications",
+            json={"product_name": name, "control_code": code, "rationale": "recorded before the update"},
+        ).json()
+        for name, code in (("Biofermenter", "2B352"), ("Reactor pump", "0A001"))
+    ]
+    with container.engine.begin() as conn:
+        conn.execute(t.classifications.update().values(list_version="2024-11"))
+    monkeypatch.setenv("DUALUSE_DATABASE_URL", container.settings.database_url)
+    result = CliRunner().invoke(cli, ["list", "review"])
+    assert result.exit_code == 0, result.output
+    assert "1 classification record(s) flagged" in result.output
+    impact = exporter.get("/api/v1/classifications", params={"review": True}).json()
+    assert [r["id"] for r in impact] == [made[0]["id"]]
+    assert "Del. Reg. (EU) 2025/2003" in impact[0]["review_reason"]
