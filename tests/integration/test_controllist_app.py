@@ -70,7 +70,7 @@ def test_versions_and_an_entry(container: Container) -> None:
         "2022-01",
         "2023-01",
         "2023-05",
-        "2023-11",
+        "2023-12",
         "2024-11",
         "2025-11",
     ]
