@@ -79,6 +79,10 @@ def show(
     for child in view.children:
         console.print(f"  └ {child.code} {child.title}")
     console.print(f"[dim]source: {e.source}[/]")
+    latest = history.latest.version_id
+    if history.acts is not None and view.control_list.version_id != latest:
+        for reason in history.acts.unverified_for(e.code, view.control_list.version_id, latest):
+            console.print(f"[yellow]history not verified[/] up to {latest}: {reason}")
 
 
 @app.command("search")
