@@ -203,3 +203,30 @@ def test_a_cn_code_on_an_item_gives_its_candidate_annex_i_entries(
     result = CliRunner().invoke(cli, ["list", "cn", "8806"])
     assert result.exit_code == 0, result.output
     assert "9A012" in result.output
+
+
+def test_the_web_form_takes_a_cn_code_and_a_national_list_entry(client: TestClient) -> None:
+    """The form's CN code gives the candidate entries; a Danish national list entry (Art. 9(1)) from a
+    Danish exporter needs an authorisation."""
+    page = client.get("/determinations/new")
+    token = page.text.split('name="csrftoken" value="')[1].split('"')[0]
+    response = client.post(
+        "/determinations/new",
+        data={
+            "csrftoken": token,
+            "activity": "export",
+            "member_state": "DK",
+            "destination": "CN",
+            "cn_code": "8542 31 90",
+            "national_codes": "DK-2B910",
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert "3A001, 3A501" in response.text
+    assert "Art. 9(1)" in response.text
+    bad = client.post(
+        "/determinations/new",
+        data={"csrftoken": token, "member_state": "DK", "destination": "CN", "cn_code": "85x"},
+    )
+    assert bad.status_code == 400
+    assert 'href="#cn_code"' in bad.text
