@@ -16,6 +16,8 @@ PUBLIC = [
     "/control-list",
     "/control-list/5A002.a",
     "/control-list/changes",
+    "/control-list/changes?from=2021-09&to=2025-11",
+    "/control-list/cn?cn=8542",
     "/determinations/new",
     "/requirements",
     "/submissions/new",
