@@ -16,11 +16,13 @@ from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.screening_index import StoredListsIndex
 from dualuse.adapters.secret_key import resolve_secret_key
 from dualuse.adapters.security import Argon2PasswordHasher
+from dualuse.adapters.sources.cn_correlation import load_cn_correlation
 from dualuse.adapters.sources.controllist_view import ControlListSource
 from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.adapters.sources.duediligence import load_red_flags, load_risk_seed
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.config import Environment, Settings
+from dualuse.domain.customs import CnCorrelation
 from dualuse.domain.duediligence import RedFlagSet
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.throttling import AccessPolicy, Limit
@@ -44,6 +46,7 @@ class Container:
     rulebook: Rulebook = field(default_factory=load_rulebook)
     screening_index: StoredListsIndex = field(default_factory=StoredListsIndex)
     red_flags: RedFlagSet = field(default_factory=load_red_flags)
+    cn_correlation: CnCorrelation = field(default_factory=load_cn_correlation)
     extras: dict[str, object] = field(default_factory=dict)
     access_policy: AccessPolicy = field(default_factory=AccessPolicy)
 
@@ -61,7 +64,13 @@ class Container:
     ) -> DeterminationInputs:
         """What every determination path passes to the determination service: list, rules, the Union's
         published Art. 5 requirements and the notices binding ``organisation_id``."""
-        return inputs_for(uow, self.rulebook, self.list_source(), organisation_id=organisation_id)
+        return inputs_for(
+            uow,
+            self.rulebook,
+            self.list_source(),
+            organisation_id=organisation_id,
+            cn_correlation=self.cn_correlation,
+        )
 
     @staticmethod
     def schema_revision(uow: SqlUnitOfWork) -> str | None:

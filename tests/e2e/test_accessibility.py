@@ -18,6 +18,8 @@ PUBLIC = [
     "/control-list/changes",
     "/control-list/5A002.d?parameters=bandwidth+%3D+600",
     "/reference/status",
+    "/control-list/changes?from=2021-09&to=2025-11",
+    "/control-list/cn?cn=8542",
     "/determinations/new",
     "/requirements",
     "/submissions/new",

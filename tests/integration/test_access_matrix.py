@@ -93,6 +93,7 @@ EXPECTED: dict[str, R] = {
     "GET /api/v1/control-list/provisions/{code}": R(EVERYONE, public_object=True),
     "POST /api/v1/control-list/assess": R(EVERYONE, {"code": "5A002.d", "parameters": {"bandwidth": 600}}),
     "GET /api/v1/reference/status": R(EVERYONE),
+    "GET /api/v1/control-list/cn/{cn}": R(EVERYONE, public_object=True),
     "GET /api/v1/control-list/export": R(EVERYONE),
     "POST /api/v1/control-list/amendments": R(COM, {"content": "x: ["}),
     "GET /api/v1/classifications": R(EXPORTERS),
@@ -176,6 +177,7 @@ EXPECTED: dict[str, R] = {
     "GET /control-list": R(EVERYONE),
     "GET /control-list/search": R(EVERYONE),
     "GET /control-list/changes": R(EVERYONE),
+    "GET /control-list/cn": R(EVERYONE, query="cn=8542"),
     "GET /control-list/{code}": R(EVERYONE, public_object=True),
     "GET /reference/status": R(EVERYONE),
     "GET /classifications": R(EXPORTERS),
@@ -481,6 +483,8 @@ def fill(path: str, ids: dict[str, str] | None) -> str:
             return "suspend" if "/licences/" in path else "start_assessment"
         if name == "code":
             return "5A001"
+        if name == "cn":
+            return "8542"
         if name == "dataset":
             return "default"
         if name == "prop":

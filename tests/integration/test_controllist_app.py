@@ -65,7 +65,15 @@ def api(container: Container, token: str | None = None) -> TestClient:
 def test_versions_and_an_entry(container: Container) -> None:
     client = api(container)
     versions = client.get("/api/v1/control-list/versions").json()
-    assert [v["id"] for v in versions] == ["2024-11", "2025-11"]
+    assert [v["id"] for v in versions] == [
+        "2021-09",
+        "2022-01",
+        "2023-01",
+        "2023-05",
+        "2023-12",
+        "2024-11",
+        "2025-11",
+    ]
     entry = client.get("/api/v1/control-list/entries/5a001f1").json()
     assert entry["code"] == "5A001.f.1"
     assert entry["flags"]["cyber_surveillance"] is True
@@ -238,3 +246,45 @@ def test_cli_list_commands(container: Container, monkeypatch: pytest.MonkeyPatch
     )
     assert exported.exit_code == 0
     assert "5A001.k" in (tmp_path / "out.yaml").read_text()
+
+
+def test_the_diff_names_the_acts_and_the_official_codes(container: Container) -> None:
+    """API and page: 2024-11 → 2025-11 is Del. Reg. (EU) 2025/2003 (OJ L, 2025/2003, 14.11.2025), with the
+    codes it added below the entries (2B352.j, peptide synthesisers) and each change's source."""
+    client = api(container)
+    diff = client.get("/api/v1/control-list/diff", params={"from": "2024-11", "to": "2025-11"}).json()
+    assert [a["celex"] for a in diff["acts"]] == ["32025R2003"]
+    assert {"1C002.c.2.i", "2B352.j"} <= set(diff["codes_added"])
+    assert all(ch["source"] for ch in diff["acts"][0]["changes"])
+    older = client.get("/api/v1/control-list/diff", params={"from": "2021-09", "to": "2023-05"}).json()
+    assert [a["celex"] for a in older["acts"]] == ["32022R0001", "32023R0066", "32023R0996"]
+    assert "1C351.d.20" in older["codes_added"]
+    page = client.get("/control-list/changes", params={"from": "2021-09", "to": "2025-11"})
+    assert page.status_code == 200
+    assert "Commission Delegated Regulation (EU) 2023/996" in page.text
+    assert "not every change of the act is itemised" in page.text
+
+
+def test_a_record_made_against_an_older_version_is_flagged_citing_the_act(
+    container: Container, world: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Art. 3(1) applies the list in force: a classification recorded against list version 2024-11 under
+    2B352 is flagged once reviewed against 2025-11, the reason naming Del. Reg. (EU) 2025/2003 (peptide
+    synthesisers added as 2B352.j); one under an entry no act touched stays current."""
+    exporter = api(container, world["acme"])
+    made = [
+        exporter.post(
+            "/api/v1/classifications",
+            json={"product_name": name, "control_code": code, "rationale": "recorded before the update"},
+        ).json()
+        for name, code in (("Biofermenter", "2B352"), ("Reactor pump", "0A001"))
+    ]
+    with container.engine.begin() as conn:
+        conn.execute(t.classifications.update().values(list_version="2024-11"))
+    monkeypatch.setenv("DUALUSE_DATABASE_URL", container.settings.database_url)
+    result = CliRunner().invoke(cli, ["list", "review"])
+    assert result.exit_code == 0, result.output
+    assert "1 classification record(s) flagged" in result.output
+    impact = exporter.get("/api/v1/classifications", params={"review": True}).json()
+    assert [r["id"] for r in impact] == [made[0]["id"]]
+    assert "Del. Reg. (EU) 2025/2003" in impact[0]["review_reason"]

@@ -178,3 +178,55 @@ def test_f2_api_iran_machine_tool_after_the_snapback_is_prohibited(client: TestC
     assert before["outcome"] == "licence_required"
     assert after["outcome"] == "prohibited"
     assert "Council Regulation (EU) No 267/2012, Art. 2(1)" in after["items"][0]["legal_basis"]
+
+
+def test_a_cn_code_on_an_item_gives_its_candidate_annex_i_entries(
+    client: TestClient, container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An item declared under CN 8542 31 90 and not classified gets the entries that code correlates with
+    (3A001, 3A501) as advice, marked as an unverified lookup aid; the same on the API and the public page."""
+    item = {"id": "1", "description": "integrated circuit", "control_code": None, "cn_code": "8542 31 90"}
+    body = client.post("/api/v1/determinations", json=case(items=[item])).json()
+    advice = " ".join(body["items"][0]["advice"])
+    assert "3A001, 3A501" in advice
+    assert "not verified" in advice
+    found = client.get("/api/v1/control-list/cn/85423190").json()
+    assert [c["code"] for c in found["candidates"]] == ["3A001", "3A501"]
+    assert all(not r["verified"] and r["source"] for r in found["rows"])
+    assert client.get("/api/v1/control-list/cn/85x").status_code == 422
+    page = client.get("/control-list/cn", params={"cn": "8542"})
+    assert page.status_code == 200
+    assert "3A501" in page.text
+    bad = client.get("/control-list/cn", params={"cn": "not a code"})
+    assert "There is a problem" in bad.text
+    monkeypatch.setenv("DUALUSE_DATABASE_URL", container.settings.database_url)
+    result = CliRunner().invoke(cli, ["list", "cn", "8806"])
+    assert result.exit_code == 0, result.output
+    assert "9A012" in result.output
+
+
+def test_the_web_form_takes_a_cn_code_and_a_national_list_entry(client: TestClient) -> None:
+    """The form's CN code gives the candidate entries; a Danish national list entry (Art. 9(1)) from a
+    Danish exporter needs an authorisation."""
+    page = client.get("/determinations/new")
+    token = page.text.split('name="csrftoken" value="')[1].split('"')[0]
+    response = client.post(
+        "/determinations/new",
+        data={
+            "csrftoken": token,
+            "activity": "export",
+            "member_state": "DK",
+            "destination": "CN",
+            "cn_code": "8542 31 90",
+            "national_codes": "DK-2B910",
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert "3A001, 3A501" in response.text
+    assert "Art. 9(1)" in response.text
+    bad = client.post(
+        "/determinations/new",
+        data={"csrftoken": token, "member_state": "DK", "destination": "CN", "cn_code": "85x"},
+    )
+    assert bad.status_code == 400
+    assert 'href="#cn_code"' in bad.text

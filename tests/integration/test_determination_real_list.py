@@ -114,6 +114,20 @@ def test_f3_before_the_consolidated_text_of_2025_11_15_a_deep_code_is_listed_but
     assert "carried back" in entry.source
 
 
+def test_f3_before_the_consolidated_text_of_2025_11_15_a_deep_code_is_checked_against_the_derived_codes() -> (
+    None
+):
+    """The official codes of the versions before 2025-11-15 are derived from that text through the acts
+    (acts.yaml): a deep code of the 2024-11 list is determined under its entry, and the title says the codes
+    are derived; a code that 2025/2003 added (2B352.j) is refused on that date."""
+    answer = determine_case(_inputs(), _case("2B001.a", "CN", day="2025-10-01"))
+    assert answer.determination.list_version == "2024-11"
+    assert "derived from the 2025-11-15 text" in answer.titles["1"]
+    with pytest.raises(ValidationError) as raised:
+        determine_case(_inputs(), _case("2B352.j", "CN", day="2025-10-01"))
+    assert "not in list version 2024-11" in raised.value.detail
+
+
 def test_f3_every_entry_of_the_2025_11_list_data_is_a_code_of_the_official_text() -> None:
     """The official codes and the list data describe the same Annex I (consolidated 2025-11-15): an entry of
     the list data that the official text lacks would be a typo in one of them."""
@@ -137,20 +151,29 @@ def test_f5_eu007_is_not_offered_for_an_entry_with_cyber_surveillance_sub_items(
     assert flagged in " ".join(item.advice)
 
 
+def test_f6_a_date_before_the_regulation_says_which_law_applied() -> None:
+    """Reg. (EU) 2021/821 is in force from 9 Sep 2021, Reg. (EC) No 428/2009 before; a transaction
+    dated before it is refused, saying why."""
+    with pytest.raises(ValidationError) as raised:
+        determine_case(_inputs(), _case("2B001", "CN", day="2021-09-08"))
+    assert raised.value.field == "date"
+    assert "Regulation (EC) No 428/2009" in raised.value.detail
+
+
 @pytest.mark.parametrize(
-    ("day", "says"),
+    ("day", "version"),
     [
-        ("2021-09-08", "Regulation (EC) No 428/2009"),
-        ("2023-05-01", "not in this platform's data"),
+        ("2021-09-09", "2021-09"),
+        ("2023-05-01", "2023-01"),
+        ("2023-05-26", "2023-05"),
+        ("2025-11-14", "2024-11"),
     ],
 )
-def test_f6_a_date_without_list_data_says_which_law_applied(day: str, says: str) -> None:
-    """Reg. (EU) 2021/821 is in force from 9 Sep 2021, Reg. (EC) No 428/2009 before; a transaction
-    dated before the first list version the platform holds is refused, saying why."""
-    with pytest.raises(ValidationError) as raised:
-        determine_case(_inputs(), _case("2B001", "CN", day=day))
-    assert raised.value.field == "date"
-    assert says in raised.value.detail
+def test_f6_every_day_since_the_regulation_applied_has_its_list_version(day: str, version: str) -> None:
+    """Annex I as amended by each delegated act applies from the day after the act's publication
+    (Art. 17(1)); the answer names the version in force on the transaction's date."""
+    answer = determine_case(_inputs(), _case("2B001", "CN", day=day))
+    assert answer.determination.list_version == version
 
 
 def test_f7_a_refused_code_suggests_the_real_sub_items_of_its_nearest_entry() -> None:

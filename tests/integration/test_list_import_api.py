@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from dualuse.entrypoints.http.app import create_app
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -16,6 +15,7 @@ from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.cli.main import app as cli
+from dualuse.entrypoints.http.app import create_app
 from tests.factories import make_organisation, make_person, token_for
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sanctions"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +125,13 @@ def test_embargoes_are_dated() -> None:
     assert {"RU", "BY", "KP"} <= {e.country for e in embargoes if e.verified or e.country == "KP"}
 
 
-def test_national_controls_are_empty_by_default() -> None:
-    assert load_rulebook().national_controls == ()
+def test_national_controls_are_those_verified_with_their_sources() -> None:
+    """Art. 9(1): the national lists shipped (ES, NL from Information Note C/2023/441; DK from its executive
+    order in force 1 Jul 2025), each with a source; none is applied by another state (Art. 10) yet."""
+    controls = {c.id: c for c in load_rulebook().national_controls}
+    assert set(controls) == {"es-2023-1b1901", "nl-2023-3b1001", "dk-2025-national-list"}
+    assert all(c.source and c.verified and not c.applied_by for c in controls.values())
+    assert controls["dk-2025-national-list"].validity.start == date(2025, 7, 1)
 
 
 def _copy(tmp_path: Path) -> Path:

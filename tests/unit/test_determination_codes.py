@@ -2,7 +2,9 @@
 transaction's date is refused by the determination service, never answered as "listed" — whether invented
 outright, a near miss of a listed code (``5A001.zz``, ``5A001.j.9``), or listed only in a later version. A code of the official consolidated text of the version in force
 (``data/controllist/official``), e.g. ``2B001.a``, is listed (under its nearest entry) though the list data
-stops above it."""
+stops above it. For a version before the latest, the official codes are derived from the 2025-11-15 text
+through the amending acts (acts.yaml), and a code the latest version lists whose history back to the date is
+not verified (and that no act verifiably added since) is answered as listed, the safe side."""
 
 from __future__ import annotations
 
@@ -28,6 +30,19 @@ LISTED = {
 # the 2025-11 version is the consolidated text of 2025-11-15: its official codes are listed too
 OFFICIAL = shipped_official_codes()["2025-11"].codes
 LISTED[date(2026, 12, 5)] = LISTED[date(2026, 12, 5)] | OFFICIAL
+HISTORY = load_history()
+ACTS = HISTORY.acts
+assert ACTS is not None
+for _day in (date(2025, 1, 10), date(2025, 11, 14)):
+    _version = HISTORY.as_of(_day).version_id
+    _derived = HISTORY.official_codes[_version]
+    _uncertain = {
+        c
+        for c in LISTED[date(2026, 12, 5)] - LISTED[_day] - _derived
+        if ACTS.added_later(ControlCode.parse(c), _version, "2025-11") is None
+        and ACTS.unverified_for(ControlCode.parse(c), _version, "2025-11")
+    }
+    LISTED[_day] = LISTED[_day] | _derived | _uncertain
 ALL_LISTED = sorted(frozenset().union(*LISTED.values()))
 
 _SUB = st.one_of(st.from_regex(r"[a-z]{1,2}", fullmatch=True), st.integers(1, 12).map(str))

@@ -44,7 +44,9 @@ def _related(a: ControlCode, b: ControlCode) -> bool:
 def review_reason(control_code: str | None, diff: ListDiff) -> str | None:
     """Why a record under ``control_code`` needs review after ``diff``, or None if it is unaffected.
 
-    A removed entry at, above or below the recorded code, or a changed one, affects the record.
+    A removed entry at, above or below the recorded code, or a changed one, affects the record; so does
+    a change an amending act between the two versions declares at, above or below it (deeper than the
+    list's entries too). The reason cites the act that made the change where the history knows it.
     Records of products that are not listed are unaffected by changes to entries (new entries may still
     catch them: the impact list shows the added entries for a person to check).
     """
@@ -52,14 +54,24 @@ def review_reason(control_code: str | None, diff: ListDiff) -> str | None:
         return None
     code = ControlCode.parse(control_code)
     to_id = diff.to_version.id
+    act = diff.act_changing(code)
+    by = (
+        f" by {act.short_title} (in force {act.effective_from.isoformat()}, list version {act.version_id})"
+        if act is not None
+        else f" in list version {to_id}"
+    )
     for entry in diff.removed:
         if _related(entry.code, code):
-            return f"entry {entry.code} was removed in list version {to_id}"
+            return f"entry {entry.code} was removed{by}"
+    if act is not None:
+        declared = act.touching(code)[0]
+        mark = "" if declared.verified else " [not verified]"
+        return f"entry {declared.code} {declared.kind.value}{by}: {declared.text}{mark}"
     for change in diff.changed:
         if _related(change.code, code):
             fields = ", ".join(c.field for c in change.changes)
-            return f"entry {change.code} changed in list version {to_id} ({fields})"
+            return f"entry {change.code} changed{by} ({fields})"
     for entry in diff.added:
         if code.is_ancestor_of(entry.code):
-            return f"new sub-item {entry.code} was added under {code} in list version {to_id}"
+            return f"new sub-item {entry.code} was added under {code}{by}"
     return None

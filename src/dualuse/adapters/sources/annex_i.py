@@ -17,6 +17,13 @@ from typing import Any
 import yaml
 
 from dualuse.adapters.sources.yaml_files import load_yaml
+from dualuse.domain.controllist.acts import (
+    ActHistory,
+    AmendingAct,
+    ChangeKind,
+    DeclaredChange,
+    with_acts,
+)
 from dualuse.domain.controllist.codes import ControlCode, InvalidControlCodeError
 from dualuse.domain.controllist.cryptography import CryptographyNote, NoteCondition, NoteParagraph
 from dualuse.domain.controllist.entries import ControlEntry, Note, NoteKind, Regime
@@ -95,7 +102,7 @@ def _load_history(directory: Path) -> ControlListHistory:
             history = history.apply(amendment)
         except ControlListError as exc:
             raise ImportFailedError(str(exc), location=name) from exc
-    return _with_provisions(history, directory)
+    return _with_provisions(_with_acts(history, directory), directory)
 
 
 def _with_provisions(history: ControlListHistory, directory: Path) -> ControlListHistory:
@@ -109,6 +116,108 @@ def _with_provisions(history: ControlListHistory, directory: Path) -> ControlLis
         except ControlListError as exc:
             raise ImportFailedError(str(exc), location=_name(path, directory)) from exc
     return history
+
+
+def _with_acts(history: ControlListHistory, directory: Path) -> ControlListHistory:
+    """The history with the acts behind its versions (``acts.yaml``), if shipped: earlier versions rebuilt
+    from the later ones by undoing each act's declared changes."""
+    acts_path = directory / "acts.yaml"
+    if not acts_path.exists():
+        return history
+    acts = load_acts(acts_path)
+    try:
+        return with_acts(history, acts, _official_code_sets(directory))
+    except ControlListError as exc:
+        raise ImportFailedError(str(exc), location="acts.yaml") from exc
+
+
+def _official_code_sets(directory: Path) -> dict[str, frozenset[str]]:
+    """The codes of each official text in ``official/<version>.txt`` (header ``# version: …``)."""
+    found: dict[str, frozenset[str]] = {}
+    for path in sorted((directory / "official").glob("*.txt")):
+        version = ""
+        codes: set[str] = set()
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                key, colon, value = line[1:].partition(":")
+                if colon and key.strip() == "version":
+                    version = value.strip()
+            elif line.strip():
+                codes.add(line.strip())
+        if version:
+            found[version] = frozenset(codes)
+    return found
+
+
+def load_acts(path: Path) -> ActHistory:
+    """The acts behind the list versions (``acts.yaml``): the origin, then each delegated regulation."""
+    name = path.name
+    document = _read_yaml(path, name)
+    rows = [("origin", document.get("origin"))]
+    rows += [(f"acts[{i}]", row) for i, row in enumerate(_list(document.get("acts"), name, "acts"))]
+    acts = [_located(name, where, functools.partial(_act, row)) for where, row in rows]
+    try:
+        return ActHistory(tuple(acts))
+    except ControlListError as exc:
+        raise ImportFailedError(str(exc), location=name) from exc
+
+
+_ACT_FIELDS = frozenset(
+    {
+        "version",
+        "title",
+        "celex",
+        "official_journal",
+        "effective_from",
+        "effective_from_verified",
+        "summary",
+        "sources",
+        "complete",
+        "verified",
+        "changes",
+        "removed_entries",
+    }
+)
+
+
+def _act(value: object) -> AmendingAct:
+    row = _mapping(value, "act")
+    unknown = sorted(str(k) for k in set(row) - _ACT_FIELDS)
+    if unknown:
+        raise _Problem(f"unknown field {unknown[0]!r}")
+    effective = row.get("effective_from")
+    if not isinstance(effective, date):
+        raise _Problem("effective_from must be a date (YYYY-MM-DD)")
+    changes = []
+    for i, change in enumerate(_seq(row.get("changes"), "changes")):
+        item = _mapping(change, f"changes[{i}]")
+        try:
+            kind = ChangeKind(str(item.get("kind")))
+        except ValueError as exc:
+            raise _Problem(f"changes[{i}]: kind must be added, removed or changed") from exc
+        changes.append(
+            DeclaredChange(
+                code=_code(item.get("code")),
+                kind=kind,
+                text=_text(item.get("text"), "text", required=True),
+                source=_text(item.get("source"), "source", required=True),
+                verified=_flag(item.get("verified", False), "verified"),
+            )
+        )
+    return AmendingAct(
+        version_id=_text(row.get("version"), "version", required=True),
+        title=_text(row.get("title"), "title", required=True),
+        celex=_text(row.get("celex"), "celex", required=True),
+        official_journal=_text(row.get("official_journal"), "official_journal", required=True),
+        effective_from=effective,
+        effective_from_verified=_flag(row.get("effective_from_verified", False), "effective_from_verified"),
+        summary=_text(row.get("summary"), "summary"),
+        sources=tuple(_text(s, "sources") for s in _seq(row.get("sources"), "sources")),
+        complete=_flag(row.get("complete", False), "complete"),
+        changes=tuple(changes),
+        removed_entries=tuple(_entry(e) for e in _seq(row.get("removed_entries"), "removed_entries")),
+        verified=_flag(row.get("verified", False), "verified"),
+    )
 
 
 def load_amendment_file(path: Path) -> Amendment:

@@ -31,6 +31,7 @@ from dualuse.domain.rules.facts import (
 from dualuse.domain.rules.outcome import Outcome
 from dualuse.domain.rules.rulebook import (
     REGIME_ASPECTS,
+    UNKNOWN_STATE_FIRST_USE,
     ArmsEmbargo,
     Consequence,
     ControlRule,
@@ -42,6 +43,7 @@ from dualuse.domain.rules.rulebook import (
     GeneralAuthorisation,
     ItemCondition,
     ItemScope,
+    LicenceValidity,
     MemberStateSettings,
     NationalControl,
     RegimeItems,
@@ -562,7 +564,32 @@ def _state(code: str, entry: Mapping[str, Any]) -> tuple[str, MemberStateSetting
         verified=bool(entry["verified"]),
         settings=frozenset(_texts(entry, "settings")),
         general_authorisation_conditions=_texts(entry, "general_authorisation_conditions"),
-        **({"first_use": _state_first_use(entry["eugea_first_use"])} if "eugea_first_use" in entry else {}),
+        first_use=_state_first_use(entry["eugea_first_use"])
+        if "eugea_first_use" in entry
+        else UNKNOWN_STATE_FIRST_USE,
+        licence_validity=_licence_validity(entry["licence_validity"])
+        if "licence_validity" in entry
+        else None,
+    )
+
+
+def _licence_validity(raw: object) -> LicenceValidity:
+    entry = _mapping(raw, "licence_validity")
+    _require_provenance(entry)
+
+    def months(key: str) -> int | None:
+        value = entry.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+            raise ValidationError(f"`{key}` must be a positive whole number of months or null", field=key)
+        return value
+
+    return LicenceValidity(
+        individual_months=months("individual_months"),
+        global_months=months("global_months"),
+        large_project_months=months("large_project_months"),
+        extension_months=months("extension_months"),
+        source=_text(entry, "source"),
+        verified=bool(entry["verified"]),
     )
 
 

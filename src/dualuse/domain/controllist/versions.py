@@ -8,14 +8,19 @@ version in force from a date. A ``ControlList`` is one version as an immutable s
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from dualuse.domain.controllist.codes import ControlCode, InvalidControlCodeError
 from dualuse.domain.controllist.entries import CHANGEABLE_FIELDS, ControlEntry
 from dualuse.domain.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from dualuse.domain.controllist.acts import ActHistory, AmendingAct
 
 
 class ControlListError(ValidationError):
@@ -109,11 +114,24 @@ class ListDiff:
     added: tuple[ControlEntry, ...] = ()
     removed: tuple[ControlEntry, ...] = ()
     changed: tuple[EntryDiff, ...] = ()
+    acts: tuple[AmendingAct, ...] = ()
+    """The acts that separate the two versions (oldest first), where the history knows them."""
+    codes_added: tuple[str, ...] = ()
+    """Codes of the official text in the later version only (deeper than the entries too)."""
+    codes_removed: tuple[str, ...] = ()
+    """Codes of the official text in the earlier version only."""
 
     @property
     def is_empty(self) -> bool:
         """True if the two versions list the same entries with the same fields."""
-        return not (self.added or self.removed or self.changed)
+        return not (self.added or self.removed or self.changed or self.codes_added or self.codes_removed)
+
+    def act_changing(self, code: ControlCode) -> AmendingAct | None:
+        """The latest act between the two versions that declares a change at, above or below ``code``."""
+        for act in reversed(self.acts):
+            if act.touching(code):
+                return act
+        return None
 
 
 CodeLike = str | ControlCode
@@ -348,6 +366,10 @@ class ControlListHistory:
     """Every version of the list in order of effective date: a base and the amendments applied to it."""
 
     lists: tuple[ControlList, ...]
+    acts: ActHistory | None = None
+    """The acts that made the versions (shipped history); None for a history built from lists alone."""
+    official_codes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Codes of the official text of a version, by version id, where known (deeper than the entries)."""
     _dates: tuple[date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -399,7 +421,9 @@ class ControlListHistory:
             )
         if new_version.id in {v.id for v in self.versions}:
             raise AmendmentError(f"amendment {new_version.id}: a version with this id already exists")
-        return ControlListHistory((*self.lists, latest.amended(amendment)))
+        return ControlListHistory(
+            (*self.lists, latest.amended(amendment)), acts=self.acts, official_codes=self.official_codes
+        )
 
     def as_of(self, day: date) -> ControlList:
         """The version in force on ``day`` (the latest whose effective date is on or before it).
@@ -423,5 +447,14 @@ class ControlListHistory:
         raise NotFoundError(f"no list version {version_id!r} (known: {known})", field="version")
 
     def diff(self, from_id: str, to_id: str) -> ListDiff:
-        """What changed from one version to another (either direction)."""
-        return self.get_version(from_id).diff(self.get_version(to_id))
+        """What changed from one version to another (either direction), with the acts in between and the
+        codes of the official texts added and removed where both texts' codes are known."""
+        changes = self.get_version(from_id).diff(self.get_version(to_id))
+        acts = self.acts.between(from_id, to_id) if self.acts is not None else ()
+        before, after = self.official_codes.get(from_id), self.official_codes.get(to_id)
+        codes_added: tuple[str, ...] = ()
+        codes_removed: tuple[str, ...] = ()
+        if before is not None and after is not None:
+            codes_added = tuple(sorted(after - before, key=ControlCode.parse))
+            codes_removed = tuple(sorted(before - after, key=ControlCode.parse))
+        return dataclasses.replace(changes, acts=acts, codes_added=codes_added, codes_removed=codes_removed)

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from dualuse.domain.errors import NotFoundError, ValidationError
 from dualuse.domain.rules.facts import (
+    ART_10_USES,
     ITEM_KIND_HELP,
     Activity,
     EndUserType,
@@ -300,8 +301,12 @@ class PreparedTransaction:
             if facts.activity in control.activities
             and control.validity.covers(day)
             and control.reaches(facts.exporter.member_state)
+            and (control.member_state == facts.exporter.member_state or bool(facts.informed & ART_10_USES))
             and (control.destinations is None or facts.destination in control.destinations)
         )
+        """Art. 9(1) controls of the exporter's member state; another state's list applies (Art. 10(1)) only
+        where the exporter's state applies it and its authority informed the exporter of a use of concern for
+        public security or human rights."""
         self.words = {
             "destination": f"{country_name(facts.destination)} ({facts.destination})",
             "member_state": f"{country_name(facts.exporter.member_state)} ({facts.exporter.member_state})",

@@ -47,6 +47,10 @@ class Knowledge(StrEnum):
     a member state without authorisation or in violation of one (Art. 4(1)(c)); anywhere in the world."""
     INTERNAL_REPRESSION = "internal_repression"
     """Internal repression or serious violations of human rights or international humanitarian law (Art. 5(1))."""
+    PUBLIC_SECURITY = "public_security"
+    """Uses of concern for public security, including the prevention of acts of terrorism (Arts. 9(1), 10(1));
+    with the human-rights uses above, what an authority informs an exporter of when it applies another member
+    state's national control list (Art. 10(1))."""
 
 
 ART_4_1_USES: frozenset[Knowledge] = frozenset(
@@ -54,6 +58,10 @@ ART_4_1_USES: frozenset[Knowledge] = frozenset(
 )
 """The uses Art. 4(1) names, which also bar general authorisations (Annex II Part 3) and trigger Arts. 6-8;
 a military end-use counts only in a country subject to an arms embargo (Art. 4(1)(b))."""
+
+ART_10_USES: frozenset[Knowledge] = frozenset({Knowledge.PUBLIC_SECURITY, Knowledge.INTERNAL_REPRESSION})
+"""The uses an authority informs an exporter of when it applies another state's national list (Art. 10(1)):
+public security, including terrorism, and human rights."""
 
 KNOWLEDGE_HELP: dict[Knowledge, str] = {
     Knowledge.WMD: "Chemical, biological or nuclear weapons, other nuclear explosive devices, or missiles "
@@ -66,6 +74,8 @@ KNOWLEDGE_HELP: dict[Knowledge, str] = {
     "exported from a member state without authorisation or in breach of one (Art. 4(1)(c)).",
     Knowledge.INTERNAL_REPRESSION: "Internal repression or serious violations of human rights or international "
     "humanitarian law (Art. 5(1)); matters for cyber-surveillance items.",
+    Knowledge.PUBLIC_SECURITY: "Uses of concern for public security, including acts of terrorism (Art. 10(1)): "
+    "with human-rights concerns, what makes another member state's national control list apply.",
 }
 """Plain-language help for each knowledge value (what a form or a CLI shows beside it)."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -561,6 +561,35 @@ class NationalControl:
 
 
 @dataclass(frozen=True, slots=True)
+class LicenceValidity:
+    """How long a member state's licences run and how far it may extend them: Art. 12(3) sets "up to two
+    years" (large projects four) unless the authority decides otherwise; the state's own rule says which.
+
+    ``extension_months`` is the longest total extension beyond the initial period on a reasoned request
+    (None: the state's rule provides none or it is not known here)."""
+
+    individual_months: int | None
+    global_months: int | None
+    large_project_months: int | None
+    extension_months: int | None
+    source: str
+    verified: bool
+
+    def latest_extended_until(self, months: int, valid_from: date) -> date | None:
+        """The last day a licence of ``months`` from ``valid_from`` may run once extended as far as the
+        state allows (None where no extension is known)."""
+        if self.extension_months is None:
+            return None
+        total = months + self.extension_months
+        year, month = divmod(valid_from.month - 1 + total, 12)
+        try:
+            end = valid_from.replace(year=valid_from.year + year, month=month + 1)
+        except ValueError:  # the 29th-31st of a shorter month: the period ends with that month
+            end = date(valid_from.year + year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+        return end - timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
 class MemberStateSettings:
     """What a member state has chosen where the regulation lets it choose (e.g. Art. 5(3)), and what it
     adds to the use of general authorisations (registration, reporting)."""
@@ -573,6 +602,8 @@ class MemberStateSettings:
     general_authorisation_conditions: tuple[str, ...] = ()
     first_use: StateFirstUse = UNKNOWN_STATE_FIRST_USE
     """The state's choice for the first use of EU001-EU006 (Annex II Part 3)."""
+    licence_validity: LicenceValidity | None = None
+    """How long the state's licences run and how far it extends them; None where not checked."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import Principal
 from dualuse.entrypoints.cli.common import container, fail, operator_actor
 from dualuse.services import controllist as svc
+from dualuse.services import customs
 
 app = typer.Typer(
     help="The control list (Annex I): show, search, compare, import, export.", no_args_is_help=True
@@ -78,6 +79,10 @@ def show(
     for child in view.children:
         console.print(f"  └ {child.code} {child.title}")
     console.print(f"[dim]source: {e.source}[/]")
+    latest = history.latest.version_id
+    if history.acts is not None and view.control_list.version_id != latest:
+        for reason in history.acts.unverified_for(e.code, view.control_list.version_id, latest):
+            console.print(f"[yellow]history not verified[/] up to {latest}: {reason}")
 
 
 @app.command("search")
@@ -104,7 +109,8 @@ def search(
 
 @app.command("diff")
 def diff(from_version: str, to_version: str) -> None:
-    """Entries added, removed and changed between two versions."""
+    """Entries added, removed and changed between two versions, the acts in between and the codes of the
+    official texts added and removed (deeper than the entries too)."""
     try:
         with container() as c, c.uow() as uow:
             changes = svc.diff(svc.current_history(uow, c.catalogue), from_version, to_version)
@@ -113,13 +119,90 @@ def diff(from_version: str, to_version: str) -> None:
     console.print(
         f"[bold]{from_version} → {to_version}[/]: {len(changes.added)} added, "
         f"{len(changes.removed)} removed, {len(changes.changed)} changed"
+        + (
+            f"; official codes {len(changes.codes_added)} added, {len(changes.codes_removed)} removed"
+            if changes.codes_added or changes.codes_removed
+            else ""
+        )
     )
+    for act in changes.acts:
+        itemised = "" if act.complete else " (not every change itemised)"
+        when = "" if act.effective_from_verified else " [date not verified]"
+        console.print(
+            f"[bold]{act.title}[/], {act.official_journal}, in force {act.effective_from.isoformat()}{when}{itemised}"
+        )
     for e in changes.added:
         console.print(f"[green]+ {e.code}[/] {e.title}")
     for e in changes.removed:
         console.print(f"[red]- {e.code}[/] {e.title}")
     for ch in changes.changed:
         console.print(f"[yellow]~ {ch.code}[/] {', '.join(f.field for f in ch.changes)}")
+    deeper = [c for c in changes.codes_added if all(str(e.code) != c for e in changes.added)]
+    if deeper:
+        console.print("official codes added below the entries: " + ", ".join(deeper))
+    if changes.codes_removed:
+        console.print("official codes removed: " + ", ".join(changes.codes_removed))
+
+
+@app.command("cn")
+def cn(code: str) -> None:
+    """The Annex I entries a Combined Nomenclature code correlates with (a lookup aid, not a classification)."""
+    try:
+        with container() as c, c.uow() as uow:
+            history = svc.current_history(uow, c.catalogue)
+            answer = customs.look_up(c.cn_correlation, history.latest, code)
+    except DualUseError as exc:
+        fail(exc)
+    console.print(
+        answer.advice or f"No correlation row covers CN {answer.cn}; that does not mean it is not listed."
+    )
+    table = Table(title=f"CN {answer.cn}: correlation rows (list version {answer.list_version})")
+    for column in ("CN", "entries", "note", "verified", "source"):
+        table.add_column(column)
+    for row in answer.rows:
+        table.add_row(
+            row.cn,
+            ", ".join(str(e) for e in row.entries),
+            row.note,
+            "yes" if row.verified else "no",
+            row.source,
+        )
+    console.print(table)
+
+
+@app.command("acts")
+def acts() -> None:
+    """The acts behind each list version: Official Journal reference, date in force, what is verified."""
+    with container() as c, c.uow() as uow:
+        history = svc.current_history(uow, c.catalogue)
+    table = Table(title="Acts that made the list versions")
+    for column in ("version", "act", "OJ", "in force", "changes itemised", "verified"):
+        table.add_column(column)
+    for act in history.acts.acts if history.acts is not None else ():
+        verified = sum(1 for ch in act.changes if ch.verified)
+        table.add_row(
+            act.version_id,
+            act.title,
+            act.official_journal,
+            act.effective_from.isoformat() + ("" if act.effective_from_verified else " (not verified)"),
+            f"{len(act.changes)}" + ("" if act.complete else " (incomplete)"),
+            f"{verified}/{len(act.changes)}",
+        )
+    console.print(table)
+
+
+@app.command("review")
+def review() -> None:
+    """Flag classification records made against an older version whose entry an act has changed since."""
+    try:
+        with container() as c, c.uow() as uow:
+            history = svc.current_history(uow, c.catalogue)
+            flagged = svc.flag_outdated(uow, history, actor=operator_actor())
+    except DualUseError as exc:
+        fail(exc)
+    console.print(
+        f"{len(flagged)} classification record(s) flagged for review against {history.latest.version_id}"
+    )
 
 
 @app.command("import")

@@ -15,6 +15,7 @@ from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, Use
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import controllist as svc
+from dualuse.services import customs
 from dualuse.services.annex_i.assess import assess_item, parse_params
 from dualuse.services.clock import today_in_brussels
 
@@ -109,6 +110,40 @@ def changes_page(
         request,
         "controllist/changes.html",
         {"principal": principal, "changes": changes, "ids": ids, "from_id": from_id, "to_id": to_id},
+    )
+
+
+@router.get("/control-list/cn", response_class=HTMLResponse)
+def cn_page(
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    cn: Annotated[str, Query(max_length=40)] = "",
+) -> HTMLResponse:
+    """Combined Nomenclature codes and the Annex I entries they correlate with (a lookup aid)."""
+    with container.uow() as uow:
+        history = svc.current_history(uow, container.catalogue)
+    control_list = history.as_of(today_in_brussels())
+    answer = None
+    error = None
+    if cn.strip():
+        try:
+            answer = customs.look_up(container.cn_correlation, control_list, cn)
+        except DualUseError as exc:
+            error = exc.detail
+    rows = container.cn_correlation.rows if answer is None else answer.rows
+    return render(
+        request,
+        "controllist/cn.html",
+        {
+            "principal": principal,
+            "cn": cn,
+            "answer": answer,
+            "error": error,
+            "rows": rows,
+            "correlation": container.cn_correlation,
+            "control_list": control_list,
+        },
     )
 
 

@@ -31,6 +31,10 @@ KNOWLEDGE = (
         "Parts or components of military items exported without authorisation (Art. 4(1)(c))",
     ),
     ("internal_repression", "Internal repression or serious violations of human rights (Art. 5)"),
+    (
+        "public_security",
+        "A use of concern for public security, including terrorism (Art. 10: another state's national list)",
+    ),
 )
 
 
@@ -92,6 +96,8 @@ def determine_page(
     end_user_name: Annotated[str, Form()] = "",
     end_user_type: Annotated[str, Form()] = "unknown",
     control_code: Annotated[str, Form()] = "",
+    cn_code: Annotated[str, Form()] = "",
+    national_codes: Annotated[str, Form()] = "",
     cyber_surveillance: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
     quantity: Annotated[str, Form()] = "",
@@ -107,6 +113,8 @@ def determine_page(
         "end_user_name": end_user_name,
         "end_user_type": end_user_type,
         "control_code": control_code,
+        "cn_code": cn_code,
+        "national_codes": national_codes,
         "cyber_surveillance": cyber_surveillance,
         "description": description,
         "quantity": quantity,
@@ -121,6 +129,10 @@ def determine_page(
         "control_code": control_code.strip() or None,
         "cyber_surveillance": bool(cyber_surveillance),
     }
+    if cn_code.strip():
+        item["cn_code"] = cn_code.strip()
+    if national_codes.strip():
+        item["national_codes"] = [c.strip() for c in national_codes.split(",") if c.strip()]
     if (kinds := _item_kinds(item_kinds)) is not None:
         item["item_kinds"] = kinds
     for name, text in (("quantity", quantity), ("value_eur", value_eur)):
@@ -155,6 +167,8 @@ def determine_page(
         field_ids = {
             "member_state": "member_state",
             "control_code": "control_code",
+            "cn_code": "cn_code",
+            "national_codes": "national_codes",
             "destination": "destination",
             "quantity": "quantity",
             "value_eur": "value_eur",

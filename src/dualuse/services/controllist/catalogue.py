@@ -185,6 +185,44 @@ def flag_for_review(uow: UnitOfWork, changes: ListDiff, *, actor: str) -> tuple[
     return tuple(flagged)
 
 
+def flag_outdated(uow: UnitOfWork, history: ControlListHistory, *, actor: str) -> tuple[int, ...]:
+    """Classification records made against a version before the latest whose entry an act has changed
+    since: each is flagged for review, the reason citing the act (Art. 3(1) applies the list in force).
+
+    Records already flagged, or made against a version the history does not hold, are left as they are."""
+    latest = history.latest.version_id
+    known = {cl.version_id for cl in history.lists}
+    diffs: dict[str, ListDiff] = {}
+    flagged: list[int] = []
+    for record in uow.classifications.listed():
+        if (
+            record.status is ClassificationStatus.REVIEW_NEEDED
+            or record.list_version == latest
+            or record.list_version not in known
+        ):
+            continue
+        changes = diffs.get(record.list_version)
+        if changes is None:
+            changes = diffs[record.list_version] = history.diff(record.list_version, latest)
+        reason = review_reason(record.control_code, changes)
+        if reason is None:
+            continue
+        uow.classifications.set_status(record.id, ClassificationStatus.REVIEW_NEEDED, reason)
+        audit.record(
+            uow,
+            actor=actor,
+            action="classification.review_needed",
+            entity_type="classification",
+            entity_id=record.id,
+            before={"status": record.status.value, "list_version": record.list_version},
+            after={"status": ClassificationStatus.REVIEW_NEEDED.value, "list_version": latest},
+            reason=reason,
+        )
+        flagged.append(record.id)
+    uow.commit()
+    return tuple(flagged)
+
+
 def record_classification(
     uow: UnitOfWork,
     principal: Principal,

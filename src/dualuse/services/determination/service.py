@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
+from dualuse.domain.customs import CnCorrelation
 from dualuse.domain.duediligence import ConsultationOutcome
 from dualuse.domain.errors import NotFoundError, ValidationError
 from dualuse.domain.notices import Binding, bind_item, bound_facts, union_requirement
@@ -50,6 +51,8 @@ class DeterminationInputs:
     list_source: ListSource
     bindings: tuple[Binding, ...] = ()
     """Union-wide Art. 5 requirements, and the notices binding the party that asks."""
+    cn_correlation: CnCorrelation | None = None
+    """CN codes and the Annex I entries they correlate with: an item's CN code gives candidate entries."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,12 @@ class Answer:
 
 
 def inputs_for(
-    uow: UnitOfWork, rulebook: Rulebook, list_source: ListSource, *, organisation_id: int | None = None
+    uow: UnitOfWork,
+    rulebook: Rulebook,
+    list_source: ListSource,
+    *,
+    organisation_id: int | None = None,
+    cn_correlation: CnCorrelation | None = None,
 ) -> DeterminationInputs:
     """The inputs of a determination for the party ``organisation_id`` (None: nobody signed in): the Union's
     published Art. 5 requirements, and the authority notices in force for that party."""
@@ -124,7 +132,7 @@ def inputs_for(
     ]
     if organisation_id is not None:
         bindings.extend(notice_bindings(uow, organisation_id))
-    return DeterminationInputs(rulebook, list_source, tuple(bindings))
+    return DeterminationInputs(rulebook, list_source, tuple(bindings), cn_correlation)
 
 
 def notice_bindings(uow: UnitOfWork, organisation_id: int) -> list[Binding]:
@@ -165,8 +173,43 @@ def determine_facts(inputs: DeterminationInputs, facts: TransactionFacts) -> Ans
             items=tuple(items),
             outcome=most_restrictive(item.outcome for item in items),
         )
+    determination = with_history_caveats(determination, view)
+    if inputs.cn_correlation is not None:
+        determination = with_cn_candidates(determination, facts, inputs.cn_correlation)
     bound = tuple(dict.fromkeys(b for bindings in covering for b in bindings))
     return Answer(determination, facts, titles, bound)
+
+
+def with_cn_candidates(
+    determination: Determination, facts: TransactionFacts, correlation: CnCorrelation
+) -> Determination:
+    """Each item declared under a CN code gets, as advice, the Annex I entries that code correlates with
+    (a lookup aid: the exporter decides whether the item meets one of them, Art. 3(1))."""
+    items = []
+    for item, given in zip(determination.items, facts.items, strict=True):
+        advice = correlation.advice(given.cn_code) if given.cn_code else None
+        items.append(dataclasses.replace(item, advice=(*item.advice, advice)) if advice else item)
+    return dataclasses.replace(determination, items=tuple(items))
+
+
+@runtime_checkable
+class HistoryCaveats(Protocol):
+    """A list version that can say why its reading of a code may be wrong (an earlier version whose
+    history to the latest is not fully verified)."""
+
+    def history_caveats(self, code: str) -> tuple[str, ...]: ...
+
+
+def with_history_caveats(determination: Determination, view: ListView) -> Determination:
+    """Each item's advice with what the history of its code leaves uncertain (acts not verified or not
+    itemised between the version in force on the date and the latest one)."""
+    if not isinstance(view, HistoryCaveats):
+        return determination
+    items = []
+    for item in determination.items:
+        caveats = view.history_caveats(item.control_code) if item.control_code else ()
+        items.append(dataclasses.replace(item, advice=item.advice + caveats) if caveats else item)
+    return dataclasses.replace(determination, items=tuple(items))
 
 
 REGULATION_APPLIES_FROM = date(2021, 9, 9)
@@ -184,11 +227,8 @@ def list_view(list_source: ListSource, day: date) -> ListView:
                 "applied, "
                 "which this platform does not determine"
             )
-        else:
-            why = (
-                "; the earlier versions of Annex I under Regulation (EU) 2021/821 are not in this platform's "
-                "data: ask the competent authority"
-            )
+        else:  # pragma: no cover - the shipped history starts on the day the regulation applies
+            why = "; ask the competent authority which version of Annex I applied"
         raise ValidationError(error.detail + why, field="date") from error
 
 

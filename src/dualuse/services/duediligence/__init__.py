@@ -11,53 +11,53 @@ Art. 5 catch-all that follows from it. One module per use-case family:
 from __future__ import annotations
 
 from dualuse.services.duediligence.cases import (
-    EXPORT_STATUS_TEXT,
-    INTERNAL_REPRESSION,
-    CaseView,
-    ExportStatus,
-    case_facts,
-    check_transaction,
-    conclude,
-    export_status,
     exporter_of,
+    check_transaction,
+    open_case,
+    CaseView,
     get_case,
     hold_case,
-    knowledge_for,
-    open_case,
     record_step,
+    conclude,
     reopen,
-)
-from dualuse.services.duediligence.exchange import (
-    published_requirements,
-    record_view,
-    requirements_for_authority,
-)
-from dualuse.services.duediligence.icp import (
-    latest_icp,
-    save_icp,
+    knowledge_for,
+    ExportStatus,
+    export_status,
+    case_facts,
+    INTERNAL_REPRESSION,
+    EXPORT_STATUS_TEXT,
 )
 from dualuse.services.duediligence.notifications import (
-    authority_state,
-    decide_notification,
-    get_notification,
-    notifications_for_authority,
     notify,
+    authority_state,
+    notifications_for_authority,
+    get_notification,
+    decide_notification,
+)
+from dualuse.services.duediligence.exchange import (
+    requirements_for_authority,
+    record_view,
+    published_requirements,
 )
 from dualuse.services.duediligence.profiles import (
     add_profile,
-    authority_states,
+    submit,
     moderate,
     pending_submissions,
     profiles,
+    authority_states,
     profiles_for,
-    submit,
+)
+from dualuse.services.duediligence.icp import (
+    save_icp,
+    latest_icp,
 )
 
 __all__ = [
-    "EXPORT_STATUS_TEXT",
-    "INTERNAL_REPRESSION",
     "CaseView",
+    "EXPORT_STATUS_TEXT",
     "ExportStatus",
+    "INTERNAL_REPRESSION",
     "add_profile",
     "authority_state",
     "authority_states",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dualuse.services.notices.authority_notices import (
     issue,
-    issued,
-    parties,
-    received,
     withdraw,
+    issued,
+    received,
+    parties,
 )
 
 __all__ = [

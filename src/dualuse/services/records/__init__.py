@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dualuse.services.records.keeping import (
-    LEGAL_BASIS,
+    plain,
     day_of,
     export,
-    plain,
     purgeable,
+    LEGAL_BASIS,
 )
 
 __all__ = [

@@ -17,6 +17,7 @@ from dualuse.entrypoints.api.schemas.controllist import (
     ClassificationIn,
     ClassificationOut,
     ClassifyIn,
+    CnOut,
     ConfirmIn,
     DiffOut,
     EntryOut,
@@ -27,6 +28,7 @@ from dualuse.entrypoints.api.schemas.controllist import (
 from dualuse.entrypoints.api.schemas.problems import API_ERRORS, YAML
 from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import controllist as svc
+from dualuse.services import customs
 from dualuse.services.clock import today_in_brussels
 
 router = APIRouter(prefix="/api/v1", tags=["control list"], responses=API_ERRORS)
@@ -47,6 +49,16 @@ def entry(
 ) -> EntryOut:
     history = svc.current_history(uow, container.catalogue)
     return EntryOut.of(svc.show(history, code, svc.list_for(history, version=version, as_of=as_of)))
+
+
+@router.get(
+    "/control-list/cn/{cn}",
+    summary="The Annex I entries a Combined Nomenclature code correlates with (a lookup aid)",
+)
+def cn(cn: str, container: ContainerDep, uow: UowDep, version: VersionQ = None, as_of: AsOfQ = None) -> CnOut:
+    history = svc.current_history(uow, container.catalogue)
+    control_list = svc.list_for(history, version=version, as_of=as_of or today_in_brussels())
+    return CnOut.of(customs.look_up(container.cn_correlation, control_list, cn))
 
 
 @router.get("/control-list/search", summary="Full-text, typo-tolerant search in exporters' words")

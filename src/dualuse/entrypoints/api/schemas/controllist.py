@@ -12,6 +12,7 @@ from dualuse.domain.controllist.entries import ControlEntry
 from dualuse.domain.controllist.versions import ControlList, EffectiveFlags, ListDiff
 from dualuse.entrypoints.api.schemas.annex import ItemAssessmentOut
 from dualuse.services.controllist import EntryView
+from dualuse.services.customs import CnAnswer
 
 
 class VersionOut(BaseModel):
@@ -124,12 +125,36 @@ class ChangedOut(BaseModel):
     changes: list[FieldChangeOut]
 
 
+class DeclaredChangeOut(BaseModel):
+    code: str
+    kind: str
+    text: str
+    source: str
+    verified: bool
+
+
+class ActOut(BaseModel):
+    version: str
+    title: str
+    celex: str
+    official_journal: str
+    effective_from: date
+    effective_from_verified: bool
+    complete: bool
+    verified: bool
+    sources: list[str]
+    changes: list[DeclaredChangeOut]
+
+
 class DiffOut(BaseModel):
     from_version: str
     to_version: str
     added: list[EntryBrief]
     removed: list[EntryBrief]
     changed: list[ChangedOut]
+    acts: list[ActOut] = Field(default_factory=list)
+    codes_added: list[str] = Field(default_factory=list)
+    codes_removed: list[str] = Field(default_factory=list)
 
     @classmethod
     def of(cls, d: ListDiff) -> DiffOut:
@@ -149,6 +174,32 @@ class DiffOut(BaseModel):
                 )
                 for c in d.changed
             ],
+            acts=[
+                ActOut(
+                    version=a.version_id,
+                    title=a.title,
+                    celex=a.celex,
+                    official_journal=a.official_journal,
+                    effective_from=a.effective_from,
+                    effective_from_verified=a.effective_from_verified,
+                    complete=a.complete,
+                    verified=a.verified,
+                    sources=list(a.sources),
+                    changes=[
+                        DeclaredChangeOut(
+                            code=str(ch.code),
+                            kind=ch.kind.value,
+                            text=ch.text,
+                            source=ch.source,
+                            verified=ch.verified,
+                        )
+                        for ch in a.changes
+                    ],
+                )
+                for a in d.acts
+            ],
+            codes_added=list(d.codes_added),
+            codes_removed=list(d.codes_removed),
         )
 
 
@@ -228,3 +279,46 @@ class ClassificationOut(BaseModel):
 
 class ConfirmIn(BaseModel):
     note: str = Field(default="", max_length=2000)
+
+
+class CnCandidateOut(BaseModel):
+    code: str
+    title: str | None
+    verified: bool
+
+
+class CnRowOut(BaseModel):
+    cn: str
+    entries: list[str]
+    note: str
+    source: str
+    verified: bool
+
+
+class CnOut(BaseModel):
+    cn: str
+    list_version: str
+    candidates: list[CnCandidateOut]
+    rows: list[CnRowOut]
+    advice: str | None
+
+    @classmethod
+    def of(cls, answer: CnAnswer) -> CnOut:
+        return cls(
+            cn=answer.cn,
+            list_version=answer.list_version,
+            candidates=[
+                CnCandidateOut(code=c.code, title=c.title, verified=c.verified) for c in answer.candidates
+            ],
+            rows=[
+                CnRowOut(
+                    cn=r.cn,
+                    entries=[str(e) for e in r.entries],
+                    note=r.note,
+                    source=r.source,
+                    verified=r.verified,
+                )
+                for r in answer.rows
+            ],
+            advice=answer.advice,
+        )
