@@ -41,6 +41,38 @@ def sequence(value: object, what: str, *, field: str | None = None) -> Sequence[
     return value
 
 
+def as_text(value: object, name: str, *, required: bool = False, numbers: bool = False) -> str:
+    """``value`` as stripped text: ``None`` is empty unless ``required``; with ``numbers`` a number is read as
+    its text (a code or title a YAML writer left unquoted)."""
+    if value is None and not required:
+        return ""
+    allowed = (str, int, float) if numbers else (str,)
+    if isinstance(value, bool) or not isinstance(value, allowed):
+        raise ValidationError(f"{name} must be text", field=name)
+    written = str(value).strip()
+    if required and not written:
+        raise ValidationError(f"{name} is required", field=name)
+    return written
+
+
+def as_flag(value: object, name: str) -> bool:
+    """``value`` as ``true`` or ``false`` (YAML's and JSON's booleans only)."""
+    if not isinstance(value, bool):
+        raise ValidationError(f"{name} must be true or false, not {value!r}", field=name)
+    return value
+
+
+def as_list(value: object, name: str, *, single: bool = False) -> list[Any]:
+    """``value`` as a list (``None`` is empty; with ``single`` one text stands for a list of it)."""
+    if value is None:
+        return []
+    if single and isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise ValidationError(f"{name} must be a list", field=name)
+    return value
+
+
 def text(entry: Mapping[str, Any], key: str, *, default: str | None = None, path: str | None = None) -> str:
     """The non-empty text under ``key``, its whitespace collapsed."""
     value = entry.get(key, default)

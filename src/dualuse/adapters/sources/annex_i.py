@@ -36,6 +36,9 @@ from dualuse.domain.controllist.versions import (
     ListVersion,
 )
 from dualuse.domain.errors import ImportFailedError, ValidationError
+from dualuse.services.reading import as_flag as _flag
+from dualuse.services.reading import as_list, as_text
+from dualuse.services.reading import mapping as _mapping
 
 _ENTRY_FIELDS = (
     "code",
@@ -52,10 +55,6 @@ _ENTRY_FIELDS = (
     "source",
     "verified",
 )
-
-
-class _Problem(Exception):
-    """A problem with one value, raised while reading and turned into ``ImportFailedError`` with its place."""
 
 
 def shipped_data_dir() -> Path:
@@ -184,17 +183,17 @@ def _act(value: object) -> AmendingAct:
     row = _mapping(value, "act")
     unknown = sorted(str(k) for k in set(row) - _ACT_FIELDS)
     if unknown:
-        raise _Problem(f"unknown field {unknown[0]!r}")
+        raise ValidationError(f"unknown field {unknown[0]!r}")
     effective = row.get("effective_from")
     if not isinstance(effective, date):
-        raise _Problem("effective_from must be a date (YYYY-MM-DD)")
+        raise ValidationError("effective_from must be a date (YYYY-MM-DD)")
     changes = []
-    for i, change in enumerate(_seq(row.get("changes"), "changes")):
+    for i, change in enumerate(_list_of(row.get("changes"), "changes")):
         item = _mapping(change, f"changes[{i}]")
         try:
             kind = ChangeKind(str(item.get("kind")))
         except ValueError as exc:
-            raise _Problem(f"changes[{i}]: kind must be added, removed or changed") from exc
+            raise ValidationError(f"changes[{i}]: kind must be added, removed or changed") from exc
         changes.append(
             DeclaredChange(
                 code=_code(item.get("code")),
@@ -212,10 +211,10 @@ def _act(value: object) -> AmendingAct:
         effective_from=effective,
         effective_from_verified=_flag(row.get("effective_from_verified", False), "effective_from_verified"),
         summary=_text(row.get("summary"), "summary"),
-        sources=tuple(_text(s, "sources") for s in _seq(row.get("sources"), "sources")),
+        sources=tuple(_text(s, "sources") for s in _list_of(row.get("sources"), "sources")),
         complete=_flag(row.get("complete", False), "complete"),
         changes=tuple(changes),
-        removed_entries=tuple(_entry(e) for e in _seq(row.get("removed_entries"), "removed_entries")),
+        removed_entries=tuple(_entry(e) for e in _list_of(row.get("removed_entries"), "removed_entries")),
         verified=_flag(row.get("verified", False), "verified"),
     )
 
@@ -330,7 +329,7 @@ def _read_yaml(path: Path, name: str, *, mapping: bool = True) -> Any:
 def _located(name: str, where: str, read: Callable[[], Any]) -> Any:
     try:
         return read()
-    except (_Problem, ValidationError) as exc:
+    except ValidationError as exc:
         detail = exc.detail if isinstance(exc, ValidationError) else str(exc)
         if isinstance(exc, InvalidControlCodeError):
             detail = exc.problem
@@ -383,9 +382,9 @@ def _version(value: object) -> ListVersion:
         try:
             effective = date.fromisoformat(effective)
         except ValueError as exc:
-            raise _Problem(f"effective_from {effective!r} is not a date (YYYY-MM-DD)") from exc
+            raise ValidationError(f"effective_from {effective!r} is not a date (YYYY-MM-DD)") from exc
     if not isinstance(effective, date):
-        raise _Problem("effective_from must be a date (YYYY-MM-DD)")
+        raise ValidationError("effective_from must be a date (YYYY-MM-DD)")
     return ListVersion(
         id=_text(row.get("id"), "id", required=True),
         title=_text(row.get("title"), "title", required=True),
@@ -399,7 +398,7 @@ def _entry(value: object) -> ControlEntry:
     row = _mapping(value, "entry")
     unknown = sorted(str(k) for k in set(row) - set(_ENTRY_FIELDS))
     if unknown:
-        raise _Problem(f"unknown field {unknown[0]!r}")
+        raise ValidationError(f"unknown field {unknown[0]!r}")
     return ControlEntry(code=_code(row.get("code")), **_fields(row, required=("title",)))  # type: ignore[arg-type]  # _fields returns typed values per field
 
 
@@ -407,10 +406,10 @@ def _change(value: object) -> EntryChange:
     row = _mapping(value, "change")
     unknown = sorted(str(k) for k in set(row) - set(_ENTRY_FIELDS))
     if unknown:
-        raise _Problem(f"unknown field {unknown[0]!r}")
+        raise ValidationError(f"unknown field {unknown[0]!r}")
     fields = _fields(row, required=())
     if not fields:
-        raise _Problem("names no field to change")
+        raise ValidationError("names no field to change")
     return EntryChange(code=_code(row.get("code")), fields=fields)
 
 
@@ -433,63 +432,40 @@ _READERS: Mapping[str, Callable[[object, str], object]] = {
 def _fields(row: Mapping[str, Any], required: Iterable[str]) -> dict[str, object]:
     for name in required:
         if row.get(name) is None:
-            raise _Problem(f"{name} is required")
+            raise ValidationError(f"{name} is required")
     return {name: _READERS[name](row[name], name) for name in _READERS if name in row}
-
-
-def _mapping(value: object, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _Problem(f"expected a mapping for the {what}, found {type(value).__name__}")
-    return value
 
 
 def _code(value: object) -> ControlCode:
     if value is None:
-        raise _Problem("code is required")
+        raise ValidationError("code is required")
     if not isinstance(value, str):
-        raise _Problem(f"code must be text, not {value!r} (quote it)")
+        raise ValidationError(f"code must be text, not {value!r} (quote it)")
     return ControlCode.parse(value)
 
 
 def _related(value: object) -> tuple[ControlCode, ...]:
     codes: list[ControlCode] = []
-    for item in _seq(value, "related"):
+    for item in _list_of(value, "related"):
         try:
             codes.append(_code(item))
         except InvalidControlCodeError as exc:
-            raise _Problem(f"related code {item!r}: {exc.problem}") from exc
+            raise ValidationError(f"related code {item!r}: {exc.problem}") from exc
     return tuple(codes)
-
-
-def _text(value: object, name: str, *, required: bool = False) -> str:
-    if value is None and not required:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise _Problem(f"{name} must be text")
-    text = str(value).strip()
-    if required and not text:
-        raise _Problem(f"{name} is required")
-    return text
-
-
-def _flag(value: object, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise _Problem(f"{name} must be true or false, not {value!r}")
-    return value
 
 
 def _regime(value: object) -> Regime:
     try:
         return Regime(str(value))
     except ValueError as exc:
-        raise _Problem(f"regime {value!r} is not one of {', '.join(r.value for r in Regime)}") from exc
+        raise ValidationError(f"regime {value!r} is not one of {', '.join(r.value for r in Regime)}") from exc
 
 
 def _annex_iv(value: object) -> str | None:
     if value is None:
         return None
     if value not in ("I", "II"):
-        raise _Problem(f"annex_iv must be I, II or null, not {value!r}")
+        raise ValidationError(f"annex_iv must be I, II or null, not {value!r}")
     return str(value)
 
 
@@ -497,33 +473,23 @@ def _parameters(value: object) -> dict[str, object]:
     if value is None:
         return {}
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
-        raise _Problem("parameters must be a mapping of names to values")
+        raise ValidationError("parameters must be a mapping of names to values")
     return dict(value)
-
-
-def _seq(value: object, name: str) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if not isinstance(value, list):
-        raise _Problem(f"{name} must be a list")
-    return value
 
 
 def _notes(value: object) -> tuple[Note, ...]:
     notes: list[Note] = []
-    for i, row in enumerate(_seq(value, "notes")):
+    for i, row in enumerate(_list_of(value, "notes")):
         if isinstance(row, str):
             notes.append(Note(NoteKind.NOTE, row.strip()))
             continue
         if not isinstance(row, Mapping) or not isinstance(row.get("text"), str):
-            raise _Problem(f"notes[{i}] must have kind and text")
+            raise ValidationError(f"notes[{i}] must have kind and text")
         try:
             kind = NoteKind(row.get("kind", "note"))
         except ValueError as exc:
             kinds = ", ".join(k.value for k in NoteKind)
-            raise _Problem(f"notes[{i}] kind {row.get('kind')!r} is not one of {kinds}") from exc
+            raise ValidationError(f"notes[{i}] kind {row.get('kind')!r} is not one of {kinds}") from exc
         notes.append(Note(kind, row["text"].strip()))
     return tuple(notes)
 
@@ -565,3 +531,11 @@ def load_cryptography_note() -> CryptographyNote:
         )
     except (KeyError, TypeError, ValidationError) as exc:
         raise ImportFailedError(f"malformed Cryptography Note: {exc}", location=name) from exc
+
+
+def _text(value: object, name: str, *, required: bool = False) -> str:
+    return as_text(value, name, required=required, numbers=True)
+
+
+def _list_of(value: object, name: str) -> list[Any]:
+    return as_list(value, name, single=True)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from dualuse.services.controllist.catalogue import (
     ControlListCatalogue,
-    current_history,
-    list_for,
     EntryView,
-    show,
-    search,
-    suggest,
-    diff,
     ImportResult,
-    import_amendment,
-    flag_for_review,
-    flag_outdated,
-    record_classification,
     classifications,
     confirm_classification,
+    current_history,
+    diff,
+    flag_for_review,
+    flag_outdated,
+    import_amendment,
+    list_for,
+    record_classification,
+    search,
+    show,
+    suggest,
 )
 
 __all__ = [

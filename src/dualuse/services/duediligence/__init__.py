@@ -11,53 +11,53 @@ Art. 5 catch-all that follows from it. One module per use-case family:
 from __future__ import annotations
 
 from dualuse.services.duediligence.cases import (
-    exporter_of,
-    check_transaction,
-    open_case,
+    EXPORT_STATUS_TEXT,
+    INTERNAL_REPRESSION,
     CaseView,
+    ExportStatus,
+    case_facts,
+    check_transaction,
+    conclude,
+    export_status,
+    exporter_of,
     get_case,
     hold_case,
-    record_step,
-    conclude,
-    reopen,
     knowledge_for,
-    ExportStatus,
-    export_status,
-    case_facts,
-    INTERNAL_REPRESSION,
-    EXPORT_STATUS_TEXT,
-)
-from dualuse.services.duediligence.notifications import (
-    notify,
-    authority_state,
-    notifications_for_authority,
-    get_notification,
-    decide_notification,
+    open_case,
+    record_step,
+    reopen,
 )
 from dualuse.services.duediligence.exchange import (
-    requirements_for_authority,
-    record_view,
     published_requirements,
+    record_view,
+    requirements_for_authority,
+)
+from dualuse.services.duediligence.icp import (
+    latest_icp,
+    save_icp,
+)
+from dualuse.services.duediligence.notifications import (
+    authority_state,
+    decide_notification,
+    get_notification,
+    notifications_for_authority,
+    notify,
 )
 from dualuse.services.duediligence.profiles import (
     add_profile,
-    submit,
+    authority_states,
     moderate,
     pending_submissions,
     profiles,
-    authority_states,
     profiles_for,
-)
-from dualuse.services.duediligence.icp import (
-    save_icp,
-    latest_icp,
+    submit,
 )
 
 __all__ = [
-    "CaseView",
     "EXPORT_STATUS_TEXT",
-    "ExportStatus",
     "INTERNAL_REPRESSION",
+    "CaseView",
+    "ExportStatus",
     "add_profile",
     "authority_state",
     "authority_states",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dualuse.services.notices.authority_notices import (
     issue,
-    withdraw,
     issued,
-    received,
     parties,
+    received,
+    withdraw,
 )
 
 __all__ = [

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dualuse.services.records.keeping import (
-    plain,
+    LEGAL_BASIS,
     day_of,
     export,
+    plain,
     purgeable,
-    LEGAL_BASIS,
 )
 
 __all__ = [
