@@ -42,6 +42,9 @@ _REACH_CACHE_SIZE = 8_192
 _MANY_LOOKUPS = 256
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
 _MAX_SUBSET_LOOKUPS = 7
+#: query tokens at least this long that are no listed name part are tried as name parts written together
+_MIN_GLUED_LEN = 6
+_MAX_GLUED_READINGS = 4
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
@@ -317,8 +320,63 @@ class CandidateIndex:
         only names ``accept`` takes (say, of the lists asked for), so a filter never costs a candidate.
 
         A name's bound assumes that all its own tokens align perfectly and the query tokens it shares
-        do as well as their blocking keys say; names below the floor are not worth scoring.
+        do as well as their blocking keys say; names below the floor are not worth scoring. A query
+        token that is two listed name parts written together ("SergeiLavrov") is also looked up as
+        those parts.
         """
+        found = self._candidates(tokens, limit=limit, floor=floor, accept=accept)
+        for split in self._glued_readings(tokens):
+            more = self._candidates(split, limit=limit, floor=floor, accept=accept)
+            if more:
+                best = dict(found)
+                for name_no, bound in more:
+                    if bound > best.get(name_no, -1.0):
+                        best[name_no] = bound
+                found = heapq.nlargest(limit, best.items(), key=itemgetter(1))
+        return found
+
+    def _glued_readings(self, tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """Readings of the query with a token that is no listed name part cut into listed parts
+        ("sergeilavrov" → "sergei lavrov", "vanderbilt" → "van der bilt"); one part may be misspelt
+        ("fridrichbuchenberg")."""
+        readings: list[tuple[str, ...]] = []
+        postings = self.postings
+        for position, token in enumerate(tokens):
+            if len(token) < _MIN_GLUED_LEN or token in postings or token.isdigit():
+                continue
+            for parts in self._cuts(token, depth=2):
+                readings.append((*tokens[:position], *parts, *tokens[position + 1 :]))
+                if len(readings) >= _MAX_GLUED_READINGS:
+                    return readings
+        return readings
+
+    def _cuts(self, token: str, depth: int) -> list[tuple[str, ...]]:
+        postings = self.postings
+        cuts: list[tuple[str, ...]] = []
+        for i in range(2, len(token) - 1):
+            left, right = token[:i], token[i:]
+            left_listed = left in postings
+            right_listed = right in postings
+            if left_listed and right_listed:
+                cuts.append((left, right))
+            elif left_listed and len(right) >= _MIN_FUZZY_LEN and self.expand(right):
+                cuts.append((left, right))
+            elif right_listed and len(left) >= _MIN_FUZZY_LEN and self.expand(left):
+                cuts.append((left, right))
+            elif left_listed and depth > 1 and len(right) >= _MIN_GLUED_LEN:
+                cuts.extend(
+                    (left, *rest) for rest in self._cuts(right, depth - 1) if all(r in postings for r in rest)
+                )
+        return cuts
+
+    def _candidates(
+        self,
+        tokens: tuple[str, ...],
+        *,
+        limit: int,
+        floor: float,
+        accept: Callable[[int], bool] | None,
+    ) -> list[tuple[int, float]]:
         unique = list(dict.fromkeys(tokens))
         # parts written apart in the query may be one word on the list ("abdul hai" / "abdulhai")
         covers = {t: tokens.count(t) for t in unique}
