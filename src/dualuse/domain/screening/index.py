@@ -31,7 +31,13 @@ from dualuse.domain.screening.normalise import (
     simplify,
     skeleton,
 )
-from dualuse.domain.screening.scoring import COVERAGE_EXPONENT, MISSING_PART_WEIGHT, token_similarity
+from dualuse.domain.screening.scoring import (
+    COVERAGE_EXPONENT,
+    MISSING_PART_WEIGHT,
+    QUERY_EXTRA_EXPONENT,
+    QUERY_EXTRA_WEIGHT,
+    token_similarity,
+)
 
 #: query tokens shorter than this are matched exactly only (deletions of "li" find too much)
 _MIN_FUZZY_LEN = 4
@@ -42,12 +48,25 @@ _REACH_CACHE_SIZE = 8_192
 _MANY_LOOKUPS = 256
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
 _MAX_SUBSET_LOOKUPS = 7
+#: tolerance of float sums when telling whether every part of a listed name was reached
+_EPSILON = 1e-9
 #: query tokens at least this long that are no listed name part are tried as name parts written together
 _MIN_GLUED_LEN = 6
 _MAX_GLUED_READINGS = 4
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
+
+
+def _alias_parts(names: Iterable[str]) -> Iterable[str]:
+    """The names of a listed entity, and the parts of a name that lists aliases with slashes
+    ("Al-Qa'ida/Islamic Army"); a slash between short parts is a legal form ("A/S") and stays."""
+    for name in names:
+        yield name
+        if "/" in name:
+            parts = [p.strip() for p in name.split("/")]
+            if len(parts) > 1 and all(sum(ch.isalpha() for ch in p) >= 4 for p in parts):
+                yield from parts
 
 
 def _deletions(token: str, *, itself: bool = False) -> set[str]:
@@ -92,7 +111,17 @@ def _score_bound(
     bound = (gained + reached) / (query_weight + reached + MISSING_PART_WEIGHT * missing)
     if covered < size:
         bound *= (covered / size) ** COVERAGE_EXPONENT
+        if missing <= _EPSILON * weight:
+            # every listed part found, some query parts not: those weigh less (scoring.QUERY_EXTRA_WEIGHT)
+            bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
     return bound
+
+
+def _one_sided_bound(gained: float, reached: float, covered: int, query_weight: float, size: int) -> float:
+    lower = QUERY_EXTRA_WEIGHT * query_weight
+    if gained >= lower:
+        return math.inf
+    return (gained + reached) / (lower + reached) * (covered / size) ** QUERY_EXTRA_EXPONENT
 
 
 def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
@@ -107,7 +136,7 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
         gained += lookup.gain
         reached += lookup.reach
         covered += lookup.cover
-    if gained >= query_weight:
+    if gained >= query_weight * QUERY_EXTRA_WEIGHT:
         return math.inf
     return _score_bound(gained, reached, covered, reached, query_weight, size)
 
@@ -137,7 +166,7 @@ class CandidateIndex:
                 by_identifier[number].append(entity_no)
             seen: set[tuple[str, ...]] = set()
             self.entity_names.append([])
-            for raw in entity.names:
+            for raw in _alias_parts(entity.names):
                 form = name_form(raw, entity.schema)
                 if not form.tokens or form.tokens in seen:
                     continue
@@ -194,6 +223,8 @@ class CandidateIndex:
             if len(token) >= 3:
                 for key in _spelling_keys(token):
                     spellings[key].append(token)
+            elif len(token) == 2:  # "un" is what "uun" or "oun" simplify to
+                spellings["t:" + simplify(token)].append(token)
         return (
             {k: tuple(v) for k, v in deletions.items()},
             {k: tuple(v) for k, v in spellings.items()},
@@ -440,10 +471,11 @@ class CandidateIndex:
             gained = gains[mask] = gains[previous] + lookup.gain
             reached = reaches[mask] = reaches[previous] + lookup.reach
             covered = covers[mask] = covers[previous] + lookup.cover
-            if gained < query_weight:
+            if gained < query_weight * QUERY_EXTRA_WEIGHT:
                 bound = (gained + reached) / (query_weight + reached)
                 if covered < size:
                     bound *= (covered / size) ** COVERAGE_EXPONENT
+                    bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
                 if bound < floor:
                     continue
             for smaller in passing:

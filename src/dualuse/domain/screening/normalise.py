@@ -127,8 +127,8 @@ def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
     # a company's bracket says where it is ("Bank of China (Hong Kong)"): part of its name; a person's
     # holds remarks ("(born 1960)")
     cleaned = (
-        _BRACKETS.sub(" ", text)
-        if schema != EntitySchema.ORGANIZATION and ("(" in text or "[" in text)
+        _BRACKETS.sub(_bracket_kept if schema == EntitySchema.ORGANIZATION else " ", text)
+        if "(" in text or "[" in text
         else text
     )
     if organisation and "." in cleaned:
@@ -149,6 +149,19 @@ def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
     return NameForm(original=text, tokens=_words(folded), legal_forms=legal_forms)
 
 
+def _bracket_kept(match: re.Match[str]) -> str:
+    """A company's bracket that says where it is ("Bank of China (Hong Kong)") is part of its name;
+    a longer one, or one that names a former name, is a remark ("(formerly ACME Trading)")."""
+    inner = match.group(0)[1:-1]
+    words = inner.split()
+    if len(words) > 2 or not words or words[0].lower().strip(".:") in _BRACKET_REMARKS:
+        return " "
+    return f" {inner} "
+
+
+_BRACKET_REMARKS = frozenset({"formerly", "fka", "f.k.a", "aka", "a.k.a", "previously", "ex", "in", "now"})
+
+
 def _undot(match: re.Match[str]) -> str:
     return match.group(0).replace(".", "")
 
@@ -166,7 +179,10 @@ def _org_words(folded: str) -> str:
 def _words(folded: str) -> tuple[str, ...]:
     """The tokens of a folded name, with number words as digits and Arabic particles in one spelling."""
     tokens = folded.split()
-    if not any(t in _UNITS or t in _TENS or t in _PARTICLES or (t[0].isdigit() and t[-2:] in _SUFFIXES) for t in tokens):
+    if not any(
+        t in _UNITS or t in _TENS or t in _PARTICLES or (t[0].isdigit() and t[-2:] in _SUFFIXES)
+        for t in tokens
+    ):
         return tuple(tokens)
     words: list[str] = []
     for token in tokens:
