@@ -111,7 +111,7 @@ def _score_bound(
     bound = (gained + reached) / (query_weight + reached + MISSING_PART_WEIGHT * missing)
     if covered < size:
         bound *= (covered / size) ** COVERAGE_EXPONENT
-        if missing <= _EPSILON * weight:
+        if missing <= _EPSILON * weight and covered >= 2:
             # every listed part found, some query parts not: those weigh less (scoring.QUERY_EXTRA_WEIGHT)
             bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
     return bound
@@ -136,7 +136,7 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
         gained += lookup.gain
         reached += lookup.reach
         covered += lookup.cover
-    if gained >= query_weight * QUERY_EXTRA_WEIGHT:
+    if gained >= query_weight * (QUERY_EXTRA_WEIGHT if covered >= 2 else 1.0):
         return math.inf
     return _score_bound(gained, reached, covered, reached, query_weight, size)
 
@@ -267,6 +267,11 @@ class CandidateIndex:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    @property
+    def name_count(self) -> int:
+        """How many distinct listed names the index holds."""
+        return len(self.names)
 
     def weight(self, token: str) -> float:
         """How much sharing this token says: rare tokens weigh more (inverse document frequency)."""
@@ -471,11 +476,12 @@ class CandidateIndex:
             gained = gains[mask] = gains[previous] + lookup.gain
             reached = reaches[mask] = reaches[previous] + lookup.reach
             covered = covers[mask] = covers[previous] + lookup.cover
-            if gained < query_weight * QUERY_EXTRA_WEIGHT:
+            if gained < query_weight * (QUERY_EXTRA_WEIGHT if covered >= 2 else 1.0):
                 bound = (gained + reached) / (query_weight + reached)
                 if covered < size:
                     bound *= (covered / size) ** COVERAGE_EXPONENT
-                    bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
+                    if covered >= 2:
+                        bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
                 if bound < floor:
                     continue
             for smaller in passing:

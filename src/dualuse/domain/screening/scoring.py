@@ -84,7 +84,7 @@ def token_similarity(a: str, b: str) -> float:
     if sim < SKELETON_CREDIT and min(len(a), len(b)) >= 2:
         if (
             skeleton(a) == skeleton(b)
-            and len(skeleton(a)) >= 2  # "bwi" and "bae" share only a first letter
+            and len(skeleton(a)) >= 3  # "bwi" / "bae" ("b") and "pro" / "berry" ("br") are not one name
             and min(_inner_vowels(a), _inner_vowels(b)) <= 1
         ):
             sim = SKELETON_CREDIT
@@ -127,8 +127,9 @@ def _name_similarity(
     numerator = sum(sim * (wq[i] + wl[j]) for i, j, sim in pairs)
     extra_q = sum(w for i, w in enumerate(wq) if i not in matched_q)
     extra_l = sum(w for j, w in enumerate(wl) if j not in matched_l)
-    if extra_q and extra_l:
-        # parts on both sides without a counterpart: the names disagree ("... al-Mosuli" / "... al-Tikriti")
+    if (extra_q and extra_l) or (extra_q and len(pairs) < 2):
+        # parts on both sides without a counterpart: the names disagree ("... al-Mosuli" / "... al-Tikriti");
+        # one listed part is not a full name that a longer query could give more fully ("MARINA")
         query_extra, listed_extra = 1.0, CONFLICT_WEIGHT
     else:
         # parts on one side only: a name given more or less fully (a patronymic, a middle name)
@@ -141,7 +142,7 @@ def _name_similarity(
     )
     token_score = numerator / denominator if denominator else 0.0
     if len(pairs) < len(query):
-        exponent = COVERAGE_EXPONENT if extra_l else QUERY_EXTRA_EXPONENT
+        exponent = QUERY_EXTRA_EXPONENT if query_extra < 1.0 else COVERAGE_EXPONENT
         token_score *= (len(pairs) / len(query)) ** exponent
     note = _alignment_note(query, listed, pairs) if explain else ""
     if len(query) != len(listed) or token_score < 0.9:
