@@ -27,7 +27,7 @@ import os
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dualuse.adapters.sources.sanctions_formats import parse
@@ -165,6 +165,35 @@ def measure(
     return engine, build, per_name, qps
 
 
+def figures(
+    snapshots: list[ListSnapshot], query_set: Sequence[ScreeningQuery], worker_count: int
+) -> tuple[float, ...]:
+    """Names, build s, bytes per name, q/s, and with workers: own memory of the builder and of a worker."""
+    engine, build, per_name, qps = measure(snapshots, query_set)
+    parent = worker = 0
+    if worker_count:
+        parent = private_bytes(os.getpid())
+        worker = max(workers(engine, query_set[:500], worker_count))
+    return (engine.index.name_count, build, per_name, qps, parent, worker)
+
+
+def in_child(task: Callable[[], tuple[float, ...]]) -> tuple[float, ...]:
+    """Run a measurement in a forked process, so that each size starts from the same memory."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            os.write(write, repr(task()).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as handle:
+        text = handle.read()
+    os.waitpid(pid, 0)
+    return tuple(float(x) for x in text.strip("()").split(","))
+
+
 def workers(engine: ScreeningEngine, query_set: Sequence[ScreeningQuery], count: int) -> list[int]:
     """Fork workers on a built index; each runs the queries, then reports its private memory."""
     gc.freeze()  # the collector's bookkeeping would otherwise write to every page it walks
@@ -209,33 +238,36 @@ def main() -> int:
     query_set = queries(real, args.seed)
     synthesiser = Synthesiser(real, args.seed)
     print(f"real lists: {len(real)} entities; {len(query_set)} queries (real listed names, half with a typo)")
-    _, build, per_name, base_qps = measure(snapshots, query_set)
+    base = in_child(lambda: figures(snapshots, query_set, 0))
+    _, build, per_name, base_qps, _, _ = base
     print(
         f"  real lists ({len(real):>9,} entities): built {build:6.2f} s, {per_name:7.0f} B/name, {base_qps:8,.0f} q/s"
     )
-    engine = None
+    sizes = [int(s) for s in args.sizes.split(",")]
     results = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        engine = None
-        gc.collect()
-        made = ListSnapshot("synthetic", "1", tuple(synthesiser.entities(size - len(real))))
-        engine, build, per_name, qps = measure([*snapshots, made], query_set)
-        names = engine.index.name_count
-        results.append((size, build, per_name, qps))
+    for number, size in enumerate(sizes):
+        last = number == len(sizes) - 1
+
+        def run(size: int = size, last: bool = last) -> tuple[float, ...]:
+            made = ListSnapshot("synthetic", "1", tuple(synthesiser.entities(size - len(real))))
+            return figures([*snapshots, made], query_set, args.workers if last else 0)
+
+        result = in_child(run)
+        names, build, per_name, qps, parent, worker = result
+        results.append(result)
         print(
-            f"  synthetic ({size:>9,} entities, {names:,} names): built {build:6.2f} s, {per_name:7.0f} B/name, "
+            f"  synthetic ({size:>9,} entities, {names:,.0f} names): built {build:6.2f} s, {per_name:7.0f} B/name, "
             f"{qps:8,.0f} q/s ({base_qps / qps:.2f}x slower than the real lists)"
         )
-        del made
-    if engine is None:
-        return 0
-    before = private_bytes(os.getpid())
-    private = workers(engine, query_set[:500], args.workers)
+    _, build, per_name, qps, parent, worker = results[-1]
+    size = sizes[-1]
     print(
-        f"  {args.workers} forked workers on the largest index (parent holds {before / 2**20:,.0f} MB): "
-        f"each holds {', '.join(f'{p / 2**20:,.0f} MB' for p in private)} of its own after 500 queries"
+        f"  {args.workers} forked workers on the largest index (the process that built it holds "
+        f"{parent / 2**20:,.0f} MB of its own): the busiest worker holds {worker / 2**20:,.0f} MB of its own "
+        "after 500 queries"
     )
-    size, build, per_name, qps = results[-1]
+    private = [worker]
+    before = parent
     checks = [
         (
             f"memory {per_name:.0f} B per listed name <= {TARGET_BYTES_PER_NAME}",

@@ -19,6 +19,7 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence, Set
+from array import array
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -44,6 +45,10 @@ _MIN_FUZZY_LEN = 4
 _EXPANSION_CACHE_SIZE = 50_000
 # per cached query token a dict of the names it reaches: enough for the common names of a day's queries
 _REACH_CACHE_SIZE = 8_192
+#: and the most names all those cached sets hold together (a common token reaches many on a large index)
+_NAME_SET_BUDGET = 5_000_000
+#: up to this many listed names, the names each listed token reaches are worked out when the index is built
+_PRECOMPUTED_NAMES = 60_000
 #: with more names times lookups than this, names are bounded token by token, not lookup by lookup
 _MANY_LOOKUPS = 256
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
@@ -61,8 +66,8 @@ _NO_NUMBERS: frozenset[str] = frozenset()
 def _alias_parts(names: Iterable[str]) -> Iterable[str]:
     """The names of a listed entity, and the parts of a name that lists aliases with slashes
     ("Al-Qa'ida/Islamic Army"); a slash between short parts is a legal form ("A/S") and stays."""
+    yield from names  # first, so that the n-th name yielded is the entity's n-th name
     for name in names:
-        yield name
         if "/" in name:
             parts = [p.strip() for p in name.split("/")]
             if len(parts) > 1 and all(sum(ch.isalpha() for ch in p) >= 4 for p in parts):
@@ -121,7 +126,8 @@ def _one_sided_bound(gained: float, reached: float, covered: int, query_weight: 
     lower = QUERY_EXTRA_WEIGHT * query_weight
     if gained >= lower:
         return math.inf
-    return (gained + reached) / (lower + reached) * (covered / size) ** QUERY_EXTRA_EXPONENT
+    bound: float = (gained + reached) / (lower + reached) * (covered / size) ** QUERY_EXTRA_EXPONENT
+    return bound
 
 
 def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
@@ -141,17 +147,68 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
     return _score_bound(gained, reached, covered, reached, query_weight, size)
 
 
+class _Names(Sequence[tuple[int, NameForm]]):
+    """Per listed name, its entity number and its name form, made from the index's flat arrays."""
+
+    def __init__(
+        self,
+        entities: list[ListedEntity],
+        entity: array[int],
+        position: array[int],
+        tokens: list[tuple[str, ...]],
+    ) -> None:
+        self._entities = entities
+        self._entity = entity
+        self._position = position
+        self._tokens = tokens
+
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+    def __getitem__(self, name_no: int) -> tuple[int, NameForm]:  # type: ignore[override]  # no slices
+        entity_no = self._entity[name_no]
+        position = self._position[name_no]
+        names = self._entities[entity_no].names
+        original = names[position] if position < len(names) else _alias_part(names, position)
+        return entity_no, NameForm(original=original, tokens=self._tokens[name_no])
+
+
+def _alias_part(names: Sequence[str], position: int) -> str:
+    for number, raw in enumerate(_alias_parts(names)):
+        if number == position:
+            return raw
+    raise IndexError(position)
+
+
+class _EntityNames(Sequence[range]):
+    """Per entity, the numbers of its names (consecutive)."""
+
+    def __init__(self, first: array[int]) -> None:
+        self._first = first
+
+    def __len__(self) -> int:
+        return len(self._first) - 1
+
+    def __getitem__(self, entity_no: int) -> range:  # type: ignore[override]  # no slices
+        return range(self._first[entity_no], self._first[entity_no + 1])
+
+
 class CandidateIndex:
     """Names of listed entities, reachable by exact, deletion, phonetic and skeleton keys."""
 
     def __init__(self, entities: Iterable[ListedEntity]) -> None:
         self.entities: list[ListedEntity] = []
         #: per name: (entity number, name form)
-        self.names: list[tuple[int, NameForm]] = []
         self.entity_identifiers: list[frozenset[str]] = []
-        #: per entity: the numbers of its names
-        self.entity_names: list[list[int]] = []
-        postings: dict[str, list[int]] = defaultdict(list)
+        # per name, in flat arrays rather than an object each (a million names would otherwise take
+        # gigabytes, and forked workers would copy the pages their reference counts touch): its entity,
+        # which of the entity's names it is, and its tokens; an entity's names are numbered one after the other
+        name_entity = array("i")
+        name_position = array("i")
+        entity_first = array("i", [0])
+        name_tokens: list[tuple[str, ...]] = []
+        canonical: dict[str, str] = {}  # one string object per distinct token
+        postings: dict[str, array[int]] = {}
         by_identifier: dict[str, list[int]] = defaultdict(list)
         for entity in entities:
             entity_no = len(self.entities)
@@ -165,28 +222,36 @@ class CandidateIndex:
             for number in numbers:
                 by_identifier[number].append(entity_no)
             seen: set[tuple[str, ...]] = set()
-            self.entity_names.append([])
-            for raw in _alias_parts(entity.names):
+            for position, raw in enumerate(_alias_parts(entity.names)):
                 form = name_form(raw, entity.schema)
                 if not form.tokens or form.tokens in seen:
                     continue
                 seen.add(form.tokens)
-                name_no = len(self.names)
-                self.names.append((entity_no, form))
-                self.entity_names[entity_no].append(name_no)
-                for token in set(form.tokens):
-                    postings[token].append(name_no)
-        # tuples rather than lists: a tuple of strings or numbers is not tracked by the garbage
-        # collector, and the index holds hundreds of thousands of them
-        self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
-        #: per name: its tokens (what `names` holds, one step nearer)
-        self._name_tokens: list[tuple[str, ...]] = [form.tokens for _, form in self.names]
+                name_no = len(name_tokens)
+                tokens = tuple([canonical.setdefault(t, t) for t in form.tokens])
+                name_tokens.append(tokens)
+                name_entity.append(entity_no)
+                name_position.append(position)
+                for token in set(tokens):
+                    found = postings.get(token)
+                    if found is None:
+                        found = postings[token] = array("i")
+                    found.append(name_no)
+            entity_first.append(len(name_tokens))
+        self.postings: dict[str, array[int]] = postings
+        #: per name: its tokens
+        self._name_tokens = name_tokens
+        #: per name: (entity number, name form)
+        self.names = _Names(self.entities, name_entity, name_position, name_tokens)
+        #: per entity: the numbers of its names
+        self.entity_names = _EntityNames(entity_first)
         self.by_identifier: dict[str, tuple[int, ...]] = {n: tuple(e) for n, e in by_identifier.items()}
         total = max(len(self.names), 1)
         self.idf: dict[str, float] = {t: math.log(1.0 + total / len(p)) for t, p in self.postings.items()}
         self.max_weight = math.log(1.0 + total)
         #: per name: the sum of its tokens' weights
-        self.name_weights: list[float] = [sum(self.idf[t] for t in form.tokens) for _, form in self.names]
+        idf = self.idf
+        self.name_weights = array("d", [sum([idf[t] for t in tokens]) for tokens in name_tokens])
         #: listed tokens by one-letter deletions, and by phonetic key, skeleton and simplified spelling
         self.deletion_keys, self.spelling_keys = self._blocking_keys(self.postings)
         #: by length, the first two and last two letters of every deletion key: most query tokens
@@ -200,11 +265,16 @@ class CandidateIndex:
         # first query holding it: bounded by the vocabulary, and most query name parts are listed ones
         self._listed_reaches: dict[str, _Reach] = {}
         self._listed_names: dict[str, frozenset[int]] = {}
+        # the names each listed token reaches are kept for all tokens only while that stays small;
+        # beyond, the sets of the tokens queries hold are made when needed and kept within a budget
+        keep_names = len(name_tokens) <= _PRECOMPUTED_NAMES
+        self._name_set_budget = _NAME_SET_BUDGET
         for token in self.postings:
             reach = self._make_reach(self._expand(token))
             if reach is not None:
                 self._listed_reaches[token] = reach
-                self._listed_names[token] = self._reached_by(reach.gains)
+                if keep_names:
+                    self._listed_names[token] = self._reached_by(reach.gains)
 
     @staticmethod
     def _blocking_keys(
@@ -649,8 +719,10 @@ class CandidateIndex:
         if cached is not None:
             return cached
         found = self._reached_by(lookup.gains)
-        if len(self._name_sets) >= _REACH_CACHE_SIZE:
+        self._name_set_budget -= len(found)
+        if len(self._name_sets) >= _REACH_CACHE_SIZE or self._name_set_budget < 0:
             self._name_sets.clear()
+            self._name_set_budget = _NAME_SET_BUDGET - len(found)
         self._name_sets[key] = found
         return found
 

@@ -84,7 +84,8 @@ def token_similarity(a: str, b: str) -> float:
     if sim < SKELETON_CREDIT and min(len(a), len(b)) >= 2:
         if (
             skeleton(a) == skeleton(b)
-            and len(skeleton(a)) >= 3  # "bwi" / "bae" ("b") and "pro" / "berry" ("br") are not one name
+            # "bwi" / "bae" share a first letter only; "pro" / "berry" share "br" only as p is read b
+            and len(skeleton(a)) >= (3 if "p" in a or "p" in b else 2)
             and min(_inner_vowels(a), _inner_vowels(b)) <= 1
         ):
             sim = SKELETON_CREDIT
