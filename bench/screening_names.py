@@ -137,18 +137,25 @@ def figures(pairs: list[Pair], predictions: list[bool]) -> tuple[float, float, f
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
     parser.add_argument("--show-misses", action="store_true", help="list every pair ours gets wrong")
     args = parser.parse_args()
+    return run(args.threshold, show_misses=args.show_misses)
+
+
+def run(threshold: float = THRESHOLD, *, show_misses: bool = False) -> int:
+    """Print both matchers' figures; 0 if ours has the higher F1, 1 if not, 2 without the data."""
     path = cases_path()
     if not path.is_file():
         print(f"name benchmark not found at {path} (set DUALUSE_SHARED_DATA)")
         return 2
     pairs = read_pairs(path)
     print(f"name benchmark: {len(pairs)} pairs ({sum(p.is_match for p in pairs)} matches) from {SOURCE}")
-    ours_pred, why = ours(pairs, args.threshold)
-    logic_pred = logic_v2(pairs, args.threshold)
+    ours_pred, why = ours(pairs, threshold)
+    logic_pred = logic_v2(pairs, threshold)
     results = {}
     for label, predictions in (("ours (index + scorer)", ours_pred), ("nomenklatura logic-v2", logic_pred)):
         precision, recall, f1 = figures(pairs, predictions)
@@ -159,14 +166,16 @@ def main() -> int:
         strong = sum(p.quality == "STRONG" for p in pairs)
         print(
             f"  {label:24s} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  "
-            f"must-pass {strong - len(must)}/{strong}  (threshold {args.threshold})"
+            f"must-pass {strong - len(must)}/{strong}  (threshold {threshold})"
         )
         for p in must:
             print(f"      must-pass fails: {p.query!r} / {p.listed!r} (match={p.is_match})")
     not_proposed = sum(w == "not proposed" for w in why)
     below = sum(w.startswith("scored") for w in why)
-    print(f"  our misses: {not_proposed} not proposed by candidate generation, {below} scored below the threshold")
-    if args.show_misses:
+    print(
+        f"  our misses: {not_proposed} not proposed by candidate generation, {below} scored below the threshold"
+    )
+    if show_misses:
         for p, y, w in zip(pairs, ours_pred, why, strict=True):
             if y != p.is_match:
                 kind = f"FN {w}" if p.is_match else "FP"

@@ -17,9 +17,9 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence, Set
-from array import array
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -463,11 +463,11 @@ class CandidateIndex:
             left, right = token[:i], token[i:]
             left_listed = left in postings
             right_listed = right in postings
-            if left_listed and right_listed:
-                cuts.append((left, right))
-            elif left_listed and len(right) >= _MIN_FUZZY_LEN and self.expand(right):
-                cuts.append((left, right))
-            elif right_listed and len(left) >= _MIN_FUZZY_LEN and self.expand(left):
+            if (
+                (left_listed and right_listed)
+                or (left_listed and len(right) >= _MIN_FUZZY_LEN and self.expand(right))
+                or (right_listed and len(left) >= _MIN_FUZZY_LEN and self.expand(left))
+            ):
                 cuts.append((left, right))
             elif left_listed and depth > 1 and len(right) >= _MIN_GLUED_LEN:
                 cuts.extend(
