@@ -46,7 +46,7 @@ _EXPANSION_CACHE_SIZE = 50_000
 # per cached query token a dict of the names it reaches: enough for the common names of a day's queries
 _REACH_CACHE_SIZE = 8_192
 #: and the most names all those cached sets hold together (a common token reaches many on a large index)
-_NAME_SET_BUDGET = 5_000_000
+_NAME_SET_BUDGET = 1_000_000
 #: up to this many listed names, the names each listed token reaches are worked out when the index is built
 _PRECOMPUTED_NAMES = 60_000
 #: with more names times lookups than this, names are bounded token by token, not lookup by lookup
