@@ -441,6 +441,10 @@ class CandidateIndex:
                 found = heapq.nlargest(limit, best.items(), key=itemgetter(1))
         return found
 
+    def readings(self, tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The query's tokens, then its readings with name parts written together cut apart."""
+        return [tokens, *self._glued_readings(tokens)]
+
     def _glued_readings(self, tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
         """Readings of the query with a token that is no listed name part cut into listed parts
         ("sergeilavrov" → "sergei lavrov", "vanderbilt" → "van der bilt"); one part may be misspelt
