@@ -58,6 +58,8 @@ _EPSILON = 1e-9
 #: query tokens at least this long that are no listed name part are tried as name parts written together
 _MIN_GLUED_LEN = 6
 _MAX_GLUED_READINGS = 4
+#: each part of a glued token is this long at least ("hannah" is no "hann" + "ah"); a misspelt one, _MIN_GLUED_LEN
+_MIN_PART_LEN = 3
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
@@ -467,10 +469,12 @@ class CandidateIndex:
             left, right = token[:i], token[i:]
             left_listed = left in postings
             right_listed = right in postings
+            if len(left) < _MIN_PART_LEN or len(right) < _MIN_PART_LEN:
+                continue
             if (
                 (left_listed and right_listed)
-                or (left_listed and len(right) >= _MIN_FUZZY_LEN and self.expand(right))
-                or (right_listed and len(left) >= _MIN_FUZZY_LEN and self.expand(left))
+                or (left_listed and len(right) >= _MIN_GLUED_LEN and self.expand(right))
+                or (right_listed and len(left) >= _MIN_GLUED_LEN and self.expand(left))
             ):
                 cuts.append((left, right))
             elif left_listed and depth > 1 and len(right) >= _MIN_GLUED_LEN:

@@ -31,6 +31,8 @@ COVERAGE_EXPONENT = 0.35
 QUERY_EXTRA_WEIGHT = 0.5
 #: and the coverage exponent then
 QUERY_EXTRA_EXPONENT = 0.2
+#: a query is a fuller form of a listed name only where every part they share is at least this alike
+FULLER_NAME_FLOOR = 0.9
 #: weight of a listed part without counterpart where the query has parts without counterpart too
 CONFLICT_WEIGHT = 2.0
 #: token pairs less similar than this (by edit distance) are not aligned
@@ -85,7 +87,8 @@ def token_similarity(a: str, b: str) -> float:
         if (
             skeleton(a) == skeleton(b)
             # "bwi" / "bae" share a first letter only; "pro" / "berry" share "br" only as p is read b
-            and len(skeleton(a)) >= (3 if "p" in a or "p" in b else 2)
+            # nor "ole" / "ali" ("al") as any first vowel is read a
+            and len(skeleton(a)) >= (3 if "p" in a or "p" in b or a[0] in "aeiou" or b[0] in "aeiou" else 2)
             and min(_inner_vowels(a), _inner_vowels(b)) <= 1
         ):
             sim = SKELETON_CREDIT
@@ -128,9 +131,16 @@ def _name_similarity(
     numerator = sum(sim * (wq[i] + wl[j]) for i, j, sim in pairs)
     extra_q = sum(w for i, w in enumerate(wq) if i not in matched_q)
     extra_l = sum(w for j, w in enumerate(wl) if j not in matched_l)
-    if (extra_q and extra_l) or (extra_q and len(pairs) < 2):
+    if extra_q and (
+        extra_l
+        or len(pairs) < 2
+        or any(sim < FULLER_NAME_FLOOR for _, _, sim in pairs)
+        or any(len(t) < 4 for i, t in enumerate(query) if i not in matched_q)
+    ):
         # parts on both sides without a counterpart: the names disagree ("... al-Mosuli" / "... al-Tikriti");
-        # one listed part is not a full name that a longer query could give more fully ("MARINA")
+        # one listed part is not a full name that a longer query could give more fully ("MARINA"), nor
+        # are names whose shared parts are only alike ("Yan Shuai Cheng" / "Yun Cheng"), nor is a short
+        # syllable more ("Xu Bin Wei" / "Xu Bin")
         query_extra, listed_extra = 1.0, CONFLICT_WEIGHT
     else:
         # parts on one side only: a name given more or less fully (a patronymic, a middle name)
