@@ -470,6 +470,9 @@ class CandidateIndex:
             left_listed = left in postings
             right_listed = right in postings
             if len(left) < _MIN_PART_LEN or len(right) < _MIN_PART_LEN:
+                # a two-letter part only as written on the list, beside another ("xi" + "jinping")
+                if left_listed and right_listed and min(len(left), len(right)) >= 2:
+                    cuts.append((left, right))
                 continue
             if (
                 (left_listed and right_listed)
