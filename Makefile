@@ -69,6 +69,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/controllist_search.py
 	$(BIN)/python bench/determination.py
 	$(BIN)/python bench/screening.py
+	$(BIN)/python bench/screening_names.py
+	$(BIN)/python bench/screening_scale.py
 	$(BIN)/python bench/screening_http.py
 	$(BIN)/python bench/api_load.py
 

@@ -188,6 +188,8 @@ def test_dataset_filters_apply_before_the_limit(container: Container, world: dic
         client,
         {"name": ["Crimson Harbour Trading LLC"]},
         limit=10,
+        # a low cutoff: the siblings differ in a word each ("Shipping" / "Trading"), a conflict that scores low
+        cutoff=0.2,
         exclude_dataset=["ftm:beta"],
         exclude_entity_ids=["ftm:alpha-a-1"],
     ).json()

@@ -108,3 +108,28 @@ def test_replacing_a_list_rebuilds_the_index(engine: ScreeningEngine) -> None:
 def test_query_needs_a_name() -> None:
     with pytest.raises(ValidationError):
         ScreeningQuery("  ")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("VladimirPutin", "putin"),  # name parts written together
+        ("MohammedbinSalman", "mbs"),  # three parts written together
+        ("XiJinping", "xi"),
+        ("Gazprom O.O.O.", "gazprom"),  # dotted legal form
+    ],
+)
+def test_finds_glued_and_dotted_names(engine: ScreeningEngine, name: str, expected: str) -> None:
+    assert _top(engine, ScreeningQuery(name)) == expected
+
+
+def test_slash_separated_aliases_are_listed_apart() -> None:
+    qaeda = organisation("Al-Qa'ida/Islamic Army", entity_id="aq")
+    assert _top(ScreeningEngine([snapshot(qaeda)]), ScreeningQuery("Al Qaeda")) == "aq"
+
+
+def test_dotted_abbreviation_in_another_order_is_no_match() -> None:
+    abc = organisation("A.B.C. Company", entity_id="abc")
+    engine = ScreeningEngine([snapshot(abc)])
+    assert _top(engine, ScreeningQuery("ABC Company", schema=EntitySchema.ORGANIZATION)) == "abc"
+    assert _top(engine, ScreeningQuery("C.B.A. Company", schema=EntitySchema.ORGANIZATION)) is None

@@ -101,3 +101,49 @@ def test_facts_the_query_lacks_are_not_explained() -> None:
     )
     assert score == 0.9
     assert set(explanation) == {"name"}
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # one part more in the query than on the list (a patronymic): the names agree
+        ("Vladimir Vladimirovich Putin", "Vladimir Putin"),
+        ("Anjem Iftikhar Choudary", "Anjem Choudary"),
+    ],
+)
+def test_a_fuller_query_still_matches(query: str, listed: str) -> None:
+    assert _sim(query, listed) >= 0.7
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # a part on each side without counterpart: the names disagree (name benchmark, nomenklatura, MIT)
+        ("Barzan Ibrahim Hassan al-Mosuli", "Barzan Ibrahim Hassan al-Tikriti"),
+        ("Nessim Ben Ali Sahraoui", "Nessim Ben Romdhane Sahraoui"),
+        ("Esperanza Castro", "Esperanza"),  # one listed word is no full name for a longer query
+    ],
+)
+def test_parts_without_counterpart_on_both_sides_are_a_conflict(query: str, listed: str) -> None:
+    assert _sim(query, listed) < 0.7
+
+
+def test_a_fuller_query_scores_above_a_conflicting_one() -> None:
+    assert _sim("Barzan Ibrahim Hassan", "Barzan Ibrahim Hassan al-Tikriti") > _sim(
+        "Barzan Ibrahim Hassan al-Mosuli", "Barzan Ibrahim Hassan al-Tikriti"
+    )
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("bwi", "bae"),  # a shared first letter is no consonant skeleton
+        ("pro", "berry"),  # nor is "br" when it needs p read as b
+    ],
+)
+def test_short_skeletons_earn_no_credit(a: str, b: str) -> None:
+    assert token_similarity(a, b) == 0.0
+
+
+def test_arabic_script_without_p_meets_the_latin_spelling() -> None:
+    assert _sim("فرناندو بيريز", "Fernando Pérez") >= 0.7

@@ -122,14 +122,20 @@ class ScreeningEngine:
         best: dict[int, tuple[float, int]] = {}
         incompatible = _INCOMPATIBLE.get(query.schema, set()) if query.schema else set()
         tokens = prepared.form.tokens
+        # the query as written, and read with name parts written together cut apart ("VladimirPutin")
+        readings = index.readings(tokens)
+        reading_of: dict[int, tuple[str, ...]] = {}
         floor = 0.0 if prepared.identifiers else threshold - MAX_FACT_BONUS
         for name_no, _ in index.candidates(tokens, limit=self._candidates, floor=floor, accept=accept_name):
             entity_no, form = index.names[name_no]
             if index.entities[entity_no].schema in incompatible:
                 continue
-            score = name_similarity(tokens, form.tokens, index.weight)
+            score, reading = max(
+                ((name_similarity(r, form.tokens, index.weight), r) for r in readings), key=lambda x: x[0]
+            )
             if entity_no not in best or score > best[entity_no][0]:
                 best[entity_no] = (score, name_no)
+                reading_of[entity_no] = reading
         for entity_no in index.entities_with_identifiers(prepared.identifiers):
             if entity_no not in best and (
                 accept_name is None or accept_name(index.entity_names[entity_no][0])
@@ -141,7 +147,7 @@ class ScreeningEngine:
                 continue
             entity = index.entities[entity_no]
             listed_form = index.names[name_no][1]
-            _, note = explain_name(tokens, listed_form.tokens, index.weight)
+            _, note = explain_name(reading_of.get(entity_no, tokens), listed_form.tokens, index.weight)
             score, explanation = score_entity(
                 prepared, entity, name_score, note, index.entity_identifiers[entity_no]
             )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
@@ -31,20 +32,48 @@ from dualuse.domain.screening.normalise import (
     simplify,
     skeleton,
 )
-from dualuse.domain.screening.scoring import COVERAGE_EXPONENT, MISSING_PART_WEIGHT, token_similarity
+from dualuse.domain.screening.scoring import (
+    COVERAGE_EXPONENT,
+    MISSING_PART_WEIGHT,
+    QUERY_EXTRA_EXPONENT,
+    QUERY_EXTRA_WEIGHT,
+    token_similarity,
+)
 
 #: query tokens shorter than this are matched exactly only (deletions of "li" find too much)
 _MIN_FUZZY_LEN = 4
 _EXPANSION_CACHE_SIZE = 50_000
 # per cached query token a dict of the names it reaches: enough for the common names of a day's queries
 _REACH_CACHE_SIZE = 8_192
+#: and the most names all those cached sets hold together (a common token reaches many on a large index)
+_NAME_SET_BUDGET = 1_000_000
+#: up to this many listed names, the names each listed token reaches are worked out when the index is built
+_PRECOMPUTED_NAMES = 60_000
 #: with more names times lookups than this, names are bounded token by token, not lookup by lookup
 _MANY_LOOKUPS = 256
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
 _MAX_SUBSET_LOOKUPS = 7
+#: tolerance of float sums when telling whether every part of a listed name was reached
+_EPSILON = 1e-9
+#: query tokens at least this long that are no listed name part are tried as name parts written together
+_MIN_GLUED_LEN = 6
+_MAX_GLUED_READINGS = 4
+#: each part of a glued token is this long at least ("hannah" is no "hann" + "ah"); a misspelt one, _MIN_GLUED_LEN
+_MIN_PART_LEN = 3
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
+
+
+def _alias_parts(names: Iterable[str]) -> Iterable[str]:
+    """The names of a listed entity, and the parts of a name that lists aliases with slashes
+    ("Al-Qa'ida/Islamic Army"); a slash between short parts is a legal form ("A/S") and stays."""
+    yield from names  # first, so that the n-th name yielded is the entity's n-th name
+    for name in names:
+        if "/" in name:
+            parts = [p.strip() for p in name.split("/")]
+            if len(parts) > 1 and all(sum(ch.isalpha() for ch in p) >= 4 for p in parts):
+                yield from parts
 
 
 def _deletions(token: str, *, itself: bool = False) -> set[str]:
@@ -89,6 +118,17 @@ def _score_bound(
     bound = (gained + reached) / (query_weight + reached + MISSING_PART_WEIGHT * missing)
     if covered < size:
         bound *= (covered / size) ** COVERAGE_EXPONENT
+        if missing <= _EPSILON * weight and covered >= 2:
+            # every listed part found, some query parts not: those weigh less (scoring.QUERY_EXTRA_WEIGHT)
+            bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
+    return bound
+
+
+def _one_sided_bound(gained: float, reached: float, covered: int, query_weight: float, size: int) -> float:
+    lower = QUERY_EXTRA_WEIGHT * query_weight
+    if gained >= lower:
+        return math.inf
+    bound: float = (gained + reached) / (lower + reached) * (covered / size) ** QUERY_EXTRA_EXPONENT
     return bound
 
 
@@ -104,9 +144,55 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
         gained += lookup.gain
         reached += lookup.reach
         covered += lookup.cover
-    if gained >= query_weight:
+    if gained >= query_weight * (QUERY_EXTRA_WEIGHT if covered >= 2 else 1.0):
         return math.inf
     return _score_bound(gained, reached, covered, reached, query_weight, size)
+
+
+class _Names(Sequence[tuple[int, NameForm]]):
+    """Per listed name, its entity number and its name form, made from the index's flat arrays."""
+
+    def __init__(
+        self,
+        entities: list[ListedEntity],
+        entity: array[int],
+        position: array[int],
+        tokens: list[tuple[str, ...]],
+    ) -> None:
+        self._entities = entities
+        self._entity = entity
+        self._position = position
+        self._tokens = tokens
+
+    def __len__(self) -> int:
+        return len(self._tokens)
+
+    def __getitem__(self, name_no: int) -> tuple[int, NameForm]:  # type: ignore[override]  # no slices
+        entity_no = self._entity[name_no]
+        position = self._position[name_no]
+        names = self._entities[entity_no].names
+        original = names[position] if position < len(names) else _alias_part(names, position)
+        return entity_no, NameForm(original=original, tokens=self._tokens[name_no])
+
+
+def _alias_part(names: Sequence[str], position: int) -> str:
+    for number, raw in enumerate(_alias_parts(names)):
+        if number == position:
+            return raw
+    raise IndexError(position)
+
+
+class _EntityNames(Sequence[range]):
+    """Per entity, the numbers of its names (consecutive)."""
+
+    def __init__(self, first: array[int]) -> None:
+        self._first = first
+
+    def __len__(self) -> int:
+        return len(self._first) - 1
+
+    def __getitem__(self, entity_no: int) -> range:  # type: ignore[override]  # no slices
+        return range(self._first[entity_no], self._first[entity_no + 1])
 
 
 class CandidateIndex:
@@ -115,11 +201,16 @@ class CandidateIndex:
     def __init__(self, entities: Iterable[ListedEntity]) -> None:
         self.entities: list[ListedEntity] = []
         #: per name: (entity number, name form)
-        self.names: list[tuple[int, NameForm]] = []
         self.entity_identifiers: list[frozenset[str]] = []
-        #: per entity: the numbers of its names
-        self.entity_names: list[list[int]] = []
-        postings: dict[str, list[int]] = defaultdict(list)
+        # per name, in flat arrays rather than an object each (a million names would otherwise take
+        # gigabytes, and forked workers would copy the pages their reference counts touch): its entity,
+        # which of the entity's names it is, and its tokens; an entity's names are numbered one after the other
+        name_entity = array("i")
+        name_position = array("i")
+        entity_first = array("i", [0])
+        name_tokens: list[tuple[str, ...]] = []
+        canonical: dict[str, str] = {}  # one string object per distinct token
+        postings: dict[str, array[int]] = {}
         by_identifier: dict[str, list[int]] = defaultdict(list)
         for entity in entities:
             entity_no = len(self.entities)
@@ -133,28 +224,36 @@ class CandidateIndex:
             for number in numbers:
                 by_identifier[number].append(entity_no)
             seen: set[tuple[str, ...]] = set()
-            self.entity_names.append([])
-            for raw in entity.names:
+            for position, raw in enumerate(_alias_parts(entity.names)):
                 form = name_form(raw, entity.schema)
                 if not form.tokens or form.tokens in seen:
                     continue
                 seen.add(form.tokens)
-                name_no = len(self.names)
-                self.names.append((entity_no, form))
-                self.entity_names[entity_no].append(name_no)
-                for token in set(form.tokens):
-                    postings[token].append(name_no)
-        # tuples rather than lists: a tuple of strings or numbers is not tracked by the garbage
-        # collector, and the index holds hundreds of thousands of them
-        self.postings: dict[str, tuple[int, ...]] = {t: tuple(p) for t, p in postings.items()}
-        #: per name: its tokens (what `names` holds, one step nearer)
-        self._name_tokens: list[tuple[str, ...]] = [form.tokens for _, form in self.names]
+                name_no = len(name_tokens)
+                tokens = tuple([canonical.setdefault(t, t) for t in form.tokens])
+                name_tokens.append(tokens)
+                name_entity.append(entity_no)
+                name_position.append(position)
+                for token in set(tokens):
+                    found = postings.get(token)
+                    if found is None:
+                        found = postings[token] = array("i")
+                    found.append(name_no)
+            entity_first.append(len(name_tokens))
+        self.postings: dict[str, array[int]] = postings
+        #: per name: its tokens
+        self._name_tokens = name_tokens
+        #: per name: (entity number, name form)
+        self.names = _Names(self.entities, name_entity, name_position, name_tokens)
+        #: per entity: the numbers of its names
+        self.entity_names = _EntityNames(entity_first)
         self.by_identifier: dict[str, tuple[int, ...]] = {n: tuple(e) for n, e in by_identifier.items()}
         total = max(len(self.names), 1)
         self.idf: dict[str, float] = {t: math.log(1.0 + total / len(p)) for t, p in self.postings.items()}
         self.max_weight = math.log(1.0 + total)
         #: per name: the sum of its tokens' weights
-        self.name_weights: list[float] = [sum(self.idf[t] for t in form.tokens) for _, form in self.names]
+        idf = self.idf
+        self.name_weights = array("d", [sum([idf[t] for t in tokens]) for tokens in name_tokens])
         #: listed tokens by one-letter deletions, and by phonetic key, skeleton and simplified spelling
         self.deletion_keys, self.spelling_keys = self._blocking_keys(self.postings)
         #: by length, the first two and last two letters of every deletion key: most query tokens
@@ -168,11 +267,16 @@ class CandidateIndex:
         # first query holding it: bounded by the vocabulary, and most query name parts are listed ones
         self._listed_reaches: dict[str, _Reach] = {}
         self._listed_names: dict[str, frozenset[int]] = {}
+        # the names each listed token reaches are kept for all tokens only while that stays small;
+        # beyond, the sets of the tokens queries hold are made when needed and kept within a budget
+        keep_names = len(name_tokens) <= _PRECOMPUTED_NAMES
+        self._name_set_budget = _NAME_SET_BUDGET
         for token in self.postings:
             reach = self._make_reach(self._expand(token))
             if reach is not None:
                 self._listed_reaches[token] = reach
-                self._listed_names[token] = self._reached_by(reach.gains)
+                if keep_names:
+                    self._listed_names[token] = self._reached_by(reach.gains)
 
     @staticmethod
     def _blocking_keys(
@@ -191,6 +295,8 @@ class CandidateIndex:
             if len(token) >= 3:
                 for key in _spelling_keys(token):
                     spellings[key].append(token)
+            elif len(token) == 2:  # "un" is what "uun" or "oun" simplify to
+                spellings["t:" + simplify(token)].append(token)
         return (
             {k: tuple(v) for k, v in deletions.items()},
             {k: tuple(v) for k, v in spellings.items()},
@@ -233,6 +339,11 @@ class CandidateIndex:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    @property
+    def name_count(self) -> int:
+        """How many distinct listed names the index holds."""
+        return len(self.names)
 
     def weight(self, token: str) -> float:
         """How much sharing this token says: rare tokens weigh more (inverse document frequency)."""
@@ -317,8 +428,72 @@ class CandidateIndex:
         only names ``accept`` takes (say, of the lists asked for), so a filter never costs a candidate.
 
         A name's bound assumes that all its own tokens align perfectly and the query tokens it shares
-        do as well as their blocking keys say; names below the floor are not worth scoring.
+        do as well as their blocking keys say; names below the floor are not worth scoring. A query
+        token that is two listed name parts written together ("SergeiLavrov") is also looked up as
+        those parts.
         """
+        found = self._candidates(tokens, limit=limit, floor=floor, accept=accept)
+        for split in self._glued_readings(tokens):
+            more = self._candidates(split, limit=limit, floor=floor, accept=accept)
+            if more:
+                best = dict(found)
+                for name_no, bound in more:
+                    if bound > best.get(name_no, -1.0):
+                        best[name_no] = bound
+                found = heapq.nlargest(limit, best.items(), key=itemgetter(1))
+        return found
+
+    def readings(self, tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The query's tokens, then its readings with name parts written together cut apart."""
+        return [tokens, *self._glued_readings(tokens)]
+
+    def _glued_readings(self, tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """Readings of the query with a token that is no listed name part cut into listed parts
+        ("sergeilavrov" → "sergei lavrov", "vanderbilt" → "van der bilt"); one part may be misspelt
+        ("fridrichbuchenberg")."""
+        readings: list[tuple[str, ...]] = []
+        postings = self.postings
+        for position, token in enumerate(tokens):
+            if len(token) < _MIN_GLUED_LEN or token in postings or token.isdigit():
+                continue
+            for parts in self._cuts(token, depth=2):
+                readings.append((*tokens[:position], *parts, *tokens[position + 1 :]))
+                if len(readings) >= _MAX_GLUED_READINGS:
+                    return readings
+        return readings
+
+    def _cuts(self, token: str, depth: int) -> list[tuple[str, ...]]:
+        postings = self.postings
+        cuts: list[tuple[str, ...]] = []
+        for i in range(2, len(token) - 1):
+            left, right = token[:i], token[i:]
+            left_listed = left in postings
+            right_listed = right in postings
+            if len(left) < _MIN_PART_LEN or len(right) < _MIN_PART_LEN:
+                # a two-letter part only as written on the list, beside another ("xi" + "jinping")
+                if left_listed and right_listed and min(len(left), len(right)) >= 2:
+                    cuts.append((left, right))
+                continue
+            if (
+                (left_listed and right_listed)
+                or (left_listed and len(right) >= _MIN_GLUED_LEN and self.expand(right))
+                or (right_listed and len(left) >= _MIN_GLUED_LEN and self.expand(left))
+            ):
+                cuts.append((left, right))
+            elif left_listed and depth > 1 and len(right) >= _MIN_GLUED_LEN:
+                cuts.extend(
+                    (left, *rest) for rest in self._cuts(right, depth - 1) if all(r in postings for r in rest)
+                )
+        return cuts
+
+    def _candidates(
+        self,
+        tokens: tuple[str, ...],
+        *,
+        limit: int,
+        floor: float,
+        accept: Callable[[int], bool] | None,
+    ) -> list[tuple[int, float]]:
         unique = list(dict.fromkeys(tokens))
         # parts written apart in the query may be one word on the list ("abdul hai" / "abdulhai")
         covers = {t: tokens.count(t) for t in unique}
@@ -382,10 +557,12 @@ class CandidateIndex:
             gained = gains[mask] = gains[previous] + lookup.gain
             reached = reaches[mask] = reaches[previous] + lookup.reach
             covered = covers[mask] = covers[previous] + lookup.cover
-            if gained < query_weight:
+            if gained < query_weight * (QUERY_EXTRA_WEIGHT if covered >= 2 else 1.0):
                 bound = (gained + reached) / (query_weight + reached)
                 if covered < size:
                     bound *= (covered / size) ** COVERAGE_EXPONENT
+                    if covered >= 2:
+                        bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
                 if bound < floor:
                     continue
             for smaller in passing:
@@ -553,8 +730,10 @@ class CandidateIndex:
         if cached is not None:
             return cached
         found = self._reached_by(lookup.gains)
-        if len(self._name_sets) >= _REACH_CACHE_SIZE:
+        self._name_set_budget -= len(found)
+        if len(self._name_sets) >= _REACH_CACHE_SIZE or self._name_set_budget < 0:
             self._name_sets.clear()
+            self._name_set_budget = _NAME_SET_BUDGET - len(found)
         self._name_sets[key] = found
         return found
 

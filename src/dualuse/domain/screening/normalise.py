@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from rigour.names import extract_org_types, remove_org_types, remove_person_prefixes
+from fingerprints.types import replace_types
+from rigour.names import extract_org_types, remove_org_prefixes, remove_org_types, remove_person_prefixes
 from rigour.territories import lookup_territory
 from rigour.text.phonetics import metaphone
 from rigour.text.translit import ascii_text
@@ -29,6 +30,25 @@ _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _VOWELS = str.maketrans("", "", "aeiouyw")  # w and y also write the long vowels of Arabic
 _REPEATS = re.compile(r"(.)\1+")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# single letters each followed by a dot, written together: "A.B.C.", "N.A.", "G.m.b.H."
+_DOTTED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\.){2,}(?:[^\W\d_](?![^\W\d_]))?")
+_ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+# number words written out, so that "First" meets "1st" and "Forty-Four" meets "44" (English, as the
+# lists write them); tens followed by a unit are one number
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+}  # fmt: skip
+# "ibn", "bin", "ben" and "bint" say "son/daughter of" in Arabic names, spelled as the transliterator likes
+_PARTICLES = {"ibn": "bin", "ben": "bin", "bn": "bin", "ibni": "bin", "binti": "bint"}
 
 # Honorifics and religious or military titles common on sanctions lists that rigour's
 # person-prefix list does not strip; they say nothing about who the person is.
@@ -103,11 +123,22 @@ def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
     With no schema (a party of unknown kind) both honorifics and legal forms are removed, as long as
     something is left of the name.
     """
-    cleaned = _BRACKETS.sub(" ", text) if "(" in text or "[" in text else text
+    organisation = schema in (EntitySchema.ORGANIZATION, EntitySchema.UNKNOWN, None)
+    # a company's bracket says where it is ("Bank of China (Hong Kong)"): part of its name; a person's
+    # holds remarks ("(born 1960)")
+    cleaned = (
+        _BRACKETS.sub(_bracket_kept if schema == EntitySchema.ORGANIZATION else " ", text)
+        if "(" in text or "[" in text
+        else text
+    )
+    if organisation and "." in cleaned:
+        cleaned = _DOTTED.sub(_undot, cleaned)
     folded = fold(cleaned) or fold(text)
     legal_forms: tuple[str, ...] = ()
     if schema in (EntitySchema.PERSON, EntitySchema.UNKNOWN, None):
         folded = _strip_titles(folded)
+    if organisation:
+        folded = _org_words(folded)
     if schema == EntitySchema.ORGANIZATION:
         folded, legal_forms = _strip_legal_forms(folded)
     elif schema in (EntitySchema.UNKNOWN, None):
@@ -115,7 +146,68 @@ def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
         stripped, forms = _strip_legal_forms(folded)
         if all(len(f) >= 3 for f in forms):
             folded, legal_forms = stripped, forms
-    return NameForm(original=text, tokens=tuple(folded.split()), legal_forms=legal_forms)
+    return NameForm(original=text, tokens=_words(folded), legal_forms=legal_forms)
+
+
+def _bracket_kept(match: re.Match[str]) -> str:
+    """A company's bracket that says where it is ("Bank of China (Hong Kong)") is part of its name;
+    a longer one, or one that names a former name, is a remark ("(formerly ACME Trading)")."""
+    inner = match.group(0)[1:-1]
+    words = inner.split()
+    if len(words) > 2 or not words or words[0].lower().strip(".:") in _BRACKET_REMARKS:
+        return " "
+    return f" {inner} "
+
+
+_BRACKET_REMARKS = frozenset({"formerly", "fka", "f.k.a", "aka", "a.k.a", "previously", "ex", "in", "now"})
+
+
+def _undot(match: re.Match[str]) -> str:
+    return match.group(0).replace(".", "")
+
+
+@lru_cache(maxsize=100_000)
+def _org_words(folded: str) -> str:
+    """Legal forms in one spelling ("Corporation" and "Corp." → ``corp``, fingerprints), without a
+    leading article ("The World Bank", rigour)."""
+    replaced = " ".join(replace_types(folded).split())
+    without = " ".join(remove_org_prefixes(replaced).split())
+    return without or replaced or folded
+
+
+@lru_cache(maxsize=100_000)
+def _words(folded: str) -> tuple[str, ...]:
+    """The tokens of a folded name, with number words as digits and Arabic particles in one spelling."""
+    tokens = folded.split()
+    if not any(
+        t in _UNITS or t in _TENS or t in _PARTICLES or (t[0].isdigit() and t[-2:] in _SUFFIXES)
+        for t in tokens
+    ):
+        return tuple(tokens)
+    words: list[str] = []
+    for token in tokens:
+        token = _PARTICLES.get(token, token)
+        ordinal = _ORDINAL_SUFFIX.match(token)
+        if ordinal:
+            token = ordinal.group(1)
+        elif token in _UNITS:
+            if (
+                words
+                and words[-1].isdigit()
+                and (tens := int(words[-1])) in _TENS_VALUES
+                and _UNITS[token] < 10
+            ):
+                words[-1] = str(tens + _UNITS[token])
+                continue
+            token = str(_UNITS[token])
+        elif token in _TENS:
+            token = str(_TENS[token])
+        words.append(token)
+    return tuple(words)
+
+
+_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+_TENS_VALUES = frozenset(_TENS.values())
 
 
 def _strip_titles(folded: str) -> str:
@@ -190,7 +282,10 @@ def skeleton(token: str) -> str:
     """
     if len(token) < 2:
         return token
-    return _single(token[0] + token[1:].translate(_VOWELS))
+    # a leading vowel is spelled as the transliterator hears it (Osama ~ Usama), and Arabic script
+    # has no p (بيريز → byryz for Pérez)
+    first = "a" if token[0] in "aeiou" else token[0]
+    return _single((first + token[1:].translate(_VOWELS)).replace("p", "b"))
 
 
 def _single(text: str) -> str:

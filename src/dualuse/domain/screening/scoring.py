@@ -27,6 +27,14 @@ from dualuse.domain.screening.normalise import NameForm, phonetic_key, simplify,
 MISSING_PART_WEIGHT = 0.5
 #: a query whose parts are not all found on the listed name loses (found / all) ** this
 COVERAGE_EXPONENT = 0.35
+#: weight of a query part without counterpart where every part of the listed name is found
+QUERY_EXTRA_WEIGHT = 0.5
+#: and the coverage exponent then
+QUERY_EXTRA_EXPONENT = 0.2
+#: a query is a fuller form of a listed name only where every part they share is at least this alike
+FULLER_NAME_FLOOR = 0.9
+#: weight of a listed part without counterpart where the query has parts without counterpart too
+CONFLICT_WEIGHT = 2.0
 #: token pairs less similar than this (by edit distance) are not aligned
 TOKEN_FLOOR = 0.7
 #: how much more than its edit distance a fuzzy token pair loses
@@ -76,7 +84,13 @@ def token_similarity(a: str, b: str) -> float:
         else:
             sim = max(sim, float(OSA.normalized_similarity(simple_a, simple_b)) - TRANSLIT_DISCOUNT)
     if sim < SKELETON_CREDIT and min(len(a), len(b)) >= 2:
-        if skeleton(a) == skeleton(b) and min(_inner_vowels(a), _inner_vowels(b)) <= 1:
+        if (
+            skeleton(a) == skeleton(b)
+            # "bwi" / "bae" share a first letter only; "pro" / "berry" share "br" only as p is read b
+            # nor "ole" / "ali" ("al") as any first vowel is read a
+            and len(skeleton(a)) >= (3 if "p" in a or "p" in b or a[0] in "aeiou" or b[0] in "aeiou" else 2)
+            and min(_inner_vowels(a), _inner_vowels(b)) <= 1
+        ):
             sim = SKELETON_CREDIT
         elif sim >= 0.6 and min(len(a), len(b)) >= 3 and phonetic_key(a) == phonetic_key(b):
             sim = max(sim, PHONETIC_CREDIT)
@@ -110,18 +124,37 @@ def _name_similarity(
     if not query or not listed:
         return 0.0, "empty name"
     pairs = _align(query, listed)
+    matched_q = {i for i, _, _ in pairs}
     matched_l = {j for _, j, _ in pairs}
     wq = [weight(t) for t in query]
     wl = [weight(t) for t in listed]
     numerator = sum(sim * (wq[i] + wl[j]) for i, j, sim in pairs)
+    extra_q = sum(w for i, w in enumerate(wq) if i not in matched_q)
+    extra_l = sum(w for j, w in enumerate(wl) if j not in matched_l)
+    if extra_q and (
+        extra_l
+        or len(pairs) < 2
+        or any(sim < FULLER_NAME_FLOOR for _, _, sim in pairs)
+        or any(len(t) < 4 for i, t in enumerate(query) if i not in matched_q)
+    ):
+        # parts on both sides without a counterpart: the names disagree ("... al-Mosuli" / "... al-Tikriti");
+        # one listed part is not a full name that a longer query could give more fully ("MARINA"), nor
+        # are names whose shared parts are only alike ("Yan Shuai Cheng" / "Yun Cheng"), nor is a short
+        # syllable more ("Xu Bin Wei" / "Xu Bin")
+        query_extra, listed_extra = 1.0, CONFLICT_WEIGHT
+    else:
+        # parts on one side only: a name given more or less fully (a patronymic, a middle name)
+        query_extra, listed_extra = QUERY_EXTRA_WEIGHT, MISSING_PART_WEIGHT
     denominator = (
-        sum(wq)
+        sum(wq[i] for i in matched_q)
+        + query_extra * extra_q
         + sum(wl[j] for j in matched_l)
-        + MISSING_PART_WEIGHT * sum(w for j, w in enumerate(wl) if j not in matched_l)
+        + listed_extra * extra_l
     )
     token_score = numerator / denominator if denominator else 0.0
     if len(pairs) < len(query):
-        token_score *= (len(pairs) / len(query)) ** COVERAGE_EXPONENT
+        exponent = QUERY_EXTRA_EXPONENT if query_extra < 1.0 else COVERAGE_EXPONENT
+        token_score *= (len(pairs) / len(query)) ** exponent
     note = _alignment_note(query, listed, pairs) if explain else ""
     if len(query) != len(listed) or token_score < 0.9:
         # parts written together or apart ("Abdulhai" / "Abdul Hai", "Xi Jinping" / "xi jin ping")

@@ -1,0 +1,294 @@
+"""Screening at scale: the candidate index over up to 1,000,000 synthetic listed entities, in one run.
+
+Synthetic entities are made from the real lists' names (OFAC SDN 2024-05-03, OFAC consolidated 2018,
+UN 2018 under ../shared/data/sanctions): each person joins a given name, sometimes a middle part, and a
+family name drawn from the parts of real listed person names; each organisation joins two or three words
+of real listed organisation names. So the vocabulary and the frequency of name parts are those of real
+lists, at a volume like OpenSanctions' default collection.
+
+For each size the bench prints: build time, memory of the index per listed name (resident memory after
+the build less before it, the entities already made), queries per second (cold: fresh index, caches
+cleared) on the same query set, and the ratio to the figure at the real lists' size (about 17,000
+entities) measured in the same run. It then forks worker processes on the largest index, has each run
+queries, and prints the memory each worker holds on its own (private pages, from /proc/<pid>/smaps_rollup),
+which is what grows with the number of workers.
+
+Targets (issue 14): <= 1 KB per listed name; 1,000,000 entities built in <= 60 s; queries/s at 1,000,000
+within 2x of the 17,000-entity figure; workers share one index.
+
+Run: PYTHONPATH=src .venv/bin/python bench/screening_scale.py [--sizes 17000,100000,1000000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from dualuse.adapters.sources.sanctions_formats import parse
+from dualuse.domain.screening import (
+    EntitySchema,
+    ListedEntity,
+    ListSnapshot,
+    ScreeningEngine,
+    ScreeningQuery,
+)
+
+THRESHOLD = 0.7
+TARGET_BYTES_PER_NAME = 1024
+TARGET_BUILD_S = 60.0
+TARGET_SLOWDOWN = 2.0
+QUERIES = 2000
+
+
+def shared_data() -> Path:
+    env = os.environ.get("DUALUSE_SHARED_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def private_bytes(pid: int) -> int:
+    """Private (not shared with any other process) resident memory of a process."""
+    total = 0
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
+def real_snapshots(data: Path) -> list[ListSnapshot]:
+    lists = data / "sanctions"
+    return [
+        parse("ofac-sdn-csv", lists / "ofac_sdn_csv_2024" / "sdn_2024-05-03.csv"),
+        parse("ofac-xml", lists / "ofac_consolidated_2018" / "consolidated.xml"),
+        parse("un-xml", lists / "un_2018" / "consolidated.xml"),
+    ]
+
+
+class Synthesiser:
+    """Recombines the parts of real listed names into new names with the same part frequencies."""
+
+    def __init__(self, entities: Sequence[ListedEntity], seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.given: list[str] = []
+        self.middle: list[str] = []
+        self.family: list[str] = []
+        self.words: list[str] = []
+        for entity in entities:
+            for name in entity.names:
+                parts = name.replace(",", " ").split()
+                if not parts:
+                    continue
+                if entity.schema == EntitySchema.PERSON:
+                    if len(parts) >= 2:
+                        self.given.append(parts[0])
+                        self.family.append(parts[-1])
+                        self.middle.extend(parts[1:-1])
+                else:
+                    self.words.extend(parts)
+
+    def person(self) -> str:
+        rng = self.rng
+        parts = [rng.choice(self.given)]
+        if self.middle and rng.random() < 0.4:
+            parts.append(rng.choice(self.middle))
+        parts.append(rng.choice(self.family))
+        return " ".join(parts)
+
+    def organisation(self) -> str:
+        rng = self.rng
+        return " ".join(rng.choice(self.words) for _ in range(rng.choice((2, 2, 3, 3, 4))))
+
+    def entities(self, count: int) -> list[ListedEntity]:
+        made: list[ListedEntity] = []
+        for number in range(count):
+            if self.rng.random() < 0.6:
+                schema = EntitySchema.PERSON
+                names = tuple(self.person() for _ in range(self.rng.choice((1, 1, 2, 3))))
+            else:
+                schema = EntitySchema.ORGANIZATION
+                names = tuple(self.organisation() for _ in range(self.rng.choice((1, 1, 2))))
+            made.append(ListedEntity("synthetic", f"s{number}", schema, names))
+        return made
+
+
+def queries(real: Sequence[ListedEntity], seed: int) -> list[ScreeningQuery]:
+    """Real listed names, some with a typo: what a screening looks for."""
+    rng = random.Random(seed)
+    picked = rng.sample([e for e in real if e.names], QUERIES)
+    made = []
+    for entity in picked:
+        name = rng.choice(entity.names)
+        if rng.random() < 0.5 and len(name) > 6:
+            i = rng.randrange(1, len(name) - 1)
+            name = name[:i] + name[i + 1 :]
+        made.append(ScreeningQuery(name=name, schema=entity.schema))
+    return made
+
+
+def clear_caches() -> None:
+    from dualuse.domain.screening import normalise, scoring
+
+    for module in (normalise, scoring):
+        for value in vars(module).values():
+            if hasattr(value, "cache_clear"):
+                value.cache_clear()
+
+
+def measure(
+    snapshots: list[ListSnapshot], query_set: Sequence[ScreeningQuery]
+) -> tuple[ScreeningEngine, float, float, float]:
+    """Build time, index bytes per listed name, cold queries/s."""
+    clear_caches()
+    gc.collect()
+    before = rss_bytes()
+    started = time.perf_counter()
+    engine = ScreeningEngine(snapshots)
+    build = time.perf_counter() - started
+    gc.collect()
+    per_name = (rss_bytes() - before) / max(engine.index.name_count, 1)
+    clear_caches()
+    started = time.perf_counter()
+    for query in query_set:
+        engine.screen(query, threshold=THRESHOLD, limit=5)
+    qps = len(query_set) / (time.perf_counter() - started)
+    return engine, build, per_name, qps
+
+
+def figures(
+    snapshots: list[ListSnapshot], query_set: Sequence[ScreeningQuery], worker_count: int
+) -> tuple[float, ...]:
+    """Names, build s, bytes per name, q/s, and with workers: own memory of the builder and of a worker."""
+    engine, build, per_name, qps = measure(snapshots, query_set)
+    parent = worker = 0
+    if worker_count:
+        parent = private_bytes(os.getpid())
+        worker = max(workers(engine, query_set[:500], worker_count))
+    return (engine.index.name_count, build, per_name, qps, parent, worker)
+
+
+def in_child(task: Callable[[], tuple[float, ...]]) -> tuple[float, ...]:
+    """Run a measurement in a forked process, so that each size starts from the same memory."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            os.write(write, repr(task()).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as handle:
+        text = handle.read()
+    os.waitpid(pid, 0)
+    return tuple(float(x) for x in text.strip("()").split(","))
+
+
+def workers(engine: ScreeningEngine, query_set: Sequence[ScreeningQuery], count: int) -> list[int]:
+    """Fork workers on a built index; each runs the queries, then reports its private memory."""
+    gc.freeze()  # the collector's bookkeeping would otherwise write to every page it walks
+    pids: list[int] = []
+    readers: list[int] = []
+    for _ in range(count):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            os.close(read)
+            for query in query_set:
+                engine.screen(query, threshold=THRESHOLD, limit=5)
+            os.write(write, str(private_bytes(os.getpid())).encode())
+            os.close(write)
+            os._exit(0)
+        os.close(write)
+        pids.append(pid)
+        readers.append(read)
+    found: list[int] = []
+    for pid, read in zip(pids, readers, strict=True):
+        with os.fdopen(read) as handle:
+            found.append(int(handle.read() or 0))
+        os.waitpid(pid, 0)
+    gc.unfreeze()
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="100000,1000000", help="synthetic index sizes, comma-separated")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    data = shared_data()
+    if not (data / "sanctions").is_dir():
+        print(f"shared data not found at {data} (set DUALUSE_SHARED_DATA)")
+        return 2
+    snapshots = real_snapshots(data)
+    real = [e for s in snapshots for e in s.entities]
+    query_set = queries(real, args.seed)
+    synthesiser = Synthesiser(real, args.seed)
+    print(f"real lists: {len(real)} entities; {len(query_set)} queries (real listed names, half with a typo)")
+    base = in_child(lambda: figures(snapshots, query_set, 0))
+    _, build, per_name, base_qps, _, _ = base
+    print(
+        f"  real lists ({len(real):>9,} entities): built {build:6.2f} s, {per_name:7.0f} B/name, {base_qps:8,.0f} q/s"
+    )
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = []
+    for number, size in enumerate(sizes):
+        last = number == len(sizes) - 1
+
+        def run(size: int = size, last: bool = last) -> tuple[float, ...]:
+            made = ListSnapshot("synthetic", "1", tuple(synthesiser.entities(size - len(real))))
+            return figures([*snapshots, made], query_set, args.workers if last else 0)
+
+        result = in_child(run)
+        names, build, per_name, qps, parent, worker = result
+        results.append(result)
+        print(
+            f"  synthetic ({size:>9,} entities, {names:,.0f} names): built {build:6.2f} s, {per_name:7.0f} B/name, "
+            f"{qps:8,.0f} q/s ({base_qps / qps:.2f}x slower than the real lists)"
+        )
+    _, build, per_name, qps, parent, worker = results[-1]
+    size = sizes[-1]
+    print(
+        f"  {args.workers} forked workers on the largest index (the process that built it holds "
+        f"{parent / 2**20:,.0f} MB of its own): the busiest worker holds {worker / 2**20:,.0f} MB of its own "
+        "after 500 queries"
+    )
+    private = [worker]
+    before = parent
+    checks = [
+        (
+            f"memory {per_name:.0f} B per listed name <= {TARGET_BYTES_PER_NAME}",
+            per_name <= TARGET_BYTES_PER_NAME,
+        ),
+        (f"{size:,} entities built in {build:.1f} s <= {TARGET_BUILD_S:.0f} s", build <= TARGET_BUILD_S),
+        (
+            f"queries {base_qps / qps:.2f}x slower at {size:,} than at {len(real):,} <= {TARGET_SLOWDOWN}x",
+            base_qps / qps <= TARGET_SLOWDOWN,
+        ),
+        (
+            f"a worker's own memory {max(private) / 2**20:,.0f} MB is under a tenth of the index's "
+            f"{before / 2**20:,.0f} MB",
+            max(private) * 10 < before,
+        ),
+    ]
+    print("targets:")
+    for text, ok in checks:
+        print(f"  {'PASS' if ok else 'FAIL'}  {text}")
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
