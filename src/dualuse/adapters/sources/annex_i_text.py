@@ -278,13 +278,17 @@ def _notes(provision: Provision) -> tuple[Note, ...]:
     return tuple(Note(n.kind, n.describe()) for n in provision.notes)
 
 
-def enrich(control_list: ControlList, text: AnnexText) -> ControlList:
+def enrich(
+    control_list: ControlList, text: AnnexText, official: frozenset[str] | None = None
+) -> ControlList:
     """The list with the provisions merged in (see the module docstring). Entries whose top-level code
     the list does not have are left out: the YAML decides which entries a version has.
 
     Only the version ``text`` is (same id) gets ``verified`` and the consolidated text as ``source``; an
     earlier version gets the same structure and thresholds, unverified, with a source saying they were
-    carried back from the later text (the delegated acts in between may have changed them)."""
+    carried back from the later text (the delegated acts in between may have changed them). With
+    ``official`` (the version's official codes, derived from the later text through the acts), a sub-item
+    the acts show was not yet in the version is not carried back to it."""
     entries: dict[ControlCode, ControlEntry] = {e.code: e for e in control_list}
     own = control_list.version_id == text.version_id
     source = entry_source(text) if own else carried_back_source(text)
@@ -295,6 +299,8 @@ def enrich(control_list: ControlList, text: AnnexText) -> ControlList:
         existing = entries.get(code)
         params = legacy_parameters(provision.thresholds)
         if existing is None:
+            if official is not None and not own and str(code) not in official:
+                continue  # added by a later act: not in this version
             parent = entries.get(code.parent) if code.parent else None
             if parent is None:
                 continue
@@ -321,4 +327,8 @@ def enrich_history(history: ControlListHistory, text: AnnexText) -> ControlListH
 
     Versions before ``text``'s own are enriched too (unverified, see ``enrich``), so that ``list diff`` shows
     changes of the law rather than of our data's depth."""
-    return ControlListHistory(tuple(enrich(cl, text) for cl in history.lists))
+    return ControlListHistory(
+        tuple(enrich(cl, text, history.official_codes.get(cl.version_id)) for cl in history.lists),
+        history.acts,
+        history.official_codes,
+    )
