@@ -20,8 +20,10 @@ from typing import Any, Self
 
 from dualuse.adapters.db.licensing_repo import queue_index_rows
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
+from dualuse.domain.casework import CaseFile
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
+from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -67,6 +69,8 @@ class _World:
     # Ids are handed out per table and taken back by a rollback (as SQLite does; PostgreSQL's sequences
     # would skip them, which no use case can tell).
     last_ids: dict[str, int] = field(default_factory=dict)
+    case_files: dict[int, CaseFile] = field(default_factory=dict)
+    case_parties: dict[int, set[str]] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -309,6 +313,62 @@ class FakeLicensing:
 
 
 # --- audit ----------------------------------------------------------------------------------------------
+class FakeCasework:
+    """Case files beside the licensing cases, optimistically locked like ``adapters.db.casework_repo``."""
+
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _w(self) -> _World:
+        return self._tx.world
+
+    def file(self, case_id: int) -> CaseFile | None:
+        return self._w.case_files.get(case_id)
+
+    def files(self, case_ids: Collection[int]) -> Mapping[int, CaseFile]:
+        return {i: self._w.case_files[i] for i in case_ids if i in self._w.case_files}
+
+    def add_file(self, file: CaseFile, party_names: Collection[str]) -> None:
+        if file.case_id in self._w.case_files:
+            raise ConflictError("the case already has a case file")
+        self._w.case_files[file.case_id] = file
+        self._w.case_parties[file.case_id] = set(party_names)
+
+    def save_file(self, file: CaseFile, *, expected_version: int) -> None:
+        if file.version != expected_version + 1:
+            raise ValueError("a saved case file moves on by exactly one version")
+        current = self._w.case_files.get(file.case_id)
+        if current is None or current.version != expected_version:
+            raise ConflictError("the case file changed meanwhile: reload")
+        self._w.case_files[file.case_id] = file
+
+    def note_status(self, case_id: int, status: str, at: datetime) -> None:
+        current = self._w.case_files.get(case_id)
+        if current is not None and current.status != status:
+            self._w.case_files[case_id] = replace(current, status=status, status_since=at)
+
+    def open_case_ids(self, *, closed: Collection[str]) -> Sequence[int]:
+        return sorted(i for i, f in self._w.case_files.items() if f.status not in closed)
+
+    def precedents(self, query: PrecedentQuery) -> Sequence[int]:
+        found = []
+        for stored in self._w.cases.values():
+            if stored.member_state != query.member_state or stored.id == query.exclude_case:
+                continue
+            if stored.case.status is not ApplicationStatus.DECIDED:
+                continue
+            application = stored.case.current_application
+            if (
+                {i.control_code for i in application.items} & set(query.control_codes)
+                or set(application.destinations) & set(query.destinations)
+                or self._w.case_parties.get(stored.id, set()) & set(query.party_names)
+            ):
+                found.append(stored)
+        found.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
+        return [s.id for s in found[: query.limit]]
+
+
 class FakeAudit:
     """The hash-chained trail, like ``SqlAudit``: appended entries wait in the transaction and are chained
     onto the last event by ``flush`` (which the unit of work's ``commit`` calls, and reads call first)."""
@@ -391,6 +451,7 @@ class FakeUnitOfWork:
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
     notices: NoticeRepository
+    casework: CaseworkRepository
 
     def __init__(self) -> None:
         self._committed = _World()
@@ -398,6 +459,7 @@ class FakeUnitOfWork:
         self._audit = FakeAudit(self._tx)
         self.audit = self._audit
         self.licensing = FakeLicensing(self._tx)
+        self.casework = FakeCasework(self._tx)
         self.commits = 0
 
     def _begin(self) -> None:

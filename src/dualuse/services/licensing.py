@@ -166,6 +166,8 @@ def _store(
     """Write the moved case (refused when someone moved it first) and its audit event."""
     after = replace(stored, case=case, **changes)  # type: ignore[arg-type] # fields of StoredCase
     uow.licensing.save_case(after, expected_version=stored.case.version)
+    if event.before is not event.after:  # the status clock of the case file restarts (issue 19)
+        uow.casework.note_status(stored.id, event.after.value, datetime.now(UTC))
     audit.record(
         uow,
         actor=principal.label,
@@ -515,6 +517,7 @@ def decide(
     stored = _load(uow, case_id, principal, Permission.COUNTERSIGN)
     _check_authority(principal, stored, Permission.COUNTERSIGN)
     case = stored.case
+    _check_no_blocking_flag(uow, case_id)
     if case.recommendation is None:
         raise ConflictError(f"a case that is {case.status} has no recommendation to countersign")
     try:
@@ -535,6 +538,15 @@ def decide(
         licence = _issue(uow, principal, after, secret, valid_from, valid_until, granted)
     uow.commit()
     return after, licence
+
+
+def _check_no_blocking_flag(uow: UnitOfWork, case_id: int) -> None:
+    """A blocking flag on the case file holds the decision until it is cleared with a reason (issue 19)."""
+    file = uow.casework.file(case_id)
+    held = file.blocking_flags if file is not None else ()
+    if held:
+        labels = "; ".join(f"{f.label} ({f.subject})" for f in held)
+        raise ConflictError(f"the case cannot be decided while a blocking flag is active: {labels}")
 
 
 def _licensed_items(

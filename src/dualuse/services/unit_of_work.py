@@ -25,6 +25,7 @@ from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeS
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 from dualuse.domain.throttling import Count
+from dualuse.services.casework.ports import CaseworkRepository
 
 
 class OrganisationRepository(Protocol):
@@ -165,6 +166,7 @@ class UnitOfWork(Protocol):
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
     notices: NoticeRepository
+    casework: CaseworkRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

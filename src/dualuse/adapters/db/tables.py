@@ -545,3 +545,29 @@ authority_notices = Table(
     Column("withdrawal_reason", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# The officer's case file beside a licensing case (issue 19): evidence, flags, team, assignee and the clock
+# of the case's status, as JSON with an optimistic-locking version (``casework_repo``).
+casework_files = Table(
+    "casework_files",
+    metadata,
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), primary_key=True),
+    Column("member_state", String(2), nullable=False),
+    Column("team", String(60), nullable=False),
+    Column("assignee", String(254), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("status_since", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_casework_files_queue", "member_state", "team", "assignee"),
+)
+
+# The parties of a case as precedents compare them (``ports.party_key``).
+casework_parties = Table(
+    "casework_parties",
+    metadata,
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), primary_key=True),
+    Column("name_key", String(300), primary_key=True),
+    Index("ix_casework_parties_name", "name_key", "case_id"),
+)

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, RowMapping, select, text
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
+from dualuse.adapters.db.casework_repo import SqlCasework
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
 from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
@@ -23,6 +24,7 @@ from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, anchor_head, ch
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import ApiToken, Organisation, OrganisationKind, Role, TokenScope, User
+from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -592,6 +594,7 @@ class SqlUnitOfWork:
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
     notices: NoticeRepository
+    casework: CaseworkRepository
 
     _audit: SqlAudit
 
@@ -620,6 +623,7 @@ class SqlUnitOfWork:
         self.licensing = SqlLicensing(self._connection)
         self.general_authorisations = SqlGeneralAuthorisations(self._connection)
         self.notices = SqlNotices(self._connection)
+        self.casework = SqlCasework(self._connection)
         return self
 
     def __exit__(

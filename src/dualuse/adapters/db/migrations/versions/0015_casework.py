@@ -1,0 +1,46 @@
+"""Casework (issue 19): the officer's case file beside each licensing case (evidence, flags, team queue,
+assignee, status clock) and the parties index for precedents.
+
+Revision ID: 0015
+Revises: 0012
+Create Date: 2026-12-05
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0015"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "casework_files",
+        sa.Column("case_id", sa.Integer, sa.ForeignKey("licensing_cases.id"), primary_key=True),
+        sa.Column("member_state", sa.String(2), nullable=False),
+        sa.Column("team", sa.String(60), nullable=False),
+        sa.Column("assignee", sa.String(254), nullable=False),
+        sa.Column("status", sa.String(30), nullable=False),
+        sa.Column("status_since", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_casework_files_queue", "casework_files", ["member_state", "team", "assignee"])
+    op.create_table(
+        "casework_parties",
+        sa.Column("case_id", sa.Integer, sa.ForeignKey("licensing_cases.id"), primary_key=True),
+        sa.Column("name_key", sa.String(300), primary_key=True),
+    )
+    op.create_index("ix_casework_parties_name", "casework_parties", ["name_key", "case_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_casework_parties_name", table_name="casework_parties")
+    op.drop_table("casework_parties")
+    op.drop_index("ix_casework_files_queue", table_name="casework_files")
+    op.drop_table("casework_files")

@@ -1,0 +1,52 @@
+"""The casework port: case files beside licensing cases (``adapters.db.casework_repo``, ``tests.fakes``)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from dualuse.domain.casework import CaseFile
+
+
+@dataclass(frozen=True)
+class PrecedentQuery:
+    """Earlier decided cases of a state sharing a control code, a destination or the end-user."""
+
+    member_state: str
+    control_codes: Collection[str]
+    destinations: Collection[str]
+    party_names: Collection[str]  # as ``party_key`` writes them
+    exclude_case: int
+    limit: int = 10
+
+
+def party_key(name: str) -> str:
+    """A party's name as precedents compare it: case and spacing do not matter."""
+    return " ".join(name.casefold().split())[:300]
+
+
+class CaseworkRepository(Protocol):
+    def file(self, case_id: int) -> CaseFile | None: ...
+    def files(self, case_ids: Collection[int]) -> Mapping[int, CaseFile]: ...
+    def add_file(self, file: CaseFile, party_names: Collection[str]) -> None:
+        """Raises ``ConflictError`` when the case already has a file."""
+        ...
+
+    def save_file(self, file: CaseFile, *, expected_version: int) -> None:
+        """Raises ``ConflictError`` when the stored file is no longer at ``expected_version``."""
+        ...
+
+    def note_status(self, case_id: int, status: str, at: datetime) -> None:
+        """The case moved to ``status`` at ``at``: its clock restarts (nothing when it has no file yet or
+        the status is the same)."""
+        ...
+
+    def open_case_ids(self, *, closed: Collection[str]) -> Sequence[int]:
+        """The cases with a file whose status is not one of ``closed``."""
+        ...
+
+    def precedents(self, query: PrecedentQuery) -> Sequence[int]:
+        """Ids of decided cases matching ``query``, newest first."""
+        ...
