@@ -33,6 +33,7 @@ from dualuse.entrypoints.api.routers import (
 from dualuse.entrypoints.http.install import install_http_hardening
 from dualuse.entrypoints.web import (
     audit_views,
+    casework_views,
     controllist_views,
     determination_views,
     duediligence_views,
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(screening_views.router)
     app.include_router(duediligence_views.router)
     app.include_router(licensing_views.router)
+    app.include_router(casework_views.router)
     app.include_router(general_authorisation_views.router)
     app.include_router(notice_views.router)
     app.include_router(audit_views.router)

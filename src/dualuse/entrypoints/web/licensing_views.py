@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.domain import licensing as lic
+from dualuse.domain.casework import FlagLevel
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Permission
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
@@ -22,6 +23,8 @@ from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit
 from dualuse.services import licensing as svc
+from dualuse.services.casework import evidence as casework_evidence
+from dualuse.services.casework import flags as casework_flags
 from dualuse.services.clock import today_in_brussels
 
 router = APIRouter(include_in_schema=False)
@@ -156,6 +159,13 @@ def check_answers(
 def submit(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
     with container.uow() as uow:
         svc.submit(uow, principal, case_id)
+    casework_evidence.gather_after_submission(
+        container.uow,
+        container.screening_index,
+        container.list_view_today(),
+        container.casework_rules,
+        case_id,
+    )
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
@@ -174,6 +184,7 @@ def _case_context(uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
         "criteria": lic.CRITERIA,
         "errors": [],
         "today": today_in_brussels().isoformat(),
+        "flag_levels": list(FlagLevel),
     }
 
 
@@ -181,13 +192,16 @@ def _case_context(uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
 def case_page(request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
     if (redirect := _signed_in(principal)) is not None:
         return redirect
+    authority = bool(principal.organisation_kind and principal.organisation_kind.value == "authority")
     with container.uow() as uow:
         context = _case_context(uow, principal, case_id)
-    template = (
-        "licensing/authority_case.html"
-        if principal.organisation_kind and principal.organisation_kind.value == "authority"
-        else "licensing/case.html"
-    )
+        if authority:
+            rules = container.casework_rules
+            context |= {
+                "evidence": casework_evidence.case_evidence(uow, principal, case_id, rules),
+                "teams": rules.teams,
+            }
+    template = "licensing/authority_case.html" if authority else "licensing/case.html"
     return render(request, template, context)
 
 
@@ -235,7 +249,7 @@ async def assessment(
             for c in lic.CRITERIA
         ]
         version = _version(str(raw.get("version") or ""))
-        kind = str(raw.get("kind") or "grant")
+        kind = str(raw.get("kind") or "")  # nothing preselected: the officer chooses (issue 19)
         reasoning = str(raw.get("reasoning") or "")
         relied = [c.id for c in lic.CRITERIA if raw.get(f"concern-{c.id}") == "yes"]
         conditions = [line for line in str(raw.get("conditions") or "").splitlines() if line.strip()]
@@ -260,7 +274,7 @@ def decision(
     container: ContainerDep,
     principal: PrincipalDep,
     version: Annotated[int, Form()] = 0,
-    outcome: Annotated[str, Form()] = "granted",
+    outcome: Annotated[str, Form()] = "",
 ) -> Response:
     with container.uow() as uow:
         svc.decide(
@@ -394,10 +408,20 @@ def queue_page(
         "cyber": cyber,
         "older_than_days": older_than_days,
     }
+    with container.uow() as uow:
+        columns = casework_flags.queue_columns(
+            uow, principal, [(c.id, c.submitted_at) for c in found.cases], container.casework_rules
+        )
+        exporters = {}
+        for organisation_id in {c.organisation_id for c in found.cases}:
+            organisation = uow.organisations.get(organisation_id)
+            exporters[organisation_id] = organisation.name if organisation else str(organisation_id)
     pages = max(1, -(-found.total // size))
     context: dict[str, object] = {
         "principal": principal,
         "cases": found.cases,
+        "columns": columns,
+        "exporters": exporters,
         "total": found.total,
         "page": page,
         "pages": pages,

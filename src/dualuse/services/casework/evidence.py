@@ -8,14 +8,15 @@ precedents (``case_evidence``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from dualuse.domain import casework as cw
 from dualuse.domain import licensing as lic
 from dualuse.domain.duediligence.risk import RiskLevel
-from dualuse.domain.errors import ConflictError, NotFoundError
+from dualuse.domain.errors import ConflictError, DualUseError, NotFoundError
 from dualuse.domain.identity import Principal
 from dualuse.domain.rules.engine import ListView
 from dualuse.domain.screening.engine import ScreeningEngine
@@ -28,6 +29,7 @@ from dualuse.services.screening import ScreeningIndex
 from dualuse.services.unit_of_work import Row, StoredCase, UnitOfWork
 
 ENTITY = "case_file"
+logger = logging.getLogger(__name__)
 CLOSED = frozenset({lic.ApplicationStatus.DECIDED.value, lic.ApplicationStatus.WITHDRAWN.value})
 
 
@@ -393,7 +395,25 @@ __all__ = [
     "Precedent",
     "age_and_deadline",
     "case_evidence",
+    "gather_after_submission",
     "latest_risk",
     "open_case_file",
     "rescreen_open_cases",
 ]
+
+
+def gather_after_submission(
+    new_uow: Callable[[], UnitOfWork],
+    index: ScreeningIndex,
+    list_view: ListView | None,
+    rules: cw.CaseworkRules,
+    case_id: int,
+) -> cw.CaseFile | None:
+    """Gather the evidence of a case just submitted, in a transaction of its own: a failure leaves the
+    submission standing (logged), and the officer gathers the evidence again from the case page."""
+    try:
+        with new_uow() as uow:
+            return open_case_file(uow, index, list_view, rules, case_id)
+    except DualUseError:
+        logger.exception("gathering the evidence of case %s failed", case_id)
+        return None
