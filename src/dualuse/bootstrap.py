@@ -118,6 +118,7 @@ def load_demo_world(container: Container) -> list[DemoLogin]:
             (container.screening_index, demo_snapshots()),
             container.red_flags,
             check_code_secret(container.settings.secret_key),
+            (container.casework_rules, container.list_view_today()),
         )
 
 

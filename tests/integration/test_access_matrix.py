@@ -133,6 +133,7 @@ EXPECTED: dict[str, R] = {
     "GET /api/v1/cases": R(AUTHORITIES),
     "GET /api/v1/cases/{case_id}": R(EXP_A | AUTH_A, note="the exporter gets its own case, without the assessment"),
     "POST /api/v1/cases/{case_id}/actions/{action}": R(AUTH_A, V),
+    "GET /api/v1/cases/{case_id}/evidence": R(AUTH_A),
     "POST /api/v1/cases/{case_id}/assessment": R(AUTH_A, {**V, "findings": []}),
     "POST /api/v1/cases/{case_id}/recommendation": R(AUTH_A, {**V, "kind": "grant", "reasoning": "x"}),
     "POST /api/v1/cases/{case_id}/decision": R({"sen_a"}, {**V, "outcome": "granted"}),
@@ -211,6 +212,10 @@ EXPECTED: dict[str, R] = {
     "POST /applications/{case_id}/actions/{action}": R(AUTH_A),
     "POST /applications/{case_id}/assessment": R(AUTH_A),
     "POST /applications/{case_id}/decision": R({"sen_a"}),
+    "POST /applications/{case_id}/evidence": R(AUTH_A),
+    "POST /applications/{case_id}/flags": R(AUTH_A),
+    "POST /applications/{case_id}/flags/{flag_id}/clear": R(AUTH_A),
+    "POST /applications/{case_id}/assignment": R(AUTH_A),
     "POST /licences/{number}/shipments": R(EXP_A),
     "GET /licences/{number}.pdf": R(EXP_A | AUTH_A),
     "GET /authority/cases": R(AUTHORITIES),
@@ -365,6 +370,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         "user_id": str(spare.id),  # type: ignore[union-attr]
         "token_id": str(spare_token.id),
         "notice_id": str(notice_id),
+        "flag_id": "1",
         "entity_id": f"{listed.source}-{listed.entity_id}",
     }
     return ids, logins
