@@ -218,6 +218,7 @@ EXPECTED: dict[str, R] = {
     "POST /applications/{case_id}/assignment": R(AUTH_A),
     "POST /licences/{number}/shipments": R(EXP_A),
     "GET /licences/{number}.pdf": R(EXP_A | AUTH_A),
+    "GET /applications/{case_id}/refusal.pdf": R(EXP_A | AUTH_A, note="409 for a case not refused"),
     "GET /authority/cases": R(AUTHORITIES),
     "GET /verify/{number}": R(EVERYONE, public_object=True),
     "GET /general-authorisations": R(EXPORTERS),

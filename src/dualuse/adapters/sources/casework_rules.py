@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from dualuse.adapters.sources.yaml_files import load_yaml
-from dualuse.domain.casework import CaseworkRules, FlagLevel, FlagRule, RoutingRule
+from dualuse.domain.casework import CaseworkRules, FlagLevel, FlagRule, LetterText, RoutingRule
 from dualuse.domain.errors import ImportFailedError, ValidationError
 
-FILES = ("flagging_rules.yaml", "routing_rules.yaml", "time_limits.yaml")
+FILES = ("flagging_rules.yaml", "routing_rules.yaml", "time_limits.yaml", "letters.yaml")
 
 
 def shipped_casework_dir() -> Path:
@@ -62,7 +62,7 @@ def _verified(entry: Mapping[str, Any], where: str) -> bool:
 
 
 def _load(directory: Path) -> CaseworkRules:
-    flagging, routing, limits = (_document(directory / name) for name in FILES)
+    flagging, routing, limits, letter_doc = (_document(directory / name) for name in FILES)
     try:
         flag_rules = []
         for entry in flagging.get("rules") or []:
@@ -109,6 +109,22 @@ def _load(directory: Path) -> CaseworkRules:
                     )
             time_limits[str(state)] = {str(k): v for k, v in days.items()}
         _verified(limits, FILES[2])
+        letters = {}
+        for state, entry in {
+            "default": letter_doc.get("default") or {},
+            **dict(letter_doc.get("states") or {}),
+        }.items():
+            where = f"{FILES[3]}: {state}"
+            if not isinstance(entry, dict):
+                raise ImportFailedError(
+                    "a mapping of contact, appeal, appeal_source, verified", location=where
+                )
+            letters[str(state)] = LetterText(
+                contact=_text(entry, "contact", where),
+                appeal=_text(entry, "appeal", where),
+                appeal_source=_text(entry, "appeal_source", where),
+                verified=_verified(entry, where),
+            )
         return CaseworkRules(
             version=str(flagging.get("version") or "?"),
             flag_rules=tuple(flag_rules),
@@ -116,6 +132,7 @@ def _load(directory: Path) -> CaseworkRules:
             default_team=_text(routing, "default_team", FILES[1]),
             teams=teams,
             time_limits=time_limits,
+            letters=letters,
         )
     except ValidationError as exc:
         raise ImportFailedError(exc.detail, location=str(directory)) from exc

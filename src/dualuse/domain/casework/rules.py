@@ -239,6 +239,16 @@ def route(rules: Sequence[RoutingRule], facts: CaseFacts, default_team: str) -> 
 
 
 @dataclass(frozen=True)
+class LetterText:
+    """What a state's letters say that national law decides: contact point and appeal route, sourced."""
+
+    contact: str
+    appeal: str
+    appeal_source: str
+    verified: bool
+
+
+@dataclass(frozen=True)
 class CaseworkRules:
     """The flagging rules, routing rules, teams and time limits in force, with the version of each file."""
 
@@ -248,6 +258,7 @@ class CaseworkRules:
     default_team: str
     teams: Mapping[str, str]  # id -> name
     time_limits: Mapping[str, Mapping[str, int]]  # member state (or "default") -> status -> days
+    letters: Mapping[str, LetterText] = field(default_factory=dict)  # member state (or "default")
 
     def __post_init__(self) -> None:
         ids = [r.id for r in self.flag_rules]
@@ -261,6 +272,12 @@ class CaseworkRules:
                 raise ValidationError(f"rule {rule.id}: no flagging rule {wanted!r}", field="when")
         if self.default_team not in self.teams:
             raise ValidationError(f"no team {self.default_team!r} for the default", field="default_team")
+
+    def letter_text(self, member_state: str) -> LetterText:
+        found = self.letters.get(member_state) or self.letters.get("default")
+        if found is None:
+            return LetterText("the issuing authority", "under national administrative law", "none", False)
+        return found
 
     def limits_for(self, member_state: str) -> Mapping[str, int]:
         return self.time_limits.get(member_state) or self.time_limits.get("default") or {}

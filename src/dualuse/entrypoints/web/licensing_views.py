@@ -18,13 +18,14 @@ from dualuse.domain.casework import FlagLevel
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Permission
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
-from dualuse.entrypoints.report import licence_pdf
+from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit
 from dualuse.services import licensing as svc
 from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.casework import flags as casework_flags
+from dualuse.services.casework import letters as casework_letters
 from dualuse.services.clock import today_in_brussels
 
 router = APIRouter(include_in_schema=False)
@@ -32,6 +33,7 @@ FORM_FIELDS = (
     "application_type",
     "control_code",
     "description",
+    "cn_code",
     "quantity",
     "unit",
     "value_eur",
@@ -62,6 +64,7 @@ def _content(form: dict[str, str]) -> svc.ApplicationContent:
                 quantity,
                 form["unit"].strip() or "pieces",
                 value,
+                form["cn_code"].strip(),
             ),
         ),
         parties=(
@@ -363,14 +366,26 @@ def shipment(
 @router.get("/licences/{number}.pdf")
 def licence_download(number: str, container: ContainerDep, principal: PrincipalDep) -> Response:
     with container.uow() as uow:
-        stored, case = svc.licence_document(uow, principal, number)
-        holder = uow.organisations.get(case.organisation_id)
-        pdf = licence_pdf(stored, case, holder)
-        audit.record_download(uow, principal, "licence_pdf", number, case.organisation_id)
+        sheet = casework_letters.licence_sheet(uow, principal, number, container.casework_rules)
+        pdf = licence_pdf(sheet)
+        audit.record_download(uow, principal, "licence_pdf", number, sheet.case.organisation_id)
     return Response(
         pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="licence-{number}.pdf"'},
+    )
+
+
+@router.get("/applications/{case_id}/refusal.pdf")
+def refusal_download(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
+    with container.uow() as uow:
+        letter = casework_letters.refusal_letter(uow, principal, case_id, container.casework_rules)
+        pdf = refusal_letter_pdf(letter)
+        audit.record_download(uow, principal, "refusal_letter", str(case_id), letter.organisation_id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="refusal-{case_id}.pdf"'},
     )
 
 

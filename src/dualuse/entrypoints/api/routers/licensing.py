@@ -40,6 +40,9 @@ class ItemIn(BaseModel):
     quantity: Decimal = Field(gt=0, max_digits=18, decimal_places=6)
     unit: str = Field(min_length=1, max_length=30)
     value_eur: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
+    cn_code: str = Field(
+        default="", max_length=8, description="Combined Nomenclature code (Annex III box 15)"
+    )
 
 
 class PartyIn(BaseModel):
