@@ -20,7 +20,7 @@ from typing import Any, Self
 
 from dualuse.adapters.db.licensing_repo import queue_index_rows
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
-from dualuse.domain.casework import CaseFile
+from dualuse.domain.casework import CaseFile, EndUserStatement
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
 from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
@@ -71,6 +71,9 @@ class _World:
     last_ids: dict[str, int] = field(default_factory=dict)
     case_files: dict[int, CaseFile] = field(default_factory=dict)
     case_parties: dict[int, set[str]] = field(default_factory=dict)
+    statements: dict[str, tuple[EndUserStatement, str]] = field(
+        default_factory=dict
+    )  # number -> (, token hash)
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -367,6 +370,31 @@ class FakeCasework:
                 found.append(stored)
         found.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
         return [s.id for s in found[: query.limit]]
+
+    def add_statement(self, statement: EndUserStatement, token_hash: str) -> None:
+        if statement.number in self._w.statements:
+            raise ConflictError("the statement number was taken meanwhile: try again")
+        self._w.statements[statement.number] = (statement, token_hash)
+
+    def statement(self, number: str) -> EndUserStatement | None:
+        found = self._w.statements.get(number)
+        return found[0] if found else None
+
+    def statement_by_token(self, token_hash: str) -> EndUserStatement | None:
+        return next((s for s, h in self._w.statements.values() if h == token_hash), None)
+
+    def statements(self, case_id: int) -> Sequence[EndUserStatement]:
+        return [s for s, _ in self._w.statements.values() if s.case_id == case_id]
+
+    def save_statement(self, statement: EndUserStatement, *, expected_version: int) -> None:
+        current = self._w.statements.get(statement.number)
+        if current is None or current[0].version != expected_version:
+            raise ConflictError("the statement changed meanwhile: reload")
+        self._w.statements[statement.number] = (statement, current[1])
+
+    def statement_count(self, member_state: str, year: int) -> int:
+        prefix = f"EUS-{member_state}-{year:04d}-"
+        return sum(1 for n in self._w.statements if n.startswith(prefix))
 
 
 class FakeAudit:

@@ -216,6 +216,10 @@ EXPECTED: dict[str, R] = {
     "POST /applications/{case_id}/flags": R(AUTH_A),
     "POST /applications/{case_id}/flags/{flag_id}/clear": R(AUTH_A),
     "POST /applications/{case_id}/assignment": R(AUTH_A),
+    "POST /applications/{case_id}/statements": R(EXP_A),
+    "GET /statements/sign/{token}": R(NOBODY, note="a link's secret: a wrong one is refused as missing, for everyone"),
+    "POST /statements/sign/{token}": R(NOBODY),
+    "GET /statements/verify/{number}": R(EVERYONE, public_object=True, query="code=WRONG"),
     "POST /licences/{number}/shipments": R(EXP_A),
     "GET /licences/{number}.pdf": R(EXP_A | AUTH_A),
     "GET /applications/{case_id}/refusal.pdf": R(EXP_A | AUTH_A, note="409 for a case not refused"),
@@ -372,6 +376,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         "token_id": str(spare_token.id),
         "notice_id": str(notice_id),
         "flag_id": "1",
+        "token": "not-a-signing-link",
         "entity_id": f"{listed.source}-{listed.entity_id}",
     }
     return ids, logins

@@ -821,9 +821,14 @@ def _store_licence(
 
 def check_assessor(uow: UnitOfWork, principal: Principal, case_id: int) -> None:
     """Refuse anyone but the case's competent authority, before an assessment form is read."""
-    _check_authority(
-        principal, _load(uow, case_id, principal, Permission.ASSESS_CASE), Permission.ASSESS_CASE
-    )
+    assessed_case(uow, principal, case_id)
+
+
+def assessed_case(uow: UnitOfWork, principal: Principal, case_id: int) -> StoredCase:
+    """The case, for its competent authority only (anyone else: as for a missing case)."""
+    stored = _load(uow, case_id, principal, Permission.ASSESS_CASE)
+    _check_authority(principal, stored, Permission.ASSESS_CASE)
+    return stored
 
 
 def check_holder(uow: UnitOfWork, principal: Principal, number: str) -> None:

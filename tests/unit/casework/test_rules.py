@@ -238,3 +238,35 @@ def test_a_sanctions_flag_is_raised_exactly_for_the_parties_with_a_hit(
     case = cw.CaseFacts("1", "2", (cw.ItemFacts("5A001.j", cyber, True),), parties, {"AE": risk})
     flagged = {p.subject for p in cw.evaluate_flags(RULES.flag_rules, case) if p.rule_id == "sanctions-hit"}
     assert flagged == {f"P{i}" for i, h in enumerate(hits) if h > 0}
+
+
+def test_a_statement_is_signed_once_with_the_declaration_and_in_force_for_its_validity() -> None:
+    statement, event = cw.new_statement(
+        "EUS-DE-2026-000001",
+        case_id=1,
+        member_state="DE",
+        exporter="Acme",
+        end_user="Operadora",
+        country="BR",
+        items=("5A001.j: system (2 pieces)",),
+        end_use="network",
+        requested_by="acme",
+    )
+    assert event.name == "StatementRequested"
+    now = datetime(2026, 12, 5, 10, tzinfo=UTC)
+    with pytest.raises(ValidationError):
+        cw.sign_statement(statement, signer="Ana", title="CTO", declared=False, now=now)
+    with pytest.raises(ValidationError):
+        cw.sign_statement(statement, signer=" ", title="CTO", declared=True, now=now)
+    signed, event = cw.sign_statement(
+        statement, signer="Ana", title="CTO", declared=True, now=now, validity_days=30
+    )
+    assert (event.before, event.after) == (cw.StatementStatus.AWAITING_SIGNATURE, cw.StatementStatus.SIGNED)
+    assert signed.in_force(now.date())
+    assert signed.in_force(now.date() + timedelta(days=30))
+    assert not signed.in_force(now.date() + timedelta(days=31))
+    with pytest.raises(ConflictError):
+        cw.sign_statement(signed, signer="Ana", title="CTO", declared=True, now=now)
+    withdrawn, _ = cw.withdraw_statement(signed, actor="acme")
+    assert not withdrawn.in_force(now.date())
+    assert cw.statement_number("DE", 2026, 7) == "EUS-DE-2026-000007"

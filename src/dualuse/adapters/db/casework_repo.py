@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, delete, or_, select
+from sqlalchemy import Connection, RowMapping, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
@@ -15,11 +15,13 @@ from dualuse.adapters.db.rows import aware, now
 from dualuse.domain.casework import (
     CaseFile,
     CodeCheck,
+    EndUserStatement,
     Flag,
     FlagLevel,
     FlagStatus,
     PartyScreening,
     ScreeningMatch,
+    StatementStatus,
 )
 from dualuse.domain.errors import ConflictError
 from dualuse.services.casework.ports import PrecedentQuery
@@ -126,6 +128,40 @@ def file_from_row(row: Mapping[Any, Any]) -> CaseFile:
     )
 
 
+def statement_to_json(s: EndUserStatement) -> Json:
+    return {
+        "exporter": s.exporter,
+        "end_user": s.end_user,
+        "country": s.country,
+        "items": list(s.items),
+        "end_use": s.end_use,
+        "signed_by": s.signed_by,
+        "signer_title": s.signer_title,
+        "signed_at": s.signed_at.isoformat() if s.signed_at else None,
+        "valid_until": s.valid_until.isoformat() if s.valid_until else None,
+    }
+
+
+def statement_from_row(row: Mapping[Any, Any]) -> EndUserStatement:
+    data = row["data"]
+    return EndUserStatement(
+        number=row["number"],
+        case_id=row["case_id"],
+        member_state=row["member_state"],
+        exporter=data["exporter"],
+        end_user=data["end_user"],
+        country=data["country"],
+        items=tuple(data["items"]),
+        end_use=data["end_use"],
+        status=StatementStatus(row["status"]),
+        signed_by=data["signed_by"],
+        signer_title=data["signer_title"],
+        signed_at=datetime.fromisoformat(data["signed_at"]) if data["signed_at"] else None,
+        valid_until=date.fromisoformat(data["valid_until"]) if data["valid_until"] else None,
+        version=row["version"],
+    )
+
+
 class SqlCasework:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -228,3 +264,61 @@ class SqlCasework:
             .limit(query.limit)
         ).scalars()
         return [int(r) for r in rows]
+
+    # --- digital end-user statements ---------------------------------------------------------------------
+    def add_statement(self, statement: EndUserStatement, token_hash: str) -> None:
+        try:
+            self._c.execute(
+                t.end_user_statements.insert().values(
+                    number=statement.number,
+                    case_id=statement.case_id,
+                    member_state=statement.member_state,
+                    status=statement.status.value,
+                    token_hash=token_hash,
+                    version=statement.version,
+                    data=statement_to_json(statement),
+                    created_at=now(),
+                    updated_at=now(),
+                )
+            )
+        except IntegrityError:
+            raise ConflictError(
+                "the statement number was taken meanwhile: try again"
+            ) from None  # tx spoilt: rolled back
+
+    def _one(self, condition: Any) -> EndUserStatement | None:
+        e = t.end_user_statements
+        row = self._c.execute(select(e).where(condition)).mappings().first()
+        return statement_from_row(row) if row else None
+
+    def statement(self, number: str) -> EndUserStatement | None:
+        return self._one(t.end_user_statements.c.number == number)
+
+    def statement_by_token(self, token_hash: str) -> EndUserStatement | None:
+        return self._one(t.end_user_statements.c.token_hash == token_hash)
+
+    def statements(self, case_id: int) -> Sequence[EndUserStatement]:
+        e = t.end_user_statements
+        rows = self._c.execute(select(e).where(e.c.case_id == case_id).order_by(e.c.id)).mappings()
+        return [statement_from_row(r) for r in rows]
+
+    def save_statement(self, statement: EndUserStatement, *, expected_version: int) -> None:
+        e = t.end_user_statements
+        result = self._c.execute(
+            e.update()
+            .where(e.c.number == statement.number, e.c.version == expected_version)
+            .values(
+                status=statement.status.value,
+                version=statement.version,
+                data=statement_to_json(statement),
+                updated_at=now(),
+            )
+        )
+        if result.rowcount != 1:
+            raise ConflictError("the statement changed meanwhile: reload")
+
+    def statement_count(self, member_state: str, year: int) -> int:
+        e = t.end_user_statements
+        prefix = f"EUS-{member_state}-{year:04d}-"
+        found = self._c.execute(select(func.count()).where(e.c.number.like(prefix + "%"))).scalar_one()
+        return int(found)

@@ -571,3 +571,20 @@ casework_parties = Table(
     Column("name_key", String(300), primary_key=True),
     Index("ix_casework_parties_name", "name_key", "case_id"),
 )
+
+# Digital end-user statements (issue 19): signed by the end-user through a link (its token kept as a hash),
+# verified by number and check code; the statement as JSON, optimistically locked.
+end_user_statements = Table(
+    "end_user_statements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(30), nullable=False, unique=True),
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), nullable=False, index=True),
+    Column("member_state", String(2), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -26,6 +26,7 @@ from dualuse.services import licensing as svc
 from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.casework import flags as casework_flags
 from dualuse.services.casework import letters as casework_letters
+from dualuse.services.casework import statements as casework_statements
 from dualuse.services.clock import today_in_brussels
 
 router = APIRouter(include_in_schema=False)
@@ -188,6 +189,7 @@ def _case_context(uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
         "errors": [],
         "today": today_in_brussels().isoformat(),
         "flag_levels": list(FlagLevel),
+        "eu_statements": casework_statements.statements(uow, principal, case_id),
     }
 
 

@@ -343,9 +343,7 @@ def case_evidence(
     uow: UnitOfWork, principal: Principal, case_id: int, rules: cw.CaseworkRules
 ) -> CaseEvidence:
     """Everything the officer weighs beside the application; the case's authority only."""
-    licensing_service.check_assessor(uow, principal, case_id)
-    stored = uow.licensing.case(case_id)
-    assert stored is not None  # noqa: S101 - check_assessor found it
+    stored = licensing_service.assessed_case(uow, principal, case_id)
     file = uow.casework.file(case_id)
     application = stored.case.current_application
     risk = latest_risk(uow)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from dualuse.domain.casework import CaseFile
+from dualuse.domain.casework import CaseFile, EndUserStatement
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class PrecedentQuery:
     destinations: Collection[str]
     party_names: Collection[str]  # as ``party_key`` writes them
     exclude_case: int
-    limit: int = 10
+    limit: int = 5
 
 
 def party_key(name: str) -> str:
@@ -49,4 +49,20 @@ class CaseworkRepository(Protocol):
 
     def precedents(self, query: PrecedentQuery) -> Sequence[int]:
         """Ids of decided cases matching ``query``, newest first."""
+        ...
+
+    # digital end-user statements
+    def add_statement(self, statement: EndUserStatement, token_hash: str) -> None:
+        """Raises ``ConflictError`` when the number was taken meanwhile."""
+        ...
+
+    def statement(self, number: str) -> EndUserStatement | None: ...
+    def statement_by_token(self, token_hash: str) -> EndUserStatement | None: ...
+    def statements(self, case_id: int) -> Sequence[EndUserStatement]: ...
+    def save_statement(self, statement: EndUserStatement, *, expected_version: int) -> None:
+        """Raises ``ConflictError`` when the stored statement is no longer at ``expected_version``."""
+        ...
+
+    def statement_count(self, member_state: str, year: int) -> int:
+        """How many statements the state numbered in ``year`` (the next number follows)."""
         ...

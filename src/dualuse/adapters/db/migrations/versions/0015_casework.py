@@ -1,5 +1,5 @@
 """Casework (issue 19): the officer's case file beside each licensing case (evidence, flags, team queue,
-assignee, status clock) and the parties index for precedents.
+assignee, status clock), the parties index for precedents, and digital end-user statements.
 
 Revision ID: 0015
 Revises: 0012
@@ -37,9 +37,25 @@ def upgrade() -> None:
         sa.Column("name_key", sa.String(300), primary_key=True),
     )
     op.create_index("ix_casework_parties_name", "casework_parties", ["name_key", "case_id"])
+    op.create_table(
+        "end_user_statements",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("number", sa.String(30), nullable=False, unique=True),
+        sa.Column("case_id", sa.Integer, sa.ForeignKey("licensing_cases.id"), nullable=False),
+        sa.Column("member_state", sa.String(2), nullable=False),
+        sa.Column("status", sa.String(30), nullable=False),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_end_user_statements_case_id", "end_user_statements", ["case_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_end_user_statements_case_id", table_name="end_user_statements")
+    op.drop_table("end_user_statements")
     op.drop_index("ix_casework_parties_name", table_name="casework_parties")
     op.drop_table("casework_parties")
     op.drop_index("ix_casework_files_queue", table_name="casework_files")
