@@ -24,6 +24,7 @@ from dualuse.domain.casework import CaseFile, EndUserStatement
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
 from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
+from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -480,6 +481,7 @@ class FakeUnitOfWork:
     general_authorisations: GeneralAuthorisationRepository
     notices: NoticeRepository
     casework: CaseworkRepository
+    customs: CustomsRepository
 
     def __init__(self) -> None:
         self._committed = _World()

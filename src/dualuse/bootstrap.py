@@ -17,11 +17,13 @@ from dualuse.adapters.secret_key import resolve_secret_key
 from dualuse.adapters.security import Argon2PasswordHasher
 from dualuse.adapters.sources.casework_rules import load_casework_rules
 from dualuse.adapters.sources.controllist_view import ControlListSource
+from dualuse.adapters.sources.customs_data import load_hold_limits
 from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.adapters.sources.duediligence import load_red_flags, load_risk_seed
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.config import Environment, Settings
 from dualuse.domain.casework import CaseworkRules
+from dualuse.domain.customs import HoldLimits
 from dualuse.domain.duediligence import RedFlagSet
 from dualuse.domain.errors import NotFoundError
 from dualuse.domain.rules.engine import ListView
@@ -49,6 +51,7 @@ class Container:
     screening_index: StoredListsIndex = field(default_factory=StoredListsIndex)
     red_flags: RedFlagSet = field(default_factory=load_red_flags)
     casework_rules: CaseworkRules = field(default_factory=load_casework_rules)
+    hold_limits: HoldLimits = field(default_factory=load_hold_limits)
     extras: dict[str, object] = field(default_factory=dict)
     access_policy: AccessPolicy = field(default_factory=AccessPolicy)
 

@@ -143,6 +143,14 @@ EXPECTED: dict[str, R] = {
     "POST /api/v1/licences/{number}/shipments": R(EXP_A, {"item_line": 99, "quantity": "1", "value_eur": "1", "customs_reference": "x"}),
     "GET /api/v1/licences/{number}/remaining": R(EXP_A | AUTH_A | COM),
     "GET /api/v1/verify/{number}": R(EVERYONE, public_object=True, query="code=WRONG"),
+    # customs (issue 19): a customs role of its own; none of the matrix's principals is customs
+    "GET /api/v1/customs/licences/{number}": R(NOBODY),
+    "GET /api/v1/customs/registrations/{number}": R(NOBODY),
+    "GET /api/v1/customs/licence-feed": R(NOBODY),
+    "POST /api/v1/customs/usage": R(NOBODY, {"format": "dualuse-usage", "version": 1, "records": []}),
+    "POST /api/v1/customs/holds": R(NOBODY, {"declaration": "x", "ground": "b", "note": "x"}),
+    "GET /api/v1/customs/holds": R(AUTHORITIES, note="the authority sees the holds it is consulted on"),
+    "POST /api/v1/customs/holds/{hold_id}/decision": R(NOBODY, {"action": "release", "note": "x"}, note="no hold exists in the matrix world: 404 for all"),
     "POST /api/v1/general-authorisations/registrations": R(ADMINS, {"eugea_id": "EU999"}),
     "GET /api/v1/general-authorisations/registrations": R(EXPORTERS),
     "POST /api/v1/general-authorisations/reports": R(EXPORTERS, {"eugea_id": "EU999", "period_start": "2026-01-01", "period_end": "2026-02-01", "shipments": 1, "value_eur": "1"}),
@@ -377,6 +385,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         "notice_id": str(notice_id),
         "flag_id": "1",
         "token": "not-a-signing-link",
+        "hold_id": "999998",
         "entity_id": f"{listed.source}-{listed.entity_id}",
     }
     return ids, logins

@@ -26,6 +26,7 @@ from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnaps
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 from dualuse.domain.throttling import Count
 from dualuse.services.casework.ports import CaseworkRepository
+from dualuse.services.customs.ports import CustomsRepository
 
 
 class OrganisationRepository(Protocol):
@@ -167,6 +168,7 @@ class UnitOfWork(Protocol):
     general_authorisations: GeneralAuthorisationRepository
     notices: NoticeRepository
     casework: CaseworkRepository
+    customs: CustomsRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -588,3 +588,17 @@ end_user_statements = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# Art. 21 suspensions of shipments by customs (issue 19), optimistically locked.
+customs_holds = Table(
+    "customs_holds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customs_state", String(2), nullable=False, index=True),
+    Column("authority_state", String(2), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.casework_repo import SqlCasework
+from dualuse.adapters.db.customs_repo import SqlCustoms
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
 from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
@@ -25,6 +26,7 @@ from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import ApiToken, Organisation, OrganisationKind, Role, TokenScope, User
 from dualuse.services.casework.ports import CaseworkRepository
+from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -595,6 +597,7 @@ class SqlUnitOfWork:
     general_authorisations: GeneralAuthorisationRepository
     notices: NoticeRepository
     casework: CaseworkRepository
+    customs: CustomsRepository
 
     _audit: SqlAudit
 
@@ -624,6 +627,7 @@ class SqlUnitOfWork:
         self.general_authorisations = SqlGeneralAuthorisations(self._connection)
         self.notices = SqlNotices(self._connection)
         self.casework = SqlCasework(self._connection)
+        self.customs = SqlCustoms(self._connection)
         return self
 
     def __exit__(

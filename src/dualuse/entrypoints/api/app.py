@@ -20,6 +20,7 @@ from dualuse.entrypoints.api.errors import install_error_handlers
 from dualuse.entrypoints.api.routers import (
     audit,
     controllist,
+    customs,
     determinations,
     duediligence,
     general_authorisations,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(yente.router)
     app.include_router(duediligence.router)
     app.include_router(licensing.router)
+    app.include_router(customs.router)
     app.include_router(general_authorisations.router)
     app.include_router(notices.router)
     app.include_router(audit.router)

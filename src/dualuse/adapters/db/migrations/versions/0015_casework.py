@@ -1,5 +1,5 @@
 """Casework (issue 19): the officer's case file beside each licensing case (evidence, flags, team queue,
-assignee, status clock), the parties index for precedents, and digital end-user statements.
+assignee, status clock), the parties index for precedents, digital end-user statements, and customs holds (Art. 21).
 
 Revision ID: 0015
 Revises: 0012
@@ -51,9 +51,25 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_end_user_statements_case_id", "end_user_statements", ["case_id"])
+    op.create_table(
+        "customs_holds",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("customs_state", sa.String(2), nullable=False),
+        sa.Column("authority_state", sa.String(2), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_customs_holds_customs_state", "customs_holds", ["customs_state"])
+    op.create_index("ix_customs_holds_authority_state", "customs_holds", ["authority_state"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_customs_holds_authority_state", table_name="customs_holds")
+    op.drop_index("ix_customs_holds_customs_state", table_name="customs_holds")
+    op.drop_table("customs_holds")
     op.drop_index("ix_end_user_statements_case_id", table_name="end_user_statements")
     op.drop_table("end_user_statements")
     op.drop_index("ix_casework_parties_name", table_name="casework_parties")

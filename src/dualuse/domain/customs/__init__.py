@@ -1,0 +1,31 @@
+"""Customs and dual-use exports (Art. 21 Reg. (EU) 2021/821): the usage records customs write off against a
+licence, and the suspension of a shipment pending the competent authority's decision."""
+
+from dualuse.domain.customs.holds import (
+    HOLD_TRANSITIONS,
+    Ground,
+    Hold,
+    HoldAction,
+    HoldEvent,
+    HoldLimits,
+    HoldStatus,
+    add_working_days,
+    decide_hold,
+    new_hold,
+)
+from dualuse.domain.customs.usage import UsageRecord, parse_usage
+
+__all__ = [
+    "HOLD_TRANSITIONS",
+    "Ground",
+    "Hold",
+    "HoldAction",
+    "HoldEvent",
+    "HoldLimits",
+    "HoldStatus",
+    "UsageRecord",
+    "add_working_days",
+    "decide_hold",
+    "new_hold",
+    "parse_usage",
+]
