@@ -5,7 +5,6 @@ raises anything but ``ValidationError`` (Hypothesis)."""
 from __future__ import annotations
 
 import contextlib
-
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
