@@ -21,6 +21,7 @@ from typing import Any, Self
 from dualuse.adapters.db.licensing_repo import queue_index_rows
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
 from dualuse.domain.casework import CaseFile, EndUserStatement
+from dualuse.domain.casework.tracks import Track
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
 from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
@@ -72,6 +73,7 @@ class _World:
     last_ids: dict[str, int] = field(default_factory=dict)
     case_files: dict[int, CaseFile] = field(default_factory=dict)
     case_parties: dict[int, set[str]] = field(default_factory=dict)
+    tracks: dict[int, Track] = field(default_factory=dict)
     statements: dict[str, tuple[EndUserStatement, str]] = field(
         default_factory=dict
     )  # number -> (, token hash)
@@ -396,6 +398,31 @@ class FakeCasework:
     def statement_count(self, member_state: str, year: int) -> int:
         prefix = f"EUS-{member_state}-{year:04d}-"
         return sum(1 for n in self._w.statements if n.startswith(prefix))
+
+    def add_track(self, build: Callable[[int], Track]) -> Track:
+        track = build(self._w.next_id("casework_tracks"))
+        self._w.tracks[track.id] = track
+        return track
+
+    def track(self, track_id: int) -> Track | None:
+        return self._w.tracks.get(track_id)
+
+    def tracks(
+        self, *, organisation_id: int | None = None, member_state: str | None = None
+    ) -> Sequence[Track]:
+        found = [
+            t
+            for t in self._w.tracks.values()
+            if (organisation_id is None or t.organisation_id == organisation_id)
+            and (member_state is None or t.member_state == member_state)
+        ]
+        return sorted(found, key=lambda t: t.id, reverse=True)
+
+    def save_track(self, track: Track, *, expected_version: int) -> None:
+        current = self._w.tracks.get(track.id)
+        if current is None or current.version != expected_version:
+            raise ConflictError("the request changed meanwhile: reload")
+        self._w.tracks[track.id] = track
 
 
 class FakeAudit:

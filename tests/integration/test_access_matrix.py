@@ -35,6 +35,7 @@ from dualuse.domain.duediligence import FlagAnswer, Step
 from dualuse.domain.identity import Principal, Role
 from dualuse.entrypoints.api.app import create_app
 from dualuse.services import demo, duediligence, general_authorisations, identity, licensing, notices
+from dualuse.services.casework import tracks
 from dualuse.services.licensing import check_code_secret
 from tests.factories import token_for
 
@@ -143,6 +144,16 @@ EXPECTED: dict[str, R] = {
     "POST /api/v1/licences/{number}/shipments": R(EXP_A, {"item_line": 99, "quantity": "1", "value_eur": "1", "customs_reference": "x"}),
     "GET /api/v1/licences/{number}/remaining": R(EXP_A | AUTH_A | COM),
     "GET /api/v1/verify/{number}": R(EVERYONE, public_object=True, query="code=WRONG"),
+    # after the decision (issue 19): the seeded request is an enquiry of A's exporter, not yet answered
+    "POST /api/v1/licences/{number}/change-requests": R(EXP_A, {"kind": "bogus", "reason": "x"}),
+    "POST /api/v1/applications/{case_id}/appeal": R(EXP_A, {"grounds": "x"}, note="409: the case is not refused"),
+    "POST /api/v1/enquiries": R(EXPORTERS, {"question": "matrix"}),
+    "GET /api/v1/requests": R(EXPORTERS | AUTHORITIES),
+    "GET /api/v1/requests/{track_id}": R(EXP_A | AUTH_A),
+    "POST /api/v1/requests/{track_id}/recommendation": R(AUTH_A, {"outcome": "grant", "reasoning": "x"}),
+    "POST /api/v1/requests/{track_id}/return": R({"sen_a"}, {"reasoning": "x"}),
+    "POST /api/v1/requests/{track_id}/decision": R({"sen_a"}, {"outcome": "grant", "reasoning": "x"}),
+    "POST /api/v1/requests/{track_id}/ruling": R(AUTH_A, {"outcome": "bogus", "binding": False, "answer": "x", "legal_basis": "x"}),
     # customs (issue 19): a customs role of its own; none of the matrix's principals is customs
     "GET /api/v1/customs/licences/{number}": R(NOBODY),
     "GET /api/v1/customs/registrations/{number}": R(NOBODY),
@@ -231,6 +242,7 @@ EXPECTED: dict[str, R] = {
     "POST /licences/{number}/shipments": R(EXP_A),
     "GET /licences/{number}.pdf": R(EXP_A | AUTH_A),
     "GET /applications/{case_id}/refusal.pdf": R(EXP_A | AUTH_A, note="409 for a case not refused"),
+    "GET /requests/{track_id}/ruling.pdf": R(EXP_A | AUTH_A, note="409: not answered yet"),
     "GET /authority/cases": R(AUTHORITIES),
     "GET /verify/{number}": R(EVERYONE, public_object=True),
     "GET /general-authorisations": R(EXPORTERS),
@@ -370,6 +382,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         classification = uow.classifications.for_organisation(org_a)[0]  # type: ignore[arg-type]
         hit = uow.screening.hits(organisation_id=org_a)[0]  # type: ignore[call-arg]
         uow.commit()
+        enquiry = tracks.enquire(uow, exp_a, question="Is a matrix listed?")
     ids = {
         "organisation_id": str(org_a),
         "dd_case_id": str(dd_case),
@@ -386,6 +399,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         "flag_id": "1",
         "token": "not-a-signing-link",
         "hold_id": "999998",
+        "track_id": str(enquiry.id),
         "entity_id": f"{listed.source}-{listed.entity_id}",
     }
     return ids, logins

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dualuse.adapters.documents.render import render_pdf
 from dualuse.domain.duediligence import STEPS, RedFlagSet
 from dualuse.domain.licensing import PartyRole
-from dualuse.services.casework.letters import LicenceSheet, RefusalLetter
+from dualuse.services.casework.letters import LicenceSheet, RefusalLetter, RulingLetter
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.duediligence import CaseView
 
@@ -69,3 +69,8 @@ def licence_pdf(sheet: LicenceSheet) -> bytes:
 def refusal_letter_pdf(letter: RefusalLetter) -> bytes:
     """The refusal letter: the Art. 15(1) considerations relied on, the reasons and the appeal route."""
     return render_pdf("refusal_letter.html", {"letter": letter})
+
+
+def ruling_letter_pdf(letter: RulingLetter) -> bytes:
+    """The ruling on a pre-application enquiry ("no licence required" with its legal basis)."""
+    return render_pdf("ruling_letter.html", {"letter": letter})

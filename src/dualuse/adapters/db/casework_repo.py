@@ -3,7 +3,7 @@ and the parties index that precedents search."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy import Connection, RowMapping, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
-from dualuse.adapters.db.rows import aware, now
+from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.domain.casework import (
     CaseFile,
     CodeCheck,
@@ -23,6 +23,7 @@ from dualuse.domain.casework import (
     ScreeningMatch,
     StatementStatus,
 )
+from dualuse.domain.casework.tracks import Ruling, Track, TrackKind, TrackStatus, Verdict
 from dualuse.domain.errors import ConflictError
 from dualuse.services.casework.ports import PrecedentQuery
 
@@ -158,6 +159,52 @@ def statement_from_row(row: Mapping[Any, Any]) -> EndUserStatement:
         signer_title=data["signer_title"],
         signed_at=datetime.fromisoformat(data["signed_at"]) if data["signed_at"] else None,
         valid_until=date.fromisoformat(data["valid_until"]) if data["valid_until"] else None,
+        version=row["version"],
+    )
+
+
+def _verdict(v: Verdict | None) -> dict[str, str] | None:
+    return {"outcome": v.outcome, "reasoning": v.reasoning, "by": v.by} if v else None
+
+
+def track_to_json(track: Track) -> Json:
+    ruling = track.ruling
+    return {
+        "reason": track.reason,
+        "case_id": track.case_id,
+        "licence_number": track.licence_number,
+        "request": dict(track.request),
+        "recommendation": _verdict(track.recommendation),
+        "decision": _verdict(track.decision),
+        "ruling": {
+            "outcome": ruling.outcome,
+            "binding": ruling.binding,
+            "answer": ruling.answer,
+            "legal_basis": ruling.legal_basis,
+            "by": ruling.by,
+        }
+        if ruling
+        else None,
+        "excluded": list(track.excluded),
+    }
+
+
+def track_from_row(row: Mapping[Any, Any]) -> Track:
+    d = row["data"]
+    return Track(
+        id=row["id"],
+        kind=TrackKind(row["kind"]),
+        member_state=row["member_state"],
+        organisation_id=row["organisation_id"],
+        reason=d["reason"],
+        case_id=d["case_id"],
+        licence_number=d["licence_number"],
+        request=dict(d["request"]),
+        status=TrackStatus(row["status"]),
+        recommendation=Verdict(**d["recommendation"]) if d["recommendation"] else None,
+        decision=Verdict(**d["decision"]) if d["decision"] else None,
+        ruling=Ruling(**d["ruling"]) if d["ruling"] else None,
+        excluded=tuple(d["excluded"]),
         version=row["version"],
     )
 
@@ -322,3 +369,49 @@ class SqlCasework:
         prefix = f"EUS-{member_state}-{year:04d}-"
         found = self._c.execute(select(func.count()).where(e.c.number.like(prefix + "%"))).scalar_one()
         return int(found)
+
+    # --- requests after the decision -------------------------------------------------------------------
+    def add_track(self, build: Callable[[int], Track]) -> Track:
+        k = t.casework_tracks
+        draft = build(0)
+        values = {
+            "kind": draft.kind.value,
+            "member_state": draft.member_state,
+            "organisation_id": draft.organisation_id,
+            "status": draft.status.value,
+            "version": draft.version,
+            "data": track_to_json(draft),
+            "created_at": now(),
+            "updated_at": now(),
+        }
+        track = build(new_id(self._c.execute(k.insert().values(**values))))
+        self._c.execute(k.update().where(k.c.id == track.id).values(data=track_to_json(track)))
+        return track
+
+    def track(self, track_id: int) -> Track | None:
+        k = t.casework_tracks
+        row = self._c.execute(select(k).where(k.c.id == track_id)).mappings().first()
+        return track_from_row(row) if row else None
+
+    def tracks(
+        self, *, organisation_id: int | None = None, member_state: str | None = None
+    ) -> Sequence[Track]:
+        k = t.casework_tracks
+        query = select(k).order_by(k.c.id.desc())
+        if organisation_id is not None:
+            query = query.where(k.c.organisation_id == organisation_id)
+        if member_state is not None:
+            query = query.where(k.c.member_state == member_state)
+        return [track_from_row(r) for r in self._c.execute(query).mappings()]
+
+    def save_track(self, track: Track, *, expected_version: int) -> None:
+        k = t.casework_tracks
+        result = self._c.execute(
+            k.update()
+            .where(k.c.id == track.id, k.c.version == expected_version)
+            .values(
+                status=track.status.value, version=track.version, data=track_to_json(track), updated_at=now()
+            )
+        )
+        if result.rowcount != 1:
+            raise ConflictError("the request changed meanwhile: reload")

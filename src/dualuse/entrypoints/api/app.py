@@ -29,6 +29,7 @@ from dualuse.entrypoints.api.routers import (
     licensing,
     notices,
     screening,
+    tracks,
     yente,
 )
 from dualuse.entrypoints.http.install import install_http_hardening
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(duediligence.router)
     app.include_router(licensing.router)
     app.include_router(customs.router)
+    app.include_router(tracks.router)
     app.include_router(general_authorisations.router)
     app.include_router(notices.router)
     app.include_router(audit.router)

@@ -18,7 +18,7 @@ from dualuse.domain.casework import FlagLevel
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Permission
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
-from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf
+from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf, ruling_letter_pdf
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit
@@ -388,6 +388,19 @@ def refusal_download(case_id: RowId, container: ContainerDep, principal: Princip
         pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="refusal-{case_id}.pdf"'},
+    )
+
+
+@router.get("/requests/{track_id}/ruling.pdf")
+def ruling_download(track_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
+    with container.uow() as uow:
+        letter = casework_letters.ruling_letter(uow, principal, track_id)
+        pdf = ruling_letter_pdf(letter)
+        audit.record_download(uow, principal, "ruling_letter", str(track_id), letter.organisation_id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="ruling-{track_id}.pdf"'},
     )
 
 

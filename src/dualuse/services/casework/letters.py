@@ -12,9 +12,11 @@ from datetime import date
 
 from dualuse.domain import licensing as lic
 from dualuse.domain.casework import CaseworkRules, LetterText
+from dualuse.domain.casework.tracks import Ruling, TrackKind
 from dualuse.domain.errors import ConflictError, PermissionDeniedError
 from dualuse.domain.identity import OrganisationKind, Principal
 from dualuse.services import licensing as licensing_service
+from dualuse.services.casework import tracks as tracks_service
 from dualuse.services.unit_of_work import StoredCase, StoredLicence, UnitOfWork
 
 
@@ -106,4 +108,41 @@ def licence_sheet(uow: UnitOfWork, principal: Principal, number: str, rules: Cas
         holder_eori=holder.eori if holder else None,
         authority=_authority_name(uow, stored.member_state),
         contact=rules.letter_text(stored.member_state).contact,
+    )
+
+
+@dataclass(frozen=True)
+class RulingLetter:
+    """The answer to a pre-application enquiry; "no licence required" when that is the ruling."""
+
+    track_id: int
+    organisation_id: int
+    member_state: str
+    authority: str
+    exporter: str
+    exporter_eori: str | None
+    question: str
+    control_code: str
+    description: str
+    destination: str
+    ruling: Ruling
+
+
+def ruling_letter(uow: UnitOfWork, principal: Principal, track_id: int) -> RulingLetter:
+    track = tracks_service.get(uow, principal, track_id)
+    if track.kind is not TrackKind.ENQUIRY or track.ruling is None:
+        raise ConflictError("only an answered enquiry has a ruling letter")
+    exporter = uow.organisations.get(track.organisation_id)
+    return RulingLetter(
+        track_id=track.id,
+        organisation_id=track.organisation_id,
+        member_state=track.member_state,
+        authority=_authority_name(uow, track.member_state),
+        exporter=exporter.name if exporter else str(track.organisation_id),
+        exporter_eori=exporter.eori if exporter else None,
+        question=track.reason,
+        control_code=track.request.get("control_code", ""),
+        description=track.request.get("description", ""),
+        destination=track.request.get("destination", ""),
+        ruling=track.ruling,
     )

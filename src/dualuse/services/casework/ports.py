@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from dualuse.domain.casework import CaseFile, EndUserStatement
+from dualuse.domain.casework.tracks import Track
 
 
 @dataclass(frozen=True)
@@ -65,4 +66,17 @@ class CaseworkRepository(Protocol):
 
     def statement_count(self, member_state: str, year: int) -> int:
         """How many statements the state numbered in ``year`` (the next number follows)."""
+        ...
+
+    # requests after the decision
+    def add_track(self, build: Callable[[int], Track]) -> Track: ...
+    def track(self, track_id: int) -> Track | None: ...
+    def tracks(
+        self, *, organisation_id: int | None = None, member_state: str | None = None
+    ) -> Sequence[Track]:
+        """Newest first."""
+        ...
+
+    def save_track(self, track: Track, *, expected_version: int) -> None:
+        """Raises ``ConflictError`` when the stored track is no longer at ``expected_version``."""
         ...

@@ -1,5 +1,5 @@
 """Casework (issue 19): the officer's case file beside each licensing case (evidence, flags, team queue,
-assignee, status clock), the parties index for precedents, digital end-user statements, and customs holds (Art. 21).
+assignee, status clock), the parties index for precedents, digital end-user statements, customs holds (Art. 21), and requests after the decision (extension, amendment, appeal, enquiry).
 
 Revision ID: 0015
 Revises: 0012
@@ -64,9 +64,26 @@ def upgrade() -> None:
     )
     op.create_index("ix_customs_holds_customs_state", "customs_holds", ["customs_state"])
     op.create_index("ix_customs_holds_authority_state", "customs_holds", ["authority_state"])
+    op.create_table(
+        "casework_tracks",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("member_state", sa.String(2), nullable=False),
+        sa.Column("organisation_id", sa.Integer, sa.ForeignKey("organisations.id"), nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_casework_tracks_member_state", "casework_tracks", ["member_state"])
+    op.create_index("ix_casework_tracks_organisation_id", "casework_tracks", ["organisation_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_casework_tracks_organisation_id", table_name="casework_tracks")
+    op.drop_index("ix_casework_tracks_member_state", table_name="casework_tracks")
+    op.drop_table("casework_tracks")
     op.drop_index("ix_customs_holds_authority_state", table_name="customs_holds")
     op.drop_index("ix_customs_holds_customs_state", table_name="customs_holds")
     op.drop_table("customs_holds")
