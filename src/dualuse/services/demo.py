@@ -62,6 +62,7 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         "authority-nl", OrganisationKind.AUTHORITY, "Competent authority of the Netherlands (demo)", "NL"
     ),
     DemoOrganisation("commission", OrganisationKind.COMMISSION, "European Commission (demo)", None),
+    DemoOrganisation("customs-de", OrganisationKind.CUSTOMS, "Customs administration of Germany (demo)", "DE"),
 )
 
 USERS: tuple[tuple[str, str, Role, str], ...] = (
@@ -75,6 +76,7 @@ USERS: tuple[tuple[str, str, Role, str], ...] = (
     ("officer-nl@demo.dualuse.eu", "Otto Officier", Role.AUTHORITY_OFFICER, "authority-nl"),
     ("senior-nl@demo.dualuse.eu", "Sanne Senior", Role.AUTHORITY_SENIOR, "authority-nl"),
     ("commission@demo.dualuse.eu", "Claude Commission", Role.COMMISSION, "commission"),
+    ("customs-de@demo.dualuse.eu", "Clara Customs", Role.CUSTOMS_OFFICER, "customs-de"),
 )
 
 
