@@ -108,6 +108,10 @@ def test_sanctions_hit_from_application_to_decision(session_of: Any, live_server
     assert "under assessment" in senior.content()
 
     officer.goto(case_url)
+    assert (
+        "Returned by the senior: Resolve the sanctions match first"
+        in officer.locator("#returned").inner_text()
+    )
     officer.get_by_label("Reason for clearing flag 1").fill(
         "Registry check: the end-user is a different company of the same name"
     )

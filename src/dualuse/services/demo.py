@@ -62,7 +62,9 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         "authority-nl", OrganisationKind.AUTHORITY, "Competent authority of the Netherlands (demo)", "NL"
     ),
     DemoOrganisation("commission", OrganisationKind.COMMISSION, "European Commission (demo)", None),
-    DemoOrganisation("customs-de", OrganisationKind.CUSTOMS, "Customs administration of Germany (demo)", "DE"),
+    DemoOrganisation(
+        "customs-de", OrganisationKind.CUSTOMS, "Customs administration of Germany (demo)", "DE"
+    ),
 )
 
 USERS: tuple[tuple[str, str, Role, str], ...] = (

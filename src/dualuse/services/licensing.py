@@ -417,6 +417,8 @@ def case_action(
     actor = _authority_actor(principal, row.actors if row else frozenset())
     if parsed is lic.CaseAction.REQUEST_INFORMATION and not note.strip():
         raise ValidationError("say what information the exporter is to provide", field="note")
+    if parsed is lic.CaseAction.RETURN_RECOMMENDATION and not note.strip():
+        raise ValidationError("say why you return the recommendation", field="note")
     case, event = lic.transition(
         stored.case, parsed, actor, principal.label, expected_version=expected_version, note=note.strip()
     )

@@ -295,6 +295,7 @@ class CaseEvidence:
     icp: Row | None
     classifications: Sequence[object]
     precedents: Sequence[Precedent]
+    returned_because: str | None = None  # the senior's reason, when the case came back to the officer
 
 
 def _precedents(uow: UnitOfWork, stored: StoredCase) -> list[Precedent]:
@@ -373,7 +374,22 @@ def case_evidence(
             c for c in uow.classifications.for_organisation(stored.organisation_id) if c.control_code in codes
         ],
         precedents=_precedents(uow, stored),
+        returned_because=_returned_because(uow, stored),
     )
+
+
+def _returned_because(uow: UnitOfWork, stored: StoredCase) -> str | None:
+    if stored.case.status is not lic.ApplicationStatus.UNDER_ASSESSMENT:
+        return None
+    events = uow.audit.for_entity(licensing_service.ENTITY_CASE, str(stored.id))
+    moves = [
+        e
+        for e in events
+        if e.action.startswith(f"{licensing_service.ENTITY_CASE}.") and "status" in (e.after or {})
+    ]
+    if moves and moves[-1].action.endswith(".RecommendationReturned"):
+        return moves[-1].reason
+    return None
 
 
 def age_and_deadline(
