@@ -155,10 +155,12 @@ MIX = (
     ("submission", 15),
     ("healthz", 5),
 )
+EVIDENCE = "case evidence (authority)"
 KINDS_IN_REPORT = (
     "queue (status)",
     "queue (status+destination)",
     "case page (authority)",
+    EVIDENCE,
     "application page (exporter)",
     "create application",
     "submit application",
@@ -794,6 +796,10 @@ async def client_loop(
             case_id = rng.choice(world.cases_by_state[state])
             token = rng.choice(world.authorities[state].officer_tokens)
             await recorder.call(client, kind, "GET", f"/api/v1/cases/{case_id}", headers=_bearer(token))
+            # the case page shows its evidence beside it (issue 19): screening, flags, queue, precedents
+            await recorder.call(
+                client, EVIDENCE, "GET", f"/api/v1/cases/{case_id}/evidence", headers=_bearer(token)
+            )
         elif kind == "application page (exporter)":
             exporter = rng.choice(world.exporters)
             case_id = rng.choice(exporter.case_ids)

@@ -22,6 +22,8 @@ from typing import Any, Self
 
 from dualuse.adapters.db.licensing_repo import queue_index_rows
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
+from dualuse.domain.casework import CaseFile, EndUserStatement
+from dualuse.domain.casework.tracks import Track
 from dualuse.domain.documents import Document, DocumentKind
 from dualuse.domain.duediligence import Conclusion, ConsultationOutcome, Step, View
 from dualuse.domain.duediligence.records import (
@@ -41,6 +43,8 @@ from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import Organisation, OrganisationKind
 from dualuse.domain.jobs import Job, JobStatus
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
+from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
+from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.unit_of_work import (
@@ -97,6 +101,12 @@ class _World:
     # Ids are handed out per table and taken back by a rollback (as SQLite does; PostgreSQL's sequences
     # would skip them, which no use case can tell).
     last_ids: dict[str, int] = field(default_factory=dict)
+    case_files: dict[int, CaseFile] = field(default_factory=dict)
+    case_parties: dict[int, set[str]] = field(default_factory=dict)
+    tracks: dict[int, Track] = field(default_factory=dict)
+    statements: dict[str, tuple[EndUserStatement, str]] = field(
+        default_factory=dict
+    )  # number -> (it, token hash)
     documents: dict[int, tuple[Document, bytes]] = field(default_factory=dict)
     jobs: dict[int, Job] = field(default_factory=dict)
 
@@ -341,6 +351,112 @@ class FakeLicensing:
 
 
 # --- audit ----------------------------------------------------------------------------------------------
+class FakeCasework:
+    """Case files beside the licensing cases, optimistically locked like ``adapters.db.casework_repo``."""
+
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _w(self) -> _World:
+        return self._tx.world
+
+    def file(self, case_id: int) -> CaseFile | None:
+        return self._w.case_files.get(case_id)
+
+    def files(self, case_ids: Collection[int]) -> Mapping[int, CaseFile]:
+        return {i: self._w.case_files[i] for i in case_ids if i in self._w.case_files}
+
+    def add_file(self, file: CaseFile, party_names: Collection[str]) -> None:
+        if file.case_id in self._w.case_files:
+            raise ConflictError("the case already has a case file")
+        self._w.case_files[file.case_id] = file
+        self._w.case_parties[file.case_id] = set(party_names)
+
+    def save_file(self, file: CaseFile, *, expected_version: int) -> None:
+        if file.version != expected_version + 1:
+            raise ValueError("a saved case file moves on by exactly one version")
+        current = self._w.case_files.get(file.case_id)
+        if current is None or current.version != expected_version:
+            raise ConflictError("the case file changed meanwhile: reload")
+        self._w.case_files[file.case_id] = file
+
+    def note_status(self, case_id: int, status: str, at: datetime) -> None:
+        current = self._w.case_files.get(case_id)
+        if current is not None and current.status != status:
+            self._w.case_files[case_id] = replace(current, status=status, status_since=at)
+
+    def open_case_ids(self, *, closed: Collection[str]) -> Sequence[int]:
+        return sorted(i for i, f in self._w.case_files.items() if f.status not in closed)
+
+    def precedents(self, query: PrecedentQuery) -> Sequence[int]:
+        found = []
+        for stored in self._w.cases.values():
+            if stored.member_state != query.member_state or stored.id == query.exclude_case:
+                continue
+            if stored.case.status is not ApplicationStatus.DECIDED:
+                continue
+            application = stored.case.current_application
+            if (
+                {i.control_code for i in application.items} & set(query.control_codes)
+                or set(application.destinations) & set(query.destinations)
+                or self._w.case_parties.get(stored.id, set()) & set(query.party_names)
+            ):
+                found.append(stored)
+        found.sort(key=lambda s: (s.updated_at, s.id), reverse=True)
+        return [s.id for s in found[: query.limit]]
+
+    def add_statement(self, statement: EndUserStatement, token_hash: str) -> None:
+        if statement.number in self._w.statements:
+            raise ConflictError("the statement number was taken meanwhile: try again")
+        self._w.statements[statement.number] = (statement, token_hash)
+
+    def statement(self, number: str) -> EndUserStatement | None:
+        found = self._w.statements.get(number)
+        return found[0] if found else None
+
+    def statement_by_token(self, token_hash: str) -> EndUserStatement | None:
+        return next((s for s, h in self._w.statements.values() if h == token_hash), None)
+
+    def statements(self, case_id: int) -> Sequence[EndUserStatement]:
+        return [s for s, _ in self._w.statements.values() if s.case_id == case_id]
+
+    def save_statement(self, statement: EndUserStatement, *, expected_version: int) -> None:
+        current = self._w.statements.get(statement.number)
+        if current is None or current[0].version != expected_version:
+            raise ConflictError("the statement changed meanwhile: reload")
+        self._w.statements[statement.number] = (statement, current[1])
+
+    def statement_count(self, member_state: str, year: int) -> int:
+        prefix = f"EUS-{member_state}-{year:04d}-"
+        return sum(1 for n in self._w.statements if n.startswith(prefix))
+
+    def add_track(self, build: Callable[[int], Track]) -> Track:
+        track = build(self._w.next_id("casework_tracks"))
+        self._w.tracks[track.id] = track
+        return track
+
+    def track(self, track_id: int) -> Track | None:
+        return self._w.tracks.get(track_id)
+
+    def tracks(
+        self, *, organisation_id: int | None = None, member_state: str | None = None
+    ) -> Sequence[Track]:
+        found = [
+            t
+            for t in self._w.tracks.values()
+            if (organisation_id is None or t.organisation_id == organisation_id)
+            and (member_state is None or t.member_state == member_state)
+        ]
+        return sorted(found, key=lambda t: t.id, reverse=True)
+
+    def save_track(self, track: Track, *, expected_version: int) -> None:
+        current = self._w.tracks.get(track.id)
+        if current is None or current.version != expected_version:
+            raise ConflictError("the request changed meanwhile: reload")
+        self._w.tracks[track.id] = track
+
+
 class FakeAudit:
     """The hash-chained trail, like ``SqlAudit``: appended entries wait in the transaction and are chained
     onto the last event by ``flush`` (which the unit of work's ``commit`` calls, and reads call first)."""
@@ -881,6 +997,8 @@ class FakeUnitOfWork:
     licensing: LicensingRepository
     general_authorisations: GeneralAuthorisationRepository
     notices: NoticeRepository
+    casework: CaseworkRepository
+    customs: CustomsRepository
     documents: DocumentRepository
     jobs: JobRepository
 
@@ -890,6 +1008,7 @@ class FakeUnitOfWork:
         self._audit = FakeAudit(self._tx)
         self.audit = self._audit
         self.licensing = FakeLicensing(self._tx)
+        self.casework = FakeCasework(self._tx)
         self.duediligence = FakeDueDiligence(self._tx)
         self.organisations = FakeOrganisations(self._tx)
         self.documents = FakeDocuments(self._tx)

@@ -16,17 +16,23 @@ from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.screening_index import StoredListsIndex
 from dualuse.adapters.secret_key import resolve_secret_key
 from dualuse.adapters.security import Argon2PasswordHasher
+from dualuse.adapters.sources.casework_rules import load_casework_rules
 from dualuse.adapters.sources.cn_correlation import load_cn_correlation
 from dualuse.adapters.sources.controllist_view import ControlListSource
+from dualuse.adapters.sources.customs_data import load_hold_limits
 from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.adapters.sources.duediligence import load_red_flags, load_risk_seed
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.config import Environment, Settings
-from dualuse.domain.customs import CnCorrelation
+from dualuse.domain.casework import CaseworkRules
+from dualuse.domain.customs import CnCorrelation, HoldLimits
 from dualuse.domain.duediligence import RedFlagSet
+from dualuse.domain.errors import NotFoundError
+from dualuse.domain.rules.engine import ListView
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.throttling import AccessPolicy, Limit
 from dualuse.services import controllist, demo, reference
+from dualuse.services.clock import today_in_brussels
 from dualuse.services.demo import DemoLogin
 from dualuse.services.determination import DeterminationInputs, inputs_for
 from dualuse.services.licensing import check_code_secret
@@ -47,6 +53,8 @@ class Container:
     screening_index: StoredListsIndex = field(default_factory=StoredListsIndex)
     red_flags: RedFlagSet = field(default_factory=load_red_flags)
     cn_correlation: CnCorrelation = field(default_factory=load_cn_correlation)
+    casework_rules: CaseworkRules = field(default_factory=load_casework_rules)
+    hold_limits: HoldLimits = field(default_factory=load_hold_limits)
     extras: dict[str, object] = field(default_factory=dict)
     access_policy: AccessPolicy = field(default_factory=AccessPolicy)
 
@@ -58,6 +66,13 @@ class Container:
         with self.uow() as uow:
             history = controllist.current_history(uow, self.catalogue)
         return self.catalogue.list_source(history)
+
+    def list_view_today(self) -> ListView | None:
+        """The control list in force today, or None before the first version (nothing to check against)."""
+        try:
+            return self.list_source().as_of(today_in_brussels())
+        except NotFoundError:
+            return None
 
     def determination_inputs(
         self, uow: SqlUnitOfWork, organisation_id: int | None = None
@@ -120,6 +135,7 @@ def load_demo_world(container: Container) -> list[DemoLogin]:
             (container.screening_index, demo_snapshots()),
             container.red_flags,
             check_code_secret(container.settings.secret_key),
+            (container.casework_rules, container.list_view_today()),
         )
 
 

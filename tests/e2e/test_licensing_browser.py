@@ -67,6 +67,7 @@ def test_apply_to_exhausted_licence(session_of: Any, live_server: LiveServer) ->
 
     officer.goto(case_url)
     assert "under assessment" in officer.content()
+    officer.get_by_label("Grant", exact=True).check()  # nothing is preselected (issue 19)
     officer.get_by_label("Reasoning").fill("Court-ordered interception by a licensed operator; no concerns")
     officer.get_by_role("button", name="Record the assessment and recommend").click()
     assert "Recommendation: grant" in officer.content()
@@ -74,6 +75,7 @@ def test_apply_to_exhausted_licence(session_of: Any, live_server: LiveServer) ->
 
     senior = session_of("senior-de@demo.dualuse.eu")
     senior.goto(case_url)
+    senior.get_by_label("granted").check()
     senior.get_by_role("button", name="Countersign").click()
     assert "Decision: granted" in senior.content()
 

@@ -36,6 +36,7 @@ from dualuse.domain.duediligence import FlagAnswer, Step
 from dualuse.domain.identity import Principal, Role
 from dualuse.entrypoints.http.app import create_app
 from dualuse.services import demo, duediligence, generalauth, identity, licensing, notices
+from dualuse.services.casework import tracks
 from dualuse.services.licensing import check_code_secret
 from tests.factories import token_for
 
@@ -140,6 +141,7 @@ EXPECTED: dict[str, R] = {
     "GET /api/v1/cases": R(AUTHORITIES),
     "GET /api/v1/cases/{case_id}": R(EXP_A | AUTH_A, note="the exporter gets its own case, without the assessment"),
     "POST /api/v1/cases/{case_id}/actions/{action}": R(AUTH_A, V),
+    "GET /api/v1/cases/{case_id}/evidence": R(AUTH_A),
     "POST /api/v1/cases/{case_id}/assessment": R(AUTH_A, {**V, "findings": []}),
     "POST /api/v1/cases/{case_id}/recommendation": R(AUTH_A, {**V, "kind": "grant", "reasoning": "x"}),
     "POST /api/v1/cases/{case_id}/decision": R({"sen_a"}, {**V, "outcome": "granted"}),
@@ -149,6 +151,24 @@ EXPECTED: dict[str, R] = {
     "POST /api/v1/licences/{number}/shipments": R(EXP_A, {"item_line": 99, "quantity": "1", "value_eur": "1", "customs_reference": "x"}),
     "GET /api/v1/licences/{number}/remaining": R(EXP_A | AUTH_A | COM),
     "GET /api/v1/verify/{number}": R(EVERYONE, public_object=True, query="code=WRONG"),
+    # after the decision (issue 19): the seeded request is an enquiry of A's exporter, not yet answered
+    "POST /api/v1/licences/{number}/change-requests": R(EXP_A, {"kind": "bogus", "reason": "x"}),
+    "POST /api/v1/applications/{case_id}/appeal": R(EXP_A, {"grounds": "x"}, note="409: the case is not refused"),
+    "POST /api/v1/enquiries": R(EXPORTERS, {"question": "matrix"}),
+    "GET /api/v1/requests": R(EXPORTERS | AUTHORITIES),
+    "GET /api/v1/requests/{track_id}": R(EXP_A | AUTH_A),
+    "POST /api/v1/requests/{track_id}/recommendation": R(AUTH_A, {"outcome": "grant", "reasoning": "x"}),
+    "POST /api/v1/requests/{track_id}/return": R({"sen_a"}, {"reasoning": "x"}),
+    "POST /api/v1/requests/{track_id}/decision": R({"sen_a"}, {"outcome": "grant", "reasoning": "x"}),
+    "POST /api/v1/requests/{track_id}/ruling": R(AUTH_A, {"outcome": "bogus", "binding": False, "answer": "x", "legal_basis": "x"}),
+    # customs (issue 19): a customs role of its own; none of the matrix's principals is customs
+    "GET /api/v1/customs/licences/{number}": R(NOBODY),
+    "GET /api/v1/customs/registrations/{number}": R(NOBODY),
+    "GET /api/v1/customs/licence-feed": R(NOBODY),
+    "POST /api/v1/customs/usage": R(NOBODY, {"format": "dualuse-usage", "version": 1, "records": []}),
+    "POST /api/v1/customs/holds": R(NOBODY, {"declaration": "x", "ground": "b", "note": "x"}),
+    "GET /api/v1/customs/holds": R(AUTHORITIES, note="the authority sees the holds it is consulted on"),
+    "POST /api/v1/customs/holds/{hold_id}/decision": R(NOBODY, {"action": "release", "note": "x"}, note="no hold exists in the matrix world: 404 for all"),
     "POST /api/v1/general-authorisations/registrations": R(ADMINS, {"eugea_id": "EU999"}),
     "GET /api/v1/general-authorisations/registrations": R(EXPORTERS),
     "POST /api/v1/general-authorisations/reports": R(EXPORTERS, {"eugea_id": "EU999", "period_start": "2026-01-01", "period_end": "2026-02-01", "shipments": 1, "value_eur": "1"}),
@@ -221,8 +241,18 @@ EXPECTED: dict[str, R] = {
     "POST /applications/{case_id}/actions/{action}": R(AUTH_A),
     "POST /applications/{case_id}/assessment": R(AUTH_A),
     "POST /applications/{case_id}/decision": R({"sen_a"}),
+    "POST /applications/{case_id}/evidence": R(AUTH_A),
+    "POST /applications/{case_id}/flags": R(AUTH_A),
+    "POST /applications/{case_id}/flags/{flag_id}/clear": R(AUTH_A),
+    "POST /applications/{case_id}/assignment": R(AUTH_A),
+    "POST /applications/{case_id}/statements": R(EXP_A),
+    "GET /statements/sign/{token}": R(NOBODY, note="a link's secret: a wrong one is refused as missing, for everyone"),
+    "POST /statements/sign/{token}": R(NOBODY),
+    "GET /statements/verify/{number}": R(EVERYONE, public_object=True, query="code=WRONG"),
     "POST /licences/{number}/shipments": R(EXP_A),
     "GET /licences/{number}.pdf": R(EXP_A | AUTH_A),
+    "GET /applications/{case_id}/refusal.pdf": R(EXP_A | AUTH_A, note="409 for a case not refused"),
+    "GET /requests/{track_id}/ruling.pdf": R(EXP_A | AUTH_A, note="409: not answered yet"),
     "GET /authority/cases": R(AUTHORITIES),
     "GET /verify/{number}": R(EVERYONE, public_object=True),
     "GET /general-authorisations": R(EXPORTERS),
@@ -380,6 +410,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         classification = uow.classifications.for_organisation(org_a)[0]  # type: ignore[arg-type]
         hit = uow.screening.hits(organisation_id=org_a)[0]  # type: ignore[call-arg]
         uow.commit()
+        enquiry = tracks.enquire(uow, exp_a, question="Is a matrix listed?")
     ids = {
         "organisation_id": str(org_a),
         "dd_case_id": str(dd_case),
@@ -394,6 +425,10 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         "user_id": str(spare.id),  # type: ignore[union-attr]
         "token_id": str(spare_token.id),
         "notice_id": str(notice_id),
+        "flag_id": "1",
+        "token": "not-a-signing-link",
+        "hold_id": "999998",
+        "track_id": str(enquiry.id),
         "entity_id": f"{listed.source}-{listed.entity_id}",
     }
     return ids, logins

@@ -19,6 +19,7 @@ class OrganisationKind(StrEnum):
     EXPORTER = "exporter"
     AUTHORITY = "authority"
     COMMISSION = "commission"
+    CUSTOMS = "customs"  # a member state's customs administration (Art. 21), one per state
 
 
 class Role(StrEnum):
@@ -27,6 +28,7 @@ class Role(StrEnum):
     AUTHORITY_OFFICER = "authority_officer"
     AUTHORITY_SENIOR = "authority_senior"
     COMMISSION = "commission"
+    CUSTOMS_OFFICER = "customs_officer"
 
     @classmethod
     def parse(cls, text: str) -> Role:
@@ -41,6 +43,7 @@ ROLES_BY_KIND: dict[OrganisationKind, frozenset[Role]] = {
     OrganisationKind.EXPORTER: frozenset({Role.EXPORTER_ADMIN, Role.EXPORTER_USER}),
     OrganisationKind.AUTHORITY: frozenset({Role.AUTHORITY_OFFICER, Role.AUTHORITY_SENIOR}),
     OrganisationKind.COMMISSION: frozenset({Role.COMMISSION}),
+    OrganisationKind.CUSTOMS: frozenset({Role.CUSTOMS_OFFICER}),
 }
 
 
@@ -58,6 +61,7 @@ class Permission(StrEnum):
     SCREEN = "screen"  # screen parties and review hits, for one's own organisation
     IMPORT_SANCTIONS_LISTS = "import_sanctions_lists"
     AMEND_CONTROL_LIST = "amend_control_list"  # delegated acts (Art. 17) entered by the Commission
+    CHECK_DECLARATION = "check_declaration"  # customs: look up an authorisation, write off, hold (Art. 21)
 
 
 PERMISSIONS_BY_ROLE: dict[Role | None, frozenset[Permission]] = {
@@ -103,6 +107,7 @@ PERMISSIONS_BY_ROLE: dict[Role | None, frozenset[Permission]] = {
             Permission.IMPORT_SANCTIONS_LISTS,
         }
     ),
+    Role.CUSTOMS_OFFICER: frozenset({Permission.VIEW_PUBLIC, Permission.CHECK_DECLARATION}),
 }
 
 

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 
 from dualuse.adapters.documents.render import render_pdf
 from dualuse.domain.duediligence import STEPS, RedFlagSet
-from dualuse.domain.identity import Organisation
+from dualuse.domain.licensing import PartyRole
+from dualuse.services.casework.letters import LicenceSheet, RefusalLetter, RulingLetter
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.duediligence import CaseView
-from dualuse.services.unit_of_work import StoredCase, StoredLicence
 
 
 def case_report_pdf(view: CaseView, flags: RedFlagSet) -> bytes:
@@ -30,24 +30,49 @@ def case_report_pdf(view: CaseView, flags: RedFlagSet) -> bytes:
     )
 
 
-def licence_pdf(stored: StoredLicence, case: StoredCase, holder: Organisation | None) -> bytes:
-    """The licence document, with its check code and where to verify it."""
+def licence_pdf(sheet: LicenceSheet) -> bytes:
+    """The licence in the layout of Annex III Section A (boxes 1-22), with its check code."""
+    stored, case = sheet.stored, sheet.case
     licence = stored.licence
     application = case.case.current_application
     customs = {"individual": "X060", "global": "X070"}.get(licence.licence_type.value, "X060")
+    requested = dict(enumerate(application.items, start=1))
+    lines = [(item, requested[item.line].cn_code if item.line in requested else "") for item in licence.items]
+    consignees = application.parties_in_role(PartyRole.CONSIGNEE)
+    consignee_names = {p.name for p in consignees}
     return render_pdf(
         "licence.html",
         {
             "licence": licence,
+            "case_id": case.id,
             "member_state": stored.member_state,
             "legal_basis": licence.licence_type.legal_basis,
-            "title": f"{licence.licence_type.value.replace('_', ' ').capitalize()} authorisation",
-            "holder": holder or {"name": licence.holder_id, "eori": None},
+            "title": f"{licence.licence_type.value.replace('_', ' ').capitalize()} export authorisation",
+            "holder": sheet.holder,
+            "holder_eori": sheet.holder_eori,
+            "authority": sheet.authority,
+            "contact": sheet.contact,
+            "consignees": consignees,
+            "end_users": [
+                p for p in application.parties_in_role(PartyRole.END_USER) if p.name not in consignee_names
+            ],
+            "intermediaries": application.parties_in_role(PartyRole.INTERMEDIARY),
             "destinations": application.destinations,
-            "end_users": [p.name for p in application.parties if p.role.value == "end_user"],
+            "end_use": application.end_use,
+            "lines": lines,
             "customs_code": customs,
             "code": stored.check_code,
             "verify_url": f"/verify/{licence.number}",
             "issued_on": stored.issued_at.date().isoformat(),
         },
     )
+
+
+def refusal_letter_pdf(letter: RefusalLetter) -> bytes:
+    """The refusal letter: the Art. 15(1) considerations relied on, the reasons and the appeal route."""
+    return render_pdf("refusal_letter.html", {"letter": letter})
+
+
+def ruling_letter_pdf(letter: RulingLetter) -> bytes:
+    """The ruling on a pre-application enquiry ("no licence required" with its legal basis)."""
+    return render_pdf("ruling_letter.html", {"letter": letter})

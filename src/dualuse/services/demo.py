@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dualuse.domain import licensing as lic
+from dualuse.domain.casework import CaseworkRules
 from dualuse.domain.duediligence import FlagAnswer, IcpLevel, RedFlagSet, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS
 from dualuse.domain.identity import OrganisationKind, Principal, Role
+from dualuse.domain.rules.engine import ListView
 from dualuse.domain.screening.model import EntitySchema, ListSnapshot, ScreeningQuery
 from dualuse.domain.screening.review import PartyRole
 from dualuse.services import audit, controllist, duediligence, identity, licensing, notices, screening
+from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.documents import evidence
 from dualuse.services.screening import ScreeningIndex
@@ -60,6 +63,9 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
         "authority-nl", OrganisationKind.AUTHORITY, "Competent authority of the Netherlands (demo)", "NL"
     ),
     DemoOrganisation("commission", OrganisationKind.COMMISSION, "European Commission (demo)", None),
+    DemoOrganisation(
+        "customs-de", OrganisationKind.CUSTOMS, "Customs administration of Germany (demo)", "DE"
+    ),
 )
 
 USERS: tuple[tuple[str, str, Role, str], ...] = (
@@ -73,6 +79,7 @@ USERS: tuple[tuple[str, str, Role, str], ...] = (
     ("officer-nl@demo.dualuse.eu", "Otto Officier", Role.AUTHORITY_OFFICER, "authority-nl"),
     ("senior-nl@demo.dualuse.eu", "Sanne Senior", Role.AUTHORITY_SENIOR, "authority-nl"),
     ("commission@demo.dualuse.eu", "Claude Commission", Role.COMMISSION, "commission"),
+    ("customs-de@demo.dualuse.eu", "Clara Customs", Role.CUSTOMS_OFFICER, "customs-de"),
 )
 
 
@@ -280,6 +287,33 @@ def load_demo_licensing(uow: UnitOfWork, secret: bytes, people: dict[str, Princi
         )
 
 
+def load_demo_casework(
+    uow: UnitOfWork,
+    index: ScreeningIndex,
+    rules: CaseworkRules,
+    list_view: ListView | None,
+    exporter: Principal,
+) -> None:
+    """A case whose end-user is on the demo sanctions list (flagged, routed to the sanctions team), and the
+    evidence of every submitted demo case."""
+    if not any(
+        c.case.application.parties[0].name == SANCTIONED_END_USER
+        for c in licensing.applications(uow, exporter)
+    ):
+        flagged = licensing.create_application(
+            uow,
+            exporter,
+            _demo_application("5A001.j", "IP network interception platform", "AE", SANCTIONED_END_USER),
+        )
+        licensing.submit(uow, exporter, flagged.id)
+    for stored in licensing.applications(uow, exporter):
+        if stored.submitted_at is not None and uow.casework.file(stored.id) is None:
+            casework_evidence.open_case_file(uow, index, list_view, rules, stored.id, actor=DEMO_ACTOR)
+
+
+SANCTIONED_END_USER = "Meridian Lawful Intercept Solutions"
+
+
 def load_demo(
     uow: UnitOfWork,
     hasher: PasswordHasher,
@@ -287,6 +321,7 @@ def load_demo(
     screening_lists: tuple[ScreeningIndex, Sequence[ListSnapshot]] | None = None,
     red_flags: RedFlagSet | None = None,
     licence_secret: bytes | None = None,
+    casework: tuple[CaseworkRules, ListView | None] | None = None,
 ) -> list[DemoLogin]:
     """Create (or refresh) the demo organisations and users; returns the logins with their new passwords."""
     ids: dict[str, int] = {}
@@ -352,6 +387,8 @@ def load_demo(
             assert found is not None  # noqa: S101 - created above
             people[key] = identity.principal_for(uow, found)
         load_demo_licensing(uow, licence_secret, people)
+        if casework is not None and screening_lists is not None:
+            load_demo_casework(uow, screening_lists[0], casework[0], casework[1], people["exporter"])
     load_demo_notice(uow, ids["exporter-de"])
     return logins
 

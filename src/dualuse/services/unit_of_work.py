@@ -39,6 +39,8 @@ from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeS
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 from dualuse.domain.throttling import Count
+from dualuse.services.casework.ports import CaseworkRepository
+from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
 
@@ -183,6 +185,8 @@ class UnitOfWork(Protocol):
     notices: NoticeRepository
     documents: DocumentRepository
     jobs: JobRepository
+    casework: CaseworkRepository
+    customs: CustomsRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

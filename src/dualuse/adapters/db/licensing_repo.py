@@ -61,6 +61,7 @@ def application_to_json(application: Application) -> Json:
                 "quantity": str(i.quantity),
                 "unit": i.unit,
                 "value_eur": str(i.value_eur),
+                **({"cn_code": i.cn_code} if i.cn_code else {}),
             }
             for i in application.items
         ],
@@ -85,6 +86,7 @@ def application_from_json(data: Mapping[str, Any]) -> Application:
                 quantity=Decimal(i["quantity"]),
                 unit=i["unit"],
                 value_eur=Decimal(i["value_eur"]),
+                cn_code=i.get("cn_code", ""),
             )
             for i in data["items"]
         ),

@@ -600,3 +600,76 @@ jobs = Table(
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Index("ix_jobs_status_run_after", "status", "run_after"),
 )
+
+
+# The officer's case file beside a licensing case (issue 19): evidence, flags, team, assignee and the clock
+# of the case's status, as JSON with an optimistic-locking version (``casework_repo``).
+casework_files = Table(
+    "casework_files",
+    metadata,
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), primary_key=True),
+    Column("member_state", String(2), nullable=False),
+    Column("team", String(60), nullable=False),
+    Column("assignee", String(254), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("status_since", DateTime(timezone=True), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_casework_files_queue", "member_state", "team", "assignee"),
+)
+
+# The parties of a case as precedents compare them (``ports.party_key``).
+casework_parties = Table(
+    "casework_parties",
+    metadata,
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), primary_key=True),
+    Column("name_key", String(300), primary_key=True),
+    Index("ix_casework_parties_name", "name_key", "case_id"),
+)
+
+# Digital end-user statements (issue 19): signed by the end-user through a link (its token kept as a hash),
+# verified by number and check code; the statement as JSON, optimistically locked.
+end_user_statements = Table(
+    "end_user_statements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(30), nullable=False, unique=True),
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), nullable=False, index=True),
+    Column("member_state", String(2), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Art. 21 suspensions of shipments by customs (issue 19), optimistically locked.
+customs_holds = Table(
+    "customs_holds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customs_state", String(2), nullable=False, index=True),
+    Column("authority_state", String(2), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Requests after the decision (issue 19): extension, amendment, appeal, pre-application enquiry.
+casework_tracks = Table(
+    "casework_tracks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("member_state", String(2), nullable=False, index=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -12,6 +12,8 @@ from sqlalchemy import Connection, Engine, RowMapping, select, text
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
+from dualuse.adapters.db.casework_repo import SqlCasework
+from dualuse.adapters.db.customs_repo import SqlCustoms
 from dualuse.adapters.db.documents_repo import SqlDocuments
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
@@ -25,6 +27,8 @@ from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, anchor_head, ch
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import ApiToken, Organisation, OrganisationKind, Role, TokenScope, User
+from dualuse.services.casework.ports import CaseworkRepository
+from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.unit_of_work import (
@@ -598,6 +602,8 @@ class SqlUnitOfWork:
     notices: NoticeRepository
     documents: DocumentRepository
     jobs: JobRepository
+    casework: CaseworkRepository
+    customs: CustomsRepository
 
     _audit: SqlAudit
 
@@ -628,6 +634,8 @@ class SqlUnitOfWork:
         self.notices = SqlNotices(self._connection)
         self.documents = SqlDocuments(self._connection, self._engine)
         self.jobs = SqlJobs(self._connection)
+        self.casework = SqlCasework(self._connection)
+        self.customs = SqlCustoms(self._connection)
         return self
 
     def __exit__(

@@ -278,9 +278,7 @@ def _notes(provision: Provision) -> tuple[Note, ...]:
     return tuple(Note(n.kind, n.describe()) for n in provision.notes)
 
 
-def enrich(
-    control_list: ControlList, text: AnnexText, official: frozenset[str] | None = None
-) -> ControlList:
+def enrich(control_list: ControlList, text: AnnexText, official: frozenset[str] | None = None) -> ControlList:
     """The list with the provisions merged in (see the module docstring). Entries whose top-level code
     the list does not have are left out: the YAML decides which entries a version has.
 

@@ -98,6 +98,7 @@ class Actor(StrEnum):
 
 
 _COUNTRY = re.compile(r"[A-Z]{2}")
+_CN_CODE = re.compile(r"[0-9]{8}")
 
 
 def check_country(code: str, *, field: str) -> str:
@@ -157,9 +158,14 @@ class ApplicationItem:
     quantity: Decimal
     unit: str
     value_eur: Decimal
+    cn_code: str = ""  # Combined Nomenclature code, 8 digits (Annex III box 15); empty when not given
 
     def __post_init__(self) -> None:
         _check_text(self.control_code, field="control_code")
+        if self.cn_code and not _CN_CODE.fullmatch(self.cn_code):
+            raise ValidationError(
+                f"a CN code has 8 digits (Annex III box 15), not {self.cn_code!r}", field="cn_code"
+            )
         if len(self.control_code.strip()) > CONTROL_CODE_MAX_LENGTH:
             raise ValidationError(
                 f"a control code has at most {CONTROL_CODE_MAX_LENGTH} characters", field="control_code"

@@ -16,7 +16,7 @@ from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import Principal
 from dualuse.entrypoints.cli.common import container, fail, operator_actor
 from dualuse.services import controllist as svc
-from dualuse.services import customs
+from dualuse.services.customs import lookup as customs
 
 app = typer.Typer(
     help="The control list (Annex I): show, search, compare, import, export.", no_args_is_help=True

@@ -29,6 +29,7 @@ from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import DEFAULT_THRESHOLD, check_threshold
 from dualuse.entrypoints.cli.common import container, fail, operator_actor
 from dualuse.services import screening as svc
+from dualuse.services.casework.evidence import rescreen_open_cases
 
 app = typer.Typer(help="Sanctions lists: import and status.", no_args_is_help=True)
 console = Console(width=160)
@@ -95,6 +96,10 @@ def import_list(
                 force_reason=reason if force else None,
                 in_background=in_background,
             )
+            rescreened = (0, 0)
+            if not report.unchanged:  # the parties of open licensing cases too (issue 19)
+                with c.uow() as case_uow:
+                    rescreened = rescreen_open_cases(case_uow, c.screening_index, c.casework_rules)
     except DualUseError as exc:
         fail(exc)
     if report.unchanged:
@@ -114,7 +119,8 @@ def import_list(
     console.print(
         f"Imported [bold]{report.source}[/] version {report.version}: {report.entities} entities; "
         f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed; "
-        f"{report.parties_rescreened} saved parties re-screened, {report.alerts} new alert(s)."
+        f"{report.parties_rescreened} saved parties re-screened, {report.alerts} new alert(s); "
+        f"{rescreened[0]} open licensing case(s) re-screened, {rescreened[1]} new flag(s)."
     )
     for warning in snapshot.warnings:
         console.print(f"[yellow]warning:[/] {warning}")

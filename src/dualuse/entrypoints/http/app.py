@@ -21,6 +21,7 @@ from dualuse.entrypoints.api.routers import (
     annex,
     audit,
     controllist,
+    customs,
     determinations,
     duediligence,
     general_authorisations,
@@ -29,6 +30,7 @@ from dualuse.entrypoints.api.routers import (
     licensing,
     notices,
     screening,
+    tracks,
     yente,
 )
 from dualuse.entrypoints.http.concurrency import ConcurrencyLimit
@@ -37,6 +39,7 @@ from dualuse.entrypoints.http.errors import install_error_handlers
 from dualuse.entrypoints.http.install import install_http_hardening
 from dualuse.entrypoints.web import (
     audit_views,
+    casework_views,
     controllist_views,
     determination_views,
     duediligence_views,
@@ -99,6 +102,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(yente.router)
     app.include_router(duediligence.router)
     app.include_router(licensing.router)
+    app.include_router(customs.router)
+    app.include_router(tracks.router)
     app.include_router(general_authorisations.router)
     app.include_router(notices.router)
     app.include_router(audit.router)
@@ -109,6 +114,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(screening_views.router)
     app.include_router(duediligence_views.router)
     app.include_router(licensing_views.router)
+    app.include_router(casework_views.router)
     app.include_router(general_authorisation_views.router)
     app.include_router(notice_views.router)
     app.include_router(audit_views.router)

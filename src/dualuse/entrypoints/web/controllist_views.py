@@ -15,9 +15,9 @@ from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, Use
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import controllist as svc
-from dualuse.services import customs
 from dualuse.services.annex_i.assess import assess_item, parse_params
 from dualuse.services.clock import today_in_brussels
+from dualuse.services.customs import lookup as customs
 
 router = APIRouter(include_in_schema=False)
 

@@ -14,14 +14,19 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.domain import licensing as lic
+from dualuse.domain.casework import FlagLevel
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Permission
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
-from dualuse.entrypoints.report import licence_pdf
+from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf, ruling_letter_pdf
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit
 from dualuse.services import licensing as svc
+from dualuse.services.casework import evidence as casework_evidence
+from dualuse.services.casework import flags as casework_flags
+from dualuse.services.casework import letters as casework_letters
+from dualuse.services.casework import statements as casework_statements
 from dualuse.services.clock import today_in_brussels
 
 router = APIRouter(include_in_schema=False)
@@ -29,6 +34,7 @@ FORM_FIELDS = (
     "application_type",
     "control_code",
     "description",
+    "cn_code",
     "quantity",
     "unit",
     "value_eur",
@@ -59,6 +65,7 @@ def _content(form: dict[str, str]) -> svc.ApplicationContent:
                 quantity,
                 form["unit"].strip() or "pieces",
                 value,
+                form["cn_code"].strip(),
             ),
         ),
         parties=(
@@ -142,6 +149,13 @@ def check_answers(request: Request, case_id: RowId, container: ContainerDep, pri
 def submit(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
     with container.uow() as uow:
         svc.submit(uow, principal, case_id)
+    casework_evidence.gather_after_submission(
+        container.uow,
+        container.screening_index,
+        container.list_view_today(),
+        container.casework_rules,
+        case_id,
+    )
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
@@ -160,18 +174,23 @@ def _case_context(uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
         "criteria": lic.CRITERIA,
         "errors": [],
         "today": today_in_brussels().isoformat(),
+        "flag_levels": list(FlagLevel),
+        "eu_statements": casework_statements.statements(uow, principal, case_id),
     }
 
 
 @router.get("/applications/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, case_id: RowId, container: ContainerDep, principal: UserDep) -> Response:
+    authority = bool(principal.organisation_kind and principal.organisation_kind.value == "authority")
     with container.uow() as uow:
         context = _case_context(uow, principal, case_id)
-    template = (
-        "licensing/authority_case.html"
-        if principal.organisation_kind and principal.organisation_kind.value == "authority"
-        else "licensing/case.html"
-    )
+        if authority:
+            rules = container.casework_rules
+            context |= {
+                "evidence": casework_evidence.case_evidence(uow, principal, case_id, rules),
+                "teams": rules.teams,
+            }
+    template = "licensing/authority_case.html" if authority else "licensing/case.html"
     return render(request, template, context)
 
 
@@ -219,7 +238,7 @@ async def assessment(
             for c in lic.CRITERIA
         ]
         version = _version(str(raw.get("version") or ""))
-        kind = str(raw.get("kind") or "grant")
+        kind = str(raw.get("kind") or "")  # nothing preselected: the officer chooses (issue 19)
         reasoning = str(raw.get("reasoning") or "")
         relied = [c.id for c in lic.CRITERIA if raw.get(f"concern-{c.id}") == "yes"]
         conditions = [line for line in str(raw.get("conditions") or "").splitlines() if line.strip()]
@@ -244,7 +263,7 @@ def decision(
     container: ContainerDep,
     principal: PrincipalDep,
     version: Annotated[int, Form()] = 0,
-    outcome: Annotated[str, Form()] = "granted",
+    outcome: Annotated[str, Form()] = "",
 ) -> Response:
     with container.uow() as uow:
         svc.decide(
@@ -333,14 +352,39 @@ def shipment(
 @router.get("/licences/{number}.pdf")
 def licence_download(number: str, container: ContainerDep, principal: PrincipalDep) -> Response:
     with container.uow() as uow:
-        stored, case = svc.licence_document(uow, principal, number)
-        holder = uow.organisations.get(case.organisation_id)
-        pdf = licence_pdf(stored, case, holder)
-        audit.record_download(uow, principal, "licence_pdf", number, case.organisation_id)
+        sheet = casework_letters.licence_sheet(uow, principal, number, container.casework_rules)
+        pdf = licence_pdf(sheet)
+        audit.record_download(uow, principal, "licence_pdf", number, sheet.case.organisation_id)
     return Response(
         pdf,
         media_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="licence-{number}.pdf"'},
+    )
+
+
+@router.get("/applications/{case_id}/refusal.pdf")
+def refusal_download(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
+    with container.uow() as uow:
+        letter = casework_letters.refusal_letter(uow, principal, case_id, container.casework_rules)
+        pdf = refusal_letter_pdf(letter)
+        audit.record_download(uow, principal, "refusal_letter", str(case_id), letter.organisation_id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="refusal-{case_id}.pdf"'},
+    )
+
+
+@router.get("/requests/{track_id}/ruling.pdf")
+def ruling_download(track_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
+    with container.uow() as uow:
+        letter = casework_letters.ruling_letter(uow, principal, track_id)
+        pdf = ruling_letter_pdf(letter)
+        audit.record_download(uow, principal, "ruling_letter", str(track_id), letter.organisation_id)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="ruling-{track_id}.pdf"'},
     )
 
 
@@ -376,10 +420,20 @@ def queue_page(
         "cyber": cyber,
         "older_than_days": older_than_days,
     }
+    with container.uow() as uow:
+        columns = casework_flags.queue_columns(
+            uow, principal, [(c.id, c.submitted_at) for c in found.cases], container.casework_rules
+        )
+        exporters = {}
+        for organisation_id in {c.organisation_id for c in found.cases}:
+            organisation = uow.organisations.get(organisation_id)
+            exporters[organisation_id] = organisation.name if organisation else str(organisation_id)
     pages = max(1, -(-found.total // size))
     context: dict[str, object] = {
         "principal": principal,
         "cases": found.cases,
+        "columns": columns,
+        "exporters": exporters,
         "total": found.total,
         "page": page,
         "pages": pages,

@@ -1,5 +1,4 @@
-"""Use cases around customs codes: the Annex I entries a Combined Nomenclature code correlates with."""
-
-from dualuse.services.customs.lookup import CnAnswer, CnCandidate, look_up
-
-__all__ = ["CnAnswer", "CnCandidate", "look_up"]
+"""Customs: the Annex I entries a Combined Nomenclature code correlates with (``lookup``); and for the customs
+authorities (Art. 21 Reg. (EU) 2021/821, issue 19 point 6): the look-up of authorisations for a declaration, the
+licence data feed, the usage feed that writes off licences (``feed``) and suspensions (``holds``). Kept free of
+imports (the unit of work imports ``ports``): import the modules."""

@@ -81,8 +81,11 @@ def create_organisation(
     if not name:
         raise ValidationError("an organisation needs a name", field="name")
     state = check_member_state(member_state) if member_state else None
-    if kind in (OrganisationKind.EXPORTER, OrganisationKind.AUTHORITY) and state is None:
-        raise ValidationError("exporters and authorities belong to a member state", field="member_state")
+    if kind is not OrganisationKind.COMMISSION and state is None:
+        raise ValidationError(
+            "exporters, authorities and customs administrations belong to a member state",
+            field="member_state",
+        )
     if eori is not None:
         eori = eori.strip().upper().replace(" ", "")
         if not EORI_RE.match(eori):

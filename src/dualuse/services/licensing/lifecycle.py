@@ -166,6 +166,8 @@ def _store(
     """Write the moved case (refused when someone moved it first) and its audit event."""
     after = replace(stored, case=case, **changes)  # type: ignore[arg-type] # fields of StoredCase
     uow.licensing.save_case(after, expected_version=stored.case.version)
+    if event.before is not event.after:  # the status clock of the case file restarts (issue 19)
+        uow.casework.note_status(stored.id, event.after.value, datetime.now(UTC))
     audit.record(
         uow,
         actor=principal.label,
@@ -415,6 +417,8 @@ def case_action(
     actor = _authority_actor(principal, row.actors if row else frozenset())
     if parsed is lic.CaseAction.REQUEST_INFORMATION and not note.strip():
         raise ValidationError("say what information the exporter is to provide", field="note")
+    if parsed is lic.CaseAction.RETURN_RECOMMENDATION and not note.strip():
+        raise ValidationError("say why you return the recommendation", field="note")
     case, event = lic.transition(
         stored.case, parsed, actor, principal.label, expected_version=expected_version, note=note.strip()
     )
@@ -515,6 +519,7 @@ def decide(
     stored = _load(uow, case_id, principal, Permission.COUNTERSIGN)
     _check_authority(principal, stored, Permission.COUNTERSIGN)
     case = stored.case
+    _check_no_blocking_flag(uow, case_id)
     if case.recommendation is None:
         raise ConflictError(f"a case that is {case.status} has no recommendation to countersign")
     try:
@@ -535,6 +540,15 @@ def decide(
         licence = _issue(uow, principal, after, secret, valid_from, valid_until, granted)
     uow.commit()
     return after, licence
+
+
+def _check_no_blocking_flag(uow: UnitOfWork, case_id: int) -> None:
+    """A blocking flag on the case file holds the decision until it is cleared with a reason (issue 19)."""
+    file = uow.casework.file(case_id)
+    held = file.blocking_flags if file is not None else ()
+    if held:
+        labels = "; ".join(f"{f.label} ({f.subject})" for f in held)
+        raise ConflictError(f"the case cannot be decided while a blocking flag is active: {labels}")
 
 
 def _licensed_items(
@@ -809,9 +823,14 @@ def _store_licence(
 
 def check_assessor(uow: UnitOfWork, principal: Principal, case_id: int) -> None:
     """Refuse anyone but the case's competent authority, before an assessment form is read."""
-    _check_authority(
-        principal, _load(uow, case_id, principal, Permission.ASSESS_CASE), Permission.ASSESS_CASE
-    )
+    assessed_case(uow, principal, case_id)
+
+
+def assessed_case(uow: UnitOfWork, principal: Principal, case_id: int) -> StoredCase:
+    """The case, for its competent authority only (anyone else: as for a missing case)."""
+    stored = _load(uow, case_id, principal, Permission.ASSESS_CASE)
+    _check_authority(principal, stored, Permission.ASSESS_CASE)
+    return stored
 
 
 def check_holder(uow: UnitOfWork, principal: Principal, number: str) -> None:

@@ -28,8 +28,8 @@ from dualuse.entrypoints.api.schemas.controllist import (
 from dualuse.entrypoints.api.schemas.problems import API_ERRORS, YAML
 from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import controllist as svc
-from dualuse.services import customs
 from dualuse.services.clock import today_in_brussels
+from dualuse.services.customs import lookup as customs
 
 router = APIRouter(prefix="/api/v1", tags=["control list"], responses=API_ERRORS)
 

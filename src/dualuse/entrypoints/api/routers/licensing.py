@@ -18,6 +18,7 @@ from dualuse.entrypoints.api.schemas.licensing import (
     ApplicationUpdateIn,
     AssessmentIn,
     AssessmentOut,
+    CaseEvidenceOut,
     DecidedCaseOut,
     DecisionNoticeOut,
     DecisionOut,
@@ -41,6 +42,7 @@ from dualuse.entrypoints.api.schemas.licensing import (
 from dualuse.entrypoints.api.schemas.problems import API_ERRORS
 from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import licensing as svc
+from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import StoredCase, StoredLicence
 
@@ -141,9 +143,19 @@ def update_application(
     response_model_exclude_unset=True,
     summary="Submit the application (its content is frozen)",
 )
-def submit(case_id: RowId, principal: UserDep, uow: UowDep, body: VersionIn | None = None) -> dict[str, Any]:
+def submit(
+    case_id: RowId, principal: UserDep, uow: UowDep, container: ContainerDep, body: VersionIn | None = None
+) -> dict[str, Any]:
     expected = body.expected_version if body else None
-    return _case_out(svc.submit(uow, principal, case_id, expected_version=expected), principal)
+    stored = svc.submit(uow, principal, case_id, expected_version=expected)
+    casework_evidence.gather_after_submission(
+        container.uow,
+        container.screening_index,
+        container.list_view_today(),
+        container.casework_rules,
+        case_id,
+    )
+    return _case_out(stored, principal)
 
 
 @router.post(
@@ -236,6 +248,59 @@ def list_cases(
 )
 def get_case(case_id: RowId, principal: UserDep, uow: UowDep) -> dict[str, Any]:
     return _with_licence(uow, svc.get_application(uow, principal, case_id), principal)
+
+
+@router.get("/cases/{case_id}/evidence", summary="The case's evidence: screening, code checks, flags, queue")
+def get_evidence(case_id: RowId, principal: UserDep, uow: UowDep, container: ContainerDep) -> CaseEvidenceOut:
+    found = casework_evidence.case_evidence(uow, principal, case_id, container.casework_rules)
+    file = found.file
+    return CaseEvidenceOut.model_validate(
+        {
+            "case": case_id,
+            "gathered": file is not None,
+            "team": file.team if file else None,
+            "assignee": (file.assignee or None) if file else None,
+            "deadline": found.deadline.isoformat() if found.deadline else None,
+            "overdue": found.overdue,
+            "flags": [
+                {
+                    "id": f.id,
+                    "level": f.level.value,
+                    "subject": f.subject,
+                    "label": f.label,
+                    "blocking": f.blocking,
+                    "status": f.status.value,
+                    "rule": f.rule_id or None,
+                }
+                for f in (file.flags if file else ())
+            ],
+            "screenings": [
+                {
+                    "party": s.name,
+                    "role": s.role,
+                    "country": s.country,
+                    "matches": [
+                        {"source": m.source, "entity_id": m.entity_id, "name": m.name, "score": m.score}
+                        for m in s.matches
+                    ],
+                    "list_versions": dict(s.list_versions),
+                }
+                for s in (file.screenings if file else ())
+            ],
+            "code_checks": [
+                {
+                    "control_code": c.control_code,
+                    "on_list": c.on_list,
+                    "cyber_surveillance": c.cyber_surveillance,
+                }
+                for c in (file.code_checks if file else ())
+            ],
+            "precedents": [
+                {"case": p.case_id, "outcome": p.outcome, "shared": list(p.shared), "reasoning": p.reasoning}
+                for p in found.precedents
+            ],
+        }
+    )
 
 
 @router.post(

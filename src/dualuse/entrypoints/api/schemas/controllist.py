@@ -12,7 +12,7 @@ from dualuse.domain.controllist.entries import ControlEntry
 from dualuse.domain.controllist.versions import ControlList, EffectiveFlags, ListDiff
 from dualuse.entrypoints.api.schemas.annex import ItemAssessmentOut
 from dualuse.services.controllist import EntryView
-from dualuse.services.customs import CnAnswer
+from dualuse.services.customs.lookup import CnAnswer
 
 
 class VersionOut(BaseModel):

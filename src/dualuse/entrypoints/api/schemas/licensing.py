@@ -25,6 +25,9 @@ class ApplicationItemIn(BaseModel):
     quantity: Decimal = Field(gt=0, max_digits=18, decimal_places=6)
     unit: str = Field(min_length=1, max_length=30)
     value_eur: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
+    cn_code: str = Field(
+        default="", max_length=8, description="Combined Nomenclature code (Annex III box 15)"
+    )
 
 
 class ApplicationPartyIn(BaseModel):
@@ -483,3 +486,57 @@ class VerificationOut(BaseModel):
     valid_until: str | None = Field(json_schema_extra={"format": "date"})
     member_state: str | None
     in_force: bool
+
+
+class EvidenceFlagOut(BaseModel):
+    id: int
+    level: str
+    subject: str
+    label: str
+    blocking: bool
+    status: str
+    rule: str | None
+
+
+class EvidenceMatchOut(BaseModel):
+    source: str
+    entity_id: str
+    name: str
+    score: float
+
+
+class EvidenceScreeningOut(BaseModel):
+    party: str
+    role: str
+    country: str | None
+    matches: list[EvidenceMatchOut]
+    list_versions: dict[str, str]
+
+
+class CodeCheckOut(BaseModel):
+    control_code: str
+    on_list: bool
+    cyber_surveillance: bool
+
+
+class PrecedentOut(BaseModel):
+    case: int
+    outcome: str
+    shared: list[str]
+    reasoning: str
+
+
+class CaseEvidenceOut(BaseModel):
+    """What the case brings: its team, assignee and deadline, its flags, the screening of its parties, the
+    check of its control codes against the list in force, and earlier decisions that share its facts."""
+
+    case: int
+    gathered: bool
+    team: str | None
+    assignee: str | None
+    deadline: str | None
+    overdue: bool
+    flags: list[EvidenceFlagOut]
+    screenings: list[EvidenceScreeningOut]
+    code_checks: list[CodeCheckOut]
+    precedents: list[PrecedentOut]
