@@ -12,6 +12,7 @@ from dualuse.adapters.sources.annex_i import load_cryptography_note
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import Permission
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId
+from dualuse.entrypoints.http.wording import plain
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import controllist as svc
@@ -232,7 +233,7 @@ def new_classification(
         except DualUseError as exc:
             if refused(exc):
                 raise
-            errors.append({"field": exc.field or "product_name", "text": exc.detail})
+            errors.append({"field": exc.field or "product_name", "text": plain(exc.detail)})
         else:
             return RedirectResponse("/classifications", status_code=303)
     return render(

@@ -12,6 +12,7 @@ from dualuse.domain.errors import DualUseError
 from dualuse.domain.rules.facts import ITEM_KIND_HELP, ItemKind, country_name
 from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.http.wording import plain
 from dualuse.entrypoints.web.access import refused
 from dualuse.entrypoints.web.views import render
 from dualuse.services import determination
@@ -160,7 +161,7 @@ def determine_page(
             "value_eur": "value_eur",
             "item_kinds": "item_kinds-none",
         }
-        errors = [{"field": field_ids.get(field, "destination"), "text": exc.detail}]
+        errors = [{"field": field_ids.get(field, "destination"), "text": plain(exc.detail)}]
         return render(
             request, "determination.html", _context(principal, form, errors=errors), status_code=400
         )

@@ -3,6 +3,7 @@ Art. 5(4)–(6) exchange, risk profiles, the public submission form, and the ICP
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -11,6 +12,7 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from dualuse.adapters.documents.uploads import MAX_BYTES, CheckedUpload, check_upload, write_upload
+from dualuse.domain.countries import resolve_country
 from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
 from dualuse.domain.errors import DualUseError, TooManyAttemptsError
@@ -18,9 +20,11 @@ from dualuse.domain.identity import Permission
 from dualuse.domain.screening.model import ScreeningQuery
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep, RowId, limited
 from dualuse.entrypoints.http.limits import refuse_nul_in_form
+from dualuse.entrypoints.http.wording import plain
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.csrf import check_multipart_token
+from dualuse.entrypoints.web.forms import FormErrors, required
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit, screening
 from dualuse.services import determination as determinations
@@ -40,7 +44,7 @@ def _signed_in(principal: Any) -> Response | None:
 
 
 def _errors(exc: DualUseError, default: str) -> list[dict[str, str]]:
-    return [{"field": exc.field or default, "text": exc.detail}]
+    return [{"field": exc.field or default, "text": plain(exc.detail)}]
 
 
 @router.get("/due-diligence", response_class=HTMLResponse)
@@ -81,6 +85,25 @@ def open_case(
         "item_description": item_description,
         "control_code": control_code,
     }
+    errors = FormErrors(default="title")
+    required(
+        errors,
+        form,
+        {
+            "title": "Enter a title for the case, e.g. the customer and the product",
+            "destination": "Enter the destination country",
+            "end_user_name": "Enter the name of the end-user",
+            "item_description": "Describe the item",
+        },
+    )
+    if destination.strip():
+        try:
+            destination = resolve_country(destination, "destination")
+        except DualUseError as exc:
+            errors.add_exception(exc)
+    if errors:
+        context = {"principal": principal, "cases": [], "errors": errors.as_list(), "form": form}
+        return render(request, "duediligence/cases.html", context, status_code=400)
     try:
         with container.uow() as uow:
             case_id = svc.open_case(
@@ -302,10 +325,16 @@ def report(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> 
 
 
 # --- the authority ---------------------------------------------------------------------------------
-@router.get("/authority/notifications", response_class=HTMLResponse)
-def authority_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
-    if (redirect := _signed_in(principal)) is not None:
-        return redirect
+NOTIFICATIONS_PAGE = "/authority/notifications"
+
+
+def _authority_page(
+    request: Request,
+    container: ContainerDep,
+    principal: Any,
+    errors: FormErrors | None = None,
+    kept: dict[str, Any] | None = None,
+) -> HTMLResponse:
     with container.uow() as uow:
         notifications = svc.notifications_for_authority(uow, principal)
         requirements = svc.requirements_for_authority(uow, principal)
@@ -315,20 +344,64 @@ def authority_page(request: Request, container: ContainerDep, principal: Princip
         "notifications": notifications,
         "requirements": requirements,
         "submissions": pending,
+        "errors": errors.as_list() if errors else [],
+        "kept": kept or {},
     }
-    return render(request, "duediligence/authority.html", context)
+    return render(request, "duediligence/authority.html", context, status_code=400 if errors else 200)
 
 
-@router.post("/authority/notifications/{notification_id}")
+def _on_authority_page(
+    request: Request,
+    container: ContainerDep,
+    principal: Any,
+    errors: FormErrors,
+    kept: dict[str, Any],
+    action: Callable[[Any], object],
+    after: str = NOTIFICATIONS_PAGE,
+) -> Response:
+    """Run one of the page's forms: what the officer left out or got wrong comes back beside its field,
+    with what was entered; a refusal goes to the error pages."""
+    if not errors:
+        try:
+            with container.uow() as uow:
+                action(uow)
+        except DualUseError as exc:
+            if refused(exc):
+                raise
+            errors.add_exception(exc)
+    if errors:
+        return _authority_page(request, container, principal, errors, kept)
+    return RedirectResponse(after, status_code=303)
+
+
+@router.get(NOTIFICATIONS_PAGE, response_class=HTMLResponse)
+def authority_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
+    if (redirect := _signed_in(principal)) is not None:
+        return redirect
+    return _authority_page(request, container, principal)
+
+
+@router.post(NOTIFICATIONS_PAGE + "/{notification_id}", response_class=HTMLResponse)
 def decide(
+    request: Request,
     notification_id: RowId,
     container: ContainerDep,
     principal: PrincipalDep,
-    required: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form()] = "",
+    required: Annotated[str, Form(max_length=10)] = "",
+    reason: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.decide_notification(
+    with container.uow() as uow:  # a refusal first: only the addressed authority sees the form again
+        svc.get_notification(uow, principal, notification_id)
+    first = f"required-{notification_id}-yes"
+    errors = FormErrors(default=first, ids={"required": first, "reason": f"reason-{notification_id}"})
+    if required not in ("yes", "no"):
+        errors.add(first, "Choose whether an authorisation is required")
+    if not reason.strip():
+        errors.add(f"reason-{notification_id}", "Enter why")
+    kept = {f"n{notification_id}": {"required": required, "reason": reason}}
+
+    def act(uow: Any) -> object:
+        return svc.decide_notification(
             uow,
             principal,
             notification_id,
@@ -336,36 +409,78 @@ def decide(
             reason=reason,
             member_states=svc.authority_states(uow),
         )
-    return RedirectResponse("/authority/notifications", status_code=303)
+
+    return _on_authority_page(request, container, principal, errors, kept, act)
 
 
-@router.post("/authority/requirements/{requirement_id}")
+@router.post("/authority/requirements/{requirement_id}", response_class=HTMLResponse)
 def record_view(
+    request: Request,
     requirement_id: RowId,
     container: ContainerDep,
     principal: PrincipalDep,
-    view: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form()] = "",
+    view: Annotated[str, Form(max_length=20)] = "",
+    reason: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.record_view(uow, principal, requirement_id, view, reason)
-    return RedirectResponse("/authority/notifications", status_code=303)
+    first = f"view-{requirement_id}-agree"
+    errors = FormErrors(default=first, ids={"view": first, "reason": f"view-reason-{requirement_id}"})
+    if view not in ("agree", "disagree"):
+        errors.add(first, "Choose whether you agree or disagree")
+    kept = {f"r{requirement_id}": {"view": view, "reason": reason}}
+    return _on_authority_page(
+        request,
+        container,
+        principal,
+        errors,
+        kept,
+        lambda uow: svc.record_view(uow, principal, requirement_id, view, reason),
+    )
 
 
-@router.post("/authority/risk-profiles")
+@router.post("/authority/risk-profiles", response_class=HTMLResponse)
 def add_profile(
+    request: Request,
     container: ContainerDep,
     principal: PrincipalDep,
-    subject_kind: Annotated[str, Form()] = "country",
-    subject: Annotated[str, Form()] = "",
-    level: Annotated[str, Form()] = "unknown",
-    summary: Annotated[str, Form()] = "",
-    source_title: Annotated[str, Form()] = "",
-    source_url: Annotated[str, Form()] = "",
-    source_published: Annotated[str, Form()] = "",
+    subject_kind: Annotated[str, Form(max_length=20)] = "country",
+    subject: Annotated[str, Form(max_length=400)] = "",
+    level: Annotated[str, Form(max_length=20)] = "unknown",
+    summary: Annotated[str, Form(max_length=20000)] = "",
+    source_title: Annotated[str, Form(max_length=1000)] = "",
+    source_url: Annotated[str, Form(max_length=2000)] = "",
+    source_published: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.add_profile(
+    ids = {
+        "subject": "rp-subject",
+        "level": "rp-level",
+        "summary": "rp-summary",
+        "sources": "rp-source",
+        "title": "rp-source",
+        "url": "rp-url",
+        "published": "rp-date",
+        "subject_kind": "rp-subject_kind-country",
+    }
+    errors = FormErrors(default="rp-subject", ids=ids)
+    if not subject.strip():
+        errors.add("rp-subject", "Enter the country or the end-user's name")
+    if not summary.strip():
+        errors.add("rp-summary", "Enter a summary of the risk")
+    if not source_title.strip():
+        errors.add("rp-source", "Enter the source the profile rests on")
+    kept = {
+        "profile": {
+            "subject_kind": subject_kind,
+            "subject": subject,
+            "level": level,
+            "summary": summary,
+            "source_title": source_title,
+            "source_url": source_url,
+            "source_published": source_published,
+        }
+    }
+
+    def act(uow: Any) -> object:
+        return svc.add_profile(
             uow,
             principal,
             subject_kind=subject_kind,
@@ -374,20 +489,28 @@ def add_profile(
             summary=summary,
             sources=[{"title": source_title, "url": source_url, "published": source_published or None}],
         )
-    return RedirectResponse("/requirements", status_code=303)
+
+    return _on_authority_page(request, container, principal, errors, kept, act, after="/requirements")
 
 
-@router.post("/authority/submissions/{submission_id}")
+@router.post("/authority/submissions/{submission_id}", response_class=HTMLResponse)
 def moderate(
+    request: Request,
     submission_id: RowId,
     container: ContainerDep,
     principal: PrincipalDep,
-    accept: Annotated[str, Form()] = "",
-    note: Annotated[str, Form()] = "",
+    accept: Annotated[str, Form(max_length=10)] = "",
+    note: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.moderate(uow, principal, submission_id, accept=accept == "yes", note=note)
-    return RedirectResponse("/authority/notifications", status_code=303)
+    errors = FormErrors(default=f"accept-{submission_id}")
+    return _on_authority_page(
+        request,
+        container,
+        principal,
+        errors,
+        {},
+        lambda uow: svc.moderate(uow, principal, submission_id, accept=accept == "yes", note=note),
+    )
 
 
 # --- public ----------------------------------------------------------------------------------------
@@ -434,6 +557,20 @@ def submit(
         "what_happened": what_happened,
         "sources": sources,
     }
+    errors = FormErrors(default="organisation_name", ids={"subject_kind": "kind-end_user"})
+    required(
+        errors,
+        form,
+        {
+            "organisation_name": "Enter your organisation's name",
+            "subject": "Enter the end-user or the country concerned",
+            "what_happened": "Say what happened",
+            "sources": "Give at least one source: a link or a reference",
+        },
+    )
+    if errors:
+        context = {"principal": principal, "errors": errors.as_list(), "form": form, "done": None}
+        return render(request, "duediligence/submission.html", context, status_code=400)
     limit = container.access_policy.submissions_per_client
     try:
         with (

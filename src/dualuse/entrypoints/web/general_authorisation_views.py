@@ -16,6 +16,7 @@ from dualuse.bootstrap import Container
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Principal, Role
 from dualuse.entrypoints.api.deps import ContainerDep, PrincipalDep
+from dualuse.entrypoints.http.wording import plain
 from dualuse.entrypoints.web.access import refused
 from dualuse.entrypoints.web.views import render
 from dualuse.services import general_authorisations as svc
@@ -39,7 +40,7 @@ def _errors(exc: DualUseError, form: str, fields: tuple[str, ...]) -> list[dict[
     """The error summary's entry, pointing at the field of ``form`` it is about (ids are prefixed by the
     form: both forms ask for an authorisation)."""
     field = exc.field if exc.field in fields else fields[0]
-    return [{"field": f"{form}-{field}", "text": exc.detail}]
+    return [{"field": f"{form}-{field}", "text": plain(exc.detail)}]
 
 
 def _day(text: str, field: str, what: str) -> date:

@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 import dualuse
+from dualuse.domain.countries import country_choices
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -22,4 +23,5 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["version"] = dualuse.__version__
+    templates.env.globals["country_choices"] = country_choices  # what every country picker offers
     return templates

@@ -19,7 +19,7 @@ from dualuse.entrypoints.api.deps import (
     RowId,
     client_address,
 )
-from dualuse.entrypoints.http.wording import safe_next
+from dualuse.entrypoints.http.wording import plain, safe_next
 from dualuse.services import home as home_svc
 from dualuse.services import identity, sessions
 from dualuse.services.clock import today_in_brussels
@@ -88,10 +88,10 @@ def login(
                 client=client_address(request),
             )
         except TooManyAttemptsError as exc:
-            errors.append({"field": "email", "text": exc.detail[:1].upper() + exc.detail[1:]})
+            errors.append({"field": "email", "text": plain(exc.detail)})
             status_code, headers = 429, {"Retry-After": str(exc.retry_after)}
         except AuthenticationError as exc:
-            errors.append({"field": "email", "text": exc.detail})
+            errors.append({"field": "email", "text": plain(exc.detail)})
         else:
             previous = request.session.get(SESSION_KEY)
             if isinstance(previous, str):  # signing in again ends the session this browser had
@@ -172,7 +172,7 @@ def _account_action(
             notice = action(uow)
             uow.commit()
     except DualUseError as exc:
-        errors = [{"field": exc.field or "members", "text": exc.detail}]
+        errors = [{"field": exc.field or "members", "text": plain(exc.detail)}]
         return _account_page(request, container, principal, errors=errors, status_code=exc.status)
     return _account_page(request, container, principal, notice=notice)
 
