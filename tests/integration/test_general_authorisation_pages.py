@@ -102,7 +102,7 @@ def test_the_exporter_registers_through_the_form_and_sees_it_listed(
     again = web.post(f"{PAGE}/registrations", data={"csrftoken": token, "eugea_id": "EU001"})
     assert again.status_code == 400
     assert "There is a problem" in again.text
-    assert "already registered for EU001" in again.text.lower()
+    assert "already registered for eu001" in again.text.lower()
     assert stored_registrations(container) == ["EU001"]
 
 

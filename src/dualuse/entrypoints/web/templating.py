@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 
 import dualuse
 from dualuse.domain.countries import country_choices
+from dualuse.entrypoints.web.answer import link_acts
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -23,5 +24,6 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["version"] = dualuse.__version__
+    templates.env.filters["eurlex"] = link_acts  # a regulation cited is a link to its official text
     templates.env.globals["country_choices"] = country_choices  # what every country picker offers
     return templates
