@@ -214,6 +214,7 @@ EXPECTED: dict[str, R] = {
     "POST /licences/{number}/shipments": R(EXP_A),
     "GET /licences/{number}.pdf": R(EXP_A | AUTH_A),
     "GET /authority/cases": R(AUTHORITIES),
+    "GET /verify": R(EVERYONE),
     "GET /verify/{number}": R(EVERYONE, public_object=True),
     "GET /general-authorisations": R(EXPORTERS),
     "POST /general-authorisations/registrations": R(ADMINS),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from dualuse.adapters.documents.render import render_pdf
 from dualuse.domain.duediligence import STEPS, RedFlagSet
 from dualuse.domain.identity import Organisation
@@ -28,8 +30,23 @@ def case_report_pdf(view: CaseView, flags: RedFlagSet) -> bytes:
     )
 
 
-def licence_pdf(stored: StoredLicence, case: StoredCase, holder: Organisation | None) -> bytes:
-    """The licence document, with its check code and where to verify it."""
+def grouped(code: str) -> str:
+    """A check code in groups of four, easier to read out and type (hyphens are ignored when checked)."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def verify_qr(url: str) -> str:
+    """A QR code of ``url`` as an SVG data URI (inline: the PDF renderer fetches nothing)."""
+    import segno
+
+    return str(segno.make(url, error="m").svg_data_uri(scale=3, border=2))
+
+
+def licence_pdf(
+    stored: StoredLicence, case: StoredCase, holder: Organisation | None, site_url: str = ""
+) -> bytes:
+    """The licence document, with its check code, where to verify it and a QR code that opens the check
+    with the number and code filled in (``site_url``: this site's address, e.g. https://dualuse.example/)."""
     licence = stored.licence
     application = case.case.current_application
     customs = {"individual": "X060", "global": "X070"}.get(licence.licence_type.value, "X060")
@@ -44,8 +61,11 @@ def licence_pdf(stored: StoredLicence, case: StoredCase, holder: Organisation | 
             "destinations": application.destinations,
             "end_users": [p.name for p in application.parties if p.role.value == "end_user"],
             "customs_code": customs,
-            "code": stored.check_code,
-            "verify_url": f"/verify/{licence.number}",
+            "code": grouped(stored.check_code),
+            "verify_url": f"{site_url.rstrip('/')}/verify/{licence.number}",
+            "qr": verify_qr(
+                f"{site_url.rstrip('/')}/verify/{licence.number}?{urlencode({'code': stored.check_code})}"
+            ),
             "issued_on": stored.issued_at.date().isoformat(),
         },
     )

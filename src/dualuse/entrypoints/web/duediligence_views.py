@@ -85,6 +85,7 @@ def open_case(
         "item_description": item_description,
         "control_code": control_code,
     }
+    require(principal, Permission.ACT_FOR_EXPORTER)  # a refusal before the form's errors
     errors = FormErrors(default="title")
     required(
         errors,
@@ -220,6 +221,31 @@ async def _save_step(
     evidence = [{"title": str(form.get("evidence_title") or ""), "url": str(form.get("evidence_url") or "")}]
     upload = form.get("evidence_file")
     written = None
+    kept = {
+        "answers": dict(answers),
+        "note": str(form.get("note") or ""),
+        "evidence_title": evidence[0]["title"],
+        "evidence_url": evidence[0]["url"],
+    }
+    errors = FormErrors(default=f"{flags[0].id}-yes" if flags else "note")
+    for flag in flags:
+        if answers[flag.id][0] not in ("yes", "no", "unknown"):
+            errors.add(f"{flag.id}-yes", f"Answer yes, no or unknown: {flag.text}")
+    if errors:
+        with container.uow() as uow:
+            view = svc.get_case(uow, principal, container.red_flags, case_id)
+        context = {
+            "principal": principal,
+            "view": view,
+            "step": step,
+            "flags": flags,
+            "steps": STEPS,
+            "profiles": [],
+            "screening": None,
+            "errors": errors.as_list(),
+            "kept": kept,
+        }
+        return render(request, "duediligence/step.html", context, status_code=400)
     try:
         checked: CheckedUpload | None = None
         if isinstance(upload, StarletteUploadFile) and upload.filename:
@@ -256,7 +282,8 @@ async def _save_step(
             "steps": STEPS,
             "profiles": [],
             "screening": None,
-            "errors": _errors(exc, f"answer-{flags[0].id}" if flags else "note"),
+            "errors": _errors(exc, f"{flags[0].id}-yes" if flags else "note"),
+            "kept": kept,
         }
         return render(request, "duediligence/step.html", context, status_code=400)
     target = (
@@ -276,15 +303,23 @@ def conclude(
     conclusion: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        with container.uow() as uow:
-            svc.conclude(uow, principal, container.red_flags, case_id, conclusion, reason)
-    except DualUseError as exc:
-        if refused(exc):
-            raise
+    first = f"conclusion-{CONCLUSIONS[0][0].value}"
+    errors = FormErrors(default=first, ids={"conclusion": first})
+    if conclusion not in {c.value for c, _label in CONCLUSIONS}:
+        errors.add(first, "Choose your conclusion")
+    if not errors:
+        try:
+            with container.uow() as uow:
+                svc.conclude(uow, principal, container.red_flags, case_id, conclusion, reason)
+        except DualUseError as exc:
+            if refused(exc):
+                raise
+            errors.add_exception(exc)
+    if errors:
         with container.uow() as uow:
             context = _case_context(container, uow, principal, case_id)
-        context["errors"] = _errors(exc, "conclusion")
+        context["errors"] = errors.as_list()
+        context["kept"] = {"conclusion": conclusion, "reason": reason}
         return render(request, "duediligence/case.html", context, status_code=400)
     return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
 
@@ -302,12 +337,26 @@ def notify(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> 
     return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
 
 
-@router.post("/due-diligence/{case_id}/reopen")
+@router.post("/due-diligence/{case_id}/reopen", response_class=HTMLResponse)
 def reopen(
-    case_id: RowId, container: ContainerDep, principal: PrincipalDep, reason: Annotated[str, Form()] = ""
+    request: Request,
+    case_id: RowId,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    reason: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.reopen(uow, principal, container.red_flags, case_id, reason)
+    errors = FormErrors(default="reopen-reason", ids={"reason": "reopen-reason"})
+    try:
+        with container.uow() as uow:
+            svc.reopen(uow, principal, container.red_flags, case_id, reason)
+    except DualUseError as exc:
+        if refused(exc):
+            raise
+        errors.add_exception(exc)
+        with container.uow() as uow:
+            context = _case_context(container, uow, principal, case_id)
+        context["errors"] = errors.as_list()
+        return render(request, "duediligence/case.html", context, status_code=400)
     return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
 
 
@@ -423,9 +472,8 @@ def record_view(
     reason: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
     first = f"view-{requirement_id}-agree"
+    # no checks of its own: the service refuses whoever is not consulted before it reads the view
     errors = FormErrors(default=first, ids={"view": first, "reason": f"view-reason-{requirement_id}"})
-    if view not in ("agree", "disagree"):
-        errors.add(first, "Choose whether you agree or disagree")
     kept = {f"r{requirement_id}": {"view": view, "reason": reason}}
     return _on_authority_page(
         request,
@@ -630,6 +678,23 @@ def icp_page(request: Request, container: ContainerDep, principal: PrincipalDep)
 async def save_icp(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
     async with request.form() as form:
         answers = {e.id: str(form.get(e.id) or "") for e in ICP_ELEMENTS}
+    require(principal, Permission.ACT_FOR_EXPORTER)  # refusals before the form's errors (as the service)
+    require(principal, Permission.MANAGE_USERS)
+    levels = [level.value for level in IcpLevel]
+    errors = FormErrors(default=f"{ICP_ELEMENTS[0].id}-{levels[0]}")
+    for element in ICP_ELEMENTS:
+        if answers[element.id] not in levels:
+            errors.add(f"{element.id}-{levels[0]}", f"Choose how far this is in place: {element.title}")
+    if errors:
+        context = {
+            "principal": principal,
+            "elements": ICP_ELEMENTS,
+            "levels": list(IcpLevel),
+            "latest": None,
+            "errors": errors.as_list(),
+            "kept": answers,
+        }
+        return render(request, "duediligence/icp.html", context, status_code=400)
     try:
         with container.uow() as uow:
             svc.save_icp(uow, principal, answers)
@@ -641,7 +706,8 @@ async def save_icp(request: Request, container: ContainerDep, principal: Princip
             "elements": ICP_ELEMENTS,
             "levels": list(IcpLevel),
             "latest": None,
-            "errors": _errors(exc, ICP_ELEMENTS[0].id),
+            "errors": _errors(exc, f"{ICP_ELEMENTS[0].id}-{levels[0]}"),
+            "kept": answers,
         }
         return render(request, "duediligence/icp.html", context, status_code=400)
     return RedirectResponse("/icp", status_code=303)

@@ -500,11 +500,13 @@ def shipment(
 
 
 @router.get("/licences/{number}.pdf")
-def licence_download(number: str, container: ContainerDep, principal: PrincipalDep) -> Response:
+def licence_download(
+    request: Request, number: str, container: ContainerDep, principal: PrincipalDep
+) -> Response:
     with container.uow() as uow:
         stored, case = svc.licence_document(uow, principal, number)
         holder = uow.organisations.get(case.organisation_id)
-        pdf = licence_pdf(stored, case, holder)
+        pdf = licence_pdf(stored, case, holder, str(request.base_url))
         audit.record_download(uow, principal, "licence_pdf", number, case.organisation_id)
     return Response(
         pdf,
@@ -564,6 +566,35 @@ def queue_page(
     return render(request, "licensing/queue.html", context)
 
 
+@router.get("/verify", response_class=HTMLResponse)
+def verify_start(
+    request: Request,
+    principal: PrincipalDep,
+    number: Annotated[str, Query(max_length=40)] = "",
+    code: Annotated[str, Query(max_length=40)] = "",
+    check: Annotated[str, Query(max_length=3)] = "",
+) -> Response:
+    """The landing page of the public check: the licence number and the check code, both asked for."""
+    errors = FormErrors(default="number")
+    if check:
+        if not re.fullmatch(r"[A-Za-z]{2}-[0-9]{4}-[0-9]{1,9}", number.strip()):
+            errors.add("number", "Enter the licence number as printed on it, e.g. DE-2026-000001")
+        if not code.strip():
+            errors.add("code", "Enter the check code printed on the licence")
+        if not errors:
+            target = f"/verify/{number.strip().upper()}?{urlencode({'code': code.strip()})}"
+            return RedirectResponse(target, status_code=303)
+    context = {
+        "principal": principal,
+        "number": number,
+        "code": code,
+        "result": None,
+        "errors": errors.as_list(),
+        "landing": True,
+    }
+    return render(request, "licensing/verify.html", context, status_code=400 if errors else 200)
+
+
 @router.get("/verify/{number}", response_class=HTMLResponse)
 def verify_page(
     request: Request,
@@ -577,5 +608,12 @@ def verify_page(
     return render(
         request,
         "licensing/verify.html",
-        {"principal": principal, "number": number, "code": code, "result": result},
+        {
+            "principal": principal,
+            "number": number,
+            "code": code,
+            "result": result,
+            "errors": [],
+            "landing": False,
+        },
     )
