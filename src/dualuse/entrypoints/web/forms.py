@@ -43,7 +43,8 @@ class FormErrors:
         if not name:
             return self.default
         base = name.split(".")[-1].split("[")[0]
-        return self.ids.get(name) or self.ids.get(base) or (base if not self.ids else self.default)
+        # a field the page names differently is in ``ids``; the others have the domain's name as their id
+        return self.ids.get(name) or self.ids.get(base) or base
 
     def __bool__(self) -> bool:
         return bool(self.items)

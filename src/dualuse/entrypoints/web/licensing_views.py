@@ -278,7 +278,9 @@ def case_action(
     version: Annotated[int, Form()] = 0,
     note: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    errors = FormErrors(default="question")
+    errors = FormErrors(
+        default="question", ids={"note": "question", "action": "question", "version": "question"}
+    )
     if action == "request_information" and not note.strip():
         with container.uow() as uow:  # a refusal first: only the case's authority sees the form again
             svc.check_assessor(uow, principal, case_id)

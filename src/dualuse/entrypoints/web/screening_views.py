@@ -162,7 +162,8 @@ def decide(
 ) -> Response:
     """Record a reviewer's decision; a missing choice or reason is shown beside the hit, with what was
     entered."""
-    errors = FormErrors(default=f"decision-{hit_id}-true_match")
+    first = f"decision-{hit_id}-true_match"
+    errors = FormErrors(default=first, ids={"decision": first, "reason": f"reason-{hit_id}"})
     if decision not in ("true_match", "false_positive"):
         errors.add(
             f"decision-{hit_id}-true_match", "Choose whether the hit is a true match or a false positive"
