@@ -215,3 +215,24 @@ def test_the_commission_sees_what_awaits_it(sized: Any, live_server: LiveServer)
     sign_in(page, live_server, "commission@demo.dualuse.eu")
     assert page.locator('[data-todo-key="requirements"]').count() == 1
     step(page, "commission-01-home")
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser: Any, live_server: LiveServer) -> None:
+    """Every page of the accessibility sweep, 375 px wide, signed in as whoever may see it."""
+    from tests.e2e.test_accessibility import AUTHORITY, EXPORTER, PUBLIC
+
+    for who, paths in (
+        (None, PUBLIC),
+        ("exporter@demo.dualuse.eu", EXPORTER),
+        ("officer-de@demo.dualuse.eu", AUTHORITY),
+    ):
+        context = browser.new_context(viewport={"width": 375, "height": 800})
+        page = context.new_page()
+        page.width = 375
+        if who:
+            sign_in(page, live_server, who)
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+            step(page, f"sweep-{'public' if who is None else who.split('@')[0]}-{name}")
+        context.close()
