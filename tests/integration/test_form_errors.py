@@ -168,3 +168,18 @@ def test_the_verify_landing_page_asks_for_number_and_code(world: tuple[Container
         "/verify", params={"check": "yes", "number": "de-2026-000001", "code": "AB"}, follow_redirects=False
     )
     assert go.headers["location"] == "/verify/DE-2026-000001?code=AB"
+
+
+WORKING_NOTES = re.compile(r"\[M\]|from memory|third-party parse|\.json\b|\.md\b|\.ya?ml\b")
+
+
+@pytest.mark.parametrize("code", ["5A002.a", "5A001.f", "3A001", "5D002"])
+def test_public_entry_pages_keep_provenance_in_one_disclosure(
+    world: tuple[Container, dict[str, str]], code: str
+) -> None:
+    container, _ = world
+    page = TestClient(create_app(container=container)).get(f"/control-list/{code}")
+    assert page.status_code == 200
+    assert not WORKING_NOTES.search(page.text)
+    assert page.text.count("About this data") == 1
+    assert 'href="https://eur-lex.europa.eu/eli/reg/2021/821/oj"' in page.text

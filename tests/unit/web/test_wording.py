@@ -89,7 +89,11 @@ def test_regulations_cited_link_to_their_official_text(citation: str, url: str) 
 
 def test_eli_takes_year_then_number() -> None:
     assert eurlex_url("2021", "821").endswith("/2021/821/oj")
-    assert eurlex_url("833", "2014").endswith("/2014/833/oj")
+    assert eurlex_url("2024", "2547").endswith("/2024/2547/oj")
+    assert eurlex_url("833", "2014", numbered_first=True).endswith("/2014/833/oj")
+    assert 'href="https://eur-lex.europa.eu/eli/reg/2024/2547/oj"' in str(
+        link_acts("Del. Reg. (EU) 2024/2547")
+    )
 
 
 def test_links_escape_the_rest_of_the_text() -> None:

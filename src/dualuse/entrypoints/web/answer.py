@@ -81,24 +81,16 @@ def next_steps(outcome: str, signed_in_exporter: bool, cyber: bool) -> list[Step
 
 # "Regulation (EU) 2021/821, Art. 3(1)", "Council Regulation (EU) No 833/2014, Art. 12g(1)", "(EC) No 765/2006"
 _ACT = re.compile(
-    r"(?P<act>(?:Council |Commission |Delegated )?(?:Implementing )?Regulation \((?P<kind>EU|EC|EEC)\)"
-    r"(?: No)? (?P<a>\d{1,4})/(?P<b>\d{1,4}))"
+    r"(?P<act>(?:Council |Commission |Delegated |Del\. )?(?:Implementing )?(?:Regulation|Reg\.) \((?P<kind>EU|EC|EEC)\)"
+    r"(?P<no> No)? (?P<a>\d{1,4})/(?P<b>\d{1,4}))"
 )
 
 
-def eurlex_url(a: str, b: str) -> str:
-    """The ELI address of a regulation on EUR-Lex. Acts before 2015 are cited number/year, later ones
-    year/number; ELI always takes year, then number."""
-    first, second = int(a), int(b)
-    year, number = (
-        (first, second)
-        if first >= 1950 and len(a) == 4 and (len(b) < 4 or second < 1950)
-        else (
-            second,
-            first,
-        )
-    )
-    return f"https://eur-lex.europa.eu/eli/reg/{year}/{number}/oj"
+def eurlex_url(a: str, b: str, numbered_first: bool = False) -> str:
+    """The ELI address of a regulation on EUR-Lex. Acts cited "No N/YYYY" (before 2015) put the number
+    first, later ones "YYYY/N"; ELI always takes the year, then the number."""
+    year, number = (b, a) if numbered_first else (a, b)
+    return f"https://eur-lex.europa.eu/eli/reg/{int(year)}/{int(number)}/oj"
 
 
 def link_acts(text: str) -> Markup:
@@ -107,7 +99,7 @@ def link_acts(text: str) -> Markup:
     last = 0
     for found in _ACT.finditer(text):
         out.append(str(escape(text[last : found.start()])))
-        url = eurlex_url(found.group("a"), found.group("b"))
+        url = eurlex_url(found.group("a"), found.group("b"), numbered_first=bool(found.group("no")))
         out.append(f'<a href="{escape(url)}" rel="external">{escape(found.group("act"))}</a>')
         last = found.end()
     out.append(str(escape(text[last:])))
@@ -199,3 +191,31 @@ def present(
         )
     outcome = str(result.get("outcome"))
     return {"headline": HEADLINES.get(outcome, outcome), "outcome": outcome, "items": items}
+
+
+_FILE = re.compile(r"\S+\.(?:json|md|ya?ml|csv|xml|txt)\b")
+
+
+def public_source(text: str) -> str:
+    """A data source as the public reads it: the act it comes from, without working notes (file names,
+    third-party parses, "from memory", "[M]" marks), which stay in the data files and the API."""
+    first = text.split(";", 1)[0]
+    first = re.sub(r",?\s*(?:read in|as read in|code from)\b.*$", "", first)
+    first = _FILE.sub("", first).replace("[M]", "").strip(" ,")
+    note = " Titles and summaries are in our own words." if "paraphrase" in text else ""
+    return f"{first}.{note}" if first else note.strip()
+
+
+_WORKING = re.compile(r"from memory|\bparse\b|third-party|\bwording here\b", re.IGNORECASE)
+
+
+def no_marks(text: str) -> str:
+    """Text without the data's working marks ("[M]": wording not yet checked) and file names."""
+    text = re.sub(r"\s*\[M\]", "", text)
+    text = re.sub(r"\s*\([^()]*\.(?:json|md|ya?ml|csv|xml|txt)\b[^()]*\)", "", text)
+    return _FILE.sub("", text)
+
+
+def is_working_note(text: str) -> bool:
+    """A note about how the data was made (not about the item): it belongs in "About this data"."""
+    return bool(_WORKING.search(text))

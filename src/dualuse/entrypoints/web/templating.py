@@ -9,7 +9,7 @@ from fastapi.templating import Jinja2Templates
 
 import dualuse
 from dualuse.domain.countries import country_choices
-from dualuse.entrypoints.web.answer import link_acts
+from dualuse.entrypoints.web.answer import is_working_note, link_acts, no_marks, public_source
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -25,5 +25,8 @@ def make_templates() -> Jinja2Templates:
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["version"] = dualuse.__version__
     templates.env.filters["eurlex"] = link_acts  # a regulation cited is a link to its official text
+    templates.env.filters["public_source"] = public_source  # provenance without working notes
+    templates.env.filters["no_marks"] = no_marks
+    templates.env.tests["working_note"] = is_working_note
     templates.env.globals["country_choices"] = country_choices  # what every country picker offers
     return templates
