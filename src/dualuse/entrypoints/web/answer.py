@@ -13,14 +13,17 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from dualuse.domain.rules.rulebook import GeneralAuthorisation, Rulebook
+from dualuse.entrypoints.web.i18n import N_, gettext
 
 # headline and first steps per outcome, in the exporter's words
 HEADLINES: Mapping[str, str] = {
-    "prohibited": "You must not make this export",
-    "licence_required": "You need a licence for this export",
-    "notify_authority": "Tell your licensing authority before you export",
-    "general_authorisation_available": "You can export under a general authorisation, if you meet its conditions",
-    "no_licence_required": "No licence is needed for this export",
+    "prohibited": N_("You must not make this export"),
+    "licence_required": N_("You need a licence for this export"),
+    "notify_authority": N_("Tell your licensing authority before you export"),
+    "general_authorisation_available": N_(
+        "You can export under a general authorisation, if you meet its conditions"
+    ),
+    "no_licence_required": N_("No licence is needed for this export"),
 }
 
 
@@ -33,38 +36,52 @@ class Step:
 def next_steps(outcome: str, signed_in_exporter: bool, cyber: bool) -> list[Step]:
     """What the exporter does next, with the page where it is done."""
     apply = Step(
-        "Apply for an individual or global licence", "/applications/new" if signed_in_exporter else None
+        gettext("Apply for an individual or global licence"),
+        "/applications/new" if signed_in_exporter else None,
     )
     steps: dict[str, list[Step]] = {
         "prohibited": [
-            Step("Do not ship. Check the parties and the destination again with your compliance officer."),
-            Step("Screen the end-user and every other party", "/screening" if signed_in_exporter else None),
+            Step(
+                gettext(
+                    "Do not ship. Check the parties and the destination again with your compliance officer."
+                )
+            ),
+            Step(
+                gettext("Screen the end-user and every other party"),
+                "/screening" if signed_in_exporter else None,
+            ),
         ],
         "licence_required": [
-            Step("Screen the end-user and every other party", "/screening" if signed_in_exporter else None),
+            Step(
+                gettext("Screen the end-user and every other party"),
+                "/screening" if signed_in_exporter else None,
+            ),
             apply,
-            Step("Do not ship before the licence is granted."),
+            Step(gettext("Do not ship before the licence is granted.")),
         ],
         "notify_authority": [
             Step(
-                "Tell your competent authority what you know and wait for its answer (Art. 4(2) or 5(2))",
+                gettext(
+                    "Tell your competent authority what you know and wait for its answer (Art. 4(2) or 5(2))"
+                ),
                 "/due-diligence" if signed_in_exporter else None,
             ),
-            Step("Do not ship before the authority has answered."),
+            Step(gettext("Do not ship before the authority has answered.")),
         ],
         "general_authorisation_available": [
-            Step("Check each condition of the general authorisation below"),
+            Step(gettext("Check each condition of the general authorisation below")),
             Step(
-                "Register for it or notify its first use, as your member state requires",
+                gettext("Register for it or notify its first use, as your member state requires"),
                 "/general-authorisations" if signed_in_exporter else None,
             ),
-            Step("Name the authorisation and its customs code on the export declaration"),
-            Step("If a condition is not met, apply for a licence instead", apply.href),
+            Step(gettext("Name the authorisation and its customs code on the export declaration")),
+            Step(gettext("If a condition is not met, apply for a licence instead"), apply.href),
         ],
         "no_licence_required": [
-            Step("Keep this answer with the export's records"),
+            Step(gettext("Keep this answer with the export's records")),
             Step(
-                "Screen the parties against the sanctions lists", "/screening" if signed_in_exporter else None
+                gettext("Screen the parties against the sanctions lists"),
+                "/screening" if signed_in_exporter else None,
             ),
         ],
     }
@@ -72,7 +89,7 @@ def next_steps(outcome: str, signed_in_exporter: bool, cyber: bool) -> list[Step
     if cyber:
         found.append(
             Step(
-                "For a cyber-surveillance item, carry out human-rights due diligence",
+                gettext("For a cyber-surveillance item, carry out human-rights due diligence"),
                 "/due-diligence" if signed_in_exporter else None,
             )
         )
@@ -174,7 +191,7 @@ def present(
                 "id": item.get("id"),
                 "control_code": item.get("control_code"),
                 "outcome": item.get("outcome"),
-                "headline": HEADLINES.get(str(item.get("outcome")), str(item.get("outcome"))),
+                "headline": gettext(HEADLINES.get(str(item.get("outcome")), str(item.get("outcome")))),
                 "summary": plain_answer(str(item.get("summary") or "")),
                 "why": plain_answer(str(item.get("explanation") or "")),
                 "cyber": bool(item.get("cyber_surveillance_item")),
@@ -190,7 +207,7 @@ def present(
             }
         )
     outcome = str(result.get("outcome"))
-    return {"headline": HEADLINES.get(outcome, outcome), "outcome": outcome, "items": items}
+    return {"headline": gettext(HEADLINES.get(outcome, outcome)), "outcome": outcome, "items": items}
 
 
 _FILE = re.compile(r"\S+\.(?:json|md|ya?ml|csv|xml|txt)\b")
