@@ -20,7 +20,7 @@ def sign_in(page: Any, server: LiveServer, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(server.logins[email])
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{server.url}/account")
+    page.wait_for_url(f"{server.url}/")  # the home of the signed-in user (issue #13)
 
 
 def test_healthz_over_http(live_server: LiveServer) -> None:
@@ -31,6 +31,7 @@ def test_healthz_over_http(live_server: LiveServer) -> None:
 
 def test_demo_exporter_signs_in_and_sees_their_organisation(page: Any, live_server: LiveServer) -> None:
     sign_in(page, live_server, DEMO_EXPORTER)
+    page.goto(f"{live_server.url}/account")
     organisation = page.get_by_test_id("organisation")
     assert "Rheinland Sensorik GmbH" in organisation.inner_text()
     assert "DE123456789012345" in organisation.inner_text()

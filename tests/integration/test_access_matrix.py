@@ -254,6 +254,7 @@ EXPECTED: dict[str, R] = {
     "GET /applications/{case_id}/refusal.pdf": R(EXP_A | AUTH_A, note="409 for a case not refused"),
     "GET /requests/{track_id}/ruling.pdf": R(EXP_A | AUTH_A, note="409: not answered yet"),
     "GET /authority/cases": R(AUTHORITIES),
+    "GET /verify": R(EVERYONE),
     "GET /verify/{number}": R(EVERYONE, public_object=True),
     "GET /general-authorisations": R(EXPORTERS),
     "POST /general-authorisations/registrations": R(ADMINS),

@@ -102,7 +102,7 @@ def test_the_exporter_registers_through_the_form_and_sees_it_listed(
     again = web.post(f"{PAGE}/registrations", data={"csrftoken": token, "eugea_id": "EU001"})
     assert again.status_code == 400
     assert "There is a problem" in again.text
-    assert "already registered for EU001" in again.text
+    assert "already registered for eu001" in again.text.lower()
     assert stored_registrations(container) == ["EU001"]
 
 
@@ -113,7 +113,7 @@ def test_reporting_use_before_registering_is_refused_and_stores_nothing(
     refused = web.post(f"{PAGE}/reports", data=report_form(token))
     assert refused.status_code == 400
     assert "There is a problem" in refused.text
-    assert "register for EU001 before using it and reporting its use" in refused.text
+    assert "register for eu001 before using it and reporting its use" in refused.text.lower()
     # what was typed is kept in the form
     assert 'value="12500.50"' in refused.text
     assert stored_reports(container) == []
@@ -136,7 +136,7 @@ def test_a_report_for_a_registered_authorisation_is_listed(
     # an overlapping period is refused on the page
     overlap = web.post(f"{PAGE}/reports", data=report_form(token, shipments="7"))
     assert overlap.status_code == 400
-    assert "the periods overlap" in overlap.text
+    assert "the periods overlap" in overlap.text.lower()
     assert stored_reports(container) == [("EU001", 3)]
 
 
@@ -167,7 +167,7 @@ def test_bad_report_input_is_shown_and_stores_nothing(
     refused = web.post(f"{PAGE}/reports", data=report_form(token, **changes))
     assert refused.status_code == 400
     assert "There is a problem" in refused.text
-    assert message in refused.text
+    assert message.lower() in refused.text.lower()
     assert stored_reports(container) == []
 
 
@@ -182,7 +182,7 @@ def test_only_the_exporters_administrator_registers(container: Container, people
         headers={"accept": "text/html"},
     )
     assert refused.status_code == 403  # a refusal, not a mistake in the form
-    assert "only the exporter&#39;s administrator registers" in refused.text
+    assert "only the exporter&#39;s administrator registers" in refused.text.lower()
     assert stored_registrations(container) == []
 
 
@@ -228,7 +228,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(container: Container, people: d
     for path in (PAGE, AUTHORITY_PAGE):
         response = web.get(path, follow_redirects=False)
         assert response.status_code == 303, path
-        assert response.headers["location"] == "/login"
+        assert response.headers["location"].startswith("/login")  # with ?next= the page asked for
     posted = web.post(f"{PAGE}/registrations", data={"eugea_id": "EU001"}, follow_redirects=False)
     assert posted.status_code == 303
     assert posted.headers["location"] == "/login"

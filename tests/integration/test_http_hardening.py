@@ -133,7 +133,7 @@ def test_f7_production_sends_hsts_and_keeps_the_api_docs_for_signed_in_users(wor
         client = TestClient(create_app(container=container), base_url="https://testserver")
         home = client.get("/")
         assert home.headers["strict-transport-security"].startswith("max-age=")
-        assert client.get("/docs", follow_redirects=False).headers["location"] == "/login"
+        assert client.get("/docs", follow_redirects=False).headers["location"] == "/login?next=/docs"
         assert client.get("/openapi.json").status_code == 401
         token = token_for(container, "exporter@demo.dualuse.eu")
         bearer = {"authorization": f"Bearer {token}"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from dualuse.adapters.documents.render import render_pdf
 from dualuse.domain.duediligence import STEPS, RedFlagSet
@@ -30,8 +31,21 @@ def case_report_pdf(view: CaseView, flags: RedFlagSet) -> bytes:
     )
 
 
-def licence_pdf(sheet: LicenceSheet) -> bytes:
-    """The licence in the layout of Annex III Section A (boxes 1-22), with its check code."""
+def grouped(code: str) -> str:
+    """A check code in groups of four, easier to read out and type (hyphens are ignored when checked)."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def verify_qr(url: str) -> str:
+    """A QR code of ``url`` as an SVG data URI (inline: the PDF renderer fetches nothing)."""
+    import segno
+
+    return str(segno.make(url, error="m").svg_data_uri(scale=3, border=2))
+
+
+def licence_pdf(sheet: LicenceSheet, site_url: str = "") -> bytes:
+    """The licence in the layout of Annex III Section A (boxes 1-22), with its check code, where to verify it
+    and a QR code that opens the check with the number and code filled in (``site_url``: this site's address)."""
     stored, case = sheet.stored, sheet.case
     licence = stored.licence
     application = case.case.current_application
@@ -61,8 +75,11 @@ def licence_pdf(sheet: LicenceSheet) -> bytes:
             "end_use": application.end_use,
             "lines": lines,
             "customs_code": customs,
-            "code": stored.check_code,
-            "verify_url": f"/verify/{licence.number}",
+            "code": grouped(stored.check_code),
+            "verify_url": f"{site_url.rstrip('/')}/verify/{licence.number}",
+            "qr": verify_qr(
+                f"{site_url.rstrip('/')}/verify/{licence.number}?{urlencode({'code': stored.check_code})}"
+            ),
             "issued_on": stored.issued_at.date().isoformat(),
         },
     )

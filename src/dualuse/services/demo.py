@@ -280,11 +280,27 @@ def load_demo_licensing(uow: UnitOfWork, secret: bytes, people: dict[str, Princi
             exporter,
             licence.licence.number,
             item_line=1,
-            quantity=Decimal(1),
-            value_eur=Decimal(50000),
+            quantity=Decimal(3),  # three of the four pieces: the exporter's home shows it nearly used up
+            value_eur=Decimal(150000),
             shipped_on=licence.licence.valid_from,
             customs_reference="DEMO-MRN-0001",
         )
+    # a case where the authority asked the exporter a question (created last, so earlier ids stay put)
+    asked = licensing.create_application(
+        uow,
+        exporter,
+        _demo_application("5A002.a", "VPN gateway with AES-256", "ZA", "Demo Networks (Pty) Ltd"),
+    )
+    licensing.submit(uow, exporter, asked.id)
+    asked = licensing.case_action(uow, officer, asked.id, "start_assessment", expected_version=None)
+    licensing.case_action(
+        uow,
+        officer,
+        asked.id,
+        "request_information",
+        expected_version=asked.case.version,
+        note="Which network operator runs the gateways, and who holds the keys?",
+    )
 
 
 def load_demo_casework(

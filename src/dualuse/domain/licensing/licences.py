@@ -194,13 +194,26 @@ def check_code(number: str, secret: bytes, *, length: int = CHECK_CODE_LENGTH) -
     return base64.b32encode(digest).decode("ascii")[:length]
 
 
+# Characters read or typed for one another: base32 has O, I, L and B but no 0, 1 or 8. A code is compared
+# with each set folded to one character, so "0"/"O", "1"/"I"/"L" and "8"/"B" are all accepted (the folding
+# costs under 2 of the code's 60 bits).
+_LOOK_ALIKES = str.maketrans({"0": "O", "1": "I", "L": "I", "8": "B"})
+
+
+def fold_check_code(code: str) -> str:
+    """``code`` as compared: capitals, no spaces or hyphens, look-alike characters folded together."""
+    return re.sub(r"[\s-]", "", code).upper().translate(_LOOK_ALIKES)
+
+
 def verify_check_code(number: str, code: str, secret: bytes) -> bool:
-    """Whether ``code`` is the check code of ``number`` (case, spaces and hyphens ignored)."""
-    given = re.sub(r"[\s-]", "", code).upper()
+    """Whether ``code`` is the check code of ``number`` (case, spaces, hyphens and the look-alikes 0/O,
+    1/I/L and 8/B ignored)."""
+    given = fold_check_code(code)
     # the whole printed code: a shorter prefix would be a weaker code (8 characters: 40 bits, not 60)
     if not CHECK_CODE_LENGTH <= len(given) <= 52:
         return False
-    return hmac.compare_digest(given, check_code(number, secret, length=len(given)))
+    expected = fold_check_code(check_code(number, secret, length=len(given)))
+    return hmac.compare_digest(given, expected)
 
 
 # --- the licence and its lifecycle (Art. 16) ---

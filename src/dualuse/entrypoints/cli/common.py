@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import getpass
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 
 from dualuse.adapters.db import migrate
@@ -90,3 +92,21 @@ def set_operator(name: str) -> None:
 def operator_actor() -> str:
     """The actor the audit trail records for this command: ``cli:<operator>``."""
     return f"cli:{_operator.get() or operator_name(None)}"
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="print the rows as JSON instead of a table")]
+
+
+def table_rows(table: Table) -> list[dict[str, str]]:
+    """A rich table's rows as dictionaries keyed by its column headers (plain text)."""
+    headers = [str(column.header) for column in table.columns]
+    columns = [[str(cell) for cell in column.cells] for column in table.columns]
+    return [dict(zip(headers, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def show_table(console: Console, table: Table, as_json: bool) -> None:
+    """The table on the console, or its rows as JSON on stdout (``--json``)."""
+    if as_json:
+        typer.echo(json.dumps(table_rows(table), ensure_ascii=False, indent=2))
+    else:
+        console.print(table)

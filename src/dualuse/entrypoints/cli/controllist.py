@@ -14,7 +14,14 @@ from dualuse.adapters.files import write_text_atomically
 from dualuse.adapters.sources.annex_i import dump_version
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import Principal
-from dualuse.entrypoints.cli.common import container, fail, operator_actor
+from dualuse.entrypoints.cli.common import (
+    JsonOption,
+    container,
+    err_console,
+    fail,
+    operator_actor,
+    show_table,
+)
 from dualuse.services import controllist as svc
 from dualuse.services.customs import lookup as customs
 
@@ -25,7 +32,7 @@ console = Console(width=160)
 
 
 @app.command("versions")
-def versions() -> None:
+def versions(as_json: JsonOption = False) -> None:
     """Every list version, with its effective date and legal source."""
     with container() as c, c.uow() as uow:
         history = svc.current_history(uow, c.catalogue)
@@ -37,7 +44,7 @@ def versions() -> None:
         table.add_row(
             v.id, v.effective_from.isoformat(), str(len(cl)), v.legal_source, "yes" if v.verified else "no"
         )
-    console.print(table)
+    show_table(console, table, as_json)
 
 
 @app.command("show")
@@ -90,6 +97,7 @@ def search(
     text: str,
     limit: int = 10,
     version: Annotated[str | None, typer.Option(help="a version id")] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Typo-tolerant search in the words exporters use."""
     try:
@@ -104,7 +112,12 @@ def search(
         table.add_column(column)
     for hit in hits:
         table.add_row(str(hit.entry.code), hit.entry.title, f"{hit.score:.2f}", "; ".join(hit.why))
-    console.print(table)
+    if not hits:
+        err_console.print(
+            f"Nothing found for {text!r}. Try fewer or other words (what the item does, e.g. 'encryption'), "
+            "a code such as 5A002 (`dualuse list show 5A002`), or another --version."
+        )
+    show_table(console, table, as_json)
 
 
 @app.command("diff")

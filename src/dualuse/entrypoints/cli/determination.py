@@ -25,8 +25,40 @@ class OutputFormat(StrEnum):
     TEXT = "text"
 
 
+TEMPLATE_HELP = (
+    "Fill in the case, then run `dualuse determine case.json`. activity: export, transfer, brokering, "
+    "technical_assistance or transit; destination: an ISO country code or a country's name; end_user.type: "
+    "government, military, commercial, research, individual, other or unknown; items[].control_code: the Annex I "
+    "entry, or null if not listed; knowledge.informed / knowledge.aware: any of wmd, military_end_use, "
+    "parts_of_illegally_exported_military_items, internal_repression."
+)
+# A case to fill in: every field the engine reads, with an example value (``determine --template``).
+TEMPLATE: dict[str, object] = {
+    "activity": "export",
+    "exporter": {"name": "Your company", "member_state": "DE"},
+    "destination": "CN",
+    "end_user": {"name": "Example Research Institute", "country": "CN", "type": "research"},
+    "items": [
+        {
+            "id": "1",
+            "description": "What the item is, in a few words",
+            "control_code": "5A002.a",
+            "cyber_surveillance": False,
+            "quantity": 1,
+            "value_eur": 10000,
+        }
+    ],
+    "knowledge": {"informed": [], "aware": []},
+}
+
+
 def determine(
-    case: Annotated[Path, typer.Argument(help="a JSON case (see the README for the shape)")],
+    case: Annotated[
+        Path | None, typer.Argument(help="a JSON case; `--template` prints one to fill in")
+    ] = None,
+    template: Annotated[
+        bool, typer.Option("--template", help="print a case to fill in (JSON) and stop")
+    ] = False,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="json (stdout) or text")
     ] = OutputFormat.JSON,
@@ -38,6 +70,12 @@ def determine(
     ] = None,
 ) -> None:
     """Does this transaction need an authorisation, which one, and why (JSON on stdout)."""
+    if template:
+        typer.echo(json.dumps(TEMPLATE, indent=2, ensure_ascii=False))
+        console.print(TEMPLATE_HELP)  # on stderr: the JSON on stdout stays a valid case
+        return
+    if case is None:
+        fail(DualUseError("name a JSON case file, or run `dualuse determine --template > case.json` first"))
     try:
         data = json.loads(case.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+import dualuse
 from dualuse.adapters.db import migrate
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.bootstrap import load_demo_world, load_reference_data
@@ -31,12 +32,15 @@ from dualuse.entrypoints.cli import (
 )
 from dualuse.entrypoints.cli.common import (
     OPERATOR_HELP,
+    JsonOption,
     container,
     fail,
     operator_actor,
     operator_name,
     set_operator,
+    show_table,
 )
+from dualuse.entrypoints.cli.examples import add_examples
 from dualuse.services import audit as audit_svc
 from dualuse.services import identity
 
@@ -78,11 +82,24 @@ db_app.command("backup")(backup.backup)
 db_app.command("restore")(backup.restore)
 
 
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dualuse {dualuse.__version__}")
+        raise typer.Exit
+
+
 @app.callback()
 def main(
     operator: Annotated[str | None, typer.Option(envvar="DUALUSE_OPERATOR", help=OPERATOR_HELP)] = None,
+    version: Annotated[  # noqa: ARG001 - its callback answers and stops
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and stop")
+    ] = False,
 ) -> None:
-    """dualuse: the EU export-control regime for dual-use items."""
+    """dualuse: the EU export-control regime for dual-use items.
+
+    Start with `dualuse determine --template`, `dualuse list search TEXT` or `dualuse serve`;
+    every command's --help ends with examples.
+    """
     set_operator(operator_name(operator))
 
 
@@ -107,7 +124,7 @@ def db_upgrade(revision: str = "head") -> None:
 
 
 @demo_app.command("load")
-def demo_load() -> None:
+def demo_load(as_json: JsonOption = False) -> None:
     """Load the demo world and print the demo logins (new random passwords each time)."""
     with container() as c:
         if c.settings.env is Environment.PRODUCTION:
@@ -118,7 +135,7 @@ def demo_load() -> None:
             table.add_column(column)
         for login in logins:
             table.add_row(login.email, login.password, login.role.value, login.organisation)
-        console.print(table)
+        show_table(console, table, as_json)
 
 
 @orgs_app.command("create")
@@ -195,6 +212,7 @@ def tokens_create(
 @tokens_app.command("list")
 def tokens_list(
     email: Annotated[str | None, typer.Option(help="only this user's tokens")] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """API tokens (never their secrets): id, user, name, scope, expiry and whether revoked."""
     with container() as c:
@@ -221,7 +239,7 @@ def tokens_list(
                 expires,
                 status,
             )
-        console.print(table)
+        show_table(console, table, as_json)
 
 
 @tokens_app.command("revoke")
@@ -323,6 +341,8 @@ def serve(
         log_level="info",
     )
 
+
+add_examples(app)  # last: every command is registered by now
 
 if __name__ == "__main__":  # pragma: no cover
     app()

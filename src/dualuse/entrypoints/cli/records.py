@@ -20,7 +20,7 @@ from dualuse.adapters.files import write_text_atomically
 from dualuse.domain import licensing as lic
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal
-from dualuse.entrypoints.cli.common import container, fail, operator_actor
+from dualuse.entrypoints.cli.common import JsonOption, container, fail, operator_actor, show_table
 from dualuse.services import audit
 from dualuse.services import records as svc
 from dualuse.services.clock import today_in_brussels
@@ -84,6 +84,7 @@ def purgeable(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="YYYY-MM-DD; today in Brussels if not given")
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """List the records past their retention period on a day; nothing is deleted.
 
@@ -98,6 +99,9 @@ def purgeable(
     except DualUseError as exc:
         fail(exc)
     if not found:
+        if as_json:
+            typer.echo("[]")
+            return
         console.print(f"No record is past its retention period on {day.isoformat()}.")
         return
     table = Table(title=f"Records past their retention period on {day.isoformat()} (Art. 27)")
@@ -107,7 +111,9 @@ def purgeable(
         table.add_row(
             kind, str(record_id), record_date.isoformat(), lic.retention_until(record_date).isoformat()
         )
-    console.print(table)
+    show_table(console, table, as_json)
+    if as_json:
+        return
     console.print(
         f"{len(found)} record(s) may be deleted; nothing was deleted. Deleting one is a person's decision, "
         "recorded in the audit trail."

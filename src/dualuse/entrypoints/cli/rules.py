@@ -14,7 +14,7 @@ from rich.table import Table
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.rules.status import rulebook_status
-from dualuse.entrypoints.cli.common import fail
+from dualuse.entrypoints.cli.common import JsonOption, fail
 
 app = typer.Typer(
     help="The determination rules (Reg. (EU) 2021/821 and sanctions) as data.", no_args_is_help=True
@@ -34,6 +34,7 @@ def status(
     ] = None,
     output_format: Annotated[StatusFormat, typer.Option("--format", help="text or json")] = StatusFormat.TEXT,
     sources: Annotated[bool, typer.Option("--sources/--no-sources", help="list every source")] = True,
+    as_json: JsonOption = False,
 ) -> None:
     """Per area (Annex I, general authorisations, embargoes, sanctions regimes, catch-alls, national
     measures): how many rules, how many verified against a named source, which are not, and the sources."""
@@ -42,7 +43,7 @@ def status(
     except DualUseError as exc:
         fail(exc)
     areas = rulebook_status(rulebook)
-    if output_format is StatusFormat.JSON:
+    if as_json or output_format is StatusFormat.JSON:
         typer.echo(
             json.dumps({"rules_version": rulebook.version, "areas": [a.to_dict() for a in areas]}, indent=2)
         )

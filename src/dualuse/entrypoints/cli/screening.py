@@ -27,7 +27,7 @@ from dualuse.domain.identity import Principal
 from dualuse.domain.screening.engine import ScreeningEngine
 from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import DEFAULT_THRESHOLD, check_threshold
-from dualuse.entrypoints.cli.common import container, fail, operator_actor
+from dualuse.entrypoints.cli.common import JsonOption, container, fail, operator_actor, show_table
 from dualuse.services import screening as svc
 from dualuse.services.casework.evidence import rescreen_open_cases
 
@@ -127,7 +127,7 @@ def import_list(
 
 
 @app.command("status")
-def status() -> None:
+def status(as_json: JsonOption = False) -> None:
     """Every imported list version: source, version, date, counts."""
     with container() as c, c.uow() as uow:
         rows = svc.list_status(uow)
@@ -156,7 +156,7 @@ def status() -> None:
             str(r["changed"]),
             r["filename"],
         )
-    console.print(table)
+    show_table(console, table, as_json)
 
 
 def _query(cells: dict[str, str]) -> ScreeningQuery:

@@ -50,6 +50,8 @@ from dualuse.entrypoints.web import (
     screening_views,
     views,
 )
+from dualuse.entrypoints.web.i18n import Language
+from dualuse.entrypoints.web.signin import ReturnAfterSignIn
 from dualuse.entrypoints.web.templating import STATIC_DIR, make_templates
 
 API_DESCRIPTION = (
@@ -120,6 +122,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(audit_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
+    app.add_middleware(ReturnAfterSignIn)  # a redirect to /login says which page to come back to
+    app.add_middleware(Language)  # the reader's language (?lang=, cookie, Accept-Language)
     # Middleware added last runs first: CSRF wraps everything, sessions sit inside it.
     app.add_middleware(
         SessionMiddleware,

@@ -13,7 +13,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dualuse.bootstrap import Container
 from dualuse.domain.errors import DualUseError, NotFoundError, TooManyAttemptsError
+from dualuse.domain.identity import Principal
 from dualuse.entrypoints.http.deps import SignInRequiredError, get_principal
+from dualuse.entrypoints.http.wording import plain, safe_next
 from dualuse.services import audit
 
 PROBLEM_JSON = "application/problem+json"
@@ -39,10 +41,7 @@ def problem(
     request: Request, status: int, title: str, detail: str, code: str, extra: dict[str, Any] | None = None
 ) -> Response:
     if wants_html(request):
-        templates = request.app.state.templates
-        return templates.TemplateResponse(  # type: ignore[no-any-return]
-            request, "error.html", {"status": status, "title": title, "detail": detail}, status_code=status
-        )
+        return html_problem(request, status, title, detail, extra)
     body: dict[str, Any] = {
         "type": f"https://dualuse.eu/problems/{code}",
         "title": title,
@@ -52,6 +51,49 @@ def problem(
     }
     body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _page_principal(request: Request) -> Principal:
+    """Who the error page's header greets: the signed-in user stays signed in on an error page."""
+    container: Container = request.app.state.container
+    try:
+        with container.uow() as uow:
+            return get_principal(request, uow, container)
+    except DualUseError:
+        return Principal.public()
+
+
+def _back_link(request: Request) -> str | None:
+    """The page the form was on, when it is one of ours (a local path only)."""
+    referer = request.headers.get("referer", "")
+    base = str(request.base_url)
+    if referer.startswith(base):
+        return safe_next("/" + referer[len(base) :])
+    return None
+
+
+def html_problem(
+    request: Request, status: int, title: str, detail: str, extra: dict[str, Any] | None = None
+) -> Response:
+    """A friendly page: the signed-in header, the problem in plain words, a way back. A mistake in the
+    input (400/422) is shown as an error summary, never as a bare "Invalid input"."""
+    templates = request.app.state.templates
+    principal = _page_principal(request)
+    mistakes: list[dict[str, str]] = []
+    if status in (400, 422):
+        raw = (extra or {}).get("errors") or [{"field": (extra or {}).get("field") or "", "message": detail}]
+        mistakes = [{"field": "", "text": plain(str(e.get("message") or detail))} for e in raw]
+        title = "There is a problem with what you entered"
+        detail = "Nothing was changed. Go back to the form, correct what is listed and send it again."
+    context = {
+        "status": status,
+        "title": title,
+        "detail": plain(detail) if detail else "",
+        "principal": principal,
+        "mistakes": mistakes,
+        "back": _back_link(request),
+    }
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)  # type: ignore[no-any-return]
 
 
 def is_refused_access(exc: DualUseError) -> bool:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from dualuse.domain.audit import AuditEvent
 from dualuse.domain.errors import ValidationError
 from dualuse.entrypoints.http.deps import ContainerDep, UserDep
+from dualuse.entrypoints.http.wording import plain
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit
 
@@ -48,7 +49,7 @@ def trail(
         with container.uow() as uow:
             events = audit.read_trail(uow, principal, wanted)
     except ValidationError as exc:
-        errors = [{"field": exc.field or "since", "text": exc.detail}]
+        errors = [{"field": exc.field or "since", "text": plain(exc.detail)}]
     older = events[-1].sequence if len(events) == PAGE else None
     return render(
         request,

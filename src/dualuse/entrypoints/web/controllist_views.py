@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,6 +12,7 @@ from dualuse.adapters.sources.annex_i import load_cryptography_note
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import Permission
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
+from dualuse.entrypoints.http.wording import plain
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.views import render
 from dualuse.services import controllist as svc
@@ -195,12 +196,15 @@ def entry_page(
 def classifications_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
         records = svc.classifications(uow, principal)
+    return _classifications(request, principal, records)
+
+
+def _classifications(
+    request: Request, principal: Any, records: Any, errors: list[dict[str, str]] | None = None
+) -> HTMLResponse:
     review = [r for r in records if r.status.value == "review_needed"]
-    return render(
-        request,
-        "controllist/classifications.html",
-        {"principal": principal, "records": records, "review": review},
-    )
+    context = {"principal": principal, "records": records, "review": review, "errors": errors or []}
+    return render(request, "controllist/classifications.html", context, status_code=400 if errors else 200)
 
 
 @router.get("/classifications/new", response_class=HTMLResponse)
@@ -261,8 +265,17 @@ def new_classification(
             errors.append(
                 {"field": "parameters", "text": 'Parameters must be JSON like {"symmetric_key_bits": 256}'}
             )
+    if not product_name.strip():
+        errors.insert(0, {"field": "product_name", "text": "Enter the product's name"})
     if not not_listed and not control_code.strip():
         errors.append({"field": "control_code", "text": "Enter the control code, or tick 'not listed'"})
+    if not rationale.strip():
+        errors.append(
+            {
+                "field": "rationale",
+                "text": "Say why the product falls under this entry, or why it is not listed",
+            }
+        )
     if not errors:
         try:
             with container.uow() as uow:
@@ -280,7 +293,7 @@ def new_classification(
         except DualUseError as exc:
             if refused(exc):
                 raise
-            errors.append({"field": exc.field or "product_name", "text": exc.detail})
+            errors.append({"field": exc.field or "product_name", "text": plain(exc.detail)})
         else:
             return RedirectResponse("/classifications", status_code=303)
     return render(
@@ -291,16 +304,25 @@ def new_classification(
     )
 
 
-@router.post("/classifications/{classification_id}/confirm")
+@router.post("/classifications/{classification_id}/confirm", response_class=HTMLResponse)
 def confirm(
+    request: Request,
     classification_id: RowId,
     container: ContainerDep,
     principal: PrincipalDep,
-    note: Annotated[str, Form()] = "",
+    note: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        history = svc.current_history(uow, container.catalogue)
-        svc.confirm_classification(
-            uow, principal, classification_id, history.as_of(today_in_brussels()), note
-        )
+    try:
+        with container.uow() as uow:
+            history = svc.current_history(uow, container.catalogue)
+            svc.confirm_classification(
+                uow, principal, classification_id, history.as_of(today_in_brussels()), note
+            )
+    except DualUseError as exc:
+        if refused(exc):
+            raise
+        with container.uow() as uow:
+            records = svc.classifications(uow, principal)
+        errors = [{"field": f"confirm-{classification_id}", "text": plain(exc.detail)}]
+        return _classifications(request, principal, records, errors)
     return RedirectResponse("/classifications", status_code=303)

@@ -13,8 +13,10 @@ from dualuse.domain.rules.facts import ITEM_KIND_HELP, ItemKind, country_name
 from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep
 from dualuse.entrypoints.web.access import refused
+from dualuse.entrypoints.web.answer import present
+from dualuse.entrypoints.web.forms import FormErrors
 from dualuse.entrypoints.web.views import render
-from dualuse.services import determination
+from dualuse.services import determination, generalauth
 
 router = APIRouter(include_in_schema=False)
 
@@ -135,49 +137,76 @@ def determine_page(
         item["national_codes"] = [c.strip() for c in national_codes.split(",") if c.strip()]
     if (kinds := _item_kinds(item_kinds)) is not None:
         item["item_kinds"] = kinds
-    for name, text in (("quantity", quantity), ("value_eur", value_eur)):
-        if not text.strip():
-            continue
-        try:
-            item[name] = float(text)
-        except ValueError:
-            errors = [{"field": name, "text": "Quantity and value must be numbers"}]
-            return render(
-                request, "determination.html", _context(principal, form, errors=errors), status_code=400
-            )
-    try:
-        # a country picker's name (any EU language) or a code; never cut short
-        country = resolve_country(destination, "destination")
-        case: dict[str, Any] = {
-            "activity": activity,
-            "exporter": {"name": "web form", "member_state": member_state},
-            "destination": country,
-            "items": [item],
-            "knowledge": {"informed": informed or [], "aware": aware or []},
-        }
-        if end_user_name.strip():
-            case["end_user"] = {"name": end_user_name, "country": country, "type": end_user_type}
-        with container.uow() as uow:
-            inputs = container.determination_inputs(uow, principal.organisation_id)
-            answer = determination.determine_case(inputs, case)
-    except DualUseError as exc:
-        if refused(exc):
-            raise
-        field = (exc.field or "destination").split(".")[-1].split("[")[0]
-        field_ids = {
+    errors = FormErrors(
+        default="destination",
+        ids={
             "member_state": "member_state",
             "control_code": "control_code",
             "cn_code": "cn_code",
             "national_codes": "national_codes",
             "destination": "destination",
+            "country": "destination",
             "quantity": "quantity",
             "value_eur": "value_eur",
-            "item_kinds": "item_kinds-none",
-        }
-        errors = [{"field": field_ids.get(field, "destination"), "text": exc.detail}]
+            "item_kinds": "item_kinds-" + ITEM_KINDS[0][0],
+            "activity": "activity",
+            "type": "end_user_type",
+        },
+    )
+    if not destination.strip():
+        errors.add("destination", "Enter the destination country")
+    for name, text, what in (("quantity", quantity, "quantity"), ("value_eur", value_eur, "value in euro")):
+        if not text.strip():
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            errors.add(name, f"Enter the {what} as a number, e.g. 12.5")
+            continue
+        if number < 0 or number != number or number in (float("inf"), float("-inf")):
+            errors.add(name, f"Enter the {what} as a number of 0 or more")
+            continue
+        item[name] = number
+    country = ""
+    if destination.strip():
+        try:
+            # a country picker's name (any EU language) or a code; never cut short
+            country = resolve_country(destination, "destination")
+        except DualUseError as exc:
+            errors.add_exception(exc)
+    if not errors:
+        try:
+            case: dict[str, Any] = {
+                "activity": activity,
+                "exporter": {"name": "web form", "member_state": member_state},
+                "destination": country,
+                "items": [item],
+                "knowledge": {"informed": informed or [], "aware": aware or []},
+            }
+            if end_user_name.strip():
+                case["end_user"] = {"name": end_user_name, "country": country, "type": end_user_type}
+            with container.uow() as uow:
+                inputs = container.determination_inputs(uow, principal.organisation_id)
+                answer = determination.determine_case(inputs, case)
+        except DualUseError as exc:
+            if refused(exc):
+                raise
+            errors.add_exception(exc)
+    if errors:
         return render(
-            request, "determination.html", _context(principal, form, errors=errors), status_code=400
+            request, "determination.html", _context(principal, form, errors=errors.as_list()), status_code=400
         )
     form["destination"] = f"{country_name(country)} ({country})"
-    context = _context(principal, form, result=answer.to_dict())
+    result = answer.to_dict()
+    exporter = bool(
+        principal.is_authenticated
+        and principal.organisation_kind is not None
+        and principal.organisation_kind.value == "exporter"
+    )
+    registered: list[str] | None = None
+    if exporter:
+        with container.uow() as uow:
+            registered = [str(r["eugea_id"]) for r in generalauth.registrations(uow, principal)]
+    context = _context(principal, form, result=result)
+    context["plain"] = present(result, container.rulebook, signed_in_exporter=exporter, registered=registered)
     return render(request, "determination.html", context)

@@ -3,6 +3,7 @@ Art. 5(4)–(6) exchange, risk profiles, the public submission form, and the ICP
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
@@ -11,6 +12,7 @@ from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from dualuse.adapters.documents.uploads import MAX_BYTES, CheckedUpload, check_upload
+from dualuse.domain.countries import resolve_country
 from dualuse.domain.documents import media_type_for
 from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
@@ -20,8 +22,10 @@ from dualuse.domain.screening.model import ScreeningQuery
 from dualuse.entrypoints.http.csrf import check_multipart_token
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep, limited
 from dualuse.entrypoints.http.limits import refuse_nul_in_form
+from dualuse.entrypoints.http.wording import plain
 from dualuse.entrypoints.report import case_report_pdf
 from dualuse.entrypoints.web.access import refused, require
+from dualuse.entrypoints.web.forms import FormErrors, required
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit, screening
 from dualuse.services import determination as determinations
@@ -39,7 +43,7 @@ CONCLUSIONS = [
 
 
 def _errors(exc: DualUseError, default: str) -> list[dict[str, str]]:
-    return [{"field": exc.field or default, "text": exc.detail}]
+    return [{"field": exc.field or default, "text": plain(exc.detail)}]
 
 
 @router.get("/due-diligence", response_class=HTMLResponse)
@@ -76,6 +80,26 @@ def open_case(
         "item_description": item_description,
         "control_code": control_code,
     }
+    require(principal, Permission.ACT_FOR_EXPORTER)  # a refusal before the form's errors
+    errors = FormErrors(default="title")
+    required(
+        errors,
+        form,
+        {
+            "title": "Enter a title for the case, e.g. the customer and the product",
+            "destination": "Enter the destination country",
+            "end_user_name": "Enter the name of the end-user",
+            "item_description": "Describe the item",
+        },
+    )
+    if destination.strip():
+        try:
+            destination = resolve_country(destination, "destination")
+        except DualUseError as exc:
+            errors.add_exception(exc)
+    if errors:
+        context = {"principal": principal, "cases": [], "errors": errors.as_list(), "form": form}
+        return render(request, "duediligence/cases.html", context, status_code=400)
     try:
         with container.uow() as uow:
             case_id = svc.open_case(
@@ -185,6 +209,31 @@ async def _save_step(
     }
     evidence = [{"title": str(form.get("evidence_title") or ""), "url": str(form.get("evidence_url") or "")}]
     upload = form.get("evidence_file")
+    kept = {
+        "answers": dict(answers),
+        "note": str(form.get("note") or ""),
+        "evidence_title": evidence[0]["title"],
+        "evidence_url": evidence[0]["url"],
+    }
+    errors = FormErrors(default=f"{flags[0].id}-yes" if flags else "note")
+    for flag in flags:
+        if answers[flag.id][0] not in ("yes", "no", "unknown"):
+            errors.add(f"{flag.id}-yes", f"Answer yes, no or unknown: {flag.text}")
+    if errors:
+        with container.uow() as uow:
+            view = svc.get_case(uow, principal, container.red_flags, case_id)
+        context = {
+            "principal": principal,
+            "view": view,
+            "step": step,
+            "flags": flags,
+            "steps": STEPS,
+            "profiles": [],
+            "screening": None,
+            "errors": errors.as_list(),
+            "kept": kept,
+        }
+        return render(request, "duediligence/step.html", context, status_code=400)
     try:
         checked: CheckedUpload | None = None
         if isinstance(upload, StarletteUploadFile) and upload.filename:
@@ -227,7 +276,8 @@ async def _save_step(
             "steps": STEPS,
             "profiles": [],
             "screening": None,
-            "errors": _errors(exc, f"answer-{flags[0].id}" if flags else "note"),
+            "errors": _errors(exc, f"{flags[0].id}-yes" if flags else "note"),
+            "kept": kept,
         }
         return render(request, "duediligence/step.html", context, status_code=400)
     target = (
@@ -273,15 +323,23 @@ def conclude(
     conclusion: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        with container.uow() as uow:
-            svc.conclude(uow, principal, container.red_flags, case_id, conclusion, reason)
-    except DualUseError as exc:
-        if refused(exc):
-            raise
+    first = f"conclusion-{CONCLUSIONS[0][0].value}"
+    errors = FormErrors(default=first, ids={"conclusion": first})
+    if conclusion not in {c.value for c, _label in CONCLUSIONS}:
+        errors.add(first, "Choose your conclusion")
+    if not errors:
+        try:
+            with container.uow() as uow:
+                svc.conclude(uow, principal, container.red_flags, case_id, conclusion, reason)
+        except DualUseError as exc:
+            if refused(exc):
+                raise
+            errors.add_exception(exc)
+    if errors:
         with container.uow() as uow:
             context = _case_context(container, uow, principal, case_id)
-        context["errors"] = _errors(exc, "conclusion")
+        context["errors"] = errors.as_list()
+        context["kept"] = {"conclusion": conclusion, "reason": reason}
         return render(request, "duediligence/case.html", context, status_code=400)
     return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
 
@@ -299,12 +357,26 @@ def notify(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> 
     return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
 
 
-@router.post("/due-diligence/{case_id}/reopen")
+@router.post("/due-diligence/{case_id}/reopen", response_class=HTMLResponse)
 def reopen(
-    case_id: RowId, container: ContainerDep, principal: PrincipalDep, reason: Annotated[str, Form()] = ""
+    request: Request,
+    case_id: RowId,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    reason: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.reopen(uow, principal, container.red_flags, case_id, reason)
+    errors = FormErrors(default="reopen-reason", ids={"reason": "reopen-reason"})
+    try:
+        with container.uow() as uow:
+            svc.reopen(uow, principal, container.red_flags, case_id, reason)
+    except DualUseError as exc:
+        if refused(exc):
+            raise
+        errors.add_exception(exc)
+        with container.uow() as uow:
+            context = _case_context(container, uow, principal, case_id)
+        context["errors"] = errors.as_list()
+        return render(request, "duediligence/case.html", context, status_code=400)
     return RedirectResponse(f"/due-diligence/{case_id}", status_code=303)
 
 
@@ -322,8 +394,16 @@ def report(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> 
 
 
 # --- the authority ---------------------------------------------------------------------------------
-@router.get("/authority/notifications", response_class=HTMLResponse)
-def authority_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
+NOTIFICATIONS_PAGE = "/authority/notifications"
+
+
+def _authority_page(
+    request: Request,
+    container: ContainerDep,
+    principal: Any,
+    errors: FormErrors | None = None,
+    kept: dict[str, Any] | None = None,
+) -> HTMLResponse:
     with container.uow() as uow:
         notifications = svc.notifications_for_authority(uow, principal)
         requirements = svc.requirements_for_authority(uow, principal)
@@ -333,20 +413,62 @@ def authority_page(request: Request, container: ContainerDep, principal: UserDep
         "notifications": notifications,
         "requirements": requirements,
         "submissions": pending,
+        "errors": errors.as_list() if errors else [],
+        "kept": kept or {},
     }
-    return render(request, "duediligence/authority.html", context)
+    return render(request, "duediligence/authority.html", context, status_code=400 if errors else 200)
 
 
-@router.post("/authority/notifications/{notification_id}")
+def _on_authority_page(
+    request: Request,
+    container: ContainerDep,
+    principal: Any,
+    errors: FormErrors,
+    kept: dict[str, Any],
+    action: Callable[[Any], object],
+    after: str = NOTIFICATIONS_PAGE,
+) -> Response:
+    """Run one of the page's forms: what the officer left out or got wrong comes back beside its field,
+    with what was entered; a refusal goes to the error pages."""
+    if not errors:
+        try:
+            with container.uow() as uow:
+                action(uow)
+        except DualUseError as exc:
+            if refused(exc):
+                raise
+            errors.add_exception(exc)
+    if errors:
+        return _authority_page(request, container, principal, errors, kept)
+    return RedirectResponse(after, status_code=303)
+
+
+@router.get(NOTIFICATIONS_PAGE, response_class=HTMLResponse)
+def authority_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
+    return _authority_page(request, container, principal)
+
+
+@router.post(NOTIFICATIONS_PAGE + "/{notification_id}", response_class=HTMLResponse)
 def decide(
+    request: Request,
     notification_id: RowId,
     container: ContainerDep,
     principal: PrincipalDep,
-    required: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form()] = "",
+    required: Annotated[str, Form(max_length=10)] = "",
+    reason: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.decide_notification(
+    with container.uow() as uow:  # a refusal first: only the addressed authority sees the form again
+        svc.get_notification(uow, principal, notification_id)
+    first = f"required-{notification_id}-yes"
+    errors = FormErrors(default=first, ids={"required": first, "reason": f"reason-{notification_id}"})
+    if required not in ("yes", "no"):
+        errors.add(first, "Choose whether an authorisation is required")
+    if not reason.strip():
+        errors.add(f"reason-{notification_id}", "Enter why")
+    kept = {f"n{notification_id}": {"required": required, "reason": reason}}
+
+    def act(uow: Any) -> object:
+        return svc.decide_notification(
             uow,
             principal,
             notification_id,
@@ -354,36 +476,77 @@ def decide(
             reason=reason,
             member_states=svc.authority_states(uow),
         )
-    return RedirectResponse("/authority/notifications", status_code=303)
+
+    return _on_authority_page(request, container, principal, errors, kept, act)
 
 
-@router.post("/authority/requirements/{requirement_id}")
+@router.post("/authority/requirements/{requirement_id}", response_class=HTMLResponse)
 def record_view(
+    request: Request,
     requirement_id: RowId,
     container: ContainerDep,
     principal: PrincipalDep,
-    view: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form()] = "",
+    view: Annotated[str, Form(max_length=20)] = "",
+    reason: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.record_view(uow, principal, requirement_id, view, reason)
-    return RedirectResponse("/authority/notifications", status_code=303)
+    first = f"view-{requirement_id}-agree"
+    # no checks of its own: the service refuses whoever is not consulted before it reads the view
+    errors = FormErrors(default=first, ids={"view": first, "reason": f"view-reason-{requirement_id}"})
+    kept = {f"r{requirement_id}": {"view": view, "reason": reason}}
+    return _on_authority_page(
+        request,
+        container,
+        principal,
+        errors,
+        kept,
+        lambda uow: svc.record_view(uow, principal, requirement_id, view, reason),
+    )
 
 
-@router.post("/authority/risk-profiles")
+@router.post("/authority/risk-profiles", response_class=HTMLResponse)
 def add_profile(
+    request: Request,
     container: ContainerDep,
     principal: PrincipalDep,
-    subject_kind: Annotated[str, Form()] = "country",
-    subject: Annotated[str, Form()] = "",
-    level: Annotated[str, Form()] = "unknown",
-    summary: Annotated[str, Form()] = "",
-    source_title: Annotated[str, Form()] = "",
-    source_url: Annotated[str, Form()] = "",
-    source_published: Annotated[str, Form()] = "",
+    subject_kind: Annotated[str, Form(max_length=20)] = "country",
+    subject: Annotated[str, Form(max_length=400)] = "",
+    level: Annotated[str, Form(max_length=20)] = "unknown",
+    summary: Annotated[str, Form(max_length=20000)] = "",
+    source_title: Annotated[str, Form(max_length=1000)] = "",
+    source_url: Annotated[str, Form(max_length=2000)] = "",
+    source_published: Annotated[str, Form(max_length=40)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.add_profile(
+    ids = {
+        "subject": "rp-subject",
+        "level": "rp-level",
+        "summary": "rp-summary",
+        "sources": "rp-source",
+        "title": "rp-source",
+        "url": "rp-url",
+        "published": "rp-date",
+        "subject_kind": "rp-subject_kind-country",
+    }
+    errors = FormErrors(default="rp-subject", ids=ids)
+    if not subject.strip():
+        errors.add("rp-subject", "Enter the country or the end-user's name")
+    if not summary.strip():
+        errors.add("rp-summary", "Enter a summary of the risk")
+    if not source_title.strip():
+        errors.add("rp-source", "Enter the source the profile rests on")
+    kept = {
+        "profile": {
+            "subject_kind": subject_kind,
+            "subject": subject,
+            "level": level,
+            "summary": summary,
+            "source_title": source_title,
+            "source_url": source_url,
+            "source_published": source_published,
+        }
+    }
+
+    def act(uow: Any) -> object:
+        return svc.add_profile(
             uow,
             principal,
             subject_kind=subject_kind,
@@ -392,20 +555,28 @@ def add_profile(
             summary=summary,
             sources=[{"title": source_title, "url": source_url, "published": source_published or None}],
         )
-    return RedirectResponse("/requirements", status_code=303)
+
+    return _on_authority_page(request, container, principal, errors, kept, act, after="/requirements")
 
 
-@router.post("/authority/submissions/{submission_id}")
+@router.post("/authority/submissions/{submission_id}", response_class=HTMLResponse)
 def moderate(
+    request: Request,
     submission_id: RowId,
     container: ContainerDep,
     principal: PrincipalDep,
-    accept: Annotated[str, Form()] = "",
-    note: Annotated[str, Form()] = "",
+    accept: Annotated[str, Form(max_length=10)] = "",
+    note: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.moderate(uow, principal, submission_id, accept=accept == "yes", note=note)
-    return RedirectResponse("/authority/notifications", status_code=303)
+    errors = FormErrors(default=f"accept-{submission_id}")
+    return _on_authority_page(
+        request,
+        container,
+        principal,
+        errors,
+        {},
+        lambda uow: svc.moderate(uow, principal, submission_id, accept=accept == "yes", note=note),
+    )
 
 
 # --- public ----------------------------------------------------------------------------------------
@@ -452,6 +623,20 @@ def submit(
         "what_happened": what_happened,
         "sources": sources,
     }
+    errors = FormErrors(default="organisation_name", ids={"subject_kind": "kind-end_user"})
+    required(
+        errors,
+        form,
+        {
+            "organisation_name": "Enter your organisation's name",
+            "subject": "Enter the end-user or the country concerned",
+            "what_happened": "Say what happened",
+            "sources": "Give at least one source: a link or a reference",
+        },
+    )
+    if errors:
+        context = {"principal": principal, "errors": errors.as_list(), "form": form, "done": None}
+        return render(request, "duediligence/submission.html", context, status_code=400)
     limit = container.access_policy.submissions_per_client
     try:
         with (
@@ -509,6 +694,23 @@ def icp_page(request: Request, container: ContainerDep, principal: UserDep) -> R
 async def save_icp(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
     async with request.form() as form:
         answers = {e.id: str(form.get(e.id) or "") for e in ICP_ELEMENTS}
+    require(principal, Permission.ACT_FOR_EXPORTER)  # refusals before the form's errors (as the service)
+    require(principal, Permission.MANAGE_USERS)
+    levels = [level.value for level in IcpLevel]
+    errors = FormErrors(default=f"{ICP_ELEMENTS[0].id}-{levels[0]}")
+    for element in ICP_ELEMENTS:
+        if answers[element.id] not in levels:
+            errors.add(f"{element.id}-{levels[0]}", f"Choose how far this is in place: {element.title}")
+    if errors:
+        context = {
+            "principal": principal,
+            "elements": ICP_ELEMENTS,
+            "levels": list(IcpLevel),
+            "latest": None,
+            "errors": errors.as_list(),
+            "kept": answers,
+        }
+        return render(request, "duediligence/icp.html", context, status_code=400)
     try:
         with container.uow() as uow:
             svc.save_icp(uow, principal, answers)
@@ -520,7 +722,8 @@ async def save_icp(request: Request, container: ContainerDep, principal: Princip
             "elements": ICP_ELEMENTS,
             "levels": list(IcpLevel),
             "latest": None,
-            "errors": _errors(exc, ICP_ELEMENTS[0].id),
+            "errors": _errors(exc, f"{ICP_ELEMENTS[0].id}-{levels[0]}"),
+            "kept": answers,
         }
         return render(request, "duediligence/icp.html", context, status_code=400)
     return RedirectResponse("/icp", status_code=303)

@@ -5,9 +5,10 @@ state."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,11 +17,14 @@ from dualuse.bootstrap import Container
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Principal, Role
 from dualuse.entrypoints.http.deps import ContainerDep, UserDep
+from dualuse.entrypoints.http.wording import plain
 from dualuse.entrypoints.web.access import refused
+from dualuse.entrypoints.web.forms import FormErrors
 from dualuse.entrypoints.web.views import render
 from dualuse.services import generalauth as svc
 from dualuse.services.clock import today_in_brussels
 
+T = TypeVar("T")
 router = APIRouter(include_in_schema=False)
 PAGE = "/general-authorisations"
 REGISTER_FIELDS = ("eugea_id",)
@@ -35,7 +39,7 @@ def _errors(exc: DualUseError, form: str, fields: tuple[str, ...]) -> list[dict[
     """The error summary's entry, pointing at the field of ``form`` it is about (ids are prefixed by the
     form: both forms ask for an authorisation)."""
     field = exc.field if exc.field in fields else fields[0]
-    return [{"field": f"{form}-{field}", "text": exc.detail}]
+    return [{"field": f"{form}-{field}", "text": plain(exc.detail)}]
 
 
 def _day(text: str, field: str, what: str) -> date:
@@ -76,22 +80,50 @@ def _destinations(text: str) -> list[str]:
     return codes
 
 
-def _report(container: Container, principal: Principal, form: dict[str, str]) -> None:
-    """Check the form as the API's schema does, then report the use through the service."""
-    authorisation = svc.union_authorisation(container.rulebook, form["eugea_id"][:20])
-    start = _day(form["period_start"], "period_start", "start of the period")
-    end = _day(form["period_end"], "period_end", "end of the period")
+def _report(container: Container, principal: Principal, form: dict[str, str]) -> FormErrors:
+    """Check the form as the API's schema does (every mistake at once), then report the use through the
+    service; the errors, if any, keyed by the form's field ids."""
+    errors = FormErrors(default="report-eugea_id", ids={f: f"report-{f}" for f in REPORT_FIELDS})
+
+    def read(check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except ValidationError as exc:
+            errors.add_exception(exc)
+            return None
+
+    authorisation = read(lambda: svc.union_authorisation(container.rulebook, form["eugea_id"][:20]))
+    start = read(lambda: _day(form["period_start"], "period_start", "start of the period"))
+    end = read(lambda: _day(form["period_end"], "period_end", "end of the period"))
     # A report describes use that has happened; a far-future period would also outlive the Art. 27
     # retention arithmetic (records are kept to the fifth year after their date).
-    if end > today_in_brussels():
-        raise ValidationError("report a period that has ended (or ends today)", field="period_end")
-    shipments = _shipments(form["shipments"])
-    value = _euro(form["value_eur"])
-    destinations = _destinations(form["destinations"])
-    with container.uow() as uow:
-        svc.report_use(
-            uow, principal, container.rulebook, authorisation.id, start, end, shipments, value, destinations
-        )
+    if end is not None and end > today_in_brussels():
+        errors.add("report-period_end", "report a period that has ended (or ends today)")
+    shipments = read(lambda: _shipments(form["shipments"]))
+    value = read(lambda: _euro(form["value_eur"]))
+    destinations = read(lambda: _destinations(form["destinations"]))
+    if errors:
+        return errors
+    if authorisation is None or start is None or end is None or shipments is None or value is None:
+        return errors  # not reached: each None added an error above
+    try:
+        with container.uow() as uow:
+            svc.report_use(
+                uow,
+                principal,
+                container.rulebook,
+                authorisation.id,
+                start,
+                end,
+                shipments,
+                value,
+                destinations or [],
+            )
+    except DualUseError as exc:
+        if refused(exc):
+            raise
+        errors.add_exception(exc)
+    return errors
 
 
 def _exporter_context(
@@ -154,14 +186,9 @@ async def register(request: Request, container: ContainerDep, principal: UserDep
 async def report_use(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     async with request.form() as raw:
         form = {f: str(raw.get(f) or "") for f in REPORT_FIELDS}
-    try:
-        _report(container, principal, form)
-    except DualUseError as exc:
-        if refused(exc):
-            raise
-        context = _exporter_context(
-            container, principal, report_form=form, errors=_errors(exc, "report", REPORT_FIELDS)
-        )
+    errors = _report(container, principal, form)
+    if errors:
+        context = _exporter_context(container, principal, report_form=form, errors=errors.as_list())
         return render(request, "general_authorisations/exporter.html", context, status_code=400)
     return RedirectResponse(f"{PAGE}#reports", status_code=303)
 

@@ -15,11 +15,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.domain import licensing as lic
 from dualuse.domain.casework import FlagLevel
+from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Permission
+from dualuse.domain.licensing.model import check_quantity, check_value_eur
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf, ruling_letter_pdf
 from dualuse.entrypoints.web.access import refused, require
+from dualuse.entrypoints.web.forms import FormErrors, required
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit
 from dualuse.services import licensing as svc
@@ -108,6 +111,7 @@ def new_page(request: Request, principal: UserDep) -> Response:
             "errors": [],
             "types": list(lic.ApplicationType),
             "party_types": list(lic.PartyType),
+            "countries": country_choices(),
         },
     )
 
@@ -116,22 +120,52 @@ def new_page(request: Request, principal: UserDep) -> Response:
 async def create(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     require(principal, Permission.ACT_FOR_EXPORTER)
     async with request.form() as raw:
-        form = {f: str(raw.get(f) or "") for f in FORM_FIELDS}
-    try:
-        content = _content(form)
-        with container.uow() as uow:
-            stored = svc.create_application(uow, principal, content)
-    except (DualUseError, ValueError) as exc:
-        if isinstance(exc, DualUseError) and refused(exc):
-            raise
-        detail = exc.detail if isinstance(exc, DualUseError) else str(exc)
-        field = exc.field if isinstance(exc, DualUseError) and exc.field in FORM_FIELDS else "control_code"
+        form = {f: str(raw.get(f) or "")[:20000] for f in FORM_FIELDS}
+    errors = FormErrors(
+        default="control_code",
+        ids={f: f for f in FORM_FIELDS} | {"name": "end_user", "country": "destination"},
+    )
+    required(
+        errors,
+        form,
+        {
+            "control_code": "Enter the control code of the item, e.g. 5A002.a",
+            "description": "Describe the item",
+            "quantity": "Enter the quantity",
+            "value_eur": "Enter the value in euro",
+            "end_user": "Enter the name of the end-user",
+            "destination": "Enter the destination country",
+            "end_use": "Say what the end-user will use the item for",
+        },
+    )
+    for name, what in (("quantity", "quantity"), ("value_eur", "value in euro")):
+        if form[name].strip():
+            try:
+                _amount(form[name], name, what)
+            except ValidationError as exc:
+                errors.add_exception(exc)
+    if form["destination"].strip():
+        try:
+            form["destination"] = resolve_country(form["destination"], "destination")
+        except ValidationError as exc:
+            errors.add_exception(exc)
+    if not errors:
+        try:
+            content = _content(form)
+            with container.uow() as uow:
+                stored = svc.create_application(uow, principal, content)
+        except (DualUseError, ValueError) as exc:
+            if isinstance(exc, DualUseError) and refused(exc):
+                raise
+            errors.add_exception(exc)
+    if errors:
         context = {
             "principal": principal,
             "form": form,
-            "errors": [{"field": field, "text": detail}],
+            "errors": errors.as_list(),
             "types": list(lic.ApplicationType),
             "party_types": list(lic.PartyType),
+            "countries": country_choices(),
         }
         return render(request, "licensing/new.html", context, status_code=400)
     return RedirectResponse(f"/applications/{stored.id}/check", status_code=303)
@@ -194,26 +228,73 @@ def case_page(request: Request, case_id: RowId, container: ContainerDep, princip
     return render(request, template, context)
 
 
-@router.post("/applications/{case_id}/messages")
-def post_message(
-    case_id: RowId, container: ContainerDep, principal: PrincipalDep, body: Annotated[str, Form()] = ""
-) -> Response:
+def _case_page_again(
+    request: Request,
+    container: ContainerDep,
+    principal: Any,
+    case_id: int,
+    errors: FormErrors,
+    **kept: Any,
+) -> HTMLResponse:
+    """The case page once more, with the errors of the form that was sent and what was entered in it."""
     with container.uow() as uow:
-        svc.post_message(uow, principal, case_id, body)
+        context = _case_context(uow, principal, case_id)
+    context |= {"errors": errors.as_list(), **kept}
+    template = (
+        "licensing/authority_case.html"
+        if principal.organisation_kind and principal.organisation_kind.value == "authority"
+        else "licensing/case.html"
+    )
+    return render(request, template, context, status_code=400)
+
+
+@router.post("/applications/{case_id}/messages", response_class=HTMLResponse)
+def post_message(
+    request: Request,
+    case_id: RowId,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    body: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    errors = FormErrors(default="body")
+    if not body.strip():
+        with container.uow() as uow:  # a refusal first: only a party to the case sees the form again
+            svc.messages(uow, principal, case_id)
+        errors.add("body", "Enter your message")
+        return _case_page_again(request, container, principal, case_id, errors, message_form=body)
+    try:
+        with container.uow() as uow:
+            svc.post_message(uow, principal, case_id, body)
+    except ValidationError as exc:
+        errors.add_exception(exc)
+        return _case_page_again(request, container, principal, case_id, errors, message_form=body)
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
-@router.post("/applications/{case_id}/actions/{action}")
+@router.post("/applications/{case_id}/actions/{action}", response_class=HTMLResponse)
 def case_action(
+    request: Request,
     case_id: RowId,
     action: str,
     container: ContainerDep,
     principal: PrincipalDep,
     version: Annotated[int, Form()] = 0,
-    note: Annotated[str, Form()] = "",
+    note: Annotated[str, Form(max_length=20000)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.case_action(uow, principal, case_id, action, expected_version=version, note=note)
+    errors = FormErrors(
+        default="question", ids={"note": "question", "action": "question", "version": "question"}
+    )
+    if action == "request_information" and not note.strip():
+        with container.uow() as uow:  # a refusal first: only the case's authority sees the form again
+            svc.check_assessor(uow, principal, case_id)
+        errors.add("question", "Enter the question for the exporter")
+        return _case_page_again(request, container, principal, case_id, errors, question_form=note)
+    try:
+        with container.uow() as uow:
+            svc.case_action(uow, principal, case_id, action, expected_version=version, note=note)
+    except ValidationError as exc:
+        errors.add_exception(exc)
+        return _case_page_again(request, container, principal, case_id, errors, question_form=note)
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
@@ -226,34 +307,92 @@ def _version(text: str) -> int:
     return int(text)
 
 
-@router.post("/applications/{case_id}/assessment")
+RECOMMENDATIONS = ("grant", "grant_with_conditions", "deny")
+
+
+def _check_recommendation(principal: Any, entered: dict[str, Any], errors: FormErrors) -> None:
+    """Every mistake in the assessment form at once, before anything is recorded (the domain's own
+    checks follow, on objects built here and thrown away)."""
+    kind, reasoning, conditions = entered["kind"], entered["reasoning"], entered["conditions"]
+    concerns = [c for c, marked in entered["concerns"].items() if marked]
+    if kind not in RECOMMENDATIONS:
+        errors.add("kind-grant", "Choose a recommendation: grant, grant with conditions or deny")
+    if kind == "deny" and not concerns:
+        errors.add("kind-grant", "Mark a concern under at least one criterion for a denial to rely on")
+    if not reasoning.strip():
+        errors.add("reasoning", "Enter the reasoning for your recommendation")
+    lines = [line for line in conditions.splitlines() if line.strip()]
+    if kind == "grant_with_conditions" and not lines:
+        errors.add("conditions", "Enter the conditions, one a line, or recommend a grant without conditions")
+    if kind in ("grant", "deny") and lines:
+        errors.add("conditions", "Leave the conditions empty, or recommend a grant with conditions")
+    if errors:
+        return
+    findings = [lic.Finding(c.id, entered["concerns"][c.id], entered["notes"][c.id]) for c in lic.CRITERIA]
+    try:
+        assessment = lic.Assessment(officer_id=principal.label, findings=tuple(findings))
+        lic.Recommendation(
+            kind=lic.RecommendationKind(kind),
+            officer_id=principal.label,
+            assessment=assessment,
+            reasoning=reasoning,
+            criteria_relied_on=tuple(concerns) if kind == "deny" else (),
+            conditions=tuple(lines),
+        )
+    except ValidationError as exc:
+        errors.add_exception(exc)
+
+
+@router.post("/applications/{case_id}/assessment", response_class=HTMLResponse)
 async def assessment(
     request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep
 ) -> Response:
+    """Record the assessment and the recommendation together; a mistake shows the form again with every
+    error and everything the officer entered, and nothing recorded."""
     with container.uow() as uow:  # the case's authority only, before the form is read
         svc.check_assessor(uow, principal, case_id)
     async with request.form() as raw:
+        entered: dict[str, Any] = {
+            "concerns": {c.id: raw.get(f"concern-{c.id}") == "yes" for c in lic.CRITERIA},
+            "notes": {c.id: str(raw.get(f"note-{c.id}") or "")[:4000] for c in lic.CRITERIA},
+            "kind": str(raw.get("kind") or ""),
+            "reasoning": str(raw.get("reasoning") or "")[:20000],
+            "conditions": str(raw.get("conditions") or "")[:20000],
+            "version": str(raw.get("version") or ""),
+        }
+    errors = FormErrors(default="reasoning", ids={"criteria_relied_on": "kind-grant", "kind": "kind-grant"})
+    try:
+        version = _version(entered["version"])
+    except ValidationError as exc:
+        errors.add("reasoning", exc.detail)
+        version = 0
+    _check_recommendation(principal, entered, errors)
+    if not errors:
         findings = [
-            lic.Finding(c.id, raw.get(f"concern-{c.id}") == "yes", str(raw.get(f"note-{c.id}") or ""))
-            for c in lic.CRITERIA
+            lic.Finding(c.id, entered["concerns"][c.id], entered["notes"][c.id]) for c in lic.CRITERIA
         ]
-        version = _version(str(raw.get("version") or ""))
-        kind = str(raw.get("kind") or "")  # nothing preselected: the officer chooses (issue 19)
-        reasoning = str(raw.get("reasoning") or "")
-        relied = [c.id for c in lic.CRITERIA if raw.get(f"concern-{c.id}") == "yes"]
-        conditions = [line for line in str(raw.get("conditions") or "").splitlines() if line.strip()]
-    with container.uow() as uow:
-        stored = svc.record_assessment(uow, principal, case_id, findings, expected_version=version)
-        svc.recommend(
-            uow,
-            principal,
-            case_id,
-            kind=kind,
-            reasoning=reasoning,
-            criteria_relied_on=relied if kind == "deny" else [],
-            conditions=conditions,
-            expected_version=stored.case.version,
-        )
+        relied = [c for c, marked in entered["concerns"].items() if marked]
+        conditions = [line for line in entered["conditions"].splitlines() if line.strip()]
+        try:
+            with container.uow() as uow:
+                stored = svc.record_assessment(uow, principal, case_id, findings, expected_version=version)
+                svc.recommend(
+                    uow,
+                    principal,
+                    case_id,
+                    kind=entered["kind"],
+                    reasoning=entered["reasoning"],
+                    criteria_relied_on=relied if entered["kind"] == "deny" else [],
+                    conditions=conditions,
+                    expected_version=stored.case.version,
+                )
+        except ValidationError as exc:
+            errors.add_exception(exc)
+    if errors:
+        with container.uow() as uow:
+            context = _case_context(uow, principal, case_id)
+        context |= {"errors": errors.as_list(), "assessment_form": entered}
+        return render(request, "licensing/authority_case.html", context, status_code=400)
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
@@ -319,41 +458,59 @@ def shipment(
     }
     with container.uow() as uow:  # the holder only, before the form is read
         svc.check_holder(uow, principal, number)
+    errors = FormErrors(default="ship_quantity", ids=SHIPMENT_FIELD_IDS)
+    day, line, amount, value = None, 0, Decimal(0), Decimal(0)
     try:
-        try:
-            day = date.fromisoformat(shipped_on.strip())
-        except ValueError:
-            raise ValidationError("give the date of the shipment as YYYY-MM-DD", field="shipped_on") from None
+        day = date.fromisoformat(shipped_on.strip())
+    except ValueError:
+        errors.add("shipped_on", "Enter the date of the shipment as year-month-day, e.g. 2026-03-31")
+    try:
         line = _shipment_line(item_line)
+    except ValidationError as exc:
+        errors.add_exception(exc)
+    if not quantity.strip():
+        errors.add("ship_quantity", "Enter the quantity shipped")
+    try:
+        if quantity.strip():
+            check_quantity(_amount(quantity, "quantity", "quantity shipped"), what="quantity shipped")
+    except ValidationError as exc:
+        errors.add_exception(exc)
+    try:
+        check_value_eur(_amount(value_eur or "0", "value_eur", "value shipped"), what="value shipped")
+    except ValidationError as exc:
+        errors.add_exception(exc)
+    if not errors:
         amount = _amount(quantity, "quantity", "quantity shipped")
         value = _amount(value_eur or "0", "value_eur", "value shipped")
-        with container.uow() as uow:
-            svc.record_shipment(
-                uow,
-                principal,
-                number,
-                item_line=line,
-                quantity=amount,
-                value_eur=value,
-                shipped_on=day,
-                customs_reference=customs_reference,
-            )
-    except ValidationError as exc:
-        if not principal.is_authenticated or case_id < 1:
-            raise
-        with container.uow() as uow:
-            context = _case_context(uow, principal, case_id)
-        field = SHIPMENT_FIELD_IDS.get(exc.field or "", "ship_quantity")
-        context |= {"errors": [{"field": field, "text": exc.detail}], "shipment": entered}
-        return render(request, "licensing/case.html", context, status_code=400)
+        assert day is not None  # noqa: S101 - no error means the date was read
+        try:
+            with container.uow() as uow:
+                svc.record_shipment(
+                    uow,
+                    principal,
+                    number,
+                    item_line=line,
+                    quantity=amount,
+                    value_eur=value,
+                    shipped_on=day,
+                    customs_reference=customs_reference,
+                )
+        except ValidationError as exc:
+            errors.add_exception(exc)
+    if errors:
+        if case_id < 1:
+            raise ValidationError(errors.items[0]["text"], field=errors.items[0]["field"])
+        return _case_page_again(request, container, principal, case_id, errors, shipment=entered)
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
 @router.get("/licences/{number}.pdf")
-def licence_download(number: str, container: ContainerDep, principal: PrincipalDep) -> Response:
+def licence_download(
+    request: Request, number: str, container: ContainerDep, principal: PrincipalDep
+) -> Response:
     with container.uow() as uow:
         sheet = casework_letters.licence_sheet(uow, principal, number, container.casework_rules)
-        pdf = licence_pdf(sheet)
+        pdf = licence_pdf(sheet, str(request.base_url))
         audit.record_download(uow, principal, "licence_pdf", number, sheet.case.organisation_id)
     return Response(
         pdf,
@@ -447,6 +604,35 @@ def queue_page(
     return render(request, "licensing/queue.html", context)
 
 
+@router.get("/verify", response_class=HTMLResponse)
+def verify_start(
+    request: Request,
+    principal: PrincipalDep,
+    number: Annotated[str, Query(max_length=40)] = "",
+    code: Annotated[str, Query(max_length=40)] = "",
+    check: Annotated[str, Query(max_length=3)] = "",
+) -> Response:
+    """The landing page of the public check: the licence number and the check code, both asked for."""
+    errors = FormErrors(default="number")
+    if check:
+        if not re.fullmatch(r"[A-Za-z]{2}-[0-9]{4}-[0-9]{1,9}", number.strip()):
+            errors.add("number", "Enter the licence number as printed on it, e.g. DE-2026-000001")
+        if not code.strip():
+            errors.add("code", "Enter the check code printed on the licence")
+        if not errors:
+            target = f"/verify/{number.strip().upper()}?{urlencode({'code': code.strip()})}"
+            return RedirectResponse(target, status_code=303)
+    context = {
+        "principal": principal,
+        "number": number,
+        "code": code,
+        "result": None,
+        "errors": errors.as_list(),
+        "landing": True,
+    }
+    return render(request, "licensing/verify.html", context, status_code=400 if errors else 200)
+
+
 @router.get("/verify/{number}", response_class=HTMLResponse)
 def verify_page(
     request: Request,
@@ -460,5 +646,12 @@ def verify_page(
     return render(
         request,
         "licensing/verify.html",
-        {"principal": principal, "number": number, "code": code, "result": result},
+        {
+            "principal": principal,
+            "number": number,
+            "code": code,
+            "result": result,
+            "errors": [],
+            "landing": False,
+        },
     )

@@ -15,6 +15,8 @@ from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Principal
 from dualuse.domain.notices.model import NoticeArticle, NoticeScope
 from dualuse.entrypoints.http.deps import ContainerDep, RowId, UserDep
+from dualuse.entrypoints.web.access import refused
+from dualuse.entrypoints.web.forms import FormErrors
 from dualuse.entrypoints.web.views import render
 from dualuse.services import notices as svc
 
@@ -65,25 +67,39 @@ def authority_page(request: Request, container: ContainerDep, principal: UserDep
 async def issue(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     async with request.form() as raw:
         form = {f: str(raw.get(f) or "")[:4000] for f in FIELDS}
+    errors = FormErrors(default="organisation_id", ids={f: f for f in FIELDS})
+    if not form["organisation_id"].isdigit() or len(form["organisation_id"]) > 9:
+        errors.add("organisation_id", "Choose the party the notice is for")
+    if not form["reason"].strip():
+        errors.add("reason", "Enter why an authorisation is required")
+    destination = ""
     try:
-        if not form["organisation_id"].isdigit() or len(form["organisation_id"]) > 9:
-            raise ValidationError("choose the party the notice is for", field="organisation_id")
-        with container.uow() as uow:
-            svc.issue(
-                uow,
-                principal,
-                organisation_id=int(form["organisation_id"]),
-                article=form["article"],
-                scope=form["scope"],
-                destination=resolve_country(form["destination"], "destination"),
-                end_user=form["end_user"],
-                item=form["item"],
-                control_code=form["control_code"] or None,
-                reason=form["reason"],
-            )
-    except DualUseError as exc:
-        field = exc.field if exc.field in FIELDS else "organisation_id"
-        context = _context(container, principal, form, [{"field": field, "text": exc.detail}])
+        destination = resolve_country(form["destination"], "destination")
+    except ValidationError as exc:
+        errors.add(
+            "destination", "Enter the destination country" if not form["destination"].strip() else exc.detail
+        )
+    if not errors:
+        try:
+            with container.uow() as uow:
+                svc.issue(
+                    uow,
+                    principal,
+                    organisation_id=int(form["organisation_id"]),
+                    article=form["article"],
+                    scope=form["scope"],
+                    destination=destination,
+                    end_user=form["end_user"],
+                    item=form["item"],
+                    control_code=form["control_code"] or None,
+                    reason=form["reason"],
+                )
+        except DualUseError as exc:
+            if refused(exc):
+                raise
+            errors.add_exception(exc)
+    if errors:
+        context = _context(container, principal, form, errors.as_list())
         return render(request, "notices/authority.html", context, status_code=400)
     return RedirectResponse(PAGE, status_code=303)
 
@@ -98,7 +114,9 @@ async def withdraw(
         with container.uow() as uow:
             svc.withdraw(uow, principal, notice_id, reason)
     except ValidationError as exc:  # a refusal is not a form error: it goes to the error pages
-        context = _context(container, principal, None, [{"field": f"reason-{notice_id}", "text": exc.detail}])
+        errors = FormErrors(default=f"reason-{notice_id}")
+        errors.add(f"reason-{notice_id}", exc.detail)
+        context = _context(container, principal, None, errors.as_list())
         return render(request, "notices/authority.html", context, status_code=400)
     return RedirectResponse(PAGE, status_code=303)
 

@@ -8,6 +8,9 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 import dualuse
+from dualuse.domain.countries import country_choices
+from dualuse.entrypoints.web import i18n
+from dualuse.entrypoints.web.answer import is_working_note, link_acts, no_marks, public_source
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -20,6 +23,16 @@ def csrf_token(request: Request) -> str:
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates.env.add_extension("jinja2.ext.i18n")
+    templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    templates.env.globals["current_language"] = i18n.current
+    templates.env.globals["languages"] = i18n.LANGUAGES
+    templates.env.filters["local_date"] = i18n.local_date
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["version"] = dualuse.__version__
+    templates.env.filters["eurlex"] = link_acts  # a regulation cited is a link to its official text
+    templates.env.filters["public_source"] = public_source  # provenance without working notes
+    templates.env.filters["no_marks"] = no_marks
+    templates.env.tests["working_note"] = is_working_note
+    templates.env.globals["country_choices"] = country_choices  # what every country picker offers
     return templates

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.adapters.db.uow import SqlUnitOfWork
@@ -19,7 +19,10 @@ from dualuse.entrypoints.http.deps import (
     RowId,
     client_address,
 )
+from dualuse.entrypoints.http.wording import plain, safe_next
+from dualuse.services import home as home_svc
 from dualuse.services import identity
+from dualuse.services.clock import today_in_brussels
 from dualuse.services.identity import sessions
 
 router = APIRouter(include_in_schema=False)
@@ -32,14 +35,31 @@ def render(
     return templates.TemplateResponse(request, template, context, status_code=status_code)  # type: ignore[no-any-return]
 
 
+ROLE_NAMES = {
+    "exporter_admin": "exporter",
+    "exporter_user": "exporter",
+    "authority_officer": "licensing officer",
+    "authority_senior": "senior licensing officer",
+    "commission": "European Commission",
+}
+
+
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, principal: PrincipalDep) -> HTMLResponse:
-    return render(request, "home.html", {"principal": principal})
+def home(request: Request, container: ContainerDep, principal: PrincipalDep) -> HTMLResponse:
+    """Each kind of user's home: what they have to do, with counts from the data; the public's landing page."""
+    with container.uow() as uow:
+        todo = home_svc.todo_for(uow, principal, today_in_brussels())
+    role = ROLE_NAMES.get(principal.role.value, "") if principal.role else ""
+    context = {"principal": principal, "todo": todo, "role_name": role}
+    return render(request, "home.html", context)
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, principal: PrincipalDep) -> HTMLResponse:
-    return render(request, "login.html", {"principal": principal, "errors": [], "email": ""})
+def login_form(
+    request: Request, principal: PrincipalDep, next: Annotated[str, Query(max_length=2000)] = ""
+) -> HTMLResponse:
+    context = {"principal": principal, "errors": [], "email": "", "next": safe_next(next) or ""}
+    return render(request, "login.html", context)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -49,6 +69,7 @@ def login(
     principal: PrincipalDep,
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     errors: list[dict[str, str]] = []
     status_code = 400
@@ -68,18 +89,18 @@ def login(
                 client=client_address(request),
             )
         except TooManyAttemptsError as exc:
-            errors.append({"field": "email", "text": exc.detail[:1].upper() + exc.detail[1:]})
+            errors.append({"field": "email", "text": plain(exc.detail)})
             status_code, headers = 429, {"Retry-After": str(exc.retry_after)}
         except AuthenticationError as exc:
-            errors.append({"field": "email", "text": exc.detail})
+            errors.append({"field": "email", "text": plain(exc.detail)})
         else:
             previous = request.session.get(SESSION_KEY)
             if isinstance(previous, str):  # signing in again ends the session this browser had
                 sessions.sign_out(container.uow(), previous)
             request.session.clear()
             request.session[SESSION_KEY] = signed_in.session_secret
-            return RedirectResponse("/account", status_code=303)
-    context = {"principal": principal, "errors": errors, "email": email[:254]}
+            return RedirectResponse(safe_next(next) or "/", status_code=303)
+    context = {"principal": principal, "errors": errors, "email": email[:254], "next": safe_next(next) or ""}
     response = render(request, "login.html", context, status_code=status_code)
     response.headers.update(headers)
     return response
@@ -97,7 +118,7 @@ def logout(request: Request, container: ContainerDep) -> Response:
 @router.get("/account", response_class=HTMLResponse)
 def account(request: Request, container: ContainerDep, principal: PrincipalDep) -> Response:
     if not principal.is_authenticated or principal.organisation_id is None:
-        return RedirectResponse("/login", status_code=303)
+        return RedirectResponse("/login?next=/account", status_code=303)
     return _account_page(request, container, principal)
 
 
@@ -152,7 +173,7 @@ def _account_action(
             notice = action(uow)
             uow.commit()
     except DualUseError as exc:
-        errors = [{"field": exc.field or "members", "text": exc.detail}]
+        errors = [{"field": exc.field or "members", "text": plain(exc.detail)}]
         return _account_page(request, container, principal, errors=errors, status_code=exc.status)
     return _account_page(request, container, principal, notice=notice)
 

@@ -61,9 +61,9 @@ def record_view(
     try:
         chosen = View(view)
     except ValueError:
-        raise ValidationError("agree or disagree", field="view") from None
+        raise ValidationError("choose whether you agree or disagree", field="view") from None
     if chosen is View.PENDING:
-        raise ValidationError("agree or disagree", field="view")
+        raise ValidationError("choose whether you agree or disagree", field="view")
     if mine.view is not View.PENDING:
         raise ConflictError(f"{state} has already recorded its view")
     uow.duediligence.record_view(mine.id, view=chosen, reason=reason.strip(), by=principal.label)
