@@ -11,10 +11,6 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
-	@# the OpenAPI client generator of tests/integration/test_generated_client.py, in a folder of its own: it
-	@# pins older httpx and Typer than the app uses
-	rm -rf $(VENV)/tools/openapi-python-client
-	$(BIN)/python -m pip install -q --target $(VENV)/tools/openapi-python-client openapi-python-client==0.29.1
 	@touch $(STAMP)
 
 # WeasyPrint renders PDFs with Pango and subsets fonts with HarfBuzz; install them from Debian's packages when the machine lacks it.
@@ -46,7 +42,15 @@ typecheck: $(STAMP)
 importlint: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP) browser system-deps
+# The OpenAPI client generator of tests/integration/test_generated_client.py, in a folder of its own: it pins
+# older httpx and Typer than the app uses.
+GENERATOR := $(VENV)/tools/openapi-python-client
+$(GENERATOR)/.installed: $(STAMP)
+	rm -rf $(GENERATOR)
+	$(BIN)/python -m pip install -q --target $(GENERATOR) openapi-python-client==0.29.1
+	@touch $@
+
+pytest: $(STAMP) $(GENERATOR)/.installed browser system-deps
 	$(BIN)/pytest
 
 test: lint typecheck importlint pytest
