@@ -16,7 +16,7 @@ from dualuse.domain.customs import add_working_days
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.domain.licensing import CRITERIA
 from dualuse.entrypoints.http.app import create_app
-from dualuse.services import general_authorisations
+from dualuse.services import generalauth as general_authorisations
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.customs.feed import registration_number
 from tests.factories import Person, make_organisation, make_person, token_for
