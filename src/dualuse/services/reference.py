@@ -64,3 +64,9 @@ def load(
         loaded["risk_profiles"] = f"{len(risk_seed)} seed profiles"
     uow.commit()
     return loaded
+
+
+def versions(uow: UnitOfWork) -> tuple[dict[str, str], dict[str, str]]:
+    """The versions of the reference data recorded in the database, and of each sanctions list held (what
+    ``/healthz`` shows)."""
+    return dict(uow.reference_data.all()), {row["source"]: row["version"] for row in uow.screening.versions()}

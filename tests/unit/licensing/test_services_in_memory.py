@@ -605,3 +605,33 @@ def test_the_fake_refuses_stale_and_skipping_saves_and_a_licence_number_issued_t
             uow.licensing.add_licence(
                 case_id=case.id, member_state="DE", licence=licence.licence, check_code="X"
             )
+
+
+def test_the_assessment_form_is_one_use_case_recorded_whole_or_not_at_all() -> None:
+    """The officer's findings and recommendation arrive together (the web form): a recommendation that is
+    refused leaves no assessment behind, and one that is accepted is one commit."""
+    uow = FakeUnitOfWork()
+    case = submitted(uow)
+    case = act(uow, svc.case_action, OFFICER, case.id, "start_assessment", expected_version=case.case.version)
+    commits = uow.commits
+    with uow, pytest.raises(ValidationError, match="unknown recommendation"):
+        svc.assess_and_recommend(
+            uow, OFFICER, case.id, NO_CONCERNS, kind="maybe", reasoning="", expected_version=case.case.version
+        )
+    with uow:
+        untouched = svc.get_application(uow, OFFICER, case.id)
+    assert (untouched.assessment, untouched.case.version, uow.commits) == (None, case.case.version, commits)
+    with uow:
+        done = svc.assess_and_recommend(
+            uow,
+            OFFICER,
+            case.id,
+            NO_CONCERNS,
+            kind="grant",
+            reasoning="none",
+            expected_version=case.case.version,
+        )
+    assert uow.commits == commits + 1
+    assert done.case.status is S.RECOMMENDED
+    assert done.case.recommendation is not None
+    assert done.case.recommendation.assessment.findings == NO_CONCERNS

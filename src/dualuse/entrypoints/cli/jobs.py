@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dualuse.entrypoints.cli.common import container
+from dualuse.entrypoints.cli.common import JsonOption, container, show_table
 from dualuse.services.jobs import queue
 from dualuse.services.jobs.kinds import HANDLERS
 
@@ -46,10 +46,12 @@ def worker(
 
 
 @app.command("list")
-def list_jobs(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20) -> None:
-    """The newest jobs: kind, status, attempts, progress, message or last error."""
+def list_jobs(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20, as_json: JsonOption = False) -> None:
+    """The newest jobs: kind, status, attempts, progress, message or last error.
+
+    Example: dualuse jobs list --limit 5 --json"""
     with container() as c, c.uow() as uow:
-        jobs = uow.jobs.recent(limit)
+        jobs = queue.recent(uow, limit)
     table = Table(title="Jobs")
     for column in ("id", "kind", "status", "attempts", "progress", "message", "last error", "created"):
         table.add_column(column)
@@ -65,4 +67,4 @@ def list_jobs(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20) -> None
             job.last_error or "",
             job.created_at.strftime("%Y-%m-%d %H:%M:%S"),
         )
-    console.print(table)
+    show_table(console, table, as_json)

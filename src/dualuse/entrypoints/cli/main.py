@@ -218,9 +218,7 @@ def tokens_list(
     with container() as c:
         try:
             with c.uow() as uow:
-                user_id = identity.user_by_email(uow, email).id if email else None
-                tokens = uow.tokens.listing(user_id)
-                emails = {u.id: u.email for u in (uow.users.get(t.user_id) for t in tokens) if u}
+                tokens, emails = identity.token_listing(uow, email)
         except DualUseError as exc:
             fail(exc)
         table = Table(title="API tokens")

@@ -49,12 +49,7 @@ def _errors(exc: DualUseError, default: str) -> list[dict[str, str]]:
 @router.get("/due-diligence", response_class=HTMLResponse)
 def cases_page(request: Request, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
-        assert principal.organisation_id is not None  # noqa: S101 - signed-in users belong to an organisation
-        cases = (
-            uow.duediligence.cases(principal.organisation_id)
-            if "act_for_exporter" in principal.permissions
-            else []
-        )
+        cases = svc.cases_of(uow, principal)
     return render(
         request, "duediligence/cases.html", {"principal": principal, "cases": cases, "errors": [], "form": {}}
     )
@@ -296,7 +291,7 @@ def evidence_file(case_id: RowId, sha256: Sha256, container: ContainerDep, princ
         document = evidence_files.evidence_of_case(
             uow.documents, view.case.organisation_id, view.entries, sha256
         )
-        chunks = uow.documents.chunks(document.id)
+        chunks = evidence_files.content_of(uow.documents, document)
     return StreamingResponse(
         chunks,
         media_type=document.media_type,

@@ -22,6 +22,7 @@ from dualuse.entrypoints.web.access import refused
 from dualuse.entrypoints.web.forms import FormErrors
 from dualuse.entrypoints.web.views import render
 from dualuse.services import generalauth as svc
+from dualuse.services import identity
 from dualuse.services.clock import today_in_brussels
 
 T = TypeVar("T")
@@ -198,8 +199,7 @@ def authority_page(request: Request, container: ContainerDep, principal: UserDep
     with container.uow() as uow:
         view = svc.for_authority(uow, principal)
         ids = {r["organisation_id"] for r in [*view.registrations, *view.reports]}
-        found = {i: uow.organisations.get(i) for i in ids}
-    names = {i: (o.name if o else f"organisation {i}") for i, o in found.items()}
+        names = identity.organisation_names(uow, principal, ids)
     registrations = [{**r, "registered_on": svc.registered_on(r)} for r in view.registrations]
     context = {
         "principal": principal,

@@ -24,7 +24,7 @@ from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf, ruling_l
 from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.forms import FormErrors, required
 from dualuse.entrypoints.web.views import render
-from dualuse.services import audit
+from dualuse.services import audit, identity
 from dualuse.services import licensing as svc
 from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.casework import flags as casework_flags
@@ -375,16 +375,16 @@ async def assessment(
         conditions = [line for line in entered["conditions"].splitlines() if line.strip()]
         try:
             with container.uow() as uow:
-                stored = svc.record_assessment(uow, principal, case_id, findings, expected_version=version)
-                svc.recommend(
+                svc.assess_and_recommend(
                     uow,
                     principal,
                     case_id,
+                    findings,
                     kind=entered["kind"],
                     reasoning=entered["reasoning"],
                     criteria_relied_on=relied if entered["kind"] == "deny" else [],
                     conditions=conditions,
-                    expected_version=stored.case.version,
+                    expected_version=version,
                 )
         except ValidationError as exc:
             errors.add_exception(exc)
@@ -581,10 +581,7 @@ def queue_page(
         columns = casework_flags.queue_columns(
             uow, principal, [(c.id, c.submitted_at) for c in found.cases], container.casework_rules
         )
-        exporters = {}
-        for organisation_id in {c.organisation_id for c in found.cases}:
-            organisation = uow.organisations.get(organisation_id)
-            exporters[organisation_id] = organisation.name if organisation else str(organisation_id)
+        exporters = identity.organisation_names(uow, principal, {c.organisation_id for c in found.cases})
     pages = max(1, -(-found.total // size))
     context: dict[str, object] = {
         "principal": principal,

@@ -3,7 +3,7 @@ they support, and served only to the organisation whose case refers to them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from dualuse.domain.documents import Document, DocumentKind
 from dualuse.domain.duediligence.records import CaseEntry
@@ -52,3 +52,8 @@ def evidence_of_case(
 
 def _evidence(entry: CaseEntry) -> list[object]:
     return list(entry.evidence)
+
+
+def content_of(documents: DocumentRepository, document: Document) -> Iterator[bytes]:
+    """The bytes of ``document`` (found by ``evidence_of_case``), in chunks to stream."""
+    return documents.chunks(document.id)

@@ -133,6 +133,13 @@ class CaseView:
         return next((s for s in STEPS if s is not Step.CONCLUSION and s not in self.steps_done), None)
 
 
+def cases_of(uow: UnitOfWork, principal: Principal) -> Sequence[DdCase]:
+    """The principal's organisation's cases, newest first (nobody else's: an authority sees notifications)."""
+    if Permission.ACT_FOR_EXPORTER not in principal.permissions or principal.organisation_id is None:
+        return []
+    return uow.duediligence.cases(principal.organisation_id)
+
+
 def get_case(uow: UnitOfWork, principal: Principal, flags: RedFlagSet, case_id: int) -> CaseView:
     case = uow.duediligence.case(case_id)
     _check_case_access(principal, case)

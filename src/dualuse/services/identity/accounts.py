@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -239,6 +239,15 @@ def tokens_of(uow: UnitOfWork, principal: Principal) -> Sequence[ApiToken]:
     return uow.tokens.listing(principal.user_id)
 
 
+def token_listing(uow: UnitOfWork, email: str | None = None) -> tuple[Sequence[ApiToken], dict[int, str]]:
+    """Every API token (or ``email``'s), never a secret, with its user's e-mail: for the operator at the
+    command line, who holds the database anyway."""
+    user_id = user_by_email(uow, email).id if email else None
+    tokens = uow.tokens.listing(user_id)
+    emails = {u.id: u.email for u in (uow.users.get(t.user_id) for t in tokens) if u}
+    return tokens, emails
+
+
 def revoke_token(uow: UnitOfWork, principal: Principal, token_id: int) -> ApiToken:
     """Revoke an API token: one's own, or (for an administrator) a member's of one's own organisation."""
     stored = uow.tokens.get(token_id)
@@ -367,6 +376,26 @@ def get_organisation(uow: UnitOfWork, principal: Principal, organisation_id: int
         uow, principal, entity_type="organisation", entity_id=organisation_id, legal_basis="Art. 23(1)"
     )
     return organisation
+
+
+def organisation_names(uow: UnitOfWork, principal: Principal, ids: Collection[int]) -> dict[int, str]:
+    """The names of the organisations ``ids`` that an authority or the Commission deals with (the exporters of
+    its queue and registers); exporters see only their own."""
+    names: dict[int, str] = {}
+    for organisation_id in ids:
+        organisation = uow.organisations.get(organisation_id)
+        visible = organisation is not None and (
+            principal.organisation_kind is OrganisationKind.COMMISSION
+            or principal.organisation_id == organisation_id
+            or (
+                principal.organisation_kind is OrganisationKind.AUTHORITY
+                and organisation.member_state == principal.member_state
+            )
+        )
+        names[organisation_id] = (
+            organisation.name if organisation and visible else f"organisation {organisation_id}"
+        )
+    return names
 
 
 def list_members(uow: UnitOfWork, principal: Principal, organisation_id: int) -> Sequence[User]:

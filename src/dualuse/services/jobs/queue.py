@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -131,3 +131,8 @@ def work(
             continue
         if burst or not wait():
             return taken
+
+
+def recent(uow: UnitOfWork, limit: int = 50) -> Sequence[Job]:
+    """The newest jobs, for the operator (``dualuse jobs list``)."""
+    return uow.jobs.recent(limit)

@@ -28,7 +28,15 @@ from dualuse.domain.identity import OrganisationKind, Permission, Principal, Rol
 from dualuse.domain.rules.engine import ListView
 from dualuse.services import audit, disclosure, oversight
 from dualuse.services.clock import today_in_brussels
-from dualuse.services.unit_of_work import CasePage, CaseQuery, Row, StoredCase, StoredLicence, UnitOfWork
+from dualuse.services.unit_of_work import (
+    CasePage,
+    CaseQuery,
+    QueueEntry,
+    Row,
+    StoredCase,
+    StoredLicence,
+    UnitOfWork,
+)
 
 ENTITY_CASE = "licensing_case"
 ENTITY_LICENCE = "licence"
@@ -441,6 +449,48 @@ def record_assessment(
 ) -> StoredCase:
     """The officer's findings on every consideration of Art. 15(1) (the Common Position's criteria under
     point (c)); a concern is for the officer to weigh, never an automatic denial."""
+    after = _record_assessment(uow, principal, case_id, findings, expected_version=expected_version)
+    uow.commit()
+    return after
+
+
+def assess_and_recommend(
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: int,
+    findings: Sequence[lic.Finding],
+    *,
+    kind: str,
+    reasoning: str,
+    criteria_relied_on: Sequence[str] = (),
+    conditions: Sequence[str] = (),
+    expected_version: int | None,
+) -> StoredCase:
+    """The officer's findings and recommendation, as the assessment form sends them: one use case, one
+    transaction (both recorded, or neither)."""
+    assessed = _record_assessment(uow, principal, case_id, findings, expected_version=expected_version)
+    after = _recommend(
+        uow,
+        principal,
+        case_id,
+        kind=kind,
+        reasoning=reasoning,
+        criteria_relied_on=criteria_relied_on,
+        conditions=conditions,
+        expected_version=assessed.case.version,
+    )
+    uow.commit()
+    return after
+
+
+def _record_assessment(
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: int,
+    findings: Sequence[lic.Finding],
+    *,
+    expected_version: int | None,
+) -> StoredCase:
     stored = _load(uow, case_id, principal, Permission.ASSESS_CASE)
     _check_authority(principal, stored, Permission.ASSESS_CASE)
     case = stored.case
@@ -461,9 +511,7 @@ def record_assessment(
         version=moved.version,
         note=", ".join(sorted(assessment.concerns)),
     )
-    after = _store(uow, principal, stored, moved, event, assessment=assessment)
-    uow.commit()
-    return after
+    return _store(uow, principal, stored, moved, event, assessment=assessment)
 
 
 def recommend(
@@ -478,6 +526,31 @@ def recommend(
     expected_version: int | None,
 ) -> StoredCase:
     """The officer who assessed puts a recommendation forward for countersignature."""
+    after = _recommend(
+        uow,
+        principal,
+        case_id,
+        kind=kind,
+        reasoning=reasoning,
+        criteria_relied_on=criteria_relied_on,
+        conditions=conditions,
+        expected_version=expected_version,
+    )
+    uow.commit()
+    return after
+
+
+def _recommend(
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: int,
+    *,
+    kind: str,
+    reasoning: str,
+    criteria_relied_on: Sequence[str],
+    conditions: Sequence[str],
+    expected_version: int | None,
+) -> StoredCase:
     stored = _load(uow, case_id, principal, Permission.ASSESS_CASE)
     _check_authority(principal, stored, Permission.ASSESS_CASE)
     if stored.assessment is None or stored.assessment.officer_id != principal.label:
@@ -495,9 +568,7 @@ def recommend(
         conditions=tuple(c for c in conditions if c.strip()),
     )
     case, event = lic.recommend(stored.case, recommendation, expected_version=expected_version)
-    after = _store(uow, principal, stored, case, event)
-    uow.commit()
-    return after
+    return _store(uow, principal, stored, case, event)
 
 
 def decide(
@@ -674,6 +745,21 @@ def get_licence(uow: UnitOfWork, principal: Principal, number: str) -> StoredLic
         owner=int(stored.licence.holder_id),
     )
     return disclosure.licence_as_seen(principal, stored)
+
+
+def licences_of_cases(
+    uow: UnitOfWork, principal: Principal, cases: Sequence[StoredCase | QueueEntry]
+) -> Mapping[int, StoredLicence]:
+    """The licences issued on ``cases`` (which the caller has read through a use case), each as the
+    principal may see it; a licence the principal may not read is left out."""
+    out: dict[int, StoredLicence] = {}
+    for case_id, stored in uow.licensing.licences_for_cases([c.id for c in cases]).items():
+        try:
+            _check_licence_read(principal, stored)
+        except (PermissionDeniedError, NotFoundError):
+            continue
+        out[case_id] = disclosure.licence_as_seen(principal, stored)
+    return out
 
 
 def licence_document(uow: UnitOfWork, principal: Principal, number: str) -> tuple[StoredLicence, StoredCase]:

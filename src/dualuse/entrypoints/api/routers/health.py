@@ -11,6 +11,7 @@ import dualuse
 from dualuse.entrypoints.api.schemas.health import HealthOut
 from dualuse.entrypoints.api.schemas.problems import API_ERRORS
 from dualuse.entrypoints.http.deps import ContainerDep
+from dualuse.services import reference
 
 router = APIRouter(tags=["health"], responses=API_ERRORS)
 
@@ -26,8 +27,7 @@ def healthz(container: ContainerDep) -> JSONResponse:
     try:
         with container.uow() as uow:
             revision = container.schema_revision(uow)
-            body["reference_data"] = dict(uow.reference_data.all())
-            body["sanctions_lists"] = {row["source"]: row["version"] for row in uow.screening.versions()}
+            body["reference_data"], body["sanctions_lists"] = reference.versions(uow)
         body["database"] = {"status": "ok", "schema_revision": revision}
     except Exception as exc:
         body["status"] = "error"

@@ -83,7 +83,7 @@ def _case_out(
 
 
 def _with_licence(uow: UowDep, stored: StoredCase, principal: Principal) -> dict[str, Any]:
-    return _case_out(stored, principal, uow.licensing.licence_for_case(stored.id))
+    return _case_out(stored, principal, svc.licences_of_cases(uow, principal, [stored]).get(stored.id))
 
 
 def _secret(container: ContainerDep) -> bytes:
@@ -236,7 +236,7 @@ def list_cases(
         offset=offset,
     )
     response.headers["X-Total-Count"] = str(page.total)
-    licences = uow.licensing.licences_for_cases([s.id for s in page.cases])
+    licences = svc.licences_of_cases(uow, principal, page.cases)
     return [QueueItemOut.of(s, licences.get(s.id)) for s in page.cases]
 
 
