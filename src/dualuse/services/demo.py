@@ -137,10 +137,8 @@ def load_demo_classifications(uow: UnitOfWork, catalogue: ControlListCatalogue, 
             list_version=version_id,
             created_by=DEMO_ACTOR,
         )
-    if previous is not None:
-        controllist.flag_for_review(
-            uow, history.diff(previous.version_id, latest.version_id), actor=DEMO_ACTOR
-        )
+    if previous is not None:  # only the record made against the earlier list: the others are current
+        controllist.flag_outdated(uow, history, actor=DEMO_ACTOR)
     return len(recorded)
 
 

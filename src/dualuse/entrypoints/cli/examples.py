@@ -51,12 +51,32 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {
     "list diff": ("dualuse list diff 2024-11 2025-11",),
     "list import": ("dualuse list import amendment.yaml",),
     "list export": ("dualuse list export --output annex-i.json",),
-    "lists import": ("dualuse lists import eu_fsf eu-fsf.xml --reason 'weekly update'",),
+    "lists import": (
+        "dualuse lists import eu-fsf eu-fsf.xml",
+        "dualuse lists import us-csl consolidated.csv --in-background   # re-screening by dualuse worker",
+        "dualuse lists import ofac-sdn-csv sdn.csv --force --reason 'OFAC republished the 3 May file'",
+    ),
     "lists status": ("dualuse lists status", "dualuse lists status --json"),
     "records export": ("dualuse records export 1 --output records.json",),
     "records purgeable": ("dualuse records purgeable", "dualuse records purgeable --as-of 2032-01-01 --json"),
     "rules status": ("dualuse rules status", "dualuse rules status --format json"),
     "reference load": ("dualuse reference load",),
+    "reference status": ("dualuse reference status", "dualuse reference status --all --json"),
+    "reference build-annex-i": (
+        "dualuse reference build-annex-i --from annex-i-2025-11-15.json",
+        "dualuse reference build-annex-i --from annex-i-2025-11-15.json --output /tmp/annex_i.json",
+    ),
+    "list cn": ("dualuse list cn '8542 31 90'",),
+    "list acts": ("dualuse list acts",),
+    "list review": ("dualuse list review",),
+    "list assess": (
+        "dualuse list assess 5A002.d -p bandwidth=600",
+        "dualuse list assess 3A001.a -p 'temperature=-60 C'",
+    ),
+    "list classify": ("dualuse list classify 'spread spectrum radio' -p bandwidth='0.6 GHz'",),
+    "worker": ("dualuse worker", "dualuse worker --burst   # the jobs due now, then exit"),
+    "jobs list": ("dualuse jobs list", "dualuse jobs list --limit 5 --json"),
+    "documents import-uploads": ("dualuse documents import-uploads --folder var/uploads",),
 }
 
 

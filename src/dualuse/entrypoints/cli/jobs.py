@@ -47,9 +47,7 @@ def worker(
 
 @app.command("list")
 def list_jobs(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20, as_json: JsonOption = False) -> None:
-    """The newest jobs: kind, status, attempts, progress, message or last error.
-
-    Example: dualuse jobs list --limit 5 --json"""
+    """The newest jobs: kind, status, attempts, progress, message or last error."""
     with container() as c, c.uow() as uow:
         jobs = queue.recent(uow, limit)
     table = Table(title="Jobs")

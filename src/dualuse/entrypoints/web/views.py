@@ -49,8 +49,13 @@ def home(request: Request, container: ContainerDep, principal: PrincipalDep) -> 
     """Each kind of user's home: what they have to do, with counts from the data; the public's landing page."""
     with container.uow() as uow:
         todo = home_svc.todo_for(uow, principal, today_in_brussels())
+        organisation = (
+            identity.organisation_names(uow, principal, [principal.organisation_id])[principal.organisation_id]
+            if principal.organisation_id is not None
+            else ""
+        )
     role = ROLE_NAMES.get(principal.role.value, "") if principal.role else ""
-    context = {"principal": principal, "todo": todo, "role_name": role}
+    context = {"principal": principal, "todo": todo, "role_name": role, "organisation_name": organisation}
     return render(request, "home.html", context)
 
 
