@@ -18,7 +18,7 @@ from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDenied
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.domain.licensing import CRITERIA
 from dualuse.entrypoints.http.app import create_app
-from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf
+from dualuse.entrypoints.report import grouped, licence_pdf, refusal_letter_pdf
 from dualuse.services.casework import letters
 from tests.factories import Person, make_organisation, make_person, token_for
 
@@ -129,7 +129,7 @@ def test_the_licence_shows_every_box_of_annex_iii(container: Container, people: 
         "Lawful interception on a licensed public network",  # 19 end use
         "X060",  # 21
         "No re-export without the authority",  # 22 conditions
-        sheet.stored.check_code,
+        grouped(sheet.stored.check_code),  # in groups of four, as it is read out
     ):
         assert expected in text, expected
     labels = (

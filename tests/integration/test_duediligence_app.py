@@ -233,9 +233,7 @@ def test_a_step_page_takes_an_evidence_document(container: Container, people: di
     # kept in the database's document store, not on this machine's disk, and served back from it
     assert not container.settings.upload_dir.exists()
     with container.uow() as uow:
-        [item] = [
-            e for entry in uow.duediligence.entries(case_id) for e in entry["evidence"] if "sha256" in e
-        ]
+        [item] = [e for entry in uow.duediligence.entries(case_id) for e in entry.evidence if "sha256" in e]
     download = web.get(f"/due-diligence/{case_id}/evidence/{item['sha256']}")
     assert download.status_code == 200
     assert download.content == b"%PDF-1.4 datasheet"

@@ -17,7 +17,7 @@ from dualuse.domain import licensing as lic
 from dualuse.domain.casework import FlagLevel
 from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError, ValidationError
-from dualuse.domain.identity import Permission
+from dualuse.domain.identity import OrganisationKind, Permission
 from dualuse.domain.licensing.model import check_quantity, check_value_eur
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf, ruling_letter_pdf
@@ -193,12 +193,13 @@ def submit(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> 
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
-def _case_context(uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
+def _case_context(uow: Any, principal: Any, case_id: int, rules: Any) -> dict[str, Any]:
+    """What the case page shows; an authority's page also shows the evidence the case brings (issue 19)."""
     stored = svc.get_application(uow, principal, case_id)
     messages = svc.messages(uow, principal, case_id)
     licence = next((x for x in svc.licences(uow, principal) if x.case_id == case_id), None)
     left = svc.remaining(uow, principal, licence.licence.number)[1] if licence else {}
-    return {
+    context: dict[str, Any] = {
         "principal": principal,
         "stored": stored,
         "case": stored.case,
@@ -211,19 +212,19 @@ def _case_context(uow: Any, principal: Any, case_id: int) -> dict[str, Any]:
         "flag_levels": list(FlagLevel),
         "eu_statements": casework_statements.statements(uow, principal, case_id),
     }
+    if principal.organisation_kind is OrganisationKind.AUTHORITY:
+        context |= {
+            "evidence": casework_evidence.case_evidence(uow, principal, case_id, rules),
+            "teams": rules.teams,
+        }
+    return context
 
 
 @router.get("/applications/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, case_id: RowId, container: ContainerDep, principal: UserDep) -> Response:
     authority = bool(principal.organisation_kind and principal.organisation_kind.value == "authority")
     with container.uow() as uow:
-        context = _case_context(uow, principal, case_id)
-        if authority:
-            rules = container.casework_rules
-            context |= {
-                "evidence": casework_evidence.case_evidence(uow, principal, case_id, rules),
-                "teams": rules.teams,
-            }
+        context = _case_context(uow, principal, case_id, container.casework_rules)
     template = "licensing/authority_case.html" if authority else "licensing/case.html"
     return render(request, template, context)
 
@@ -238,7 +239,7 @@ def _case_page_again(
 ) -> HTMLResponse:
     """The case page once more, with the errors of the form that was sent and what was entered in it."""
     with container.uow() as uow:
-        context = _case_context(uow, principal, case_id)
+        context = _case_context(uow, principal, case_id, container.casework_rules)
     context |= {"errors": errors.as_list(), **kept}
     template = (
         "licensing/authority_case.html"
@@ -390,7 +391,7 @@ async def assessment(
             errors.add_exception(exc)
     if errors:
         with container.uow() as uow:
-            context = _case_context(uow, principal, case_id)
+            context = _case_context(uow, principal, case_id, container.casework_rules)
         context |= {"errors": errors.as_list(), "assessment_form": entered}
         return render(request, "licensing/authority_case.html", context, status_code=400)
     return RedirectResponse(f"/applications/{case_id}", status_code=303)

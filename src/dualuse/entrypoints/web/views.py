@@ -50,7 +50,9 @@ def home(request: Request, container: ContainerDep, principal: PrincipalDep) -> 
     with container.uow() as uow:
         todo = home_svc.todo_for(uow, principal, today_in_brussels())
         organisation = (
-            identity.organisation_names(uow, principal, [principal.organisation_id])[principal.organisation_id]
+            identity.organisation_names(uow, principal, [principal.organisation_id])[
+                principal.organisation_id
+            ]
             if principal.organisation_id is not None
             else ""
         )
