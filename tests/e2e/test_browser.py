@@ -90,7 +90,7 @@ def test_control_list_pages_are_accessible(page: Any, live_server: LiveServer, p
 
 def test_demo_exporter_screens_a_party_and_reviews_an_alert(page: Any, live_server: LiveServer) -> None:
     sign_in(page, live_server, DEMO_EXPORTER)
-    page.get_by_role("link", name="Screening").click()
+    page.get_by_role("link", name="Screening", exact=True).first.click()
     page.get_by_label("Name").fill("Northwind Signal Intelligence")
     page.get_by_role("button", name="Screen").click()
     assert "Northwind Signal Intelligence LLC" in page.locator("table").inner_text()

@@ -44,7 +44,7 @@ def apply(exporter: Any, server: LiveServer, end_user: str, destination: str, co
     exporter.get_by_label("Quantity").fill("2")
     exporter.get_by_label("Value in EUR").fill("250000")
     exporter.get_by_label("End-user (also the consignee)").fill(end_user)
-    exporter.get_by_label("Destination (ISO code)").fill(destination)
+    exporter.get_by_label("Destination country", exact=True).fill(destination)
     exporter.get_by_label("End use").fill("Lawful interception for a licensed public network")
     exporter.get_by_role("button", name="Continue").click()
     exporter.get_by_role("button", name="Submit the application").click()

@@ -39,7 +39,7 @@ def test_apply_to_exhausted_licence(session_of: Any, live_server: LiveServer) ->
     exporter.get_by_label("Quantity").fill("2")
     exporter.get_by_label("Value in EUR").fill("300000")
     exporter.get_by_label("End-user (also the consignee)").fill("Brasil Telecom Operadora SA")
-    exporter.get_by_label("Destination (ISO code)").fill("BR")
+    exporter.get_by_label("Destination country", exact=True).fill("BR")
     exporter.get_by_label("End use").fill("Lawful interception for a licensed public network")
     exporter.get_by_role("button", name="Continue").click()
     assert "Check your answers" in exporter.content()
@@ -54,7 +54,7 @@ def test_apply_to_exhausted_licence(session_of: Any, live_server: LiveServer) ->
     assert french.goto(f"{live_server.url}{case_path}").status == 404  # F16: as if it did not exist
 
     officer = session_of("officer-de@demo.dualuse.eu")
-    officer.get_by_role("link", name="Cases").click()
+    officer.get_by_role("link", name="Cases", exact=True).first.click()
     officer.get_by_role("link", name=case_path.rsplit("/", 1)[1], exact=True).click()
     officer.get_by_role("button", name="Start the assessment").click()
     officer.get_by_label("Question").fill("Who operates the monitoring centre?")

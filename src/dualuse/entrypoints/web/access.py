@@ -11,7 +11,7 @@ from __future__ import annotations
 from dualuse.domain.errors import DualUseError
 from dualuse.domain.identity import Permission, Principal, authorize
 
-REFUSALS = frozenset({401, 403, 404, 409})  # 409: someone else acted first; the page says so
+REFUSALS = frozenset({401, 403, 404})
 
 
 def refused(exc: DualUseError) -> bool:

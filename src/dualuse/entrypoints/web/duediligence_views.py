@@ -16,7 +16,7 @@ from dualuse.domain.countries import resolve_country
 from dualuse.domain.documents import media_type_for
 from dualuse.domain.duediligence import STEPS, Conclusion, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS, IcpLevel
-from dualuse.domain.errors import DualUseError, TooManyAttemptsError
+from dualuse.domain.errors import ConflictError, DualUseError, TooManyAttemptsError
 from dualuse.domain.identity import Permission
 from dualuse.domain.screening.model import ScreeningQuery
 from dualuse.entrypoints.http.csrf import check_multipart_token
@@ -430,7 +430,7 @@ def _on_authority_page(
             with container.uow() as uow:
                 action(uow)
         except DualUseError as exc:
-            if refused(exc):
+            if refused(exc) or isinstance(exc, ConflictError):  # another officer acted first: its own page
                 raise
             errors.add_exception(exc)
     if errors:
