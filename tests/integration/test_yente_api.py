@@ -407,6 +407,7 @@ def test_the_client_filters_are_honoured_or_refused(server: str, world: dict[str
 
 def test_the_async_client_works_against_the_running_app(server: str, world: dict[str, str]) -> None:
     import asyncio
+    import concurrent.futures
 
     from yente_client import AsyncClient
 
@@ -439,7 +440,9 @@ def test_the_async_client_works_against_the_running_app(server: str, world: dict
         # aclose: the context manager's exit called it; calling it again is harmless
         await client.aclose()
 
-    asyncio.run(run())
+    # in a thread of its own: an earlier test (the browser's sync API) may leave an event loop running here
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run()).result()
 
 
 def test_the_yente_cli_commands_work_against_the_running_app(
