@@ -85,6 +85,31 @@ def test_determine_without_a_case_says_how_to_start(cli_env: Container) -> None:
     assert "--template" in answer.output
 
 
+def test_determine_names_every_mistake_of_a_case_at_once(cli_env: Container, tmp_path: object) -> None:
+    load_reference_data(cli_env)
+    case = {
+        "activity": "exprot",
+        "exporter": {"member_state": "XX"},
+        "destination": "Narnia",
+        "items": [{"id": "1", "control_code": 5}, {"id": "2", "control_code": "5A001.j", "quantity": -1}],
+        "knowledge": {"informed": ["wmd", "rumour"]},
+    }
+    path = tmp_path / "case.json"  # type: ignore[operator]
+    path.write_text(json.dumps(case), encoding="utf-8")
+    answer = runner.invoke(app, ["determine", str(path)])
+    assert answer.exit_code == 2
+    for field in (
+        "activity",
+        "exporter.member_state",
+        "destination",
+        "items[0].control_code",
+        "items[1].quantity",
+        "knowledge.informed[1]",
+    ):
+        assert f"- {field}:" in answer.output, (field, answer.output)
+    assert "6 mistakes" in answer.output
+
+
 def test_a_search_that_finds_nothing_says_what_to_try(cli_env: Container) -> None:
     load_reference_data(cli_env)
     answer = runner.invoke(app, ["list", "search", "zzqqxx vvww"])

@@ -29,6 +29,20 @@ class ValidationError(DualUseError):
     title = "Invalid input"
 
 
+class ValidationErrors(ValidationError):
+    """Several mistakes in one input, all reported at once (a form or a case file with more than one bad
+    field); ``errors`` holds each with its field, and the detail lists them all."""
+
+    def __init__(self, errors: list[ValidationError] | tuple[ValidationError, ...]) -> None:
+        if not errors:
+            raise ValueError("ValidationErrors needs at least one error")
+        self.errors: tuple[ValidationError, ...] = tuple(errors)
+        detail = "; ".join(f"{e.field}: {e.detail}" if e.field else e.detail for e in self.errors)
+        if len(self.errors) > 1:
+            detail = f"{len(self.errors)} mistakes: {detail}"
+        super().__init__(detail, field=self.errors[0].field)
+
+
 class NotFoundError(DualUseError):
     """The thing asked for does not exist, or the caller may not know that it does."""
 

@@ -172,3 +172,29 @@ def test_knowledge_values_are_the_three_uses() -> None:
     facts = facts_from_dict(with_("knowledge", {"informed": ["wmd"], "aware": ["internal_repression"]}))
     assert facts.informed == {Knowledge.WMD}
     assert facts.aware == {Knowledge.INTERNAL_REPRESSION}
+
+
+def test_a_case_with_several_mistakes_names_them_all() -> None:
+    from dualuse.domain.errors import ValidationErrors
+    from dualuse.services.determination.reader import facts_from_dict
+
+    case = {
+        "date": "yesterday",
+        "exporter": {"member_state": "DE", "name": "Acme"},
+        "destination": "CN",
+        "end_user": {"country": "QQ"},
+        "items": [{"id": "1", "control_code": "5A001.j"}, "not an item"],
+    }
+    with pytest.raises(ValidationErrors) as caught:
+        facts_from_dict(case)
+    assert [e.field for e in caught.value.errors] == ["date", "end_user.country", "items[1]"]
+
+
+def test_a_case_with_one_mistake_raises_that_mistake_alone() -> None:
+    from dualuse.domain.errors import ValidationError, ValidationErrors
+    from dualuse.services.determination.reader import facts_from_dict
+
+    with pytest.raises(ValidationError) as caught:
+        facts_from_dict({"exporter": {"member_state": "DE"}, "destination": "CN", "items": [{"id": "1", "quantity": -1}]})
+    assert not isinstance(caught.value, ValidationErrors)
+    assert caught.value.field == "items[0].quantity"

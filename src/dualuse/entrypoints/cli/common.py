@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dualuse.adapters.db import migrate
 from dualuse.bootstrap import Container, bootstrap
 from dualuse.config import Settings
-from dualuse.domain.errors import DualUseError
+from dualuse.domain.errors import DualUseError, ValidationErrors
 
 err_console = Console(stderr=True)
 
@@ -58,7 +58,12 @@ def _check_migrated(c: Container) -> None:
 
 def fail(exc: DualUseError) -> NoReturn:
     """Print a clear message and exit with status 2: nothing was changed."""
-    err_console.print(f"[bold red]Error:[/] {exc.detail}")
+    if isinstance(exc, ValidationErrors):
+        err_console.print(f"[bold red]Error:[/] {len(exc.errors)} mistakes, nothing was changed:")
+        for error in exc.errors:
+            err_console.print(f"  - {error.field}: {error.detail}" if error.field else f"  - {error.detail}")
+    else:
+        err_console.print(f"[bold red]Error:[/] {exc.detail}")
     raise typer.Exit(code=2)
 
 

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dualuse.bootstrap import Container
-from dualuse.domain.errors import DualUseError, NotFoundError, TooManyAttemptsError
+from dualuse.domain.errors import DualUseError, NotFoundError, TooManyAttemptsError, ValidationErrors
 from dualuse.domain.identity import Principal
 from dualuse.entrypoints.http.deps import SignInRequiredError, get_principal
 from dualuse.entrypoints.http.wording import plain, safe_next
@@ -127,6 +127,8 @@ def install_error_handlers(app: FastAPI) -> None:
         if is_refused_access(exc):
             await run_in_threadpool(record_refusal, request, exc)
         extra: dict[str, Any] = {"field": exc.field} if exc.field else {}
+        if isinstance(exc, ValidationErrors):
+            extra["errors"] = [{"field": e.field or "", "message": e.detail} for e in exc.errors]
         response = problem(request, exc.status, exc.title, exc.detail, exc.code, extra)
         if exc.status == 401 and not wants_html(request):
             response.headers["WWW-Authenticate"] = "Bearer"

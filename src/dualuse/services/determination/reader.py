@@ -24,11 +24,12 @@ field by its path, e.g. ``items[0].control_code``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from dualuse.domain.errors import ValidationError
+from dualuse.domain.errors import ValidationError, ValidationErrors
 from dualuse.domain.rules.facts import (
     Activity,
     Circumstance,
@@ -38,6 +39,7 @@ from dualuse.domain.rules.facts import (
     OrderItem,
     Party,
     TransactionFacts,
+    country_code,
     field_prefix,
 )
 from dualuse.services.clock import today_in_brussels
@@ -49,52 +51,101 @@ from dualuse.services.reading import optional_text as _optional_text
 def facts_from_dict(data: Mapping[str, Any], *, today: date | None = None) -> TransactionFacts:
     """Read a case (the JSON shape in the module docstring) into ``TransactionFacts``.
 
-    Raises ``ValidationError`` whose ``field`` is the path of the bad value (``items[0].control_code``).
+    Raises ``ValidationError`` whose ``field`` is the path of the bad value (``items[0].control_code``);
+    with more than one mistake, ``ValidationErrors`` naming every one of them, so that a case file is
+    corrected in one go.
     """
     mapping(data, "the case")
-    no_unknown_keys(
-        data,
-        {"activity", "date", "exporter", "destination", "end_user", "items", "knowledge", "circumstances"},
-        path=None,
-    )
-    activity = _choice(Activity, data.get("activity") or Activity.EXPORT.value, "activity")
-    day = _date(data.get("date"), today)
-    exporter_data = mapping(data.get("exporter"), "exporter", field="exporter")
-    no_unknown_keys(exporter_data, {"name", "member_state"}, path="exporter")
-    with field_prefix("exporter"):
-        exporter = Exporter(
-            member_state=exporter_data.get("member_state"),  # type: ignore[arg-type]  # checked by Exporter
-            name=_optional_text(exporter_data, "name") or "",
+    found: list[ValidationError] = []
+
+    def attempt(read: Callable[[], _T]) -> _T | None:
+        try:
+            return read()
+        except ValidationErrors as errors:
+            found.extend(errors.errors)
+        except ValidationError as error:
+            found.append(error)
+        return None
+
+    attempt(
+        lambda: no_unknown_keys(
+            data,
+            {
+                "activity",
+                "date",
+                "exporter",
+                "destination",
+                "end_user",
+                "items",
+                "knowledge",
+                "circumstances",
+            },
+            path=None,
         )
-    end_user = None
-    if data.get("end_user") is not None:
-        party = mapping(data["end_user"], "end_user", field="end_user")
-        no_unknown_keys(party, {"name", "country", "type", "listed_in"}, path="end_user")
-        with field_prefix("end_user"):
-            end_user = Party(
-                country=party.get("country"),  # type: ignore[arg-type]  # checked by Party
-                name=_optional_text(party, "name") or "",
-                type=party.get("type") or EndUserType.UNKNOWN,
-                listed_in=party.get("listed_in"),
-            )
-    knowledge = data.get("knowledge") or {}
-    mapping(knowledge, "knowledge", field="knowledge")
-    no_unknown_keys(knowledge, {"informed", "aware"}, path="knowledge")
+    )
+    activity = attempt(lambda: _choice(Activity, data.get("activity") or Activity.EXPORT.value, "activity"))
+    day = attempt(lambda: _date(data.get("date"), today))
+    exporter = attempt(lambda: _exporter(data.get("exporter")))
+    end_user = attempt(lambda: _end_user(data.get("end_user")))
+    knowledge = attempt(lambda: _knowledge(data.get("knowledge")))
+    informed = aware = None
+    if knowledge is not None:
+        informed = attempt(lambda: _choices(Knowledge, knowledge.get("informed"), "knowledge.informed"))
+        aware = attempt(lambda: _choices(Knowledge, knowledge.get("aware"), "knowledge.aware"))
+    circumstances = attempt(lambda: _choices(Circumstance, data.get("circumstances"), "circumstances"))
     items_data = data.get("items")
+    items: list[OrderItem | None] = []
     if not isinstance(items_data, list) or not items_data:
-        raise ValidationError("a transaction needs a list of at least one item", field="items")
-    items = tuple(item_from_dict(value, index) for index, value in enumerate(items_data))
+        found.append(ValidationError("a transaction needs a list of at least one item", field="items"))
+    else:
+        for index, value in enumerate(items_data):
+            items.append(attempt(functools.partial(item_from_dict, value, index)))
+    if found:
+        attempt(lambda: country_code(data.get("destination"), "destination"))
+        raise found[0] if len(found) == 1 else ValidationErrors(found)
+    if activity is None or day is None or exporter is None:  # cannot be: each would have left an error
+        raise ValidationError("the case could not be read")
     return TransactionFacts(
         activity=activity,
         date=day,
         exporter=exporter,
         destination=data.get("destination"),  # type: ignore[arg-type]  # checked by TransactionFacts
-        items=items,
+        items=tuple(item for item in items if item is not None),
         end_user=end_user,
-        informed=frozenset(_choices(Knowledge, knowledge.get("informed"), "knowledge.informed")),
-        aware=frozenset(_choices(Knowledge, knowledge.get("aware"), "knowledge.aware")),
-        circumstances=frozenset(_choices(Circumstance, data.get("circumstances"), "circumstances")),
+        informed=frozenset(informed or ()),
+        aware=frozenset(aware or ()),
+        circumstances=frozenset(circumstances or ()),
     )
+
+
+def _exporter(value: object) -> Exporter:
+    exporter_data = mapping(value, "exporter", field="exporter")
+    no_unknown_keys(exporter_data, {"name", "member_state"}, path="exporter")
+    with field_prefix("exporter"):
+        return Exporter(
+            member_state=exporter_data.get("member_state"),  # type: ignore[arg-type]  # checked by Exporter
+            name=_optional_text(exporter_data, "name") or "",
+        )
+
+
+def _end_user(value: object) -> Party | None:
+    if value is None:
+        return None
+    party = mapping(value, "end_user", field="end_user")
+    no_unknown_keys(party, {"name", "country", "type", "listed_in"}, path="end_user")
+    with field_prefix("end_user"):
+        return Party(
+            country=party.get("country"),  # type: ignore[arg-type]  # checked by Party
+            name=_optional_text(party, "name") or "",
+            type=party.get("type") or EndUserType.UNKNOWN,
+            listed_in=party.get("listed_in"),
+        )
+
+
+def _knowledge(value: object) -> Mapping[str, Any]:
+    knowledge = mapping(value or {}, "knowledge", field="knowledge")
+    no_unknown_keys(knowledge, {"informed", "aware"}, path="knowledge")
+    return knowledge
 
 
 def item_from_dict(value: object, index: int) -> OrderItem:
@@ -154,6 +205,7 @@ def _date(value: object, today: date | None) -> date:
 
 
 _E = TypeVar("_E", Activity, Knowledge, Circumstance)
+_T = TypeVar("_T")
 
 
 def _choice(kind: type[_E], value: object, path: str) -> _E:
