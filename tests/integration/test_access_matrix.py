@@ -37,6 +37,7 @@ from dualuse.domain.identity import Principal, Role
 from dualuse.entrypoints.http.app import create_app
 from dualuse.services import demo, duediligence, generalauth, identity, licensing, notices
 from dualuse.services.casework import tracks
+from dualuse.services.determination import saved
 from dualuse.services.licensing import check_code_secret
 from tests.factories import token_for
 
@@ -206,6 +207,9 @@ EXPECTED: dict[str, R] = {
     "POST /classifications/{classification_id}/confirm": R(EXP_A),
     "GET /determinations/new": R(EVERYONE),
     "POST /determinations/new": R(EVERYONE),
+    "POST /determinations/saved": R(EXPORTERS),
+    "GET /determinations/saved": R(EXPORTERS),
+    "GET /determinations/saved/{saved_id}": R(EXP_A),
     "GET /screening": R(SIGNED_IN - COM),
     "POST /screening": R(SIGNED_IN - COM),
     "GET /screening/hits": R(SIGNED_IN - COM),
@@ -411,6 +415,16 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         classification = uow.classifications.for_organisation(org_a)[0]  # type: ignore[arg-type]
         hit = uow.screening.hits(organisation_id=org_a)[0]  # type: ignore[call-arg]
         uow.commit()
+        saved_determination = saved.save(
+            uow,
+            container.determination_inputs(uow, org_a),  # type: ignore[arg-type]
+            exp_a,
+            {
+                "exporter": {"member_state": "DE"},
+                "destination": "CN",
+                "items": [{"id": "1", "control_code": "5A001.j"}],
+            },
+        )
         enquiry = tracks.enquire(uow, exp_a, question="Is a matrix listed?")
     ids = {
         "organisation_id": str(org_a),
@@ -431,6 +445,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         "hold_id": "999998",
         "track_id": str(enquiry.id),
         "entity_id": f"{listed.source}-{listed.entity_id}",
+        "saved_id": str(saved_determination.id),
     }
     return ids, logins
 

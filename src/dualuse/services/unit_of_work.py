@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent
 from dualuse.domain.classification import Classification, ClassificationStatus
@@ -43,6 +43,9 @@ from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
+
+if TYPE_CHECKING:  # the determination package's modules import this one
+    from dualuse.services.determination.ports import SavedDeterminationRepository
 
 
 class OrganisationRepository(Protocol):
@@ -187,6 +190,7 @@ class UnitOfWork(Protocol):
     jobs: JobRepository
     casework: CaseworkRepository
     customs: CustomsRepository
+    saved_determinations: SavedDeterminationRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -195,6 +195,8 @@ def test_a_case_with_one_mistake_raises_that_mistake_alone() -> None:
     from dualuse.services.determination.reader import facts_from_dict
 
     with pytest.raises(ValidationError) as caught:
-        facts_from_dict({"exporter": {"member_state": "DE"}, "destination": "CN", "items": [{"id": "1", "quantity": -1}]})
+        facts_from_dict(
+            {"exporter": {"member_state": "DE"}, "destination": "CN", "items": [{"id": "1", "quantity": -1}]}
+        )
     assert not isinstance(caught.value, ValidationErrors)
     assert caught.value.field == "items[0].quantity"

@@ -673,3 +673,17 @@ casework_tracks = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# Determinations an exporter saved as dated records (issue 13): the case as read and the answer as given.
+saved_determinations = Table(
+    "saved_determinations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("saved_by", String(254), nullable=False),
+    Column("saved_at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(40), nullable=False),
+    Column("case_data", JSON, nullable=False),
+    Column("answer", JSON, nullable=False),
+    Index("ix_saved_determinations_organisation", "organisation_id", "saved_at"),
+)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError
+from dualuse.domain.identity import Principal
 from dualuse.domain.rules.facts import ITEM_KIND_HELP, ItemKind, country_name
 from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep
@@ -17,6 +19,7 @@ from dualuse.entrypoints.web.answer import present
 from dualuse.entrypoints.web.forms import FormErrors
 from dualuse.entrypoints.web.views import render
 from dualuse.services import determination, generalauth
+from dualuse.services.determination import saved
 
 router = APIRouter(include_in_schema=False)
 
@@ -198,15 +201,65 @@ def determine_page(
         )
     form["destination"] = f"{country_name(country)} ({country})"
     result = answer.to_dict()
-    exporter = bool(
-        principal.is_authenticated
-        and principal.organisation_kind is not None
-        and principal.organisation_kind.value == "exporter"
-    )
+    exporter = _is_exporter(principal)
     registered: list[str] | None = None
     if exporter:
         with container.uow() as uow:
             registered = [str(r["eugea_id"]) for r in generalauth.registrations(uow, principal)]
     context = _context(principal, form, result=result)
     context["plain"] = present(result, container.rulebook, signed_in_exporter=exporter, registered=registered)
+    context["can_save"] = exporter
+    context["case_json"] = json.dumps(case, ensure_ascii=False, sort_keys=True)
     return render(request, "determination.html", context)
+
+
+def _is_exporter(principal: Principal) -> bool:
+    return bool(
+        principal.is_authenticated
+        and principal.organisation_kind is not None
+        and principal.organisation_kind.value == "exporter"
+    )
+
+
+@router.post("/determinations/saved", response_class=HTMLResponse)
+def save_determination(
+    container: ContainerDep, principal: PrincipalDep, case: Annotated[str, Form()] = ""
+) -> Response:
+    """Keep the answer shown as a dated record: the case is determined again, never taken as answered."""
+    try:
+        data: object = json.loads(case)
+    except json.JSONDecodeError:
+        data = None  # the service refuses it, once it has checked who asks
+    with container.uow() as uow:
+        kept = saved.save(
+            uow, container.determination_inputs(uow, principal.organisation_id), principal, data
+        )
+    return RedirectResponse(f"/determinations/saved/{kept.id}?saved=1", status_code=303)
+
+
+@router.get("/determinations/saved", response_class=HTMLResponse)
+def saved_list(request: Request, container: ContainerDep, principal: PrincipalDep) -> HTMLResponse:
+    with container.uow() as uow:
+        records = saved.saved_determinations(uow, principal)
+    return render(request, "determinations/saved_list.html", {"principal": principal, "records": records})
+
+
+@router.get("/determinations/saved/{saved_id}", response_class=HTMLResponse)
+def saved_page(
+    request: Request, container: ContainerDep, principal: PrincipalDep, saved_id: int
+) -> HTMLResponse:
+    with container.uow() as uow:
+        record = saved.saved_determination(uow, principal, saved_id)
+        registered = [str(r["eugea_id"]) for r in generalauth.registrations(uow, principal)]
+    result = dict(record.answer)
+    return render(
+        request,
+        "determinations/saved.html",
+        {
+            "principal": principal,
+            "record": record,
+            "result": result,
+            "plain": present(result, container.rulebook, signed_in_exporter=True, registered=registered),
+            "just_saved": request.query_params.get("saved") == "1",
+        },
+    )
