@@ -53,7 +53,9 @@ def test_an_exporter_saves_the_answer_and_finds_it_dated_in_its_records(
     )
     assert forged.status_code in (400, 422)
     saved = web.post(
-        "/determinations/saved", data={"csrftoken": csrf(page), "case": json.dumps(sent)}, follow_redirects=False
+        "/determinations/saved",
+        data={"csrftoken": csrf(page), "case": json.dumps(sent)},
+        follow_redirects=False,
     )
     assert saved.status_code == 303
     record_page = web.get(saved.headers["location"])
@@ -93,7 +95,9 @@ def test_another_exporter_neither_lists_nor_reads_the_record(
     assert "DET-" not in other.get("/determinations/saved").text
 
 
-def test_a_broken_case_is_refused_and_nothing_is_kept(demo: tuple[Container, TestClient, dict[str, str]]) -> None:
+def test_a_broken_case_is_refused_and_nothing_is_kept(
+    demo: tuple[Container, TestClient, dict[str, str]],
+) -> None:
     container, web, logins = demo
     sign_in(web, "exporter@demo.dualuse.eu", logins["exporter@demo.dualuse.eu"])
     page = web.get("/determinations/new")
