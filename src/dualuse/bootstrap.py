@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from dualuse.adapters.anchor_key import anchor_key
 from dualuse.adapters.controllist_catalogue import ShippedControlListCatalogue
+from dualuse.adapters.exchange_keys import Ed25519Scheme, KeyDirectory, default_key_dir
 from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.migrate import schema_revision
 from dualuse.adapters.db.uow import SqlUnitOfWork
@@ -28,6 +29,7 @@ from dualuse.domain.casework import CaseworkRules
 from dualuse.domain.customs import CnCorrelation, HoldLimits
 from dualuse.domain.duediligence import RedFlagSet
 from dualuse.domain.errors import NotFoundError
+from dualuse.domain.exchange import Window
 from dualuse.domain.rules.engine import ListView
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.throttling import AccessPolicy, Limit
@@ -35,6 +37,7 @@ from dualuse.services import controllist, demo, reference
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.demo import DemoLogin
 from dualuse.services.determination import DeterminationInputs, inputs_for
+from dualuse.services.exchange.ports import ExchangeSetup
 from dualuse.services.licensing import check_code_secret
 from dualuse.services.unit_of_work import PasswordHasher
 
@@ -85,6 +88,16 @@ class Container:
             self.list_source(),
             organisation_id=organisation_id,
             cn_correlation=self.cn_correlation,
+        )
+
+    def exchange_setup(self) -> ExchangeSetup:
+        """The exchange with other states' deployments as the settings configure it (docs/exchange.md)."""
+        settings = self.settings
+        return ExchangeSetup(
+            served_states=settings.exchange_state_codes,
+            scheme=Ed25519Scheme(),
+            private_keys=KeyDirectory(settings.exchange_key_dir or default_key_dir(settings.database_url)),
+            window=Window(max_age=timedelta(hours=settings.exchange_max_age_hours)),
         )
 
     @staticmethod

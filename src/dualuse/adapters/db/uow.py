@@ -16,6 +16,7 @@ from dualuse.adapters.db.casework_repo import SqlCasework
 from dualuse.adapters.db.customs_repo import SqlCustoms
 from dualuse.adapters.db.documents_repo import SqlDocuments
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
+from dualuse.adapters.db.exchange_repo import SqlExchange
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
 from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
 from dualuse.adapters.db.jobs_repo import SqlJobs
@@ -30,6 +31,7 @@ from dualuse.domain.identity import ApiToken, Organisation, OrganisationKind, Ro
 from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
+from dualuse.services.exchange.ports import ExchangeRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
@@ -604,6 +606,7 @@ class SqlUnitOfWork:
     jobs: JobRepository
     casework: CaseworkRepository
     customs: CustomsRepository
+    exchange: ExchangeRepository
 
     _audit: SqlAudit
 
@@ -636,6 +639,7 @@ class SqlUnitOfWork:
         self.jobs = SqlJobs(self._connection)
         self.casework = SqlCasework(self._connection)
         self.customs = SqlCustoms(self._connection)
+        self.exchange = SqlExchange(self._connection)
         return self
 
     def __exit__(

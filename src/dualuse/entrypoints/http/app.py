@@ -24,6 +24,7 @@ from dualuse.entrypoints.api.routers import (
     customs,
     determinations,
     duediligence,
+    exchange,
     general_authorisations,
     health,
     identity,
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(general_authorisations.router)
     app.include_router(notices.router)
     app.include_router(audit.router)
+    app.include_router(exchange.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(reference_views.router)
