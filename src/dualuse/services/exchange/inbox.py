@@ -20,6 +20,7 @@ from dualuse.domain.exchange import (
     check,
     parse,
 )
+from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
 from dualuse.services import audit
 from dualuse.services.exchange.payloads import check_payload
 from dualuse.services.exchange.ports import ExchangeSetup, ReceivedDocument
@@ -106,3 +107,11 @@ def summary(document: ReceivedDocument) -> Mapping[str, str]:
             payload.get("reason") or payload.get("summary") or payload.get("question") or payload.get("answer") or ""
         ),
     }
+
+
+def for_authority(uow: UnitOfWork, principal: Principal) -> Sequence[ReceivedDocument]:
+    """What other states sent to the principal's authority (denials, consultations, notices), newest first."""
+    authorize(principal, Permission.ASSESS_CASE)
+    if principal.organisation_kind is not OrganisationKind.AUTHORITY or principal.member_state is None:
+        return []
+    return [d for d in received(uow, to_state=principal.member_state) if d.from_state != principal.member_state]
