@@ -10,10 +10,10 @@ from sqlalchemy import Engine
 
 from dualuse.adapters.anchor_key import anchor_key
 from dualuse.adapters.controllist_catalogue import ShippedControlListCatalogue
-from dualuse.adapters.exchange_keys import Ed25519Scheme, KeyDirectory, default_key_dir
 from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.migrate import schema_revision
 from dualuse.adapters.db.uow import SqlUnitOfWork
+from dualuse.adapters.exchange_keys import Ed25519Scheme, KeyDirectory, default_key_dir
 from dualuse.adapters.screening_index import StoredListsIndex
 from dualuse.adapters.secret_key import resolve_secret_key
 from dualuse.adapters.security import Argon2PasswordHasher

@@ -20,7 +20,7 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def _peer_key(row: Mapping[str, Any]) -> PublicKey:
+def _peer_key(row: Mapping[Any, Any]) -> PublicKey:
     return PublicKey(
         key_id=row["key_id"],
         states=frozenset({row["state"]}),
@@ -30,7 +30,7 @@ def _peer_key(row: Mapping[str, Any]) -> PublicKey:
     )
 
 
-def _outbox(row: Mapping[str, Any]) -> OutboxItem:
+def _outbox(row: Mapping[Any, Any]) -> OutboxItem:
     return OutboxItem(
         id=row["id"],
         document_id=row["document_id"],
@@ -45,7 +45,7 @@ def _outbox(row: Mapping[str, Any]) -> OutboxItem:
     )
 
 
-def _received(row: Mapping[str, Any]) -> ReceivedDocument:
+def _received(row: Mapping[Any, Any]) -> ReceivedDocument:
     return ReceivedDocument(
         document_id=row["document_id"],
         kind=row["kind"],
@@ -66,7 +66,9 @@ class SqlExchange:
 
     # --- keys and peers ------------------------------------------------------------------------------
     def own_keys(self) -> Sequence[OwnKey]:
-        rows = self._c.execute(select(t.exchange_own_keys).order_by(t.exchange_own_keys.c.valid_from)).mappings()
+        rows = self._c.execute(
+            select(t.exchange_own_keys).order_by(t.exchange_own_keys.c.valid_from)
+        ).mappings()
         return [
             OwnKey(
                 key_id=r["key_id"],
@@ -89,11 +91,15 @@ class SqlExchange:
 
     def retire_own_key(self, key_id: str, at: datetime) -> None:
         k = t.exchange_own_keys
-        self._c.execute(k.update().where(k.c.key_id == key_id, k.c.retired_at.is_(None)).values(retired_at=at))
+        self._c.execute(
+            k.update().where(k.c.key_id == key_id, k.c.retired_at.is_(None)).values(retired_at=at)
+        )
 
     def peers(self) -> Sequence[Peer]:
         keys: dict[str, list[PublicKey]] = {}
-        for row in self._c.execute(select(t.exchange_peer_keys).order_by(t.exchange_peer_keys.c.valid_from)).mappings():
+        for row in self._c.execute(
+            select(t.exchange_peer_keys).order_by(t.exchange_peer_keys.c.valid_from)
+        ).mappings():
             keys.setdefault(row["state"], []).append(_peer_key(row))
         rows = self._c.execute(select(t.exchange_peers).order_by(t.exchange_peers.c.state)).mappings()
         return [Peer(r["state"], r["base_url"], tuple(keys.get(r["state"], ()))) for r in rows]
@@ -103,14 +109,22 @@ class SqlExchange:
 
     def save_peer(self, state: str, base_url: str, at: datetime) -> None:
         p = t.exchange_peers
-        changed = self._c.execute(p.update().where(p.c.state == state).values(base_url=base_url, updated_at=at))
+        changed = self._c.execute(
+            p.update().where(p.c.state == state).values(base_url=base_url, updated_at=at)
+        )
         if changed.rowcount == 0:
             self._c.execute(p.insert().values(state=state, base_url=base_url, updated_at=at))
 
     def save_peer_key(self, state: str, key: PublicKey) -> None:
         k = t.exchange_peer_keys
-        values = {"public_key": _b64(key.public_key), "valid_from": key.valid_from, "retired_at": key.retired_at}
-        changed = self._c.execute(k.update().where(k.c.state == state, k.c.key_id == key.key_id).values(**values))
+        values = {
+            "public_key": _b64(key.public_key),
+            "valid_from": key.valid_from,
+            "retired_at": key.retired_at,
+        }
+        changed = self._c.execute(
+            k.update().where(k.c.state == state, k.c.key_id == key.key_id).values(**values)
+        )
         if changed.rowcount == 0:
             self._c.execute(k.insert().values(state=state, key_id=key.key_id, **values))
 
@@ -120,7 +134,12 @@ class SqlExchange:
 
     # --- outbox ----------------------------------------------------------------------------------------
     def add_outbox(
-        self, document_id: str, kind: str, recipients: Sequence[str], document: Mapping[str, Any], at: datetime
+        self,
+        document_id: str,
+        kind: str,
+        recipients: Sequence[str],
+        document: Mapping[str, Any],
+        at: datetime,
     ) -> int:
         result = self._c.execute(
             t.exchange_outbox.insert().values(
@@ -180,7 +199,9 @@ class SqlExchange:
     # --- inbox -----------------------------------------------------------------------------------------
     def seen(self, document_id: str) -> bool:
         i = t.exchange_inbox
-        return self._c.execute(select(i.c.document_id).where(i.c.document_id == document_id)).first() is not None
+        return (
+            self._c.execute(select(i.c.document_id).where(i.c.document_id == document_id)).first() is not None
+        )
 
     def add_received(self, document: ReceivedDocument) -> None:
         try:
@@ -199,7 +220,9 @@ class SqlExchange:
                 )
             )
         except IntegrityError:  # arrived twice at once: the other one was stored (the caller rolls back)
-            raise ReplayedDocumentError(f"the document {document.document_id} was received before", field="id") from None
+            raise ReplayedDocumentError(
+                f"the document {document.document_id} was received before", field="id"
+            ) from None
 
     def received(self, kind: str | None = None, limit: int = 200) -> Sequence[ReceivedDocument]:
         i = t.exchange_inbox

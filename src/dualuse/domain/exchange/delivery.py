@@ -12,4 +12,5 @@ def retry_delay(attempts: int) -> timedelta:
     """The wait after ``attempts`` failed deliveries: 1 min, doubling, at most 6 h."""
     if attempts < 1:
         return timedelta(0)
-    return min(FIRST_DELAY * (2 ** min(attempts - 1, 20)), MAX_DELAY)
+    delay: timedelta = FIRST_DELAY * (2 ** min(attempts - 1, 20))
+    return min(delay, MAX_DELAY)

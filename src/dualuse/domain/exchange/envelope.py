@@ -160,7 +160,9 @@ def parse(document: Any) -> Envelope:
     to_states = document["to_states"]
     if not isinstance(to_states, list) or not to_states:
         raise DocumentError("to_states must be a non-empty list of member states", field="to_states")
-    states = tuple(_state(s, "to_states") if isinstance(s, str) else _state("", "to_states") for s in to_states)
+    states = tuple(
+        _state(s, "to_states") if isinstance(s, str) else _state("", "to_states") for s in to_states
+    )
     if len(set(states)) != len(states):
         raise DocumentError("to_states names a member state twice", field="to_states")
     issued = _text(document, "issued_at")
@@ -172,7 +174,9 @@ def parse(document: Any) -> Envelope:
         raise DocumentError("issued_at is not a real date and time", field="issued_at") from None
     key_id = _text(document, "key_id")
     if not _KEY_ID.match(key_id):
-        raise DocumentError("key_id must be 1-80 letters, digits, dots, dashes or underscores", field="key_id")
+        raise DocumentError(
+            "key_id must be 1-80 letters, digits, dots, dashes or underscores", field="key_id"
+        )
     payload = document["payload"]
     if not isinstance(payload, Mapping):
         raise DocumentError("payload must be a JSON object", field="payload")
@@ -200,7 +204,9 @@ def _text(document: Mapping[str, Any], member: str) -> str:
 
 def _state(code: str, member: str) -> str:
     if code not in EU_MEMBER_STATES:
-        raise DocumentError(f"{member}: {code!r} is not an EU member state code (ISO 3166, e.g. FR)", field=member)
+        raise DocumentError(
+            f"{member}: {code!r} is not an EU member state code (ISO 3166, e.g. FR)", field=member
+        )
     return code
 
 

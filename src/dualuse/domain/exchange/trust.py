@@ -105,7 +105,7 @@ def check(
     *,
     now: datetime,
     served_states: frozenset[str],
-    window: Window = Window(),  # noqa: B008 - frozen, never changed
+    window: Window = Window(),
 ) -> PublicKey:
     """The key that vouches for ``envelope``, or the reason it is refused. ``keys`` are the known keys whose
     id is the envelope's ``key_id`` (the same id may be registered for several states of one deployment)."""
@@ -151,6 +151,7 @@ def check(
     if not served_states & set(envelope.to_states):
         served = ", ".join(sorted(served_states)) or "no state (DUALUSE_EXCHANGE_STATES is unset)"
         raise NotAddressedError(
-            f"addressed to {', '.join(envelope.to_states)}; this deployment serves {served}", field="to_states"
+            f"addressed to {', '.join(envelope.to_states)}; this deployment serves {served}",
+            field="to_states",
         )
     return valid[0]

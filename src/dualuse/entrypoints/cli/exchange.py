@@ -18,7 +18,9 @@ from dualuse.domain.exchange import DocumentKind
 from dualuse.entrypoints.cli.common import JsonOption, container, fail, operator_actor, show_table
 from dualuse.services.exchange import keys, outbox
 
-app = typer.Typer(help="Exchange with other member states' deployments (signed documents).", no_args_is_help=True)
+app = typer.Typer(
+    help="Exchange with other member states' deployments (signed documents).", no_args_is_help=True
+)
 peer_app = typer.Typer(help="The deployments this one trusts, one per member state.", no_args_is_help=True)
 app.add_typer(peer_app, name="peer")
 console = Console(width=160)
@@ -87,7 +89,9 @@ def peer_add(
             uow.commit()
         except DualUseError as exc:
             fail(exc)
-    console.print(f"{state.upper()} at {url}: {len(added)} key(s) trusted ({', '.join(k.key_id for k in added)})")
+    console.print(
+        f"{state.upper()} at {url}: {len(added)} key(s) trusted ({', '.join(k.key_id for k in added)})"
+    )
 
 
 @peer_app.command("list")
@@ -120,7 +124,13 @@ def publish(
     with container() as c, c.uow() as uow:
         try:
             published = outbox.publish(
-                uow, kind, body, from_state.upper(), [s.upper() for s in to_states], setup=c.exchange_setup(), now=_now()
+                uow,
+                kind,
+                body,
+                from_state.upper(),
+                [s.upper() for s in to_states],
+                setup=c.exchange_setup(),
+                now=_now(),
             )
             uow.commit()
         except DualUseError as exc:
@@ -142,7 +152,9 @@ def send_pending(limit: Annotated[int, typer.Option(min=1, max=10000)] = 100) ->
 
 
 @app.command("outbox")
-def outbox_list(limit: Annotated[int, typer.Option(min=1, max=1000)] = 20, as_json: JsonOption = False) -> None:
+def outbox_list(
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20, as_json: JsonOption = False
+) -> None:
     """The newest outbox items: recipients, attempts, next attempt, last error, delivery."""
     with container() as c, c.uow() as uow:
         items = uow.exchange.outbox(limit)

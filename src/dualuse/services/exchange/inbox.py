@@ -104,7 +104,11 @@ def summary(document: ReceivedDocument) -> Mapping[str, str]:
         "end_user": str(party.get("name", "")) if party else "",
         "item": str(item.get("description", "")) if item else "",
         "text": str(
-            payload.get("reason") or payload.get("summary") or payload.get("question") or payload.get("answer") or ""
+            payload.get("reason")
+            or payload.get("summary")
+            or payload.get("question")
+            or payload.get("answer")
+            or ""
         ),
     }
 
@@ -114,4 +118,6 @@ def for_authority(uow: UnitOfWork, principal: Principal) -> Sequence[ReceivedDoc
     authorize(principal, Permission.ASSESS_CASE)
     if principal.organisation_kind is not OrganisationKind.AUTHORITY or principal.member_state is None:
         return []
-    return [d for d in received(uow, to_state=principal.member_state) if d.from_state != principal.member_state]
+    return [
+        d for d in received(uow, to_state=principal.member_state) if d.from_state != principal.member_state
+    ]

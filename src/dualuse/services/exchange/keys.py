@@ -43,7 +43,14 @@ def rotate(uow: UnitOfWork, setup: ExchangeSetup, actor: str, now: datetime) -> 
     if old is None:
         raise ConflictError("this deployment has no signing key yet: use `dualuse exchange keygen`")
     uow.exchange.retire_own_key(old.key_id, now)
-    audit.record(uow, actor=actor, action="exchange.key_retired", entity_type="exchange_key", entity_id=old.key_id, after={"retired_at": now.isoformat()})
+    audit.record(
+        uow,
+        actor=actor,
+        action="exchange.key_retired",
+        entity_type="exchange_key",
+        entity_id=old.key_id,
+        after={"retired_at": now.isoformat()},
+    )
     return _new_key(uow, setup, actor, now)
 
 
@@ -52,7 +59,14 @@ def _new_key(uow: UnitOfWork, setup: ExchangeSetup, actor: str, now: datetime) -
     key_id, public = setup.private_keys.create(now, label)
     key = OwnKey(key_id=key_id, public_key=public, valid_from=now, retired_at=None)
     uow.exchange.add_own_key(key)
-    audit.record(uow, actor=actor, action="exchange.key_created", entity_type="exchange_key", entity_id=key_id, after={"valid_from": now.isoformat()})
+    audit.record(
+        uow,
+        actor=actor,
+        action="exchange.key_created",
+        entity_type="exchange_key",
+        entity_id=key_id,
+        after={"valid_from": now.isoformat()},
+    )
     return key
 
 
@@ -108,10 +122,14 @@ def add_peer(
 def parse_key_set(document: Mapping[str, Any], state: str) -> list[PublicKey]:
     """The keys of a published key set; a clear ``ValidationError`` for anything else."""
     if not isinstance(document, Mapping) or document.get("schema") != KEY_SET_SCHEMA:
-        raise ValidationError(f"a key file must be a key set ({KEY_SET_SCHEMA}), as /exchange/keys.json serves")
+        raise ValidationError(
+            f"a key file must be a key set ({KEY_SET_SCHEMA}), as /exchange/keys.json serves"
+        )
     states = document.get("states")
     if isinstance(states, list) and states and state not in states:
-        raise ValidationError(f"the key set speaks for {', '.join(map(str, states))}, not {state}", field="state")
+        raise ValidationError(
+            f"the key set speaks for {', '.join(map(str, states))}, not {state}", field="state"
+        )
     entries = document.get("keys")
     if not isinstance(entries, list) or not entries:
         raise ValidationError("the key set has no keys", field="keys")
@@ -135,7 +153,7 @@ def parse_key_set(document: Mapping[str, Any], state: str) -> list[PublicKey]:
             )
         except (KeyError, binascii.Error, ValueError) as error:
             raise ValidationError(f"{where}: {error}", field=where) from None
-        if len(public) != 32:  # noqa: PLR2004 - an Ed25519 public key
+        if len(public) != 32:
             raise ValidationError(f"{where}: an Ed25519 public key has 32 bytes", field=where)
     return keys
 

@@ -52,7 +52,9 @@ def publish(
         raise ValidationError(f"this deployment does not speak for {from_state}", field="from_state")
     recipients = sorted(set(to_states) - {from_state})
     if not recipients:
-        raise ValidationError("a document needs at least one recipient state other than its sender", field="to_states")
+        raise ValidationError(
+            "a document needs at least one recipient state other than its sender", field="to_states"
+        )
     unknown = [s for s in recipients if s not in EU_MEMBER_STATES]
     if unknown:
         raise ValidationError(f"not EU member states: {', '.join(unknown)}", field="to_states")
@@ -72,7 +74,12 @@ def publish(
         groups.setdefault(peer.base_url, []).append(state)
     signer = keys.signer(uow, setup)
     unsigned = unsigned_document(
-        kind=kind, from_state=from_state, to_states=recipients, issued_at=now, key_id=signer.key_id, payload=body
+        kind=kind,
+        from_state=from_state,
+        to_states=recipients,
+        issued_at=now,
+        key_id=signer.key_id,
+        payload=body,
     )
     document = with_signature(unsigned, signer.sign(canonical_bytes(unsigned)))
     if local:
@@ -111,7 +118,9 @@ def send_pending(
                 outcome = courier.deliver(peer.base_url, item.document)
                 result_error = outcome.detail
             if outcome is not None and (outcome.delivered or outcome.already_received):
-                uow.exchange.delivered(item.id, now(), "already received" if outcome.already_received else None)
+                uow.exchange.delivered(
+                    item.id, now(), "already received" if outcome.already_received else None
+                )
                 delivered += 1
             else:
                 attempts = item.attempts + 1

@@ -43,7 +43,9 @@ class Denial(_Strict):
     authorisation, or a determination that an export is not to be authorised."""
 
     reference: str = Field(min_length=1, max_length=100, description="the issuing authority's own reference")
-    decision: Literal["refusal", "annulment", "suspension", "limitation", "revocation", "not_to_be_authorised"]
+    decision: Literal[
+        "refusal", "annulment", "suspension", "limitation", "revocation", "not_to_be_authorised"
+    ]
     decided_on: date
     legal_basis: str = Field(default="Art. 16(1)", max_length=100)
     activity: Literal["export", "brokering", "technical_assistance", "transit"] = "export"
@@ -156,8 +158,17 @@ def json_schema() -> dict[str, Any]:
         ),
         "type": "object",
         "additionalProperties": False,
-        "required": ["schema", "id", "kind", "from_state", "to_states", "issued_at", "key_id", "payload",
-                     "signature"],
+        "required": [
+            "schema",
+            "id",
+            "kind",
+            "from_state",
+            "to_states",
+            "issued_at",
+            "key_id",
+            "payload",
+            "signature",
+        ],
         "properties": {
             "schema": {"const": SCHEMA},
             "id": {"type": "string", "format": "uuid"},
@@ -181,6 +192,8 @@ def json_schema() -> dict[str, Any]:
 
 def shipped_schema() -> dict[str, Any]:
     """The schema file shipped with the package (what ``/exchange/schema.json`` serves)."""
-    text = resources.files("dualuse").joinpath("data/exchange/schema/exchange-1.schema.json").read_text("utf-8")
+    text = (
+        resources.files("dualuse").joinpath("data/exchange/schema/exchange-1.schema.json").read_text("utf-8")
+    )
     loaded: dict[str, Any] = json.loads(text)
     return loaded

@@ -77,12 +77,18 @@ class ExchangeRepository(Protocol):
         ...
 
     def add_outbox(
-        self, document_id: str, kind: str, recipients: Sequence[str], document: Mapping[str, Any], at: datetime
+        self,
+        document_id: str,
+        kind: str,
+        recipients: Sequence[str],
+        document: Mapping[str, Any],
+        at: datetime,
     ) -> int: ...
     def due_outbox(self, at: datetime, limit: int) -> Sequence[OutboxItem]:
         """Undelivered items whose next attempt is due, oldest first; on PostgreSQL rows another sender holds
         are skipped."""
         ...
+
     def take_due(self, item_id: int, at: datetime) -> OutboxItem | None:
         """The item, locked for this transaction, if it is still undelivered and due."""
         ...
@@ -95,6 +101,7 @@ class ExchangeRepository(Protocol):
     def add_received(self, document: ReceivedDocument) -> None:
         """Store an accepted document; ``ReplayedDocumentError`` when its id was stored meanwhile."""
         ...
+
     def received(self, kind: str | None = None, limit: int = 200) -> Sequence[ReceivedDocument]: ...
     def count_received(self) -> int: ...
 

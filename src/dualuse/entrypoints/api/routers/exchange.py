@@ -31,7 +31,12 @@ def receive(
     now = datetime.now(UTC)
     envelope = inbox.accept(uow, document, container.exchange_setup(), now)
     uow.commit()
-    return {"id": envelope.id, "kind": envelope.kind.value, "from_state": envelope.from_state, "received_at": now}
+    return {
+        "id": envelope.id,
+        "kind": envelope.kind.value,
+        "from_state": envelope.from_state,
+        "received_at": now,
+    }
 
 
 @router.get(
