@@ -39,6 +39,7 @@ def keygen(uow: UnitOfWork, setup: ExchangeSetup, actor: str, now: datetime) -> 
 
 def rotate(uow: UnitOfWork, setup: ExchangeSetup, actor: str, now: datetime) -> OwnKey:
     """A new signing key; the current one is retired at ``now`` (it keeps verifying what it signed before)."""
+    now = now.replace(microsecond=0)  # documents carry whole seconds: validity is counted in them too
     old = current(uow)
     if old is None:
         raise ConflictError("this deployment has no signing key yet: use `dualuse exchange keygen`")
@@ -55,6 +56,7 @@ def rotate(uow: UnitOfWork, setup: ExchangeSetup, actor: str, now: datetime) -> 
 
 
 def _new_key(uow: UnitOfWork, setup: ExchangeSetup, actor: str, now: datetime) -> OwnKey:
+    now = now.replace(microsecond=0)
     label = "-".join(sorted(setup.served_states)) or "XX"
     key_id, public = setup.private_keys.create(now, label)
     key = OwnKey(key_id=key_id, public_key=public, valid_from=now, retired_at=None)
