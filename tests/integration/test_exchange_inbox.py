@@ -5,8 +5,9 @@ retries a peer that is down with back-off; the authority sees what it received."
 
 from __future__ import annotations
 
+import base64
 import copy
-from collections.abc import Iterator
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,6 @@ class France:
         self.key_id, self.public = self.directory.create(self.valid_from, "FR")
 
     def key_set(self) -> dict[str, Any]:
-        import base64
-
         return {
             "schema": keys.KEY_SET_SCHEMA,
             "states": ["FR"],
@@ -100,12 +99,12 @@ class France:
 
 
 @pytest.fixture
-def france(with_key: Container, tmp_path: Path) -> Iterator[France]:
+def france(with_key: Container, tmp_path: Path) -> France:
     peer = France(tmp_path / "fr-keys")
     with with_key.uow() as uow:
         keys.add_peer(uow, "FR", "http://127.0.0.1:9", peer.key_set(), "test", datetime.now(UTC))
         uow.commit()
-    yield peer
+    return peer
 
 
 def inbox_count(container: Container) -> int:
@@ -249,7 +248,7 @@ def test_the_outbox_backs_off_while_the_peer_is_down_and_delivers_when_it_is_up(
     def peer(request: httpx.Request) -> httpx.Response:
         if not up:
             raise httpx.ConnectError("connection refused", request=request)
-        received.append(__import__("json").loads(request.content))
+        received.append(json.loads(request.content))
         return httpx.Response(201, json={"id": "x"})
 
     courier = HttpCourier(transport=httpx.MockTransport(peer))

@@ -79,7 +79,8 @@ def test_the_canonical_form_is_sorted_compact_utf8_json_without_the_signature(
     text = canonical_bytes(document).decode("utf-8")
     assert '"signature"' not in text
     assert text.startswith('{"from_state":"FR","id":"')
-    assert '", "' not in text and '": ' not in text  # compact
+    assert '", "' not in text  # compact
+    assert '": ' not in text
     assert "évaluation" in text  # UTF-8 as such, not \u-escaped (as RFC 8785)
     assert canonical_bytes({"b": 1, "a": [True, None, "x"]}) == b'{"a":[true,null,"x"],"b":1}'
 
