@@ -63,7 +63,10 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {
     "exchange peer add": ("dualuse exchange peer add DE https://dualuse.example.de --key-file de-keys.json",),
     "exchange peer list": ("dualuse exchange peer list", "dualuse exchange peer list --json"),
     "exchange publish": ("dualuse exchange publish --kind denial --from FR --to DE --to IT denial.json",),
-    "exchange send-pending": ("dualuse exchange send-pending   # every minute from cron",),
+    "exchange send-pending": (
+        "dualuse exchange send-pending   # every minute from cron",
+        "dualuse exchange send-pending --retry-now   # a peer that was down is back",
+    ),
     "exchange outbox": ("dualuse exchange outbox", "dualuse exchange outbox --json"),
     "records export": ("dualuse records export 1 --output records.json",),
     "records purgeable": ("dualuse records purgeable", "dualuse records purgeable --as-of 2032-01-01 --json"),

@@ -141,11 +141,16 @@ def publish(
 
 
 @app.command("send-pending")
-def send_pending(limit: Annotated[int, typer.Option(min=1, max=10000)] = 100) -> None:
+def send_pending(
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 100,
+    retry_now: Annotated[
+        bool, typer.Option(help="try every undelivered document now, whatever its back-off (a peer is back)")
+    ] = False,
+) -> None:
     """Deliver the outbox's documents that are due (run it every minute from cron or a timer): a peer that
     is down gets the document again later, after 1 min, 2, 4 … at most 6 h."""
     with container() as c:
-        report = outbox.send_pending(c.uow, HttpCourier(), _now, limit)
+        report = outbox.send_pending(c.uow, HttpCourier(), _now, limit, retry_now=retry_now)
     console.print(f"{report.delivered} delivered, {report.failed} failed (tried again later)")
     for error in report.errors:
         console.print(f"  {error}")

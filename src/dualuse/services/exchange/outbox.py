@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from dualuse.domain.errors import ValidationError
@@ -97,17 +97,27 @@ class SendReport:
 
 
 def send_pending(
-    uows: Callable[[], UnitOfWork], courier: Courier, now: Callable[[], datetime], limit: int = 100
+    uows: Callable[[], UnitOfWork],
+    courier: Courier,
+    now: Callable[[], datetime],
+    limit: int = 100,
+    *,
+    retry_now: bool = False,
 ) -> SendReport:
-    """Deliver the outbox items that are due, each in a transaction of its own: delivered, or its attempts
-    counted and its next attempt put off (``domain.exchange.delivery.retry_delay``)."""
+    """Deliver the outbox items that are due (with ``retry_now``, every undelivered one, e.g. when a peer
+    says it is back), each in a transaction of its own: delivered, or its attempts counted and its next
+    attempt put off (``domain.exchange.delivery.retry_delay``)."""
     delivered = failed = 0
     errors: list[str] = []
+
+    def due_by() -> datetime:
+        return datetime.max.replace(tzinfo=UTC) if retry_now else now()
+
     with uows() as uow:
-        due = [item.id for item in uow.exchange.due_outbox(now(), limit)]
+        due = [item.id for item in uow.exchange.due_outbox(due_by(), limit)]
     for item_id in due:
         with uows() as uow:
-            item = uow.exchange.take_due(item_id, now())
+            item = uow.exchange.take_due(item_id, due_by())
             if item is None:
                 continue  # delivered meanwhile by another sender
             peer = uow.exchange.peer(item.recipients[0])
