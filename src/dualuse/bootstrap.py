@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -13,7 +13,7 @@ from dualuse.adapters.controllist_catalogue import ShippedControlListCatalogue
 from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.migrate import schema_revision
 from dualuse.adapters.db.uow import SqlUnitOfWork
-from dualuse.adapters.exchange_keys import Ed25519Scheme, KeyDirectory, default_key_dir
+from dualuse.adapters.exchange_keys import Ed25519Scheme, KeyDirectory, default_key_dir, ephemeral_signer
 from dualuse.adapters.screening_index import StoredListsIndex
 from dualuse.adapters.secret_key import resolve_secret_key
 from dualuse.adapters.security import Argon2PasswordHasher
@@ -141,7 +141,7 @@ UowFactory = Callable[[], SqlUnitOfWork]
 def load_demo_world(container: Container) -> list[DemoLogin]:
     """The demo world with every capability wired in; returns the logins with their fresh passwords."""
     with container.uow() as uow:
-        return demo.load_demo(
+        logins = demo.load_demo(
             uow,
             container.hasher,
             container.catalogue,
@@ -150,6 +150,18 @@ def load_demo_world(container: Container) -> list[DemoLogin]:
             check_code_secret(container.settings.secret_key),
             (container.casework_rules, container.list_view_today()),
         )
+    with container.uow() as uow:
+        load_demo_exchange(container, uow)
+    return logins
+
+
+def load_demo_exchange(container: Container, uow: SqlUnitOfWork) -> None:
+    """Germany's authority has documents from France's (fictitious) deployment, signed with a key that
+    lives in memory only: the demo keeps no exchange secret."""
+    now = datetime.now(UTC)
+    signer, public = ephemeral_signer(now, "FR")
+    setup = replace(container.exchange_setup(), served_states=frozenset({"DE"}))
+    demo.load_demo_exchange(uow, setup, signer, public, now)
 
 
 def load_reference_data(container: Container) -> dict[str, str]:

@@ -18,12 +18,13 @@ from fastapi.testclient import TestClient
 
 from dualuse.adapters.exchange_courier import HttpCourier
 from dualuse.adapters.exchange_keys import KeyDirectory
-from dualuse.bootstrap import Container
+from dualuse.bootstrap import Container, load_demo_world
 from dualuse.config import Environment, Settings
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.exchange import DocumentKind, canonical_bytes, unsigned_document, with_signature
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.http.app import create_app
+from dualuse.services import identity
 from dualuse.services.exchange import inbox, keys, outbox
 from tests.factories import make_organisation, make_person
 from tests.integration.test_general_authorisation_pages import sign_in
@@ -290,3 +291,15 @@ def test_the_authority_sees_what_other_states_sent_it(france: France, with_key: 
     make_person(with_key, austria, Role.AUTHORITY_OFFICER, "officer@bmaw.example")
     other, _ = sign_in(with_key, "officer@bmaw.example")
     assert "Pars Trading Co." not in other.get("/authority/received").text  # addressed to DE only
+
+
+def test_the_demo_world_shows_germanys_authority_what_france_sent(container: Container) -> None:
+    load_demo_world(container)
+    load_demo_world(container)  # loading again adds nothing
+    with container.uow() as uow:
+        officer = uow.users.by_email("officer-de@demo.dualuse.eu")
+        assert officer is not None
+        documents = inbox.for_authority(uow, identity.principal_for(uow, officer))
+        assert uow.exchange.own_keys() == []  # the demo keeps no exchange secret
+    assert sorted(d.kind for d in documents) == ["consultation_request", "denial"]
+    assert {d.from_state for d in documents} == {"FR"}

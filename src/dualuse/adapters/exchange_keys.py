@@ -95,3 +95,10 @@ class KeyDirectory:
         if not isinstance(loaded, Ed25519PrivateKey):
             raise ConfigurationError(f"{path} does not hold an Ed25519 private key")
         return FileSigner(key_id, loaded)
+
+
+def ephemeral_signer(created_at: datetime, label: str) -> tuple[FileSigner, bytes]:
+    """A key pair that lives in memory only (the demo's fictitious peer signs with one and forgets it)."""
+    private = Ed25519PrivateKey.generate()
+    public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return FileSigner(key_id_for(public, created_at, label), private), public
