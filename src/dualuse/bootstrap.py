@@ -98,6 +98,7 @@ class Container:
             scheme=Ed25519Scheme(),
             private_keys=KeyDirectory(settings.exchange_key_dir or default_key_dir(settings.database_url)),
             window=Window(max_age=timedelta(hours=settings.exchange_max_age_hours)),
+            deliver_by_worker=settings.exchange_worker,
         )
 
     @staticmethod

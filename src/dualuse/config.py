@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     exchange_states: str = ""
     exchange_key_dir: Path | None = None
     exchange_max_age_hours: int = Field(default=7 * 24, ge=1)
+    exchange_worker: bool = False  # deliver at once through `dualuse worker` (else `exchange send-pending`)
 
     @property
     def database_pool_size(self) -> int:

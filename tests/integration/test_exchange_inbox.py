@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,9 +24,11 @@ from dualuse.config import Environment, Settings
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.exchange import DocumentKind, canonical_bytes, unsigned_document, with_signature
 from dualuse.domain.identity import OrganisationKind, Role
+from dualuse.domain.jobs import JobStatus
 from dualuse.entrypoints.http.app import create_app
 from dualuse.services import identity
 from dualuse.services.exchange import inbox, keys, outbox
+from dualuse.services.jobs import queue
 from tests.factories import make_organisation, make_person
 from tests.integration.test_general_authorisation_pages import sign_in
 
@@ -303,3 +306,40 @@ def test_the_demo_world_shows_germanys_authority_what_france_sent(container: Con
         assert uow.exchange.own_keys() == []  # the demo keeps no exchange secret
     assert sorted(d.kind for d in documents) == ["consultation_request", "denial"]
     assert {d.from_state for d in documents} == {"FR"}
+
+
+def test_a_worker_job_delivers_at_once_and_is_retried_by_the_queue_while_the_peer_is_down(
+    france: France, with_key: Container
+) -> None:
+    setup = dataclasses.replace(with_key.exchange_setup(), deliver_by_worker=True)
+    with with_key.uow() as uow:
+        published = outbox.publish(uow, "denial", DENIAL, "DE", ["FR"], setup=setup, now=datetime.now(UTC))
+        uow.commit()
+    up = False
+
+    def peer(request: httpx.Request) -> httpx.Response:
+        if not up:
+            raise httpx.ConnectError("connection refused", request=request)
+        return httpx.Response(201, json={"id": json.loads(request.content)["id"]})
+
+    handlers = {outbox.SEND_JOB: outbox.send_job(HttpCourier(transport=httpx.MockTransport(peer)))}
+    clock = [datetime.now(UTC)]
+    job = queue.run_next(with_key.uow, handlers, worker="w1", clock=lambda: clock[0])
+    assert job is not None
+    with with_key.uow() as uow:
+        failed = uow.jobs.get(job.id)
+        [item] = uow.exchange.outbox()
+    assert failed is not None
+    assert failed.status is JobStatus.QUEUED
+    assert "ConnectError" in (failed.last_error or "")
+    assert item.attempts == 1
+    up = True
+    clock[0] = failed.run_after
+    assert queue.run_next(with_key.uow, handlers, worker="w1", clock=lambda: clock[0]) is not None
+    with with_key.uow() as uow:
+        done = uow.jobs.get(job.id)
+        [item] = uow.exchange.outbox()
+    assert done is not None
+    assert done.status is JobStatus.DONE
+    assert item.delivered_at is not None
+    assert item.document_id == published.document["id"]

@@ -18,13 +18,17 @@ from dualuse.domain.errors import ValidationError
 from dualuse.domain.exchange import DocumentKind, unsigned_document, with_signature
 from dualuse.domain.exchange.delivery import retry_delay
 from dualuse.domain.exchange.envelope import canonical_bytes
+from dualuse.domain.jobs import Job
 from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.services.exchange import inbox, keys
 from dualuse.services.exchange.payloads import check_payload
 from dualuse.services.exchange.ports import Courier, ExchangeSetup
+from dualuse.services.jobs.queue import Handler, JobContext
 from dualuse.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger("dualuse.exchange")
+SEND_JOB = "exchange.send"
+JOB_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,10 @@ def publish(
         inbox.accept(uow, document, setup, now, local=True)
     for states in groups.values():
         uow.exchange.add_outbox(str(document["id"]), kind.value, states, document, now)
+    if groups and setup.deliver_by_worker:  # delivered at once by `dualuse worker`, not the next cron run
+        uow.jobs.add(
+            SEND_JOB, {"document_id": document["id"]}, run_after=now, max_attempts=JOB_ATTEMPTS, at=now
+        )
     return Published(document, tuple(local), tuple(tuple(s) for s in groups.values()))
 
 
@@ -103,6 +111,7 @@ def send_pending(
     limit: int = 100,
     *,
     retry_now: bool = False,
+    document_id: str | None = None,
 ) -> SendReport:
     """Deliver the outbox items that are due (with ``retry_now``, every undelivered one, e.g. when a peer
     says it is back), each in a transaction of its own: delivered, or its attempts counted and its next
@@ -114,7 +123,11 @@ def send_pending(
         return datetime.max.replace(tzinfo=UTC) if retry_now else now()
 
     with uows() as uow:
-        due = [item.id for item in uow.exchange.due_outbox(due_by(), limit)]
+        due = [
+            item.id
+            for item in uow.exchange.due_outbox(due_by(), limit)
+            if document_id is None or item.document_id == document_id
+        ]
     for item_id in due:
         with uows() as uow:
             item = uow.exchange.take_due(item_id, due_by())
@@ -140,3 +153,22 @@ def send_pending(
                 log.warning("exchange delivery failed (attempt %s): %s", attempts, result_error)
             uow.commit()
     return SendReport(delivered, failed, tuple(errors))
+
+
+class UndeliveredError(RuntimeError):
+    """The job's document is not delivered yet: the job queue tries again after its own back-off."""
+
+
+def send_job(courier: Courier) -> Handler:
+    """The ``exchange.send`` job (``dualuse worker``, when ``DUALUSE_EXCHANGE_WORKER`` is on): deliver one
+    published document now, whatever its outbox back-off; fail while a peer is down, so that the queue tries
+    again (``domain.jobs.retry_delay``). When the job's attempts are spent, ``send-pending`` goes on."""
+
+    def handle(job: Job, context: JobContext) -> str:
+        document_id = str(job.payload["document_id"])
+        report = send_pending(context.uows, courier, context.clock, retry_now=True, document_id=document_id)
+        if report.failed:
+            raise UndeliveredError("; ".join(report.errors))
+        return f"document {document_id}: {report.delivered} delivery(ies)"
+
+    return handle

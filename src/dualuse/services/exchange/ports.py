@@ -141,3 +141,4 @@ class ExchangeSetup:
     scheme: SignatureScheme
     private_keys: PrivateKeys
     window: Window = field(default_factory=Window)
+    deliver_by_worker: bool = False  # queue an ``exchange.send`` job for `dualuse worker` at each publish
