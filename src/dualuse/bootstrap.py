@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -13,6 +13,7 @@ from dualuse.adapters.controllist_catalogue import ShippedControlListCatalogue
 from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.migrate import schema_revision
 from dualuse.adapters.db.uow import SqlUnitOfWork
+from dualuse.adapters.exchange_keys import Ed25519Scheme, KeyDirectory, default_key_dir, ephemeral_signer
 from dualuse.adapters.screening_index import StoredListsIndex
 from dualuse.adapters.secret_key import resolve_secret_key
 from dualuse.adapters.security import Argon2PasswordHasher
@@ -28,6 +29,7 @@ from dualuse.domain.casework import CaseworkRules
 from dualuse.domain.customs import CnCorrelation, HoldLimits
 from dualuse.domain.duediligence import RedFlagSet
 from dualuse.domain.errors import NotFoundError
+from dualuse.domain.exchange import Window
 from dualuse.domain.rules.engine import ListView
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.throttling import AccessPolicy, Limit
@@ -35,6 +37,7 @@ from dualuse.services import controllist, demo, reference
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.demo import DemoLogin
 from dualuse.services.determination import DeterminationInputs, inputs_for
+from dualuse.services.exchange.ports import ExchangeSetup
 from dualuse.services.licensing import check_code_secret
 from dualuse.services.unit_of_work import PasswordHasher
 
@@ -87,6 +90,17 @@ class Container:
             cn_correlation=self.cn_correlation,
         )
 
+    def exchange_setup(self) -> ExchangeSetup:
+        """The exchange with other states' deployments as the settings configure it (docs/exchange.md)."""
+        settings = self.settings
+        return ExchangeSetup(
+            served_states=settings.exchange_state_codes,
+            scheme=Ed25519Scheme(),
+            private_keys=KeyDirectory(settings.exchange_key_dir or default_key_dir(settings.database_url)),
+            window=Window(max_age=timedelta(hours=settings.exchange_max_age_hours)),
+            deliver_by_worker=settings.exchange_worker,
+        )
+
     @staticmethod
     def schema_revision(uow: SqlUnitOfWork) -> str | None:
         """The Alembic revision the database is at (what ``/healthz`` reports)."""
@@ -128,7 +142,7 @@ UowFactory = Callable[[], SqlUnitOfWork]
 def load_demo_world(container: Container) -> list[DemoLogin]:
     """The demo world with every capability wired in; returns the logins with their fresh passwords."""
     with container.uow() as uow:
-        return demo.load_demo(
+        logins = demo.load_demo(
             uow,
             container.hasher,
             container.catalogue,
@@ -137,6 +151,18 @@ def load_demo_world(container: Container) -> list[DemoLogin]:
             check_code_secret(container.settings.secret_key),
             (container.casework_rules, container.list_view_today()),
         )
+    with container.uow() as uow:
+        load_demo_exchange(container, uow)
+    return logins
+
+
+def load_demo_exchange(container: Container, uow: SqlUnitOfWork) -> None:
+    """Germany's authority has documents from France's (fictitious) deployment, signed with a key that
+    lives in memory only: the demo keeps no exchange secret."""
+    now = datetime.now(UTC)
+    signer, public = ephemeral_signer(now, "FR")
+    setup = replace(container.exchange_setup(), served_states=frozenset({"DE"}))
+    demo.load_demo_exchange(uow, setup, signer, public, now)
 
 
 def load_reference_data(container: Container) -> dict[str, str]:

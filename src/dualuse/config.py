@@ -75,6 +75,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=64 * 1024)
     max_upload_bytes: int = Field(default=12 * 1024 * 1024, ge=64 * 1024)  # a 10 MB file and its form
     max_import_bytes: int = Field(default=16 * 1024 * 1024, ge=64 * 1024)
+    # Exchange with other member states' deployments (docs/exchange.md): the states this deployment speaks
+    # for ("FR", or "FR,DE" for one deployment serving several), where its private signing keys are kept
+    # (default: beside the SQLite database, or var/exchange-keys), and how old a received document may be.
+    exchange_states: str = ""
+    exchange_key_dir: Path | None = None
+    exchange_max_age_hours: int = Field(default=7 * 24, ge=1)
+    exchange_worker: bool = False  # deliver at once through `dualuse worker` (else `exchange send-pending`)
 
     @property
     def database_pool_size(self) -> int:
@@ -114,6 +121,17 @@ class Settings(BaseSettings):
                 "DUALUSE_SECRET_KEY is the public demo key: it is accepted only in demo mode (DUALUSE_DEMO=1) "
                 "on a loopback address. Unset it to have a random key generated, or set a random value"
             )
+
+    @property
+    def exchange_state_codes(self) -> frozenset[str]:
+        """The member states of ``exchange_states``; a code that is not one is refused."""
+        from dualuse.domain.union import EU_MEMBER_STATES
+
+        codes = frozenset(c.strip().upper() for c in self.exchange_states.split(",") if c.strip())
+        unknown = sorted(codes - EU_MEMBER_STATES)
+        if unknown:
+            raise ConfigurationError(f"DUALUSE_EXCHANGE_STATES: not EU member states: {', '.join(unknown)}")
+        return codes
 
     @property
     def is_sqlite(self) -> bool:

@@ -274,6 +274,12 @@ EXPECTED: dict[str, R] = {
     "POST /authority/notices/{notice_id}/withdraw": R(AUTH_A),
     "GET /notices": R(EXPORTERS),
     "GET /audit": R(ADMINS | SENIORS),
+    # exchange between deployments: other deployments post without a session (the signature authenticates;
+    # a bogus document is refused with 422); the key set and the schema are public
+    "POST /exchange/inbox": R(EVERYONE, {"schema": "bogus"}),
+    "GET /exchange/keys.json": R(EVERYONE),
+    "GET /exchange/schema.json": R(EVERYONE),
+    "GET /authority/received": R(AUTHORITIES),
 }
 # fmt: on
 MISSING_ID = "999999"
@@ -555,7 +561,7 @@ def fill(path: str, ids: dict[str, str] | None) -> str:
 
 def send(world: World, who: str, method: str, path: str, rule: R) -> Any:
     api = path.startswith(
-        ("/api/", "/match/", "/search/", "/entities/", "/catalog", "/algorithms", "/readyz")
+        ("/api/", "/match/", "/search/", "/entities/", "/catalog", "/algorithms", "/readyz", "/exchange/")
     )
     client = world.clients[who]
     headers = {}

@@ -9,12 +9,20 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from dualuse.domain import licensing as lic
 from dualuse.domain.casework import CaseworkRules
 from dualuse.domain.duediligence import FlagAnswer, IcpLevel, RedFlagSet, Step
 from dualuse.domain.duediligence.icp import ICP_ELEMENTS
+from dualuse.domain.exchange import (
+    DocumentKind,
+    PublicKey,
+    canonical_bytes,
+    unsigned_document,
+    with_signature,
+)
 from dualuse.domain.identity import OrganisationKind, Principal, Role
 from dualuse.domain.rules.engine import ListView
 from dualuse.domain.screening.model import EntitySchema, ListSnapshot, ScreeningQuery
@@ -23,6 +31,8 @@ from dualuse.services import audit, controllist, duediligence, identity, licensi
 from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.documents import evidence
+from dualuse.services.exchange import inbox as exchange_inbox
+from dualuse.services.exchange.ports import ExchangeSetup, Signer
 from dualuse.services.screening import ScreeningIndex
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
@@ -423,3 +433,56 @@ def load_demo_notice(uow: UnitOfWork, organisation_id: int) -> None:
         end_user="Northern Institute of Applied Physics",
         reason="Fictional demo: the end-user is reported to work on missile guidance.",
     )
+
+
+# --- exchange between national deployments (issue 18 item 4) -----------------------------------------------
+DEMO_PEER_URL = "https://fr.demo.invalid"
+
+
+def load_demo_exchange(
+    uow: UnitOfWork, setup: ExchangeSetup, signer: Signer, public_key: bytes, now: datetime
+) -> None:
+    """Documents France's (fictitious) deployment sent to Germany's authority: a denial and a consultation.
+    France's key lives in memory only: it signs these documents and is forgotten; its public half is
+    registered as France's peer key, and the documents go through the inbox's checks like any other."""
+    if uow.exchange.peer("FR") is not None:
+        return
+    now = now.replace(microsecond=0)
+    uow.exchange.save_peer("FR", DEMO_PEER_URL, now)
+    uow.exchange.save_peer_key("FR", PublicKey(signer.key_id, frozenset({"FR"}), public_key, now))
+    party = {"name": "Pars Trading Co.", "country": "IR", "address": "Tehran"}
+    item = {"description": "Frequency changers for gas centrifuges", "control_code": "3A225"}
+    documents = [
+        (
+            DocumentKind.DENIAL,
+            {
+                "reference": "FR-DEN-2026-0042",
+                "decision": "refusal",
+                "decided_on": now.date().isoformat(),
+                "destination": "IR",
+                "end_user": party,
+                "item": item,
+                "reason": "Risk of diversion to a programme for weapons of mass destruction (Art. 15(1)(d)).",
+            },
+        ),
+        (
+            DocumentKind.CONSULTATION_REQUEST,
+            {
+                "reference": "FR-CONS-2026-0007",
+                "legal_basis": "Art. 16(5)",
+                "denial_reference": "DE-DEN-2025-0113",
+                "destination": "IR",
+                "end_user": party,
+                "item": item,
+                "question": "Germany denied an essentially identical transaction: does the denial still stand?",
+            },
+        ),
+    ]
+    for kind, payload in documents:
+        unsigned = unsigned_document(
+            kind=kind, from_state="FR", to_states=["DE"], issued_at=now, key_id=signer.key_id, payload=payload
+        )
+        exchange_inbox.accept(
+            uow, with_signature(unsigned, signer.sign(canonical_bytes(unsigned))), setup, now
+        )
+    uow.commit()

@@ -42,6 +42,7 @@ from dualuse.domain.throttling import Count
 from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
+from dualuse.services.exchange.ports import ExchangeRepository
 from dualuse.services.jobs.ports import JobRepository
 
 if TYPE_CHECKING:  # the determination package's modules import this one
@@ -191,6 +192,7 @@ class UnitOfWork(Protocol):
     casework: CaseworkRepository
     customs: CustomsRepository
     saved_determinations: SavedDeterminationRepository
+    exchange: ExchangeRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

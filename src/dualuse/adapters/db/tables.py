@@ -687,3 +687,62 @@ saved_determinations = Table(
     Column("answer", JSON, nullable=False),
     Index("ix_saved_determinations_organisation", "organisation_id", "saved_at"),
 )
+
+# Exchange between national deployments (issue 18 item 4): own public keys (private halves in files), peers
+# and their keys, the outbox with its retries, the inbox of accepted documents (its ids refuse replays).
+exchange_own_keys = Table(
+    "exchange_own_keys",
+    metadata,
+    Column("key_id", String(80), primary_key=True),
+    Column("public_key", String(64), nullable=False),
+    Column("valid_from", DateTime(timezone=True), nullable=False),
+    Column("retired_at", DateTime(timezone=True), nullable=True),
+)
+
+exchange_peers = Table(
+    "exchange_peers",
+    metadata,
+    Column("state", String(2), primary_key=True),
+    Column("base_url", String(500), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+exchange_peer_keys = Table(
+    "exchange_peer_keys",
+    metadata,
+    Column("state", String(2), ForeignKey("exchange_peers.state"), primary_key=True),
+    Column("key_id", String(80), primary_key=True, index=True),
+    Column("public_key", String(64), nullable=False),
+    Column("valid_from", DateTime(timezone=True), nullable=False),
+    Column("retired_at", DateTime(timezone=True), nullable=True),
+)
+
+exchange_outbox = Table(
+    "exchange_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", String(36), nullable=False, index=True),
+    Column("kind", String(30), nullable=False),
+    Column("recipients", String(100), nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("last_error", Text, nullable=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+exchange_inbox = Table(
+    "exchange_inbox",
+    metadata,
+    Column("document_id", String(36), primary_key=True),
+    Column("kind", String(30), nullable=False, index=True),
+    Column("from_state", String(2), nullable=False),
+    Column("to_states", String(100), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("key_id", String(80), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("local", Boolean, nullable=False),
+)

@@ -17,6 +17,7 @@ from dualuse.adapters.db.customs_repo import SqlCustoms
 from dualuse.adapters.db.determinations_repo import SqlSavedDeterminations
 from dualuse.adapters.db.documents_repo import SqlDocuments
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
+from dualuse.adapters.db.exchange_repo import SqlExchange
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
 from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
 from dualuse.adapters.db.jobs_repo import SqlJobs
@@ -32,6 +33,7 @@ from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.determination.ports import SavedDeterminationRepository
 from dualuse.services.documents.ports import DocumentRepository
+from dualuse.services.exchange.ports import ExchangeRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
@@ -607,6 +609,7 @@ class SqlUnitOfWork:
     casework: CaseworkRepository
     customs: CustomsRepository
     saved_determinations: SavedDeterminationRepository
+    exchange: ExchangeRepository
 
     _audit: SqlAudit
 
@@ -640,6 +643,7 @@ class SqlUnitOfWork:
         self.casework = SqlCasework(self._connection)
         self.customs = SqlCustoms(self._connection)
         self.saved_determinations = SqlSavedDeterminations(self._connection)
+        self.exchange = SqlExchange(self._connection)
         return self
 
     def __exit__(

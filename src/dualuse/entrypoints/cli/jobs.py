@@ -13,7 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from dualuse.adapters.exchange_courier import HttpCourier
 from dualuse.entrypoints.cli.common import JsonOption, container, show_table
+from dualuse.services.exchange import outbox as exchange_outbox
 from dualuse.services.jobs import queue
 from dualuse.services.jobs.kinds import HANDLERS
 
@@ -37,10 +39,11 @@ def worker(
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    handlers = {**HANDLERS, exchange_outbox.SEND_JOB: exchange_outbox.send_job(HttpCourier())}
     with container() as c:
-        console.print(f"worker [bold]{name}[/] is waiting for jobs ({', '.join(sorted(HANDLERS))})")
+        console.print(f"worker [bold]{name}[/] is waiting for jobs ({', '.join(sorted(handlers))})")
         taken = queue.work(
-            c.uow, HANDLERS, worker=name, burst=burst, wait=lambda: not stop.wait(poll_seconds)
+            c.uow, handlers, worker=name, burst=burst, wait=lambda: not stop.wait(poll_seconds)
         )
     console.print(f"worker {name} stopped after {taken} job(s)")
 
