@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=64 * 1024)
     max_upload_bytes: int = Field(default=12 * 1024 * 1024, ge=64 * 1024)  # a 10 MB file and its form
     max_import_bytes: int = Field(default=16 * 1024 * 1024, ge=64 * 1024)
+    # The determination rules (rulebook.yaml, eugeas.yaml, …): default the ones shipped in the package. A copy
+    # elsewhere lets an operator (or a test) change a rule's data without changing the installed code.
+    rules_dir: Path | None = None
+    # Where the handbook's editions are recorded (`dualuse handbook build`), each with its inputs' snapshot
+    handbook_dir: Path = Path("var") / "handbook"
 
     @property
     def database_pool_size(self) -> int:
