@@ -5,12 +5,11 @@ they need neither the source tree nor the database, so any machine can compare t
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
 
+from dualuse.adapters.files import write_text_atomically
 from dualuse.domain.handbook import Edition, Snapshot
 from dualuse.services.handbook import RecordedEdition
 
@@ -50,7 +49,7 @@ class FileEditionStore:
         return self.get(numbers[-1]) if numbers else None
 
     def record(self, edition: Edition, snapshot: Snapshot) -> None:
-        """Write the edition's file whole or not at all (a temporary file renamed into place)."""
+        """Write the edition's file whole or not at all (written beside it, then renamed into place)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         document = {
             "number": edition.number,
@@ -60,7 +59,6 @@ class FileEditionStore:
             "rules_version": edition.rules_version,
             "snapshot": snapshot,
         }
-        handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(document, out, ensure_ascii=False, indent=1, sort_keys=True)
-        os.replace(temporary, self._path(edition.number))
+        write_text_atomically(
+            self._path(edition.number), json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
+        )

@@ -216,10 +216,8 @@ def _authorisation(s: Snapshot) -> Section:
 
 
 def _definition(s: Snapshot, basis_prefix: str) -> Mapping[str, Any] | None:
-    for term in s["glossary"]:
-        if term["legal_basis"].endswith(basis_prefix):
-            return term
-    return None
+    terms: list[Mapping[str, Any]] = s["glossary"]
+    return next((t for t in terms if str(t["legal_basis"]).endswith(basis_prefix)), None)
 
 
 def _cyber(s: Snapshot) -> Section:
@@ -377,7 +375,7 @@ def _ga_part(ga: Mapping[str, Any]) -> Part:
             "; ".join(KNOWLEDGE.get(k, k) for k in ga["blocked_by"]),
         )
     )
-    if ga["first_use"]:
+    if ga["first_use"] and ga["first_use"] not in ga["conditions"]:
         blocks.append(Definition("Notification of first use", ga["first_use"]))
     if ga["unverified"]:
         blocks.append(

@@ -24,6 +24,7 @@ from dualuse.entrypoints.cli import (
     controllist,
     determination,
     documents,
+    handbook,
     jobs,
     records,
     reference,
@@ -66,6 +67,7 @@ app.add_typer(records.app, name="records")
 app.add_typer(rules.app, name="rules")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(documents.app, name="documents")
+app.add_typer(handbook.app, name="handbook")
 app.command("worker")(jobs.worker)
 app.command("screen")(screening.screen)
 app.command("determine")(determination.determine)
