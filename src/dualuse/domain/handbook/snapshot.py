@@ -5,6 +5,7 @@ edition, and the snapshot kept with an edition is what the next one is compared 
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,19 +52,25 @@ class TimeLimits:
 
 
 _PLACEHOLDERS = {
-    "{item}": "the item",
-    "{destination}": "the destination",
-    "{member_state}": "your member state",
-    "{embargo}": "an arms embargo",
-    "{list_version}": "the list in force",
+    "item": "the item",
+    "destination": "the destination",
+    "member_state": "your member state",
+    "embargo": "an arms embargo",
+    "list_version": "in force",
 }
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def plain(text: str) -> str:
-    """A rule's explanation with its placeholders put in general words, for a reader with no case at hand."""
-    for placeholder, words in _PLACEHOLDERS.items():
-        text = text.replace(placeholder, words)
-    return " ".join(text.split())
+    """A rule's explanation with its placeholders put in general words (``{Item}`` → ``The item``), for a
+    reader with no case at hand."""
+
+    def words(match: re.Match[str]) -> str:
+        name = match.group(1)
+        found = _PLACEHOLDERS.get(name.lower(), name.replace("_", " "))
+        return found[0].upper() + found[1:] if name[0].isupper() else found
+
+    return " ".join(_PLACEHOLDER.sub(words, text).split())
 
 
 def take(
