@@ -32,7 +32,9 @@ SECTIONS = (
 def serious_violations(page: Any) -> list[tuple[str, str, int]]:
     violations = Axe().run(page).response["violations"]
     return [
-        (v["id"], v["help"], len(v["nodes"])) for v in violations if v.get("impact") in ("serious", "critical")
+        (v["id"], v["help"], len(v["nodes"]))
+        for v in violations
+        if v.get("impact") in ("serious", "critical")
     ]
 
 
@@ -51,7 +53,9 @@ def test_every_handbook_page_is_accessible_and_fits_the_window(
             wide = page.evaluate("document.documentElement.scrollWidth")
             assert wide <= width, f"{path} is {wide} px wide in a {width} px window"
             assert not serious_violations(page), path
-            page.screenshot(path=str(folder / f"{path.strip('/').replace('/', '-')}.png"), full_page=width < 1000)
+            page.screenshot(
+                path=str(folder / f"{path.strip('/').replace('/', '-')}.png"), full_page=width < 1000
+            )
     finally:
         context.close()
 
@@ -59,7 +63,8 @@ def test_every_handbook_page_is_accessible_and_fits_the_window(
 def test_the_contents_lead_to_a_section_and_its_anchors(page: Any, live_server: LiveServer) -> None:
     page.goto(f"{live_server.url}/handbook")
     edition = page.locator(".handbook-edition").inner_text()
-    assert "Edition" in edition and "control list" in edition
+    assert "Edition" in edition
+    assert "control list" in edition
     page.get_by_role("link", name="Union general export authorisations").click()
     page.wait_for_url(f"{live_server.url}/handbook/general-authorisations")
     assert page.locator(".handbook-edition").inner_text() == edition  # the same edition on every page
@@ -71,6 +76,8 @@ def test_the_contents_lead_to_a_section_and_its_anchors(page: Any, live_server: 
     part = page.locator("section[aria-labelledby='eu002']")
     assert "Customs document code" in part.inner_text()
     legal = part.locator(".handbook-legal a").first
-    assert legal.get_attribute("href").startswith("https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:")
+    assert legal.get_attribute("href").startswith(
+        "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:"
+    )
     pdf = page.get_by_role("link", name="PDF")
     assert pdf.get_attribute("href") == "/handbook.pdf"

@@ -87,7 +87,8 @@ def test_editing_a_general_authorisations_destinations_changes_the_handbook_and_
     with TestClient(create_app(container=shipped)) as client:
         assert "Türkiye (TR)" in _eu002_destinations(client)
     first, new = handbook.publish(handbook_sources(shipped), edition_store(shipped), today_in_brussels())
-    assert new and first.edition.number == 1
+    assert new
+    assert first.edition.number == 1
 
     edited = _container(tmp_path / "shipped", _rules_without_turkey_in_eu002(tmp_path))
     after = _export_to_turkey(edited)
@@ -95,12 +96,15 @@ def test_editing_a_general_authorisations_destinations_changes_the_handbook_and_
     assert "EU002" not in after.general_authorisations
     with TestClient(create_app(container=edited)) as client:
         listed = _eu002_destinations(client)
-        assert "Türkiye (TR)" not in listed and "Argentina (AR)" in listed
+        assert "Türkiye (TR)" not in listed
+        assert "Argentina (AR)" in listed
         changes = client.get("/handbook/changes").text
-        assert "Edition 2" in changes and "draft" in changes
+        assert "Edition 2" in changes
+        assert "draft" in changes
         assert "removed Türkiye (TR)" in changes
     second, new = handbook.publish(handbook_sources(edited), edition_store(edited), today_in_brussels())
-    assert new and second.edition.number == 2
+    assert new
+    assert second.edition.number == 2
     assert second.edition.content_hash != first.edition.content_hash
     assert ("General authorisation", "EU002", "destinations: removed Türkiye (TR).") in {
         (c.area, c.subject, c.what) for c in second.changes
@@ -112,14 +116,18 @@ def test_an_edition_is_recorded_once_and_read_back_whole(tmp_path: Path) -> None
     sources, store = handbook_sources(container), edition_store(container)
     book, new = handbook.publish(sources, store, today_in_brussels())
     again, new_again = handbook.publish(sources, store, today_in_brussels())
-    assert new and not new_again
-    assert again.edition == book.edition and again.edition.published
+    assert new
+    assert not new_again
+    assert again.edition == book.edition
+    assert again.edition.published
     recorded = FileEditionStore(tmp_path / "editions").latest()
-    assert recorded is not None and recorded.edition == book.edition
+    assert recorded is not None
+    assert recorded.edition == book.edition
     assert recorded.snapshot == handbook.snapshot_of(sources, today_in_brussels())
     with TestClient(create_app(container=container)) as client:
         page = client.get("/handbook")
-        assert f"Edition {book.edition.number}" in page.text and book.edition.short_hash in page.text
+        assert f"Edition {book.edition.number}" in page.text
+        assert book.edition.short_hash in page.text
         assert "draft" not in page.text
 
 
@@ -167,7 +175,18 @@ def test_the_pdf_has_pages_with_every_section_title_and_the_edition(pdf: tuple[b
     (OUTPUT / "handbook.pdf").write_bytes(content)
     if shutil.which("pdftoppm"):  # the first pages as pictures, to look at
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(OUTPUT / "handbook.pdf"), str(OUTPUT / "page")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "3",
+                str(OUTPUT / "handbook.pdf"),
+                str(OUTPUT / "page"),
+            ],
             check=True,
         )
         assert list(OUTPUT.glob("page-*.png"))

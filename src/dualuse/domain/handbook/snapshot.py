@@ -5,8 +5,8 @@ edition, and the snapshot kept with an edition is what the next one is compared 
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
