@@ -25,7 +25,7 @@ from dualuse.domain.handbook import (
     cite,
     content_hash,
 )
-from dualuse.services.handbook import HandbookSources, snapshot_of
+from dualuse.services.handbook import HandbookSources, current, list_change_lines, publish, snapshot_of
 
 DAY = date(2026, 12, 5)
 
@@ -184,3 +184,31 @@ def test_penalties_folder_absent_reads_as_none(tmp_path: object) -> None:
     from pathlib import Path
 
     assert load_penalties(Path(str(tmp_path)) / "nowhere") is None
+
+
+def test_an_edition_made_on_the_earlier_list_is_followed_by_one_naming_the_list_changes() -> None:
+    """A new list version (2024-11 → 2025-11, Art. 17 delegated act) is a change of the handbook with its
+    entries added, removed and changed taken from the list's version diff."""
+    from tests.fakes import FakeEditionStore
+
+    store = FakeEditionStore()
+    sources = _sources()
+    first, new = publish(sources, store, date(2025, 1, 10))
+    assert new
+    assert first.edition.list_version == "2024-11"
+    draft = current(sources, store, DAY)
+    assert draft.edition.number == 2
+    assert not draft.edition.published
+    assert draft.previous == first.edition
+    control = [c for c in draft.changes if c.area == "Control list"]
+    assert control[0].subject == "version 2025-11"
+    assert any("entries added" in c.what for c in control)
+    diff = load_history().diff("2024-11", "2025-11")
+    assert {c.what for c in control[1:]} == set(list_change_lines(diff))
+    second, new = publish(sources, store, DAY)
+    assert new
+    assert second.edition.published
+    assert second.changes == draft.changes
+    unchanged = current(sources, store, DAY)
+    assert unchanged.edition == second.edition
+    assert unchanged.changes == draft.changes
