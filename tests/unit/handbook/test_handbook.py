@@ -74,6 +74,8 @@ def test_an_article_of_the_regulation_links_to_its_anchor() -> None:
     )
     assert str(cite("Annex II Section A").url).endswith("32021R0821#anx_II")
     assert cite("national law").url is None
+    # a national act's article is not the regulation's
+    assert cite("Danish Executive Order No 694 of 29 May 2024, Art. 3(1)").url is None
 
 
 @given(st.text(max_size=80))

@@ -63,7 +63,7 @@ STEPS = (
 FIRST_USE_CHOICES = {
     "after_first_export": "within 30 days after the first export",
     "before_first_use": "before the first use",
-    "unknown": "not known here: notify before the first export and check with the authority",
+    "unknown": "not known: notify before the first export",
 }
 STATUSES = {
     "submitted": "checking a new application",

@@ -44,8 +44,9 @@ def cite(text: str) -> Citation:
     """A legal basis with the address of its text on EUR-Lex (the article's anchor for Reg. 2021/821)."""
     number = celex(text)
     if number is None:
-        if "Annex" in text or "Art." in text:
-            number = DUAL_USE_CELEX  # "Annex II Section A" and bare articles are of the regulation itself
+        if text.lstrip().startswith(("Annex", "Art.")):
+            # "Annex II Section A" and a bare "Art. 5(2)" are of the regulation itself; a national act is not
+            number = DUAL_USE_CELEX
         else:
             return Citation(text)
     url = EUR_LEX + number
