@@ -106,6 +106,8 @@ def test_every_rule_of_the_rulebook_is_explained_with_its_legal_basis(snapshot: 
     section = book.section("when-you-need-an-authorisation")
     assert section is not None
     parts = {p.anchor: p for p in section.parts}
+    regimes = parts["sanctions-regimes"].blocks[1]
+    assert len(regimes.rows) == len(load_rulebook().regimes)  # type: ignore[union-attr]
     for rule in load_rulebook().rules:
         assert rule.id in parts
         assert [c.text for c in parts[rule.id].citations] == list(rule.legal_basis)

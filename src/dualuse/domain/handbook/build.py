@@ -162,8 +162,36 @@ def _authorisation(s: Snapshot) -> Section:
                         tuple((p["id"], _country_list(p["countries"]), p["summary"]) for p in s["sanctions"]),
                     ),
                 ),
-                _cites(b for p in s["sanctions"] for b in p["legal_basis"]),
+                _cites(dict.fromkeys(b for p in s["sanctions"] for b in p["legal_basis"])),
                 verified=all(p["verified"] for p in s["sanctions"]),
+            )
+        )
+    if s["regimes"]:
+        consequences = {
+            "prohibited": "prohibited",
+            "authorisation_required": "authorisation under the sanctions act",
+            "duty": "a duty to meet",
+        }
+        parts.append(
+            Part(
+                "sanctions-regimes",
+                "Sanctions regimes on particular items",
+                (
+                    Paragraph(
+                        "Sanctions acts also reach items by description or customs code, listed or not. A general "
+                        "authorisation under the dual-use regulation cannot stand in for their authorisation."
+                    ),
+                    Table(
+                        "Sanctions regimes",
+                        ("Regime", "What it means", "Consequence"),
+                        tuple(
+                            (r["title"], r["summary"], consequences.get(r["consequence"], r["consequence"]))
+                            for r in s["regimes"]
+                        ),
+                    ),
+                ),
+                _cites(dict.fromkeys(b for r in s["regimes"] for b in r["legal_basis"])),
+                verified=all(r["verified"] for r in s["regimes"]),
             )
         )
     if s["embargoes"]:

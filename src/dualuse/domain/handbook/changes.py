@@ -18,6 +18,7 @@ _AREAS: tuple[tuple[str, str, str], ...] = (
     ("national_controls", "National control", "id"),
     ("member_states", "Member state", "code"),
     ("sanctions", "Sanctions prohibition", "id"),
+    ("regimes", "Sanctions regime", "id"),
     ("embargoes", "Arms embargo", "country"),
     ("cyber_surveillance", "Cyber-surveillance entry", "code"),
     ("glossary", "Glossary", "term"),

@@ -166,6 +166,19 @@ def take(
             }
             for p in rulebook.sanctions
         ],
+        "regimes": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "consequence": r.consequence.value,
+                "summary": r.summary,
+                "legal_basis": list(r.legal_basis),
+                "destinations": None if r.destinations is None else sorted(r.destinations),
+                "source": r.source,
+                "verified": all(r.verified.values()),
+            }
+            for r in rulebook.regimes
+        ],
         "embargoes": [
             {
                 "country": e.country,
