@@ -168,7 +168,7 @@ def test_changes_name_the_countries_that_left_a_general_authorisation(snapshot: 
 def test_the_changes_section_says_first_edition_or_lists_the_changes(snapshot: Snapshot) -> None:
     first = build(snapshot, _edition(snapshot)).section("changes")
     assert first is not None
-    assert "first edition" in first.intro[0].text
+    assert "no earlier recorded edition" in first.intro[0].text
     after = copy.deepcopy(snapshot)
     after["glossary"] = after["glossary"][1:]
     changes = between(snapshot, after)

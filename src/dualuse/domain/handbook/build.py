@@ -747,7 +747,7 @@ def _glossary(s: Snapshot) -> Section:
 def _changes(changes: Sequence[Change], previous: Edition | None) -> Section:
     if previous is None:
         intro: tuple[Block, ...] = (
-            Paragraph("This is the first edition recorded: there is no earlier one to compare with."),
+            Paragraph("There is no earlier recorded edition to compare this one with."),
         )
     elif not changes:
         intro = (
