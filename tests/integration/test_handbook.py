@@ -144,6 +144,8 @@ def test_every_section_is_a_page_with_the_edition_and_unknown_ones_are_not_found
             assert section.title in page.text.replace("&#39;", "'")
             assert book.edition.short_hash in page.text
         assert client.get("/handbook/no-such-section").status_code == 404
+        glance = client.get("/handbook/general-authorisations").text
+        assert '<a href="#eu002">EU002</a>' in glance  # the table at a glance leads to each part
         legal = client.get("/handbook/when-you-need-an-authorisation").text
         assert 'href="https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32021R0821#art_5"' in legal
 

@@ -442,6 +442,7 @@ def _general(s: Snapshot) -> Section:
                 "The general authorisations at a glance",
                 ("Authorisation", "Customs code", "Destinations"),
                 tuple((g["id"], g["customs_code"], str(len(g["destinations"]))) for g in [*union, *national]),
+                anchors=tuple(g["id"].lower() for g in [*union, *national]),
             ),
         ),
         tuple(parts),

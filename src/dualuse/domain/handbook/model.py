@@ -34,6 +34,8 @@ class Table:
     caption: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    anchors: tuple[str, ...] = ()
+    """Where given, the first cell of row i links to the part ``anchors[i]`` of the same section."""
     kind: str = "table"
 
 
