@@ -1035,3 +1035,23 @@ class FakeUnitOfWork:
 
     def rollback(self) -> None:
         self._begin()
+
+
+# --- handbook editions (services/handbook/ports.py) -----------------------------------------------------
+class FakeEditionStore:
+    """The handbook's editions in memory, each with a copy of its snapshot."""
+
+    def __init__(self) -> None:
+        from dualuse.services.handbook import RecordedEdition
+
+        self._recorded: dict[int, RecordedEdition] = {}
+        self._make = RecordedEdition
+
+    def get(self, number: int) -> Any:
+        return self._recorded.get(number)
+
+    def latest(self) -> Any:
+        return self._recorded[max(self._recorded)] if self._recorded else None
+
+    def record(self, edition: Any, snapshot: Mapping[str, Any]) -> None:
+        self._recorded[edition.number] = self._make(edition, copy.deepcopy(dict(snapshot)))

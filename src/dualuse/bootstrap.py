@@ -14,6 +14,7 @@ from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.migrate import schema_revision
 from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.adapters.exchange_keys import Ed25519Scheme, KeyDirectory, default_key_dir, ephemeral_signer
+from dualuse.adapters.handbook_editions import FileEditionStore
 from dualuse.adapters.screening_index import StoredListsIndex
 from dualuse.adapters.secret_key import resolve_secret_key
 from dualuse.adapters.security import Argon2PasswordHasher
@@ -23,6 +24,7 @@ from dualuse.adapters.sources.controllist_view import ControlListSource
 from dualuse.adapters.sources.customs_data import load_hold_limits
 from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.adapters.sources.duediligence import load_red_flags, load_risk_seed
+from dualuse.adapters.sources.handbook import load_glossary, load_penalties, load_time_limits
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.config import Environment, Settings
 from dualuse.domain.casework import CaseworkRules
@@ -33,7 +35,7 @@ from dualuse.domain.exchange import Window
 from dualuse.domain.rules.engine import ListView
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.throttling import AccessPolicy, Limit
-from dualuse.services import controllist, demo, reference
+from dualuse.services import controllist, demo, handbook, reference
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.demo import DemoLogin
 from dualuse.services.determination import DeterminationInputs, inputs_for
@@ -118,6 +120,7 @@ def bootstrap(settings: Settings | None = None, *, engine: Engine | None = None)
         hasher=Argon2PasswordHasher(light=settings.env is Environment.TEST),
         anchor_key=anchor_key(settings),
         access_policy=access_policy(settings),
+        rulebook=load_rulebook(settings.rules_dir),
     )
 
 
@@ -171,3 +174,23 @@ def load_reference_data(container: Container) -> dict[str, str]:
         return reference.load(
             uow, container.catalogue, container.rulebook, container.red_flags, load_risk_seed()
         )
+
+
+def handbook_sources(container: Container) -> handbook.HandbookSources:
+    """What the handbook is built from: the container's rules, list, red flags and time limits, with the
+    glossary and the penalties shipped as data."""
+    with container.uow() as uow:
+        history = controllist.current_history(uow, container.catalogue)
+    return handbook.HandbookSources(
+        rulebook=container.rulebook,
+        history=history,
+        red_flags=container.red_flags,
+        time_limits=load_time_limits(container.casework_rules),
+        glossary=load_glossary(),
+        penalties=load_penalties(),
+    )
+
+
+def edition_store(container: Container) -> FileEditionStore:
+    """Where the handbook's editions are recorded (``DUALUSE_HANDBOOK_DIR``)."""
+    return FileEditionStore(container.settings.handbook_dir)

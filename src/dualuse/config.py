@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     exchange_key_dir: Path | None = None
     exchange_max_age_hours: int = Field(default=7 * 24, ge=1)
     exchange_worker: bool = False  # deliver at once through `dualuse worker` (else `exchange send-pending`)
+    # The determination rules (rulebook.yaml, eugeas.yaml, …): default the ones shipped in the package. A copy
+    # elsewhere lets an operator (or a test) change a rule's data without changing the installed code.
+    rules_dir: Path | None = None
+    # Where the handbook's editions are recorded (`dualuse handbook build`), each with its inputs' snapshot
+    handbook_dir: Path = Path("var") / "handbook"
 
     @property
     def database_pool_size(self) -> int:

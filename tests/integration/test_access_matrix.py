@@ -201,6 +201,9 @@ EXPECTED: dict[str, R] = {
     "GET /control-list/cn": R(EVERYONE, query="cn=8542"),
     "GET /control-list/{code}": R(EVERYONE, public_object=True),
     "GET /reference/status": R(EVERYONE),
+    "GET /handbook": R(EVERYONE),
+    "GET /handbook.pdf": R(EVERYONE),
+    "GET /handbook/{section}": R(EVERYONE, public_object=True),
     "GET /classifications": R(EXPORTERS),
     "GET /classifications/new": R(EXPORTERS),
     "POST /classifications/new": R(EXPORTERS),
@@ -544,6 +547,8 @@ def fill(path: str, ids: dict[str, str] | None) -> str:
             return "8542"
         if name == "dataset":
             return "default"
+        if name == "section":
+            return "glossary"
         if name == "prop":
             return "sanctions"
         if name == "sha256" and ids is None:

@@ -88,6 +88,11 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {
     "worker": ("dualuse worker", "dualuse worker --burst   # the jobs due now, then exit"),
     "jobs list": ("dualuse jobs list", "dualuse jobs list --limit 5 --json"),
     "documents import-uploads": ("dualuse documents import-uploads --folder var/uploads",),
+    "handbook build": (
+        "dualuse handbook build",
+        "DUALUSE_HANDBOOK_DIR=/srv/handbook dualuse handbook build --json",
+    ),
+    "handbook pdf": ("dualuse handbook pdf handbook.pdf",),
 }
 
 

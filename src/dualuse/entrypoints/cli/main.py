@@ -25,6 +25,7 @@ from dualuse.entrypoints.cli import (
     determination,
     documents,
     exchange,
+    handbook,
     jobs,
     records,
     reference,
@@ -68,6 +69,7 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(documents.app, name="documents")
 app.add_typer(exchange.app, name="exchange")
+app.add_typer(handbook.app, name="handbook")
 app.command("worker")(jobs.worker)
 app.command("screen")(screening.screen)
 app.command("determine")(determination.determine)

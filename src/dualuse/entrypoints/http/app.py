@@ -46,6 +46,7 @@ from dualuse.entrypoints.web import (
     duediligence_views,
     exchange_views,
     general_authorisation_views,
+    handbook_views,
     licensing_views,
     notice_views,
     reference_views,
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(notice_views.router)
     app.include_router(audit_views.router)
     app.include_router(exchange_views.router)
+    app.include_router(handbook_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
     app.add_middleware(ReturnAfterSignIn)  # a redirect to /login says which page to come back to
