@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from dualuse.domain.controllist.codes import ControlCode, InvalidControlCodeError
 from dualuse.domain.controllist.entries import NoteKind
@@ -102,8 +103,17 @@ class AnnexText:
 
     def children(self, code: ControlCode) -> tuple[Provision, ...]:
         """The provisions directly below ``code``, in code order, leaving out "Not used" ones."""
-        found = [p for c, p in self.provisions.items() if c.parent == code and not p.not_used]
-        return tuple(sorted(found, key=lambda p: p.code))
+        return self._children_by_parent.get(code, ())
+
+    @cached_property
+    def _children_by_parent(self) -> Mapping[ControlCode, tuple[Provision, ...]]:
+        """Every provision's children, grouped once: an assessment asks for them many times over."""
+        grouped: dict[ControlCode, list[Provision]] = {}
+        for code, provision in self.provisions.items():
+            parent = code.parent
+            if parent is not None and not provision.not_used:
+                grouped.setdefault(parent, []).append(provision)
+        return {parent: tuple(sorted(found, key=lambda p: p.code)) for parent, found in grouped.items()}
 
 
 # -- deriving provisions from the official text -----------------------------------------------------
