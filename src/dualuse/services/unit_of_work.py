@@ -43,6 +43,7 @@ from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.listchange.ports import ListChangeRepository
 
 
 class OrganisationRepository(Protocol):
@@ -187,6 +188,7 @@ class UnitOfWork(Protocol):
     jobs: JobRepository
     casework: CaseworkRepository
     customs: CustomsRepository
+    list_changes: ListChangeRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

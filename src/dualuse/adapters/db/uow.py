@@ -20,6 +20,7 @@ from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisat
 from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
 from dualuse.adapters.db.jobs_repo import SqlJobs
 from dualuse.adapters.db.licensing_repo import SqlLicensing
+from dualuse.adapters.db.listchange_repo import SqlListChanges
 from dualuse.adapters.db.notices_repo import SqlNotices
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
@@ -31,6 +32,7 @@ from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.listchange.ports import ListChangeRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -604,6 +606,7 @@ class SqlUnitOfWork:
     jobs: JobRepository
     casework: CaseworkRepository
     customs: CustomsRepository
+    list_changes: ListChangeRepository
 
     _audit: SqlAudit
 
@@ -636,6 +639,7 @@ class SqlUnitOfWork:
         self.jobs = SqlJobs(self._connection)
         self.casework = SqlCasework(self._connection)
         self.customs = SqlCustoms(self._connection)
+        self.list_changes = SqlListChanges(self._connection)
         return self
 
     def __exit__(
