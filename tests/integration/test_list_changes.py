@@ -1,0 +1,299 @@
+"""The whole life of a list change on a real database: draft → open for comment → comment → moderate →
+close → impact → adopt (imported into the list) → in force → notifications to the exporter it touches only."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from dualuse.bootstrap import Container
+from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from dualuse.domain.identity import OrganisationKind, Principal, Role
+from dualuse.domain.listchange import ListChangeStatus, ModerationStatus, SubjectKind
+from dualuse.services import audit, controllist, generalauth
+from dualuse.services.clock import today_in_brussels
+from dualuse.services.jobs.kinds import HANDLERS
+from dualuse.services.jobs.queue import run_next
+from dualuse.services.listchange import service as listchange
+from tests.factories import Person, make_organisation, make_person
+
+BODY = textwrap.dedent(
+    """
+    add:
+      - code: "5A001.k"
+        title: "Test sub-item added by the draft"
+        summary: "Added to test the life of a list change."
+        regime: eu
+        source: "test"
+        verified: false
+    change:
+      - code: "5A002.a"
+        summary: "A changed summary for the test."
+    """
+)
+
+
+class World:
+    def __init__(self, container: Container) -> None:
+        acme = make_organisation(container, OrganisationKind.EXPORTER, "Acme GmbH", "DE", "DE111")
+        rival = make_organisation(container, OrganisationKind.EXPORTER, "Rival SAS", "FR", "FR222")
+        commission = make_organisation(container, OrganisationKind.COMMISSION, "Commission", None)
+        de = make_organisation(container, OrganisationKind.AUTHORITY, "BAFA", "DE")
+        fr = make_organisation(container, OrganisationKind.AUTHORITY, "SBDU", "FR")
+        self.acme: Person = make_person(container, acme, Role.EXPORTER_ADMIN, "admin@acme.example")
+        self.rival: Person = make_person(container, rival, Role.EXPORTER_ADMIN, "admin@rival.example")
+        self.desk: Person = make_person(container, commission, Role.COMMISSION, "desk@commission.example")
+        self.officer_de: Person = make_person(container, de, Role.AUTHORITY_OFFICER, "officer@bafa.example")
+        self.senior_de: Person = make_person(container, de, Role.AUTHORITY_SENIOR, "senior@bafa.example")
+        self.officer_fr: Person = make_person(container, fr, Role.AUTHORITY_OFFICER, "officer@sbdu.example")
+        with container.uow() as uow:
+            latest = controllist.current_history(uow, container.catalogue).latest
+        with container.uow() as uow:
+            controllist.record_classification(
+                uow, self.acme.principal, latest, product_name="Encryptor", description="AES",
+                parameters={}, control_code="5A002.a", rationale="symmetric encryption",
+            )
+        with container.uow() as uow:
+            controllist.record_classification(
+                uow, self.rival.principal, latest, product_name="Composite", description="parts",
+                parameters={}, control_code="1A001", rationale="fluorinated parts",
+            )
+
+
+@pytest.fixture
+def world(container: Container) -> World:
+    return World(container)
+
+
+def _draft(container: Container, who: Principal, **over: object) -> int:
+    fields: dict[str, object] = {
+        "title": "Test amendment",
+        "rationale": "Regime decisions of the year.",
+        "version_id": "2026-12",
+        "proposed_effective_from": today_in_brussels() + timedelta(days=60),
+        "body": BODY,
+    }
+    fields.update(over)
+    with container.uow() as uow:
+        return listchange.draft(uow, who, container.catalogue, **fields).id  # type: ignore[arg-type]
+
+
+def _open_and_close(container: Container, who: Principal, change_id: int) -> None:
+    today = today_in_brussels()
+    with container.uow() as uow:
+        listchange.open_for_comment(uow, who, change_id, comment_period_end=today + timedelta(days=30))
+    with container.uow() as uow:
+        listchange.close_comments(uow, who, change_id, today=today + timedelta(days=31))
+
+
+def test_the_whole_life_of_a_list_change(container: Container, world: World) -> None:
+    desk = world.desk.principal
+    public = Principal.public()
+    change_id = _draft(container, desk)
+    today = today_in_brussels()
+
+    # a draft is the Commission's alone
+    with container.uow() as uow, pytest.raises(NotFoundError):
+        listchange.visible(uow, public, change_id)
+    with container.uow() as uow:
+        assert listchange.public_changes(uow) == []
+        preview = listchange.preview(uow, container.catalogue, uow.list_changes.get(change_id).change)  # type: ignore[union-attr]
+    assert {(c.code, c.kind.value) for c in preview.changed} == {("5A001.k", "added"), ("5A002.a", "changed")}
+
+    with container.uow() as uow:
+        listchange.open_for_comment(uow, desk, change_id, comment_period_end=today + timedelta(days=30))
+    with container.uow() as uow:
+        assert [s.change.id for s in listchange.public_changes(uow)] == [change_id]
+        comment_id = listchange.submit_comment(
+            uow, public, change_id, author_name="Jo Bloggs", organisation_name="Open Rights",
+            organisation_type="civil_society", text="Please explain 5A001.k.",
+        )
+    with container.uow() as uow:
+        spam_id = listchange.submit_comment(
+            uow, public, change_id, author_name="X", organisation_name="", organisation_type="other",
+            text="Buy now",
+        )
+    # nothing is shown before moderation
+    with container.uow() as uow:
+        assert listchange.published_comments(uow, public, change_id) == []
+    # an exporter cannot moderate; the proposer can
+    with container.uow() as uow, pytest.raises(PermissionDeniedError):
+        listchange.moderate_comment(uow, world.acme.principal, change_id, comment_id, action="publish")
+    with container.uow() as uow:
+        listchange.moderate_comment(uow, desk, change_id, comment_id, action="publish")
+    with container.uow() as uow, pytest.raises(ValidationError):
+        listchange.moderate_comment(uow, desk, change_id, spam_id, action="reject")
+    with container.uow() as uow:
+        listchange.moderate_comment(uow, desk, change_id, spam_id, action="reject", reason="advertising")
+    with container.uow() as uow:
+        shown = listchange.published_comments(uow, public, change_id)
+        everything = listchange.all_comments(uow, desk, change_id)
+    assert [c.id for c in shown] == [comment_id]
+    assert {c.id: c.status for c in everything} == {
+        comment_id: ModerationStatus.PUBLISHED,
+        spam_id: ModerationStatus.REJECTED,
+    }
+
+    # comments close only after the period; then no more comments
+    with container.uow() as uow, pytest.raises(ConflictError):
+        listchange.close_comments(uow, desk, change_id)
+    with container.uow() as uow:
+        listchange.close_comments(uow, desk, change_id, today=today + timedelta(days=31))
+    with container.uow() as uow, pytest.raises(ConflictError):
+        listchange.submit_comment(
+            uow, public, change_id, author_name="Late", organisation_name="", organisation_type="other",
+            text="late",
+        )
+
+    # the impact analysis: Acme's product under 5A002.a, not Rival's under 1A001
+    with container.uow() as uow:
+        report = listchange.impact(uow, desk, container.catalogue, container.rulebook, change_id)
+    assert report.exporters == (world.acme.organisation.id,)
+    assert report.by_state() == {"DE": {"classification": 1}}
+
+    # adoption: the amendment joins the list, in force today, the exporter and its authority notified
+    with container.uow() as uow:
+        adopted = listchange.adopt(
+            uow, desk, container.catalogue, container.rulebook, change_id, effective_from=today
+        )
+    assert adopted.change.status is ListChangeStatus.IN_FORCE
+    assert adopted.impact is not None
+    with container.uow() as uow:
+        history = controllist.current_history(uow, container.catalogue)
+        assert history.latest.version_id == "2026-12"
+        assert history.latest.version.effective_from == today
+        assert "5A001.k" in history.latest
+    notified = {(n["name"], n["audience"]) for n in adopted.notified}
+    assert notified == {("Acme GmbH", "exporter"), ("BAFA", "authority")}
+    with container.uow() as uow:
+        acme_notices = listchange.notices(uow, world.acme.principal)
+        assert listchange.notices(uow, world.rival.principal) == []
+        assert listchange.notices(uow, world.officer_fr.principal) == []
+        assert len(listchange.notices(uow, world.officer_de.principal)) == 1
+    assert len(acme_notices) == 1
+    assert "Encryptor" in acme_notices[0].body and "5A002.a" in acme_notices[0].body
+    with container.uow() as uow:
+        listchange.mark_read(uow, world.acme.principal, acme_notices[0].id)
+    with container.uow() as uow:
+        assert listchange.notices(uow, world.acme.principal)[0].read_at is not None
+        with pytest.raises(NotFoundError):
+            listchange.mark_read(uow, world.rival.principal, acme_notices[0].id)
+        actions = [e.action for e in audit.operator_events(uow, audit.query(limit=500))]
+    assert {"list_change.drafted", "list_change.adopted", "list_change.in_force"} <= set(actions)
+
+
+def test_a_later_effective_date_enters_into_force_by_the_job(container: Container, world: World) -> None:
+    desk = world.desk.principal
+    change_id = _draft(container, desk)
+    _open_and_close(container, desk, change_id)
+    later = today_in_brussels() + timedelta(days=45)
+    with container.uow() as uow:
+        adopted = listchange.adopt(
+            uow, desk, container.catalogue, container.rulebook, change_id, effective_from=later
+        )
+    assert adopted.change.status is ListChangeStatus.ADOPTED
+    assert adopted.notified == []
+    with container.uow() as uow:
+        assert listchange.notices(uow, world.acme.principal) == []
+    # the worker takes the job only once its date has come
+    now = datetime.now(UTC)
+    assert run_next(container.uow, HANDLERS, worker="w", clock=lambda: now) is None
+    then = datetime.combine(later, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+    job = run_next(container.uow, HANDLERS, worker="w", clock=lambda: then)
+    assert job is not None and job.kind == listchange.IN_FORCE_JOB
+    with container.uow() as uow:
+        stored = uow.list_changes.get(change_id)
+        assert stored is not None and stored.change.status is ListChangeStatus.IN_FORCE
+        assert [n.subject for n in listchange.notices(uow, world.acme.principal)]
+        assert listchange.notices(uow, world.rival.principal) == []
+
+
+def test_adoption_refuses_an_effective_date_before_it(container: Container, world: World) -> None:
+    desk = world.desk.principal
+    change_id = _draft(container, desk)
+    _open_and_close(container, desk, change_id)
+    with container.uow() as uow, pytest.raises(ValidationError, match="before the date of adoption"):
+        listchange.adopt(
+            uow, desk, container.catalogue, container.rulebook, change_id,
+            effective_from=today_in_brussels() - timedelta(days=1),
+        )
+    with container.uow() as uow:
+        stored = uow.list_changes.get(change_id)
+        assert stored is not None and stored.change.status is ListChangeStatus.COMMENTS_CLOSED
+        assert stored.impact is None
+        assert controllist.current_history(uow, container.catalogue).latest.version_id != "2026-12"
+
+
+def test_a_draft_that_does_not_fit_the_list_is_refused(container: Container, world: World) -> None:
+    with pytest.raises(ValidationError, match="5A999"):
+        _draft(container, world.desk.principal, body="change:\n  - code: \"5A999\"\n    summary: x\n")
+    with pytest.raises(ValidationError, match="kind and version"):
+        _draft(container, world.desk.principal, body="kind: amendment\nremove: []\n")
+
+
+def test_only_the_commission_and_authorities_draft(container: Container, world: World) -> None:
+    with pytest.raises(PermissionDeniedError):
+        _draft(container, world.acme.principal)
+    with pytest.raises(PermissionDeniedError):
+        _draft(container, Principal.public())
+
+
+def test_a_national_measure_is_its_states_and_binds_only_its_exporters(
+    container: Container, world: World
+) -> None:
+    officer = world.officer_de.principal
+    change_id = _draft(container, officer, title="DE national measure")
+    with container.uow() as uow:
+        stored = uow.list_changes.get(change_id)
+    assert stored is not None and stored.change.proposer == "DE" and stored.change.is_national
+    assert stored.change.legal_basis.article == "Art. 9(1)"
+    # another state's authority and the Commission do not see the draft
+    for outsider in (world.officer_fr.principal, world.desk.principal):
+        with container.uow() as uow, pytest.raises(NotFoundError):
+            listchange.managed(uow, outsider, change_id)
+    _open_and_close(container, officer, change_id)
+    # an officer may not adopt alone: a senior officer adopts
+    with container.uow() as uow, pytest.raises(PermissionDeniedError):
+        listchange.adopt(
+            uow, officer, container.catalogue, container.rulebook, change_id, effective_from=today_in_brussels()
+        )
+    with container.uow() as uow:
+        adopted = listchange.adopt(
+            uow, world.senior_de.principal, container.catalogue, container.rulebook, change_id,
+            effective_from=today_in_brussels(),
+        )
+    assert adopted.change.status is ListChangeStatus.IN_FORCE
+    with container.uow() as uow:  # not part of Annex I: the Union list is as it was
+        assert controllist.current_history(uow, container.catalogue).latest.version_id != "2026-12"
+    audiences = {(n["name"], n["audience"]) for n in adopted.notified}
+    assert ("Acme GmbH", "exporter") in audiences
+    assert ("Commission", "commission") in audiences  # Art. 9(2)
+    assert ("SBDU", "authority") in audiences
+    assert ("Rival SAS", "exporter") not in audiences
+
+
+def test_impact_counts_applications_licences_and_registrations(container: Container, world: World) -> None:
+    with container.uow() as uow:
+        generalauth.register(uow, world.acme.principal, container.rulebook, "EU001")
+    desk = world.desk.principal
+    change_id = _draft(container, desk)
+    with container.uow() as uow:
+        report = listchange.impact(uow, desk, container.catalogue, container.rulebook, change_id)
+    kinds = {a.subject.kind for a in report.affected}
+    assert kinds == {SubjectKind.CLASSIFICATION, SubjectKind.GA_REGISTRATION}
+    assert report.exporters == (world.acme.organisation.id,)
+
+
+def test_withdrawn_changes_stay_public_with_their_reason(container: Container, world: World) -> None:
+    desk = world.desk.principal
+    change_id = _draft(container, desk)
+    with container.uow() as uow, pytest.raises(ValidationError):
+        listchange.withdraw(uow, desk, change_id, reason=" ")
+    with container.uow() as uow:
+        listchange.withdraw(uow, desk, change_id, reason="Superseded")
+    with container.uow() as uow:
+        stored = listchange.visible(uow, Principal.public(), change_id)
+    assert stored.change.status is ListChangeStatus.WITHDRAWN
+    assert stored.change.withdrawal_reason == "Superseded"
