@@ -173,7 +173,8 @@ def test_the_whole_life_of_a_list_change(container: Container, world: World) -> 
         assert listchange.notices(uow, world.officer_fr.principal) == []
         assert len(listchange.notices(uow, world.officer_de.principal)) == 1
     assert len(acme_notices) == 1
-    assert "Encryptor" in acme_notices[0].body and "5A002.a" in acme_notices[0].body
+    assert "Encryptor" in acme_notices[0].body
+    assert "5A002.a" in acme_notices[0].body
     with container.uow() as uow:
         listchange.mark_read(uow, world.acme.principal, acme_notices[0].id)
     with container.uow() as uow:
@@ -202,10 +203,12 @@ def test_a_later_effective_date_enters_into_force_by_the_job(container: Containe
     assert run_next(container.uow, HANDLERS, worker="w", clock=lambda: now) is None
     then = datetime.combine(later, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
     job = run_next(container.uow, HANDLERS, worker="w", clock=lambda: then)
-    assert job is not None and job.kind == listchange.IN_FORCE_JOB
+    assert job is not None
+    assert job.kind == listchange.IN_FORCE_JOB
     with container.uow() as uow:
         stored = uow.list_changes.get(change_id)
-        assert stored is not None and stored.change.status is ListChangeStatus.IN_FORCE
+        assert stored is not None
+        assert stored.change.status is ListChangeStatus.IN_FORCE
         assert [n.subject for n in listchange.notices(uow, world.acme.principal)]
         assert listchange.notices(uow, world.rival.principal) == []
 
@@ -221,7 +224,8 @@ def test_adoption_refuses_an_effective_date_before_it(container: Container, worl
         )
     with container.uow() as uow:
         stored = uow.list_changes.get(change_id)
-        assert stored is not None and stored.change.status is ListChangeStatus.COMMENTS_CLOSED
+        assert stored is not None
+        assert stored.change.status is ListChangeStatus.COMMENTS_CLOSED
         assert stored.impact is None
         assert controllist.current_history(uow, container.catalogue).latest.version_id != "2026-12"
 
@@ -247,7 +251,9 @@ def test_a_national_measure_is_its_states_and_binds_only_its_exporters(
     change_id = _draft(container, officer, title="DE national measure")
     with container.uow() as uow:
         stored = uow.list_changes.get(change_id)
-    assert stored is not None and stored.change.proposer == "DE" and stored.change.is_national
+    assert stored is not None
+    assert stored.change.proposer == "DE"
+    assert stored.change.is_national
     assert stored.change.legal_basis.article == "Art. 9(1)"
     # another state's authority and the Commission do not see the draft
     for outsider in (world.officer_fr.principal, world.desk.principal):
