@@ -28,6 +28,7 @@ from dualuse.entrypoints.api.routers import (
     health,
     identity,
     licensing,
+    listchange,
     notices,
     screening,
     tracks,
@@ -45,6 +46,7 @@ from dualuse.entrypoints.web import (
     duediligence_views,
     general_authorisation_views,
     licensing_views,
+    listchange_views,
     notice_views,
     reference_views,
     screening_views,
@@ -108,6 +110,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(tracks.router)
     app.include_router(general_authorisations.router)
     app.include_router(notices.router)
+    app.include_router(listchange.router)
     app.include_router(audit.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
@@ -119,6 +122,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(casework_views.router)
     app.include_router(general_authorisation_views.router)
     app.include_router(notice_views.router)
+    app.include_router(listchange_views.router)
     app.include_router(audit_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
