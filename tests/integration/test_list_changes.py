@@ -3,21 +3,24 @@ close → impact → adopt (imported into the list) → in force → notificatio
 
 from __future__ import annotations
 
+import re
 import textwrap
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from dualuse.bootstrap import Container
 from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Principal, Role
 from dualuse.domain.listchange import ListChangeStatus, ModerationStatus, SubjectKind
+from dualuse.entrypoints.http.app import create_app
 from dualuse.services import audit, controllist, generalauth
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.jobs.kinds import HANDLERS
 from dualuse.services.jobs.queue import run_next
 from dualuse.services.listchange import service as listchange
-from tests.factories import Person, make_organisation, make_person
+from tests.factories import PASSWORD, Person, make_organisation, make_person
 
 BODY = textwrap.dedent(
     """
@@ -52,13 +55,25 @@ class World:
             latest = controllist.current_history(uow, container.catalogue).latest
         with container.uow() as uow:
             controllist.record_classification(
-                uow, self.acme.principal, latest, product_name="Encryptor", description="AES",
-                parameters={}, control_code="5A002.a", rationale="symmetric encryption",
+                uow,
+                self.acme.principal,
+                latest,
+                product_name="Encryptor",
+                description="AES",
+                parameters={},
+                control_code="5A002.a",
+                rationale="symmetric encryption",
             )
         with container.uow() as uow:
             controllist.record_classification(
-                uow, self.rival.principal, latest, product_name="Composite", description="parts",
-                parameters={}, control_code="1A001", rationale="fluorinated parts",
+                uow,
+                self.rival.principal,
+                latest,
+                product_name="Composite",
+                description="parts",
+                parameters={},
+                control_code="1A001",
+                rationale="fluorinated parts",
             )
 
 
@@ -107,12 +122,22 @@ def test_the_whole_life_of_a_list_change(container: Container, world: World) -> 
     with container.uow() as uow:
         assert [s.change.id for s in listchange.public_changes(uow)] == [change_id]
         comment_id = listchange.submit_comment(
-            uow, public, change_id, author_name="Jo Bloggs", organisation_name="Open Rights",
-            organisation_type="civil_society", text="Please explain 5A001.k.",
+            uow,
+            public,
+            change_id,
+            author_name="Jo Bloggs",
+            organisation_name="Open Rights",
+            organisation_type="civil_society",
+            text="Please explain 5A001.k.",
         )
     with container.uow() as uow:
         spam_id = listchange.submit_comment(
-            uow, public, change_id, author_name="X", organisation_name="", organisation_type="other",
+            uow,
+            public,
+            change_id,
+            author_name="X",
+            organisation_name="",
+            organisation_type="other",
             text="Buy now",
         )
     # nothing is shown before moderation
@@ -143,7 +168,12 @@ def test_the_whole_life_of_a_list_change(container: Container, world: World) -> 
         listchange.close_comments(uow, desk, change_id, today=today + timedelta(days=31))
     with container.uow() as uow, pytest.raises(ConflictError):
         listchange.submit_comment(
-            uow, public, change_id, author_name="Late", organisation_name="", organisation_type="other",
+            uow,
+            public,
+            change_id,
+            author_name="Late",
+            organisation_name="",
+            organisation_type="other",
             text="late",
         )
 
@@ -219,7 +249,11 @@ def test_adoption_refuses_an_effective_date_before_it(container: Container, worl
     _open_and_close(container, desk, change_id)
     with container.uow() as uow, pytest.raises(ValidationError, match="before the date of adoption"):
         listchange.adopt(
-            uow, desk, container.catalogue, container.rulebook, change_id,
+            uow,
+            desk,
+            container.catalogue,
+            container.rulebook,
+            change_id,
             effective_from=today_in_brussels() - timedelta(days=1),
         )
     with container.uow() as uow:
@@ -232,7 +266,7 @@ def test_adoption_refuses_an_effective_date_before_it(container: Container, worl
 
 def test_a_draft_that_does_not_fit_the_list_is_refused(container: Container, world: World) -> None:
     with pytest.raises(ValidationError, match="5A999"):
-        _draft(container, world.desk.principal, body="change:\n  - code: \"5A999\"\n    summary: x\n")
+        _draft(container, world.desk.principal, body='change:\n  - code: "5A999"\n    summary: x\n')
     with pytest.raises(ValidationError, match="kind and version"):
         _draft(container, world.desk.principal, body="kind: amendment\nremove: []\n")
 
@@ -263,11 +297,20 @@ def test_a_national_measure_is_its_states_and_binds_only_its_exporters(
     # an officer may not adopt alone: a senior officer adopts
     with container.uow() as uow, pytest.raises(PermissionDeniedError):
         listchange.adopt(
-            uow, officer, container.catalogue, container.rulebook, change_id, effective_from=today_in_brussels()
+            uow,
+            officer,
+            container.catalogue,
+            container.rulebook,
+            change_id,
+            effective_from=today_in_brussels(),
         )
     with container.uow() as uow:
         adopted = listchange.adopt(
-            uow, world.senior_de.principal, container.catalogue, container.rulebook, change_id,
+            uow,
+            world.senior_de.principal,
+            container.catalogue,
+            container.rulebook,
+            change_id,
             effective_from=today_in_brussels(),
         )
     assert adopted.change.status is ListChangeStatus.IN_FORCE
@@ -303,3 +346,121 @@ def test_withdrawn_changes_stay_public_with_their_reason(container: Container, w
         stored = listchange.visible(uow, Principal.public(), change_id)
     assert stored.change.status is ListChangeStatus.WITHDRAWN
     assert stored.change.withdrawal_reason == "Superseded"
+
+
+# --- the pages and the API -------------------------------------------------------------------------------
+def _client(container: Container, email: str | None = None) -> tuple[TestClient, str]:
+    web = TestClient(create_app(container=container))
+    token = re.search(r'name="csrftoken" value="([^"]+)"', web.get("/login").text)
+    assert token is not None
+    if email is not None:
+        signed = web.post("/login", data={"email": email, "password": PASSWORD, "csrftoken": token[1]})
+        assert signed.status_code == 200
+    return web, token[1]
+
+
+def test_the_life_through_the_pages(container: Container, world: World) -> None:
+    desk, csrf = _client(container, world.desk.email)
+    drafted = desk.post(
+        "/list-changes/new",
+        data={
+            "title": "Web amendment",
+            "rationale": "Regime decisions.",
+            "version_id": "2026-12",
+            "proposed_effective_from": (today_in_brussels() + timedelta(days=60)).isoformat(),
+            "body": BODY,
+            "csrftoken": csrf,
+        },
+        follow_redirects=False,
+    )
+    assert drafted.status_code == 303, drafted.text
+    manage_url = drafted.headers["location"]
+    change_id = int(manage_url.split("/")[2])
+    page = desk.get(manage_url)
+    assert "5A001.k" in page.text
+    assert 'data-exporter="' in page.text  # the impact names Acme
+    # the public does not see the draft
+    public, public_csrf = _client(container)
+    assert public.get(f"/list-changes/{change_id}").status_code == 404
+    end = (today_in_brussels() + timedelta(days=30)).isoformat()
+    opened = desk.post(
+        f"/list-changes/{change_id}/open",
+        data={"comment_period_end": end, "expected_version": "1", "csrftoken": csrf},
+        follow_redirects=False,
+    )
+    assert opened.status_code == 303
+    assert f'data-change="{change_id}"' in public.get("/list-changes").text
+    shown = public.get(f"/list-changes/{change_id}")
+    assert "Send a comment" in shown.text
+    empty = public.post(
+        f"/list-changes/{change_id}/comments",
+        data={"author_name": "", "organisation_type": "", "text": "", "csrftoken": public_csrf},
+    )
+    assert empty.status_code == 400
+    assert "Enter your comment" in empty.text
+    sent = public.post(
+        f"/list-changes/{change_id}/comments",
+        data={
+            "author_name": "Jo",
+            "organisation_name": "Open Rights",
+            "organisation_type": "civil_society",
+            "text": "Explain 5A001.k please",
+            "csrftoken": public_csrf,
+        },
+    )
+    assert sent.status_code == 200
+    assert "Comment sent" in sent.text
+    assert "Explain 5A001.k please" not in public.get(f"/list-changes/{change_id}").text
+    with container.uow() as uow:
+        comment_id = uow.list_changes.comments(change_id)[0].id
+    no_reason = desk.post(
+        f"/list-changes/{change_id}/comments/{comment_id}/moderation",
+        data={"action": "reject", "reason": "", "csrftoken": csrf},
+    )
+    assert no_reason.status_code == 400
+    assert f'id="reason-{comment_id}"' in no_reason.text
+    desk.post(
+        f"/list-changes/{change_id}/comments/{comment_id}/moderation",
+        data={"action": "publish", "reason": "", "csrftoken": csrf},
+    )
+    assert "Explain 5A001.k please" in public.get(f"/list-changes/{change_id}").text
+    # the API: the public list, the change without impact for the public, with it for the proposer
+    listed = public.get("/api/v1/list-changes").json()
+    assert [c["id"] for c in listed] == [change_id]
+    body = public.get(f"/api/v1/list-changes/{change_id}").json()
+    assert body["impact"] is None
+    assert [c["text"] for c in body["comments"]] == ["Explain 5A001.k please"]
+    assert {e["code"] for e in body["diff"]["added"]} == {"5A001.k"}
+    with_impact = desk.get(f"/api/v1/list-changes/{change_id}").json()
+    assert with_impact["impact"]["by_state"] == {"DE": {"classification": 1}}
+    api_comment = TestClient(create_app(container=container)).post(  # an API client carries no cookie
+        f"/api/v1/list-changes/{change_id}/comments",
+        json={"author_name": "Ann", "organisation_type": "industry", "text": "Fine by us"},
+    )
+    assert api_comment.status_code == 201
+    # close (after the period) and adopt, in force today: Acme is told, Rival is not
+    with container.uow() as uow:
+        listchange.close_comments(
+            uow, world.desk.principal, change_id, today=today_in_brussels() + timedelta(days=31)
+        )
+    adopted = desk.post(
+        f"/list-changes/{change_id}/adopt",
+        data={"effective_from": today_in_brussels().isoformat(), "csrftoken": csrf},
+        follow_redirects=False,
+    )
+    assert adopted.status_code == 303
+    assert "Acme GmbH (exporter)" in desk.get(manage_url).text
+    acme, _acme_csrf = _client(container, world.acme.email)
+    page = acme.get("/list-changes/notifications")
+    assert "Web amendment" in page.text
+    assert "Encryptor" in page.text
+    rival, _ = _client(container, world.rival.email)
+    assert "Web amendment" not in rival.get("/list-changes/notifications").text
+
+
+def test_an_exporter_cannot_draft_or_manage(container: Container, world: World) -> None:
+    change_id = _draft(container, world.desk.principal)
+    acme, _csrf = _client(container, world.acme.email)
+    assert acme.get("/list-changes/new").status_code == 403
+    assert acme.get(f"/list-changes/{change_id}/manage").status_code == 404  # a draft is not told of
+    assert acme.get("/api/v1/list-changes").json() == []
