@@ -23,6 +23,7 @@ from dualuse.services import audit, controllist, duediligence, identity, licensi
 from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.documents import evidence
+from dualuse.services.listchange.demo import load_demo_list_changes
 from dualuse.services.screening import ScreeningIndex
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
@@ -404,6 +405,8 @@ def load_demo(
         if casework is not None and screening_lists is not None:
             load_demo_casework(uow, screening_lists[0], casework[0], casework[1], people["exporter"])
     load_demo_notice(uow, ids["exporter-de"])
+    if catalogue is not None:  # issue 15: a draft change of the list open for comment
+        load_demo_list_changes(uow, catalogue)
     return logins
 
 

@@ -91,10 +91,10 @@ def notifications(request: Request, container: ContainerDep, principal: UserDep)
     return render(request, "listchange/notifications.html", {"principal": principal, "notices": found})
 
 
-@router.post(BASE + "/notifications/{notice_id}/read", response_class=HTMLResponse)
-def mark_read(notice_id: RowId, container: ContainerDep, principal: UserDep) -> Response:
+@router.post(BASE + "/notifications/{list_notice_id}/read", response_class=HTMLResponse)
+def mark_read(list_notice_id: RowId, container: ContainerDep, principal: UserDep) -> Response:
     with container.uow() as uow:
-        svc.mark_read(uow, principal, notice_id)
+        svc.mark_read(uow, principal, list_notice_id)
     return RedirectResponse(BASE + "/notifications", status_code=303)
 
 
