@@ -3,17 +3,20 @@ close → impact → adopt (imported into the list) → in force → notificatio
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from dualuse.bootstrap import Container
 from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Principal, Role
 from dualuse.domain.listchange import ListChangeStatus, ModerationStatus, SubjectKind
+from dualuse.entrypoints.cli.main import app as cli
 from dualuse.entrypoints.http.app import create_app
 from dualuse.services import audit, controllist, generalauth
 from dualuse.services.clock import today_in_brussels
@@ -464,3 +467,25 @@ def test_an_exporter_cannot_draft_or_manage(container: Container, world: World) 
     assert acme.get("/list-changes/new").status_code == 403
     assert acme.get(f"/list-changes/{change_id}/manage").status_code == 404  # a draft is not told of
     assert acme.get("/api/v1/list-changes").json() == []
+
+
+def test_the_command_line_lists_changes_and_enters_those_due_into_force(
+    container: Container, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DUALUSE_DATABASE_URL", container.settings.database_url)
+    monkeypatch.setenv("DUALUSE_SECRET_KEY", container.settings.secret_key)
+    desk = world.desk.principal
+    change_id = _draft(container, desk)
+    _open_and_close(container, desk, change_id)
+    later = today_in_brussels() + timedelta(days=3)
+    with container.uow() as uow:
+        listchange.adopt(uow, desk, container.catalogue, container.rulebook, change_id, effective_from=later)
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["list-changes", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.stdout)[0]["status"] == "adopted"
+    early = runner.invoke(cli, ["list-changes", "enter-into-force"])
+    assert "0 list change(s)" in early.output
+    with container.uow() as uow:  # on its date, as the cron job would run it
+        assert listchange.enter_due_into_force(uow, today=later, actor="cron") == [change_id]
+        assert len(listchange.notices(uow, world.acme.principal)) == 1

@@ -25,6 +25,7 @@ from dualuse.entrypoints.cli import (
     determination,
     documents,
     jobs,
+    listchange,
     records,
     reference,
     rules,
@@ -66,6 +67,7 @@ app.add_typer(records.app, name="records")
 app.add_typer(rules.app, name="rules")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(documents.app, name="documents")
+app.add_typer(listchange.app, name="list-changes")
 app.command("worker")(jobs.worker)
 app.command("screen")(screening.screen)
 app.command("determine")(determination.determine)
