@@ -453,10 +453,18 @@ def test_the_life_through_the_pages(container: Container, world: World) -> None:
     )
     assert adopted.status_code == 303
     assert "Acme GmbH (exporter)" in desk.get(manage_url).text
-    acme, _acme_csrf = _client(container, world.acme.email)
+    acme, acme_csrf = _client(container, world.acme.email)
     page = acme.get("/list-changes/notifications")
     assert "Web amendment" in page.text
     assert "Encryptor" in page.text
+    assert 'data-todo-key="list_changes" data-count="1"' in acme.get("/").text
+    with container.uow() as uow:
+        notice_id = listchange.notices(uow, world.acme.principal)[0].id
+    read = acme.post(
+        f"/list-changes/notifications/{notice_id}/read", data={"csrftoken": acme_csrf}, follow_redirects=False
+    )
+    assert read.status_code == 303
+    assert 'data-todo-key="list_changes" data-count="0"' in acme.get("/").text
     rival, _ = _client(container, world.rival.email)
     assert "Web amendment" not in rival.get("/list-changes/notifications").text
 
