@@ -453,6 +453,8 @@ def test_the_life_through_the_pages(container: Container, world: World) -> None:
     )
     assert adopted.status_code == 303
     assert "Acme GmbH (exporter)" in desk.get(manage_url).text
+    told = desk.get(f"/api/v1/list-changes/{change_id}").json()["impact"]["notified"]
+    assert {(n["name"], n["audience"]) for n in told} == {("Acme GmbH", "exporter"), ("BAFA", "authority")}
     acme, acme_csrf = _client(container, world.acme.email)
     page = acme.get("/list-changes/notifications")
     assert "Web amendment" in page.text

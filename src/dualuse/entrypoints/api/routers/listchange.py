@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from typing import Any
 
@@ -25,8 +26,14 @@ from dualuse.services.listchange import service as svc
 router = APIRouter(prefix="/api/v1", tags=["list changes"], responses=API_ERRORS)
 
 
-def impact_out(report: ImpactReport, stored: bool) -> dict[str, Any]:
+def impact_out(
+    report: ImpactReport, stored: bool, notified: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, Any]:
     return {
+        "notified": [
+            {"organisation_id": n["organisation_id"], "name": n["name"], "audience": n["audience"]}
+            for n in notified
+        ],
         "changed": [{"code": c.code, "kind": c.kind.value} for c in report.changed],
         "totals": report.totals(),
         "by_exporter": {str(k): v for k, v in report.by_exporter().items()},
@@ -62,7 +69,7 @@ def get_change(
     impact = None
     if svc.may_manage(principal, change):
         report = svc.impact(uow, principal, container.catalogue, container.rulebook, change_id)
-        impact = impact_out(report, stored.impact is not None)
+        impact = impact_out(report, stored.impact is not None, stored.notified)
     comments = svc.published_comments(uow, principal, change_id)
     return {
         **summary_fields(change),

@@ -37,6 +37,12 @@ class ListChangeCommentOut(BaseModel):
     text: str
 
 
+class ListChangeNotifiedOut(BaseModel):
+    organisation_id: int
+    name: str
+    audience: str = Field(description="exporter, authority or commission")
+
+
 class ListChangeImpactOut(BaseModel):
     changed: list[dict[str, str]] = Field(
         description="each changed code and whether it is added, changed or removed"
@@ -47,6 +53,9 @@ class ListChangeImpactOut(BaseModel):
     )
     by_state: dict[str, dict[str, int]] = Field(description="per member state: objects by kind")
     stored_with_adoption: bool
+    notified: list[ListChangeNotifiedOut] = Field(
+        default_factory=list, description="who was notified when the change entered into force"
+    )
 
 
 class ListChangeOut(ListChangeSummaryOut):
