@@ -10,6 +10,7 @@ in the app, and who was notified is kept with the change."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,7 +33,7 @@ from dualuse.services import audit, controllist
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.jobs.queue import JobContext
-from dualuse.services.listchange.drafting import _with_content, filename, managed
+from dualuse.services.listchange.drafting import filename, managed, with_effective_date
 from dualuse.services.listchange.impact import analyse_change
 from dualuse.services.listchange.ports import ListChangeNotice, StoredListChange
 from dualuse.services.unit_of_work import UnitOfWork
@@ -68,9 +69,10 @@ def adopt(
         adopted_on=day,
         effective_from=effective_from,
     )
-    after = _with_content(after, effective_from)
+    after = with_effective_date(after, effective_from)
     report = analyse_change(uow, catalogue, rulebook, before)
-    uow.list_changes.save(after, expected_version=before.version, impact=report.as_dict())
+    impact = report.as_dict()
+    uow.list_changes.save(after, expected_version=before.version, impact=impact)
     audit.record(
         uow,
         actor=principal.label,
@@ -88,7 +90,8 @@ def adopt(
         reason=f"{after.legal_basis.article}: {event.name}",
     )
     if effective_from <= day:
-        _enter_into_force(uow, uow.list_changes.get(change_id), day, actor=principal.label)  # type: ignore[arg-type]
+        adopted = replace(stored, change=after, impact=impact)
+        _enter_into_force(uow, adopted, day, actor=principal.label)
     else:
         at = datetime.now(UTC)
         due = datetime.combine(effective_from, time.min, tzinfo=ZoneInfo("Europe/Brussels"))

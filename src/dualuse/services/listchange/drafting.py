@@ -155,7 +155,7 @@ def draft(
         proposed_effective_from=proposed_effective_from,
         created_by=principal.label,
     )
-    change = _with_content(change, proposed_effective_from)
+    change = with_effective_date(change, proposed_effective_from)
     preview(uow, catalogue, change, strict=True)
     stored = uow.list_changes.add(change)
     audit.record(
@@ -171,7 +171,8 @@ def draft(
     return stored
 
 
-def _with_content(change: ListChange, effective_from: date) -> ListChange:
+def with_effective_date(change: ListChange, effective_from: date) -> ListChange:
+    """The change with its amendment file dated ``effective_from`` (the version block rewritten)."""
     content = amendment_text(
         version_id=change.version_id,
         title=change.title,
@@ -217,7 +218,7 @@ def preview(
             return Preview(diff, changed_codes(diff))
     latest = history.latest
     day = max(change.proposed_effective_from, latest.version.effective_from + timedelta(days=1))
-    text = _with_content(change, day).content
+    text = with_effective_date(change, day).content
     try:
         amendment = catalogue.parse_amendment(text, filename(change))
         amended = history.apply(amendment)
