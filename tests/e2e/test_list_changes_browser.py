@@ -17,7 +17,9 @@ PHONE = {"width": 375, "height": 800}
 
 
 def _checked(page: Any) -> None:
-    serious = [v for v in Axe().run(page).response["violations"] if v.get("impact") in ("serious", "critical")]
+    serious = [
+        v for v in Axe().run(page).response["violations"] if v.get("impact") in ("serious", "critical")
+    ]
     assert not serious, [(v["id"], v["help"]) for v in serious]
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 

@@ -433,7 +433,11 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         demo_change = uow.list_changes.list()[0].change.id
         pending_comment = uow.list_changes.comments(demo_change)[-1].id
         list_notice = uow.list_changes.add_notice(
-            change_id=demo_change, organisation_id=org_a, audience="exporter", subject="matrix", body="matrix"  # type: ignore[arg-type]
+            change_id=demo_change,
+            organisation_id=org_a,
+            audience="exporter",
+            subject="matrix",
+            body="matrix",  # type: ignore[arg-type]
         )
         uow.commit()
         enquiry = tracks.enquire(uow, exp_a, question="Is a matrix listed?")
