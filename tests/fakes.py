@@ -47,6 +47,7 @@ from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.listchange.ports import ListChangeRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -999,6 +1000,7 @@ class FakeUnitOfWork:
     notices: NoticeRepository
     casework: CaseworkRepository
     customs: CustomsRepository
+    list_changes: ListChangeRepository
     documents: DocumentRepository
     jobs: JobRepository
 

@@ -283,6 +283,23 @@ EXPECTED: dict[str, R] = {
     "GET /exchange/keys.json": R(EVERYONE),
     "GET /exchange/schema.json": R(EVERYONE),
     "GET /authority/received": R(AUTHORITIES),
+    "GET /api/v1/list-changes": R(EVERYONE),
+    "GET /api/v1/list-changes/{change_id}": R(EVERYONE, public_object=True),
+    "POST /api/v1/list-changes/{change_id}/comments": R(EVERYONE, {"author_name": " ", "organisation_type": "other", "text": "x"}, public_object=True),
+    "GET /list-changes": R(EVERYONE),
+    "GET /list-changes/notifications": R(SIGNED_IN),
+    "POST /list-changes/notifications/{list_notice_id}/read": R(EXP_A),
+    "GET /list-changes/manage": R(COM | AUTHORITIES, note="the Commission its amendments, an authority its state's national measures"),
+    "GET /list-changes/new": R(COM | AUTHORITIES),
+    "POST /list-changes/new": R(COM | AUTHORITIES),
+    "GET /list-changes/{change_id}/manage": R(COM, public_object=True, note="the demo's change is open: public, managed by the Commission"),
+    "POST /list-changes/{change_id}/open": R(COM, public_object=True),
+    "POST /list-changes/{change_id}/close": R(COM, public_object=True),
+    "POST /list-changes/{change_id}/withdraw": R(COM, public_object=True),
+    "POST /list-changes/{change_id}/adopt": R(COM, public_object=True),
+    "POST /list-changes/{change_id}/comments/{comment_id}/moderation": R(COM, public_object=True),
+    "GET /list-changes/{change_id}": R(EVERYONE, public_object=True),
+    "POST /list-changes/{change_id}/comments": R(EVERYONE, public_object=True),
 }
 # fmt: on
 MISSING_ID = "999999"
@@ -434,6 +451,18 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
                 "items": [{"id": "1", "control_code": "5A001.j"}],
             },
         )
+        # the demo's list change (open for comment), its comment waiting for moderation, and a notification of
+        # a change in force sent to A (issue 15)
+        demo_change = uow.list_changes.list()[0].change.id
+        pending_comment = uow.list_changes.comments(demo_change)[-1].id
+        list_notice = uow.list_changes.add_notice(
+            change_id=demo_change,
+            organisation_id=org_a,
+            audience="exporter",
+            subject="matrix",
+            body="matrix",  # type: ignore[arg-type]
+        )
+        uow.commit()
         enquiry = tracks.enquire(uow, exp_a, question="Is a matrix listed?")
     ids = {
         "organisation_id": str(org_a),
@@ -455,6 +484,9 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         "track_id": str(enquiry.id),
         "entity_id": f"{listed.source}-{listed.entity_id}",
         "saved_id": str(saved_determination.id),
+        "change_id": str(demo_change),
+        "comment_id": str(pending_comment),
+        "list_notice_id": str(list_notice),
     }
     return ids, logins
 

@@ -69,6 +69,8 @@ class AccessPolicy:
     signin_per_account: Limit = Limit("sign-in-failure", "account", 5, timedelta(minutes=15))
     signin_per_client: Limit = Limit("sign-in-failure", "client", 20, timedelta(minutes=15))
     submissions_per_client: Limit = Limit("submission", "client", 5, timedelta(hours=1))
+    # public comments on list changes (issue 15): the same kind of public form as a submission
+    list_comments_per_client: Limit = Limit("list-change-comment", "client", 10, timedelta(hours=1))
     bad_tokens_per_client: Limit = Limit("bad-token", "client", 20, timedelta(minutes=15))
     session_idle: timedelta = timedelta(minutes=60)
     session_lifetime: timedelta = timedelta(hours=8)

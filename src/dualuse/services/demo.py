@@ -33,6 +33,7 @@ from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.documents import evidence
 from dualuse.services.exchange import inbox as exchange_inbox
 from dualuse.services.exchange.ports import ExchangeSetup, Signer
+from dualuse.services.listchange.demo import load_demo_list_changes
 from dualuse.services.screening import ScreeningIndex
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
@@ -414,6 +415,8 @@ def load_demo(
         if casework is not None and screening_lists is not None:
             load_demo_casework(uow, screening_lists[0], casework[0], casework[1], people["exporter"])
     load_demo_notice(uow, ids["exporter-de"])
+    if catalogue is not None:  # issue 15: a draft change of the list open for comment
+        load_demo_list_changes(uow, catalogue)
     return logins
 
 

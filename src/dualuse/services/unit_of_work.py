@@ -44,6 +44,7 @@ from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.exchange.ports import ExchangeRepository
 from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.listchange.ports import ListChangeRepository
 
 if TYPE_CHECKING:  # the determination package's modules import this one
     from dualuse.services.determination.ports import SavedDeterminationRepository
@@ -193,6 +194,7 @@ class UnitOfWork(Protocol):
     customs: CustomsRepository
     saved_determinations: SavedDeterminationRepository
     exchange: ExchangeRepository
+    list_changes: ListChangeRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

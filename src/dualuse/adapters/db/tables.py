@@ -746,3 +746,52 @@ exchange_inbox = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("local", Boolean, nullable=False),
 )
+
+# The life of a list change (issue 15): a draft amendment of Annex I (Art. 17(1)) or a national measure
+# (Art. 9), the public's comments, the impact stored with the adoption, and the notifications at entry into
+# force.
+list_changes = Table(
+    "list_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("proposer", String(2), nullable=False, index=True),  # EU (the Commission) or a member state
+    Column("status", String(20), nullable=False, index=True),
+    # Optimistic locking: every change is ``UPDATE ... WHERE version = :expected`` (``listchange_repo``).
+    Column("version", Integer, nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("version_id", String(40), nullable=False),
+    Column("data", JSON, nullable=False),  # rationale, body, content, dates, withdrawal reason, author
+    Column("impact", JSON, nullable=True),
+    Column("notified", JSON, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+list_change_comments = Table(
+    "list_change_comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_change_id", Integer, ForeignKey("list_changes.id"), nullable=False, index=True),
+    Column("author_name", String(200), nullable=False),
+    Column("organisation_name", String(200), nullable=False),
+    Column("organisation_type", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("rejection_reason", Text, nullable=True),
+    Column("moderated_by", String(254), nullable=True),
+    Column("moderated_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+list_change_notices = Table(
+    "list_change_notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("list_change_id", Integer, ForeignKey("list_changes.id"), nullable=False, index=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("audience", String(20), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("read_at", DateTime(timezone=True), nullable=True),
+)

@@ -22,6 +22,7 @@ from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisat
 from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
 from dualuse.adapters.db.jobs_repo import SqlJobs
 from dualuse.adapters.db.licensing_repo import SqlLicensing
+from dualuse.adapters.db.listchange_repo import SqlListChanges
 from dualuse.adapters.db.notices_repo import SqlNotices
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
@@ -35,6 +36,7 @@ from dualuse.services.determination.ports import SavedDeterminationRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.exchange.ports import ExchangeRepository
 from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.listchange.ports import ListChangeRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -610,6 +612,7 @@ class SqlUnitOfWork:
     customs: CustomsRepository
     saved_determinations: SavedDeterminationRepository
     exchange: ExchangeRepository
+    list_changes: ListChangeRepository
 
     _audit: SqlAudit
 
@@ -644,6 +647,7 @@ class SqlUnitOfWork:
         self.customs = SqlCustoms(self._connection)
         self.saved_determinations = SqlSavedDeterminations(self._connection)
         self.exchange = SqlExchange(self._connection)
+        self.list_changes = SqlListChanges(self._connection)
         return self
 
     def __exit__(

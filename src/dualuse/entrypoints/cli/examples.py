@@ -87,6 +87,8 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {
     "list classify": ("dualuse list classify 'spread spectrum radio' -p bandwidth='0.6 GHz'",),
     "worker": ("dualuse worker", "dualuse worker --burst   # the jobs due now, then exit"),
     "jobs list": ("dualuse jobs list", "dualuse jobs list --limit 5 --json"),
+    "list-changes list": ("dualuse list-changes list", "dualuse list-changes list --json"),
+    "list-changes enter-into-force": ("dualuse list-changes enter-into-force   # daily, from cron",),
     "documents import-uploads": ("dualuse documents import-uploads --folder var/uploads",),
     "handbook build": (
         "dualuse handbook build",

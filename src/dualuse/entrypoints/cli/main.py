@@ -27,6 +27,7 @@ from dualuse.entrypoints.cli import (
     exchange,
     handbook,
     jobs,
+    listchange,
     records,
     reference,
     rules,
@@ -70,6 +71,7 @@ app.add_typer(jobs.app, name="jobs")
 app.add_typer(documents.app, name="documents")
 app.add_typer(exchange.app, name="exchange")
 app.add_typer(handbook.app, name="handbook")
+app.add_typer(listchange.app, name="list-changes")
 app.command("worker")(jobs.worker)
 app.command("screen")(screening.screen)
 app.command("determine")(determination.determine)

@@ -29,6 +29,7 @@ from dualuse.entrypoints.api.routers import (
     health,
     identity,
     licensing,
+    listchange,
     notices,
     screening,
     tracks,
@@ -48,6 +49,7 @@ from dualuse.entrypoints.web import (
     general_authorisation_views,
     handbook_views,
     licensing_views,
+    listchange_views,
     notice_views,
     reference_views,
     screening_views,
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(tracks.router)
     app.include_router(general_authorisations.router)
     app.include_router(notices.router)
+    app.include_router(listchange.router)
     app.include_router(audit.router)
     app.include_router(exchange.router)
     app.include_router(views.router)
@@ -123,6 +126,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(casework_views.router)
     app.include_router(general_authorisation_views.router)
     app.include_router(notice_views.router)
+    app.include_router(listchange_views.router)
     app.include_router(audit_views.router)
     app.include_router(exchange_views.router)
     app.include_router(handbook_views.router)

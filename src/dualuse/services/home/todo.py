@@ -16,6 +16,7 @@ from dualuse.domain.duediligence.records import NotificationStatus
 from dualuse.domain.identity import OrganisationKind, Permission, Principal
 from dualuse.domain.screening.review import HitStatus
 from dualuse.services import controllist, duediligence, licensing, notices, screening
+from dualuse.services.listchange.adoption import notices as list_change_notices
 from dualuse.services.unit_of_work import UnitOfWork
 
 # a licence is "nearly used up" when this share of a line's quantity or value has been shipped
@@ -67,6 +68,7 @@ def exporter_todo(uow: UnitOfWork, principal: Principal) -> list[ToDo]:
     drafts = sum(1 for c in cases if c.case.status is lic.ApplicationStatus.DRAFT)
     used_up = _nearly_used_up(uow, principal)
     in_force = sum(1 for n in notices.received(uow, principal) if n.status.value == "in_force")
+    list_changes = sum(1 for n in list_change_notices(uow, principal) if n.read_at is None)
     return [
         ToDo(
             "hits",
@@ -113,6 +115,17 @@ def exporter_todo(uow: UnitOfWork, principal: Principal) -> list[ToDo]:
             _plural(in_force, "notice from the authority in force", "notices from the authority in force"),
             "/notices",
             "An authorisation is required for what these notices cover.",
+        ),
+        ToDo(
+            "list_changes",
+            list_changes,
+            _plural(
+                list_changes,
+                "change of the list in force that touches you",
+                "changes of the list in force that touch you",
+            ),
+            "/list-changes/notifications",
+            "Check the records each names against the list now in force.",
         ),
     ]
 
