@@ -45,6 +45,7 @@ from dualuse.domain.jobs import Job, JobStatus
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
 from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
 from dualuse.services.customs.ports import CustomsRepository
+from dualuse.services.denials.ports import DenialRepository
 from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.unit_of_work import (
@@ -999,6 +1000,7 @@ class FakeUnitOfWork:
     notices: NoticeRepository
     casework: CaseworkRepository
     customs: CustomsRepository
+    denials: DenialRepository
     documents: DocumentRepository
     jobs: JobRepository
 
