@@ -105,21 +105,16 @@ def test_an_essentially_identical_application_is_held_until_the_denying_state_is
         opened = consultations.consult_on_denial(uow, de_officer, case_id, denial.id, question="Any news?")
     assert opened.consulted_state == "FR"
     assert opened.deadline_is_law is False  # Art. 16(5) sets no time limit: the system's default
-    with container.uow() as uow:
-        with pytest.raises(ConflictError):  # still open: the deadline has not passed
-            licensing.decide(
-                uow, de_senior, case_id, outcome="granted", expected_version=version, secret=SECRET
-            )
+    with container.uow() as uow, pytest.raises(ConflictError):  # still open: the deadline has not passed
+        licensing.decide(uow, de_senior, case_id, outcome="granted", expected_version=version, secret=SECRET)
     with container.uow() as uow:
         with pytest.raises(PermissionDeniedError):  # an exporter reads no consultation
             consultations.answer(uow, world["de_exporter"].principal, opened.id, "agrees", reasons="")
         assert [c.id for c in consultations.consultations(uow, fr_officer).received] == [opened.id]
-    with container.uow() as uow:
-        with pytest.raises(PermissionDeniedError):
-            consultations.answer(uow, de_officer, opened.id, "agrees", reasons="")
-    with container.uow() as uow:
-        with pytest.raises(ValidationError):
-            consultations.answer(uow, fr_officer, opened.id, "objects", reasons=" ")
+    with container.uow() as uow, pytest.raises(PermissionDeniedError):
+        consultations.answer(uow, de_officer, opened.id, "agrees", reasons="")
+    with container.uow() as uow, pytest.raises(ValidationError):
+        consultations.answer(uow, fr_officer, opened.id, "objects", reasons=" ")
     with container.uow() as uow:
         answered = consultations.answer(uow, fr_officer, opened.id, "objects", reasons="Known diversion risk")
     assert answered.answer is dn.Answer.OBJECTS
@@ -132,7 +127,7 @@ def test_an_essentially_identical_application_is_held_until_the_denying_state_is
                 uow, de_senior, case_id, outcome="granted", expected_version=version, secret=SECRET
             )
     with container.uow() as uow:
-        stored, licence = licensing.decide(
+        _stored, licence = licensing.decide(
             uow,
             de_senior,
             case_id,

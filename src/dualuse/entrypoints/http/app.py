@@ -22,6 +22,7 @@ from dualuse.entrypoints.api.routers import (
     audit,
     controllist,
     customs,
+    denials,
     determinations,
     duediligence,
     general_authorisations,
@@ -41,6 +42,7 @@ from dualuse.entrypoints.web import (
     audit_views,
     casework_views,
     controllist_views,
+    denials_views,
     determination_views,
     duediligence_views,
     general_authorisation_views,
@@ -108,6 +110,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(tracks.router)
     app.include_router(general_authorisations.router)
     app.include_router(notices.router)
+    app.include_router(denials.router)
     app.include_router(audit.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
@@ -119,6 +122,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(casework_views.router)
     app.include_router(general_authorisation_views.router)
     app.include_router(notice_views.router)
+    app.include_router(denials_views.router)
     app.include_router(audit_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
