@@ -111,7 +111,7 @@ def test_an_essentially_identical_application_is_held_until_the_denying_state_is
         with pytest.raises(PermissionDeniedError):  # an exporter reads no consultation
             consultations.answer(uow, world["de_exporter"].principal, opened.id, "agrees", reasons="")
         assert [c.id for c in consultations.consultations(uow, fr_officer).received] == [opened.id]
-    with container.uow() as uow, pytest.raises(PermissionDeniedError):
+    with container.uow() as uow, pytest.raises(NotFoundError):
         consultations.answer(uow, de_officer, opened.id, "agrees", reasons="")
     with container.uow() as uow, pytest.raises(ValidationError):
         consultations.answer(uow, fr_officer, opened.id, "objects", reasons=" ")
@@ -184,7 +184,7 @@ def test_only_the_issuing_state_reviews_and_a_withdrawn_denial_matches_no_more(
     container: Container, world: dict[str, Person]
 ) -> None:
     denial = deny_in_france(container, world)
-    with container.uow() as uow, pytest.raises(PermissionDeniedError):
+    with container.uow() as uow, pytest.raises(NotFoundError):
         register.review(uow, world["de_officer"].principal, denial.id, "confirm")
     with container.uow() as uow:
         confirmed = register.review(uow, world["fr_officer"].principal, denial.id, "confirm")

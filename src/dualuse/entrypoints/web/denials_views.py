@@ -155,7 +155,7 @@ def answer(
     errors = FormErrors(default=field, ids={"reasons": field, "answer": field})
     if answer not in (dn.Answer.AGREES.value, dn.Answer.OBJECTS.value):
         with container.uow() as uow:  # a refusal first: only the consulted state sees the form again
-            consultations.consultation(uow, principal, consultation_id)
+            consultations.check_answerer(uow, principal, consultation_id)
         errors.add(field, "Choose whether your state agrees or objects")
     else:
         try:

@@ -28,6 +28,7 @@ __all__ = [
     "ENTITY",
     "Consultations",
     "answer",
+    "check_answerer",
     "consult_on_denial",
     "consult_on_items",
     "consultation",
@@ -71,8 +72,8 @@ def consult_on_denial(
     ``reply_days`` of the consulted state's working days — the system's default, not law."""
     stored = licensing_service.assessed_case(uow, principal, case_id)
     found = next((m for m in matches_for(uow, stored).matches if m.denial.id == denial_id), None)
-    if found is None:
-        raise NotFoundError("no denial in force matches this case")
+    if found is None:  # the denial exists for every authority: a mismatch, not a hidden object
+        raise ConflictError("no denial in force of another state matches this case")
     if found.consultation is not None and found.consultation.status is dn.ConsultationStatus.OPEN:
         raise ConflictError(f"{found.denial.issuing_state} is already being consulted on this denial")
     denial = found.denial
@@ -146,6 +147,14 @@ def _load(uow: UnitOfWork, principal: Principal, consultation_id: int) -> tuple[
     return state, found
 
 
+def check_answerer(uow: UnitOfWork, principal: Principal, consultation_id: int) -> dn.Consultation:
+    """Refuse anyone but the consulted state's authority, before an answer form is read."""
+    state, found = _load(uow, principal, consultation_id)
+    if state != found.consulted_state:
+        raise NotFoundError(NO_CONSULTATION)
+    return found
+
+
 def consultation(uow: UnitOfWork, principal: Principal, consultation_id: int) -> dn.Consultation:
     """One consultation, for the consulting and the consulted state's authorities only."""
     return _load(uow, principal, consultation_id)[1]
@@ -184,7 +193,8 @@ def answer(
     expected_version: int | None = None,
 ) -> dn.Consultation:
     """The consulted state's officer answers: agrees, or objects with reasons."""
-    state, found = _load(uow, principal, consultation_id)
+    found = check_answerer(uow, principal, consultation_id)  # F16: as for a missing one
+    state = found.consulted_state
     after, event = dn.answer(
         found,
         given,
@@ -204,6 +214,8 @@ def answer(
 def record_lapse(uow: UnitOfWork, principal: Principal, consultation_id: int) -> dn.Consultation:
     """The consulting state's officer records that the deadline passed without an answer."""
     state, found = _load(uow, principal, consultation_id)
+    if state != found.consulting_state:
+        raise NotFoundError(NO_CONSULTATION)  # F16: as for a missing one
     after, event = dn.lapse(found, actor_state=state, actor_id=principal.label, on=today_in_brussels())
     uow.denials.save_consultation(after, expected_version=found.version)
     _record(uow, principal.label, after, event)

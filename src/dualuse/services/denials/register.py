@@ -233,6 +233,8 @@ def review(
     states and the Commission are told (Art. 16(2), unverified)."""
     state = authority_state(principal)
     denial = _load(uow, denial_id)
+    if denial.issuing_state != state:
+        raise NotFoundError(NO_DENIAL)  # F16: another state's denial is reviewed by that state only
     after, event = dn.review_denial(
         denial,
         action,
