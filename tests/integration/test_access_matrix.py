@@ -287,6 +287,7 @@ EXPECTED: dict[str, R] = {
     "POST /authority/consultations/{consultation_id}/lapse": R(AUTH_A, note="only the consulting state (DE); 409 before the deadline"),
     "POST /applications/{case_id}/denials/{denial_id}/consult": R(AUTH_A, note="409: the denial does not match this case"),
     "POST /applications/{case_id}/denials/check": R(AUTH_A),
+    "POST /applications/{case_id}/consultations": R(AUTH_A, note="422 without a subject"),
 }
 # fmt: on
 MISSING_ID = "999999"

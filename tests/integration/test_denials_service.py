@@ -202,3 +202,31 @@ def test_only_the_issuing_state_reviews_and_a_withdrawn_denial_matches_no_more(
         assert checks.case_denials(uow, world["de_officer"].principal, case_id).matches == ()
         kinds = [n.kind for n in uow.denials.notices(denial_id=denial.id) if n.recipient == "DE"]
         assert kinds.count(NoticeKind.REVIEW) == 2
+
+
+def test_items_in_another_state_hold_the_decision_and_a_binding_objection_refuses_the_grant(
+    container: Container, world: dict[str, Person]
+) -> None:
+    """Art. 14(1) (verified): objections within 10 working days, and they bind."""
+    case_id = submit(container, world["de_exporter"], application("Steppe Telecom JSC"))
+    de_officer, de_senior = world["de_officer"].principal, world["de_senior"].principal
+    with container.uow() as uow:
+        opened = consultations.consult_on_items(
+            uow, de_officer, case_id, "fr", subject="The systems are stored in a bonded warehouse in Lyon"
+        )
+    assert (opened.kind, opened.deadline_is_law, opened.binding) == (
+        dn.ConsultationKind.ITEMS_IN_OTHER_STATE,
+        True,
+        True,
+    )
+    version = recommend(container, world["de_officer"], case_id)
+    with container.uow() as uow, pytest.raises(ConflictError, match=r"Art\. 14\(1\)"):
+        licensing.decide(uow, de_senior, case_id, outcome="granted", expected_version=version, secret=SECRET)
+    with container.uow() as uow:
+        consultations.answer(
+            uow, world["fr_officer"].principal, opened.id, "objects", reasons="Essential security interests"
+        )
+    with container.uow() as uow, pytest.raises(ConflictError, match="objection binds"):
+        licensing.decide(uow, de_senior, case_id, outcome="granted", expected_version=version, secret=SECRET)
+    with container.uow() as uow:
+        assert checks.case_denials(uow, de_officer, case_id).located[0].answer is dn.Answer.OBJECTS

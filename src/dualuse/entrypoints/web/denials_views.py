@@ -200,6 +200,21 @@ def consult(
     return RedirectResponse(f"/applications/{case_id}#denials", status_code=303)
 
 
+@router.post("/applications/{case_id}/consultations", response_class=HTMLResponse)
+def consult_on_items(
+    case_id: RowId,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    consulted_state: Annotated[str, Form(max_length=2)] = "",
+    subject: Annotated[str, Form(max_length=3000)] = "",
+) -> Response:
+    """The case's officer consults the state where the items are located (Art. 14(1): 10 working days,
+    objections bind)."""
+    with container.uow() as uow:
+        consultations.consult_on_items(uow, principal, case_id, consulted_state, subject=subject)
+    return RedirectResponse(f"/applications/{case_id}#denials", status_code=303)
+
+
 @router.post("/applications/{case_id}/denials/check")
 def check(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
     """Check the denials in force again: new matches are flagged on the case file."""

@@ -19,6 +19,7 @@ from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Permission
 from dualuse.domain.licensing.model import check_quantity, check_value_eur
+from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf, ruling_letter_pdf
 from dualuse.entrypoints.web.access import refused, require
@@ -219,6 +220,7 @@ def _case_context(uow: Any, principal: Any, case_id: int, rules: Any) -> dict[st
             "teams": rules.teams,
             "denial_checks": denial_checks.case_denials(uow, principal, case_id),  # Art. 16(5)
             "today_date": today_in_brussels(),
+            "eu_states": sorted(EU_MEMBER_STATES),
         }
     return context
 

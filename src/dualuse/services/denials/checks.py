@@ -66,6 +66,7 @@ class CaseMatch:
 @dataclass(frozen=True)
 class CaseDenials:
     matches: tuple[CaseMatch, ...]
+    located: tuple[dn.Consultation, ...] = ()  # Art. 14(1) consultations of the states where the items are
 
     @property
     def held(self) -> tuple[CaseMatch, ...]:
@@ -99,10 +100,13 @@ def matches_for(uow: UnitOfWork, stored: StoredCase, today: date | None = None) 
         exclude_state=stored.member_state,
     )
     latest: dict[int, dn.Consultation] = {}
+    located = []
     for consultation in uow.denials.consultations(case_id=stored.id):  # newest first
         if consultation.denial_id is not None:
             latest.setdefault(consultation.denial_id, consultation)
-    return CaseDenials(tuple(CaseMatch(m, latest.get(m.denial.id), today) for m in found))
+        elif consultation.kind is dn.ConsultationKind.ITEMS_IN_OTHER_STATE:
+            located.append(consultation)
+    return CaseDenials(tuple(CaseMatch(m, latest.get(m.denial.id), today) for m in found), tuple(located))
 
 
 def case_denials(uow: UnitOfWork, principal: Principal, case_id: int) -> CaseDenials:
@@ -216,6 +220,7 @@ def before_decision(
         why = f"{c.consulted_state} {c.answer.value if c.answer else 'did not answer by ' + c.due_on.isoformat()}"
         settle_flag(uow, stored.id, m.denial, f"consulted: {why}")
     grants = outcome in (lic.DecisionOutcome.GRANTED.value, lic.DecisionOutcome.PARTIALLY_GRANTED.value)
+    _check_items_consultations(uow, stored, grants=grants, today=found_today(found))
     if grants and found.matches and not despite_reasons.strip():
         raise ValidationError(
             "a denial in force concerns an essentially identical transaction: say why you grant anyway "
@@ -223,6 +228,40 @@ def before_decision(
             field="despite_denial_reasons",
         )
     return found
+
+
+def found_today(found: CaseDenials) -> date:
+    return found.matches[0].today if found.matches else today_in_brussels()
+
+
+def _check_items_consultations(uow: UnitOfWork, stored: StoredCase, *, grants: bool, today: date) -> None:
+    """Art. 14(1) (verified): the states where the items are make their objections known within 10 working
+    days, and an objection binds. The decision waits while such a consultation is open within its deadline;
+    a grant is refused once one of them objected. (Silence after the deadline is not taken as consent: the
+    regulation does not say so; the officer decides knowing there was no answer.)"""
+    located = [
+        c
+        for c in uow.denials.consultations(case_id=stored.id)
+        if c.kind is dn.ConsultationKind.ITEMS_IN_OTHER_STATE
+    ]
+    waiting = sorted(
+        {
+            c.consulted_state
+            for c in located
+            if c.status is dn.ConsultationStatus.OPEN and not c.overdue(today)
+        }
+    )
+    if waiting:
+        raise ConflictError(
+            f"the consultation of {', '.join(waiting)} on the items located there is still open (Art. 14(1)): "
+            "decide once it has answered or its 10 working days have passed"
+        )
+    objecting = sorted({c.consulted_state for c in located if c.answer is dn.Answer.OBJECTS})
+    if grants and objecting:
+        raise ConflictError(
+            f"{', '.join(objecting)} objected under Art. 14(1), and its objection binds: the authorisation "
+            "cannot be granted"
+        )
 
 
 def after_decision(
