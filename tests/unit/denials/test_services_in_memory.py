@@ -82,3 +82,18 @@ def test_a_refused_review_leaves_nothing_behind() -> None:
         assert uow.denials.notices() == []
     with uow, pytest.raises(PermissionDeniedError):
         register.register(uow, people["exporter"])
+
+
+def test_the_issuing_state_sees_its_denials_due_for_review() -> None:
+    uow, people, denial_id = _world()
+    with uow:
+        assert register.due_for_review(uow, people["fr"]) == []  # decided in 2026: due in 2029
+        old = uow.denials.denial(denial_id)
+        assert old is not None
+        uow.denials.save_denial(
+            dn.Denial(**{**old.__dict__, "review_due_on": date(2023, 1, 5), "version": 2}), expected_version=1
+        )
+        uow.commit()
+    with uow:
+        assert [d.id for d in register.due_for_review(uow, people["fr"])] == [denial_id]
+        assert register.due_for_review(uow, people["de"]) == []  # not DE's to review
