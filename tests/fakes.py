@@ -24,6 +24,7 @@ from dualuse.adapters.db.licensing_repo import queue_index_rows
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
 from dualuse.domain.casework import CaseFile, EndUserStatement
 from dualuse.domain.casework.tracks import Track
+from dualuse.domain.denials import Consultation, Denial
 from dualuse.domain.documents import Document, DocumentKind
 from dualuse.domain.duediligence import Conclusion, ConsultationOutcome, Step, View
 from dualuse.domain.duediligence.records import (
@@ -45,6 +46,7 @@ from dualuse.domain.jobs import Job, JobStatus
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
 from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
 from dualuse.services.customs.ports import CustomsRepository
+from dualuse.services.denials.ports import DenialNotice, DenialQuery, DenialRepository, NoticeKind
 from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.listchange.ports import ListChangeRepository
@@ -110,6 +112,9 @@ class _World:
     )  # number -> (it, token hash)
     documents: dict[int, tuple[Document, bytes]] = field(default_factory=dict)
     jobs: dict[int, Job] = field(default_factory=dict)
+    denials: dict[int, tuple[Denial, int | None]] = field(default_factory=dict)  # id -> (it, case id)
+    denial_notices: list[DenialNotice] = field(default_factory=list)
+    denial_consultations: dict[int, Consultation] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -352,6 +357,108 @@ class FakeLicensing:
 
 
 # --- audit ----------------------------------------------------------------------------------------------
+class FakeDenials:
+    """Denials, their notices and consultations, optimistically locked like ``adapters.db.denials_repo``."""
+
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    @property
+    def _w(self) -> _World:
+        return self._tx.world
+
+    def add_denial(self, build: Callable[[int], Denial], *, case_id: int | None) -> Denial:
+        denial = build(self._w.next_id("denials"))
+        self._w.denials[denial.id] = (denial, case_id)
+        return denial
+
+    def denial(self, denial_id: int) -> Denial | None:
+        found = self._w.denials.get(denial_id)
+        return found[0] if found else None
+
+    def denials(self, query: DenialQuery) -> Sequence[Denial]:
+        return [
+            d
+            for d, case_id in sorted(self._w.denials.values(), key=lambda pair: -pair[0].id)
+            if (query.statuses is None or d.status in query.statuses)
+            and (not query.issuing_state or d.issuing_state == query.issuing_state)
+            and (not query.destination or d.destination == query.destination)
+            and (query.case_id is None or case_id == query.case_id)
+        ]
+
+    def save_denial(self, denial: Denial, *, expected_version: int) -> None:
+        current = self._w.denials.get(denial.id)
+        if current is None or current[0].version != expected_version:
+            raise ConflictError("the denial changed meanwhile: reload")
+        self._w.denials[denial.id] = (denial, current[1])
+
+    def add_notices(
+        self,
+        *,
+        kind: NoticeKind,
+        denial_id: int,
+        sender_state: str,
+        recipients: Sequence[str],
+        subject: str,
+        reasons: str,
+        case_id: int | None = None,
+    ) -> None:
+        at = datetime.now(UTC)
+        for recipient in recipients:
+            self._w.denial_notices.append(
+                DenialNotice(
+                    self._w.next_id("denial_notifications"),
+                    kind,
+                    denial_id,
+                    sender_state,
+                    recipient,
+                    case_id,
+                    subject[:500],
+                    reasons,
+                    at,
+                )
+            )
+
+    def notices(
+        self, *, recipient: str | None = None, denial_id: int | None = None
+    ) -> Sequence[DenialNotice]:
+        return [
+            n
+            for n in reversed(self._w.denial_notices)
+            if (recipient is None or n.recipient == recipient)
+            and (denial_id is None or n.denial_id == denial_id)
+        ]
+
+    def add_consultation(self, build: Callable[[int], Consultation]) -> Consultation:
+        consultation = build(self._w.next_id("denial_consultations"))
+        self._w.denial_consultations[consultation.id] = consultation
+        return consultation
+
+    def consultation(self, consultation_id: int) -> Consultation | None:
+        return self._w.denial_consultations.get(consultation_id)
+
+    def consultations(
+        self,
+        *,
+        consulting_state: str | None = None,
+        consulted_state: str | None = None,
+        case_id: int | None = None,
+    ) -> Sequence[Consultation]:
+        return [
+            c
+            for c in sorted(self._w.denial_consultations.values(), key=lambda c: -c.id)
+            if (consulting_state is None or c.consulting_state == consulting_state)
+            and (consulted_state is None or c.consulted_state == consulted_state)
+            and (case_id is None or c.case_id == case_id)
+        ]
+
+    def save_consultation(self, consultation: Consultation, *, expected_version: int) -> None:
+        current = self._w.denial_consultations.get(consultation.id)
+        if current is None or current.version != expected_version:
+            raise ConflictError("the consultation changed meanwhile: reload")
+        self._w.denial_consultations[consultation.id] = consultation
+
+
 class FakeCasework:
     """Case files beside the licensing cases, optimistically locked like ``adapters.db.casework_repo``."""
 
@@ -1001,6 +1108,7 @@ class FakeUnitOfWork:
     casework: CaseworkRepository
     customs: CustomsRepository
     list_changes: ListChangeRepository
+    denials: DenialRepository
     documents: DocumentRepository
     jobs: JobRepository
 
@@ -1011,6 +1119,7 @@ class FakeUnitOfWork:
         self.audit = self._audit
         self.licensing = FakeLicensing(self._tx)
         self.casework = FakeCasework(self._tx)
+        self.denials = FakeDenials(self._tx)
         self.duediligence = FakeDueDiligence(self._tx)
         self.organisations = FakeOrganisations(self._tx)
         self.documents = FakeDocuments(self._tx)

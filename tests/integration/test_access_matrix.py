@@ -37,6 +37,8 @@ from dualuse.domain.identity import Principal, Role
 from dualuse.entrypoints.http.app import create_app
 from dualuse.services import demo, duediligence, generalauth, identity, licensing, notices
 from dualuse.services.casework import tracks
+from dualuse.services.denials import consultations as denial_consultations
+from dualuse.services.denials.ports import DenialQuery
 from dualuse.services.determination import saved
 from dualuse.services.licensing import check_code_secret
 from tests.factories import token_for
@@ -300,6 +302,22 @@ EXPECTED: dict[str, R] = {
     "POST /list-changes/{change_id}/comments/{comment_id}/moderation": R(COM, public_object=True),
     "GET /list-changes/{change_id}": R(EVERYONE, public_object=True),
     "POST /list-changes/{change_id}/comments": R(EVERYONE, public_object=True),
+    # denials between member states (issue 18): every authority and the Commission read the denials; the
+    # denial is the demo's FR denial, the consultation DE's (tenant A's) consultation of FR on it
+    "GET /api/v1/denials": R(AUTHORITIES | COM),
+    "GET /api/v1/denials/{denial_id}": R(AUTHORITIES | COM, public_object=True, note="notified to every authority and the Commission"),
+    "GET /api/v1/denial-consultations": R(AUTHORITIES),
+    "POST /api/v1/denial-consultations/{consultation_id}/answer": R(AUTH_B, {"answer": "bogus"}, note="only the consulted state (FR) answers"),
+    "GET /authority/denials": R(AUTHORITIES),
+    "GET /commission/denials": R(COM),
+    "GET /authority/denials/{denial_id}": R(AUTHORITIES | COM, public_object=True, note="notified to every authority and the Commission"),
+    "POST /authority/denials/{denial_id}/review": R(AUTH_B, note="only the issuing state (FR) reviews; 400 without an action"),
+    "GET /authority/consultations": R(AUTHORITIES),
+    "POST /authority/consultations/{consultation_id}/answer": R(AUTH_B, note="only the consulted state (FR) answers; 400 without an answer"),
+    "POST /authority/consultations/{consultation_id}/lapse": R(AUTH_A, note="only the consulting state (DE); 409 before the deadline"),
+    "POST /applications/{case_id}/denials/{denial_id}/consult": R(AUTH_A, note="409: the denial does not match this case"),
+    "POST /applications/{case_id}/denials/check": R(AUTH_A),
+    "POST /applications/{case_id}/consultations": R(AUTH_A, note="422 without a subject"),
 }
 # fmt: on
 MISSING_ID = "999999"
@@ -464,6 +482,14 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         )
         uow.commit()
         enquiry = tracks.enquire(uow, exp_a, question="Is a matrix listed?")
+    with container.uow() as uow:  # denials (issue 18): DE consults FR on the demo's matching case
+        fr_denial = uow.denials.denials(DenialQuery(issuing_state="FR"))[0]
+        similar = next(
+            c
+            for c in uow.licensing.cases(organisation_id=org_a)  # type: ignore[arg-type]
+            if c.case.application.parties and c.case.application.parties[0].name == "NORDWIND SURVEILANCE"
+        )
+        consultation = denial_consultations.consult_on_denial(uow, off_a, similar.id, fr_denial.id)
     ids = {
         "organisation_id": str(org_a),
         "dd_case_id": str(dd_case),
@@ -487,6 +513,8 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         "change_id": str(demo_change),
         "comment_id": str(pending_comment),
         "list_notice_id": str(list_notice),
+        "denial_id": str(fr_denial.id),
+        "consultation_id": str(consultation.id),
     }
     return ids, logins
 

@@ -52,7 +52,8 @@ def test_the_officers_home_lists_cases_and_notifications(demo: tuple[TestClient,
     sign_in(web, "officer-de@demo.dualuse.eu", logins["officer-de@demo.dualuse.eu"])
     found = counts(web.get("/").text)
     assert "countersign" not in found  # an officer does not countersign
-    assert found["new_cases"] == 2  # the cell-site simulator case, and the case whose end-user is listed
+    # the cell-site simulator case, the case whose end-user is listed, and the case for the end-user FR denied
+    assert found["new_cases"] == 3
     assert found["awaiting_exporter"] == 1
     assert set(found) >= {"assessing", "notifications", "consultations"}
 

@@ -106,6 +106,16 @@ def test_f17_a_published_requirement_covers_essentially_identical_non_listed_ite
     data = case(destination="EG", end_user="MINISTRY X LLC", description="monitoring  software")
     outcome, basis = answer((binding,), data)
     assert outcome == "licence_required"
+    # the same end-user spelled otherwise is matched by name matching, another end-user is not
+    assert answer(
+        (binding,), case(destination="EG", end_user="Ministery X", description="Monitoring software")
+    )[0] == ("licence_required")
+    assert (
+        "Regulation (EU) 2021/821, Art. 5(6)"
+        not in answer(
+            (binding,), case(destination="EG", end_user="Ministry Y", description="Monitoring software")
+        )[1]
+    )
     assert basis[-2:] == ["Regulation (EU) 2021/821, Art. 5(1)", "Regulation (EU) 2021/821, Art. 5(6)"]
     listed = case(
         destination="EG", end_user="Ministry X", description="Monitoring software", control_code="5A002.a"

@@ -9,9 +9,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
+from dualuse.domain import denials as dn
 from dualuse.domain import licensing as lic
 from dualuse.domain.casework import CaseworkRules
 from dualuse.domain.duediligence import FlagAnswer, IcpLevel, RedFlagSet, Step
@@ -30,6 +31,8 @@ from dualuse.domain.screening.review import PartyRole
 from dualuse.services import audit, controllist, duediligence, identity, licensing, notices, screening
 from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.controllist import ControlListCatalogue
+from dualuse.services.denials.ports import DenialQuery, NoticeKind
+from dualuse.services.denials.register import recipients
 from dualuse.services.documents import evidence
 from dualuse.services.exchange import inbox as exchange_inbox
 from dualuse.services.exchange.ports import ExchangeSetup, Signer
@@ -412,6 +415,7 @@ def load_demo(
             assert found is not None  # noqa: S101 - created above
             people[key] = identity.principal_for(uow, found)
         load_demo_licensing(uow, licence_secret, people)
+        load_demo_denials(uow, people["exporter"])  # before the case files: the DE case is flagged
         if casework is not None and screening_lists is not None:
             load_demo_casework(uow, screening_lists[0], casework[0], casework[1], people["exporter"])
     load_demo_notice(uow, ids["exporter-de"])
@@ -489,3 +493,68 @@ def load_demo_exchange(
             uow, with_signature(unsigned, signer.sign(canonical_bytes(unsigned))), setup, now
         )
     uow.commit()
+
+
+# --- denials between member states (issue 18) -----------------------------------------------------------
+DENIED_END_USER = "Nordwind Surveillance GmbH"
+DENIED_DESTINATION = "KZ"
+
+
+def load_demo_denials(uow: UnitOfWork, exporter: Principal) -> None:
+    """A fictional FR denial of a 5A001.j export to Nordwind Surveillance GmbH in Kazakhstan, as notified to
+    every other state and the Commission (Art. 16(1)), and a DE application for the same end-user spelled
+    otherwise ("NORDWIND SURVEILANCE"), so that the DE officer sees the match and consults FR (Art. 16(5)).
+    The FR denial is recorded as received (no FR case behind it: FR's casework is FR's own)."""
+    if not uow.denials.denials(DenialQuery(issuing_state="FR")):
+
+        def build(denial_id: int) -> dn.Denial:
+            return dn.new_denial(
+                denial_id,
+                kind=dn.DenialKind.DENIAL,
+                issuing_state="FR",
+                items=[dn.DenialItem("5A001.j", "IP network interception and retention system")],
+                destination=DENIED_DESTINATION,
+                parties=[
+                    dn.DenialParty(DENIED_END_USER, "end_user", DENIED_DESTINATION),
+                    dn.DenialParty(DENIED_END_USER, "consignee", DENIED_DESTINATION),
+                ],
+                considerations=["art15.1.c", "art15.1.d"],
+                reasons="Fictional demo: risk of use for internal repression; risk of diversion to security services.",
+                decided_on=date(2026, 10, 14),
+                case_reference="FR/SBDU/2026-0147",
+                actor_id=DEMO_ACTOR,
+            )[0]
+
+        denial = uow.denials.add_denial(build, case_id=None)
+        uow.denials.add_notices(
+            kind=NoticeKind.DENIAL,
+            denial_id=denial.id,
+            sender_state="FR",
+            recipients=recipients("FR"),
+            subject=f"denial: 5A001.J to {DENIED_DESTINATION} ({DENIED_END_USER})",
+            reasons=denial.reasons,
+        )
+        audit.record(
+            uow,
+            actor=DEMO_ACTOR,
+            action="denial.DenialNotified",
+            entity_type="denial",
+            entity_id=denial.id,
+            after={"status": denial.status.value, "kind": denial.kind.value},
+        )
+        uow.commit()
+    if not any(
+        c.case.application.parties and c.case.application.parties[0].name == "NORDWIND SURVEILANCE"
+        for c in licensing.applications(uow, exporter)
+    ):
+        similar = licensing.create_application(
+            uow,
+            exporter,
+            _demo_application(
+                "5A001.j",
+                "Lawful interception mediation platform",
+                DENIED_DESTINATION,
+                "NORDWIND SURVEILANCE",
+            ),
+        )
+        licensing.submit(uow, exporter, similar.id)

@@ -41,6 +41,7 @@ from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredH
 from dualuse.domain.throttling import Count
 from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
+from dualuse.services.denials.ports import DenialRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.exchange.ports import ExchangeRepository
 from dualuse.services.jobs.ports import JobRepository
@@ -195,6 +196,7 @@ class UnitOfWork(Protocol):
     saved_determinations: SavedDeterminationRepository
     exchange: ExchangeRepository
     list_changes: ListChangeRepository
+    denials: DenialRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -65,6 +65,9 @@ def test_a_key_normalises_its_parts() -> None:
         (("cn", "Acme Systems", "IMSI catcher — Model X"), True),
         (("HK", "Acme Systems GmbH", "IMSI catcher model X"), False),
         (("CN", "Acme Security GmbH", "IMSI catcher model X"), False),
+        # the same end-user by name matching, not the same string: a typo, a hyphen
+        (("CN", "Acme Sistems", "IMSI catcher model X"), True),
+        (("CN", "ACME-SYSTEMS", "IMSI catcher model X"), True),
         (("CN", "Acme Systems GmbH", "IMSI catcher model Y"), False),
     ],
 )

@@ -795,3 +795,52 @@ list_change_notices = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("read_at", DateTime(timezone=True), nullable=True),
 )
+
+# Denials between member states (Art. 16): the notification as JSON with an optimistic-locking version; one
+# row per recipient (each other member state's authority, "EU" for the Commission) of each notice; and the
+# consultations between authorities (Arts. 14(1), 16(5)). No exporter's commercial documents are kept here.
+denials = Table(
+    "denials",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("issuing_state", String(2), nullable=False, index=True),
+    Column("kind", String(30), nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("destination", String(2), nullable=False),
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), nullable=True, index=True),
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+denial_notifications = Table(
+    "denial_notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("denial_id", Integer, ForeignKey("denials.id"), nullable=False, index=True),
+    Column("sender_state", String(2), nullable=False),
+    Column("recipient", String(2), nullable=False),
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), nullable=True),
+    Column("subject", String(500), nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_denial_notifications_recipient", "recipient", "id"),
+)
+
+denial_consultations = Table(
+    "denial_consultations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("consulting_state", String(2), nullable=False, index=True),
+    Column("consulted_state", String(2), nullable=False, index=True),
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), nullable=True, index=True),
+    Column("denial_id", Integer, ForeignKey("denials.id"), nullable=True, index=True),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.casework_repo import SqlCasework
 from dualuse.adapters.db.customs_repo import SqlCustoms
+from dualuse.adapters.db.denials_repo import SqlDenials
 from dualuse.adapters.db.determinations_repo import SqlSavedDeterminations
 from dualuse.adapters.db.documents_repo import SqlDocuments
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
@@ -32,6 +33,7 @@ from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import ApiToken, Organisation, OrganisationKind, Role, TokenScope, User
 from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
+from dualuse.services.denials.ports import DenialRepository
 from dualuse.services.determination.ports import SavedDeterminationRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.exchange.ports import ExchangeRepository
@@ -613,6 +615,7 @@ class SqlUnitOfWork:
     saved_determinations: SavedDeterminationRepository
     exchange: ExchangeRepository
     list_changes: ListChangeRepository
+    denials: DenialRepository
 
     _audit: SqlAudit
 
@@ -648,6 +651,7 @@ class SqlUnitOfWork:
         self.saved_determinations = SqlSavedDeterminations(self._connection)
         self.exchange = SqlExchange(self._connection)
         self.list_changes = SqlListChanges(self._connection)
+        self.denials = SqlDenials(self._connection)
         return self
 
     def __exit__(

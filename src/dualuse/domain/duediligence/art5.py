@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from dualuse.domain.duediligence.deadlines import add_working_days
 from dualuse.domain.errors import ValidationError
+from dualuse.domain.screening.pairwise import same_party
 
 ART5_PARAGRAPHS_VERIFIED = False
 """Art. 5(4) is verified; the paragraph numbers and content of Art. 5(5)–(6) are from memory."""
@@ -164,9 +165,11 @@ class RequirementKey:
         return cls(destination=normalise_destination(destination), end_user=end_user, item=item)
 
     def essentially_identical(self, other: RequirementKey) -> bool:
-        """Same destination, same end-user and the same item once normalised (Art. 2(22) [M])."""
+        """Same destination, the same item once normalised, and the same end-user by the screening engine's
+        name matching (``screening.pairwise.same_party``), not the same string (Art. 2(22), verified in the
+        EUR-Lex text: "essentially identical parameters ... the same end-user or consignee")."""
         return (
             self.destination.upper() == other.destination.upper()
-            and normalise_end_user(self.end_user) == normalise_end_user(other.end_user)
             and normalise_item(self.item) == normalise_item(other.item)
+            and same_party(self.end_user, other.end_user)
         )

@@ -18,6 +18,7 @@ from dualuse.domain.duediligence.art5 import normalise_end_user, normalise_item
 from dualuse.domain.rules.engine import INDIVIDUAL_AUTHORISATION_CODE, ItemDetermination
 from dualuse.domain.rules.facts import Activity, Knowledge, OrderItem, TransactionFacts
 from dualuse.domain.rules.outcome import Outcome
+from dualuse.domain.screening.pairwise import same_party
 
 REGULATION = "Regulation (EU) 2021/821"
 ART_5_1 = f"{REGULATION}, Art. 5(1)"
@@ -60,7 +61,8 @@ class Binding:
             return False
         if self.end_user is not None:
             name = facts.end_user.name if facts.end_user is not None else ""
-            if not name or normalise_end_user(name) != self.end_user:
+            # the same end-user by the screening engine's name matching, not the same string (Art. 2(22))
+            if not name or not same_party(name, self.end_user):
                 return False
         if self.item is not None and (not item.description or normalise_item(item.description) != self.item):
             return False

@@ -22,6 +22,7 @@ from dualuse.entrypoints.api.routers import (
     audit,
     controllist,
     customs,
+    denials,
     determinations,
     duediligence,
     exchange,
@@ -43,6 +44,7 @@ from dualuse.entrypoints.web import (
     audit_views,
     casework_views,
     controllist_views,
+    denials_views,
     determination_views,
     duediligence_views,
     exchange_views,
@@ -114,6 +116,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(general_authorisations.router)
     app.include_router(notices.router)
     app.include_router(listchange.router)
+    app.include_router(denials.router)
     app.include_router(audit.router)
     app.include_router(exchange.router)
     app.include_router(views.router)
@@ -127,6 +130,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(general_authorisation_views.router)
     app.include_router(notice_views.router)
     app.include_router(listchange_views.router)
+    app.include_router(denials_views.router)
     app.include_router(audit_views.router)
     app.include_router(exchange_views.router)
     app.include_router(handbook_views.router)

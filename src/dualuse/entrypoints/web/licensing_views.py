@@ -19,6 +19,7 @@ from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Permission
 from dualuse.domain.licensing.model import check_quantity, check_value_eur
+from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf, ruling_letter_pdf
 from dualuse.entrypoints.web.access import refused, require
@@ -31,6 +32,7 @@ from dualuse.services.casework import flags as casework_flags
 from dualuse.services.casework import letters as casework_letters
 from dualuse.services.casework import statements as casework_statements
 from dualuse.services.clock import today_in_brussels
+from dualuse.services.denials import checks as denial_checks
 
 router = APIRouter(include_in_schema=False)
 FORM_FIELDS = (
@@ -216,6 +218,9 @@ def _case_context(uow: Any, principal: Any, case_id: int, rules: Any) -> dict[st
         context |= {
             "evidence": casework_evidence.case_evidence(uow, principal, case_id, rules),
             "teams": rules.teams,
+            "denial_checks": denial_checks.case_denials(uow, principal, case_id),  # Art. 16(5)
+            "today_date": today_in_brussels(),
+            "eu_states": sorted(EU_MEMBER_STATES),
         }
     return context
 
@@ -399,15 +404,32 @@ async def assessment(
 
 @router.post("/applications/{case_id}/decision")
 def decision(
+    request: Request,
     case_id: RowId,
     container: ContainerDep,
     principal: PrincipalDep,
     version: Annotated[int, Form()] = 0,
     outcome: Annotated[str, Form()] = "",
+    despite_denial_reasons: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    with container.uow() as uow:
-        svc.decide(
-            uow, principal, case_id, outcome=outcome, expected_version=version, secret=_secret(container)
+    try:
+        with container.uow() as uow:
+            svc.decide(
+                uow,
+                principal,
+                case_id,
+                outcome=outcome,
+                expected_version=version,
+                secret=_secret(container),
+                despite_denial_reasons=despite_denial_reasons,
+            )
+    except ValidationError as exc:
+        if exc.field != "despite_denial_reasons":
+            raise
+        errors = FormErrors(default="despite_denial_reasons")
+        errors.add("despite_denial_reasons", exc.detail)
+        return _case_page_again(
+            request, container, principal, case_id, errors, despite_denial_reasons=despite_denial_reasons
         )
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 

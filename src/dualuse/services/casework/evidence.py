@@ -217,6 +217,10 @@ def open_case_file(
         code_checks=_check_codes(application, list_view, at.date()),
     )
     file, events = _apply_rules(uow, stored.case, file, rules, actor)
+    from dualuse.services.denials import checks as denial_checks  # it imports the licensing package
+
+    file, denial_events = denial_checks.flag_file(uow, stored, file, actor)  # Art. 16(5): denials in force
+    events = [*events, *denial_events]
     team, rule_id = cw.route(
         rules.routing_rules, _facts(stored.case, file, latest_risk(uow)), rules.default_team
     )

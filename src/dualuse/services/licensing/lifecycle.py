@@ -582,14 +582,23 @@ def decide(
     valid_from: date | None = None,
     valid_until: date | None = None,
     granted: Sequence[GrantedLine] = (),
+    despite_denial_reasons: str = "",
 ) -> tuple[StoredCase, StoredLicence | None]:
     """A second, senior person of the same authority countersigns the recommendation (four eyes); the
     decision is final (Art. 16). A grant issues the licence in the same transaction, numbered in the
     state's sequence (concurrent grants of other cases wait their turn for a number; they do not fail).
-    Of two concurrent countersignatures exactly one is recorded."""
+    Of two concurrent countersignatures exactly one is recorded.
+
+    Denials (Art. 16): held while a matching denial of another state awaits consultation (16(5)); a grant
+    despite one says why (``despite_denial_reasons``) and is notified; a refusal is notified (16(1))."""
+    from dualuse.services.denials import checks as denial_checks  # the denials package imports this one
+
     stored = _load(uow, case_id, principal, Permission.COUNTERSIGN)
     _check_authority(principal, stored, Permission.COUNTERSIGN)
     case = stored.case
+    denials_found = denial_checks.before_decision(
+        uow, stored, outcome=outcome, despite_reasons=despite_denial_reasons
+    )
     _check_no_blocking_flag(uow, case_id)
     if case.recommendation is None:
         raise ConflictError(f"a case that is {case.status} has no recommendation to countersign")
@@ -606,6 +615,7 @@ def decide(
     )
     decided, event = lic.decide(case, decision)
     after = _store(uow, principal, stored, decided, event)
+    denial_checks.after_decision(uow, principal, after, denials_found, despite_denial_reasons)
     licence = None
     if decision.outcome is not lic.DecisionOutcome.DENIED:
         licence = _issue(uow, principal, after, secret, valid_from, valid_until, granted)
@@ -877,6 +887,12 @@ def licence_action(
             current, parsed, actor, principal.label, reason=reason, expected_version=expected_version
         )
     after = _store_licence(uow, principal, stored, licence, event)
+    if event.notify_other_states:  # Art. 16(1): the other states and the Commission are told
+        from dualuse.services.denials import register as denial_register  # imports this package
+
+        case = uow.licensing.case(stored.case_id)
+        if case is not None:
+            denial_register.notify_licence_action(uow, principal, after, case, parsed, reason)
     uow.commit()
     return after
 

@@ -369,6 +369,7 @@ def decide(
         valid_from=body.valid_from,
         valid_until=body.valid_until,
         granted=[svc.GrantedLine(i.line, i.quantity, i.value_eur) for i in body.items],
+        despite_denial_reasons=body.despite_denial_reasons,
     )
     return {**_case_out(stored, principal, licence), "issued": LicenceOut.of(licence) if licence else None}
 

@@ -115,6 +115,12 @@ class LicenceDecisionIn(BaseModel):
     valid_from: date | None = None
     valid_until: date | None = None
     items: list[GrantedLineIn] = Field(default_factory=list, max_length=200)
+    despite_denial_reasons: str = Field(
+        default="",
+        max_length=5000,
+        description="Why a grant goes ahead while an essentially identical denial of another state is in "
+        "force (Art. 16(5)); required then, and notified to the other states and the Commission.",
+    )
 
 
 class LicenceActionIn(BaseModel):
