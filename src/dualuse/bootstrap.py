@@ -22,11 +22,13 @@ from dualuse.adapters.sources.controllist_view import ControlListSource
 from dualuse.adapters.sources.customs_data import load_hold_limits
 from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.adapters.sources.duediligence import load_red_flags, load_risk_seed
+from dualuse.adapters.sources.penalties import load_penalties
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.config import Environment, Settings
 from dualuse.domain.casework import CaseworkRules
 from dualuse.domain.customs import CnCorrelation, HoldLimits
 from dualuse.domain.duediligence import RedFlagSet
+from dualuse.domain.enforcement import PenaltyCatalogue
 from dualuse.domain.errors import NotFoundError
 from dualuse.domain.rules.engine import ListView
 from dualuse.domain.rules.rulebook import Rulebook
@@ -55,6 +57,7 @@ class Container:
     cn_correlation: CnCorrelation = field(default_factory=load_cn_correlation)
     casework_rules: CaseworkRules = field(default_factory=load_casework_rules)
     hold_limits: HoldLimits = field(default_factory=load_hold_limits)
+    penalties: PenaltyCatalogue = field(default_factory=load_penalties)
     extras: dict[str, object] = field(default_factory=dict)
     access_policy: AccessPolicy = field(default_factory=AccessPolicy)
 
