@@ -24,6 +24,7 @@ from dualuse.entrypoints.api.routers import (
     customs,
     determinations,
     duediligence,
+    enforcement,
     general_authorisations,
     health,
     identity,
@@ -43,6 +44,7 @@ from dualuse.entrypoints.web import (
     controllist_views,
     determination_views,
     duediligence_views,
+    enforcement_views,
     general_authorisation_views,
     licensing_views,
     notice_views,
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(general_authorisations.router)
     app.include_router(notices.router)
     app.include_router(audit.router)
+    app.include_router(enforcement.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(reference_views.router)
@@ -120,6 +123,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(general_authorisation_views.router)
     app.include_router(notice_views.router)
     app.include_router(audit_views.router)
+    app.include_router(enforcement_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
     app.add_middleware(ReturnAfterSignIn)  # a redirect to /login says which page to come back to
