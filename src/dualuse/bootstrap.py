@@ -36,6 +36,7 @@ from dualuse.domain.throttling import AccessPolicy, Limit
 from dualuse.services import controllist, demo, reference
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.demo import DemoLogin
+from dualuse.services.demo_enforcement import load_demo_enforcement
 from dualuse.services.determination import DeterminationInputs, inputs_for
 from dualuse.services.licensing import check_code_secret
 from dualuse.services.unit_of_work import PasswordHasher
@@ -131,7 +132,7 @@ UowFactory = Callable[[], SqlUnitOfWork]
 def load_demo_world(container: Container) -> list[DemoLogin]:
     """The demo world with every capability wired in; returns the logins with their fresh passwords."""
     with container.uow() as uow:
-        return demo.load_demo(
+        logins = demo.load_demo(
             uow,
             container.hasher,
             container.catalogue,
@@ -140,6 +141,8 @@ def load_demo_world(container: Container) -> list[DemoLogin]:
             check_code_secret(container.settings.secret_key),
             (container.casework_rules, container.list_view_today()),
         )
+        load_demo_enforcement(uow, container.penalties)
+        return logins
 
 
 def load_reference_data(container: Container) -> dict[str, str]:

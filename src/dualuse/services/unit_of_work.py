@@ -41,8 +41,8 @@ from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredH
 from dualuse.domain.throttling import Count
 from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
-from dualuse.services.enforcement.ports import EnforcementRepository
 from dualuse.services.documents.ports import DocumentRepository
+from dualuse.services.enforcement.ports import EnforcementRepository
 from dualuse.services.jobs.ports import JobRepository
 
 

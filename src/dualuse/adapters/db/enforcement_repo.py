@@ -109,7 +109,8 @@ class SqlEnforcement:
                 member_state=member_state,
                 visit_date=visit_date,
                 findings=[
-                    {"icp_element": f.icp_element, "severity": f.severity.value, "text": f.text} for f in findings
+                    {"icp_element": f.icp_element, "severity": f.severity.value, "text": f.text}
+                    for f in findings
                 ],
                 recorded_by=recorded_by,
                 created_at=now(),

@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.casework_repo import SqlCasework
 from dualuse.adapters.db.customs_repo import SqlCustoms
-from dualuse.adapters.db.enforcement_repo import SqlEnforcement
 from dualuse.adapters.db.documents_repo import SqlDocuments
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
+from dualuse.adapters.db.enforcement_repo import SqlEnforcement
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
 from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
 from dualuse.adapters.db.jobs_repo import SqlJobs
@@ -30,8 +30,8 @@ from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import ApiToken, Organisation, OrganisationKind, Role, TokenScope, User
 from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
-from dualuse.services.enforcement.ports import EnforcementRepository
 from dualuse.services.documents.ports import DocumentRepository
+from dualuse.services.enforcement.ports import EnforcementRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,

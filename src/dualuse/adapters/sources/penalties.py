@@ -144,7 +144,9 @@ def _range(entry: Mapping[str, Any], state: str) -> PenaltyRange:
         violation=text(entry, "violation"),
         criminal=_criminal(criminal) if criminal is not None else None,
         administrative=_administrative(administrative) if administrative is not None else None,
-        sources=tuple(_source(s, i) for i, s in enumerate(sequence(entry.get("sources"), "`sources`", field="sources"))),
+        sources=tuple(
+            _source(s, i) for i, s in enumerate(sequence(entry.get("sources"), "`sources`", field="sources"))
+        ),
         verified=flag(entry, "verified"),
         note=optional_text(entry, "note") or "",
     )

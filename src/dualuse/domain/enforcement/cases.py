@@ -67,7 +67,9 @@ def check_decision(
         raise ValidationError("the decision date cannot be in the future", field="decision_date")
     if decision is EnforcementDecision.FINE and (amount_eur is None or amount_eur <= 0):
         raise ValidationError("enter the fine in euros", field="amount_eur")
-    if decision is EnforcementDecision.IMPRISONMENT and (imprisonment_months is None or imprisonment_months <= 0):
+    if decision is EnforcementDecision.IMPRISONMENT and (
+        imprisonment_months is None or imprisonment_months <= 0
+    ):
         raise ValidationError("enter the length of the sentence in months", field="imprisonment_months")
     if decision in (EnforcementDecision.WARNING, EnforcementDecision.ACQUITTAL):
         if amount_eur is not None:

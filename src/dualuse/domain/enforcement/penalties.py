@@ -209,7 +209,9 @@ def figures(penalty: PenaltyRange) -> StateFigures:
     )
 
 
-def compare(catalogue: PenaltyCatalogue, *, states: Sequence[str] | None = None) -> tuple[ViolationComparison, ...]:
+def compare(
+    catalogue: PenaltyCatalogue, *, states: Sequence[str] | None = None
+) -> tuple[ViolationComparison, ...]:
     """Per violation type, each state's normalised figures (in catalogue order; states alphabetical).
 
     A state without data for a violation type is listed in ``missing``: no data is not no penalty.
@@ -218,7 +220,11 @@ def compare(catalogue: PenaltyCatalogue, *, states: Sequence[str] | None = None)
     out: list[ViolationComparison] = []
     for violation in catalogue.violations:
         rows = sorted(
-            (figures(r) for r in catalogue.ranges if r.violation == violation.id and r.member_state in wanted),
+            (
+                figures(r)
+                for r in catalogue.ranges
+                if r.violation == violation.id and r.member_state in wanted
+            ),
             key=lambda f: f.member_state,
         )
         present = {f.member_state for f in rows}

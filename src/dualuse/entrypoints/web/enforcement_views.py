@@ -25,7 +25,15 @@ from dualuse.services.enforcement import cases, penalties, visits
 
 router = APIRouter(include_in_schema=False)
 PAGE = "/authority/enforcement"
-CASE_FIELDS = ("violation", "decision", "decision_date", "amount_eur", "imprisonment_months", "organisation_id", "summary")
+CASE_FIELDS = (
+    "violation",
+    "decision",
+    "decision_date",
+    "amount_eur",
+    "imprisonment_months",
+    "organisation_id",
+    "summary",
+)
 FINDING_ROWS = 3
 VISIT_FIELDS = (
     "visit-organisation_id",
@@ -167,14 +175,19 @@ async def record_visit(request: Request, container: ContainerDep, principal: Use
     errors = FormErrors(
         default="visit-organisation_id",
         ids={"organisation_id": "visit-organisation_id", "visit_date": "visit_date"}
-        | {f"findings[{i}].{part}": f"finding-{i}-{part}" for i in range(FINDING_ROWS) for part in ("icp_element", "severity", "text")},
+        | {
+            f"findings[{i}].{part}": f"finding-{i}-{part}"
+            for i in range(FINDING_ROWS)
+            for part in ("icp_element", "severity", "text")
+        },
     )
     party = form["visit-organisation_id"].strip()
     if not party.isdigit() or len(party) > 9:
         errors.add("visit-organisation_id", "Choose the exporter you visited")
     visited = _day(form["visit_date"], "visit_date", errors, "date of the visit")
     rows = [
-        {part: form[f"finding-{i}-{part}"] for part in ("icp_element", "severity", "text")} for i in range(FINDING_ROWS)
+        {part: form[f"finding-{i}-{part}"] for part in ("icp_element", "severity", "text")}
+        for i in range(FINDING_ROWS)
     ]
     if not errors and visited is not None:
         try:

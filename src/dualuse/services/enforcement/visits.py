@@ -44,7 +44,9 @@ def findings_from(rows: Iterable[Mapping[str, str]]) -> tuple[enf.Finding, ...]:
             severity = enf.FindingSeverity((row.get("severity") or "observation").strip())
         except ValueError:
             allowed = ", ".join(s.value for s in enf.FindingSeverity)
-            raise ValidationError(f"severity is one of {allowed}", field=f"findings[{index}].severity") from None
+            raise ValidationError(
+                f"severity is one of {allowed}", field=f"findings[{index}].severity"
+            ) from None
         out.append(enf.check_finding(enf.Finding(element, severity, text), index))
     return tuple(out)
 

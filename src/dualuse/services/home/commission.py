@@ -60,7 +60,8 @@ def licence_figures(uow: UnitOfWork, principal: Principal) -> tuple[LicenceFigur
     """Licences counted per member state, type and status (Art. 23(2)(a), 26(2)); audited."""
     _check(principal)
     counts = Counter(
-        (s.member_state, s.licence.licence_type.value, s.licence.status.value) for s in uow.licensing.licences()
+        (s.member_state, s.licence.licence_type.value, s.licence.status.value)
+        for s in uow.licensing.licences()
     )
     oversight.record_read(
         uow, principal, entity_type="licence_figures", entity_id="*", legal_basis="Art. 23(2)(a), 26(2)"

@@ -98,7 +98,10 @@ def penalty_comparison(
     state: Annotated[list[str] | None, Query(max_length=27)] = None,
 ) -> list[dict[str, Any]]:
     states = [s.strip().upper() for s in state] if state else None
-    return [comparison_out(r) for r in penalties.comparison(container.penalties, violation=violation, states=states)]
+    return [
+        comparison_out(r)
+        for r in penalties.comparison(container.penalties, violation=violation, states=states)
+    ]
 
 
 @router.get(

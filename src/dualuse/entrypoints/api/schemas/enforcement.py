@@ -18,7 +18,9 @@ class PenaltySourceOut(BaseModel):
 
 class StatePenaltyOut(BaseModel):
     member_state: str
-    max_fine_eur: str | None = Field(description="the highest fine stated as an amount; null when only a formula")
+    max_fine_eur: str | None = Field(
+        description="the highest fine stated as an amount; null when only a formula"
+    )
     max_imprisonment_years: str | None
     has_criminal: bool
     has_administrative: bool
@@ -76,7 +78,9 @@ class EnforcementLineOut(BaseModel):
 
 class FindingIn(BaseModel):
     icp_element: str = Field(max_length=40)
-    severity: str = Field(default="observation", max_length=20, description="observation, shortcoming or breach")
+    severity: str = Field(
+        default="observation", max_length=20, description="observation, shortcoming or breach"
+    )
     text: str = Field(max_length=4000)
 
 
