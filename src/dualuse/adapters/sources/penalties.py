@@ -8,13 +8,14 @@ Values are read through the shared reading kit (``services.reading``); a value t
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from dualuse.adapters.sources.yaml_files import load_yaml, located
+from dualuse.adapters.sources.yaml_files import LineMapping, line_of, load_yaml, located
 from dualuse.domain.enforcement import (
     AdministrativePenalty,
     CriminalPenalty,
@@ -114,13 +115,38 @@ def _state_file(path: Path, violations: list[str]) -> list[PenaltyRange]:
     ranges: list[PenaltyRange] = []
     seen: set[str] = set()
     for label, entry in _entries(document, "penalties", name, "violation"):
-        with located(name, entry, f"penalty {label}"):
+        try:
             penalty = check_range(_range(entry, state), violations)
             if penalty.violation in seen:
                 raise ValidationError(f"{penalty.violation} is given twice", field="violation")
+        except ValidationError as error:
+            raise _refused(name, entry, f"penalty {label}", error) from error
+        with located(name, entry, f"penalty {label}"):
             seen.add(penalty.violation)
             ranges.append(penalty)
     return ranges
+
+
+def _refused(name: str, entry: object, label: str, error: ValidationError) -> ImportFailedError:
+    """The refusal with the line of the nested value ``error.field`` names (``criminal.fine_max_eur``,
+    ``sources[1].url``), not only the line of the entry's top-level key."""
+    line = line_of(entry, error.field)
+    node: object = entry
+    for part in re.split(r"[.\[\]]+", error.field or ""):
+        if not part:
+            continue
+        if isinstance(node, LineMapping) and part in node:
+            line = node.key_lines.get(part, line)
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+            line = line_of(node) or line
+        else:
+            break
+    where = name + (f", line {line}" if line else "") + f": {label}"
+    if error.field:
+        where += f" ({error.field})"
+    return ImportFailedError(error.detail, location=where, field=error.field)
 
 
 def _violation(entry: Mapping[str, Any]) -> ViolationType:
