@@ -123,7 +123,7 @@ def test_a_min_above_the_max_is_refused(tmp_path: Path) -> None:
 _scalars = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(min_value=-10**12, max_value=10**12),
+    st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=12),
 )
@@ -157,8 +157,10 @@ def test_any_value_in_any_field_is_either_read_or_refused_with_its_file(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(years=st.decimals(min_value=Decimal("0.1"), max_value=Decimal(99), places=1),
-       fine=st.integers(min_value=1, max_value=10**9))
+@given(
+    years=st.decimals(min_value=Decimal("0.1"), max_value=Decimal(99), places=1),
+    fine=st.integers(min_value=1, max_value=10**9),
+)
 def test_figures_survive_the_round_trip(
     tmp_path_factory: pytest.TempPathFactory, years: Decimal, fine: int
 ) -> None:
