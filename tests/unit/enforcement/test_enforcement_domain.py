@@ -69,7 +69,8 @@ def test_comparison_normalises_each_state_and_names_the_states_without_data() ->
         True,
         True,
     )
-    assert fr.max_fine_eur is None and fr.fine_formulas == ("1 to 2 times the value",)
+    assert fr.max_fine_eur is None
+    assert fr.fine_formulas == ("1 to 2 times the value",)
     assert it.max_fine_eur == Decimal(250000)  # the criminal fine counts when no administrative one
     assert export.highest_fine_eur == Decimal(500000)
     assert [export.bar_percent(s) for s in export.states] == [100, 0, 50]
