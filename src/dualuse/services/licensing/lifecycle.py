@@ -778,7 +778,7 @@ def licence_document(uow: UnitOfWork, principal: Principal, number: str) -> tupl
     reads the licence data (Art. 23(2)(a)), not the document with the application's parties (F15)."""
     if principal.organisation_kind is OrganisationKind.COMMISSION:
         raise PermissionDeniedError(
-            "the Commission reads licence data (Art. 23(2)(a)), not licence documents"
+            "the Commission reads licence figures (Art. 23(2)(a), 26(2)), not licence documents"
         )
     stored = get_licence(uow, principal, number)
     return stored, get_application(uow, principal, stored.case_id)
