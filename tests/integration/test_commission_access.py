@@ -6,7 +6,6 @@ case or compliance visit, on the web or the API; each read it makes is audited."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -34,7 +33,7 @@ class World:
 
 
 @pytest.fixture
-def world(container: Container) -> Iterator[World]:
+def world(container: Container) -> World:
     logins = {login.email: login.password for login in load_demo_world(container)}
     app = create_app(container=container)
     web = TestClient(app)
@@ -48,7 +47,7 @@ def world(container: Container) -> Iterator[World]:
         licence = uow.licensing.licences(organisation_id=org)[0]
         dd_case = uow.duediligence.cases(org)[0]
     ids = {"org": str(org), "case": str(case.id), "number": licence.licence.number, "dd": str(dd_case.id)}
-    yield World(container, web, api, ids)
+    return World(container, web, api, ids)
 
 
 def _reads(container: Container) -> list[str]:
