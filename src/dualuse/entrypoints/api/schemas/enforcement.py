@@ -76,7 +76,7 @@ class EnforcementLineOut(BaseModel):
     largest_fine_eur: str | None
 
 
-class FindingIn(BaseModel):
+class VisitFindingIn(BaseModel):
     icp_element: str = Field(max_length=40)
     severity: str = Field(
         default="observation", max_length=20, description="observation, shortcoming or breach"
@@ -86,10 +86,10 @@ class FindingIn(BaseModel):
 
 class ComplianceVisitIn(BaseModel):
     visit_date: date
-    findings: list[FindingIn] = Field(default_factory=list, max_length=100)
+    findings: list[VisitFindingIn] = Field(default_factory=list, max_length=100)
 
 
-class FindingOut(BaseModel):
+class VisitFindingOut(BaseModel):
     icp_element: str
     icp_element_title: str
     severity: str
@@ -101,4 +101,4 @@ class ComplianceVisitOut(BaseModel):
     organisation_id: int
     member_state: str
     visit_date: str = Field(json_schema_extra={"format": "date"})
-    findings: list[FindingOut]
+    findings: list[VisitFindingOut]
