@@ -277,6 +277,7 @@ EXPECTED: dict[str, R] = {
     "POST /api/v1/enforcement/cases": R(AUTHORITIES, {"violation": "bogus", "decision": "fine", "decision_date": "2026-01-01"}),
     "GET /api/v1/organisations/{organisation_id}/compliance-visits": R(EXP_A | AUTH_A),
     "POST /api/v1/organisations/{organisation_id}/compliance-visits": R(AUTH_A, {"visit_date": "2099-01-01", "findings": []}, note="422: a visit in the future"),
+    "GET /api/v1/commission/figures": R(COM, note="figures without exporters (issue #18)"),
     "GET /penalties": R(EVERYONE),
     "GET /authority/enforcement": R(AUTHORITIES),
     "POST /authority/enforcement/cases": R(AUTHORITIES),

@@ -166,3 +166,21 @@ def test_a_refused_commission_read_is_recorded_too(world: World) -> None:
             )
         ).all()
     assert any("/api/v1/licences/" in r.entity_id for r in refused)
+
+
+def test_the_api_gives_the_commission_the_same_figures_and_no_one_else(world: World) -> None:
+    answer = world.api.get("/api/v1/commission/figures")
+    assert answer.status_code == 200
+    assert not EXPORTER_NAMES.search(answer.text)
+    assert not LICENCE_NUMBER.search(answer.text)
+    figures = answer.json()
+    with world.container.uow() as uow:
+        assert sum(f["count"] for f in figures["licences"]) == len(uow.licensing.licences())
+    assert {"member_state": "DE", "article": "4(1)", "issued": 1, "in_force": 1} in figures["notices"]
+    assert {e["member_state"] for e in figures["enforcement"]} == {"DE", "FR"}
+    assert {"licence_figures", "notice_figures"} <= set(_reads(world.container))
+    officer = TestClient(
+        world.api.app,
+        headers={"authorization": f"Bearer {token_for(world.container, 'officer-de@demo.dualuse.eu')}"},
+    )
+    assert officer.get("/api/v1/commission/figures").status_code == 403

@@ -30,6 +30,7 @@ from dualuse.entrypoints.api.routers import (
     identity,
     licensing,
     notices,
+    oversight,
     screening,
     tracks,
     yente,
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(notices.router)
     app.include_router(audit.router)
     app.include_router(enforcement.router)
+    app.include_router(oversight.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(reference_views.router)

@@ -69,6 +69,17 @@ def public_case_out(case: enf.PublicEnforcementCase) -> dict[str, Any]:
     }
 
 
+def statistics_out(line: enf.EnforcementLine) -> dict[str, Any]:
+    return {
+        "member_state": line.member_state,
+        "violation": line.violation,
+        "cases": line.cases,
+        "decisions": line.decisions,
+        "fines_total_eur": str(line.fines_total_eur),
+        "largest_fine_eur": _money(line.largest_fine_eur),
+    }
+
+
 def visit_out(visit: enf.ComplianceVisit) -> dict[str, Any]:
     return {
         "id": visit.id,
@@ -119,17 +130,7 @@ def enforcement_cases(principal: PrincipalDep, uow: UowDep) -> list[dict[str, An
     summary="Enforcement figures per member state and violation type (public)",
 )
 def enforcement_statistics(principal: PrincipalDep, uow: UowDep) -> list[dict[str, Any]]:
-    return [
-        {
-            "member_state": line.member_state,
-            "violation": line.violation,
-            "cases": line.cases,
-            "decisions": line.decisions,
-            "fines_total_eur": str(line.fines_total_eur),
-            "largest_fine_eur": _money(line.largest_fine_eur),
-        }
-        for line in cases.public_statistics(uow, principal)
-    ]
+    return [statistics_out(line) for line in cases.public_statistics(uow, principal)]
 
 
 @router.post(
