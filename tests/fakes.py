@@ -40,6 +40,7 @@ from dualuse.domain.duediligence.records import (
     Submission,
     SubmissionStatus,
 )
+from dualuse.domain.enforcement import ComplianceVisit, EnforcementCase, EnforcementDecision, Finding
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import Organisation, OrganisationKind
 from dualuse.domain.jobs import Job, JobStatus
@@ -48,6 +49,7 @@ from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.denials.ports import DenialNotice, DenialQuery, DenialRepository, NoticeKind
 from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
+from dualuse.services.enforcement.ports import EnforcementRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.listchange.ports import ListChangeRepository
 from dualuse.services.unit_of_work import (
@@ -115,6 +117,8 @@ class _World:
     denials: dict[int, tuple[Denial, int | None]] = field(default_factory=dict)  # id -> (it, case id)
     denial_notices: list[DenialNotice] = field(default_factory=list)
     denial_consultations: dict[int, Consultation] = field(default_factory=dict)
+    enforcement_cases: dict[int, EnforcementCase] = field(default_factory=dict)
+    compliance_visits: dict[int, ComplianceVisit] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -1082,6 +1086,75 @@ class FakeJobs:
 
 
 # --- the unit of work -----------------------------------------------------------------------------------
+# --- enforcement ----------------------------------------------------------------------------------------
+class FakeEnforcement:
+    """Enforcement cases and compliance visits in memory, like ``adapters.db.enforcement_repo``."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add_case(
+        self,
+        *,
+        member_state: str,
+        violation: str,
+        decision_date: date,
+        decision: EnforcementDecision,
+        amount_eur: Decimal | None,
+        imprisonment_months: int | None,
+        organisation_id: int | None,
+        summary: str,
+        recorded_by: str,
+    ) -> int:
+        world = self._tx.world
+        case_id = world.next_id("enforcement_cases")
+        world.enforcement_cases[case_id] = EnforcementCase(
+            case_id,
+            member_state,
+            violation,
+            decision_date,
+            decision,
+            amount_eur,
+            imprisonment_months,
+            organisation_id,
+            summary,
+            recorded_by,
+        )
+        return case_id
+
+    def cases(self, *, member_state: str | None = None) -> Sequence[EnforcementCase]:
+        found = [
+            c for c in self._tx.world.enforcement_cases.values() if member_state in (None, c.member_state)
+        ]
+        return sorted(found, key=lambda c: (c.decision_date, c.id), reverse=True)
+
+    def add_visit(
+        self,
+        *,
+        organisation_id: int,
+        member_state: str,
+        visit_date: date,
+        findings: Sequence[Finding],
+        recorded_by: str,
+    ) -> int:
+        world = self._tx.world
+        visit_id = world.next_id("compliance_visits")
+        world.compliance_visits[visit_id] = ComplianceVisit(
+            visit_id, organisation_id, member_state, visit_date, tuple(findings), recorded_by
+        )
+        return visit_id
+
+    def visits(
+        self, *, organisation_id: int | None = None, member_state: str | None = None
+    ) -> Sequence[ComplianceVisit]:
+        found = [
+            v
+            for v in self._tx.world.compliance_visits.values()
+            if organisation_id in (None, v.organisation_id) and member_state in (None, v.member_state)
+        ]
+        return sorted(found, key=lambda v: (v.visit_date, v.id), reverse=True)
+
+
 class FakeUnitOfWork:
     """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
     ``rollback()``, or leaving the ``with`` block, discards everything since the last commit.
@@ -1109,6 +1182,7 @@ class FakeUnitOfWork:
     customs: CustomsRepository
     list_changes: ListChangeRepository
     denials: DenialRepository
+    enforcement: EnforcementRepository
     documents: DocumentRepository
     jobs: JobRepository
 
@@ -1124,6 +1198,7 @@ class FakeUnitOfWork:
         self.organisations = FakeOrganisations(self._tx)
         self.documents = FakeDocuments(self._tx)
         self.jobs = FakeJobs(self._tx)
+        self.enforcement = FakeEnforcement(self._tx)
         self.commits = 0
 
     def _begin(self) -> None:

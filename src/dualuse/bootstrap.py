@@ -24,12 +24,15 @@ from dualuse.adapters.sources.controllist_view import ControlListSource
 from dualuse.adapters.sources.customs_data import load_hold_limits
 from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.adapters.sources.duediligence import load_red_flags, load_risk_seed
-from dualuse.adapters.sources.handbook import load_glossary, load_penalties, load_time_limits
+from dualuse.adapters.sources.handbook import load_glossary, load_time_limits
+from dualuse.adapters.sources.handbook import load_penalties as load_penalty_files
+from dualuse.adapters.sources.penalties import load_penalties
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.config import Environment, Settings
 from dualuse.domain.casework import CaseworkRules
 from dualuse.domain.customs import CnCorrelation, HoldLimits
 from dualuse.domain.duediligence import RedFlagSet
+from dualuse.domain.enforcement import PenaltyCatalogue
 from dualuse.domain.errors import NotFoundError
 from dualuse.domain.exchange import Window
 from dualuse.domain.rules.engine import ListView
@@ -38,6 +41,7 @@ from dualuse.domain.throttling import AccessPolicy, Limit
 from dualuse.services import controllist, demo, handbook, reference
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.demo import DemoLogin
+from dualuse.services.demo_enforcement import load_demo_enforcement
 from dualuse.services.determination import DeterminationInputs, inputs_for
 from dualuse.services.exchange.ports import ExchangeSetup
 from dualuse.services.licensing import check_code_secret
@@ -60,6 +64,7 @@ class Container:
     cn_correlation: CnCorrelation = field(default_factory=load_cn_correlation)
     casework_rules: CaseworkRules = field(default_factory=load_casework_rules)
     hold_limits: HoldLimits = field(default_factory=load_hold_limits)
+    penalties: PenaltyCatalogue = field(default_factory=load_penalties)
     extras: dict[str, object] = field(default_factory=dict)
     access_policy: AccessPolicy = field(default_factory=AccessPolicy)
 
@@ -154,6 +159,7 @@ def load_demo_world(container: Container) -> list[DemoLogin]:
             check_code_secret(container.settings.secret_key),
             (container.casework_rules, container.list_view_today()),
         )
+        load_demo_enforcement(uow, container.penalties)
     with container.uow() as uow:
         load_demo_exchange(container, uow)
     return logins
@@ -187,7 +193,7 @@ def handbook_sources(container: Container) -> handbook.HandbookSources:
         red_flags=container.red_flags,
         time_limits=load_time_limits(container.casework_rules),
         glossary=load_glossary(),
-        penalties=load_penalties(),
+        penalties=load_penalty_files(),
     )
 
 

@@ -148,11 +148,11 @@ EXPECTED: dict[str, R] = {
     "POST /api/v1/cases/{case_id}/assessment": R(AUTH_A, {**V, "findings": []}),
     "POST /api/v1/cases/{case_id}/recommendation": R(AUTH_A, {**V, "kind": "grant", "reasoning": "x"}),
     "POST /api/v1/cases/{case_id}/decision": R({"sen_a"}, {**V, "outcome": "granted"}),
-    "GET /api/v1/licences": R(EXPORTERS | AUTHORITIES | COM),
-    "GET /api/v1/licences/{number}": R(EXP_A | AUTH_A | COM),
+    "GET /api/v1/licences": R(EXPORTERS | AUTHORITIES, note="the Commission reads licence figures, not licences (issue #18)"),
+    "GET /api/v1/licences/{number}": R(EXP_A | AUTH_A),
     "POST /api/v1/licences/{number}/actions/{action}": R(AUTH_A, {**V, "reason": "x"}),
     "POST /api/v1/licences/{number}/shipments": R(EXP_A, {"item_line": 99, "quantity": "1", "value_eur": "1", "customs_reference": "x"}),
-    "GET /api/v1/licences/{number}/remaining": R(EXP_A | AUTH_A | COM),
+    "GET /api/v1/licences/{number}/remaining": R(EXP_A | AUTH_A),
     "GET /api/v1/verify/{number}": R(EVERYONE, public_object=True, query="code=WRONG"),
     # after the decision (issue 19): the seeded request is an enquiry of A's exporter, not yet answered
     "POST /api/v1/licences/{number}/change-requests": R(EXP_A, {"kind": "bogus", "reason": "x"}),
@@ -220,7 +220,7 @@ EXPECTED: dict[str, R] = {
     "GET /screening/hits": R(SIGNED_IN - COM),
     "POST /screening/hits/{hit_id}": R(EXP_A),
     "GET /screening/lists": R(EVERYONE),
-    "GET /due-diligence": R(SIGNED_IN),
+    "GET /due-diligence": R(SIGNED_IN - COM),
     "POST /due-diligence": R(EXPORTERS),
     "GET /due-diligence/{case_id}": R(EXP_A),
     "GET /due-diligence/{case_id}/steps/{step}": R(EXP_A),
@@ -318,6 +318,18 @@ EXPECTED: dict[str, R] = {
     "POST /applications/{case_id}/denials/{denial_id}/consult": R(AUTH_A, note="409: the denial does not match this case"),
     "POST /applications/{case_id}/denials/check": R(AUTH_A),
     "POST /applications/{case_id}/consultations": R(AUTH_A, note="422 without a subject"),
+    # penalties and enforcement (issue #18, item 6): the comparison and the anonymised figures are public
+    "GET /api/v1/penalties": R(EVERYONE),
+    "GET /api/v1/enforcement/cases": R(EVERYONE),
+    "GET /api/v1/enforcement/statistics": R(EVERYONE),
+    "POST /api/v1/enforcement/cases": R(AUTHORITIES, {"violation": "bogus", "decision": "fine", "decision_date": "2026-01-01"}),
+    "GET /api/v1/organisations/{organisation_id}/compliance-visits": R(EXP_A | AUTH_A),
+    "POST /api/v1/organisations/{organisation_id}/compliance-visits": R(AUTH_A, {"visit_date": "2099-01-01", "findings": []}, note="422: a visit in the future"),
+    "GET /api/v1/commission/figures": R(COM, note="figures without exporters (issue #18)"),
+    "GET /penalties": R(EVERYONE),
+    "GET /authority/enforcement": R(AUTHORITIES),
+    "POST /authority/enforcement/cases": R(AUTHORITIES),
+    "POST /authority/enforcement/visits": R(AUTHORITIES),
 }
 # fmt: on
 MISSING_ID = "999999"

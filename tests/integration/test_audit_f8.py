@@ -161,17 +161,20 @@ def test_f8_downloads_are_audited_with_whose_document_it_is(
 
 def test_f8_commission_reads_are_audited(container: Container, world: dict[str, int]) -> None:
     client = TestClient(create_app(container=container))
-    read = client.get(f"/api/v1/licences/{NUMBER}", headers=bearer(container, "reader@commission.example"))
+    commission = bearer(container, "reader@commission.example")
+    # issue #18: the Commission reads figures, not licences
+    assert client.get(f"/api/v1/licences/{NUMBER}", headers=commission).status_code == 403
+    read = client.get("/api/v1/enforcement/cases", headers=commission)
     assert read.status_code == 200
-    own = client.get(f"/api/v1/licences/{NUMBER}", headers=bearer(container, "user@acme.example"))
+    own = client.get("/api/v1/enforcement/cases", headers=bearer(container, "user@acme.example"))
     assert own.status_code == 200
     reads = events(container, "commission.read")
     assert [(e.actor, e.entity_type, e.entity_id, e.after) for e in reads] == [
         (
             "reader@commission.example",
-            "licence",
-            NUMBER,
-            {"legal_basis": "Art. 23(2)(a)", "owner_organisation_id": world["acme"]},
+            "enforcement_case",
+            "*",
+            {"legal_basis": "Art. 26(2)", "owner_organisation_id": None},
         )
     ]
 

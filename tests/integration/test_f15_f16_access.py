@@ -1,5 +1,5 @@
-"""F15: the Commission gets what the Regulation gives it (denials, licence data, Art. 5 requirements;
-aggregates), not exporters' ICPs or open case files, and each read it makes is audited.
+"""F15: the Commission gets what the Regulation gives it (Art. 5 requirements, aggregates, enforcement
+figures), not exporters' ICPs, case files or licences (issue #18), and each read it makes is audited.
 F16: another member state's (or organisation's) case answers exactly as one that does not exist."""
 
 from __future__ import annotations
@@ -73,42 +73,39 @@ def test_f15_the_commission_reads_no_icp(container: Container, cast: Cast) -> No
     assert officer.get(f"/api/v1/organisations/{organisation_id}/icp").status_code == 200
 
 
-def test_f15_the_commission_sees_denials_not_open_case_files(container: Container, cast: Cast) -> None:
+def test_f15_the_commission_reads_no_case_file(container: Container, cast: Cast) -> None:
+    """Issue #18: not even a denied case's file; denials reach the Commission as notifications (Art. 16(1))."""
     commission = client(container, cast.tokens["commission"])
     open_case = submitted_case(client(container, cast.tokens["acme"]))
     granted = _decided(container, cast, deny=False)
     denied = _decided(container, cast, deny=True)
-    for case in (open_case, granted):
+    missing = commission.get(f"/api/v1/applications/{MISSING}")
+    assert missing.status_code == 403
+    for case in (open_case, granted, denied):
         refused = commission.get(f"/api/v1/applications/{case['id']}")
-        missing = commission.get(f"/api/v1/applications/{MISSING}")
-        assert (refused.status_code, refused.json()["detail"]) == (
-            missing.status_code,
-            missing.json()["detail"],
-        )
-    seen = ok(commission.get(f"/api/v1/applications/{denied['id']}"))
-    assert seen["decision"]["outcome"] == "denied"
-    assert seen["decision"]["criteria_relied_on"] == [CRITERIA[0].id]
-    assert "assessment" not in seen  # the authority's own working
-    assert "recommendation" not in seen
-    assert ("licensing_case", str(denied["id"])) in _commission_reads(container)
+        assert (refused.status_code, refused.json()["detail"]) == (403, missing.json()["detail"])
+    assert not [r for r in _commission_reads(container) if r[0] == "licensing_case"]
 
 
 def test_f15_every_commission_read_is_audited(container: Container, cast: Cast) -> None:
     granted = _decided(container, cast, deny=False)
     number = granted["licence"]
     commission = client(container, cast.tokens["commission"])
-    assert ok(commission.get(f"/api/v1/licences/{number}"))["number"] == number
-    ok(commission.get("/api/v1/licences"))
+    # licences are the holder's and its authority's; the Commission reads figures (issue #18)
+    assert commission.get(f"/api/v1/licences/{number}").status_code == 403
+    assert commission.get("/api/v1/licences").status_code == 403
     ok(commission.get("/api/v1/art5-requirements"))
+    ok(commission.get("/api/v1/enforcement/cases"))
     ok(commission.get(f"/api/v1/organisations/{cast.people['acme'].organisation.id}"))
     reads = _commission_reads(container)
-    assert ("licence", number) in reads
-    assert ("licence", "*") in reads
+    assert ("enforcement_case", "*") in reads
     assert ("art5_requirement", "*") in reads
     assert ("organisation", str(cast.people["acme"].organisation.id)) in reads
+    assert not [r for r in reads if r[0] == "licence"]
     # nobody else's reads are recorded as the Commission's
     before = len(reads)
     ok(client(container, cast.tokens["officer"]).get(f"/api/v1/licences/{number}"))
+    ok(client(container, cast.tokens["officer"]).get("/api/v1/enforcement/cases"))
     assert len(_commission_reads(container)) == before
     # and the chain still verifies with the read events in it
     with container.uow() as uow:

@@ -233,8 +233,8 @@ def test_other_state_and_other_exporter_get_404_commission_sees_no_open_case(
     assert other.post(f"/api/v1/applications/{case['id']}/withdraw").status_code == 404
     assert other.get(f"/api/v1/applications/{case['id']}/messages").status_code == 404
     commission = client(container, cast.tokens["commission"])
-    # F15: the Commission receives denials (Art. 16(6)), not open case files
-    assert commission.get(f"/api/v1/applications/{case['id']}").status_code == 404
+    # F15, issue #18: the Commission receives denials (Art. 16(6)) and figures, not case files
+    assert commission.get(f"/api/v1/applications/{case['id']}").status_code == 403
     acted = commission.post(
         f"/api/v1/cases/{case['id']}/actions/start_assessment", json={"expected_version": 2}
     )

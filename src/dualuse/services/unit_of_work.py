@@ -43,6 +43,7 @@ from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.denials.ports import DenialRepository
 from dualuse.services.documents.ports import DocumentRepository
+from dualuse.services.enforcement.ports import EnforcementRepository
 from dualuse.services.exchange.ports import ExchangeRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.listchange.ports import ListChangeRepository
@@ -197,6 +198,7 @@ class UnitOfWork(Protocol):
     exchange: ExchangeRepository
     list_changes: ListChangeRepository
     denials: DenialRepository
+    enforcement: EnforcementRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

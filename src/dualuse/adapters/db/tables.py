@@ -844,3 +844,33 @@ denial_consultations = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# Enforcement (Arts. 25, 26(2), 28): decisions on violations, and compliance visits with their findings
+# against the exporter's ICP elements (a JSON list of {icp_element, severity, text}).
+enforcement_cases = Table(
+    "enforcement_cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_state", String(2), nullable=False, index=True),
+    Column("violation", String(60), nullable=False),
+    Column("decision_date", Date, nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("amount_eur", String(40), nullable=True),
+    Column("imprisonment_months", Integer, nullable=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=True),
+    Column("summary", Text, nullable=False),
+    Column("recorded_by", String(254), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+compliance_visits = Table(
+    "compliance_visits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
+    Column("member_state", String(2), nullable=False, index=True),
+    Column("visit_date", Date, nullable=False),
+    Column("findings", JSON, nullable=False),
+    Column("recorded_by", String(254), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

@@ -18,6 +18,7 @@ from dualuse.adapters.db.denials_repo import SqlDenials
 from dualuse.adapters.db.determinations_repo import SqlSavedDeterminations
 from dualuse.adapters.db.documents_repo import SqlDocuments
 from dualuse.adapters.db.duediligence_repo import SqlDueDiligence
+from dualuse.adapters.db.enforcement_repo import SqlEnforcement
 from dualuse.adapters.db.exchange_repo import SqlExchange
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
 from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
@@ -36,6 +37,7 @@ from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.denials.ports import DenialRepository
 from dualuse.services.determination.ports import SavedDeterminationRepository
 from dualuse.services.documents.ports import DocumentRepository
+from dualuse.services.enforcement.ports import EnforcementRepository
 from dualuse.services.exchange.ports import ExchangeRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.listchange.ports import ListChangeRepository
@@ -616,6 +618,7 @@ class SqlUnitOfWork:
     exchange: ExchangeRepository
     list_changes: ListChangeRepository
     denials: DenialRepository
+    enforcement: EnforcementRepository
 
     _audit: SqlAudit
 
@@ -652,6 +655,7 @@ class SqlUnitOfWork:
         self.exchange = SqlExchange(self._connection)
         self.list_changes = SqlListChanges(self._connection)
         self.denials = SqlDenials(self._connection)
+        self.enforcement = SqlEnforcement(self._connection)
         return self
 
     def __exit__(

@@ -25,6 +25,7 @@ from dualuse.entrypoints.api.routers import (
     denials,
     determinations,
     duediligence,
+    enforcement,
     exchange,
     general_authorisations,
     health,
@@ -32,6 +33,7 @@ from dualuse.entrypoints.api.routers import (
     licensing,
     listchange,
     notices,
+    oversight,
     screening,
     tracks,
     yente,
@@ -47,6 +49,7 @@ from dualuse.entrypoints.web import (
     denials_views,
     determination_views,
     duediligence_views,
+    enforcement_views,
     exchange_views,
     general_authorisation_views,
     handbook_views,
@@ -119,6 +122,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(denials.router)
     app.include_router(audit.router)
     app.include_router(exchange.router)
+    app.include_router(enforcement.router)
+    app.include_router(oversight.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(reference_views.router)
@@ -134,6 +139,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(audit_views.router)
     app.include_router(exchange_views.router)
     app.include_router(handbook_views.router)
+    app.include_router(enforcement_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
     app.add_middleware(ReturnAfterSignIn)  # a redirect to /login says which page to come back to

@@ -31,6 +31,7 @@ from dualuse.services import audit, screening
 from dualuse.services import determination as determinations
 from dualuse.services import duediligence as svc
 from dualuse.services.documents import evidence as evidence_files
+from dualuse.services.enforcement import visits as enforcement_visits
 
 router = APIRouter(include_in_schema=False)
 Sha256 = Annotated[str, Path(pattern="^[0-9a-f]{64}$", description="a file's SHA-256, hex")]
@@ -672,6 +673,8 @@ def icp_page(request: Request, container: ContainerDep, principal: UserDep) -> R
     assert principal.organisation_id is not None  # noqa: S101 - signed-in users belong to an organisation
     with container.uow() as uow:
         latest = svc.latest_icp(uow, principal, principal.organisation_id)
+        # the findings of the authority's compliance visits, shown beside the ICP element each concerns
+        visits = enforcement_visits.visits_of(uow, principal, principal.organisation_id)
     return render(
         request,
         "duediligence/icp.html",
@@ -681,6 +684,7 @@ def icp_page(request: Request, container: ContainerDep, principal: UserDep) -> R
             "levels": list(IcpLevel),
             "latest": latest,
             "errors": [],
+            "visits": visits,
         },
     )
 

@@ -21,7 +21,7 @@ from dualuse.entrypoints.http.deps import (
 )
 from dualuse.entrypoints.http.wording import plain, safe_next
 from dualuse.services import home as home_svc
-from dualuse.services import identity
+from dualuse.services import identity, oversight
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.identity import sessions
 
@@ -49,6 +49,7 @@ def home(request: Request, container: ContainerDep, principal: PrincipalDep) -> 
     """Each kind of user's home: what they have to do, with counts from the data; the public's landing page."""
     with container.uow() as uow:
         todo = home_svc.todo_for(uow, principal, today_in_brussels())
+        commission = home_svc.commission_home(uow, principal) if oversight.is_commission(principal) else None
         organisation = (
             identity.organisation_names(uow, principal, [principal.organisation_id])[
                 principal.organisation_id
@@ -57,7 +58,13 @@ def home(request: Request, container: ContainerDep, principal: PrincipalDep) -> 
             else ""
         )
     role = ROLE_NAMES.get(principal.role.value, "") if principal.role else ""
-    context = {"principal": principal, "todo": todo, "role_name": role, "organisation_name": organisation}
+    context = {
+        "principal": principal,
+        "todo": todo,
+        "role_name": role,
+        "organisation_name": organisation,
+        "commission": commission,
+    }
     return render(request, "home.html", context)
 
 

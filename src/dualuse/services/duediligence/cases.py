@@ -28,11 +28,11 @@ from dualuse.domain.duediligence.records import (
     NotificationStatus,
     move,
 )
-from dualuse.domain.errors import NotFoundError, ValidationError
+from dualuse.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from dualuse.domain.identity import Permission, Principal, authorize
 from dualuse.domain.rules.engine import ListSource
 from dualuse.domain.rules.facts import canonical_control_code
-from dualuse.services import audit, disclosure
+from dualuse.services import audit, disclosure, oversight
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.determination.service import code_problem, list_view
 from dualuse.services.unit_of_work import UnitOfWork
@@ -134,7 +134,10 @@ class CaseView:
 
 
 def cases_of(uow: UnitOfWork, principal: Principal) -> Sequence[DdCase]:
-    """The principal's organisation's cases, newest first (nobody else's: an authority sees notifications)."""
+    """The principal's organisation's cases, newest first (nobody else's: an authority sees notifications;
+    the Commission none, F15)."""
+    if oversight.is_commission(principal):
+        raise PermissionDeniedError("the Commission receives Art. 5(4) information, not due-diligence cases")
     if Permission.ACT_FOR_EXPORTER not in principal.permissions or principal.organisation_id is None:
         return []
     return uow.duediligence.cases(principal.organisation_id)

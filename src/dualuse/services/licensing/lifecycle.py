@@ -103,11 +103,22 @@ def _exporter_id(principal: Principal) -> str:
 CORRESPONDENTS = "correspondents"  # the exporter and its authority write on a case
 
 
+# F15 / issue #18: the Commission receives denials (Art. 16(6)), the Art. 4 and 5 information and the annual
+# report's figures (Art. 26(2)); it does not read an exporter's applications or licences. It reads licensing
+# figures without the exporter's identity (``services.home.commission``).
+COMMISSION_REFUSAL = (
+    "the Commission receives licensing figures (Art. 23(2)(a), 26(2)) and denials (Art. 16(6)), "
+    "not applications or licences"
+)
+
+
 def _may(principal: Principal, wanted: Permission | str | None) -> None:
     """What can be refused whatever the object is refused before it is looked up, so that a refusal says
     nothing of whether the object exists (F16): signed in, the role's permission, the kind of organisation."""
     if not principal.is_authenticated:
         raise PermissionDeniedError("sign in to see licensing cases and licences")
+    if oversight.is_commission(principal):
+        raise PermissionDeniedError(COMMISSION_REFUSAL)
     if wanted == CORRESPONDENTS:
         if principal.organisation_kind not in (OrganisationKind.EXPORTER, OrganisationKind.AUTHORITY):
             raise PermissionDeniedError("only the exporter and the authority correspond on a case")
@@ -777,7 +788,7 @@ def licence_document(uow: UnitOfWork, principal: Principal, number: str) -> tupl
     reads the licence data (Art. 23(2)(a)), not the document with the application's parties (F15)."""
     if principal.organisation_kind is OrganisationKind.COMMISSION:
         raise PermissionDeniedError(
-            "the Commission reads licence data (Art. 23(2)(a)), not licence documents"
+            "the Commission reads licence figures (Art. 23(2)(a), 26(2)), not licence documents"
         )
     stored = get_licence(uow, principal, number)
     return stored, get_application(uow, principal, stored.case_id)
@@ -796,8 +807,10 @@ def _licences(uow: UnitOfWork, principal: Principal) -> Sequence[StoredLicence]:
     if kind is OrganisationKind.AUTHORITY and principal.member_state is not None:
         authorize(principal, Permission.ASSESS_CASE)
         return uow.licensing.licences(member_state=principal.member_state)
+    if oversight.is_commission(principal):
+        raise PermissionDeniedError(COMMISSION_REFUSAL)
     if kind is OrganisationKind.COMMISSION and principal.is_authenticated:
-        # licensing data per authorisation issued, Art. 23(2)(a) (F15: the read is audited)
+        # the operator at the command line (F15: the read is audited)
         authorize(principal, Permission.VIEW_UNION_AGGREGATES)
         oversight.record_read(
             uow, principal, entity_type=ENTITY_LICENCE, entity_id="*", legal_basis="Art. 23(2)(a)"
