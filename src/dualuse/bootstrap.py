@@ -20,11 +20,13 @@ from dualuse.adapters.sources.casework_rules import load_casework_rules
 from dualuse.adapters.sources.cn_correlation import load_cn_correlation
 from dualuse.adapters.sources.controllist_view import ControlListSource
 from dualuse.adapters.sources.customs_data import load_hold_limits
+from dualuse.adapters.sources.statement_templates import load_statement_templates
 from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.adapters.sources.duediligence import load_red_flags, load_risk_seed
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.config import Environment, Settings
 from dualuse.domain.casework import CaseworkRules
+from dualuse.domain.casework.statement_templates import StatementTemplates
 from dualuse.domain.customs import CnCorrelation, HoldLimits
 from dualuse.domain.duediligence import RedFlagSet
 from dualuse.domain.errors import NotFoundError
@@ -55,6 +57,7 @@ class Container:
     cn_correlation: CnCorrelation = field(default_factory=load_cn_correlation)
     casework_rules: CaseworkRules = field(default_factory=load_casework_rules)
     hold_limits: HoldLimits = field(default_factory=load_hold_limits)
+    statement_templates: StatementTemplates = field(default_factory=load_statement_templates)
     extras: dict[str, object] = field(default_factory=dict)
     access_policy: AccessPolicy = field(default_factory=AccessPolicy)
 
