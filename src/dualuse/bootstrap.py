@@ -20,10 +20,10 @@ from dualuse.adapters.sources.casework_rules import load_casework_rules
 from dualuse.adapters.sources.cn_correlation import load_cn_correlation
 from dualuse.adapters.sources.controllist_view import ControlListSource
 from dualuse.adapters.sources.customs_data import load_hold_limits
-from dualuse.adapters.sources.statement_templates import load_statement_templates
 from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.adapters.sources.duediligence import load_red_flags, load_risk_seed
 from dualuse.adapters.sources.rulebook import load_rulebook
+from dualuse.adapters.sources.statement_templates import load_statement_templates
 from dualuse.config import Environment, Settings
 from dualuse.domain.casework import CaseworkRules
 from dualuse.domain.casework.statement_templates import StatementTemplates

@@ -309,7 +309,9 @@ class CaseworkRules:
         default = self.letters.get("default")
         found = self.letters.get(member_state)
         if default is None:
-            return found or LetterText("the issuing authority", "under national administrative law", "none", False)
+            return found or LetterText(
+                "the issuing authority", "under national administrative law", "none", False
+            )
         if found is None:
             return default
         return replace(found, wording={**default.wording, **found.wording})

@@ -73,9 +73,8 @@ async def _upload(
     upload = form.get("file")
     if not isinstance(upload, StarletteUploadFile) or not upload.filename:
         errors.add("file", "Choose a file to upload")
-    if errors:
+    if errors or not isinstance(upload, StarletteUploadFile) or not upload.filename:
         return _form_page(request, principal, stored, errors.as_list(), kept, status=400)
-    assert isinstance(upload, StarletteUploadFile) and upload.filename  # noqa: S101 - checked just above
     try:
         checked = check_upload(upload.filename, await upload.read(MAX_BYTES + 1))
         with container.uow() as uow:
@@ -141,7 +140,9 @@ def statement_for_application(case_id: RowId, container: ContainerDep, principal
     with container.uow() as uow:
         stored = supporting.readable(uow, principal, case_id)
         exporter = uow.organisations.get(stored.organisation_id)
-        audit.record_download(uow, principal, "end_user_statement_template", str(case_id), stored.organisation_id)
+        audit.record_download(
+            uow, principal, "end_user_statement_template", str(case_id), stored.organisation_id
+        )
     application = stored.case.current_application
     end_users = application.parties_in_role(PartyRole.END_USER)
     names = {p.name for p in end_users}
@@ -151,7 +152,8 @@ def statement_for_application(case_id: RowId, container: ContainerDep, principal
         "end_user": "; ".join(f"{p.name} ({p.country})" for p in end_users),
         "consignee": "; ".join(f"{p.name} ({p.country})" for p in consignees),
         "items": "; ".join(
-            f"{i.description}, {i.quantity} {i.unit}, EUR {i.value_eur}, {i.control_code}" for i in application.items
+            f"{i.description}, {i.quantity} {i.unit}, EUR {i.value_eur}, {i.control_code}"
+            for i in application.items
         ),
         "end_use": application.end_use,
     }

@@ -77,7 +77,9 @@ def customs_page(
                     found = {"kind": "licence", **feed.lookup_licence(uow, principal, wanted)}
             except NotFoundError:
                 errors.append({"field": "number", "text": f"No licence or registration {wanted} was found"})
-        notice = {"usage": "The declaration is written off.", "hold": "The shipment is suspended."}.get(done, "")
+        notice = {"usage": "The declaration is written off.", "hold": "The shipment is suspended."}.get(
+            done, ""
+        )
         return _page(
             request,
             uow,
@@ -104,7 +106,9 @@ def write_off(
 ) -> Response:
     """Write one declaration off against a licence line (the same use case as the usage feed)."""
     require(principal, Permission.CHECK_DECLARATION)
-    form = dict(zip(USAGE_FIELDS, (licence, line, quantity, value_eur, declaration, accepted_on), strict=True))
+    form = dict(
+        zip(USAGE_FIELDS, (licence, line, quantity, value_eur, declaration, accepted_on), strict=True)
+    )
     errors = FormErrors(default="licence", ids={"records": "licence", "format": "licence"})
     with container.uow() as uow:
         customs_state(principal)
@@ -137,9 +141,7 @@ def write_off(
         try:
             with container.uow() as uow:
                 feed.import_usage(uow, principal, document)
-            return RedirectResponse(
-                f"/customs?number={licence.strip().upper()}&done=usage", status_code=303
-            )
+            return RedirectResponse(f"/customs?number={licence.strip().upper()}&done=usage", status_code=303)
         except DualUseError as exc:
             if refused(exc):
                 raise
@@ -164,7 +166,12 @@ def suspend(
     first_ground = f"h_ground-{GROUNDS[0][0]}"
     errors = FormErrors(
         default="h_declaration",
-        ids={"declaration": "h_declaration", "ground": first_ground, "note": "h_note", "licence": "h_licence"},
+        ids={
+            "declaration": "h_declaration",
+            "ground": first_ground,
+            "note": "h_note",
+            "licence": "h_licence",
+        },
     )
     with container.uow() as uow:
         customs_state(principal)

@@ -351,7 +351,12 @@ def ruling(
         errors.add("rul-answer", "Write the answer")
     if not legal_basis.strip():
         errors.add("rul-legal_basis", "Name the legal basis, for example Art. 3(1) and Annex I")
-    form = {"rul-outcome": outcome, "rul-binding": binding, "rul-answer": answer, "rul-legal_basis": legal_basis}
+    form = {
+        "rul-outcome": outcome,
+        "rul-binding": binding,
+        "rul-answer": answer,
+        "rul-legal_basis": legal_basis,
+    }
     return _move(
         request,
         container,
@@ -370,4 +375,3 @@ def ruling(
             expected_version=version,
         ),
     )
-

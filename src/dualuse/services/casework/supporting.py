@@ -30,7 +30,9 @@ def _own_case(uow: UnitOfWork, principal: Principal, case_id: int) -> StoredCase
     stored = uow.licensing.case(case_id)
     if stored is None:
         raise NotFoundError(NO_CASE)
-    authorize(principal, Permission.ACT_FOR_EXPORTER, organisation_id=stored.organisation_id, not_found=NO_CASE)
+    authorize(
+        principal, Permission.ACT_FOR_EXPORTER, organisation_id=stored.organisation_id, not_found=NO_CASE
+    )
     return stored
 
 

@@ -21,9 +21,7 @@ def upgrade() -> None:
     op.create_table(
         "application_documents",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column(
-            "case_id", sa.Integer, sa.ForeignKey("licensing_cases.id"), nullable=False, index=True
-        ),
+        sa.Column("case_id", sa.Integer, sa.ForeignKey("licensing_cases.id"), nullable=False, index=True),
         sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id"), nullable=False),
         sa.Column("kind", sa.String(30), nullable=False),
         sa.Column("title", sa.String(200), nullable=False),
