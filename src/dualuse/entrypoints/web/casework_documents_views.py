@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from dualuse.adapters.documents.uploads import MAX_BYTES, check_upload
 from dualuse.domain.casework.supporting import SupportingKind
 from dualuse.domain.documents import media_type_for
-from dualuse.domain.errors import DualUseError
+from dualuse.domain.errors import DualUseError, NotFoundError, ValidationError
 from dualuse.domain.identity import Permission
 from dualuse.domain.licensing import PartyRole
 from dualuse.entrypoints.http.csrf import check_multipart_token
@@ -122,7 +122,10 @@ def download_document(
 def statement_template(state: State, container: ContainerDep) -> Response:
     """The blank end-user statement of a member state (the EU model where it has none of its own)."""
     templates = container.statement_templates
-    template = templates.for_state(state)
+    try:
+        template = templates.for_state(state)
+    except ValidationError:
+        raise NotFoundError("no end-user statement for a country that is not a member state") from None
     fallback = "" if templates.own(state) else state.upper()
     pdf = statement_template_pdf(template, fallback_for=fallback if fallback != "EU" else "")
     return Response(
