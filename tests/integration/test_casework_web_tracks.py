@@ -38,7 +38,11 @@ def _shorten(container: Container, people: dict[str, Person], number: str) -> da
     ok(
         officer.post(
             f"/api/v1/licences/{number}/actions/amend",
-            json={"reason": "set-up", "valid_until": shorter.isoformat(), "expected_version": licence["version"]},
+            json={
+                "reason": "set-up",
+                "valid_until": shorter.isoformat(),
+                "expected_version": licence["version"],
+            },
         )
     )
     return shorter
@@ -60,7 +64,12 @@ def test_an_extension_asked_on_the_web_is_decided_with_four_eyes(container: Cont
     assert "Say why you ask for the change" in empty.text
     wanted = (shorter + timedelta(days=30)).isoformat()
     sent = _post(
-        exporter, token, f"/licences/{number}/change", kind="extension", valid_until=wanted, reason="Port strike"
+        exporter,
+        token,
+        f"/licences/{number}/change",
+        kind="extension",
+        valid_until=wanted,
+        reason="Port strike",
     )
     assert sent.status_code == 303, sent.text
     track_url = sent.headers["location"]
@@ -70,7 +79,10 @@ def test_an_extension_asked_on_the_web_is_decided_with_four_eyes(container: Cont
     assert "Recommend" in page.text
     assert 'value="grant"' in page.text
     assert " checked" not in page.text
-    assert _post(officer, officer_token, f"{track_url}/recommendation", version=_version(page.text)).status_code == 400
+    assert (
+        _post(officer, officer_token, f"{track_url}/recommendation", version=_version(page.text)).status_code
+        == 400
+    )
     done = _post(
         officer,
         officer_token,
@@ -81,12 +93,19 @@ def test_an_extension_asked_on_the_web_is_decided_with_four_eyes(container: Cont
     )
     assert done.status_code == 303, done.text
     # the officer cannot decide; the senior sees the recommendation, returns it once
-    assert _post(officer, officer_token, f"{track_url}/decision", outcome="grant", reasoning="x").status_code == 403
+    assert (
+        _post(officer, officer_token, f"{track_url}/decision", outcome="grant", reasoning="x").status_code
+        == 403
+    )
     senior, senior_token = web(container, people["senior"])
     page = senior.get(track_url)
     assert "Delay outside the exporter&#39;s control" in page.text
     back = _post(
-        senior, senior_token, f"{track_url}/return", version=_version(page.text), reasoning="Attach the notice"
+        senior,
+        senior_token,
+        f"{track_url}/return",
+        version=_version(page.text),
+        reasoning="Attach the notice",
     )
     assert back.status_code == 303
     page = officer.get(track_url)
@@ -139,7 +158,7 @@ def test_a_refusal_is_appealed_on_the_web_with_the_states_appeal_route(container
     assert rival.get(f"/applications/{case['id']}/appeal").status_code == 404
     assert _post(rival, rival_token, f"/applications/{case['id']}/appeal", grounds="x").status_code == 404
     # the authority finds the appeal on a track of its own
-    senior, senior_token = web(container, people["senior"])
+    senior, _ = web(container, people["senior"])
     page = senior.get(sent.headers["location"])
     assert page.status_code == 200
     assert "Appeal against a refusal" in page.text
@@ -151,7 +170,9 @@ def test_the_refusal_letter_is_in_the_states_wording_with_its_appeal_route(conta
     exporter, _ = web(container, people["acme"])
     pdf = exporter.get(f"/applications/{case['id']}/refusal.pdf")
     assert pdf.status_code == 200
-    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split())
+    text = " ".join(
+        " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
     assert "Ablehnung Ihres Antrags" in text
     assert "Art. 15 Abs. 1" in text
     assert "Rechtsbehelfsbelehrung" in text
@@ -173,7 +194,9 @@ def test_an_enquiry_answered_on_the_web_gives_a_no_licence_required_letter(conta
     url = f"/requests/{enquiry['id']}"
     page = officer.get(url)
     assert "Answer the enquiry" in page.text
-    missing = _post(officer, token, f"{url}/ruling", version=_version(page.text), outcome="no_licence_required")
+    missing = _post(
+        officer, token, f"{url}/ruling", version=_version(page.text), outcome="no_licence_required"
+    )
     assert missing.status_code == 400
     assert "Say whether the ruling binds the authority" in missing.text
     sent = _post(
@@ -189,7 +212,9 @@ def test_an_enquiry_answered_on_the_web_gives_a_no_licence_required_letter(conta
     assert sent.status_code == 303, sent.text
     exporter, _ = web(container, people["acme"])
     pdf = exporter.get(f"{url}/ruling.pdf")
-    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split())
+    text = " ".join(
+        " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
     assert "Nullbescheid" in text
     assert "keiner Genehmigung" in text
     assert "Art. 3(1) Reg. (EU) 2021/821" in text  # the legal basis of "no licence required"

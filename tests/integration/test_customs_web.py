@@ -6,9 +6,9 @@ shipment (Art. 21(3)) with the deadline of the consulted authority. Nobody but c
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from dualuse.bootstrap import Container
+from dualuse.services.clock import today_in_brussels
 from tests.integration.casework_web import api, decided, licence_number, ok, web, world
 
 
@@ -30,7 +30,7 @@ def test_customs_look_up_write_off_and_suspend_on_the_web(container: Container) 
     assert missing.status_code == 404
     assert "No licence or registration DE-2026-999999 was found" in missing.text
 
-    today = date.today().isoformat()
+    today = today_in_brussels().isoformat()
     record = {
         "csrftoken": token,
         "licence": number,
@@ -76,7 +76,9 @@ def test_customs_look_up_write_off_and_suspend_on_the_web(container: Container) 
     assert row is not None
     assert "held" in row.group(0)
     officer_holds = ok(api(container, people["officer"]).get("/api/v1/customs/holds"))["holds"]
-    assert [h["declaration"] for h in officer_holds] == ["26DE000000000009"]  # the granting state is consulted
+    assert [h["declaration"] for h in officer_holds] == [
+        "26DE000000000009"
+    ]  # the granting state is consulted
 
 
 def test_only_customs_use_the_customs_pages(container: Container) -> None:
