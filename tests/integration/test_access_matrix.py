@@ -268,6 +268,8 @@ EXPECTED: dict[str, R] = {
     "POST /requests/{track_id}/ruling": R(AUTH_A),
     "GET /licences/{number}/change": R(EXP_A),
     "POST /licences/{number}/change": R(EXP_A),
+    "GET /enquiries/new": R(EXPORTERS),
+    "POST /enquiries/new": R(EXPORTERS),
     "GET /applications/{case_id}/appeal": R(EXP_A),
     "POST /applications/{case_id}/appeal": R(EXP_A),
     "GET /customs": R(NOBODY, note="customs only; none of the matrix's principals is customs"),

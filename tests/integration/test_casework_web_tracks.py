@@ -180,18 +180,30 @@ def test_the_refusal_letter_is_in_the_states_wording_with_its_appeal_route(conta
     assert "Bundesamt für Wirtschaft und Ausfuhrkontrolle" in text  # where the appeal goes
 
 
-def test_an_enquiry_answered_on_the_web_gives_a_no_licence_required_letter(container: Container) -> None:
+def test_an_enquiry_asked_and_answered_on_the_web_gives_a_no_licence_required_letter(
+    container: Container,
+) -> None:
     people = world(container)
-    exporter_api = api(container, people["acme"])
-    enquiry = ok(
-        exporter_api.post(
-            "/api/v1/enquiries",
-            json={"question": "Is our router listed?", "description": "Home router", "destination": "NO"},
-        ),
-        201,
+    exporter, exporter_token = web(container, people["acme"])
+    assert 'href="/enquiries/new"' in exporter.get("/requests").text
+    empty = _post(exporter, exporter_token, "/enquiries/new", question=" ")
+    assert empty.status_code == 400
+    assert "Enter your question" in empty.text
+    bad = _post(exporter, exporter_token, "/enquiries/new", question="Listed?", destination="N0")
+    assert bad.status_code == 400
+    assert "ISO 3166-1 alpha-2" in bad.text
+    asked = _post(
+        exporter,
+        exporter_token,
+        "/enquiries/new",
+        question="Is our router listed?",
+        description="Home router",
+        destination="no",
     )
+    assert asked.status_code == 303, asked.text
+    url = asked.headers["location"]
+    assert "Enquiry before applying" in exporter.get(url).text
     officer, token = web(container, people["officer"])
-    url = f"/requests/{enquiry['id']}"
     page = officer.get(url)
     assert "Answer the enquiry" in page.text
     missing = _post(
@@ -210,7 +222,6 @@ def test_an_enquiry_answered_on_the_web_gives_a_no_licence_required_letter(conta
         legal_basis="Art. 3(1) and Annex I, 5A002 note",
     )
     assert sent.status_code == 303, sent.text
-    exporter, _ = web(container, people["acme"])
     pdf = exporter.get(f"{url}/ruling.pdf")
     text = " ".join(
         " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages).split()

@@ -174,6 +174,60 @@ def appeal(
     return _appeal_page(request, container, principal, stored, grounds, errors.as_list(), status=400)
 
 
+def _enquiry_page(
+    request: Request, principal: Any, form: dict[str, str], errors: list[Any], status: int = 200
+) -> HTMLResponse:
+    context = {"principal": principal, "form": form, "errors": errors}
+    return render(request, "tracks/enquiry.html", context, status_code=status)
+
+
+@router.get("/enquiries/new", response_class=HTMLResponse)
+def enquiry_page(request: Request, principal: UserDep) -> Response:
+    """Ask before applying: is this item listed, would this export need a licence?"""
+    require(principal, Permission.ACT_FOR_EXPORTER)
+    form = {"question": "", "control_code": "", "description": "", "destination": ""}
+    return _enquiry_page(request, principal, form, [])
+
+
+@router.post("/enquiries/new", response_class=HTMLResponse)
+def enquire(
+    request: Request,
+    container: ContainerDep,
+    principal: PrincipalDep,
+    question: Text = "",
+    control_code: Annotated[str, Form(max_length=40)] = "",
+    description: Annotated[str, Form(max_length=1000)] = "",
+    destination: Annotated[str, Form(max_length=2)] = "",
+) -> Response:
+    require(principal, Permission.ACT_FOR_EXPORTER)
+    form = {
+        "question": question,
+        "control_code": control_code,
+        "description": description,
+        "destination": destination,
+    }
+    errors = FormErrors(default="question", ids={"reason": "question"})
+    if not question.strip():
+        errors.add("question", "Enter your question")
+    if not errors:
+        try:
+            with container.uow() as uow:
+                track = svc.enquire(
+                    uow,
+                    principal,
+                    question=question,
+                    control_code=control_code,
+                    description=description,
+                    destination=destination,
+                )
+            return RedirectResponse(f"/requests/{track.id}", status_code=303)
+        except DualUseError as exc:
+            if refused(exc):
+                raise
+            errors.add_exception(exc)
+    return _enquiry_page(request, principal, form, errors.as_list(), status=400)
+
+
 # --- one request, and the authority's moves --------------------------------------------------------------
 def _track_page(
     request: Request,
