@@ -23,6 +23,7 @@ from typing import Any, Self
 from dualuse.adapters.db.licensing_repo import queue_index_rows
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
 from dualuse.domain.casework import CaseFile, EndUserStatement
+from dualuse.domain.casework.supporting import SupportingDocument, SupportingKind
 from dualuse.domain.casework.tracks import Track
 from dualuse.domain.denials import Consultation, Denial
 from dualuse.domain.documents import Document, DocumentKind
@@ -113,6 +114,7 @@ class _World:
         default_factory=dict
     )  # number -> (it, token hash)
     documents: dict[int, tuple[Document, bytes]] = field(default_factory=dict)
+    supporting: list[SupportingDocument] = field(default_factory=list)
     jobs: dict[int, Job] = field(default_factory=dict)
     denials: dict[int, tuple[Denial, int | None]] = field(default_factory=dict)  # id -> (it, case id)
     denial_notices: list[DenialNotice] = field(default_factory=list)
@@ -567,6 +569,28 @@ class FakeCasework:
         if current is None or current.version != expected_version:
             raise ConflictError("the request changed meanwhile: reload")
         self._w.tracks[track.id] = track
+
+    def add_supporting(
+        self, *, case_id: int, document_id: int, kind: SupportingKind, title: str, uploaded_by: str
+    ) -> SupportingDocument:
+        document = next(d for d, _ in self._w.documents.values() if d.id == document_id)
+        entry = SupportingDocument(
+            id=self._w.next_id("application_documents"),
+            case_id=case_id,
+            document_id=document_id,
+            kind=kind,
+            title=title[:200],
+            sha256=document.sha256,
+            media_type=document.media_type,
+            size=document.size,
+            uploaded_by=uploaded_by,
+            uploaded_at=datetime.now(UTC),
+        )
+        self._w.supporting.append(entry)
+        return entry
+
+    def supporting(self, case_id: int) -> Sequence[SupportingDocument]:
+        return [s for s in self._w.supporting if s.case_id == case_id]
 
 
 class FakeAudit:

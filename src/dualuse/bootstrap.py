@@ -28,8 +28,10 @@ from dualuse.adapters.sources.handbook import load_glossary, load_time_limits
 from dualuse.adapters.sources.handbook import load_penalties as load_penalty_files
 from dualuse.adapters.sources.penalties import load_penalties
 from dualuse.adapters.sources.rulebook import load_rulebook
+from dualuse.adapters.sources.statement_templates import load_statement_templates
 from dualuse.config import Environment, Settings
 from dualuse.domain.casework import CaseworkRules
+from dualuse.domain.casework.statement_templates import StatementTemplates
 from dualuse.domain.customs import CnCorrelation, HoldLimits
 from dualuse.domain.duediligence import RedFlagSet
 from dualuse.domain.enforcement import PenaltyCatalogue
@@ -65,6 +67,7 @@ class Container:
     casework_rules: CaseworkRules = field(default_factory=load_casework_rules)
     hold_limits: HoldLimits = field(default_factory=load_hold_limits)
     penalties: PenaltyCatalogue = field(default_factory=load_penalties)
+    statement_templates: StatementTemplates = field(default_factory=load_statement_templates)
     extras: dict[str, object] = field(default_factory=dict)
     access_policy: AccessPolicy = field(default_factory=AccessPolicy)
 

@@ -31,6 +31,7 @@ from dualuse.adapters.db import migrate
 from dualuse.adapters.db.engine import make_engine
 from dualuse.bootstrap import Container, bootstrap, load_demo_world
 from dualuse.config import Environment, Settings
+from dualuse.domain.casework.supporting import SupportingKind
 from dualuse.domain.documents import DocumentKind
 from dualuse.domain.duediligence import FlagAnswer, Step
 from dualuse.domain.identity import Principal, Role
@@ -262,6 +263,27 @@ EXPECTED: dict[str, R] = {
     "GET /licences/{number}.pdf": R(EXP_A | AUTH_A),
     "GET /applications/{case_id}/refusal.pdf": R(EXP_A | AUTH_A, note="409 for a case not refused"),
     "GET /requests/{track_id}/ruling.pdf": R(EXP_A | AUTH_A, note="409: not answered yet"),
+    # casework documents, tracks and customs on the web (issue 19)
+    "GET /applications/{case_id}/documents/new": R(EXP_A),
+    "POST /applications/{case_id}/documents": R(EXP_A, note="400: no file in the matrix's form"),
+    "GET /applications/{case_id}/documents/{document_id}": R(EXP_A | AUTH_A),
+    "GET /applications/{case_id}/end-user-statement.pdf": R(EXP_A | AUTH_A),
+    "GET /end-user-statements/{state}.pdf": R(EVERYONE, public_object=True),
+    "GET /requests": R(EXPORTERS | AUTHORITIES),
+    "GET /requests/{track_id}": R(EXP_A | AUTH_A),
+    "POST /requests/{track_id}/recommendation": R(AUTH_A),
+    "POST /requests/{track_id}/return": R({"sen_a"}),
+    "POST /requests/{track_id}/decision": R({"sen_a"}),
+    "POST /requests/{track_id}/ruling": R(AUTH_A),
+    "GET /licences/{number}/change": R(EXP_A),
+    "POST /licences/{number}/change": R(EXP_A),
+    "GET /enquiries/new": R(EXPORTERS),
+    "POST /enquiries/new": R(EXPORTERS),
+    "GET /applications/{case_id}/appeal": R(EXP_A),
+    "POST /applications/{case_id}/appeal": R(EXP_A),
+    "GET /customs": R(NOBODY, note="customs only; none of the matrix's principals is customs"),
+    "POST /customs/usage": R(NOBODY),
+    "POST /customs/holds": R(NOBODY),
     "GET /authority/cases": R(AUTHORITIES),
     "GET /verify": R(EVERYONE),
     "GET /verify/{number}": R(EVERYONE, public_object=True),
@@ -467,6 +489,13 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         evidence_sha = kept.sha256
         cases = uow.licensing.cases(organisation_id=org_a)  # type: ignore[arg-type]
         submitted = next(c for c in cases if c.submitted_at is not None and c.case.decision is None)
+        supporting = uow.casework.add_supporting(  # a contract filed with it (issue 19)
+            case_id=submitted.id,
+            document_id=kept.id,
+            kind=SupportingKind.CONTRACT,
+            title="matrix contract",
+            uploaded_by="matrix",
+        )
         licence = uow.licensing.licences(organisation_id=org_a)[0]  # type: ignore[arg-type]
         classification = uow.classifications.for_organisation(org_a)[0]  # type: ignore[arg-type]
         hit = uow.screening.hits(organisation_id=org_a)[0]  # type: ignore[call-arg]
@@ -517,6 +546,7 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         "token_id": str(spare_token.id),
         "notice_id": str(notice_id),
         "flag_id": "1",
+        "document_id": str(supporting.id),
         "token": "not-a-signing-link",
         "hold_id": "999998",
         "track_id": str(enquiry.id),
@@ -627,6 +657,8 @@ def fill(path: str, ids: dict[str, str] | None) -> str:
             return "0" * 64
         if name == "format_name":
             return "ftm"
+        if name == "state":
+            return "DE"
         if name == "case_id" and "due-diligence" in path:
             name = "dd_case_id"
         if ids is None:

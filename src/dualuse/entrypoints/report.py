@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from dualuse.adapters.documents.render import render_pdf
+from dualuse.domain.casework.statement_templates import StatementTemplate
 from dualuse.domain.duediligence import STEPS, RedFlagSet
 from dualuse.domain.licensing import PartyRole
 from dualuse.services.casework.letters import LicenceSheet, RefusalLetter, RulingLetter
@@ -66,6 +67,7 @@ def licence_pdf(sheet: LicenceSheet, site_url: str = "") -> bytes:
             "holder_eori": sheet.holder_eori,
             "authority": sheet.authority,
             "contact": sheet.contact,
+            "wording": sheet.wording,
             "consignees": consignees,
             "end_users": [
                 p for p in application.parties_in_role(PartyRole.END_USER) if p.name not in consignee_names
@@ -93,3 +95,18 @@ def refusal_letter_pdf(letter: RefusalLetter) -> bytes:
 def ruling_letter_pdf(letter: RulingLetter) -> bytes:
     """The ruling on a pre-application enquiry ("no licence required" with its legal basis)."""
     return render_pdf("ruling_letter.html", {"letter": letter})
+
+
+def statement_template_pdf(
+    template: StatementTemplate,
+    *,
+    filled: Mapping[str, str] | None = None,
+    reference: str = "",
+    fallback_for: str = "",
+) -> bytes:
+    """A state's end-user statement form, blank or with the application's particulars filled in
+    (``filled``: box id to text); ``fallback_for`` names the state whose own template is missing."""
+    return render_pdf(
+        "end_user_statement.html",
+        {"t": template, "filled": dict(filled or {}), "reference": reference, "fallback_for": fallback_for},
+    )

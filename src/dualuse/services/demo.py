@@ -30,6 +30,8 @@ from dualuse.domain.screening.model import EntitySchema, ListSnapshot, Screening
 from dualuse.domain.screening.review import PartyRole
 from dualuse.services import audit, controllist, duediligence, identity, licensing, notices, screening
 from dualuse.services.casework import evidence as casework_evidence
+from dualuse.services.casework import supporting as casework_supporting
+from dualuse.services.casework import tracks as casework_tracks
 from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.denials.ports import DenialQuery, NoticeKind
 from dualuse.services.denials.register import recipients
@@ -340,6 +342,45 @@ def load_demo_casework(
 
 
 SANCTIONED_END_USER = "Meridian Lawful Intercept Solutions"
+DEMO_CONTRACT = (
+    b"Purchase order PO-2026-114 (demo)\n"
+    b"Buyer: Meridian Lawful Intercept Solutions, Abu Dhabi\n"
+    b"Two IP network interception platforms, EUR 250,000, delivery FCA Munich.\n"
+)
+
+
+def load_demo_casework_documents(uow: UnitOfWork, exporter: Principal) -> None:
+    """A contract filed with the flagged demo case, and a pre-application enquiry waiting for its ruling
+    (once each): the officer's case page lists a supporting document, the requests page has a request."""
+    flagged = next(
+        (
+            c
+            for c in licensing.applications(uow, exporter)
+            if c.case.application.parties[0].name == SANCTIONED_END_USER and c.submitted_at is not None
+        ),
+        None,
+    )
+    if flagged is not None and not uow.casework.supporting(flagged.id):
+        casework_supporting.attach(
+            uow,
+            exporter,
+            flagged.id,
+            kind="contract",
+            title="Purchase order PO-2026-114",
+            file_name="purchase-order.txt",
+            media_type="text/plain; charset=utf-8",
+            content=DEMO_CONTRACT,
+        )
+    assert exporter.organisation_id is not None  # noqa: S101 - the demo exporter has one
+    if not uow.casework.tracks(organisation_id=exporter.organisation_id):
+        casework_tracks.enquire(
+            uow,
+            exporter,
+            question="Is our home router with a VPN function listed, and does shipping it to Norway need a licence?",
+            control_code="5A002.a",
+            description="Home router with IPsec VPN (AES-128)",
+            destination="NO",
+        )
 
 
 def load_demo(
@@ -418,6 +459,7 @@ def load_demo(
         load_demo_denials(uow, people["exporter"])  # before the case files: the DE case is flagged
         if casework is not None and screening_lists is not None:
             load_demo_casework(uow, screening_lists[0], casework[0], casework[1], people["exporter"])
+            load_demo_casework_documents(uow, people["exporter"])
     load_demo_notice(uow, ids["exporter-de"])
     if catalogue is not None:  # issue 15: a draft change of the list open for comment
         load_demo_list_changes(uow, catalogue)

@@ -23,6 +23,7 @@ from dualuse.domain.casework import (
     ScreeningMatch,
     StatementStatus,
 )
+from dualuse.domain.casework.supporting import SupportingDocument, SupportingKind
 from dualuse.domain.casework.tracks import Ruling, Track, TrackKind, TrackStatus, Verdict
 from dualuse.domain.errors import ConflictError
 from dualuse.services.casework.ports import PrecedentQuery
@@ -415,3 +416,45 @@ class SqlCasework:
         )
         if result.rowcount != 1:
             raise ConflictError("the request changed meanwhile: reload")
+
+    def add_supporting(
+        self, *, case_id: int, document_id: int, kind: SupportingKind, title: str, uploaded_by: str
+    ) -> SupportingDocument:
+        a = t.application_documents
+        new = new_id(
+            self._c.execute(
+                a.insert().values(
+                    case_id=case_id,
+                    document_id=document_id,
+                    kind=kind.value,
+                    title=title[:200],
+                    uploaded_by=uploaded_by,
+                    uploaded_at=now(),
+                )
+            )
+        )
+        return next(s for s in self.supporting(case_id) if s.id == new)
+
+    def supporting(self, case_id: int) -> Sequence[SupportingDocument]:
+        a, d = t.application_documents, t.documents
+        rows = self._c.execute(
+            select(a, d.c.sha256, d.c.media_type, d.c.size)
+            .join(d, d.c.id == a.c.document_id)
+            .where(a.c.case_id == case_id)
+            .order_by(a.c.id)
+        ).mappings()
+        return [
+            SupportingDocument(
+                id=r["id"],
+                case_id=r["case_id"],
+                document_id=r["document_id"],
+                kind=SupportingKind(r["kind"]),
+                title=r["title"],
+                sha256=r["sha256"],
+                media_type=r["media_type"],
+                size=r["size"],
+                uploaded_by=r["uploaded_by"],
+                uploaded_at=aware(r["uploaded_at"]),
+            )
+            for r in rows
+        ]

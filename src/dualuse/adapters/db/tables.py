@@ -874,3 +874,17 @@ compliance_visits = Table(
     Column("recorded_by", String(254), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# Supporting documents on an application (issue 19): the case says which kept document is its contract or
+# specification; the bytes are in ``documents``.
+application_documents = Table(
+    "application_documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("licensing_cases.id"), nullable=False, index=True),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("uploaded_by", String(254), nullable=False),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+)

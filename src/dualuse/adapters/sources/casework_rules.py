@@ -13,6 +13,7 @@ from typing import Any
 
 from dualuse.adapters.sources.yaml_files import load_yaml
 from dualuse.domain.casework import CaseworkRules, FlagLevel, FlagRule, LetterText, RoutingRule
+from dualuse.domain.casework.rules import WORDING_KEYS
 from dualuse.domain.errors import ImportFailedError, ValidationError
 
 FILES = ("flagging_rules.yaml", "routing_rules.yaml", "time_limits.yaml", "letters.yaml")
@@ -59,6 +60,16 @@ def _verified(entry: Mapping[str, Any], where: str) -> bool:
     if not isinstance(value, bool):
         raise ImportFailedError("`verified` is true or false", location=where)
     return value
+
+
+def _wording(value: object, where: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        raise ImportFailedError("`wording` is a mapping of texts", location=where)
+    return {k: " ".join(v.split()) for k, v in value.items()}
 
 
 def _load(directory: Path) -> CaseworkRules:
@@ -124,7 +135,16 @@ def _load(directory: Path) -> CaseworkRules:
                 appeal=_text(entry, "appeal", where),
                 appeal_source=_text(entry, "appeal_source", where),
                 verified=_verified(entry, where),
+                appeal_body=str(entry.get("appeal_body") or "").strip(),
+                language=str(entry.get("language") or "en").strip(),
+                wording=_wording(entry.get("wording"), where),
+                wording_source=str(entry.get("wording_source") or "").strip(),
+                wording_verified=entry.get("wording_verified") is True,
+                state=str(state),
             )
+        missing = [k for k in WORDING_KEYS if k not in letters["default"].wording]
+        if missing:
+            raise ImportFailedError(f"the default wording lacks {missing[0]!r}", location=FILES[3])
         return CaseworkRules(
             version=str(flagging.get("version") or "?"),
             flag_rules=tuple(flag_rules),

@@ -13,7 +13,7 @@ types), ``flag`` (for routing: a flag raised by the named rule is active).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from dualuse.domain.casework.flags import FlagLevel
@@ -238,14 +238,44 @@ def route(rules: Sequence[RoutingRule], facts: CaseFacts, default_team: str) -> 
     return default_team, ""
 
 
+WORDING_KEYS = (
+    "licence_title",
+    "refusal_title",
+    "refusal_intro",
+    "considerations_intro",
+    "appeal_heading",
+    "no_licence_title",
+    "no_licence_text",
+    "no_licence_basis",
+    "ruling_title",
+)
+"""The parts of a letter each state may word in its own language; the default (EU) wording has them all."""
+
+
 @dataclass(frozen=True)
 class LetterText:
-    """What a state's letters say that national law decides: contact point and appeal route, sourced."""
+    """What a state's letters say that national law decides: contact point and appeal route, sourced; and
+    the letters' wording in the state's language (``wording``: one text per ``WORDING_KEYS``)."""
 
     contact: str
     appeal: str
     appeal_source: str
     verified: bool
+    appeal_body: str = ""
+    language: str = "en"
+    wording: Mapping[str, str] = field(default_factory=dict)
+    wording_source: str = ""
+    wording_verified: bool = False
+    state: str = "default"  # whose entry this is ("default" when the state has none)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.wording) - set(WORDING_KEYS)
+        if unknown:
+            raise ValidationError(f"unknown wording {sorted(unknown)[0]!r}", field="wording")
+
+    def say(self, key: str) -> str:
+        """The state's wording of ``key`` (the default's where the state has none)."""
+        return self.wording.get(key, "")
 
 
 @dataclass(frozen=True)
@@ -274,10 +304,17 @@ class CaseworkRules:
             raise ValidationError(f"no team {self.default_team!r} for the default", field="default_team")
 
     def letter_text(self, member_state: str) -> LetterText:
-        found = self.letters.get(member_state) or self.letters.get("default")
+        """The state's letter text; where the state has none (or lacks a part of the wording), the
+        default's."""
+        default = self.letters.get("default")
+        found = self.letters.get(member_state)
+        if default is None:
+            return found or LetterText(
+                "the issuing authority", "under national administrative law", "none", False
+            )
         if found is None:
-            return LetterText("the issuing authority", "under national administrative law", "none", False)
-        return found
+            return default
+        return replace(found, wording={**default.wording, **found.wording})
 
     def limits_for(self, member_state: str) -> Mapping[str, int]:
         return self.time_limits.get(member_state) or self.time_limits.get("default") or {}

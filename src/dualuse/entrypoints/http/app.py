@@ -44,8 +44,10 @@ from dualuse.entrypoints.http.errors import install_error_handlers
 from dualuse.entrypoints.http.install import install_http_hardening
 from dualuse.entrypoints.web import (
     audit_views,
+    casework_documents_views,
     casework_views,
     controllist_views,
+    customs_views,
     denials_views,
     determination_views,
     duediligence_views,
@@ -58,6 +60,7 @@ from dualuse.entrypoints.web import (
     notice_views,
     reference_views,
     screening_views,
+    tracks_views,
     views,
 )
 from dualuse.entrypoints.web.i18n import Language
@@ -132,6 +135,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(duediligence_views.router)
     app.include_router(licensing_views.router)
     app.include_router(casework_views.router)
+    app.include_router(casework_documents_views.router)
+    app.include_router(tracks_views.router)
+    app.include_router(customs_views.router)
     app.include_router(general_authorisation_views.router)
     app.include_router(notice_views.router)
     app.include_router(listchange_views.router)

@@ -21,7 +21,10 @@ from dualuse.domain.errors import PermissionDeniedError
 COOKIE = "csrftoken"
 NAMESPACE = "csrftoken"
 # paths whose handlers call ``check_multipart_token`` themselves
-SELF_CHECKED_MULTIPART = (re.compile(r"^/due-diligence/\d+/steps/[a-z_]+$"),)
+SELF_CHECKED_MULTIPART = (
+    re.compile(r"^/due-diligence/\d+/steps/[a-z_]+$"),
+    re.compile(r"^/applications/\d+/documents$"),  # supporting documents (issue 19)
+)
 
 
 def skip_multipart_self_checked(scope: dict[str, Any]) -> bool:

@@ -31,6 +31,7 @@ from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.casework import flags as casework_flags
 from dualuse.services.casework import letters as casework_letters
 from dualuse.services.casework import statements as casework_statements
+from dualuse.services.casework import supporting as casework_supporting
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.denials import checks as denial_checks
 
@@ -213,7 +214,10 @@ def _case_context(uow: Any, principal: Any, case_id: int, rules: Any) -> dict[st
         "today": today_in_brussels().isoformat(),
         "flag_levels": list(FlagLevel),
         "eu_statements": casework_statements.statements(uow, principal, case_id),
+        "supporting": [],
     }
+    if principal.organisation_kind in (OrganisationKind.EXPORTER, OrganisationKind.AUTHORITY):
+        context["supporting"] = casework_supporting.listing(uow, principal, case_id)
     if principal.organisation_kind is OrganisationKind.AUTHORITY:
         context |= {
             "evidence": casework_evidence.case_evidence(uow, principal, case_id, rules),
@@ -558,7 +562,7 @@ def refusal_download(case_id: RowId, container: ContainerDep, principal: Princip
 @router.get("/requests/{track_id}/ruling.pdf")
 def ruling_download(track_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
     with container.uow() as uow:
-        letter = casework_letters.ruling_letter(uow, principal, track_id)
+        letter = casework_letters.ruling_letter(uow, principal, track_id, container.casework_rules)
         pdf = ruling_letter_pdf(letter)
         audit.record_download(uow, principal, "ruling_letter", str(track_id), letter.organisation_id)
     return Response(

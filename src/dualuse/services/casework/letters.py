@@ -96,6 +96,7 @@ class LicenceSheet:
     holder_eori: str | None
     authority: str
     contact: str
+    wording: LetterText | None = None  # the state's wording of the licence's title
 
 
 def licence_sheet(uow: UnitOfWork, principal: Principal, number: str, rules: CaseworkRules) -> LicenceSheet:
@@ -108,6 +109,7 @@ def licence_sheet(uow: UnitOfWork, principal: Principal, number: str, rules: Cas
         holder_eori=holder.eori if holder else None,
         authority=_authority_name(uow, stored.member_state),
         contact=rules.letter_text(stored.member_state).contact,
+        wording=rules.letter_text(stored.member_state),
     )
 
 
@@ -126,9 +128,12 @@ class RulingLetter:
     description: str
     destination: str
     ruling: Ruling
+    wording: LetterText | None = None  # the state's wording ("no licence required" and its legal basis)
 
 
-def ruling_letter(uow: UnitOfWork, principal: Principal, track_id: int) -> RulingLetter:
+def ruling_letter(
+    uow: UnitOfWork, principal: Principal, track_id: int, rules: CaseworkRules | None = None
+) -> RulingLetter:
     track = tracks_service.get(uow, principal, track_id)
     if track.kind is not TrackKind.ENQUIRY or track.ruling is None:
         raise ConflictError("only an answered enquiry has a ruling letter")
@@ -145,4 +150,5 @@ def ruling_letter(uow: UnitOfWork, principal: Principal, track_id: int) -> Rulin
         description=track.request.get("description", ""),
         destination=track.request.get("destination", ""),
         ruling=track.ruling,
+        wording=rules.letter_text(track.member_state) if rules is not None else None,
     )

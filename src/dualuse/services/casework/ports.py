@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from dualuse.domain.casework import CaseFile, EndUserStatement
+from dualuse.domain.casework.supporting import SupportingDocument, SupportingKind
 from dualuse.domain.casework.tracks import Track
 
 
@@ -79,4 +80,12 @@ class CaseworkRepository(Protocol):
 
     def save_track(self, track: Track, *, expected_version: int) -> None:
         """Raises ``ConflictError`` when the stored track is no longer at ``expected_version``."""
+        ...
+
+    # supporting documents on applications (the bytes are in the document store)
+    def add_supporting(
+        self, *, case_id: int, document_id: int, kind: SupportingKind, title: str, uploaded_by: str
+    ) -> SupportingDocument: ...
+    def supporting(self, case_id: int) -> Sequence[SupportingDocument]:
+        """Oldest first."""
         ...
