@@ -343,3 +343,54 @@ def test_a_worker_job_delivers_at_once_and_is_retried_by_the_queue_while_the_pee
     assert done.status is JobStatus.DONE
     assert item.delivered_at is not None
     assert item.document_id == published.document["id"]
+
+
+def test_a_received_denial_joins_the_register_where_the_essentially_identical_check_finds_it(
+    france: France, with_key: Container
+) -> None:
+    """FR's deployment refuses; the signed denial reaches this one, and a transaction to the same end-user
+    spelled otherwise, with an overlapping code and the same destination, is matched against it (Art. 16(5)).
+    A signed withdrawal takes it out of force; sending the same denial again does not enter it twice."""
+    from dualuse.domain import denials as dn
+    from dualuse.services.denials.ports import DenialQuery
+
+    api = TestClient(create_app(container=with_key))
+    assert api.post("/exchange/inbox", json=france.denial()).status_code == 201
+    assert api.post("/exchange/inbox", json=france.denial()).status_code == 201  # a new document id
+    with with_key.uow() as uow:
+        [denial] = uow.denials.denials(DenialQuery(issuing_state="FR"))
+    assert denial.in_force
+    assert denial.case_reference == "FR/FR-2026-0042"
+    assert denial.control_codes == ("3A225",)
+    similar = dn.Transaction(
+        control_codes=("3A225",),
+        destinations=("IR",),
+        parties=(dn.TransactionParty("PARS TRADING COMPANY", "end_user", "IR"),),
+    )
+    [found] = dn.find_matches([denial], similar, exclude_state="DE")
+    assert found.denial.id == denial.id
+    unrelated = dataclasses.replace(
+        similar, parties=(dn.TransactionParty("Tehran Textiles", "end_user", "IR"),)
+    )
+    assert dn.find_matches([denial], unrelated, exclude_state="DE") == []
+
+    unsigned = unsigned_document(
+        kind=DocumentKind.DENIAL_WITHDRAWAL,
+        from_state="FR",
+        to_states=["DE"],
+        issued_at=datetime.now(UTC),
+        key_id=france.key_id,
+        payload={
+            "reference": "FR-2026-0042",
+            "withdrawn_on": "2026-12-04",
+            "reason": "End-user changed owner",
+        },
+    )
+    withdrawal = with_signature(
+        unsigned, france.directory.signer(france.key_id).sign(canonical_bytes(unsigned))
+    )
+    assert api.post("/exchange/inbox", json=withdrawal).status_code == 201, "withdrawal refused"
+    with with_key.uow() as uow:
+        [after] = uow.denials.denials(DenialQuery(issuing_state="FR"))
+    assert not after.in_force
+    assert dn.find_matches([after], similar, exclude_state="DE") == []

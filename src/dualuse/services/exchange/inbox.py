@@ -22,6 +22,7 @@ from dualuse.domain.exchange import (
 )
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
 from dualuse.services import audit
+from dualuse.services.denials import received as denials_received
 from dualuse.services.exchange.payloads import check_payload
 from dualuse.services.exchange.ports import ExchangeSetup, ReceivedDocument
 from dualuse.services.unit_of_work import UnitOfWork
@@ -71,6 +72,8 @@ def accept(
             local=local,
         )
     )
+    # a denial from another deployment joins this one's register, where the Art. 16(5) check finds it
+    denials_received.apply(uow, envelope, local=local)
     audit.record(
         uow,
         actor=INBOX_ACTOR,
