@@ -524,7 +524,11 @@ def _seed(container: Container) -> tuple[dict[str, str], dict[str, str]]:
         uow.commit()
         enquiry = tracks.enquire(uow, exp_a, question="Is a matrix listed?")
     with container.uow() as uow:  # denials (issue 18): DE consults FR on the demo's matching case
-        fr_denial = uow.denials.denials(DenialQuery(issuing_state="FR"))[0]
+        fr_denial = next(
+            d
+            for d in uow.denials.denials(DenialQuery(issuing_state="FR"))
+            if d.case_reference == "FR/SBDU/2026-0147"
+        )  # the demo's Nordwind denial (the demo exchange also brings FR denials)
         similar = next(
             c
             for c in uow.licensing.cases(organisation_id=org_a)  # type: ignore[arg-type]
@@ -704,8 +708,10 @@ def refused(response: Any) -> bool:
 
 
 def schema_refused(response: Any) -> bool:
-    """Refused by the request's schema before the handler ran (a problem document listing ``errors``)."""
-    return response.status_code == 422 and "errors" in _json(response)
+    """Refused by the request's schema before the handler ran (a problem document listing ``errors`` and no
+    ``field`` of its own: a use case that lists several mistakes names the first as its ``field``)."""
+    body = _json(response)
+    return response.status_code == 422 and "errors" in body and "field" not in body
 
 
 def allowed(response: Any) -> bool:

@@ -37,7 +37,10 @@ class ValidationErrors(ValidationError):
         if not errors:
             raise ValueError("ValidationErrors needs at least one error")
         self.errors: tuple[ValidationError, ...] = tuple(errors)
-        detail = "; ".join(f"{e.field}: {e.detail}" if e.field else e.detail for e in self.errors)
+        detail = "; ".join(
+            f"{e.field}: {e.detail}" if e.field and not e.detail.startswith(f"{e.field}:") else e.detail
+            for e in self.errors
+        )
         if len(self.errors) > 1:
             detail = f"{len(self.errors)} mistakes: {detail}"
         super().__init__(detail, field=self.errors[0].field)
