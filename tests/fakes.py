@@ -47,6 +47,7 @@ from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.transparency.ports import TransparencyRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -1001,6 +1002,7 @@ class FakeUnitOfWork:
     customs: CustomsRepository
     documents: DocumentRepository
     jobs: JobRepository
+    transparency: TransparencyRepository  # not faked: the report's use cases run on SQL
 
     def __init__(self) -> None:
         self._committed = _World()

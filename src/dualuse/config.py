@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=64 * 1024)
     max_upload_bytes: int = Field(default=12 * 1024 * 1024, ge=64 * 1024)  # a 10 MB file and its form
     max_import_bytes: int = Field(default=16 * 1024 * 1024, ge=64 * 1024)
+    # the annual report's confidentiality rule (issue #15): fewer exporters, or one above this share, withheld
+    transparency_min_exporters: int = Field(default=3, ge=1, le=100)
+    transparency_dominance_percent: int = Field(default=85, ge=1, le=100)
 
     @property
     def database_pool_size(self) -> int:

@@ -41,6 +41,7 @@ from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredH
 from dualuse.domain.throttling import Count
 from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
+from dualuse.services.transparency.ports import TransparencyRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
 
@@ -187,6 +188,7 @@ class UnitOfWork(Protocol):
     jobs: JobRepository
     casework: CaseworkRepository
     customs: CustomsRepository
+    transparency: TransparencyRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -23,6 +23,7 @@ from dualuse.adapters.db.licensing_repo import SqlLicensing
 from dualuse.adapters.db.notices_repo import SqlNotices
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
+from dualuse.adapters.db.transparency_repo import SqlTransparency
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, anchor_head, chain
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.errors import ConflictError
@@ -31,6 +32,7 @@ from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.transparency.ports import TransparencyRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -604,6 +606,7 @@ class SqlUnitOfWork:
     jobs: JobRepository
     casework: CaseworkRepository
     customs: CustomsRepository
+    transparency: TransparencyRepository
 
     _audit: SqlAudit
 
@@ -636,6 +639,7 @@ class SqlUnitOfWork:
         self.jobs = SqlJobs(self._connection)
         self.casework = SqlCasework(self._connection)
         self.customs = SqlCustoms(self._connection)
+        self.transparency = SqlTransparency(self._connection)
         return self
 
     def __exit__(
