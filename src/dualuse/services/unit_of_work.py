@@ -39,11 +39,12 @@ from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeS
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 from dualuse.domain.throttling import Count
+from dualuse.domain.transparency import UseLine
 from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
-from dualuse.services.transparency.ports import TransparencyRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.transparency.ports import TransparencyRepository
 
 
 class OrganisationRepository(Protocol):
@@ -625,6 +626,7 @@ class GeneralAuthorisationRepository(Protocol):
         value_eur: Decimal,
         destinations: Sequence[str],
         by: str,
+        items: Sequence[UseLine] = (),
     ) -> int: ...
     def overlapping_reports(
         self, organisation_id: int, eugea_id: str, period_start: date, period_end: date

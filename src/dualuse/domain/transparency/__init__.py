@@ -9,6 +9,7 @@ from dualuse.domain.transparency.model import (
     PartStatus,
     Section,
     Table,
+    UseLine,
     category_of,
     check_part_transition,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "Suppressed",
     "Table",
     "TableSpec",
+    "UseLine",
     "build",
     "category_of",
     "check_part_transition",

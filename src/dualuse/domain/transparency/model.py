@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from dualuse.domain.errors import ConflictError
+from dualuse.domain.errors import ConflictError, ValidationError
+from dualuse.domain.licensing.model import CONTROL_CODE_MAX_LENGTH, check_quantity, check_value_eur
 
 __all__ = [
     "SECTIONS",
@@ -26,6 +27,7 @@ __all__ = [
     "PartStatus",
     "Section",
     "Table",
+    "UseLine",
     "category_of",
     "check_part_transition",
 ]
@@ -162,3 +164,23 @@ def _total(cells: Iterable[Cell]) -> Cell:
     for c in cells:
         out = out + c
     return out
+
+
+@dataclass(frozen=True)
+class UseLine:
+    """One item of a report of use of a general authorisation: the Annex I entry, how much and what it was
+    worth, so that the annual report can give the use by item (Art. 26(2): 'by item type')."""
+
+    control_code: str
+    quantity: Decimal
+    unit: str
+    value_eur: Decimal
+
+    def __post_init__(self) -> None:
+        # the checks of an application's item (Annex III Section A), so both entry points agree
+        check_quantity(self.quantity)
+        check_value_eur(self.value_eur)
+        if not self.control_code.strip() or len(self.control_code.strip()) > CONTROL_CODE_MAX_LENGTH:
+            raise ValidationError("give the item's control code, e.g. 5A002.a", field="items")
+        if not self.unit.strip() or len(self.unit.strip()) > 40:
+            raise ValidationError("give the unit of the quantity (at most 40 characters)", field="items")

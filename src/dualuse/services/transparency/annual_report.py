@@ -12,6 +12,7 @@ from datetime import datetime
 
 from dualuse.domain.errors import PermissionDeniedError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
+from dualuse.domain.rules.engine import ListView
 from dualuse.domain.transparency import (
     AnnualReport,
     ConfidentialityRule,
@@ -36,6 +37,25 @@ MEMBER_STATES: tuple[str, ...] = tuple(sorted(EU_MEMBER_STATES))
 FIRST_YEAR = 2021  # Reg. (EU) 2021/821 applies from 9 September 2021
 
 IsCyber = Callable[[str], bool]
+
+
+def cyber_surveillance_in(list_view: ListView | None) -> IsCyber:
+    """Whether a code is a cyber-surveillance item (Art. 2(20)) as the list version marks it (itself or an
+    entry above it); with no list in force, none is (the report then says so)."""
+
+    def is_cyber(code: str) -> bool:
+        flags = list_view.flags_for(code) if list_view is not None else None
+        return bool(flags and flags.cyber_surveillance)
+
+    return is_cyber
+
+
+def listed_in(list_view: ListView | None) -> Callable[[str], bool] | None:
+    """Whether a code is an entry of the list version; None when no list is in force."""
+    if list_view is None:
+        return None
+    view = list_view
+    return lambda code: view.flags_for(code) is not None
 
 
 def check_year(year: int) -> int:
