@@ -106,12 +106,25 @@ class Cell:
     top_value_eur: Decimal = Decimal(0)
 
     def __add__(self, other: Cell) -> Cell:
-        # exporters may overlap between cells: the sum is an upper bound, used only for totals
+        """Two cells whose exporters are different ones (two member states' rows: an exporter is established
+        in one state): exact."""
         return Cell(
             self.count + other.count,
             self.value_eur + other.value_eur,
             self.exporters + other.exporters,
             max(self.top_value_eur, other.top_value_eur),
+        )
+
+    def overlapping(self, other: Cell) -> Cell:
+        """Two cells an exporter may contribute to both (the columns of one state's row). The exporters are
+        not known across them, so the total takes the safe side for the confidentiality rule: at least the
+        larger number of exporters, and the largest exporter at most the sum of the two largest."""
+        value = self.value_eur + other.value_eur
+        return Cell(
+            self.count + other.count,
+            value,
+            max(self.exporters, other.exporters),
+            min(value, self.top_value_eur + other.top_value_eur),
         )
 
     @property
@@ -137,13 +150,16 @@ class Table:
         return self.cells.get((row, column), Cell())
 
     def row_total(self, row: str) -> Cell:
-        return _total(self.cell(row, c) for c in self.columns)
+        out = Cell()
+        for c in self.columns:
+            out = out.overlapping(self.cell(row, c))
+        return out
 
     def column_total(self, column: str) -> Cell:
         return _total(self.cell(r, column) for r in self.rows)
 
     def grand_total(self) -> Cell:
-        return _total(self.cells.values())
+        return _total(self.row_total(r) for r in self.rows)
 
     def only_rows(self, rows: Iterable[str]) -> Table:
         wanted = tuple(r for r in self.rows if r in set(rows))

@@ -1,5 +1,5 @@
 """Statistical confidentiality of the published tables: a cell small enough to reveal one exporter's trade is
-withheld (primary suppression), and further cells are withheld so that no withheld cell can be worked out by
+withheld (primary suppression; totals too), and further cells are withheld so that no withheld cell can be worked out by
 subtracting the published cells of a row or column from its published total (secondary, complementary
 suppression).
 
@@ -95,13 +95,9 @@ def _lines(table: Table) -> list[list[Key]]:
 
 
 def primary(table: Table, rule: ConfidentialityRule) -> frozenset[Key]:
-    """The inner cells withheld for their own sake (``rule.sensitive``). Totals are tested only through the
-    cells they add up."""
-    return frozenset(
-        k
-        for k in table.cells
-        if k[0] in table.rows and k[1] in table.columns and rule.sensitive(table.cell(*k))
-    )
+    """The figures withheld for their own sake (``rule.sensitive``): cells and totals alike, since a total
+    to which one exporter contributes reveals its trade as much as a cell does."""
+    return frozenset(k for k, cell in _grid(table).items() if rule.sensitive(cell))
 
 
 def _preference(key: Key, cell: Cell) -> tuple[int, int, Decimal, int, Key]:

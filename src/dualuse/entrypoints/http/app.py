@@ -48,6 +48,7 @@ from dualuse.entrypoints.web import (
     notice_views,
     reference_views,
     screening_views,
+    transparency_views,
     views,
 )
 from dualuse.entrypoints.web.i18n import Language
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(general_authorisation_views.router)
     app.include_router(notice_views.router)
     app.include_router(audit_views.router)
+    app.include_router(transparency_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
     app.add_middleware(ReturnAfterSignIn)  # a redirect to /login says which page to come back to
