@@ -31,6 +31,7 @@ from dualuse.entrypoints.api.routers import (
     notices,
     screening,
     tracks,
+    transparency,
     yente,
 )
 from dualuse.entrypoints.http.concurrency import ConcurrencyLimit
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(general_authorisations.router)
     app.include_router(notices.router)
     app.include_router(audit.router)
+    app.include_router(transparency.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(reference_views.router)

@@ -47,13 +47,9 @@ _CODE = re.compile(r"[A-Z]{2}")
 
 
 def rule_for(container: Container) -> ConfidentialityRule:
-    """The confidentiality rule of the settings (``transparency_min_exporters``, ``..._dominance_percent``)."""
+    """The confidentiality rule of the settings."""
     s = container.settings
-    return ConfidentialityRule(
-        min_exporters=s.transparency_min_exporters,
-        dominance_percent=Decimal(s.transparency_dominance_percent),
-        source="settings: transparency_min_exporters, transparency_dominance_percent",
-    )
+    return svc.confidentiality_rule(s.transparency_min_exporters, s.transparency_dominance_percent)
 
 
 @dataclass(frozen=True)
@@ -449,8 +445,7 @@ def _authority_context(
 
 
 def container_national_ids(container: Container) -> list[str]:
-    """The national general export authorisations of the rulebook (Art. 12(6))."""
-    return [g.id for g in container.rulebook.general_authorisations if g.is_national]
+    return svc.national_ids(container.rulebook)
 
 
 @router.get(AUTHORITY_PAGE, response_class=HTMLResponse)

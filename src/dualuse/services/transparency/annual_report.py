@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from dualuse.domain.errors import PermissionDeniedError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
 from dualuse.domain.rules.engine import ListView
+from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.transparency import (
     AnnualReport,
     ConfidentialityRule,
@@ -56,6 +58,20 @@ def listed_in(list_view: ListView | None) -> Callable[[str], bool] | None:
         return None
     view = list_view
     return lambda code: view.flags_for(code) is not None
+
+
+def confidentiality_rule(min_exporters: int, dominance_percent: int) -> ConfidentialityRule:
+    """The rule set in the settings (``transparency_min_exporters``, ``transparency_dominance_percent``)."""
+    return ConfidentialityRule(
+        min_exporters=min_exporters,
+        dominance_percent=Decimal(dominance_percent),
+        source="settings: transparency_min_exporters, transparency_dominance_percent (project defaults 3, 85)",
+    )
+
+
+def national_ids(rulebook: Rulebook) -> list[str]:
+    """The national general export authorisations of the rulebook (Art. 12(6))."""
+    return [g.id for g in rulebook.general_authorisations if g.is_national]
 
 
 def check_year(year: int) -> int:

@@ -29,8 +29,12 @@ CSV_FIELDS = tuple(name for name, _kind, _doc in FIELDS)
 _SECTION_TITLES = {s.key: s.title for s in SECTIONS}
 
 
-def records(report: AnnualReport, published: Mapping[str, Published]) -> list[dict[str, Any]]:
-    """Every published figure of the report, with the Union totals (``EU``) and row totals (``total``)."""
+def records(
+    report: AnnualReport, published: Mapping[str, Published], *, reveal: bool = False
+) -> list[dict[str, Any]]:
+    """Every published figure of the report, with the Union totals (``EU``) and row totals (``total``);
+    ``reveal`` keeps the figures of withheld cells (the Commission's view: ``suppressed`` then says which
+    the public does not see)."""
     out: list[dict[str, Any]] = []
     for key, item in published.items():
         table, hidden = item.table, item.suppressed
@@ -51,6 +55,7 @@ def records(report: AnnualReport, published: Mapping[str, Published]) -> list[di
                 if cell.empty and (row, column) not in hidden:
                     continue
                 withheld = (row, column) in hidden
+                blank = withheld and not reveal
                 out.append(
                     {
                         "year": report.year,
@@ -59,8 +64,8 @@ def records(report: AnnualReport, published: Mapping[str, Published]) -> list[di
                         "member_state": UNION if row == TOTAL else row,
                         "dimension": table.column_label,
                         "column": ALL if column == TOTAL else column,
-                        "count": None if withheld else cell.count,
-                        "value_eur": None if withheld else f"{cell.value_eur:.2f}",
+                        "count": None if blank else cell.count,
+                        "value_eur": None if blank else f"{cell.value_eur:.2f}",
                         "suppressed": withheld,
                     }
                 )
