@@ -14,6 +14,7 @@ from dualuse.entrypoints.api.schemas.transparency import (
     AnnualReportPartIn,
     AnnualReportPartOut,
     OpenDataDocument,
+    OpenDataSchemaOut,
     PartFigureOut,
     PartSubmissionOut,
     ReportYearsOut,
@@ -52,7 +53,7 @@ def report(container: ContainerDep, uow: UowDep, year: YearQuery = None) -> dict
 
 @router.get(
     "/transparency/schema",
-    response_model=dict[str, Any],
+    response_model=OpenDataSchemaOut,
     summary="The JSON Schema of the open data document",
 )
 def schema() -> dict[str, Any]:

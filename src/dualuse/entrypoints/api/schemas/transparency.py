@@ -3,7 +3,7 @@ Union report."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class OpenDataRecord(BaseModel):
@@ -73,3 +73,13 @@ class UnionAnnualReportOut(BaseModel):
     submitted: list[PartSubmissionOut]
     not_submitted: list[str]
     records: list[OpenDataRecord]
+
+
+class OpenDataSchemaOut(BaseModel):
+    """The JSON Schema (draft 2020-12) of ``OpenDataDocument``; its keywords are passed through as they are."""
+
+    model_config = ConfigDict(extra="allow")
+
+    title: str
+    type: str
+    required: list[str]
