@@ -128,7 +128,7 @@ UowFactory = Callable[[], SqlUnitOfWork]
 def load_demo_world(container: Container) -> list[DemoLogin]:
     """The demo world with every capability wired in; returns the logins with their fresh passwords."""
     with container.uow() as uow:
-        return demo.load_demo(
+        logins = demo.load_demo(
             uow,
             container.hasher,
             container.catalogue,
@@ -137,6 +137,14 @@ def load_demo_world(container: Container) -> list[DemoLogin]:
             check_code_secret(container.settings.secret_key),
             (container.casework_rules, container.list_view_today()),
         )
+    with container.uow() as uow:  # the annual report's demo (issue #15)
+        demo.load_demo_transparency(
+            uow,
+            container.rulebook,
+            container.list_view_today(),
+            check_code_secret(container.settings.secret_key),
+        )
+    return logins
 
 
 def load_reference_data(container: Container) -> dict[str, str]:
