@@ -695,6 +695,10 @@ transparency_decisions = Table(
     Column("control_code", String(40), nullable=False),
     Column("category", String(1), nullable=False),
     Column("destination", String(2), nullable=False),
+    # 1 on the first line of a case (and of a case's category), else 0: a case counts once when the lines
+    # are summed, without COUNT(DISTINCT), which PostgreSQL cannot hash
+    Column("case_count", Integer, nullable=False),
+    Column("category_count", Integer, nullable=False),
     Column("value_cents", BigInteger, nullable=False),
     Index("ix_transparency_decisions_year_state", "year", "member_state"),
 )

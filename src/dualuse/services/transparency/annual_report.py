@@ -89,10 +89,19 @@ def compute(
     items are the codes ``is_cyber`` says are (Art. 2(20), as the control list marks them)."""
     repo = uow.transparency
     cyber_codes = {code for code in repo.decision_codes(year) if is_cyber(code)}
+    decided = repo.decision_figures(year, cyber_codes)
+    per_state: dict[str, int] = {}
+    for f in decided:
+        if f.table == "decisions":
+            per_state[f.row] = per_state.get(f.row, 0) + f.count
     figures: list[Figure] = [
-        *repo.decision_figures(year, cyber_codes),
+        *decided,
         *repo.general_figures(year, national_ids),
         *repo.administration_figures(year),
+        *(
+            Figure("administration", s, "decisions", n, Decimal(0), 0, Decimal(0))
+            for s, n in per_state.items()
+        ),
     ]
     states = sorted({*MEMBER_STATES, *(f.row for f in figures)})
     return build(year, states, figures)

@@ -43,11 +43,8 @@ class TransparencyRepository(Protocol):
         ...
 
     def administration_figures(self, year: int) -> Sequence[Figure]:
-        """Staff accounts of each authority, applications received, decisions, notices and customs holds."""
-        ...
-
-    def year_totals(self) -> Sequence[Figure]:
-        """Authorisations granted per year (table ``year``: row = year, column = member state)."""
+        """Staff accounts of each authority, applications received, notices and customs holds (the decisions
+        come from ``decision_figures``)."""
         ...
 
     def part(self, member_state: str, year: int) -> StoredPart | None: ...

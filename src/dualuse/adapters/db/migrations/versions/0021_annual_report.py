@@ -32,6 +32,8 @@ def upgrade() -> None:
         sa.Column("control_code", sa.String(40), nullable=False),
         sa.Column("category", sa.String(1), nullable=False),
         sa.Column("destination", sa.String(2), nullable=False),
+        sa.Column("case_count", sa.Integer, nullable=False),
+        sa.Column("category_count", sa.Integer, nullable=False),
         sa.Column("value_cents", sa.BigInteger, nullable=False),
     )
     op.create_index("ix_transparency_decisions_case_id", "transparency_decisions", ["case_id"])
