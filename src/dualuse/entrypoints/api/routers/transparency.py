@@ -131,7 +131,6 @@ def union(principal: UserDep, container: ContainerDep, uow: UowDep, year: YearQu
             PartSubmissionOut(
                 member_state=p.member_state,
                 submitted_at=p.submitted_at.isoformat(),
-                submitted_by=p.submitted_by,
             )
             for p in parts
         ],
