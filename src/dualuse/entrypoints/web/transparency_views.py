@@ -465,6 +465,9 @@ async def submit_part(request: Request, container: ContainerDep, principal: User
         year_text = str(raw.get("year") or "")
     try:
         year = _year(year_text)
+    except ValidationError as exc:
+        return _bad_filter(request, principal, exc)
+    try:
         with container.uow() as uow:
             svc.submit(
                 uow,
@@ -476,15 +479,8 @@ async def submit_part(request: Request, container: ContainerDep, principal: User
     except DualUseError as exc:
         if refused(exc):
             raise
-        year = today_in_brussels().year if not year_text.strip().isdigit() else int(year_text.strip()[:4])
-        try:
-            context = _authority_context(
-                container, principal, svc.check_year(year), [{"field": "year", "text": plain(exc.detail)}]
-            )
-        except ValidationError:
-            context = _authority_context(
-                container, principal, today_in_brussels().year, [{"field": "year", "text": plain(exc.detail)}]
-            )
+        errors = [{"field": "year", "text": plain(exc.detail)}]
+        context = _authority_context(container, principal, year, errors)
         return render(request, "transparency/authority.html", context, status_code=400)
     return RedirectResponse(f"{AUTHORITY_PAGE}?year={year}", status_code=303)
 
