@@ -120,7 +120,7 @@ def _series(
         keys = [(row, c) for c in table.columns if not only or c in only]
     bars = []
     for key in keys:
-        label = key[0] if by_state else key[1]
+        label = (key[0] if by_state else key[1]).replace("_", " ")
         if key in hidden:
             bars.append(Bar(label, None, "withheld (confidential)"))
             continue
