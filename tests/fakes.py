@@ -53,6 +53,7 @@ from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
 from dualuse.services.enforcement.ports import EnforcementRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.listchange.ports import ListChangeRepository
+from dualuse.services.transparency.ports import TransparencyRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -1209,6 +1210,7 @@ class FakeUnitOfWork:
     enforcement: EnforcementRepository
     documents: DocumentRepository
     jobs: JobRepository
+    transparency: TransparencyRepository  # not faked: the report's use cases run on SQL
 
     def __init__(self) -> None:
         self._committed = _World()

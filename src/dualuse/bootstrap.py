@@ -163,6 +163,13 @@ def load_demo_world(container: Container) -> list[DemoLogin]:
             (container.casework_rules, container.list_view_today()),
         )
         load_demo_enforcement(uow, container.penalties)
+    with container.uow() as uow:  # the annual report's demo (issue #15)
+        demo.load_demo_transparency(
+            uow,
+            container.rulebook,
+            container.list_view_today(),
+            check_code_secret(container.settings.secret_key),
+        )
     with container.uow() as uow:
         load_demo_exchange(container, uow)
     return logins

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     rules_dir: Path | None = None
     # Where the handbook's editions are recorded (`dualuse handbook build`), each with its inputs' snapshot
     handbook_dir: Path = Path("var") / "handbook"
+    # the annual report's confidentiality rule (issue #15): fewer exporters, or one above this share, withheld
+    transparency_min_exporters: int = Field(default=3, ge=1, le=100)
+    transparency_dominance_percent: int = Field(default=85, ge=1, le=100)
 
     @property
     def database_pool_size(self) -> int:

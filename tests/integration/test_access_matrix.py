@@ -352,6 +352,21 @@ EXPECTED: dict[str, R] = {
     "GET /authority/enforcement": R(AUTHORITIES),
     "POST /authority/enforcement/cases": R(AUTHORITIES),
     "POST /authority/enforcement/visits": R(AUTHORITIES),
+    "GET /transparency": R(EVERYONE),
+    "GET /transparency/cyber-surveillance": R(EVERYONE),
+    "GET /transparency/data.csv": R(EVERYONE),
+    "GET /transparency/data.json": R(EVERYONE),
+    "GET /transparency/schema": R(EVERYONE),
+    "GET /transparency/schema.json": R(EVERYONE),
+    "GET /authority/annual-report": R(AUTHORITIES),
+    "POST /authority/annual-report": R(AUTHORITIES),
+    "GET /commission/annual-report": R(COM),
+    "GET /api/v1/transparency/years": R(EVERYONE),
+    "GET /api/v1/transparency/report": R(EVERYONE),
+    "GET /api/v1/transparency/schema": R(EVERYONE),
+    "GET /api/v1/authority/annual-report": R(AUTHORITIES),
+    "POST /api/v1/authority/annual-report": R(AUTHORITIES, {"year": 2026}),
+    "GET /api/v1/commission/annual-report": R(COM),
 }
 # fmt: on
 MISSING_ID = "999999"

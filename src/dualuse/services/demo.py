@@ -26,12 +26,24 @@ from dualuse.domain.exchange import (
 )
 from dualuse.domain.identity import OrganisationKind, Principal, Role
 from dualuse.domain.rules.engine import ListView
+from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.screening.model import EntitySchema, ListSnapshot, ScreeningQuery
 from dualuse.domain.screening.review import PartyRole
-from dualuse.services import audit, controllist, duediligence, identity, licensing, notices, screening
+from dualuse.domain.transparency import UseLine
+from dualuse.services import (
+    audit,
+    controllist,
+    duediligence,
+    generalauth,
+    identity,
+    licensing,
+    notices,
+    screening,
+)
 from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.casework import supporting as casework_supporting
 from dualuse.services.casework import tracks as casework_tracks
+from dualuse.services.clock import today_in_brussels
 from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.denials.ports import DenialQuery, NoticeKind
 from dualuse.services.denials.register import recipients
@@ -40,6 +52,7 @@ from dualuse.services.exchange import inbox as exchange_inbox
 from dualuse.services.exchange.ports import ExchangeSetup, Signer
 from dualuse.services.listchange.demo import load_demo_list_changes
 from dualuse.services.screening import ScreeningIndex
+from dualuse.services.transparency import annual_report
 from dualuse.services.unit_of_work import PasswordHasher, UnitOfWork
 
 DEMO_ACTOR = "demo-loader"
@@ -600,3 +613,92 @@ def load_demo_denials(uow: UnitOfWork, exporter: Principal) -> None:
             ),
         )
         licensing.submit(uow, exporter, similar.id)
+
+
+# --- transparency (issue #15): a refusal, a general authorisation in use, and the DE part submitted --------
+DENIED_END_USER = "Demo State Security Directorate"
+
+
+def load_demo_transparency(
+    uow: UnitOfWork, rulebook: Rulebook, list_view: ListView | None, secret: bytes
+) -> None:
+    """For the annual report: the DE authority refuses a cell-site simulator for a security service (a
+    cyber-surveillance item), the DE exporter registers for EU002 and reports its use item by item, and the
+    DE authority submits its part of this year's report (once)."""
+    people = {}
+    for key, email in (
+        ("exporter", USERS[0][0]),
+        ("officer", "officer-de@demo.dualuse.eu"),
+        ("senior", "senior-de@demo.dualuse.eu"),
+    ):
+        found = uow.users.by_email(email)
+        if found is None:
+            return
+        people[key] = identity.principal_for(uow, found)
+    exporter, officer, senior = people["exporter"], people["officer"], people["senior"]
+    if not any(
+        c.case.application.parties[0].name == DENIED_END_USER for c in licensing.applications(uow, exporter)
+    ):
+        content = _demo_application("5A001.f.1", "IMSI catcher", "EG", DENIED_END_USER)
+        refused = licensing.create_application(
+            uow,
+            exporter,
+            licensing.ApplicationContent(
+                application_type=content.application_type,
+                items=content.items,
+                parties=tuple(
+                    lic.Party(p.name, p.role, p.country, lic.PartyType.GOVERNMENT) for p in content.parties
+                ),
+                destinations=content.destinations,
+                end_use="Interception of mobile communications by a state security service",
+            ),
+        )
+        licensing.submit(uow, exporter, refused.id)
+        stored = licensing.case_action(uow, officer, refused.id, "start_assessment", expected_version=None)
+        concern = "art15.1.c"
+        findings = [
+            lic.Finding(c.id, c.id == concern, "risk of use in internal repression") for c in lic.CRITERIA
+        ]
+        stored = licensing.record_assessment(
+            uow, officer, refused.id, findings, expected_version=stored.case.version
+        )
+        stored = licensing.recommend(
+            uow,
+            officer,
+            refused.id,
+            kind="deny",
+            reasoning="Clear risk of use for covert surveillance of journalists",
+            criteria_relied_on=[concern],
+            expected_version=stored.case.version,
+        )
+        licensing.decide(
+            uow, senior, refused.id, outcome="denied", expected_version=stored.case.version, secret=secret
+        )
+    if uow.general_authorisations.registration(exporter.organisation_id or 0, "EU002") is None:
+        generalauth.register(uow, exporter, rulebook, "EU002")
+        today = today_in_brussels()
+        generalauth.report_use(
+            uow,
+            exporter,
+            rulebook,
+            "EU002",
+            today,
+            today,
+            2,
+            Decimal(36000),
+            ["JP", "US"],
+            [
+                UseLine("5A002.a", Decimal(10), "pieces", Decimal(25000)),
+                UseLine("5D002", Decimal(5), "licences", Decimal(11000)),
+            ],
+            annual_report.listed_in(list_view),
+        )
+    year = today_in_brussels().year
+    if uow.transparency.part("DE", year) is None:
+        annual_report.submit(
+            uow,
+            officer,
+            year,
+            annual_report.cyber_surveillance_in(list_view),
+            annual_report.national_ids(rulebook),
+        )

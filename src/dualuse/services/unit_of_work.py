@@ -39,6 +39,7 @@ from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeS
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 from dualuse.domain.throttling import Count
+from dualuse.domain.transparency import UseLine
 from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.denials.ports import DenialRepository
@@ -50,6 +51,7 @@ from dualuse.services.listchange.ports import ListChangeRepository
 
 if TYPE_CHECKING:  # the determination package's modules import this one
     from dualuse.services.determination.ports import SavedDeterminationRepository
+from dualuse.services.transparency.ports import TransparencyRepository
 
 
 class OrganisationRepository(Protocol):
@@ -199,6 +201,7 @@ class UnitOfWork(Protocol):
     list_changes: ListChangeRepository
     denials: DenialRepository
     enforcement: EnforcementRepository
+    transparency: TransparencyRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -635,6 +638,7 @@ class GeneralAuthorisationRepository(Protocol):
         value_eur: Decimal,
         destinations: Sequence[str],
         by: str,
+        items: Sequence[UseLine] = (),
     ) -> int: ...
     def overlapping_reports(
         self, organisation_id: int, eugea_id: str, period_start: date, period_end: date

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.domain.errors import ConflictError
+from dualuse.domain.transparency import UseLine, category_of
 
 Row = Mapping[str, Any]
 
@@ -89,8 +90,9 @@ class SqlGeneralAuthorisations:
         value_eur: Decimal,
         destinations: Sequence[str],
         by: str,
+        items: Sequence[UseLine] = (),
     ) -> int:
-        return new_id(
+        report_id = new_id(
             self._c.execute(
                 t.eugea_reports.insert().values(
                     organisation_id=organisation_id,
@@ -105,6 +107,23 @@ class SqlGeneralAuthorisations:
                 )
             )
         )
+        if items:
+            self._c.execute(
+                t.eugea_report_items.insert(),
+                [
+                    {
+                        "report_id": report_id,
+                        "line": line,
+                        "control_code": item.control_code.strip(),
+                        "category": category_of(item.control_code),
+                        "quantity": str(item.quantity),
+                        "unit": item.unit.strip(),
+                        "value_cents": int((item.value_eur * 100).to_integral_value()),
+                    }
+                    for line, item in enumerate(items, start=1)
+                ],
+            )
+        return report_id
 
     def overlapping_reports(
         self, organisation_id: int, eugea_id: str, period_start: date, period_end: date
@@ -131,7 +150,26 @@ class SqlGeneralAuthorisations:
             query = query.join(
                 r, and_(r.c.organisation_id == p.c.organisation_id, r.c.eugea_id == p.c.eugea_id)
             ).where(r.c.member_state == member_state)
-        return _rows(self._c, query)
+        return self._with_items(_rows(self._c, query))
+
+    def _with_items(self, reports: list[Row]) -> list[Row]:
+        """Each report with its item lines (``items``: empty for reports made before items were asked)."""
+        i = t.eugea_report_items
+        ids = [r["id"] for r in reports]
+        lines: dict[int, list[Row]] = {}
+        if ids:
+            query = select(i).where(i.c.report_id.in_(ids)).order_by(i.c.report_id, i.c.line)
+            for row in self._c.execute(query).mappings():
+                lines.setdefault(row["report_id"], []).append(
+                    {
+                        "line": row["line"],
+                        "control_code": row["control_code"],
+                        "quantity": row["quantity"],
+                        "unit": row["unit"],
+                        "value_eur": str((Decimal(row["value_cents"]) / 100).quantize(Decimal("0.01"))),
+                    }
+                )
+        return [{**r, "items": lines.get(r["id"], [])} for r in reports]
 
     # --- Art. 27 records --------------------------------------------------------------------------
     def record_dates(self) -> Sequence[tuple[str, int, date]]:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, RowMapping, and_, delete, exists, func, selec
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
+from dualuse.adapters.db import transparency_repo
 from dualuse.adapters.db.rows import aware, insert_or, new_id, now
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.licensing import (
@@ -490,6 +491,7 @@ class SqlLicensing:
         if result.rowcount != 1:
             raise ConflictError("the case changed meanwhile: reload")
         self._index(stored)
+        transparency_repo.record_decision(self._c, stored)  # the annual report's figures (Art. 26(2))
 
     def hold_case(self, case_id: int) -> None:
         """A write that changes nothing: the row lock on PostgreSQL, the database's write lock on SQLite,

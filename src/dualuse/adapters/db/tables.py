@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -887,4 +888,60 @@ application_documents = Table(
     Column("title", String(200), nullable=False),
     Column("uploaded_by", String(254), nullable=False),
     Column("uploaded_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# --- transparency (issue #15, migration 0021) -------------------------------------------------------------
+# One row per item line of each decided licensing case, written with the decision (``licensing_repo``), so
+# that the annual report (Art. 26(2)) is summed by the database (GROUP BY) rather than read case by case.
+# Values in euro cents, exact on both databases.
+transparency_decisions = Table(
+    "transparency_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("member_state", String(2), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("organisation_id", Integer, nullable=False),
+    Column("application_type", String(30), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("control_code", String(40), nullable=False),
+    Column("category", String(1), nullable=False),
+    Column("destination", String(2), nullable=False),
+    # 1 on the first line of a case (and of a case's category), else 0: a case counts once when the lines
+    # are summed, without COUNT(DISTINCT), which PostgreSQL cannot hash
+    Column("case_count", Integer, nullable=False),
+    Column("category_count", Integer, nullable=False),
+    Column("value_cents", BigInteger, nullable=False),
+    Index("ix_transparency_decisions_year_state", "year", "member_state"),
+)
+
+# The items of a report of use of a general authorisation (issue #15): older reports have none.
+eugea_report_items = Table(
+    "eugea_report_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", Integer, ForeignKey("eugea_reports.id"), nullable=False, index=True),
+    Column("line", Integer, nullable=False),
+    Column("control_code", String(40), nullable=False),
+    Column("category", String(1), nullable=False),
+    Column("quantity", String(40), nullable=False),
+    Column("unit", String(40), nullable=False),
+    Column("value_cents", BigInteger, nullable=False),
+)
+
+# A member state's part of the annual report, frozen at submission (the figures as JSON).
+annual_report_parts = Table(
+    "annual_report_parts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("member_state", String(2), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("figures", JSON, nullable=False),
+    Column("submitted_by", String(254), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("member_state", "year", name="uq_annual_report_parts_state_year"),
 )

@@ -28,6 +28,7 @@ from dualuse.adapters.db.listchange_repo import SqlListChanges
 from dualuse.adapters.db.notices_repo import SqlNotices
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
+from dualuse.adapters.db.transparency_repo import SqlTransparency
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, anchor_head, chain
 from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.errors import ConflictError
@@ -41,6 +42,7 @@ from dualuse.services.enforcement.ports import EnforcementRepository
 from dualuse.services.exchange.ports import ExchangeRepository
 from dualuse.services.jobs.ports import JobRepository
 from dualuse.services.listchange.ports import ListChangeRepository
+from dualuse.services.transparency.ports import TransparencyRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -619,6 +621,7 @@ class SqlUnitOfWork:
     list_changes: ListChangeRepository
     denials: DenialRepository
     enforcement: EnforcementRepository
+    transparency: TransparencyRepository
 
     _audit: SqlAudit
 
@@ -656,6 +659,7 @@ class SqlUnitOfWork:
         self.list_changes = SqlListChanges(self._connection)
         self.denials = SqlDenials(self._connection)
         self.enforcement = SqlEnforcement(self._connection)
+        self.transparency = SqlTransparency(self._connection)
         return self
 
     def __exit__(

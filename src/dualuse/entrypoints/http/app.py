@@ -36,6 +36,7 @@ from dualuse.entrypoints.api.routers import (
     oversight,
     screening,
     tracks,
+    transparency,
     yente,
 )
 from dualuse.entrypoints.http.concurrency import ConcurrencyLimit
@@ -61,6 +62,7 @@ from dualuse.entrypoints.web import (
     reference_views,
     screening_views,
     tracks_views,
+    transparency_views,
     views,
 )
 from dualuse.entrypoints.web.i18n import Language
@@ -127,6 +129,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(exchange.router)
     app.include_router(enforcement.router)
     app.include_router(oversight.router)
+    app.include_router(transparency.router)
     app.include_router(views.router)
     app.include_router(controllist_views.router)
     app.include_router(reference_views.router)
@@ -146,6 +149,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(exchange_views.router)
     app.include_router(handbook_views.router)
     app.include_router(enforcement_views.router)
+    app.include_router(transparency_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
     app.add_middleware(ReturnAfterSignIn)  # a redirect to /login says which page to come back to

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dualuse.bootstrap import Container
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.identity import Principal, Role
+from dualuse.domain.transparency import UseLine
 from dualuse.entrypoints.http.deps import ContainerDep, UserDep
 from dualuse.entrypoints.http.wording import plain
 from dualuse.entrypoints.web.access import refused
@@ -24,12 +25,14 @@ from dualuse.entrypoints.web.views import render
 from dualuse.services import generalauth as svc
 from dualuse.services import identity
 from dualuse.services.clock import today_in_brussels
+from dualuse.services.transparency import annual_report
 
 T = TypeVar("T")
 router = APIRouter(include_in_schema=False)
 PAGE = "/general-authorisations"
 REGISTER_FIELDS = ("eugea_id",)
-REPORT_FIELDS = ("eugea_id", "period_start", "period_end", "shipments", "value_eur", "destinations")
+REPORT_FIELDS = ("eugea_id", "period_start", "period_end", "shipments", "value_eur", "destinations", "items")
+MAX_ITEM_LINES = 200
 # The bounds of the API's ReportIn, so that the web refuses what the API refuses.
 MAX_EURO = Decimal(10) ** 16
 MAX_DESTINATIONS = 250
@@ -81,6 +84,31 @@ def _destinations(text: str) -> list[str]:
     return codes
 
 
+def _items(text: str) -> list[UseLine]:
+    """The items textarea: one item a line, ``code; quantity; unit; value``."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > MAX_ITEM_LINES:
+        raise ValidationError(f"report at most {MAX_ITEM_LINES} items", field="items")
+    items = []
+    for number, line in enumerate(lines, start=1):
+        parts = [p.strip() for p in line.split(";")]
+        if len(parts) != 4:
+            raise ValidationError(
+                f"item {number}: write code; quantity; unit; value, e.g. 5A002.a; 10; pieces; 25000",
+                field="items",
+            )
+        code, quantity, unit, value = parts
+        try:
+            amount = Decimal(quantity)
+        except InvalidOperation:
+            raise ValidationError(f"item {number}: the quantity is not a number", field="items") from None
+        try:
+            items.append(UseLine(code[:40], amount, unit[:40], _euro(value)))
+        except ValidationError as exc:
+            raise ValidationError(f"item {number}: {exc.detail}", field="items") from None
+    return items
+
+
 def _report(container: Container, principal: Principal, form: dict[str, str]) -> FormErrors:
     """Check the form as the API's schema does (every mistake at once), then report the use through the
     service; the errors, if any, keyed by the form's field ids."""
@@ -103,6 +131,7 @@ def _report(container: Container, principal: Principal, form: dict[str, str]) ->
     shipments = read(lambda: _shipments(form["shipments"]))
     value = read(lambda: _euro(form["value_eur"]))
     destinations = read(lambda: _destinations(form["destinations"]))
+    items = read(lambda: _items(form["items"]))
     if errors:
         return errors
     if authorisation is None or start is None or end is None or shipments is None or value is None:
@@ -119,6 +148,8 @@ def _report(container: Container, principal: Principal, form: dict[str, str]) ->
                 shipments,
                 value,
                 destinations or [],
+                items or [],
+                annual_report.listed_in(container.list_view_today()) if items else None,
             )
     except DualUseError as exc:
         if refused(exc):

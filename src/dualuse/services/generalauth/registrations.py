@@ -15,7 +15,7 @@ those of the exporters registered with it (``for_authority``) and no others.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -25,6 +25,7 @@ from dualuse.domain.identity import OrganisationKind, Permission, Principal, Rol
 from dualuse.domain.licensing.model import check_country
 from dualuse.domain.rules.first_use import FirstUseTiming, first_use_timing
 from dualuse.domain.rules.rulebook import GeneralAuthorisation, MemberStateSettings, Rulebook
+from dualuse.domain.transparency import UseLine
 from dualuse.services import audit
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import Row, UnitOfWork
@@ -163,6 +164,8 @@ def report_use(
     shipments: int,
     value_eur: Decimal | str,
     destinations: Sequence[str],
+    items: Sequence[UseLine] = (),
+    is_listed: Callable[[str], bool] | None = None,
 ) -> int:
     """Report the use of a Union general export authorisation over a period. Refused unless the
     organisation notified (registered) its first use, for a period that ends on or after the first day
@@ -170,9 +173,14 @@ def report_use(
     notification for EU001-EU006 where the state takes notice after the first export; the day of the
     notification where it requires notice or registration before, or where its choice is not verified;
     30 days after it for EU007 and 10 days after it for EU008), that does not overlap one already
-    reported, with non-negative numbers and ISO 3166-1 alpha-2 destinations."""
+    reported, with non-negative numbers and ISO 3166-1 alpha-2 destinations.
+
+    The items exported (``items``: control code, quantity, unit, value) feed the annual report (Art. 26(2));
+    each code must be on the control list in force (``is_listed``) and, when items are given, their values
+    add up to the report's value."""
     organisation_id = _exporter(principal)
     value, codes = _check_report(period_start, period_end, shipments, value_eur, destinations)
+    _check_items(items, value, is_listed)
     wanted = union_authorisation(rulebook, eugea_id).id
     registration = uow.general_authorisations.registration(organisation_id, wanted)
     if registration is None:
@@ -206,6 +214,7 @@ def report_use(
         value_eur=value,
         destinations=codes,
         by=principal.label,
+        items=items,
     )
     audit.record(
         uow,
@@ -221,10 +230,36 @@ def report_use(
             "shipments": shipments,
             "value_eur": str(value),
             "destinations": codes,
+            "items": [
+                [i.control_code.strip(), str(i.quantity), i.unit.strip(), str(i.value_eur)] for i in items
+            ],
         },
     )
     uow.commit()
     return report_id
+
+
+MAX_ITEMS = 200
+
+
+def _check_items(items: Sequence[UseLine], value: Decimal, is_listed: Callable[[str], bool] | None) -> None:
+    if not items:
+        return
+    if len(items) > MAX_ITEMS:
+        raise ValidationError(f"report at most {MAX_ITEMS} items", field="items")
+    if is_listed is None:
+        raise ValidationError("no control list is in force to check the items' codes against", field="items")
+    for number, item in enumerate(items, start=1):
+        if not is_listed(item.control_code.strip()):
+            raise ValidationError(
+                f"item {number}: {item.control_code.strip()!r} is not an entry of the control list in force",
+                field="items",
+            )
+    total = sum((i.value_eur for i in items), Decimal(0))
+    if total != value:
+        raise ValidationError(
+            f"the items' values add up to {total:.2f} euro, not the {value:.2f} euro reported", field="items"
+        )
 
 
 def _too_early(eugea_id: str, rule: FirstUseTiming, since: date, earliest: date) -> str:

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from dualuse.bootstrap import Container
+from dualuse.domain.transparency import UseLine
 from dualuse.entrypoints.api.schemas.general_authorisations import (
     AuthorityViewOut,
     RecordsOut,
@@ -22,6 +23,7 @@ from dualuse.entrypoints.http.deps import ContainerDep, RowId, UowDep, UserDep
 from dualuse.services import audit, records
 from dualuse.services import generalauth as svc
 from dualuse.services.records import plain
+from dualuse.services.transparency import annual_report
 
 router = APIRouter(prefix="/api/v1", tags=["general authorisations"], responses=API_ERRORS)
 
@@ -77,6 +79,8 @@ def report_use(body: ReportIn, principal: UserDep, container: ContainerDep, uow:
         body.shipments,
         body.value_eur,
         body.destinations,
+        [UseLine(i.control_code, i.quantity, i.unit, i.value_eur) for i in body.items],
+        annual_report.listed_in(container.list_view_today()),
     )
     found = next(r for r in svc.reports(uow, principal) if r["id"] == report_id)
     return dict(plain(found))

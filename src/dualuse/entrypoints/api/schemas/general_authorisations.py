@@ -15,6 +15,23 @@ class RegistrationIn(BaseModel):
     eugea_id: str = Field(min_length=1, max_length=10)
 
 
+class ReportItemIn(BaseModel):
+    """An item exported under the authorisation in the period (for the annual report, Art. 26(2))."""
+
+    control_code: str = Field(min_length=1, max_length=40, examples=["5A002.a"])
+    quantity: Decimal = Field(gt=0, max_digits=18, decimal_places=6)
+    unit: str = Field(min_length=1, max_length=40, examples=["pieces"])
+    value_eur: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
+
+
+class ReportItemOut(BaseModel):
+    line: int
+    control_code: str
+    quantity: str
+    unit: str
+    value_eur: str
+
+
 class ReportIn(BaseModel):
     eugea_id: str = Field(min_length=1, max_length=10)
     period_start: date
@@ -22,6 +39,11 @@ class ReportIn(BaseModel):
     shipments: int = Field(ge=0, le=2**31 - 1)
     value_eur: Decimal = Field(ge=0, max_digits=18, decimal_places=2)
     destinations: list[str] = Field(default_factory=list, max_length=250)
+    items: list[ReportItemIn] = Field(
+        default_factory=list,
+        max_length=200,
+        description="the items exported: control codes on the list in force; their values add up to value_eur",
+    )
 
 
 class _Row(BaseModel):
@@ -62,6 +84,7 @@ class ReportOut(_Row):
     destinations: list[str]
     submitted_by: str
     submitted_at: str
+    items: list[ReportItemOut] = Field(default_factory=list, description="empty for older reports")
 
 
 class AuthorityViewOut(BaseModel):
