@@ -32,7 +32,7 @@ from dualuse.domain.rules.engine import ListView
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.throttling import AccessPolicy, Limit
 from dualuse.services import controllist, demo, reference
-from dualuse.services.clock import today_in_brussels
+from dualuse.services.clock import Clock, SystemClock, today_in_brussels
 from dualuse.services.demo import DemoLogin
 from dualuse.services.determination import DeterminationInputs, inputs_for
 from dualuse.services.licensing import check_code_secret
@@ -57,9 +57,11 @@ class Container:
     hold_limits: HoldLimits = field(default_factory=load_hold_limits)
     extras: dict[str, object] = field(default_factory=dict)
     access_policy: AccessPolicy = field(default_factory=AccessPolicy)
+    # where the use cases read the time; tests put a ``ManualClock`` here and move it on
+    clock: Clock = field(default_factory=SystemClock)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.anchor_key)
+        return SqlUnitOfWork(self.engine, self.anchor_key, self.clock)
 
     def list_source(self) -> ControlListSource:
         """The control list (shipped and imported versions) as the determination engine sees it."""
@@ -70,7 +72,7 @@ class Container:
     def list_view_today(self) -> ListView | None:
         """The control list in force today, or None before the first version (nothing to check against)."""
         try:
-            return self.list_source().as_of(today_in_brussels())
+            return self.list_source().as_of(self.clock.today())
         except NotFoundError:
             return None
 

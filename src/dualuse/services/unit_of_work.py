@@ -40,6 +40,7 @@ from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnaps
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
 from dualuse.domain.throttling import Count
 from dualuse.services.casework.ports import CaseworkRepository
+from dualuse.services.clock import Clock
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
@@ -187,6 +188,7 @@ class UnitOfWork(Protocol):
     jobs: JobRepository
     casework: CaseworkRepository
     customs: CustomsRepository
+    clock: Clock  # where the use cases read the time (``services.clock``)
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -601,8 +603,11 @@ class GeneralAuthorisationRepository(Protocol):
     """Union general export authorisation registrations and reports of use, and the dates of the records
     exporters keep (``adapters.db.general_authorisations_repo``)."""
 
-    def add_registration(self, *, organisation_id: int, eugea_id: str, member_state: str, by: str) -> int:
-        """Raises ``ConflictError`` when the organisation already registered for ``eugea_id``."""
+    def add_registration(
+        self, *, organisation_id: int, eugea_id: str, member_state: str, by: str, at: datetime | None = None
+    ) -> int:
+        """Registered ``at`` (now when None). Raises ``ConflictError`` when the organisation already
+        registered for ``eugea_id``."""
         ...
 
     def registration(self, organisation_id: int, eugea_id: str) -> Row | None: ...

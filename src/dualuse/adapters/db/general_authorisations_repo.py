@@ -33,8 +33,11 @@ class SqlGeneralAuthorisations:
         self._c = connection
 
     # --- registrations ----------------------------------------------------------------------------
-    def add_registration(self, *, organisation_id: int, eugea_id: str, member_state: str, by: str) -> int:
-        """Raises ``ConflictError`` when the organisation already registered for ``eugea_id``."""
+    def add_registration(
+        self, *, organisation_id: int, eugea_id: str, member_state: str, by: str, at: datetime | None = None
+    ) -> int:
+        """Registered ``at`` (now when None). Raises ``ConflictError`` when the organisation already
+        registered for ``eugea_id``."""
         try:
             result = self._c.execute(
                 t.eugea_registrations.insert().values(
@@ -42,7 +45,7 @@ class SqlGeneralAuthorisations:
                     eugea_id=eugea_id,
                     member_state=member_state,
                     registered_by=by,
-                    registered_at=now(),
+                    registered_at=at or now(),
                 )
             )
         except IntegrityError:

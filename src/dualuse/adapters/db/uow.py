@@ -28,6 +28,7 @@ from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import ApiToken, Organisation, OrganisationKind, Role, TokenScope, User
 from dualuse.services.casework.ports import CaseworkRepository
+from dualuse.services.clock import SYSTEM_CLOCK, Clock
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
@@ -604,12 +605,14 @@ class SqlUnitOfWork:
     jobs: JobRepository
     casework: CaseworkRepository
     customs: CustomsRepository
+    clock: Clock
 
     _audit: SqlAudit
 
-    def __init__(self, engine: Engine, anchor_key: bytes | None = None) -> None:
+    def __init__(self, engine: Engine, anchor_key: bytes | None = None, clock: Clock = SYSTEM_CLOCK) -> None:
         self._engine = engine
         self._anchor_key = anchor_key
+        self.clock = clock
         self._connection: Connection | None = None
         self._committed = False
 

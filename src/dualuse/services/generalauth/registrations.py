@@ -26,7 +26,6 @@ from dualuse.domain.licensing.model import check_country
 from dualuse.domain.rules.first_use import FirstUseTiming, first_use_timing
 from dualuse.domain.rules.rulebook import GeneralAuthorisation, MemberStateSettings, Rulebook
 from dualuse.services import audit
-from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import Row, UnitOfWork
 
 ENTITY_REGISTRATION = "eugea_registration"
@@ -98,6 +97,7 @@ def register(uow: UnitOfWork, principal: Principal, rulebook: Rulebook, eugea_id
         eugea_id=authorisation.id,
         member_state=principal.member_state,
         by=principal.label,
+        at=uow.clock.now(),
     )
     audit.record(
         uow,
@@ -121,6 +121,7 @@ def registrations(uow: UnitOfWork, principal: Principal) -> Sequence[Row]:
 
 
 def _check_report(
+    today: date,
     period_start: date,
     period_end: date,
     shipments: int,
@@ -129,7 +130,6 @@ def _check_report(
 ) -> tuple[Decimal, list[str]]:
     if period_end < period_start:
         raise ValidationError("the period ends before it starts", field="period_end")
-    today = today_in_brussels()
     if period_end > today:
         raise ValidationError(
             f"the period ends after today ({today.isoformat()}): report the use of exports already made",
@@ -172,7 +172,7 @@ def report_use(
     30 days after it for EU007 and 10 days after it for EU008), that does not overlap one already
     reported, with non-negative numbers and ISO 3166-1 alpha-2 destinations."""
     organisation_id = _exporter(principal)
-    value, codes = _check_report(period_start, period_end, shipments, value_eur, destinations)
+    value, codes = _check_report(uow.clock.today(), period_start, period_end, shipments, value_eur, destinations)
     wanted = union_authorisation(rulebook, eugea_id).id
     registration = uow.general_authorisations.registration(organisation_id, wanted)
     if registration is None:
