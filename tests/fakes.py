@@ -15,7 +15,7 @@ import copy
 import hashlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
@@ -40,10 +40,21 @@ from dualuse.domain.duediligence.records import (
     SubmissionStatus,
 )
 from dualuse.domain.errors import ConflictError
-from dualuse.domain.identity import Organisation, OrganisationKind
+from dualuse.domain.identity import (
+    ApiToken,
+    Organisation,
+    OrganisationKind,
+    Role,
+    TokenScope,
+    User,
+    UserSession,
+)
 from dualuse.domain.jobs import Job, JobStatus
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
+from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeStatus, NoticeSubject
+from dualuse.domain.throttling import Count
 from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
+from dualuse.services.clock import SYSTEM_CLOCK, Clock
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
 from dualuse.services.jobs.ports import JobRepository
@@ -64,16 +75,13 @@ from dualuse.services.unit_of_work import (
     Row,
     ScreeningRepository,
     SessionRepository,
+    StoredAmendment,
     StoredCase,
     StoredLicence,
     ThrottleRepository,
     TokenRepository,
     UserRepository,
 )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -109,6 +117,15 @@ class _World:
     )  # number -> (it, token hash)
     documents: dict[int, tuple[Document, bytes]] = field(default_factory=dict)
     jobs: dict[int, Job] = field(default_factory=dict)
+    users: dict[int, User] = field(default_factory=dict)
+    tokens: dict[int, tuple[ApiToken, str]] = field(default_factory=dict)  # id -> (token, hash)
+    sessions: dict[int, tuple[UserSession, str]] = field(default_factory=dict)  # id -> (session, hash)
+    throttle: dict[str, Count] = field(default_factory=dict)
+    eugea_registrations: dict[int, dict[str, Any]] = field(default_factory=dict)
+    eugea_reports: dict[int, dict[str, Any]] = field(default_factory=dict)
+    notices: dict[int, AuthorityNotice] = field(default_factory=dict)
+    reference_data: dict[str, str] = field(default_factory=dict)
+    amendments: list[StoredAmendment] = field(default_factory=list)
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -118,9 +135,14 @@ class _World:
 @dataclass
 class _Transaction:
     """What the repositories of one unit of work read and write: swapped for a fresh copy of the committed
-    world when a transaction begins, so that repository objects stay the same across transactions."""
+    world when a transaction begins, so that repository objects stay the same across transactions. Times
+    are read from the unit of work's clock."""
 
     world: _World
+    clock: Clock = field(default=SYSTEM_CLOCK)
+
+    def now(self) -> datetime:
+        return self.clock.now()
 
 
 # --- licensing ------------------------------------------------------------------------------------------
@@ -191,7 +213,7 @@ class FakeLicensing:
     def add_case(
         self, *, organisation_id: int, member_state: str, build: Callable[[int], Case]
     ) -> StoredCase:
-        written = _now()
+        written = self._tx.now()
         case_id = self._w.next_id("licensing_cases")
         stored = StoredCase(
             id=case_id,
@@ -236,7 +258,7 @@ class FakeLicensing:
             organisation_id=row.organisation_id,
             member_state=row.member_state,
             created_at=row.created_at,
-            updated_at=_now(),
+            updated_at=self._tx.now(),
         )
 
     def queue(self, query: CaseQuery) -> CasePage:
@@ -261,7 +283,7 @@ class FakeLicensing:
             "author": author,
             "author_role": author_role,
             "body": body,
-            "created_at": _now(),
+            "created_at": self._tx.now(),
         }
         return message_id
 
@@ -279,7 +301,7 @@ class FakeLicensing:
             member_state=member_state,
             licence=licence,
             check_code=check_code,
-            issued_at=_now(),
+            issued_at=self._tx.now(),
         )
         self._w.licence_versions[licence_id] = licence.version
         return licence_id
@@ -526,8 +548,11 @@ class FakeOrganisations:
         self, kind: OrganisationKind, name: str, member_state: str | None, eori: str | None
     ) -> Organisation:
         world = self._tx.world
-        if any(o.kind is kind and o.name == name for o in world.organisations.values()):
-            raise ConflictError(f"an organisation named {name!r} exists already")
+        # the SQL's unique columns: one authority per member state, one organisation per EORI
+        if kind is OrganisationKind.AUTHORITY and self.authority_for(member_state or "") is not None:
+            raise ConflictError(f"{member_state} already has a competent authority", field="member_state")
+        if eori is not None and any(o.eori == eori for o in world.organisations.values()):
+            raise ConflictError(f"an organisation with the EORI {eori} already exists", field="eori")
         organisation = Organisation(world.next_id("organisations"), kind, name, member_state, eori)
         world.organisations[organisation.id] = organisation
         return organisation
@@ -574,7 +599,7 @@ class FakeDueDiligence:
         red_flag_version: str,
         by: str,
     ) -> int:
-        now = _now()
+        now = self._tx.now()
         case = DdCase(
             self._w.next_id("dd_cases"),
             organisation_id,
@@ -604,7 +629,9 @@ class FakeDueDiligence:
 
     def set_case(self, case_id: int, *, status: CaseStatus, conclusion: Conclusion | None) -> None:
         case = self._w.dd_cases[case_id]
-        self._w.dd_cases[case_id] = replace(case, status=status, conclusion=conclusion, updated_at=_now())
+        self._w.dd_cases[case_id] = replace(
+            case, status=status, conclusion=conclusion, updated_at=self._tx.now()
+        )
 
     def add_entry(
         self,
@@ -624,7 +651,7 @@ class FakeDueDiligence:
             note,
             copy.deepcopy(list(evidence)),
             by,
-            _now(),
+            self._tx.now(),
         )
         self._w.dd_entries[entry.id] = entry
         return entry.id
@@ -656,7 +683,7 @@ class FakeDueDiligence:
             None,
             None,
             None,
-            _now(),
+            self._tx.now(),
         )
         self._w.notifications[notification.id] = notification
         return notification.id
@@ -684,7 +711,7 @@ class FakeDueDiligence:
         if notification.status is not NotificationStatus.SUBMITTED:
             raise ConflictError("this notification has already been decided")
         self._w.notifications[notification_id] = replace(
-            notification, status=status, reason=reason, decided_by=by, decided_at=_now()
+            notification, status=status, reason=reason, decided_by=by, decided_at=self._tx.now()
         )
 
     def add_requirement(
@@ -707,7 +734,7 @@ class FakeDueDiligence:
             ConsultationOutcome.PENDING,
             notified_on,
             None,
-            _now(),
+            self._tx.now(),
         )
         self._w.requirements[requirement.id] = requirement
         return requirement.id
@@ -754,7 +781,9 @@ class FakeDueDiligence:
         stored = self._w.views[view_id]
         if stored.view is not View.PENDING:
             raise ConflictError("this member state has already recorded its view")
-        self._w.views[view_id] = replace(stored, view=view, reason=reason, recorded_by=by, recorded_at=_now())
+        self._w.views[view_id] = replace(
+            stored, view=view, reason=reason, recorded_by=by, recorded_at=self._tx.now()
+        )
 
     def add_profile(
         self,
@@ -778,7 +807,7 @@ class FakeDueDiligence:
             origin,
             verified,
             by,
-            _now(),
+            self._tx.now(),
         )
         self._w.profiles[profile.id] = profile
         return profile.id
@@ -810,7 +839,7 @@ class FakeDueDiligence:
             None,
             None,
             None,
-            _now(),
+            self._tx.now(),
         )
         self._w.submissions[submission.id] = submission
         return submission.id
@@ -829,11 +858,13 @@ class FakeDueDiligence:
         if submission.status is not SubmissionStatus.PENDING:
             raise ConflictError("this submission has already been moderated")
         self._w.submissions[submission_id] = replace(
-            submission, status=status, moderation_note=note, moderated_by=by, moderated_at=_now()
+            submission, status=status, moderation_note=note, moderated_by=by, moderated_at=self._tx.now()
         )
 
     def add_icp(self, *, organisation_id: int, answers: Mapping[str, str], by: str) -> int:
-        record = IcpRecord(self._w.next_id("icp_assessments"), organisation_id, dict(answers), by, _now())
+        record = IcpRecord(
+            self._w.next_id("icp_assessments"), organisation_id, dict(answers), by, self._tx.now()
+        )
         self._w.icps[record.id] = record
         return record.id
 
@@ -873,7 +904,7 @@ class FakeDocuments:
             digest,
             len(content),
             created_by,
-            _now(),
+            self._tx.now(),
         )
         self._tx.world.documents[document_id] = (document, bytes(content))
         return document
@@ -973,14 +1004,417 @@ class FakeJobs:
         return True
 
 
+# --- identity: users, tokens, sessions, attempt counters ------------------------------------------------
+class FakeUsers:
+    """Users in memory, like ``adapters.db.uow.SqlUsers``: one account per e-mail address."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(self, email: str, full_name: str, password_hash: str, role: Role, organisation_id: int) -> User:
+        world = self._tx.world
+        if any(u.email == email for u in world.users.values()):
+            raise ConflictError(f"a user with the email {email} already exists", field="email")
+        user = User(world.next_id("users"), email, full_name, role, organisation_id, True, password_hash)
+        world.users[user.id] = user
+        return user
+
+    def get(self, user_id: int) -> User | None:
+        return self._tx.world.users.get(user_id)
+
+    def by_email(self, email: str) -> User | None:
+        return next((u for u in self._tx.world.users.values() if u.email == email), None)
+
+    def in_organisation(self, organisation_id: int) -> Sequence[User]:
+        return sorted(
+            (u for u in self._tx.world.users.values() if u.organisation_id == organisation_id),
+            key=lambda u: u.email,
+        )
+
+    def _change(self, user_id: int, **changes: Any) -> None:
+        user = self._tx.world.users.get(user_id)
+        if user is not None:  # the SQL's UPDATE of no row changes nothing
+            self._tx.world.users[user_id] = replace(user, **changes)
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        self._change(user_id, password_hash=password_hash)
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        self._change(user_id, is_active=active)
+
+    def set_role(self, user_id: int, role: Role) -> None:
+        self._change(user_id, role=role)
+
+
+class FakeTokens:
+    """API tokens in memory, like ``adapters.db.uow.SqlTokens``: newest first, revoked once."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(
+        self,
+        user_id: int,
+        name: str,
+        token_hash: str,
+        prefix: str,
+        expires_at: datetime | None,
+        scope: TokenScope = TokenScope.WRITE,
+    ) -> int:
+        world = self._tx.world
+        if any(h == token_hash for _, h in world.tokens.values()):
+            raise ConflictError("a token with this hash exists already")
+        token_id = world.next_id("api_tokens")
+        token = ApiToken(token_id, user_id, name, prefix, scope, self._tx.now(), expires_at, None)
+        world.tokens[token_id] = (token, token_hash)
+        return token_id
+
+    def holder(self, token_hash: str) -> tuple[User, Organisation, ApiToken] | None:
+        world = self._tx.world
+        token = next((t for t, h in world.tokens.values() if h == token_hash), None)
+        user = world.users.get(token.user_id) if token is not None else None
+        organisation = world.organisations.get(user.organisation_id) if user is not None else None
+        if token is None or user is None or organisation is None:  # the SQL joins all three
+            return None
+        return user, organisation, token
+
+    def get(self, token_id: int) -> ApiToken | None:
+        found = self._tx.world.tokens.get(token_id)
+        return found[0] if found else None
+
+    def listing(self, user_id: int | None = None) -> Sequence[ApiToken]:
+        return [
+            t
+            for _, (t, _h) in sorted(self._tx.world.tokens.items(), reverse=True)
+            if user_id is None or t.user_id == user_id
+        ]
+
+    def revoke(self, token_id: int, at: datetime) -> None:
+        found = self._tx.world.tokens.get(token_id)
+        if found is not None and found[0].revoked_at is None:
+            self._tx.world.tokens[token_id] = (replace(found[0], revoked_at=at), found[1])
+
+
+class FakeSessions:
+    """Server-side sessions in memory, like ``adapters.db.identity_repo.SqlSessions``."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    @property
+    def _rows(self) -> dict[int, tuple[UserSession, str]]:
+        return self._tx.world.sessions
+
+    def add(
+        self,
+        *,
+        user_id: int,
+        session_hash: str,
+        role: Role,
+        now: datetime,
+        expires_at: datetime,
+        client: str | None,
+    ) -> int:
+        if any(h == session_hash for _, h in self._rows.values()):
+            raise ConflictError("a session with this hash exists already")
+        session_id = self._tx.world.next_id("user_sessions")
+        session = UserSession(
+            session_id, user_id, role, now, now, expires_at, (client or None) and client[:64]
+        )
+        self._rows[session_id] = (session, session_hash)
+        return session_id
+
+    def find(self, session_hash: str) -> UserSession | None:
+        return next((s for s, h in self._rows.values() if h == session_hash), None)
+
+    def touch(self, session_id: int, now: datetime) -> None:
+        found = self._rows.get(session_id)
+        if found is not None:
+            self._rows[session_id] = (replace(found[0], last_seen_at=now), found[1])
+
+    def delete(self, session_id: int) -> None:
+        self._rows.pop(session_id, None)
+
+    def delete_for_user(self, user_id: int, *, keep: int | None = None) -> int:
+        ended = [i for i, (s, _) in self._rows.items() if s.user_id == user_id and i != keep]
+        for session_id in ended:
+            del self._rows[session_id]
+        return len(ended)
+
+    def for_user(self, user_id: int) -> Sequence[UserSession]:
+        mine = [s for s, _ in self._rows.values() if s.user_id == user_id]
+        # ORDER BY last_seen_at DESC, id (a stable sort by id first, then by the time)
+        return sorted(sorted(mine, key=lambda s: s.id), key=lambda s: s.last_seen_at, reverse=True)
+
+    def purge(self, now: datetime, idle: timedelta) -> None:
+        over = [i for i, (s, _) in self._rows.items() if s.expires_at <= now or s.last_seen_at <= now - idle]
+        for session_id in over:
+            del self._rows[session_id]
+
+
+class FakeThrottle:
+    """Attempt counters in memory, like ``adapters.db.identity_repo.SqlThrottle``: a counter whose window
+    ended starts afresh; a released attempt is taken back only within its window."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def hit(self, key: str, now: datetime, window: timedelta) -> Count:
+        counters = self._tx.world.throttle
+        current = counters.get(key)
+        if current is None or current.resets_at <= now:
+            counted = Count(attempts=1, resets_at=now + window)
+        else:
+            counted = Count(attempts=current.attempts + 1, resets_at=current.resets_at)
+        counters[key] = counted
+        return counted
+
+    def release(self, key: str, now: datetime) -> None:
+        current = self._tx.world.throttle.get(key)
+        if current is not None and current.attempts > 0 and current.resets_at > now:
+            self._tx.world.throttle[key] = replace(current, attempts=current.attempts - 1)
+
+    def purge(self, now: datetime) -> None:
+        counters = self._tx.world.throttle
+        for key in [k for k, c in counters.items() if c.resets_at <= now]:
+            del counters[key]
+
+
+# --- general authorisations and notices -----------------------------------------------------------------
+def _utc_day(value: date | datetime) -> date:
+    return value.astimezone(UTC).date() if isinstance(value, datetime) else value
+
+
+class FakeGeneralAuthorisations:
+    """Registrations and reports of use in memory, like
+    ``adapters.db.general_authorisations_repo.SqlGeneralAuthorisations``: rows as plain mappings with the
+    table's columns (the value in euro as text), one registration per organisation and authorisation."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    @property
+    def _w(self) -> _World:
+        return self._tx.world
+
+    def add_registration(
+        self, *, organisation_id: int, eugea_id: str, member_state: str, by: str, at: datetime | None = None
+    ) -> int:
+        if self.registration(organisation_id, eugea_id) is not None:
+            raise ConflictError(f"already registered for {eugea_id}", field="eugea_id")
+        registration_id = self._w.next_id("eugea_registrations")
+        self._w.eugea_registrations[registration_id] = {
+            "id": registration_id,
+            "organisation_id": organisation_id,
+            "eugea_id": eugea_id,
+            "member_state": member_state,
+            "registered_by": by,
+            "registered_at": at or self._tx.now(),
+        }
+        return registration_id
+
+    def registration(self, organisation_id: int, eugea_id: str) -> Row | None:
+        return next(
+            (
+                dict(r)
+                for r in self._w.eugea_registrations.values()
+                if r["organisation_id"] == organisation_id and r["eugea_id"] == eugea_id
+            ),
+            None,
+        )
+
+    def lock_registration(self, registration_id: int) -> None:
+        """One transaction at a time: nothing to hold."""
+
+    def registrations(
+        self, *, organisation_id: int | None = None, member_state: str | None = None
+    ) -> Sequence[Row]:
+        return [
+            dict(r)
+            for _, r in sorted(self._w.eugea_registrations.items())
+            if (organisation_id is None or r["organisation_id"] == organisation_id)
+            and (member_state is None or r["member_state"] == member_state)
+        ]
+
+    def add_report(
+        self,
+        *,
+        organisation_id: int,
+        eugea_id: str,
+        period_start: date,
+        period_end: date,
+        shipments: int,
+        value_eur: Decimal,
+        destinations: Sequence[str],
+        by: str,
+    ) -> int:
+        if any(
+            (r["organisation_id"], r["eugea_id"], r["period_start"])
+            == (organisation_id, eugea_id, period_start)
+            for r in self._w.eugea_reports.values()
+        ):  # the SQL's unique index on the plainest overlap
+            raise ConflictError("a report of this period exists already", field="period_start")
+        report_id = self._w.next_id("eugea_reports")
+        self._w.eugea_reports[report_id] = {
+            "id": report_id,
+            "organisation_id": organisation_id,
+            "eugea_id": eugea_id,
+            "period_start": period_start,
+            "period_end": period_end,
+            "shipments": shipments,
+            "value_eur": str(value_eur),
+            "destinations": list(destinations),
+            "submitted_by": by,
+            "submitted_at": self._tx.now(),
+        }
+        return report_id
+
+    def overlapping_reports(
+        self, organisation_id: int, eugea_id: str, period_start: date, period_end: date
+    ) -> Sequence[Row]:
+        return [
+            dict(r)
+            for _, r in sorted(self._w.eugea_reports.items())
+            if r["organisation_id"] == organisation_id
+            and r["eugea_id"] == eugea_id
+            and r["period_start"] <= period_end
+            and r["period_end"] >= period_start
+        ]
+
+    def reports(
+        self, *, organisation_id: int | None = None, member_state: str | None = None
+    ) -> Sequence[Row]:
+        found = []
+        for r in self._w.eugea_reports.values():
+            if organisation_id is not None and r["organisation_id"] != organisation_id:
+                continue
+            if member_state is not None and not any(
+                g["organisation_id"] == r["organisation_id"]
+                and g["eugea_id"] == r["eugea_id"]
+                and g["member_state"] == member_state
+                for g in self._w.eugea_registrations.values()
+            ):
+                continue
+            found.append(dict(r))
+        return sorted(found, key=lambda r: (r["period_start"], r["id"]))
+
+    def record_dates(self) -> Sequence[tuple[str, int, date]]:
+        """The records this fake holds (licensing cases, licences, shipments, registrations, reports and
+        due-diligence cases), dated as the SQL dates them."""
+        w = self._w
+        found: list[tuple[str, int, date]] = []
+        found += [("licensing_case", i, _utc_day(c.updated_at)) for i, c in w.cases.items()]
+        for i, stored in w.licences.items():
+            shipped = [s.shipped_on for owner, s in w.shipments.values() if owner == i]
+            found.append(("licence", i, max([_utc_day(stored.issued_at), *shipped])))
+        found += [("shipment", i, s.shipped_on) for i, (_, s) in w.shipments.items()]
+        found += [
+            ("eugea_registration", i, _utc_day(r["registered_at"])) for i, r in w.eugea_registrations.items()
+        ]
+        found += [
+            ("eugea_report", i, max(r["period_end"], _utc_day(r["submitted_at"])))
+            for i, r in w.eugea_reports.items()
+        ]
+        found += [("dd_case", i, _utc_day(c.updated_at)) for i, c in w.dd_cases.items()]
+        return sorted(found, key=lambda f: (f[2], f[0], f[1]))
+
+
+class FakeNotices:
+    """Authority notices in memory, like ``adapters.db.notices_repo.SqlNotices``: newest first, each read
+    with its organisation's name, withdrawn once."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(
+        self,
+        *,
+        member_state: str,
+        organisation_id: int,
+        article: NoticeArticle,
+        subject: NoticeSubject,
+        reason: str,
+        issued_on: date,
+        issued_by: str,
+    ) -> int:
+        notice_id = self._tx.world.next_id("authority_notices")
+        self._tx.world.notices[notice_id] = AuthorityNotice(
+            notice_id, member_state, organisation_id, "", article, subject, reason, issued_on, issued_by
+        )
+        return notice_id
+
+    def _named(self, notice: AuthorityNotice) -> AuthorityNotice | None:
+        organisation = self._tx.world.organisations.get(notice.organisation_id)
+        return replace(notice, organisation_name=organisation.name) if organisation else None  # a join
+
+    def _all(self) -> list[AuthorityNotice]:
+        named = (self._named(n) for _, n in sorted(self._tx.world.notices.items(), reverse=True))
+        return [n for n in named if n is not None]
+
+    def get(self, notice_id: int) -> AuthorityNotice | None:
+        return next((n for n in self._all() if n.id == notice_id), None)
+
+    def issued_by_state(self, member_state: str) -> list[AuthorityNotice]:
+        return [n for n in self._all() if n.member_state == member_state]
+
+    def received(self, organisation_id: int, *, in_force_only: bool = False) -> list[AuthorityNotice]:
+        return [
+            n
+            for n in self._all()
+            if n.organisation_id == organisation_id
+            and (not in_force_only or n.status is NoticeStatus.IN_FORCE)
+        ]
+
+    def withdraw(self, notice_id: int, *, on: date, by: str, reason: str) -> None:
+        notice = self._tx.world.notices.get(notice_id)
+        if notice is None or notice.status is not NoticeStatus.IN_FORCE:
+            raise ConflictError("this notice has already been withdrawn")
+        self._tx.world.notices[notice_id] = replace(
+            notice, status=NoticeStatus.WITHDRAWN, withdrawn_on=on, withdrawn_by=by, withdrawal_reason=reason
+        )
+
+
+# --- reference data and control list amendments --------------------------------------------------------
+class FakeReferenceData:
+    """The versions of the loaded reference data, like ``adapters.db.uow.SqlReferenceData``."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def set(self, name: str, version: str, detail: Mapping[str, object] | None) -> None:  # noqa: ARG002 - no use case reads the detail back
+        self._tx.world.reference_data[name] = version
+
+    def all(self) -> Mapping[str, str]:
+        return dict(self._tx.world.reference_data)
+
+
+class FakeAmendments:
+    """Imported control list amendments, like ``adapters.db.uow.SqlAmendments`` (by effective date)."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(self, amendment: StoredAmendment, imported_by: str) -> None:  # noqa: ARG002 - no use case reads who imported
+        if any(a.version_id == amendment.version_id for a in self._tx.world.amendments):
+            raise ConflictError(f"amendment {amendment.version_id} was imported already")
+        self._tx.world.amendments.append(amendment)
+
+    def all(self) -> Sequence[StoredAmendment]:
+        return sorted(self._tx.world.amendments, key=lambda a: a.effective_from)
+
+    def lock(self) -> None:
+        """One transaction at a time: nothing to hold."""
+
+
 # --- the unit of work -----------------------------------------------------------------------------------
 class FakeUnitOfWork:
     """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
     ``rollback()``, or leaving the ``with`` block, discards everything since the last commit.
 
-    One transaction at a time (no concurrency). ``licensing``, ``duediligence``, ``organisations``,
-    ``documents``, ``jobs`` and ``audit`` are faked, which is all the licensing and due-diligence use cases touch; the other repositories are declared so that the fake is a ``UnitOfWork`` to
-    the type checker, and using one fails with ``AttributeError`` until a test needs it faked.
+    One transaction at a time (no concurrency). Every repository but ``classifications``, ``screening``
+    and ``customs`` is faked; those are declared so that the fake is a ``UnitOfWork`` to the type checker,
+    and using one fails with ``AttributeError`` until a test needs it faked. Times come from ``clock``
+    (the machine's unless given): a test moves it on instead of back-dating what was stored.
     """
 
     organisations: OrganisationRepository
@@ -1001,10 +1435,12 @@ class FakeUnitOfWork:
     customs: CustomsRepository
     documents: DocumentRepository
     jobs: JobRepository
+    clock: Clock
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.clock = clock
         self._committed = _World()
-        self._tx = _Transaction(copy.deepcopy(self._committed))
+        self._tx = _Transaction(copy.deepcopy(self._committed), clock)
         self._audit = FakeAudit(self._tx)
         self.audit = self._audit
         self.licensing = FakeLicensing(self._tx)
@@ -1013,6 +1449,14 @@ class FakeUnitOfWork:
         self.organisations = FakeOrganisations(self._tx)
         self.documents = FakeDocuments(self._tx)
         self.jobs = FakeJobs(self._tx)
+        self.users = FakeUsers(self._tx)
+        self.tokens = FakeTokens(self._tx)
+        self.sessions = FakeSessions(self._tx)
+        self.throttle = FakeThrottle(self._tx)
+        self.general_authorisations = FakeGeneralAuthorisations(self._tx)
+        self.notices = FakeNotices(self._tx)
+        self.reference_data = FakeReferenceData(self._tx)
+        self.amendments = FakeAmendments(self._tx)
         self.commits = 0
 
     def _begin(self) -> None:
