@@ -13,8 +13,9 @@ from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
-from dualuse.adapters.db.rows import aware, new_id, now
+from dualuse.adapters.db.rows import aware, new_id
 from dualuse.domain.errors import ConflictError
+from dualuse.services.clock import SYSTEM_CLOCK, Clock
 
 Row = Mapping[str, Any]
 
@@ -29,8 +30,9 @@ def _day(value: date | datetime) -> date:
 
 
 class SqlGeneralAuthorisations:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, clock: Clock = SYSTEM_CLOCK) -> None:
         self._c = connection
+        self._clock = clock  # dates the registrations and reports
 
     # --- registrations ----------------------------------------------------------------------------
     def add_registration(
@@ -45,7 +47,7 @@ class SqlGeneralAuthorisations:
                     eugea_id=eugea_id,
                     member_state=member_state,
                     registered_by=by,
-                    registered_at=at or now(),
+                    registered_at=at or self._clock.now(),
                 )
             )
         except IntegrityError:
@@ -104,7 +106,7 @@ class SqlGeneralAuthorisations:
                     value_eur=str(value_eur),
                     destinations=list(destinations),
                     submitted_by=by,
-                    submitted_at=now(),
+                    submitted_at=self._clock.now(),
                 )
             )
         )

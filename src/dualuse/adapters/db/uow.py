@@ -633,7 +633,7 @@ class SqlUnitOfWork:
         self.screening = SqlScreening(self._connection)
         self.duediligence = SqlDueDiligence(self._connection)
         self.licensing = SqlLicensing(self._connection)
-        self.general_authorisations = SqlGeneralAuthorisations(self._connection)
+        self.general_authorisations = SqlGeneralAuthorisations(self._connection, self.clock)
         self.notices = SqlNotices(self._connection)
         self.documents = SqlDocuments(self._connection, self._engine)
         self.jobs = SqlJobs(self._connection)
