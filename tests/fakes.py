@@ -1406,6 +1406,25 @@ class FakeAmendments:
         """One transaction at a time: nothing to hold."""
 
 
+class FakeHasher:
+    """A password hasher without the cost (``adapters.security.Argon2PasswordHasher`` hashes for real): a
+    hash is the password marked as hashed, and a short list stands for the common passwords."""
+
+    COMMON = frozenset({"password", "123456789012", "correcthorsebatterystaple"})
+
+    def hash(self, password: str) -> str:
+        return "fake$" + password
+
+    def verify(self, password: str, password_hash: str) -> bool:
+        return password_hash == "fake$" + password
+
+    def dummy_hash(self) -> str:
+        return "fake$no one's password"
+
+    def is_common(self, password: str) -> bool:
+        return password.lower() in self.COMMON
+
+
 # --- the unit of work -----------------------------------------------------------------------------------
 class FakeUnitOfWork:
     """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
