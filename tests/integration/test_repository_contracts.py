@@ -214,7 +214,12 @@ def test_due_diligence_cases_entries_and_one_notification_per_case(uows: Uows) -
             organisation_id=acme.id, title="Two", transaction=transaction, red_flag_version="v1", by="a"
         )
         uow.duediligence.add_entry(
-            case_id=first, step="classification", answers={"q": "yes"}, note="n", evidence=[], by="a"
+            case_id=first,
+            step="classification",
+            answers={"q": {"answer": "yes"}},
+            note="n",
+            evidence=[],
+            by="a",
         )
         uow.duediligence.add_entry(case_id=first, step="misuse", answers={}, note="", evidence=[], by="a")
         uow.duediligence.set_case(first, status=CaseStatus.CONCLUDED, conclusion=Conclusion.NOTIFY_AUTHORITY)
@@ -231,7 +236,7 @@ def test_due_diligence_cases_entries_and_one_notification_per_case(uows: Uows) -
         assert dict(concluded.transaction) == transaction
         entries = uow.duediligence.entries(first)
         assert [e.step.value for e in entries] == ["classification", "misuse"]
-        assert [dict(e.answers) for e in entries] == [{"q": "yes"}, {}]
+        assert [dict(e.answers) for e in entries] == [{"q": {"answer": "yes"}}, {}]
         notified = uow.duediligence.add_notification(
             case_id=first,
             organisation_id=acme.id,
