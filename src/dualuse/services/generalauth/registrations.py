@@ -172,7 +172,9 @@ def report_use(
     30 days after it for EU007 and 10 days after it for EU008), that does not overlap one already
     reported, with non-negative numbers and ISO 3166-1 alpha-2 destinations."""
     organisation_id = _exporter(principal)
-    value, codes = _check_report(uow.clock.today(), period_start, period_end, shipments, value_eur, destinations)
+    value, codes = _check_report(
+        uow.clock.today(), period_start, period_end, shipments, value_eur, destinations
+    )
     wanted = union_authorisation(rulebook, eugea_id).id
     registration = uow.general_authorisations.registration(organisation_id, wanted)
     if registration is None:
