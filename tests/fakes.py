@@ -50,6 +50,7 @@ from dualuse.domain.identity import (
     UserSession,
 )
 from dualuse.domain.jobs import Job, JobStatus
+from dualuse.domain.jobs.reminders import Reminder, StoredReminder
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
 from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeStatus, NoticeSubject
 from dualuse.domain.throttling import Count
@@ -57,7 +58,7 @@ from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
 from dualuse.services.clock import SYSTEM_CLOCK, Clock
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
-from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.jobs.ports import JobRepository, ReminderRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -126,6 +127,7 @@ class _World:
     notices: dict[int, AuthorityNotice] = field(default_factory=dict)
     reference_data: dict[str, str] = field(default_factory=dict)
     amendments: list[StoredAmendment] = field(default_factory=list)
+    reminders: dict[int, StoredReminder] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -965,6 +967,13 @@ class FakeJobs:
     def recent(self, limit: int = 50) -> Sequence[Job]:
         return sorted(self._tx.world.jobs.values(), key=lambda j: -j.id)[:limit]
 
+    def pending(self, kind: str) -> Sequence[Job]:
+        waiting = (JobStatus.QUEUED, JobStatus.RUNNING)
+        return sorted(
+            (j for j in self._tx.world.jobs.values() if j.kind == kind and j.status in waiting),
+            key=lambda j: (j.run_after, j.id),
+        )
+
     def _held(self, job_id: int, worker: str) -> Job | None:
         job = self._tx.world.jobs.get(job_id)
         return (
@@ -1425,6 +1434,37 @@ class FakeHasher:
         return password.lower() in self.COMMON
 
 
+class FakeReminders:
+    """In-app reminders in memory, like ``adapters.db.reminders_repo.SqlReminders``: one per key."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(self, reminder: Reminder, at: datetime) -> bool:
+        kept = self._tx.world.reminders
+        if any(r.reminder.key == reminder.key for r in kept.values()):
+            return False
+        reminder_id = self._tx.world.next_id("reminders")
+        kept[reminder_id] = StoredReminder(reminder_id, reminder, at, None)
+        return True
+
+    def for_organisation(
+        self, organisation_id: int, *, unread_only: bool = False
+    ) -> Sequence[StoredReminder]:
+        return [
+            r
+            for _, r in sorted(self._tx.world.reminders.items(), reverse=True)
+            if r.reminder.organisation_id == organisation_id and not (unread_only and r.read_at is not None)
+        ]
+
+    def mark_read(self, reminder_id: int, organisation_id: int, at: datetime) -> bool:
+        found = self._tx.world.reminders.get(reminder_id)
+        if found is None or found.reminder.organisation_id != organisation_id or found.read_at is not None:
+            return False
+        self._tx.world.reminders[reminder_id] = replace(found, read_at=at)
+        return True
+
+
 # --- the unit of work -----------------------------------------------------------------------------------
 class FakeUnitOfWork:
     """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
@@ -1454,6 +1494,7 @@ class FakeUnitOfWork:
     customs: CustomsRepository
     documents: DocumentRepository
     jobs: JobRepository
+    reminders: ReminderRepository
     clock: Clock
 
     def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
@@ -1476,6 +1517,7 @@ class FakeUnitOfWork:
         self.notices = FakeNotices(self._tx)
         self.reference_data = FakeReferenceData(self._tx)
         self.amendments = FakeAmendments(self._tx)
+        self.reminders = FakeReminders(self._tx)
         self.commits = 0
 
     def _begin(self) -> None:

@@ -32,7 +32,7 @@ from dualuse.domain.rules.engine import ListView
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.throttling import AccessPolicy, Limit
 from dualuse.services import controllist, demo, reference
-from dualuse.services.clock import Clock, SystemClock, today_in_brussels
+from dualuse.services.clock import Clock, SystemClock
 from dualuse.services.demo import DemoLogin
 from dualuse.services.determination import DeterminationInputs, inputs_for
 from dualuse.services.licensing import check_code_secret

@@ -43,7 +43,7 @@ from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.clock import Clock
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
-from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.jobs.ports import JobRepository, ReminderRepository
 
 
 class OrganisationRepository(Protocol):
@@ -186,6 +186,7 @@ class UnitOfWork(Protocol):
     notices: NoticeRepository
     documents: DocumentRepository
     jobs: JobRepository
+    reminders: ReminderRepository
     casework: CaseworkRepository
     customs: CustomsRepository
     clock: Clock  # where the use cases read the time (``services.clock``)

@@ -21,6 +21,7 @@ from dualuse.adapters.db.identity_repo import SqlSessions, SqlThrottle
 from dualuse.adapters.db.jobs_repo import SqlJobs
 from dualuse.adapters.db.licensing_repo import SqlLicensing
 from dualuse.adapters.db.notices_repo import SqlNotices
+from dualuse.adapters.db.reminders_repo import SqlReminders
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, anchor_head, chain
@@ -31,7 +32,7 @@ from dualuse.services.casework.ports import CaseworkRepository
 from dualuse.services.clock import SYSTEM_CLOCK, Clock
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.documents.ports import DocumentRepository
-from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.jobs.ports import JobRepository, ReminderRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
     AuditQuery,
@@ -603,6 +604,7 @@ class SqlUnitOfWork:
     notices: NoticeRepository
     documents: DocumentRepository
     jobs: JobRepository
+    reminders: ReminderRepository
     casework: CaseworkRepository
     customs: CustomsRepository
     clock: Clock
@@ -637,6 +639,7 @@ class SqlUnitOfWork:
         self.notices = SqlNotices(self._connection)
         self.documents = SqlDocuments(self._connection, self._engine)
         self.jobs = SqlJobs(self._connection)
+        self.reminders = SqlReminders(self._connection)
         self.casework = SqlCasework(self._connection)
         self.customs = SqlCustoms(self._connection)
         return self
