@@ -35,6 +35,9 @@ from dualuse.services import controllist, demo, reference
 from dualuse.services.clock import Clock, SystemClock
 from dualuse.services.demo import DemoLogin
 from dualuse.services.determination import DeterminationInputs, inputs_for
+from dualuse.services.jobs.kinds import job_handlers
+from dualuse.services.jobs.outgoing import OutgoingDelivery
+from dualuse.services.jobs.queue import Handler
 from dualuse.services.licensing import check_code_secret
 from dualuse.services.unit_of_work import PasswordHasher
 
@@ -59,9 +62,15 @@ class Container:
     access_policy: AccessPolicy = field(default_factory=AccessPolicy)
     # where the use cases read the time; tests put a ``ManualClock`` here and move it on
     clock: Clock = field(default_factory=SystemClock)
+    # the channels outgoing documents are delivered through by the ``deliver_outgoing`` job, by name
+    deliveries: dict[str, OutgoingDelivery] = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.anchor_key, self.clock)
+
+    def job_handlers(self) -> dict[str, Handler]:
+        """What ``dualuse worker`` runs: every kind of job, with this container's rules and channels."""
+        return job_handlers(self.casework_rules, self.deliveries)
 
     def list_source(self) -> ControlListSource:
         """The control list (shipped and imported versions) as the determination engine sees it."""
