@@ -32,6 +32,7 @@ def test_f4_parallel_overlapping_use_reports_accept_one(
     one passes the overlap check alone, exactly one may be recorded."""
     apis = api_clients(container, people["acme"], PARALLEL)
     clock = manual_clock(container)
+    clock.advance(timedelta(days=-90))  # registered 90 days ago (the API tokens stay valid)
     assert apis[0].post(ga.REGISTRATIONS, json={"eugea_id": "EU001"}).status_code == 201
     clock.advance(timedelta(days=90))
     end = clock.today() - timedelta(days=PARALLEL)
@@ -53,6 +54,7 @@ def test_parallel_reports_of_separate_periods_are_all_recorded(
     """The serialisation refuses overlaps only: ten reports of ten separate weeks are all kept."""
     apis = api_clients(container, people["acme"], PARALLEL)
     clock = manual_clock(container)
+    clock.advance(timedelta(days=-200))  # registered 200 days ago (the API tokens stay valid)
     assert apis[0].post(ga.REGISTRATIONS, json={"eugea_id": "EU001"}).status_code == 201
     clock.advance(timedelta(days=200))
     first = clock.today() - timedelta(days=7 * PARALLEL + 1)

@@ -198,8 +198,9 @@ def _token(row: Mapping[Any, Any]) -> ApiToken:
 
 
 class SqlTokens:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, clock: Clock = SYSTEM_CLOCK) -> None:
         self._c = connection
+        self._clock = clock  # dates the tokens (a token without an expiry lives a year from its creation)
 
     def add(
         self,
@@ -216,7 +217,7 @@ class SqlTokens:
                 name=name,
                 token_hash=token_hash,
                 prefix=prefix,
-                created_at=now(),
+                created_at=self._clock.now(),
                 expires_at=expires_at,
                 scope=scope.value,
             )
@@ -624,7 +625,7 @@ class SqlUnitOfWork:
         self._committed = False
         self.organisations = SqlOrganisations(self._connection)
         self.users = SqlUsers(self._connection)
-        self.tokens = SqlTokens(self._connection)
+        self.tokens = SqlTokens(self._connection, self.clock)
         self.sessions = SqlSessions(self._connection)
         self.throttle = SqlThrottle(self._connection)
         self._audit = SqlAudit(self._connection, self._anchor_key)
