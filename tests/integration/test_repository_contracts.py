@@ -1,11 +1,12 @@
 """The fakes behave as the SQL repositories do: the same assertions run against ``tests.fakes`` and against
 ``adapters.db`` on SQLite and PostgreSQL, so that a fake cannot drift from the repository it stands for
 (due diligence, general authorisations, notices, sessions and attempt counters, users and tokens,
-organisations)."""
+organisations, reminders and the job queue)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from dualuse.domain.duediligence import Conclusion, ConsultationOutcome, View
 from dualuse.domain.duediligence.records import CaseStatus, NotificationStatus, SubmissionStatus
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, TokenScope, User
+from dualuse.domain.jobs.reminders import Reminder, ReminderStage
 from dualuse.domain.notices.model import NoticeArticle, NoticeScope, NoticeStatus, NoticeSubject
 from dualuse.services.clock import ManualClock
 from dualuse.services.unit_of_work import UnitOfWork
@@ -471,3 +473,48 @@ def test_notices_named_newest_first_and_withdrawn_once(uows: Uows) -> None:
         assert (withdrawn.status, withdrawn.withdrawn_on) == (NoticeStatus.WITHDRAWN, date(2026, 3, 3))
         with pytest.raises(ConflictError):
             uow.notices.withdraw(first, on=date(2026, 3, 4), by="officer", reason="again")
+
+
+# --- reminders and pending jobs -------------------------------------------------------------------------
+def test_reminders_kept_once_per_key_newest_first_and_read_once(uows: Uows) -> None:
+    acme = _organisation(uows)
+    other = _organisation(uows, "Other BV", "NL")
+    soon = Reminder(
+        "n:1:2026-03-05:soon", acme.id, "dd_notification", 1, date(2026, 3, 5), ReminderStage.SOON, "m", "/x"
+    )
+    overdue = replace(soon, key="n:1:2026-03-05:overdue", stage=ReminderStage.OVERDUE)
+    with uows() as uow:
+        assert uow.reminders.add(soon, T0)
+        assert not uow.reminders.add(replace(soon, message="again"), T0)
+        assert uow.reminders.add(overdue, T0 + timedelta(days=4))
+        uow.commit()
+    with uows() as uow:
+        kept = uow.reminders.for_organisation(acme.id)
+        assert [(r.reminder, aware(r.created_at)) for r in kept] == [
+            (overdue, T0 + timedelta(days=4)),
+            (soon, T0),
+        ]
+        assert uow.reminders.for_organisation(other.id) == []
+        assert not uow.reminders.mark_read(kept[1].id, other.id, T0)  # not its reminder
+        assert uow.reminders.mark_read(kept[1].id, acme.id, T0)
+        assert not uow.reminders.mark_read(kept[1].id, acme.id, T0)
+        uow.commit()
+    with uows() as uow:
+        assert [r.id for r in uow.reminders.for_organisation(acme.id, unread_only=True)] == [kept[0].id]
+
+
+def test_pending_jobs_of_a_kind_oldest_first(uows: Uows) -> None:
+    with uows() as uow:
+        later = uow.jobs.add("k", {}, run_after=T0 + timedelta(hours=1), max_attempts=1, at=T0)
+        first = uow.jobs.add("k", {}, run_after=T0, max_attempts=1, at=T0)
+        uow.jobs.add("other", {}, run_after=T0, max_attempts=1, at=T0)
+        uow.commit()
+    with uows() as uow:
+        taken = uow.jobs.claim("w", T0, T0 - timedelta(minutes=15))
+        assert taken is not None
+        assert taken.id == first
+        uow.jobs.finish(first, "w", "done", T0)
+        uow.commit()
+    with uows() as uow:
+        assert [j.id for j in uow.jobs.pending("k")] == [later]
+        assert uow.jobs.pending("none") == []

@@ -54,8 +54,9 @@ class SqlReminders:
                 created_at=at,
             )
             .on_conflict_do_nothing(index_elements=[r.c.key])
+            .returning(r.c.id)  # a row back only when inserted (psycopg's rowcount says -1 here)
         )
-        return bool(self._c.execute(statement).rowcount == 1)
+        return self._c.execute(statement).first() is not None
 
     def for_organisation(
         self, organisation_id: int, *, unread_only: bool = False
