@@ -24,6 +24,7 @@ from dualuse.adapters.db.licensing_repo import queue_index_rows
 from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
 from dualuse.domain.casework import CaseFile, EndUserStatement
 from dualuse.domain.casework.tracks import Track
+from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.documents import Document, DocumentKind
 from dualuse.domain.duediligence import Conclusion, ConsultationOutcome, Step, View
 from dualuse.domain.duediligence.records import (
@@ -128,6 +129,7 @@ class _World:
     reference_data: dict[str, str] = field(default_factory=dict)
     amendments: list[StoredAmendment] = field(default_factory=list)
     reminders: dict[int, StoredReminder] = field(default_factory=dict)
+    classifications: dict[int, Classification] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -1465,13 +1467,87 @@ class FakeReminders:
         return True
 
 
+class FakeClassifications:
+    """Product classifications in memory, like ``adapters.db.uow.SqlClassifications``: a status change
+    given the record as read is refused (``ConflictError``) once the record changed meanwhile."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(
+        self,
+        *,
+        organisation_id: int,
+        product_name: str,
+        description: str,
+        parameters: Mapping[str, object],
+        control_code: str | None,
+        rationale: str,
+        list_version: str,
+        created_by: str,
+    ) -> Classification:
+        written = self._tx.now()
+        classification = Classification(
+            id=self._tx.world.next_id("classifications"),
+            organisation_id=organisation_id,
+            product_name=product_name,
+            description=description,
+            parameters=copy.deepcopy(dict(parameters)),
+            control_code=control_code,
+            rationale=rationale,
+            list_version=list_version,
+            status=ClassificationStatus.CURRENT,
+            review_reason=None,
+            created_by=created_by,
+            created_at=written,
+            updated_at=written,
+        )
+        self._tx.world.classifications[classification.id] = classification
+        return classification
+
+    def get(self, classification_id: int) -> Classification | None:
+        return self._tx.world.classifications.get(classification_id)
+
+    def for_organisation(self, organisation_id: int) -> Sequence[Classification]:
+        return [
+            c
+            for _, c in sorted(self._tx.world.classifications.items())
+            if c.organisation_id == organisation_id
+        ]
+
+    def listed(self) -> Sequence[Classification]:
+        return [c for _, c in sorted(self._tx.world.classifications.items()) if c.control_code is not None]
+
+    def set_status(
+        self,
+        classification_id: int,
+        status: ClassificationStatus,
+        reason: str | None,
+        *,
+        expected: Classification | None = None,
+    ) -> None:
+        current = self._tx.world.classifications.get(classification_id)
+        unchanged = current is not None and (
+            expected is None
+            or (current.status, current.review_reason) == (expected.status, expected.review_reason)
+        )
+        if current is not None and unchanged:
+            self._tx.world.classifications[classification_id] = replace(
+                current, status=status, review_reason=reason, updated_at=self._tx.now()
+            )
+        elif expected is not None:
+            raise ConflictError(
+                "the record was flagged again meanwhile: review it against the list now in force"
+            )
+
+
 # --- the unit of work -----------------------------------------------------------------------------------
 class FakeUnitOfWork:
     """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
     ``rollback()``, or leaving the ``with`` block, discards everything since the last commit.
 
-    One transaction at a time (no concurrency). Every repository but ``classifications``, ``screening``
-    and ``customs`` is faked; those are declared so that the fake is a ``UnitOfWork`` to the type checker,
+    One transaction at a time (no concurrency). Every repository but ``screening`` and ``customs`` is
+    faked; those are declared so that the fake is a ``UnitOfWork`` to the type checker,
     and using one fails with ``AttributeError`` until a test needs it faked. Times come from ``clock``
     (the machine's unless given): a test moves it on instead of back-dating what was stored.
     """
@@ -1518,6 +1594,7 @@ class FakeUnitOfWork:
         self.reference_data = FakeReferenceData(self._tx)
         self.amendments = FakeAmendments(self._tx)
         self.reminders = FakeReminders(self._tx)
+        self.classifications = FakeClassifications(self._tx)
         self.commits = 0
 
     def _begin(self) -> None:

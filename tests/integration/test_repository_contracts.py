@@ -1,7 +1,7 @@
 """The fakes behave as the SQL repositories do: the same assertions run against ``tests.fakes`` and against
 ``adapters.db`` on SQLite and PostgreSQL, so that a fake cannot drift from the repository it stands for
 (due diligence, general authorisations, notices, sessions and attempt counters, users and tokens,
-organisations, reminders and the job queue)."""
+organisations, classifications, reminders and the job queue)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from dualuse.adapters.db.engine import make_engine
 from dualuse.adapters.db.rows import aware
 from dualuse.bootstrap import bootstrap
 from dualuse.config import Environment, Settings
+from dualuse.domain.classification import ClassificationStatus
 from dualuse.domain.duediligence import Conclusion, ConsultationOutcome, View
 from dualuse.domain.duediligence.records import CaseStatus, NotificationStatus, SubmissionStatus
 from dualuse.domain.errors import ConflictError
@@ -518,3 +519,52 @@ def test_pending_jobs_of_a_kind_oldest_first(uows: Uows) -> None:
     with uows() as uow:
         assert [j.id for j in uow.jobs.pending("k")] == [later]
         assert uow.jobs.pending("none") == []
+
+
+# --- classifications ------------------------------------------------------------------------------------
+def test_classifications_listed_and_flagged_only_as_read(uows: Uows) -> None:
+    acme = _organisation(uows)
+    with uows() as uow:
+        listed = uow.classifications.add(
+            organisation_id=acme.id,
+            product_name="Probe",
+            description="interception probe",
+            parameters={"throughput_gbps": 10},
+            control_code="5A001.j",
+            rationale="IP network surveillance",
+            list_version="2025",
+            created_by="a",
+        )
+        uow.classifications.add(
+            organisation_id=acme.id,
+            product_name="Cable",
+            description="copper cable",
+            parameters={},
+            control_code=None,
+            rationale="not listed",
+            list_version="2025",
+            created_by="a",
+        )
+        uow.commit()
+    assert (listed.status, listed.review_reason, aware(listed.created_at)) == (
+        ClassificationStatus.CURRENT,
+        None,
+        T0,
+    )
+    with uows() as uow:
+        assert [c.product_name for c in uow.classifications.for_organisation(acme.id)] == ["Probe", "Cable"]
+        assert [c.id for c in uow.classifications.listed()] == [listed.id]
+        uow.classifications.set_status(
+            listed.id, ClassificationStatus.REVIEW_NEEDED, "5A001.j amended", expected=listed
+        )
+        uow.commit()
+    with uows() as uow, pytest.raises(ConflictError):  # the record as first read is no longer the stored one
+        uow.classifications.set_status(listed.id, ClassificationStatus.CURRENT, None, expected=listed)
+    with uows() as uow:
+        flagged = uow.classifications.get(listed.id)
+        assert flagged is not None
+        assert (flagged.status, flagged.review_reason) == (
+            ClassificationStatus.REVIEW_NEEDED,
+            "5A001.j amended",
+        )
+        assert flagged.parameters == {"throughput_gbps": 10}

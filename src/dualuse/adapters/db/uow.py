@@ -504,8 +504,9 @@ def _classification(row: RowMapping) -> Classification:
 
 
 class SqlClassifications:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, clock: Clock = SYSTEM_CLOCK) -> None:
         self._c = connection
+        self._clock = clock  # dates the records (Art. 27: kept from their last change)
 
     def add(
         self,
@@ -519,7 +520,7 @@ class SqlClassifications:
         list_version: str,
         created_by: str,
     ) -> Classification:
-        written = now()
+        written = self._clock.now()
         result = self._c.execute(
             t.classifications.insert().values(
                 organisation_id=organisation_id,
@@ -578,7 +579,7 @@ class SqlClassifications:
                 c.c.review_reason.is_not_distinct_from(expected.review_reason),
             )
         result = self._c.execute(
-            statement.values(status=status.value, review_reason=reason, updated_at=now())
+            statement.values(status=status.value, review_reason=reason, updated_at=self._clock.now())
         )
         if expected is not None and result.rowcount != 1:
             raise ConflictError(
@@ -632,7 +633,7 @@ class SqlUnitOfWork:
         self.audit = self._audit
         self.reference_data = SqlReferenceData(self._connection)
         self.amendments = SqlAmendments(self._connection)
-        self.classifications = SqlClassifications(self._connection)
+        self.classifications = SqlClassifications(self._connection, self.clock)
         self.screening = SqlScreening(self._connection)
         self.duediligence = SqlDueDiligence(self._connection)
         self.licensing = SqlLicensing(self._connection)
