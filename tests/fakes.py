@@ -1,11 +1,14 @@
 """In-memory fakes of the ports in ``services.unit_of_work``, for service tests without a database (fakes,
 not mocks): a unit of work that keeps what was committed apart from the open transaction's working copy,
-and the repositories the licensing and due-diligence use cases touch (``services.licensing``,
-``services.duediligence``, ``services.audit``, the organisations).
+and every repository but the screening one (licensing, casework, customs, due diligence, audit,
+organisations, users, tokens, sessions, attempt counters, general authorisations, notices, classifications,
+reference data, amendments, documents, jobs, reminders), and a password hasher without the cost.
 
 The fakes behave like ``adapters.db`` wherever a use case can tell: ids from a counter, optimistic locking
 of cases and licences, unique licence numbers, the queue's filters, order and paging, and an audit trail
-chained when the unit of work commits. Everything since the last ``commit()`` is discarded on
+chained when the unit of work commits; ``tests/integration/test_repository_contracts.py`` runs the same
+assertions on a fake and on its SQL repository, so that the two cannot drift apart. Times come from the unit
+of work's clock. Everything since the last ``commit()`` is discarded on
 ``rollback()`` or when the ``with`` block is left.
 """
 
@@ -25,6 +28,7 @@ from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
 from dualuse.domain.casework import CaseFile, EndUserStatement
 from dualuse.domain.casework.tracks import Track
 from dualuse.domain.classification import Classification, ClassificationStatus
+from dualuse.domain.customs import Hold
 from dualuse.domain.documents import Document, DocumentKind
 from dualuse.domain.duediligence import Conclusion, ConsultationOutcome, Step, View
 from dualuse.domain.duediligence.records import (
@@ -130,6 +134,7 @@ class _World:
     amendments: list[StoredAmendment] = field(default_factory=list)
     reminders: dict[int, StoredReminder] = field(default_factory=dict)
     classifications: dict[int, Classification] = field(default_factory=dict)
+    holds: dict[int, Hold] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -1541,14 +1546,46 @@ class FakeClassifications:
             )
 
 
+class FakeCustoms:
+    """Art. 21 holds in memory, like ``adapters.db.customs_repo.SqlCustoms``: newest first, optimistically
+    locked."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add_hold(self, build: Callable[[int], Hold]) -> Hold:
+        hold = build(self._tx.world.next_id("customs_holds"))
+        self._tx.world.holds[hold.id] = hold
+        return hold
+
+    def hold(self, hold_id: int) -> Hold | None:
+        return self._tx.world.holds.get(hold_id)
+
+    def holds(
+        self, *, customs_state: str | None = None, authority_state: str | None = None
+    ) -> Sequence[Hold]:
+        return [
+            h
+            for _, h in sorted(self._tx.world.holds.items(), reverse=True)
+            if (customs_state is None or h.customs_state == customs_state)
+            and (authority_state is None or h.authority_state == authority_state)
+        ]
+
+    def save_hold(self, hold: Hold, *, expected_version: int) -> None:
+        current = self._tx.world.holds.get(hold.id)
+        if current is None or current.version != expected_version:
+            raise ConflictError("the hold changed meanwhile: reload")
+        self._tx.world.holds[hold.id] = hold
+
+
 # --- the unit of work -----------------------------------------------------------------------------------
 class FakeUnitOfWork:
     """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
     ``rollback()``, or leaving the ``with`` block, discards everything since the last commit.
 
-    One transaction at a time (no concurrency). Every repository but ``screening`` and ``customs`` is
-    faked; those are declared so that the fake is a ``UnitOfWork`` to the type checker,
-    and using one fails with ``AttributeError`` until a test needs it faked. Times come from ``clock``
+    One transaction at a time (no concurrency). Every repository but ``screening`` is faked; ``screening``
+    is declared so that the fake is a ``UnitOfWork`` to the type checker, and using it fails with
+    ``AttributeError`` until a test needs it faked. Times come from ``clock``
     (the machine's unless given): a test moves it on instead of back-dating what was stored.
     """
 
@@ -1595,6 +1632,7 @@ class FakeUnitOfWork:
         self.amendments = FakeAmendments(self._tx)
         self.reminders = FakeReminders(self._tx)
         self.classifications = FakeClassifications(self._tx)
+        self.customs = FakeCustoms(self._tx)
         self.commits = 0
 
     def _begin(self) -> None:
