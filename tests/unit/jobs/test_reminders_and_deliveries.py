@@ -13,6 +13,7 @@ import pytest
 
 from dualuse.adapters.sources.casework_rules import load_casework_rules
 from dualuse.domain.casework import CaseFile, CaseworkRules
+from dualuse.domain.customs import Ground, Hold
 from dualuse.domain.duediligence.records import NotificationStatus
 from dualuse.domain.identity import OrganisationKind, Principal, Role
 from dualuse.domain.jobs import JobStatus, retry_delay
@@ -129,7 +130,7 @@ def test_art_5_2_the_authority_is_reminded_of_a_notification_to_decide_once_per_
     ]
 
 
-def test_a_licensing_case_is_reminded_of_by_its_states_time_limit_and_the_views_by_theirs() -> None:
+def test_a_case_a_view_and_a_customs_hold_are_reminded_of_by_their_deadlines() -> None:
     uow, clock, orgs, _ = _world()
     with uow:
         uow.casework.add_file(CaseFile(41, "DE", "team", "", "", "submitted", NOON), [])
@@ -151,12 +152,26 @@ def test_a_licensing_case_is_reminded_of_by_its_states_time_limit_and_the_views_
             notified_on=NOON.date(),
         )
         uow.duediligence.add_view(requirement_id=requirement, member_state="FR", deadline=NOON.date())
+        uow.customs.add_hold(
+            lambda hold_id: Hold(
+                hold_id,
+                "NL",
+                "FR",
+                "FR-2026-1",
+                "24NL0001",
+                Ground.CIRCUMSTANCES_CHANGED,
+                "",
+                "customs",
+                NOON.date() - timedelta(days=31),
+                NOON.date() - timedelta(days=1),
+            )
+        )
         uow.commit()
     with uow:
-        assert reminders.remind(uow, RULES, clock.now()) == (2, 2)
+        assert reminders.remind(uow, RULES, clock.now()) == (3, 3)
         uow.commit()
     assert _reminders(uow, orgs["DE"]) == [("licensing_case", "soon")]  # DE: 3 days for a submitted case
-    assert _reminders(uow, orgs["FR"]) == [("art5_view", "soon")]
+    assert _reminders(uow, orgs["FR"]) == [("customs_hold", "overdue"), ("art5_view", "soon")]
     with uow:
         [case_reminder] = uow.reminders.for_organisation(orgs["DE"])
         assert case_reminder.reminder.href == "/applications/41"

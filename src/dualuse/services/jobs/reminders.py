@@ -2,8 +2,9 @@
 reminder for it, once when the deadline comes near and once when it has passed.
 
 Deadlines reminded of: the authority's decision on an Art. 5(2) notification (``Notification.deadline``), a
-member state's view in the Art. 5(4)-(6) exchange (``StateView.deadline``), and a licensing case's time limit
-in its current status (the member state's limits in the casework rules). Running the job again adds no
+member state's view in the Art. 5(4)-(6) exchange (``StateView.deadline``), the consulted authority's answer
+on a shipment customs hold (Art. 21(4), ``Hold.deadline``), and a licensing case's time limit in its current
+status (the member state's limits in the casework rules). Running the job again adds no
 reminder twice (each has a key); after each run it queues its next run, a day later, unless one is queued
 already."""
 
@@ -13,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from dualuse.domain import casework as cw
+from dualuse.domain.customs import HoldStatus
 from dualuse.domain.duediligence import View
 from dualuse.domain.duediligence.records import NotificationStatus
 from dualuse.domain.errors import PermissionDeniedError
@@ -29,6 +31,7 @@ REMIND_JOB = "remind_deadlines"
 NOTICE_DAYS = 10
 EVERY = timedelta(days=1)
 NOTIFICATIONS_PAGE = "/authority/notifications"
+HOLDS_API = "/api/v1/customs/holds"  # no page yet: the API lists the holds an authority is consulted on
 CLOSED_CASE_STATUSES = frozenset({ApplicationStatus.DECIDED.value, ApplicationStatus.WITHDRAWN.value})
 
 
@@ -69,6 +72,19 @@ def deadlines(uow: UnitOfWork, rules: cw.CaseworkRules) -> list[Deadline]:
                         NOTIFICATIONS_PAGE,
                     )
                 )
+    for hold in uow.customs.holds():
+        if hold.status is HoldStatus.HELD and hold.authority_state in authority:
+            found.append(
+                Deadline(
+                    "customs_hold",
+                    hold.id,
+                    authority[hold.authority_state],
+                    hold.deadline,
+                    f"answer {hold.customs_state} customs on the shipment held under declaration "
+                    f"{hold.declaration} (Art. 21(4))",
+                    HOLDS_API,
+                )
+            )
     case_ids = uow.casework.open_case_ids(closed=CLOSED_CASE_STATUSES)
     for case_id, file in sorted(uow.casework.files(case_ids).items()):
         limits = cw.TimeLimits(file.member_state, rules.limits_for(file.member_state), "data", False)
