@@ -269,6 +269,7 @@ EXPECTED: dict[str, R] = {
     "POST /authority/notices": R(AUTHORITIES),
     "POST /authority/notices/{notice_id}/withdraw": R(AUTH_A),
     "GET /notices": R(EXPORTERS),
+    "GET /reminders": R(SIGNED_IN),
     "GET /audit": R(ADMINS | SENIORS),
 }
 # fmt: on

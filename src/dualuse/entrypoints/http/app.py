@@ -47,6 +47,7 @@ from dualuse.entrypoints.web import (
     licensing_views,
     notice_views,
     reference_views,
+    reminder_views,
     screening_views,
     views,
 )
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(casework_views.router)
     app.include_router(general_authorisation_views.router)
     app.include_router(notice_views.router)
+    app.include_router(reminder_views.router)
     app.include_router(audit_views.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     production = settings.env is Environment.PRODUCTION
