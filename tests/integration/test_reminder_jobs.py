@@ -13,13 +13,14 @@ import pytest
 from typer.testing import CliRunner
 
 from dualuse.bootstrap import Container
-from dualuse.domain.identity import OrganisationKind
+from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.domain.jobs import JobStatus, retry_delay
 from dualuse.entrypoints.cli.main import app as cli
 from dualuse.services.jobs import queue, reminders
 from dualuse.services.jobs.outgoing import queue_delivery
 from dualuse.services.jobs.queue import JobContext
-from tests.factories import make_organisation, manual_clock
+from tests.factories import make_organisation, make_person, manual_clock
+from tests.integration.test_general_authorisation_pages import sign_in
 
 runner = CliRunner()
 
@@ -113,3 +114,24 @@ def test_an_outgoing_document_is_delivered_by_the_channel_registered_on_the_cont
         "exchange: sent 3",
         "ConnectionError: no answer",
     )
+
+
+def test_the_authority_sees_its_new_reminders_on_its_home_and_page(container: Container) -> None:
+    acme = make_organisation(container, OrganisationKind.EXPORTER, "Acme GmbH", "DE", "DE111")
+    authority = make_organisation(container, OrganisationKind.AUTHORITY, "BAFA", "DE")
+    make_person(container, authority, Role.AUTHORITY_OFFICER, "officer@bafa.example")
+    _notification_due_in(container, acme.id, 3)
+    handlers = container.job_handlers()
+    with container.uow() as uow:
+        reminders.schedule(uow, handlers, clock=container.clock.now)
+        uow.commit()
+    assert queue.run_next(container.uow, handlers, worker="w", clock=container.clock.now) is not None
+    web, _ = sign_in(container, "officer@bafa.example")
+    assert 'data-todo-key="reminders" data-count="1"' in web.get("/").text
+    page = web.get("/reminders")
+    assert page.status_code == 200
+    assert "New" in page.text
+    assert "Due in 3 days" in page.text
+    assert 'href="/authority/notifications"' in page.text
+    assert 'data-todo-key="reminders" data-count="0"' in web.get("/").text  # read once shown
+    assert "New" not in web.get("/reminders").text
