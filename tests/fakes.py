@@ -1,8 +1,8 @@
 """In-memory fakes of the ports in ``services.unit_of_work``, for service tests without a database (fakes,
 not mocks): a unit of work that keeps what was committed apart from the open transaction's working copy,
-and every repository but the screening one (licensing, casework, customs, due diligence, audit,
-organisations, users, tokens, sessions, attempt counters, general authorisations, notices, classifications,
-reference data, amendments, documents, jobs, reminders), and a password hasher without the cost.
+and every repository (licensing, casework, customs, screening, due diligence, audit, organisations, users,
+tokens, sessions, attempt counters, general authorisations, notices, classifications, reference data,
+amendments, documents, jobs, reminders), and a password hasher without the cost.
 
 The fakes behave like ``adapters.db`` wherever a use case can tell: ids from a counter, optimistic locking
 of cases and licences, unique licence numbers, the queue's filters, order and paging, and an audit trail
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -58,6 +58,9 @@ from dualuse.domain.jobs import Job, JobStatus
 from dualuse.domain.jobs.reminders import Reminder, StoredReminder
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
 from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeStatus, NoticeSubject
+from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
+from dualuse.domain.screening.review import HitStatus, Party, StoredHit, Suppression
+from dualuse.domain.screening.review import PartyRole as ScreeningPartyRole
 from dualuse.domain.throttling import Count
 from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
 from dualuse.services.clock import SYSTEM_CLOCK, Clock
@@ -135,6 +138,13 @@ class _World:
     reminders: dict[int, StoredReminder] = field(default_factory=dict)
     classifications: dict[int, Classification] = field(default_factory=dict)
     holds: dict[int, Hold] = field(default_factory=dict)
+    list_versions: dict[int, tuple[dict[str, Any], ListSnapshot]] = field(default_factory=dict)
+    list_deltas: list[dict[str, Any]] = field(default_factory=list)
+    parties: dict[int, Party] = field(default_factory=dict)
+    screenings: dict[int, dict[str, Any]] = field(default_factory=dict)
+    hits: dict[int, StoredHit] = field(default_factory=dict)
+    hit_decisions: list[tuple[int, Suppression, HitStatus]] = field(default_factory=list)  # organisation
+    screening_thresholds: dict[int, float] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -1578,14 +1588,280 @@ class FakeCustoms:
         self._tx.world.holds[hold.id] = hold
 
 
+class FakeScreening:
+    """Sanctions list versions, parties, screenings, hits and decisions in memory, like
+    ``adapters.db.screening_repo.SqlScreening``: one open hit per party and listed entity, a hit decided
+    once, false positives remembered as suppressions."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    @property
+    def _w(self) -> _World:
+        return self._tx.world
+
+    # --- list versions ----------------------------------------------------------------------------
+    def hold_list(self, source: str) -> None:
+        """One transaction at a time: nothing to hold."""
+
+    def latest_version_ids(self) -> dict[str, int]:
+        latest: dict[str, int] = {}
+        for version_id, (row, _) in sorted(self._w.list_versions.items()):
+            latest[row["source"]] = version_id
+        return latest
+
+    def versions(self) -> Sequence[Mapping[str, Any]]:
+        rows = [dict(row) for row, _ in self._w.list_versions.values()]
+        return sorted(rows, key=lambda r: (r["source"], r["id"]))
+
+    def version(self, version_id: int) -> Mapping[str, Any] | None:
+        found = self._w.list_versions.get(version_id)
+        return dict(found[0]) if found else None
+
+    def snapshot(self, version_id: int) -> ListSnapshot:
+        found = self._w.list_versions.get(version_id)
+        if found is None:
+            raise LookupError(version_id)
+        return replace(found[1], warnings=())  # the SQL keeps the warnings on the version's row
+
+    def add_version(
+        self,
+        snapshot: ListSnapshot,
+        *,
+        format_name: str,
+        filename: str,
+        counts: tuple[int, int, int],
+        imported_by: str,
+        delta_rows: Iterable[tuple[str, ListedEntity]],
+    ) -> int:
+        version_id = self._w.next_id("sanctions_list_versions")
+        row = {
+            "id": version_id,
+            "source": snapshot.source,
+            "format": format_name,
+            "version": snapshot.version,
+            "published": snapshot.published,
+            "filename": filename,
+            "entity_count": len(snapshot),
+            "added": counts[0],
+            "removed": counts[1],
+            "changed": counts[2],
+            "warnings": list(snapshot.warnings),
+            "imported_by": imported_by,
+            "imported_at": self._tx.now(),
+        }
+        self._w.list_versions[version_id] = (row, snapshot)
+        for change, entity in delta_rows:
+            self._w.list_deltas.append(
+                {
+                    "id": self._w.next_id("sanctions_deltas"),
+                    "list_version_id": version_id,
+                    "change": change,
+                    "entity_id": entity.entity_id,
+                    "name": entity.primary_name[:500],
+                }
+            )
+        return version_id
+
+    def delta(self, version_id: int) -> Sequence[Mapping[str, Any]]:
+        return [dict(d) for d in self._w.list_deltas if d["list_version_id"] == version_id]
+
+    # --- parties ----------------------------------------------------------------------------------
+    def add_party(
+        self,
+        *,
+        organisation_id: int,
+        name: str,
+        schema: EntitySchema | None,
+        country: str | None,
+        birth_date: str | None,
+        identifiers: Sequence[str],
+        role: ScreeningPartyRole,
+        fingerprint: str,
+    ) -> Party:
+        party = Party(
+            self._w.next_id("parties"),
+            organisation_id,
+            name,
+            schema,
+            country,
+            birth_date,
+            tuple(identifiers),
+            role,
+            fingerprint,
+        )
+        self._w.parties[party.id] = party
+        return party
+
+    def party(self, party_id: int) -> Party | None:
+        return self._w.parties.get(party_id)
+
+    def parties(self, organisation_id: int | None = None) -> Sequence[Party]:
+        return [
+            p
+            for _, p in sorted(self._w.parties.items())
+            if organisation_id is None or p.organisation_id == organisation_id
+        ]
+
+    # --- screenings and hits ----------------------------------------------------------------------
+    def _log(
+        self,
+        organisation_id: int,
+        party_id: int | None,
+        query: Mapping[str, Any],
+        hits: int,
+        list_versions: Mapping[str, str],
+        algorithm: str,
+        threshold: float,
+        trigger: str,
+        screened_by: str,
+    ) -> int:
+        screening_id = self._w.next_id("screenings")
+        self._w.screenings[screening_id] = {
+            "id": screening_id,
+            "organisation_id": organisation_id,
+            "party_id": party_id,
+            "query": copy.deepcopy(dict(query)),
+            "list_versions": dict(list_versions),
+            "algorithm": algorithm,
+            "threshold": threshold,
+            "hits": hits,
+            "trigger": trigger,
+            "screened_by": screened_by,
+            "screened_at": self._tx.now(),
+        }
+        return screening_id
+
+    def add_screening(
+        self,
+        *,
+        organisation_id: int,
+        party_id: int | None,
+        query: Mapping[str, Any],
+        list_versions: Mapping[str, str],
+        algorithm: str,
+        threshold: float,
+        hits: int,
+        trigger: str,
+        screened_by: str,
+    ) -> int:
+        return self._log(
+            organisation_id, party_id, query, hits, list_versions, algorithm, threshold, trigger, screened_by
+        )
+
+    def add_screenings(
+        self,
+        *,
+        organisation_id: int,
+        queries: Sequence[tuple[Mapping[str, Any], int]],
+        list_versions: Mapping[str, str],
+        algorithm: str,
+        threshold: float,
+        trigger: str,
+        screened_by: str,
+    ) -> list[int]:
+        return [
+            self._log(
+                organisation_id, None, query, hits, list_versions, algorithm, threshold, trigger, screened_by
+            )
+            for query, hits in queries
+        ]
+
+    def screenings(self, organisation_id: int) -> Sequence[Mapping[str, Any]]:
+        return [
+            dict(s)
+            for _, s in sorted(self._w.screenings.items(), reverse=True)
+            if s["organisation_id"] == organisation_id
+        ]
+
+    def add_hit(
+        self,
+        *,
+        organisation_id: int,
+        screening_id: int,
+        party_id: int | None,
+        party_fingerprint: str,
+        source: str,
+        entity_id: str,
+        entity_name: str,
+        entity_fingerprint: str,
+        score: float,
+        explanation: Mapping[str, Any],
+        alert: bool,
+    ) -> int | None:
+        if self.open_hit_exists(organisation_id, party_fingerprint, source, entity_id):
+            return None
+        hit = StoredHit(
+            self._w.next_id("hits"),
+            organisation_id,
+            screening_id,
+            party_id,
+            party_fingerprint,
+            source,
+            entity_id,
+            entity_name[:500],
+            entity_fingerprint,
+            score,
+            copy.deepcopy(dict(explanation)),
+            HitStatus.OPEN,
+            alert,
+            self._tx.now(),
+        )
+        self._w.hits[hit.id] = hit
+        return hit.id
+
+    def hit(self, hit_id: int) -> StoredHit | None:
+        return self._w.hits.get(hit_id)
+
+    def hits(
+        self, organisation_id: int, *, status: HitStatus | None = None, alerts_only: bool = False
+    ) -> Sequence[StoredHit]:
+        return [
+            h
+            for _, h in sorted(self._w.hits.items(), reverse=True)
+            if h.organisation_id == organisation_id
+            and (status is None or h.status is status)
+            and (not alerts_only or h.alert)
+        ]
+
+    def open_hit_exists(
+        self, organisation_id: int, party_fingerprint: str, source: str, entity_id: str
+    ) -> bool:
+        return any(
+            (h.organisation_id, h.party_fingerprint, h.source, h.entity_id, h.status)
+            == (organisation_id, party_fingerprint, source, entity_id, HitStatus.OPEN)
+            for h in self._w.hits.values()
+        )
+
+    def decide(self, hit: StoredHit, decision: HitStatus, reason: str, decided_by: str) -> None:  # noqa: ARG002 - the reason and reviewer are audited by the use case
+        current = self._w.hits.get(hit.id)
+        if current is None or current.status is not HitStatus.OPEN:
+            raise ConflictError("this hit has already been decided")
+        self._w.hits[hit.id] = replace(current, status=decision)
+        suppression = Suppression(hit.party_fingerprint, hit.source, hit.entity_id, hit.entity_fingerprint)
+        self._w.hit_decisions.append((hit.organisation_id, suppression, decision))
+
+    def suppressions(self, organisation_id: int) -> Sequence[Suppression]:
+        return [
+            s
+            for owner, s, decision in self._w.hit_decisions
+            if owner == organisation_id and decision is HitStatus.FALSE_POSITIVE
+        ]
+
+    # --- settings ---------------------------------------------------------------------------------
+    def threshold(self, organisation_id: int) -> float | None:
+        return self._w.screening_thresholds.get(organisation_id)
+
+    def set_threshold(self, organisation_id: int, threshold: float) -> None:
+        self._w.screening_thresholds[organisation_id] = threshold
+
+
 # --- the unit of work -----------------------------------------------------------------------------------
 class FakeUnitOfWork:
     """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
     ``rollback()``, or leaving the ``with`` block, discards everything since the last commit.
 
-    One transaction at a time (no concurrency). Every repository but ``screening`` is faked; ``screening``
-    is declared so that the fake is a ``UnitOfWork`` to the type checker, and using it fails with
-    ``AttributeError`` until a test needs it faked. Times come from ``clock``
+    One transaction at a time (no concurrency). Every repository is faked. Times come from ``clock``
     (the machine's unless given): a test moves it on instead of back-dating what was stored.
     """
 
@@ -1633,6 +1909,7 @@ class FakeUnitOfWork:
         self.reminders = FakeReminders(self._tx)
         self.classifications = FakeClassifications(self._tx)
         self.customs = FakeCustoms(self._tx)
+        self.screening = FakeScreening(self._tx)
         self.commits = 0
 
     def _begin(self) -> None:

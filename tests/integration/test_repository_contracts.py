@@ -1,7 +1,7 @@
 """The fakes behave as the SQL repositories do: the same assertions run against ``tests.fakes`` and against
 ``adapters.db`` on SQLite and PostgreSQL, so that a fake cannot drift from the repository it stands for
 (due diligence, general authorisations, notices, sessions and attempt counters, users and tokens,
-organisations, classifications, reminders and the job queue)."""
+organisations, classifications, screening, reminders and the job queue)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, TokenScope, User
 from dualuse.domain.jobs.reminders import Reminder, ReminderStage
 from dualuse.domain.notices.model import NoticeArticle, NoticeScope, NoticeStatus, NoticeSubject
+from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
+from dualuse.domain.screening.review import HitStatus, Suppression
+from dualuse.domain.screening.review import PartyRole as ScreeningPartyRole
 from dualuse.services.clock import ManualClock
 from dualuse.services.unit_of_work import UnitOfWork
 from tests.fakes import FakeUnitOfWork
@@ -568,3 +571,134 @@ def test_classifications_listed_and_flagged_only_as_read(uows: Uows) -> None:
             "5A001.j amended",
         )
         assert flagged.parameters == {"throughput_gbps": 10}
+
+
+# --- screening ------------------------------------------------------------------------------------------
+def _entity(entity_id: str, name: str) -> ListedEntity:
+    return ListedEntity("eu_fsf", entity_id, EntitySchema.ORGANIZATION, (name,), countries=("ru",))
+
+
+def test_screening_versions_snapshots_and_deltas(uows: Uows) -> None:
+    first = ListSnapshot("eu_fsf", "2026-01", (_entity("e1", "Blue Lantern Ltd"),), date(2026, 1, 5))
+    second = ListSnapshot(
+        "eu_fsf",
+        "2026-02",
+        (_entity("e1", "Blue Lantern Ltd"), _entity("e2", "Red Kite OOO")),
+        warnings=("w",),
+    )
+    with uows() as uow:
+        uow.screening.hold_list("eu_fsf")
+        v1 = uow.screening.add_version(
+            first, format_name="ftm", filename="a.json", counts=(1, 0, 0), imported_by="op", delta_rows=[]
+        )
+        v2 = uow.screening.add_version(
+            second,
+            format_name="ftm",
+            filename="b.json",
+            counts=(1, 0, 0),
+            imported_by="op",
+            delta_rows=[("added", second.entities[1])],
+        )
+        uow.commit()
+    with uows() as uow:
+        assert uow.screening.latest_version_ids() == {"eu_fsf": v2}
+        assert [v["id"] for v in uow.screening.versions()] == [v1, v2]
+        row = uow.screening.version(v2)
+        assert row is not None
+        assert (row["entity_count"], row["warnings"], aware(row["imported_at"])) == (2, ["w"], T0)
+        assert uow.screening.version(v2 + 1) is None
+        assert uow.screening.snapshot(v2) == replace(second, warnings=())
+        assert uow.screening.snapshot(v1).published == date(2026, 1, 5)
+        assert [(d["change"], d["entity_id"], d["name"]) for d in uow.screening.delta(v2)] == [
+            ("added", "e2", "Red Kite OOO")
+        ]
+        with pytest.raises(LookupError):
+            uow.screening.snapshot(v2 + 1)
+
+
+def _hit(uow: UnitOfWork, organisation_id: int, screening_id: int, party_id: int) -> int | None:
+    return uow.screening.add_hit(
+        organisation_id=organisation_id,
+        screening_id=screening_id,
+        party_id=party_id,
+        party_fingerprint="fp",
+        source="eu_fsf",
+        entity_id="e1",
+        entity_name="Blue Lantern Ltd",
+        entity_fingerprint="efp",
+        score=0.93,
+        explanation={"name": 0.93},
+        alert=True,
+    )
+
+
+def test_screening_one_open_hit_per_party_and_entity_decided_once(uows: Uows) -> None:
+    acme = _organisation(uows)
+    with uows() as uow:
+        party = uow.screening.add_party(
+            organisation_id=acme.id,
+            name="Blue Lantern",
+            schema=EntitySchema.ORGANIZATION,
+            country="RU",
+            birth_date=None,
+            identifiers=["123"],
+            role=ScreeningPartyRole.END_USER,
+            fingerprint="fp",
+        )
+        logged = uow.screening.add_screening(
+            organisation_id=acme.id,
+            party_id=party.id,
+            query={"name": "Blue Lantern"},
+            list_versions={"eu_fsf": "2026-01"},
+            algorithm="a",
+            threshold=0.8,
+            hits=1,
+            trigger="manual",
+            screened_by="a",
+        )
+        batch = uow.screening.add_screenings(
+            organisation_id=acme.id,
+            queries=[({"name": "x"}, 0), ({"name": "y"}, 2)],
+            list_versions={},
+            algorithm="a",
+            threshold=0.8,
+            trigger="batch",
+            screened_by="a",
+        )
+        first = _hit(uow, acme.id, logged, party.id)
+        assert _hit(uow, acme.id, logged, party.id) is None
+        uow.screening.set_threshold(acme.id, 0.85)
+        uow.screening.set_threshold(acme.id, 0.9)
+        uow.commit()
+    assert first is not None
+    assert len(batch) == 2
+    with uows() as uow:
+        assert uow.screening.parties(acme.id) == [party]
+        assert uow.screening.party(party.id) == party
+        assert party.identifiers == ("123",)
+        assert [s["id"] for s in uow.screening.screenings(acme.id)] == [*reversed(batch), logged]
+        assert uow.screening.threshold(acme.id) == 0.9
+        assert uow.screening.threshold(acme.id + 1) is None
+        stored = uow.screening.hit(first)
+        assert stored is not None
+        assert (stored.status, stored.alert, stored.score, dict(stored.explanation)) == (
+            HitStatus.OPEN,
+            True,
+            0.93,
+            {"name": 0.93},
+        )
+        assert uow.screening.open_hit_exists(acme.id, "fp", "eu_fsf", "e1")
+        uow.screening.decide(stored, HitStatus.FALSE_POSITIVE, "another company", "reviewer")
+        uow.commit()
+    with uows() as uow:
+        assert not uow.screening.open_hit_exists(acme.id, "fp", "eu_fsf", "e1")
+        assert [h.status for h in uow.screening.hits(acme.id)] == [HitStatus.FALSE_POSITIVE]
+        assert uow.screening.hits(acme.id, status=HitStatus.OPEN) == []
+        assert uow.screening.suppressions(acme.id) == [Suppression("fp", "eu_fsf", "e1", "efp")]
+        with pytest.raises(ConflictError):
+            uow.screening.decide(stored, HitStatus.TRUE_MATCH, "again", "reviewer")
+    with uows() as uow:
+        again = _hit(uow, acme.id, logged, party.id)  # no open hit left: a new one
+        uow.commit()
+    assert again is not None
+    assert again != first

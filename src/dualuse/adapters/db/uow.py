@@ -634,7 +634,7 @@ class SqlUnitOfWork:
         self.reference_data = SqlReferenceData(self._connection)
         self.amendments = SqlAmendments(self._connection)
         self.classifications = SqlClassifications(self._connection, self.clock)
-        self.screening = SqlScreening(self._connection)
+        self.screening = SqlScreening(self._connection, self.clock)
         self.duediligence = SqlDueDiligence(self._connection)
         self.licensing = SqlLicensing(self._connection)
         self.general_authorisations = SqlGeneralAuthorisations(self._connection, self.clock)
