@@ -35,6 +35,7 @@ from dualuse.services import controllist, demo, reference
 from dualuse.services.clock import Clock, SystemClock
 from dualuse.services.demo import DemoLogin
 from dualuse.services.determination import DeterminationInputs, inputs_for
+from dualuse.services.jobs import reminders
 from dualuse.services.jobs.kinds import job_handlers
 from dualuse.services.jobs.outgoing import OutgoingDelivery
 from dualuse.services.jobs.queue import Handler
@@ -139,7 +140,7 @@ UowFactory = Callable[[], SqlUnitOfWork]
 def load_demo_world(container: Container) -> list[DemoLogin]:
     """The demo world with every capability wired in; returns the logins with their fresh passwords."""
     with container.uow() as uow:
-        return demo.load_demo(
+        logins = demo.load_demo(
             uow,
             container.hasher,
             container.catalogue,
@@ -148,6 +149,10 @@ def load_demo_world(container: Container) -> list[DemoLogin]:
             check_code_secret(container.settings.secret_key),
             (container.casework_rules, container.list_view_today()),
         )
+    with container.uow() as uow:  # the reminders the daily job would record on the demo's deadlines
+        reminders.remind(uow, container.casework_rules, container.clock.now())
+        uow.commit()
+    return logins
 
 
 def load_reference_data(container: Container) -> dict[str, str]:
