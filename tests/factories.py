@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import update
-
-from dualuse.adapters.db import tables as t
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import Organisation, OrganisationKind, Principal, Role
 from dualuse.services import identity
+from dualuse.services.clock import ManualClock
 
 PASSWORD = "correct horse battery staple"
 
@@ -62,14 +59,9 @@ def token_for(container: Container, email: str) -> str:
     return issued.token
 
 
-def backdate_registrations(container: Container, days: int) -> None:
-    """Move every general-authorisation registration ``days`` into the past (as if made back then)."""
-    with container.uow() as uow:
-        r = t.eugea_registrations
-        for row in uow.general_authorisations.registrations():
-            uow.execute(
-                update(r)
-                .where(r.c.id == row["id"])
-                .values(registered_at=row["registered_at"] - timedelta(days=days))
-            )
-        uow.commit()
+def manual_clock(container: Container) -> ManualClock:
+    """Put a clock that stands still (at the machine's time) in the container, for a test to move on: what
+    the use cases record and what they take for today follow it."""
+    if not isinstance(container.clock, ManualClock):
+        container.clock = ManualClock()
+    return container.clock

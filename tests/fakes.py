@@ -1,11 +1,14 @@
 """In-memory fakes of the ports in ``services.unit_of_work``, for service tests without a database (fakes,
 not mocks): a unit of work that keeps what was committed apart from the open transaction's working copy,
-and the repositories the licensing and due-diligence use cases touch (``services.licensing``,
-``services.duediligence``, ``services.audit``, the organisations).
+and every repository (licensing, casework, customs, screening, due diligence, audit, organisations, users,
+tokens, sessions, attempt counters, general authorisations, notices, classifications, reference data,
+amendments, documents, jobs, reminders), and a password hasher without the cost.
 
 The fakes behave like ``adapters.db`` wherever a use case can tell: ids from a counter, optimistic locking
 of cases and licences, unique licence numbers, the queue's filters, order and paging, and an audit trail
-chained when the unit of work commits. Everything since the last ``commit()`` is discarded on
+chained when the unit of work commits; ``tests/integration/test_repository_contracts.py`` runs the same
+assertions on a fake and on its SQL repository, so that the two cannot drift apart. Times come from the unit
+of work's clock. Everything since the last ``commit()`` is discarded on
 ``rollback()`` or when the ``with`` block is left.
 """
 
@@ -13,9 +16,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
@@ -25,6 +28,8 @@ from dualuse.domain.audit import Anchor, AuditEntry, AuditEvent, chain
 from dualuse.domain.casework import CaseFile, EndUserStatement
 from dualuse.domain.casework.supporting import SupportingDocument, SupportingKind
 from dualuse.domain.casework.tracks import Track
+from dualuse.domain.classification import Classification, ClassificationStatus
+from dualuse.domain.customs import Hold
 from dualuse.domain.denials import Consultation, Denial
 from dualuse.domain.documents import Document, DocumentKind
 from dualuse.domain.duediligence import Conclusion, ConsultationOutcome, Step, View
@@ -43,15 +48,30 @@ from dualuse.domain.duediligence.records import (
 )
 from dualuse.domain.enforcement import ComplianceVisit, EnforcementCase, EnforcementDecision, Finding
 from dualuse.domain.errors import ConflictError
-from dualuse.domain.identity import Organisation, OrganisationKind
+from dualuse.domain.identity import (
+    ApiToken,
+    Organisation,
+    OrganisationKind,
+    Role,
+    TokenScope,
+    User,
+    UserSession,
+)
 from dualuse.domain.jobs import Job, JobStatus
+from dualuse.domain.jobs.reminders import Reminder, StoredReminder
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
+from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeStatus, NoticeSubject
+from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
+from dualuse.domain.screening.review import HitStatus, Party, StoredHit, Suppression
+from dualuse.domain.screening.review import PartyRole as ScreeningPartyRole
+from dualuse.domain.throttling import Count
 from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
+from dualuse.services.clock import SYSTEM_CLOCK, Clock
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.denials.ports import DenialNotice, DenialQuery, DenialRepository, NoticeKind
 from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
 from dualuse.services.enforcement.ports import EnforcementRepository
-from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.jobs.ports import JobRepository, ReminderRepository
 from dualuse.services.listchange.ports import ListChangeRepository
 from dualuse.services.transparency.ports import TransparencyRepository
 from dualuse.services.unit_of_work import (
@@ -71,16 +91,13 @@ from dualuse.services.unit_of_work import (
     Row,
     ScreeningRepository,
     SessionRepository,
+    StoredAmendment,
     StoredCase,
     StoredLicence,
     ThrottleRepository,
     TokenRepository,
     UserRepository,
 )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -122,6 +139,25 @@ class _World:
     denial_consultations: dict[int, Consultation] = field(default_factory=dict)
     enforcement_cases: dict[int, EnforcementCase] = field(default_factory=dict)
     compliance_visits: dict[int, ComplianceVisit] = field(default_factory=dict)
+    users: dict[int, User] = field(default_factory=dict)
+    tokens: dict[int, tuple[ApiToken, str]] = field(default_factory=dict)  # id -> (token, hash)
+    sessions: dict[int, tuple[UserSession, str]] = field(default_factory=dict)  # id -> (session, hash)
+    throttle: dict[str, Count] = field(default_factory=dict)
+    eugea_registrations: dict[int, dict[str, Any]] = field(default_factory=dict)
+    eugea_reports: dict[int, dict[str, Any]] = field(default_factory=dict)
+    notices: dict[int, AuthorityNotice] = field(default_factory=dict)
+    reference_data: dict[str, str] = field(default_factory=dict)
+    amendments: list[StoredAmendment] = field(default_factory=list)
+    reminders: dict[int, StoredReminder] = field(default_factory=dict)
+    classifications: dict[int, Classification] = field(default_factory=dict)
+    holds: dict[int, Hold] = field(default_factory=dict)
+    list_versions: dict[int, tuple[dict[str, Any], ListSnapshot]] = field(default_factory=dict)
+    list_deltas: list[dict[str, Any]] = field(default_factory=list)
+    parties: dict[int, Party] = field(default_factory=dict)
+    screenings: dict[int, dict[str, Any]] = field(default_factory=dict)
+    hits: dict[int, StoredHit] = field(default_factory=dict)
+    hit_decisions: list[tuple[int, Suppression, HitStatus]] = field(default_factory=list)  # organisation
+    screening_thresholds: dict[int, float] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -131,9 +167,14 @@ class _World:
 @dataclass
 class _Transaction:
     """What the repositories of one unit of work read and write: swapped for a fresh copy of the committed
-    world when a transaction begins, so that repository objects stay the same across transactions."""
+    world when a transaction begins, so that repository objects stay the same across transactions. Times
+    are read from the unit of work's clock."""
 
     world: _World
+    clock: Clock = field(default=SYSTEM_CLOCK)
+
+    def now(self) -> datetime:
+        return self.clock.now()
 
 
 # --- licensing ------------------------------------------------------------------------------------------
@@ -204,7 +245,7 @@ class FakeLicensing:
     def add_case(
         self, *, organisation_id: int, member_state: str, build: Callable[[int], Case]
     ) -> StoredCase:
-        written = _now()
+        written = self._tx.now()
         case_id = self._w.next_id("licensing_cases")
         stored = StoredCase(
             id=case_id,
@@ -249,7 +290,7 @@ class FakeLicensing:
             organisation_id=row.organisation_id,
             member_state=row.member_state,
             created_at=row.created_at,
-            updated_at=_now(),
+            updated_at=self._tx.now(),
         )
 
     def queue(self, query: CaseQuery) -> CasePage:
@@ -274,7 +315,7 @@ class FakeLicensing:
             "author": author,
             "author_role": author_role,
             "body": body,
-            "created_at": _now(),
+            "created_at": self._tx.now(),
         }
         return message_id
 
@@ -292,7 +333,7 @@ class FakeLicensing:
             member_state=member_state,
             licence=licence,
             check_code=check_code,
-            issued_at=_now(),
+            issued_at=self._tx.now(),
         )
         self._w.licence_versions[licence_id] = licence.version
         return licence_id
@@ -663,8 +704,11 @@ class FakeOrganisations:
         self, kind: OrganisationKind, name: str, member_state: str | None, eori: str | None
     ) -> Organisation:
         world = self._tx.world
-        if any(o.kind is kind and o.name == name for o in world.organisations.values()):
-            raise ConflictError(f"an organisation named {name!r} exists already")
+        # the SQL's unique columns: one authority per member state, one organisation per EORI
+        if kind is OrganisationKind.AUTHORITY and self.authority_for(member_state or "") is not None:
+            raise ConflictError(f"{member_state} already has a competent authority", field="member_state")
+        if eori is not None and any(o.eori == eori for o in world.organisations.values()):
+            raise ConflictError(f"an organisation with the EORI {eori} already exists", field="eori")
         organisation = Organisation(world.next_id("organisations"), kind, name, member_state, eori)
         world.organisations[organisation.id] = organisation
         return organisation
@@ -711,7 +755,7 @@ class FakeDueDiligence:
         red_flag_version: str,
         by: str,
     ) -> int:
-        now = _now()
+        now = self._tx.now()
         case = DdCase(
             self._w.next_id("dd_cases"),
             organisation_id,
@@ -741,7 +785,9 @@ class FakeDueDiligence:
 
     def set_case(self, case_id: int, *, status: CaseStatus, conclusion: Conclusion | None) -> None:
         case = self._w.dd_cases[case_id]
-        self._w.dd_cases[case_id] = replace(case, status=status, conclusion=conclusion, updated_at=_now())
+        self._w.dd_cases[case_id] = replace(
+            case, status=status, conclusion=conclusion, updated_at=self._tx.now()
+        )
 
     def add_entry(
         self,
@@ -761,7 +807,7 @@ class FakeDueDiligence:
             note,
             copy.deepcopy(list(evidence)),
             by,
-            _now(),
+            self._tx.now(),
         )
         self._w.dd_entries[entry.id] = entry
         return entry.id
@@ -793,7 +839,7 @@ class FakeDueDiligence:
             None,
             None,
             None,
-            _now(),
+            self._tx.now(),
         )
         self._w.notifications[notification.id] = notification
         return notification.id
@@ -821,7 +867,7 @@ class FakeDueDiligence:
         if notification.status is not NotificationStatus.SUBMITTED:
             raise ConflictError("this notification has already been decided")
         self._w.notifications[notification_id] = replace(
-            notification, status=status, reason=reason, decided_by=by, decided_at=_now()
+            notification, status=status, reason=reason, decided_by=by, decided_at=self._tx.now()
         )
 
     def add_requirement(
@@ -844,7 +890,7 @@ class FakeDueDiligence:
             ConsultationOutcome.PENDING,
             notified_on,
             None,
-            _now(),
+            self._tx.now(),
         )
         self._w.requirements[requirement.id] = requirement
         return requirement.id
@@ -891,7 +937,9 @@ class FakeDueDiligence:
         stored = self._w.views[view_id]
         if stored.view is not View.PENDING:
             raise ConflictError("this member state has already recorded its view")
-        self._w.views[view_id] = replace(stored, view=view, reason=reason, recorded_by=by, recorded_at=_now())
+        self._w.views[view_id] = replace(
+            stored, view=view, reason=reason, recorded_by=by, recorded_at=self._tx.now()
+        )
 
     def add_profile(
         self,
@@ -915,7 +963,7 @@ class FakeDueDiligence:
             origin,
             verified,
             by,
-            _now(),
+            self._tx.now(),
         )
         self._w.profiles[profile.id] = profile
         return profile.id
@@ -947,7 +995,7 @@ class FakeDueDiligence:
             None,
             None,
             None,
-            _now(),
+            self._tx.now(),
         )
         self._w.submissions[submission.id] = submission
         return submission.id
@@ -966,11 +1014,13 @@ class FakeDueDiligence:
         if submission.status is not SubmissionStatus.PENDING:
             raise ConflictError("this submission has already been moderated")
         self._w.submissions[submission_id] = replace(
-            submission, status=status, moderation_note=note, moderated_by=by, moderated_at=_now()
+            submission, status=status, moderation_note=note, moderated_by=by, moderated_at=self._tx.now()
         )
 
     def add_icp(self, *, organisation_id: int, answers: Mapping[str, str], by: str) -> int:
-        record = IcpRecord(self._w.next_id("icp_assessments"), organisation_id, dict(answers), by, _now())
+        record = IcpRecord(
+            self._w.next_id("icp_assessments"), organisation_id, dict(answers), by, self._tx.now()
+        )
         self._w.icps[record.id] = record
         return record.id
 
@@ -1010,7 +1060,7 @@ class FakeDocuments:
             digest,
             len(content),
             created_by,
-            _now(),
+            self._tx.now(),
         )
         self._tx.world.documents[document_id] = (document, bytes(content))
         return document
@@ -1071,6 +1121,13 @@ class FakeJobs:
     def recent(self, limit: int = 50) -> Sequence[Job]:
         return sorted(self._tx.world.jobs.values(), key=lambda j: -j.id)[:limit]
 
+    def pending(self, kind: str) -> Sequence[Job]:
+        waiting = (JobStatus.QUEUED, JobStatus.RUNNING)
+        return sorted(
+            (j for j in self._tx.world.jobs.values() if j.kind == kind and j.status in waiting),
+            key=lambda j: (j.run_after, j.id),
+        )
+
     def _held(self, job_id: int, worker: str) -> Job | None:
         job = self._tx.world.jobs.get(job_id)
         return (
@@ -1108,6 +1165,832 @@ class FakeJobs:
                 job, status=JobStatus.QUEUED, last_error=error[:4000], run_after=retry_at
             )
         return True
+
+
+# --- identity: users, tokens, sessions, attempt counters ------------------------------------------------
+class FakeUsers:
+    """Users in memory, like ``adapters.db.uow.SqlUsers``: one account per e-mail address."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(self, email: str, full_name: str, password_hash: str, role: Role, organisation_id: int) -> User:
+        world = self._tx.world
+        if any(u.email == email for u in world.users.values()):
+            raise ConflictError(f"a user with the email {email} already exists", field="email")
+        user = User(world.next_id("users"), email, full_name, role, organisation_id, True, password_hash)
+        world.users[user.id] = user
+        return user
+
+    def get(self, user_id: int) -> User | None:
+        return self._tx.world.users.get(user_id)
+
+    def by_email(self, email: str) -> User | None:
+        return next((u for u in self._tx.world.users.values() if u.email == email), None)
+
+    def in_organisation(self, organisation_id: int) -> Sequence[User]:
+        return sorted(
+            (u for u in self._tx.world.users.values() if u.organisation_id == organisation_id),
+            key=lambda u: u.email,
+        )
+
+    def _change(self, user_id: int, **changes: Any) -> None:
+        user = self._tx.world.users.get(user_id)
+        if user is not None:  # the SQL's UPDATE of no row changes nothing
+            self._tx.world.users[user_id] = replace(user, **changes)
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        self._change(user_id, password_hash=password_hash)
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        self._change(user_id, is_active=active)
+
+    def set_role(self, user_id: int, role: Role) -> None:
+        self._change(user_id, role=role)
+
+
+class FakeTokens:
+    """API tokens in memory, like ``adapters.db.uow.SqlTokens``: newest first, revoked once."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(
+        self,
+        user_id: int,
+        name: str,
+        token_hash: str,
+        prefix: str,
+        expires_at: datetime | None,
+        scope: TokenScope = TokenScope.WRITE,
+    ) -> int:
+        world = self._tx.world
+        if any(h == token_hash for _, h in world.tokens.values()):
+            raise ConflictError("a token with this hash exists already")
+        token_id = world.next_id("api_tokens")
+        token = ApiToken(token_id, user_id, name, prefix, scope, self._tx.now(), expires_at, None)
+        world.tokens[token_id] = (token, token_hash)
+        return token_id
+
+    def holder(self, token_hash: str) -> tuple[User, Organisation, ApiToken] | None:
+        world = self._tx.world
+        token = next((t for t, h in world.tokens.values() if h == token_hash), None)
+        user = world.users.get(token.user_id) if token is not None else None
+        organisation = world.organisations.get(user.organisation_id) if user is not None else None
+        if token is None or user is None or organisation is None:  # the SQL joins all three
+            return None
+        return user, organisation, token
+
+    def get(self, token_id: int) -> ApiToken | None:
+        found = self._tx.world.tokens.get(token_id)
+        return found[0] if found else None
+
+    def listing(self, user_id: int | None = None) -> Sequence[ApiToken]:
+        return [
+            t
+            for _, (t, _h) in sorted(self._tx.world.tokens.items(), reverse=True)
+            if user_id is None or t.user_id == user_id
+        ]
+
+    def revoke(self, token_id: int, at: datetime) -> None:
+        found = self._tx.world.tokens.get(token_id)
+        if found is not None and found[0].revoked_at is None:
+            self._tx.world.tokens[token_id] = (replace(found[0], revoked_at=at), found[1])
+
+
+class FakeSessions:
+    """Server-side sessions in memory, like ``adapters.db.identity_repo.SqlSessions``."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    @property
+    def _rows(self) -> dict[int, tuple[UserSession, str]]:
+        return self._tx.world.sessions
+
+    def add(
+        self,
+        *,
+        user_id: int,
+        session_hash: str,
+        role: Role,
+        now: datetime,
+        expires_at: datetime,
+        client: str | None,
+    ) -> int:
+        if any(h == session_hash for _, h in self._rows.values()):
+            raise ConflictError("a session with this hash exists already")
+        session_id = self._tx.world.next_id("user_sessions")
+        session = UserSession(
+            session_id, user_id, role, now, now, expires_at, (client or None) and client[:64]
+        )
+        self._rows[session_id] = (session, session_hash)
+        return session_id
+
+    def find(self, session_hash: str) -> UserSession | None:
+        return next((s for s, h in self._rows.values() if h == session_hash), None)
+
+    def touch(self, session_id: int, now: datetime) -> None:
+        found = self._rows.get(session_id)
+        if found is not None:
+            self._rows[session_id] = (replace(found[0], last_seen_at=now), found[1])
+
+    def delete(self, session_id: int) -> None:
+        self._rows.pop(session_id, None)
+
+    def delete_for_user(self, user_id: int, *, keep: int | None = None) -> int:
+        ended = [i for i, (s, _) in self._rows.items() if s.user_id == user_id and i != keep]
+        for session_id in ended:
+            del self._rows[session_id]
+        return len(ended)
+
+    def for_user(self, user_id: int) -> Sequence[UserSession]:
+        mine = [s for s, _ in self._rows.values() if s.user_id == user_id]
+        # ORDER BY last_seen_at DESC, id (a stable sort by id first, then by the time)
+        return sorted(sorted(mine, key=lambda s: s.id), key=lambda s: s.last_seen_at, reverse=True)
+
+    def purge(self, now: datetime, idle: timedelta) -> None:
+        over = [i for i, (s, _) in self._rows.items() if s.expires_at <= now or s.last_seen_at <= now - idle]
+        for session_id in over:
+            del self._rows[session_id]
+
+
+class FakeThrottle:
+    """Attempt counters in memory, like ``adapters.db.identity_repo.SqlThrottle``: a counter whose window
+    ended starts afresh; a released attempt is taken back only within its window."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def hit(self, key: str, now: datetime, window: timedelta) -> Count:
+        counters = self._tx.world.throttle
+        current = counters.get(key)
+        if current is None or current.resets_at <= now:
+            counted = Count(attempts=1, resets_at=now + window)
+        else:
+            counted = Count(attempts=current.attempts + 1, resets_at=current.resets_at)
+        counters[key] = counted
+        return counted
+
+    def release(self, key: str, now: datetime) -> None:
+        current = self._tx.world.throttle.get(key)
+        if current is not None and current.attempts > 0 and current.resets_at > now:
+            self._tx.world.throttle[key] = replace(current, attempts=current.attempts - 1)
+
+    def purge(self, now: datetime) -> None:
+        counters = self._tx.world.throttle
+        for key in [k for k, c in counters.items() if c.resets_at <= now]:
+            del counters[key]
+
+
+# --- general authorisations and notices -----------------------------------------------------------------
+def _utc_day(value: date | datetime) -> date:
+    return value.astimezone(UTC).date() if isinstance(value, datetime) else value
+
+
+class FakeGeneralAuthorisations:
+    """Registrations and reports of use in memory, like
+    ``adapters.db.general_authorisations_repo.SqlGeneralAuthorisations``: rows as plain mappings with the
+    table's columns (the value in euro as text), one registration per organisation and authorisation."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    @property
+    def _w(self) -> _World:
+        return self._tx.world
+
+    def add_registration(
+        self, *, organisation_id: int, eugea_id: str, member_state: str, by: str, at: datetime | None = None
+    ) -> int:
+        if self.registration(organisation_id, eugea_id) is not None:
+            raise ConflictError(f"already registered for {eugea_id}", field="eugea_id")
+        registration_id = self._w.next_id("eugea_registrations")
+        self._w.eugea_registrations[registration_id] = {
+            "id": registration_id,
+            "organisation_id": organisation_id,
+            "eugea_id": eugea_id,
+            "member_state": member_state,
+            "registered_by": by,
+            "registered_at": at or self._tx.now(),
+        }
+        return registration_id
+
+    def registration(self, organisation_id: int, eugea_id: str) -> Row | None:
+        return next(
+            (
+                dict(r)
+                for r in self._w.eugea_registrations.values()
+                if r["organisation_id"] == organisation_id and r["eugea_id"] == eugea_id
+            ),
+            None,
+        )
+
+    def lock_registration(self, registration_id: int) -> None:
+        """One transaction at a time: nothing to hold."""
+
+    def registrations(
+        self, *, organisation_id: int | None = None, member_state: str | None = None
+    ) -> Sequence[Row]:
+        return [
+            dict(r)
+            for _, r in sorted(self._w.eugea_registrations.items())
+            if (organisation_id is None or r["organisation_id"] == organisation_id)
+            and (member_state is None or r["member_state"] == member_state)
+        ]
+
+    def add_report(
+        self,
+        *,
+        organisation_id: int,
+        eugea_id: str,
+        period_start: date,
+        period_end: date,
+        shipments: int,
+        value_eur: Decimal,
+        destinations: Sequence[str],
+        by: str,
+    ) -> int:
+        if any(
+            (r["organisation_id"], r["eugea_id"], r["period_start"])
+            == (organisation_id, eugea_id, period_start)
+            for r in self._w.eugea_reports.values()
+        ):  # the SQL's unique index on the plainest overlap
+            raise ConflictError("a report of this period exists already", field="period_start")
+        report_id = self._w.next_id("eugea_reports")
+        self._w.eugea_reports[report_id] = {
+            "id": report_id,
+            "organisation_id": organisation_id,
+            "eugea_id": eugea_id,
+            "period_start": period_start,
+            "period_end": period_end,
+            "shipments": shipments,
+            "value_eur": str(value_eur),
+            "destinations": list(destinations),
+            "submitted_by": by,
+            "submitted_at": self._tx.now(),
+        }
+        return report_id
+
+    def overlapping_reports(
+        self, organisation_id: int, eugea_id: str, period_start: date, period_end: date
+    ) -> Sequence[Row]:
+        return [
+            dict(r)
+            for _, r in sorted(self._w.eugea_reports.items())
+            if r["organisation_id"] == organisation_id
+            and r["eugea_id"] == eugea_id
+            and r["period_start"] <= period_end
+            and r["period_end"] >= period_start
+        ]
+
+    def reports(
+        self, *, organisation_id: int | None = None, member_state: str | None = None
+    ) -> Sequence[Row]:
+        found = []
+        for r in self._w.eugea_reports.values():
+            if organisation_id is not None and r["organisation_id"] != organisation_id:
+                continue
+            if member_state is not None and not any(
+                g["organisation_id"] == r["organisation_id"]
+                and g["eugea_id"] == r["eugea_id"]
+                and g["member_state"] == member_state
+                for g in self._w.eugea_registrations.values()
+            ):
+                continue
+            found.append(dict(r))
+        return sorted(found, key=lambda r: (r["period_start"], r["id"]))
+
+    def record_dates(self) -> Sequence[tuple[str, int, date]]:
+        """The records this fake holds (licensing cases, licences, shipments, registrations, reports and
+        due-diligence cases), dated as the SQL dates them."""
+        w = self._w
+        found: list[tuple[str, int, date]] = []
+        found += [("licensing_case", i, _utc_day(c.updated_at)) for i, c in w.cases.items()]
+        for i, stored in w.licences.items():
+            shipped = [s.shipped_on for owner, s in w.shipments.values() if owner == i]
+            found.append(("licence", i, max([_utc_day(stored.issued_at), *shipped])))
+        found += [("shipment", i, s.shipped_on) for i, (_, s) in w.shipments.items()]
+        found += [
+            ("eugea_registration", i, _utc_day(r["registered_at"])) for i, r in w.eugea_registrations.items()
+        ]
+        found += [
+            ("eugea_report", i, max(r["period_end"], _utc_day(r["submitted_at"])))
+            for i, r in w.eugea_reports.items()
+        ]
+        found += [("dd_case", i, _utc_day(c.updated_at)) for i, c in w.dd_cases.items()]
+        return sorted(found, key=lambda f: (f[2], f[0], f[1]))
+
+
+class FakeNotices:
+    """Authority notices in memory, like ``adapters.db.notices_repo.SqlNotices``: newest first, each read
+    with its organisation's name, withdrawn once."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(
+        self,
+        *,
+        member_state: str,
+        organisation_id: int,
+        article: NoticeArticle,
+        subject: NoticeSubject,
+        reason: str,
+        issued_on: date,
+        issued_by: str,
+    ) -> int:
+        notice_id = self._tx.world.next_id("authority_notices")
+        self._tx.world.notices[notice_id] = AuthorityNotice(
+            notice_id, member_state, organisation_id, "", article, subject, reason, issued_on, issued_by
+        )
+        return notice_id
+
+    def _named(self, notice: AuthorityNotice) -> AuthorityNotice | None:
+        organisation = self._tx.world.organisations.get(notice.organisation_id)
+        return replace(notice, organisation_name=organisation.name) if organisation else None  # a join
+
+    def _all(self) -> list[AuthorityNotice]:
+        named = (self._named(n) for _, n in sorted(self._tx.world.notices.items(), reverse=True))
+        return [n for n in named if n is not None]
+
+    def get(self, notice_id: int) -> AuthorityNotice | None:
+        return next((n for n in self._all() if n.id == notice_id), None)
+
+    def issued_by_state(self, member_state: str) -> list[AuthorityNotice]:
+        return [n for n in self._all() if n.member_state == member_state]
+
+    def received(self, organisation_id: int, *, in_force_only: bool = False) -> list[AuthorityNotice]:
+        return [
+            n
+            for n in self._all()
+            if n.organisation_id == organisation_id
+            and (not in_force_only or n.status is NoticeStatus.IN_FORCE)
+        ]
+
+    def withdraw(self, notice_id: int, *, on: date, by: str, reason: str) -> None:
+        notice = self._tx.world.notices.get(notice_id)
+        if notice is None or notice.status is not NoticeStatus.IN_FORCE:
+            raise ConflictError("this notice has already been withdrawn")
+        self._tx.world.notices[notice_id] = replace(
+            notice, status=NoticeStatus.WITHDRAWN, withdrawn_on=on, withdrawn_by=by, withdrawal_reason=reason
+        )
+
+
+# --- reference data and control list amendments --------------------------------------------------------
+class FakeReferenceData:
+    """The versions of the loaded reference data, like ``adapters.db.uow.SqlReferenceData``."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def set(self, name: str, version: str, detail: Mapping[str, object] | None) -> None:  # noqa: ARG002 - no use case reads the detail back
+        self._tx.world.reference_data[name] = version
+
+    def all(self) -> Mapping[str, str]:
+        return dict(self._tx.world.reference_data)
+
+
+class FakeAmendments:
+    """Imported control list amendments, like ``adapters.db.uow.SqlAmendments`` (by effective date)."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(self, amendment: StoredAmendment, imported_by: str) -> None:  # noqa: ARG002 - no use case reads who imported
+        if any(a.version_id == amendment.version_id for a in self._tx.world.amendments):
+            raise ConflictError(f"amendment {amendment.version_id} was imported already")
+        self._tx.world.amendments.append(amendment)
+
+    def all(self) -> Sequence[StoredAmendment]:
+        return sorted(self._tx.world.amendments, key=lambda a: a.effective_from)
+
+    def lock(self) -> None:
+        """One transaction at a time: nothing to hold."""
+
+
+class FakeHasher:
+    """A password hasher without the cost (``adapters.security.Argon2PasswordHasher`` hashes for real): a
+    hash is the password marked as hashed, and a short list stands for the common passwords."""
+
+    COMMON = frozenset({"password", "123456789012", "correcthorsebatterystaple"})
+
+    def hash(self, password: str) -> str:
+        return "fake$" + password
+
+    def verify(self, password: str, password_hash: str) -> bool:
+        return password_hash == "fake$" + password
+
+    def dummy_hash(self) -> str:
+        return "fake$no one's password"
+
+    def is_common(self, password: str) -> bool:
+        return password.lower() in self.COMMON
+
+
+class FakeReminders:
+    """In-app reminders in memory, like ``adapters.db.reminders_repo.SqlReminders``: one per key."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(self, reminder: Reminder, at: datetime) -> bool:
+        kept = self._tx.world.reminders
+        if any(r.reminder.key == reminder.key for r in kept.values()):
+            return False
+        reminder_id = self._tx.world.next_id("reminders")
+        kept[reminder_id] = StoredReminder(reminder_id, reminder, at, None)
+        return True
+
+    def for_organisation(
+        self, organisation_id: int, *, unread_only: bool = False
+    ) -> Sequence[StoredReminder]:
+        return [
+            r
+            for _, r in sorted(self._tx.world.reminders.items(), reverse=True)
+            if r.reminder.organisation_id == organisation_id and not (unread_only and r.read_at is not None)
+        ]
+
+    def mark_read(self, reminder_id: int, organisation_id: int, at: datetime) -> bool:
+        found = self._tx.world.reminders.get(reminder_id)
+        if found is None or found.reminder.organisation_id != organisation_id or found.read_at is not None:
+            return False
+        self._tx.world.reminders[reminder_id] = replace(found, read_at=at)
+        return True
+
+
+class FakeClassifications:
+    """Product classifications in memory, like ``adapters.db.uow.SqlClassifications``: a status change
+    given the record as read is refused (``ConflictError``) once the record changed meanwhile."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(
+        self,
+        *,
+        organisation_id: int,
+        product_name: str,
+        description: str,
+        parameters: Mapping[str, object],
+        control_code: str | None,
+        rationale: str,
+        list_version: str,
+        created_by: str,
+    ) -> Classification:
+        written = self._tx.now()
+        classification = Classification(
+            id=self._tx.world.next_id("classifications"),
+            organisation_id=organisation_id,
+            product_name=product_name,
+            description=description,
+            parameters=copy.deepcopy(dict(parameters)),
+            control_code=control_code,
+            rationale=rationale,
+            list_version=list_version,
+            status=ClassificationStatus.CURRENT,
+            review_reason=None,
+            created_by=created_by,
+            created_at=written,
+            updated_at=written,
+        )
+        self._tx.world.classifications[classification.id] = classification
+        return classification
+
+    def get(self, classification_id: int) -> Classification | None:
+        return self._tx.world.classifications.get(classification_id)
+
+    def for_organisation(self, organisation_id: int) -> Sequence[Classification]:
+        return [
+            c
+            for _, c in sorted(self._tx.world.classifications.items())
+            if c.organisation_id == organisation_id
+        ]
+
+    def listed(self) -> Sequence[Classification]:
+        return [c for _, c in sorted(self._tx.world.classifications.items()) if c.control_code is not None]
+
+    def set_status(
+        self,
+        classification_id: int,
+        status: ClassificationStatus,
+        reason: str | None,
+        *,
+        expected: Classification | None = None,
+    ) -> None:
+        current = self._tx.world.classifications.get(classification_id)
+        unchanged = current is not None and (
+            expected is None
+            or (current.status, current.review_reason) == (expected.status, expected.review_reason)
+        )
+        if current is not None and unchanged:
+            self._tx.world.classifications[classification_id] = replace(
+                current, status=status, review_reason=reason, updated_at=self._tx.now()
+            )
+        elif expected is not None:
+            raise ConflictError(
+                "the record was flagged again meanwhile: review it against the list now in force"
+            )
+
+
+class FakeCustoms:
+    """Art. 21 holds in memory, like ``adapters.db.customs_repo.SqlCustoms``: newest first, optimistically
+    locked."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add_hold(self, build: Callable[[int], Hold]) -> Hold:
+        hold = build(self._tx.world.next_id("customs_holds"))
+        self._tx.world.holds[hold.id] = hold
+        return hold
+
+    def hold(self, hold_id: int) -> Hold | None:
+        return self._tx.world.holds.get(hold_id)
+
+    def holds(
+        self, *, customs_state: str | None = None, authority_state: str | None = None
+    ) -> Sequence[Hold]:
+        return [
+            h
+            for _, h in sorted(self._tx.world.holds.items(), reverse=True)
+            if (customs_state is None or h.customs_state == customs_state)
+            and (authority_state is None or h.authority_state == authority_state)
+        ]
+
+    def save_hold(self, hold: Hold, *, expected_version: int) -> None:
+        current = self._tx.world.holds.get(hold.id)
+        if current is None or current.version != expected_version:
+            raise ConflictError("the hold changed meanwhile: reload")
+        self._tx.world.holds[hold.id] = hold
+
+
+class FakeScreening:
+    """Sanctions list versions, parties, screenings, hits and decisions in memory, like
+    ``adapters.db.screening_repo.SqlScreening``: one open hit per party and listed entity, a hit decided
+    once, false positives remembered as suppressions."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    @property
+    def _w(self) -> _World:
+        return self._tx.world
+
+    # --- list versions ----------------------------------------------------------------------------
+    def hold_list(self, source: str) -> None:
+        """One transaction at a time: nothing to hold."""
+
+    def latest_version_ids(self) -> dict[str, int]:
+        latest: dict[str, int] = {}
+        for version_id, (row, _) in sorted(self._w.list_versions.items()):
+            latest[row["source"]] = version_id
+        return latest
+
+    def versions(self) -> Sequence[Mapping[str, Any]]:
+        rows = [dict(row) for row, _ in self._w.list_versions.values()]
+        return sorted(rows, key=lambda r: (r["source"], r["id"]))
+
+    def version(self, version_id: int) -> Mapping[str, Any] | None:
+        found = self._w.list_versions.get(version_id)
+        return dict(found[0]) if found else None
+
+    def snapshot(self, version_id: int) -> ListSnapshot:
+        found = self._w.list_versions.get(version_id)
+        if found is None:
+            raise LookupError(version_id)
+        return replace(found[1], warnings=())  # the SQL keeps the warnings on the version's row
+
+    def add_version(
+        self,
+        snapshot: ListSnapshot,
+        *,
+        format_name: str,
+        filename: str,
+        counts: tuple[int, int, int],
+        imported_by: str,
+        delta_rows: Iterable[tuple[str, ListedEntity]],
+    ) -> int:
+        version_id = self._w.next_id("sanctions_list_versions")
+        row = {
+            "id": version_id,
+            "source": snapshot.source,
+            "format": format_name,
+            "version": snapshot.version,
+            "published": snapshot.published,
+            "filename": filename,
+            "entity_count": len(snapshot),
+            "added": counts[0],
+            "removed": counts[1],
+            "changed": counts[2],
+            "warnings": list(snapshot.warnings),
+            "imported_by": imported_by,
+            "imported_at": self._tx.now(),
+        }
+        self._w.list_versions[version_id] = (row, snapshot)
+        for change, entity in delta_rows:
+            self._w.list_deltas.append(
+                {
+                    "id": self._w.next_id("sanctions_deltas"),
+                    "list_version_id": version_id,
+                    "change": change,
+                    "entity_id": entity.entity_id,
+                    "name": entity.primary_name[:500],
+                }
+            )
+        return version_id
+
+    def delta(self, version_id: int) -> Sequence[Mapping[str, Any]]:
+        return [dict(d) for d in self._w.list_deltas if d["list_version_id"] == version_id]
+
+    # --- parties ----------------------------------------------------------------------------------
+    def add_party(
+        self,
+        *,
+        organisation_id: int,
+        name: str,
+        schema: EntitySchema | None,
+        country: str | None,
+        birth_date: str | None,
+        identifiers: Sequence[str],
+        role: ScreeningPartyRole,
+        fingerprint: str,
+    ) -> Party:
+        party = Party(
+            self._w.next_id("parties"),
+            organisation_id,
+            name,
+            schema,
+            country,
+            birth_date,
+            tuple(identifiers),
+            role,
+            fingerprint,
+        )
+        self._w.parties[party.id] = party
+        return party
+
+    def party(self, party_id: int) -> Party | None:
+        return self._w.parties.get(party_id)
+
+    def parties(self, organisation_id: int | None = None) -> Sequence[Party]:
+        return [
+            p
+            for _, p in sorted(self._w.parties.items())
+            if organisation_id is None or p.organisation_id == organisation_id
+        ]
+
+    # --- screenings and hits ----------------------------------------------------------------------
+    def _log(
+        self,
+        organisation_id: int,
+        party_id: int | None,
+        query: Mapping[str, Any],
+        hits: int,
+        list_versions: Mapping[str, str],
+        algorithm: str,
+        threshold: float,
+        trigger: str,
+        screened_by: str,
+    ) -> int:
+        screening_id = self._w.next_id("screenings")
+        self._w.screenings[screening_id] = {
+            "id": screening_id,
+            "organisation_id": organisation_id,
+            "party_id": party_id,
+            "query": copy.deepcopy(dict(query)),
+            "list_versions": dict(list_versions),
+            "algorithm": algorithm,
+            "threshold": threshold,
+            "hits": hits,
+            "trigger": trigger,
+            "screened_by": screened_by,
+            "screened_at": self._tx.now(),
+        }
+        return screening_id
+
+    def add_screening(
+        self,
+        *,
+        organisation_id: int,
+        party_id: int | None,
+        query: Mapping[str, Any],
+        list_versions: Mapping[str, str],
+        algorithm: str,
+        threshold: float,
+        hits: int,
+        trigger: str,
+        screened_by: str,
+    ) -> int:
+        return self._log(
+            organisation_id, party_id, query, hits, list_versions, algorithm, threshold, trigger, screened_by
+        )
+
+    def add_screenings(
+        self,
+        *,
+        organisation_id: int,
+        queries: Sequence[tuple[Mapping[str, Any], int]],
+        list_versions: Mapping[str, str],
+        algorithm: str,
+        threshold: float,
+        trigger: str,
+        screened_by: str,
+    ) -> list[int]:
+        return [
+            self._log(
+                organisation_id, None, query, hits, list_versions, algorithm, threshold, trigger, screened_by
+            )
+            for query, hits in queries
+        ]
+
+    def screenings(self, organisation_id: int) -> Sequence[Mapping[str, Any]]:
+        return [
+            dict(s)
+            for _, s in sorted(self._w.screenings.items(), reverse=True)
+            if s["organisation_id"] == organisation_id
+        ]
+
+    def add_hit(
+        self,
+        *,
+        organisation_id: int,
+        screening_id: int,
+        party_id: int | None,
+        party_fingerprint: str,
+        source: str,
+        entity_id: str,
+        entity_name: str,
+        entity_fingerprint: str,
+        score: float,
+        explanation: Mapping[str, Any],
+        alert: bool,
+    ) -> int | None:
+        if self.open_hit_exists(organisation_id, party_fingerprint, source, entity_id):
+            return None
+        hit = StoredHit(
+            self._w.next_id("hits"),
+            organisation_id,
+            screening_id,
+            party_id,
+            party_fingerprint,
+            source,
+            entity_id,
+            entity_name[:500],
+            entity_fingerprint,
+            score,
+            copy.deepcopy(dict(explanation)),
+            HitStatus.OPEN,
+            alert,
+            self._tx.now(),
+        )
+        self._w.hits[hit.id] = hit
+        return hit.id
+
+    def hit(self, hit_id: int) -> StoredHit | None:
+        return self._w.hits.get(hit_id)
+
+    def hits(
+        self, organisation_id: int, *, status: HitStatus | None = None, alerts_only: bool = False
+    ) -> Sequence[StoredHit]:
+        return [
+            h
+            for _, h in sorted(self._w.hits.items(), reverse=True)
+            if h.organisation_id == organisation_id
+            and (status is None or h.status is status)
+            and (not alerts_only or h.alert)
+        ]
+
+    def open_hit_exists(
+        self, organisation_id: int, party_fingerprint: str, source: str, entity_id: str
+    ) -> bool:
+        return any(
+            (h.organisation_id, h.party_fingerprint, h.source, h.entity_id, h.status)
+            == (organisation_id, party_fingerprint, source, entity_id, HitStatus.OPEN)
+            for h in self._w.hits.values()
+        )
+
+    def decide(self, hit: StoredHit, decision: HitStatus, reason: str, decided_by: str) -> None:  # noqa: ARG002 - the reason and reviewer are audited by the use case
+        current = self._w.hits.get(hit.id)
+        if current is None or current.status is not HitStatus.OPEN:
+            raise ConflictError("this hit has already been decided")
+        self._w.hits[hit.id] = replace(current, status=decision)
+        suppression = Suppression(hit.party_fingerprint, hit.source, hit.entity_id, hit.entity_fingerprint)
+        self._w.hit_decisions.append((hit.organisation_id, suppression, decision))
+
+    def suppressions(self, organisation_id: int) -> Sequence[Suppression]:
+        return [
+            s
+            for owner, s, decision in self._w.hit_decisions
+            if owner == organisation_id and decision is HitStatus.FALSE_POSITIVE
+        ]
+
+    # --- settings ---------------------------------------------------------------------------------
+    def threshold(self, organisation_id: int) -> float | None:
+        return self._w.screening_thresholds.get(organisation_id)
+
+    def set_threshold(self, organisation_id: int, threshold: float) -> None:
+        self._w.screening_thresholds[organisation_id] = threshold
 
 
 # --- the unit of work -----------------------------------------------------------------------------------
@@ -1184,9 +2067,8 @@ class FakeUnitOfWork:
     """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
     ``rollback()``, or leaving the ``with`` block, discards everything since the last commit.
 
-    One transaction at a time (no concurrency). ``licensing``, ``duediligence``, ``organisations``,
-    ``documents``, ``jobs`` and ``audit`` are faked, which is all the licensing and due-diligence use cases touch; the other repositories are declared so that the fake is a ``UnitOfWork`` to
-    the type checker, and using one fails with ``AttributeError`` until a test needs it faked.
+    One transaction at a time (no concurrency). Every repository is faked. Times come from ``clock``
+    (the machine's unless given): a test moves it on instead of back-dating what was stored.
     """
 
     organisations: OrganisationRepository
@@ -1211,10 +2093,13 @@ class FakeUnitOfWork:
     documents: DocumentRepository
     jobs: JobRepository
     transparency: TransparencyRepository  # not faked: the report's use cases run on SQL
+    reminders: ReminderRepository
+    clock: Clock
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.clock = clock
         self._committed = _World()
-        self._tx = _Transaction(copy.deepcopy(self._committed))
+        self._tx = _Transaction(copy.deepcopy(self._committed), clock)
         self._audit = FakeAudit(self._tx)
         self.audit = self._audit
         self.licensing = FakeLicensing(self._tx)
@@ -1225,6 +2110,18 @@ class FakeUnitOfWork:
         self.documents = FakeDocuments(self._tx)
         self.jobs = FakeJobs(self._tx)
         self.enforcement = FakeEnforcement(self._tx)
+        self.users = FakeUsers(self._tx)
+        self.tokens = FakeTokens(self._tx)
+        self.sessions = FakeSessions(self._tx)
+        self.throttle = FakeThrottle(self._tx)
+        self.general_authorisations = FakeGeneralAuthorisations(self._tx)
+        self.notices = FakeNotices(self._tx)
+        self.reference_data = FakeReferenceData(self._tx)
+        self.amendments = FakeAmendments(self._tx)
+        self.reminders = FakeReminders(self._tx)
+        self.classifications = FakeClassifications(self._tx)
+        self.customs = FakeCustoms(self._tx)
+        self.screening = FakeScreening(self._tx)
         self.commits = 0
 
     def _begin(self) -> None:

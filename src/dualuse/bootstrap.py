@@ -41,11 +41,15 @@ from dualuse.domain.rules.engine import ListView
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.throttling import AccessPolicy, Limit
 from dualuse.services import controllist, demo, handbook, reference
-from dualuse.services.clock import today_in_brussels
+from dualuse.services.clock import Clock, SystemClock
 from dualuse.services.demo import DemoLogin
 from dualuse.services.demo_enforcement import load_demo_enforcement
 from dualuse.services.determination import DeterminationInputs, inputs_for
 from dualuse.services.exchange.ports import ExchangeSetup
+from dualuse.services.jobs import reminders
+from dualuse.services.jobs.kinds import job_handlers
+from dualuse.services.jobs.outgoing import OutgoingDelivery
+from dualuse.services.jobs.queue import Handler
 from dualuse.services.licensing import check_code_secret
 from dualuse.services.unit_of_work import PasswordHasher
 
@@ -70,9 +74,17 @@ class Container:
     statement_templates: StatementTemplates = field(default_factory=load_statement_templates)
     extras: dict[str, object] = field(default_factory=dict)
     access_policy: AccessPolicy = field(default_factory=AccessPolicy)
+    # where the use cases read the time; tests put a ``ManualClock`` here and move it on
+    clock: Clock = field(default_factory=SystemClock)
+    # the channels outgoing documents are delivered through by the ``deliver_outgoing`` job, by name
+    deliveries: dict[str, OutgoingDelivery] = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.anchor_key)
+        return SqlUnitOfWork(self.engine, self.anchor_key, self.clock)
+
+    def job_handlers(self) -> dict[str, Handler]:
+        """What ``dualuse worker`` runs: every kind of job, with this container's rules and channels."""
+        return job_handlers(self.casework_rules, self.deliveries)
 
     def list_source(self) -> ControlListSource:
         """The control list (shipped and imported versions) as the determination engine sees it."""
@@ -83,7 +95,7 @@ class Container:
     def list_view_today(self) -> ListView | None:
         """The control list in force today, or None before the first version (nothing to check against)."""
         try:
-            return self.list_source().as_of(today_in_brussels())
+            return self.list_source().as_of(self.clock.today())
         except NotFoundError:
             return None
 
@@ -172,6 +184,9 @@ def load_demo_world(container: Container) -> list[DemoLogin]:
         )
     with container.uow() as uow:
         load_demo_exchange(container, uow)
+    with container.uow() as uow:  # the reminders the daily job would record on the demo's deadlines
+        reminders.remind(uow, container.casework_rules, container.clock.now())
+        uow.commit()
     return logins
 
 

@@ -300,6 +300,7 @@ EXPECTED: dict[str, R] = {
     "POST /authority/notices": R(AUTHORITIES),
     "POST /authority/notices/{notice_id}/withdraw": R(AUTH_A),
     "GET /notices": R(EXPORTERS),
+    "GET /reminders": R(SIGNED_IN),
     "GET /audit": R(ADMINS | SENIORS),
     # exchange between deployments: other deployments post without a session (the signature authenticates;
     # a bogus document is refused with 422); the key set and the schema are public

@@ -16,7 +16,7 @@ from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.http.app import create_app
 from dualuse.services.clock import today_in_brussels
-from tests.factories import PASSWORD, backdate_registrations, make_organisation, make_person, token_for
+from tests.factories import PASSWORD, make_organisation, make_person, manual_clock, token_for
 
 REGISTRATIONS = "/api/v1/general-authorisations/registrations"
 REPORTS = "/api/v1/general-authorisations/reports"
@@ -98,9 +98,10 @@ def test_i12_eu007_and_eu008_first_export_before_the_waiting_period_is_refused(
     container: Container, exporters: dict[str, TestClient], eugea_id: str, days: int
 ) -> None:
     denmark = exporters["DK"]  # the state's choice for EU001-EU006 does not change EU007 or EU008
+    clock = manual_clock(container)
     assert denmark.post(REGISTRATIONS, json={"eugea_id": eugea_id}).status_code == 201
-    backdate_registrations(container, days - 1)
-    today = today_in_brussels()
+    clock.advance(timedelta(days=days - 1))
+    today = clock.today()
     [registration] = denmark.get(REGISTRATIONS).json()
     assert registration["exports_covered_from"] == (today + timedelta(days=1)).isoformat()
     assert f"at least {days} days before the first export" in registration["first_use_rule"]
@@ -110,7 +111,8 @@ def test_i12_eu007_and_eu008_first_export_before_the_waiting_period_is_refused(
     assert f"only {days} days after the notice" in refused.json()["detail"]
     assert stored_reports(container) == 0
     # once the waiting period has passed
-    backdate_registrations(container, 1)
+    clock.advance(timedelta(days=1))
+    today = clock.today()
     accepted = denmark.post(REPORTS, json=report(eugea_id, today - timedelta(days=3), today))
     assert accepted.status_code == 201, accepted.text
     assert stored_reports(container) == 1

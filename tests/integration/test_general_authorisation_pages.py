@@ -15,7 +15,7 @@ from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.http.app import create_app
 from dualuse.services import generalauth as svc
 from dualuse.services.clock import today_in_brussels
-from tests.factories import PASSWORD, backdate_registrations, make_organisation, make_person
+from tests.factories import PASSWORD, make_organisation, make_person, manual_clock
 
 PAGE = "/general-authorisations"
 AUTHORITY_PAGE = "/authority/general-authorisations"
@@ -73,8 +73,17 @@ def report_form(token: str, **changes: str) -> dict[str, str]:
     }
 
 
-def register_eu001(web: TestClient, token: str) -> None:
+def register_eu001(
+    web: TestClient, token: str, container: Container | None = None, *, days_ago: int = 0
+) -> None:
+    """Register for EU001 through the page; with ``days_ago``, the container's clock is turned back that
+    many days for the registration (as if made back then), and on again."""
+    clock = manual_clock(container) if container is not None else None
+    if clock is not None:
+        clock.advance(timedelta(days=-days_ago))
     done = web.post(f"{PAGE}/registrations", data={"csrftoken": token, "eugea_id": "EU001"})
+    if clock is not None:
+        clock.advance(timedelta(days=days_ago))
     assert done.status_code == 200, done.text  # followed the redirect back to the page
 
 
@@ -123,8 +132,7 @@ def test_a_report_for_a_registered_authorisation_is_listed(
     container: Container, people: dict[str, int]
 ) -> None:
     web, token = sign_in(container, "admin@acme.example")
-    register_eu001(web, token)
-    backdate_registrations(container, 40)
+    register_eu001(web, token, container, days_ago=40)
     form = report_form(token)
     posted = web.post(f"{PAGE}/reports", data=form, follow_redirects=False)
     assert posted.status_code == 303, posted.text
@@ -162,8 +170,7 @@ def test_bad_report_input_is_shown_and_stores_nothing(
     container: Container, people: dict[str, int], changes: dict[str, str], message: str
 ) -> None:
     web, token = sign_in(container, "admin@acme.example")
-    register_eu001(web, token)
-    backdate_registrations(container, 40)
+    register_eu001(web, token, container, days_ago=40)
     refused = web.post(f"{PAGE}/reports", data=report_form(token, **changes))
     assert refused.status_code == 400
     assert "There is a problem" in refused.text
@@ -190,8 +197,7 @@ def test_only_the_authority_of_the_exporters_member_state_sees_its_registrations
     container: Container, people: dict[str, int]
 ) -> None:
     web, token = sign_in(container, "admin@acme.example")
-    register_eu001(web, token)
-    backdate_registrations(container, 40)
+    register_eu001(web, token, container, days_ago=40)
     assert web.post(f"{PAGE}/reports", data=report_form(token), follow_redirects=False).status_code == 303
     france, _ = sign_in(container, "officer@fr.example")
     fr = france.get(AUTHORITY_PAGE)
@@ -244,8 +250,7 @@ def test_a_post_without_the_csrf_token_is_refused(container: Container, people: 
     forged = web.post(f"{PAGE}/registrations", data={"eugea_id": "EU001", "csrftoken": "forged"})
     assert forged.status_code == 403
     assert stored_registrations(container) == []
-    register_eu001(web, token)
-    backdate_registrations(container, 40)
+    register_eu001(web, token, container, days_ago=40)
     unsent = report_form(token)
     del unsent["csrftoken"]
     assert web.post(f"{PAGE}/reports", data=unsent).status_code == 403

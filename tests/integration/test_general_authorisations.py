@@ -13,7 +13,7 @@ from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.http.app import create_app
 from dualuse.services.clock import today_in_brussels
-from tests.factories import backdate_registrations, make_organisation, make_person, token_for
+from tests.factories import make_organisation, make_person, manual_clock, token_for
 
 REGISTRATIONS = "/api/v1/general-authorisations/registrations"
 REPORTS = "/api/v1/general-authorisations/reports"
@@ -94,11 +94,12 @@ def test_unknown_eugea_is_422_and_a_second_registration_409(
 
 def test_report_refusals(container: Container, people: dict[str, str]) -> None:
     acme = client(container, people["acme"])
+    clock = manual_clock(container)
     # not registered at all
     assert acme.post(REPORTS, json=report("2026-01-01", "2026-03-31")).status_code == 422
     assert acme.post(REGISTRATIONS, json={"eugea_id": "EU001"}).status_code == 201
-    backdate_registrations(container, 40)
-    registered = today_in_brussels() - timedelta(days=40)
+    registered = clock.today()
+    clock.advance(timedelta(days=40))
     # a period that ended before the registration
     before = registered - timedelta(days=1)
     refused = acme.post(REPORTS, json=report((before - timedelta(days=30)).isoformat(), before.isoformat()))
@@ -122,7 +123,7 @@ def test_report_refusals(container: Container, people: dict[str, str]) -> None:
     assert acme.post(REPORTS, json=report(*later, value_eur="-1")).status_code == 422
     assert acme.post(REPORTS, json=report(*later, destinations=["USA"])).status_code == 422
     # a period that has not ended yet: the use of exports not yet made
-    tomorrow = (today_in_brussels() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     future = acme.post(REPORTS, json=report(tomorrow, tomorrow))
     assert future.status_code == 422, future.text
     assert "after today" in future.json()["detail"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +18,7 @@ from dualuse.domain.errors import ValidationError
 from dualuse.domain.identity import Organisation, OrganisationKind, Role
 from dualuse.entrypoints.http.app import create_app
 from dualuse.services import audit, identity
-from tests.factories import PASSWORD, make_organisation, make_person, token_for
+from tests.factories import PASSWORD, make_organisation, make_person, manual_clock, token_for
 
 ADMIN = "admin@acme.example"
 CLERK = "clerk@acme.example"
@@ -235,17 +235,17 @@ def test_f6_a_read_only_token_cannot_write(container: Container, world: dict[str
 
 
 def test_f6_tokens_expire_and_can_be_revoked(container: Container, world: dict[str, Organisation]) -> None:
+    clock = manual_clock(container)
     with container.uow() as uow:
         issued = identity.create_token(uow, actor="test", email=ADMIN, name="ci")
         uow.commit()
-    assert issued.expires_at - datetime.now(UTC) > timedelta(days=89)
-    assert issued.expires_at - datetime.now(UTC) <= timedelta(days=90)
+    assert issued.expires_at == clock.now() + timedelta(days=90)
     with container.uow() as uow, pytest.raises(ValidationError, match="1 to 365 days"):
         identity.create_token(uow, actor="test", email=ADMIN, name="forever", valid_days=0)
     api = TestClient(create_app(container=container), headers={"Authorization": f"Bearer {issued.token}"})
+    clock.advance(timedelta(days=90) - timedelta(seconds=1))
     assert api.get("/api/v1/me").status_code == 200
-    with container.engine.begin() as conn:
-        conn.execute(update(t.api_tokens).values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    clock.advance(timedelta(seconds=1))
     expired = api.get("/api/v1/me")
     assert expired.status_code == 401
     assert "expired" in expired.json()["detail"]
@@ -439,19 +439,18 @@ def test_f6_a_token_issued_before_tokens_expired_does_not_live_for_ever(
 ) -> None:
     """Tokens issued before migration 0008 carry no expiry (the column allows none). Such a token lives
     no longer than the longest a token can be issued for now (365 days from its creation), and shows so."""
+    clock = manual_clock(container)
     with container.uow() as uow:
         issued = identity.create_token(uow, actor="test", email=ADMIN, name="legacy")
         uow.commit()
     api = TestClient(create_app(container=container), headers={"Authorization": f"Bearer {issued.token}"})
     with container.engine.begin() as conn:  # as a token of before the hardening: no expiry
-        conn.execute(
-            update(t.api_tokens).values(expires_at=None, created_at=datetime.now(UTC) - timedelta(days=30))
-        )
+        conn.execute(update(t.api_tokens).values(expires_at=None))
+    clock.advance(timedelta(days=30))
     assert api.get("/api/v1/me").status_code == 200
     listed = api.get("/api/v1/me/tokens").json()
     assert listed[0]["expires_at"] is not None, "a token without an expiry is shown with the one it has"
-    with container.engine.begin() as conn:
-        conn.execute(update(t.api_tokens).values(created_at=datetime.now(UTC) - timedelta(days=366)))
+    clock.advance(timedelta(days=336))
     old = api.get("/api/v1/me")
     assert old.status_code == 401
     assert "expired" in old.json()["detail"]

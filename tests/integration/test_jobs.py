@@ -65,7 +65,7 @@ def test_an_import_in_background_queues_the_rescreening_that_the_worker_does(
 
     worked = runner.invoke(cli, ["worker", "--burst"])
     assert worked.exit_code == 0, worked.output
-    assert "after 1 job(s)" in worked.output
+    assert "after 2 job(s)" in worked.output  # and the daily deadline reminders, scheduled at start
     with cli_env.uow() as uow:
         done = uow.jobs.get(job.id)
     assert done is not None

@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 from dualuse.adapters.db import tables as t
 from dualuse.adapters.db.general_authorisations_repo import SqlGeneralAuthorisations
 from dualuse.bootstrap import Container
-from dualuse.services.clock import today_in_brussels
 from tests.concurrency import Rendezvous, api_clients, at_once, pause_before, statuses
-from tests.factories import backdate_registrations
+from tests.factories import manual_clock
 from tests.integration import test_general_authorisations as ga
 
 people = ga.people
@@ -32,9 +31,11 @@ def test_f4_parallel_overlapping_use_reports_accept_one(
     """Ten reports of EU001's use over overlapping periods (each a month, a day apart) at once: every
     one passes the overlap check alone, exactly one may be recorded."""
     apis = api_clients(container, people["acme"], PARALLEL)
+    clock = manual_clock(container)
+    clock.advance(timedelta(days=-90))  # registered 90 days ago (the API tokens stay valid)
     assert apis[0].post(ga.REGISTRATIONS, json={"eugea_id": "EU001"}).status_code == 201
-    backdate_registrations(container, 90)
-    end = today_in_brussels() - timedelta(days=PARALLEL)
+    clock.advance(timedelta(days=90))
+    end = clock.today() - timedelta(days=PARALLEL)
     periods = [(end - timedelta(days=30 - i), end + timedelta(days=i)) for i in range(PARALLEL)]
     calls = [
         lambda api=api, s=s, e=e: api.post(ga.REPORTS, json=ga.report(s.isoformat(), e.isoformat()))
@@ -52,9 +53,11 @@ def test_parallel_reports_of_separate_periods_are_all_recorded(
 ) -> None:
     """The serialisation refuses overlaps only: ten reports of ten separate weeks are all kept."""
     apis = api_clients(container, people["acme"], PARALLEL)
+    clock = manual_clock(container)
+    clock.advance(timedelta(days=-200))  # registered 200 days ago (the API tokens stay valid)
     assert apis[0].post(ga.REGISTRATIONS, json={"eugea_id": "EU001"}).status_code == 201
-    backdate_registrations(container, 200)
-    first = today_in_brussels() - timedelta(days=7 * PARALLEL + 1)
+    clock.advance(timedelta(days=200))
+    first = clock.today() - timedelta(days=7 * PARALLEL + 1)
     weeks = [(first + timedelta(days=7 * i), first + timedelta(days=7 * i + 6)) for i in range(PARALLEL)]
     calls = [
         lambda api=api, s=s, e=e: api.post(ga.REPORTS, json=ga.report(s.isoformat(), e.isoformat()))

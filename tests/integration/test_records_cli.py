@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 from typer.testing import CliRunner
 
-from dualuse.adapters.db import tables as t
+from dualuse.adapters.db.uow import SqlUnitOfWork
 from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.cli.main import app
 from dualuse.services import generalauth as ga
+from dualuse.services.clock import ManualClock
 from tests.factories import make_organisation, make_person
 
 runner = CliRunner()
@@ -33,11 +33,10 @@ def world(container: Container, monkeypatch: pytest.MonkeyPatch) -> dict[str, in
     authority = make_organisation(container, OrganisationKind.AUTHORITY, "BAFA", "DE")
     acme_admin = make_person(container, acme, Role.EXPORTER_ADMIN, "admin@acme.example").principal
     other_admin = make_person(container, other, Role.EXPORTER_ADMIN, "admin@other.example").principal
-    with container.uow() as uow:
+    with SqlUnitOfWork(container.engine, container.anchor_key, ManualClock(OLD)) as uow:
         old_id = ga.register(uow, acme_admin, container.rulebook, "EU001")
+    with container.uow() as uow:
         new_id = ga.register(uow, other_admin, container.rulebook, "EU003")
-        r = t.eugea_registrations
-        uow.execute(update(r).where(r.c.id == old_id).values(registered_at=OLD))
         uow.classifications.add(
             organisation_id=acme.id,
             product_name="Interception probe",

@@ -41,17 +41,18 @@ from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredH
 from dualuse.domain.throttling import Count
 from dualuse.domain.transparency import UseLine
 from dualuse.services.casework.ports import CaseworkRepository
+from dualuse.services.clock import Clock
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.denials.ports import DenialRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.enforcement.ports import EnforcementRepository
 from dualuse.services.exchange.ports import ExchangeRepository
-from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.jobs.ports import JobRepository, ReminderRepository
 from dualuse.services.listchange.ports import ListChangeRepository
+from dualuse.services.transparency.ports import TransparencyRepository
 
 if TYPE_CHECKING:  # the determination package's modules import this one
     from dualuse.services.determination.ports import SavedDeterminationRepository
-from dualuse.services.transparency.ports import TransparencyRepository
 
 
 class OrganisationRepository(Protocol):
@@ -194,6 +195,7 @@ class UnitOfWork(Protocol):
     notices: NoticeRepository
     documents: DocumentRepository
     jobs: JobRepository
+    reminders: ReminderRepository
     casework: CaseworkRepository
     customs: CustomsRepository
     saved_determinations: SavedDeterminationRepository
@@ -202,6 +204,7 @@ class UnitOfWork(Protocol):
     denials: DenialRepository
     enforcement: EnforcementRepository
     transparency: TransparencyRepository
+    clock: Clock  # where the use cases read the time (``services.clock``)
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -616,8 +619,11 @@ class GeneralAuthorisationRepository(Protocol):
     """Union general export authorisation registrations and reports of use, and the dates of the records
     exporters keep (``adapters.db.general_authorisations_repo``)."""
 
-    def add_registration(self, *, organisation_id: int, eugea_id: str, member_state: str, by: str) -> int:
-        """Raises ``ConflictError`` when the organisation already registered for ``eugea_id``."""
+    def add_registration(
+        self, *, organisation_id: int, eugea_id: str, member_state: str, by: str, at: datetime | None = None
+    ) -> int:
+        """Registered ``at`` (now when None). Raises ``ConflictError`` when the organisation already
+        registered for ``eugea_id``."""
         ...
 
     def registration(self, organisation_id: int, eugea_id: str) -> Row | None: ...

@@ -13,9 +13,10 @@ from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from dualuse.adapters.db import tables as t
-from dualuse.adapters.db.rows import aware, new_id, now
+from dualuse.adapters.db.rows import aware, new_id
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.transparency import UseLine, category_of
+from dualuse.services.clock import SYSTEM_CLOCK, Clock
 
 Row = Mapping[str, Any]
 
@@ -30,12 +31,16 @@ def _day(value: date | datetime) -> date:
 
 
 class SqlGeneralAuthorisations:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, clock: Clock = SYSTEM_CLOCK) -> None:
         self._c = connection
+        self._clock = clock  # dates the registrations and reports
 
     # --- registrations ----------------------------------------------------------------------------
-    def add_registration(self, *, organisation_id: int, eugea_id: str, member_state: str, by: str) -> int:
-        """Raises ``ConflictError`` when the organisation already registered for ``eugea_id``."""
+    def add_registration(
+        self, *, organisation_id: int, eugea_id: str, member_state: str, by: str, at: datetime | None = None
+    ) -> int:
+        """Registered ``at`` (now when None). Raises ``ConflictError`` when the organisation already
+        registered for ``eugea_id``."""
         try:
             result = self._c.execute(
                 t.eugea_registrations.insert().values(
@@ -43,7 +48,7 @@ class SqlGeneralAuthorisations:
                     eugea_id=eugea_id,
                     member_state=member_state,
                     registered_by=by,
-                    registered_at=now(),
+                    registered_at=at or self._clock.now(),
                 )
             )
         except IntegrityError:
@@ -103,7 +108,7 @@ class SqlGeneralAuthorisations:
                     value_eur=str(value_eur),
                     destinations=list(destinations),
                     submitted_by=by,
-                    submitted_at=now(),
+                    submitted_at=self._clock.now(),
                 )
             )
         )

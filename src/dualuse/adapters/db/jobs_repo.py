@@ -104,6 +104,15 @@ class SqlJobs:
             j.c.id == job_id, j.c.locked_by == worker, j.c.status == JobStatus.RUNNING.value
         )
 
+    def pending(self, kind: str) -> Sequence[Job]:
+        j = t.jobs
+        query = (
+            select(j)
+            .where(j.c.kind == kind, j.c.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]))
+            .order_by(j.c.run_after, j.c.id)
+        )
+        return [_job(r) for r in self._c.execute(query).mappings()]
+
     def progress(
         self, job_id: int, worker: str, done: int, total: int | None, message: str, at: datetime
     ) -> bool:

@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, func, insert, select, text
 
 from dualuse.adapters.db import tables as t
-from dualuse.adapters.db.rows import aware, insert_or, new_id, now
+from dualuse.adapters.db.rows import aware, insert_or, new_id
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.ownership.model import Relation, RelationKind
 from dualuse.domain.screening.model import EntitySchema, Identifier, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, PartyRole, StoredHit, Suppression
+from dualuse.services.clock import SYSTEM_CLOCK, Clock
 
 
 def entity_to_json(e: ListedEntity) -> dict[str, Any]:
@@ -80,8 +81,9 @@ def _hit(r: RowMapping) -> StoredHit:
 class SqlScreening:
     """Everything screening keeps, on the unit of work's connection."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, clock: Clock = SYSTEM_CLOCK) -> None:
         self._c = connection
+        self._clock = clock  # dates imports, screenings, hits and decisions
 
     # --- list versions ---------------------------------------------------------------------------
     def hold_list(self, source: str) -> None:
@@ -164,7 +166,7 @@ class SqlScreening:
                 changed=counts[2],
                 warnings=list(snapshot.warnings),
                 imported_by=imported_by,
-                imported_at=now(),
+                imported_at=self._clock.now(),
             )
         )
         version_id = new_id(result)
@@ -239,7 +241,7 @@ class SqlScreening:
                 identifiers=list(identifiers),
                 role=role.value,
                 fingerprint=fingerprint,
-                created_at=now(),
+                created_at=self._clock.now(),
             )
         )
         party = self.party(new_id(result))
@@ -274,7 +276,9 @@ class SqlScreening:
             organisation_id, party_id, query, hits, list_versions, algorithm, threshold, trigger
         )
         return new_id(
-            self._c.execute(t.screenings.insert().values(**row, screened_by=screened_by, screened_at=now()))
+            self._c.execute(
+                t.screenings.insert().values(**row, screened_by=screened_by, screened_at=self._clock.now())
+            )
         )
 
     def add_screenings(
@@ -290,7 +294,7 @@ class SqlScreening:
     ) -> list[int]:
         if not queries:
             return []
-        at = now()
+        at = self._clock.now()
         rows = [
             _screening_row(organisation_id, None, query, hits, list_versions, algorithm, threshold, trigger)
             | {"screened_by": screened_by, "screened_at": at}
@@ -341,7 +345,7 @@ class SqlScreening:
                 explanation=dict(explanation),
                 status=HitStatus.OPEN.value,
                 alert=alert,
-                created_at=now(),
+                created_at=self._clock.now(),
             )
             .on_conflict_do_nothing(
                 index_elements=[h.c.organisation_id, h.c.party_fingerprint, h.c.source, h.c.entity_id],
@@ -404,7 +408,7 @@ class SqlScreening:
                 decision=decision.value,
                 reason=reason,
                 decided_by=decided_by,
-                decided_at=now(),
+                decided_at=self._clock.now(),
             )
         )
 

@@ -945,3 +945,22 @@ annual_report_parts = Table(
     Column("submitted_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("member_state", "year", name="uq_annual_report_parts_state_year"),
 )
+
+# In-app reminders of deadlines (issue 16, migration 0023): one row per key (subject, deadline, stage), so the
+# periodic reminder job adds none twice.
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("organisation_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("subject_type", String(40), nullable=False),
+    Column("subject_id", Integer, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("stage", String(20), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("href", String(300), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("read_at", DateTime(timezone=True), nullable=True),
+    Index("ix_reminders_organisation_id", "organisation_id", "id"),
+)

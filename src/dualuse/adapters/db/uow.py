@@ -26,6 +26,7 @@ from dualuse.adapters.db.jobs_repo import SqlJobs
 from dualuse.adapters.db.licensing_repo import SqlLicensing
 from dualuse.adapters.db.listchange_repo import SqlListChanges
 from dualuse.adapters.db.notices_repo import SqlNotices
+from dualuse.adapters.db.reminders_repo import SqlReminders
 from dualuse.adapters.db.rows import aware, new_id, now
 from dualuse.adapters.db.screening_repo import SqlScreening
 from dualuse.adapters.db.transparency_repo import SqlTransparency
@@ -34,13 +35,14 @@ from dualuse.domain.classification import Classification, ClassificationStatus
 from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import ApiToken, Organisation, OrganisationKind, Role, TokenScope, User
 from dualuse.services.casework.ports import CaseworkRepository
+from dualuse.services.clock import SYSTEM_CLOCK, Clock
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.denials.ports import DenialRepository
 from dualuse.services.determination.ports import SavedDeterminationRepository
 from dualuse.services.documents.ports import DocumentRepository
 from dualuse.services.enforcement.ports import EnforcementRepository
 from dualuse.services.exchange.ports import ExchangeRepository
-from dualuse.services.jobs.ports import JobRepository
+from dualuse.services.jobs.ports import JobRepository, ReminderRepository
 from dualuse.services.listchange.ports import ListChangeRepository
 from dualuse.services.transparency.ports import TransparencyRepository
 from dualuse.services.unit_of_work import (
@@ -208,8 +210,9 @@ def _token(row: Mapping[Any, Any]) -> ApiToken:
 
 
 class SqlTokens:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, clock: Clock = SYSTEM_CLOCK) -> None:
         self._c = connection
+        self._clock = clock  # dates the tokens (a token without an expiry lives a year from its creation)
 
     def add(
         self,
@@ -226,7 +229,7 @@ class SqlTokens:
                 name=name,
                 token_hash=token_hash,
                 prefix=prefix,
-                created_at=now(),
+                created_at=self._clock.now(),
                 expires_at=expires_at,
                 scope=scope.value,
             )
@@ -513,8 +516,9 @@ def _classification(row: RowMapping) -> Classification:
 
 
 class SqlClassifications:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, clock: Clock = SYSTEM_CLOCK) -> None:
         self._c = connection
+        self._clock = clock  # dates the records (Art. 27: kept from their last change)
 
     def add(
         self,
@@ -528,7 +532,7 @@ class SqlClassifications:
         list_version: str,
         created_by: str,
     ) -> Classification:
-        written = now()
+        written = self._clock.now()
         result = self._c.execute(
             t.classifications.insert().values(
                 organisation_id=organisation_id,
@@ -587,7 +591,7 @@ class SqlClassifications:
                 c.c.review_reason.is_not_distinct_from(expected.review_reason),
             )
         result = self._c.execute(
-            statement.values(status=status.value, review_reason=reason, updated_at=now())
+            statement.values(status=status.value, review_reason=reason, updated_at=self._clock.now())
         )
         if expected is not None and result.rowcount != 1:
             raise ConflictError(
@@ -614,6 +618,7 @@ class SqlUnitOfWork:
     notices: NoticeRepository
     documents: DocumentRepository
     jobs: JobRepository
+    reminders: ReminderRepository
     casework: CaseworkRepository
     customs: CustomsRepository
     saved_determinations: SavedDeterminationRepository
@@ -622,12 +627,14 @@ class SqlUnitOfWork:
     denials: DenialRepository
     enforcement: EnforcementRepository
     transparency: TransparencyRepository
+    clock: Clock
 
     _audit: SqlAudit
 
-    def __init__(self, engine: Engine, anchor_key: bytes | None = None) -> None:
+    def __init__(self, engine: Engine, anchor_key: bytes | None = None, clock: Clock = SYSTEM_CLOCK) -> None:
         self._engine = engine
         self._anchor_key = anchor_key
+        self.clock = clock
         self._connection: Connection | None = None
         self._committed = False
 
@@ -637,21 +644,22 @@ class SqlUnitOfWork:
         self._committed = False
         self.organisations = SqlOrganisations(self._connection)
         self.users = SqlUsers(self._connection)
-        self.tokens = SqlTokens(self._connection)
+        self.tokens = SqlTokens(self._connection, self.clock)
         self.sessions = SqlSessions(self._connection)
         self.throttle = SqlThrottle(self._connection)
         self._audit = SqlAudit(self._connection, self._anchor_key)
         self.audit = self._audit
         self.reference_data = SqlReferenceData(self._connection)
         self.amendments = SqlAmendments(self._connection)
-        self.classifications = SqlClassifications(self._connection)
-        self.screening = SqlScreening(self._connection)
+        self.classifications = SqlClassifications(self._connection, self.clock)
+        self.screening = SqlScreening(self._connection, self.clock)
         self.duediligence = SqlDueDiligence(self._connection)
         self.licensing = SqlLicensing(self._connection)
-        self.general_authorisations = SqlGeneralAuthorisations(self._connection)
+        self.general_authorisations = SqlGeneralAuthorisations(self._connection, self.clock)
         self.notices = SqlNotices(self._connection)
         self.documents = SqlDocuments(self._connection, self._engine)
         self.jobs = SqlJobs(self._connection)
+        self.reminders = SqlReminders(self._connection)
         self.casework = SqlCasework(self._connection)
         self.customs = SqlCustoms(self._connection)
         self.saved_determinations = SqlSavedDeterminations(self._connection)

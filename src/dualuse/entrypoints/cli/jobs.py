@@ -16,8 +16,7 @@ from rich.table import Table
 from dualuse.adapters.exchange_courier import HttpCourier
 from dualuse.entrypoints.cli.common import JsonOption, container, show_table
 from dualuse.services.exchange import outbox as exchange_outbox
-from dualuse.services.jobs import queue
-from dualuse.services.jobs.kinds import HANDLERS
+from dualuse.services.jobs import queue, reminders
 
 app = typer.Typer(help="Background jobs.", no_args_is_help=True)
 console = Console(width=160)
@@ -29,7 +28,8 @@ def worker(
         float, typer.Option(min=0.1, max=600, help="how long to wait when no job is due")
     ] = 2.0,
 ) -> None:
-    """Run background jobs (re-screening after a list import) from the database's queue. Run one or more on
+    """Run background jobs (re-screening after a list import, deadline reminders once a day, delivering
+    outgoing documents) from the database's queue. Run one or more on
     any machine that reaches the database; two workers never take the same job."""
     name = f"{socket.gethostname()}:{os.getpid()}"
     stop = threading.Event()
@@ -39,11 +39,19 @@ def worker(
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    handlers = {**HANDLERS, exchange_outbox.SEND_JOB: exchange_outbox.send_job(HttpCourier())}
     with container() as c:
+        handlers = {**c.job_handlers(), exchange_outbox.SEND_JOB: exchange_outbox.send_job(HttpCourier())}
+        with c.uow() as uow:  # the periodic deadline reminders run from the first worker's start on
+            reminders.schedule(uow, handlers, clock=c.clock.now)
+            uow.commit()
         console.print(f"worker [bold]{name}[/] is waiting for jobs ({', '.join(sorted(handlers))})")
         taken = queue.work(
-            c.uow, handlers, worker=name, burst=burst, wait=lambda: not stop.wait(poll_seconds)
+            c.uow,
+            handlers,
+            worker=name,
+            burst=burst,
+            wait=lambda: not stop.wait(poll_seconds),
+            clock=c.clock.now,
         )
     console.print(f"worker {name} stopped after {taken} job(s)")
 

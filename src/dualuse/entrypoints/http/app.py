@@ -60,6 +60,7 @@ from dualuse.entrypoints.web import (
     listchange_views,
     notice_views,
     reference_views,
+    reminder_views,
     screening_views,
     tracks_views,
     transparency_views,
@@ -145,6 +146,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(notice_views.router)
     app.include_router(listchange_views.router)
     app.include_router(denials_views.router)
+    app.include_router(reminder_views.router)
     app.include_router(audit_views.router)
     app.include_router(exchange_views.router)
     app.include_router(handbook_views.router)

@@ -24,7 +24,6 @@ from dualuse.entrypoints.web.forms import FormErrors
 from dualuse.entrypoints.web.views import render
 from dualuse.services import generalauth as svc
 from dualuse.services import identity
-from dualuse.services.clock import today_in_brussels
 from dualuse.services.transparency import annual_report
 
 T = TypeVar("T")
@@ -126,7 +125,7 @@ def _report(container: Container, principal: Principal, form: dict[str, str]) ->
     end = read(lambda: _day(form["period_end"], "period_end", "end of the period"))
     # A report describes use that has happened; a far-future period would also outlive the Art. 27
     # retention arithmetic (records are kept to the fifth year after their date).
-    if end is not None and end > today_in_brussels():
+    if end is not None and end > container.clock.today():
         errors.add("report-period_end", "report a period that has ended (or ends today)")
     shipments = read(lambda: _shipments(form["shipments"]))
     value = read(lambda: _euro(form["value_eur"]))

@@ -211,7 +211,7 @@ def _case_context(uow: Any, principal: Any, case_id: int, rules: Any) -> dict[st
         "remaining": left,
         "criteria": lic.CRITERIA,
         "errors": [],
-        "today": today_in_brussels().isoformat(),
+        "today": uow.clock.today().isoformat(),
         "flag_levels": list(FlagLevel),
         "eu_statements": casework_statements.statements(uow, principal, case_id),
         "supporting": [],

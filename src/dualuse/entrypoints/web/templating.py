@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
 import dualuse
+from dualuse.domain.casework.flags import FlagStatus
+from dualuse.domain.casework.statements import StatementStatus
+from dualuse.domain.controllist.provisions import Combination
 from dualuse.domain.countries import country_choices
+from dualuse.domain.duediligence import Conclusion, FlagAnswer, Step, View
+from dualuse.domain.duediligence.records import CaseStatus as DdCaseStatus
+from dualuse.domain.duediligence.records import NotificationStatus
+from dualuse.domain.identity import OrganisationKind, Permission, Role
+from dualuse.domain.licensing import ApplicationStatus, DecisionOutcome
+from dualuse.domain.licensing.assessment import RecommendationKind
 from dualuse.entrypoints.web import i18n
 from dualuse.entrypoints.web.answer import is_working_note, link_acts, no_marks, public_source
+from dualuse.services.duediligence.cases import ExportStatus
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+# The enums templates compare against, by the name a template uses (``case.status ==
+# ApplicationStatus.SUBMITTED``): a status renamed in the code is renamed in every page, never left behind as a
+# copied string (``tests/unit/web/test_template_enums.py`` refuses such copies).
+TEMPLATE_ENUMS: dict[str, type[StrEnum]] = {
+    "ApplicationStatus": ApplicationStatus,
+    "Combination": Combination,
+    "Conclusion": Conclusion,
+    "DdCaseStatus": DdCaseStatus,
+    "DecisionOutcome": DecisionOutcome,
+    "ExportStatus": ExportStatus,
+    "FlagAnswer": FlagAnswer,
+    "FlagStatus": FlagStatus,
+    "NotificationStatus": NotificationStatus,
+    "OrganisationKind": OrganisationKind,
+    "Permission": Permission,
+    "RecommendationKind": RecommendationKind,
+    "Role": Role,
+    "StatementStatus": StatementStatus,
+    "Step": Step,
+    "View": View,
+}
 STATIC_DIR = Path(__file__).parent / "static"
 
 
@@ -35,4 +68,5 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["no_marks"] = no_marks
     templates.env.tests["working_note"] = is_working_note
     templates.env.globals["country_choices"] = country_choices  # what every country picker offers
+    templates.env.globals.update(TEMPLATE_ENUMS)
     return templates

@@ -22,7 +22,6 @@ from dualuse.entrypoints.http.deps import (
 from dualuse.entrypoints.http.wording import plain, safe_next
 from dualuse.services import home as home_svc
 from dualuse.services import identity, oversight
-from dualuse.services.clock import today_in_brussels
 from dualuse.services.identity import sessions
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +47,7 @@ ROLE_NAMES = {
 def home(request: Request, container: ContainerDep, principal: PrincipalDep) -> HTMLResponse:
     """Each kind of user's home: what they have to do, with counts from the data; the public's landing page."""
     with container.uow() as uow:
-        todo = home_svc.todo_for(uow, principal, today_in_brussels())
+        todo = home_svc.todo_for(uow, principal, container.clock.today())
         commission = home_svc.commission_home(uow, principal) if oversight.is_commission(principal) else None
         organisation = (
             identity.organisation_names(uow, principal, [principal.organisation_id])[

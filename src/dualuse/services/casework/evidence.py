@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from dualuse.domain import casework as cw
 from dualuse.domain import licensing as lic
@@ -202,7 +202,7 @@ def open_case_file(
     stored = uow.licensing.case(case_id)
     if stored is None or stored.submitted_at is None:
         raise NotFoundError(licensing_service.NO_CASE)
-    at = datetime.now(UTC)
+    at = uow.clock.now()
     engine, versions = index.engine(uow)
     application = stored.case.current_application
     file = cw.CaseFile(
@@ -251,7 +251,7 @@ def rescreen_open_cases(
     """Re-screen the parties of every open case against the lists now in force (after a list import);
     new matches raise flags by the rules. Returns (cases re-screened, new flags)."""
     engine, versions = index.engine(uow)
-    at = datetime.now(UTC)
+    at = uow.clock.now()
     cases = flags = 0
     for case_id in uow.casework.open_case_ids(closed=CLOSED):
         file = uow.casework.file(case_id)
@@ -358,8 +358,8 @@ def case_evidence(
     if file is not None:
         limits = cw.TimeLimits(stored.member_state, rules.limits_for(stored.member_state), "data", False)
         due = cw.deadline(file, limits)
-        overdue = due is not None and due < datetime.now(UTC)
-    age = (datetime.now(UTC) - stored.submitted_at).days if stored.submitted_at else None
+        overdue = due is not None and due < uow.clock.now()
+    age = (uow.clock.now() - stored.submitted_at).days if stored.submitted_at else None
     codes = {i.control_code for i in application.items}
     return CaseEvidence(
         file=file,

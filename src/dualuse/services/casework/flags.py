@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from dualuse.domain import casework as cw
 from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -155,7 +155,7 @@ def queue_columns(
     """The casework columns of the queue's lines: team, assignee, age, deadline, flags."""
     authorize(principal, Permission.ASSESS_CASE)
     files = uow.casework.files([case_id for case_id, _ in entries])
-    now = datetime.now(UTC)
+    now = uow.clock.now()
     columns = {}
     for case_id, submitted_at in entries:
         file = files.get(case_id)

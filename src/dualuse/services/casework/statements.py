@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from dualuse.domain import casework as cw
 from dualuse.domain import licensing as lic
@@ -17,7 +17,6 @@ from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
 from dualuse.domain.identity import Principal
 from dualuse.services import audit
 from dualuse.services import licensing as licensing_service
-from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import UnitOfWork
 
 ENTITY = "end_user_statement"
@@ -63,7 +62,7 @@ def request_statement(uow: UnitOfWork, principal: Principal, case_id: int) -> Re
     application = stored.case.current_application
     end_user = application.parties_in_role(lic.PartyRole.END_USER)[0]
     exporter = uow.organisations.get(stored.organisation_id)
-    year = datetime.now(UTC).year
+    year = uow.clock.now().year
     number = cw.statement_number(
         stored.member_state, year, uow.casework.statement_count(stored.member_state, year) + 1
     )
@@ -105,7 +104,7 @@ def sign(
     """The end-user signs through its link; returns the signed statement and its check code."""
     statement = for_signing(uow, token)
     signed, event = cw.sign_statement(
-        statement, signer=signer, title=title, declared=declared, now=datetime.now(UTC)
+        statement, signer=signer, title=title, declared=declared, now=uow.clock.now()
     )
     uow.casework.save_statement(signed, expected_version=statement.version)
     _record(uow, f"end-user: {signed.signed_by}", event, signed.case_id)
@@ -157,5 +156,5 @@ def verify(uow: UnitOfWork, number: str, code: str, secret: bytes) -> StatementC
         country=statement.country,
         signed_on=statement.signed_at.date() if statement.signed_at else None,
         valid_until=statement.valid_until,
-        in_force=statement.in_force(today_in_brussels()),
+        in_force=statement.in_force(uow.clock.today()),
     )

@@ -40,7 +40,6 @@ from dualuse.domain.customs import UsageRecord, parse_usage
 from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
 from dualuse.services import audit
-from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import StoredLicence, UnitOfWork
 
 FEED_FORMAT = "dualuse-licence-feed"
@@ -82,7 +81,7 @@ def _licence_view(uow: UnitOfWork, stored: StoredLicence) -> dict[str, Any]:
     licence = stored.licence
     holder = uow.organisations.get(int(licence.holder_id))
     case = uow.licensing.case(stored.case_id)
-    today = today_in_brussels()
+    today = uow.clock.today()
     return {
         "number": licence.number,
         "type": licence.licence_type.value,

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from dualuse.domain import customs as cu
 from dualuse.domain.errors import NotFoundError, PermissionDeniedError
@@ -55,7 +54,7 @@ def suspend(
         if stored is None:
             raise NotFoundError("no such licence")
         consulted = stored.member_state
-    now = datetime.now(UTC)
+    now = uow.clock.now()
     events: list[cu.HoldEvent] = []
 
     def build(hold_id: int) -> cu.Hold:

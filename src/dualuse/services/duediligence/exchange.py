@@ -15,7 +15,6 @@ from dualuse.domain.duediligence.records import Requirement, StateView
 from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
 from dualuse.services import audit, oversight
-from dualuse.services.clock import today_in_brussels
 from dualuse.services.duediligence.notifications import authority_state
 from dualuse.services.unit_of_work import UnitOfWork
 
@@ -75,7 +74,7 @@ def record_view(
         uow.duediligence.set_requirement(
             requirement_id,
             status=outcome,
-            published_on=today_in_brussels() if outcome is ConsultationOutcome.PUBLISHED else None,
+            published_on=uow.clock.today() if outcome is ConsultationOutcome.PUBLISHED else None,
         )
     audit.record(
         uow,

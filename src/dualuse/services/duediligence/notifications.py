@@ -16,7 +16,6 @@ from dualuse.domain.duediligence.records import DdAction, Notification, Notifica
 from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
 from dualuse.services import audit
-from dualuse.services.clock import today_in_brussels
 from dualuse.services.duediligence.cases import hold_case
 from dualuse.services.unit_of_work import UnitOfWork
 
@@ -34,7 +33,7 @@ def notify(
     if view.notification is not None:
         raise ConflictError("the authority has already been notified of this case")
     assert principal.member_state is not None  # noqa: S101 - exporters have a member state
-    today = today_in_brussels()
+    today = uow.clock.today()
     summary = {
         "title": case.title,
         "conclusion": case.conclusion.value,
@@ -118,7 +117,7 @@ def decide_notification(
     requirement_id = None
     if required:
         tx = notification.transaction
-        today = today_in_brussels()
+        today = uow.clock.today()
         imposing = notification.member_state
         requirement_id = uow.duediligence.add_requirement(
             notification_id=notification_id,

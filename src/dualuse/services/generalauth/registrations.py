@@ -27,7 +27,6 @@ from dualuse.domain.rules.first_use import FirstUseTiming, first_use_timing
 from dualuse.domain.rules.rulebook import GeneralAuthorisation, MemberStateSettings, Rulebook
 from dualuse.domain.transparency import UseLine
 from dualuse.services import audit
-from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import Row, UnitOfWork
 
 ENTITY_REGISTRATION = "eugea_registration"
@@ -99,6 +98,7 @@ def register(uow: UnitOfWork, principal: Principal, rulebook: Rulebook, eugea_id
         eugea_id=authorisation.id,
         member_state=principal.member_state,
         by=principal.label,
+        at=uow.clock.now(),
     )
     audit.record(
         uow,
@@ -122,6 +122,7 @@ def registrations(uow: UnitOfWork, principal: Principal) -> Sequence[Row]:
 
 
 def _check_report(
+    today: date,
     period_start: date,
     period_end: date,
     shipments: int,
@@ -130,7 +131,6 @@ def _check_report(
 ) -> tuple[Decimal, list[str]]:
     if period_end < period_start:
         raise ValidationError("the period ends before it starts", field="period_end")
-    today = today_in_brussels()
     if period_end > today:
         raise ValidationError(
             f"the period ends after today ({today.isoformat()}): report the use of exports already made",
@@ -179,7 +179,9 @@ def report_use(
     each code must be on the control list in force (``is_listed``) and, when items are given, their values
     add up to the report's value."""
     organisation_id = _exporter(principal)
-    value, codes = _check_report(period_start, period_end, shipments, value_eur, destinations)
+    value, codes = _check_report(
+        uow.clock.today(), period_start, period_end, shipments, value_eur, destinations
+    )
     _check_items(items, value, is_listed)
     wanted = union_authorisation(rulebook, eugea_id).id
     registration = uow.general_authorisations.registration(organisation_id, wanted)

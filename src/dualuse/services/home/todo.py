@@ -132,7 +132,7 @@ def exporter_todo(uow: UnitOfWork, principal: Principal) -> list[ToDo]:
 
 def officer_todo(uow: UnitOfWork, principal: Principal, today: date) -> list[ToDo]:
     """New cases, cases being assessed, cases waiting for the exporter, notifications to decide (and how
-    many close to their deadline) and consultations on other states' requirements."""
+    many close to their deadline), consultations on other states' requirements and new deadline reminders."""
 
     def total(status: lic.ApplicationStatus) -> int:
         return licensing.queue(uow, principal, status=status.value, limit=1).total
@@ -187,7 +187,21 @@ def officer_todo(uow: UnitOfWork, principal: Principal, today: date) -> list[ToD
             "/authority/notifications",
             "Another member state's Art. 5 requirement: record your view.",
         ),
+        _reminders(uow, principal),
     ]
+
+
+def _reminders(uow: UnitOfWork, principal: Principal) -> ToDo:
+    """The new deadline reminders of the principal's organisation (``services.jobs.reminders``)."""
+    organisation_id = principal.organisation_id
+    new = len(uow.reminders.for_organisation(organisation_id, unread_only=True)) if organisation_id else 0
+    return ToDo(
+        "reminders",
+        new,
+        _plural(new, "new deadline reminder", "new deadline reminders"),
+        "/reminders",
+        "A deadline close or passed: a notification, a consultation, a customs hold or a case.",
+    )
 
 
 def senior_todo(uow: UnitOfWork, principal: Principal) -> list[ToDo]:

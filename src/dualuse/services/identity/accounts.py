@@ -7,7 +7,7 @@ import re
 import secrets
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -200,7 +200,7 @@ def create_token(
     if not user.is_active:
         raise ConflictError(f"{user.email} is deactivated", field="email")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    expires_at = datetime.now(UTC) + timedelta(days=valid_days)
+    expires_at = uow.clock.now() + timedelta(days=valid_days)
     token_id = uow.tokens.add(user.id, name, _token_digest(token), token[:10], expires_at, scope)
     audit.record(
         uow,
@@ -218,7 +218,7 @@ def principal_for_token(
 ) -> tuple[Principal, ApiToken]:
     """Who a bearer token acts for, and the token; refused (with why) when it is unknown, revoked, expired
     or its user deactivated."""
-    now = now or datetime.now(UTC)
+    now = now or uow.clock.now()
     found = uow.tokens.holder(_token_digest(token)) if token.startswith(TOKEN_PREFIX) else None
     if found is None:
         raise AuthenticationError("the API token is unknown")
@@ -259,7 +259,7 @@ def revoke_token(uow: UnitOfWork, principal: Principal, token_id: int) -> ApiTok
             raise NotFoundError("no such API token")  # another user's token: its existence is not told
         authorize(principal, Permission.MANAGE_USERS, organisation_id=owner.organisation_id)
     if stored.revoked_at is None:
-        uow.tokens.revoke(stored.id, datetime.now(UTC))
+        uow.tokens.revoke(stored.id, uow.clock.now())
         audit.record(
             uow,
             actor=principal.label,

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from dualuse.domain.errors import AuthenticationError, ValidationError
 from dualuse.domain.identity import Principal, UserSession
@@ -60,7 +60,7 @@ def sign_in(
     before the password is checked and given back when it succeeds, so only failures count and parallel
     guesses cannot overrun the limit. Unknown and known e-mails do the same work. Each outcome is audited
     in a transaction of its own (a failure too, although the request fails)."""
-    now = now or datetime.now(UTC)
+    now = now or uow.clock.now()
     attempted = _account_key(email)
     attempts = [(policy.signin_per_account, attempted), (policy.signin_per_client, client_key(client))]
     throttling.take(
@@ -130,7 +130,7 @@ def check_session(
 ) -> SessionCheck:
     """The principal of a session cookie's secret; the public when the session is unknown, idle too long,
     past its lifetime, of a deactivated user, or of a user whose role changed since signing in."""
-    now = now or datetime.now(UTC)
+    now = now or uow.clock.now()
     session = uow.sessions.find(_digest(secret))
     if session is None:
         return SessionCheck(Principal.public(), None, end=True)
@@ -155,7 +155,7 @@ def record_use(uow: UnitOfWork, check: SessionCheck, now: datetime | None = None
         if check.end:
             uow.sessions.delete(check.session_id)
         else:
-            uow.sessions.touch(check.session_id, now or datetime.now(UTC))
+            uow.sessions.touch(check.session_id, now or uow.clock.now())
         uow.commit()
 
 

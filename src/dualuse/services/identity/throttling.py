@@ -26,7 +26,7 @@ def take(
     see it before this one goes on). Raises ``TooManyAttemptsError`` with ``refusal``'s message when a limit
     is exceeded; the first refused attempt of a window is audited as ``audit_action``, the rest are not (an
     attacker could otherwise fill the trail)."""
-    now = now or datetime.now(UTC)
+    now = now or uow.clock.now()
     refused: tuple[Limit, Count] | None = None
     with uow:
         uow.throttle.purge(now)
@@ -52,7 +52,7 @@ def take(
 def give_back(uow: UnitOfWork, attempts: Sequence[Attempt], *, now: datetime | None = None) -> None:
     """Take back the attempts ``take`` counted: the request succeeded (a sign-in) or was refused for its
     content (a form with a mistake), so it does not count against the limit."""
-    now = now or datetime.now(UTC)
+    now = now or uow.clock.now()
     with uow:
         for limit, subject in attempts:
             uow.throttle.release(limit.key(subject), now)

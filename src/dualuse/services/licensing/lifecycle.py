@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from dualuse.domain import licensing as lic
@@ -27,7 +27,6 @@ from dualuse.domain.errors import (
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, Role, authorize
 from dualuse.domain.rules.engine import ListView
 from dualuse.services import audit, disclosure, oversight
-from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import (
     CasePage,
     CaseQuery,
@@ -186,7 +185,7 @@ def _store(
     after = replace(stored, case=case, **changes)  # type: ignore[arg-type] # fields of StoredCase
     uow.licensing.save_case(after, expected_version=stored.case.version)
     if event.before is not event.after:  # the status clock of the case file restarts (issue 19)
-        uow.casework.note_status(stored.id, event.after.value, datetime.now(UTC))
+        uow.casework.note_status(stored.id, event.after.value, uow.clock.now())
     audit.record(
         uow,
         actor=principal.label,
@@ -257,7 +256,7 @@ def _exporter_move(
     )
     changes: dict[str, object] = {}
     if action is lic.CaseAction.SUBMIT:
-        changes["submitted_at"] = datetime.now(UTC)
+        changes["submitted_at"] = uow.clock.now()
     after = _store(uow, principal, stored, case, event, **changes)
     uow.commit()
     return after
@@ -402,7 +401,7 @@ def queue(
         with_codes=cyber_codes if cyber_surveillance else None,
         without_codes=cyber_codes if cyber_surveillance is False else None,
         submitted_before=(
-            datetime.now(UTC) - timedelta(days=older_than_days) if older_than_days is not None else None
+            uow.clock.now() - timedelta(days=older_than_days) if older_than_days is not None else None
         ),
         limit=limit,
         offset=offset,
@@ -682,7 +681,7 @@ def _issue(
     if case.decision.outcome is lic.DecisionOutcome.PARTIALLY_GRANTED and not granted:
         raise ValidationError("a partial grant says which lines it grants", field="items")
     application = case.current_application
-    today = today_in_brussels()
+    today = uow.clock.today()
     start = valid_from or today
     lic.check_start(start, today)  # not backdated, not far ahead (F19); its length: Art. 12(3)
     until = valid_until or lic.latest_valid_until(application.application_type, start)
@@ -722,7 +721,7 @@ def _issue(
         member_state=state,
         licence=licence,
         check_code=code,
-        issued_at=datetime.now(UTC),
+        issued_at=uow.clock.now(),
     )
 
 
@@ -1043,7 +1042,7 @@ def verify(uow: UnitOfWork, number: str, code: str, secret: bytes) -> Verificati
     if stored is None or not lic.verify_check_code(number, code, secret):
         return Verification(genuine=False, number=number)
     licence = stored.licence
-    today = today_in_brussels()
+    today = uow.clock.today()
     return Verification(
         genuine=True,
         number=number,

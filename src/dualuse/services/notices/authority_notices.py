@@ -16,7 +16,6 @@ from dualuse.domain.errors import HiddenResourceError, NotFoundError, Validation
 from dualuse.domain.identity import Organisation, OrganisationKind, Permission, Principal, authorize
 from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeSubject
 from dualuse.services import audit, disclosure
-from dualuse.services.clock import today_in_brussels
 from dualuse.services.unit_of_work import UnitOfWork
 
 
@@ -71,7 +70,7 @@ def issue(
         article=chosen,
         subject=subject,
         reason=reason.strip(),
-        issued_on=issued_on or today_in_brussels(),
+        issued_on=issued_on or uow.clock.today(),
         issued_by=principal.label,
     )
     audit.record(
@@ -110,7 +109,7 @@ def withdraw(uow: UnitOfWork, principal: Principal, notice_id: int, reason: str)
         raise HiddenResourceError("no such notice")  # another state's: answered as missing, audited (F8, F16)
     if not reason.strip():
         raise ValidationError("say why the notice is withdrawn", field="reason")
-    uow.notices.withdraw(notice_id, on=today_in_brussels(), by=principal.label, reason=reason.strip())
+    uow.notices.withdraw(notice_id, on=uow.clock.today(), by=principal.label, reason=reason.strip())
     audit.record(
         uow,
         actor=principal.label,

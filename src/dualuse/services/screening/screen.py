@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -141,7 +140,7 @@ def import_snapshot(
     job_id: int | None = None
     if in_background:
         parties, alerts = 0, 0
-        at = datetime.now(UTC)
+        at = uow.clock.now()
         job_id = uow.jobs.add(
             RESCREEN_JOB,
             {"version_id": version_id, "actor": principal.label},

@@ -430,7 +430,7 @@ def record_shipment(number: str, body: ShipmentIn, principal: UserDep, uow: UowD
         item_line=body.item_line,
         quantity=body.quantity,
         value_eur=body.value_eur,
-        shipped_on=body.shipped_on or today_in_brussels(),
+        shipped_on=body.shipped_on or uow.clock.today(),
         customs_reference=body.customs_reference,
     )
     _, left = svc.remaining(uow, principal, stored.licence.number)
