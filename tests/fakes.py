@@ -65,6 +65,7 @@ from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnaps
 from dualuse.domain.screening.review import HitStatus, Party, StoredHit, Suppression
 from dualuse.domain.screening.review import PartyRole as ScreeningPartyRole
 from dualuse.domain.throttling import Count
+from dualuse.domain.transparency import UseLine
 from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
 from dualuse.services.clock import SYSTEM_CLOCK, Clock
 from dualuse.services.customs.ports import CustomsRepository
@@ -1410,6 +1411,7 @@ class FakeGeneralAuthorisations:
         value_eur: Decimal,
         destinations: Sequence[str],
         by: str,
+        items: Sequence[UseLine] = (),
     ) -> int:
         if any(
             (r["organisation_id"], r["eugea_id"], r["period_start"])
@@ -1429,6 +1431,7 @@ class FakeGeneralAuthorisations:
             "destinations": list(destinations),
             "submitted_by": by,
             "submitted_at": self._tx.now(),
+            "items": list(items),  # the annual report's lines, kept as given (SQL: eugea_report_items)
         }
         return report_id
 

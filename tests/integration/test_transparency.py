@@ -33,7 +33,8 @@ YEAR = today_in_brussels().year
 # (``_demo_application``); the DE authority grants the AES encryptor (5A002.a) to IN and refuses the IMSI
 # catcher (5A001.f.1, cyber-surveillance) to EG; the DE exporter reports 36 000 euro of use of EU002 in two
 # category-5 items; submitted DE cases: the cell-site simulator (5A001.f.2), the granted encryptor, the VPN
-# gateway awaiting the exporter, the listed end-user's platform (5A001.j) and the refused catcher.
+# gateway awaiting the exporter, the listed end-user's platform (5A001.j), the refused catcher and the
+# platform for "NORDWIND SURVEILANCE" (5A001.j) that matches France's denial (``load_demo_denials``).
 ITEM = Decimal(200000)
 EU002_USE = Decimal(25000) + Decimal(11000)
 
@@ -95,7 +96,7 @@ def test_the_demo_worlds_report_matches_the_figures_counted_by_hand(world: World
     assert live.table("cyber_destinations").cell("DE", "EG").count == 1
     admin = live.table("administration")
     assert admin.cell("DE", "authority_staff").count == 2  # Olaf Officer and Sabine Senior
-    assert admin.cell("DE", "applications_received").count == 5
+    assert admin.cell("DE", "applications_received").count == 6
     assert admin.cell("DE", "decisions").count == 2
     assert admin.cell("DE", "notices_issued").count == 1
     assert live.table("licence_types").row_total("FR").empty

@@ -616,7 +616,7 @@ def load_demo_denials(uow: UnitOfWork, exporter: Principal) -> None:
 
 
 # --- transparency (issue #15): a refusal, a general authorisation in use, and the DE part submitted --------
-DENIED_END_USER = "Demo State Security Directorate"
+REFUSED_END_USER = "Demo State Security Directorate"  # the annual report's refusal
 
 
 def load_demo_transparency(
@@ -637,9 +637,9 @@ def load_demo_transparency(
         people[key] = identity.principal_for(uow, found)
     exporter, officer, senior = people["exporter"], people["officer"], people["senior"]
     if not any(
-        c.case.application.parties[0].name == DENIED_END_USER for c in licensing.applications(uow, exporter)
+        c.case.application.parties[0].name == REFUSED_END_USER for c in licensing.applications(uow, exporter)
     ):
-        content = _demo_application("5A001.f.1", "IMSI catcher", "EG", DENIED_END_USER)
+        content = _demo_application("5A001.f.1", "IMSI catcher", "EG", REFUSED_END_USER)
         refused = licensing.create_application(
             uow,
             exporter,
