@@ -20,6 +20,22 @@ from dualuse.entrypoints.web.templating import TEMPLATE_ENUMS, TEMPLATES_DIR, ma
 # A literal that equals an enum value by coincidence, not a copy of it: (template, literal) -> why.
 NOT_ENUMS: dict[tuple[str, str], str] = {
     ("duediligence/submission.html", "yes"): "the value a ticked checkbox submits, not a red-flag answer",
+    ("customs/index.html", "licence"): (
+        "the kind of record the customs look-up found, a key customs_views sets ('licence' or 'registration'), "
+        "not the subject of a list change's impact"
+    ),
+    ("denials/register.html", "all"): (
+        "the value of the register's 'show' filter in the query ('in_force' or 'all'), "
+        "not a combination of control-list provisions"
+    ),
+    ("handbook/_blocks.html", "definition"): (
+        "the kind of a handbook block, a plain string field of the block dataclasses of domain/handbook/model.py "
+        "(paragraph, bullets, table, definition), not a control-list note kind"
+    ),
+    ("tracks/track.html", "destination"): (
+        "a key of the request's fields (control_code, description, destination), "
+        "not the level of a red flag or the scope of a notice"
+    ),
 }
 
 

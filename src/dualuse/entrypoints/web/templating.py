@@ -11,14 +11,19 @@ from fastapi.templating import Jinja2Templates
 import dualuse
 from dualuse.domain.casework.flags import FlagStatus
 from dualuse.domain.casework.statements import StatementStatus
+from dualuse.domain.casework.tracks import TrackKind, TrackStatus
 from dualuse.domain.controllist.provisions import Combination
 from dualuse.domain.countries import country_choices
+from dualuse.domain.denials.consultations import ConsultationStatus
 from dualuse.domain.duediligence import Conclusion, FlagAnswer, Step, View
 from dualuse.domain.duediligence.records import CaseStatus as DdCaseStatus
 from dualuse.domain.duediligence.records import NotificationStatus
 from dualuse.domain.identity import OrganisationKind, Permission, Role
 from dualuse.domain.licensing import ApplicationStatus, DecisionOutcome
 from dualuse.domain.licensing.assessment import RecommendationKind
+from dualuse.domain.licensing.licences import LicenceStatus
+from dualuse.domain.listchange.model import ListChangeStatus, ModerationStatus
+from dualuse.domain.transparency.model import PartStatus
 from dualuse.entrypoints.web import i18n
 from dualuse.entrypoints.web.answer import is_working_note, link_acts, no_marks, public_source
 from dualuse.services.duediligence.cases import ExportStatus
@@ -32,18 +37,25 @@ TEMPLATE_ENUMS: dict[str, type[StrEnum]] = {
     "ApplicationStatus": ApplicationStatus,
     "Combination": Combination,
     "Conclusion": Conclusion,
+    "ConsultationStatus": ConsultationStatus,
     "DdCaseStatus": DdCaseStatus,
     "DecisionOutcome": DecisionOutcome,
     "ExportStatus": ExportStatus,
     "FlagAnswer": FlagAnswer,
     "FlagStatus": FlagStatus,
+    "LicenceStatus": LicenceStatus,
+    "ListChangeStatus": ListChangeStatus,
+    "ModerationStatus": ModerationStatus,
     "NotificationStatus": NotificationStatus,
     "OrganisationKind": OrganisationKind,
+    "PartStatus": PartStatus,
     "Permission": Permission,
     "RecommendationKind": RecommendationKind,
     "Role": Role,
     "StatementStatus": StatementStatus,
     "Step": Step,
+    "TrackKind": TrackKind,
+    "TrackStatus": TrackStatus,
     "View": View,
 }
 STATIC_DIR = Path(__file__).parent / "static"
