@@ -394,3 +394,55 @@ def test_a_received_denial_joins_the_register_where_the_essentially_identical_ch
         [after] = uow.denials.denials(DenialQuery(issuing_state="FR"))
     assert not after.in_force
     assert dn.find_matches([after], similar, exclude_state="DE") == []
+
+
+def test_this_deployments_denials_go_to_the_peers_once_and_their_withdrawal_after_them(
+    france: France, with_key: Container
+) -> None:
+    """A denial decided on a case here goes to every peer's deployment once (``exchange send-pending`` runs
+    this first); one received from a peer is not sent back; a withdrawal follows a denial that went out."""
+    from dualuse.domain import denials as dn
+    from dualuse.services.denials import outgoing
+
+    def build(denial_id: int) -> dn.Denial:
+        return dn.new_denial(
+            denial_id,
+            kind=dn.DenialKind.DENIAL,
+            issuing_state="DE",
+            items=[
+                dn.DenialItem("5A001.j", "IP monitoring system"),
+                dn.DenialItem("5D001.a", "Its software"),
+            ],
+            destination="KZ",
+            parties=[dn.DenialParty("Nordwind Surveillance GmbH", "end_user", "KZ")],
+            considerations=["art15.1.c"],
+            reasons="Risk of use for internal repression",
+            decided_on=datetime.now(UTC).date(),
+            case_reference="DE/case/77",
+            actor_id="test",
+        )[0]
+
+    api = TestClient(create_app(container=with_key))
+    assert api.post("/exchange/inbox", json=france.denial()).status_code == 201  # FR's own denial, received
+    setup = with_key.exchange_setup()
+    with with_key.uow() as uow:
+        denial = uow.denials.add_denial(build, case_id=None)
+        first = outgoing.publish_new(uow, setup, datetime.now(UTC))
+        uow.commit()
+    assert first == outgoing.Published(denials=2, withdrawals=0)  # one document per item; FR's not sent back
+    with with_key.uow() as uow:
+        items = uow.exchange.outbox()
+        assert {i.document["payload"]["reference"] for i in items} == {
+            denial.reference,
+            f"{denial.reference}.2",
+        }
+        assert all(i.recipients == ("FR",) and i.kind == "denial" for i in items)
+        assert outgoing.publish_new(uow, setup, datetime.now(UTC)) == outgoing.Published(0, 0)
+        withdrawn = dataclasses.replace(denial, status=dn.DenialStatus.WITHDRAWN, version=denial.version + 1)
+        uow.denials.save_denial(withdrawn, expected_version=denial.version)
+        assert outgoing.publish_new(uow, setup, datetime.now(UTC)) == outgoing.Published(0, 2)
+        uow.commit()
+    with with_key.uow() as uow:
+        assert outgoing.publish_new(uow, setup, datetime.now(UTC)) == outgoing.Published(0, 0)
+        kinds = sorted(i.kind for i in uow.exchange.outbox())
+    assert kinds == ["denial", "denial", "denial_withdrawal", "denial_withdrawal"]

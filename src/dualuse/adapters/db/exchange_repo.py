@@ -184,6 +184,11 @@ class SqlExchange:
         rows = self._c.execute(select(o).order_by(o.c.id.desc()).limit(limit)).mappings()
         return [_outbox(r) for r in rows]
 
+    def sent_references(self, kind: str) -> set[str]:
+        o = t.exchange_outbox
+        rows = self._c.execute(select(o.c.document).where(o.c.kind == kind)).scalars()
+        return {str(document.get("payload", {}).get("reference", "")) for document in rows}
+
     def delivered(self, item_id: int, at: datetime, note: str | None = None) -> None:
         o = t.exchange_outbox
         self._c.execute(o.update().where(o.c.id == item_id).values(delivered_at=at, last_error=note))

@@ -16,6 +16,7 @@ from dualuse.adapters.exchange_courier import HttpCourier
 from dualuse.domain.errors import DualUseError, ValidationError
 from dualuse.domain.exchange import DocumentKind
 from dualuse.entrypoints.cli.common import JsonOption, container, fail, operator_actor, show_table
+from dualuse.services.denials import outgoing as denials_outgoing
 from dualuse.services.exchange import keys, outbox
 
 app = typer.Typer(
@@ -147,9 +148,17 @@ def send_pending(
         bool, typer.Option(help="try every undelivered document now, whatever its back-off (a peer is back)")
     ] = False,
 ) -> None:
-    """Deliver the outbox's documents that are due (run it every minute from cron or a timer): a peer that
-    is down gets the document again later, after 1 min, 2, 4 … at most 6 h."""
+    """Send this deployment's new denials (and withdrawals) to the peers, then deliver the outbox's documents
+    that are due (run it every minute from cron or a timer): a peer that is down gets the document again
+    later, after 1 min, 2, 4 … at most 6 h."""
     with container() as c:
+        with c.uow() as uow:
+            published = denials_outgoing.publish_new(uow, c.exchange_setup(), _now())
+            uow.commit()
+        if published.denials or published.withdrawals:
+            console.print(
+                f"{published.denials} denial(s) and {published.withdrawals} withdrawal(s) put in the outbox"
+            )
         report = outbox.send_pending(c.uow, HttpCourier(), _now, limit, retry_now=retry_now)
     console.print(f"{report.delivered} delivered, {report.failed} failed (tried again later)")
     for error in report.errors:
