@@ -25,7 +25,6 @@ from dualuse.adapters.sources.customs_data import load_hold_limits
 from dualuse.adapters.sources.demo_lists import demo_snapshots
 from dualuse.adapters.sources.duediligence import load_red_flags, load_risk_seed
 from dualuse.adapters.sources.handbook import load_glossary, load_time_limits
-from dualuse.adapters.sources.handbook import load_penalties as load_penalty_files
 from dualuse.adapters.sources.penalties import load_penalties
 from dualuse.adapters.sources.rulebook import load_rulebook
 from dualuse.adapters.sources.statement_templates import load_statement_templates
@@ -46,6 +45,7 @@ from dualuse.services.demo import DemoLogin
 from dualuse.services.demo_enforcement import load_demo_enforcement
 from dualuse.services.determination import DeterminationInputs, inputs_for
 from dualuse.services.exchange.ports import ExchangeSetup
+from dualuse.services.handbook.penalties import penalty_files
 from dualuse.services.jobs import reminders
 from dualuse.services.jobs.kinds import job_handlers
 from dualuse.services.jobs.outgoing import OutgoingDelivery
@@ -218,7 +218,7 @@ def handbook_sources(container: Container) -> handbook.HandbookSources:
         red_flags=container.red_flags,
         time_limits=load_time_limits(container.casework_rules),
         glossary=load_glossary(),
-        penalties=load_penalty_files(),
+        penalties=penalty_files(container.penalties),
     )
 
 

@@ -216,3 +216,19 @@ def test_an_edition_made_on_the_earlier_list_is_followed_by_one_naming_the_list_
     unchanged = current(sources, store, DAY)
     assert unchanged.edition == second.edition
     assert unchanged.changes == draft.changes
+
+
+def test_the_penalties_section_reads_the_catalogue_the_penalties_page_compares() -> None:
+    from dualuse.adapters.sources.penalties import load_penalties
+    from dualuse.services.handbook.penalties import penalty_files
+
+    catalogue = load_penalties()
+    files = {f.member_state: f for f in penalty_files(catalogue)}
+    assert set(files) == set(catalogue.member_states)
+    for penalty in catalogue.ranges:
+        title = catalogue.violation(penalty.violation).title  # type: ignore[union-attr]
+        [line] = [x for x in files[penalty.member_state].content["penalties"] if x.startswith(f"{title}:")]
+        assert all(source.law in line for source in penalty.sources)
+        if penalty.max_imprisonment_years is not None:
+            assert f"up to {penalty.max_imprisonment_years.normalize():f} years" in line.lower()
+    assert not any(f.content["verified"] for f in files.values())  # none is verified yet, and it says so

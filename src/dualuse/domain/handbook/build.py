@@ -664,7 +664,9 @@ def _scalar_lines(content: Mapping[str, Any]) -> list[str]:
             continue
         if isinstance(value, list):
             for item in value:
-                if isinstance(item, Mapping):
+                if key == "penalties" and isinstance(item, str):
+                    lines.append(item)  # already in words (``services.handbook.penalties``)
+                elif isinstance(item, Mapping):
                     lines.append(
                         "; ".join(
                             f"{k.replace('_', ' ')}: {v}"
