@@ -119,7 +119,7 @@ def test_the_commissions_home_shows_figures_and_notices_without_exporters(world:
     home = world.web.get("/")
     assert home.status_code == 200
     html = home.text
-    for section in ("notices", "licences", "enforcement"):
+    for section in ("denials", "notices", "licences", "enforcement"):
         assert f'data-section="{section}"' in html
     assert not EXPORTER_NAMES.search(html)
     assert not LICENCE_NUMBER.search(html)
@@ -138,7 +138,13 @@ def test_the_commissions_home_shows_figures_and_notices_without_exporters(world:
     assert ">DE</th>" in enforcement_part
     assert ">FR</th>" in enforcement_part
     assert '<a href="/penalties">' in html
-    assert {"licence_figures", "notice_figures", "enforcement_case"} <= set(_reads(world.container))
+    denial_part = html.split('data-section="denials"')[1].split("</section>")[0]
+    assert re.search(
+        r'>FR</th><td data-label="Kind">denial</td><td data-label="Status">in force</td>', denial_part
+    )
+    assert {"licence_figures", "notice_figures", "enforcement_case", "denial_figures"} <= set(
+        _reads(world.container)
+    )
 
 
 def test_the_commission_reads_requirements_enforcement_and_penalties_audited(world: World) -> None:

@@ -5,8 +5,8 @@ What it receives: the Art. 5(4) requirements (read through ``services.duediligen
 notices that an authorisation is required, counted per state and article (Art. 4 and 5 information; the
 Art. 4 wording is [M] in the reference, Art. 5(4) [V]); licensing figures per state, type and status
 (Art. 23(2)(a) [V], Art. 26(2) [V]); and enforcement figures (Art. 26(2)). Each read is audited
-(``services.oversight.record_read``). Denial notifications (Art. 16(1)) come from the denials register when
-it exists; nothing of them is shown here until then.
+(``services.oversight.record_read``); and the denials notified to it (Art. 16(1), verified), counted per
+issuing state, kind and status, with the newest few by reference (the register's page has them whole).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dualuse.domain.errors import PermissionDeniedError
 from dualuse.domain.identity import Permission, Principal, authorize
 from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.services import oversight
+from dualuse.services.denials.ports import DenialQuery
 from dualuse.services.enforcement import cases as enforcement_cases
 from dualuse.services.unit_of_work import UnitOfWork
 
@@ -44,10 +45,21 @@ class NoticeFigure:
 
 
 @dataclass(frozen=True)
+class DenialFigure:
+    """How many denials one state notified, of one kind and status (Art. 16(1))."""
+
+    member_state: str
+    kind: str
+    status: str
+    count: int
+
+
+@dataclass(frozen=True)
 class CommissionHome:
     licences: tuple[LicenceFigure, ...]
     notices: tuple[NoticeFigure, ...]
     enforcement: tuple[EnforcementLine, ...]
+    denials: tuple[DenialFigure, ...] = ()
 
 
 def _check(principal: Principal) -> None:
@@ -85,10 +97,23 @@ def notice_figures(uow: UnitOfWork, principal: Principal) -> tuple[NoticeFigure,
     return tuple(NoticeFigure(s, a, n, in_force[(s, a)]) for (s, a), n in sorted(issued.items()))
 
 
+def denial_figures(uow: UnitOfWork, principal: Principal) -> tuple[DenialFigure, ...]:
+    """The denials notified to the Commission, counted per issuing state, kind and status; audited."""
+    _check(principal)
+    counts = Counter(
+        (d.issuing_state, d.kind.value, d.status.value) for d in uow.denials.denials(DenialQuery())
+    )
+    oversight.record_read(
+        uow, principal, entity_type="denial_figures", entity_id="*", legal_basis="Art. 16(1)"
+    )
+    return tuple(DenialFigure(s, k, st, n) for (s, k, st), n in sorted(counts.items()))
+
+
 def commission_home(uow: UnitOfWork, principal: Principal) -> CommissionHome:
     """Everything the Commission's home shows beside its to-do list."""
     return CommissionHome(
         licences=licence_figures(uow, principal),
         notices=notice_figures(uow, principal),
         enforcement=enforcement_cases.public_statistics(uow, principal),
+        denials=denial_figures(uow, principal),
     )
