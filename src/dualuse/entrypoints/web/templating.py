@@ -24,7 +24,7 @@ from dualuse.domain.licensing.assessment import RecommendationKind
 from dualuse.domain.licensing.licences import LicenceStatus
 from dualuse.domain.listchange.model import ListChangeStatus, ModerationStatus
 from dualuse.domain.transparency.model import PartStatus
-from dualuse.entrypoints.web import i18n
+from dualuse.entrypoints.web import charts, i18n
 from dualuse.entrypoints.web.answer import is_working_note, link_acts, no_marks, public_source
 from dualuse.services.duediligence.cases import ExportStatus
 
@@ -75,6 +75,8 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["local_date"] = i18n.local_date
     templates.env.globals["csrf_token"] = csrf_token
     templates.env.globals["version"] = dualuse.__version__
+    templates.env.globals["bar_chart"] = charts.bar_chart  # a chart drawn on the server (``_chart.html``)
+    templates.env.globals["chart_bar"] = charts.Bar
     templates.env.filters["eurlex"] = link_acts  # a regulation cited is a link to its official text
     templates.env.filters["public_source"] = public_source  # provenance without working notes
     templates.env.filters["no_marks"] = no_marks

@@ -32,7 +32,7 @@ from dualuse.domain.transparency import (
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, UserDep
 from dualuse.entrypoints.http.wording import plain
 from dualuse.entrypoints.web.access import refused, require
-from dualuse.entrypoints.web.transparency_charts import Bar, Chart, bar_chart
+from dualuse.entrypoints.web.charts import Bar, Chart, bar_chart
 from dualuse.entrypoints.web.views import render
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.transparency import annual_report as svc

@@ -1,5 +1,6 @@
-"""Bar charts drawn on the server as inline SVG for the transparency portal: the geometry here, the markup in
-``templates/transparency/_chart.html``. Each label sits on its own line above its bar, so that a chart scaled
+"""Bar charts drawn on the server as inline SVG (the transparency portal, the penalties compared, the queue,
+the lists' freshness): the geometry here, the markup in ``templates/_chart.html``, which templates reach as the
+globals ``bar_chart`` and ``chart_bar``. Each label sits on its own line above its bar, so that a chart scaled
 to a 375 px screen stays readable; a withheld figure has no bar and says so."""
 
 from __future__ import annotations
