@@ -2,7 +2,9 @@
 not mocks): a unit of work that keeps what was committed apart from the open transaction's working copy,
 and every repository (licensing, casework, customs, screening, due diligence, audit, organisations, users,
 tokens, sessions, attempt counters, general authorisations, notices, classifications, reference data,
-amendments, documents, jobs, reminders), and a password hasher without the cost.
+amendments, documents, jobs, reminders, saved determinations, list changes and the exchange between
+deployments; all but the transparency report, whose use cases are SQL sums), and a password hasher without
+the cost.
 
 The fakes behave like ``adapters.db`` wherever a use case can tell: ids from a counter, optimistic locking
 of cases and licences, unique licence numbers, the queue's filters, order and paging, and an audit trail
