@@ -2,7 +2,9 @@
 not mocks): a unit of work that keeps what was committed apart from the open transaction's working copy,
 and every repository (licensing, casework, customs, screening, due diligence, audit, organisations, users,
 tokens, sessions, attempt counters, general authorisations, notices, classifications, reference data,
-amendments, documents, jobs, reminders), and a password hasher without the cost.
+amendments, documents, jobs, reminders, saved determinations, list changes and the exchange between
+deployments; all but the transparency report, whose use cases are SQL sums), and a password hasher without
+the cost.
 
 The fakes behave like ``adapters.db`` wherever a use case can tell: ids from a counter, optimistic locking
 of cases and licences, unique licence numbers, the queue's filters, order and paging, and an audit trail
@@ -48,6 +50,7 @@ from dualuse.domain.duediligence.records import (
 )
 from dualuse.domain.enforcement import ComplianceVisit, EnforcementCase, EnforcementDecision, Finding
 from dualuse.domain.errors import ConflictError
+from dualuse.domain.exchange import PublicKey, ReplayedDocumentError
 from dualuse.domain.identity import (
     ApiToken,
     Organisation,
@@ -60,7 +63,15 @@ from dualuse.domain.identity import (
 from dualuse.domain.jobs import Job, JobStatus
 from dualuse.domain.jobs.reminders import Reminder, StoredReminder
 from dualuse.domain.licensing import ApplicationStatus, Case, Licence, PartyRole, Shipment, next_sequence
+from dualuse.domain.listchange import (
+    Comment,
+    ListChange,
+    ListChangeStatus,
+    ModerationStatus,
+    OrganisationType,
+)
 from dualuse.domain.notices.model import AuthorityNotice, NoticeArticle, NoticeStatus, NoticeSubject
+from dualuse.domain.rules.saved import SavedDetermination
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Party, StoredHit, Suppression
 from dualuse.domain.screening.review import PartyRole as ScreeningPartyRole
@@ -70,10 +81,18 @@ from dualuse.services.casework.ports import CaseworkRepository, PrecedentQuery
 from dualuse.services.clock import SYSTEM_CLOCK, Clock
 from dualuse.services.customs.ports import CustomsRepository
 from dualuse.services.denials.ports import DenialNotice, DenialQuery, DenialRepository, NoticeKind
+from dualuse.services.determination.ports import SavedDeterminationRepository
 from dualuse.services.documents.ports import CHUNK_BYTES, DocumentRepository
 from dualuse.services.enforcement.ports import EnforcementRepository
+from dualuse.services.exchange.ports import (
+    ExchangeRepository,
+    OutboxItem,
+    OwnKey,
+    Peer,
+    ReceivedDocument,
+)
 from dualuse.services.jobs.ports import JobRepository, ReminderRepository
-from dualuse.services.listchange.ports import ListChangeRepository
+from dualuse.services.listchange.ports import ListChangeNotice, ListChangeRepository, StoredListChange
 from dualuse.services.transparency.ports import TransparencyRepository
 from dualuse.services.unit_of_work import (
     AmendmentRepository,
@@ -159,6 +178,15 @@ class _World:
     hits: dict[int, StoredHit] = field(default_factory=dict)
     hit_decisions: list[tuple[int, Suppression, HitStatus]] = field(default_factory=list)  # organisation
     screening_thresholds: dict[int, float] = field(default_factory=dict)
+    saved_determinations: dict[int, SavedDetermination] = field(default_factory=dict)
+    list_changes: dict[int, StoredListChange] = field(default_factory=dict)
+    list_change_comments: dict[int, Comment] = field(default_factory=dict)
+    list_change_notices: dict[int, ListChangeNotice] = field(default_factory=dict)
+    own_keys: dict[str, OwnKey] = field(default_factory=dict)
+    peers: dict[str, str] = field(default_factory=dict)  # state -> base URL
+    peer_keys: dict[tuple[str, str], PublicKey] = field(default_factory=dict)  # (state, key id) -> key
+    outbox: dict[int, OutboxItem] = field(default_factory=dict)
+    inbox: dict[str, ReceivedDocument] = field(default_factory=dict)  # document id -> it
 
     def next_id(self, table: str) -> int:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
@@ -2066,6 +2094,281 @@ class FakeEnforcement:
         return sorted(found, key=lambda v: (v.visit_date, v.id), reverse=True)
 
 
+# --- saved determinations, list changes, the exchange ---------------------------------------------------
+class FakeSavedDeterminations:
+    """Saved determinations in memory, like ``adapters.db.determinations_repo.SqlSavedDeterminations``."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    def add(
+        self, *, organisation_id: int, saved_by: str, case: Mapping[str, Any], answer: Mapping[str, Any]
+    ) -> SavedDetermination:
+        world = self._tx.world
+        saved = SavedDetermination(
+            world.next_id("saved_determinations"),
+            organisation_id,
+            saved_by,
+            self._tx.now(),
+            copy.deepcopy(dict(case)),
+            copy.deepcopy(dict(answer)),
+        )
+        world.saved_determinations[saved.id] = saved
+        return saved
+
+    def get(self, saved_id: int) -> SavedDetermination | None:
+        return self._tx.world.saved_determinations.get(saved_id)
+
+    def of_organisation(self, organisation_id: int, *, limit: int = 200) -> Sequence[SavedDetermination]:
+        found = [
+            s for s in self._tx.world.saved_determinations.values() if s.organisation_id == organisation_id
+        ]
+        return sorted(found, key=lambda s: (s.saved_at, s.id), reverse=True)[:limit]  # newest first
+
+
+class FakeListChanges:
+    """List changes, their comments and notices in memory, optimistically locked like
+    ``adapters.db.listchange_repo.SqlListChanges``."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    @property
+    def _w(self) -> _World:
+        return self._tx.world
+
+    def add(self, change: ListChange) -> ListChange:
+        added = replace(change, id=self._w.next_id("list_changes"))
+        at = self._tx.now()
+        self._w.list_changes[added.id] = StoredListChange(added, None, [], at, at)
+        return added
+
+    def get(self, change_id: int) -> StoredListChange | None:
+        return self._w.list_changes.get(change_id)
+
+    def list(self, *, statuses: Sequence[ListChangeStatus] | None = None) -> Sequence[StoredListChange]:
+        return [
+            stored
+            for _, stored in sorted(self._w.list_changes.items(), reverse=True)  # ORDER BY id DESC
+            if statuses is None or stored.change.status in statuses
+        ]
+
+    def save(
+        self,
+        change: ListChange,
+        *,
+        expected_version: int,
+        impact: Mapping[str, Any] | None = None,
+        notified: Sequence[Mapping[str, Any]] | None = None,
+    ) -> None:
+        current = self._w.list_changes.get(change.id)
+        if current is None or current.change.version != expected_version:
+            raise ConflictError("the list change was changed meanwhile: reload it and try again")
+        self._w.list_changes[change.id] = replace(
+            current,
+            change=change,
+            impact=copy.deepcopy(dict(impact)) if impact is not None else current.impact,
+            notified=[dict(n) for n in notified] if notified is not None else current.notified,
+            updated_at=self._tx.now(),
+        )
+
+    def add_comment(
+        self,
+        *,
+        change_id: int,
+        author_name: str,
+        organisation_name: str,
+        organisation_type: OrganisationType,
+        text: str,
+    ) -> int:
+        comment_id = self._w.next_id("list_change_comments")
+        self._w.list_change_comments[comment_id] = Comment(
+            id=comment_id,
+            change_id=change_id,
+            author_name=author_name,
+            organisation_name=organisation_name,
+            organisation_type=organisation_type,
+            text=text,
+            status=ModerationStatus.PENDING,
+            rejection_reason=None,
+            moderated_by=None,
+        )
+        return comment_id
+
+    def comment(self, comment_id: int) -> Comment | None:
+        return self._w.list_change_comments.get(comment_id)
+
+    def comments(self, change_id: int, *, status: ModerationStatus | None = None) -> Sequence[Comment]:
+        return [
+            c
+            for _, c in sorted(self._w.list_change_comments.items())
+            if c.change_id == change_id and (status is None or c.status is status)
+        ]
+
+    def save_comment(self, comment: Comment) -> None:
+        current = self._w.list_change_comments.get(comment.id)
+        if current is None or current.status is not ModerationStatus.PENDING:
+            raise ConflictError("this comment has already been moderated")
+        # the SQL writes the moderation only: the comment's text and author stay as stored
+        self._w.list_change_comments[comment.id] = replace(
+            current,
+            status=comment.status,
+            rejection_reason=comment.rejection_reason,
+            moderated_by=comment.moderated_by,
+        )
+
+    def add_notice(
+        self, *, change_id: int, organisation_id: int, audience: str, subject: str, body: str
+    ) -> int:
+        notice_id = self._w.next_id("list_change_notices")
+        self._w.list_change_notices[notice_id] = ListChangeNotice(
+            notice_id, change_id, organisation_id, audience, subject[:300], body, self._tx.now(), None
+        )
+        return notice_id
+
+    def notices(self, organisation_id: int) -> Sequence[ListChangeNotice]:
+        return [
+            n
+            for _, n in sorted(self._w.list_change_notices.items(), reverse=True)
+            if n.organisation_id == organisation_id
+        ]
+
+    def mark_read(self, organisation_id: int, notice_id: int) -> bool:
+        notice = self._w.list_change_notices.get(notice_id)
+        if notice is None or notice.organisation_id != organisation_id or notice.read_at is not None:
+            return False
+        self._w.list_change_notices[notice_id] = replace(notice, read_at=self._tx.now())
+        return True
+
+
+class FakeExchange:
+    """The exchange's keys, peers, outbox and inbox in memory, like ``adapters.db.exchange_repo.SqlExchange``
+    (one transaction at a time, so ``take_due`` has no lock to skip)."""
+
+    def __init__(self, tx: _Transaction) -> None:
+        self._tx = tx
+
+    @property
+    def _w(self) -> _World:
+        return self._tx.world
+
+    # --- keys and peers
+    def own_keys(self) -> Sequence[OwnKey]:
+        return sorted(self._w.own_keys.values(), key=lambda k: k.valid_from)
+
+    def add_own_key(self, key: OwnKey) -> None:
+        if key.key_id in self._w.own_keys:
+            raise ConflictError(f"the key {key.key_id} exists already")
+        self._w.own_keys[key.key_id] = key
+
+    def retire_own_key(self, key_id: str, at: datetime) -> None:
+        key = self._w.own_keys.get(key_id)
+        if key is not None and key.retired_at is None:
+            self._w.own_keys[key_id] = replace(key, retired_at=at)
+
+    def peers(self) -> Sequence[Peer]:
+        keys = sorted(self._w.peer_keys.items(), key=lambda pair: pair[1].valid_from)
+        return [
+            Peer(state, base_url, tuple(k for (owner, _), k in keys if owner == state))
+            for state, base_url in sorted(self._w.peers.items())
+        ]
+
+    def peer(self, state: str) -> Peer | None:
+        return next((p for p in self.peers() if p.state == state), None)
+
+    def save_peer(self, state: str, base_url: str, at: datetime) -> None:  # noqa: ARG002 - no use case reads when
+        self._w.peers[state] = base_url
+
+    def save_peer_key(self, state: str, key: PublicKey) -> None:
+        self._w.peer_keys[(state, key.key_id)] = PublicKey(
+            key.key_id, frozenset({state}), key.public_key, key.valid_from, key.retired_at
+        )
+
+    def keys_with_id(self, key_id: str) -> Sequence[PublicKey]:
+        return [k for (_, kid), k in self._w.peer_keys.items() if kid == key_id]
+
+    # --- outbox
+    def add_outbox(
+        self,
+        document_id: str,
+        kind: str,
+        recipients: Sequence[str],
+        document: Mapping[str, Any],
+        at: datetime,
+    ) -> int:
+        item_id = self._w.next_id("exchange_outbox")
+        self._w.outbox[item_id] = OutboxItem(
+            id=item_id,
+            document_id=document_id,
+            kind=kind,
+            recipients=tuple(recipients),
+            document=copy.deepcopy(dict(document)),
+            attempts=0,
+            next_attempt_at=at,
+            last_error=None,
+            delivered_at=None,
+            created_at=at,
+        )
+        return item_id
+
+    def due_outbox(self, at: datetime, limit: int) -> Sequence[OutboxItem]:
+        due = [i for i in self._w.outbox.values() if i.delivered_at is None and i.next_attempt_at <= at]
+        return sorted(due, key=lambda i: (i.next_attempt_at, i.id))[:limit]
+
+    def take_due(self, item_id: int, at: datetime) -> OutboxItem | None:
+        item = self._w.outbox.get(item_id)
+        if item is None or item.delivered_at is not None or item.next_attempt_at > at:
+            return None
+        return item
+
+    def outbox(self, limit: int = 100) -> Sequence[OutboxItem]:
+        return [item for _, item in sorted(self._w.outbox.items(), reverse=True)][:limit]
+
+    def sent_references(self, kind: str) -> set[str]:
+        return {
+            str(i.document.get("payload", {}).get("reference", ""))
+            for i in self._w.outbox.values()
+            if i.kind == kind
+        }
+
+    def delivered(self, item_id: int, at: datetime, note: str | None = None) -> None:
+        item = self._w.outbox.get(item_id)
+        if item is not None:
+            self._w.outbox[item_id] = replace(item, delivered_at=at, last_error=note)
+
+    def failed(self, item_id: int, error: str, next_attempt_at: datetime) -> None:
+        item = self._w.outbox.get(item_id)
+        if item is not None:
+            self._w.outbox[item_id] = replace(
+                item, attempts=item.attempts + 1, last_error=error, next_attempt_at=next_attempt_at
+            )
+
+    # --- inbox
+    def seen(self, document_id: str) -> bool:
+        return document_id in self._w.inbox
+
+    def add_received(self, document: ReceivedDocument) -> None:
+        if document.document_id in self._w.inbox:
+            raise ReplayedDocumentError(
+                f"the document {document.document_id} was received before", field="id"
+            )
+        self._w.inbox[document.document_id] = replace(
+            document,
+            payload=copy.deepcopy(dict(document.payload)),
+            document=copy.deepcopy(dict(document.document)),
+        )
+
+    def received(self, kind: str | None = None, limit: int = 200) -> Sequence[ReceivedDocument]:
+        found = [d for d in self._w.inbox.values() if kind is None or d.kind == kind]
+        # ORDER BY received_at DESC, document_id
+        found.sort(key=lambda d: d.document_id)
+        found.sort(key=lambda d: d.received_at, reverse=True)
+        return found[:limit]
+
+    def count_received(self) -> int:
+        return len(self._w.inbox)
+
+
 class FakeUnitOfWork:
     """A unit of work in memory: ``commit()`` chains the audit events and keeps the transaction's state;
     ``rollback()``, or leaving the ``with`` block, discards everything since the last commit.
@@ -2090,6 +2393,8 @@ class FakeUnitOfWork:
     notices: NoticeRepository
     casework: CaseworkRepository
     customs: CustomsRepository
+    saved_determinations: SavedDeterminationRepository
+    exchange: ExchangeRepository
     list_changes: ListChangeRepository
     denials: DenialRepository
     enforcement: EnforcementRepository
@@ -2125,6 +2430,9 @@ class FakeUnitOfWork:
         self.classifications = FakeClassifications(self._tx)
         self.customs = FakeCustoms(self._tx)
         self.screening = FakeScreening(self._tx)
+        self.saved_determinations = FakeSavedDeterminations(self._tx)
+        self.list_changes = FakeListChanges(self._tx)
+        self.exchange = FakeExchange(self._tx)
         self.commits = 0
 
     def _begin(self) -> None:

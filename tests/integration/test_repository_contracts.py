@@ -1,7 +1,8 @@
 """The fakes behave as the SQL repositories do: the same assertions run against ``tests.fakes`` and against
 ``adapters.db`` on SQLite and PostgreSQL, so that a fake cannot drift from the repository it stands for
 (due diligence, general authorisations, notices, sessions and attempt counters, users and tokens,
-organisations, classifications, screening, reminders and the job queue)."""
+organisations, classifications, screening, reminders and the job queue, saved determinations, list
+changes and the exchange's keys, peers, outbox and inbox)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,16 @@ from dualuse.domain.classification import ClassificationStatus
 from dualuse.domain.duediligence import Conclusion, ConsultationOutcome, View
 from dualuse.domain.duediligence.records import CaseStatus, NotificationStatus, SubmissionStatus
 from dualuse.domain.errors import ConflictError
+from dualuse.domain.exchange import PublicKey, ReplayedDocumentError
 from dualuse.domain.identity import Organisation, OrganisationKind, Role, TokenScope, User
 from dualuse.domain.jobs.reminders import Reminder, ReminderStage
+from dualuse.domain.listchange import ListChange, ListChangeStatus, ModerationStatus, OrganisationType
 from dualuse.domain.notices.model import NoticeArticle, NoticeScope, NoticeStatus, NoticeSubject
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot
 from dualuse.domain.screening.review import HitStatus, Suppression
 from dualuse.domain.screening.review import PartyRole as ScreeningPartyRole
 from dualuse.services.clock import ManualClock
+from dualuse.services.exchange.ports import OwnKey, ReceivedDocument
 from dualuse.services.unit_of_work import UnitOfWork
 from tests.fakes import FakeUnitOfWork
 
@@ -702,3 +706,341 @@ def test_screening_one_open_hit_per_party_and_entity_decided_once(uows: Uows) ->
         uow.commit()
     assert again is not None
     assert again != first
+
+
+# --- saved determinations -------------------------------------------------------------------------------
+def test_saved_determinations_kept_whole_newest_first_and_by_organisation(uows: Uows) -> None:
+    acme = _organisation(uows)
+    other = _organisation(uows, "Other BV", "NL")
+    case = {"items": [{"code": "5A002.a"}], "destination": "BR", "date": "2026-03-02"}
+    answer = {"outcome": "licence_required", "list_version": "2025", "understood": {"destination": {}}}
+    with uows() as uow:
+        first = uow.saved_determinations.add(organisation_id=acme.id, saved_by="a", case=case, answer=answer)
+        second = uow.saved_determinations.add(
+            organisation_id=acme.id, saved_by="b", case={}, answer={"outcome": "not_listed"}
+        )
+        theirs = uow.saved_determinations.add(organisation_id=other.id, saved_by="o", case={}, answer={})
+        uow.commit()
+    with uows() as uow:
+        kept = uow.saved_determinations.get(first.id)
+        assert kept is not None
+        assert (kept.organisation_id, kept.saved_by, dict(kept.case), dict(kept.answer)) == (
+            acme.id,
+            "a",
+            case,
+            answer,
+        )
+        assert (kept.outcome, kept.reference) == ("licence_required", first.reference)
+        assert uow.saved_determinations.get(theirs.id + 1) is None
+        assert [s.id for s in uow.saved_determinations.of_organisation(acme.id)] == [second.id, first.id]
+        assert [s.id for s in uow.saved_determinations.of_organisation(acme.id, limit=1)] == [second.id]
+        assert [s.id for s in uow.saved_determinations.of_organisation(other.id)] == [theirs.id]
+    with uows() as uow:  # not committed: gone
+        uow.saved_determinations.add(organisation_id=other.id, saved_by="o", case={}, answer={})
+    with uows() as uow:
+        assert len(uow.saved_determinations.of_organisation(other.id)) == 1
+
+
+# --- list changes ---------------------------------------------------------------------------------------
+def _list_change(proposer: str = "EU", title: str = "Amendment") -> ListChange:
+    return ListChange(
+        id=0,
+        proposer=proposer,
+        title=title,
+        rationale="why",
+        version_id="2027-06",
+        body="remove: []\n",
+        content="",
+        proposed_effective_from=date(2027, 6, 1),
+        created_by="desk",
+    )
+
+
+def test_list_changes_listed_by_status_and_saved_against_their_version(uows: Uows) -> None:
+    with uows() as uow:
+        eu = uow.list_changes.add(_list_change())
+        de = uow.list_changes.add(_list_change("DE", "National measure"))
+        uow.commit()
+    assert eu.id != de.id
+    with uows() as uow:
+        stored = uow.list_changes.get(eu.id)
+        assert stored is not None
+        assert (stored.change, stored.impact, list(stored.notified)) == (eu, None, [])
+        assert uow.list_changes.get(de.id + 1) is None
+        assert [s.change.id for s in uow.list_changes.list()] == [de.id, eu.id]  # newest first
+        opened = replace(
+            eu, status=ListChangeStatus.OPEN_FOR_COMMENT, version=2, comment_period_end=date(2027, 4, 1)
+        )
+        uow.list_changes.save(opened, expected_version=1)
+        uow.commit()
+    with uows() as uow:
+        assert [s.change.id for s in uow.list_changes.list(statuses=[ListChangeStatus.OPEN_FOR_COMMENT])] == [
+            eu.id
+        ]
+        assert [s.change.id for s in uow.list_changes.list(statuses=[ListChangeStatus.DRAFT])] == [de.id]
+        assert uow.list_changes.list(statuses=[]) == []
+        # another writer saved version 2 meanwhile: a save made from version 1 is refused
+        with pytest.raises(ConflictError):
+            uow.list_changes.save(
+                replace(eu, status=ListChangeStatus.WITHDRAWN, version=2), expected_version=1
+            )
+    with uows() as uow:
+        closed = replace(opened, status=ListChangeStatus.COMMENTS_CLOSED, version=3)
+        uow.list_changes.save(closed, expected_version=2)
+        uow.commit()
+    with uows() as uow:
+        adopted = replace(
+            closed,
+            status=ListChangeStatus.ADOPTED,
+            version=4,
+            adopted_on=date(2027, 5, 1),
+            effective_from=date(2027, 6, 1),
+        )
+        uow.list_changes.save(adopted, expected_version=3, impact={"subjects": 2})
+        uow.commit()
+    with uows() as uow:
+        in_force = replace(adopted, status=ListChangeStatus.IN_FORCE, version=5)
+        uow.list_changes.save(in_force, expected_version=4, notified=[{"organisation_id": 1}])
+        uow.commit()
+    with uows() as uow:
+        stored = uow.list_changes.get(eu.id)
+        assert stored is not None
+        # impact written at adoption stays when a later save gives none
+        assert (stored.change, stored.impact, [dict(n) for n in stored.notified]) == (
+            in_force,
+            {"subjects": 2},
+            [{"organisation_id": 1}],
+        )
+        assert stored.change.comment_period_end == date(2027, 4, 1)
+    with uows() as uow:  # not committed: gone
+        uow.list_changes.save(replace(in_force, version=6), expected_version=5)
+    with uows() as uow:
+        found = uow.list_changes.get(eu.id)
+        assert found is not None
+        assert found.change.version == 5
+
+
+def test_list_change_comments_moderated_once_and_notices_read_once(uows: Uows) -> None:
+    acme = _organisation(uows)
+    other = _organisation(uows, "Other BV", "NL")
+    with uows() as uow:
+        change = uow.list_changes.add(_list_change())
+        uow.commit()
+    with uows() as uow:
+        first = uow.list_changes.add_comment(
+            change_id=change.id,
+            author_name="A. Person",
+            organisation_name="Acme",
+            organisation_type=OrganisationType.INDUSTRY,
+            text="Too broad",
+        )
+        second = uow.list_changes.add_comment(
+            change_id=change.id,
+            author_name="B. Person",
+            organisation_name="NGO",
+            organisation_type=OrganisationType.CIVIL_SOCIETY,
+            text="Welcome",
+        )
+        uow.commit()
+    with uows() as uow:
+        pending = uow.list_changes.comment(first)
+        assert pending is not None
+        assert (pending.change_id, pending.text, pending.status, pending.organisation_type) == (
+            change.id,
+            "Too broad",
+            ModerationStatus.PENDING,
+            OrganisationType.INDUSTRY,
+        )
+        assert uow.list_changes.comment(second + 1) is None
+        assert [c.id for c in uow.list_changes.comments(change.id)] == [first, second]
+        uow.list_changes.save_comment(
+            replace(pending, status=ModerationStatus.PUBLISHED, moderated_by="desk")
+        )
+        uow.commit()
+    with uows() as uow:
+        published = uow.list_changes.comments(change.id, status=ModerationStatus.PUBLISHED)
+        assert [(c.id, c.moderated_by) for c in published] == [(first, "desk")]
+        assert [c.id for c in uow.list_changes.comments(change.id, status=ModerationStatus.PENDING)] == [
+            second
+        ]
+        with pytest.raises(ConflictError):  # moderated once
+            uow.list_changes.save_comment(
+                replace(pending, status=ModerationStatus.REJECTED, rejection_reason="late", moderated_by="x")
+            )
+    with uows() as uow:
+        old = uow.list_changes.add_notice(
+            change_id=change.id, organisation_id=acme.id, audience="exporter", subject="S" * 400, body="b"
+        )
+        new = uow.list_changes.add_notice(
+            change_id=change.id, organisation_id=acme.id, audience="exporter", subject="New", body="b2"
+        )
+        uow.commit()
+    with uows() as uow:
+        notices = uow.list_changes.notices(acme.id)
+        assert [(n.id, n.change_id, n.read_at) for n in notices] == [
+            (new, change.id, None),
+            (old, change.id, None),
+        ]
+        assert len(notices[1].subject) == 300
+        assert uow.list_changes.notices(other.id) == []
+        assert not uow.list_changes.mark_read(other.id, old)  # not its notice
+        assert uow.list_changes.mark_read(acme.id, old)
+        assert not uow.list_changes.mark_read(acme.id, old)  # read once
+        uow.commit()
+    with uows() as uow:
+        assert [n.read_at is not None for n in uow.list_changes.notices(acme.id)] == [False, True]
+
+
+# --- the exchange between deployments -------------------------------------------------------------------
+def _document(reference: str) -> dict[str, object]:
+    return {"id": reference, "payload": {"reference": reference, "nested": {"n": 1}}}
+
+
+def test_exchange_own_keys_peers_and_their_keys(uows: Uows) -> None:
+    old = OwnKey("DE-1", b"\x01" * 32, T0 - timedelta(days=10), None)
+    new = OwnKey("DE-2", b"\x02" * 32, T0, None)
+    with uows() as uow:
+        uow.exchange.add_own_key(new)
+        uow.exchange.add_own_key(old)
+        uow.exchange.retire_own_key("DE-1", T0)
+        uow.exchange.retire_own_key("DE-1", T0 + timedelta(days=1))  # retired once: the first time stays
+        uow.exchange.save_peer("FR", "https://fr.example", T0)
+        uow.exchange.save_peer("AT", "https://at.example", T0)
+        uow.exchange.save_peer("FR", "https://fr2.example", T0 + timedelta(hours=1))
+        fr_key = PublicKey("K-1", frozenset({"FR"}), b"\x03" * 32, T0 - timedelta(days=1))
+        uow.exchange.save_peer_key("FR", fr_key)
+        uow.exchange.save_peer_key(
+            "FR", PublicKey("K-0", frozenset({"FR"}), b"\x04" * 32, T0 - timedelta(days=5))
+        )
+        uow.exchange.save_peer_key("AT", PublicKey("K-1", frozenset({"AT"}), b"\x05" * 32, T0))
+        uow.exchange.save_peer_key("FR", replace(fr_key, retired_at=T0))  # known: its validity is updated
+        uow.commit()
+    with uows() as uow:
+        keys = uow.exchange.own_keys()
+        assert [(k.key_id, k.public_key) for k in keys] == [("DE-1", b"\x01" * 32), ("DE-2", b"\x02" * 32)]
+        assert [aware(k.retired_at) if k.retired_at else None for k in keys] == [T0, None]
+        assert [(p.state, p.base_url) for p in uow.exchange.peers()] == [
+            ("AT", "https://at.example"),
+            ("FR", "https://fr2.example"),
+        ]
+        france = uow.exchange.peer("FR")
+        assert france is not None
+        assert [(k.key_id, k.states, aware(k.valid_from)) for k in france.keys] == [
+            ("K-0", frozenset({"FR"}), T0 - timedelta(days=5)),
+            ("K-1", frozenset({"FR"}), T0 - timedelta(days=1)),
+        ]
+        assert france.keys[1].retired_at is not None
+        assert aware(france.keys[1].retired_at) == T0
+        assert uow.exchange.peer("IT") is None
+        same_id = sorted(uow.exchange.keys_with_id("K-1"), key=lambda k: sorted(k.states))
+        assert [(k.states, k.public_key) for k in same_id] == [
+            (frozenset({"AT"}), b"\x05" * 32),
+            (frozenset({"FR"}), b"\x03" * 32),
+        ]
+        assert uow.exchange.keys_with_id("DE-1") == []  # own keys are not peer keys
+
+
+def test_exchange_outbox_due_taken_delivered_and_retried(uows: Uows) -> None:
+    with uows() as uow:
+        first = uow.exchange.add_outbox("d1", "denial", ["FR", "IT"], _document("DE-1"), T0)
+        later = uow.exchange.add_outbox("d2", "denial", ["FR"], _document("DE-2"), T0 + timedelta(minutes=5))
+        notice = uow.exchange.add_outbox("d3", "catch_all_notice", ["AT"], _document("N-1"), T0)
+        uow.commit()
+    with uows() as uow:
+        assert [i.id for i in uow.exchange.due_outbox(T0, 10)] == [first, notice]
+        assert [i.id for i in uow.exchange.due_outbox(T0 + timedelta(minutes=5), 10)] == [
+            first,
+            notice,
+            later,
+        ]
+        assert [i.id for i in uow.exchange.due_outbox(T0 + timedelta(minutes=5), 1)] == [first]
+        taken = uow.exchange.take_due(first, T0)
+        assert taken is not None
+        assert (taken.document_id, taken.kind, taken.recipients, taken.attempts) == (
+            "d1",
+            "denial",
+            ("FR", "IT"),
+            0,
+        )
+        assert dict(taken.document) == _document("DE-1")
+        assert (aware(taken.next_attempt_at), aware(taken.created_at), taken.delivered_at) == (T0, T0, None)
+        assert uow.exchange.take_due(later, T0) is None  # not due yet
+        uow.exchange.delivered(first, T0 + timedelta(seconds=1), "already received")
+        uow.exchange.failed(notice, "connection refused", T0 + timedelta(minutes=10))
+        uow.commit()
+    with uows() as uow:
+        assert uow.exchange.take_due(first, T0 + timedelta(hours=1)) is None  # delivered
+        assert uow.exchange.take_due(notice, T0 + timedelta(minutes=9)) is None  # waits for its retry
+        retried = uow.exchange.take_due(notice, T0 + timedelta(minutes=10))
+        assert retried is not None
+        assert (retried.attempts, retried.last_error, aware(retried.next_attempt_at)) == (
+            1,
+            "connection refused",
+            T0 + timedelta(minutes=10),
+        )
+        assert [i.id for i in uow.exchange.due_outbox(T0 + timedelta(minutes=10), 10)] == [later, notice]
+        listed = uow.exchange.outbox()
+        assert [i.id for i in listed] == [notice, later, first]  # newest first
+        assert [i.id for i in uow.exchange.outbox(limit=1)] == [notice]
+        delivered = listed[2]
+        assert delivered.delivered_at is not None
+        assert (aware(delivered.delivered_at), delivered.last_error) == (
+            T0 + timedelta(seconds=1),
+            "already received",
+        )
+        assert uow.exchange.sent_references("denial") == {"DE-1", "DE-2"}
+        assert uow.exchange.sent_references("catch_all_notice") == {"N-1"}
+        assert uow.exchange.sent_references("consultation_request") == set()
+
+
+def _received(document_id: str, kind: str, at: datetime) -> ReceivedDocument:
+    return ReceivedDocument(
+        document_id=document_id,
+        kind=kind,
+        from_state="FR",
+        to_states=("DE", "AT"),
+        issued_at=at - timedelta(minutes=1),
+        key_id="K-1",
+        payload={"reference": document_id},
+        document={"id": document_id, "payload": {"reference": document_id}},
+        received_at=at,
+        local=False,
+    )
+
+
+def test_exchange_inbox_stores_a_document_once_newest_first(uows: Uows) -> None:
+    with uows() as uow:
+        assert not uow.exchange.seen("a")
+        uow.exchange.add_received(_received("b", "denial", T0))
+        uow.exchange.add_received(_received("a", "denial", T0))
+        uow.exchange.add_received(
+            replace(_received("c", "catch_all_notice", T0 + timedelta(hours=1)), local=True)
+        )
+        uow.commit()
+    with uows() as uow:
+        assert uow.exchange.seen("a")
+        assert not uow.exchange.seen("z")
+        assert uow.exchange.count_received() == 3
+        assert [d.document_id for d in uow.exchange.received()] == ["c", "a", "b"]
+        assert [d.document_id for d in uow.exchange.received("denial")] == ["a", "b"]
+        assert [d.document_id for d in uow.exchange.received(limit=2)] == ["c", "a"]
+        assert uow.exchange.received("art5_information") == []
+        kept = uow.exchange.received("catch_all_notice")[0]
+        assert (kept.from_state, kept.to_states, kept.key_id, kept.local, dict(kept.payload)) == (
+            "FR",
+            ("DE", "AT"),
+            "K-1",
+            True,
+            {"reference": "c"},
+        )
+        assert (aware(kept.received_at), aware(kept.issued_at)) == (
+            T0 + timedelta(hours=1),
+            T0 + timedelta(minutes=59),
+        )
+    with uows() as uow, pytest.raises(ReplayedDocumentError):
+        uow.exchange.add_received(_received("a", "denial", T0 + timedelta(days=1)))
+    with uows() as uow:  # not committed: gone
+        uow.exchange.add_received(_received("d", "denial", T0))
+    with uows() as uow:
+        assert uow.exchange.count_received() == 3
+        assert not uow.exchange.seen("d")
