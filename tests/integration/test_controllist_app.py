@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -263,6 +264,15 @@ def test_the_diff_names_the_acts_and_the_official_codes(container: Container) ->
     assert page.status_code == 200
     assert "Commission Delegated Regulation (EU) 2023/996" in page.text
     assert "not every change of the act is itemised" in page.text
+    # the changes per category as a chart drawn on the server, with its table (issue #13): 2025/2003 added
+    # 1C002.c.2.i and 2B352.j, so categories 1 and 2 are there
+    recent = client.get("/control-list/changes", params={"from": "2024-11", "to": "2025-11"}).text
+    assert 'role="img"' in recent
+    assert "Changes per category, 2024-11 to 2025-11" in recent
+    table = recent.split('data-table="categories"')[1].split("</table>")[0]
+    categories = re.findall(r'<th scope="row">(\d)</th>', table)
+    assert {"1", "2"} <= set(categories)
+    assert categories == sorted(categories)
 
 
 def test_a_record_made_against_an_older_version_is_flagged_citing_the_act(

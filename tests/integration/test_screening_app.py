@@ -271,6 +271,11 @@ def test_list_status_and_pages(cli_env: Container, world: dict[str, str], tmp_pa
     page = client.get("/screening/lists")
     assert page.status_code == 200
     assert "ftm:testlist" in page.text
+    # the freshness chart, drawn on the server, and the table behind it (issue #13)
+    assert 'role="img"' in page.text
+    assert "How old each list is" in page.text
+    freshness = page.text.split('data-table="freshness"')[1].split("</table>")[0]
+    assert "ftm:testlist" in freshness
 
 
 @pytest.mark.realdata

@@ -159,6 +159,16 @@ def test_diff_lists_added_removed_and_changed_fields() -> None:
     assert amended_history().diff("2024-11", "2024-11").is_empty
 
 
+def test_a_diff_counted_per_category_adds_up_to_the_diff() -> None:
+    diff = amended_history().diff("2024-11", "2025-11")
+    per_category = {c.category: (c.added, c.removed, c.changed) for c in diff.by_category()}
+    assert per_category == {3: (0, 0, 1), 4: (1, 0, 0), 9: (0, 2, 0)}
+    assert sum(c.entries for c in diff.by_category()) == len(diff.added) + len(diff.removed) + len(
+        diff.changed
+    )
+    assert amended_history().diff("2024-11", "2024-11").by_category() == ()
+
+
 def test_diff_reports_parameter_changes_as_plain_values() -> None:
     history = base_history().apply(
         make_amendment(

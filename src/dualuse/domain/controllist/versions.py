@@ -106,6 +106,21 @@ class EntryDiff:
 
 
 @dataclass(frozen=True, slots=True)
+class CategoryChanges:
+    """What a diff changed in one Annex I category."""
+
+    category: int
+    added: int
+    removed: int
+    changed: int
+    codes: int  # codes of the official text added or removed (sub-items included)
+
+    @property
+    def entries(self) -> int:
+        return self.added + self.removed + self.changed
+
+
+@dataclass(frozen=True, slots=True)
 class ListDiff:
     """What changed between two list versions, each part in code order."""
 
@@ -125,6 +140,25 @@ class ListDiff:
     def is_empty(self) -> bool:
         """True if the two versions list the same entries with the same fields."""
         return not (self.added or self.removed or self.changed or self.codes_added or self.codes_removed)
+
+    def by_category(self) -> tuple[CategoryChanges, ...]:
+        """Entries added, removed and changed, and official-text codes added or removed, per Annex I category
+        (0-9) in category order; categories without a change are left out."""
+        counts: dict[int, list[int]] = {}
+
+        def count(category: int, column: int) -> None:
+            counts.setdefault(category, [0, 0, 0, 0])[column] += 1
+
+        for entry in self.added:
+            count(entry.code.category, 0)
+        for entry in self.removed:
+            count(entry.code.category, 1)
+        for diff in self.changed:
+            count(diff.code.category, 2)
+        for code in (*self.codes_added, *self.codes_removed):
+            if code[:1].isdigit():
+                count(int(code[0]), 3)
+        return tuple(CategoryChanges(c, *counts[c]) for c in sorted(counts))
 
     def act_changing(self, code: ControlCode) -> AmendingAct | None:
         """The latest act between the two versions that declares a change at, above or below ``code``."""

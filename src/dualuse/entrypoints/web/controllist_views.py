@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -14,6 +15,7 @@ from dualuse.domain.identity import Permission
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.http.wording import plain
 from dualuse.entrypoints.web.access import refused, require
+from dualuse.entrypoints.web.charts import Bar, bar_chart
 from dualuse.entrypoints.web.views import render
 from dualuse.services import controllist as svc
 from dualuse.services.annex_i.assess import assess_item, parse_params
@@ -107,10 +109,32 @@ def changes_page(
     to_id = to_version or ids[-1]
     from_id = from_version or (ids[-2] if len(ids) > 1 else ids[-1])
     changes = svc.diff(history, from_id, to_id)
+    categories = changes.by_category()
+    chart = bar_chart(
+        "changes-by-category",
+        f"Changes per category, {from_id} to {to_id}",
+        "Entries added, removed or changed, and codes of the official text added or removed, per Annex I category.",
+        [
+            Bar(
+                f"Category {c.category}",
+                Decimal(c.entries + c.codes),
+                f"{c.entries} entries, {c.codes} codes",
+            )
+            for c in categories
+        ],
+    )
     return render(
         request,
         "controllist/changes.html",
-        {"principal": principal, "changes": changes, "ids": ids, "from_id": from_id, "to_id": to_id},
+        {
+            "principal": principal,
+            "changes": changes,
+            "ids": ids,
+            "from_id": from_id,
+            "to_id": to_id,
+            "categories": categories,
+            "category_chart": chart,
+        },
     )
 
 

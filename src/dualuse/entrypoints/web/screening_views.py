@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -15,6 +16,7 @@ from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
 from dualuse.domain.screening.review import HitStatus, PartyRole
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.web.access import refused, require
+from dualuse.entrypoints.web.charts import Bar, bar_chart
 from dualuse.entrypoints.web.forms import FormErrors
 from dualuse.entrypoints.web.views import render
 from dualuse.services import screening as svc
@@ -188,4 +190,16 @@ def decide(
 def lists_page(request: Request, container: ContainerDep, principal: PrincipalDep) -> HTMLResponse:
     with container.uow() as uow:
         versions = svc.list_status(uow)
-    return render(request, "screening/lists.html", {"principal": principal, "versions": versions})
+    fresh = svc.freshness(versions, container.clock.today())
+    chart = bar_chart(
+        "list-freshness",
+        "How old each list is",
+        "Days since the newest version of each sanctions list was published (or imported, where the list gives"
+        " no date), stalest first.",
+        [Bar(f.source, Decimal(f.days), f"{f.days} days (version {f.version})") for f in fresh],
+    )
+    return render(
+        request,
+        "screening/lists.html",
+        {"principal": principal, "versions": versions, "freshness": fresh, "freshness_chart": chart},
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dualuse.services.screening.screen import (
     RESCREEN_JOB,
+    Freshness,
     ImportReport,
     MatchOptions,
     QueryResult,
@@ -11,6 +12,7 @@ from dualuse.services.screening.screen import (
     ScreeningOutcome,
     decide_hit,
     explanation_json,
+    freshness,
     hits,
     import_snapshot,
     list_sources,
@@ -29,6 +31,7 @@ from dualuse.services.screening.screen import (
 
 __all__ = [
     "RESCREEN_JOB",
+    "Freshness",
     "ImportReport",
     "MatchOptions",
     "QueryResult",
@@ -36,6 +39,7 @@ __all__ = [
     "ScreeningOutcome",
     "decide_hit",
     "explanation_json",
+    "freshness",
     "hits",
     "import_snapshot",
     "list_sources",

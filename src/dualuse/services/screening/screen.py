@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, Protocol
 
 from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
@@ -240,6 +241,32 @@ def rescreen(
 def list_status(uow: UnitOfWork) -> list[Mapping[str, Any]]:
     """Every imported version of every list, newest last per source (sources, versions, dates, counts)."""
     return list(uow.screening.versions())
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How old the newest version of one list is: days since it was published (or, without a publication
+    date, since it was imported) — what a screening's answer is only as good as."""
+
+    source: str
+    version: str
+    as_of: date
+    days: int
+
+
+def freshness(versions: Sequence[Mapping[str, Any]], today: date) -> list[Freshness]:
+    """The newest version of each list and its age in days, stalest first."""
+    newest: dict[str, Mapping[str, Any]] = {}
+    for version in versions:  # newest last per source
+        newest[str(version["source"])] = version
+    found = []
+    for source, version in newest.items():
+        published = version.get("published")
+        if isinstance(published, str) and published:
+            published = date.fromisoformat(published[:10])
+        as_of = published if isinstance(published, date) else version["imported_at"].date()
+        found.append(Freshness(source, str(version["version"]), as_of, max(0, (today - as_of).days)))
+    return sorted(found, key=lambda f: (-f.days, f.source))
 
 
 # --- screening ------------------------------------------------------------------------------------
