@@ -23,6 +23,7 @@ from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf, ruling_letter_pdf
 from dualuse.entrypoints.web.access import refused, require
+from dualuse.entrypoints.web.charts import Bar, bar_chart
 from dualuse.entrypoints.web.forms import FormErrors, required
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit, identity
@@ -196,12 +197,38 @@ def submit(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> 
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
+def _used_percent(authorised: Decimal, left: Decimal) -> Decimal:
+    """The share of an authorised quantity shipped, in per cent (0 to 100)."""
+    if authorised <= 0:
+        return Decimal(0)
+    return max(Decimal(0), min(Decimal(100), (authorised - left) * 100 / authorised))
+
+
 def _case_context(uow: Any, principal: Any, case_id: int, rules: Any) -> dict[str, Any]:
     """What the case page shows; an authority's page also shows the evidence the case brings (issue 19)."""
     stored = svc.get_application(uow, principal, case_id)
     messages = svc.messages(uow, principal, case_id)
     licence = next((x for x in svc.licences(uow, principal) if x.case_id == case_id), None)
     left = svc.remaining(uow, principal, licence.licence.number)[1] if licence else {}
+    history = svc.shipment_history(uow, principal, licence.licence.number) if licence else ()
+    usage_chart = (
+        bar_chart(
+            "licence-usage",
+            f"How much of licence {licence.licence.number} is used",
+            "For each line, the share of the authorised amount that has gone out so far.",
+            [
+                Bar(
+                    f"Line {item.line}: {item.control_code}",
+                    used,
+                    f"{used:.0f} % used ({left[item.line].quantity} {item.unit} left)",
+                )
+                for item in licence.licence.items
+                for used in [_used_percent(item.quantity, left[item.line].quantity)]
+            ],
+        )
+        if licence
+        else None
+    )
     context: dict[str, Any] = {
         "principal": principal,
         "stored": stored,
@@ -209,6 +236,8 @@ def _case_context(uow: Any, principal: Any, case_id: int, rules: Any) -> dict[st
         "messages": messages,
         "licence": licence,
         "remaining": left,
+        "shipments": history,
+        "usage_chart": usage_chart,
         "criteria": lic.CRITERIA,
         "errors": [],
         "today": uow.clock.today().isoformat(),

@@ -1021,6 +1021,12 @@ def remaining(
     return stored, lic.remaining(stored.licence, uow.licensing.shipments(stored.id))
 
 
+def shipment_history(uow: UnitOfWork, principal: Principal, number: str) -> Sequence[lic.Shipment]:
+    """The shipments made under the licence, oldest first (its usage over time)."""
+    stored = get_licence(uow, principal, number)
+    return sorted(uow.licensing.shipments(stored.id), key=lambda s: (s.shipped_on, s.item_line))
+
+
 @dataclass(frozen=True)
 class Verification:
     """What anyone may learn about a licence from its number and check code: whether it is genuine, its
