@@ -39,6 +39,7 @@ DOCS_PAGE = f"""<!doctype html>
   <meta charset="utf-8">
   <title>dualuse API</title>
   <link rel="stylesheet" href="{ASSETS_URL}/swagger-ui.css">
+  <link rel="stylesheet" href="/static/swagger-a11y.css">
 </head>
 <body>
   <div id="swagger-ui" data-openapi-url="{OPENAPI_URL}"></div>

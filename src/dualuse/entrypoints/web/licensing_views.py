@@ -634,6 +634,14 @@ def queue_page(
         "older_than_days": older_than_days,
     }
     with container.uow() as uow:
+        ages = svc.queue_ages(uow, principal)
+    age_chart = bar_chart(
+        "queue-ages",
+        "How long the open cases have waited",
+        "Cases not yet decided or withdrawn, by days since submission.",
+        [Bar(band.label, Decimal(band.cases), f"{band.cases} case(s)") for band in ages],
+    )
+    with container.uow() as uow:
         columns = casework_flags.queue_columns(
             uow, principal, [(c.id, c.submitted_at) for c in found.cases], container.casework_rules
         )
@@ -641,6 +649,8 @@ def queue_page(
     pages = max(1, -(-found.total // size))
     context: dict[str, object] = {
         "principal": principal,
+        "ages": ages,
+        "age_chart": age_chart,
         "cases": found.cases,
         "columns": columns,
         "exporters": exporters,
