@@ -50,7 +50,7 @@ def new_document(request: Request, case_id: RowId, container: ContainerDep, prin
 
 @router.post("/applications/{case_id}/documents", response_class=HTMLResponse)
 async def upload_document(
-    request: Request, case_id: RowId, container: ContainerDep, principal: PrincipalDep
+    request: Request, case_id: RowId, container: ContainerDep, principal: UserDep
 ) -> Response:
     # F11: whose application this is is settled before the body (and the file in it) is read
     require(principal, Permission.ACT_FOR_EXPORTER)
