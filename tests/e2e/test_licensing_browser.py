@@ -50,7 +50,8 @@ def test_apply_to_exhausted_licence(session_of: Any, live_server: LiveServer) ->
 
     french = session_of("officer-fr@demo.dualuse.eu")
     french.goto(f"{live_server.url}/authority/cases")
-    assert "5A001.j" not in french.content()
+    # FR's queue does not list DE's case (other tests of the run may leave FR cases of their own with 5A001.j)
+    assert f'href="{case_path}"' not in french.content()
     assert french.goto(f"{live_server.url}{case_path}").status == 404  # F16: as if it did not exist
 
     officer = session_of("officer-de@demo.dualuse.eu")
