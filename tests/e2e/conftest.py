@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -104,3 +105,48 @@ def page(browser: object) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def apply_for(
+    page: Any,
+    server: LiveServer,
+    *,
+    code: str,
+    description: str,
+    quantity: str,
+    value: str,
+    end_user: str,
+    destination: str,
+    end_use: str,
+    cn_code: str = "",
+) -> str:
+    """Apply through the task list as an exporter would: start, add the item, the end-user, the end use,
+    check the answers, make the declaration and submit. Returns the case page's address."""
+    page.goto(f"{server.url}/applications/new")
+    page.get_by_label("Individual", exact=True).check()
+    page.get_by_role("button", name="Start the application").click()
+    page.get_by_role("link", name="Items", exact=True).click()
+    page.get_by_role("link", name="Add an item").click()
+    page.get_by_label("Control code of the item").fill(code)
+    page.get_by_label("Item description").fill(description)
+    if cn_code:
+        page.get_by_label("CN code (8 digits, optional)").fill(cn_code)
+    page.get_by_label("Quantity").fill(quantity)
+    page.get_by_label("Value in EUR").fill(value)
+    page.get_by_role("button", name="Save the item").click()
+    page.get_by_role("link", name="Save and return to the application").click()
+    page.get_by_role("link", name="End-user and other parties").click()
+    page.get_by_role("link", name="Add the end-user").click()
+    page.get_by_label("Name of the party").fill(end_user)
+    page.get_by_label("Country", exact=True).fill(destination)
+    page.get_by_role("button", name="Save the party").click()
+    page.get_by_role("link", name="Save and return to the application").click()
+    page.get_by_role("link", name="Destinations and end use").click()
+    page.get_by_label("End use").fill(end_use)
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("link", name="Check your answers and submit").click()
+    assert "Check your answers" in page.content()
+    page.get_by_label("I declare that").check()
+    page.get_by_role("button", name="Submit the application").click()
+    assert "Application submitted" in page.content()
+    return str(page.url)

@@ -126,3 +126,32 @@ def test_forms_showing_their_errors(page: Any, live_server: LiveServer) -> None:
     page.get_by_role("button", name="Get the answer").click()
     assert page.locator("[data-outcome]").count() >= 1
     assert not serious_violations(page)
+
+
+def test_the_application_task_list(page: Any, live_server: LiveServer) -> None:
+    """Every part page of a draft application, and its forms with their errors shown."""
+    sign_in(page, live_server, "exporter@demo.dualuse.eu")
+    page.goto(f"{live_server.url}/applications/new")
+    page.get_by_role("button", name="Start the application").click()
+    assert not serious_violations(page), "the start page with its error"
+    page.get_by_label("Individual", exact=True).check()
+    page.get_by_role("button", name="Start the application").click()
+    case = page.url
+    for part in ("", "/type", "/items", "/items/new", "/parties", "/parties/new", "/end-use", "/check"):
+        assert page.goto(f"{case}{part}").status == 200, part
+        assert not serious_violations(page), part
+    page.goto(f"{case}/items/new")
+    page.get_by_role("button", name="Save the item").click()
+    assert page.locator(".error-summary").is_visible()
+    assert not serious_violations(page), "the item form with its errors"
+    page.goto(f"{case}/parties/new")
+    page.get_by_role("button", name="Save the party").click()
+    assert not serious_violations(page), "the party form with its errors"
+    page.goto(f"{case}/check")
+    page.get_by_role("button", name="Submit the application").click()
+    assert page.locator(".error-summary").is_visible()
+    assert not serious_violations(page), "the check page with its errors"
+    page.goto(f"{case}/withdraw")
+    assert not serious_violations(page), "the withdrawal page"
+    page.get_by_role("button", name="Withdraw the application").click()
+    assert "withdrawn" in page.content()

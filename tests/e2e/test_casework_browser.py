@@ -13,7 +13,7 @@ from typing import Any
 import pypdf
 import pytest
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, apply_for
 from tests.e2e.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -37,19 +37,18 @@ def session_of(browser: Any, live_server: LiveServer) -> Iterator[Any]:
 
 
 def apply(exporter: Any, server: LiveServer, end_user: str, destination: str, code: str) -> str:
-    exporter.goto(f"{server.url}/applications/new")
-    exporter.get_by_label("Control code of the item").fill(code)
-    exporter.get_by_label("Item description").fill("IP network interception platform")
-    exporter.get_by_label("CN code (8 digits, optional)").fill("85176200")
-    exporter.get_by_label("Quantity").fill("2")
-    exporter.get_by_label("Value in EUR").fill("250000")
-    exporter.get_by_label("End-user (also the consignee)").fill(end_user)
-    exporter.get_by_label("Destination country", exact=True).fill(destination)
-    exporter.get_by_label("End use").fill("Lawful interception for a licensed public network")
-    exporter.get_by_role("button", name="Continue").click()
-    exporter.get_by_role("button", name="Submit the application").click()
-    assert "submitted" in exporter.content()
-    return str(exporter.url)
+    return apply_for(
+        exporter,
+        server,
+        code=code,
+        description="IP network interception platform",
+        cn_code="85176200",
+        quantity="2",
+        value="250000",
+        end_user=end_user,
+        destination=destination,
+        end_use="Lawful interception for a licensed public network",
+    )
 
 
 def pdf_text(download: Any) -> str:

@@ -144,19 +144,30 @@ def test_the_exporter_works_through_its_todo_list(sized: Any, live_server: LiveS
     assert page.get_by_label("Country").input_value() == "Atlantis"
     step(page, "exporter-05-screening-mistake")
     page.goto(f"{live_server.url}/applications/new")
+    page.get_by_role("button", name="Start the application").click()
+    assert errors_listed(page) == ["#application_type-individual"]
+    page.get_by_label("Global", exact=True).check()
+    page.get_by_role("button", name="Start the application").click()
+    assert "You have completed 1 of 4 parts." in page.content()
+    step(page, "exporter-06-application-tasks")
+    page.get_by_role("link", name="Items", exact=True).click()
+    page.get_by_role("link", name="Add an item").click()
     page.get_by_label("Item description").fill("Kept: network encryptor")
     page.get_by_label("Value in EUR").fill("ten thousand")
-    page.get_by_role("button", name="Continue").click()
-    assert errors_listed(page) == [
-        "#control_code",
-        "#quantity",
-        "#end_user",
-        "#destination",
-        "#end_use",
-        "#value_eur",
-    ]
+    page.get_by_role("button", name="Save the item").click()
+    assert errors_listed(page) == ["#control_code", "#quantity", "#value_eur"]
     assert page.get_by_label("Item description").input_value() == "Kept: network encryptor"
     step(page, "exporter-06-application-mistake")
+    page.get_by_label("Control code of the item").fill("5A002.a")
+    page.get_by_label("Quantity").fill("20")
+    page.get_by_label("Value in EUR").fill("10000")
+    page.get_by_role("button", name="Save the item").click()
+    step(page, "exporter-06-application-items")
+    page.get_by_role("link", name="Back to the application").click()
+    page.get_by_role("link", name="Withdraw this draft").click()
+    step(page, "exporter-06-application-withdraw")
+    page.get_by_role("button", name="Withdraw the application").click()
+    assert "withdrawn" in page.content()
     page.goto(f"{live_server.url}/applications")
     step(page, "exporter-07-applications")
     page.goto(f"{live_server.url}/classifications")

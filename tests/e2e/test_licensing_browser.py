@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, apply_for
 from tests.e2e.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -33,18 +33,17 @@ def session_of(browser: Any, live_server: LiveServer) -> Iterator[Any]:
 
 def test_apply_to_exhausted_licence(session_of: Any, live_server: LiveServer) -> None:
     exporter = session_of("exporter@demo.dualuse.eu")
-    exporter.goto(f"{live_server.url}/applications/new")
-    exporter.get_by_label("Control code of the item").fill("5A001.j")
-    exporter.get_by_label("Item description").fill("Carrier-grade IP surveillance system")
-    exporter.get_by_label("Quantity").fill("2")
-    exporter.get_by_label("Value in EUR").fill("300000")
-    exporter.get_by_label("End-user (also the consignee)").fill("Brasil Telecom Operadora SA")
-    exporter.get_by_label("Destination country", exact=True).fill("BR")
-    exporter.get_by_label("End use").fill("Lawful interception for a licensed public network")
-    exporter.get_by_role("button", name="Continue").click()
-    assert "Check your answers" in exporter.content()
-    exporter.get_by_role("button", name="Submit the application").click()
-    case_url = exporter.url
+    case_url = apply_for(
+        exporter,
+        live_server,
+        code="5A001.j",
+        description="Carrier-grade IP surveillance system",
+        quantity="2",
+        value="300000",
+        end_user="Brasil Telecom Operadora SA",
+        destination="BR",
+        end_use="Lawful interception for a licensed public network",
+    )
     case_path = case_url.removeprefix(live_server.url)
     assert "submitted" in exporter.content()
 

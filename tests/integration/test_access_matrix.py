@@ -245,7 +245,25 @@ EXPECTED: dict[str, R] = {
     "GET /applications/new": R(EXPORTERS),
     "POST /applications/new": R(EXPORTERS),
     "GET /applications/{case_id}/check": R(EXP_A),
-    "POST /applications/{case_id}/submit": R(EXP_A),
+    "POST /applications/{case_id}/submit": R(EXP_A, note="400: no declaration in the matrix's form"),
+    "GET /applications/{case_id}/type": R(EXP_A),
+    "POST /applications/{case_id}/type": R(EXP_A, note="400: no type chosen"),
+    "GET /applications/{case_id}/items": R(EXP_A),
+    "GET /applications/{case_id}/items/new": R(EXP_A),
+    "GET /applications/{case_id}/items/{line}": R(EXP_A),
+    "POST /applications/{case_id}/items": R(EXP_A, note="400: an empty item"),
+    "POST /applications/{case_id}/items/{line}": R(EXP_A, note="400: an empty item"),
+    "POST /applications/{case_id}/items/{line}/remove": R(EXP_A, note="409: the case is submitted, its content frozen"),
+    "GET /applications/{case_id}/parties": R(EXP_A),
+    "GET /applications/{case_id}/parties/new": R(EXP_A),
+    "GET /applications/{case_id}/parties/{line}": R(EXP_A),
+    "POST /applications/{case_id}/parties": R(EXP_A, note="400: an empty party"),
+    "POST /applications/{case_id}/parties/{line}": R(EXP_A, note="400: an empty party"),
+    "POST /applications/{case_id}/parties/{line}/remove": R(EXP_A, note="409: the case is submitted, its content frozen"),
+    "GET /applications/{case_id}/end-use": R(EXP_A),
+    "POST /applications/{case_id}/end-use": R(EXP_A, note="400: no destination or end use"),
+    "GET /applications/{case_id}/withdraw": R(EXP_A),
+    "POST /applications/{case_id}/withdraw": R(EXP_A),
     "GET /applications/{case_id}": R(EXP_A | AUTH_A),
     "POST /applications/{case_id}/messages": R(EXP_A | AUTH_A),
     "POST /applications/{case_id}/actions/{action}": R(AUTH_A),
@@ -661,6 +679,8 @@ def fill(path: str, ids: dict[str, str] | None) -> str:
         name = match.group(1)
         if name == "step":
             return "classification"
+        if name == "line":
+            return "1"
         if name == "action":
             return "suspend" if "/licences/" in path else "start_assessment"
         if name == "code":

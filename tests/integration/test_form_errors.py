@@ -86,20 +86,23 @@ def test_a_mistaken_assessment_keeps_every_answer_and_records_nothing(
     assert re.search(r"Version (\d+)\.", after).group(1) == version  # type: ignore[union-attr]  # nothing recorded
 
 
-def test_an_empty_application_lists_every_missing_answer(world: tuple[Container, dict[str, str]]) -> None:
+def test_an_empty_item_lists_every_missing_answer_in_the_order_of_the_form(
+    world: tuple[Container, dict[str, str]],
+) -> None:
     exporter, token = client_for(world, "exporter@demo.dualuse.eu")
-    answer = exporter.post(
+    started = exporter.post(
         "/applications/new",
-        data={
-            "csrftoken": token,
-            "application_type": "individual",
-            "quantity": "lots",
-            "description": "Kept text",
-        },
+        data={"csrftoken": token, "application_type": "individual"},
+        follow_redirects=False,
+    )
+    case = started.headers["location"]
+    answer = exporter.post(
+        f"{case}/items",
+        data={"csrftoken": token, "quantity": "lots", "description": "Kept text", "cn_code": "85.17"},
     )
     assert answer.status_code == 400
     fields = [field for field, _ in summary(answer.text)]
-    assert fields == ["control_code", "value_eur", "end_user", "destination", "end_use", "quantity"]
+    assert fields == ["control_code", "cn_code", "quantity", "value_eur"]
     assert 'value="Kept text"' in answer.text
     assert 'value="lots"' in answer.text
     assert not INTERNAL.search(visible_text(answer.text))

@@ -111,18 +111,25 @@ def granted(container: Container, cast: Cast) -> tuple[int, str]:
 
 
 # --- F18 ---------------------------------------------------------------------------------------------------
-APPLICATION_FORM = {
-    "application_type": "individual",
+ITEM_FORM = {
     "control_code": "5A001.j",
     "description": "IP surveillance system",
     "quantity": "10",
     "unit": "pieces",
     "value_eur": "100000",
-    "end_user": "Operator SA",
-    "end_user_type": "commercial",
-    "destination": "BR",
-    "end_use": "Lawful interception",
 }
+
+
+def draft(client: TestClient, token: str) -> str:
+    """A new draft application's address (the item form is one of its parts)."""
+    started = client.post("/applications/new", data={"application_type": "individual", "csrftoken": token})
+    assert started.status_code == 303
+    return str(started.headers["location"])
+
+
+def item_count(container: Container) -> int:
+    with container.uow() as uow:
+        return sum(len(c.case.current_application.items) for c in uow.licensing.cases())
 
 
 @pytest.mark.parametrize(
@@ -132,7 +139,8 @@ def test_f18_the_application_form_refuses_what_the_api_refuses(
     container: Container, cast: Cast, field: str, bad: str
 ) -> None:
     client, token = browser(container, "admin@acme.example")
-    page = client.post("/applications/new", data=APPLICATION_FORM | {field: bad, "csrftoken": token})
+    case = draft(client, token)
+    page = client.post(f"{case}/items", data=ITEM_FORM | {field: bad, "csrftoken": token})
     assert page.status_code == 400
     assert f'href="#{field}"' in page.text  # the error summary points at the field
     assert f'value="{bad}"' in page.text  # what was typed stays in the form
@@ -154,14 +162,16 @@ def test_f18_the_application_form_refuses_what_the_api_refuses(
         },
     )
     assert api.status_code == 422
-    assert count(container, t.licensing_cases) == 0
+    assert count(container, t.licensing_cases) == 1  # the web's draft alone
+    assert item_count(container) == 0
 
 
 def test_f18_good_numbers_still_pass_the_form(container: Container, cast: Cast) -> None:
     client, token = browser(container, "admin@acme.example")
-    form = APPLICATION_FORM | {"quantity": "2.5", "value_eur": "1250.50", "csrftoken": token}
-    assert client.post("/applications/new", data=form).status_code == 303
-    assert count(container, t.licensing_cases) == 1
+    case = draft(client, token)
+    form = ITEM_FORM | {"quantity": "2.5", "value_eur": "1250.50", "csrftoken": token}
+    assert client.post(f"{case}/items", data=form).status_code == 303
+    assert item_count(container) == 1
 
 
 @pytest.mark.parametrize(

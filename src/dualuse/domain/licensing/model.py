@@ -222,17 +222,28 @@ class Application:
     def parties_in_role(self, role: PartyRole) -> tuple[Party, ...]:
         return tuple(p for p in self.parties if p.role is role)
 
-    def check_complete(self) -> None:
-        """Refuse to submit an application that lacks an item, an end user, a destination or the end use.
-
-        The applicant supplies end-user, destination and end-use information (Art. 12; Annex III
-        Section A). Raises ``ValidationError`` naming the first missing field.
-        """
+    def missing(self) -> tuple[ValidationError, ...]:
+        """Everything submission still needs, in the order of the application's sections (items, parties,
+        destinations, end use): the applicant supplies end-user, destination and end-use information
+        (Art. 12; Annex III Section A)."""
+        missing: list[ValidationError] = []
         if not self.items:
-            raise ValidationError("an application needs at least one item", field="items")
+            missing.append(ValidationError("an application needs at least one item", field="items"))
         if not self.parties_in_role(PartyRole.END_USER):
-            raise ValidationError("an application needs an end user", field="parties")
+            missing.append(ValidationError("an application needs an end user", field="parties"))
         if not self.destinations:
-            raise ValidationError("an application needs at least one destination", field="destinations")
+            missing.append(
+                ValidationError("an application needs at least one destination", field="destinations")
+            )
         if not self.end_use.strip():
-            raise ValidationError("an application needs a description of the end use", field="end_use")
+            missing.append(
+                ValidationError("an application needs a description of the end use", field="end_use")
+            )
+        return tuple(missing)
+
+    def check_complete(self) -> None:
+        """Refuse to submit an application that lacks an item, an end user, a destination or the end use;
+        raises ``ValidationError`` naming the first missing field (``missing`` lists them all)."""
+        missing = self.missing()
+        if missing:
+            raise missing[0]

@@ -44,6 +44,7 @@ from dualuse.entrypoints.http.csrf import skip_multipart_self_checked
 from dualuse.entrypoints.http.errors import install_error_handlers
 from dualuse.entrypoints.http.install import install_http_hardening
 from dualuse.entrypoints.web import (
+    application_views,
     audit_views,
     casework_documents_views,
     casework_views,
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(determination_views.router)
     app.include_router(screening_views.router)
     app.include_router(duediligence_views.router)
+    app.include_router(application_views.router)
     app.include_router(licensing_views.router)
     app.include_router(casework_views.router)
     app.include_router(casework_documents_views.router)

@@ -9,7 +9,7 @@ Internal field names never reach the page: ``plain`` puts the field's label in t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dualuse.domain.errors import DualUseError
@@ -45,6 +45,11 @@ class FormErrors:
         base = name.split(".")[-1].split("[")[0]
         # a field the page names differently is in ``ids``; the others have the domain's name as their id
         return self.ids.get(name) or self.ids.get(base) or base
+
+    def order(self, field_ids: Sequence[str]) -> None:
+        """Put the errors in the order of the form's fields (the summary reads as the form does)."""
+        rank = {field_id: n for n, field_id in enumerate(field_ids)}
+        self.items.sort(key=lambda e: rank.get(e["field"], len(rank)))
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -15,16 +15,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from dualuse.domain import licensing as lic
 from dualuse.domain.casework import FlagLevel
-from dualuse.domain.countries import country_choices, resolve_country
-from dualuse.domain.errors import DualUseError, ValidationError
-from dualuse.domain.identity import OrganisationKind, Permission
+from dualuse.domain.errors import ValidationError
+from dualuse.domain.identity import OrganisationKind
 from dualuse.domain.licensing.model import check_quantity, check_value_eur
 from dualuse.domain.union import EU_MEMBER_STATES
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.report import licence_pdf, refusal_letter_pdf, ruling_letter_pdf
-from dualuse.entrypoints.web.access import refused, require
+from dualuse.entrypoints.web import application_views
 from dualuse.entrypoints.web.charts import Bar, bar_chart
-from dualuse.entrypoints.web.forms import FormErrors, required
+from dualuse.entrypoints.web.forms import FormErrors
 from dualuse.entrypoints.web.views import render
 from dualuse.services import audit, identity
 from dualuse.services import licensing as svc
@@ -37,55 +36,10 @@ from dualuse.services.clock import today_in_brussels
 from dualuse.services.denials import checks as denial_checks
 
 router = APIRouter(include_in_schema=False)
-FORM_FIELDS = (
-    "application_type",
-    "control_code",
-    "description",
-    "cn_code",
-    "quantity",
-    "unit",
-    "value_eur",
-    "end_user",
-    "end_user_type",
-    "destination",
-    "end_use",
-)
 
 
 def _secret(container: Any) -> bytes:
     return svc.check_code_secret(container.settings.secret_key)
-
-
-def _content(form: dict[str, str]) -> svc.ApplicationContent:
-    """The application as the form gives it; the amounts are checked by the domain's ``ApplicationItem``,
-    as for the API (issue #11, F18)."""
-    quantity = _amount(form["quantity"] or "0", "quantity", "quantity")
-    value = _amount(form["value_eur"] or "0", "value_eur", "value in euro")
-    destination = form["destination"].strip().upper()
-    party_type = form["end_user_type"] or "other"
-    return svc.ApplicationContent(
-        application_type=form["application_type"],
-        items=(
-            lic.ApplicationItem(
-                form["control_code"].strip(),
-                form["description"].strip(),
-                quantity,
-                form["unit"].strip() or "pieces",
-                value,
-                form["cn_code"].strip(),
-            ),
-        ),
-        parties=(
-            lic.Party(
-                form["end_user"].strip(), lic.PartyRole.END_USER, destination, lic.PartyType(party_type)
-            ),
-            lic.Party(
-                form["end_user"].strip(), lic.PartyRole.CONSIGNEE, destination, lic.PartyType(party_type)
-            ),
-        ),
-        destinations=(destination,),
-        end_use=form["end_use"],
-    )
 
 
 @router.get("/applications", response_class=HTMLResponse)
@@ -96,105 +50,6 @@ def applications_page(request: Request, container: ContainerDep, principal: User
     return render(
         request, "licensing/applications.html", {"principal": principal, "cases": cases, "licences": licences}
     )
-
-
-@router.get("/applications/new", response_class=HTMLResponse)
-def new_page(request: Request, principal: UserDep) -> Response:
-    require(principal, Permission.ACT_FOR_EXPORTER)
-    form = dict.fromkeys(FORM_FIELDS, "") | {
-        "application_type": "individual",
-        "unit": "pieces",
-        "end_user_type": "commercial",
-    }
-    return render(
-        request,
-        "licensing/new.html",
-        {
-            "principal": principal,
-            "form": form,
-            "errors": [],
-            "types": list(lic.ApplicationType),
-            "party_types": list(lic.PartyType),
-            "countries": country_choices(),
-        },
-    )
-
-
-@router.post("/applications/new", response_class=HTMLResponse)
-async def create(request: Request, container: ContainerDep, principal: UserDep) -> Response:
-    require(principal, Permission.ACT_FOR_EXPORTER)
-    async with request.form() as raw:
-        form = {f: str(raw.get(f) or "")[:20000] for f in FORM_FIELDS}
-    errors = FormErrors(
-        default="control_code",
-        ids={f: f for f in FORM_FIELDS} | {"name": "end_user", "country": "destination"},
-    )
-    required(
-        errors,
-        form,
-        {
-            "control_code": "Enter the control code of the item, e.g. 5A002.a",
-            "description": "Describe the item",
-            "quantity": "Enter the quantity",
-            "value_eur": "Enter the value in euro",
-            "end_user": "Enter the name of the end-user",
-            "destination": "Enter the destination country",
-            "end_use": "Say what the end-user will use the item for",
-        },
-    )
-    for name, what in (("quantity", "quantity"), ("value_eur", "value in euro")):
-        if form[name].strip():
-            try:
-                _amount(form[name], name, what)
-            except ValidationError as exc:
-                errors.add_exception(exc)
-    if form["destination"].strip():
-        try:
-            form["destination"] = resolve_country(form["destination"], "destination")
-        except ValidationError as exc:
-            errors.add_exception(exc)
-    if not errors:
-        try:
-            content = _content(form)
-            with container.uow() as uow:
-                stored = svc.create_application(uow, principal, content)
-        except (DualUseError, ValueError) as exc:
-            if isinstance(exc, DualUseError) and refused(exc):
-                raise
-            errors.add_exception(exc)
-    if errors:
-        context = {
-            "principal": principal,
-            "form": form,
-            "errors": errors.as_list(),
-            "types": list(lic.ApplicationType),
-            "party_types": list(lic.PartyType),
-            "countries": country_choices(),
-        }
-        return render(request, "licensing/new.html", context, status_code=400)
-    return RedirectResponse(f"/applications/{stored.id}/check", status_code=303)
-
-
-@router.get("/applications/{case_id}/check", response_class=HTMLResponse)
-def check_answers(request: Request, case_id: RowId, container: ContainerDep, principal: UserDep) -> Response:
-    require(principal, Permission.ACT_FOR_EXPORTER)  # the exporter's page before it submits
-    with container.uow() as uow:
-        stored = svc.get_application(uow, principal, case_id)
-    return render(request, "licensing/check.html", {"principal": principal, "stored": stored})
-
-
-@router.post("/applications/{case_id}/submit")
-def submit(case_id: RowId, container: ContainerDep, principal: PrincipalDep) -> Response:
-    with container.uow() as uow:
-        svc.submit(uow, principal, case_id)
-    casework_evidence.gather_after_submission(
-        container.uow,
-        container.screening_index,
-        container.list_view_today(),
-        container.casework_rules,
-        case_id,
-    )
-    return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
 def _used_percent(authorised: Decimal, left: Decimal) -> Decimal:
@@ -263,6 +118,8 @@ def case_page(request: Request, case_id: RowId, container: ContainerDep, princip
     authority = bool(principal.organisation_kind and principal.organisation_kind.value == "authority")
     with container.uow() as uow:
         context = _case_context(uow, principal, case_id, container.casework_rules)
+    if context["case"].status is lic.ApplicationStatus.DRAFT and not authority:
+        return application_views.draft_page(request, container, principal, case_id)  # the task list
     template = "licensing/authority_case.html" if authority else "licensing/case.html"
     return render(request, template, context)
 

@@ -23,6 +23,7 @@ from dualuse.domain.licensing import ApplicationStatus, DecisionOutcome
 from dualuse.domain.licensing.assessment import RecommendationKind
 from dualuse.domain.licensing.licences import LicenceStatus
 from dualuse.domain.listchange.model import ListChangeStatus, ModerationStatus
+from dualuse.domain.rules.facts import country_name
 from dualuse.domain.transparency.model import PartStatus
 from dualuse.entrypoints.web import charts, i18n
 from dualuse.entrypoints.web.answer import is_working_note, link_acts, no_marks, public_source
@@ -82,5 +83,6 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["no_marks"] = no_marks
     templates.env.tests["working_note"] = is_working_note
     templates.env.globals["country_choices"] = country_choices  # what every country picker offers
+    templates.env.globals["country_name"] = country_name  # a country's English name for its ISO code
     templates.env.globals.update(TEMPLATE_ENUMS)
     return templates

@@ -59,6 +59,17 @@ class ApplicationContent:
     destinations: Sequence[str] = ()
     end_use: str = ""
 
+    @classmethod
+    def of(cls, application: lic.Application) -> ApplicationContent:
+        """The content of an application as it stands, to change a part of it (``dataclasses.replace``)."""
+        return cls(
+            application_type=application.application_type,
+            items=application.items,
+            parties=application.parties,
+            destinations=application.destinations,
+            end_use=application.end_use,
+        )
+
     def application(self, case_id: str, exporter_id: str) -> lic.Application:
         try:
             application_type = lic.ApplicationType(self.application_type)
@@ -179,9 +190,11 @@ def _store(
     stored: StoredCase,
     case: lic.Case,
     event: lic.CaseEvent,
+    declaration: str = "",
     **changes: object,
 ) -> StoredCase:
-    """Write the moved case (refused when someone moved it first) and its audit event."""
+    """Write the moved case (refused when someone moved it first) and its audit event (with the exporter's
+    declaration, word for word, when it makes one on submission)."""
     after = replace(stored, case=case, **changes)  # type: ignore[arg-type] # fields of StoredCase
     uow.licensing.save_case(after, expected_version=stored.case.version)
     if event.before is not event.after:  # the status clock of the case file restarts (issue 19)
@@ -193,7 +206,8 @@ def _store(
         entity_type=ENTITY_CASE,
         entity_id=stored.id,
         before={"status": event.before.value, "version": stored.case.version},
-        after={"status": event.after.value, "version": case.version, "action": event.action},
+        after={"status": event.after.value, "version": case.version, "action": event.action}
+        | ({"declaration": declaration} if declaration else {}),
         reason=event.note or None,
     )
     return after
@@ -247,7 +261,12 @@ def update_application(
 
 
 def _exporter_move(
-    uow: UnitOfWork, principal: Principal, case_id: int, action: lic.CaseAction, expected_version: int | None
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: int,
+    action: lic.CaseAction,
+    expected_version: int | None,
+    declaration: str = "",
 ) -> StoredCase:
     stored = _load(uow, case_id, principal, Permission.ACT_FOR_EXPORTER)
     exporter_id = _check_exporter(principal, stored)
@@ -257,16 +276,22 @@ def _exporter_move(
     changes: dict[str, object] = {}
     if action is lic.CaseAction.SUBMIT:
         changes["submitted_at"] = uow.clock.now()
-    after = _store(uow, principal, stored, case, event, **changes)
+    after = _store(uow, principal, stored, case, event, declaration, **changes)
     uow.commit()
     return after
 
 
 def submit(
-    uow: UnitOfWork, principal: Principal, case_id: int, *, expected_version: int | None = None
+    uow: UnitOfWork,
+    principal: Principal,
+    case_id: int,
+    *,
+    expected_version: int | None = None,
+    declaration: str = "",
 ) -> StoredCase:
-    """Submit a complete application; its content is frozen from now on (later changes are amendments)."""
-    return _exporter_move(uow, principal, case_id, lic.CaseAction.SUBMIT, expected_version)
+    """Submit a complete application; its content is frozen from now on (later changes are amendments).
+    ``declaration`` is the text the exporter confirmed, kept in the audit trail with the submission."""
+    return _exporter_move(uow, principal, case_id, lic.CaseAction.SUBMIT, expected_version, declaration)
 
 
 def withdraw(
