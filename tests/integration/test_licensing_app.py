@@ -484,3 +484,17 @@ def test_f13_a_proposed_licence_change_does_not_name_its_officer_to_the_exporter
         assert "officer@bafa.example" not in seen
     by_authority = ok(client(container, cast.tokens["senior"]).get(f"/api/v1/licences/{number}"))
     assert by_authority["pending"]["proposed_by"] == "officer@bafa.example"
+
+
+def test_the_api_keeps_the_declaration_the_web_asks_for(container: Container, cast: Cast) -> None:
+    acme = client(container, cast.tokens["acme"])
+    declared = ok(acme.post("/api/v1/applications", json=APPLICATION), 201)
+    undeclared = ok(acme.post("/api/v1/applications", json=APPLICATION), 201)
+    ok(acme.post(f"/api/v1/applications/{declared['id']}/submit", json={"declaration": True}))
+    ok(acme.post(f"/api/v1/applications/{undeclared['id']}/submit"))
+    with container.uow() as uow:
+        events = {
+            e.entity_id: e.after for e in uow.audit.all() if e.action == "licensing_case.ApplicationSubmitted"
+        }
+    assert events[str(declared["id"])]["declaration"] == svc.APPLICANT_DECLARATION
+    assert "declaration" not in events[str(undeclared["id"])]

@@ -52,12 +52,7 @@ ROLE_LABELS = {
     lic.PartyRole.ULTIMATE_END_USER: "Ultimate end-user",
     lic.PartyRole.INTERMEDIARY: "Intermediary (broker, freight forwarder or agent)",
 }
-# The applicant's declaration (our wording): the applicant answers for the information it gives (Art. 12;
-# Annex III Section A) and tells the authority of changes; it is kept word for word with the submission.
-DECLARATION = (
-    "I declare that the information in this application is correct and complete to the best of my "
-    "knowledge, and that I will tell the competent authority at once of any change to it."
-)
+DECLARATION = svc.APPLICANT_DECLARATION  # the checkbox of the check page, kept with the submission
 ITEM_FIELDS = ("control_code", "description", "cn_code", "quantity", "unit", "value_eur")
 PARTY_FIELDS = ("name", "role", "country", "party_type")
 DRAFT_ONLY = "the application has been submitted: its content is frozen, and changes are amendments"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dualuse.services.licensing.lifecycle import (
+    APPLICANT_DECLARATION,
     CORRESPONDENTS,
     ENTITY_CASE,
     ENTITY_LICENCE,
@@ -43,6 +44,7 @@ from dualuse.services.licensing.lifecycle import (
 )
 
 __all__ = [
+    "APPLICANT_DECLARATION",
     "CORRESPONDENTS",
     "ENTITY_CASE",
     "ENTITY_LICENCE",

@@ -41,6 +41,13 @@ ENTITY_CASE = "licensing_case"
 ENTITY_LICENCE = "licence"
 QUEUE_PAGE_SIZE = 50  # cases on one page of the queue
 _CHECK_CODE_LABEL = b"dualuse licence check code\x00"
+# The applicant's declaration (our wording): the applicant answers for the information it gives (Art. 12;
+# Annex III Section A) and tells the authority of changes. The web form asks for it before submission, the
+# API takes it as ``declaration: true``; the audit trail keeps it word for word with the submission.
+APPLICANT_DECLARATION = (
+    "I declare that the information in this application is correct and complete to the best of my "
+    "knowledge, and that I will tell the competent authority at once of any change to it."
+)
 
 
 def check_code_secret(secret_key: str) -> bytes:

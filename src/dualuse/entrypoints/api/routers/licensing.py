@@ -35,6 +35,7 @@ from dualuse.entrypoints.api.schemas.licensing import (
     RemainingOut,
     ShipmentIn,
     ShipmentRecordedOut,
+    SubmitIn,
     VerificationOut,
     VersionIn,
     remaining_out,
@@ -144,10 +145,11 @@ def update_application(
     summary="Submit the application (its content is frozen)",
 )
 def submit(
-    case_id: RowId, principal: UserDep, uow: UowDep, container: ContainerDep, body: VersionIn | None = None
+    case_id: RowId, principal: UserDep, uow: UowDep, container: ContainerDep, body: SubmitIn | None = None
 ) -> dict[str, Any]:
     expected = body.expected_version if body else None
-    stored = svc.submit(uow, principal, case_id, expected_version=expected)
+    declared = svc.APPLICANT_DECLARATION if body and body.declaration else ""
+    stored = svc.submit(uow, principal, case_id, expected_version=expected, declaration=declared)
     casework_evidence.gather_after_submission(
         container.uow,
         container.screening_index,

@@ -75,6 +75,14 @@ class VersionIn(BaseModel):
     expected_version: int | None = OptionalVersion
 
 
+class SubmitIn(VersionIn):
+    declaration: bool = Field(
+        default=False,
+        description="true: the applicant makes the declaration of the web form (services.licensing."
+        "APPLICANT_DECLARATION), kept word for word in the audit trail with the submission",
+    )
+
+
 class MessageIn(BaseModel):
     body: str = Field(min_length=1, max_length=10000)
 
