@@ -163,6 +163,9 @@ def test_the_exporter_works_through_its_todo_list(sized: Any, live_server: LiveS
     page.get_by_label("Value in EUR").fill("10000")
     page.get_by_role("button", name="Save the item").click()
     step(page, "exporter-06-application-items")
+    page.goto(page.url.replace("/items", "/check"))
+    assert "Add the end-user" in page.content()  # what is still missing, linked to its part
+    step(page, "exporter-06-application-check")
     page.get_by_role("link", name="Back to the application").click()
     page.get_by_role("link", name="Withdraw this draft").click()
     step(page, "exporter-06-application-withdraw")
