@@ -10,10 +10,10 @@ was drawn from (optimistic locking), so two tabs cannot overwrite each other's c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -33,6 +33,7 @@ from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.casework import supporting as casework_supporting
 
 router = APIRouter(include_in_schema=False)
+Row = TypeVar("Row")
 Line = Annotated[int, Path(ge=1, le=999)]
 Version = Annotated[int, Form(ge=0, le=10**9)]
 
@@ -363,6 +364,33 @@ def _no_line(line: int) -> NotFoundError:
     return NotFoundError(f"the application has no line {line}")
 
 
+def _put(rows: Sequence[Row], line: int | None, row: Row) -> tuple[Row, ...]:
+    """``rows`` with ``row`` added at the end (no line) or in the place of line ``line`` (1-based)."""
+    if line is None:
+        return (*rows, row)
+    if line > len(rows):
+        raise _no_line(line)
+    return (*rows[: line - 1], row, *rows[line:])
+
+
+def _without(rows: Sequence[Row], line: int) -> tuple[Row, ...]:
+    if line > len(rows):
+        raise _no_line(line)
+    return (*rows[: line - 1], *rows[line:])
+
+
+def _remove(container: Any, principal: Any, case_id: int, version: int, line: int, part: str) -> Response:
+    """Take line ``line`` out of the draft's items or parties (``part``), then back to their list."""
+
+    def change(content: svc.ApplicationContent) -> svc.ApplicationContent:
+        if part == "items":
+            return replace(content, items=_without(content.items, line))
+        return replace(content, parties=_without(content.parties, line))
+
+    _save(container, principal, case_id, version, change)
+    return RedirectResponse(f"/applications/{case_id}/{part}", status_code=303)
+
+
 def _line_of(stored: Any, line: int | None, parties: bool = False) -> Any:
     """The item (or party) on ``line`` of the draft, or a refusal as for a missing one."""
     if line is None:
@@ -429,12 +457,7 @@ async def _write_item(
     item: lic.ApplicationItem = entered
 
     def change(content: svc.ApplicationContent) -> svc.ApplicationContent:
-        items = list(content.items)
-        if line is None:
-            items.append(item)
-        else:
-            items[line - 1] = item
-        return replace(content, items=tuple(items))
+        return replace(content, items=_put(content.items, line, item))
 
     return _saved_or_again(
         errors,
@@ -448,13 +471,7 @@ async def _write_item(
 def remove_item(
     case_id: RowId, line: Line, container: ContainerDep, principal: UserDep, version: Version = 0
 ) -> Response:
-    def change(content: svc.ApplicationContent) -> svc.ApplicationContent:
-        if line > len(content.items):
-            raise _no_line(line)
-        return replace(content, items=(*content.items[: line - 1], *content.items[line:]))
-
-    _save(container, principal, case_id, version, change)
-    return RedirectResponse(f"/applications/{case_id}/items", status_code=303)
+    return _remove(container, principal, case_id, version, line, "items")
 
 
 # --- parties ------------------------------------------------------------------------------------------------
@@ -574,15 +591,10 @@ async def _write_party(
     party: lic.Party = entered
 
     def change(content: svc.ApplicationContent) -> svc.ApplicationContent:
-        parties = list(content.parties)
-        if line is None:
-            parties.append(party)
-        else:
-            parties[line - 1] = party
         destinations = content.destinations
         if party.role is lic.PartyRole.END_USER and not destinations:
             destinations = (party.country,)  # the end-user's country is the first guess of the destination
-        return replace(content, parties=tuple(parties), destinations=destinations)
+        return replace(content, parties=_put(content.parties, line, party), destinations=destinations)
 
     return _saved_or_again(
         errors,
@@ -596,13 +608,7 @@ async def _write_party(
 def remove_party(
     case_id: RowId, line: Line, container: ContainerDep, principal: UserDep, version: Version = 0
 ) -> Response:
-    def change(content: svc.ApplicationContent) -> svc.ApplicationContent:
-        if line > len(content.parties):
-            raise _no_line(line)
-        return replace(content, parties=(*content.parties[: line - 1], *content.parties[line:]))
-
-    _save(container, principal, case_id, version, change)
-    return RedirectResponse(f"/applications/{case_id}/parties", status_code=303)
+    return _remove(container, principal, case_id, version, line, "parties")
 
 
 # --- destinations and end use -----------------------------------------------------------------------------
