@@ -14,13 +14,15 @@ _CATCH_ALL = re.compile(r", Art\. [45]\(")
 @dataclass(frozen=True, slots=True)
 class AreaStatus:
     """One area of the rulebook: how many rules, how many verified, the ids of the unverified ones and the
-    distinct sources named."""
+    distinct sources named. ``unverified_sources`` holds, in the order of ``unverified``, what each
+    unverified rule's record says about its source (the reason it is not verified, where the data gives one)."""
 
     area: str
     rules: int
     verified: int
     unverified: tuple[str, ...]
     sources: tuple[str, ...]
+    unverified_sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """The area as JSON-ready data."""
@@ -41,6 +43,7 @@ def _area(name: str, entries: Iterable[tuple[str, bool, str]]) -> AreaStatus:
         verified=sum(1 for _, ok, _ in listed if ok),
         unverified=tuple(rule_id for rule_id, ok, _ in listed if not ok),
         sources=tuple(dict.fromkeys(source for _, _, source in listed)),
+        unverified_sources=tuple(source for _, ok, source in listed if not ok),
     )
 
 
