@@ -95,6 +95,21 @@ def test_sanctions_cover_russia_belarus_and_north_korea_with_dates() -> None:
     assert russia.legal_basis == ("Council Regulation (EU) No 833/2014, Art. 2(1)",)
 
 
+@pytest.mark.parametrize(
+    ("prohibition", "basis"),
+    [
+        # Reg. 2017/1509 Art. 3(1)(b) is the aviation-fuel ban; services for Annex II goods are Art. 7(a)
+        ("kp-dual-use-services", "Council Regulation (EU) 2017/1509, Art. 7(a)"),
+        ("ru-dual-use-services", "Council Regulation (EU) No 833/2014, Art. 2(2)(a)"),
+    ],
+)
+def test_services_bans_cite_the_article_that_holds_them(prohibition: str, basis: str) -> None:
+    ban = next(s for s in load_rulebook().sanctions if s.id == prohibition)
+    assert ban.legal_basis == (basis,)
+    assert ban.verified
+    assert "legalize-dev/legalize-eu" in ban.source
+
+
 def test_sanctions_regimes_cover_the_regimes_of_issue_17_with_act_article_and_dates() -> None:
     regimes = {r.id: r for r in load_rulebook().regimes}
     expected = {
