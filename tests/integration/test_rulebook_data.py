@@ -15,6 +15,7 @@ import yaml
 from dualuse.adapters.sources.rulebook import FILES, load_rulebook, shipped_rules_dir
 from dualuse.domain.errors import ImportFailedError
 from dualuse.domain.rules import EU_MEMBER_STATES
+from dualuse.domain.rules.facts import EndUserType
 
 RULE_LISTS = {
     "rulebook.yaml": "rules",
@@ -138,6 +139,15 @@ def test_embargoes_are_dated() -> None:
     embargoes = load_rulebook().embargoes
     assert all(e.validity.start is not None for e in embargoes)
     assert {"RU", "BY", "KP"} <= {e.country for e in embargoes if e.verified or e.country == "KP"}
+
+
+def test_the_iran_arms_embargo_reaches_back_before_the_2010_decision() -> None:
+    """SIPRI: the EU's full arms embargo on Iran dates from April 2007 (Common Position 2007/246/CFSP), not
+    from Decision 2010/413/CFSP: a military end-use there in 2008 falls under Art. 4(1)(b)."""
+    iran = next(e for e in load_rulebook().embargoes if e.country == "IR")
+    assert iran.applies(date(2008, 6, 1), EndUserType.MILITARY)
+    assert not iran.applies(date(2007, 3, 1), EndUserType.MILITARY)
+    assert not iran.verified  # the day in April 2007 was not read
 
 
 def test_national_controls_are_those_verified_with_their_sources() -> None:
