@@ -141,13 +141,26 @@ def test_embargoes_are_dated() -> None:
     assert {"RU", "BY", "KP"} <= {e.country for e in embargoes if e.verified or e.country == "KP"}
 
 
-def test_the_iran_arms_embargo_reaches_back_before_the_2010_decision() -> None:
-    """SIPRI: the EU's full arms embargo on Iran dates from April 2007 (Common Position 2007/246/CFSP), not
-    from Decision 2010/413/CFSP: a military end-use there in 2008 falls under Art. 4(1)(b)."""
-    iran = next(e for e in load_rulebook().embargoes if e.country == "IR")
-    assert iran.applies(date(2008, 6, 1), EndUserType.MILITARY)
-    assert not iran.applies(date(2007, 3, 1), EndUserType.MILITARY)
-    assert not iran.verified  # the day in April 2007 was not read
+@pytest.mark.parametrize(
+    ("country", "covered", "before"),
+    [
+        # SIPRI: the EU's full arms embargo on Iran dates from April 2007 (Common Position 2007/246/CFSP),
+        # not from Decision 2010/413/CFSP
+        ("IR", date(2008, 6, 1), date(2007, 3, 1)),
+        # Art. 2(19) counts binding Security Council embargoes: UNSCR 733 (23.1.1992) on Somalia, UNSCR 2127
+        # (5.12.2013) on the Central African Republic, before the EU acts implementing them
+        ("SO", date(2000, 1, 1), date(1992, 1, 22)),
+        ("CF", date(2013, 12, 10), date(2013, 12, 4)),
+        # Common Position 2002/829/CFSP (21.10.2002) on the DRC
+        ("CD", date(2003, 1, 15), date(2002, 10, 20)),
+    ],
+)
+def test_arms_embargoes_start_with_the_first_act_that_imposed_them(
+    country: str, covered: date, before: date
+) -> None:
+    embargo = next(e for e in load_rulebook().embargoes if e.country == country)
+    assert embargo.applies(covered, EndUserType.COMMERCIAL)
+    assert not embargo.applies(before, EndUserType.COMMERCIAL)
 
 
 def test_national_controls_are_those_verified_with_their_sources() -> None:
