@@ -153,6 +153,9 @@ def test_embargoes_are_dated() -> None:
         ("CF", date(2013, 12, 10), date(2013, 12, 4)),
         # Common Position 2002/829/CFSP (21.10.2002) on the DRC
         ("CD", date(2003, 1, 15), date(2002, 10, 20)),
+        # UNSCR 1970 (26.2.2011) on Libya, UNSCR 1718 (14.10.2006) on North Korea
+        ("LY", date(2011, 2, 27), date(2011, 2, 25)),
+        ("KP", date(2006, 11, 1), date(2006, 10, 13)),
     ],
 )
 def test_arms_embargoes_start_with_the_first_act_that_imposed_them(
