@@ -21,3 +21,12 @@ def test_each_unverified_rule_carries_its_own_source_in_order() -> None:
         "only seen in a blog [M]"
     )
     assert annex.verified == rulebook_status(shipped)[0].verified - 1
+
+
+def test_an_unverified_sanctions_regime_names_the_elements_not_yet_checked() -> None:
+    rulebook = load_rulebook()
+    regime = next(r for r in rulebook.regimes if r.unverified)
+    area = next(a for a in rulebook_status(rulebook) if a.area == "Sanctions regimes")
+    why = dict(zip(area.unverified, area.unverified_sources, strict=True))[regime.id]
+    assert why.startswith(regime.source)
+    assert why.endswith(f"(elements not verified: {', '.join(regime.unverified)})")
