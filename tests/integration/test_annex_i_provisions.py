@@ -91,6 +91,25 @@ def test_the_report_counts_from_the_data_and_meets_the_target() -> None:
     assert annex_ii.total == 8
 
 
+def test_the_report_cites_each_checked_fact_and_says_why_the_rest_is_unverified() -> None:
+    history = load_history()
+    report = status.report(
+        history.latest, load_annex_text(), load_rulebook(), load_cryptography_note(), history.versions
+    )
+    crypto = report.area("cryptography-note")
+    assert crypto.total == 8
+    assert crypto.verified == crypto.total
+    assert all(CELEX in source for source in crypto.sources)
+    versions = report.area("list-versions")
+    assert versions.verified == versions.total == 7
+    assert any("OJ L, 2025/2003, 14.11.2025" in s for s in versions.sources)
+    national = report.area("rules-national-measures")
+    settings = [p for p in national.pending if p.id.startswith("settings-")]
+    assert settings
+    assert all("Information Note C/2024/5881" in p.why for p in settings)
+    assert all(p.why != "not checked in a named source" for p in report.area("rules-annex-i").pending)
+
+
 def test_assess_and_status_over_the_api(container: Container) -> None:
     client = TestClient(create_app(container=container))
     listed = client.post(

@@ -23,13 +23,8 @@ EXPECTED = [
     ("2022-01", date(2022, 1, 7), "32022R0001", "OJ L 3, 6.1.2022, p. 1"),
     ("2023-01", date(2023, 1, 12), "32023R0066", "OJ L 9, 11.1.2023, p. 1"),
     ("2023-05", date(2023, 5, 26), "32023R0996", "OJ L 138, 25.5.2023, p. 1"),
-    (
-        "2023-12",
-        date(2023, 12, 16),
-        "32023R2616",
-        "OJ L, 2023/2616 (published the day before it entered into force)",
-    ),
-    ("2024-11", date(2024, 11, 8), "32024R2547", "OJ L, 2024/2547 (November 2024)"),
+    ("2023-12", date(2023, 12, 16), "32023R2616", "OJ L, 2023/2616, 15.12.2023"),
+    ("2024-11", date(2024, 11, 8), "32024R2547", "OJ L, 2024/2547, 7.11.2024"),
     ("2025-11", date(2025, 11, 15), "32025R2003", "OJ L, 2025/2003, 14.11.2025"),
 ]
 
@@ -41,6 +36,17 @@ def test_every_version_since_the_regulation_applied_with_its_act() -> None:
         (cl.version_id, cl.version.effective_from, history.acts.get(cl.version_id)) for cl in history.lists
     ]
     assert [(v, d, a.celex if a else None, a.official_journal if a else None) for v, d, a in seen] == EXPECTED
+
+
+def test_every_version_s_date_and_journal_reference_are_verified_with_a_source() -> None:
+    history = load_history()
+    assert history.acts is not None
+    for control_list in history.lists:
+        act = history.acts.get(control_list.version_id)
+        assert act is not None
+        assert act.effective_from_verified, control_list.version_id
+        assert act.sources, control_list.version_id
+    assert all(v.verified for v in history.versions)
 
 
 def test_each_version_is_rebuilt_from_the_one_before_through_its_act() -> None:

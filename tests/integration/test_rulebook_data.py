@@ -15,6 +15,7 @@ import yaml
 from dualuse.adapters.sources.rulebook import FILES, load_rulebook, shipped_rules_dir
 from dualuse.domain.errors import ImportFailedError
 from dualuse.domain.rules import EU_MEMBER_STATES
+from dualuse.domain.rules.facts import EndUserType
 
 RULE_LISTS = {
     "rulebook.yaml": "rules",
@@ -95,6 +96,21 @@ def test_sanctions_cover_russia_belarus_and_north_korea_with_dates() -> None:
     assert russia.legal_basis == ("Council Regulation (EU) No 833/2014, Art. 2(1)",)
 
 
+@pytest.mark.parametrize(
+    ("prohibition", "basis"),
+    [
+        # Reg. 2017/1509 Art. 3(1)(b) is the aviation-fuel ban; services for Annex II goods are Art. 7(a)
+        ("kp-dual-use-services", "Council Regulation (EU) 2017/1509, Art. 7(a)"),
+        ("ru-dual-use-services", "Council Regulation (EU) No 833/2014, Art. 2(2)(a)"),
+    ],
+)
+def test_services_bans_cite_the_article_that_holds_them(prohibition: str, basis: str) -> None:
+    ban = next(s for s in load_rulebook().sanctions if s.id == prohibition)
+    assert ban.legal_basis == (basis,)
+    assert ban.verified
+    assert "legalize-dev/legalize-eu" in ban.source
+
+
 def test_sanctions_regimes_cover_the_regimes_of_issue_17_with_act_article_and_dates() -> None:
     regimes = {r.id: r for r in load_rulebook().regimes}
     expected = {
@@ -123,6 +139,31 @@ def test_embargoes_are_dated() -> None:
     embargoes = load_rulebook().embargoes
     assert all(e.validity.start is not None for e in embargoes)
     assert {"RU", "BY", "KP"} <= {e.country for e in embargoes if e.verified or e.country == "KP"}
+
+
+@pytest.mark.parametrize(
+    ("country", "covered", "before"),
+    [
+        # SIPRI: the EU's full arms embargo on Iran dates from April 2007 (Common Position 2007/246/CFSP),
+        # not from Decision 2010/413/CFSP
+        ("IR", date(2008, 6, 1), date(2007, 3, 1)),
+        # Art. 2(19) counts binding Security Council embargoes: UNSCR 733 (23.1.1992) on Somalia, UNSCR 2127
+        # (5.12.2013) on the Central African Republic, before the EU acts implementing them
+        ("SO", date(2000, 1, 1), date(1992, 1, 22)),
+        ("CF", date(2013, 12, 10), date(2013, 12, 4)),
+        # Common Position 2002/829/CFSP (21.10.2002) on the DRC
+        ("CD", date(2003, 1, 15), date(2002, 10, 20)),
+        # UNSCR 1970 (26.2.2011) on Libya, UNSCR 1718 (14.10.2006) on North Korea
+        ("LY", date(2011, 2, 27), date(2011, 2, 25)),
+        ("KP", date(2006, 11, 1), date(2006, 10, 13)),
+    ],
+)
+def test_arms_embargoes_start_with_the_first_act_that_imposed_them(
+    country: str, covered: date, before: date
+) -> None:
+    embargo = next(e for e in load_rulebook().embargoes if e.country == country)
+    assert embargo.applies(covered, EndUserType.COMMERCIAL)
+    assert not embargo.applies(before, EndUserType.COMMERCIAL)
 
 
 def test_national_controls_are_those_verified_with_their_sources() -> None:

@@ -33,7 +33,10 @@ def test_a_mass_market_item_needs_every_condition() -> None:
     assert unmet == ()
 
 
-def test_the_note_is_marked_unverified_until_checked() -> None:
+def test_every_condition_is_verified_only_with_the_source_it_was_checked_in() -> None:
     note = load_cryptography_note()
     assert note.legal_source.startswith("Regulation (EU) 2021/821")
-    assert all(c.text for p in note.paragraphs for c in p.conditions)
+    conditions = [c for p in note.paragraphs for c in p.conditions]
+    assert [c.id for c in conditions] == ["a.1", "a.2", "a.3", "a.4", "b.1", "b.2", "b.3", "b.4"]
+    assert all(c.text for c in conditions)
+    assert all("02021R0821-20251115" in c.source for c in conditions if c.verified)

@@ -191,12 +191,13 @@ CASES = [
     # --- Art. 8: technical assistance --------------------------------------------------------------------
     case("Art.8(1) technical assistance, informed of WMD use", LICENCE, basis=(REG + "Art. 8(1)",),
          activity="technical_assistance", informed=["wmd"]),
-    # fixed: Art. 8 rests on unverified ([M]) rules: never "no licence required", consult the authority
-    case("Art.8(1) technical assistance into a Section A Part 2 country, unverified: consult", NOTIFY,
+    # Art. 8(3)(a): paragraphs 1 and 2 do not apply to technical assistance into an Annex II Section A Part 2
+    # country (verified 2026-12-05; while Art. 8 was unverified this case consulted the authority)
+    case("Art.8(3)(a) technical assistance into a Section A Part 2 country, informed: exempt", NONE,
          activity="technical_assistance", destination="US", informed=["wmd"]),
     case("Art.8(2) technical assistance, aware of WMD use", NOTIFY, basis=(REG + "Art. 8(2)",),
          activity="technical_assistance", aware=["wmd"]),
-    case("Art.8(1) technical assistance, nothing known, unverified: consult", NOTIFY, basis=(REG + "Art. 8(1)",),
+    case("Art.8(1) technical assistance, nothing known", NONE, basis=(REG + "Art. 8(1)",),
          activity="technical_assistance"),
     # --- Art. 11: transfers within the Union -----------------------------------------------------------
     case("Art.11(1) transfer of an Annex IV item DE to FR", LICENCE, basis=(REG + "Art. 11(1)",), customs=(),

@@ -76,9 +76,7 @@ def test_a_plain_non_listed_item_needs_nothing(base: dict[str, object]) -> None:
     if "KP" in (base["destination"], base["end_user_country"]):
         plain["end_user_type"] = "commercial"
     determination = determine(facts(**plain), RULEBOOK, LIST)  # type: ignore[arg-type]
-    # technical assistance rests on Art. 8 rules not yet verified: the safe side is to consult the authority
-    expected = "notify_authority" if base["activity"] == "technical_assistance" else "no_licence_required"
-    assert determination.outcome.value == expected
+    assert determination.outcome.value == "no_licence_required"
 
 
 @settings(max_examples=200, deadline=None)

@@ -514,7 +514,9 @@ def load_cryptography_note() -> CryptographyNote:
                 id=str(p["id"]),
                 title=str(p.get("title", "")),
                 conditions=tuple(
-                    NoteCondition(str(c["id"]), str(c["text"]), bool(c.get("verified", False)))
+                    NoteCondition(
+                        str(c["id"]), str(c["text"]), bool(c.get("verified", False)), str(c.get("source", ""))
+                    )
                     for c in p.get("conditions", [])
                 ),
             )

@@ -11,9 +11,12 @@ from dualuse.domain.controllist.codes import ControlCode
 
 @dataclass(frozen=True)
 class NoteCondition:
+    """One condition of a paragraph of the Note, in our words, with where it was checked."""
+
     id: str
     text: str
     verified: bool
+    source: str = ""
 
 
 @dataclass(frozen=True)

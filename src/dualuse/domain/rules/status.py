@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from dualuse.domain.rules.rulebook import Rulebook
@@ -14,13 +14,15 @@ _CATCH_ALL = re.compile(r", Art\. [45]\(")
 @dataclass(frozen=True, slots=True)
 class AreaStatus:
     """One area of the rulebook: how many rules, how many verified, the ids of the unverified ones and the
-    distinct sources named."""
+    distinct sources named. ``unverified_sources`` holds, in the order of ``unverified``, what each
+    unverified rule's record says about its source (the reason it is not verified, where the data gives one)."""
 
     area: str
     rules: int
     verified: int
     unverified: tuple[str, ...]
     sources: tuple[str, ...]
+    unverified_sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """The area as JSON-ready data."""
@@ -33,14 +35,24 @@ class AreaStatus:
         }
 
 
-def _area(name: str, entries: Iterable[tuple[str, bool, str]]) -> AreaStatus:
+def _area(
+    name: str, entries: Iterable[tuple[str, bool, str]], why: Mapping[str, str] | None = None
+) -> AreaStatus:
+    """An area from (rule id, verified, source); ``why`` adds to an unverified rule's source what is
+    missing (e.g. the elements of a sanctions regime not yet checked)."""
     listed = list(entries)
+    reasons = why or {}
     return AreaStatus(
         area=name,
         rules=len(listed),
         verified=sum(1 for _, ok, _ in listed if ok),
         unverified=tuple(rule_id for rule_id, ok, _ in listed if not ok),
         sources=tuple(dict.fromkeys(source for _, _, source in listed)),
+        unverified_sources=tuple(
+            f"{source} ({reasons[rule_id]})" if rule_id in reasons else source
+            for rule_id, ok, source in listed
+            if not ok
+        ),
     )
 
 
@@ -66,6 +78,11 @@ def rulebook_status(rulebook: Rulebook) -> tuple[AreaStatus, ...]:
                 *((p.id, p.verified, p.source) for p in rulebook.sanctions),
                 *((r.id, r.is_verified, r.source) for r in rulebook.regimes),
             ),
+            {
+                r.id: "elements not verified: " + ", ".join(r.unverified)
+                for r in rulebook.regimes
+                if r.unverified
+            },
         ),
         _area("Catch-alls (Arts. 4, 5)", ((r.id, r.verified, r.source) for r in catch_all)),
         _area(

@@ -38,6 +38,10 @@ TARGET_CATEGORIES = (3, 4, 5, 6)
 TARGET_SHARE = 0.9
 """Issue 12: at least 90 % of the entries of Categories 3-6, and every cyber-surveillance entry, verified."""
 OWN_DATA = "project data (titles and summaries in our words), not checked against the official text"
+VERSION_UNVERIFIED = (
+    "the date of entry into force or the Official Journal reference of its act was not seen in a cited source "
+    "(see the act's sources in data/controllist/acts.yaml)"
+)
 
 
 def report(
@@ -60,6 +64,7 @@ def report(
                 "Control list versions (effective dates, legal sources)",
                 "Annex I",
                 [(v.id, v.verified, v.legal_source) for v in versions],
+                why=VERSION_UNVERIFIED,
             )
         )
     built = VerificationReport(tuple(areas))
@@ -211,12 +216,28 @@ def _from_rules_status(area: AreaStatus) -> Area:
         total=area.rules,
         verified=area.verified,
         sources=area.sources,
-        pending=tuple(Pending(rule_id, "not checked in a named source") for rule_id in area.unverified),
+        pending=tuple(
+            Pending(rule_id, _why_unverified(source))
+            for rule_id, source in zip(
+                area.unverified, area.unverified_sources or ("",) * len(area.unverified), strict=True
+            )
+        ),
     )
 
 
+def _why_unverified(source: str) -> str:
+    """Why a rule is not verified: what its record says about its source, or that it names none."""
+    if not source.strip():
+        return "not checked in a named source"
+    return f"not verified; its record says: {source}"
+
+
 def _cryptography(note: CryptographyNote) -> Area:
-    rows = [(f"{p.id}.{c.id}", c.verified, note.legal_source) for p in note.paragraphs for c in p.conditions]
+    rows = [
+        (f"{p.id}.{c.id}", c.verified, c.source if c.verified and c.source else note.legal_source)
+        for p in note.paragraphs
+        for c in p.conditions
+    ]
     return _simple(
         "cryptography-note", "Cryptography Note (Cat. 5 Part 2, Note 3): conditions", "Annex I", rows
     )
