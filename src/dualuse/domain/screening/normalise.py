@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from fingerprints.types import replace_types
 from fingerprints.types.replacer import get_replacer
-from rigour._core import org_name_prefixes_list, person_name_prefixes_list
+from rigour._core import org_name_prefixes_list, person_name_prefixes_list  # no public accessor
 from rigour.names import extract_org_types, remove_org_prefixes, remove_org_types, remove_person_prefixes
 from rigour.territories import lookup_territory
 from rigour.text.phonetics import metaphone
