@@ -149,6 +149,28 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
     return _score_bound(gained, reached, covered, reached, query_weight, size)
 
 
+class _NameTokens(Sequence[tuple[str, ...]]):
+    """Per listed name, its tokens, made from one flat array of token numbers.
+
+    Reading a name's token numbers writes to no object the index holds (a tuple of strings per name
+    would have its reference count written on every read), so forked workers share these pages.
+    """
+
+    def __init__(self, vocabulary: list[str], token_numbers: array[int], start: array[int]) -> None:
+        self.vocabulary = vocabulary
+        self.token_numbers = token_numbers
+        #: where each name's token numbers start, and one past the last name's end
+        self.start = start
+
+    def __len__(self) -> int:
+        return len(self.start) - 1
+
+    def __getitem__(self, name_no: int) -> tuple[str, ...]:  # type: ignore[override]  # no slices
+        vocabulary = self.vocabulary
+        numbers = self.token_numbers[self.start[name_no] : self.start[name_no + 1]]
+        return tuple([vocabulary[number] for number in numbers])
+
+
 class _Names(Sequence[tuple[int, NameForm]]):
     """Per listed name, its entity number and its name form, made from the index's flat arrays."""
 
@@ -157,7 +179,7 @@ class _Names(Sequence[tuple[int, NameForm]]):
         entities: list[ListedEntity],
         entity: array[int],
         position: array[int],
-        tokens: list[tuple[str, ...]],
+        tokens: _NameTokens,
     ) -> None:
         self._entities = entities
         self._entity = entity
@@ -208,8 +230,10 @@ class CandidateIndex:
         name_entity = array("i")
         name_position = array("i")
         entity_first = array("i", [0])
-        name_tokens: list[tuple[str, ...]] = []
-        canonical: dict[str, str] = {}  # one string object per distinct token
+        name_start = array("i", [0])
+        name_token_numbers = array("i")
+        vocabulary: list[str] = []  # the distinct tokens, numbered
+        numbered: dict[str, int] = {}
         postings: dict[str, array[int]] = {}
         by_identifier: dict[str, list[int]] = defaultdict(list)
         for entity in entities:
@@ -229,20 +253,26 @@ class CandidateIndex:
                 if not form.tokens or form.tokens in seen:
                     continue
                 seen.add(form.tokens)
-                name_no = len(name_tokens)
-                tokens = tuple([canonical.setdefault(t, t) for t in form.tokens])
-                name_tokens.append(tokens)
+                name_no = len(name_entity)
                 name_entity.append(entity_no)
                 name_position.append(position)
-                for token in set(tokens):
-                    found = postings.get(token)
-                    if found is None:
-                        found = postings[token] = array("i")
-                    found.append(name_no)
-            entity_first.append(len(name_tokens))
+                for token in form.tokens:
+                    token_no = numbered.get(token)
+                    if token_no is None:
+                        token_no = numbered[token] = len(vocabulary)
+                        vocabulary.append(token)
+                        postings[token] = array("i", [name_no])
+                    elif postings[token][-1] != name_no:  # a token twice in a name is posted once
+                        postings[token].append(name_no)
+                    name_token_numbers.append(token_no)
+                name_start.append(len(name_token_numbers))
+            entity_first.append(len(name_entity))
         self.postings: dict[str, array[int]] = postings
+        #: the distinct listed tokens, numbered, and their numbers
+        self.vocabulary = vocabulary
+        self.token_numbers = numbered
         #: per name: its tokens
-        self._name_tokens = name_tokens
+        self._name_tokens = name_tokens = _NameTokens(vocabulary, name_token_numbers, name_start)
         #: per name: (entity number, name form)
         self.names = _Names(self.entities, name_entity, name_position, name_tokens)
         #: per entity: the numbers of its names
@@ -253,7 +283,14 @@ class CandidateIndex:
         self.max_weight = math.log(1.0 + total)
         #: per name: the sum of its tokens' weights
         idf = self.idf
-        self.name_weights = array("d", [sum([idf[t] for t in tokens]) for tokens in name_tokens])
+        weight_of = [idf[t] for t in vocabulary]
+        self.name_weights = array(
+            "d",
+            [
+                sum([weight_of[n] for n in name_token_numbers[name_start[i] : name_start[i + 1]]])
+                for i in range(len(name_entity))
+            ],
+        )
         #: listed tokens by one-letter deletions, and by phonetic key, skeleton and simplified spelling
         self.deletion_keys, self.spelling_keys = self._blocking_keys(self.postings)
         #: by length, the first two and last two letters of every deletion key: most query tokens
@@ -656,17 +693,24 @@ class CandidateIndex:
         token's gain and weight, without collecting the best token per lookup.
         """
         idf = self.idf
-        by_token: dict[str, list[tuple[int, float, float]]] = defaultdict(list)
+        # by token number: a name's tokens are read as numbers, not as the strings the index holds
+        numbered = self.token_numbers
+        by_token: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
         for position, lookup in enumerate(lookups):
             for token, gain in lookup.gains.items():
-                by_token[token].append((position, gain, idf[token]))
+                by_token[numbered[token]].append((position, gain, idf[token]))
         get = by_token.get
         covers = [lookup.cover for lookup in lookups]
-        name_tokens = self._name_tokens
+        token_numbers = self._name_tokens.token_numbers
+        start = self._name_tokens.start
         weights = self.name_weights
         passing: list[tuple[int, float]] = []
         for name_no in names:
-            found = [hits for token in name_tokens[name_no] if (hits := get(token)) is not None]
+            found = [
+                hits
+                for number in token_numbers[start[name_no] : start[name_no + 1]]
+                if (hits := get(number)) is not None
+            ]
             if len(found) == 1 and len(found[0]) == 1:
                 position, gained, reached = found[0][0]
                 covered = covers[position]

@@ -10,11 +10,14 @@ vowel-less transliteration from Arabic script leaves (``محمد`` → ``mhmd`` 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from fingerprints.types import replace_types
+from fingerprints.types.replacer import get_replacer
+from rigour._core import org_name_prefixes_list, person_name_prefixes_list  # no public accessor
 from rigour.names import extract_org_types, remove_org_prefixes, remove_org_types, remove_person_prefixes
 from rigour.territories import lookup_territory
 from rigour.text.phonetics import metaphone
@@ -122,7 +125,28 @@ def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
 
     With no schema (a party of unknown kind) both honorifics and legal forms are removed, as long as
     something is left of the name.
+
+    Names are folded word by word, each distinct word once (a million listed names share a vocabulary
+    of some tens of thousands of words), and the whole-name rules (honorifics, legal forms, number
+    words) run only where a word of the name could set one off; the tokens are those of
+    `reference_name_form`, which does every step on the whole name.
     """
+    return _name_form(text, schema, _fold_by_word, _strip_titles_if_any, _org_words_if_any, _words_if_any)
+
+
+def reference_name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
+    """`name_form` with every step done on the whole name: slower, and what `name_form` must equal."""
+    return _name_form(text, schema, fold, _strip_titles, _org_words, _words)
+
+
+def _name_form(
+    text: str,
+    schema: EntitySchema | None,
+    fold_name: Callable[[str], str],
+    strip_titles: Callable[[str], str],
+    org_words: Callable[[str], str],
+    words: Callable[[str], tuple[str, ...]],
+) -> NameForm:
     organisation = schema in (EntitySchema.ORGANIZATION, EntitySchema.UNKNOWN, None)
     # a company's bracket says where it is ("Bank of China (Hong Kong)"): part of its name; a person's
     # holds remarks ("(born 1960)")
@@ -133,12 +157,12 @@ def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
     )
     if organisation and "." in cleaned:
         cleaned = _DOTTED.sub(_undot, cleaned)
-    folded = fold(cleaned) or fold(text)
+    folded = fold_name(cleaned) or fold_name(text)
     legal_forms: tuple[str, ...] = ()
     if schema in (EntitySchema.PERSON, EntitySchema.UNKNOWN, None):
-        folded = _strip_titles(folded)
+        folded = strip_titles(folded)
     if organisation:
-        folded = _org_words(folded)
+        folded = org_words(folded)
     if schema == EntitySchema.ORGANIZATION:
         folded, legal_forms = _strip_legal_forms(folded)
     elif schema in (EntitySchema.UNKNOWN, None):
@@ -146,7 +170,68 @@ def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
         stripped, forms = _strip_legal_forms(folded)
         if all(len(f) >= 3 for f in forms):
             folded, legal_forms = stripped, forms
-    return NameForm(original=text, tokens=_words(folded), legal_forms=legal_forms)
+    return NameForm(original=text, tokens=words(folded), legal_forms=legal_forms)
+
+
+def _fold_by_word(text: str) -> str:
+    """`fold`, word by word: the same string, as no step of folding reaches across a space."""
+    marked = text.translate(_INNER_MARKS)
+    # `fold` transliterates every word of a text that is not all ASCII, and no word of one that is
+    fold_word = _fold_ascii_word if marked.isascii() else _fold_word
+    return " ".join([folded for word in marked.split() if (folded := fold_word(word))])
+
+
+@lru_cache(maxsize=300_000)
+def _fold_ascii_word(word: str) -> str:
+    return _NON_ALNUM.sub(" ", word.lower()).strip()
+
+
+@lru_cache(maxsize=300_000)
+def _fold_word(word: str) -> str:
+    return _NON_ALNUM.sub(" ", _ascii_word(word).lower().translate(_INNER_MARKS)).strip()
+
+
+def _first_words(phrases: Iterable[str]) -> frozenset[str]:
+    return frozenset(p.lower().split()[0] for p in phrases if p.strip())
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The words that can start an honorific (rigour), an article before a company name (rigour), and
+    the words of the legal-form spellings that fingerprints replaces: a folded name holding none of
+    them is left as it is by that step. Read from the libraries, so their updates count."""
+    replaced = get_replacer().replacements  # type: ignore[attr-defined]  # the Replacer's table
+    type_words = frozenset(w for form in replaced for w in _NON_ALNUM.split(form.lower()) if w)
+    return (
+        _first_words(person_name_prefixes_list()),
+        _first_words(org_name_prefixes_list()),
+        type_words,
+    )
+
+
+def _strip_titles_if_any(folded: str) -> str:
+    tokens = folded.split(" ", 1)
+    if tokens[0] in _triggers()[0] or tokens[0] in _PERSON_TITLES:
+        return _strip_titles(folded)
+    return folded
+
+
+def _org_words_if_any(folded: str) -> str:
+    _, articles, type_words = _triggers()
+    tokens = folded.split()
+    if (tokens and tokens[0] in articles) or not type_words.isdisjoint(tokens):
+        return _org_words(folded)
+    return folded
+
+
+_WORD_TRIGGERS = frozenset([*_UNITS, *_TENS, *_PARTICLES])
+
+
+def _words_if_any(folded: str) -> tuple[str, ...]:
+    tokens = folded.split()
+    if _WORD_TRIGGERS.isdisjoint(tokens) and not any(t[0].isdigit() for t in tokens):
+        return tuple(tokens)
+    return _words(folded)
 
 
 def _bracket_kept(match: re.Match[str]) -> str:
