@@ -193,3 +193,21 @@ def test_the_transfer_of_a_non_annex_iv_item_rests_on_a_verified_art_11_rule() -
     item = _item(activity="transfer", code="2B001", destination="FR", day=date(2026, 1, 1))
     assert item.outcome is Outcome.NO_LICENCE_REQUIRED
     assert item.unverified_basis == ()
+
+
+def test_no_licence_says_when_the_exporters_national_measures_are_not_verified() -> None:
+    """A "no authorisation" answer covers the regulation; where the exporter's member state's own measures
+    (Art. 9 list, Art. 10, extended catch-alls) are not verified here, the answer says so (right or silent)."""
+    assert not RULEBOOK.settings_of("AT").verified
+    assert RULEBOOK.settings_of("FR").verified
+    austria = _item(code=None, destination="BR", member_state="AT", item_kinds=[])
+    france = _item(code=None, destination="BR", member_state="FR", item_kinds=[])
+    assert austria.outcome is france.outcome is Outcome.NO_LICENCE_REQUIRED
+    [caveat] = [a for a in austria.advice if "national measures of Austria" in a]
+    assert "Art. 9" in caveat
+    assert "competent authority of Austria" in caveat
+    assert "not verified here" in austria.summary
+    assert not any("national measures of" in a for a in france.advice)
+    listed = _item(code="2B001", destination="CN", member_state="AT")
+    assert listed.outcome is not Outcome.NO_LICENCE_REQUIRED
+    assert not any("national measures of" in a for a in listed.advice)  # only a "no" answer needs it

@@ -441,6 +441,11 @@ class PreparedTransaction:
             if sub_items and not usable:
                 short = (*short, "A general authorisation may apply to some sub-items: give the full code.")
             advice.extend(sub_items)
+        if outcome is Outcome.NO_LICENCE_REQUIRED:
+            national = self._unverified_national_measures()
+            advice.extend(national)
+            if national:
+                short = (*short, "National measures of your member state not verified here.")
         advice.extend(self._pending_duty_advice(item, pending))
         if not findings:
             lines.append("No rule of this rulebook applies to this item.")
@@ -702,6 +707,20 @@ class PreparedTransaction:
             if _authorisation_covers(authorisation, sub, sub_flags) != whole
         ]
         return tuple(sorted({*named, *flagged}))
+
+    def _unverified_national_measures(self) -> tuple[str, ...]:
+        """Where the exporter's member state's own measures are not verified here, an answer that no
+        authorisation is needed says that it covers the regulation and the measures recorded, not a national
+        control list (Art. 9) or an extended catch-all (Arts. 4(3), 5(3), 8(4)) this rulebook does not hold."""
+        state = self.rulebook.settings_of(self.facts.exporter.member_state)
+        if state.verified:
+            return ()
+        return (
+            "The national measures of {member_state} (a national control list under Art. 9, measures under "
+            "Art. 10, catch-alls extended under Arts. 4(3), 5(3) and 8(4)) are not yet verified here: this "
+            "answer covers the EU regulation; check the national measures with the competent authority of "
+            "{member_state} before relying on it.".format_map(_Template(self.words)),
+        )
 
     def _pending_duty_advice(self, item: OrderItem, pending: list[tuple[SanctionsRegime, str]]) -> list[str]:
         """A duty (e.g. the Art. 12g clause) that applies if the item is of a kind not yet stated: named as
