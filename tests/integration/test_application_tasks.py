@@ -110,6 +110,8 @@ def test_a_draft_is_built_part_by_part_checked_declared_and_submitted(
     assert status == 303
     status, _ = post(web, token, f"/applications/{case_id}/items/3/remove", {})
     assert status == 303
+    listing = web.get(f"/applications/{case_id}/items").text
+    assert "CN 85176200 correlates with Annex I 5A001, 5A002" in listing  # the CN code's candidate entries
     items = stored(container, case_id).case.current_application.items
     assert [(i.control_code, str(i.quantity), str(i.value_eur)) for i in items] == [
         ("5A001.j", "2", "250000"),

@@ -123,6 +123,17 @@ def task_list(stored: Any, documents: int) -> list[dict[str, Any]]:
     return sections
 
 
+def cn_hints(container: Any, application: lic.Application) -> dict[int, str]:
+    """For each item line with a CN code, the Annex I entries the code correlates with (a lookup aid)."""
+    hints: dict[int, str] = {}
+    for line, item in enumerate(application.items, start=1):
+        if item.cn_code:
+            advice = container.cn_correlation.advice(item.cn_code)
+            if advice:
+                hints[line] = advice
+    return hints
+
+
 def _page(
     request: Request,
     template: str,
@@ -357,7 +368,8 @@ def items_page(request: Request, case_id: RowId, container: ContainerDep, princi
         stored = _draft(uow, principal, case_id)
     if not _is_draft(stored):
         return _not_a_draft(case_id)
-    return _page(request, "items.html", principal, stored)
+    hints = cn_hints(container, stored.case.current_application)
+    return _page(request, "items.html", principal, stored, cn_hints=hints)
 
 
 def _no_line(line: int) -> NotFoundError:
@@ -720,6 +732,7 @@ def _check_page(
         "declaration": DECLARATION,
         "roles": dict(_roles()),
         "hints": TYPE_HINTS,
+        "cn_hints": cn_hints(container, stored.case.current_application),
     }
     return _page(request, "check.html", principal, stored, status, errors=errors, **context)
 
