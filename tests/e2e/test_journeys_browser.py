@@ -250,3 +250,46 @@ def test_no_page_scrolls_sideways_on_a_phone(browser: Any, live_server: LiveServ
             name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
             step(page, f"sweep-{'public' if who is None else who.split('@')[0]}-{name}")
         context.close()
+
+
+def test_a_draft_application_reads_well_on_a_phone(browser: Any, live_server: LiveServer) -> None:
+    """Every part page of a draft with an item and a party, 375 px wide: nothing scrolls sideways."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.width = 375
+    sign_in(page, live_server, "exporter@demo.dualuse.eu")
+    page.goto(f"{live_server.url}/applications/new")
+    page.get_by_label("Large project", exact=True).check()
+    page.get_by_role("button", name="Start the application").click()
+    case = page.url
+    page.goto(f"{case}/items/new")
+    page.get_by_label("Control code of the item").fill("5A001.f.1")
+    page.get_by_label("Item description").fill(
+        "Mobile telecommunications interception equipment, model X-900"
+    )
+    page.get_by_label("CN code (8 digits, optional)").fill("85176200")
+    page.get_by_label("Quantity").fill("1")
+    page.get_by_label("Value in EUR").fill("1200000")
+    page.get_by_role("button", name="Save the item").click()
+    page.goto(f"{case}/parties/new")
+    page.get_by_label("Name of the party").fill(
+        "Ministério da Justiça e Segurança Pública, Diretoria de Inteligência"
+    )
+    page.get_by_label("Country", exact=True).fill("Brazil")
+    page.get_by_label("What kind of body is it?").select_option("government")
+    page.get_by_role("button", name="Save the party").click()
+    for part in (
+        "",
+        "/type",
+        "/items",
+        "/items/1",
+        "/parties",
+        "/parties/1",
+        "/end-use",
+        "/check",
+        "/withdraw",
+    ):
+        page.goto(f"{case}{part}")
+        step(page, f"draft-{part.strip('/').replace('/', '-') or 'tasks'}")
+    page.get_by_role("button", name="Withdraw the application").click()
+    context.close()
