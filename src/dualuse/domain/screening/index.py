@@ -53,6 +53,9 @@ _PRECOMPUTED_NAMES = 60_000
 _MANY_LOOKUPS = 256
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
 _MAX_SUBSET_LOOKUPS = 7
+#: a listed token held by fewer names than this is a rare spelling of its query token: the names reached
+#: through the rare and through the common spellings of a query token are formed apart (see `_tiers`)
+_RARE_POSTINGS = 64
 #: tolerance of float sums when telling whether every part of a listed name was reached
 _EPSILON = 1e-9
 #: query tokens at least this long that are no listed name part are tried as name parts written together
@@ -107,6 +110,8 @@ class _Lookup:
     cover: int
     gains: dict[str, float]
     joined: bool
+    #: all the listed tokens the query token reaches (0), only its common (1) or only its rare ones (2)
+    tier: int = 0
 
 
 def _score_bound(
@@ -147,6 +152,15 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
     if gained >= query_weight * (QUERY_EXTRA_WEIGHT if covered >= 2 else 1.0):
         return math.inf
     return _score_bound(gained, reached, covered, reached, query_weight, size)
+
+
+def _essential(lookups: Sequence[_Lookup], query_weight: float, size: int, floor: float) -> int:
+    """How many of the lookups (best gain first) a name must be reached through one of to pass the
+    floor (MaxScore): names reached only through the rest cannot collect enough from them."""
+    essential = 1
+    while essential < len(lookups) and _bound(lookups[essential:], query_weight, size) >= floor:
+        essential += 1
+    return essential
 
 
 class _NameTokens(Sequence[tuple[str, ...]]):
@@ -299,7 +313,7 @@ class CandidateIndex:
         self._expansions: dict[str, list[tuple[str, float]]] = {}
         self._reaches: dict[str, _Reach | None] = {}
         self._joined_reaches: dict[str, _Reach | None] = {}
-        self._name_sets: dict[tuple[str, bool], frozenset[int]] = {}
+        self._name_sets: dict[tuple[str, bool, int], frozenset[int]] = {}
         # what every listed token reaches, and the names it reaches, worked out now rather than on the
         # first query holding it: bounded by the vocabulary, and most query name parts are listed ones
         self._listed_reaches: dict[str, _Reach] = {}
@@ -553,16 +567,67 @@ class CandidateIndex:
         # MaxScore: a name that shares none of the rarer "essential" tokens cannot collect enough
         # from the common ones alone, so names reached only through common tokens are not looked at
         lookups.sort(key=lambda e: -e.gain)
-        essential = 1
-        while essential < len(lookups) and _bound(lookups[essential:], query_weight, size) >= floor:
-            essential += 1
-        names = self._reached_names(lookups, essential, query_weight, size, floor)
+        essential = _essential(lookups, query_weight, size, floor)
+        # names are found through the rare and the common spellings apart: a rare spelling gains the
+        # most, and counting that gain for every name of a common spelling would let them all through
+        tiers = self._tiers(lookups)
+        names = self._reached_names(
+            tiers, _essential(tiers, query_weight, size, floor), query_weight, size, floor
+        )
         bounds: Iterable[tuple[int, float]] = self._bounds(
             sorted(names), lookups, essential, query_weight, size, floor
         )
         if accept is not None:
             bounds = (b for b in bounds if accept(b[0]))
         return heapq.nlargest(limit, bounds, key=itemgetter(1))
+
+    def _tiers(self, lookups: list[_Lookup]) -> list[_Lookup]:
+        """Each lookup whose listed tokens are some common, some rare, as two: one for the common and
+        one for the rare tokens, each with the most its own tokens gain and reach; most gain, by
+        far, is that of rare spellings ("aly" for "ali"), which few names hold.
+
+        A name reached through a lookup is reached through one of its two parts, with no more gain
+        or reach than that part's; so the bound of a set of parts is no less than that of the
+        lookups they come from, and finding names through the parts loses none.
+        """
+        postings = self.postings
+        idf = self.idf
+        # splits, the lookups reaching the most names through common tokens first, while all the
+        # parts still fit the sets formed in `_reached_names`
+        splits: list[tuple[int, int, dict[str, float], dict[str, float]]] = []
+        for number, lookup in enumerate(lookups):
+            common: dict[str, float] = {}
+            rare: dict[str, float] = {}
+            held = 0
+            for listed, gain in lookup.gains.items():
+                count = len(postings[listed])
+                if count < _RARE_POSTINGS:
+                    rare[listed] = gain
+                else:
+                    common[listed] = gain
+                    held += count
+            if common and rare:
+                splits.append((-held, number, common, rare))
+        splits.sort(key=itemgetter(0, 1))
+        splits = splits[: max(_MAX_SUBSET_LOOKUPS - len(lookups), 0)]
+        split = {number for _, number, _, _ in splits}
+        tiers = [lookup for number, lookup in enumerate(lookups) if number not in split]
+        for _, number, common, rare in splits:
+            lookup = lookups[number]
+            for tier, gains in ((1, common), (2, rare)):
+                tiers.append(
+                    _Lookup(
+                        lookup.token,
+                        max(gains.values()),
+                        max(idf[listed] for listed in gains),
+                        lookup.cover,
+                        gains,
+                        lookup.joined,
+                        tier,
+                    )
+                )
+        tiers.sort(key=lambda e: -e.gain)
+        return tiers
 
     def _reached_names(
         self, lookups: list[_Lookup], essential: int, query_weight: float, size: int, floor: float
@@ -655,18 +720,22 @@ class CandidateIndex:
             gained = reached = 0.0
             covered = 0
             for position, lookup in enumerate(lookups):
-                if position == essential and rest:
-                    # what the rest could add at most: skip the name before looking them up
-                    most = reached + rest_reach
-                    if most > weight:
-                        most = weight
-                    bound = (gained + rest_gain + most) / (
-                        query_weight + most + MISSING_PART_WEIGHT * (weight - most)
+                # what the rest could add at most: skip the name before looking them up (with
+                # every listed part reached, query parts left over weigh less: `_score_bound`)
+                if (
+                    position == essential
+                    and rest
+                    and _score_bound(
+                        gained + rest_gain,
+                        reached + rest_reach,
+                        covered + rest_cover,
+                        weight,
+                        query_weight,
+                        size,
                     )
-                    if covered + rest_cover < size:
-                        bound *= ((covered + rest_cover) / size) ** COVERAGE_EXPONENT
-                    if bound < floor:
-                        break
+                    < floor
+                ):
+                    break
                 gains = lookup.gains
                 best = 0.0
                 best_token = ""
@@ -765,11 +834,11 @@ class CandidateIndex:
     def _names_of(self, lookup: _Lookup) -> frozenset[int]:
         """The names holding any listed token a lookup reaches (cached, name parts and joined apart: a
         joined token reaches fewer listed tokens than the same name part would)."""
-        if not lookup.joined:
+        if not lookup.joined and not lookup.tier:
             listed = self._listed_names.get(lookup.token)
             if listed is not None:
                 return listed
-        key = (lookup.token, lookup.joined)
+        key = (lookup.token, lookup.joined, lookup.tier)
         cached = self._name_sets.get(key)
         if cached is not None:
             return cached
