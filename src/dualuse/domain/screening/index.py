@@ -113,6 +113,11 @@ class _Lookup:
     #: all the listed tokens the query token reaches (0), only its common (1) or only its rare ones (2)
     tier: int = 0
 
+    @property
+    def repeat(self) -> int:
+        """How many listed parts the lookup may meet: a query part written twice meets two."""
+        return 1 if self.joined else self.cover
+
 
 def _score_bound(
     gained: float, reached: float, covered: int, weight: float, query_weight: float, size: int
@@ -537,14 +542,8 @@ class CandidateIndex:
                 )
         return cuts
 
-    def _candidates(
-        self,
-        tokens: tuple[str, ...],
-        *,
-        limit: int,
-        floor: float,
-        accept: Callable[[int], bool] | None,
-    ) -> list[tuple[int, float]]:
+    def _lookups(self, tokens: tuple[str, ...]) -> tuple[list[_Lookup], float]:
+        """What each query token reaches (and each two adjacent ones joined), and the query's weight."""
         unique = list(dict.fromkeys(tokens))
         # parts written apart in the query may be one word on the list ("abdul hai" / "abdulhai")
         covers = {t: tokens.count(t) for t in unique}
@@ -558,11 +557,36 @@ class CandidateIndex:
             if reach is None:
                 reach = self._reach(token, joined=joined)
             if reach is not None:
-                lookups.append(_Lookup(token, reach.gain, reach.reach, cover, reach.gains, joined))
-        if not lookups:
-            return []
+                # a part written twice in the query may meet two listed parts ("Trading Trading")
+                repeat = 1 if joined else cover
+                lookups.append(
+                    _Lookup(token, reach.gain * repeat, reach.reach * repeat, cover, reach.gains, joined)
+                )
         idf = self.idf
         query_weight = sum(w if (w := idf.get(t)) is not None else self.weight(t) for t in unique)
+        return lookups, query_weight
+
+    def unpruned_bounds(self, tokens: tuple[str, ...], floor: float) -> dict[int, float]:
+        """Every name's bound at least ``floor``, each name looked at: what `candidates` (one reading,
+        no limit) must give, for checking the pruning."""
+        lookups, query_weight = self._lookups(tokens)
+        if not lookups:
+            return {}
+        return dict(
+            self._bounds_by_token(list(range(len(self.names))), lookups, query_weight, len(tokens), floor)
+        )
+
+    def _candidates(
+        self,
+        tokens: tuple[str, ...],
+        *,
+        limit: int,
+        floor: float,
+        accept: Callable[[int], bool] | None,
+    ) -> list[tuple[int, float]]:
+        lookups, query_weight = self._lookups(tokens)
+        if not lookups:
+            return []
         size = len(tokens)
         # MaxScore: a name that shares none of the rarer "essential" tokens cannot collect enough
         # from the common ones alone, so names reached only through common tokens are not looked at
@@ -618,8 +642,8 @@ class CandidateIndex:
                 tiers.append(
                     _Lookup(
                         lookup.token,
-                        max(gains.values()),
-                        max(idf[listed] for listed in gains),
+                        max(gains.values()) * lookup.repeat,
+                        max(idf[listed] for listed in gains) * lookup.repeat,
                         lookup.cover,
                         gains,
                         lookup.joined,
@@ -744,8 +768,8 @@ class CandidateIndex:
                     if gain is not None and (gain > best or not best_token):
                         best, best_token = gain, token
                 if best_token:
-                    gained += best
-                    reached += idf[best_token]
+                    gained += best * lookup.repeat
+                    reached += idf[best_token] * lookup.repeat
                     covered += lookup.cover
             else:
                 bound = _score_bound(gained, reached, covered, weight, query_weight, size)
@@ -767,7 +791,8 @@ class CandidateIndex:
         by_token: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
         for position, lookup in enumerate(lookups):
             for token, gain in lookup.gains.items():
-                by_token[numbered[token]].append((position, gain, idf[token]))
+                repeat = lookup.repeat
+                by_token[numbered[token]].append((position, gain * repeat, idf[token] * repeat))
         get = by_token.get
         covers = [lookup.cover for lookup in lookups]
         token_numbers = self._name_tokens.token_numbers
