@@ -74,16 +74,16 @@ def typos(draw: st.DrawFn, names: st.SearchStrategy[str]) -> str:
 
 
 QUERIES = typos(st.one_of(PERSON_NAMES, ORGANISATION_NAMES))
-#: the cut between rare and common spellings: down to one name, so that small indexes split lookups
-RARE_POSTINGS = st.sampled_from([1, 2, 3, index_module._RARE_POSTINGS])
+#: the bands of frequency of spellings: down to one name, so that small indexes split lookups
+RARE_POSTINGS = st.sampled_from([(1,), (2,), (1, 3), (2, 4), index_module._TIER_POSTINGS])
 
 
 @settings(max_examples=150, deadline=None)
 @given(ENTITIES, QUERIES, RARE_POSTINGS, st.sampled_from([0.0, 0.4, DEFAULT_THRESHOLD - MAX_FACT_BONUS, 0.8]))
 def test_pruned_candidates_hold_every_name_the_unpruned_search_keeps(
-    entities: list, query: str, rare: int, floor: float
+    entities: list, query: str, rare: tuple[int, ...], floor: float
 ) -> None:
-    with patch.object(index_module, "_RARE_POSTINGS", rare):
+    with patch.object(index_module, "_TIER_POSTINGS", rare):
         index = index_module.CandidateIndex(entities)
         tokens = name_form(query, None).tokens
         # a name sharing nothing with the query has bound 0 and is no candidate, even at floor 0
@@ -97,9 +97,9 @@ def test_pruned_candidates_hold_every_name_the_unpruned_search_keeps(
 @settings(max_examples=150, deadline=None)
 @given(ENTITIES, QUERIES, RARE_POSTINGS)
 def test_screening_finds_every_entity_the_scorer_puts_above_the_threshold(
-    entities: list, query: str, rare: int
+    entities: list, query: str, rare: tuple[int, ...]
 ) -> None:
-    with patch.object(index_module, "_RARE_POSTINGS", rare):
+    with patch.object(index_module, "_TIER_POSTINGS", rare):
         engine = ScreeningEngine(
             [ListSnapshot("test", "1", tuple(entities))], candidates=len(entities) * 4 + 10
         )

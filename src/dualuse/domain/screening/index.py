@@ -53,9 +53,9 @@ _PRECOMPUTED_NAMES = 60_000
 _MANY_LOOKUPS = 256
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
 _MAX_SUBSET_LOOKUPS = 7
-#: a listed token held by fewer names than this is a rare spelling of its query token: the names reached
-#: through the rare and through the common spellings of a query token are formed apart (see `_tiers`)
-_RARE_POSTINGS = 64
+#: bands of how many names hold a listed token: the names a query token reaches through its spellings
+#: of each band are found apart (see `_tiers`)
+_TIER_POSTINGS = (64, 1024)
 #: tolerance of float sums when telling whether every part of a listed name was reached
 _EPSILON = 1e-9
 #: query tokens at least this long that are no listed name part are tried as name parts written together
@@ -110,13 +110,8 @@ class _Lookup:
     cover: int
     gains: dict[str, float]
     joined: bool
-    #: all the listed tokens the query token reaches (0), only its common (1) or only its rare ones (2)
+    #: all the listed tokens the query token reaches (0), or those of one band of frequency (1, 2, ...)
     tier: int = 0
-
-    @property
-    def repeat(self) -> int:
-        """How many listed parts the lookup may meet: a query part written twice meets two."""
-        return 1 if self.joined else self.cover
 
 
 def _score_bound(
@@ -557,11 +552,7 @@ class CandidateIndex:
             if reach is None:
                 reach = self._reach(token, joined=joined)
             if reach is not None:
-                # a part written twice in the query may meet two listed parts ("Trading Trading")
-                repeat = 1 if joined else cover
-                lookups.append(
-                    _Lookup(token, reach.gain * repeat, reach.reach * repeat, cover, reach.gains, joined)
-                )
+                lookups.append(_Lookup(token, reach.gain, reach.reach, cover, reach.gains, joined))
         idf = self.idf
         query_weight = sum(w if (w := idf.get(t)) is not None else self.weight(t) for t in unique)
         return lookups, query_weight
@@ -606,50 +597,57 @@ class CandidateIndex:
         return heapq.nlargest(limit, bounds, key=itemgetter(1))
 
     def _tiers(self, lookups: list[_Lookup]) -> list[_Lookup]:
-        """Each lookup whose listed tokens are some common, some rare, as two: one for the common and
-        one for the rare tokens, each with the most its own tokens gain and reach; most gain, by
+        """Each lookup whose listed tokens are some common, some rarer, as one part per band of
+        frequency (`_TIER_POSTINGS`), each with the most its own tokens gain and reach: most gain, by
         far, is that of rare spellings ("aly" for "ali"), which few names hold.
 
-        A name reached through a lookup is reached through one of its two parts, with no more gain
-        or reach than that part's; so the bound of a set of parts is no less than that of the
-        lookups they come from, and finding names through the parts loses none.
+        A name reached through a lookup is reached through one of its parts, with no more gain or
+        reach than that part's; so the bound of a set of parts is no less than that of the lookups
+        they come from, and finding names through the parts loses none.
         """
         postings = self.postings
         idf = self.idf
-        # splits, the lookups reaching the most names through common tokens first, while all the
+        cuts = _TIER_POSTINGS
+        # the lookups reaching the most names through common tokens are split first, while all the
         # parts still fit the sets formed in `_reached_names`
-        splits: list[tuple[int, int, dict[str, float], dict[str, float]]] = []
+        splits: list[tuple[int, int, list[dict[str, float]]]] = []
         for number, lookup in enumerate(lookups):
-            common: dict[str, float] = {}
-            rare: dict[str, float] = {}
+            bands: list[dict[str, float]] = [{} for _ in range(len(cuts) + 1)]
             held = 0
             for listed, gain in lookup.gains.items():
                 count = len(postings[listed])
-                if count < _RARE_POSTINGS:
-                    rare[listed] = gain
-                else:
-                    common[listed] = gain
+                band = 0
+                while band < len(cuts) and count >= cuts[band]:
+                    band += 1
+                bands[band][listed] = gain
+                if band:
                     held += count
-            if common and rare:
-                splits.append((-held, number, common, rare))
+            parts = [gains for gains in bands if gains]
+            if len(parts) > 1:
+                splits.append((-held, number, parts))
         splits.sort(key=itemgetter(0, 1))
-        splits = splits[: max(_MAX_SUBSET_LOOKUPS - len(lookups), 0)]
-        split = {number for _, number, _, _ in splits}
-        tiers = [lookup for number, lookup in enumerate(lookups) if number not in split]
-        for _, number, common, rare in splits:
+        room = _MAX_SUBSET_LOOKUPS - len(lookups)
+        tiers: list[_Lookup] = []
+        split: set[int] = set()
+        for _, number, parts in splits:
+            if len(parts) - 1 > room:
+                continue
+            room -= len(parts) - 1
+            split.add(number)
             lookup = lookups[number]
-            for tier, gains in ((1, common), (2, rare)):
+            for tier, gains in enumerate(parts, start=1):
                 tiers.append(
                     _Lookup(
                         lookup.token,
-                        max(gains.values()) * lookup.repeat,
-                        max(idf[listed] for listed in gains) * lookup.repeat,
+                        max(gains.values()),
+                        max(idf[listed] for listed in gains),
                         lookup.cover,
                         gains,
                         lookup.joined,
                         tier,
                     )
                 )
+        tiers.extend(lookup for number, lookup in enumerate(lookups) if number not in split)
         tiers.sort(key=lambda e: -e.gain)
         return tiers
 
@@ -676,6 +674,9 @@ class CandidateIndex:
         reaches = [sum(e.reach for e in others)] * (1 << count)
         covers = [sum(e.cover for e in others)] * (1 << count)
         passing: list[int] = []
+        # the heaviest listed name that could pass through each passing set: more listed parts the
+        # query lacks cost more (`_score_bound`); with every part found, no heavier than what was reached
+        caps: dict[int, float] = {}
         for mask in range(1, 1 << count):
             low = mask & -mask
             lookup = lookups[low.bit_length() - 1]
@@ -683,23 +684,36 @@ class CandidateIndex:
             gained = gains[mask] = gains[previous] + lookup.gain
             reached = reaches[mask] = reaches[previous] + lookup.reach
             covered = covers[mask] = covers[previous] + lookup.cover
+            cap = math.inf
             if gained < query_weight * (QUERY_EXTRA_WEIGHT if covered >= 2 else 1.0):
-                bound = (gained + reached) / (query_weight + reached)
-                if covered < size:
-                    bound *= (covered / size) ** COVERAGE_EXPONENT
-                    if covered >= 2:
-                        bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
+                share = (covered / size) ** COVERAGE_EXPONENT if covered < size else 1.0
+                bound = (gained + reached) / (query_weight + reached) * share
+                if covered < size and covered >= 2:
+                    bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
                 if bound < floor:
                     continue
+                if floor > 0.0:
+                    # (gained + reached) * share / (query_weight + reached + MISSING_PART_WEIGHT *
+                    # (weight - reached)) >= floor, for weight; or, through the one-sided bound, no
+                    # heavier than what was reached
+                    heaviest = (
+                        reached
+                        + ((gained + reached) * share / floor - query_weight - reached) / MISSING_PART_WEIGHT
+                    )
+                    cap = max(heaviest, reached) * (1.0 + _EPSILON) + _EPSILON
+            caps[mask] = cap
             for smaller in passing:
                 if smaller & mask == smaller:
                     break
             else:
                 passing.append(mask)
+        weights = self.name_weights
         found = set()
         names_of: list[frozenset[int] | None] = [None] * count
         single = len(passing) == 1  # then its names are the answer, not copied into `found`
         for mask in passing:
+            # a name reached through this set may be reached through more: the heaviest of any
+            cap = max(c for m, c in caps.items() if m & mask == mask)
             sets: list[frozenset[int]] = []
             for i in range(mask.bit_length()):
                 if mask >> i & 1:
@@ -708,14 +722,15 @@ class CandidateIndex:
                         names = names_of[i] = self._names_of(lookups[i])
                     sets.append(names)
             if len(sets) == 1:
-                if single:
-                    return sets[0]
-                found.update(sets[0])
+                reached_names = sets[0]
             else:
                 sets.sort(key=len)
-                if single:
-                    return sets[0].intersection(*sets[1:])
-                found.update(sets[0].intersection(*sets[1:]))
+                reached_names = sets[0].intersection(*sets[1:])
+            if cap < math.inf:
+                reached_names = frozenset([n for n in reached_names if weights[n] <= cap])
+            if single:
+                return reached_names
+            found.update(reached_names)
         return found
 
     def _bounds(
@@ -768,8 +783,8 @@ class CandidateIndex:
                     if gain is not None and (gain > best or not best_token):
                         best, best_token = gain, token
                 if best_token:
-                    gained += best * lookup.repeat
-                    reached += idf[best_token] * lookup.repeat
+                    gained += best
+                    reached += idf[best_token]
                     covered += lookup.cover
             else:
                 bound = _score_bound(gained, reached, covered, weight, query_weight, size)
@@ -791,8 +806,7 @@ class CandidateIndex:
         by_token: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
         for position, lookup in enumerate(lookups):
             for token, gain in lookup.gains.items():
-                repeat = lookup.repeat
-                by_token[numbered[token]].append((position, gain * repeat, idf[token] * repeat))
+                by_token[numbered[token]].append((position, gain, idf[token]))
         get = by_token.get
         covers = [lookup.cover for lookup in lookups]
         token_numbers = self._name_tokens.token_numbers
