@@ -314,6 +314,9 @@ class CandidateIndex:
         self._reaches: dict[str, _Reach | None] = {}
         self._joined_reaches: dict[str, _Reach | None] = {}
         self._name_sets: dict[tuple[str, bool, int], frozenset[int]] = {}
+        #: per query token (or two joined), how many names its common spellings reach, and its
+        #: listed tokens by band of frequency (`_tiers`)
+        self._bands: dict[tuple[str, bool], tuple[int, list[dict[str, float]]]] = {}
         # what every listed token reaches, and the names it reaches, worked out now rather than on the
         # first query holding it: bounded by the vocabulary, and most query name parts are listed ones
         self._listed_reaches: dict[str, _Reach] = {}
@@ -611,18 +614,25 @@ class CandidateIndex:
         # the lookups reaching the most names through common tokens are split first, while all the
         # parts still fit the sets formed in `_reached_names`
         splits: list[tuple[int, int, list[dict[str, float]]]] = []
+        cache = self._bands
         for number, lookup in enumerate(lookups):
-            bands: list[dict[str, float]] = [{} for _ in range(len(cuts) + 1)]
-            held = 0
-            for listed, gain in lookup.gains.items():
-                count = len(postings[listed])
-                band = 0
-                while band < len(cuts) and count >= cuts[band]:
-                    band += 1
-                bands[band][listed] = gain
-                if band:
-                    held += count
-            parts = [gains for gains in bands if gains]
+            key = (lookup.token, lookup.joined)
+            cached = cache.get(key)
+            if cached is None:
+                bands: list[dict[str, float]] = [{} for _ in range(len(cuts) + 1)]
+                held = 0
+                for listed, gain in lookup.gains.items():
+                    count = len(postings[listed])
+                    band = 0
+                    while band < len(cuts) and count >= cuts[band]:
+                        band += 1
+                    bands[band][listed] = gain
+                    if band:
+                        held += count
+                if len(cache) >= _EXPANSION_CACHE_SIZE:
+                    cache.clear()
+                cached = cache[key] = (held, [gains for gains in bands if gains])
+            held, parts = cached
             if len(parts) > 1:
                 splits.append((-held, number, parts))
         splits.sort(key=itemgetter(0, 1))
