@@ -4,8 +4,8 @@ Small random indexes are made of real-looking name parts, with the spelling vari
 (Mohammed / Muhammad / Mohamad, Ali / Aly). The pruned search (`CandidateIndex.candidates`) must give
 every name the unpruned one gives, that is every name whose bound reaches the floor when each listed
 name is looked at; and the engine must return every entity the scorer puts at or above the threshold
-among those the unpruned search proposes. A lower cut between rare and common spellings than the
-index uses on the real lists' size makes small indexes split lookups too.
+among those the unpruned search proposes. Lower bands of spelling frequency than the index uses,
+and no least number of names to split or weigh, make small indexes take every path.
 """
 
 from __future__ import annotations
@@ -83,7 +83,11 @@ RARE_POSTINGS = st.sampled_from([(1,), (2,), (1, 3), (2, 4), index_module._TIER_
 def test_pruned_candidates_hold_every_name_the_unpruned_search_keeps(
     entities: list, query: str, rare: tuple[int, ...], floor: float
 ) -> None:
-    with patch.object(index_module, "_TIER_POSTINGS", rare):
+    with (
+        patch.object(index_module, "_TIER_POSTINGS", rare),
+        patch.object(index_module, "_MIN_SPLIT_NAMES", 1),
+        patch.object(index_module, "_MIN_WEIGHED_NAMES", 1),
+    ):
         index = index_module.CandidateIndex(entities)
         tokens = name_form(query, None).tokens
         # a name sharing nothing with the query has bound 0 and is no candidate, even at floor 0
@@ -99,7 +103,11 @@ def test_pruned_candidates_hold_every_name_the_unpruned_search_keeps(
 def test_screening_finds_every_entity_the_scorer_puts_above_the_threshold(
     entities: list, query: str, rare: tuple[int, ...]
 ) -> None:
-    with patch.object(index_module, "_TIER_POSTINGS", rare):
+    with (
+        patch.object(index_module, "_TIER_POSTINGS", rare),
+        patch.object(index_module, "_MIN_SPLIT_NAMES", 1),
+        patch.object(index_module, "_MIN_WEIGHED_NAMES", 1),
+    ):
         engine = ScreeningEngine(
             [ListSnapshot("test", "1", tuple(entities))], candidates=len(entities) * 4 + 10
         )

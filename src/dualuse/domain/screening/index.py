@@ -10,7 +10,10 @@ candidates. The index is built from list snapshots and is rebuilt, not patched, 
 Candidate generation does not walk the posting lists of common tokens name by name: it works out which
 sets of query tokens could, together, lift a name above the floor (a name sharing only "Mohammed" with
 the query cannot), and intersects the sets of names those tokens reach, so that only names sharing
-enough with the query are bounded one by one. The bounds are the same as walking every name would give."""
+enough with the query are bounded one by one. The bounds are the same as walking every name would give.
+A query token's rare spellings gain the most ("aly" for "ali") and few names hold them: the names it
+reaches through its rare, middling and common spellings are found apart, and of the names a set of
+tokens reaches only those light enough (few listed parts the query lacks) are bounded one by one."""
 
 from __future__ import annotations
 
@@ -56,6 +59,11 @@ _MAX_SUBSET_LOOKUPS = 7
 #: bands of how many names hold a listed token: the names a query token reaches through its spellings
 #: of each band are found apart (see `_tiers`)
 _TIER_POSTINGS = (64, 1024)
+#: a query token is split so only where its common spellings reach this many names at least: for fewer,
+#: bounding them one by one costs less than forming more sets
+_MIN_SPLIT_NAMES = 2048
+#: the names a set of lookups reaches are weighed only from this many on (see `_reached_names`)
+_MIN_WEIGHED_NAMES = 64
 #: tolerance of float sums when telling whether every part of a listed name was reached
 _EPSILON = 1e-9
 #: query tokens at least this long that are no listed name part are tried as name parts written together
@@ -633,7 +641,7 @@ class CandidateIndex:
                     cache.clear()
                 cached = cache[key] = (held, [gains for gains in bands if gains])
             held, parts = cached
-            if len(parts) > 1:
+            if len(parts) > 1 and held >= _MIN_SPLIT_NAMES:
                 splits.append((-held, number, parts))
         splits.sort(key=itemgetter(0, 1))
         room = _MAX_SUBSET_LOOKUPS - len(lookups)
@@ -722,8 +730,6 @@ class CandidateIndex:
         names_of: list[frozenset[int] | None] = [None] * count
         single = len(passing) == 1  # then its names are the answer, not copied into `found`
         for mask in passing:
-            # a name reached through this set may be reached through more: the heaviest of any
-            cap = max(c for m, c in caps.items() if m & mask == mask)
             sets: list[frozenset[int]] = []
             for i in range(mask.bit_length()):
                 if mask >> i & 1:
@@ -736,8 +742,11 @@ class CandidateIndex:
             else:
                 sets.sort(key=len)
                 reached_names = sets[0].intersection(*sets[1:])
-            if cap < math.inf:
-                reached_names = frozenset([n for n in reached_names if weights[n] <= cap])
+            if len(reached_names) >= _MIN_WEIGHED_NAMES:
+                # a name reached through this set may be reached through more: the heaviest of any
+                cap = max(c for m, c in caps.items() if m & mask == mask)
+                if cap < math.inf:
+                    reached_names = frozenset([n for n in reached_names if weights[n] <= cap])
             if single:
                 return reached_names
             found.update(reached_names)
