@@ -10,7 +10,10 @@ candidates. The index is built from list snapshots and is rebuilt, not patched, 
 Candidate generation does not walk the posting lists of common tokens name by name: it works out which
 sets of query tokens could, together, lift a name above the floor (a name sharing only "Mohammed" with
 the query cannot), and intersects the sets of names those tokens reach, so that only names sharing
-enough with the query are bounded one by one. The bounds are the same as walking every name would give."""
+enough with the query are bounded one by one. The bounds are the same as walking every name would give.
+A query token's rare spellings gain the most ("aly" for "ali") and few names hold them: the names it
+reaches through its rare, middling and common spellings are found apart, and of the names a set of
+tokens reaches only those light enough (few listed parts the query lacks) are bounded one by one."""
 
 from __future__ import annotations
 
@@ -53,6 +56,14 @@ _PRECOMPUTED_NAMES = 60_000
 _MANY_LOOKUPS = 256
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
 _MAX_SUBSET_LOOKUPS = 7
+#: bands of how many names hold a listed token: the names a query token reaches through its spellings
+#: of each band are found apart (see `_tiers`)
+_TIER_POSTINGS = (64, 1024)
+#: a query token is split so only where its common spellings reach this many names at least: for fewer,
+#: bounding them one by one costs less than forming more sets
+_MIN_SPLIT_NAMES = 2048
+#: the names a set of lookups reaches are weighed only from this many on (see `_reached_names`)
+_MIN_WEIGHED_NAMES = 64
 #: tolerance of float sums when telling whether every part of a listed name was reached
 _EPSILON = 1e-9
 #: query tokens at least this long that are no listed name part are tried as name parts written together
@@ -107,6 +118,8 @@ class _Lookup:
     cover: int
     gains: dict[str, float]
     joined: bool
+    #: all the listed tokens the query token reaches (0), or those of one band of frequency (1, 2, ...)
+    tier: int = 0
 
 
 def _score_bound(
@@ -147,6 +160,15 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
     if gained >= query_weight * (QUERY_EXTRA_WEIGHT if covered >= 2 else 1.0):
         return math.inf
     return _score_bound(gained, reached, covered, reached, query_weight, size)
+
+
+def _essential(lookups: Sequence[_Lookup], query_weight: float, size: int, floor: float) -> int:
+    """How many of the lookups (best gain first) a name must be reached through one of to pass the
+    floor (MaxScore): names reached only through the rest cannot collect enough from them."""
+    essential = 1
+    while essential < len(lookups) and _bound(lookups[essential:], query_weight, size) >= floor:
+        essential += 1
+    return essential
 
 
 class _NameTokens(Sequence[tuple[str, ...]]):
@@ -299,7 +321,10 @@ class CandidateIndex:
         self._expansions: dict[str, list[tuple[str, float]]] = {}
         self._reaches: dict[str, _Reach | None] = {}
         self._joined_reaches: dict[str, _Reach | None] = {}
-        self._name_sets: dict[tuple[str, bool], frozenset[int]] = {}
+        self._name_sets: dict[tuple[str, bool, int], frozenset[int]] = {}
+        #: per query token (or two joined), how many names its common spellings reach, and its
+        #: listed tokens by band of frequency (`_tiers`)
+        self._bands: dict[tuple[str, bool], tuple[int, list[dict[str, float]]]] = {}
         # what every listed token reaches, and the names it reaches, worked out now rather than on the
         # first query holding it: bounded by the vocabulary, and most query name parts are listed ones
         self._listed_reaches: dict[str, _Reach] = {}
@@ -523,14 +548,8 @@ class CandidateIndex:
                 )
         return cuts
 
-    def _candidates(
-        self,
-        tokens: tuple[str, ...],
-        *,
-        limit: int,
-        floor: float,
-        accept: Callable[[int], bool] | None,
-    ) -> list[tuple[int, float]]:
+    def _lookups(self, tokens: tuple[str, ...]) -> tuple[list[_Lookup], float]:
+        """What each query token reaches (and each two adjacent ones joined), and the query's weight."""
         unique = list(dict.fromkeys(tokens))
         # parts written apart in the query may be one word on the list ("abdul hai" / "abdulhai")
         covers = {t: tokens.count(t) for t in unique}
@@ -545,24 +564,110 @@ class CandidateIndex:
                 reach = self._reach(token, joined=joined)
             if reach is not None:
                 lookups.append(_Lookup(token, reach.gain, reach.reach, cover, reach.gains, joined))
-        if not lookups:
-            return []
         idf = self.idf
         query_weight = sum(w if (w := idf.get(t)) is not None else self.weight(t) for t in unique)
+        return lookups, query_weight
+
+    def unpruned_bounds(self, tokens: tuple[str, ...], floor: float) -> dict[int, float]:
+        """Every name's bound at least ``floor``, each name looked at: what `candidates` (one reading,
+        no limit) must give, for checking the pruning."""
+        lookups, query_weight = self._lookups(tokens)
+        if not lookups:
+            return {}
+        return dict(
+            self._bounds_by_token(list(range(len(self.names))), lookups, query_weight, len(tokens), floor)
+        )
+
+    def _candidates(
+        self,
+        tokens: tuple[str, ...],
+        *,
+        limit: int,
+        floor: float,
+        accept: Callable[[int], bool] | None,
+    ) -> list[tuple[int, float]]:
+        lookups, query_weight = self._lookups(tokens)
+        if not lookups:
+            return []
         size = len(tokens)
         # MaxScore: a name that shares none of the rarer "essential" tokens cannot collect enough
         # from the common ones alone, so names reached only through common tokens are not looked at
         lookups.sort(key=lambda e: -e.gain)
-        essential = 1
-        while essential < len(lookups) and _bound(lookups[essential:], query_weight, size) >= floor:
-            essential += 1
-        names = self._reached_names(lookups, essential, query_weight, size, floor)
+        essential = _essential(lookups, query_weight, size, floor)
+        # names are found through the rare and the common spellings apart: a rare spelling gains the
+        # most, and counting that gain for every name of a common spelling would let them all through
+        tiers = self._tiers(lookups)
+        names = self._reached_names(
+            tiers, _essential(tiers, query_weight, size, floor), query_weight, size, floor
+        )
         bounds: Iterable[tuple[int, float]] = self._bounds(
             sorted(names), lookups, essential, query_weight, size, floor
         )
         if accept is not None:
             bounds = (b for b in bounds if accept(b[0]))
         return heapq.nlargest(limit, bounds, key=itemgetter(1))
+
+    def _tiers(self, lookups: list[_Lookup]) -> list[_Lookup]:
+        """Each lookup whose listed tokens are some common, some rarer, as one part per band of
+        frequency (`_TIER_POSTINGS`), each with the most its own tokens gain and reach: most gain, by
+        far, is that of rare spellings ("aly" for "ali"), which few names hold.
+
+        A name reached through a lookup is reached through one of its parts, with no more gain or
+        reach than that part's; so the bound of a set of parts is no less than that of the lookups
+        they come from, and finding names through the parts loses none.
+        """
+        postings = self.postings
+        idf = self.idf
+        cuts = _TIER_POSTINGS
+        # the lookups reaching the most names through common tokens are split first, while all the
+        # parts still fit the sets formed in `_reached_names`
+        splits: list[tuple[int, int, list[dict[str, float]]]] = []
+        cache = self._bands
+        for number, lookup in enumerate(lookups):
+            key = (lookup.token, lookup.joined)
+            cached = cache.get(key)
+            if cached is None:
+                bands: list[dict[str, float]] = [{} for _ in range(len(cuts) + 1)]
+                held = 0
+                for listed, gain in lookup.gains.items():
+                    count = len(postings[listed])
+                    band = 0
+                    while band < len(cuts) and count >= cuts[band]:
+                        band += 1
+                    bands[band][listed] = gain
+                    if band:
+                        held += count
+                if len(cache) >= _EXPANSION_CACHE_SIZE:
+                    cache.clear()
+                cached = cache[key] = (held, [gains for gains in bands if gains])
+            held, parts = cached
+            if len(parts) > 1 and held >= _MIN_SPLIT_NAMES:
+                splits.append((-held, number, parts))
+        splits.sort(key=itemgetter(0, 1))
+        room = _MAX_SUBSET_LOOKUPS - len(lookups)
+        tiers: list[_Lookup] = []
+        split: set[int] = set()
+        for _, number, parts in splits:
+            if len(parts) - 1 > room:
+                continue
+            room -= len(parts) - 1
+            split.add(number)
+            lookup = lookups[number]
+            for tier, gains in enumerate(parts, start=1):
+                tiers.append(
+                    _Lookup(
+                        lookup.token,
+                        max(gains.values()),
+                        max(idf[listed] for listed in gains),
+                        lookup.cover,
+                        gains,
+                        lookup.joined,
+                        tier,
+                    )
+                )
+        tiers.extend(lookup for number, lookup in enumerate(lookups) if number not in split)
+        tiers.sort(key=lambda e: -e.gain)
+        return tiers
 
     def _reached_names(
         self, lookups: list[_Lookup], essential: int, query_weight: float, size: int, floor: float
@@ -587,6 +692,9 @@ class CandidateIndex:
         reaches = [sum(e.reach for e in others)] * (1 << count)
         covers = [sum(e.cover for e in others)] * (1 << count)
         passing: list[int] = []
+        # the heaviest listed name that could pass through each passing set: more listed parts the
+        # query lacks cost more (`_score_bound`); with every part found, no heavier than what was reached
+        caps: dict[int, float] = {}
         for mask in range(1, 1 << count):
             low = mask & -mask
             lookup = lookups[low.bit_length() - 1]
@@ -594,19 +702,30 @@ class CandidateIndex:
             gained = gains[mask] = gains[previous] + lookup.gain
             reached = reaches[mask] = reaches[previous] + lookup.reach
             covered = covers[mask] = covers[previous] + lookup.cover
+            cap = math.inf
             if gained < query_weight * (QUERY_EXTRA_WEIGHT if covered >= 2 else 1.0):
-                bound = (gained + reached) / (query_weight + reached)
-                if covered < size:
-                    bound *= (covered / size) ** COVERAGE_EXPONENT
-                    if covered >= 2:
-                        bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
+                share = (covered / size) ** COVERAGE_EXPONENT if covered < size else 1.0
+                bound = (gained + reached) / (query_weight + reached) * share
+                if covered < size and covered >= 2:
+                    bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
                 if bound < floor:
                     continue
+                if floor > 0.0:
+                    # (gained + reached) * share / (query_weight + reached + MISSING_PART_WEIGHT *
+                    # (weight - reached)) >= floor, for weight; or, through the one-sided bound, no
+                    # heavier than what was reached
+                    heaviest = (
+                        reached
+                        + ((gained + reached) * share / floor - query_weight - reached) / MISSING_PART_WEIGHT
+                    )
+                    cap = max(heaviest, reached) * (1.0 + _EPSILON) + _EPSILON
+            caps[mask] = cap
             for smaller in passing:
                 if smaller & mask == smaller:
                     break
             else:
                 passing.append(mask)
+        weights = self.name_weights
         found = set()
         names_of: list[frozenset[int] | None] = [None] * count
         single = len(passing) == 1  # then its names are the answer, not copied into `found`
@@ -619,14 +738,18 @@ class CandidateIndex:
                         names = names_of[i] = self._names_of(lookups[i])
                     sets.append(names)
             if len(sets) == 1:
-                if single:
-                    return sets[0]
-                found.update(sets[0])
+                reached_names = sets[0]
             else:
                 sets.sort(key=len)
-                if single:
-                    return sets[0].intersection(*sets[1:])
-                found.update(sets[0].intersection(*sets[1:]))
+                reached_names = sets[0].intersection(*sets[1:])
+            if len(reached_names) >= _MIN_WEIGHED_NAMES:
+                # a name reached through this set may be reached through more: the heaviest of any
+                cap = max(c for m, c in caps.items() if m & mask == mask)
+                if cap < math.inf:
+                    reached_names = frozenset([n for n in reached_names if weights[n] <= cap])
+            if single:
+                return reached_names
+            found.update(reached_names)
         return found
 
     def _bounds(
@@ -655,18 +778,22 @@ class CandidateIndex:
             gained = reached = 0.0
             covered = 0
             for position, lookup in enumerate(lookups):
-                if position == essential and rest:
-                    # what the rest could add at most: skip the name before looking them up
-                    most = reached + rest_reach
-                    if most > weight:
-                        most = weight
-                    bound = (gained + rest_gain + most) / (
-                        query_weight + most + MISSING_PART_WEIGHT * (weight - most)
+                # what the rest could add at most: skip the name before looking them up (with
+                # every listed part reached, query parts left over weigh less: `_score_bound`)
+                if (
+                    position == essential
+                    and rest
+                    and _score_bound(
+                        gained + rest_gain,
+                        reached + rest_reach,
+                        covered + rest_cover,
+                        weight,
+                        query_weight,
+                        size,
                     )
-                    if covered + rest_cover < size:
-                        bound *= ((covered + rest_cover) / size) ** COVERAGE_EXPONENT
-                    if bound < floor:
-                        break
+                    < floor
+                ):
+                    break
                 gains = lookup.gains
                 best = 0.0
                 best_token = ""
@@ -765,11 +892,11 @@ class CandidateIndex:
     def _names_of(self, lookup: _Lookup) -> frozenset[int]:
         """The names holding any listed token a lookup reaches (cached, name parts and joined apart: a
         joined token reaches fewer listed tokens than the same name part would)."""
-        if not lookup.joined:
+        if not lookup.joined and not lookup.tier:
             listed = self._listed_names.get(lookup.token)
             if listed is not None:
                 return listed
-        key = (lookup.token, lookup.joined)
+        key = (lookup.token, lookup.joined, lookup.tier)
         cached = self._name_sets.get(key)
         if cached is not None:
             return cached
