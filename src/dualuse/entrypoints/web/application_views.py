@@ -74,6 +74,11 @@ def _not_a_draft(case_id: int) -> Response:
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 
+def _count(n: int, one: str, many: str) -> str:
+    """The count in words ("1 item", "3 items"); nothing for none."""
+    return f"{n} {one if n == 1 else many}" if n else ""
+
+
 def task_list(stored: Any, documents: int) -> list[dict[str, Any]]:
     """The sections of a draft with their status, in the order the exporter usually answers them."""
     a = stored.case.current_application
@@ -83,13 +88,13 @@ def task_list(stored: Any, documents: int) -> list[dict[str, Any]]:
         "title": "Items",
         "href": f"{case}/items",
         "done": bool(a.items),
-        "detail": f"{len(a.items)} item(s)" if a.items else "",
+        "detail": _count(len(a.items), "item", "items"),
     }
     parties = {
         "title": "End-user and other parties",
         "href": f"{case}/parties",
         "done": has_end_user,
-        "detail": f"{len(a.parties)} part(y/ies)" if a.parties else "",
+        "detail": _count(len(a.parties), "party", "parties"),
         "started": bool(a.parties),
     }
     end_use = {
@@ -107,7 +112,7 @@ def task_list(stored: Any, documents: int) -> list[dict[str, Any]]:
             "title": "Supporting documents",
             "href": f"{case}/documents/new",
             "done": None,  # optional
-            "detail": f"{documents} document(s)" if documents else "",
+            "detail": _count(documents, "document", "documents"),
         },
     ]
     for section in sections:
