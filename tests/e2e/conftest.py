@@ -52,10 +52,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "DUALUSE_SECRET_KEY": secret,
         "DUALUSE_ENV": "test",
     }
+    # the server's output goes to a file: a pipe nobody reads fills up with the access log after some
+    # hundreds of requests and the server then blocks on its next log line (every later page times out)
+    log = folder / "server.log"
+    output_file = log.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "dualuse.entrypoints.cli.main", "serve", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=output_file,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -68,15 +72,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"the server did not start:\n{output}")
+                output_file.flush()
+                pytest.fail(f"the server did not start:\n{log.read_text(errors='replace')}")
             time.sleep(0.2)
         yield LiveServer(url, logins, database_url)
     finally:
         process.terminate()
         process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
+        output_file.close()
 
 
 @pytest.fixture(scope="session")
