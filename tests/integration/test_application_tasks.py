@@ -154,6 +154,8 @@ def test_a_draft_is_built_part_by_part_checked_declared_and_submitted(
     status, page = post(web, token, f"/applications/{case_id}/submit", {})
     assert status == 400
     assert [f for f, _ in summary(page)] == ["end_use", "declaration"]
+    for field, _ in summary(page):
+        assert f'id="{field}"' in page  # each link of the error summary lands on its part
     assert stored(container, case_id).case.status is ApplicationStatus.DRAFT
 
     status, _ = post(
