@@ -40,6 +40,7 @@ from dualuse.domain.rules.engine import ListView
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.domain.throttling import AccessPolicy, Limit
 from dualuse.services import controllist, demo, handbook, reference
+from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.clock import Clock, SystemClock
 from dualuse.services.demo import DemoLogin
 from dualuse.services.demo_enforcement import load_demo_enforcement
@@ -91,6 +92,13 @@ class Container:
         with self.uow() as uow:
             history = controllist.current_history(uow, self.catalogue)
         return self.catalogue.list_source(history)
+
+    def gather_evidence_after_submission(self, case_id: int) -> None:
+        """The evidence a submitted case brings (screening of its parties, list checks), gathered once the
+        submission is committed; the web and the API submit alike."""
+        casework_evidence.gather_after_submission(
+            self.uow, self.screening_index, self.list_view_today(), self.casework_rules, case_id
+        )
 
     def list_view_today(self) -> ListView | None:
         """The control list in force today, or None before the first version (nothing to check against)."""

@@ -29,7 +29,6 @@ from dualuse.entrypoints.web.access import refused, require
 from dualuse.entrypoints.web.forms import FormErrors, required
 from dualuse.entrypoints.web.views import render
 from dualuse.services import licensing as svc
-from dualuse.services.casework import evidence as casework_evidence
 from dualuse.services.casework import supporting as casework_supporting
 
 router = APIRouter(include_in_schema=False)
@@ -773,13 +772,7 @@ def submit(
             errors.add_exception(exc)
     if errors:
         return _check_page(request, container, principal, case_id, errors.as_list(), 400)
-    casework_evidence.gather_after_submission(
-        container.uow,
-        container.screening_index,
-        container.list_view_today(),
-        container.casework_rules,
-        case_id,
-    )
+    container.gather_evidence_after_submission(case_id)
     return RedirectResponse(f"/applications/{case_id}", status_code=303)
 
 

@@ -150,13 +150,7 @@ def submit(
     expected = body.expected_version if body else None
     declared = svc.APPLICANT_DECLARATION if body and body.declaration else ""
     stored = svc.submit(uow, principal, case_id, expected_version=expected, declaration=declared)
-    casework_evidence.gather_after_submission(
-        container.uow,
-        container.screening_index,
-        container.list_view_today(),
-        container.casework_rules,
-        case_id,
-    )
+    container.gather_evidence_after_submission(case_id)
     return _case_out(stored, principal)
 
 
