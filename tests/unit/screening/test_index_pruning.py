@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -128,3 +129,25 @@ def test_screening_finds_every_entity_the_scorer_puts_above_the_threshold(
         }
         found = {m.entity.key for m in engine.screen(ScreeningQuery(name=query), limit=len(entities) + 1)}
     assert expected <= found
+
+
+@settings(max_examples=150, deadline=None)
+@given(ENTITIES, QUERIES, st.sampled_from([0.0, 0.4, DEFAULT_THRESHOLD - MAX_FACT_BONUS]))
+def test_bounds_on_arrays_are_those_worked_out_name_by_name(entities: list, query: str, floor: float) -> None:
+    index = index_module.CandidateIndex(entities)
+    tokens = name_form(query, None).tokens
+    lookups, query_weight = index._lookups(tokens)
+    if not lookups:
+        return
+    every = list(range(len(index.names)))
+    by_name = dict(index._bounds_one_by_one(every, lookups, len(lookups), query_weight, len(tokens), floor))
+    on_arrays = dict(index._bounds_by_arrays(every, lookups, query_weight, len(tokens), floor))
+    # the same names, but for a bound within a rounding error of the floor
+    assert {n for n, b in by_name.items() if b >= floor + 1e-9} <= set(on_arrays)
+    assert {n for n, b in on_arrays.items() if b >= floor + 1e-9} <= set(by_name)
+    for name_no in set(by_name) & set(on_arrays):
+        assert on_arrays[name_no] == (
+            by_name[name_no]
+            if by_name[name_no] == float("inf")
+            else pytest.approx(by_name[name_no], rel=1e-9)
+        )

@@ -22,9 +22,13 @@ import itertools
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from dualuse.domain.screening.model import ListedEntity
 from dualuse.domain.screening.normalise import (
@@ -53,7 +57,7 @@ _NAME_SET_BUDGET = 1_000_000
 #: up to this many listed names, the names each listed token reaches are worked out when the index is built
 _PRECOMPUTED_NAMES = 60_000
 #: with more names times lookups than this, names are bounded token by token, not lookup by lookup
-_MANY_LOOKUPS = 256
+_MANY_LOOKUPS = 1024
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
 _MAX_SUBSET_LOOKUPS = 7
 #: bands of how many names hold a listed token: the names a query token reaches through its spellings
@@ -74,6 +78,9 @@ _MIN_PART_LEN = 3
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.signedinteger[Any]]
 
 
 def _alias_parts(names: Iterable[str]) -> Iterable[str]:
@@ -143,6 +150,66 @@ def _one_sided_bound(gained: float, reached: float, covered: int, query_weight: 
         return math.inf
     bound: float = (gained + reached) / (lower + reached) * (covered / size) ** QUERY_EXTRA_EXPONENT
     return bound
+
+
+def _score_bounds(
+    gained: FloatArray,
+    reached: FloatArray,
+    covered: FloatArray,
+    weight: FloatArray,
+    query_weight: float,
+    size: int,
+) -> FloatArray:
+    """`_score_bound` of many names at once."""
+    reached = np.minimum(reached, weight)
+    missing = weight - reached
+    bound = (gained + reached) / (query_weight + reached + MISSING_PART_WEIGHT * missing)
+    partial = covered < size
+    share = covered / size
+    bound = np.where(partial, bound * share**COVERAGE_EXPONENT, bound)
+    one_sided = partial & (missing <= _EPSILON * weight) & (covered >= 2)
+    if one_sided.any():
+        lower = QUERY_EXTRA_WEIGHT * query_weight
+        with np.errstate(divide="ignore", invalid="ignore"):
+            other = np.where(
+                gained >= lower, np.inf, (gained + reached) / (lower + reached) * share**QUERY_EXTRA_EXPONENT
+            )
+        bound = np.where(one_sided, np.maximum(bound, other), bound)
+    return bound
+
+
+def _sums(owner: IntArray, values: FloatArray, count: int) -> FloatArray:
+    """Per owner (0 to count - 1), the sum of its values."""
+    return np.bincount(owner, weights=values, minlength=count).astype(np.float64, copy=False)
+
+
+def _expand(counts: IntArray) -> tuple[IntArray, IntArray]:
+    """For runs of these lengths laid end to end: the run each place belongs to, and its place in it."""
+    owner = np.repeat(np.arange(len(counts)), counts)
+    ends = np.cumsum(counts)
+    offsets = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - counts, counts)
+    return owner, offsets
+
+
+def _union(sets: list[IntArray]) -> IntArray:
+    """The names in any of these sorted arrays, sorted."""
+    if len(sets) == 1:
+        return sets[0]
+    if not sets:
+        return np.zeros(0, dtype=np.int32)
+    # a stable sort of integers is a radix sort: several times faster than np.unique's
+    joined = np.sort(np.concatenate(sets), kind="stable")
+    distinct = np.ones(len(joined), dtype=bool)
+    distinct[1:] = joined[1:] != joined[:-1]
+    return joined[distinct]
+
+
+def _within(names: IntArray, others: IntArray) -> npt.NDArray[np.bool_]:
+    """Which of the (sorted) names are among the (sorted) others, by binary search in the others."""
+    if not len(others):
+        return np.zeros(len(names), dtype=bool)
+    found: npt.NDArray[np.bool_] = others.take(others.searchsorted(names), mode="clip") == names
+    return found
 
 
 def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
@@ -256,7 +323,6 @@ class CandidateIndex:
         name_token_numbers = array("i")
         vocabulary: list[str] = []  # the distinct tokens, numbered
         numbered: dict[str, int] = {}
-        postings: dict[str, array[int]] = {}
         by_identifier: dict[str, list[int]] = defaultdict(list)
         for entity in entities:
             entity_no = len(self.entities)
@@ -275,7 +341,6 @@ class CandidateIndex:
                 if not form.tokens or form.tokens in seen:
                     continue
                 seen.add(form.tokens)
-                name_no = len(name_entity)
                 name_entity.append(entity_no)
                 name_position.append(position)
                 for token in form.tokens:
@@ -283,16 +348,29 @@ class CandidateIndex:
                     if token_no is None:
                         token_no = numbered[token] = len(vocabulary)
                         vocabulary.append(token)
-                        postings[token] = array("i", [name_no])
-                    elif postings[token][-1] != name_no:  # a token twice in a name is posted once
-                        postings[token].append(name_no)
                     name_token_numbers.append(token_no)
                 name_start.append(len(name_token_numbers))
             entity_first.append(len(name_entity))
-        self.postings: dict[str, array[int]] = postings
         #: the distinct listed tokens, numbered, and their numbers
         self.vocabulary = vocabulary
         self.token_numbers = numbered
+        # the same flat arrays as numpy sees them (no copy), for working on many names at once
+        self._token_array = token_array = np.frombuffer(name_token_numbers, dtype=np.int32)
+        self._start_array = start_array = np.frombuffer(name_start, dtype=np.int32)
+        name_count = len(name_entity)
+        # the postings: per token, the names holding it, in order, laid end to end in one array (one
+        # buffer, not an object per token: forked workers share it)
+        owner = np.repeat(np.arange(name_count, dtype=np.int32), np.diff(start_array))
+        by_token = np.argsort(token_array, kind="stable")  # and within a token, by name
+        posted_tokens = token_array[by_token]
+        posted_names = owner[by_token]
+        once = np.ones(len(by_token), dtype=bool)  # a token twice in a name is posted once
+        once[1:] = (posted_tokens[1:] != posted_tokens[:-1]) | (posted_names[1:] != posted_names[:-1])
+        self._posted: npt.NDArray[np.int32] = posted_names[once]
+        counts = np.bincount(posted_tokens[once], minlength=len(vocabulary))
+        self._posting_start = np.concatenate(([0], np.cumsum(counts)))
+        #: per listed token, how many names hold it
+        self.name_counts: dict[str, int] = dict(zip(vocabulary, counts.tolist(), strict=True))
         #: per name: its tokens
         self._name_tokens = name_tokens = _NameTokens(vocabulary, name_token_numbers, name_start)
         #: per name: (entity number, name form)
@@ -301,39 +379,35 @@ class CandidateIndex:
         self.entity_names = _EntityNames(entity_first)
         self.by_identifier: dict[str, tuple[int, ...]] = {n: tuple(e) for n, e in by_identifier.items()}
         total = max(len(self.names), 1)
-        self.idf: dict[str, float] = {t: math.log(1.0 + total / len(p)) for t, p in self.postings.items()}
+        weight_of = np.log1p(total / np.maximum(counts, 1))
+        self.idf: dict[str, float] = dict(zip(vocabulary, weight_of.tolist(), strict=True))
         self.max_weight = math.log(1.0 + total)
-        #: per name: the sum of its tokens' weights
-        idf = self.idf
-        weight_of = [idf[t] for t in vocabulary]
-        self.name_weights = array(
-            "d",
-            [
-                sum([weight_of[n] for n in name_token_numbers[name_start[i] : name_start[i + 1]]])
-                for i in range(len(name_entity))
-            ],
-        )
+        #: per name: the sum of its tokens' weights (every name has a token)
+        self.name_weights = array("d")
+        if name_count:
+            self.name_weights.frombytes(np.add.reduceat(weight_of[token_array], start_array[:-1]).tobytes())
+        self._weight_array = np.frombuffer(self.name_weights, dtype=np.float64)
         #: listed tokens by one-letter deletions, and by phonetic key, skeleton and simplified spelling
-        self.deletion_keys, self.spelling_keys = self._blocking_keys(self.postings)
+        self.deletion_keys, self.spelling_keys = self._blocking_keys(vocabulary)
         #: by length, the first two and last two letters of every deletion key: most query tokens
         #: joined meet none, and this says so without forming every one-letter deletion of them
         self._key_edges: dict[int, frozenset[str]] = self._edges(self.deletion_keys)
         self._expansions: dict[str, list[tuple[str, float]]] = {}
         self._reaches: dict[str, _Reach | None] = {}
         self._joined_reaches: dict[str, _Reach | None] = {}
-        self._name_sets: dict[tuple[str, bool, int], frozenset[int]] = {}
+        self._name_sets: dict[tuple[str, bool, int], IntArray] = {}
         #: per query token (or two joined), how many names its common spellings reach, and its
         #: listed tokens by band of frequency (`_tiers`)
         self._bands: dict[tuple[str, bool], tuple[int, list[dict[str, float]]]] = {}
         # what every listed token reaches, and the names it reaches, worked out now rather than on the
         # first query holding it: bounded by the vocabulary, and most query name parts are listed ones
         self._listed_reaches: dict[str, _Reach] = {}
-        self._listed_names: dict[str, frozenset[int]] = {}
+        self._listed_names: dict[str, IntArray] = {}
         # the names each listed token reaches are kept for all tokens only while that stays small;
         # beyond, the sets of the tokens queries hold are made when needed and kept within a budget
         keep_names = len(name_tokens) <= _PRECOMPUTED_NAMES
         self._name_set_budget = _NAME_SET_BUDGET
-        for token in self.postings:
+        for token in vocabulary:
             reach = self._make_reach(self._expand(token))
             if reach is not None:
                 self._listed_reaches[token] = reach
@@ -433,7 +507,7 @@ class CandidateIndex:
         if joined:
             return self._expand_joined(token)
         found: set[str] = set()
-        if token in self.postings:
+        if token in self.token_numbers:
             found.add(token)
         if len(token) >= 3 and not token.isdigit():
             spellings = self.spelling_keys
@@ -455,7 +529,7 @@ class CandidateIndex:
         """`_expand` of two query tokens joined, which mostly reach nothing: nothing is built until a
         key meets a listed token."""
         hits: list[Sequence[str]] = []
-        if token in self.postings:
+        if token in self.token_numbers:
             hits.append((token,))
         length = len(token)
         if length >= 3 and not token.isdigit():
@@ -514,9 +588,9 @@ class CandidateIndex:
         ("sergeilavrov" → "sergei lavrov", "vanderbilt" → "van der bilt"); one part may be misspelt
         ("fridrichbuchenberg")."""
         readings: list[tuple[str, ...]] = []
-        postings = self.postings
+        known = self.token_numbers
         for position, token in enumerate(tokens):
-            if len(token) < _MIN_GLUED_LEN or token in postings or token.isdigit():
+            if len(token) < _MIN_GLUED_LEN or token in known or token.isdigit():
                 continue
             for parts in self._cuts(token, depth=2):
                 readings.append((*tokens[:position], *parts, *tokens[position + 1 :]))
@@ -525,12 +599,12 @@ class CandidateIndex:
         return readings
 
     def _cuts(self, token: str, depth: int) -> list[tuple[str, ...]]:
-        postings = self.postings
+        known = self.token_numbers
         cuts: list[tuple[str, ...]] = []
         for i in range(2, len(token) - 1):
             left, right = token[:i], token[i:]
-            left_listed = left in postings
-            right_listed = right in postings
+            left_listed = left in known
+            right_listed = right in known
             if len(left) < _MIN_PART_LEN or len(right) < _MIN_PART_LEN:
                 # a two-letter part only as written on the list, beside another ("xi" + "jinping")
                 if left_listed and right_listed and min(len(left), len(right)) >= 2:
@@ -544,7 +618,7 @@ class CandidateIndex:
                 cuts.append((left, right))
             elif left_listed and depth > 1 and len(right) >= _MIN_GLUED_LEN:
                 cuts.extend(
-                    (left, *rest) for rest in self._cuts(right, depth - 1) if all(r in postings for r in rest)
+                    (left, *rest) for rest in self._cuts(right, depth - 1) if all(r in known for r in rest)
                 )
         return cuts
 
@@ -574,9 +648,8 @@ class CandidateIndex:
         lookups, query_weight = self._lookups(tokens)
         if not lookups:
             return {}
-        return dict(
-            self._bounds_by_token(list(range(len(self.names))), lookups, query_weight, len(tokens), floor)
-        )
+        every = range(len(self.names))
+        return dict(self._bounds_one_by_one(every, lookups, len(lookups), query_weight, len(tokens), floor))
 
     def _candidates(
         self,
@@ -601,7 +674,7 @@ class CandidateIndex:
             tiers, _essential(tiers, query_weight, size, floor), query_weight, size, floor
         )
         bounds: Iterable[tuple[int, float]] = self._bounds(
-            sorted(names), lookups, essential, query_weight, size, floor
+            names, lookups, essential, query_weight, size, floor
         )
         if accept is not None:
             bounds = (b for b in bounds if accept(b[0]))
@@ -616,7 +689,7 @@ class CandidateIndex:
         reach than that part's; so the bound of a set of parts is no less than that of the lookups
         they come from, and finding names through the parts loses none.
         """
-        postings = self.postings
+        counts = self.name_counts
         idf = self.idf
         cuts = _TIER_POSTINGS
         # the lookups reaching the most names through common tokens are split first, while all the
@@ -630,7 +703,7 @@ class CandidateIndex:
                 bands: list[dict[str, float]] = [{} for _ in range(len(cuts) + 1)]
                 held = 0
                 for listed, gain in lookup.gains.items():
-                    count = len(postings[listed])
+                    count = counts[listed]
                     band = 0
                     while band < len(cuts) and count >= cuts[band]:
                         band += 1
@@ -671,21 +744,18 @@ class CandidateIndex:
 
     def _reached_names(
         self, lookups: list[_Lookup], essential: int, query_weight: float, size: int, floor: float
-    ) -> Set[int]:
-        """The names reached through some set of lookups that could pass the floor together.
+    ) -> IntArray:
+        """The names reached through some set of lookups that could pass the floor together, in order.
 
         A name reached through the lookups S scores at most ``_bound(S)``. Only the smallest passing
         sets S are needed; their names are the intersection of the names each lookup of S reaches,
-        which sets compute without a Python loop per name: most names of a common token share nothing
+        which sorted arrays compute without a Python loop per name: most names of a common token share nothing
         else with the query. Sets are formed of the first (rarest) lookups only, the others counted as
         reached by every name. A proper subset of S, as a bit mask, is a smaller number than S, so
         going through the masks in order finds the smallest passing sets first.
         """
         if essential > _MAX_SUBSET_LOOKUPS:
-            found: set[int] = set()
-            for lookup in lookups[:essential]:
-                found |= self._names_of(lookup)
-            return found
+            return _union([self._names_of(lookup) for lookup in lookups[:essential]])
         count = min(len(lookups), _MAX_SUBSET_LOOKUPS)
         others = lookups[count:]
         gains = [sum(e.gain for e in others)] * (1 << count)
@@ -725,36 +795,34 @@ class CandidateIndex:
                     break
             else:
                 passing.append(mask)
-        weights = self.name_weights
-        found = set()
-        names_of: list[frozenset[int] | None] = [None] * count
-        single = len(passing) == 1  # then its names are the answer, not copied into `found`
+        weights = self._weight_array
+        found: list[IntArray] = []
+        names_of: list[IntArray | None] = [None] * count
         for mask in passing:
-            sets: list[frozenset[int]] = []
+            sets: list[IntArray] = []
             for i in range(mask.bit_length()):
                 if mask >> i & 1:
                     names = names_of[i]
                     if names is None:
                         names = names_of[i] = self._names_of(lookups[i])
                     sets.append(names)
-            if len(sets) == 1:
-                reached_names = sets[0]
-            else:
-                sets.sort(key=len)
-                reached_names = sets[0].intersection(*sets[1:])
+            sets.sort(key=len)
+            reached_names = sets[0]
+            for names in sets[1:]:
+                if not len(reached_names):
+                    break
+                reached_names = reached_names[_within(reached_names, names)]
             if len(reached_names) >= _MIN_WEIGHED_NAMES:
                 # a name reached through this set may be reached through more: the heaviest of any
                 cap = max(c for m, c in caps.items() if m & mask == mask)
                 if cap < math.inf:
-                    reached_names = frozenset([n for n in reached_names if weights[n] <= cap])
-            if single:
-                return reached_names
-            found.update(reached_names)
-        return found
+                    reached_names = reached_names[weights[reached_names] <= cap]
+            found.append(reached_names)
+        return _union(found)
 
     def _bounds(
         self,
-        names: list[int],
+        names: IntArray,
         lookups: list[_Lookup],
         essential: int,
         query_weight: float,
@@ -762,6 +830,20 @@ class CandidateIndex:
         floor: float,
     ) -> list[tuple[int, float]]:
         """Each name's bound from the lookups that reach its tokens; names below the floor are left out."""
+        if len(names) * len(lookups) > _MANY_LOOKUPS:
+            return self._bounds_by_arrays(names, lookups, query_weight, size, floor)
+        return self._bounds_one_by_one(names.tolist(), lookups, essential, query_weight, size, floor)
+
+    def _bounds_one_by_one(
+        self,
+        names: Iterable[int],
+        lookups: list[_Lookup],
+        essential: int,
+        query_weight: float,
+        size: int,
+        floor: float,
+    ) -> list[tuple[int, float]]:
+        """`_bounds` name by name: the best listed token of each name for each lookup."""
         idf = self.idf
         name_tokens = self._name_tokens
         weights = self.name_weights
@@ -770,8 +852,6 @@ class CandidateIndex:
         rest_reach = sum(e.reach for e in rest)
         rest_cover = sum(e.cover for e in rest)
         passing: list[tuple[int, float]] = []
-        if len(names) * len(lookups) > _MANY_LOOKUPS:
-            return self._bounds_by_token(names, lookups, query_weight, size, floor)
         for name_no in names:
             listed_tokens = name_tokens[name_no]
             weight = weights[name_no]
@@ -811,53 +891,73 @@ class CandidateIndex:
                     passing.append((name_no, bound))
         return passing
 
-    def _bounds_by_token(
-        self, names: list[int], lookups: list[_Lookup], query_weight: float, size: int, floor: float
+    def _bounds_by_arrays(
+        self,
+        names: IntArray | list[int],
+        lookups: list[_Lookup],
+        query_weight: float,
+        size: int,
+        floor: float,
     ) -> list[tuple[int, float]]:
-        """`_bounds` for many names and lookups: from each listed token to the lookups that reach it.
-
-        Most of the names share one listed token with the query and nothing else: their bound is that
-        token's gain and weight, without collecting the best token per lookup.
+        """`_bounds` for many names and lookups, on arrays: the names' tokens are read from the flat
+        token array, met with the listed tokens the lookups reach, the best per name and lookup kept,
+        and the bounds computed for all names at once (what `_bounds_one_by_one` does name by name).
         """
         idf = self.idf
-        # by token number: a name's tokens are read as numbers, not as the strings the index holds
         numbered = self.token_numbers
-        by_token: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+        # what each lookup reaches, as rows: listed token number, lookup, gain, listed weight
+        row_token: list[int] = []
+        row_lookup: list[int] = []
+        row_gain: list[float] = []
+        row_weight: list[float] = []
         for position, lookup in enumerate(lookups):
             for token, gain in lookup.gains.items():
-                by_token[numbered[token]].append((position, gain, idf[token]))
-        get = by_token.get
-        covers = [lookup.cover for lookup in lookups]
-        token_numbers = self._name_tokens.token_numbers
-        start = self._name_tokens.start
-        weights = self.name_weights
-        passing: list[tuple[int, float]] = []
-        for name_no in names:
-            found = [
-                hits
-                for number in token_numbers[start[name_no] : start[name_no + 1]]
-                if (hits := get(number)) is not None
-            ]
-            if len(found) == 1 and len(found[0]) == 1:
-                position, gained, reached = found[0][0]
-                covered = covers[position]
-            else:
-                best: dict[int, tuple[float, float]] = {}
-                for hits in found:
-                    for position, gain, weight in hits:
-                        current = best.get(position)
-                        if current is None or gain > current[0]:
-                            best[position] = (gain, weight)
-                gained = reached = 0.0
-                covered = 0
-                for position, (gain, weight) in best.items():
-                    gained += gain
-                    reached += weight
-                    covered += covers[position]
-            bound = _score_bound(gained, reached, covered, weights[name_no], query_weight, size)
-            if bound >= floor:
-                passing.append((name_no, bound))
-        return passing
+                row_token.append(numbered[token])
+                row_lookup.append(position)
+                row_gain.append(gain)
+                row_weight.append(idf[token])
+        tokens = np.asarray(row_token, dtype=np.int64)
+        order = np.argsort(tokens, kind="stable")
+        tokens = tokens[order]
+        hit_lookup = np.asarray(row_lookup, dtype=np.int64)[order]
+        hit_gain = np.asarray(row_gain, dtype=np.float64)[order]
+        hit_weight = np.asarray(row_weight, dtype=np.float64)[order]
+        reached_tokens, first_row, row_count = np.unique(tokens, return_index=True, return_counts=True)
+
+        numbers = np.asarray(names, dtype=np.int64)
+        start = self._start_array
+        begins = start[numbers]
+        lengths = start[numbers + 1] - begins
+        owner, offsets = _expand(lengths)
+        name_tokens = self._token_array[begins[owner] + offsets]
+        # which of the names' tokens a lookup reaches
+        found = np.searchsorted(reached_tokens, name_tokens)
+        found[found == len(reached_tokens)] = 0
+        met = reached_tokens[found] == name_tokens
+        owner = owner[met]
+        found = found[met]
+        # each met token once per lookup reaching it
+        owner_row, offsets = _expand(row_count[found])
+        rows = first_row[found][owner_row] + offsets
+        owner = owner[owner_row]
+        lookup_of = hit_lookup[rows]
+        gain = hit_gain[rows]
+        # per name and lookup, the best gain (and the weight of the listed token giving it)
+        pair = owner * len(lookups) + lookup_of
+        best = np.lexsort((-gain, pair))
+        pair = pair[best]
+        first = np.ones(len(pair), dtype=bool)
+        first[1:] = pair[1:] != pair[:-1]
+        best = best[first]
+        owner = owner[best]
+        count = len(numbers)
+        gained = _sums(owner, gain[best], count)
+        reached = _sums(owner, hit_weight[rows[best]], count)
+        covers = np.asarray([lookup.cover for lookup in lookups], dtype=np.float64)
+        covered = _sums(owner, covers[lookup_of[best]], count)
+        bounds = _score_bounds(gained, reached, covered, self._weight_array[numbers], query_weight, size)
+        passing = np.flatnonzero(bounds >= floor)
+        return list(zip(numbers[passing].tolist(), bounds[passing].tolist(), strict=True))
 
     def _reach(self, token: str, *, joined: bool = False) -> _Reach | None:
         """The listed tokens a query token reaches with their gains, or None if it reaches none (cached).
@@ -885,11 +985,14 @@ class CandidateIndex:
         gains = {listed: similarity * idf[listed] for listed, similarity in expansions}
         return _Reach(max(gains.values()), max(idf[listed] for listed in gains), gains)
 
-    def _reached_by(self, gains: dict[str, float]) -> frozenset[int]:
-        postings = self.postings
-        return frozenset(itertools.chain.from_iterable(postings[listed] for listed in gains))
+    def _reached_by(self, gains: dict[str, float]) -> IntArray:
+        """The names holding any of these listed tokens, in order."""
+        numbered = self.token_numbers
+        starts = self._posting_start
+        posted = self._posted
+        return _union([posted[starts[n] : starts[n + 1]] for n in [numbered[listed] for listed in gains]])
 
-    def _names_of(self, lookup: _Lookup) -> frozenset[int]:
+    def _names_of(self, lookup: _Lookup) -> IntArray:
         """The names holding any listed token a lookup reaches (cached, name parts and joined apart: a
         joined token reaches fewer listed tokens than the same name part would)."""
         if not lookup.joined and not lookup.tier:
