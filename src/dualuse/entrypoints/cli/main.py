@@ -313,12 +313,10 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the web app and the API.
-
-    With several workers the app and the screening index are built once in this process and the workers are
-    forked from it, sharing them; after a list import each worker rebuilds its own index on its next screening.
-    A worker that dies is replaced; SIGTERM or Ctrl-C stops them all.
-    """
+    """Serve the web app and the API. With several workers the app and the screening index are built once in
+    this process and the workers are forked from it instead of each building its own; after a list import each
+    worker rebuilds its own index on its next screening. A worker that dies is replaced; SIGTERM or Ctrl-C
+    stops them all."""
     import uvicorn
 
     from dualuse.entrypoints.cli import prefork

@@ -57,11 +57,11 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def serve_forked(container: Container, app: FastAPI, host: str, port: int, workers: int) -> int:
     """Serve ``app`` from ``workers`` forked processes until SIGINT or SIGTERM; the exit status."""
     config = uvicorn.Config(app, log_level="info")  # first: it sets up the log the lines below go to
+    sock = listening_socket(host, port)  # before the index's build: a port in use is told at once
     entities = warm_screening_index(container)
     log.info("screening index built once for %d workers: %d entities", workers, entities)
     # This process needs no database connection while it supervises; the workers open their own.
     container.engine.dispose()
-    sock = listening_socket(host, port)
     # What was built is kept for the process's life: moved out of the collector's reach, so that no
     # collection in a worker writes to (and so copies) the pages it shares with the others.
     gc.collect()
