@@ -157,7 +157,6 @@ def _screen(server: Server, token: str) -> None:
         assert [m["entity_id"] for m in response.json()["matches"]] == ["t-1"]
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_workers_forked_from_one_built_index_answer_are_replaced_and_stop_together(
     container: Container, server: Server
 ) -> None:

@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import sys
+import time
 from collections.abc import Callable
 from types import FrameType
 
@@ -28,6 +29,7 @@ log = logging.getLogger("uvicorn.error")
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 # uvicorn's exit status when the app's start-up (its lifespan) fails: another fork would fail alike
 STARTUP_FAILURE = 3
+QUICK_DEATH_SECONDS = 1.0
 
 
 def warm_screening_index(container: Container) -> int:
@@ -81,18 +83,25 @@ class Supervisor:
     def __init__(self, work: Callable[[], None], workers: int) -> None:
         self._work = work
         self._workers = workers
-        self._children: set[int] = set()
+        self._children: dict[int, float] = {}  # pid: when it was forked (monotonic clock)
         self._stopping = False
 
     def run(self) -> int:
-        for signum in STOP_SIGNALS:
-            signal.signal(signum, self._stop)
+        """Fork the workers and keep them running until a stop signal; the exit status."""
+        previous = {signum: signal.signal(signum, self._stop) for signum in STOP_SIGNALS}
+        try:
+            return self._supervise()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _supervise(self) -> int:
         for _ in range(self._workers):
             self._fork()
         status = 0
         while self._children:
             pid, wait_status = os.wait()  # retried after a signal's handler has run (PEP 475)
-            self._children.discard(pid)
+            forked = self._children.pop(pid, None)
             if self._stopping:
                 continue
             how = _how_it_ended(wait_status)
@@ -102,7 +111,10 @@ class Supervisor:
                 self._stop(signal.SIGTERM, None)
                 continue
             log.warning("worker %d %s; starting another in its place", pid, how)
-            self._fork()
+            if forked is not None and time.monotonic() - forked < QUICK_DEATH_SECONDS:
+                time.sleep(QUICK_DEATH_SECONDS)  # no tight loop of forks if every new worker dies at once
+            if not self._stopping:
+                self._fork()
         log.info("all workers have stopped")
         return status
 
@@ -112,7 +124,7 @@ class Supervisor:
         pid = os.fork()
         if pid == 0:
             self._child()
-        self._children.add(pid)
+        self._children[pid] = time.monotonic()
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
     def _child(self) -> None:
