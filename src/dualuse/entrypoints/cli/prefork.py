@@ -137,7 +137,7 @@ class Supervisor:
             self._work()
             code = 0
         except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
+            code = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
         except BaseException:
             log.exception("worker %d failed", os.getpid())
         finally:
