@@ -17,7 +17,10 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {
         "dualuse determine case.json --format text",
     ),
     "determine-batch": ("dualuse determine-batch orders.csv -o answers.csv",),
-    "serve": ("dualuse serve --port 8000",),
+    "serve": (
+        "dualuse serve --port 8000",
+        "dualuse serve --workers 4   # one app and index, four forked workers",
+    ),
     "db backup": ("dualuse db backup --output backup.sqlite",),
     "db restore": ("dualuse db restore backup.sqlite",),
     "db upgrade": ("dualuse db upgrade",),

@@ -313,9 +313,13 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the web app and the API."""
+    """Serve the web app and the API. With several workers the app and the screening index are built once in
+    this process and the workers are forked from it instead of each building its own; after a list import each
+    worker rebuilds its own index on its next screening. A worker that dies is replaced; SIGTERM or Ctrl-C
+    stops them all."""
     import uvicorn
 
+    from dualuse.entrypoints.cli import prefork
     from dualuse.entrypoints.http.app import create_app
 
     with container() as c:
@@ -335,15 +339,12 @@ def serve(
         if processes == 1:
             uvicorn.run(create_app(container=c), host=bind_host, port=bind_port, log_level="info")
             return
-    # Several processes: each builds its own app from the same settings (the environment).
-    uvicorn.run(
-        "dualuse.entrypoints.http.app:create_app",
-        factory=True,
-        host=bind_host,
-        port=bind_port,
-        workers=processes,
-        log_level="info",
-    )
+        try:
+            status = prefork.serve_forked(c, create_app(container=c), bind_host, bind_port, processes)
+        except DualUseError as exc:
+            fail(exc)
+    if status:
+        raise typer.Exit(code=status)
 
 
 add_examples(app)  # last: every command is registered by now
