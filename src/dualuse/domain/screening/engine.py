@@ -97,7 +97,7 @@ class ScreeningEngine:
             verdicts: dict[int, bool] = {}
 
             def accept_name(name_no: int) -> bool:
-                entity_no = index.names[name_no][0]
+                entity_no = index.entity_of(name_no)
                 if (verdict := verdicts.get(entity_no)) is None:
                     verdict = verdicts[entity_no] = accept(index.entities[entity_no])
                 return verdict
@@ -127,11 +127,12 @@ class ScreeningEngine:
         reading_of: dict[int, tuple[str, ...]] = {}
         floor = 0.0 if prepared.identifiers else threshold - MAX_FACT_BONUS
         for name_no, _ in index.candidates(tokens, limit=self._candidates, floor=floor, accept=accept_name):
-            entity_no, form = index.names[name_no]
-            if index.entities[entity_no].schema in incompatible:
+            entity_no = index.entity_of(name_no)
+            if index.schema_of(entity_no) in incompatible:
                 continue
+            listed = index.tokens_of(name_no)
             score, reading = max(
-                ((name_similarity(r, form.tokens, index.weight), r) for r in readings), key=lambda x: x[0]
+                ((name_similarity(r, listed, index.weight), r) for r in readings), key=lambda x: x[0]
             )
             if entity_no not in best or score > best[entity_no][0]:
                 best[entity_no] = (score, name_no)
@@ -158,7 +159,7 @@ class ScreeningEngine:
     def _best_name(self, prepared: PreparedQuery, entity_no: int) -> tuple[float, int]:
         index = self.index
         scored = [
-            (name_similarity(prepared.form.tokens, index.names[n][1].tokens, index.weight), n)
+            (name_similarity(prepared.form.tokens, index.tokens_of(n), index.weight), n)
             for n in index.entity_names[entity_no]
         ]
         return max(scored, key=lambda x: (x[0], -x[1]))

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from dualuse.domain.screening.model import ListedEntity
+from dualuse.domain.screening.model import EntitySchema, ListedEntity
 from dualuse.domain.screening.normalise import (
     NameForm,
     name_form,
@@ -78,6 +78,8 @@ _MIN_PART_LEN = 3
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
+_SCHEMAS = tuple(EntitySchema)
+_SCHEMA_NUMBERS = {schema: number for number, schema in enumerate(_SCHEMAS)}
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.signedinteger[Any]]
@@ -317,6 +319,7 @@ class CandidateIndex:
         # gigabytes, and forked workers would copy the pages their reference counts touch): its entity,
         # which of the entity's names it is, and its tokens; an entity's names are numbered one after the other
         name_entity = array("i")
+        entity_schema = array("B")  # per entity, the number of its schema in _SCHEMAS
         name_position = array("i")
         entity_first = array("i", [0])
         name_start = array("i", [0])
@@ -327,6 +330,7 @@ class CandidateIndex:
         for entity in entities:
             entity_no = len(self.entities)
             self.entities.append(entity)
+            entity_schema.append(_SCHEMA_NUMBERS[entity.schema])
             numbers = (
                 frozenset(n for i in entity.identifiers if len(n := normalise_identifier(i.number)) >= 4)
                 if entity.identifiers
@@ -377,6 +381,8 @@ class CandidateIndex:
         self.names = _Names(self.entities, name_entity, name_position, name_tokens)
         #: per entity: the numbers of its names
         self.entity_names = _EntityNames(entity_first)
+        self._name_entity = name_entity
+        self._entity_schema = entity_schema
         self.by_identifier: dict[str, tuple[int, ...]] = {n: tuple(e) for n, e in by_identifier.items()}
         total = max(len(self.names), 1)
         weight_of = np.log1p(total / np.maximum(counts, 1))
@@ -396,6 +402,7 @@ class CandidateIndex:
         self._reaches: dict[str, _Reach | None] = {}
         self._joined_reaches: dict[str, _Reach | None] = {}
         self._name_sets: dict[tuple[str, bool, int], IntArray] = {}
+        self._rows: dict[tuple[str, bool], tuple[IntArray, FloatArray, FloatArray]] = {}
         #: per query token (or two joined), how many names its common spellings reach, and its
         #: listed tokens by band of frequency (`_tiers`)
         self._bands: dict[tuple[str, bool], tuple[int, list[dict[str, float]]]] = {}
@@ -475,6 +482,21 @@ class CandidateIndex:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    # Screening reads a candidate's entity, schema and tokens from the flat arrays, not from the listed
+    # entity's object: reading an object writes its reference count, and a forked worker would copy the
+    # page it sits on. The entity itself is read only for the few names that score well.
+
+    def entity_of(self, name_no: int) -> int:
+        """The number of the entity a listed name belongs to."""
+        return self._name_entity[name_no]
+
+    def schema_of(self, entity_no: int) -> EntitySchema:
+        return _SCHEMAS[self._entity_schema[entity_no]]
+
+    def tokens_of(self, name_no: int) -> tuple[str, ...]:
+        """A listed name's tokens."""
+        return self._name_tokens[name_no]
 
     @property
     def name_count(self) -> int:
@@ -903,25 +925,14 @@ class CandidateIndex:
         token array, met with the listed tokens the lookups reach, the best per name and lookup kept,
         and the bounds computed for all names at once (what `_bounds_one_by_one` does name by name).
         """
-        idf = self.idf
-        numbered = self.token_numbers
         # what each lookup reaches, as rows: listed token number, lookup, gain, listed weight
-        row_token: list[int] = []
-        row_lookup: list[int] = []
-        row_gain: list[float] = []
-        row_weight: list[float] = []
-        for position, lookup in enumerate(lookups):
-            for token, gain in lookup.gains.items():
-                row_token.append(numbered[token])
-                row_lookup.append(position)
-                row_gain.append(gain)
-                row_weight.append(idf[token])
-        tokens = np.asarray(row_token, dtype=np.int64)
+        rows = [self._rows_of(lookup) for lookup in lookups]
+        tokens = np.concatenate([row[0] for row in rows])
         order = np.argsort(tokens, kind="stable")
         tokens = tokens[order]
-        hit_lookup = np.asarray(row_lookup, dtype=np.int64)[order]
-        hit_gain = np.asarray(row_gain, dtype=np.float64)[order]
-        hit_weight = np.asarray(row_weight, dtype=np.float64)[order]
+        hit_lookup = np.repeat(np.arange(len(lookups)), [len(row[0]) for row in rows])[order]
+        hit_gain = np.concatenate([row[1] for row in rows])[order]
+        hit_weight = np.concatenate([row[2] for row in rows])[order]
         reached_tokens, first_row, row_count = np.unique(tokens, return_index=True, return_counts=True)
 
         numbers = np.asarray(names, dtype=np.int64)
@@ -991,6 +1002,24 @@ class CandidateIndex:
         starts = self._posting_start
         posted = self._posted
         return _union([posted[starts[n] : starts[n + 1]] for n in [numbered[listed] for listed in gains]])
+
+    def _rows_of(self, lookup: _Lookup) -> tuple[IntArray, FloatArray, FloatArray]:
+        """The listed tokens a lookup reaches (by number), their gains and weights, as arrays (cached)."""
+        key = (lookup.token, lookup.joined)
+        cached = self._rows.get(key)
+        if cached is None:
+            numbered = self.token_numbers
+            idf = self.idf
+            gains = lookup.gains
+            cached = (
+                np.fromiter((numbered[token] for token in gains), dtype=np.int64, count=len(gains)),
+                np.fromiter(gains.values(), dtype=np.float64, count=len(gains)),
+                np.fromiter((idf[token] for token in gains), dtype=np.float64, count=len(gains)),
+            )
+            if len(self._rows) >= _EXPANSION_CACHE_SIZE:
+                self._rows.clear()
+            self._rows[key] = cached
+        return cached
 
     def _names_of(self, lookup: _Lookup) -> IntArray:
         """The names holding any listed token a lookup reaches (cached, name parts and joined apart: a
