@@ -13,6 +13,7 @@ from dualuse.domain.errors import ValidationError
 from dualuse.domain.screening.index import CandidateIndex
 from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
 from dualuse.domain.screening.normalise import (
+    forget_words,
     load_reference_data,
     name_form,
     normalise_country,
@@ -25,6 +26,7 @@ from dualuse.domain.screening.scoring import (
     explain_name,
     name_similarity,
     score_entity,
+    token_similarity,
 )
 
 DEFAULT_THRESHOLD = 0.7
@@ -49,7 +51,10 @@ class ScreeningEngine:
 
     def _build(self) -> CandidateIndex:
         load_reference_data()
-        return CandidateIndex(e for s in self._snapshots.values() for e in s.entities)
+        index = CandidateIndex(e for s in self._snapshots.values() for e in s.entities)
+        forget_words()  # what the build cached, the queries rarely need (see `forget_words`)
+        token_similarity.cache_clear()
+        return index
 
     @property
     def snapshots(self) -> tuple[ListSnapshot, ...]:

@@ -417,3 +417,22 @@ def normalise_date(text: str | None) -> str | None:
     except ValueError:
         return f"{year}-{month}" if 1 <= int(month) <= 12 else year
     return text
+
+
+def forget_words() -> None:
+    """Empty the caches of words and tokens. Building an index fills them with the listed names' words,
+    which queries seldom meet again; and a cache hit rewrites the cache's order, so in a forked worker
+    every hit on an entry made before the fork copies a page of the index it shares with the others."""
+    for cached in (
+        fold,
+        _ascii_word,
+        _fold_ascii_word,
+        _fold_word,
+        _org_words,
+        _words,
+        _strip_legal_forms,
+        phonetic_key,
+        simplify,
+        skeleton,
+    ):
+        cached.cache_clear()
