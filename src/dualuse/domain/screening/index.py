@@ -68,6 +68,8 @@ _TIER_POSTINGS = (64, 1024)
 _MIN_SPLIT_NAMES = 2048
 #: the names a set of lookups reaches are weighed only from this many on (see `_reached_names`)
 _MIN_WEIGHED_NAMES = 64
+#: sorted sets of names are intersected by binary search where one holds this many times fewer names
+_MERGE_RATIO = 16
 #: tolerance of float sums when telling whether every part of a listed name was reached
 _EPSILON = 1e-9
 #: query tokens at least this long that are no listed name part are tried as name parts written together
@@ -206,12 +208,16 @@ def _union(sets: list[IntArray]) -> IntArray:
     return joined[distinct]
 
 
-def _within(names: IntArray, others: IntArray) -> npt.NDArray[np.bool_]:
-    """Which of the (sorted) names are among the (sorted) others, by binary search in the others."""
-    if not len(others):
-        return np.zeros(len(names), dtype=bool)
-    found: npt.NDArray[np.bool_] = others.take(others.searchsorted(names), mode="clip") == names
-    return found
+def _intersect(names: IntArray, others: IntArray) -> IntArray:
+    """The (sorted) names that are among the (sorted) others: by binary search in the others when the
+    names are few beside them, else by merging the two (a stable sort of integers is a radix sort)."""
+    if len(names) * _MERGE_RATIO < len(others):
+        found: IntArray = names[others.take(others.searchsorted(names), mode="clip") == names]
+        return found
+    merged = np.concatenate((names, others))
+    merged.sort(kind="stable")
+    both: IntArray = merged[:-1][merged[1:] == merged[:-1]]
+    return both
 
 
 def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
@@ -833,7 +839,7 @@ class CandidateIndex:
             for names in sets[1:]:
                 if not len(reached_names):
                     break
-                reached_names = reached_names[_within(reached_names, names)]
+                reached_names = _intersect(reached_names, names)
             if len(reached_names) >= _MIN_WEIGHED_NAMES:
                 # a name reached through this set may be reached through more: the heaviest of any
                 cap = max(c for m, c in caps.items() if m & mask == mask)
