@@ -57,7 +57,7 @@ _NAME_SET_BUDGET = 1_000_000
 #: up to this many listed names, the names each listed token reaches are worked out when the index is built
 _PRECOMPUTED_NAMES = 60_000
 #: with more names times lookups than this, names are bounded token by token, not lookup by lookup
-_MANY_LOOKUPS = 1024
+_MANY_LOOKUPS = 512
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
 _MAX_SUBSET_LOOKUPS = 7
 #: bands of how many names hold a listed token: the names a query token reaches through its spellings
@@ -939,7 +939,11 @@ class CandidateIndex:
         hit_lookup = np.repeat(np.arange(len(lookups)), [len(row[0]) for row in rows])[order]
         hit_gain = np.concatenate([row[1] for row in rows])[order]
         hit_weight = np.concatenate([row[2] for row in rows])[order]
-        reached_tokens, first_row, row_count = np.unique(tokens, return_index=True, return_counts=True)
+        first = np.ones(len(tokens), dtype=bool)
+        first[1:] = tokens[1:] != tokens[:-1]
+        first_row = np.flatnonzero(first)
+        reached_tokens = tokens[first_row]
+        row_count = np.diff(first_row, append=len(tokens))
 
         numbers = np.asarray(names, dtype=np.int64)
         start = self._start_array
@@ -953,21 +957,27 @@ class CandidateIndex:
         met = reached_tokens[found] == name_tokens
         owner = owner[met]
         found = found[met]
-        # each met token once per lookup reaching it
-        owner_row, offsets = _expand(row_count[found])
-        rows = first_row[found][owner_row] + offsets
-        owner = owner[owner_row]
+        # each met token once per lookup reaching it (most listed tokens, one lookup reaches)
+        if len(row_count) and row_count.max() > 1:
+            owner_row, offsets = _expand(row_count[found])
+            rows = first_row[found][owner_row] + offsets
+            owner = owner[owner_row]
+        else:
+            rows = first_row[found]
         lookup_of = hit_lookup[rows]
         gain = hit_gain[rows]
         # per name and lookup, the best gain (and the weight of the listed token giving it)
-        pair = owner * len(lookups) + lookup_of
-        best = np.lexsort((-gain, pair))
-        pair = pair[best]
-        first = np.ones(len(pair), dtype=bool)
-        first[1:] = pair[1:] != pair[:-1]
-        best = best[first]
-        owner = owner[best]
         count = len(numbers)
+        pair = owner * len(lookups) + lookup_of
+        pairs = count * len(lookups)
+        top = np.full(pairs, -np.inf)
+        np.maximum.at(top, pair, gain)
+        best = np.flatnonzero(gain == top[pair])
+        # of equal gains, the first (as name by name)
+        first = np.full(pairs, len(pair))
+        np.minimum.at(first, pair[best], best)
+        best = best[first[pair[best]] == best]
+        owner = owner[best]
         gained = _sums(owner, gain[best], count)
         reached = _sums(owner, hit_weight[rows[best]], count)
         covers = np.asarray([lookup.cover for lookup in lookups], dtype=np.float64)
