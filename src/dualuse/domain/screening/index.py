@@ -56,7 +56,7 @@ _REACH_CACHE_SIZE = 8_192
 _NAME_SET_BUDGET = 1_000_000
 #: up to this many listed names, the names each listed token reaches are worked out when the index is built
 _PRECOMPUTED_NAMES = 60_000
-#: with more names times lookups than this, names are bounded token by token, not lookup by lookup
+#: with more names times lookups than this, names are bounded all at once on arrays, not one by one
 _MANY_LOOKUPS = 512
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
 _MAX_SUBSET_LOOKUPS = 7
@@ -208,11 +208,18 @@ def _union(sets: list[IntArray]) -> IntArray:
     return joined[distinct]
 
 
+def _find(values: IntArray, among: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """Where each of the values is in the sorted array ``among`` (binary search), and whether it is there."""
+    at = among.searchsorted(values)
+    met: npt.NDArray[np.bool_] = among.take(at, mode="clip") == values
+    return at, met
+
+
 def _intersect(names: IntArray, others: IntArray) -> IntArray:
     """The (sorted) names that are among the (sorted) others: by binary search in the others when the
     names are few beside them, else by merging the two (a stable sort of integers is a radix sort)."""
     if len(names) * _MERGE_RATIO < len(others):
-        found: IntArray = names[others.take(others.searchsorted(names), mode="clip") == names]
+        found: IntArray = names[_find(names, others)[1]]
         return found
     merged = np.concatenate((names, others))
     merged.sort(kind="stable")
@@ -932,13 +939,13 @@ class CandidateIndex:
         and the bounds computed for all names at once (what `_bounds_one_by_one` does name by name).
         """
         # what each lookup reaches, as rows: listed token number, lookup, gain, listed weight
-        rows = [self._rows_of(lookup) for lookup in lookups]
-        tokens = np.concatenate([row[0] for row in rows])
+        per_lookup = [self._rows_of(lookup) for lookup in lookups]
+        tokens = np.concatenate([row[0] for row in per_lookup])
         order = np.argsort(tokens, kind="stable")
         tokens = tokens[order]
-        hit_lookup = np.repeat(np.arange(len(lookups)), [len(row[0]) for row in rows])[order]
-        hit_gain = np.concatenate([row[1] for row in rows])[order]
-        hit_weight = np.concatenate([row[2] for row in rows])[order]
+        hit_lookup = np.repeat(np.arange(len(lookups)), [len(row[0]) for row in per_lookup])[order]
+        hit_gain = np.concatenate([row[1] for row in per_lookup])[order]
+        hit_weight = np.concatenate([row[2] for row in per_lookup])[order]
         first = np.ones(len(tokens), dtype=bool)
         first[1:] = tokens[1:] != tokens[:-1]
         first_row = np.flatnonzero(first)
@@ -952,18 +959,13 @@ class CandidateIndex:
         owner, offsets = _expand(lengths)
         name_tokens = self._token_array[begins[owner] + offsets]
         # which of the names' tokens a lookup reaches
-        found = np.searchsorted(reached_tokens, name_tokens)
-        found[found == len(reached_tokens)] = 0
-        met = reached_tokens[found] == name_tokens
+        found, met = _find(name_tokens, reached_tokens)
         owner = owner[met]
         found = found[met]
-        # each met token once per lookup reaching it (most listed tokens, one lookup reaches)
-        if len(row_count) and row_count.max() > 1:
-            owner_row, offsets = _expand(row_count[found])
-            rows = first_row[found][owner_row] + offsets
-            owner = owner[owner_row]
-        else:
-            rows = first_row[found]
+        # each met token once per lookup reaching it
+        owner_row, offsets = _expand(row_count[found])
+        rows = first_row[found][owner_row] + offsets
+        owner = owner[owner_row]
         lookup_of = hit_lookup[rows]
         gain = hit_gain[rows]
         # per name and lookup, the best gain (and the weight of the listed token giving it)
