@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -49,3 +50,28 @@ def test_a_worker_whose_app_cannot_start_is_not_replaced(tmp_path: Path) -> None
 
     assert Supervisor(work, 1).run() == 1
     assert len(started.read_text().splitlines()) == 1
+
+
+RELEASE = """
+from dualuse.entrypoints.cli.prefork import release_free_memory
+
+def resident():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+
+blocks = [bytes(64 * 1024) for _ in range(2000)]  # 128 MB in blocks glibc takes from its heap
+pin = bytes(64 * 1024)  # after them: the freed blocks are not at the heap's end, so nothing gives them back
+del blocks
+before = resident()
+print(release_free_memory(), before - resident())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_a_worker_hands_the_memory_it_freed_back_to_the_system() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", RELEASE], capture_output=True, text=True, check=True, timeout=60
+    )
+    released, handed_back = done.stdout.split()
+    assert released == "True"
+    assert int(handed_back) > 64 * 2**20  # half of it at least; nothing without the call

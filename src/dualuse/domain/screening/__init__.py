@@ -3,6 +3,7 @@
 from dualuse.domain.screening.delta import Delta, affected, diff_snapshots
 from dualuse.domain.screening.engine import DEFAULT_THRESHOLD, ScreeningEngine
 from dualuse.domain.screening.model import (
+    EntityFilter,
     EntitySchema,
     Explanation,
     Hit,
@@ -16,6 +17,7 @@ from dualuse.domain.screening.model import (
 __all__ = [
     "DEFAULT_THRESHOLD",
     "Delta",
+    "EntityFilter",
     "EntitySchema",
     "Explanation",
     "Hit",

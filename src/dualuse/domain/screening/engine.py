@@ -7,11 +7,18 @@ the hits it finds above the threshold go to a reviewer for a hit decision.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.screening.index import CandidateIndex
-from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
+from dualuse.domain.screening.model import (
+    EntityFilter,
+    EntitySchema,
+    ListedEntity,
+    ListSnapshot,
+    Match,
+    ScreeningQuery,
+)
 from dualuse.domain.screening.normalise import (
     forget_words,
     load_reference_data,
@@ -37,6 +44,18 @@ _INCOMPATIBLE = {
     EntitySchema.VESSEL: {EntitySchema.PERSON},
     EntitySchema.AIRCRAFT: {EntitySchema.PERSON},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """A listed entity's best name scored against one name of the query, before it is explained."""
+
+    score: float  # rounded as matches show it, so that ties are broken alike
+    entity: ListedEntity
+    name_no: int
+    prepared: PreparedQuery
+    reading: tuple[str, ...]
+    name_score: float
 
 
 class ScreeningEngine:
@@ -83,11 +102,11 @@ class ScreeningEngine:
         threshold: float = DEFAULT_THRESHOLD,
         limit: int = 5,
         *,
-        accept: Callable[[ListedEntity], bool] | None = None,
+        only: EntityFilter | None = None,
     ) -> list[Match]:
         """The listed entities that match the party with a score of at least ``threshold``, best first.
 
-        Every name of the query is scored (its ``aliases`` too) and an entity keeps its best. ``accept``
+        Every name of the query is scored (its ``aliases`` too) and an entity keeps its best. ``only``
         narrows the entities looked at (say, to some lists) before candidates are counted, so a filter never
         hides an entity that would otherwise have been found. Each match carries its score and an
         explanation per feature (name, schema, birth_date, country, identifier).
@@ -97,28 +116,20 @@ class ScreeningEngine:
         if limit < 1:
             raise ValidationError("the limit must be at least 1", field="limit")
         index = self.index
-        accept_name: Callable[[int], bool] | None = None
-        if accept is not None:
-            verdicts: dict[int, bool] = {}
-
-            def accept_name(name_no: int) -> bool:
-                entity_no = index.entity_of(name_no)
-                if (verdict := verdicts.get(entity_no)) is None:
-                    verdict = verdicts[entity_no] = accept(index.entities[entity_no])
-                return verdict
-
-        best: dict[tuple[str, str], Match] = {}
+        accept_name = index.name_filter(only) if only is not None and only.filters else None
+        best: dict[tuple[str, str], _Scored] = {}
         for name in query.names:
-            for match in self._screen_name(replace(query, name=name, aliases=()), threshold, accept_name):
-                key = match.entity.key
-                if key not in best or match.score > best[key].score:
-                    best[key] = match
-        matches = sorted(best.values(), key=lambda m: (-m.score, m.entity.source, m.entity.entity_id))
-        return matches[:limit]
+            for scored in self._screen_name(replace(query, name=name, aliases=()), threshold, accept_name):
+                key = scored.entity.key
+                if key not in best or scored.score > best[key].score:
+                    best[key] = scored
+        found = sorted(best.values(), key=lambda m: (-m.score, m.entity.source, m.entity.entity_id))
+        # how the names were aligned is worked out for the matches returned only
+        return [self._explained(scored) for scored in found[:limit]]
 
     def _screen_name(
         self, query: ScreeningQuery, threshold: float, accept_name: Callable[[int], bool] | None
-    ) -> list[Match]:
+    ) -> list[_Scored]:
         prepared = self.prepare(query)
         if not prepared.form.tokens:
             return []
@@ -147,19 +158,35 @@ class ScreeningEngine:
                 accept_name is None or accept_name(index.entity_names[entity_no][0])
             ):
                 best[entity_no] = self._best_name(prepared, entity_no)
-        matches: list[Match] = []
+        found: list[_Scored] = []
         for entity_no, (name_score, name_no) in best.items():
             if name_score + MAX_FACT_BONUS < threshold and not prepared.identifiers:
                 continue
             entity = index.entities[entity_no]
-            listed_form = index.names[name_no][1]
-            _, note = explain_name(reading_of.get(entity_no, tokens), listed_form.tokens, index.weight)
-            score, explanation = score_entity(
-                prepared, entity, name_score, note, index.entity_identifiers[entity_no]
-            )
+            identifiers = index.entity_identifiers[entity_no]
+            score, _ = score_entity(prepared, entity, name_score, "", identifiers)
             if score >= threshold:
-                matches.append(Match(entity, round(score, 4), listed_form.original, explanation))
-        return matches
+                found.append(
+                    _Scored(
+                        round(score, 4),
+                        entity,
+                        name_no,
+                        prepared,
+                        reading_of.get(entity_no, tokens),
+                        name_score,
+                    )
+                )
+        return found
+
+    def _explained(self, scored: _Scored) -> Match:
+        index = self.index
+        listed_form = index.names[scored.name_no][1]
+        _, note = explain_name(scored.reading, listed_form.tokens, index.weight)
+        entity_no = index.entity_of(scored.name_no)
+        score, explanation = score_entity(
+            scored.prepared, scored.entity, scored.name_score, note, index.entity_identifiers[entity_no]
+        )
+        return Match(scored.entity, round(score, 4), listed_form.original, explanation)
 
     def _best_name(self, prepared: PreparedQuery, entity_no: int) -> tuple[float, int]:
         index = self.index

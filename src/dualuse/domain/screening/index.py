@@ -19,18 +19,21 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import marshal
 import math
 from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from dualuse.domain.screening.model import EntitySchema, ListedEntity
+from dualuse.domain.screening.model import EntityFilter, EntitySchema, Identifier, ListedEntity
 from dualuse.domain.screening.normalise import (
     NameForm,
     name_form,
@@ -116,7 +119,8 @@ class _Reach:
 
     gain: float  # the most it adds to a name: similarity times weight
     reach: float  # the most listed-token weight it can account for
-    gains: dict[str, float]  # listed token → similarity times its weight
+    tokens: IntArray  # the listed tokens it reaches, by number
+    gains: FloatArray  # and for each, similarity times its weight
 
 
 @dataclass(slots=True)
@@ -127,7 +131,8 @@ class _Lookup:
     gain: float
     reach: float
     cover: int
-    gains: dict[str, float]
+    tokens: IntArray
+    gains: FloatArray
     joined: bool
     #: all the listed tokens the query token reaches (0), or those of one band of frequency (1, 2, ...)
     tier: int = 0
@@ -253,26 +258,143 @@ def _essential(lookups: Sequence[_Lookup], query_weight: float, size: int, floor
     return essential
 
 
-class _NameTokens(Sequence[tuple[str, ...]]):
-    """Per listed name, its tokens, made from one flat array of token numbers.
+def _int_array(values: npt.NDArray[Any], typecode: str) -> array[int]:
+    found = array(typecode)
+    found.frombytes(values.tobytes())
+    return found
 
-    Reading a name's token numbers writes to no object the index holds (a tuple of strings per name
-    would have its reference count written on every read), so forked workers share these pages.
+
+class _Vocabulary:
+    """The distinct listed tokens, numbered: their text end to end in one buffer, found by hash.
+
+    A dict from token to number would do, but reading a value from a dict writes the value's reference
+    count, and a forked worker would copy the page it sits on. Here a token is found by binary search
+    among the hashes of all tokens (Python's ``hash``, which forked workers share) and its text compared;
+    nothing the index holds is written.
     """
 
-    def __init__(self, vocabulary: list[str], token_numbers: array[int], start: array[int]) -> None:
-        self.vocabulary = vocabulary
-        self.token_numbers = token_numbers
-        #: where each name's token numbers start, and one past the last name's end
-        self.start = start
+    def __init__(self, tokens: Sequence[str]) -> None:
+        encoded = [token.encode() for token in tokens]
+        self._ends = array("q", itertools.accumulate(len(e) for e in encoded))
+        self._text = memoryview(b"".join(encoded))
+        hashes = np.fromiter((hash(t) for t in tokens), dtype=np.int64, count=len(tokens))
+        order = np.argsort(hashes, kind="stable")
+        self._hashes = _int_array(hashes[order], "q")
+        self._numbers = _int_array(order.astype(np.int32), "i")
 
     def __len__(self) -> int:
-        return len(self.start) - 1
+        return len(self._ends)
 
-    def __getitem__(self, name_no: int) -> tuple[str, ...]:  # type: ignore[override]  # no slices
-        vocabulary = self.vocabulary
-        numbers = self.token_numbers[self.start[name_no] : self.start[name_no + 1]]
-        return tuple([vocabulary[number] for number in numbers])
+    def text(self, number: int) -> str:
+        ends = self._ends
+        return str(self._text[ends[number - 1] if number else 0 : ends[number]], "utf-8")
+
+    def number(self, token: str) -> int:
+        """The token's number, or -1 if no listed name holds it."""
+        hashes = self._hashes
+        key = hash(token)
+        at = bisect_left(hashes, key)
+        while at < len(hashes) and hashes[at] == key:
+            number = self._numbers[at]
+            if self.text(number) == token:
+                return number
+            at += 1
+        return -1
+
+
+class _KeyTable:
+    """Listed tokens (by number) by blocking key, found by the key's hash: as `_Vocabulary`, nothing is
+    written on reading. Two keys of the same hash share their tokens: a few more listed tokens are then
+    compared with the query token, and none is lost."""
+
+    def __init__(self, pairs: Iterable[tuple[str, int]]) -> None:
+        keys: list[int] = []
+        numbers = array("i")
+        for key, number in pairs:
+            keys.append(hash(key))
+            numbers.append(number)
+        hashes = np.asarray(keys, dtype=np.int64)
+        tokens = np.frombuffer(numbers, dtype=np.int32)
+        order = np.lexsort((tokens, hashes))
+        hashes, tokens = hashes[order], tokens[order]
+        once = np.ones(len(hashes), dtype=bool)
+        once[1:] = (hashes[1:] != hashes[:-1]) | (tokens[1:] != tokens[:-1])
+        hashes, tokens = hashes[once], tokens[once]
+        first = np.ones(len(hashes), dtype=bool)
+        first[1:] = hashes[1:] != hashes[:-1]
+        starts = np.flatnonzero(first)
+        self._hashes = _int_array(hashes[starts], "q")
+        self._starts = _int_array(np.append(starts, len(hashes)), "q")
+        self._tokens = _int_array(tokens, "i")
+
+    def get(self, key: str) -> array[int] | None:
+        """The tokens under this key, if any."""
+        hashes = self._hashes
+        hashed = hash(key)
+        at = bisect_left(hashes, hashed)
+        if at == len(hashes) or hashes[at] != hashed:
+            return None
+        return self._tokens[self._starts[at] : self._starts[at + 1]]
+
+
+class _PackedEntities(Sequence[ListedEntity]):
+    """The listed entities, each kept as bytes (``marshal``) end to end in one buffer, rebuilt when read.
+
+    Reading an object writes its reference count, so a forked worker that read the entity objects of
+    its matches would copy, one by one, the pages a million entities sit on; reading bytes writes
+    nothing, and the workers share the buffer. Only the entities of matches are rebuilt.
+    """
+
+    def __init__(self) -> None:
+        self._packed = bytearray()
+        #: where each entity's bytes end
+        self._ends = array("q")
+        self._view = memoryview(b"")
+
+    def append(self, entity: ListedEntity) -> None:
+        listed_on = entity.listed_on.toordinal() if entity.listed_on else 0
+        identifiers = tuple((i.kind, i.number, i.country) for i in entity.identifiers)
+        self._packed += marshal.dumps(
+            (
+                entity.source,
+                entity.entity_id,
+                _SCHEMA_NUMBERS[entity.schema],
+                entity.names,
+                entity.birth_dates,
+                entity.countries,
+                identifiers,
+                entity.programs,
+                listed_on,
+            )
+        )
+        self._ends.append(len(self._packed))
+
+    def close(self) -> None:
+        """No more entities: reading begins."""
+        self._view = memoryview(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, entity_no: int) -> ListedEntity:  # type: ignore[override]  # no slices
+        if not 0 <= entity_no < len(self._ends):
+            raise IndexError(entity_no)
+        start = self._ends[entity_no - 1] if entity_no else 0
+        packed = self._view[start : self._ends[entity_no]]
+        # bytes this object wrote itself from a listed entity, never bytes from outside
+        fields = marshal.loads(packed)  # noqa: S302 - written by `append` above
+        source, entity_id, schema, names, births, countries, identifiers, programs, listed_on = fields
+        return ListedEntity(
+            source,
+            entity_id,
+            _SCHEMAS[schema],
+            names,
+            births,
+            countries,
+            tuple(Identifier(*i) for i in identifiers),
+            programs,
+            date.fromordinal(listed_on) if listed_on else None,
+        )
 
 
 class _Names(Sequence[tuple[int, NameForm]]):
@@ -280,25 +402,25 @@ class _Names(Sequence[tuple[int, NameForm]]):
 
     def __init__(
         self,
-        entities: list[ListedEntity],
+        entities: _PackedEntities,
         entity: array[int],
         position: array[int],
-        tokens: _NameTokens,
+        tokens_of: Callable[[int], tuple[str, ...]],
     ) -> None:
         self._entities = entities
         self._entity = entity
         self._position = position
-        self._tokens = tokens
+        self._tokens_of = tokens_of
 
     def __len__(self) -> int:
-        return len(self._tokens)
+        return len(self._entity)
 
     def __getitem__(self, name_no: int) -> tuple[int, NameForm]:  # type: ignore[override]  # no slices
         entity_no = self._entity[name_no]
         position = self._position[name_no]
         names = self._entities[entity_no].names
         original = names[position] if position < len(names) else _alias_part(names, position)
-        return entity_no, NameForm(original=original, tokens=self._tokens[name_no])
+        return entity_no, NameForm(original=original, tokens=self._tokens_of(name_no))
 
 
 def _alias_part(names: Sequence[str], position: int) -> str:
@@ -325,8 +447,12 @@ class CandidateIndex:
     """Names of listed entities, reachable by exact, deletion, phonetic and skeleton keys."""
 
     def __init__(self, entities: Iterable[ListedEntity]) -> None:
-        self.entities: list[ListedEntity] = []
-        #: per name: (entity number, name form)
+        #: the listed entities, by number
+        self.entities = _PackedEntities()
+        #: the lists the entities come from, and per entity the number of its list among them
+        self.sources: list[str] = []
+        source_numbers: dict[str, int] = {}
+        entity_source = array("H")
         self.entity_identifiers: list[frozenset[str]] = []
         # per name, in flat arrays rather than an object each (a million names would otherwise take
         # gigabytes, and forked workers would copy the pages their reference counts touch): its entity,
@@ -344,6 +470,11 @@ class CandidateIndex:
             entity_no = len(self.entities)
             self.entities.append(entity)
             entity_schema.append(_SCHEMA_NUMBERS[entity.schema])
+            source_no = source_numbers.get(entity.source)
+            if source_no is None:
+                source_no = source_numbers[entity.source] = len(self.sources)
+                self.sources.append(entity.source)
+            entity_source.append(source_no)
             numbers = (
                 frozenset(n for i in entity.identifiers if len(n := normalise_identifier(i.number)) >= 4)
                 if entity.identifiers
@@ -368,15 +499,22 @@ class CandidateIndex:
                     name_token_numbers.append(token_no)
                 name_start.append(len(name_token_numbers))
             entity_first.append(len(name_entity))
-        #: the distinct listed tokens, numbered, and their numbers
-        self.vocabulary = vocabulary
-        self.token_numbers = numbered
+        self.entities.close()
+        self._entity_source = entity_source
+        # What a query reads is kept in buffers (arrays), not in objects: reading an object writes its
+        # reference count, and a forked worker would copy the page it sits on. Dicts of tokens serve
+        # while the index is built and are dropped.
+        #: the distinct listed tokens, numbered
+        self._vocabulary = _Vocabulary(vocabulary)
+        #: the same, for telling whether a token is listed (a look-up in a set writes nothing)
+        self._known: frozenset[str] = frozenset(vocabulary)
         # the same flat arrays as numpy sees them (no copy), for working on many names at once
+        self._name_token_numbers = name_token_numbers
+        self._name_start = name_start
         self._token_array = token_array = np.frombuffer(name_token_numbers, dtype=np.int32)
         self._start_array = start_array = np.frombuffer(name_start, dtype=np.int32)
         name_count = len(name_entity)
-        # the postings: per token, the names holding it, in order, laid end to end in one array (one
-        # buffer, not an object per token: forked workers share it)
+        # the postings: per token, the names holding it, in order, laid end to end in one array
         owner = np.repeat(np.arange(name_count, dtype=np.int32), np.diff(start_array))
         by_token = np.argsort(token_array, kind="stable")  # and within a token, by name
         posted_tokens = token_array[by_token]
@@ -386,77 +524,94 @@ class CandidateIndex:
         self._posted: npt.NDArray[np.int32] = posted_names[once]
         counts = np.bincount(posted_tokens[once], minlength=len(vocabulary))
         self._posting_start = np.concatenate(([0], np.cumsum(counts)))
-        #: per listed token, how many names hold it
-        self.name_counts: dict[str, int] = dict(zip(vocabulary, counts.tolist(), strict=True))
-        #: per name: its tokens
-        self._name_tokens = name_tokens = _NameTokens(vocabulary, name_token_numbers, name_start)
+        #: per listed token (by number), how many names hold it
+        self._name_counts = counts
         #: per name: (entity number, name form)
-        self.names = _Names(self.entities, name_entity, name_position, name_tokens)
+        self.names = _Names(self.entities, name_entity, name_position, self.tokens_of)
         #: per entity: the numbers of its names
         self.entity_names = _EntityNames(entity_first)
         self._name_entity = name_entity
         self._entity_schema = entity_schema
         self.by_identifier: dict[str, tuple[int, ...]] = {n: tuple(e) for n, e in by_identifier.items()}
-        total = max(len(self.names), 1)
+        total = max(name_count, 1)
         weight_of = np.log1p(total / np.maximum(counts, 1))
-        self.idf: dict[str, float] = dict(zip(vocabulary, weight_of.tolist(), strict=True))
+        #: per listed token (by number), its weight (`weight`)
+        self._idf = array("d", weight_of.tobytes())
+        self._idf_array: FloatArray = weight_of
         self.max_weight = math.log(1.0 + total)
         #: per name: the sum of its tokens' weights (every name has a token)
         self.name_weights = array("d")
         if name_count:
             self.name_weights.frombytes(np.add.reduceat(weight_of[token_array], start_array[:-1]).tobytes())
         self._weight_array = np.frombuffer(self.name_weights, dtype=np.float64)
-        #: listed tokens by one-letter deletions, and by phonetic key, skeleton and simplified spelling
-        self.deletion_keys, self.spelling_keys = self._blocking_keys(vocabulary)
+        #: listed tokens by one-letter deletions (and themselves), and by phonetic key, skeleton and
+        #: simplified spelling
+        deletions, spellings = self._blocking_keys(vocabulary)
+        self._deletion_keys = _KeyTable(deletions)
+        self._spelling_keys = _KeyTable(spellings)
         #: by length, the first two and last two letters of every deletion key: most query tokens
         #: joined meet none, and this says so without forming every one-letter deletion of them
-        self._key_edges: dict[int, frozenset[str]] = self._edges(self.deletion_keys)
-        self._expansions: dict[str, list[tuple[str, float]]] = {}
+        self._key_edges: dict[int, frozenset[str]] = self._edges(key for key, _ in deletions)
+        del deletions, spellings, numbered
+        # caches of what queries reached, each worker its own
+        self._weights: dict[str, float] = {}
+        self._expansions: dict[str, list[tuple[int, float]]] = {}
         self._reaches: dict[str, _Reach | None] = {}
         self._joined_reaches: dict[str, _Reach | None] = {}
         self._name_sets: dict[tuple[str, bool, int], IntArray] = {}
-        self._rows: dict[tuple[str, bool], tuple[IntArray, FloatArray, FloatArray]] = {}
+        self._tables: dict[tuple[str, bool, int], dict[int, float]] = {}
         #: per query token (or two joined), how many names its common spellings reach, and its
-        #: listed tokens by band of frequency (`_tiers`)
-        self._bands: dict[tuple[str, bool], tuple[int, list[dict[str, float]]]] = {}
-        # what every listed token reaches, and the names it reaches, worked out now rather than on the
-        # first query holding it: bounded by the vocabulary, and most query name parts are listed ones
-        self._listed_reaches: dict[str, _Reach] = {}
-        self._listed_names: dict[str, IntArray] = {}
+        #: listed tokens (and their gains) by band of frequency (`_tiers`)
+        self._bands: dict[tuple[str, bool], tuple[int, list[tuple[IntArray, FloatArray]]]] = {}
+        # what every listed token reaches, worked out now rather than on the first query holding it:
+        # bounded by the vocabulary, and most query name parts are listed ones. Per listed token (by
+        # number), its reached tokens and their gains lie end to end (`_listed_reach`).
+        reached_tokens: list[IntArray] = []
+        reached_gains: list[FloatArray] = []
+        self._reach_gain = array("d")
+        self._reach_reach = array("d")
+        for token_no in range(len(vocabulary)):
+            reach = self._make_reach(self._expand(vocabulary[token_no]))
+            if reach is None:
+                self._reach_gain.append(0.0)
+                self._reach_reach.append(0.0)
+                reached_tokens.append(np.zeros(0, dtype=np.int32))
+                reached_gains.append(np.zeros(0))
+            else:
+                self._reach_gain.append(reach.gain)
+                self._reach_reach.append(reach.reach)
+                reached_tokens.append(reach.tokens)
+                reached_gains.append(reach.gains)
+        self._reach_start = _int_array(np.cumsum([0, *(len(t) for t in reached_tokens)], dtype=np.int64), "q")
+        self._reach_tokens: IntArray = np.concatenate([np.zeros(0, dtype=np.int32), *reached_tokens])
+        self._reach_gains: FloatArray = np.concatenate([np.zeros(0), *reached_gains])
         # the names each listed token reaches are kept for all tokens only while that stays small;
         # beyond, the sets of the tokens queries hold are made when needed and kept within a budget
-        keep_names = len(name_tokens) <= _PRECOMPUTED_NAMES
+        self._listed_names: dict[str, IntArray] = {}
+        if name_count <= _PRECOMPUTED_NAMES:
+            for token_no, token in enumerate(vocabulary):
+                listed = self._listed_reach(token_no)
+                if listed is not None:
+                    self._listed_names[token] = self._reached_by(listed.tokens)
         self._name_set_budget = _NAME_SET_BUDGET
-        for token in vocabulary:
-            reach = self._make_reach(self._expand(token))
-            if reach is not None:
-                self._listed_reaches[token] = reach
-                if keep_names:
-                    self._listed_names[token] = self._reached_by(reach.gains)
 
     @staticmethod
-    def _blocking_keys(
-        vocabulary: Iterable[str],
-    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-        """Listed tokens by their one-letter deletions (and themselves), and by their spelling keys."""
-        deletions: dict[str, list[str]] = defaultdict(list)
-        spellings: dict[str, list[str]] = defaultdict(list)
-        for token in vocabulary:
+    def _blocking_keys(vocabulary: Sequence[str]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """(key, token number) of listed tokens by their one-letter deletions (and themselves), and by
+        their spelling keys."""
+        deletions: list[tuple[str, int]] = []
+        spellings: list[tuple[str, int]] = []
+        for number, token in enumerate(vocabulary):
             if token.isdigit():
                 continue
             if len(token) >= _MIN_FUZZY_LEN:
-                deletions[token].append(token)
-                for deleted in _deletions(token):
-                    deletions[deleted].append(token)
+                deletions.append((token, number))
+                deletions.extend((deleted, number) for deleted in _deletions(token))
             if len(token) >= 3:
-                for key in _spelling_keys(token):
-                    spellings[key].append(token)
+                spellings.extend((key, number) for key in _spelling_keys(token))
             elif len(token) == 2:  # "un" is what "uun" or "oun" simplify to
-                spellings["t:" + simplify(token)].append(token)
-        return (
-            {k: tuple(v) for k, v in deletions.items()},
-            {k: tuple(v) for k, v in spellings.items()},
-        )
+                spellings.append(("t:" + simplify(token), number))
+        return deletions, spellings
 
     @staticmethod
     def _edges(keys: Iterable[str]) -> dict[int, frozenset[str]]:
@@ -507,9 +662,39 @@ class CandidateIndex:
     def schema_of(self, entity_no: int) -> EntitySchema:
         return _SCHEMAS[self._entity_schema[entity_no]]
 
+    def name_filter(self, only: EntityFilter) -> Callable[[int], bool]:
+        """Whether a listed name (by number) is of an entity the filter takes, read from the arrays; an
+        entity is rebuilt only where single entities of its list are left out."""
+        sources = {
+            number
+            for number, source in enumerate(self.sources)
+            if (only.sources is None or source in only.sources) and source not in only.exclude_sources
+        }
+        schemata = {number for number, schema in enumerate(_SCHEMAS) if schema not in only.exclude_schemata}
+        excluded = only.exclude_keys
+        checked = {number for number, source in enumerate(self.sources) if source in {k[0] for k in excluded}}
+        name_entity = self._name_entity
+        entity_source = self._entity_source
+        entity_schema = self._entity_schema
+        entities = self.entities
+
+        def accept(name_no: int) -> bool:
+            entity_no = name_entity[name_no]
+            source = entity_source[entity_no]
+            return (
+                source in sources
+                and entity_schema[entity_no] in schemata
+                and (source not in checked or entities[entity_no].key not in excluded)
+            )
+
+        return accept
+
     def tokens_of(self, name_no: int) -> tuple[str, ...]:
         """A listed name's tokens."""
-        return self._name_tokens[name_no]
+        text = self._vocabulary.text
+        start = self._name_start
+        numbers = self._name_token_numbers[start[name_no] : start[name_no + 1]]
+        return tuple([text(number) for number in numbers])
 
     @property
     def name_count(self) -> int:
@@ -517,15 +702,27 @@ class CandidateIndex:
         return len(self.names)
 
     def weight(self, token: str) -> float:
-        """How much sharing this token says: rare tokens weigh more (inverse document frequency)."""
-        weight = self.idf.get(token)
+        """How much sharing this token says: rare tokens weigh more (inverse document frequency); a token
+        no listed name holds weighs as its most similar listed token, or as much as any token can."""
+        weight = self._weights.get(token)
         if weight is None:
-            expansions = self.expand(token)
-            return max((self.idf[t] for t, _ in expansions[:1]), default=self.max_weight)
+            number = self._vocabulary.number(token)
+            if number < 0:
+                expansions = self._expansions_of(token)
+                number = expansions[0][0] if expansions else -1
+            weight = self._idf[number] if number >= 0 else self.max_weight
+            if len(self._weights) >= _EXPANSION_CACHE_SIZE:
+                self._weights.clear()
+            self._weights[token] = weight
         return weight
 
     def expand(self, token: str) -> list[tuple[str, float]]:
         """Listed tokens similar to ``token``, most similar first, with their similarity."""
+        text = self._vocabulary.text
+        return [(text(number), similarity) for number, similarity in self._expansions_of(token)]
+
+    def _expansions_of(self, token: str) -> list[tuple[int, float]]:
+        """`expand` by token number (cached)."""
         cached = self._expansions.get(token)
         if cached is not None:
             return cached
@@ -535,44 +732,55 @@ class CandidateIndex:
         self._expansions[token] = scored
         return scored
 
-    def _expand(self, token: str, *, joined: bool = False) -> list[tuple[str, float]]:
-        """`expand` uncached. Two query tokens joined meet a listed token by its spelling only as a
-        whole (simplified spelling) and by deletions: the phonetic key and consonant skeleton of a
+    def _expand(self, token: str, *, joined: bool = False) -> list[tuple[int, float]]:
+        """`_expansions_of` uncached. Two query tokens joined meet a listed token by its spelling only as
+        a whole (simplified spelling) and by deletions: the phonetic key and consonant skeleton of a
         joined name are long and meet many unrelated listed tokens, and cost the most to compute."""
         if joined:
             return self._expand_joined(token)
-        found: set[str] = set()
-        if token in self.token_numbers:
-            found.add(token)
+        found: set[int] = set()
+        number = self._vocabulary.number(token)
+        if number >= 0:
+            found.add(number)
         if len(token) >= 3 and not token.isdigit():
-            spellings = self.spelling_keys
+            spellings = self._spelling_keys
             for key in _spelling_keys(token):
                 listed = spellings.get(key)
                 if listed is not None:
                     found.update(listed)
             if len(token) >= _MIN_FUZZY_LEN - 1:
-                deletions = self.deletion_keys
+                deletions = self._deletion_keys
                 for deleted in _deletions(token, itself=True):
                     listed = deletions.get(deleted)
                     if listed is not None:
                         found.update(listed)
-        scored = [(t, s) for t in found if (s := token_similarity(token, t)) > 0.0]
-        scored.sort(key=lambda x: (-x[1], x[0]))
-        return scored
+        return self._scored(token, found)
 
-    def _expand_joined(self, token: str) -> list[tuple[str, float]]:
+    def _scored(self, token: str, found: Iterable[int]) -> list[tuple[int, float]]:
+        """The listed tokens similar to the query token, most similar first (then by their text)."""
+        text = self._vocabulary.text
+        scored = [
+            (number, listed, similarity)
+            for number in found
+            if (similarity := token_similarity(token, listed := text(number))) > 0.0
+        ]
+        scored.sort(key=lambda x: (-x[2], x[1]))
+        return [(number, similarity) for number, _, similarity in scored]
+
+    def _expand_joined(self, token: str) -> list[tuple[int, float]]:
         """`_expand` of two query tokens joined, which mostly reach nothing: nothing is built until a
         key meets a listed token."""
-        hits: list[Sequence[str]] = []
-        if token in self.token_numbers:
-            hits.append((token,))
+        hits: list[Iterable[int]] = []
+        number = self._vocabulary.number(token)
+        if number >= 0:
+            hits.append((number,))
         length = len(token)
         if length >= 3 and not token.isdigit():
-            listed = self.spelling_keys.get("t:" + simplify(token))
+            listed = self._spelling_keys.get("t:" + simplify(token))
             if listed is not None:
                 hits.append(listed)
             if length >= _MIN_FUZZY_LEN - 1 and self._may_meet_deletions(token):
-                get = self.deletion_keys.get
+                get = self._deletion_keys.get
                 listed = get(token)
                 if listed is not None:
                     hits.append(listed)
@@ -582,10 +790,7 @@ class CandidateIndex:
                         hits.append(listed)
         if not hits:
             return []
-        found = set(itertools.chain.from_iterable(hits))
-        scored = [(t, s) for t in found if (s := token_similarity(token, t)) > 0.0]
-        scored.sort(key=lambda x: (-x[1], x[0]))
-        return scored
+        return self._scored(token, set(itertools.chain.from_iterable(hits)))
 
     def candidates(
         self,
@@ -623,7 +828,7 @@ class CandidateIndex:
         ("sergeilavrov" → "sergei lavrov", "vanderbilt" → "van der bilt"); one part may be misspelt
         ("fridrichbuchenberg")."""
         readings: list[tuple[str, ...]] = []
-        known = self.token_numbers
+        known = self._known
         for position, token in enumerate(tokens):
             if len(token) < _MIN_GLUED_LEN or token in known or token.isdigit():
                 continue
@@ -634,7 +839,7 @@ class CandidateIndex:
         return readings
 
     def _cuts(self, token: str, depth: int) -> list[tuple[str, ...]]:
-        known = self.token_numbers
+        known = self._known
         cuts: list[tuple[str, ...]] = []
         for i in range(2, len(token) - 1):
             left, right = token[:i], token[i:]
@@ -647,8 +852,8 @@ class CandidateIndex:
                 continue
             if (
                 (left_listed and right_listed)
-                or (left_listed and len(right) >= _MIN_GLUED_LEN and self.expand(right))
-                or (right_listed and len(left) >= _MIN_GLUED_LEN and self.expand(left))
+                or (left_listed and len(right) >= _MIN_GLUED_LEN and self._expansions_of(right))
+                or (right_listed and len(left) >= _MIN_GLUED_LEN and self._expansions_of(left))
             ):
                 cuts.append((left, right))
             elif left_listed and depth > 1 and len(right) >= _MIN_GLUED_LEN:
@@ -665,16 +870,14 @@ class CandidateIndex:
         for a, b in itertools.pairwise(tokens):
             covers.setdefault(a + b, 2)
         lookups: list[_Lookup] = []
-        listed_reaches = self._listed_reaches
         for token, cover in covers.items():
             joined = cover > 1 and token not in unique
-            reach = None if joined else listed_reaches.get(token)  # most name parts are listed ones
-            if reach is None:
-                reach = self._reach(token, joined=joined)
+            reach = self._reach(token, joined=joined)
             if reach is not None:
-                lookups.append(_Lookup(token, reach.gain, reach.reach, cover, reach.gains, joined))
-        idf = self.idf
-        query_weight = sum(w if (w := idf.get(t)) is not None else self.weight(t) for t in unique)
+                lookups.append(
+                    _Lookup(token, reach.gain, reach.reach, cover, reach.tokens, reach.gains, joined)
+                )
+        query_weight = sum(self.weight(t) for t in unique)
         return lookups, query_weight
 
     def unpruned_bounds(self, tokens: tuple[str, ...], floor: float) -> dict[int, float]:
@@ -724,30 +927,28 @@ class CandidateIndex:
         reach than that part's; so the bound of a set of parts is no less than that of the lookups
         they come from, and finding names through the parts loses none.
         """
-        counts = self.name_counts
-        idf = self.idf
-        cuts = _TIER_POSTINGS
+        counts = self._name_counts
+        idf = self._idf_array
+        cuts = np.asarray(_TIER_POSTINGS)
         # the lookups reaching the most names through common tokens are split first, while all the
         # parts still fit the sets formed in `_reached_names`
-        splits: list[tuple[int, int, list[dict[str, float]]]] = []
+        splits: list[tuple[int, int, list[tuple[IntArray, FloatArray]]]] = []
         cache = self._bands
         for number, lookup in enumerate(lookups):
             key = (lookup.token, lookup.joined)
             cached = cache.get(key)
             if cached is None:
-                bands: list[dict[str, float]] = [{} for _ in range(len(cuts) + 1)]
-                held = 0
-                for listed, gain in lookup.gains.items():
-                    count = counts[listed]
-                    band = 0
-                    while band < len(cuts) and count >= cuts[band]:
-                        band += 1
-                    bands[band][listed] = gain
-                    if band:
-                        held += count
+                held_by = counts[lookup.tokens]
+                # the band of each listed token: how many of the cuts its count of names reaches
+                band = cuts.searchsorted(held_by, side="right")
+                parts = []
+                for tier in range(len(cuts) + 1):
+                    in_band = band == tier
+                    if in_band.any():
+                        parts.append((lookup.tokens[in_band], lookup.gains[in_band]))
                 if len(cache) >= _EXPANSION_CACHE_SIZE:
                     cache.clear()
-                cached = cache[key] = (held, [gains for gains in bands if gains])
+                cached = cache[key] = (int(held_by[band > 0].sum()), parts)
             held, parts = cached
             if len(parts) > 1 and held >= _MIN_SPLIT_NAMES:
                 splits.append((-held, number, parts))
@@ -761,13 +962,14 @@ class CandidateIndex:
             room -= len(parts) - 1
             split.add(number)
             lookup = lookups[number]
-            for tier, gains in enumerate(parts, start=1):
+            for tier, (tokens, gains) in enumerate(parts, start=1):
                 tiers.append(
                     _Lookup(
                         lookup.token,
-                        max(gains.values()),
-                        max(idf[listed] for listed in gains),
+                        float(gains.max()),
+                        float(idf[tokens].max()),
                         lookup.cover,
+                        tokens,
                         gains,
                         lookup.joined,
                         tier,
@@ -879,16 +1081,18 @@ class CandidateIndex:
         floor: float,
     ) -> list[tuple[int, float]]:
         """`_bounds` name by name: the best listed token of each name for each lookup."""
-        idf = self.idf
-        name_tokens = self._name_tokens
+        idf = self._idf
+        flat = self._name_token_numbers
+        start = self._name_start
         weights = self.name_weights
+        tables = [self._table(lookup) for lookup in lookups]
         rest = lookups[essential:]
         rest_gain = sum(e.gain for e in rest)
         rest_reach = sum(e.reach for e in rest)
         rest_cover = sum(e.cover for e in rest)
         passing: list[tuple[int, float]] = []
         for name_no in names:
-            listed_tokens = name_tokens[name_no]
+            listed_tokens = flat[start[name_no] : start[name_no + 1]]
             weight = weights[name_no]
             gained = reached = 0.0
             covered = 0
@@ -909,14 +1113,14 @@ class CandidateIndex:
                     < floor
                 ):
                     break
-                gains = lookup.gains
+                gains = tables[position]
                 best = 0.0
-                best_token = ""
+                best_token = -1
                 for token in listed_tokens:
                     gain = gains.get(token)
-                    if gain is not None and (gain > best or not best_token):
+                    if gain is not None and (gain > best or best_token < 0):
                         best, best_token = gain, token
-                if best_token:
+                if best_token >= 0:
                     gained += best
                     reached += idf[best_token]
                     covered += lookup.cover
@@ -939,7 +1143,8 @@ class CandidateIndex:
         and the bounds computed for all names at once (what `_bounds_one_by_one` does name by name).
         """
         # what each lookup reaches, as rows: listed token number, lookup, gain, listed weight
-        per_lookup = [self._rows_of(lookup) for lookup in lookups]
+        idf = self._idf_array
+        per_lookup = [(lookup.tokens, lookup.gains, idf[lookup.tokens]) for lookup in lookups]
         tokens = np.concatenate([row[0] for row in per_lookup])
         order = np.argsort(tokens, kind="stable")
         tokens = tokens[order]
@@ -995,49 +1200,54 @@ class CandidateIndex:
         few reach anything, so they are not to push the name parts out of the caches.
         """
         if not joined:
-            listed = self._listed_reaches.get(token)
-            if listed is not None:
-                return listed
+            number = self._vocabulary.number(token)
+            if number >= 0:  # most name parts are listed ones
+                return self._listed_reach(number)
         cache = self._joined_reaches if joined else self._reaches
         if token in cache:
             return cache[token]
-        reach = self._make_reach(self._expand(token, joined=True) if joined else self.expand(token))
+        reach = self._make_reach(self._expand(token, joined=True) if joined else self._expansions_of(token))
         if len(cache) >= _EXPANSION_CACHE_SIZE:
             cache.clear()
         cache[token] = reach
         return reach
 
-    def _make_reach(self, expansions: list[tuple[str, float]]) -> _Reach | None:
+    def _listed_reach(self, number: int) -> _Reach | None:
+        """What a listed token reaches, worked out when the index was built."""
+        start, end = self._reach_start[number], self._reach_start[number + 1]
+        if start == end:
+            return None
+        return _Reach(
+            self._reach_gain[number],
+            self._reach_reach[number],
+            self._reach_tokens[start:end],
+            self._reach_gains[start:end],
+        )
+
+    def _make_reach(self, expansions: list[tuple[int, float]]) -> _Reach | None:
         if not expansions:
             return None
-        idf = self.idf
-        gains = {listed: similarity * idf[listed] for listed, similarity in expansions}
-        return _Reach(max(gains.values()), max(idf[listed] for listed in gains), gains)
+        tokens = np.fromiter((number for number, _ in expansions), dtype=np.int32, count=len(expansions))
+        similarity = np.fromiter((s for _, s in expansions), dtype=np.float64, count=len(expansions))
+        weights = self._idf_array[tokens]
+        gains = similarity * weights
+        return _Reach(float(gains.max()), float(weights.max()), tokens, gains)
 
-    def _reached_by(self, gains: dict[str, float]) -> IntArray:
-        """The names holding any of these listed tokens, in order."""
-        numbered = self.token_numbers
+    def _reached_by(self, tokens: IntArray) -> IntArray:
+        """The names holding any of these listed tokens (by number), in order."""
         starts = self._posting_start
         posted = self._posted
-        return _union([posted[starts[n] : starts[n + 1]] for n in [numbered[listed] for listed in gains]])
+        return _union([posted[starts[n] : starts[n + 1]] for n in tokens.tolist()])
 
-    def _rows_of(self, lookup: _Lookup) -> tuple[IntArray, FloatArray, FloatArray]:
-        """The listed tokens a lookup reaches (by number), their gains and weights, as arrays (cached)."""
-        key = (lookup.token, lookup.joined)
-        cached = self._rows.get(key)
-        if cached is None:
-            numbered = self.token_numbers
-            idf = self.idf
-            gains = lookup.gains
-            cached = (
-                np.fromiter((numbered[token] for token in gains), dtype=np.int64, count=len(gains)),
-                np.fromiter(gains.values(), dtype=np.float64, count=len(gains)),
-                np.fromiter((idf[token] for token in gains), dtype=np.float64, count=len(gains)),
-            )
-            if len(self._rows) >= _EXPANSION_CACHE_SIZE:
-                self._rows.clear()
-            self._rows[key] = cached
-        return cached
+    def _table(self, lookup: _Lookup) -> dict[int, float]:
+        """The listed tokens a lookup reaches (by number) with their gains, as a dict (cached)."""
+        key = (lookup.token, lookup.joined, lookup.tier)
+        table = self._tables.get(key)
+        if table is None:
+            if len(self._tables) >= _EXPANSION_CACHE_SIZE:
+                self._tables.clear()
+            table = self._tables[key] = dict(zip(lookup.tokens.tolist(), lookup.gains.tolist(), strict=True))
+        return table
 
     def _names_of(self, lookup: _Lookup) -> IntArray:
         """The names holding any listed token a lookup reaches (cached, name parts and joined apart: a
@@ -1050,7 +1260,7 @@ class CandidateIndex:
         cached = self._name_sets.get(key)
         if cached is not None:
             return cached
-        found = self._reached_by(lookup.gains)
+        found = self._reached_by(lookup.tokens)
         self._name_set_budget -= len(found)
         if len(self._name_sets) >= _REACH_CACHE_SIZE or self._name_set_budget < 0:
             self._name_sets.clear()

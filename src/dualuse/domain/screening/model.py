@@ -138,6 +138,33 @@ class ScreeningQuery:
         return tuple(dict.fromkeys(n for n in (self.name, *self.aliases) if n.strip()))
 
 
+@dataclass(frozen=True, slots=True)
+class EntityFilter:
+    """Which listed entities a screening looks at: by list, by kind, and single entities left out."""
+
+    sources: frozenset[str] | None = None
+    """Only these lists (None: every list)."""
+    exclude_sources: frozenset[str] = frozenset()
+    exclude_schemata: frozenset[EntitySchema] = frozenset()
+    exclude_keys: frozenset[tuple[str, str]] = frozenset()
+    """(list, entity id) pairs never to return."""
+
+    def accepts(self, entity: ListedEntity) -> bool:
+        return (
+            (self.sources is None or entity.source in self.sources)
+            and entity.source not in self.exclude_sources
+            and entity.schema not in self.exclude_schemata
+            and entity.key not in self.exclude_keys
+        )
+
+    @property
+    def filters(self) -> bool:
+        """Whether any entity could be left out."""
+        return bool(
+            self.sources is not None or self.exclude_sources or self.exclude_schemata or self.exclude_keys
+        )
+
+
 #: feature name → (value, note). For ``name`` the value is the similarity in [0, 1]; for the
 #: secondary facts it is the adjustment they made to the score.
 Explanation = dict[str, tuple[float, str]]

@@ -7,12 +7,15 @@ or os.fork()"."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import gc
 import logging
 import os
 import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable
 from types import FrameType
@@ -30,6 +33,37 @@ STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 # uvicorn's exit status when the app's start-up (its lifespan) fails: another fork would fail alike
 STARTUP_FAILURE = 3
 QUICK_DEATH_SECONDS = 1.0
+# how often a worker hands the memory it freed back to the operating system (see `release_free_memory`)
+TRIM_SECONDS = 10.0
+
+
+def release_free_memory() -> bool:
+    """Hand the memory the C allocator holds free back to the operating system (glibc's ``malloc_trim``);
+    False where the C library has no such call.
+
+    A worker's temporary arrays are freed after each query, but glibc keeps the freed memory (much of it
+    on pages first shared with the other workers, now copied) for later use; handed back, a worker holds
+    little more than its caches of its own."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+    return trim
+
+
+def _release_free_memory_every(seconds: float) -> None:
+    while True:
+        time.sleep(seconds)
+        release_free_memory()
 
 
 def warm_screening_index(container: Container) -> int:
@@ -68,10 +102,14 @@ def serve_forked(container: Container, app: FastAPI, host: str, port: int, worke
     # collection in a worker writes to (and so copies) the pages it shares with the others.
     gc.collect()
     gc.freeze()
+    release_free_memory()  # what the build freed: no worker is to copy it
 
     def work() -> None:
         container.engine.dispose(close=False)  # the pool's connections, if any, belong to this process
         log.info("worker %d serving (forked from %d)", os.getpid(), os.getppid())
+        threading.Thread(
+            target=_release_free_memory_every, args=(TRIM_SECONDS,), name="release-free-memory", daemon=True
+        ).start()
         uvicorn.Server(config).run(sockets=[sock])
 
     return Supervisor(work, workers).run()

@@ -14,7 +14,14 @@ from dualuse.domain.identity import Permission, Principal, authorize
 from dualuse.domain.ownership.screen import OwnershipFinding, OwnershipScreen
 from dualuse.domain.screening.delta import Delta, diff_snapshots
 from dualuse.domain.screening.engine import ScreeningEngine
-from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
+from dualuse.domain.screening.model import (
+    EntityFilter,
+    EntitySchema,
+    ListedEntity,
+    ListSnapshot,
+    Match,
+    ScreeningQuery,
+)
 from dualuse.domain.screening.review import (
     ALGORITHM,
     DEFAULT_THRESHOLD,
@@ -593,12 +600,13 @@ class MatchOptions:
     exclude_entities: frozenset[tuple[str, str]] = frozenset()
     """(source, entity id) pairs never to return."""
 
-    def accepts(self, entity: ListedEntity) -> bool:
-        return (
-            (self.datasets is None or entity.source in self.datasets)
-            and entity.source not in self.exclude_datasets
-            and entity.schema not in self.exclude_schemata
-            and entity.key not in self.exclude_entities
+    @property
+    def only(self) -> EntityFilter:
+        return EntityFilter(
+            sources=self.datasets,
+            exclude_sources=self.exclude_datasets,
+            exclude_schemata=self.exclude_schemata,
+            exclude_keys=self.exclude_entities,
         )
 
 
@@ -642,10 +650,11 @@ def match_queries(
         else check_threshold(options.threshold if options.threshold is not None else DEFAULT_THRESHOLD)
     )
     floor = min(options.cutoff, threshold)
+    only = options.only
     found = [
         [
             c
-            for c in engine.screen(q, threshold=floor, limit=options.limit, accept=options.accepts)
+            for c in engine.screen(q, threshold=floor, limit=options.limit, only=only)
             if c.score >= options.cutoff
         ]
         for q in queries
