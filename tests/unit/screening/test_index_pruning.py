@@ -79,19 +79,54 @@ QUERIES = typos(st.one_of(PERSON_NAMES, ORGANISATION_NAMES))
 RARE_POSTINGS = st.sampled_from([(1,), (2,), (1, 3), (2, 4), index_module._TIER_POSTINGS])
 
 
-@settings(max_examples=150, deadline=None)
-@given(ENTITIES, QUERIES, RARE_POSTINGS, st.sampled_from([0.0, 0.4, DEFAULT_THRESHOLD - MAX_FACT_BONUS, 0.8]))
+#: the most lookups sets are formed of: down to one, so that queries of a few parts are counted as long ones are
+SUBSET_LOOKUPS = st.sampled_from([1, 2, 3, index_module._MAX_SUBSET_LOOKUPS])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ENTITIES,
+    QUERIES,
+    RARE_POSTINGS,
+    st.sampled_from([0.0, 0.4, DEFAULT_THRESHOLD - MAX_FACT_BONUS, 0.8]),
+    SUBSET_LOOKUPS,
+)
 def test_pruned_candidates_hold_every_name_the_unpruned_search_keeps(
-    entities: list, query: str, rare: tuple[int, ...], floor: float
+    entities: list, query: str, rare: tuple[int, ...], floor: float, subset_lookups: int
 ) -> None:
     with (
         patch.object(index_module, "_TIER_POSTINGS", rare),
         patch.object(index_module, "_MIN_SPLIT_NAMES", 1),
         patch.object(index_module, "_MIN_WEIGHED_NAMES", 1),
+        patch.object(index_module, "_MAX_SUBSET_LOOKUPS", subset_lookups),
     ):
         index = index_module.CandidateIndex(entities)
         tokens = name_form(query, None).tokens
         # a name sharing nothing with the query has bound 0 and is no candidate, even at floor 0
+        unpruned = {n: b for n, b in index.unpruned_bounds(tokens, floor).items() if b > 0.0}
+        pruned = dict(index.candidates(tokens, limit=len(index.names) + 1, floor=floor))
+    assert set(unpruned) <= set(pruned)
+    for name_no, bound in unpruned.items():
+        assert pruned[name_no] >= bound - 1e-9
+
+
+#: a query of many parts: its sets of lookups are too many to form, and the names it reaches are counted
+LONG_QUERIES = typos(st.lists(st.sampled_from(GIVEN + MIDDLE + FAMILY), min_size=3, max_size=7).map(" ".join))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ENTITIES, LONG_QUERIES, st.sampled_from([0.4, DEFAULT_THRESHOLD - MAX_FACT_BONUS, 0.8]), st.integers(1, 2)
+)
+def test_names_counted_for_a_long_query_hold_every_name_the_unpruned_search_keeps(
+    entities: list, query: str, floor: float, subset_lookups: int
+) -> None:
+    with (
+        patch.object(index_module, "_MIN_WEIGHED_NAMES", 1),
+        patch.object(index_module, "_MAX_SUBSET_LOOKUPS", subset_lookups),
+    ):
+        index = index_module.CandidateIndex(entities)
+        tokens = name_form(query, None).tokens
         unpruned = {n: b for n, b in index.unpruned_bounds(tokens, floor).items() if b > 0.0}
         pruned = dict(index.candidates(tokens, limit=len(index.names) + 1, floor=floor))
     assert set(unpruned) <= set(pruned)

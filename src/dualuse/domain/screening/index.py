@@ -264,6 +264,16 @@ def _int_array(values: npt.NDArray[Any], typecode: str) -> array[int]:
     return found
 
 
+def _fewest_passing(lookups: Sequence[_Lookup], query_weight: float, size: int, floor: float) -> int:
+    """How many lookups a name must be reached through, at least, to pass the floor: 1, 2, or 3 when no
+    two can pass together."""
+    if any(_bound((lookup,), query_weight, size) >= floor for lookup in lookups):
+        return 1
+    if any(_bound(pair, query_weight, size) >= floor for pair in itertools.combinations(lookups, 2)):
+        return 2
+    return 3
+
+
 class _Vocabulary:
     """The distinct listed tokens, numbered: their text end to end in one buffer, found by hash.
 
@@ -992,7 +1002,7 @@ class CandidateIndex:
         going through the masks in order finds the smallest passing sets first.
         """
         if essential > _MAX_SUBSET_LOOKUPS:
-            return _union([self._names_of(lookup) for lookup in lookups[:essential]])
+            return self._reached_by_enough(lookups, essential, query_weight, size, floor)
         count = min(len(lookups), _MAX_SUBSET_LOOKUPS)
         others = lookups[count:]
         gains = [sum(e.gain for e in others)] * (1 << count)
@@ -1056,6 +1066,31 @@ class CandidateIndex:
                     reached_names = reached_names[weights[reached_names] <= cap]
             found.append(reached_names)
         return _union(found)
+
+    def _reached_by_enough(
+        self, lookups: list[_Lookup], essential: int, query_weight: float, size: int, floor: float
+    ) -> IntArray:
+        """The names reached through at least as many lookups as the fewest that could pass together,
+        one of them essential, in order: for a query of many parts, whose sets of lookups are too many
+        to form. Counted, not intersected: each name reached is tagged with whether an essential lookup
+        reached it, and all are sorted once."""
+        names_of = [self._names_of(lookup) for lookup in lookups]
+        needed = _fewest_passing(lookups, query_weight, size, floor)
+        if needed <= 1:
+            return _union(names_of[:essential])
+        tagged = np.concatenate(
+            [names.astype(np.int64) * 2 + (number >= essential) for number, names in enumerate(names_of)]
+        )
+        tagged.sort(kind="stable")
+        names = tagged >> 1
+        first = np.ones(len(names), dtype=bool)
+        first[1:] = names[1:] != names[:-1]
+        starts = np.flatnonzero(first)
+        # how many lookups reach each name, and whether an essential one does (its tag sorts first)
+        reached_by = np.diff(starts, append=len(names))
+        keep = (reached_by >= needed) & ((tagged[starts] & 1) == 0)
+        found: IntArray = names[starts[keep]].astype(np.int32)
+        return found
 
     def _bounds(
         self,
