@@ -13,7 +13,13 @@ the query cannot), and intersects the sets of names those tokens reach, so that 
 enough with the query are bounded one by one. The bounds are the same as walking every name would give.
 A query token's rare spellings gain the most ("aly" for "ali") and few names hold them: the names it
 reaches through its rare, middling and common spellings are found apart, and of the names a set of
-tokens reaches only those light enough (few listed parts the query lacks) are bounded one by one."""
+tokens reaches only those light enough (few listed parts the query lacks) are bounded one by one. A query
+of many parts has too many sets of tokens to form: the names it reaches are counted instead, and only
+those reached through as many of its tokens as could pass together are bounded.
+
+What a query reads is kept in buffers (arrays, one text buffer, hash tables, the entities packed as
+bytes), not in Python objects: forked workers share the index, and reading an object would write its
+reference count and copy its page into the worker."""
 
 from __future__ import annotations
 
