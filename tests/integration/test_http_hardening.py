@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -31,6 +32,8 @@ HTML = {"accept": "text/html"}
 class World:
     container: Container
     logins: dict[str, str]
+    #: one app for the module's browsers: each app made stays in memory (several MB) until the run ends
+    app: FastAPI
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -51,15 +54,13 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     migrate.upgrade(container.engine)
     load_reference_data(container)
     logins = {login.email: login.password for login in load_demo_world(container)}
-    yield World(container, logins)
+    yield World(container, logins, create_app(container=container))
     container.engine.dispose()
 
 
 def signed_in(world: World, email: str | None) -> tuple[TestClient, str]:
     """A browser: signed in as ``email`` (or anonymous), with its CSRF token."""
-    client = TestClient(
-        create_app(container=world.container), raise_server_exceptions=False, follow_redirects=False
-    )
+    client = TestClient(world.app, raise_server_exceptions=False, follow_redirects=False)
     token = csrf(client)
     if email is not None:
         response = client.post(
@@ -81,7 +82,7 @@ def csrf(client: TestClient) -> str:
     "path", ["/", "/login", "/control-list", "/api/v1/control-list/versions", "/nowhere"]
 )
 def test_f7_every_response_carries_the_security_headers(world: World, path: str) -> None:
-    client = TestClient(create_app(container=world.container))
+    client = TestClient(world.app)
     response = client.get(path, headers=HTML)
     csp = response.headers["content-security-policy"]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
@@ -108,7 +109,7 @@ def test_f7_templates_hold_no_inline_script_or_style() -> None:
 
 
 def test_f7_the_api_docs_come_from_the_app_not_a_cdn(world: World) -> None:
-    client = TestClient(create_app(container=world.container))
+    client = TestClient(world.app)
     page = client.get("/docs")
     assert page.status_code == 200
     sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
@@ -145,7 +146,7 @@ def test_f7_production_sends_hsts_and_keeps_the_api_docs_for_signed_in_users(wor
 
 # --- F10: request sizes ------------------------------------------------------------------------------------
 def test_f10_a_large_json_body_is_refused_anonymously_before_it_is_read(world: World) -> None:
-    client = TestClient(create_app(container=world.container))
+    client = TestClient(world.app)
     big = b'{"name": "' + b"x" * (3 * 1024 * 1024) + b'"}'
     response = client.post("/api/v1/submissions", content=big, headers={"content-type": "application/json"})
     assert response.status_code == 413
@@ -154,7 +155,7 @@ def test_f10_a_large_json_body_is_refused_anonymously_before_it_is_read(world: W
 
 
 def test_f10_a_chunked_body_without_a_length_is_counted(world: World) -> None:
-    client = TestClient(create_app(container=world.container))
+    client = TestClient(world.app)
 
     def chunks() -> Iterator[bytes]:
         yield b'{"name": "'
@@ -215,7 +216,7 @@ def test_f10_evidence_uploads_and_amendment_imports_have_larger_limits(world: Wo
     assert refused.status_code == 413
     commission = token_for(world.container, "commission@demo.dualuse.eu")
     amendment = {"filename": "big.yaml", "content": "kind: amendment\n" + "# padding\n" * 400_000}
-    imported = TestClient(create_app(container=world.container)).post(
+    imported = TestClient(world.app).post(
         "/api/v1/control-list/amendments", json=amendment, headers={"authorization": f"Bearer {commission}"}
     )
     assert imported.status_code == 422  # 4 MB: read and judged on its content
@@ -317,7 +318,7 @@ def test_f17_no_web_form_answers_a_server_error(world: World, path: str) -> None
 
 
 def test_f17_nul_in_json_strings_and_query_strings_is_refused(world: World) -> None:
-    client = TestClient(create_app(container=world.container))
+    client = TestClient(world.app)
     submission = {
         "organisation_name": "Watch\u0000dog",
         "subject_kind": "end_user",
