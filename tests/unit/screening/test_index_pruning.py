@@ -83,6 +83,17 @@ RARE_POSTINGS = st.sampled_from([(1,), (2,), (1, 3), (2, 4), index_module._TIER_
 SUBSET_LOOKUPS = st.sampled_from([1, 2, 3, index_module._MAX_SUBSET_LOOKUPS])
 
 
+def assert_pruned_holds_unpruned(index: index_module.CandidateIndex, query: str, floor: float) -> None:
+    """The pruned search gives every name the unpruned one keeps, with a bound no lower."""
+    tokens = name_form(query, None).tokens
+    # a name sharing nothing with the query has bound 0 and is no candidate, even at floor 0
+    unpruned = {n: b for n, b in index.unpruned_bounds(tokens, floor).items() if b > 0.0}
+    pruned = dict(index.candidates(tokens, limit=len(index.names) + 1, floor=floor))
+    assert set(unpruned) <= set(pruned)
+    for name_no, bound in unpruned.items():
+        assert pruned[name_no] >= bound - 1e-9
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     ENTITIES,
@@ -100,14 +111,7 @@ def test_pruned_candidates_hold_every_name_the_unpruned_search_keeps(
         patch.object(index_module, "_MIN_WEIGHED_NAMES", 1),
         patch.object(index_module, "_MAX_SUBSET_LOOKUPS", subset_lookups),
     ):
-        index = index_module.CandidateIndex(entities)
-        tokens = name_form(query, None).tokens
-        # a name sharing nothing with the query has bound 0 and is no candidate, even at floor 0
-        unpruned = {n: b for n, b in index.unpruned_bounds(tokens, floor).items() if b > 0.0}
-        pruned = dict(index.candidates(tokens, limit=len(index.names) + 1, floor=floor))
-    assert set(unpruned) <= set(pruned)
-    for name_no, bound in unpruned.items():
-        assert pruned[name_no] >= bound - 1e-9
+        assert_pruned_holds_unpruned(index_module.CandidateIndex(entities), query, floor)
 
 
 #: a query of many parts: its sets of lookups are too many to form, and the names it reaches are counted
@@ -125,13 +129,7 @@ def test_names_counted_for_a_long_query_hold_every_name_the_unpruned_search_keep
         patch.object(index_module, "_MIN_WEIGHED_NAMES", 1),
         patch.object(index_module, "_MAX_SUBSET_LOOKUPS", subset_lookups),
     ):
-        index = index_module.CandidateIndex(entities)
-        tokens = name_form(query, None).tokens
-        unpruned = {n: b for n, b in index.unpruned_bounds(tokens, floor).items() if b > 0.0}
-        pruned = dict(index.candidates(tokens, limit=len(index.names) + 1, floor=floor))
-    assert set(unpruned) <= set(pruned)
-    for name_no, bound in unpruned.items():
-        assert pruned[name_no] >= bound - 1e-9
+        assert_pruned_holds_unpruned(index_module.CandidateIndex(entities), query, floor)
 
 
 @settings(max_examples=150, deadline=None)

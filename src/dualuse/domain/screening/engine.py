@@ -180,13 +180,14 @@ class ScreeningEngine:
 
     def _explained(self, scored: _Scored) -> Match:
         index = self.index
-        listed_form = index.names[scored.name_no][1]
-        _, note = explain_name(scored.reading, listed_form.tokens, index.weight)
+        _, note = explain_name(scored.reading, index.tokens_of(scored.name_no), index.weight)
         entity_no = index.entity_of(scored.name_no)
         score, explanation = score_entity(
             scored.prepared, scored.entity, scored.name_score, note, index.entity_identifiers[entity_no]
         )
-        return Match(scored.entity, round(score, 4), listed_form.original, explanation)
+        # the entity is rebuilt once: its listed name is read from it
+        original = index.name_as_listed(scored.name_no, scored.entity)
+        return Match(scored.entity, round(score, 4), original, explanation)
 
     def _best_name(self, prepared: PreparedQuery, entity_no: int) -> tuple[float, int]:
         index = self.index

@@ -433,10 +433,13 @@ class _Names(Sequence[tuple[int, NameForm]]):
 
     def __getitem__(self, name_no: int) -> tuple[int, NameForm]:  # type: ignore[override]  # no slices
         entity_no = self._entity[name_no]
-        position = self._position[name_no]
-        names = self._entities[entity_no].names
-        original = names[position] if position < len(names) else _alias_part(names, position)
+        original = self.original(name_no, self._entities[entity_no].names)
         return entity_no, NameForm(original=original, tokens=self._tokens_of(name_no))
+
+    def original(self, name_no: int, names: Sequence[str]) -> str:
+        """The name as listed, among the names of its entity."""
+        position = self._position[name_no]
+        return names[position] if position < len(names) else _alias_part(names, position)
 
 
 def _alias_part(names: Sequence[str], position: int) -> str:
@@ -553,7 +556,7 @@ class CandidateIndex:
         weight_of = np.log1p(total / np.maximum(counts, 1))
         #: per listed token (by number), its weight (`weight`)
         self._idf = array("d", weight_of.tobytes())
-        self._idf_array: FloatArray = weight_of
+        self._idf_array: FloatArray = np.frombuffer(self._idf, dtype=np.float64)  # the same, no copy
         self.max_weight = math.log(1.0 + total)
         #: per name: the sum of its tokens' weights (every name has a token)
         self.name_weights = array("d")
@@ -688,7 +691,8 @@ class CandidateIndex:
         }
         schemata = {number for number, schema in enumerate(_SCHEMAS) if schema not in only.exclude_schemata}
         excluded = only.exclude_keys
-        checked = {number for number, source in enumerate(self.sources) if source in {k[0] for k in excluded}}
+        excluded_sources = {source for source, _ in excluded}
+        checked = {number for number, source in enumerate(self.sources) if source in excluded_sources}
         name_entity = self._name_entity
         entity_source = self._entity_source
         entity_schema = self._entity_schema
@@ -704,6 +708,10 @@ class CandidateIndex:
             )
 
         return accept
+
+    def name_as_listed(self, name_no: int, entity: ListedEntity) -> str:
+        """A listed name as its entity (the one `entity_of` gives, already rebuilt) lists it."""
+        return self.names.original(name_no, entity.names)
 
     def tokens_of(self, name_no: int) -> tuple[str, ...]:
         """A listed name's tokens."""
