@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
 
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.screening import EntitySchema, ScreeningEngine, ScreeningQuery
+from dualuse.domain.screening import engine as engine_module
 from tests.unit.screening.factories import organisation, person, snapshot, vessel
 
 PUTIN = person("PUTIN, Vladimir Vladimirovich", dob="1952-10-07", country="ru", entity_id="putin")
@@ -133,3 +136,14 @@ def test_dotted_abbreviation_in_another_order_is_no_match() -> None:
     engine = ScreeningEngine([snapshot(abc)])
     assert _top(engine, ScreeningQuery("ABC Company", schema=EntitySchema.ORGANIZATION)) == "abc"
     assert _top(engine, ScreeningQuery("C.B.A. Company", schema=EntitySchema.ORGANIZATION)) is None
+
+
+def test_a_name_listed_alike_on_several_lists_is_scored_once_and_found_on_each() -> None:
+    lists = [snapshot(person("Ivan Petrovich Sidorov", source=source), source=source) for source in "abc"]
+    engine = ScreeningEngine([*lists, snapshot(person("Ivan Sidorenko", source="d"), source="d")])
+    with patch.object(engine_module, "name_similarity", wraps=engine_module.name_similarity) as scored:
+        matches = engine.screen(ScreeningQuery(name="Ivan Petrovich Sidorov"), limit=10)
+    assert {m.entity.source for m in matches if m.score == 1.0} == {"a", "b", "c"}
+    listed = [call.args[1] for call in scored.call_args_list]
+    assert listed.count(("ivan", "petrovich", "sidorov")) == 1
+    assert len(listed) == len(set(listed))

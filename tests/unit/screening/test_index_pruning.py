@@ -184,3 +184,51 @@ def test_bounds_on_arrays_are_those_worked_out_name_by_name(entities: list, quer
             if by_name[name_no] == float("inf")
             else pytest.approx(by_name[name_no], rel=1e-9)
         )
+
+
+SPELLINGS = st.sampled_from(
+    [("Mohammad", "Mohammed"), ("Ali", "Aly"), ("Fatih", "Fathi"), ("Nasser", "Naser")]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    SPELLINGS,
+    st.sampled_from(["Omar", "Karim", "Salim"]),
+    st.lists(st.booleans(), min_size=5, max_size=40),
+    st.integers(min_value=0, max_value=40),
+)
+def test_names_of_one_part_two_query_spellings_reach_do_not_crowd_out_the_name_itself(
+    spellings: tuple[str, str], other: str, decoys: list[bool], at: int
+) -> None:
+    """A query holding two spellings of one name ("Fatih Fathi Omar") reaches a listed name of that one
+    part ("Fathi") through both; the part aligns with one of them only, so such names are no better
+    candidates than the listed name the query spells out, which is found with few candidates."""
+    query = f"{spellings[0]} {spellings[1]} {other}"
+    entities = [person(spellings[1] if second else spellings[0]) for second in decoys]
+    entities.insert(min(at, len(entities)), person(query, entity_id="target"))
+    engine = ScreeningEngine([ListSnapshot("test", "1", tuple(entities))], candidates=5)
+    found = {m.entity.entity_id: m.score for m in engine.screen(ScreeningQuery(name=query), limit=50)}
+    assert found.get("target") == 1.0
+
+
+def test_a_listed_part_reached_by_two_query_parts_counts_once_in_its_bound() -> None:
+    index = index_module.CandidateIndex([person("Fathi"), person("Fatih Fathi Omar"), person("Karim Salim")])
+    tokens = name_form("Fatih Fathi Omar", None).tokens
+    bounds = dict(index.candidates(tokens, limit=10, floor=0.0))
+    one_part, whole = index.entity_names[0][0], index.entity_names[1][0]
+    assert bounds[one_part] < bounds[whole]
+    lookups, query_weight = index._lookups(tokens)
+    by_name = dict(
+        index._bounds_one_by_one([one_part], lookups, len(lookups), query_weight, len(tokens), 0.0)
+    )
+    on_arrays = dict(index._bounds_by_arrays([one_part], lookups, query_weight, len(tokens), 0.0))
+    assert by_name[one_part] == pytest.approx(on_arrays[one_part])
+    # as if the query's other spelling reached nothing
+    other_spelling = [lookup for lookup in lookups if lookup.token != "fatih"]
+    alone = dict(
+        index._bounds_one_by_one(
+            [one_part], other_spelling, len(other_spelling), query_weight, len(tokens), 0.0
+        )
+    )
+    assert by_name[one_part] == pytest.approx(alone[one_part])

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from unittest.mock import patch
 
-from dualuse.domain.screening import EntitySchema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dualuse.domain.screening import EntitySchema, scoring
 from dualuse.domain.screening.normalise import name_form
 from dualuse.domain.screening.scoring import (
     PreparedQuery,
@@ -147,3 +151,42 @@ def test_short_skeletons_earn_no_credit(a: str, b: str) -> None:
 
 def test_arabic_script_without_p_meets_the_latin_spelling() -> None:
     assert _sim("فرناندو بيريز", "Fernando Pérez") >= 0.7
+
+
+#: name parts alike enough that compact similarities come near the floor: shared stems, one letter apart
+_PARTS = st.sampled_from(
+    [
+        "abdul",
+        "abd",
+        "al",
+        "hai",
+        "abdulhai",
+        "xi",
+        "jin",
+        "ping",
+        "jinping",
+        "salam",
+        "salaam",
+        "sam",
+        "a",
+        "b",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PARTS, min_size=1, max_size=4), st.lists(_PARTS, min_size=1, max_size=4))
+def test_compact_similarity_cut_off_below_what_matters_gives_the_score_and_note_uncut(
+    query: list[str], listed: list[str]
+) -> None:
+    """The distances of names written together stop below the similarity that could change the score;
+    with the cut-off slack as wide as the floor (the distances worked out in full), nothing changes."""
+    weights = {token: 1.0 + len(token) / 4 for token in (*query, *listed)}
+
+    def weight(token: str) -> float:
+        return weights[token]
+
+    cut = scoring._name_similarity(query, listed, weight, explain=True)
+    with patch.object(scoring, "_CUTOFF_SLACK", scoring.COMPACT_FLOOR):
+        uncut = scoring._name_similarity(query, listed, weight, explain=True)
+    assert cut == uncut

@@ -142,14 +142,19 @@ class ScreeningEngine:
         readings = index.readings(tokens)
         reading_of: dict[int, tuple[str, ...]] = {}
         floor = 0.0 if prepared.identifiers else threshold - MAX_FACT_BONUS
+        # names listed alike (an alias on several lists, a common name) are scored once
+        scored_alike: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
         for name_no, _ in index.candidates(tokens, limit=self._candidates, floor=floor, accept=accept_name):
             entity_no = index.entity_of(name_no)
             if index.schema_of(entity_no) in incompatible:
                 continue
             listed = index.tokens_of(name_no)
-            score, reading = max(
-                ((name_similarity(r, listed, index.weight), r) for r in readings), key=lambda x: x[0]
-            )
+            alike = scored_alike.get(listed)
+            if alike is None:
+                alike = scored_alike[listed] = max(
+                    ((name_similarity(r, listed, index.weight), r) for r in readings), key=lambda x: x[0]
+                )
+            score, reading = alike
             if entity_no not in best or score > best[entity_no][0]:
                 best[entity_no] = (score, name_no)
                 reading_of[entity_no] = reading

@@ -1145,6 +1145,10 @@ class CandidateIndex:
             weight = weights[name_no]
             gained = reached = 0.0
             covered = 0
+            # per listed part, the best gain of any lookup of one query part
+            place_gain = [-1.0] * len(listed_tokens)
+            joined_gain = joined_reach = 0.0
+            joined_cover = 0
             for position, lookup in enumerate(lookups):
                 # what the rest could add at most: skip the name before looking them up (with
                 # every listed part reached, query parts left over weigh less: `_score_bound`)
@@ -1165,15 +1169,30 @@ class CandidateIndex:
                 gains = tables[position]
                 best = 0.0
                 best_token = -1
-                for token in listed_tokens:
+                for place, token in enumerate(listed_tokens):
                     gain = gains.get(token)
-                    if gain is not None and (gain > best or best_token < 0):
-                        best, best_token = gain, token
+                    if gain is not None:
+                        if gain > best or best_token < 0:
+                            best, best_token = gain, token
+                        if not lookup.joined:
+                            place_gain[place] = max(place_gain[place], gain)
                 if best_token >= 0:
                     gained += best
                     reached += idf[best_token]
                     covered += lookup.cover
+                    if lookup.joined:
+                        joined_gain += best
+                        joined_reach += idf[best_token]
+                        joined_cover += lookup.cover
             else:
+                # a listed part aligns with one query part at most (a query part written twice with
+                # one listed part covers one of them): no more than each part's best; two query parts
+                # joined stand in for parts written together, which the scorer also compares as a
+                # whole, so they count besides
+                met = [place for place, gain in enumerate(place_gain) if gain >= 0.0]
+                gained = min(gained, sum(place_gain[place] for place in met) + joined_gain)
+                reached = min(reached, sum(idf[listed_tokens[place]] for place in met) + joined_reach)
+                covered = min(covered, len(met) + joined_cover)
                 bound = _score_bound(gained, reached, covered, weight, query_weight, size)
                 if bound >= floor:
                     passing.append((name_no, bound))
@@ -1214,7 +1233,8 @@ class CandidateIndex:
         name_tokens = self._token_array[begins[owner] + offsets]
         # which of the names' tokens a lookup reaches
         found, met = _find(name_tokens, reached_tokens)
-        owner = owner[met]
+        owner = met_owner = owner[met]
+        met_tokens = name_tokens[met]
         found = found[met]
         # each met token once per lookup reaching it
         owner_row, offsets = _expand(row_count[found])
@@ -1233,11 +1253,36 @@ class CandidateIndex:
         first = np.full(pairs, len(pair))
         np.minimum.at(first, pair[best], best)
         best = best[first[pair[best]] == best]
-        owner = owner[best]
-        gained = _sums(owner, gain[best], count)
-        reached = _sums(owner, hit_weight[rows[best]], count)
+        owner_best = owner[best]
+        gained = _sums(owner_best, gain[best], count)
+        reached = _sums(owner_best, hit_weight[rows[best]], count)
         covers = np.asarray([lookup.cover for lookup in lookups], dtype=np.float64)
-        covered = _sums(owner, covers[lookup_of[best]], count)
+        covered = _sums(owner_best, covers[lookup_of[best]], count)
+        # a listed part aligns with one query part at most: no more than each part's best (per met
+        # token of a name, the best gain of any lookup of one query part; two joined count besides:
+        # see `_bounds_one_by_one`)
+        joined = np.asarray([lookup.joined for lookup in lookups], dtype=bool)
+        apart = ~joined[lookup_of]
+        place_gain = np.full(len(met_owner), -1.0)
+        np.maximum.at(place_gain, owner_row[apart], gain[apart])
+        placed = place_gain >= 0.0
+        joined_best = best[joined[lookup_of[best]]]
+        joined_owner = owner[joined_best]
+        gained = np.minimum(
+            gained,
+            _sums(met_owner[placed], place_gain[placed], count)
+            + _sums(joined_owner, gain[joined_best], count),
+        )
+        reached = np.minimum(
+            reached,
+            _sums(met_owner[placed], idf[met_tokens[placed]], count)
+            + _sums(joined_owner, hit_weight[rows[joined_best]], count),
+        )
+        covered = np.minimum(
+            covered,
+            np.bincount(met_owner[placed], minlength=count)
+            + _sums(joined_owner, covers[lookup_of[joined_best]], count),
+        )
         bounds = _score_bounds(gained, reached, covered, self._weight_array[numbers], query_weight, size)
         passing = np.flatnonzero(bounds >= floor)
         return list(zip(numbers[passing].tolist(), bounds[passing].tolist(), strict=True))

@@ -58,6 +58,9 @@ COUNTRY_MATCH = 0.03
 COUNTRY_CONFLICT = -0.08
 IDENTIFIER_MATCH = 0.35
 SCHEMA_CONFLICT = -0.3
+#: distances are cut off this far below the similarity that matters: rapidfuzz turns a cut-off into a
+#: whole number of edits with some rounding, and drops a similarity a billionth above it
+_CUTOFF_SLACK = 1e-6
 
 
 @lru_cache(maxsize=500_000)
@@ -157,12 +160,18 @@ def _name_similarity(
         token_score *= (len(pairs) / len(query)) ** exponent
     note = _alignment_note(query, listed, pairs) if explain else ""
     if len(query) != len(listed) or token_score < 0.9:
-        # parts written together or apart ("Abdulhai" / "Abdul Hai", "Xi Jinping" / "xi jin ping")
+        # parts written together or apart ("Abdulhai" / "Abdul Hai", "Xi Jinping" / "xi jin ping"): only
+        # a compact similarity of at least `needed` changes the score, so the distances stop below it
+        needed = max(COMPACT_FLOOR, 1.0 - (1.0 - token_score) / FUZZY_STRETCH) - _CUTOFF_SLACK
         compact = max(
-            Levenshtein.normalized_similarity("".join(query), "".join(listed)),
-            Levenshtein.normalized_similarity("".join(sorted(query)), "".join(sorted(listed))),
+            Levenshtein.normalized_similarity("".join(query), "".join(listed), score_cutoff=needed),
             Levenshtein.normalized_similarity(
-                "".join(simplify(t) for t in query), "".join(simplify(t) for t in listed)
+                "".join(sorted(query)), "".join(sorted(listed)), score_cutoff=needed
+            ),
+            Levenshtein.normalized_similarity(
+                "".join(simplify(t) for t in query),
+                "".join(simplify(t) for t in listed),
+                score_cutoff=min(1.0, needed + TRANSLIT_DISCOUNT),
             )
             - TRANSLIT_DISCOUNT,
         )
