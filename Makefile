@@ -51,7 +51,7 @@ $(GENERATOR)/.installed: $(STAMP)
 	@touch $@
 
 pytest: $(STAMP) $(GENERATOR)/.installed browser system-deps
-	$(BIN)/pytest -n 2 --dist loadscope --durations=25
+	$(BIN)/pytest
 
 test: lint typecheck importlint pytest
 
