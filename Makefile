@@ -50,8 +50,11 @@ $(GENERATOR)/.installed: $(STAMP)
 	$(BIN)/python -m pip install -q --target $(GENERATOR) openapi-python-client==0.29.1
 	@touch $@
 
+# Two processes (pytest-xdist; a module's tests stay together, so its fixtures are made once). The API fuzzing
+# runs on its own afterwards: schemathesis makes a test per API operation only in a single process.
 pytest: $(STAMP) $(GENERATOR)/.installed browser system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadscope --durations=25 --ignore=tests/integration/test_api_fuzz.py
+	$(BIN)/pytest tests/integration/test_api_fuzz.py
 
 test: lint typecheck importlint pytest
 
