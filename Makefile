@@ -77,6 +77,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/determination.py
 	$(BIN)/python bench/screening.py
 	$(BIN)/python bench/screening_names.py
+	$(BIN)/python bench/screening_recall.py
 	$(BIN)/python bench/screening_scale.py
 	$(BIN)/python bench/screening_http.py
 	$(BIN)/python bench/api_load.py

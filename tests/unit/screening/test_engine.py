@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from unittest.mock import patch
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from dualuse.domain.errors import ValidationError
 from dualuse.domain.screening import EntitySchema, ScreeningEngine, ScreeningQuery
 from dualuse.domain.screening import engine as engine_module
+from dualuse.domain.screening.normalise import name_form
+from dualuse.domain.screening.scoring import name_similarity
 from tests.unit.screening.factories import organisation, person, snapshot, vessel
 
 PUTIN = person("PUTIN, Vladimir Vladimirovich", dob="1952-10-07", country="ru", entity_id="putin")
@@ -147,3 +150,31 @@ def test_a_name_listed_alike_on_several_lists_is_scored_once_and_found_on_each()
     listed = [call.args[1] for call in scored.call_args_list]
     assert listed.count(("ivan", "petrovich", "sidorov")) == 1
     assert len(listed) == len(set(listed))
+
+
+def test_a_fleet_of_names_alike_comes_back_whole_when_that_many_matches_are_asked_for() -> None:
+    """Two hundred vessels "FU YUAN YU <hull number>" all bound about as high as the query's own name,
+    while only those whose number is one digit off score as a match: the engine scores as many
+    candidates as the matches asked for need, so it returns what scoring every listed name finds."""
+    fleet = [vessel(f"FU YUAN YU {number}", f"{9_000_000 + number}") for number in range(7780, 7880)]
+    # among 20,000 other names, as on the real lists: the fleet's shared name parts are then rare enough
+    # for every member to bound above the floor
+    syllables = [a + b for a in "bdfgklmnprstvz" for b in "aeiou"]
+    rng = random.Random(5)
+    words = ["".join(rng.choices(syllables, k=3)) for _ in range(1_000)]
+    others = [organisation(" ".join(rng.choices(words, k=3))) for _ in range(20_000)]
+    engine = ScreeningEngine([snapshot(*fleet, *others)])
+    query = ScreeningQuery(name="FU YUAN YU 7830", schema=EntitySchema.VESSEL)
+    tokens = name_form(query.name).tokens
+    every = {
+        v.entity_id
+        for v in fleet
+        if name_similarity(tokens, name_form(v.names[0]).tokens, engine.index.weight) >= 0.7
+    }
+    assert len(every) > 15  # 7831, 7820, 7870, ...
+    matches = engine.screen(query, limit=100)
+    assert {m.entity.entity_id for m in matches} == every
+    # a few asked for: the best of them, the query's own vessel first
+    few = engine.screen(query, limit=3)
+    assert len(few) == 3
+    assert few[0].matched_name == "FU YUAN YU 7830"

@@ -37,6 +37,9 @@ from dualuse.domain.screening.scoring import (
 )
 
 DEFAULT_THRESHOLD = 0.7
+#: names scored per match asked for, at least: candidates are chosen by their bound, matches by their score,
+#: and a family of names alike (a fleet of "FU YUAN YU <hull number>") bounds as high as its best member
+CANDIDATES_PER_MATCH = 8
 
 # a person is not a ship: these never match each other's names
 _INCOMPATIBLE = {
@@ -62,6 +65,8 @@ class ScreeningEngine:
     """Screens parties against list snapshots; the index is rebuilt whenever a snapshot changes."""
 
     def __init__(self, snapshots: Iterable[ListSnapshot] = (), *, candidates: int = 40) -> None:
+        """``candidates``: how many names (the best bounds) each name of a query scores, at least; a query
+        asking for more matches scores `CANDIDATES_PER_MATCH` per match."""
         self._snapshots: dict[str, ListSnapshot] = {}
         self._candidates = candidates
         for snapshot in snapshots:
@@ -119,7 +124,8 @@ class ScreeningEngine:
         accept_name = index.name_filter(only) if only is not None and only.filters else None
         best: dict[tuple[str, str], _Scored] = {}
         for name in query.names:
-            for scored in self._screen_name(replace(query, name=name, aliases=()), threshold, accept_name):
+            one = replace(query, name=name, aliases=())
+            for scored in self._screen_name(one, threshold, limit, accept_name):
                 key = scored.entity.key
                 if key not in best or scored.score > best[key].score:
                     best[key] = scored
@@ -128,7 +134,11 @@ class ScreeningEngine:
         return [self._explained(scored) for scored in found[:limit]]
 
     def _screen_name(
-        self, query: ScreeningQuery, threshold: float, accept_name: Callable[[int], bool] | None
+        self,
+        query: ScreeningQuery,
+        threshold: float,
+        limit: int,
+        accept_name: Callable[[int], bool] | None,
     ) -> list[_Scored]:
         prepared = self.prepare(query)
         if not prepared.form.tokens:
@@ -144,7 +154,8 @@ class ScreeningEngine:
         floor = 0.0 if prepared.identifiers else threshold - MAX_FACT_BONUS
         # names listed alike (an alias on several lists, a common name) are scored once
         scored_alike: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
-        for name_no, _ in index.candidates(tokens, limit=self._candidates, floor=floor, accept=accept_name):
+        candidates = max(self._candidates, CANDIDATES_PER_MATCH * limit)
+        for name_no, _ in index.candidates(tokens, limit=candidates, floor=floor, accept=accept_name):
             entity_no = index.entity_of(name_no)
             if index.schema_of(entity_no) in incompatible:
                 continue
