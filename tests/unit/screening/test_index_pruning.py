@@ -37,7 +37,7 @@ GIVEN = [
     "Ivan",
     "Olga",
 ]
-MIDDLE = ["bin", "Abdul", "Hassan", "Hasan", "Saeed", "Said", "Sergeyevich", "al"]
+MIDDLE = ["bin", "Abdul", "Hassan", "Hasan", "Saeed", "Said", "Sergeyevich", "al", "M", "A"]
 FAMILY = [
     "Tikriti",
     "Mosuli",
@@ -232,3 +232,13 @@ def test_a_listed_part_reached_by_two_query_parts_counts_once_in_its_bound() -> 
         )
     )
     assert by_name[one_part] == pytest.approx(alone[one_part])
+
+
+def test_a_two_letter_query_part_reaches_the_listed_part_it_is_the_consonant_skeleton_of() -> None:
+    """ "GS" is "GAS" without its vowel: the scorer aligns the two, so the index reaches one from the
+    other, among other names of the same first part."""
+    others = [organisation(f"{word} {other}") for word in WORDS for other in WORDS if word != other]
+    listed = [organisation("OCEANUS GAS"), organisation("OCEANUS SHIPPING"), organisation("OCEANUS PETRO")]
+    engine = ScreeningEngine([ListSnapshot("test", "1", (*listed, *others))])
+    found = {m.matched_name: m.score for m in engine.screen(ScreeningQuery(name="OCEANUS GS"), limit=10)}
+    assert found.get("OCEANUS GAS", 0.0) >= DEFAULT_THRESHOLD

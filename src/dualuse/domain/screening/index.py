@@ -766,6 +766,10 @@ class CandidateIndex:
         number = self._vocabulary.number(token)
         if number >= 0:
             found.add(number)
+        if len(token) == 2 and not token.isdigit():  # "gs" is the consonant skeleton of "gas"
+            listed = self._spelling_keys.get("s:" + skeleton(token))
+            if listed is not None:
+                found.update(listed)
         if len(token) >= 3 and not token.isdigit():
             spellings = self._spelling_keys
             for key in _spelling_keys(token):
