@@ -25,7 +25,6 @@ import argparse
 import csv
 import gc
 import itertools
-import os
 import random
 import resource
 import sys
@@ -35,8 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import screening_names  # bench/screening_names.py, beside this script
+from screening_scale import found_shared_data, real_snapshots  # bench/screening_scale.py, beside it too
 
-from dualuse.adapters.sources.sanctions_formats import parse
 from dualuse.domain.screening import (
     EntitySchema,
     ListedEntity,
@@ -52,11 +51,6 @@ TARGET_FPR = 0.005
 TARGET_SPEEDUP = 50.0
 TARGET_BUILD_S = 5.0
 TARGET_MEMORY_MB = 1024.0
-
-
-def shared_data() -> Path:
-    env = os.environ.get("DUALUSE_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 
 @dataclass(frozen=True)
@@ -399,17 +393,11 @@ def main() -> int:
     )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    data = shared_data()
-    if not (data / "sanctions").is_dir():
-        print(f"shared data not found at {data} (set DUALUSE_SHARED_DATA)")
+    data = found_shared_data()
+    if data is None:
         return 2
-    lists = data / "sanctions"
     started = time.perf_counter()
-    snapshots = [
-        parse("ofac-sdn-csv", lists / "ofac_sdn_csv_2024" / "sdn_2024-05-03.csv"),
-        parse("ofac-xml", lists / "ofac_consolidated_2018" / "consolidated.xml"),
-        parse("un-xml", lists / "un_2018" / "consolidated.xml"),
-    ]
+    snapshots = real_snapshots(data)
     parsed = time.perf_counter() - started
     started = time.perf_counter()
     engine = cold_engine(snapshots)

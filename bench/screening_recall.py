@@ -24,7 +24,7 @@ import sys
 import time
 from collections import Counter
 
-from screening_scale import queries, real_snapshots, shared_data
+from screening_scale import found_shared_data, queries, real_snapshots
 
 from dualuse.domain.screening import ScreeningEngine
 from dualuse.domain.screening.engine import _INCOMPATIBLE
@@ -42,9 +42,8 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=40, help="misses listed")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    data = shared_data()
-    if not (data / "sanctions").is_dir():
-        print(f"shared data not found at {data} (set DUALUSE_SHARED_DATA)")
+    data = found_shared_data()
+    if data is None:
         return 2
     snapshots = real_snapshots(data)
     real = [e for s in snapshots for e in s.entities]

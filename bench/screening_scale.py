@@ -53,6 +53,15 @@ def shared_data() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 
 
+def found_shared_data() -> Path | None:
+    """The shared data folder, or None (saying why) where its sanctions lists are not found."""
+    data = shared_data()
+    if (data / "sanctions").is_dir():
+        return data
+    print(f"shared data not found at {data} (set DUALUSE_SHARED_DATA)")
+    return None
+
+
 def rss_bytes() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -243,9 +252,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    data = shared_data()
-    if not (data / "sanctions").is_dir():
-        print(f"shared data not found at {data} (set DUALUSE_SHARED_DATA)")
+    data = found_shared_data()
+    if data is None:
         return 2
     snapshots = real_snapshots(data)
     real = [e for s in snapshots for e in s.entities]
