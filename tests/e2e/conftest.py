@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -110,6 +111,15 @@ def page(browser: object) -> Iterator[object]:
     context.close()
 
 
+def page_shows(page: Any, text: str | re.Pattern[str]) -> None:
+    """Wait until the page shows the text. A click that leads to another page does not wait for that page to
+    load, so reading `page.content()` straight after it can read an empty document; this waits (up to
+    Playwright's default 5 s) and fails with what the page showed instead."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("body")).to_contain_text(text)
+
+
 def apply_for(
     page: Any,
     server: LiveServer,
@@ -148,8 +158,8 @@ def apply_for(
     page.get_by_label("End use").fill(end_use)
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("link", name="Check your answers and submit").click()
-    assert "Check your answers" in page.content()
+    page_shows(page, "Check your answers")
     page.get_by_label("I declare that").check()
     page.get_by_role("button", name="Submit the application").click()
-    assert "Application submitted" in page.content()
+    page_shows(page, "Application submitted")
     return str(page.url)

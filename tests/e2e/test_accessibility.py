@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, page_shows
 from tests.e2e.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -113,12 +113,12 @@ def test_forms_showing_their_errors(page: Any, live_server: LiveServer) -> None:
     """A form with its error summary and inline messages passes too (aria-invalid, described-by)."""
     page.goto(f"{live_server.url}/submissions/new")
     page.get_by_role("button", name="Send").click()
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for()
     assert not serious_violations(page)
     page.goto(f"{live_server.url}/determinations/new")
     page.get_by_label("Quantity").fill("many")
     page.get_by_role("button", name="Get the answer").click()
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for()
     assert not serious_violations(page)
     page.get_by_label("Destination country").fill("Japan")
     page.get_by_label("Quantity").fill("1")
@@ -142,16 +142,16 @@ def test_the_application_task_list(page: Any, live_server: LiveServer) -> None:
         assert not serious_violations(page), part
     page.goto(f"{case}/items/new")
     page.get_by_role("button", name="Save the item").click()
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for()
     assert not serious_violations(page), "the item form with its errors"
     page.goto(f"{case}/parties/new")
     page.get_by_role("button", name="Save the party").click()
     assert not serious_violations(page), "the party form with its errors"
     page.goto(f"{case}/check")
     page.get_by_role("button", name="Submit the application").click()
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for()
     assert not serious_violations(page), "the check page with its errors"
     page.goto(f"{case}/withdraw")
     assert not serious_violations(page), "the withdrawal page"
     page.get_by_role("button", name="Withdraw the application").click()
-    assert "withdrawn" in page.content()
+    page_shows(page, "withdrawn")

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, page_shows
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def test_a_wrong_password_shows_the_error_summary(page: Any, live_server: LiveSe
     page.get_by_label("Email address").fill(DEMO_EXPORTER)
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").is_visible()
+    page.get_by_role("alert").wait_for()
     assert "There is a problem" in page.get_by_role("alert").inner_text()
 
 
@@ -75,7 +75,7 @@ def test_control_list_browser_entry_and_search(page: Any, live_server: LiveServe
 def test_demo_exporter_sees_classifications_to_review(page: Any, live_server: LiveServer) -> None:
     sign_in(page, live_server, DEMO_EXPORTER)
     page.get_by_role("link", name="Classifications").click()
-    assert "FieldSense IMSI-7" in page.content()
+    page_shows(page, "FieldSense IMSI-7")
     assert "to review after a list change" in page.content()
 
 

@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from dualuse.adapters.sources.duediligence import load_red_flags
 from dualuse.domain.duediligence import STEPS, Step
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, page_shows
 from tests.e2e.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -64,14 +64,14 @@ def test_notification_to_union_wide_requirement(session_of: Any, live_server: Li
     exporter.get_by_label("Why").fill("The end-user has a record of repression")
     exporter.get_by_role("button", name="Record the conclusion").click()
     exporter.get_by_role("button", name="Notify the authority of DE").click()
-    assert "submitted" in exporter.content()
+    page_shows(exporter, "submitted")
 
     officer_de = session_of("officer-de@demo.dualuse.eu")
     officer_de.get_by_role("link", name="Notifications").click()
     officer_de.get_by_label("Yes, require an authorisation").check()
     officer_de.get_by_label("Why").fill("Security service with a record of repression")
     officer_de.get_by_role("button", name="Record the decision").click()
-    assert "authorisation required" in officer_de.content()
+    page_shows(officer_de, "authorisation required")
 
     for email in ("officer-fr@demo.dualuse.eu", "officer-nl@demo.dualuse.eu"):
         officer = session_of(email)
@@ -98,8 +98,7 @@ def test_notification_to_union_wide_requirement(session_of: Any, live_server: Li
     other.get_by_label("Kind of end-user").select_option("government")
     other.get_by_label("Item description").fill(ITEM.lower())
     other.get_by_role("button", name="Get the answer").click()
-    answer = other.get_by_role("heading", name="You need a licence for this export")
-    assert answer.is_visible()
+    other.get_by_role("heading", name="You need a licence for this export").wait_for()
     text = other.content()
     assert "Art. 5(1)" in text
     assert "Art. 5(6)" in text

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, page_shows
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def test_the_public_checks_a_shipment_and_a_licence(sized: Any, live_server: Liv
         menu_link = page.get_by_role("navigation").get_by_role("link", name="Control list", exact=True)
         assert not menu_link.is_visible()
         page.locator("summary.menu-button").click()
-        assert menu_link.is_visible()
+        menu_link.wait_for()
         step(page, "public-02-menu-open")
     page.goto(f"{live_server.url}/determinations/new")
     page.get_by_label("Description").first.fill("Network encryptor, kept")
@@ -111,7 +111,7 @@ def test_an_ngo_reports_with_its_sources_protected(sized: Any, live_server: Live
     page.get_by_label("Which end-user or country").fill("Example Security Bureau")
     page.get_by_label("Sources (one per line: links or references)").fill("https://example.org/report")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_role("heading", name="Report sent").is_visible()
+    page.get_by_role("heading", name="Report sent").wait_for()
     step(page, "ngo-02-report-sent")
 
 
@@ -148,7 +148,7 @@ def test_the_exporter_works_through_its_todo_list(sized: Any, live_server: LiveS
     assert errors_listed(page) == ["#application_type-individual"]
     page.get_by_label("Global", exact=True).check()
     page.get_by_role("button", name="Start the application").click()
-    assert "You have completed 1 of 4 parts." in page.content()
+    page_shows(page, "You have completed 1 of 4 parts.")
     step(page, "exporter-06-application-tasks")
     page.get_by_role("link", name="Items", exact=True).click()
     page.get_by_role("link", name="Add an item").click()
@@ -170,7 +170,7 @@ def test_the_exporter_works_through_its_todo_list(sized: Any, live_server: LiveS
     page.get_by_role("link", name="Withdraw this draft").click()
     step(page, "exporter-06-application-withdraw")
     page.get_by_role("button", name="Withdraw the application").click()
-    assert "withdrawn" in page.content()
+    page_shows(page, "withdrawn")
     page.goto(f"{live_server.url}/applications")
     step(page, "exporter-07-applications")
     page.goto(f"{live_server.url}/classifications")

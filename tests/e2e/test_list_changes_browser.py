@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, page_shows
 from tests.e2e.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def test_a_comment_from_the_public_to_the_commission(browser: Any, live_server: 
     page.get_by_label("Civil society").check()
     page.get_by_label("Your comment").fill("Please publish the regime decision behind 5A001.k.")
     page.get_by_role("button", name="Send comment").click()
-    assert "Comment sent" in page.content()
+    page_shows(page, "Comment sent")
     public.close()
 
     commission = browser.new_context(viewport=PHONE)
@@ -47,7 +47,7 @@ def test_a_comment_from_the_public_to_the_commission(browser: Any, live_server: 
     sign_in(desk, live_server, "commission@demo.dualuse.eu")
     desk.goto(f"{live_server.url}/list-changes/manage")
     desk.get_by_role("link", name="Demo: update of Category 5").click()
-    assert "Impact analysis" in desk.content()
+    page_shows(desk, "Impact analysis")
     assert "Lena Vogel" in desk.content()
     _checked(desk)
     card = desk.locator("[data-comment]", has_text="Lena Vogel")
@@ -58,5 +58,5 @@ def test_a_comment_from_the_public_to_the_commission(browser: Any, live_server: 
     reader = again.new_page()
     reader.goto(f"{live_server.url}/list-changes")
     reader.get_by_role("link", name="Demo: update of Category 5").click()
-    assert "Please publish the regime decision behind 5A001.k." in reader.content()
+    page_shows(reader, "Please publish the regime decision behind 5A001.k.")
     again.close()
