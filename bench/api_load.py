@@ -820,6 +820,7 @@ async def client_loop(
                     "submit application",
                     "POST",
                     f"/api/v1/applications/{case_id}/submit",
+                    json={"declaration": True},
                     headers=headers,
                 )
                 if submitted is not None:

@@ -66,7 +66,7 @@ def ok(response: Any, status: int = 200) -> Any:
 def submitted(container: Container, people: dict[str, Person]) -> dict[str, Any]:
     exporter = api(container, people["acme"])
     draft = ok(exporter.post("/api/v1/applications", json=BODY), 201)
-    return ok(exporter.post(f"/api/v1/applications/{draft['id']}/submit"))  # type: ignore[no-any-return]
+    return ok(exporter.post(f"/api/v1/applications/{draft['id']}/submit", json={"declaration": True}))  # type: ignore[no-any-return]
 
 
 def decided(container: Container, people: dict[str, Person], kind: str = "grant") -> dict[str, Any]:

@@ -70,7 +70,7 @@ def ok(response: Any, status: int = 200) -> Any:
 def submit(container: Container, exporter: Person, body: dict[str, Any]) -> int:
     client = api(container, exporter)
     draft = ok(client.post("/api/v1/applications", json=body), 201)
-    ok(client.post(f"/api/v1/applications/{draft['id']}/submit"))
+    ok(client.post(f"/api/v1/applications/{draft['id']}/submit", json={"declaration": True}))
     return int(draft["id"])
 
 

@@ -79,7 +79,7 @@ def ok(response: Any, status: int = 200) -> Any:
 def submit(container: Container, people: dict[str, Person], body: dict[str, Any]) -> int:
     exporter = api(container, people["acme"])
     draft = ok(exporter.post("/api/v1/applications", json=body), 201)
-    ok(exporter.post(f"/api/v1/applications/{draft['id']}/submit"))
+    ok(exporter.post(f"/api/v1/applications/{draft['id']}/submit", json={"declaration": True}))
     return int(draft["id"])
 
 

@@ -39,7 +39,7 @@ def test_request_sign_once_and_verify(container: Container, people: dict[str, Pe
     exporter = people["acme"].principal
     with container.uow() as uow:
         draft = licensing_service.create_application(uow, exporter, content())
-        licensing_service.submit(uow, exporter, draft.id)
+        licensing_service.submit(uow, exporter, draft.id, declaration=licensing_service.APPLICANT_DECLARATION)
     with container.uow() as uow, pytest.raises(NotFoundError):
         statements.request_statement(uow, people["other"].principal, draft.id)
     with container.uow() as uow:

@@ -73,7 +73,7 @@ def ok(response: Any, status: int = 200) -> Any:
 def licence_number(container: Container, people: dict[str, Person]) -> str:
     exporter = api(container, people["acme"])
     draft = ok(exporter.post("/api/v1/applications", json=BODY), 201)
-    case = ok(exporter.post(f"/api/v1/applications/{draft['id']}/submit"))
+    case = ok(exporter.post(f"/api/v1/applications/{draft['id']}/submit", json={"declaration": True}))
     officer = api(container, people["officer"])
     url = f"/api/v1/cases/{case['id']}"
     case = ok(officer.post(f"{url}/actions/start_assessment", json={"expected_version": case["version"]}))

@@ -67,7 +67,7 @@ def test_f13_exporters_see_the_authority_not_the_officers_address(container: Con
     _world(container)
     exporter = _api(container, "admin@acme.example")
     draft = exporter.post("/api/v1/applications", json=APPLICATION).json()
-    case = exporter.post(f"/api/v1/applications/{draft['id']}/submit").json()
+    case = exporter.post(f"/api/v1/applications/{draft['id']}/submit", json={"declaration": True}).json()
     officer = _api(container, OFFICER)
     asked = officer.post(f"/api/v1/applications/{case['id']}/messages", json={"body": "Who operates it?"})
     assert asked.status_code == 201, asked.text

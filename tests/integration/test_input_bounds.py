@@ -82,7 +82,7 @@ def recommended(container: Container, cast: Cast) -> int:
     )
     with container.uow() as uow:
         case_id = svc.create_application(uow, cast.exporter, content).id
-        svc.submit(uow, cast.exporter, case_id)
+        svc.submit(uow, cast.exporter, case_id, declaration=svc.APPLICANT_DECLARATION)
         stored = svc.case_action(uow, cast.officer, case_id, "start_assessment", expected_version=None)
         findings = [lic.Finding(c.id, False, "") for c in lic.CRITERIA]
         stored = svc.record_assessment(

@@ -82,7 +82,7 @@ def ok(response: Any, status: int = 200) -> Any:
 
 def submitted_case(api: TestClient) -> dict[str, Any]:
     draft = ok(api.post("/api/v1/applications", json=APPLICATION), 201)
-    return ok(api.post(f"/api/v1/applications/{draft['id']}/submit"))
+    return ok(api.post(f"/api/v1/applications/{draft['id']}/submit", json={"declaration": True}))
 
 
 def recommended_case(container: Container, cast: Cast, officer: str = "officer") -> dict[str, Any]:
@@ -110,7 +110,7 @@ def test_apply_assess_decide_ship_until_exhausted_and_verify(container: Containe
     assert (draft["status"], draft["member_state"]) == ("draft", "DE")
     # a draft is the exporter's alone
     assert officer.get("/api/v1/cases").json() == []
-    case = ok(acme.post(f"/api/v1/applications/{draft['id']}/submit"))
+    case = ok(acme.post(f"/api/v1/applications/{draft['id']}/submit", json={"declaration": True}))
     assert case["status"] == "submitted"
     url = f"/api/v1/cases/{case['id']}"
     listed = officer.get("/api/v1/cases", params={"destination": "BR", "status": "submitted"})
@@ -257,11 +257,16 @@ def test_illegal_moves_are_refused(container: Container, cast: Cast) -> None:
     acme = client(container, cast.tokens["acme"])
     officer = client(container, cast.tokens["officer"])
     incomplete = ok(acme.post("/api/v1/applications", json={**APPLICATION, "parties": []}), 201)
-    assert acme.post(f"/api/v1/applications/{incomplete['id']}/submit").status_code == 422
+    assert (
+        acme.post(f"/api/v1/applications/{incomplete['id']}/submit", json={"declaration": True}).status_code
+        == 422
+    )
     case = submitted_case(acme)
     base = f"/api/v1/cases/{case['id']}"
     version = {"expected_version": case["version"]}
-    assert acme.post(f"/api/v1/applications/{case['id']}/submit").status_code == 409
+    assert (
+        acme.post(f"/api/v1/applications/{case['id']}/submit", json={"declaration": True}).status_code == 409
+    )
     assert (
         officer.post(f"{base}/actions/request_information", json={**version, "note": "x"}).status_code == 409
     )
@@ -486,15 +491,18 @@ def test_f13_a_proposed_licence_change_does_not_name_its_officer_to_the_exporter
     assert by_authority["pending"]["proposed_by"] == "officer@bafa.example"
 
 
-def test_the_api_keeps_the_declaration_the_web_asks_for(container: Container, cast: Cast) -> None:
+def test_the_api_submits_only_with_the_declaration_the_web_asks_for(container: Container, cast: Cast) -> None:
     acme = client(container, cast.tokens["acme"])
-    declared = ok(acme.post("/api/v1/applications", json=APPLICATION), 201)
-    undeclared = ok(acme.post("/api/v1/applications", json=APPLICATION), 201)
-    ok(acme.post(f"/api/v1/applications/{declared['id']}/submit", json={"declaration": True}))
-    ok(acme.post(f"/api/v1/applications/{undeclared['id']}/submit"))
+    draft = ok(acme.post("/api/v1/applications", json=APPLICATION), 201)
+    url = f"/api/v1/applications/{draft['id']}/submit"
+    for body in (None, {}, {"declaration": False}, {"expected_version": draft["version"]}):
+        refused = acme.post(url, json=body)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["field"] == "declaration"
+    assert ok(acme.get(f"/api/v1/applications/{draft['id']}"))["status"] == "draft"  # nothing changed
+    ok(acme.post(url, json={"declaration": True}))
     with container.uow() as uow:
-        events = {
-            e.entity_id: e.after for e in uow.audit.all() if e.action == "licensing_case.ApplicationSubmitted"
-        }
-    assert events[str(declared["id"])]["declaration"] == svc.APPLICANT_DECLARATION
-    assert "declaration" not in events[str(undeclared["id"])]
+        events = [e for e in uow.audit.all() if e.action == "licensing_case.ApplicationSubmitted"]
+    assert [(e.entity_id, e.after["declaration"]) for e in events] == [
+        (str(draft["id"]), svc.APPLICANT_DECLARATION)
+    ]

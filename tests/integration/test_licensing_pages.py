@@ -35,7 +35,7 @@ def test_verify_page_and_pdf(container: Container) -> None:
     )
     with container.uow() as uow:
         case_id = svc.create_application(uow, exporter, content).id
-        svc.submit(uow, exporter, case_id)
+        svc.submit(uow, exporter, case_id, declaration=svc.APPLICANT_DECLARATION)
         stored = svc.case_action(uow, officer, case_id, "start_assessment", expected_version=None)
         findings = [lic.Finding(c.id, False, "") for c in lic.CRITERIA]
         stored = svc.record_assessment(uow, officer, case_id, findings, expected_version=stored.case.version)
@@ -70,7 +70,12 @@ def test_the_queue_filters_cyber_surveillance_items(container: Container) -> Non
             end_use="Production",
         )
         with container.uow() as uow:
-            svc.submit(uow, exporter, svc.create_application(uow, exporter, content).id)
+            svc.submit(
+                uow,
+                exporter,
+                svc.create_application(uow, exporter, content).id,
+                declaration=svc.APPLICANT_DECLARATION,
+            )
     view = container.list_source().as_of(today_in_brussels())
     with container.uow() as uow:
         everything = svc.queue(uow, officer)
@@ -97,7 +102,14 @@ def test_the_queue_page_pages(container: Container, monkeypatch: pytest.MonkeyPa
             end_use="Production",
         )
         with container.uow() as uow:
-            submitted.append(svc.submit(uow, exporter, svc.create_application(uow, exporter, content).id).id)
+            submitted.append(
+                svc.submit(
+                    uow,
+                    exporter,
+                    svc.create_application(uow, exporter, content).id,
+                    declaration=svc.APPLICANT_DECLARATION,
+                ).id
+            )
     web = TestClient(create_app(container=container))
     token = re.search(r'name="csrftoken" value="([^"]+)"', web.get("/login").text)
     assert token is not None
@@ -132,7 +144,7 @@ def test_i12_the_assessment_form_labels_the_common_position_under_art15_1_c(cont
     )
     with container.uow() as uow:
         case_id = svc.create_application(uow, exporter, content).id
-        svc.submit(uow, exporter, case_id)
+        svc.submit(uow, exporter, case_id, declaration=svc.APPLICANT_DECLARATION)
         svc.case_action(uow, officer, case_id, "start_assessment", expected_version=None)
     web = TestClient(create_app(container=container))
     token = re.search(r'name="csrftoken" value="([^"]+)"', web.get("/login").text)

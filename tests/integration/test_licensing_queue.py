@@ -195,9 +195,21 @@ def test_a_draft_withdrawn_before_submission_never_reaches_the_authority(contain
     )
     with container.uow() as uow:
         withdrawn = svc.withdraw(uow, exporter, svc.create_application(uow, exporter, content).id)
-        submitted = svc.submit(uow, exporter, svc.create_application(uow, exporter, content).id)
+        submitted = svc.submit(
+            uow,
+            exporter,
+            svc.create_application(uow, exporter, content).id,
+            declaration=svc.APPLICANT_DECLARATION,
+        )
         withdrawn_later = svc.withdraw(
-            uow, exporter, svc.submit(uow, exporter, svc.create_application(uow, exporter, content).id).id
+            uow,
+            exporter,
+            svc.submit(
+                uow,
+                exporter,
+                svc.create_application(uow, exporter, content).id,
+                declaration=svc.APPLICANT_DECLARATION,
+            ).id,
         )
     assert withdrawn.case.status is S.WITHDRAWN
     with container.uow() as uow:

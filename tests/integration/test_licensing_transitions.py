@@ -46,7 +46,7 @@ def case_in(container: Container, actors: dict[str, Principal], status: S) -> in
         if status is S.WITHDRAWN:
             svc.withdraw(uow, exporter, case_id)
             return case_id
-        svc.submit(uow, exporter, case_id)
+        svc.submit(uow, exporter, case_id, declaration=svc.APPLICANT_DECLARATION)
         if status is S.SUBMITTED:
             return case_id
         stored = svc.case_action(uow, officer, case_id, "start_assessment", expected_version=None)
@@ -82,7 +82,7 @@ def door(
     def attempt(case_id: int) -> object:
         with container.uow() as uow:
             if action is lic.CaseAction.SUBMIT:
-                return svc.submit(uow, exporter, case_id)
+                return svc.submit(uow, exporter, case_id, declaration=svc.APPLICANT_DECLARATION)
             if action is lic.CaseAction.WITHDRAW:
                 return svc.withdraw(uow, exporter, case_id)
             if action is lic.CaseAction.DECIDE:

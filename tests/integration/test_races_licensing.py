@@ -50,7 +50,10 @@ def test_parallel_submissions_of_one_application_record_one(
         la.client(container, cast.tokens["acme"]).post("/api/v1/applications", json=la.APPLICATION), 201
     )
     apis = api_clients(container, cast.tokens["acme"], PARALLEL)
-    calls = [lambda api=api: api.post(f"/api/v1/applications/{draft['id']}/submit") for api in apis]
+    calls = [
+        lambda api=api: api.post(f"/api/v1/applications/{draft['id']}/submit", json={"declaration": True})
+        for api in apis
+    ]
     with pause_before(monkeypatch, SqlLicensing, "save_case", Rendezvous(PARALLEL)):
         responses = at_once(calls)
     assert statuses(responses) == [200] + [409] * (PARALLEL - 1), [r.text for r in responses]
@@ -67,7 +70,10 @@ def test_submission_and_withdrawal_at_once_record_one(
     base = f"/api/v1/applications/{draft['id']}"
     with pause_before(monkeypatch, SqlLicensing, "save_case", Rendezvous(2)):
         submitted, withdrawn = at_once(
-            [lambda: submit_api.post(f"{base}/submit"), lambda: withdraw_api.post(f"{base}/withdraw")]
+            [
+                lambda: submit_api.post(f"{base}/submit", json={"declaration": True}),
+                lambda: withdraw_api.post(f"{base}/withdraw"),
+            ]
         )
     assert sorted([submitted.status_code, withdrawn.status_code]) == [200, 409]
     winner = submitted if submitted.status_code == 200 else withdrawn

@@ -278,13 +278,13 @@ def load_demo_licensing(uow: UnitOfWork, secret: bytes, people: dict[str, Princi
         exporter,
         _demo_application("5A001.f.2", "Cell-site simulator for a police unit", "MX", "Policía Demo"),
     )
-    licensing.submit(uow, exporter, waiting.id)
+    licensing.submit(uow, exporter, waiting.id, declaration=licensing.APPLICANT_DECLARATION)
     granted = licensing.create_application(
         uow,
         exporter,
         _demo_application("5A002.a", "AES-256 network encryptor", "IN", "Bharat Demo Telecom Ltd"),
     )
-    licensing.submit(uow, exporter, granted.id)
+    licensing.submit(uow, exporter, granted.id, declaration=licensing.APPLICANT_DECLARATION)
     stored = licensing.case_action(uow, officer, granted.id, "start_assessment", expected_version=None)
     findings = [lic.Finding(c.id, False, "") for c in lic.CRITERIA]
     stored = licensing.record_assessment(
@@ -318,7 +318,7 @@ def load_demo_licensing(uow: UnitOfWork, secret: bytes, people: dict[str, Princi
         exporter,
         _demo_application("5A002.a", "VPN gateway with AES-256", "ZA", "Demo Networks (Pty) Ltd"),
     )
-    licensing.submit(uow, exporter, asked.id)
+    licensing.submit(uow, exporter, asked.id, declaration=licensing.APPLICANT_DECLARATION)
     asked = licensing.case_action(uow, officer, asked.id, "start_assessment", expected_version=None)
     licensing.case_action(
         uow,
@@ -348,7 +348,7 @@ def load_demo_casework(
             exporter,
             _demo_application("5A001.j", "IP network interception platform", "AE", SANCTIONED_END_USER),
         )
-        licensing.submit(uow, exporter, flagged.id)
+        licensing.submit(uow, exporter, flagged.id, declaration=licensing.APPLICANT_DECLARATION)
     for stored in licensing.applications(uow, exporter):
         if stored.submitted_at is not None and uow.casework.file(stored.id) is None:
             casework_evidence.open_case_file(uow, index, list_view, rules, stored.id, actor=DEMO_ACTOR)
@@ -612,7 +612,7 @@ def load_demo_denials(uow: UnitOfWork, exporter: Principal) -> None:
                 "NORDWIND SURVEILANCE",
             ),
         )
-        licensing.submit(uow, exporter, similar.id)
+        licensing.submit(uow, exporter, similar.id, declaration=licensing.APPLICANT_DECLARATION)
 
 
 # --- transparency (issue #15): a refusal, a general authorisation in use, and the DE part submitted --------
@@ -653,7 +653,7 @@ def load_demo_transparency(
                 end_use="Interception of mobile communications by a state security service",
             ),
         )
-        licensing.submit(uow, exporter, refused.id)
+        licensing.submit(uow, exporter, refused.id, declaration=licensing.APPLICANT_DECLARATION)
         stored = licensing.case_action(uow, officer, refused.id, "start_assessment", expected_version=None)
         concern = "art15.1.c"
         findings = [

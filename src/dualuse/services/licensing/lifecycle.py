@@ -42,8 +42,8 @@ ENTITY_LICENCE = "licence"
 QUEUE_PAGE_SIZE = 50  # cases on one page of the queue
 _CHECK_CODE_LABEL = b"dualuse licence check code\x00"
 # The applicant's declaration (our wording): the applicant answers for the information it gives (Art. 12;
-# Annex III Section A) and tells the authority of changes. The web form asks for it before submission, the
-# API takes it as ``declaration: true``; the audit trail keeps it word for word with the submission.
+# Annex III Section A) and tells the authority of changes. No application is submitted without it: the web form
+# asks for it before submission, the API as ``declaration: true``; the audit trail keeps it word for word.
 APPLICANT_DECLARATION = (
     "I declare that the information in this application is correct and complete to the best of my "
     "knowledge, and that I will tell the competent authority at once of any change to it."
@@ -282,6 +282,13 @@ def _exporter_move(
     )
     changes: dict[str, object] = {}
     if action is lic.CaseAction.SUBMIT:
+        if not declaration.strip():
+            # on every path alike: the web form's checkbox, the API's ``declaration: true``
+            raise ValidationError(
+                "make the applicant's declaration to submit: that the information is correct and complete, "
+                "and that you will tell the authority of any change",
+                field="declaration",
+            )
         changes["submitted_at"] = uow.clock.now()
     after = _store(uow, principal, stored, case, event, declaration, **changes)
     uow.commit()
@@ -297,7 +304,8 @@ def submit(
     declaration: str = "",
 ) -> StoredCase:
     """Submit a complete application; its content is frozen from now on (later changes are amendments).
-    ``declaration`` is the text the exporter confirmed, kept in the audit trail with the submission."""
+    ``declaration`` is the text the exporter confirmed (`APPLICANT_DECLARATION`), kept in the audit trail with
+    the submission; without it the submission is refused."""
     return _exporter_move(uow, principal, case_id, lic.CaseAction.SUBMIT, expected_version, declaration)
 
 

@@ -78,8 +78,9 @@ class VersionIn(BaseModel):
 class SubmitIn(VersionIn):
     declaration: bool = Field(
         default=False,
-        description="true: the applicant makes the declaration of the web form (services.licensing."
-        "APPLICANT_DECLARATION), kept word for word in the audit trail with the submission",
+        description="Must be true: the applicant makes the declaration of the web form (services.licensing."
+        "APPLICANT_DECLARATION), kept word for word in the audit trail with the submission; without it the "
+        "submission is refused (422, field declaration)",
     )
 
 
