@@ -13,6 +13,10 @@ entities) measured in the same run. It then forks worker processes on the larges
 queries, and prints the memory each worker holds on its own (private pages, from /proc/<pid>/smaps_rollup),
 which is what grows with the number of workers: as it stands after the queries, and once the worker has
 handed the memory it freed back to the system, as `dualuse serve --workers N` workers do every 10 s.
+Per size it also prints what is left when candidate generation is taken out (`candidates_given`): the
+queries/s of scoring and explaining the matches alone, and the candidates the index proposes and the scorer
+keeps per query; so a reader sees how much of the slowdown is candidate generation and how much is the
+larger number of names that match at that size.
 
 Targets (issue 14): <= 1 KB per listed name; 1,000,000 entities built in <= 60 s; queries/s at 1,000,000
 within 2x of the 17,000-entity figure; workers share one index.
@@ -30,6 +34,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from dualuse.adapters.sources.sanctions_formats import parse
 from dualuse.domain.screening import (
@@ -39,6 +44,7 @@ from dualuse.domain.screening import (
     ScreeningEngine,
     ScreeningQuery,
 )
+from dualuse.domain.screening.scoring import MAX_FACT_BONUS, name_similarity
 from dualuse.entrypoints.cli.prefork import release_free_memory
 
 THRESHOLD = 0.7
@@ -176,11 +182,62 @@ def measure(
     return engine, build, per_name, qps
 
 
+def candidates_given(
+    engine: ScreeningEngine, query_set: Sequence[ScreeningQuery]
+) -> tuple[float, float, float]:
+    """Queries/s with candidate generation taken out, and per query the candidates the index proposes and
+    those the scorer keeps.
+
+    The queries are run once to record what the index proposes for each name of a query; then again, each
+    name handed only the candidates the scorer keeps (a name score of at least the threshold less the most
+    the facts add) without asking the index. What the second run times is the work left after candidate
+    generation, of scoring and explaining the matches themselves: how fast any candidate generation could
+    make the engine on this index at best.
+    """
+    index = engine.index
+    generate = index.candidates
+    proposed: list[tuple[tuple[str, ...], list[tuple[int, float]]]] = []
+
+    def recording(tokens: tuple[str, ...], **options: Any) -> list[tuple[int, float]]:
+        found = generate(tokens, **options)
+        proposed.append((tokens, found))
+        return found
+
+    keep_from = THRESHOLD - MAX_FACT_BONUS
+    try:
+        index.candidates = recording  # type: ignore[method-assign]
+        for query in query_set:
+            engine.screen(query, threshold=THRESHOLD, limit=5)
+        kept = []
+        for tokens, found in proposed:
+            readings = index.readings(tokens)
+            kept.append(
+                [
+                    (name_no, bound)
+                    for name_no, bound in found
+                    if max(name_similarity(r, index.tokens_of(name_no), index.weight) for r in readings)
+                    >= keep_from
+                ]
+            )
+        handed = iter(kept)
+        index.candidates = lambda _tokens, **_options: next(handed)  # type: ignore[method-assign]
+        clear_caches()
+        started = time.perf_counter()
+        for query in query_set:
+            engine.screen(query, threshold=THRESHOLD, limit=5)
+        qps = len(query_set) / (time.perf_counter() - started)
+    finally:
+        del index.candidates  # the index's own method again
+    count = len(query_set)
+    return qps, sum(len(f) for _, f in proposed) / count, sum(len(k) for k in kept) / count
+
+
 def figures(
     snapshots: list[ListSnapshot], query_set: Sequence[ScreeningQuery], worker_count: int
 ) -> tuple[float, ...]:
     """Names, build s, bytes per name, q/s, and with workers: own memory of the builder and of a worker
-    (before and after it hands its free memory back)."""
+    (before and after it hands its free memory back); then q/s with the candidates given, and the candidates
+    proposed and kept per query (`candidates_given`)."""
     engine, build, per_name, qps = measure(snapshots, query_set)
     parent = worker = trimmed = 0
     if worker_count:
@@ -191,7 +248,8 @@ def figures(
         found = workers(engine, query_set[:500], worker_count)
         worker = max(before for before, _ in found)
         trimmed = max(after for _, after in found)
-    return (engine.index.name_count, build, per_name, qps, parent, worker, trimmed)
+    given = candidates_given(engine, query_set)
+    return (engine.index.name_count, build, per_name, qps, parent, worker, trimmed, *given)
 
 
 def in_child(task: Callable[[], tuple[float, ...]]) -> tuple[float, ...]:
@@ -244,6 +302,13 @@ def workers(
     return found
 
 
+def given_line(qps: float, proposed: float, kept: float) -> str:
+    return (
+        f"      with the candidates given (scoring and explaining only): {qps:8,.0f} q/s; "
+        f"candidates per query: {proposed:.1f} proposed, {kept:.1f} kept by the scorer"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -261,10 +326,11 @@ def main() -> int:
     synthesiser = Synthesiser(real, args.seed)
     print(f"real lists: {len(real)} entities; {len(query_set)} queries (real listed names, half with a typo)")
     base = in_child(lambda: figures(snapshots, query_set, 0))
-    _, build, per_name, base_qps, _, _, _ = base
+    _, build, per_name, base_qps, _, _, _, base_given, proposed, kept = base
     print(
         f"  real lists ({len(real):>9,} entities): built {build:6.2f} s, {per_name:7.0f} B/name, {base_qps:8,.0f} q/s"
     )
+    print(given_line(base_given, proposed, kept))
     sizes = [int(s) for s in args.sizes.split(",")]
     results = []
     for number, size in enumerate(sizes):
@@ -275,13 +341,14 @@ def main() -> int:
             return figures([*snapshots, made], query_set, args.workers if last else 0)
 
         result = in_child(run)
-        names, build, per_name, qps, parent, worker, trimmed = result
+        names, build, per_name, qps, parent, worker, trimmed, given, proposed, kept = result
         results.append(result)
         print(
             f"  synthetic ({size:>9,} entities, {names:,.0f} names): built {build:6.2f} s, {per_name:7.0f} B/name, "
             f"{qps:8,.0f} q/s ({base_qps / qps:.2f}x slower than the real lists)"
         )
-    _, build, per_name, qps, parent, worker, trimmed = results[-1]
+        print(given_line(given, proposed, kept))
+    _, build, per_name, qps, parent, worker, trimmed, given, _, _ = results[-1]
     size = sizes[-1]
     print(
         f"  {args.workers} forked workers on the largest index (the process that built it holds "
@@ -305,6 +372,11 @@ def main() -> int:
             trimmed * 10 < parent,
         ),
     ]
+    print(
+        f"  (at {size:,}, with candidate generation taken out, queries would run at {given:,.0f} q/s, against "
+        f"{base_qps:,.0f} q/s on the real lists with it: {base_qps / given:.2f}x; the rest of the slowdown is "
+        "candidate generation)"
+    )
     print("targets:")
     for text, ok in checks:
         print(f"  {'PASS' if ok else 'FAIL'}  {text}")
