@@ -16,7 +16,6 @@ from dualuse.domain.screening.delta import Delta, diff_snapshots
 from dualuse.domain.screening.engine import ScreeningEngine
 from dualuse.domain.screening.model import (
     EntityFilter,
-    EntitySchema,
     ListedEntity,
     ListSnapshot,
     Match,
@@ -593,21 +592,8 @@ class MatchOptions:
     cutoff: float = 0.5
     threshold: float | None = None
     limit: int = 5
-    datasets: frozenset[str] | None = None
-    """Only these lists (None: every list)."""
-    exclude_datasets: frozenset[str] = frozenset()
-    exclude_schemata: frozenset[EntitySchema] = frozenset()
-    exclude_entities: frozenset[tuple[str, str]] = frozenset()
-    """(source, entity id) pairs never to return."""
-
-    @property
-    def only(self) -> EntityFilter:
-        return EntityFilter(
-            sources=self.datasets,
-            exclude_sources=self.exclude_datasets,
-            exclude_schemata=self.exclude_schemata,
-            exclude_keys=self.exclude_entities,
-        )
+    only: EntityFilter = field(default_factory=EntityFilter)
+    """The lists (yente's datasets), kinds and entities looked at."""
 
 
 @dataclass(frozen=True)
@@ -638,7 +624,7 @@ def match_queries(
         raise ValidationError("the cutoff is a score between 0 and 1", field="cutoff")
     organisation_id = _organisation_of(principal) if record else None
     engine, versions = index.engine(uow)
-    unknown = (options.datasets or frozenset()) - set(versions)
+    unknown = (options.only.sources or frozenset()) - set(versions)
     if unknown:
         raise NotFoundError(
             f"no dataset {', '.join(sorted(unknown))}; known: default, {', '.join(sorted(versions))}",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime, time
 from typing import Annotated, Any
 
@@ -18,7 +17,14 @@ from fastapi.responses import JSONResponse
 
 from dualuse.domain.errors import AuthenticationError, NotFoundError, ValidationError
 from dualuse.domain.identity import Principal
-from dualuse.domain.screening.model import EntitySchema, ListedEntity, ListSnapshot, Match, ScreeningQuery
+from dualuse.domain.screening.model import (
+    EntityFilter,
+    EntitySchema,
+    ListedEntity,
+    ListSnapshot,
+    Match,
+    ScreeningQuery,
+)
 from dualuse.domain.screening.review import ALGORITHM
 from dualuse.entrypoints.api.schemas.problems import API_ERRORS
 from dualuse.entrypoints.api.schemas.yente import (
@@ -312,17 +318,15 @@ def match(
         raise ValidationError(f"send at most {MAX_QUERIES} queries a request", field="queries")
     queries = [query_of(example, key) for key, example in body.queries.items()]
     _engine, versions = container.screening_index.engine(uow)
-    options = svc.MatchOptions(
-        cutoff=cutoff,
-        threshold=threshold,
-        limit=limit,
-        datasets=_datasets(dataset, include_dataset or [], versions),
-        exclude_datasets=frozenset(exclude_dataset or ()),
+    sources = _datasets(dataset, include_dataset or [], versions)
+    only = EntityFilter(
+        # no entity has the topics asked for: no list is looked at
+        sources=sources if _any_topic(topics) else frozenset(),
+        exclude_sources=frozenset(exclude_dataset or ()),
         exclude_schemata=_schemata(exclude_schema or (), "exclude_schema"),
-        exclude_entities=frozenset(_entity_keys(exclude_entity_ids or (), versions)),
+        exclude_keys=frozenset(_entity_keys(exclude_entity_ids or (), versions)),
     )
-    if not _any_topic(topics):
-        options = replace(options, datasets=frozenset())  # no entity has the topics asked for
+    options = svc.MatchOptions(cutoff=cutoff, threshold=threshold, limit=limit, only=only)
     results, _versions = svc.match_queries(
         uow, principal, container.screening_index, queries, options, record=record
     )
@@ -441,9 +445,11 @@ def search(
         cutoff=DEFAULT_CUTOFF,
         threshold=DEFAULT_CUTOFF,
         limit=min(MAX_LIMIT, offset + max(limit, 1) + 200),
-        datasets=_datasets(dataset, include_dataset or [], versions),
-        exclude_datasets=frozenset(exclude_dataset or ()),
-        exclude_schemata=_schemata(exclude_schema or (), "exclude_schema"),
+        only=EntityFilter(
+            sources=_datasets(dataset, include_dataset or [], versions),
+            exclude_sources=frozenset(exclude_dataset or ()),
+            exclude_schemata=_schemata(exclude_schema or (), "exclude_schema"),
+        ),
     )
     found: list[Match] = []
     if _any_topic(topics):
