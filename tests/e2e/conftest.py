@@ -120,6 +120,12 @@ def page_shows(page: Any, text: str | re.Pattern[str]) -> None:
     expect(page.locator("body")).to_contain_text(text)
 
 
+def started_application(page: Any) -> str:
+    """The address of the draft's task list that "Start the application" leads to, once it is there."""
+    page.wait_for_url(re.compile(r".*/applications/\d+$"))
+    return str(page.url)
+
+
 def apply_for(
     page: Any,
     server: LiveServer,

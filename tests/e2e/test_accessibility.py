@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.conftest import LiveServer, page_shows
+from tests.e2e.conftest import LiveServer, page_shows, started_application
 from tests.e2e.test_browser import sign_in
 
 pytestmark = pytest.mark.browser
@@ -124,7 +124,7 @@ def test_forms_showing_their_errors(page: Any, live_server: LiveServer) -> None:
     page.get_by_label("Quantity").fill("1")
     page.get_by_label("Control code").fill("5A002.a")
     page.get_by_role("button", name="Get the answer").click()
-    assert page.locator("[data-outcome]").count() >= 1
+    page.locator("[data-outcome]").first.wait_for()
     assert not serious_violations(page)
 
 
@@ -136,7 +136,7 @@ def test_the_application_task_list(page: Any, live_server: LiveServer) -> None:
     assert not serious_violations(page), "the start page with its error"
     page.get_by_label("Individual", exact=True).check()
     page.get_by_role("button", name="Start the application").click()
-    case = page.url
+    case = started_application(page)
     for part in ("", "/type", "/items", "/items/new", "/parties", "/parties/new", "/end-use", "/check"):
         assert page.goto(f"{case}{part}").status == 200, part
         assert not serious_violations(page), part

@@ -88,6 +88,7 @@ def test_sanctions_hit_from_application_to_decision(session_of: Any, live_server
     officer.get_by_role("button", name="Assign").click()
     assert "officer-de@demo.dualuse.eu" in officer.locator("#casework").inner_text()
     officer.get_by_role("button", name="Start the assessment").click()
+    officer.locator("input[name=kind]").first.wait_for()
     assert officer.locator("input[name=kind]:checked").count() == 0  # nothing preselected
     recommend(officer, "Grant", "Lawful interception by a licensed operator")
     page_shows(officer, "Recommendation: grant")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import LiveServer, page_shows
+from tests.e2e.conftest import LiveServer, page_shows, started_application
 
 pytestmark = pytest.mark.browser
 
@@ -261,7 +261,7 @@ def test_a_draft_application_reads_well_on_a_phone(browser: Any, live_server: Li
     page.goto(f"{live_server.url}/applications/new")
     page.get_by_label("Large project", exact=True).check()
     page.get_by_role("button", name="Start the application").click()
-    case = page.url
+    case = started_application(page)
     page.goto(f"{case}/items/new")
     page.get_by_label("Control code of the item").fill("5A001.f.1")
     page.get_by_label("Item description").fill(

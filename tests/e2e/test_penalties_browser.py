@@ -71,7 +71,9 @@ def test_the_officer_records_a_decision_and_the_commission_counts_it(
     assert summary.locator('a[href="#amount_eur"]').count() == 1
     page.get_by_label("Fine in euros (for a fine)").fill("65000")
     page.get_by_role("button", name="Record the decision").click()
-    assert page.locator("[data-case]").filter(has_text="Intra-Union transfer").count() == 1
+    recorded = page.locator("[data-case]").filter(has_text="Intra-Union transfer")
+    recorded.first.wait_for()
+    assert recorded.count() == 1
     context.close()
     commission = browser.new_context()
     home = commission.new_page()
