@@ -96,7 +96,14 @@ def content(
 
 def submitted(uow: FakeUnitOfWork, exporter: Principal = EXPORTER, **kwargs: Any) -> StoredCase:
     draft = act(uow, svc.create_application, exporter, content(**kwargs))
-    return act(uow, svc.submit, exporter, draft.id, expected_version=draft.case.version)
+    return act(
+        uow,
+        svc.submit,
+        exporter,
+        draft.id,
+        expected_version=draft.case.version,
+        declaration=svc.APPLICANT_DECLARATION,
+    )
 
 
 def recommended(uow: FakeUnitOfWork, officer: Principal = OFFICER) -> StoredCase:
@@ -164,7 +171,7 @@ def test_apply_assess_recommend_decide_to_a_licence_with_one_audit_event_per_mov
         act(uow, svc.get_application, OFFICER, draft.id)
     assert act(uow, svc.queue, OFFICER).total == 0
 
-    case = act(uow, svc.submit, EXPORTER, draft.id, expected_version=1)
+    case = act(uow, svc.submit, EXPORTER, draft.id, expected_version=1, declaration=svc.APPLICANT_DECLARATION)
     assert case.case.status is S.SUBMITTED
     assert case.submitted_at is not None
     [queued] = act(uow, svc.queue, OFFICER, status="submitted", destination="br").cases
