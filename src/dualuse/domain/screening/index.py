@@ -114,9 +114,13 @@ def _deletions(token: str, *, itself: bool = False) -> set[str]:
     return found
 
 
+def _skeleton_key(token: str) -> str:
+    return "s:" + skeleton(token)
+
+
 def _spelling_keys(token: str) -> tuple[str, str, str]:
     """Keys that spellings of one name share: phonetic key, consonant skeleton, simplified spelling."""
-    return ("p:" + phonetic_key(token), "s:" + skeleton(token), "t:" + simplify(token))
+    return ("p:" + phonetic_key(token), _skeleton_key(token), "t:" + simplify(token))
 
 
 @dataclass(frozen=True, slots=True)
@@ -766,13 +770,10 @@ class CandidateIndex:
         number = self._vocabulary.number(token)
         if number >= 0:
             found.add(number)
-        if len(token) == 2 and not token.isdigit():  # "gs" is the consonant skeleton of "gas"
-            listed = self._spelling_keys.get("s:" + skeleton(token))
-            if listed is not None:
-                found.update(listed)
-        if len(token) >= 3 and not token.isdigit():
+        if len(token) >= 2 and not token.isdigit():
             spellings = self._spelling_keys
-            for key in _spelling_keys(token):
+            # a two-letter part by its consonant skeleton only: "gs" is that of "gas", as the scorer aligns them
+            for key in _spelling_keys(token) if len(token) >= 3 else (_skeleton_key(token),):
                 listed = spellings.get(key)
                 if listed is not None:
                     found.update(listed)
