@@ -16,7 +16,9 @@ handed the memory it freed back to the system, as `dualuse serve --workers N` wo
 Per size it also prints what is left when candidate generation is taken out (`candidates_given`): the
 queries/s of scoring and explaining the matches alone, and the candidates the index proposes and the scorer
 keeps per query; so a reader sees how much of the slowdown is candidate generation and how much is the
-larger number of names that match at that size.
+larger number of names that match at that size. And per size, how many queries found the listed entity
+they were made from among their 5 matches: the more names alike a list holds, the more a candidate
+generation that ranks them badly loses the name itself among them.
 
 Targets (issue 14): <= 1 KB per listed name; 1,000,000 entities built in <= 60 s; queries/s at 1,000,000
 within 2x of the 17,000-entity figure; workers share one index.
@@ -41,6 +43,7 @@ from dualuse.domain.screening import (
     EntitySchema,
     ListedEntity,
     ListSnapshot,
+    Match,
     ScreeningEngine,
     ScreeningQuery,
 )
@@ -141,6 +144,11 @@ class Synthesiser:
 
 def queries(real: Sequence[ListedEntity], seed: int) -> list[ScreeningQuery]:
     """Real listed names, some with a typo: what a screening looks for."""
+    return [query for query, _ in sourced_queries(real, seed)]
+
+
+def sourced_queries(real: Sequence[ListedEntity], seed: int) -> list[tuple[ScreeningQuery, tuple[str, str]]]:
+    """`queries`, each with the key of the listed entity it was made from."""
     rng = random.Random(seed)
     picked = rng.sample([e for e in real if e.names], QUERIES)
     made = []
@@ -149,7 +157,7 @@ def queries(real: Sequence[ListedEntity], seed: int) -> list[ScreeningQuery]:
         if rng.random() < 0.5 and len(name) > 6:
             i = rng.randrange(1, len(name) - 1)
             name = name[:i] + name[i + 1 :]
-        made.append(ScreeningQuery(name=name, schema=entity.schema))
+        made.append((ScreeningQuery(name=name, schema=entity.schema), entity.key))
     return made
 
 
@@ -164,8 +172,8 @@ def clear_caches() -> None:
 
 def measure(
     snapshots: list[ListSnapshot], query_set: Sequence[ScreeningQuery]
-) -> tuple[ScreeningEngine, float, float, float]:
-    """Build time, index bytes per listed name, cold queries/s."""
+) -> tuple[ScreeningEngine, float, float, float, list[list[Match]]]:
+    """Build time, index bytes per listed name, cold queries/s, and what each query found."""
     clear_caches()
     gc.collect()
     before = rss_bytes()
@@ -176,10 +184,9 @@ def measure(
     per_name = (rss_bytes() - before) / max(engine.index.name_count, 1)
     clear_caches()
     started = time.perf_counter()
-    for query in query_set:
-        engine.screen(query, threshold=THRESHOLD, limit=5)
+    found = [engine.screen(query, threshold=THRESHOLD, limit=5) for query in query_set]
     qps = len(query_set) / (time.perf_counter() - started)
-    return engine, build, per_name, qps
+    return engine, build, per_name, qps, found
 
 
 def candidates_given(
@@ -233,12 +240,20 @@ def candidates_given(
 
 
 def figures(
-    snapshots: list[ListSnapshot], query_set: Sequence[ScreeningQuery], worker_count: int
+    snapshots: list[ListSnapshot],
+    query_set: Sequence[tuple[ScreeningQuery, tuple[str, str]]],
+    worker_count: int,
 ) -> tuple[float, ...]:
     """Names, build s, bytes per name, q/s, and with workers: own memory of the builder and of a worker
     (before and after it hands its free memory back); then q/s with the candidates given, and the candidates
-    proposed and kept per query (`candidates_given`)."""
-    engine, build, per_name, qps = measure(snapshots, query_set)
+    proposed and kept per query (`candidates_given`); last, how many queries found the listed entity they
+    were made from among their 5 matches."""
+    sources = [source for _, source in query_set]
+    query_set = [query for query, _ in query_set]
+    engine, build, per_name, qps, found = measure(snapshots, query_set)
+    sourced = sum(
+        source in {m.entity.key for m in matches} for source, matches in zip(sources, found, strict=True)
+    )
     parent = worker = trimmed = 0
     if worker_count:
         # as `dualuse serve --workers N` does before it forks
@@ -249,7 +264,7 @@ def figures(
         worker = max(before for before, _ in found)
         trimmed = max(after for _, after in found)
     given = candidates_given(engine, query_set)
-    return (engine.index.name_count, build, per_name, qps, parent, worker, trimmed, *given)
+    return (engine.index.name_count, build, per_name, qps, parent, worker, trimmed, *given, sourced)
 
 
 def in_child(task: Callable[[], tuple[float, ...]]) -> tuple[float, ...]:
@@ -302,6 +317,13 @@ def workers(
     return found
 
 
+def sourced_line(sourced: float, count: int) -> str:
+    return (
+        f"      the listed entity a query was made from among its 5 matches: {sourced:,.0f} of {count:,} "
+        "(the others crowded out by names alike, or not matched)"
+    )
+
+
 def given_line(qps: float, proposed: float, kept: float) -> str:
     return (
         f"      with the candidates given (scoring and explaining only): {qps:8,.0f} q/s; "
@@ -322,15 +344,16 @@ def main() -> int:
         return 2
     snapshots = real_snapshots(data)
     real = [e for s in snapshots for e in s.entities]
-    query_set = queries(real, args.seed)
+    query_set = sourced_queries(real, args.seed)
     synthesiser = Synthesiser(real, args.seed)
     print(f"real lists: {len(real)} entities; {len(query_set)} queries (real listed names, half with a typo)")
     base = in_child(lambda: figures(snapshots, query_set, 0))
-    _, build, per_name, base_qps, _, _, _, base_given, proposed, kept = base
+    _, build, per_name, base_qps, _, _, _, base_given, proposed, kept, sourced = base
     print(
         f"  real lists ({len(real):>9,} entities): built {build:6.2f} s, {per_name:7.0f} B/name, {base_qps:8,.0f} q/s"
     )
     print(given_line(base_given, proposed, kept))
+    print(sourced_line(sourced, len(query_set)))
     sizes = [int(s) for s in args.sizes.split(",")]
     results = []
     for number, size in enumerate(sizes):
@@ -341,14 +364,15 @@ def main() -> int:
             return figures([*snapshots, made], query_set, args.workers if last else 0)
 
         result = in_child(run)
-        names, build, per_name, qps, parent, worker, trimmed, given, proposed, kept = result
+        names, build, per_name, qps, parent, worker, trimmed, given, proposed, kept, sourced = result
         results.append(result)
         print(
             f"  synthetic ({size:>9,} entities, {names:,.0f} names): built {build:6.2f} s, {per_name:7.0f} B/name, "
             f"{qps:8,.0f} q/s ({base_qps / qps:.2f}x slower than the real lists)"
         )
         print(given_line(given, proposed, kept))
-    _, build, per_name, qps, parent, worker, trimmed, given, _, _ = results[-1]
+        print(sourced_line(sourced, len(query_set)))
+    _, build, per_name, qps, parent, worker, trimmed, given, _, _, _ = results[-1]
     size = sizes[-1]
     print(
         f"  {args.workers} forked workers on the largest index (the process that built it holds "

@@ -81,6 +81,9 @@ RARE_POSTINGS = st.sampled_from([(1,), (2,), (1, 3), (2, 4), index_module._TIER_
 
 #: the most lookups sets are formed of: down to one, so that queries of a few parts are counted as long ones are
 SUBSET_LOOKUPS = st.sampled_from([1, 2, 3, index_module._MAX_SUBSET_LOOKUPS])
+#: the most names a lookup left out of the sets may reach to have them all taken: none, so that it is
+#: counted as reaching every name, up to all
+FEW_NAMES = st.sampled_from([0, 2, index_module._FEW_NAMES])
 
 
 def assert_pruned_holds_unpruned(index: index_module.CandidateIndex, query: str, floor: float) -> None:
@@ -101,15 +104,25 @@ def assert_pruned_holds_unpruned(index: index_module.CandidateIndex, query: str,
     RARE_POSTINGS,
     st.sampled_from([0.0, 0.4, DEFAULT_THRESHOLD - MAX_FACT_BONUS, 0.8]),
     SUBSET_LOOKUPS,
+    FEW_NAMES,
+    st.sampled_from([1, index_module._MANY_REACHED]),
 )
 def test_pruned_candidates_hold_every_name_the_unpruned_search_keeps(
-    entities: list, query: str, rare: tuple[int, ...], floor: float, subset_lookups: int
+    entities: list,
+    query: str,
+    rare: tuple[int, ...],
+    floor: float,
+    subset_lookups: int,
+    few_names: int,
+    many_reached: int,
 ) -> None:
     with (
         patch.object(index_module, "_TIER_POSTINGS", rare),
         patch.object(index_module, "_MIN_SPLIT_NAMES", 1),
         patch.object(index_module, "_MIN_WEIGHED_NAMES", 1),
         patch.object(index_module, "_MAX_SUBSET_LOOKUPS", subset_lookups),
+        patch.object(index_module, "_FEW_NAMES", few_names),
+        patch.object(index_module, "_MANY_REACHED", many_reached),
     ):
         assert_pruned_holds_unpruned(index_module.CandidateIndex(entities), query, floor)
 
@@ -120,14 +133,20 @@ LONG_QUERIES = typos(st.lists(st.sampled_from(GIVEN + MIDDLE + FAMILY), min_size
 
 @settings(max_examples=200, deadline=None)
 @given(
-    ENTITIES, LONG_QUERIES, st.sampled_from([0.4, DEFAULT_THRESHOLD - MAX_FACT_BONUS, 0.8]), st.integers(1, 2)
+    ENTITIES,
+    LONG_QUERIES,
+    st.sampled_from([0.4, DEFAULT_THRESHOLD - MAX_FACT_BONUS, 0.8]),
+    st.integers(1, 2),
+    FEW_NAMES,
 )
 def test_names_counted_for_a_long_query_hold_every_name_the_unpruned_search_keeps(
-    entities: list, query: str, floor: float, subset_lookups: int
+    entities: list, query: str, floor: float, subset_lookups: int, few_names: int
 ) -> None:
     with (
         patch.object(index_module, "_MIN_WEIGHED_NAMES", 1),
         patch.object(index_module, "_MAX_SUBSET_LOOKUPS", subset_lookups),
+        patch.object(index_module, "_FEW_NAMES", few_names),
+        patch.object(index_module, "_MANY_REACHED", 1),
     ):
         assert_pruned_holds_unpruned(index_module.CandidateIndex(entities), query, floor)
 
@@ -242,3 +261,30 @@ def test_a_two_letter_query_part_reaches_the_listed_part_it_is_the_consonant_ske
     engine = ScreeningEngine([ListSnapshot("test", "1", (*listed, *others))])
     found = {m.matched_name: m.score for m in engine.screen(ScreeningQuery(name="OCEANUS GS"), limit=10)}
     assert found.get("OCEANUS GAS", 0.0) >= DEFAULT_THRESHOLD
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(GIVEN), min_size=2, max_size=2, unique=True),
+    st.sampled_from(FAMILY),
+    st.lists(st.integers(min_value=0, max_value=2), min_size=8, max_size=40),
+    st.integers(min_value=0, max_value=40),
+)
+def test_the_listed_name_the_query_spells_out_is_not_crowded_out_by_names_the_query_holds(
+    given_names: list[str], family: str, decoys: list[int], at: int
+) -> None:
+    """Names listed with only some parts of the query ("Amir Ali" for "Amir Ali Chaudry") cannot be
+    ruled out by their bound, as the query could be a fuller form of them; but they score less than the
+    listed name the query spells out, which no such crowd may push out of the candidates (on a list of a
+    million names there are thousands)."""
+    query = f"{given_names[0]} {given_names[1]} {family}"
+    held = [
+        f"{given_names[0]} {given_names[1]}",
+        f"{given_names[1]} {given_names[0]}",
+        f"{given_names[0]} {family}",
+    ]
+    entities = [person(held[kind]) for kind in decoys]
+    entities.insert(min(at, len(entities)), person(query, entity_id="target"))
+    engine = ScreeningEngine([ListSnapshot("test", "1", tuple(entities))], candidates=5)
+    found = {m.entity.entity_id: m.score for m in engine.screen(ScreeningQuery(name=query), limit=1)}
+    assert found == {"target": 1.0}

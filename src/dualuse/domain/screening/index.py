@@ -86,6 +86,10 @@ _MIN_GLUED_LEN = 6
 _MAX_GLUED_READINGS = 4
 #: each part of a glued token is this long at least ("hannah" is no "hann" + "ah"); a misspelt one, _MIN_GLUED_LEN
 _MIN_PART_LEN = 3
+#: a lookup left out of the sets of lookups that reaches at most this many names has its names all taken
+_FEW_NAMES = 4096
+#: a set of lookups that reaches at least this many names has those reached through it alone weighed apart
+_MANY_REACHED = 2048
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
@@ -164,10 +168,19 @@ def _score_bound(
 
 
 def _one_sided_bound(gained: float, reached: float, covered: int, query_weight: float, size: int) -> float:
-    lower = QUERY_EXTRA_WEIGHT * query_weight
-    if gained >= lower:
-        return math.inf
-    bound: float = (gained + reached) / (lower + reached) * (covered / size) ** QUERY_EXTRA_EXPONENT
+    """The most a name whose every part the query holds can score, with query parts left over.
+
+    The scorer divides by the weight of the query parts found, the parts left over at
+    `QUERY_EXTRA_WEIGHT` and the listed parts. The query parts found weigh at least what they gain
+    (`gained`, at most the query's weight) and no more than the query; the bound is largest where they
+    weigh what they gain, and is never above 1.
+    """
+    found = min(gained, query_weight)
+    bound: float = (
+        (found + reached)
+        / (QUERY_EXTRA_WEIGHT * (query_weight + found) + reached)
+        * (covered / size) ** QUERY_EXTRA_EXPONENT
+    )
     return bound
 
 
@@ -188,10 +201,12 @@ def _score_bounds(
     bound = np.where(partial, bound * share**COVERAGE_EXPONENT, bound)
     one_sided = partial & (missing <= _EPSILON * weight) & (covered >= 2)
     if one_sided.any():
-        lower = QUERY_EXTRA_WEIGHT * query_weight
+        found = np.minimum(gained, query_weight)
         with np.errstate(divide="ignore", invalid="ignore"):
-            other = np.where(
-                gained >= lower, np.inf, (gained + reached) / (lower + reached) * share**QUERY_EXTRA_EXPONENT
+            other = (
+                (found + reached)
+                / (QUERY_EXTRA_WEIGHT * (query_weight + found) + reached)
+                * share**QUERY_EXTRA_EXPONENT
             )
         bound = np.where(one_sided, np.maximum(bound, other), bound)
     return bound
@@ -254,7 +269,7 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
         gained += lookup.gain
         reached += lookup.reach
         covered += lookup.cover
-    if gained >= query_weight * (QUERY_EXTRA_WEIGHT if covered >= 2 else 1.0):
+    if gained >= query_weight:
         return math.inf
     return _score_bound(gained, reached, covered, reached, query_weight, size)
 
@@ -845,8 +860,25 @@ class CandidateIndex:
                 for name_no, bound in more:
                     if bound > best.get(name_no, -1.0):
                         best[name_no] = bound
-                found = heapq.nlargest(limit, best.items(), key=itemgetter(1))
+                found = heapq.nlargest(limit, best.items(), key=self._rank(tokens))
         return found
+
+    def _rank(self, tokens: tuple[str, ...]) -> Callable[[tuple[int, float]], tuple[float, float]]:
+        """The order of candidates: by bound, but no name scores more than 1, and of names that could score
+        1 those weighing as much as the query first.
+
+        A name holding only some parts of the query ("Amir Ali" for "Amir Ali Chaudry") could be a
+        shorter form of the query's name, so its bound may exceed 1; the name the query spells out has a
+        bound of 1. On a list of a million names the first are thousands, and would all come before it.
+        """
+        query_weight = sum(self.weight(t) for t in dict.fromkeys(tokens))
+        weights = self.name_weights
+
+        def rank(candidate: tuple[int, float]) -> tuple[float, float]:
+            name_no, bound = candidate
+            return min(bound, 1.0), -abs(weights[name_no] - query_weight)
+
+        return rank
 
     def readings(self, tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
         """The query's tokens, then its readings with name parts written together cut apart."""
@@ -945,7 +977,7 @@ class CandidateIndex:
         )
         if accept is not None:
             bounds = (b for b in bounds if accept(b[0]))
-        return heapq.nlargest(limit, bounds, key=itemgetter(1))
+        return heapq.nlargest(limit, bounds, key=self._rank(tokens))
 
     def _tiers(self, lookups: list[_Lookup]) -> list[_Lookup]:
         """Each lookup whose listed tokens are some common, some rarer, as one part per band of
@@ -1016,14 +1048,26 @@ class CandidateIndex:
         A name reached through the lookups S scores at most ``_bound(S)``. Only the smallest passing
         sets S are needed; their names are the intersection of the names each lookup of S reaches,
         which sorted arrays compute without a Python loop per name: most names of a common token share nothing
-        else with the query. Sets are formed of the first (rarest) lookups only, the others counted as
-        reached by every name. A proper subset of S, as a bit mask, is a smaller number than S, so
-        going through the masks in order finds the smallest passing sets first.
+        else with the query. Sets are formed of the first (rarest) lookups only; of the others, the names
+        of those reaching few names are all taken, and the rest are counted as reached by every name. A
+        proper subset of S, as a bit mask, is a smaller number than S, so going through the masks in
+        order finds the smallest passing sets first. A passing set's names may weigh no more than its
+        largest superset allows: those reached through the set alone, what the set itself allows, which
+        is often far less.
         """
         if essential > _MAX_SUBSET_LOOKUPS:
             return self._reached_by_enough(lookups, essential, query_weight, size, floor)
         count = min(len(lookups), _MAX_SUBSET_LOOKUPS)
-        others = lookups[count:]
+        # a lookup left out of the sets that reaches few names has them all taken (and bounded), so it is
+        # not counted as reaching every name
+        few: list[IntArray] = []
+        others: list[_Lookup] = []
+        for lookup in lookups[count:]:
+            reaching = self._names_of(lookup)
+            if len(reaching) <= _FEW_NAMES:
+                few.append(reaching)
+            else:
+                others.append(lookup)
         gains = [sum(e.gain for e in others)] * (1 << count)
         reaches = [sum(e.reach for e in others)] * (1 << count)
         covers = [sum(e.cover for e in others)] * (1 << count)
@@ -1039,7 +1083,7 @@ class CandidateIndex:
             reached = reaches[mask] = reaches[previous] + lookup.reach
             covered = covers[mask] = covers[previous] + lookup.cover
             cap = math.inf
-            if gained < query_weight * (QUERY_EXTRA_WEIGHT if covered >= 2 else 1.0):
+            if gained < query_weight:
                 share = (covered / size) ** COVERAGE_EXPONENT if covered < size else 1.0
                 bound = (gained + reached) / (query_weight + reached) * share
                 if covered < size and covered >= 2:
@@ -1083,8 +1127,29 @@ class CandidateIndex:
                 cap = max(c for m, c in caps.items() if m & mask == mask)
                 if cap < math.inf:
                     reached_names = reached_names[weights[reached_names] <= cap]
+                if caps[mask] < cap and len(reached_names) >= _MANY_REACHED:
+                    # most names reached through this set are reached through it alone, and weigh
+                    # little to pass; those reached through one more lookup too may weigh what that
+                    # larger set allows
+                    held = weights[reached_names]
+                    kept = [reached_names[held <= caps[mask]]]
+                    for i in range(count):
+                        larger = mask | 1 << i
+                        if larger == mask:
+                            continue
+                        larger_cap = max((c for m, c in caps.items() if m & larger == larger), default=-1.0)
+                        if larger_cap < 0.0:
+                            continue
+                        also = names_of[i]
+                        if also is None:
+                            also = names_of[i] = self._names_of(lookups[i])
+                        both = _intersect(reached_names, also)
+                        if larger_cap < math.inf:
+                            both = both[weights[both] <= larger_cap]
+                        kept.append(both)
+                    reached_names = _union(kept)
             found.append(reached_names)
-        return _union(found)
+        return _union(found + few)
 
     def _reached_by_enough(
         self, lookups: list[_Lookup], essential: int, query_weight: float, size: int, floor: float
