@@ -90,6 +90,8 @@ _MIN_PART_LEN = 3
 _FEW_NAMES = 4096
 #: a set of lookups that reaches at least this many names has those reached through it alone weighed apart
 _MANY_REACHED = 2048
+#: up to this many candidates are ranked one by one, more on arrays
+_FEW_BOUNDS = 64
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
@@ -170,10 +172,11 @@ def _score_bound(
 def _one_sided_bound(gained: float, reached: float, covered: int, query_weight: float, size: int) -> float:
     """The most a name whose every part the query holds can score, with query parts left over.
 
-    The scorer divides by the weight of the query parts found, the parts left over at
-    `QUERY_EXTRA_WEIGHT` and the listed parts. The query parts found weigh at least what they gain
-    (`gained`, at most the query's weight) and no more than the query; the bound is largest where they
-    weigh what they gain, and is never above 1.
+    The scorer divides by the weight of the query parts found, of those left over at
+    `QUERY_EXTRA_WEIGHT`, and of the listed parts. What the parts found add above is no more than they
+    weigh nor than they gain (`gained`): the bound is largest where they weigh what they gain (and no
+    more than the query), and is never above 1. (It was once taken as unbounded where they gain half the
+    query's weight, which put every name holding some of the query's parts ahead of the name itself.)
     """
     found = min(gained, query_weight)
     bound: float = (
@@ -591,16 +594,7 @@ class CandidateIndex:
         #: joined meet none, and this says so without forming every one-letter deletion of them
         self._key_edges: dict[int, frozenset[str]] = self._edges(key for key, _ in deletions)
         del deletions, spellings, numbered
-        # caches of what queries reached, each worker its own
-        self._weights: dict[str, float] = {}
-        self._expansions: dict[str, list[tuple[int, float]]] = {}
-        self._reaches: dict[str, _Reach | None] = {}
-        self._joined_reaches: dict[str, _Reach | None] = {}
-        self._name_sets: dict[tuple[str, bool, int], IntArray] = {}
-        self._tables: dict[tuple[str, bool, int], dict[int, float]] = {}
-        #: per query token (or two joined), how many names its common spellings reach, and its
-        #: listed tokens (and their gains) by band of frequency (`_tiers`)
-        self._bands: dict[tuple[str, bool], tuple[int, list[tuple[IntArray, FloatArray]]]] = {}
+        self.forget_queries()
         # what every listed token reaches, worked out now rather than on the first query holding it:
         # bounded by the vocabulary, and most query name parts are listed ones. Per listed token (by
         # number), its reached tokens and their gains lie end to end (`_listed_reach`).
@@ -631,7 +625,19 @@ class CandidateIndex:
                 listed = self._listed_reach(token_no)
                 if listed is not None:
                     self._listed_names[token] = self._reached_by(listed.tokens)
+
+    def forget_queries(self) -> None:
+        """Empty the caches of what queries reached (each worker keeps its own): as just built."""
+        self._weights: dict[str, float] = {}
+        self._expansions: dict[str, list[tuple[int, float]]] = {}
+        self._reaches: dict[str, _Reach | None] = {}
+        self._joined_reaches: dict[str, _Reach | None] = {}
+        self._name_sets: dict[tuple[str, bool, int], IntArray] = {}
         self._name_set_budget = _NAME_SET_BUDGET
+        self._tables: dict[tuple[str, bool, int], dict[int, float]] = {}
+        #: per query token (or two joined), how many names its common spellings reach, and its
+        #: listed tokens (and their gains) by band of frequency (`_tiers`)
+        self._bands: dict[tuple[str, bool], tuple[int, list[tuple[IntArray, FloatArray]]]] = {}
 
     @staticmethod
     def _blocking_keys(vocabulary: Sequence[str]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -860,25 +866,31 @@ class CandidateIndex:
                 for name_no, bound in more:
                     if bound > best.get(name_no, -1.0):
                         best[name_no] = bound
-                found = heapq.nlargest(limit, best.items(), key=self._rank(tokens))
+                found = self._best(list(best.items()), limit, tokens)
         return found
 
-    def _rank(self, tokens: tuple[str, ...]) -> Callable[[tuple[int, float]], tuple[float, float]]:
-        """The order of candidates: by bound, but no name scores more than 1, and of names that could score
-        1 those weighing as much as the query first.
+    def _best(
+        self, bounds: list[tuple[int, float]], limit: int, tokens: tuple[str, ...]
+    ) -> list[tuple[int, float]]:
+        """The ``limit`` best candidates: by bound, but no name scores more than 1, and of names that could
+        score 1 those weighing as much as the query first; of names alike, the first.
 
         A name holding only some parts of the query ("Amir Ali" for "Amir Ali Chaudry") could be a
         shorter form of the query's name, so its bound may exceed 1; the name the query spells out has a
         bound of 1. On a list of a million names the first are thousands, and would all come before it.
         """
         query_weight = sum(self.weight(t) for t in dict.fromkeys(tokens))
-        weights = self.name_weights
-
-        def rank(candidate: tuple[int, float]) -> tuple[float, float]:
-            name_no, bound = candidate
-            return min(bound, 1.0), -abs(weights[name_no] - query_weight)
-
-        return rank
+        if len(bounds) <= _FEW_BOUNDS:
+            weights = self.name_weights
+            return heapq.nlargest(
+                limit, bounds, key=lambda b: (min(b[1], 1.0), -abs(weights[b[0]] - query_weight))
+            )
+        names = np.fromiter((name_no for name_no, _ in bounds), dtype=np.int64, count=len(bounds))
+        values = np.fromiter((bound for _, bound in bounds), dtype=np.float64, count=len(bounds))
+        apart = np.abs(self._weight_array[names] - query_weight)
+        # sorted by the last key first: position, then nearness of weight, then bound
+        order = np.lexsort((np.arange(len(bounds)), apart, -np.minimum(values, 1.0)))[:limit]
+        return [bounds[i] for i in order.tolist()]
 
     def readings(self, tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
         """The query's tokens, then its readings with name parts written together cut apart."""
@@ -977,7 +989,7 @@ class CandidateIndex:
         )
         if accept is not None:
             bounds = (b for b in bounds if accept(b[0]))
-        return heapq.nlargest(limit, bounds, key=self._rank(tokens))
+        return self._best(list(bounds), limit, tokens)
 
     def _tiers(self, lookups: list[_Lookup]) -> list[_Lookup]:
         """Each lookup whose listed tokens are some common, some rarer, as one part per band of
