@@ -29,7 +29,7 @@ import marshal
 import math
 from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -62,7 +62,7 @@ _EXPANSION_CACHE_SIZE = 50_000
 # per cached query token a dict of the names it reaches: enough for the common names of a day's queries
 _REACH_CACHE_SIZE = 8_192
 #: and the most names all those cached sets hold together (a common token reaches many on a large index)
-_NAME_SET_BUDGET = 1_000_000
+_NAME_SET_BUDGET = 2_000_000
 #: up to this many listed names, the names each listed token reaches are worked out when the index is built
 _PRECOMPUTED_NAMES = 60_000
 #: with more names times lookups than this, names are bounded all at once on arrays, not one by one
@@ -632,7 +632,7 @@ class CandidateIndex:
         self._expansions: dict[str, list[tuple[int, float]]] = {}
         self._reaches: dict[str, _Reach | None] = {}
         self._joined_reaches: dict[str, _Reach | None] = {}
-        self._name_sets: dict[tuple[str, bool, int], IntArray] = {}
+        self._name_sets: OrderedDict[tuple[str, bool, int], IntArray] = OrderedDict()
         self._name_set_budget = _NAME_SET_BUDGET
         self._tables: dict[tuple[str, bool, int], dict[int, float]] = {}
         #: per query token (or two joined), how many names its common spellings reach, and its
@@ -1433,15 +1433,17 @@ class CandidateIndex:
             if listed is not None:
                 return listed
         key = (lookup.token, lookup.joined, lookup.tier)
-        cached = self._name_sets.get(key)
+        sets = self._name_sets
+        cached = sets.get(key)
         if cached is not None:
+            sets.move_to_end(key)
             return cached
         found = self._reached_by(lookup.tokens)
         self._name_set_budget -= len(found)
-        if len(self._name_sets) >= _REACH_CACHE_SIZE or self._name_set_budget < 0:
-            self._name_sets.clear()
-            self._name_set_budget = _NAME_SET_BUDGET - len(found)
-        self._name_sets[key] = found
+        # the sets used longest ago make room: the common tokens' sets, the costliest to make, stay
+        while sets and (len(sets) >= _REACH_CACHE_SIZE or self._name_set_budget < 0):
+            self._name_set_budget += len(sets.popitem(last=False)[1])
+        sets[key] = found
         return found
 
     def entities_with_identifiers(self, numbers: Iterable[str]) -> set[int]:
