@@ -269,10 +269,9 @@ def test_a_two_letter_query_part_reaches_the_listed_part_it_is_the_consonant_ske
     st.sampled_from(FAMILY),
     st.lists(st.integers(min_value=0, max_value=2), min_size=8, max_size=40),
     st.integers(min_value=0, max_value=40),
-    st.sampled_from([0, index_module._FEW_BOUNDS]),
 )
 def test_the_listed_name_the_query_spells_out_is_not_crowded_out_by_names_the_query_holds(
-    given_names: list[str], family: str, decoys: list[int], at: int, few_bounds: int
+    given_names: list[str], family: str, decoys: list[int], at: int
 ) -> None:
     """Names listed with only some parts of the query ("Amir Ali" for "Amir Ali Chaudry") cannot be
     ruled out by their bound, as the query could be a fuller form of them; but they score less than the
@@ -287,8 +286,7 @@ def test_the_listed_name_the_query_spells_out_is_not_crowded_out_by_names_the_qu
     entities = [person(held[kind]) for kind in decoys]
     entities.insert(min(at, len(entities)), person(query, entity_id="target"))
     engine = ScreeningEngine([ListSnapshot("test", "1", tuple(entities))], candidates=5)
-    with patch.object(index_module, "_FEW_BOUNDS", few_bounds):
-        found = {m.entity.entity_id: m.score for m in engine.screen(ScreeningQuery(name=query), limit=1)}
+    found = {m.entity.entity_id: m.score for m in engine.screen(ScreeningQuery(name=query), limit=1)}
     assert found == {"target": 1.0}
 
 

@@ -23,7 +23,6 @@ reference count and copy its page into the worker."""
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import marshal
 import math
@@ -90,8 +89,6 @@ _MIN_PART_LEN = 3
 _FEW_NAMES = 4096
 #: a set of lookups that reaches at least this many names has those reached through it alone weighed apart
 _MANY_REACHED = 2048
-#: up to this many candidates are ranked one by one, more on arrays
-_FEW_BOUNDS = 64
 
 
 _NO_NUMBERS: frozenset[str] = frozenset()
@@ -866,11 +863,15 @@ class CandidateIndex:
                 for name_no, bound in more:
                     if bound > best.get(name_no, -1.0):
                         best[name_no] = bound
-                found = self._best(list(best.items()), limit, tokens)
+                found = self._best(list(best.items()), limit, self._query_weight(tokens))
         return found
 
+    def _query_weight(self, tokens: tuple[str, ...]) -> float:
+        """What the query's distinct parts weigh together."""
+        return sum(self.weight(t) for t in dict.fromkeys(tokens))
+
     def _best(
-        self, bounds: list[tuple[int, float]], limit: int, tokens: tuple[str, ...]
+        self, bounds: list[tuple[int, float]], limit: int, query_weight: float
     ) -> list[tuple[int, float]]:
         """The ``limit`` best candidates: by bound, but no name scores more than 1, and of names that could
         score 1 those weighing as much as the query first; of names alike, the first.
@@ -879,12 +880,6 @@ class CandidateIndex:
         shorter form of the query's name, so its bound may exceed 1; the name the query spells out has a
         bound of 1. On a list of a million names the first are thousands, and would all come before it.
         """
-        query_weight = sum(self.weight(t) for t in dict.fromkeys(tokens))
-        if len(bounds) <= _FEW_BOUNDS:
-            weights = self.name_weights
-            return heapq.nlargest(
-                limit, bounds, key=lambda b: (min(b[1], 1.0), -abs(weights[b[0]] - query_weight))
-            )
         names = np.fromiter((name_no for name_no, _ in bounds), dtype=np.int64, count=len(bounds))
         values = np.fromiter((bound for _, bound in bounds), dtype=np.float64, count=len(bounds))
         apart = np.abs(self._weight_array[names] - query_weight)
@@ -950,8 +945,7 @@ class CandidateIndex:
                 lookups.append(
                     _Lookup(token, reach.gain, reach.reach, cover, reach.tokens, reach.gains, joined)
                 )
-        query_weight = sum(self.weight(t) for t in unique)
-        return lookups, query_weight
+        return lookups, self._query_weight(tokens)
 
     def unpruned_bounds(self, tokens: tuple[str, ...], floor: float) -> dict[int, float]:
         """Every name's bound at least ``floor``, each name looked at: what `candidates` (one reading,
@@ -989,7 +983,7 @@ class CandidateIndex:
         )
         if accept is not None:
             bounds = (b for b in bounds if accept(b[0]))
-        return self._best(list(bounds), limit, tokens)
+        return self._best(list(bounds), limit, query_weight)
 
     def _tiers(self, lookups: list[_Lookup]) -> list[_Lookup]:
         """Each lookup whose listed tokens are some common, some rarer, as one part per band of
