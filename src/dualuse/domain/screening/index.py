@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from pyroaring import AbstractBitMap, FrozenBitMap
 
 from dualuse.domain.screening.model import EntityFilter, EntitySchema, Identifier, ListedEntity
 from dualuse.domain.screening.normalise import (
@@ -62,8 +63,6 @@ _EXPANSION_CACHE_SIZE = 50_000
 _REACH_CACHE_SIZE = 8_192
 #: and the most names all those cached sets hold together (a common token reaches many on a large index)
 _NAME_SET_BUDGET = 2_000_000
-#: up to this many listed names, the names each listed token reaches are worked out when the index is built
-_PRECOMPUTED_NAMES = 60_000
 #: with more names times lookups than this, names are bounded all at once on arrays, not one by one
 _MANY_LOOKUPS = 512
 #: sets of lookups are formed of this many at most; with more essential lookups all their names are looked at
@@ -76,8 +75,6 @@ _TIER_POSTINGS = (64, 1024)
 _MIN_SPLIT_NAMES = 2048
 #: the names a set of lookups reaches are weighed only from this many on (see `_reached_names`)
 _MIN_WEIGHED_NAMES = 64
-#: sorted sets of names are intersected by binary search where one holds this many times fewer names
-_MERGE_RATIO = 16
 #: tolerance of float sums when telling whether every part of a listed name was reached
 _EPSILON = 1e-9
 #: query tokens at least this long that are no listed name part are tried as name parts written together
@@ -196,17 +193,21 @@ def _score_bounds(
     reached = np.minimum(reached, weight)
     missing = weight - reached
     bound = (gained + reached) / (query_weight + reached + MISSING_PART_WEIGHT * missing)
-    partial = covered < size
-    share = covered / size
-    bound = np.where(partial, bound * share**COVERAGE_EXPONENT, bound)
-    one_sided = partial & (missing <= _EPSILON * weight) & (covered >= 2)
+    # the query parts a name covers are a whole number, at most the query's: the powers of the share
+    # covered are read from a table of them rather than worked out per name
+    parts = np.minimum(covered, size).astype(np.intp)
+    shares = np.arange(size + 1) / size
+    coverage = shares**COVERAGE_EXPONENT
+    coverage[size] = 1.0
+    bound *= coverage[parts]
+    one_sided = (parts < size) & (missing <= _EPSILON * weight) & (parts >= 2)
     if one_sided.any():
         found = np.minimum(gained, query_weight)
         with np.errstate(divide="ignore", invalid="ignore"):
             other = (
                 (found + reached)
                 / (QUERY_EXTRA_WEIGHT * (query_weight + found) + reached)
-                * share**QUERY_EXTRA_EXPONENT
+                * (shares**QUERY_EXTRA_EXPONENT)[parts]
             )
         bound = np.where(one_sided, np.maximum(bound, other), bound)
     return bound
@@ -238,23 +239,10 @@ def _union(sets: list[IntArray]) -> IntArray:
     return joined[distinct]
 
 
-def _find(values: IntArray, among: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
-    """Where each of the values is in the sorted array ``among`` (binary search), and whether it is there."""
-    at = among.searchsorted(values)
-    met: npt.NDArray[np.bool_] = among.take(at, mode="clip") == values
-    return at, met
-
-
-def _intersect(names: IntArray, others: IntArray) -> IntArray:
-    """The (sorted) names that are among the (sorted) others: by binary search in the others when the
-    names are few beside them, else by merging the two (a stable sort of integers is a radix sort)."""
-    if len(names) * _MERGE_RATIO < len(others):
-        found: IntArray = names[_find(names, others)[1]]
-        return found
-    merged = np.concatenate((names, others))
-    merged.sort(kind="stable")
-    both: IntArray = merged[:-1][merged[1:] == merged[:-1]]
-    return both
+def _numbers(names: AbstractBitMap) -> IntArray:
+    """The names of a bitmap as a sorted array (name numbers are below 2**31)."""
+    found: IntArray = np.frombuffer(names.to_array(), dtype=np.uint32).view(np.int32)
+    return found
 
 
 def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
@@ -559,9 +547,17 @@ class CandidateIndex:
         posted_names = owner[by_token]
         once = np.ones(len(by_token), dtype=bool)  # a token twice in a name is posted once
         once[1:] = (posted_tokens[1:] != posted_tokens[:-1]) | (posted_names[1:] != posted_names[:-1])
-        self._posted: npt.NDArray[np.int32] = posted_names[once]
+        posted = posted_names[once].astype(np.uint32)
         counts = np.bincount(posted_tokens[once], minlength=len(vocabulary))
-        self._posting_start = np.concatenate(([0], np.cumsum(counts)))
+        ends = np.cumsum(counts).tolist()
+        # kept as compressed bitmaps (Roaring), one per token: at a million entities the names of a
+        # common token are tens of thousands, and the unions and intersections of such sets, which
+        # sorted arrays take milliseconds over, take microseconds on bitmaps
+        self._postings: list[FrozenBitMap] = [
+            FrozenBitMap(_int_array(posted[start:end], "I"))
+            for start, end in zip([0, *ends], ends, strict=False)
+        ]
+        del posted
         #: per listed token (by number), how many names hold it
         self._name_counts = counts
         #: per name: (entity number, name form)
@@ -614,14 +610,21 @@ class CandidateIndex:
         self._reach_start = _int_array(np.cumsum([0, *(len(t) for t in reached_tokens)], dtype=np.int64), "q")
         self._reach_tokens: IntArray = np.concatenate([np.zeros(0, dtype=np.int32), *reached_tokens])
         self._reach_gains: FloatArray = np.concatenate([np.zeros(0), *reached_gains])
-        # the names each listed token reaches are kept for all tokens only while that stays small;
-        # beyond, the sets of the tokens queries hold are made when needed and kept within a budget
-        self._listed_names: dict[str, IntArray] = {}
-        if name_count <= _PRECOMPUTED_NAMES:
-            for token_no, token in enumerate(vocabulary):
-                listed = self._listed_reach(token_no)
-                if listed is not None:
-                    self._listed_names[token] = self._reached_by(listed.tokens)
+        # the names each listed token reaches, and those its spellings of each band of frequency reach
+        # (`_tiers`), worked out now rather than by the first query holding it: as bitmaps, they take
+        # some tens of bytes per listed name at a million entities
+        self._listed_names: list[AbstractBitMap | None] = []
+        self._listed_tiers: dict[tuple[int, int], AbstractBitMap] = {}
+        for token_no in range(len(vocabulary)):
+            listed = self._listed_reach(token_no)
+            if listed is None:
+                self._listed_names.append(None)
+                continue
+            self._listed_names.append(self._reached_by(listed.tokens))
+            held, parts = self._band_parts(listed.tokens, listed.gains)
+            if len(parts) > 1 and held >= _MIN_SPLIT_NAMES:
+                for tier, (tokens, _) in enumerate(parts, start=1):
+                    self._listed_tiers[token_no, tier] = self._reached_by(tokens)
 
     def forget_queries(self) -> None:
         """Empty the caches of what queries reached (each worker keeps its own): as just built."""
@@ -629,7 +632,7 @@ class CandidateIndex:
         self._expansions: dict[str, list[tuple[int, float]]] = {}
         self._reaches: dict[str, _Reach | None] = {}
         self._joined_reaches: dict[str, _Reach | None] = {}
-        self._name_sets: OrderedDict[tuple[str, bool, int], IntArray] = OrderedDict()
+        self._name_sets: OrderedDict[tuple[str, bool, int], AbstractBitMap] = OrderedDict()
         self._name_set_budget = _NAME_SET_BUDGET
         self._tables: dict[tuple[str, bool, int], dict[int, float]] = {}
         #: per query token (or two joined), how many names its common spellings reach, and its
@@ -994,9 +997,7 @@ class CandidateIndex:
         reach than that part's; so the bound of a set of parts is no less than that of the lookups
         they come from, and finding names through the parts loses none.
         """
-        counts = self._name_counts
         idf = self._idf_array
-        cuts = np.asarray(_TIER_POSTINGS)
         # the lookups reaching the most names through common tokens are split first, while all the
         # parts still fit the sets formed in `_reached_names`
         splits: list[tuple[int, int, list[tuple[IntArray, FloatArray]]]] = []
@@ -1005,17 +1006,9 @@ class CandidateIndex:
             key = (lookup.token, lookup.joined)
             cached = cache.get(key)
             if cached is None:
-                held_by = counts[lookup.tokens]
-                # the band of each listed token: how many of the cuts its count of names reaches
-                band = cuts.searchsorted(held_by, side="right")
-                parts = []
-                for tier in range(len(cuts) + 1):
-                    in_band = band == tier
-                    if in_band.any():
-                        parts.append((lookup.tokens[in_band], lookup.gains[in_band]))
                 if len(cache) >= _EXPANSION_CACHE_SIZE:
                     cache.clear()
-                cached = cache[key] = (int(held_by[band > 0].sum()), parts)
+                cached = cache[key] = self._band_parts(lookup.tokens, lookup.gains)
             held, parts = cached
             if len(parts) > 1 and held >= _MIN_SPLIT_NAMES:
                 splits.append((-held, number, parts))
@@ -1046,6 +1039,21 @@ class CandidateIndex:
         tiers.sort(key=lambda e: -e.gain)
         return tiers
 
+    def _band_parts(
+        self, tokens: IntArray, gains: FloatArray
+    ) -> tuple[int, list[tuple[IntArray, FloatArray]]]:
+        """How many names the commoner of these listed tokens reach (those beyond the first band), and
+        the tokens with their gains by band of frequency (`_TIER_POSTINGS`), rarest first."""
+        held_by = self._name_counts[tokens]
+        # the band of each listed token: how many of the cuts its count of names reaches
+        band = np.asarray(_TIER_POSTINGS).searchsorted(held_by, side="right")
+        parts = []
+        for tier in range(len(_TIER_POSTINGS) + 1):
+            in_band = band == tier
+            if in_band.any():
+                parts.append((tokens[in_band], gains[in_band]))
+        return int(held_by[band > 0].sum()), parts
+
     def _reached_names(
         self, lookups: list[_Lookup], essential: int, query_weight: float, size: int, floor: float
     ) -> IntArray:
@@ -1071,7 +1079,7 @@ class CandidateIndex:
         for lookup in lookups[count:]:
             reaching = self._names_of(lookup)
             if len(reaching) <= _FEW_NAMES:
-                few.append(reaching)
+                few.append(_numbers(reaching))
             else:
                 others.append(lookup)
         gains = [sum(e.gain for e in others)] * (1 << count)
@@ -1113,9 +1121,9 @@ class CandidateIndex:
                 passing.append(mask)
         weights = self._weight_array
         found: list[IntArray] = []
-        names_of: list[IntArray | None] = [None] * count
+        names_of: list[AbstractBitMap | None] = [None] * count
         for mask in passing:
-            sets: list[IntArray] = []
+            sets: list[AbstractBitMap] = []
             for i in range(mask.bit_length()):
                 if mask >> i & 1:
                     names = names_of[i]
@@ -1123,11 +1131,12 @@ class CandidateIndex:
                         names = names_of[i] = self._names_of(lookups[i])
                     sets.append(names)
             sets.sort(key=len)
-            reached_names = sets[0]
+            reached_set = sets[0]
             for names in sets[1:]:
-                if not len(reached_names):
+                if not reached_set:
                     break
-                reached_names = _intersect(reached_names, names)
+                reached_set = reached_set & names
+            reached_names = _numbers(reached_set)
             if len(reached_names) >= _MIN_WEIGHED_NAMES:
                 # a name reached through this set may be reached through more: the heaviest of any
                 cap = max(c for m, c in caps.items() if m & mask == mask)
@@ -1136,7 +1145,7 @@ class CandidateIndex:
                 if caps[mask] < cap and len(reached_names) >= _MANY_REACHED:
                     # most names reached through this set are reached through it alone, and weigh
                     # little to pass; those reached through one more lookup too may weigh what that
-                    # larger set allows
+                    # larger set allows (no more than the set itself: `cap` is the largest)
                     held = weights[reached_names]
                     kept = [reached_names[held <= caps[mask]]]
                     for i in range(count):
@@ -1149,7 +1158,7 @@ class CandidateIndex:
                         also = names_of[i]
                         if also is None:
                             also = names_of[i] = self._names_of(lookups[i])
-                        both = _intersect(reached_names, also)
+                        both = _numbers(reached_set & also)
                         if larger_cap < math.inf:
                             both = both[weights[both] <= larger_cap]
                         kept.append(both)
@@ -1164,7 +1173,7 @@ class CandidateIndex:
         one of them essential, in order: for a query of many parts, whose sets of lookups are too many
         to form. Counted, not intersected: each name reached is tagged with whether an essential lookup
         reached it, and all are sorted once."""
-        names_of = [self._names_of(lookup) for lookup in lookups]
+        names_of = [_numbers(self._names_of(lookup)) for lookup in lookups]
         needed = _fewest_passing(lookups, query_weight, size, floor)
         if needed <= 1:
             return _union(names_of[:essential])
@@ -1307,8 +1316,12 @@ class CandidateIndex:
         lengths = start[numbers + 1] - begins
         owner, offsets = _expand(lengths)
         name_tokens = self._token_array[begins[owner] + offsets]
-        # which of the names' tokens a lookup reaches
-        found, met = _find(name_tokens, reached_tokens)
+        # which of the names' tokens a lookup reaches: per listed token, its first row (a table as long
+        # as the vocabulary, read once per name token, rather than a binary search per name token)
+        row_of = np.full(len(self._vocabulary), -1, dtype=np.int32)
+        row_of[reached_tokens] = np.arange(len(reached_tokens), dtype=np.int32)
+        found = row_of[name_tokens]
+        met = found >= 0
         owner = met_owner = owner[met]
         met_tokens = name_tokens[met]
         found = found[met]
@@ -1403,11 +1416,13 @@ class CandidateIndex:
         gains = similarity * weights
         return _Reach(float(gains.max()), float(weights.max()), tokens, gains)
 
-    def _reached_by(self, tokens: IntArray) -> IntArray:
-        """The names holding any of these listed tokens (by number), in order."""
-        starts = self._posting_start
-        posted = self._posted
-        return _union([posted[starts[n] : starts[n + 1]] for n in tokens.tolist()])
+    def _reached_by(self, tokens: IntArray) -> AbstractBitMap:
+        """The names holding any of these listed tokens (by number)."""
+        postings = self._postings
+        if len(tokens) == 1:
+            return postings[int(tokens[0])]
+        found: AbstractBitMap = FrozenBitMap.union(*(postings[n] for n in tokens.tolist()))
+        return found
 
     def _table(self, lookup: _Lookup) -> dict[int, float]:
         """The listed tokens a lookup reaches (by number) with their gains, as a dict (cached)."""
@@ -1419,13 +1434,19 @@ class CandidateIndex:
             table = self._tables[key] = dict(zip(lookup.tokens.tolist(), lookup.gains.tolist(), strict=True))
         return table
 
-    def _names_of(self, lookup: _Lookup) -> IntArray:
+    def _names_of(self, lookup: _Lookup) -> AbstractBitMap:
         """The names holding any listed token a lookup reaches (cached, name parts and joined apart: a
         joined token reaches fewer listed tokens than the same name part would)."""
-        if not lookup.joined and not lookup.tier:
-            listed = self._listed_names.get(lookup.token)
-            if listed is not None:
-                return listed
+        if not lookup.joined:
+            number = self._vocabulary.number(lookup.token)
+            if number >= 0:
+                listed = (
+                    self._listed_tiers.get((number, lookup.tier))
+                    if lookup.tier
+                    else self._listed_names[number]
+                )
+                if listed is not None:
+                    return listed
         key = (lookup.token, lookup.joined, lookup.tier)
         sets = self._name_sets
         cached = sets.get(key)
