@@ -239,6 +239,13 @@ def _union(sets: list[IntArray]) -> IntArray:
     return joined[distinct]
 
 
+def _compact(names: AbstractBitMap) -> AbstractBitMap:
+    """The same set in as little memory as it needs: a union is built in containers with room to
+    grow, some eight times what its names take; read back from its serialised form, it takes no more."""
+    compact: AbstractBitMap = FrozenBitMap.deserialize(names.serialize())
+    return compact
+
+
 def _numbers(names: AbstractBitMap) -> IntArray:
     """The names of a bitmap as a sorted array (name numbers are below 2**31)."""
     found: IntArray = np.frombuffer(names.to_array(), dtype=np.uint32).view(np.int32)
@@ -620,11 +627,11 @@ class CandidateIndex:
             if listed is None:
                 self._listed_names.append(None)
                 continue
-            self._listed_names.append(self._reached_by(listed.tokens))
+            self._listed_names.append(_compact(self._reached_by(listed.tokens)))
             held, parts = self._band_parts(listed.tokens, listed.gains)
             if len(parts) > 1 and held >= _MIN_SPLIT_NAMES:
                 for tier, (tokens, _) in enumerate(parts, start=1):
-                    self._listed_tiers[token_no, tier] = self._reached_by(tokens)
+                    self._listed_tiers[token_no, tier] = _compact(self._reached_by(tokens))
 
     def forget_queries(self) -> None:
         """Empty the caches of what queries reached (each worker keeps its own): as just built."""
@@ -1453,7 +1460,7 @@ class CandidateIndex:
         if cached is not None:
             sets.move_to_end(key)
             return cached
-        found = self._reached_by(lookup.tokens)
+        found = _compact(self._reached_by(lookup.tokens))
         self._name_set_budget -= len(found)
         # the sets used longest ago make room: the common tokens' sets, the costliest to make, stay
         while sets and (len(sets) >= _REACH_CACHE_SIZE or self._name_set_budget < 0):
