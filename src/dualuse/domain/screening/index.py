@@ -10,7 +10,9 @@ candidates. The index is built from list snapshots and is rebuilt, not patched, 
 Candidate generation does not walk the posting lists of common tokens name by name: it works out which
 sets of query tokens could, together, lift a name above the floor (a name sharing only "Mohammed" with
 the query cannot), and intersects the sets of names those tokens reach, so that only names sharing
-enough with the query are bounded one by one. The bounds are the same as walking every name would give.
+enough with the query are bounded one by one. Those sets are compressed bitmaps (Roaring, `pyroaring`):
+per token the names holding it, and per listed token the names its spellings reach, worked out when the
+index is built. The bounds are the same as walking every name would give.
 A query token's rare spellings gain the most ("aly" for "ali") and few names hold them: the names it
 reaches through its rare, middling and common spellings are found apart, and of the names a set of
 tokens reaches only those light enough (few listed parts the query lacks) are bounded one by one. A query
@@ -18,7 +20,7 @@ of many parts has too many sets of tokens to form: the names it reaches are coun
 those reached through as many of its tokens as could pass together are bounded.
 
 What a query reads is kept in buffers (arrays, one text buffer, hash tables, the entities packed as
-bytes), not in Python objects: forked workers share the index, and reading an object would write its
+bytes, bitmaps whose contents lie outside Python's objects), not in Python objects: forked workers share the index, and reading an object would write its
 reference count and copy its page into the worker."""
 
 from __future__ import annotations
@@ -1068,8 +1070,8 @@ class CandidateIndex:
 
         A name reached through the lookups S scores at most ``_bound(S)``. Only the smallest passing
         sets S are needed; their names are the intersection of the names each lookup of S reaches,
-        which sorted arrays compute without a Python loop per name: most names of a common token share nothing
-        else with the query. Sets are formed of the first (rarest) lookups only; of the others, the names
+        which compressed bitmaps (Roaring) compute without a Python loop per name: most names of a common
+        token share nothing else with the query. Sets are formed of the first (rarest) lookups only; of the others, the names
         of those reaching few names are all taken, and the rest are counted as reached by every name. A
         proper subset of S, as a bit mask, is a smaller number than S, so going through the masks in
         order finds the smallest passing sets first. A passing set's names may weigh no more than its
