@@ -556,7 +556,7 @@ class CandidateIndex:
         posted_names = owner[by_token]
         once = np.ones(len(by_token), dtype=bool)  # a token twice in a name is posted once
         once[1:] = (posted_tokens[1:] != posted_tokens[:-1]) | (posted_names[1:] != posted_names[:-1])
-        posted = posted_names[once].astype(np.uint32)
+        posted: IntArray = posted_names[once]  # name numbers, below 2**31: read as unsigned by the bitmaps
         counts = np.bincount(posted_tokens[once], minlength=len(vocabulary))
         ends = np.cumsum(counts).tolist()
         # kept as compressed bitmaps (Roaring), one per token: at a million entities the names of a
@@ -566,7 +566,7 @@ class CandidateIndex:
             FrozenBitMap(_int_array(posted[start:end], "I"))
             for start, end in zip([0, *ends], ends, strict=False)
         ]
-        del posted
+        posting_start = [0, *ends]
         #: per listed token (by number), how many names hold it
         self._name_counts = counts
         #: per name: (entity number, name form)
@@ -629,11 +629,20 @@ class CandidateIndex:
             if listed is None:
                 self._listed_names.append(None)
                 continue
-            self._listed_names.append(_compact(self._reached_by(listed.tokens)))
+            self._listed_names.append(self._made_whole(listed.tokens, posted, posting_start))
             held, parts = self._band_parts(listed.tokens, listed.gains)
             if len(parts) > 1 and held >= _MIN_SPLIT_NAMES:
                 for tier, (tokens, _) in enumerate(parts, start=1):
-                    self._listed_tiers[token_no, tier] = _compact(self._reached_by(tokens))
+                    self._listed_tiers[token_no, tier] = self._made_whole(tokens, posted, posting_start)
+
+    def _made_whole(self, tokens: IntArray, posted: IntArray, start: list[int]) -> AbstractBitMap:
+        """`_reached_by`, for the index being built: the postings joined as one sorted array and made a
+        bitmap at once. A union of bitmaps would leave its intermediate containers behind as holes in the
+        heap, which no longer fit anything: some 200 bytes a listed name at a million entities."""
+        if len(tokens) == 1:
+            return self._postings[int(tokens[0])]
+        names = _union([posted[start[n] : start[n + 1]] for n in tokens.tolist()])
+        return FrozenBitMap(_int_array(names, "I"))
 
     def forget_queries(self) -> None:
         """Empty the caches of what queries reached (each worker keeps its own): as just built."""
