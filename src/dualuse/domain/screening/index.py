@@ -20,8 +20,8 @@ of many parts has too many sets of tokens to form: the names it reaches are coun
 those reached through as many of its tokens as could pass together are bounded.
 
 What a query reads is kept in buffers (arrays, one text buffer, hash tables, the entities packed as
-bytes, bitmaps whose contents lie outside Python's objects), not in Python objects: forked workers share the index, and reading an object would write its
-reference count and copy its page into the worker."""
+bytes, bitmaps whose contents lie outside Python's objects), not in Python objects: forked workers share
+the index, and reading an object would write its reference count and copy its page into the worker."""
 
 from __future__ import annotations
 
@@ -638,7 +638,7 @@ class CandidateIndex:
     def _made_whole(self, tokens: IntArray, posted: IntArray, start: list[int]) -> AbstractBitMap:
         """`_reached_by`, for the index being built: the postings joined as one sorted array and made a
         bitmap at once. A union of bitmaps would leave its intermediate containers behind as holes in the
-        heap, which no longer fit anything: some 200 bytes a listed name at a million entities."""
+        heap, which no longer fit anything: some 120 bytes a listed name at a million entities."""
         if len(tokens) == 1:
             return self._postings[int(tokens[0])]
         names = _union([posted[start[n] : start[n + 1]] for n in tokens.tolist()])
@@ -1080,10 +1080,10 @@ class CandidateIndex:
         A name reached through the lookups S scores at most ``_bound(S)``. Only the smallest passing
         sets S are needed; their names are the intersection of the names each lookup of S reaches,
         which compressed bitmaps (Roaring) compute without a Python loop per name: most names of a common
-        token share nothing else with the query. Sets are formed of the first (rarest) lookups only; of the others, the names
-        of those reaching few names are all taken, and the rest are counted as reached by every name. A
-        proper subset of S, as a bit mask, is a smaller number than S, so going through the masks in
-        order finds the smallest passing sets first. A passing set's names may weigh no more than its
+        token share nothing else with the query. Sets are formed of the first (rarest) lookups only; of the
+        others, the names of those reaching few names are all taken, and the rest are counted as reached
+        by every name. A proper subset of S, as a bit mask, is a smaller number than S, so going through
+        the masks in order finds the smallest passing sets first. A passing set's names may weigh no more than its
         largest superset allows: those reached through the set alone, what the set itself allows, which
         is often far less.
         """
