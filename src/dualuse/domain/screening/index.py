@@ -241,13 +241,6 @@ def _union(sets: list[IntArray]) -> IntArray:
     return joined[distinct]
 
 
-def _compact(names: AbstractBitMap) -> AbstractBitMap:
-    """The same set in as little memory as it needs: a union is built in containers with room to
-    grow, some eight times what its names take; read back from its serialised form, it takes no more."""
-    compact: AbstractBitMap = FrozenBitMap.deserialize(names.serialize())
-    return compact
-
-
 def _numbers(names: AbstractBitMap) -> IntArray:
     """The names of a bitmap as a sorted array (name numbers are below 2**31)."""
     found: IntArray = np.frombuffer(names.to_array(), dtype=np.uint32).view(np.int32)
@@ -566,7 +559,6 @@ class CandidateIndex:
             FrozenBitMap(_int_array(posted[start:end], "I"))
             for start, end in zip([0, *ends], ends, strict=False)
         ]
-        posting_start = [0, *ends]
         #: per listed token (by number), how many names hold it
         self._name_counts = counts
         #: per name: (entity number, name form)
@@ -629,20 +621,11 @@ class CandidateIndex:
             if listed is None:
                 self._listed_names.append(None)
                 continue
-            self._listed_names.append(self._made_whole(listed.tokens, posted, posting_start))
+            self._listed_names.append(self._reached_by(listed.tokens))
             held, parts = self._band_parts(listed.tokens, listed.gains)
             if len(parts) > 1 and held >= _MIN_SPLIT_NAMES:
                 for tier, (tokens, _) in enumerate(parts, start=1):
-                    self._listed_tiers[token_no, tier] = self._made_whole(tokens, posted, posting_start)
-
-    def _made_whole(self, tokens: IntArray, posted: IntArray, start: list[int]) -> AbstractBitMap:
-        """`_reached_by`, for the index being built: the postings joined as one sorted array and made a
-        bitmap at once. A union of bitmaps would leave its intermediate containers behind as holes in the
-        heap, which no longer fit anything: some 120 bytes a listed name at a million entities."""
-        if len(tokens) == 1:
-            return self._postings[int(tokens[0])]
-        names = _union([posted[start[n] : start[n + 1]] for n in tokens.tolist()])
-        return FrozenBitMap(_int_array(names, "I"))
+                    self._listed_tiers[token_no, tier] = self._reached_by(tokens)
 
     def forget_queries(self) -> None:
         """Empty the caches of what queries reached (each worker keeps its own): as just built."""
@@ -1083,9 +1066,9 @@ class CandidateIndex:
         token share nothing else with the query. Sets are formed of the first (rarest) lookups only; of the
         others, the names of those reaching few names are all taken, and the rest are counted as reached
         by every name. A proper subset of S, as a bit mask, is a smaller number than S, so going through
-        the masks in order finds the smallest passing sets first. A passing set's names may weigh no more than its
-        largest superset allows: those reached through the set alone, what the set itself allows, which
-        is often far less.
+        the masks in order finds the smallest passing sets first. A passing set's names may weigh no more
+        than its largest superset allows: those reached through the set alone, what the set itself
+        allows, which is often far less.
         """
         if essential > _MAX_SUBSET_LOOKUPS:
             return self._reached_by_enough(lookups, essential, query_weight, size, floor)
@@ -1435,12 +1418,17 @@ class CandidateIndex:
         return _Reach(float(gains.max()), float(weights.max()), tokens, gains)
 
     def _reached_by(self, tokens: IntArray) -> AbstractBitMap:
-        """The names holding any of these listed tokens (by number)."""
+        """The names holding any of these listed tokens (by number).
+
+        The postings are joined as one sorted array and made a bitmap at once: a union of bitmaps
+        builds its containers with room to grow (some eight times what its names take) and, compacted
+        afterwards, leaves holes in the heap that no longer fit anything (some 120 bytes a listed name
+        at a million entities, for the sets worked out when the index is built)."""
         postings = self._postings
         if len(tokens) == 1:
             return postings[int(tokens[0])]
-        found: AbstractBitMap = FrozenBitMap.union(*(postings[n] for n in tokens.tolist()))
-        return found
+        names = _union([_numbers(postings[n]) for n in tokens.tolist()])
+        return FrozenBitMap(_int_array(names, "I"))
 
     def _table(self, lookup: _Lookup) -> dict[int, float]:
         """The listed tokens a lookup reaches (by number) with their gains, as a dict (cached)."""
@@ -1471,7 +1459,7 @@ class CandidateIndex:
         if cached is not None:
             sets.move_to_end(key)
             return cached
-        found = _compact(self._reached_by(lookup.tokens))
+        found = self._reached_by(lookup.tokens)
         self._name_set_budget -= len(found)
         # the sets used longest ago make room: the common tokens' sets, the costliest to make, stay
         while sets and (len(sets) >= _REACH_CACHE_SIZE or self._name_set_budget < 0):
