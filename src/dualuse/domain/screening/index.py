@@ -148,6 +148,8 @@ class _Lookup:
     joined: bool
     #: all the listed tokens the query token reaches (0), or those of one band of frequency (1, 2, ...)
     tier: int = 0
+    #: the number of the query token where it is a listed token itself (not joined), else -1
+    listed: int = -1
 
 
 def _score_bound(
@@ -944,10 +946,13 @@ class CandidateIndex:
         lookups: list[_Lookup] = []
         for token, cover in covers.items():
             joined = cover > 1 and token not in unique
-            reach = self._reach(token, joined=joined)
+            listed = -1 if joined else self._vocabulary.number(token)
+            reach = self._listed_reach(listed) if listed >= 0 else self._reach(token, joined=joined)
             if reach is not None:
                 lookups.append(
-                    _Lookup(token, reach.gain, reach.reach, cover, reach.tokens, reach.gains, joined)
+                    _Lookup(
+                        token, reach.gain, reach.reach, cover, reach.tokens, reach.gains, joined, 0, listed
+                    )
                 )
         return lookups, self._query_weight(tokens)
 
@@ -1034,6 +1039,7 @@ class CandidateIndex:
                         gains,
                         lookup.joined,
                         tier,
+                        lookup.listed,
                     )
                 )
         tiers.extend(lookup for number, lookup in enumerate(lookups) if number not in split)
@@ -1443,16 +1449,13 @@ class CandidateIndex:
     def _names_of(self, lookup: _Lookup) -> AbstractBitMap:
         """The names holding any listed token a lookup reaches (cached, name parts and joined apart: a
         joined token reaches fewer listed tokens than the same name part would)."""
-        if not lookup.joined:
-            number = self._vocabulary.number(lookup.token)
-            if number >= 0:
-                listed = (
-                    self._listed_tiers.get((number, lookup.tier))
-                    if lookup.tier
-                    else self._listed_names[number]
-                )
-                if listed is not None:
-                    return listed
+        number = lookup.listed  # the query token's number, looked up once (`_lookups`)
+        if number >= 0:
+            listed = (
+                self._listed_tiers.get((number, lookup.tier)) if lookup.tier else self._listed_names[number]
+            )
+            if listed is not None:
+                return listed
         key = (lookup.token, lookup.joined, lookup.tier)
         sets = self._name_sets
         cached = sets.get(key)
