@@ -10,10 +10,11 @@ For each size the bench prints: build time, memory of the index per listed name 
 the build less before it, the entities already made), queries per second on the same query set (the
 best of 3 cold runs: every cache emptied before each), and the ratio to the figure at the real lists'
 size (about 17,000 entities), measured in the same process with runs taking turns with those on the larger
-index, so that the machine's speed, which varies from minute to minute, weighs on both alike. It then forks worker processes on the largest index, has each run
-queries, and prints the memory each worker holds on its own (private pages, from /proc/<pid>/smaps_rollup),
-which is what grows with the number of workers: as it stands after the queries, and once the worker has
-handed the memory it freed back to the system, as `dualuse serve --workers N` workers do every 10 s.
+index, so that the machine's speed, which varies from minute to minute, weighs on both alike. It then
+forks worker processes on the largest index, has each run queries, and prints the memory each worker
+holds on its own (private pages, from /proc/<pid>/smaps_rollup), which is what grows with the number
+of workers: as it stands after the queries, and once the worker has handed the memory it freed back to
+the system, as `dualuse serve --workers N` workers do every 10 s.
 Per size it also prints what is left when candidate generation is taken out (`candidates_given`): the
 queries/s of scoring and explaining the matches alone, and the candidates the index proposes and the scorer
 keeps per query; so a reader sees how much of the slowdown is candidate generation and how much is the
