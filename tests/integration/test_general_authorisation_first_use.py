@@ -7,7 +7,7 @@ least 10 days before the first export. Through the API, on SQLite and PostgreSQL
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +16,7 @@ from dualuse.bootstrap import Container
 from dualuse.domain.identity import OrganisationKind, Role
 from dualuse.entrypoints.http.app import create_app
 from dualuse.services.clock import today_in_brussels
+from dualuse.services.generalauth import registered_on
 from tests.factories import PASSWORD, make_organisation, make_person, manual_clock, token_for
 
 REGISTRATIONS = "/api/v1/general-authorisations/registrations"
@@ -134,3 +135,36 @@ def test_i12_the_exporter_page_says_when_to_notify_and_from_when_exports_are_cov
     covered = (today_in_brussels() - timedelta(days=30)).isoformat()
     assert f"exports covered from {covered}" in page
     assert "Check with your authority" not in page  # Denmark's choice is verified
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 12, 6, 23, 30, tzinfo=UTC),  # 00:30 on 7 December in Brussels (CET, UTC+1)
+        datetime(2026, 7, 6, 22, 30, tzinfo=UTC),  # 00:30 on 7 July in Brussels (CEST, UTC+2)
+    ],
+    ids=["winter", "summer"],
+)
+def test_i12_a_notice_given_after_midnight_in_brussels_dates_from_that_day(
+    container: Container, exporters: dict[str, TestClient], moment: datetime
+) -> None:
+    """The day of a notice is the Union's calendar day, the one the rest of the system calls today: late
+    in the UTC evening it is already the next day in Brussels, and the waiting period counts from there."""
+    clock = manual_clock(container)
+    clock.set(moment)
+    today = clock.today()
+    assert today == moment.date() + timedelta(days=1)
+    denmark = exporters["DK"]
+    created = denmark.post(REGISTRATIONS, json={"eugea_id": "EU001"})
+    assert created.status_code == 201, created.text
+    assert created.json()["exports_covered_from"] == (today - timedelta(days=30)).isoformat()
+    # an export 31 days before the Brussels day of the notice is not covered, though only 30 before its UTC day
+    late = today - timedelta(days=31)
+    refused = denmark.post(REPORTS, json=report("EU001", late - timedelta(days=5), late))
+    assert refused.status_code == 422, refused.text
+    waiting = denmark.post(REGISTRATIONS, json={"eugea_id": "EU008"})
+    assert waiting.json()["exports_covered_from"] == (today + timedelta(days=10)).isoformat()
+    with container.uow() as uow:
+        [row, _] = uow.general_authorisations.registrations(member_state="DK")
+    # what customs are told agrees with what the exporter was told
+    assert registered_on(row) == today

@@ -40,6 +40,7 @@ from dualuse.domain.customs import UsageRecord, parse_usage
 from dualuse.domain.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from dualuse.domain.identity import OrganisationKind, Permission, Principal, authorize
 from dualuse.services import audit
+from dualuse.services.generalauth.registrations import registered_on
 from dualuse.services.unit_of_work import StoredLicence, UnitOfWork
 
 FEED_FORMAT = "dualuse-licence-feed"
@@ -149,9 +150,7 @@ def lookup_registration(uow: UnitOfWork, principal: Principal, number: str) -> d
         "general_authorisation": eugea_id,
         "customs_code": f"X06{int(eugea_id[-1])}",
         "registered_with": member_state,
-        "registered_on": row["registered_at"].date().isoformat()
-        if hasattr(row["registered_at"], "date")
-        else str(row["registered_at"]),
+        "registered_on": registered_on(row).isoformat(),
         "holder": {"name": holder.name if holder else None, "eori": holder.eori if holder else None},
     }
 

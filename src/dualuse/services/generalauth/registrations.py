@@ -27,6 +27,7 @@ from dualuse.domain.rules.first_use import FirstUseTiming, first_use_timing
 from dualuse.domain.rules.rulebook import GeneralAuthorisation, MemberStateSettings, Rulebook
 from dualuse.domain.transparency import UseLine
 from dualuse.services import audit
+from dualuse.services.clock import brussels_day
 from dualuse.services.unit_of_work import Row, UnitOfWork
 
 ENTITY_REGISTRATION = "eugea_registration"
@@ -56,9 +57,11 @@ def union_authorisation(rulebook: Rulebook, eugea_id: str) -> GeneralAuthorisati
 
 
 def registered_on(registration: Row) -> date:
-    """The day (UTC) a registration was made."""
+    """The day a registration was made, in the Union's time (`brussels_day`): the day the rest of the
+    system calls today, so that a notice given at 23:30 UTC in winter (00:30 in Brussels) dates from the
+    day on which the exporter and the authority see it, and its waiting period counts from that day."""
     at: datetime = registration["registered_at"]
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).date()
+    return brussels_day(at if at.tzinfo else at.replace(tzinfo=UTC))
 
 
 def timing(rulebook: Rulebook, eugea_id: str, member_state: str | None) -> FirstUseTiming:
