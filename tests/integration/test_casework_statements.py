@@ -5,7 +5,7 @@ licence's check code used for a statement is not genuine."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,8 +17,8 @@ from dualuse.domain.licensing import check_code
 from dualuse.entrypoints.http.app import create_app
 from dualuse.services import licensing as licensing_service
 from dualuse.services.casework import statements
-from dualuse.services.clock import today_in_brussels
-from tests.factories import Person, make_organisation, make_person
+from dualuse.services.clock import brussels_day, today_in_brussels
+from tests.factories import Person, make_organisation, make_person, manual_clock
 from tests.unit.licensing.test_services_in_memory import content
 
 
@@ -64,7 +64,8 @@ def test_request_sign_once_and_verify(container: Container, people: dict[str, Pe
             declared=True,
             secret=secret,
         )
-    assert signed.valid_until == signed.signed_at.date() + timedelta(days=365)  # type: ignore[union-attr]
+    assert signed.signed_at is not None
+    assert signed.valid_until == brussels_day(signed.signed_at) + timedelta(days=365)
     with container.uow() as uow, pytest.raises(NotFoundError):  # the link signs once
         statements.sign(uow, requested.token, signer="Someone Else", title="x", declared=True, secret=secret)
 
@@ -88,3 +89,25 @@ def test_request_sign_once_and_verify(container: Container, people: dict[str, Pe
     assert check.genuine
     assert check.valid_until is not None
     assert check.valid_until > today_in_brussels()
+
+
+def test_a_statement_signed_after_midnight_in_brussels_is_dated_that_day(
+    container: Container, people: dict[str, Person]
+) -> None:
+    """Signed at 23:30 UTC in winter, 00:30 on 7 December in Brussels: the day the system calls today."""
+    secret = statements.check_code_secret(container.settings.secret_key)
+    exporter = people["acme"].principal
+    with container.uow() as uow:
+        draft = licensing_service.create_application(uow, exporter, content())
+        licensing_service.submit(uow, exporter, draft.id, declaration=licensing_service.APPLICANT_DECLARATION)
+    with container.uow() as uow:
+        requested = statements.request_statement(uow, exporter, draft.id)
+    manual_clock(container).set(datetime(2026, 12, 6, 23, 30, tzinfo=UTC))
+    with container.uow() as uow:
+        signed, code = statements.sign(
+            uow, requested.token, signer="Ana Souza", title="CTO", declared=True, secret=secret
+        )
+    assert signed.valid_until == date(2026, 12, 7) + timedelta(days=365)
+    with container.uow() as uow:
+        check = statements.verify(uow, signed.number, code, secret)
+    assert (check.signed_on, check.valid_until) == (date(2026, 12, 7), date(2027, 12, 7))

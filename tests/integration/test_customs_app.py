@@ -5,7 +5,7 @@ written off; an Art. 21 hold runs to the consulted authority, which extends it o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -19,7 +19,7 @@ from dualuse.entrypoints.http.app import create_app
 from dualuse.services import generalauth as general_authorisations
 from dualuse.services.clock import today_in_brussels
 from dualuse.services.customs.feed import registration_number
-from tests.factories import Person, make_organisation, make_person, token_for
+from tests.factories import Person, make_organisation, make_person, manual_clock, token_for
 
 BODY = {
     "application_type": "individual",
@@ -199,3 +199,16 @@ def test_an_art_21_hold_goes_to_the_granting_authority(
     released = ok(officer.post(decision, json={"action": "release", "note": "Authorisation maintained"}))
     assert released["status"] == "released"
     assert officer.post(decision, json={"action": "refuse", "note": "late"}).status_code == 409
+
+
+def test_a_hold_made_after_midnight_in_brussels_counts_its_deadline_from_that_day(
+    container: Container, people: dict[str, Person]
+) -> None:
+    """At 23:30 UTC in winter it is 00:30 on Monday 7 December in Brussels: the hold dates from the Monday
+    and its 10 working days (Art. 21(4)) run from there, not from the Sunday that it still is in UTC."""
+    number = licence_number(container, people)
+    manual_clock(container).set(datetime(2026, 12, 6, 23, 30, tzinfo=UTC))
+    body = {"declaration": "26FR000000000010", "ground": "a_ii", "note": "End-user listed", "licence": number}
+    hold = ok(api(container, people["douane"]).post("/api/v1/customs/holds", json=body), 201)
+    assert hold["held_on"] == "2026-12-07"
+    assert hold["deadline"] == add_working_days(date(2026, 12, 7), 10).isoformat() == "2026-12-21"

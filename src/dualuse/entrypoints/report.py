@@ -10,7 +10,7 @@ from dualuse.domain.casework.statement_templates import StatementTemplate
 from dualuse.domain.duediligence import STEPS, RedFlagSet
 from dualuse.domain.licensing import PartyRole
 from dualuse.services.casework.letters import LicenceSheet, RefusalLetter, RulingLetter
-from dualuse.services.clock import today_in_brussels
+from dualuse.services.clock import brussels_day, today_in_brussels
 from dualuse.services.duediligence import CaseView
 
 
@@ -82,7 +82,7 @@ def licence_pdf(sheet: LicenceSheet, site_url: str = "") -> bytes:
             "qr": verify_qr(
                 f"{site_url.rstrip('/')}/verify/{licence.number}?{urlencode({'code': stored.check_code})}"
             ),
-            "issued_on": stored.issued_at.date().isoformat(),
+            "issued_on": brussels_day(stored.issued_at).isoformat(),
         },
     )
 

@@ -15,7 +15,9 @@ _BRUSSELS = "Europe/Brussels"
 
 def brussels_day(moment: datetime) -> date:
     """The calendar day of ``moment`` where the Commission sits (UTC when there is no time zone database:
-    at most two hours off)."""
+    at most two hours off). A moment without a time zone is read as UTC, as the database stores it."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     try:
         return moment.astimezone(ZoneInfo(_BRUSSELS)).date()
     except ZoneInfoNotFoundError:

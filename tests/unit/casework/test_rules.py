@@ -255,18 +255,18 @@ def test_a_statement_is_signed_once_with_the_declaration_and_in_force_for_its_va
     assert event.name == "StatementRequested"
     now = datetime(2026, 12, 5, 10, tzinfo=UTC)
     with pytest.raises(ValidationError):
-        cw.sign_statement(statement, signer="Ana", title="CTO", declared=False, now=now)
+        cw.sign_statement(statement, signer="Ana", title="CTO", declared=False, now=now, today=now.date())
     with pytest.raises(ValidationError):
-        cw.sign_statement(statement, signer=" ", title="CTO", declared=True, now=now)
+        cw.sign_statement(statement, signer=" ", title="CTO", declared=True, now=now, today=now.date())
     signed, event = cw.sign_statement(
-        statement, signer="Ana", title="CTO", declared=True, now=now, validity_days=30
+        statement, signer="Ana", title="CTO", declared=True, now=now, today=now.date(), validity_days=30
     )
     assert (event.before, event.after) == (cw.StatementStatus.AWAITING_SIGNATURE, cw.StatementStatus.SIGNED)
     assert signed.in_force(now.date())
     assert signed.in_force(now.date() + timedelta(days=30))
     assert not signed.in_force(now.date() + timedelta(days=31))
     with pytest.raises(ConflictError):
-        cw.sign_statement(signed, signer="Ana", title="CTO", declared=True, now=now)
+        cw.sign_statement(signed, signer="Ana", title="CTO", declared=True, now=now, today=now.date())
     withdrawn, _ = cw.withdraw_statement(signed, actor="acme")
     assert not withdrawn.in_force(now.date())
     assert cw.statement_number("DE", 2026, 7) == "EUS-DE-2026-000007"

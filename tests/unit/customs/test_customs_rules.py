@@ -5,7 +5,7 @@ raises anything but ``ValidationError`` (Hypothesis)."""
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -54,7 +54,7 @@ def _hold() -> cu.Hold:
         ground="a_ii",
         note="changed",
         held_by="douane",
-        now=datetime(2026, 12, 7, 9, tzinfo=UTC),
+        today=date(2026, 12, 7),
         limits=LIMITS,
     )
     assert event.name == "ShipmentSuspended"
@@ -90,7 +90,7 @@ def test_a_hold_needs_a_ground_of_art_21_3_and_a_reason() -> None:
             ground="c",
             note="n",
             held_by="d",
-            now=datetime(2026, 12, 7, tzinfo=UTC),
+            today=date(2026, 12, 7),
             limits=LIMITS,
         )
     with pytest.raises(ValidationError):
@@ -103,7 +103,7 @@ def test_a_hold_needs_a_ground_of_art_21_3_and_a_reason() -> None:
             ground="b",
             note=" ",
             held_by="d",
-            now=datetime(2026, 12, 7, tzinfo=UTC),
+            today=date(2026, 12, 7),
             limits=LIMITS,
         )
 

@@ -37,6 +37,7 @@ from dualuse.domain.errors import ConflictError
 from dualuse.domain.identity import Role
 from dualuse.domain.licensing import ApplicationStatus, DecisionOutcome, PartyRole
 from dualuse.domain.transparency import Figure, category_of
+from dualuse.services.clock import brussels_day
 from dualuse.services.transparency.ports import StoredPart
 from dualuse.services.unit_of_work import StoredCase
 
@@ -96,7 +97,7 @@ def record_decision(connection: Connection, stored: StoredCase) -> None:
     d = t.transparency_decisions
     if connection.execute(select(d.c.id).where(d.c.case_id == stored.id).limit(1)).first() is not None:
         return
-    rows = decision_rows(stored, now().date())
+    rows = decision_rows(stored, brussels_day(now()))
     if rows:
         connection.execute(d.insert(), rows)
 

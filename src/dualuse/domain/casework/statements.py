@@ -149,6 +149,7 @@ def sign_statement(
     title: str,
     declared: bool,
     now: datetime,
+    today: date,
     validity_days: int = VALIDITY_DAYS,
 ) -> tuple[EndUserStatement, StatementEvent]:
     """The end-user signs: its signatory's name and title, and the declaration ticked."""
@@ -168,7 +169,7 @@ def sign_statement(
         signed_by=signer,
         signer_title=title,
         signed_at=now,
-        valid_until=now.date() + timedelta(days=validity_days),
+        valid_until=today + timedelta(days=validity_days),
         version=statement.version + 1,
     )
     return signed, StatementEvent(name, statement.number, signer, statement.status, target)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -124,7 +124,7 @@ def new_hold(
     ground: Ground | str,
     note: str,
     held_by: str,
-    now: datetime,
+    today: date,
     limits: HoldLimits,
 ) -> tuple[Hold, HoldEvent]:
     """Suspend a shipment (Art. 21(3)), with the deadline of the consultation (Art. 21(4))."""
@@ -141,8 +141,6 @@ def new_hold(
         )
     if not note.strip() or len(note) > NOTE_MAX:
         raise ValidationError("say what the grounds rest on", field="note")
-    if now.tzinfo is None:
-        raise ValidationError("a hold's time carries its time zone", field="now")
     hold = Hold(
         id=hold_id,
         customs_state=customs_state,
@@ -152,8 +150,8 @@ def new_hold(
         ground=parsed,
         note=note.strip(),
         held_by=held_by,
-        held_on=now.date(),
-        deadline=add_working_days(now.date(), limits.working_days),
+        held_on=today,
+        deadline=add_working_days(today, limits.working_days),
     )
     return hold, HoldEvent("ShipmentSuspended", hold_id, held_by, None, HoldStatus.HELD, parsed.label)
 

@@ -26,6 +26,7 @@ from dualuse.domain.screening.review import DEFAULT_THRESHOLD
 from dualuse.services import audit
 from dualuse.services import licensing as licensing_service
 from dualuse.services.casework.ports import PrecedentQuery, party_key
+from dualuse.services.clock import brussels_day
 from dualuse.services.screening import ScreeningIndex
 from dualuse.services.unit_of_work import StoredCase, UnitOfWork
 
@@ -214,7 +215,7 @@ def open_case_file(
         status=stored.case.status.value,
         status_since=stored.submitted_at,
         screenings=_screen_parties(engine, versions, application, trigger="submission", at=at),
-        code_checks=_check_codes(application, list_view, at.date()),
+        code_checks=_check_codes(application, list_view, brussels_day(at)),
     )
     file, events = _apply_rules(uow, stored.case, file, rules, actor)
     from dualuse.services.denials import checks as denial_checks  # it imports the licensing package

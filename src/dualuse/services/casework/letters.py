@@ -17,6 +17,7 @@ from dualuse.domain.errors import ConflictError, PermissionDeniedError
 from dualuse.domain.identity import OrganisationKind, Principal
 from dualuse.services import licensing as licensing_service
 from dualuse.services.casework import tracks as tracks_service
+from dualuse.services.clock import brussels_day
 from dualuse.services.unit_of_work import StoredCase, StoredLicence, UnitOfWork
 
 
@@ -78,7 +79,7 @@ def refusal_letter(
         authority=_authority_name(uow, stored.member_state),
         exporter=exporter.name if exporter else str(stored.organisation_id),
         exporter_eori=exporter.eori if exporter else None,
-        decided_on=stored.updated_at.date(),
+        decided_on=brussels_day(stored.updated_at),
         application=stored.case.current_application,
         considerations=tuple(considerations),
         reasoning=decision.recommendation.reasoning,

@@ -17,6 +17,7 @@ from dualuse.domain.errors import ConflictError, NotFoundError, ValidationError
 from dualuse.domain.identity import Principal
 from dualuse.services import audit
 from dualuse.services import licensing as licensing_service
+from dualuse.services.clock import brussels_day
 from dualuse.services.unit_of_work import UnitOfWork
 
 ENTITY = "end_user_statement"
@@ -104,7 +105,12 @@ def sign(
     """The end-user signs through its link; returns the signed statement and its check code."""
     statement = for_signing(uow, token)
     signed, event = cw.sign_statement(
-        statement, signer=signer, title=title, declared=declared, now=uow.clock.now()
+        statement,
+        signer=signer,
+        title=title,
+        declared=declared,
+        now=uow.clock.now(),
+        today=uow.clock.today(),
     )
     uow.casework.save_statement(signed, expected_version=statement.version)
     _record(uow, f"end-user: {signed.signed_by}", event, signed.case_id)
@@ -154,7 +160,7 @@ def verify(uow: UnitOfWork, number: str, code: str, secret: bytes) -> StatementC
         status=statement.status.value,
         end_user=statement.end_user,
         country=statement.country,
-        signed_on=statement.signed_at.date() if statement.signed_at else None,
+        signed_on=brussels_day(statement.signed_at) if statement.signed_at else None,
         valid_until=statement.valid_until,
         in_force=statement.in_force(uow.clock.today()),
     )

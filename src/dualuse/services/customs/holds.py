@@ -54,7 +54,7 @@ def suspend(
         if stored is None:
             raise NotFoundError("no such licence")
         consulted = stored.member_state
-    now = uow.clock.now()
+    today = uow.clock.today()  # the Union's calendar day, as everywhere (`brussels_day`)
     events: list[cu.HoldEvent] = []
 
     def build(hold_id: int) -> cu.Hold:
@@ -67,7 +67,7 @@ def suspend(
             ground=ground,
             note=note,
             held_by=principal.label,
-            now=now,
+            today=today,
             limits=limits,
         )
         events.append(event)

@@ -18,6 +18,7 @@ from typing import Any
 
 from dualuse.domain import denials as dn
 from dualuse.domain.exchange import DocumentKind
+from dualuse.services.clock import brussels_day
 from dualuse.services.denials.ports import DenialQuery
 from dualuse.services.exchange import outbox
 from dualuse.services.exchange.ports import ExchangeSetup
@@ -94,7 +95,7 @@ def publish_new(uow: UnitOfWork, setup: ExchangeSetup, now: datetime) -> Publish
                             DocumentKind.DENIAL_WITHDRAWAL,
                             {
                                 "reference": body["reference"],
-                                "withdrawn_on": (denial.reviewed_on or now.date()).isoformat(),
+                                "withdrawn_on": (denial.reviewed_on or brussels_day(now)).isoformat(),
                                 "reason": "withdrawn at review",
                             },
                             state,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from dualuse.domain.errors import ConflictError, PermissionDeniedError, ValidationError
@@ -61,7 +61,7 @@ def registered_on(registration: Row) -> date:
     system calls today, so that a notice given at 23:30 UTC in winter (00:30 in Brussels) dates from the
     day on which the exporter and the authority see it, and its waiting period counts from that day."""
     at: datetime = registration["registered_at"]
-    return brussels_day(at if at.tzinfo else at.replace(tzinfo=UTC))
+    return brussels_day(at)
 
 
 def timing(rulebook: Rulebook, eugea_id: str, member_state: str | None) -> FirstUseTiming:
