@@ -24,6 +24,12 @@ def test_today_is_the_day_in_brussels(moment: datetime, day: date) -> None:
     assert ManualClock(moment).today() == day
 
 
+def test_a_moment_without_a_time_zone_is_read_as_utc_as_the_database_stores_it() -> None:
+    stored = datetime(2026, 12, 6, 23, 30, tzinfo=UTC).replace(tzinfo=None)  # as SQLite gives it back
+    assert brussels_day(stored) == date(2026, 12, 7)
+    assert brussels_day(stored - timedelta(minutes=31)) == date(2026, 12, 6)
+
+
 def test_a_manual_clock_stands_still_until_moved() -> None:
     clock = ManualClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
     assert clock.now() == clock.now()
