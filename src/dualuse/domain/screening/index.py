@@ -1384,15 +1384,12 @@ class CandidateIndex:
         return list(zip(numbers[passing].tolist(), bounds[passing].tolist(), strict=True))
 
     def _reach(self, token: str, *, joined: bool = False) -> _Reach | None:
-        """The listed tokens a query token reaches with their gains, or None if it reaches none (cached).
+        """The listed tokens a query token that is not itself listed (a listed one: `_listed_reach`, as
+        `_lookups` does) reaches with their gains, or None if it reaches none (cached).
 
         Two query tokens joined are cached apart: there are many more of them than of name parts, and
         few reach anything, so they are not to push the name parts out of the caches.
         """
-        if not joined:
-            number = self._vocabulary.number(token)
-            if number >= 0:  # most name parts are listed ones
-                return self._listed_reach(number)
         cache = self._joined_reaches if joined else self._reaches
         if token in cache:
             return cache[token]
