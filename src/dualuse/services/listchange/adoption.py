@@ -30,7 +30,7 @@ from dualuse.domain.listchange import (
 )
 from dualuse.domain.rules.rulebook import Rulebook
 from dualuse.services import audit, controllist
-from dualuse.services.clock import today_in_brussels
+from dualuse.services.clock import brussels_day, today_in_brussels
 from dualuse.services.controllist import ControlListCatalogue
 from dualuse.services.jobs.queue import JobContext
 from dualuse.services.listchange.drafting import filename, managed, with_effective_date
@@ -164,7 +164,7 @@ def in_force_job(job: Job, context: JobContext) -> str:
         if stored is None or stored.change.status is not ListChangeStatus.ADOPTED:
             return f"list change {change_id}: nothing to do"
         effective = stored.change.effective_from
-        today = context.clock().astimezone(ZoneInfo("Europe/Brussels")).date()
+        today = brussels_day(context.clock())
         if effective is not None and today < effective:
             raise ConflictError(f"list change {change_id} takes effect on {effective.isoformat()}")
         enter_into_force(uow, change_id, today=today, actor=actor)
