@@ -28,6 +28,7 @@ from screening_scale import found_shared_data, queries, real_snapshots
 
 from dualuse.domain.screening import ScreeningEngine
 from dualuse.domain.screening.engine import _INCOMPATIBLE
+from dualuse.domain.screening.normalise import may_be_organisation
 from dualuse.domain.screening.scoring import MAX_FACT_BONUS, explain_name, name_similarity, score_entity
 
 THRESHOLD = 0.7
@@ -56,7 +57,7 @@ def main() -> int:
     for query in queries(real, args.seed)[: args.queries]:
         found = {m.entity.key for m in engine.screen(query, threshold=THRESHOLD, limit=10_000)}
         prepared = engine.prepare(query)
-        readings = index.readings(prepared.form.tokens)
+        readings = index.readings(prepared.form.tokens, legal_forms=may_be_organisation(query.schema))
         incompatible = _INCOMPATIBLE.get(query.schema, set()) if query.schema else set()
         # every listed name scored: the best name of each entity
         best: dict[int, tuple[float, int]] = {}
@@ -82,7 +83,14 @@ def main() -> int:
                 continue
             if proposed is None:  # every name above the floor, no candidate limit
                 floor = THRESHOLD - MAX_FACT_BONUS
-                proposed = dict(index.candidates(prepared.form.tokens, limit=10**9, floor=floor))
+                proposed = dict(
+                    index.candidates(
+                        prepared.form.tokens,
+                        limit=10**9,
+                        floor=floor,
+                        legal_forms=may_be_organisation(query.schema),
+                    )
+                )
             why = "cut by the candidate limit" if name_no in proposed else "bound below the floor"
             route = max(
                 (explain_name(r, listed_tokens[name_no], index.weight) for r in readings), key=lambda x: x[0]

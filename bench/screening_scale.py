@@ -228,7 +228,7 @@ def candidates_given(
 
     def recording(tokens: tuple[str, ...], **options: Any) -> list[tuple[int, float]]:
         found = generate(tokens, **options)
-        proposed.append((tokens, found))
+        proposed.append((tokens, options.get("legal_forms", False), found))
         return found
 
     keep_from = THRESHOLD - MAX_FACT_BONUS
@@ -237,8 +237,8 @@ def candidates_given(
         for query in query_set:
             engine.screen(query, threshold=THRESHOLD, limit=5)
         kept = []
-        for tokens, found in proposed:
-            readings = index.readings(tokens)
+        for tokens, legal_forms, found in proposed:
+            readings = index.readings(tokens, legal_forms=legal_forms)
             kept.append(
                 [
                     (name_no, bound)

@@ -129,6 +129,49 @@ def test_finds_glued_and_dotted_names(engine: ScreeningEngine, name: str, expect
     assert _top(engine, ScreeningQuery(name)) == expected
 
 
+def test_a_legal_form_written_together_with_the_name_is_cut_off() -> None:
+    """ "VTB FACTORINGLTD" is VTB Factoring, Ltd, which the scorer rates alike only as written together
+    and candidate generation once missed; a person's name keeps its letters ("Ratsas" is no "Rat" SAS)."""
+    listed = [
+        organisation("VTB FACTORING, LTD", entity_id="vtb"),
+        organisation("OSTEC ENTERPRISE LTD", entity_id="ostec"),  # "enterprise" is written "ent"
+        person("RAT, Ivan", entity_id="rat"),
+    ]
+    syllables = [a + b for a in "bdfgklmnprstvz" for b in "aeiou"]
+    rng = random.Random(3)
+    others = [organisation("".join(rng.choices(syllables, k=3)) + " Trading") for _ in range(2_000)]
+    engine = ScreeningEngine([snapshot(*listed, *others)])
+    for name, expected in [("VTB FACTORINGLTD", "vtb"), ("Ostec EnterpriseLtd", "ostec")]:
+        for schema in (None, EntitySchema.ORGANIZATION):
+            matches = engine.screen(ScreeningQuery(name, schema=schema))
+            assert [(m.entity.entity_id, m.score) for m in matches[:1]] == [(expected, 1.0)]
+    assert engine.index.readings(("ratsas", "ivan"), legal_forms=True) == [
+        ("ratsas", "ivan"),
+        ("rat", "ivan"),
+    ]
+    assert engine.index.readings(("ratsas", "ivan")) == [("ratsas", "ivan")]
+    person_query = ScreeningQuery("RATSAS Ivan", schema=EntitySchema.PERSON)
+    assert all(m.score < 0.95 for m in engine.screen(person_query, threshold=0.0))
+
+
+def test_short_name_parts_written_together_are_cut_where_the_list_has_them_side_by_side() -> None:
+    """ "KUJA HYONG" is "KU JA HYONG" (Korean names are written with and without the space): the scorer
+    rates them alike written together; a token too short to be cut into any listed parts is cut only
+    into two parts a listed name holds side by side."""
+    ku = person("KU JA HYONG", entity_id="ku")
+    cho = person("CHO, Il-U", entity_id="cho")
+    syllables = [a + b for a in "bdfgklmnprstvz" for b in "aeiou"]
+    rng = random.Random(4)
+    others = [person(" ".join(rng.choices(syllables, k=3))) for _ in range(2_000)]
+    engine = ScreeningEngine([snapshot(ku, cho, *others)])
+    for name, expected in [("KUJA HYONG", "ku"), ("Choil-U", "cho")]:
+        matches = engine.screen(ScreeningQuery(name, schema=EntitySchema.PERSON))
+        assert [(m.entity.entity_id, m.score) for m in matches[:1]] == [(expected, 1.0)]
+    # "ja" and "ku" are both listed, but never "ja" before "ku"
+    assert engine.index.readings(("jaku", "hyong")) == [("jaku", "hyong")]
+    assert engine.index.readings(("kuja", "hyong")) == [("kuja", "hyong"), ("ku", "ja", "hyong")]
+
+
 def test_slash_separated_aliases_are_listed_apart() -> None:
     qaeda = organisation("Al-Qa'ida/Islamic Army", entity_id="aq")
     assert _top(ScreeningEngine([snapshot(qaeda)]), ScreeningQuery("Al Qaeda")) == "aq"

@@ -12,6 +12,7 @@ from dualuse.domain.screening.normalise import (
     normalise_identifier,
     simplify,
     skeleton,
+    without_glued_legal_form,
 )
 
 
@@ -54,6 +55,26 @@ def test_name_form_tokens(raw: str, schema: EntitySchema | None, tokens: tuple[s
 
 def test_legal_form_is_kept_aside() -> None:
     assert name_form("Gazprom OOO", EntitySchema.ORGANIZATION).legal_forms == ("ooo",)
+
+
+@pytest.mark.parametrize(
+    ("token", "left"),
+    [
+        ("factoringltd", (("factoring",),)),
+        ("bankllc", (("bank",),)),
+        ("enterpriseltd", (("ent",),)),  # what is left is written as name_form writes it
+        ("gazpromooo", (("gazprom",),)),
+        ("emsgmbh", (("ems",), ("emsg",))),  # "gmbh", or "mbh" (mit beschränkter Haftung)
+        ("thomas", ()),  # "as" ends too many names to be taken for a legal form
+        ("vespa", ()),  # "spa" is one, but "ve" is too short to be a name part
+        ("gazprom", ()),
+        ("ltd", ()),
+    ],
+)
+def test_a_legal_form_written_together_with_a_name_part(
+    token: str, left: tuple[tuple[str, ...], ...]
+) -> None:
+    assert without_glued_legal_form(token) == left
 
 
 def test_keys_survive_transliteration() -> None:

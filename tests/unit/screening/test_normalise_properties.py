@@ -6,7 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dualuse.domain.screening import EntitySchema
-from dualuse.domain.screening.normalise import fold, name_form, reference_name_form, simplify, skeleton
+from dualuse.domain.screening.normalise import (
+    fold,
+    name_form,
+    reference_name_form,
+    simplify,
+    skeleton,
+    without_glued_legal_form,
+)
 
 SCHEMAS = st.sampled_from([None, *EntitySchema])
 NAMES = st.text(
@@ -53,6 +60,18 @@ def test_dotted_abbreviation_is_the_same_as_written_together(letters: list[str],
     dotted = name_form(".".join(letters) + ". " + word, schema).tokens
     together = name_form("".join(letters) + " " + word, schema).tokens
     assert dotted == together
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.from_regex(r"(?:[bdfgkmnprstvz][aeiou]){2,5}", fullmatch=True),
+    st.sampled_from(["ltd", "llc", "gmbh", "limited", "ooo", "inc", "bhd", "jsc", "sarl"]),
+)
+def test_a_legal_form_written_together_is_cut_off_as_written_apart(word: str, form: str) -> None:
+    """Among the ways of cutting a form off (a name's end and the form may make a longer form:
+    "babu" + "ltd" or "bab" + "ultd") is the name as written apart."""
+    written_apart = name_form(f"{word} {form}", EntitySchema.ORGANIZATION).tokens
+    assert written_apart in without_glued_legal_form(word + form)
 
 
 @settings(max_examples=300, deadline=None)

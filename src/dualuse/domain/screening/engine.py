@@ -22,6 +22,7 @@ from dualuse.domain.screening.model import (
 from dualuse.domain.screening.normalise import (
     forget_words,
     load_reference_data,
+    may_be_organisation,
     name_form,
     normalise_country,
     normalise_date,
@@ -149,13 +150,16 @@ class ScreeningEngine:
         incompatible = _INCOMPATIBLE.get(query.schema, set()) if query.schema else set()
         tokens = prepared.form.tokens
         # the query as written, and read with name parts written together cut apart ("VladimirPutin")
-        readings = index.readings(tokens)
+        legal_forms = may_be_organisation(query.schema)
+        readings = index.readings(tokens, legal_forms=legal_forms)
         reading_of: dict[int, tuple[str, ...]] = {}
         floor = 0.0 if prepared.identifiers else threshold - MAX_FACT_BONUS
         # names listed alike (an alias on several lists, a common name) are scored once
         scored_alike: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
         candidates = max(self._candidates, CANDIDATES_PER_MATCH * limit)
-        for name_no, _ in index.candidates(tokens, limit=candidates, floor=floor, accept=accept_name):
+        for name_no, _ in index.candidates(
+            tokens, limit=candidates, floor=floor, accept=accept_name, legal_forms=legal_forms
+        ):
             entity_no = index.entity_of(name_no)
             if index.schema_of(entity_no) in incompatible:
                 continue

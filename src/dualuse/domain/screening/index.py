@@ -49,6 +49,7 @@ from dualuse.domain.screening.normalise import (
     phonetic_key,
     simplify,
     skeleton,
+    without_glued_legal_form,
 )
 from dualuse.domain.screening.scoring import (
     COVERAGE_EXPONENT,
@@ -496,6 +497,8 @@ class CandidateIndex:
         vocabulary: list[str] = []  # the distinct tokens, numbered
         numbered: dict[str, int] = {}
         by_identifier: dict[str, list[int]] = defaultdict(list)
+        #: two short listed name parts side by side, written together ("ku ja" as "kuja"): `_glued_readings`
+        short_glued: dict[str, tuple[str, str]] = {}
         for entity in entities:
             entity_no = len(self.entities)
             self.entities.append(entity)
@@ -521,6 +524,9 @@ class CandidateIndex:
                 seen.add(form.tokens)
                 name_entity.append(entity_no)
                 name_position.append(position)
+                for first, second in itertools.pairwise(form.tokens):
+                    if min(len(first), len(second)) >= 2 and len(first) + len(second) < _MIN_GLUED_LEN:
+                        short_glued.setdefault(first + second, (first, second))
                 for token in form.tokens:
                     token_no = numbered.get(token)
                     if token_no is None:
@@ -538,6 +544,7 @@ class CandidateIndex:
         self._vocabulary = _Vocabulary(vocabulary)
         #: the same, for telling whether a token is listed (a look-up in a set writes nothing)
         self._known: frozenset[str] = frozenset(vocabulary)
+        self._short_glued = short_glued
         # the same flat arrays as numpy sees them (no copy), for working on many names at once
         self._name_token_numbers = name_token_numbers
         self._name_start = name_start
@@ -852,6 +859,7 @@ class CandidateIndex:
         limit: int = 40,
         floor: float = 0.0,
         accept: Callable[[int], bool] | None = None,
+        legal_forms: bool = False,
     ) -> list[tuple[int, float]]:
         """Names (by number) that could score at least ``floor`` against the query tokens, best first;
         only names ``accept`` takes (say, of the lists asked for), so a filter never costs a candidate.
@@ -859,10 +867,11 @@ class CandidateIndex:
         A name's bound assumes that all its own tokens align perfectly and the query tokens it shares
         do as well as their blocking keys say; names below the floor are not worth scoring. A query
         token that is two listed name parts written together ("SergeiLavrov") is also looked up as
-        those parts.
+        those parts, and with ``legal_forms`` (a name that may be an organisation's) one that ends in
+        a legal form ("FactoringLtd") as the name part without it.
         """
         found = self._candidates(tokens, limit=limit, floor=floor, accept=accept)
-        for split in self._glued_readings(tokens):
+        for split in self._glued_readings(tokens, legal_forms=legal_forms):
             more = self._candidates(split, limit=limit, floor=floor, accept=accept)
             if more:
                 best = dict(found)
@@ -893,19 +902,39 @@ class CandidateIndex:
         order = np.lexsort((np.arange(len(bounds)), apart, -np.minimum(values, 1.0)))[:limit]
         return [bounds[i] for i in order.tolist()]
 
-    def readings(self, tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
-        """The query's tokens, then its readings with name parts written together cut apart."""
-        return [tokens, *self._glued_readings(tokens)]
+    def readings(self, tokens: tuple[str, ...], *, legal_forms: bool = False) -> list[tuple[str, ...]]:
+        """The query's tokens, then its readings with name parts written together cut apart (and with
+        ``legal_forms``, legal forms written together with a name part cut off)."""
+        return [tokens, *self._glued_readings(tokens, legal_forms=legal_forms)]
 
-    def _glued_readings(self, tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
+    def _glued_readings(self, tokens: tuple[str, ...], *, legal_forms: bool) -> list[tuple[str, ...]]:
         """Readings of the query with a token that is no listed name part cut into listed parts
         ("sergeilavrov" → "sergei lavrov", "vanderbilt" → "van der bilt"); one part may be misspelt
-        ("fridrichbuchenberg")."""
+        ("fridrichbuchenberg"); a short one only into two short parts listed side by side ("kuja hyong"
+        → "ku ja hyong", as "KU JA HYONG" is listed). With ``legal_forms``, a token that is a listed name part (or a misspelt
+        one) and a legal form written together loses the form, as a name does (`name_form`):
+        "factoringltd" → "factoring"."""
         readings: list[tuple[str, ...]] = []
         known = self._known
         for position, token in enumerate(tokens):
-            if len(token) < _MIN_GLUED_LEN or token in known or token.isdigit():
+            if token in known or token.isdigit():
                 continue
+            if len(token) < _MIN_GLUED_LEN:
+                side_by_side = self._short_glued.get(token)
+                if side_by_side is not None:
+                    readings.append((*tokens[:position], *side_by_side, *tokens[position + 1 :]))
+                    if len(readings) >= _MAX_GLUED_READINGS:
+                        return readings
+                continue
+            if legal_forms:
+                for rest in without_glued_legal_form(token):
+                    if all(part in known for part in rest) or (
+                        len(rest) == 1 and len(rest[0]) >= _MIN_GLUED_LEN and self._expansions_of(rest[0])
+                    ):
+                        readings.append((*tokens[:position], *rest, *tokens[position + 1 :]))
+                        if len(readings) >= _MAX_GLUED_READINGS:
+                            return readings
+                        break
             for parts in self._cuts(token, depth=2):
                 readings.append((*tokens[:position], *parts, *tokens[position + 1 :]))
                 if len(readings) >= _MAX_GLUED_READINGS:

@@ -36,6 +36,9 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # single letters each followed by a dot, written together: "A.B.C.", "N.A.", "G.m.b.H."
 _DOTTED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\.){2,}(?:[^\W\d_](?![^\W\d_]))?")
 _ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+#: a legal form written together with the name before it, and that name, are this long at least
+_MIN_GLUED_FORM_LEN = 3
+_MIN_UNGLUED_LEN = 3
 
 # number words written out, so that "First" meets "1st" and "Forty-Four" meets "44" (English, as the
 # lists write them); tens followed by a unit are one number
@@ -147,7 +150,7 @@ def _name_form(
     org_words: Callable[[str], str],
     words: Callable[[str], tuple[str, ...]],
 ) -> NameForm:
-    organisation = schema in (EntitySchema.ORGANIZATION, EntitySchema.UNKNOWN, None)
+    organisation = may_be_organisation(schema)
     # a company's bracket says where it is ("Bank of China (Hong Kong)"): part of its name; a person's
     # holds remarks ("(born 1960)")
     cleaned = (
@@ -171,6 +174,27 @@ def _name_form(
         if all(len(f) >= 3 for f in forms):
             folded, legal_forms = stripped, forms
     return NameForm(original=text, tokens=words(folded), legal_forms=legal_forms)
+
+
+def may_be_organisation(schema: EntitySchema | None) -> bool:
+    """Whether a name of this schema may be an organisation's, and so lose its legal forms."""
+    return schema in (EntitySchema.ORGANIZATION, EntitySchema.UNKNOWN, None)
+
+
+@lru_cache(maxsize=100_000)
+def without_glued_legal_form(token: str) -> tuple[tuple[str, ...], ...]:
+    """The tokens of what may be left of a token that ends in a legal form written together with the
+    name before it ("factoringltd" → "factoring", "enterpriseltd" → "ent", as `name_form` writes
+    "enterprise"), the longest form first ("babultd": "bab" + "ultd", "babu" + "ltd"); none where it
+    ends in no form.
+
+    The form is one that names lose (`name_form`) and is 3 letters at least, as `name_form` strips of a
+    name of unknown kind ("sa" or "as" ends too many names); what is left is 3 letters at least."""
+    return tuple(
+        name_form(token[:cut], EntitySchema.ORGANIZATION).tokens
+        for cut in range(_MIN_UNGLUED_LEN, len(token) - _MIN_GLUED_FORM_LEN + 1)
+        if not remove_org_types(token[cut:]).strip()
+    )
 
 
 def _fold_by_word(text: str) -> str:
@@ -431,6 +455,7 @@ def forget_words() -> None:
         _org_words,
         _words,
         _strip_legal_forms,
+        without_glued_legal_form,
         phonetic_key,
         simplify,
         skeleton,
