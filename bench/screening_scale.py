@@ -224,7 +224,7 @@ def candidates_given(
     """
     index = engine.index
     generate = index.candidates
-    proposed: list[tuple[tuple[str, ...], list[tuple[int, float]]]] = []
+    proposed: list[tuple[tuple[str, ...], bool, list[tuple[int, float]]]] = []
 
     def recording(tokens: tuple[str, ...], **options: Any) -> list[tuple[int, float]]:
         found = generate(tokens, **options)
@@ -257,7 +257,7 @@ def candidates_given(
     finally:
         del index.candidates  # the index's own method again
     count = len(query_set)
-    return qps, sum(len(f) for _, f in proposed) / count, sum(len(k) for k in kept) / count
+    return qps, sum(len(f) for _, _, f in proposed) / count, sum(len(k) for k in kept) / count
 
 
 def figures(

@@ -29,6 +29,11 @@ from dualuse.domain.screening.normalise import (
         ("ООО Газпром", EntitySchema.ORGANIZATION, ("gazprom",)),
         ("ACME Limited (formerly ACME Trading)", EntitySchema.ORGANIZATION, ("acme",)),
         ("Thomas Sá", None, ("thomas", "sa")),  # unknown kind: "SA" may be a surname, kept
+        # Russian legal forms that fingerprints rewrites into words rigour no longer strips ("rao")
+        ("PAO Aeroflot", EntitySchema.ORGANIZATION, ("aeroflot",)),
+        ("Public Joint Stock Company Aeroflot", EntitySchema.ORGANIZATION, ("aeroflot",)),
+        ("VTB Bank PJSC", None, ("vtb", "bank")),
+        ("ПАО Сбербанк", EntitySchema.ORGANIZATION, ("sberbank",)),
         # name benchmark cases (nomenklatura contrib/name_bench/cases.csv, MIT)
         ("A.B.C. Company", EntitySchema.ORGANIZATION, ("abc", "co")),  # dotted abbreviation
         ("ABC Company", EntitySchema.ORGANIZATION, ("abc", "co")),

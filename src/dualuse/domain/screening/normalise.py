@@ -165,15 +165,25 @@ def _name_form(
     if schema in (EntitySchema.PERSON, EntitySchema.UNKNOWN, None):
         folded = strip_titles(folded)
     if organisation:
+        # legal forms are stripped as written and once more in one spelling: fingerprints writes some
+        # that rigour strips in a spelling it does not ("PJSC" and "PAO" as "rao", "Public Joint Stock
+        # Company" as "public ao"), and writes others in one that it does
+        folded, legal_forms = _legal_forms_stripped(folded, schema)
         folded = org_words(folded)
-    if schema == EntitySchema.ORGANIZATION:
-        folded, legal_forms = _strip_legal_forms(folded)
-    elif schema in (EntitySchema.UNKNOWN, None):
-        # "Sá", "Ag" and "As" are names as well as legal forms: strip only the unambiguous ones
-        stripped, forms = _strip_legal_forms(folded)
-        if all(len(f) >= 3 for f in forms):
-            folded, legal_forms = stripped, forms
+        folded, more = _legal_forms_stripped(folded, schema)
+        legal_forms = tuple(sorted({*legal_forms, *more}))
     return NameForm(original=text, tokens=words(folded), legal_forms=legal_forms)
+
+
+def _legal_forms_stripped(folded: str, schema: EntitySchema | None) -> tuple[str, tuple[str, ...]]:
+    if schema == EntitySchema.ORGANIZATION:
+        return _strip_legal_forms(folded)
+    # a name of unknown kind: "Sá", "Ag" and "As" are names as well as legal forms, so strip only the
+    # unambiguous ones
+    stripped, forms = _strip_legal_forms(folded)
+    if all(len(f) >= 3 for f in forms):
+        return stripped, forms
+    return folded, ()
 
 
 def may_be_organisation(schema: EntitySchema | None) -> bool:
