@@ -172,6 +172,27 @@ def test_short_name_parts_written_together_are_cut_where_the_list_has_them_side_
     assert engine.index.readings(("kuja", "hyong")) == [("kuja", "hyong"), ("ku", "ja", "hyong")]
 
 
+@pytest.mark.parametrize(
+    ("name", "listed"),
+    [
+        # name benchmark cases (nomenklatura contrib/name_bench/cases.csv, MIT)
+        ("Keir Starkey", "Keir Starmer"),  # two letters wrong in seven
+        ("Trafalgura Group Pte. Ltd.", "Trafigura Group Pte. Ltd."),
+        ("General Mortars Company", "General Motors Company"),
+        ("Abiyot Ahmed", "Abiy Ahmed"),  # the listed part is the start of the query's
+        ("Brigade Forty 4", "Brigade 44"),
+    ],
+)
+def test_names_two_edits_apart_are_candidates_as_the_scorer_accepts_them(name: str, listed: str) -> None:
+    """The scorer aligns tokens two edits apart where they are long enough (or one is the start of the
+    other); candidate generation found tokens one edit apart only, so these were never scored."""
+    syllables = [a + b for a in "bdfgklmnprstvz" for b in "aeiou"]
+    rng = random.Random(6)
+    others = [organisation(" ".join(rng.choices(syllables, k=3))) for _ in range(2_000)]
+    engine = ScreeningEngine([snapshot(organisation(listed, entity_id="it"), *others)])
+    assert _top(engine, ScreeningQuery(name, schema=EntitySchema.ORGANIZATION)) == "it"
+
+
 def test_slash_separated_aliases_are_listed_apart() -> None:
     qaeda = organisation("Al-Qa'ida/Islamic Army", entity_id="aq")
     assert _top(ScreeningEngine([snapshot(qaeda)]), ScreeningQuery("Al Qaeda")) == "aq"

@@ -43,6 +43,8 @@ from dualuse.domain.screening.normalise import (
         ("Volkswagen Gesellschaft mit beschränkter Haftung", EntitySchema.ORGANIZATION, ("volkswagen",)),
         ("The World Bank", EntitySchema.ORGANIZATION, ("world", "bank")),  # leading article
         ("Brigade Forty-Four", EntitySchema.ORGANIZATION, ("brigade", "44")),  # number words
+        ("Brigade Forty 4", EntitySchema.ORGANIZATION, ("brigade", "44")),  # a unit as a digit
+        ("Brigade 40 4", EntitySchema.ORGANIZATION, ("brigade", "40", "4")),  # in digits: two numbers
         ("1st International Bank", EntitySchema.ORGANIZATION, ("1", "intl", "bank")),  # ordinal
         ("First International Bank", EntitySchema.ORGANIZATION, ("1", "intl", "bank")),
         ("Usama ibn Laden", EntitySchema.PERSON, ("usama", "bin", "laden")),  # Arabic particle

@@ -61,6 +61,11 @@ from dualuse.domain.screening.scoring import (
 
 #: query tokens shorter than this are matched exactly only (deletions of "li" find too much)
 _MIN_FUZZY_LEN = 4
+#: listed tokens at least this long are also found by their two-letter deletions: two edits in seven
+#: letters are as alike as the scorer aligns ("starkey" / "starmer"); query tokens from one letter less,
+#: so that one two letters longer than a listed token meets it ("abiyot" / "abiy", a truncation)
+_MIN_TWO_EDIT_LEN = 7
+_MIN_TWO_EDIT_QUERY_LEN = 6
 _EXPANSION_CACHE_SIZE = 50_000
 # per cached query token a dict of the names it reaches: enough for the common names of a day's queries
 _REACH_CACHE_SIZE = 8_192
@@ -115,6 +120,12 @@ def _deletions(token: str, *, itself: bool = False) -> set[str]:
     if itself:
         found.add(token)
     return found
+
+
+def _two_deletions(token: str) -> set[str]:
+    """The token less two of its letters (and not less one)."""
+    once = _deletions(token)
+    return {deleted for shorter in once for deleted in _deletions(shorter)} - once
 
 
 def _skeleton_key(token: str) -> str:
@@ -661,6 +672,8 @@ class CandidateIndex:
             if len(token) >= _MIN_FUZZY_LEN:
                 deletions.append((token, number))
                 deletions.extend((deleted, number) for deleted in _deletions(token))
+            if len(token) >= _MIN_TWO_EDIT_LEN:
+                deletions.extend((deleted, number) for deleted in _two_deletions(token))
             if len(token) >= 3:
                 spellings.extend((key, number) for key in _spelling_keys(token))
             elif len(token) == 2:  # "un" is what "uun" or "oun" simplify to
@@ -810,7 +823,10 @@ class CandidateIndex:
                     found.update(listed)
             if len(token) >= _MIN_FUZZY_LEN - 1:
                 deletions = self._deletion_keys
-                for deleted in _deletions(token, itself=True):
+                keys = _deletions(token, itself=True)
+                if len(token) >= _MIN_TWO_EDIT_QUERY_LEN:
+                    keys |= _two_deletions(token)
+                for deleted in keys:
                     listed = deletions.get(deleted)
                     if listed is not None:
                         found.update(listed)

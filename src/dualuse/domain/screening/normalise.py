@@ -304,29 +304,32 @@ def _words(folded: str) -> tuple[str, ...]:
     ):
         return tuple(tokens)
     words: list[str] = []
+    # a tens word followed by a unit as a word or a digit is one number ("forty-four", "forty 4"); tens
+    # written in digits are not ("40 4" may be two numbers)
+    tens_word = False
     for token in tokens:
         token = _PARTICLES.get(token, token)
         ordinal = _ORDINAL_SUFFIX.match(token)
+        unit = _UNITS.get(token, int(token) if tens_word and token in _DIGITS else None)
         if ordinal:
             token = ordinal.group(1)
-        elif token in _UNITS:
-            if (
-                words
-                and words[-1].isdigit()
-                and (tens := int(words[-1])) in _TENS_VALUES
-                and _UNITS[token] < 10
-            ):
-                words[-1] = str(tens + _UNITS[token])
+        elif unit is not None:
+            if tens_word and unit < 10:
+                words[-1] = str(int(words[-1]) + unit)
+                tens_word = False
                 continue
-            token = str(_UNITS[token])
+            token = str(unit)
         elif token in _TENS:
-            token = str(_TENS[token])
+            words.append(str(_TENS[token]))
+            tens_word = True
+            continue
+        tens_word = False
         words.append(token)
     return tuple(words)
 
 
 _SUFFIXES = frozenset({"st", "nd", "rd", "th"})
-_TENS_VALUES = frozenset(_TENS.values())
+_DIGITS = frozenset("123456789")
 
 
 def _strip_titles(folded: str) -> str:
