@@ -55,6 +55,22 @@ def test_different_names_stay_apart(query: str, listed: str) -> None:
     assert _sim(query, listed) < 0.7
 
 
+def test_an_initial_counts_no_more_than_it_weighs() -> None:
+    """An initial says which letter a name starts with: paired with a rare full name it counts what the
+    initial weighs on both sides, not the full name's weight, so two rare names do not match two
+    initials (real lists: "ISIM SININ LIMITED" scored 0.70 against "I&S HOLDING COMPANY, S.A."), while
+    "J. Smith" still meets "John Smith"."""
+    weights = {"isim": 8.0, "sinin": 8.0, "i": 3.0, "s": 3.0, "holding": 3.0, "co": 1.0}
+    weights |= {"j": 3.0, "john": 3.0, "smith": 4.0}
+
+    def weight(token: str) -> float:
+        return weights[token]
+
+    assert name_similarity(("isim", "sinin"), ("i", "s", "holding", "co"), weight) < 0.6
+    assert name_similarity(("j", "smith"), ("john", "smith"), weight) >= 0.85
+    assert name_similarity(("john", "smith"), ("j", "smith"), weight) >= 0.85
+
+
 def test_short_tokens_do_not_match_fuzzily() -> None:
     assert token_similarity("or", "ro") == 0.0
     assert token_similarity("barr", "bakr") < 0.7

@@ -131,7 +131,12 @@ def _name_similarity(
     matched_l = {j for _, j, _ in pairs}
     wq = [weight(t) for t in query]
     wl = [weight(t) for t in listed]
-    numerator = sum(sim * (wq[i] + wl[j]) for i, j, sim in pairs)
+    # an initial says only which letter a name starts with: a pair of it and a full name counts what the
+    # lighter of the two weighs on both sides, not the rare full name's weight ("I&S" / "Isim Sinin")
+    numerator = sum(
+        sim * (wq[i] + wl[j] if len(query[i]) > 1 and len(listed[j]) > 1 else 2.0 * min(wq[i], wl[j]))
+        for i, j, sim in pairs
+    )
     extra_q = sum(w for i, w in enumerate(wq) if i not in matched_q)
     extra_l = sum(w for j, w in enumerate(wl) if j not in matched_l)
     if extra_q and (
