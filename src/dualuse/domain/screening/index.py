@@ -123,9 +123,11 @@ def _deletions(token: str, *, itself: bool = False) -> set[str]:
 
 
 def _two_deletions(token: str) -> set[str]:
-    """The token less two of its letters (and not less one)."""
-    once = _deletions(token)
-    return {deleted for shorter in once for deleted in _deletions(shorter)} - once
+    """The token less two of its letters."""
+    length = len(token)
+    return {
+        token[:i] + token[i + 1 : j] + token[j + 1 :] for i in range(length - 1) for j in range(i + 1, length)
+    }
 
 
 def _skeleton_key(token: str) -> str:
