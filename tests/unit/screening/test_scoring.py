@@ -71,6 +71,16 @@ def test_an_initial_counts_no_more_than_it_weighs() -> None:
     assert name_similarity(("john", "smith"), ("j", "smith"), weight) >= 0.85
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    st.from_regex(r"[a-z0-9]{1,12}", fullmatch=True) | st.sampled_from(["mohammed", "mhmd", "abiy", "ki"]),
+    st.from_regex(r"[a-z0-9]{1,12}", fullmatch=True) | st.sampled_from(["muhammad", "abiyot", "kim", "m"]),
+)
+def test_token_similarity_is_symmetric(a: str, b: str) -> None:
+    """The index asks for a pair in one order only, so that its build works each pair out once."""
+    assert token_similarity(a, b) == token_similarity(b, a)
+
+
 def test_short_tokens_do_not_match_fuzzily() -> None:
     assert token_similarity("or", "ro") == 0.0
     assert token_similarity("barr", "bakr") < 0.7

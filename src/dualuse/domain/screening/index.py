@@ -837,11 +837,16 @@ class CandidateIndex:
     def _scored(self, token: str, found: Iterable[int]) -> list[tuple[int, float]]:
         """The listed tokens similar to the query token, most similar first (then by their text)."""
         text = self._vocabulary.text
-        scored = [
-            (number, listed, similarity)
-            for number in found
-            if (similarity := token_similarity(token, listed := text(number))) > 0.0
-        ]
+        scored = []
+        for number in found:
+            listed = text(number)
+            # similarity is symmetric: asked in one order, a pair the build meets from both of its tokens
+            # is worked out once (the scorer's cache holds it)
+            similarity = (
+                token_similarity(token, listed) if token < listed else token_similarity(listed, token)
+            )
+            if similarity > 0.0:
+                scored.append((number, listed, similarity))
         scored.sort(key=lambda x: (-x[2], x[1]))
         return [(number, similarity) for number, _, similarity in scored]
 
@@ -928,10 +933,10 @@ class CandidateIndex:
     def _glued_readings(self, tokens: tuple[str, ...], *, legal_forms: bool) -> list[tuple[str, ...]]:
         """Readings of the query with a token that is no listed name part cut into listed parts
         ("sergeilavrov" → "sergei lavrov", "vanderbilt" → "van der bilt"); one part may be misspelt
-        ("fridrichbuchenberg"); a short one only into two short parts listed side by side ("kuja hyong"
-        → "ku ja hyong", as "KU JA HYONG" is listed). With ``legal_forms``, a token that is a listed name part (or a misspelt
-        one) and a legal form written together loses the form, as a name does (`name_form`):
-        "factoringltd" → "factoring"."""
+        ("fridrichbuchenberg"); a short one only into two short parts listed side by side ("kuja
+        hyong" → "ku ja hyong", as "KU JA HYONG" is listed). With ``legal_forms``, a token that is a
+        listed name part (or a misspelt one) and a legal form written together loses the form, as a
+        name does (`name_form`): "factoringltd" → "factoring"."""
         readings: list[tuple[str, ...]] = []
         known = self._known
         for position, token in enumerate(tokens):
