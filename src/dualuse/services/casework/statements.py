@@ -104,13 +104,9 @@ def sign(
 ) -> tuple[cw.EndUserStatement, str]:
     """The end-user signs through its link; returns the signed statement and its check code."""
     statement = for_signing(uow, token)
+    now = uow.clock.now()  # read once: the signing moment and the day its validity counts from agree
     signed, event = cw.sign_statement(
-        statement,
-        signer=signer,
-        title=title,
-        declared=declared,
-        now=uow.clock.now(),
-        today=uow.clock.today(),
+        statement, signer=signer, title=title, declared=declared, now=now, today=brussels_day(now)
     )
     uow.casework.save_statement(signed, expected_version=statement.version)
     _record(uow, f"end-user: {signed.signed_by}", event, signed.case_id)
