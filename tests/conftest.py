@@ -4,6 +4,7 @@ CI guard that fails the run when a PostgreSQL, browser or real-data test was ski
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from dualuse.adapters.db import migrate
 from dualuse.adapters.db.engine import make_engine
 from dualuse.bootstrap import Container, bootstrap
 from dualuse.config import Environment, Settings
+from tests import fastapi_memo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("DUALUSE_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
@@ -27,6 +29,9 @@ GUARDED_MARKERS = ("postgres", "browser", "realdata")
 # (or the first look-up of a year's public holidays) would otherwise turn into a flaky failure.
 hypothesis_settings.register_profile("dualuse", deadline=None)
 hypothesis_settings.load_profile("dualuse")
+
+# FastAPI's analysis of each route, once per test process instead of once per app (see the module).
+FASTAPI_MEMO = fastapi_memo.install()
 
 
 # --- the CI guard ---------------------------------------------------------------------------------------
@@ -100,8 +105,32 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database brought to the head revision by the migrations, once per test process."""
+    path = tmp_path_factory.mktemp("template") / "migrated.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's own backup (a write-ahead log included), not a file copy."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
 @pytest.fixture
-def container(settings: Settings) -> Iterator[Container]:
+def container(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Container]:
+    """The app's container on a migrated database: on SQLite a copy of the migrated template (the migrations
+    run once per process, not once per test; a copy is what they would have made); on PostgreSQL the
+    migrations run on the wiped schema. ``upgrade`` runs either way, a no-op on the copy."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        _copy_sqlite(request.getfixturevalue("migrated_sqlite_template"), Path(url.database))
     c = bootstrap(settings)
     migrate.upgrade(c.engine)
     yield c
