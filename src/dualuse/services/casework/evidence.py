@@ -250,11 +250,15 @@ def rescreen_open_cases(
     uow: UnitOfWork, index: ScreeningIndex, rules: cw.CaseworkRules, *, actor: str = "system"
 ) -> tuple[int, int]:
     """Re-screen the parties of every open case against the lists now in force (after a list import);
-    new matches raise flags by the rules. Returns (cases re-screened, new flags)."""
+    new matches raise flags by the rules. Returns (cases re-screened, new flags). With no case open, the
+    index of the lists (seconds to build for a large list) is not built at all."""
+    open_cases = uow.casework.open_case_ids(closed=CLOSED)
+    if not open_cases:
+        return 0, 0
     engine, versions = index.engine(uow)
     at = uow.clock.now()
     cases = flags = 0
-    for case_id in uow.casework.open_case_ids(closed=CLOSED):
+    for case_id in open_cases:
         file = uow.casework.file(case_id)
         stored = uow.licensing.case(case_id)
         if file is None or stored is None:

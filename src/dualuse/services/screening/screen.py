@@ -208,9 +208,13 @@ def rescreen(
     parties: Sequence[Party] | None = None,
 ) -> tuple[int, int]:
     """Screen every saved party (or those of ``parties``) against the added and changed entities of ``delta``;
-    (parties, new alerts)."""
+    (parties, new alerts). With no party to screen, no index of the delta is built."""
     entities = delta.to_screen()
     if not entities:
+        return 0, 0
+    if parties is None:
+        parties = uow.screening.parties()
+    if not parties:
         return 0, 0
     by_source: dict[str, list[Any]] = {}
     for entity in entities:
@@ -219,8 +223,6 @@ def rescreen(
         ListSnapshot(source=source, version=versions.get(source, "delta"), entities=tuple(group))
         for source, group in by_source.items()
     )
-    if parties is None:
-        parties = uow.screening.parties()
     alerts = 0
     thresholds: dict[int, float] = {}
     for party in parties:
