@@ -14,9 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from dualuse.adapters.sources.yaml_files import load_yaml
+from dualuse.adapters.sources.yaml_files import dump_yaml, load_yaml
 from dualuse.domain.controllist.acts import (
     ActHistory,
     AmendingAct,
@@ -284,7 +282,7 @@ def dump_version(control_list: ControlList) -> str:
         },
         "entries": [_entry_document(entry) for entry in control_list],
     }
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=110)
+    return dump_yaml(document)
 
 
 def _entry_document(entry: ControlEntry) -> dict[str, object]:

@@ -15,8 +15,9 @@ import yaml
 
 from dualuse.domain.errors import ImportFailedError, ValidationError
 
-# the C safe loader when libyaml is there: the same safe subset, several times faster
+# the C safe loader and dumper when libyaml is there: the same safe subset, several times faster
 _BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class LineMapping(dict[Any, Any]):
@@ -43,8 +44,9 @@ def _line_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[L
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _line_mapping)
-# written back out (``yaml.safe_dump``), a ``LineMapping`` is the plain mapping it is
+# written back out (``yaml.safe_dump``, ``dump_yaml``), a ``LineMapping`` is the plain mapping it is
 yaml.SafeDumper.add_representer(LineMapping, yaml.SafeDumper.represent_dict)
+_DUMPER.add_representer(LineMapping, yaml.SafeDumper.represent_dict)
 SAFE_LOADER: type[yaml.SafeLoader] = _LineLoader
 
 
@@ -86,6 +88,12 @@ def load_yaml(text: str, name: str) -> Any:
         return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506  # a safe loader
     except yaml.YAMLError as exc:
         raise ImportFailedError(f"not valid YAML: {exc}", location=name) from exc
+
+
+def dump_yaml(document: Any, *, width: int = 110) -> str:
+    """``document`` as YAML in the safe subset, keys in their order (libyaml's emitter when it is there: a
+    whole control list in a third of the time of PyYAML's own, the same text for it)."""
+    return yaml.dump(document, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=width)
 
 
 def _refuse_anchors(text: str, name: str) -> None:
