@@ -41,6 +41,8 @@ TOKEN_FLOOR = 0.7
 FUZZY_STRETCH = 1.6
 INITIAL_CREDIT = 0.8
 SKELETON_CREDIT = 0.9
+#: consonants a skeleton needs to count for tokens that both write vowels inside
+LONG_SKELETON = 5
 PHONETIC_CREDIT = 0.8
 TRANSLIT_CREDIT = 0.92
 TRANSLIT_DISCOUNT = 0.05
@@ -96,7 +98,10 @@ def token_similarity(a: str, b: str) -> float:
         ):
             sim = SKELETON_CREDIT
         elif sim >= 0.6 and min(len(a), len(b)) >= 3 and phonetic_key(a) == phonetic_key(b):
-            sim = max(sim, PHONETIC_CREDIT)
+            # vowels are what transliterations disagree on most ("Hezbollah" / "Hizballah", "Abdollah" /
+            # "Abdullah"): the same five consonants or more, in order, and the same sound, are one name
+            long_skeleton = len(skeleton(a)) >= LONG_SKELETON and skeleton(a) == skeleton(b)
+            sim = max(sim, SKELETON_CREDIT if long_skeleton else PHONETIC_CREDIT)
     if sim < TRUNCATION_CREDIT and min(len(a), len(b)) >= 2 and (a.startswith(b) or b.startswith(a)):
         sim = TRUNCATION_CREDIT
     if sim < TOKEN_FLOOR:
