@@ -263,6 +263,22 @@ def test_a_two_letter_query_part_reaches_the_listed_part_it_is_the_consonant_ske
     assert found.get("OCEANUS GAS", 0.0) >= DEFAULT_THRESHOLD
 
 
+def test_a_query_part_that_a_rare_listed_part_starts_reaches_it() -> None:
+    """ "AIRLINES" starts with the listed "AIR": the scorer reads a shortened name, but no blocking key of
+    one meets the other, so "Mahan Airlines" never reached "MAHAN AIR". A common listed part that starts a
+    query part ("NORD" / "NORDSTROM") is not looked up so: on a long list it reaches names by the thousand."""
+    others = [organisation(f"{word} {other}") for word in WORDS for other in WORDS if word != other]
+    common = [organisation(f"NORD {word} {other}") for word in WORDS for other in WORDS if word != other]
+    listed = [organisation("MAHAN AIR"), organisation("MAHAN SHIPPING"), organisation("KISH AIR")]
+    engine = ScreeningEngine([ListSnapshot("test", "1", (*listed, *others, *common))])
+    found = {m.matched_name: m.score for m in engine.screen(ScreeningQuery(name="Mahan Airlines"), limit=10)}
+    assert found.get("MAHAN AIR", 0.0) >= DEFAULT_THRESHOLD
+    index = engine.index
+    assert "air" in {index.tokens_of(n)[-1] for n, _ in index.candidates(("airlines",), floor=0.0)}
+    assert "air" not in {text for text, _ in index.expand("airlines")}  # a start is no spelling of it
+    assert not index.candidates(("nordstrom",), floor=0.0)  # "nord": in 90 names of 183
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.sampled_from(GIVEN), min_size=2, max_size=2, unique=True),

@@ -90,6 +90,13 @@ _MIN_GLUED_LEN = 6
 _MAX_GLUED_READINGS = 4
 #: each part of a glued token is this long at least ("hannah" is no "hann" + "ah"); a misspelt one, _MIN_GLUED_LEN
 _MIN_PART_LEN = 3
+#: the shortest listed part a query part is looked up by as its start ("air" for "airlines")
+_MIN_PREFIX_LEN = 3
+#: and the most names it may be in: this many, or one name in `_PREFIX_SHARE` on a longer list. A common part
+#: ("ali", "kim") that starts many query parts reaches many names and, at the 0.6 the scorer gives a
+#: shortened name, lifts few of them to a match
+_FEW_PREFIX_NAMES = 64
+_PREFIX_SHARE = 400
 #: a lookup left out of the sets of lookups that reaches at most this many names has its names all taken
 _FEW_NAMES = 4096
 #: a set of lookups that reaches at least this many names has those reached through it alone weighed apart
@@ -583,6 +590,8 @@ class CandidateIndex:
         ]
         #: per listed token (by number), how many names hold it
         self._name_counts = counts
+        #: the most names a listed part may be in to be looked up as the start of a query part
+        self._prefix_names = max(_FEW_PREFIX_NAMES, name_count // _PREFIX_SHARE)
         #: per name: (entity number, name form)
         self.names = _Names(self.entities, name_entity, name_position, self.tokens_of)
         #: per entity: the numbers of its names
@@ -619,7 +628,8 @@ class CandidateIndex:
         self._reach_gain = array("d")
         self._reach_reach = array("d")
         for token_no in range(len(vocabulary)):
-            reach = self._make_reach(self._expand(vocabulary[token_no]))
+            text = vocabulary[token_no]
+            reach = self._make_reach(self._with_prefixes(text, self._expand(text)))
             if reach is None:
                 self._reach_gain.append(0.0)
                 self._reach_reach.append(0.0)
@@ -833,6 +843,24 @@ class CandidateIndex:
                     if listed is not None:
                         found.update(listed)
         return self._scored(token, found)
+
+    def _with_prefixes(self, token: str, expansions: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """What a query part reaches: its expansions, and the listed parts that start it, as the scorer
+        reads a shortened name ("airlines" / "air"; no blocking key of one meets the other), when they are
+        not common (`_prefix_names`). Only for reaching names: a start is no spelling of the part, so its
+        weight and its cuts into parts written together (`weight`, `_cuts`) go by the expansions alone."""
+        if len(token) <= _MIN_PREFIX_LEN or token.isdigit():
+            return expansions
+        vocabulary, counts, most = self._vocabulary, self._name_counts, self._prefix_names
+        starts = []
+        for end in range(_MIN_PREFIX_LEN, len(token)):
+            prefix = vocabulary.number(token[:end])
+            if prefix >= 0 and counts[prefix] <= most:
+                starts.append(prefix)
+        if not starts:
+            return expansions
+        known = {number for number, _ in expansions}
+        return self._scored(token, [*known, *(n for n in starts if n not in known)])
 
     def _scored(self, token: str, found: Iterable[int]) -> list[tuple[int, float]]:
         """The listed tokens similar to the query token, most similar first (then by their text)."""
@@ -1445,7 +1473,11 @@ class CandidateIndex:
         cache = self._joined_reaches if joined else self._reaches
         if token in cache:
             return cache[token]
-        reach = self._make_reach(self._expand(token, joined=True) if joined else self._expansions_of(token))
+        reach = self._make_reach(
+            self._expand(token, joined=True)
+            if joined
+            else self._with_prefixes(token, self._expansions_of(token))
+        )
         if len(cache) >= _EXPANSION_CACHE_SIZE:
             cache.clear()
         cache[token] = reach
