@@ -90,13 +90,16 @@ _MIN_GLUED_LEN = 6
 _MAX_GLUED_READINGS = 4
 #: each part of a glued token is this long at least ("hannah" is no "hann" + "ah"); a misspelt one, _MIN_GLUED_LEN
 _MIN_PART_LEN = 3
-#: the shortest listed part a query part is looked up by as its start ("air" for "airlines")
+#: the shortest listed part a query part is looked up by as its start ("air" for "airlines"), and the shortest
+#: query part that looks up the listed parts it starts ("tech" for "technology")
 _MIN_PREFIX_LEN = 3
 #: and the most names it may be in: this many, or one name in `_PREFIX_SHARE` on a longer list. A common part
 #: ("ali", "kim") that starts many query parts reaches many names and, at the 0.6 the scorer gives a
 #: shortened name, lifts few of them to a match
 _FEW_PREFIX_NAMES = 64
 _PREFIX_SHARE = 400
+#: the most listed parts a query part is looked up by as their start ("tech" for "technology")
+_MAX_LONGER = 256
 #: a lookup left out of the sets of lookups that reaches at most this many names has its names all taken
 _FEW_NAMES = 4096
 #: a set of lookups that reaches at least this many names has those reached through it alone weighed apart
@@ -171,6 +174,11 @@ class _Lookup:
     tier: int = 0
     #: the number of the query token where it is a listed token itself (not joined), else -1
     listed: int = -1
+
+
+def _times(lookup: _Lookup) -> int:
+    """How many listed parts a lookup may align with: a query part written k times, k; two joined, one."""
+    return 1 if lookup.joined else lookup.cover
 
 
 def _score_bound(
@@ -562,6 +570,10 @@ class CandidateIndex:
         # while the index is built and are dropped.
         #: the distinct listed tokens, numbered
         self._vocabulary = _Vocabulary(vocabulary)
+        #: the listed tokens (by number) in the order of their text: those a query part starts lie together
+        self._by_text = _int_array(
+            np.asarray(sorted(range(len(vocabulary)), key=vocabulary.__getitem__), dtype=np.int32), "i"
+        )
         #: the same, for telling whether a token is listed (a look-up in a set writes nothing)
         self._known: frozenset[str] = frozenset(vocabulary)
         self._short_glued = short_glued
@@ -629,7 +641,7 @@ class CandidateIndex:
         self._reach_reach = array("d")
         for token_no in range(len(vocabulary)):
             text = vocabulary[token_no]
-            reach = self._make_reach(self._with_prefixes(text, self._expand(text)))
+            reach = self._make_reach(self._with_prefixes(text, self._expand(text)), self._idf[token_no])
             if reach is None:
                 self._reach_gain.append(0.0)
                 self._reach_reach.append(0.0)
@@ -845,22 +857,31 @@ class CandidateIndex:
         return self._scored(token, found)
 
     def _with_prefixes(self, token: str, expansions: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """What a query part reaches: its expansions, and the listed parts that start it, as the scorer
-        reads a shortened name ("airlines" / "air"; no blocking key of one meets the other), when they are
-        not common (`_prefix_names`). Only for reaching names: a start is no spelling of the part, so its
-        weight and its cuts into parts written together (`weight`, `_cuts`) go by the expansions alone."""
-        if len(token) <= _MIN_PREFIX_LEN or token.isdigit():
+        """What a query part reaches: its expansions, and the listed parts that start it or that it
+        starts, as the scorer reads a shortened name ("airlines" / "air", "tech" / "technology"; no
+        blocking key of one meets the other), when they are not common (`_prefix_names`). Only for
+        reaching names: a start is no spelling of the part, so its weight and its cuts into parts written
+        together (`weight`, `_cuts`) go by the expansions alone."""
+        if len(token) < _MIN_PREFIX_LEN or token.isdigit():
             return expansions
         vocabulary, counts, most = self._vocabulary, self._name_counts, self._prefix_names
-        starts = []
+        found = []
         for end in range(_MIN_PREFIX_LEN, len(token)):
             prefix = vocabulary.number(token[:end])
             if prefix >= 0 and counts[prefix] <= most:
-                starts.append(prefix)
-        if not starts:
+                found.append(prefix)
+        by_text, text = self._by_text, vocabulary.text
+        at = bisect_left(by_text, token, key=text)
+        for number in by_text[at : at + _MAX_LONGER]:
+            longer = text(number)
+            if not longer.startswith(token):
+                break
+            if len(longer) > len(token) and counts[number] <= most:
+                found.append(number)
+        if not found:
             return expansions
         known = {number for number, _ in expansions}
-        return self._scored(token, [*known, *(n for n in starts if n not in known)])
+        return self._scored(token, [*known, *(n for n in found if n not in known)])
 
     def _scored(self, token: str, found: Iterable[int]) -> list[tuple[int, float]]:
         """The listed tokens similar to the query token, most similar first (then by their text)."""
@@ -1029,9 +1050,19 @@ class CandidateIndex:
             listed = -1 if joined else self._vocabulary.number(token)
             reach = self._listed_reach(listed) if listed >= 0 else self._reach(token, joined=joined)
             if reach is not None:
+                # a part written k times (not two parts joined) may align with k listed parts
+                times = 1 if joined else cover
                 lookups.append(
                     _Lookup(
-                        token, reach.gain, reach.reach, cover, reach.tokens, reach.gains, joined, 0, listed
+                        token,
+                        reach.gain * times,
+                        reach.reach * times,
+                        cover,
+                        reach.tokens,
+                        reach.gains,
+                        joined,
+                        0,
+                        listed,
                     )
                 )
         return lookups, self._query_weight(tokens)
@@ -1112,8 +1143,8 @@ class CandidateIndex:
                 tiers.append(
                     _Lookup(
                         lookup.token,
-                        float(gains.max()),
-                        float(idf[tokens].max()),
+                        float(gains.max()) * _times(lookup),
+                        float(idf[tokens].max()) * _times(lookup),
                         lookup.cover,
                         tokens,
                         gains,
@@ -1349,8 +1380,9 @@ class CandidateIndex:
                         if not lookup.joined:
                             place_gain[place] = max(place_gain[place], gain)
                 if best_token >= 0:
-                    gained += best
-                    reached += idf[best_token]
+                    times = _times(lookup)
+                    gained += best * times
+                    reached += idf[best_token] * times
                     covered += lookup.cover
                     if lookup.joined:
                         joined_gain += best
@@ -1430,8 +1462,11 @@ class CandidateIndex:
         np.minimum.at(first, pair[best], best)
         best = best[first[pair[best]] == best]
         owner_best = owner[best]
-        gained = _sums(owner_best, gain[best], count)
-        reached = _sums(owner_best, hit_weight[rows[best]], count)
+        # a query part written k times may align with k listed parts: its best counts k times (no more
+        # than the parts met allow, below)
+        times = np.asarray([_times(lookup) for lookup in lookups], dtype=np.float64)[lookup_of[best]]
+        gained = _sums(owner_best, gain[best] * times, count)
+        reached = _sums(owner_best, hit_weight[rows[best]] * times, count)
         covers = np.asarray([lookup.cover for lookup in lookups], dtype=np.float64)
         covered = _sums(owner_best, covers[lookup_of[best]], count)
         # a listed part aligns with one query part at most: no more than each part's best (per met
@@ -1473,10 +1508,10 @@ class CandidateIndex:
         cache = self._joined_reaches if joined else self._reaches
         if token in cache:
             return cache[token]
-        reach = self._make_reach(
-            self._expand(token, joined=True)
+        reach = (
+            self._make_reach(self._expand(token, joined=True), None)
             if joined
-            else self._with_prefixes(token, self._expansions_of(token))
+            else self._make_reach(self._with_prefixes(token, self._expansions_of(token)), self.weight(token))
         )
         if len(cache) >= _EXPANSION_CACHE_SIZE:
             cache.clear()
@@ -1495,13 +1530,18 @@ class CandidateIndex:
             self._reach_gains[start:end],
         )
 
-    def _make_reach(self, expansions: list[tuple[int, float]]) -> _Reach | None:
+    def _make_reach(self, expansions: list[tuple[int, float]], weight: float | None) -> _Reach | None:
+        """What a query part of this ``weight`` reaches through these expansions. The scorer credits an
+        aligned pair its similarity times what both parts weigh: the listed part's weight is counted as
+        reached, and the query part's side, similarity times the query part's weight, is its gain (a
+        rare query part that reaches a common listed one gains its own weight, not the listed one's).
+        Two query parts joined (``weight`` None) gain by the listed part's weight."""
         if not expansions:
             return None
         tokens = np.fromiter((number for number, _ in expansions), dtype=np.int32, count=len(expansions))
         similarity = np.fromiter((s for _, s in expansions), dtype=np.float64, count=len(expansions))
         weights = self._idf_array[tokens]
-        gains = similarity * weights
+        gains = similarity * (weights if weight is None else weight)
         return _Reach(float(gains.max()), float(weights.max()), tokens, gains)
 
     def _reached_by(self, tokens: IntArray) -> AbstractBitMap:
