@@ -404,3 +404,21 @@ def test_a_name_aligned_part_by_part_scores_no_more_than_its_bound(entities: lis
         score, note = explain_name(tokens, listed, index.weight)
         if score > 0.0 and _aligned_as_reached(index, tokens, note):
             assert bounds.get(name_no, 0.0) >= score - 1e-9, (tokens, listed, note)
+
+
+def test_a_short_name_one_letter_off_written_together_is_found() -> None:
+    """The scorer compares names written together ("RA-8239" / "RA-82039": one digit more, 0.77), where
+    no part of one is a spelling of a part of the other: the query's common "RA" alone cannot lift the
+    listed name to the floor, so the short listed names written together are looked up too, one letter
+    off at most. A longer name is not, and a name two letters off is not proposed so."""
+    fleet = [organisation(f"RA-{number}") for number in range(10_000, 10_300)]
+    listed = [organisation("RA-82039"), organisation("AIR KORYO"), organisation("RA-82000")]
+    engine = ScreeningEngine([ListSnapshot("test", "1", (*listed, *fleet))])
+    found = {m.matched_name: m.score for m in engine.screen(ScreeningQuery(name="RA-8239"), limit=5)}
+    assert found.get("RA-82039", 0.0) >= DEFAULT_THRESHOLD
+    assert "RA-82000" not in found
+    assert engine.screen(ScreeningQuery(name="AR KORYO"), limit=1)[0].matched_name == "AIR KORYO"
+    index = engine.index
+    together = dict(index._written_together(("ra", "8239"), 0.0, None))
+    assert {index.tokens_of(n) for n in together} == {("ra", "82039")}
+    assert index._written_together(("ra", "10001", "10002", "10003", "1"), 0.0, None) == []

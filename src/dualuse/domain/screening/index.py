@@ -29,7 +29,7 @@ import itertools
 import marshal
 import math
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from pyroaring import AbstractBitMap, FrozenBitMap
+from rapidfuzz.distance import Levenshtein
 
 from dualuse.domain.screening.model import EntityFilter, EntitySchema, Identifier, ListedEntity
 from dualuse.domain.screening.normalise import (
@@ -52,7 +53,9 @@ from dualuse.domain.screening.normalise import (
     without_glued_legal_form,
 )
 from dualuse.domain.screening.scoring import (
+    COMPACT_FLOOR,
     COVERAGE_EXPONENT,
+    FUZZY_STRETCH,
     MISSING_PART_WEIGHT,
     QUERY_EXTRA_EXPONENT,
     QUERY_EXTRA_WEIGHT,
@@ -105,6 +108,12 @@ _FEW_NAMES = 4096
 #: a set of lookups that reaches at least this many names has those reached through it alone weighed apart
 _MANY_REACHED = 2048
 
+
+#: listed names written together ("airkoryo") of at most this many letters are also found so, as the scorer
+#: compares names written together: with one letter more, missing or changed, from this many letters on (one
+#: edit in seven is the scorer's `COMPACT_FLOOR`), and as written from any length
+_MAX_COMPACT_LEN = 16
+_MIN_COMPACT_EDIT_LEN = 7
 
 _NO_NUMBERS: frozenset[str] = frozenset()
 _SCHEMAS = tuple(EntitySchema)
@@ -630,6 +639,10 @@ class CandidateIndex:
         #: by length, the first two and last two letters of every deletion key: most query tokens
         #: joined meet none, and this says so without forming every one-letter deletion of them
         self._key_edges: dict[int, frozenset[str]] = self._edges(key for key, _ in deletions)
+        #: the short listed names written together, and less one letter each, by hash, with their names
+        self._compact_hashes, self._compact_names = self._compact_keys(
+            vocabulary, name_token_numbers, name_start
+        )
         del deletions, spellings, numbered
         self.forget_queries()
         # what every listed token reaches, worked out now rather than on the first query holding it:
@@ -703,6 +716,34 @@ class CandidateIndex:
             elif len(token) == 2:  # "un" is what "uun" or "oun" simplify to
                 spellings.append(("t:" + simplify(token), number))
         return deletions, spellings
+
+    @staticmethod
+    def _compact_keys(
+        vocabulary: Sequence[str], token_numbers: array[int], starts: array[int]
+    ) -> tuple[array[int], array[int]]:
+        """Per short listed name, the hash of its parts written together and of each of its one-letter
+        deletions (SymSpell: two strings one edit apart share one of these keys), sorted by hash; and
+        the name of each. Hashes that collide bring a name more to compare, none less."""
+        hashes = array("q")
+        names = array("i")
+        add_hash, add_name = hashes.append, names.append
+        for name_no in range(len(starts) - 1):
+            joined = "".join([vocabulary[t] for t in token_numbers[starts[name_no] : starts[name_no + 1]]])
+            length = len(joined)
+            if length > _MAX_COMPACT_LEN:
+                continue
+            add_hash(hash(joined))
+            add_name(name_no)
+            if length >= _MIN_COMPACT_EDIT_LEN:
+                for i in range(length):
+                    add_hash(hash(joined[:i] + joined[i + 1 :]))
+                    add_name(name_no)
+        keys = np.frombuffer(hashes, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        return (
+            _int_array(keys[order], "q"),
+            _int_array(np.frombuffer(names, dtype=np.int32)[order], "i"),
+        )
 
     @staticmethod
     def _edges(keys: Iterable[str]) -> dict[int, frozenset[str]]:
@@ -940,17 +981,49 @@ class CandidateIndex:
         do as well as their blocking keys say; names below the floor are not worth scoring. A query
         token that is two listed name parts written together ("SergeiLavrov") is also looked up as
         those parts, and with ``legal_forms`` (a name that may be an organisation's) one that ends in
-        a legal form ("FactoringLtd") as the name part without it.
+        a legal form ("FactoringLtd") as the name part without it. A short name is also found written
+        together, one letter off ("AR KORYO" / "AIR KORYO": `_written_together`).
         """
         found = self._candidates(tokens, limit=limit, floor=floor, accept=accept)
-        for split in self._glued_readings(tokens, legal_forms=legal_forms):
-            more = self._candidates(split, limit=limit, floor=floor, accept=accept)
+        readings = self._glued_readings(tokens, legal_forms=legal_forms)
+        for more in [
+            *(self._candidates(split, limit=limit, floor=floor, accept=accept) for split in readings),
+            self._written_together(tokens, floor, accept),
+        ]:
             if more:
                 best = dict(found)
                 for name_no, bound in more:
                     if bound > best.get(name_no, -1.0):
                         best[name_no] = bound
                 found = self._best(list(best.items()), limit, self._query_weight(tokens))
+        return found
+
+    def _written_together(
+        self, tokens: tuple[str, ...], floor: float, accept: Callable[[int], bool] | None
+    ) -> list[tuple[int, float]]:
+        """Short listed names that the query, written together, is one letter off ("AR KORYO" / "AIR
+        KORYO", "RA-8239" / "RA-82039"), with what the scorer gives names written together: it compares
+        them so (`scoring.COMPACT_FLOOR`), and no part of one need be a spelling of a part of the other."""
+        joined = "".join(tokens)
+        length = len(joined)
+        if length > _MAX_COMPACT_LEN + 1:
+            return []
+        keys = {joined}
+        if length >= _MIN_COMPACT_EDIT_LEN:
+            keys.update(joined[:i] + joined[i + 1 :] for i in range(length))
+        hashes, names = self._compact_hashes, self._compact_names
+        reached: set[int] = set()
+        for key in keys:
+            hashed = hash(key)
+            at = bisect_left(hashes, hashed)
+            if at < len(hashes) and hashes[at] == hashed:
+                reached.update(names[at : bisect_right(hashes, hashed, at)])
+        found = []
+        for name_no in reached:
+            alike = Levenshtein.normalized_similarity(joined, "".join(self.tokens_of(name_no)))
+            score = 1.0 - FUZZY_STRETCH * (1.0 - alike)
+            if alike >= COMPACT_FLOOR and score >= floor and (accept is None or accept(name_no)):
+                found.append((name_no, score))
         return found
 
     def _query_weight(self, tokens: tuple[str, ...]) -> float:
