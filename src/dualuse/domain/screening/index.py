@@ -29,7 +29,7 @@ import itertools
 import marshal
 import math
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -1011,13 +1011,16 @@ class CandidateIndex:
         keys = {joined}
         if length >= _MIN_COMPACT_EDIT_LEN:
             keys.update(joined[:i] + joined[i + 1 :] for i in range(length))
-        hashes, names = self._compact_hashes, self._compact_names
-        reached: set[int] = set()
-        for key in keys:
-            hashed = hash(key)
-            at = bisect_left(hashes, hashed)
-            if at < len(hashes) and hashes[at] == hashed:
-                reached.update(names[at : bisect_right(hashes, hashed, at)])
+        hashes = np.frombuffer(self._compact_hashes, dtype=np.int64)  # no copy
+        hashed = np.fromiter((hash(key) for key in keys), dtype=np.int64, count=len(keys))
+        starts = hashes.searchsorted(hashed)
+        ends = hashes.searchsorted(hashed, side="right")
+        names = self._compact_names
+        reached = {
+            name_no
+            for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+            for name_no in names[start:end]
+        }
         found = []
         for name_no in reached:
             alike = Levenshtein.normalized_similarity(joined, "".join(self.tokens_of(name_no)))
