@@ -422,3 +422,20 @@ def test_a_short_name_one_letter_off_written_together_is_found() -> None:
     together = dict(index._written_together(("ra", "8239"), 0.0, None))
     assert {index.tokens_of(n) for n in together} == {("ra", "82039")}
     assert index._written_together(("ra", "10001", "10002", "10003", "1"), 0.0, None) == []
+
+
+def test_a_name_with_a_type_word_written_together_is_found_written_apart() -> None:
+    """ "ROSOBORONEXPORT" and its transliteration "ROSOBORONEKSPORT" are found for "Rosoboron Export",
+    whose "export" names write "exp": no part of one is a spelling of a part of the other, and among
+    names of many parts written apart the query's "exp" alone lifts none to the floor."""
+    others = [organisation(f"ROSOBORON {word} EXPORT") for word in WORDS]
+    listed = [
+        organisation("ROSOBORONEXPORT JSC", entity_id="jsc"),
+        organisation("ROSOBORONEKSPORT OAO", entity_id="oao"),
+    ]
+    engine = ScreeningEngine([ListSnapshot("test", "1", (*listed, *others))])
+    found = {
+        m.entity.entity_id: m.score for m in engine.screen(ScreeningQuery(name="Rosoboron Export"), limit=3)
+    }
+    assert found.get("jsc", 0.0) == 1.0
+    assert found.get("oao", 0.0) >= 0.9

@@ -245,3 +245,34 @@ def test_compact_similarity_cut_off_below_what_matters_gives_the_score_and_note_
     with patch.object(scoring, "_CUTOFF_SLACK", scoring.COMPACT_FLOOR):
         uncut = scoring._name_similarity(query, listed, weight, explain=True)
     assert cut == uncut
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Rosoboron Export", "ROSOBORONEXPORT JSC"),
+        ("Rosoboron Export", "ROSOBORONEKSPORT OAO"),
+        ("Technoprom Export", "TECHNOPROMEXPORT OJSC"),
+        ("Mashino Import", "MASHINOIMPORT"),
+    ],
+)
+def test_a_type_word_written_together_with_a_name_is_the_same_word_written_apart(
+    query: str, listed: str
+) -> None:
+    """Names write "export" apart in its short spelling ("rosoboron exp"): written together with the name
+    before it, it is compared in that spelling too, as written and simplified ("EKSPORT")."""
+    query_tokens = name_form(query, EntitySchema.ORGANIZATION).tokens
+    listed_tokens = name_form(listed, EntitySchema.ORGANIZATION).tokens
+    assert name_similarity(query_tokens, listed_tokens, _flat) >= 0.9
+
+
+def test_a_word_that_only_ends_like_a_type_word_is_left_as_it_is() -> None:
+    from dualuse.domain.screening.normalise import glued_type_written_apart
+
+    assert glued_type_written_apart("rosoboronexport") == "rosoboronexp"
+    assert glued_type_written_apart("rosoboroneksport") == "rosoboroneksp"
+    # "export" alone is written apart already; a word of three letters before it is no name written together
+    assert glued_type_written_apart("export") == "export"
+    assert glued_type_written_apart("reexport") == "reexport"
+    assert glued_type_written_apart("transport") == "transport"
+    assert _sim("Transport Company", "Trans Export Company") < 0.9

@@ -59,7 +59,9 @@ from dualuse.domain.screening.scoring import (
     MISSING_PART_WEIGHT,
     QUERY_EXTRA_EXPONENT,
     QUERY_EXTRA_WEIGHT,
+    TRANSLIT_DISCOUNT,
     token_similarity,
+    written_apart,
 )
 
 #: query tokens shorter than this are matched exactly only (deletions of "li" find too much)
@@ -183,6 +185,17 @@ class _Lookup:
     tier: int = 0
     #: the number of the query token where it is a listed token itself (not joined), else -1
     listed: int = -1
+
+
+def _written_together_forms(tokens: Sequence[str]) -> tuple[list[str], str]:
+    """A name written together as the scorer compares names so, for looking it up one letter off: as it
+    is, and where a type word is written together with a part, with that word in its short spelling
+    ("rosoboronexport" → "rosoboronexp"); and simplified with its type words so ("rosoboroneksport" →
+    "rosoboroneksp", "rosoboron exp" → "rosoboroneksp"), for looking it up as it is. A listed name is
+    keyed by the last only where a type word is written together with a part."""
+    joined = "".join(tokens)
+    apart = written_apart(tokens)
+    return [joined] if apart == joined else [joined, apart], written_apart([simplify(t) for t in tokens])
 
 
 def _times(lookup: _Lookup) -> int:
@@ -727,17 +740,33 @@ class CandidateIndex:
         hashes = array("q")
         names = array("i")
         add_hash, add_name = hashes.append, names.append
+        # the few listed tokens that end in a type word written together: names without one are keyed
+        # as written only
+        typed = frozenset(
+            number
+            for number, token in enumerate(vocabulary)
+            if written_apart((token,)) != token or written_apart((simple := simplify(token),)) != simple
+        )
         for name_no in range(len(starts) - 1):
-            joined = "".join([vocabulary[t] for t in token_numbers[starts[name_no] : starts[name_no + 1]]])
-            length = len(joined)
-            if length > _MAX_COMPACT_LEN:
-                continue
-            add_hash(hash(joined))
-            add_name(name_no)
-            if length >= _MIN_COMPACT_EDIT_LEN:
-                for i in range(length):
-                    add_hash(hash(joined[:i] + joined[i + 1 :]))
-                    add_name(name_no)
+            numbers = token_numbers[starts[name_no] : starts[name_no + 1]]
+            tokens = [vocabulary[t] for t in numbers]
+            if typed.isdisjoint(numbers):
+                forms, simple_apart = ["".join(tokens)], ""
+            else:
+                forms, simple_apart = _written_together_forms(tokens)
+            for together in forms:
+                length = len(together)
+                if length > _MAX_COMPACT_LEN:
+                    continue
+                add_hash(hash(together))
+                add_name(name_no)
+                if length >= _MIN_COMPACT_EDIT_LEN:
+                    for i in range(length):
+                        add_hash(hash(together[:i] + together[i + 1 :]))
+                        add_name(name_no)
+            if simple_apart and simple_apart not in forms and simple_apart != "".join(map(simplify, tokens)):
+                add_hash(hash(simple_apart))
+                add_name(name_no)
         keys = np.frombuffer(hashes, dtype=np.int64)
         order = np.argsort(keys, kind="stable")
         return (
@@ -1002,15 +1031,18 @@ class CandidateIndex:
         self, tokens: tuple[str, ...], floor: float, accept: Callable[[int], bool] | None
     ) -> list[tuple[int, float]]:
         """Short listed names that the query, written together, is one letter off ("AR KORYO" / "AIR
-        KORYO", "RA-8239" / "RA-82039"), with what the scorer gives names written together: it compares
-        them so (`scoring.COMPACT_FLOOR`), and no part of one need be a spelling of a part of the other."""
-        joined = "".join(tokens)
-        length = len(joined)
-        if length > _MAX_COMPACT_LEN + 1:
-            return []
-        keys = {joined}
-        if length >= _MIN_COMPACT_EDIT_LEN:
-            keys.update(joined[:i] + joined[i + 1 :] for i in range(length))
+        KORYO", "RA-8239" / "RA-82039"), or that write a type word together with a part ("Rosoboron Export"
+        / "ROSOBORONEXPORT", `_written_together_forms`), with what the scorer gives names written together:
+        it compares them so (`scoring.COMPACT_FLOOR`), and no part of one need be a spelling of a part of
+        the other."""
+        forms, simple_apart = _written_together_forms(tokens)
+        keys = {simple_apart}
+        for together in forms:
+            length = len(together)
+            if length <= _MAX_COMPACT_LEN + 1:
+                keys.add(together)
+                if length >= _MIN_COMPACT_EDIT_LEN:
+                    keys.update(together[:i] + together[i + 1 :] for i in range(length))
         hashes = np.frombuffer(self._compact_hashes, dtype=np.int64)  # no copy
         hashed = np.fromiter((hash(key) for key in keys), dtype=np.int64, count=len(keys))
         starts = hashes.searchsorted(hashed)
@@ -1022,8 +1054,15 @@ class CandidateIndex:
             for name_no in names[start:end]
         }
         found = []
+        joined, apart = forms[0], forms[-1]
         for name_no in reached:
-            alike = Levenshtein.normalized_similarity(joined, "".join(self.tokens_of(name_no)))
+            listed = self.tokens_of(name_no)
+            alike = max(
+                Levenshtein.normalized_similarity(joined, "".join(listed)),
+                Levenshtein.normalized_similarity(apart, written_apart(listed)),
+                Levenshtein.normalized_similarity(simple_apart, written_apart([simplify(t) for t in listed]))
+                - TRANSLIT_DISCOUNT,
+            )
             score = 1.0 - FUZZY_STRETCH * (1.0 - alike)
             if alike >= COMPACT_FLOOR and score >= floor and (accept is None or accept(name_no)):
                 found.append((name_no, score))

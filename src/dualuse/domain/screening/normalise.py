@@ -207,6 +207,10 @@ def without_glued_legal_form(token: str) -> tuple[tuple[str, ...], ...]:
     )
 
 
+#: a type word written together with the name before it is read in its short spelling from this length on
+_MIN_GLUED_TYPE_LEN = 6
+
+
 def _fold_by_word(text: str) -> str:
     """`fold`, word by word: the same string, as no step of folding reaches across a space."""
     marked = text.translate(_INNER_MARKS)
@@ -241,6 +245,36 @@ def _triggers() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         _first_words(org_name_prefixes_list()),
         type_words,
     )
+
+
+@lru_cache(maxsize=1)
+def _glued_types() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The type words of one word, six letters or more, that fingerprints writes shorter ("export" →
+    "exp", "international" → "intl"), also as `simplify` writes them, found where they end a longer
+    token: four letters or more before."""
+    replaced: dict[str, str] = get_replacer().replacements  # type: ignore[attr-defined]  # the table
+    forms = {
+        form: short
+        for form, short in replaced.items()
+        if len(form) >= _MIN_GLUED_TYPE_LEN and form.isalpha() and short.isalpha()
+    }
+    # and as `simplify` writes them ("eksport" → "eksp"), for names compared in that spelling
+    forms.update(
+        {simplify(form): simplify(short) for form, short in forms.items() if simplify(form) not in forms}
+    )
+    alternatives = "|".join(sorted(forms, key=lambda form: (-len(form), form)))
+    return re.compile(rf"(?<=[a-z0-9]{{4}})({alternatives})$"), forms
+
+
+@lru_cache(maxsize=300_000)
+def glued_type_written_apart(token: str) -> str:
+    """A token that ends in a type word written together with the name before it, that word in the
+    spelling `name_form` gives it written apart ("rosoboronexport" → "rosoboronexp", as "Rosoboron
+    Export" is "rosoboron exp"); any other token as it is. For comparing names written together."""
+    if len(token) < _MIN_GLUED_TYPE_LEN + 4:
+        return token
+    pattern, forms = _glued_types()
+    return pattern.sub(lambda match: forms[match.group(1)], token)
 
 
 def _strip_titles_if_any(folded: str) -> str:

@@ -20,7 +20,13 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Levenshtein
 
 from dualuse.domain.screening.model import EntitySchema, Explanation, ListedEntity
-from dualuse.domain.screening.normalise import NameForm, phonetic_key, simplify, skeleton
+from dualuse.domain.screening.normalise import (
+    NameForm,
+    glued_type_written_apart,
+    phonetic_key,
+    simplify,
+    skeleton,
+)
 
 #: weight of a listed-name token the query does not have, relative to one the query has but the
 #: listed name lacks
@@ -173,23 +179,45 @@ def _name_similarity(
         # parts written together or apart ("Abdulhai" / "Abdul Hai", "Xi Jinping" / "xi jin ping"): only
         # a compact similarity of at least `needed` changes the score, so the distances stop below it
         needed = max(COMPACT_FLOOR, 1.0 - (1.0 - token_score) / FUZZY_STRETCH) - _CUTOFF_SLACK
+        joined_query, joined_listed = "".join(query), "".join(listed)
+        simple_query, simple_listed = [simplify(t) for t in query], [simplify(t) for t in listed]
+        simple_cutoff = min(1.0, needed + TRANSLIT_DISCOUNT)
         compact = max(
-            Levenshtein.normalized_similarity("".join(query), "".join(listed), score_cutoff=needed),
+            Levenshtein.normalized_similarity(joined_query, joined_listed, score_cutoff=needed),
             Levenshtein.normalized_similarity(
                 "".join(sorted(query)), "".join(sorted(listed)), score_cutoff=needed
             ),
             Levenshtein.normalized_similarity(
-                "".join(simplify(t) for t in query),
-                "".join(simplify(t) for t in listed),
-                score_cutoff=min(1.0, needed + TRANSLIT_DISCOUNT),
+                "".join(simple_query), "".join(simple_listed), score_cutoff=simple_cutoff
             )
             - TRANSLIT_DISCOUNT,
         )
+        # a type word written together in one name and apart in the other ("ROSOBORONEXPORT" /
+        # "Rosoboron Export"), compared in the spelling names give it apart ("exp"), as written and
+        # simplified ("ROSOBORONEKSPORT")
+        apart_query, apart_listed = written_apart(query), written_apart(listed)
+        if apart_query != joined_query or apart_listed != joined_listed:
+            compact = max(
+                compact, Levenshtein.normalized_similarity(apart_query, apart_listed, score_cutoff=needed)
+            )
+        apart_query, apart_listed = written_apart(simple_query), written_apart(simple_listed)
+        if apart_query != "".join(simple_query) or apart_listed != "".join(simple_listed):
+            compact = max(
+                compact,
+                Levenshtein.normalized_similarity(apart_query, apart_listed, score_cutoff=simple_cutoff)
+                - TRANSLIT_DISCOUNT,
+            )
         if compact >= COMPACT_FLOOR:
             stretched = 1.0 - FUZZY_STRETCH * (1.0 - compact)
             if stretched > token_score:
                 return stretched, "parts joined or split differently"
     return token_score, note
+
+
+def written_apart(tokens: Sequence[str]) -> str:
+    """A name's tokens written together, a type word glued to a token in its short spelling
+    (`normalise.glued_type_written_apart`)."""
+    return "".join([glued_type_written_apart(t) for t in tokens])
 
 
 def _align(query: Sequence[str], listed: Sequence[str]) -> list[tuple[int, int, float]]:
