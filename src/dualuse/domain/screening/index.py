@@ -198,9 +198,15 @@ def _written_together_forms(tokens: Sequence[str]) -> tuple[list[str], str]:
     return [joined] if apart == joined else [joined, apart], written_apart([simplify(t) for t in tokens])
 
 
-def _times(lookup: _Lookup) -> int:
+def _compact_lookups(together: str) -> set[str]:
+    """The keys a name written together is found by: itself, and from `_MIN_COMPACT_EDIT_LEN` letters on
+    its one-letter deletions too (`_deletions`, as SymSpell)."""
+    return _deletions(together, itself=True) if len(together) >= _MIN_COMPACT_EDIT_LEN else {together}
+
+
+def _times(joined: bool, cover: int) -> int:
     """How many listed parts a lookup may align with: a query part written k times, k; two joined, one."""
-    return 1 if lookup.joined else lookup.cover
+    return 1 if joined else cover
 
 
 def _score_bound(
@@ -755,14 +761,9 @@ class CandidateIndex:
             else:
                 forms, simple_apart = _written_together_forms(tokens)
             for together in forms:
-                length = len(together)
-                if length > _MAX_COMPACT_LEN:
-                    continue
-                add_hash(hash(together))
-                add_name(name_no)
-                if length >= _MIN_COMPACT_EDIT_LEN:
-                    for i in range(length):
-                        add_hash(hash(together[:i] + together[i + 1 :]))
+                if len(together) <= _MAX_COMPACT_LEN:
+                    for key in _compact_lookups(together):
+                        add_hash(hash(key))
                         add_name(name_no)
             if simple_apart and simple_apart not in forms and simple_apart != "".join(map(simplify, tokens)):
                 add_hash(hash(simple_apart))
@@ -1038,11 +1039,8 @@ class CandidateIndex:
         forms, simple_apart = _written_together_forms(tokens)
         keys = {simple_apart}
         for together in forms:
-            length = len(together)
-            if length <= _MAX_COMPACT_LEN + 1:
-                keys.add(together)
-                if length >= _MIN_COMPACT_EDIT_LEN:
-                    keys.update(together[:i] + together[i + 1 :] for i in range(length))
+            if len(together) <= _MAX_COMPACT_LEN + 1:
+                keys.update(_compact_lookups(together))
         hashes = np.frombuffer(self._compact_hashes, dtype=np.int64)  # no copy
         hashed = np.fromiter((hash(key) for key in keys), dtype=np.int64, count=len(keys))
         starts = hashes.searchsorted(hashed)
@@ -1165,8 +1163,7 @@ class CandidateIndex:
             listed = -1 if joined else self._vocabulary.number(token)
             reach = self._listed_reach(listed) if listed >= 0 else self._reach(token, joined=joined)
             if reach is not None:
-                # a part written k times (not two parts joined) may align with k listed parts
-                times = 1 if joined else cover
+                times = _times(joined, cover)
                 lookups.append(
                     _Lookup(
                         token,
@@ -1258,8 +1255,8 @@ class CandidateIndex:
                 tiers.append(
                     _Lookup(
                         lookup.token,
-                        float(gains.max()) * _times(lookup),
-                        float(idf[tokens].max()) * _times(lookup),
+                        float(gains.max()) * _times(lookup.joined, lookup.cover),
+                        float(idf[tokens].max()) * _times(lookup.joined, lookup.cover),
                         lookup.cover,
                         tokens,
                         gains,
@@ -1495,7 +1492,7 @@ class CandidateIndex:
                         if not lookup.joined:
                             place_gain[place] = max(place_gain[place], gain)
                 if best_token >= 0:
-                    times = _times(lookup)
+                    times = _times(lookup.joined, lookup.cover)
                     gained += best * times
                     reached += idf[best_token] * times
                     covered += lookup.cover
@@ -1579,7 +1576,9 @@ class CandidateIndex:
         owner_best = owner[best]
         # a query part written k times may align with k listed parts: its best counts k times (no more
         # than the parts met allow, below)
-        times = np.asarray([_times(lookup) for lookup in lookups], dtype=np.float64)[lookup_of[best]]
+        times = np.asarray([_times(lookup.joined, lookup.cover) for lookup in lookups], dtype=np.float64)[
+            lookup_of[best]
+        ]
         gained = _sums(owner_best, gain[best] * times, count)
         reached = _sums(owner_best, hit_weight[rows[best]] * times, count)
         covers = np.asarray([lookup.cover for lookup in lookups], dtype=np.float64)
