@@ -192,3 +192,29 @@ def test_public_entry_pages_keep_provenance_in_one_disclosure(
     assert not WORKING_NOTES.search(page.text)
     assert page.text.count("About this data") == 1
     assert 'href="https://eur-lex.europa.eu/eli/reg/2021/821/oj"' in page.text
+
+
+def test_a_screening_with_a_date_of_birth_that_is_no_date_says_why_and_keeps_the_answers(
+    world: tuple[Container, dict[str, str]],
+) -> None:
+    exporter, token = client_for(world, "exporter@demo.dualuse.eu")
+    for typed, words in [
+        ("1999-13-45", "The month of the date of birth must be between 01 and 12"),
+        ("1970-02-30", "Date of birth must be a real date: February 1970 has no day 30"),
+        ("30/01/1970", "Enter the date of birth as year-month-day, e.g. 1970-05-31, or only the year"),
+    ]:
+        answer = exporter.post(
+            "/screening",
+            data={
+                "csrftoken": token,
+                "name": "Viktor Testov",
+                "kind": "person",
+                "birth_date": typed,
+                "role": "end_user",
+            },
+        )
+        assert answer.status_code == 400
+        assert summary(answer.text) == [("birth_date", words)]
+        assert f'value="{typed}"' in answer.text
+        assert 'value="Viktor Testov"' in answer.text
+        assert not INTERNAL.search(visible_text(answer.text))

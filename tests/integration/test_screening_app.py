@@ -235,7 +235,8 @@ def test_cli_screen_writes_the_documented_columns(cli_env: Container, tmp_path: 
         "Crimson Harbour Trading,organization,,,\n"
         "Nobody In Particular,person,,,\n"
         ",person,,,\n"
-        "Viktor Testov,spaceship,,,\n",
+        "Viktor Testov,spaceship,,,\n"
+        "Viktor Testov,person,1999-13-45,,\n",
         encoding="utf-8",
     )
     out = tmp_path / "hits.csv"
@@ -260,6 +261,25 @@ def test_cli_screen_writes_the_documented_columns(cli_env: Container, tmp_path: 
     assert (rows[1]["row"], rows[1]["rank"], rows[1]["error"]) == ("3", "", "")
     assert rows[2]["error"] == "a screening query needs a name"
     assert "schema" in rows[3]["error"]
+    # a date that is no date is refused on its row, not read as the year 1999
+    assert rows[4]["error"] == "birth_date: The month of the date of birth must be between 01 and 12"
+
+
+def test_a_party_with_a_date_of_birth_that_is_no_date_is_refused_and_nothing_is_kept(
+    cli_env: Container, world: dict[str, str], tmp_path: Path
+) -> None:
+    import_file("ftm", write_list(tmp_path / "v1", [PERSON]))
+    acme = api(cli_env, world["acme"])
+    before = count(cli_env, t.parties)
+    for text, words in [("1999-13-45", "month"), ("1970-02-30", "February 1970 has no day 30")]:
+        for path in ("/api/v1/screening/parties", "/api/v1/screening/screen"):
+            answer = acme.post(path, json={"name": "Viktor Testov", "birth_date": text, "role": "end_user"})
+            assert answer.status_code == 422, answer.text
+            assert words in json.dumps(answer.json())
+    assert count(cli_env, t.parties) == before
+    found = acme.post("/api/v1/screening/screen", json={"name": "Viktor Testov", "birth_date": "1970-01-02"})
+    assert found.status_code == 200
+    assert found.json()["matches"][0]["explanation"]["birth_date"]["value"] > 0
 
 
 def test_list_status_and_pages(cli_env: Container, world: dict[str, str], tmp_path: Path) -> None:

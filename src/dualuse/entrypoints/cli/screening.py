@@ -25,7 +25,7 @@ from dualuse.adapters.sources.sanctions_formats import FORMATS, parse
 from dualuse.domain.errors import DualUseError, ImportFailedError, ValidationError
 from dualuse.domain.identity import Principal
 from dualuse.domain.screening.engine import ScreeningEngine
-from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
+from dualuse.domain.screening.model import EntitySchema, ScreeningQuery, partial_date_problem
 from dualuse.domain.screening.review import DEFAULT_THRESHOLD, check_threshold
 from dualuse.entrypoints.cli.common import JsonOption, container, fail, operator_actor, show_table
 from dualuse.services import screening as svc
@@ -166,10 +166,13 @@ def _query(cells: dict[str, str]) -> ScreeningQuery:
     except ValueError:
         raise DualUseError(f"schema: unknown {schema_text!r}") from None
     identifiers = tuple(x.strip() for x in (cells.get("identifiers") or "").split(";") if x.strip())
+    birth_date = (cells.get("birth_date") or "").strip()
+    if birth_date and (problem := partial_date_problem(birth_date)):
+        raise DualUseError(f"birth_date: {problem}")
     return ScreeningQuery(
         name=(cells.get("name") or "").strip(),
         schema=schema,
-        birth_date=(cells.get("birth_date") or "").strip() or None,
+        birth_date=birth_date or None,
         country=(cells.get("country") or "").strip().lower() or None,
         identifiers=identifiers,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -12,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError, NotFoundError, ValidationError
 from dualuse.domain.identity import Permission
-from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
+from dualuse.domain.screening.model import EntitySchema, ScreeningQuery, partial_date_problem
 from dualuse.domain.screening.review import HitStatus, PartyRole
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.web.access import refused, require
@@ -92,10 +91,8 @@ def screen_party(
             code = resolve_country(country, "country").lower()
         except ValidationError as exc:
             errors.add_exception(exc)
-    if birth_date.strip() and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", birth_date.strip()):
-        errors.add(
-            "birth_date", "Enter the date of birth as year-month-day, e.g. 1970-05-31, or only the year"
-        )
+    if birth_date.strip() and (problem := partial_date_problem(birth_date)):
+        errors.add("birth_date", problem)
     if role not in {r.value for r in PartyRole}:
         errors.add("role", "Choose the party's role in the transaction")
     if not errors:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
+from dualuse.domain.screening.model import EntitySchema, ScreeningQuery, partial_date_problem
 from dualuse.domain.screening.review import HitStatus, Party, StoredHit
 
 
@@ -14,9 +14,20 @@ class ScreeningPartyIn(BaseModel):
     name: str = Field(min_length=1, max_length=500)
     schema_: EntitySchema | None = Field(default=None, alias="schema")
     country: str | None = Field(default=None, min_length=2, max_length=2)
-    birth_date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    birth_date: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        description="YYYY, YYYY-MM or YYYY-MM-DD: a real date, the year between 1800 and 2100",
+    )
     identifiers: list[str] = Field(default_factory=list, max_length=20)
     role: str = "end_user"
+
+    @field_validator("birth_date")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if value is not None and (problem := partial_date_problem(value)):
+            raise ValueError(problem)
+        return value
 
     def query(self) -> ScreeningQuery:
         return ScreeningQuery(
