@@ -242,3 +242,20 @@ def test_a_fleet_of_names_alike_comes_back_whole_when_that_many_matches_are_aske
     few = engine.screen(query, limit=3)
     assert len(few) == 3
     assert few[0].matched_name == "FU YUAN YU 7830"
+
+
+def test_a_misspelt_legal_form_finds_the_company_as_well_spelt() -> None:
+    """ "PROGRESS SHIPPING COMPAY LIMITED": "COMPANY" is written "co", which a misspelling was not, and a
+    name part of two letters is no start the index looks up (bench/screening_recall.py once missed it)."""
+    listed = [
+        organisation("PROGRESS SHIPPING COMPANY LIMITED", entity_id="progress"),
+        organisation("PROGRESS SHIPPING AGENCY", entity_id="agency"),
+    ]
+    engine = ScreeningEngine([snapshot(*listed)])
+    for typed in (
+        "PROGRESS SHIPPING COMPAY LIMITED",
+        "Progress Shipping Comany Ltd",
+        "progress shipping compnay",
+    ):
+        matches = engine.screen(ScreeningQuery(typed, schema=EntitySchema.ORGANIZATION))
+        assert [(m.entity.entity_id, m.score) for m in matches[:1]] == [("progress", 1.0)]

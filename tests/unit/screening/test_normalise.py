@@ -120,3 +120,36 @@ def test_normalise_date(raw: str, expected: str | None) -> None:
 
 def test_normalise_identifier() -> None:
     assert normalise_identifier("ab-123 456") == "AB123456"
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelt"),
+    [
+        ("PROGRESS SHIPPING COMPAY LIMITED", "PROGRESS SHIPPING COMPANY LIMITED"),  # a letter missing
+        ("DUBAI TRADING COMANY", "DUBAI TRADING COMPANY"),
+        ("Dubai Trading Comapny", "Dubai Trading Company"),  # two letters swapped
+        ("Acme Limted", "Acme Limited"),
+        ("Rosneft Corporaton", "Rosneft Corporation"),
+        ("Acme Incorporatd", "Acme Incorporated"),
+        ("Acme Companny", "Acme Company"),  # a letter more
+    ],
+)
+def test_a_misspelt_type_word_is_read_as_the_type_word(typed: str, spelt: str) -> None:
+    for schema in (EntitySchema.ORGANIZATION, None):
+        assert name_form(typed, schema).tokens == name_form(spelt, schema).tokens
+        assert name_form(typed, schema).legal_forms == name_form(spelt, schema).legal_forms
+
+
+@pytest.mark.parametrize(
+    ("name", "schema", "kept"),
+    [
+        ("Expert Corp", EntitySchema.ORGANIZATION, "expert"),  # one letter off "export": too short to tell
+        ("Fincorp Ltd", EntitySchema.ORGANIZATION, "fincorp"),  # one letter more than "incorp"
+        ("Berhan Trading", EntitySchema.ORGANIZATION, "berhan"),  # a name, one letter off "berhad"
+        ("Compay Segundo", EntitySchema.PERSON, "compay"),  # a person's name has no legal form
+    ],
+)
+def test_a_word_near_a_short_type_word_or_in_a_persons_name_is_kept(
+    name: str, schema: EntitySchema, kept: str
+) -> None:
+    assert kept in name_form(name, schema).tokens

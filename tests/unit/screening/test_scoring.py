@@ -13,6 +13,7 @@ from dualuse.domain.screening.normalise import name_form
 from dualuse.domain.screening.scoring import (
     PreparedQuery,
     explain_name,
+    fact_bonus,
     name_similarity,
     score_entity,
     token_similarity,
@@ -123,6 +124,32 @@ def test_secondary_facts_adjust_the_name_score(facts: dict[str, object], feature
     assert note
     assert (score - 0.8) * sign > 0
     assert delta * sign > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.floats(0.0, 1.0),
+    st.sampled_from([None, "1964", "1964-07", "1964-07-17", "1990-01-01"]),
+    st.sampled_from([None, "kp", "fr"]),
+    st.sampled_from([None, "1964-07-17", "1964"]),
+    st.sampled_from([None, "kp", "ru"]),
+    st.sampled_from([None, EntitySchema.PERSON, EntitySchema.ORGANIZATION]),
+)
+def test_the_facts_of_a_query_add_no_more_than_its_fact_bonus(
+    name_score: float,
+    birth_date: str | None,
+    country: str | None,
+    listed_dob: str | None,
+    listed_country: str | None,
+    schema: EntitySchema | None,
+) -> None:
+    """What the engine leaves unscored by its name alone (`fact_bonus`) could not reach the threshold."""
+    query = _prepared("Ri Won Ho", birth_date=birth_date, country=country, schema=schema)
+    listed = person("Ri Won Ho", dob=listed_dob, country=listed_country)
+    score, _ = score_entity(query, listed, name_score, "", frozenset())
+    assert score <= min(1.0, name_score + fact_bonus(query)) + 1e-9
+    if birth_date is None and country is None:
+        assert fact_bonus(query) == 0.0
 
 
 def test_facts_the_query_lacks_are_not_explained() -> None:

@@ -32,6 +32,7 @@ from dualuse.domain.screening.scoring import (
     MAX_FACT_BONUS,
     PreparedQuery,
     explain_name,
+    fact_bonus,
     name_similarity,
     score_entity,
     token_similarity,
@@ -153,6 +154,9 @@ class ScreeningEngine:
         legal_forms = may_be_organisation(query.schema)
         readings = index.readings(tokens, legal_forms=legal_forms)
         reading_of: dict[int, tuple[str, ...]] = {}
+        # candidates are looked for from below what the facts could add: a name's bound is that of its
+        # parts aligned, and a name the scorer reads written together ("Niels Oscar Rost" / "Niels Oscar
+        # TROOST") or by a short part's start ("co" / "corp") may score above it (bench/screening_recall.py)
         floor = 0.0 if prepared.identifiers else threshold - MAX_FACT_BONUS
         # names listed alike (an alias on several lists, a common name) are scored once
         scored_alike: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
@@ -179,8 +183,9 @@ class ScreeningEngine:
             ):
                 best[entity_no] = self._best_name(prepared, entity_no)
         found: list[_Scored] = []
+        bonus = fact_bonus(prepared)
         for entity_no, (name_score, name_no) in best.items():
-            if name_score + MAX_FACT_BONUS < threshold and not prepared.identifiers:
+            if name_score + bonus < threshold and not prepared.identifiers:
                 continue
             entity = index.entities[entity_no]
             identifiers = index.entity_identifiers[entity_no]

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from fingerprints.types import replace_types
 from fingerprints.types.replacer import get_replacer
+from rapidfuzz.distance import OSA
 from rigour._core import org_name_prefixes_list, person_name_prefixes_list  # no public accessor
 from rigour.names import extract_org_types, remove_org_prefixes, remove_org_types, remove_person_prefixes
 from rigour.territories import lookup_territory
@@ -165,6 +166,7 @@ def _name_form(
     if schema in (EntitySchema.PERSON, EntitySchema.UNKNOWN, None):
         folded = strip_titles(folded)
     if organisation:
+        folded = _type_words_spelt(folded)
         # legal forms are stripped as written and once more in one spelling: fingerprints writes some
         # that rigour strips in a spelling it does not ("PJSC" and "PAO" as "rao", "Public Joint Stock
         # Company" as "public ao"), and writes others in one that it does
@@ -245,6 +247,51 @@ def _triggers() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         _first_words(org_name_prefixes_list()),
         type_words,
     )
+
+
+#: a type word is read in a word one letter off it where the type word is this long at least ("compay",
+#: "comany", "limted"); shorter ones are too near other words ("expert" / "export", "berhan" / "berhad")
+_MIN_MISSPELT_TYPE_LEN = 7
+
+
+@lru_cache(maxsize=1)
+def _misspelt_types() -> dict[str, frozenset[str]]:
+    """The one-word type words of fingerprints' table (`_MIN_MISSPELT_TYPE_LEN` letters or more), keyed by
+    each of their one-letter deletions and themselves (SymSpell: a word one edit off a type word shares
+    one of these keys with it)."""
+    replaced: dict[str, str] = get_replacer().replacements  # type: ignore[attr-defined]  # the table
+    keys: dict[str, set[str]] = {}
+    for form in replaced:
+        if len(form) >= _MIN_MISSPELT_TYPE_LEN and form.isalpha():
+            for key in {form, *(form[:i] + form[i + 1 :] for i in range(len(form)))}:
+                keys.setdefault(key, set()).add(form)
+    return {key: frozenset(forms) for key, forms in keys.items()}
+
+
+def _type_words_spelt(folded: str) -> str:
+    """An organisation's name with a word one letter off a type word (a letter missing, wrong, added or
+    two swapped: "PROGRESS SHIPPING COMPAY", "DUBAI TRADING COMANY") written as that type word, so that
+    it becomes the legal form or short type word the correct spelling would."""
+    if not any(len(word) >= _MIN_MISSPELT_TYPE_LEN - 1 for word in folded.split()):
+        return folded
+    return " ".join(_type_word_spelt(word) for word in folded.split())
+
+
+@lru_cache(maxsize=100_000)
+def _type_word_spelt(word: str) -> str:
+    """The type word that ``word`` is a misspelling of (`_type_words_spelt`), if exactly one; else ``word``."""
+    if len(word) < _MIN_MISSPELT_TYPE_LEN - 1 or not word.isalpha():
+        return word
+    keys = _misspelt_types()
+    if word in keys and word in keys[word]:
+        return word  # a type word as it is
+    found = {
+        form
+        for key in (word, *(word[:i] + word[i + 1 :] for i in range(len(word))))
+        for form in keys.get(key, ())
+        if OSA.distance(word, form, score_cutoff=1) <= 1
+    }
+    return next(iter(found)) if len(found) == 1 else word
 
 
 @lru_cache(maxsize=1)
@@ -503,6 +550,7 @@ def forget_words() -> None:
         _words,
         _strip_legal_forms,
         without_glued_legal_form,
+        _type_word_spelt,
         phonetic_key,
         simplify,
         skeleton,

@@ -179,32 +179,27 @@ def _name_similarity(
         # parts written together or apart ("Abdulhai" / "Abdul Hai", "Xi Jinping" / "xi jin ping"): only
         # a compact similarity of at least `needed` changes the score, so the distances stop below it
         needed = max(COMPACT_FLOOR, 1.0 - (1.0 - token_score) / FUZZY_STRETCH) - _CUTOFF_SLACK
-        joined_query, joined_listed = "".join(query), "".join(listed)
-        simple_query, simple_listed = [simplify(t) for t in query], [simplify(t) for t in listed]
         simple_cutoff = min(1.0, needed + TRANSLIT_DISCOUNT)
+        ours, theirs = _compact_forms(tuple(query)), _compact_forms(tuple(listed))
         compact = max(
-            Levenshtein.normalized_similarity(joined_query, joined_listed, score_cutoff=needed),
-            Levenshtein.normalized_similarity(
-                "".join(sorted(query)), "".join(sorted(listed)), score_cutoff=needed
-            ),
-            Levenshtein.normalized_similarity(
-                "".join(simple_query), "".join(simple_listed), score_cutoff=simple_cutoff
-            )
+            Levenshtein.normalized_similarity(ours.joined, theirs.joined, score_cutoff=needed),
+            Levenshtein.normalized_similarity(ours.sorted, theirs.sorted, score_cutoff=needed),
+            Levenshtein.normalized_similarity(ours.simple, theirs.simple, score_cutoff=simple_cutoff)
             - TRANSLIT_DISCOUNT,
         )
         # a type word written together in one name and apart in the other ("ROSOBORONEXPORT" /
         # "Rosoboron Export"), compared in the spelling names give it apart ("exp"), as written and
         # simplified ("ROSOBORONEKSPORT")
-        apart_query, apart_listed = written_apart(query), written_apart(listed)
-        if apart_query != joined_query or apart_listed != joined_listed:
+        if ours.apart != ours.joined or theirs.apart != theirs.joined:
             compact = max(
-                compact, Levenshtein.normalized_similarity(apart_query, apart_listed, score_cutoff=needed)
+                compact, Levenshtein.normalized_similarity(ours.apart, theirs.apart, score_cutoff=needed)
             )
-        apart_query, apart_listed = written_apart(simple_query), written_apart(simple_listed)
-        if apart_query != "".join(simple_query) or apart_listed != "".join(simple_listed):
+        if ours.simple_apart != ours.simple or theirs.simple_apart != theirs.simple:
             compact = max(
                 compact,
-                Levenshtein.normalized_similarity(apart_query, apart_listed, score_cutoff=simple_cutoff)
+                Levenshtein.normalized_similarity(
+                    ours.simple_apart, theirs.simple_apart, score_cutoff=simple_cutoff
+                )
                 - TRANSLIT_DISCOUNT,
             )
         if compact >= COMPACT_FLOOR:
@@ -212,6 +207,31 @@ def _name_similarity(
             if stretched > token_score:
                 return stretched, "parts joined or split differently"
     return token_score, note
+
+
+@dataclass(frozen=True, slots=True)
+class _CompactForms:
+    """A name's tokens written together, as the scorer compares names written together or apart."""
+
+    joined: str
+    sorted: str  # the tokens in alphabetical order, written together
+    simple: str  # each token simplified (`simplify`), written together
+    apart: str  # `written_apart`
+    simple_apart: str  # `written_apart` of the simplified tokens
+
+
+@lru_cache(maxsize=16_384)
+def _compact_forms(tokens: tuple[str, ...]) -> _CompactForms:
+    """A name's `_CompactForms`, worked out once: a query meets many listed names, and a listed name
+    many queries."""
+    simple = [simplify(t) for t in tokens]
+    return _CompactForms(
+        "".join(tokens),
+        "".join(sorted(tokens)),
+        "".join(simple),
+        written_apart(tokens),
+        written_apart(simple),
+    )
 
 
 def written_apart(tokens: Sequence[str]) -> str:
@@ -271,6 +291,12 @@ class PreparedQuery:
     birth_date: str | None
     country: str | None
     identifiers: frozenset[str]
+
+
+def fact_bonus(query: PreparedQuery) -> float:
+    """The most the query's facts other than identifiers can add to a name score: a listed entity whose
+    name scores less than the threshold less this cannot reach it."""
+    return (DOB_EXACT if query.birth_date else 0.0) + (COUNTRY_MATCH if query.country else 0.0)
 
 
 def score_entity(
