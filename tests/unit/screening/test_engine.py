@@ -259,3 +259,19 @@ def test_a_misspelt_legal_form_finds_the_company_as_well_spelt() -> None:
     ):
         matches = engine.screen(ScreeningQuery(typed, schema=EntitySchema.ORGANIZATION))
         assert [(m.entity.entity_id, m.score) for m in matches[:1]] == [("progress", 1.0)]
+
+
+def test_a_company_of_unknown_kind_keeps_a_first_word_that_is_also_a_rank() -> None:
+    """ "General Dynamics" screened without saying what it is once lost "General", as a person's rank:
+    it then met any listed "Dynamics" as well as the company itself."""
+    listed = [
+        organisation("GENERAL DYNAMICS CORPORATION", entity_id="gd"),
+        organisation("DYNAMICS LTD", entity_id="dynamics"),
+        person("General Ali HASSAN", entity_id="hassan"),
+    ]
+    engine = ScreeningEngine([snapshot(*listed)])
+    matches = engine.screen(ScreeningQuery("General Dynamics"), limit=5)
+    assert [m.entity.entity_id for m in matches] == ["gd"]
+    assert matches[0].score >= 0.85  # "CORPORATION" is "corp", a part the query does not give
+    person_found = engine.screen(ScreeningQuery("General Ali Hassan"), limit=1)
+    assert [(m.entity.entity_id, m.score) for m in person_found] == [("hassan", 1.0)]

@@ -153,3 +153,22 @@ def test_a_word_near_a_short_type_word_or_in_a_persons_name_is_kept(
     name: str, schema: EntitySchema, kept: str
 ) -> None:
     assert kept in name_form(name, schema).tokens
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        ("General Dynamics", ("general", "dynamics")),  # one word left: a company's name
+        ("President Hotel", ("president", "hotel")),
+        ("General Electric Company", ("general", "electric", "co")),  # a type word: an organisation
+        ("Doctor Who Ltd", ("doctor", "who")),  # a legal form: an organisation
+        ("General Ali Hassan", ("ali", "hassan")),  # a person's name: the rank goes
+        ("Dr. Ayman al-Zawahiri", ("ayman", "al", "zawahiri")),
+        ("Mr Vladimir Putin", ("vladimir", "putin")),
+    ],
+)
+def test_a_name_of_unknown_kind_loses_an_honorific_only_where_it_reads_as_a_persons(
+    name: str, tokens: tuple[str, ...]
+) -> None:
+    assert name_form(name, None).tokens == tokens
+    assert name_form(name, EntitySchema.UNKNOWN).tokens == tokens

@@ -163,8 +163,10 @@ def _name_form(
         cleaned = _DOTTED.sub(_undot, cleaned)
     folded = fold_name(cleaned) or fold_name(text)
     legal_forms: tuple[str, ...] = ()
-    if schema in (EntitySchema.PERSON, EntitySchema.UNKNOWN, None):
+    if schema == EntitySchema.PERSON:
         folded = strip_titles(folded)
+    elif schema in (EntitySchema.UNKNOWN, None):
+        folded = _titles_stripped_from_a_name_of_any_kind(folded, strip_titles)
     if organisation:
         folded = _type_words_spelt(folded)
         # legal forms are stripped as written and once more in one spelling: fingerprints writes some
@@ -175,6 +177,29 @@ def _name_form(
         folded, more = _legal_forms_stripped(folded, schema)
         legal_forms = tuple(sorted({*legal_forms, *more}))
     return NameForm(original=text, tokens=words(folded), legal_forms=legal_forms)
+
+
+def _titles_stripped_from_a_name_of_any_kind(folded: str, strip_titles: Callable[[str], str]) -> str:
+    """A name of unknown kind without its honorifics where it reads as a person's: two name parts or
+    more left and no legal form or type word ("General Ali Hassan" → "ali hassan"); a company's name keeps its first
+    word ("General Dynamics", "President Hotel", "General Electric Company")."""
+    stripped = strip_titles(folded)
+    if (
+        stripped == folded
+        or len(stripped.split()) < 2
+        or not _single_type_words().isdisjoint(folded.split())
+        or _strip_legal_forms(folded)[1]
+    ):
+        return folded
+    return stripped
+
+
+@lru_cache(maxsize=1)
+def _single_type_words() -> frozenset[str]:
+    """The words that fingerprints writes as a type on their own ("company" → "co", "export" → "exp"): a
+    name holding one is an organisation's."""
+    replaced: dict[str, str] = get_replacer().replacements  # type: ignore[attr-defined]  # the table
+    return frozenset(form for form in replaced if form.isalpha())
 
 
 def _legal_forms_stripped(folded: str, schema: EntitySchema | None) -> tuple[str, tuple[str, ...]]:
