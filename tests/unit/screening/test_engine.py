@@ -275,3 +275,16 @@ def test_a_company_of_unknown_kind_keeps_a_first_word_that_is_also_a_rank() -> N
     assert matches[0].score >= 0.85  # "CORPORATION" is "corp", a part the query does not give
     person_found = engine.screen(ScreeningQuery("General Ali Hassan"), limit=1)
     assert [(m.entity.entity_id, m.score) for m in person_found] == [("hassan", 1.0)]
+
+
+def test_the_russian_spelling_of_a_belarusian_name_finds_the_listed_one() -> None:
+    """OFAC lists "LUKASHENKA, Alyaksandr Ryhorovich"; the press writes "Alexander Lukashenko"."""
+    listed = [
+        person("LUKASHENKA, Alyaksandr Ryhorovich", entity_id="lukashenka"),
+        person("LUKASHENKA, Viktar Aliaksandravich", entity_id="son"),
+        person("SHEIMAN, Viktor Vladimirovich", entity_id="other"),
+    ]
+    engine = ScreeningEngine([snapshot(*listed)])
+    for typed in ("Alexander Lukashenko", "Aleksandr Lukashenko"):
+        matches = engine.screen(ScreeningQuery(typed, schema=EntitySchema.PERSON))
+        assert [m.entity.entity_id for m in matches[:1]] == ["lukashenka"]

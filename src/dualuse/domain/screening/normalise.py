@@ -466,7 +466,10 @@ def phonetic_key(token: str) -> str:
     """Metaphone of a token, or the token itself where metaphone has nothing to say (digits)."""
     if token.isdigit():
         return token
-    return str(metaphone(token)) or token
+    key = str(metaphone(token)) or token
+    # a "y" or "w" sound before a vowel is what spellings of one name add or leave out ("Alyaksandr" /
+    # "Aleksandr", "Yevgeniy" / "Evgeniy"): kept only where the key starts with it
+    return key[0] + key[1:].replace("Y", "").replace("W", "") if len(key) > 1 else key
 
 
 # spellings that transliterations of one sound differ by (Джабер → Dzhaber ~ Jaber, Khan ~ Han)

@@ -105,8 +105,13 @@ def token_similarity(a: str, b: str) -> float:
             sim = SKELETON_CREDIT
         elif sim >= 0.6 and min(len(a), len(b)) >= 3 and phonetic_key(a) == phonetic_key(b):
             # vowels are what transliterations disagree on most ("Hezbollah" / "Hizballah", "Abdollah" /
-            # "Abdullah"): the same five consonants or more, in order, and the same sound, are one name
-            long_skeleton = len(skeleton(a)) >= LONG_SKELETON and skeleton(a) == skeleton(b)
+            # "Abdullah"): the same five consonants or more, in order, and the same sound, are one name;
+            # consonants as transliterations write them alike ("x" and "ks": "Alexander" / "Alyaksandr")
+            long_skeleton = any(
+                len(consonants) >= LONG_SKELETON and consonants == skeleton(spelt(b))
+                for spelt in (str, simplify)
+                if (consonants := skeleton(spelt(a)))
+            )
             sim = max(sim, SKELETON_CREDIT if long_skeleton else PHONETIC_CREDIT)
     if sim < TRUNCATION_CREDIT and min(len(a), len(b)) >= 2 and (a.startswith(b) or b.startswith(a)):
         sim = TRUNCATION_CREDIT
