@@ -31,6 +31,7 @@ from dualuse.domain.screening.normalise import (
 from dualuse.domain.screening.scoring import (
     MAX_FACT_BONUS,
     PreparedQuery,
+    compact_forms,
     explain_name,
     fact_bonus,
     name_similarity,
@@ -80,6 +81,7 @@ class ScreeningEngine:
         index = CandidateIndex(e for s in self._snapshots.values() for e in s.entities)
         forget_words()  # what the build cached, the queries rarely need (see `forget_words`)
         token_similarity.cache_clear()
+        compact_forms.cache_clear()  # the few names with a type word written together, keyed at the build
         return index
 
     @property

@@ -60,6 +60,7 @@ from dualuse.domain.screening.scoring import (
     QUERY_EXTRA_EXPONENT,
     QUERY_EXTRA_WEIGHT,
     TRANSLIT_DISCOUNT,
+    compact_forms,
     token_similarity,
     written_apart,
 )
@@ -187,15 +188,14 @@ class _Lookup:
     listed: int = -1
 
 
-def _written_together_forms(tokens: Sequence[str]) -> tuple[list[str], str]:
-    """A name written together as the scorer compares names so, for looking it up one letter off: as it
-    is, and where a type word is written together with a part, with that word in its short spelling
-    ("rosoboronexport" → "rosoboronexp"); and simplified with its type words so ("rosoboroneksport" →
-    "rosoboroneksp", "rosoboron exp" → "rosoboroneksp"), for looking it up as it is. A listed name is
-    keyed by the last only where a type word is written together with a part."""
-    joined = "".join(tokens)
-    apart = written_apart(tokens)
-    return [joined] if apart == joined else [joined, apart], written_apart([simplify(t) for t in tokens])
+def _written_together_forms(tokens: tuple[str, ...]) -> tuple[list[str], str]:
+    """A name written together as the scorer compares names so (`scoring.compact_forms`), for looking it
+    up one letter off: as it is, and where a type word is written together with a part, with that word
+    in its short spelling ("rosoboronexport" → "rosoboronexp"); and simplified with its type words so
+    ("rosoboroneksport" → "rosoboroneksp", "rosoboron exp" → "rosoboroneksp"), for looking it up as it
+    is. A listed name is keyed by the last only where a type word is written together with a part."""
+    forms = compact_forms(tokens)
+    return [forms.joined] if forms.apart == forms.joined else [forms.joined, forms.apart], forms.simple_apart
 
 
 def _compact_lookups(together: str) -> set[str]:
@@ -755,7 +755,7 @@ class CandidateIndex:
         )
         for name_no in range(len(starts) - 1):
             numbers = token_numbers[starts[name_no] : starts[name_no + 1]]
-            tokens = [vocabulary[t] for t in numbers]
+            tokens = tuple(vocabulary[t] for t in numbers)
             if typed.isdisjoint(numbers):
                 forms, simple_apart = ["".join(tokens)], ""
             else:
@@ -765,7 +765,7 @@ class CandidateIndex:
                     for key in _compact_lookups(together):
                         add_hash(hash(key))
                         add_name(name_no)
-            if simple_apart and simple_apart not in forms and simple_apart != "".join(map(simplify, tokens)):
+            if simple_apart and simple_apart not in forms and simple_apart != compact_forms(tokens).simple:
                 add_hash(hash(simple_apart))
                 add_name(name_no)
         keys = np.frombuffer(hashes, dtype=np.int64)
@@ -1054,12 +1054,11 @@ class CandidateIndex:
         found = []
         joined, apart = forms[0], forms[-1]
         for name_no in reached:
-            listed = self.tokens_of(name_no)
+            listed = compact_forms(self.tokens_of(name_no))
             alike = max(
-                Levenshtein.normalized_similarity(joined, "".join(listed)),
-                Levenshtein.normalized_similarity(apart, written_apart(listed)),
-                Levenshtein.normalized_similarity(simple_apart, written_apart([simplify(t) for t in listed]))
-                - TRANSLIT_DISCOUNT,
+                Levenshtein.normalized_similarity(joined, listed.joined),
+                Levenshtein.normalized_similarity(apart, listed.apart),
+                Levenshtein.normalized_similarity(simple_apart, listed.simple_apart) - TRANSLIT_DISCOUNT,
             )
             score = 1.0 - FUZZY_STRETCH * (1.0 - alike)
             if alike >= COMPACT_FLOOR and score >= floor and (accept is None or accept(name_no)):

@@ -185,7 +185,7 @@ def _name_similarity(
         # a compact similarity of at least `needed` changes the score, so the distances stop below it
         needed = max(COMPACT_FLOOR, 1.0 - (1.0 - token_score) / FUZZY_STRETCH) - _CUTOFF_SLACK
         simple_cutoff = min(1.0, needed + TRANSLIT_DISCOUNT)
-        ours, theirs = _compact_forms(tuple(query)), _compact_forms(tuple(listed))
+        ours, theirs = compact_forms(tuple(query)), compact_forms(tuple(listed))
         compact = max(
             Levenshtein.normalized_similarity(ours.joined, theirs.joined, score_cutoff=needed),
             Levenshtein.normalized_similarity(ours.sorted, theirs.sorted, score_cutoff=needed),
@@ -215,7 +215,7 @@ def _name_similarity(
 
 
 @dataclass(frozen=True, slots=True)
-class _CompactForms:
+class CompactForms:
     """A name's tokens written together, as the scorer compares names written together or apart."""
 
     joined: str
@@ -226,11 +226,11 @@ class _CompactForms:
 
 
 @lru_cache(maxsize=16_384)
-def _compact_forms(tokens: tuple[str, ...]) -> _CompactForms:
-    """A name's `_CompactForms`, worked out once: a query meets many listed names, and a listed name
-    many queries."""
+def compact_forms(tokens: tuple[str, ...]) -> CompactForms:
+    """A name's `CompactForms`, worked out once: a query meets many listed names, and a listed name
+    many queries (the scorer and the index's look-up of names written together alike)."""
     simple = [simplify(t) for t in tokens]
-    return _CompactForms(
+    return CompactForms(
         "".join(tokens),
         "".join(sorted(tokens)),
         "".join(simple),
