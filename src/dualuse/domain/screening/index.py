@@ -47,6 +47,7 @@ from dualuse.domain.screening.normalise import (
     NameForm,
     name_form,
     normalise_identifier,
+    one_letter_deletions,
     phonetic_key,
     simplify,
     skeleton,
@@ -137,13 +138,6 @@ def _alias_parts(names: Iterable[str]) -> Iterable[str]:
                 yield from parts
 
 
-def _deletions(token: str, *, itself: bool = False) -> set[str]:
-    found = {token[:i] + token[i + 1 :] for i in range(len(token))}
-    if itself:
-        found.add(token)
-    return found
-
-
 def _two_deletions(token: str) -> set[str]:
     """The token less two of its letters."""
     length = len(token)
@@ -200,8 +194,10 @@ def _written_together_forms(tokens: tuple[str, ...]) -> tuple[list[str], str]:
 
 def _compact_lookups(together: str) -> set[str]:
     """The keys a name written together is found by: itself, and from `_MIN_COMPACT_EDIT_LEN` letters on
-    its one-letter deletions too (`_deletions`, as SymSpell)."""
-    return _deletions(together, itself=True) if len(together) >= _MIN_COMPACT_EDIT_LEN else {together}
+    its one-letter deletions too (`normalise.one_letter_deletions`, as SymSpell)."""
+    return (
+        one_letter_deletions(together, itself=True) if len(together) >= _MIN_COMPACT_EDIT_LEN else {together}
+    )
 
 
 def _times(joined: bool, cover: int) -> int:
@@ -727,7 +723,7 @@ class CandidateIndex:
                 continue
             if len(token) >= _MIN_FUZZY_LEN:
                 deletions.append((token, number))
-                deletions.extend((deleted, number) for deleted in _deletions(token))
+                deletions.extend((deleted, number) for deleted in one_letter_deletions(token))
             if len(token) >= _MIN_TWO_EDIT_LEN:
                 deletions.extend((deleted, number) for deleted in _two_deletions(token))
             if len(token) >= 3:
@@ -918,7 +914,7 @@ class CandidateIndex:
                     found.update(listed)
             if len(token) >= _MIN_FUZZY_LEN - 1:
                 deletions = self._deletion_keys
-                keys = _deletions(token, itself=True)
+                keys = one_letter_deletions(token, itself=True)
                 if len(token) >= _MIN_TWO_EDIT_QUERY_LEN:
                     keys |= _two_deletions(token)
                 for deleted in keys:

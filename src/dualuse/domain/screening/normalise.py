@@ -279,16 +279,23 @@ def _triggers() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 _MIN_MISSPELT_TYPE_LEN = 7
 
 
+def one_letter_deletions(token: str, *, itself: bool = False) -> set[str]:
+    """The token less one letter, each way (and with ``itself``, the token too): two strings one edit
+    apart share one of these keys (SymSpell)."""
+    found = {token[:i] + token[i + 1 :] for i in range(len(token))}
+    if itself:
+        found.add(token)
+    return found
+
+
 @lru_cache(maxsize=1)
 def _misspelt_types() -> dict[str, frozenset[str]]:
-    """The one-word type words of fingerprints' table (`_MIN_MISSPELT_TYPE_LEN` letters or more), keyed by
-    each of their one-letter deletions and themselves (SymSpell: a word one edit off a type word shares
-    one of these keys with it)."""
-    replaced: dict[str, str] = get_replacer().replacements  # type: ignore[attr-defined]  # the table
+    """The one-word type words (`_single_type_words`) of `_MIN_MISSPELT_TYPE_LEN` letters or more, keyed
+    by each of their one-letter deletions and themselves (`one_letter_deletions`)."""
     keys: dict[str, set[str]] = {}
-    for form in replaced:
-        if len(form) >= _MIN_MISSPELT_TYPE_LEN and form.isalpha():
-            for key in {form, *(form[:i] + form[i + 1 :] for i in range(len(form)))}:
+    for form in _single_type_words():
+        if len(form) >= _MIN_MISSPELT_TYPE_LEN:
+            for key in one_letter_deletions(form, itself=True):
                 keys.setdefault(key, set()).add(form)
     return {key: frozenset(forms) for key, forms in keys.items()}
 
@@ -297,22 +304,21 @@ def _type_words_spelt(folded: str) -> str:
     """An organisation's name with a word one letter off a type word (a letter missing, wrong, added or
     two swapped: "PROGRESS SHIPPING COMPAY", "DUBAI TRADING COMANY") written as that type word, so that
     it becomes the legal form or short type word the correct spelling would."""
-    if not any(len(word) >= _MIN_MISSPELT_TYPE_LEN - 1 for word in folded.split()):
+    words = folded.split()
+    if not any(len(word) >= _MIN_MISSPELT_TYPE_LEN - 1 for word in words):
         return folded
-    return " ".join(_type_word_spelt(word) for word in folded.split())
+    return " ".join(_type_word_spelt(word) for word in words)
 
 
 @lru_cache(maxsize=100_000)
 def _type_word_spelt(word: str) -> str:
     """The type word that ``word`` is a misspelling of (`_type_words_spelt`), if exactly one; else ``word``."""
-    if len(word) < _MIN_MISSPELT_TYPE_LEN - 1 or not word.isalpha():
+    if len(word) < _MIN_MISSPELT_TYPE_LEN - 1 or not word.isalpha() or word in _single_type_words():
         return word
     keys = _misspelt_types()
-    if word in keys and word in keys[word]:
-        return word  # a type word as it is
     found = {
         form
-        for key in (word, *(word[:i] + word[i + 1 :] for i in range(len(word))))
+        for key in one_letter_deletions(word, itself=True)
         for form in keys.get(key, ())
         if OSA.distance(word, form, score_cutoff=1) <= 1
     }
