@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dualuse.domain.screening.model import partial_date_problem
+from dualuse.domain.screening.normalise import partial_date_problem
 
 
 @given(st.dates(min_value=date(1800, 1, 1), max_value=date(2100, 12, 31)))

@@ -7,10 +7,8 @@ A sanctions list (`SanctionsList`) is published in versions; each import yields 
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -138,26 +136,6 @@ class ScreeningQuery:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(n for n in (self.name, *self.aliases) if n.strip()))
-
-
-_PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-
-def partial_date_problem(text: str) -> str | None:
-    """What is wrong with a date of birth (or of incorporation) as a party gives it, in words for the
-    person who typed it; None where it is a real date: a year, a year and month, or a whole date
-    (YYYY, YYYY-MM, YYYY-MM-DD), in the years lists record (1800 to 2100)."""
-    match = _PARTIAL_DATE.fullmatch(text.strip())
-    if match is None:
-        return "Enter the date of birth as year-month-day, e.g. 1970-05-31, or only the year"
-    year, month, day = match.groups()
-    if not 1800 <= int(year) <= 2100:
-        return "The year of the date of birth must be between 1800 and 2100"
-    if month is not None and not 1 <= int(month) <= 12:
-        return "The month of the date of birth must be between 01 and 12"
-    if day is not None and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
-        return f"Date of birth must be a real date: {calendar.month_name[int(month)]} {year} has no day {int(day)}"
-    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ vowel-less transliteration from Arabic script leaves (``محمد`` → ``mhmd`` 
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -569,6 +570,23 @@ def normalise_date(text: str | None) -> str | None:
     except ValueError:
         return f"{year}-{month}" if 1 <= int(month) <= 12 else year
     return text
+
+
+def partial_date_problem(text: str) -> str | None:
+    """What is wrong with a date of birth (or of incorporation) as a party gives it, in words for the
+    person who typed it; None where it is a real date: a year, a year and month, or a whole date
+    (YYYY, YYYY-MM, YYYY-MM-DD), in the years lists record (1800 to 2100)."""
+    match = _DATE.match(text.strip())
+    if match is None:
+        return "Enter the date of birth as year-month-day, e.g. 1970-05-31, or only the year"
+    year, month, day = match.groups()
+    if not 1800 <= int(year) <= 2100:
+        return "The year of the date of birth must be between 1800 and 2100"
+    if month is not None and not 1 <= int(month) <= 12:
+        return "The month of the date of birth must be between 01 and 12"
+    if day is not None and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
+        return f"Date of birth must be a real date: {calendar.month_name[int(month)]} {year} has no day {int(day)}"
+    return None
 
 
 def forget_words() -> None:

@@ -25,7 +25,8 @@ from dualuse.adapters.sources.sanctions_formats import FORMATS, parse
 from dualuse.domain.errors import DualUseError, ImportFailedError, ValidationError
 from dualuse.domain.identity import Principal
 from dualuse.domain.screening.engine import ScreeningEngine
-from dualuse.domain.screening.model import EntitySchema, ScreeningQuery, partial_date_problem
+from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
+from dualuse.domain.screening.normalise import partial_date_problem
 from dualuse.domain.screening.review import DEFAULT_THRESHOLD, check_threshold
 from dualuse.entrypoints.cli.common import JsonOption, container, fail, operator_actor, show_table
 from dualuse.services import screening as svc

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dualuse.domain.countries import country_choices, resolve_country
 from dualuse.domain.errors import DualUseError, NotFoundError, ValidationError
 from dualuse.domain.identity import Permission
-from dualuse.domain.screening.model import EntitySchema, ScreeningQuery, partial_date_problem
+from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
+from dualuse.domain.screening.normalise import partial_date_problem
 from dualuse.domain.screening.review import HitStatus, PartyRole
 from dualuse.entrypoints.http.deps import ContainerDep, PrincipalDep, RowId, UserDep
 from dualuse.entrypoints.web.access import refused, require

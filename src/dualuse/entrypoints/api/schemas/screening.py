@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from dualuse.domain.screening.model import EntitySchema, ScreeningQuery, partial_date_problem
+from dualuse.domain.screening.model import EntitySchema, ScreeningQuery
+from dualuse.domain.screening.normalise import partial_date_problem
 from dualuse.domain.screening.review import HitStatus, Party, StoredHit
 
 
