@@ -123,6 +123,7 @@ def test_pruned_candidates_hold_every_name_the_unpruned_search_keeps(
         patch.object(index_module, "_MAX_SUBSET_LOOKUPS", subset_lookups),
         patch.object(index_module, "_FEW_NAMES", few_names),
         patch.object(index_module, "_MANY_REACHED", many_reached),
+        patch.object(index_module, "_MOST_REACHED", many_reached),
     ):
         assert_pruned_holds_unpruned(index_module.CandidateIndex(entities), query, floor)
 
@@ -147,6 +148,7 @@ def test_names_counted_for_a_long_query_hold_every_name_the_unpruned_search_keep
         patch.object(index_module, "_MAX_SUBSET_LOOKUPS", subset_lookups),
         patch.object(index_module, "_FEW_NAMES", few_names),
         patch.object(index_module, "_MANY_REACHED", 1),
+        patch.object(index_module, "_MOST_REACHED", 1),
     ):
         assert_pruned_holds_unpruned(index_module.CandidateIndex(entities), query, floor)
 
@@ -203,6 +205,46 @@ def test_bounds_on_arrays_are_those_worked_out_name_by_name(entities: list, quer
             if by_name[name_no] == float("inf")
             else pytest.approx(by_name[name_no], rel=1e-9)
         )
+
+
+#: rare spellings of the parts the other names are made of, each one letter off ("Alii" for "Ali"): a lookup
+#: of the common spelling reaches names through spellings of different frequency
+RARE_SPELLINGS = st.lists(
+    st.sampled_from(["Alii Tikriti", "Omarr Salim", "Hasaan Petrov", "Mohammedd Kocak", "Ahmadd al Mosuli"]),
+    min_size=1,
+    max_size=4,
+).map(lambda names: [person(name, entity_id=f"rare{number}") for number, name in enumerate(names)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ENTITIES,
+    RARE_SPELLINGS,
+    QUERIES,
+    st.sampled_from([(1,), (2,), (1, 3)]),
+    st.sampled_from([0.4, DEFAULT_THRESHOLD - MAX_FACT_BONUS, 0.8]),
+    FEW_NAMES,
+)
+def test_names_weighed_band_by_band_hold_every_name_the_unpruned_search_keeps(
+    entities: list, rare_spellings: list, query: str, rare: tuple[int, ...], floor: float, few_names: int
+) -> None:
+    """The names reached through a set of lookups alone are weighed by what the set allows, band by band
+    of a lookup's spellings where the index split its names by band when it was built: a query whose
+    lookups are not split (as one of many parts) takes that path on every set."""
+    with (
+        patch.object(index_module, "_TIER_POSTINGS", rare),
+        patch.object(index_module, "_MIN_SPLIT_NAMES", 1),
+    ):
+        index = index_module.CandidateIndex(entities + rare_spellings)
+    with (
+        patch.object(index_module, "_TIER_POSTINGS", rare),
+        patch.object(index_module, "_MIN_SPLIT_NAMES", 10**9),  # the query's lookups stay whole
+        patch.object(index_module, "_MIN_WEIGHED_NAMES", 1),
+        patch.object(index_module, "_MANY_REACHED", 1),
+        patch.object(index_module, "_MOST_REACHED", 1),
+        patch.object(index_module, "_FEW_NAMES", few_names),
+    ):
+        assert_pruned_holds_unpruned(index, query, floor)
 
 
 SPELLINGS = st.sampled_from(
@@ -439,3 +481,46 @@ def test_a_name_with_a_type_word_written_together_is_found_written_apart() -> No
     }
     assert found.get("jsc", 0.0) == 1.0
     assert found.get("oao", 0.0) >= 0.9
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.floats(0.0, 30.0),
+    st.floats(0.0, 30.0),
+    st.integers(1, 6),
+    st.floats(0.5, 40.0),
+    st.integers(1, 6),
+    st.sampled_from([0.3, DEFAULT_THRESHOLD - MAX_FACT_BONUS, 0.8]),
+    st.floats(0.0, 60.0),
+    st.floats(0.0, 1.0),
+    st.floats(0.0, 1.0),
+)
+def test_a_set_lets_through_every_weight_of_name_it_could_lift_to_the_floor(
+    gained: float,
+    reached: float,
+    covered: int,
+    query_weight: float,
+    size: int,
+    floor: float,
+    weight: float,
+    gained_share: float,
+    reached_share: float,
+) -> None:
+    """A name reached through a set of lookups gains and reaches no more than the set, and covers no more
+    query parts: if its bound reaches the floor, its weight lies in the span the set lets through."""
+    assume(gained < query_weight)
+    name_bound = index_module._score_bound(
+        gained * gained_share, reached * reached_share, min(covered, size), weight, query_weight, size
+    )
+    span = index_module._set_span(gained, reached, covered, query_weight, size, floor)
+    if name_bound >= floor:
+        assert span is not None
+        assert span[0] <= weight <= span[1]
+    if span is not None and span[0] > 0.0:
+        # and no heavier than it must: a name of the least weight it lets through, gaining and reaching
+        # what the set does, reaches the floor
+        lightest = max(
+            index_module._score_bound(gained, reached, parts, span[0], query_weight, size)
+            for parts in range(1, min(covered, size) + 1)
+        )
+        assert lightest >= floor - 1e-6

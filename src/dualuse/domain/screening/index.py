@@ -111,6 +111,10 @@ _MAX_LONGER = 256
 _FEW_NAMES = 4096
 #: a set of lookups that reaches at least this many names has those reached through it alone weighed apart
 _MANY_REACHED = 2048
+#: and from this many on, those reached through it alone are weighed without the lookups counted as reaching
+#: every name and band by band (`_reached_alone`): intersecting the set with every other lookup's names costs
+#: more than it saves on fewer
+_MOST_REACHED = 16_384
 
 
 #: listed names written together ("airkoryo") of at most this many letters are also found so, as the scorer
@@ -326,6 +330,131 @@ def _essential(lookups: Sequence[_Lookup], query_weight: float, size: int, floor
     while essential < len(lookups) and _bound(lookups[essential:], query_weight, size) >= floor:
         essential += 1
     return essential
+
+
+#: a set of lookups through which a listed name of any weight could pass
+_ANY_WEIGHT = (0.0, math.inf)
+
+
+def _weight_span(
+    gained: float,
+    reached: float,
+    covered: int,
+    query_weight: float,
+    size: int,
+    floor: float,
+    two_sided: float,
+    one_sided: float,
+) -> tuple[float, float]:
+    """The lightest and the heaviest listed name that a set of lookups, gaining ``gained`` and reaching
+    ``reached`` together, could lift to the floor (`_score_bound` of a name of each weight).
+
+    ``two_sided`` and ``one_sided`` are the set's bounds at the weight it reaches. A name lighter than
+    that has no more of its weight reached than it weighs: (gained + weight) / (query_weight + weight),
+    times the share of the query covered, which grows with the weight; a heavier one lacks parts, which
+    cost `MISSING_PART_WEIGHT` each, and its bound falls with its weight. Through the one-sided bound (every
+    listed part found, `_one_sided_bound`) a name weighs no more than was reached, and its bound also grows
+    with its weight. So a name common to many queries' sets ("al") that holds little else weighs too
+    little to pass through the set of that part alone.
+    """
+    lightest, heaviest = math.inf, -math.inf
+    if two_sided >= floor:
+        share = (covered / size) ** COVERAGE_EXPONENT if covered < size else 1.0
+        # below 1: the set's bound at the weight reached, (gained + reached) / (query_weight + reached)
+        # times the share, is at least the floor, and gained < query_weight
+        need = floor / share
+        lightest = (need * query_weight - gained) / (1.0 - need)
+        heaviest = (
+            reached + ((gained + reached) * share / floor - query_weight - reached) / MISSING_PART_WEIGHT
+        )
+    if one_sided >= floor:
+        found = min(gained, query_weight)
+        need = floor / (min(covered, size - 1) / size) ** QUERY_EXTRA_EXPONENT
+        lightest = min(lightest, (need * QUERY_EXTRA_WEIGHT * (query_weight + found) - found) / (1.0 - need))
+        heaviest = max(heaviest, reached)
+    return max(0.0, lightest) * (1.0 - _EPSILON) - _EPSILON, heaviest * (1.0 + _EPSILON) + _EPSILON
+
+
+def _set_one_sided(gained: float, reached: float, covered: int, query_weight: float, size: int) -> float:
+    """The most `_one_sided_bound` gives a name reached through a set of lookups: it covers no more query
+    parts than the set, and fewer than the query has (0 where it cannot cover two)."""
+    covered = min(covered, size - 1)
+    return _one_sided_bound(gained, reached, covered, query_weight, size) if covered >= 2 else 0.0
+
+
+def _set_span(
+    gained: float, reached: float, covered: int, query_weight: float, size: int, floor: float
+) -> tuple[float, float] | None:
+    """The weights of the listed names that a set of lookups, gaining ``gained``, reaching ``reached`` and
+    covering ``covered`` query parts together, could lift to the floor (`_weight_span`); None if it lifts
+    none, and any weight where it gains what the query weighs."""
+    if gained >= query_weight:
+        return _ANY_WEIGHT
+    share = (covered / size) ** COVERAGE_EXPONENT if covered < size else 1.0
+    two_sided = (gained + reached) / (query_weight + reached) * share
+    one_sided = _set_one_sided(gained, reached, covered, query_weight, size)
+    if max(two_sided, one_sided) < floor:
+        return None
+    if floor <= 0.0:
+        return _ANY_WEIGHT
+    return _weight_span(gained, reached, covered, query_weight, size, floor, two_sided, one_sided)
+
+
+class _Spans:
+    """Per passing set of lookups (a bit mask), the weights of the names it could lift to the floor
+    (`_weight_span`), worked out when first asked for: most sets reach few names, which are not weighed."""
+
+    def __init__(self, query_weight: float, size: int, floor: float) -> None:
+        self._query_weight, self._size, self._floor = query_weight, size, floor
+        #: per passing set: gained, reached, covered and its two bounds; None where any weight passes
+        self._sets: dict[int, tuple[float, float, int, float, float] | None] = {}
+        self._spans: dict[int, tuple[float, float]] = {}
+        self._hulls: dict[int, tuple[float, float] | None] = {}
+
+    def add(self, mask: int, values: tuple[float, float, int, float, float] | None) -> None:
+        self._sets[mask] = values if self._floor > 0.0 else None
+
+    def __getitem__(self, mask: int) -> tuple[float, float]:
+        span = self._spans.get(mask)
+        if span is None:
+            values = self._sets[mask]
+            if values is None:
+                span = _ANY_WEIGHT
+            else:
+                gained, reached, covered, two_sided, one_sided = values
+                span = _weight_span(
+                    gained,
+                    reached,
+                    covered,
+                    self._query_weight,
+                    self._size,
+                    self._floor,
+                    two_sided,
+                    one_sided,
+                )
+            self._spans[mask] = span
+        return span
+
+    def hull(self, mask: int) -> tuple[float, float] | None:
+        """The weights a name reached through the lookups of ``mask`` (and maybe more) could pass with:
+        those of any passing set holding them; None if no set holding them passes."""
+        if mask in self._hulls:
+            return self._hulls[mask]
+        lightest, heaviest = math.inf, -math.inf
+        for other in self._sets:
+            if other & mask == mask:
+                light, heavy = self[other]
+                lightest = min(lightest, light)
+                heaviest = max(heaviest, heavy)
+        hull = self._hulls[mask] = None if heaviest < lightest else (lightest, heaviest)
+        return hull
+
+
+def _weighing(names: IntArray, weights: FloatArray, span: tuple[float, float]) -> IntArray:
+    """The names whose weight lies in the span."""
+    held = weights[names]
+    kept: IntArray = names[(held >= span[0]) & (held <= span[1])]
+    return kept
 
 
 def _int_array(values: npt.NDArray[Any], typecode: str) -> array[int]:
@@ -1221,19 +1350,11 @@ class CandidateIndex:
         reach than that part's; so the bound of a set of parts is no less than that of the lookups
         they come from, and finding names through the parts loses none.
         """
-        idf = self._idf_array
         # the lookups reaching the most names through common tokens are split first, while all the
         # parts still fit the sets formed in `_reached_names`
         splits: list[tuple[int, int, list[tuple[IntArray, FloatArray]]]] = []
-        cache = self._bands
         for number, lookup in enumerate(lookups):
-            key = (lookup.token, lookup.joined)
-            cached = cache.get(key)
-            if cached is None:
-                if len(cache) >= _EXPANSION_CACHE_SIZE:
-                    cache.clear()
-                cached = cache[key] = self._band_parts(lookup.tokens, lookup.gains)
-            held, parts = cached
+            held, parts = self._bands_of(lookup)
             if len(parts) > 1 and held >= _MIN_SPLIT_NAMES:
                 splits.append((-held, number, parts))
         splits.sort(key=itemgetter(0, 1))
@@ -1246,23 +1367,39 @@ class CandidateIndex:
             room -= len(parts) - 1
             split.add(number)
             lookup = lookups[number]
-            for tier, (tokens, gains) in enumerate(parts, start=1):
-                tiers.append(
-                    _Lookup(
-                        lookup.token,
-                        float(gains.max()) * _times(lookup.joined, lookup.cover),
-                        float(idf[tokens].max()) * _times(lookup.joined, lookup.cover),
-                        lookup.cover,
-                        tokens,
-                        gains,
-                        lookup.joined,
-                        tier,
-                        lookup.listed,
-                    )
-                )
+            tiers.extend(
+                self._band_lookup(lookup, tier, tokens, gains)
+                for tier, (tokens, gains) in enumerate(parts, 1)
+            )
         tiers.extend(lookup for number, lookup in enumerate(lookups) if number not in split)
         tiers.sort(key=lambda e: -e.gain)
         return tiers
+
+    def _bands_of(self, lookup: _Lookup) -> tuple[int, list[tuple[IntArray, FloatArray]]]:
+        """`_band_parts` of what a lookup reaches (cached)."""
+        key = (lookup.token, lookup.joined)
+        cached = self._bands.get(key)
+        if cached is None:
+            if len(self._bands) >= _EXPANSION_CACHE_SIZE:
+                self._bands.clear()
+            cached = self._bands[key] = self._band_parts(lookup.tokens, lookup.gains)
+        return cached
+
+    def _band_lookup(self, lookup: _Lookup, tier: int, tokens: IntArray, gains: FloatArray) -> _Lookup:
+        """The part of a lookup reaching these listed tokens (one band of frequency), with the most they
+        gain and reach."""
+        times = _times(lookup.joined, lookup.cover)
+        return _Lookup(
+            lookup.token,
+            float(gains.max()) * times,
+            float(self._idf_array[tokens].max()) * times,
+            lookup.cover,
+            tokens,
+            gains,
+            lookup.joined,
+            tier,
+            lookup.listed,
+        )
 
     def _band_parts(
         self, tokens: IntArray, gains: FloatArray
@@ -1311,9 +1448,8 @@ class CandidateIndex:
         reaches = [sum(e.reach for e in others)] * (1 << count)
         covers = [sum(e.cover for e in others)] * (1 << count)
         passing: list[int] = []
-        # the heaviest listed name that could pass through each passing set: more listed parts the
-        # query lacks cost more (`_score_bound`); with every part found, no heavier than what was reached
-        caps: dict[int, float] = {}
+        # the lightest and the heaviest listed name that could pass through each passing set
+        spans = _Spans(query_weight, size, floor)
         for mask in range(1, 1 << count):
             low = mask & -mask
             lookup = lookups[low.bit_length() - 1]
@@ -1321,24 +1457,17 @@ class CandidateIndex:
             gained = gains[mask] = gains[previous] + lookup.gain
             reached = reaches[mask] = reaches[previous] + lookup.reach
             covered = covers[mask] = covers[previous] + lookup.cover
-            cap = math.inf
             if gained < query_weight:
+                # whether the set passes, as `_set_span` tells, written out: this runs for every set of
+                # lookups of every query, the weights it allows are worked out for few
                 share = (covered / size) ** COVERAGE_EXPONENT if covered < size else 1.0
-                bound = (gained + reached) / (query_weight + reached) * share
-                if covered < size and covered >= 2:
-                    bound = max(bound, _one_sided_bound(gained, reached, covered, query_weight, size))
-                if bound < floor:
+                two_sided = (gained + reached) / (query_weight + reached) * share
+                one_sided = _set_one_sided(gained, reached, covered, query_weight, size)
+                if two_sided < floor and one_sided < floor:
                     continue
-                if floor > 0.0:
-                    # (gained + reached) * share / (query_weight + reached + MISSING_PART_WEIGHT *
-                    # (weight - reached)) >= floor, for weight; or, through the one-sided bound, no
-                    # heavier than what was reached
-                    heaviest = (
-                        reached
-                        + ((gained + reached) * share / floor - query_weight - reached) / MISSING_PART_WEIGHT
-                    )
-                    cap = max(heaviest, reached) * (1.0 + _EPSILON) + _EPSILON
-            caps[mask] = cap
+                spans.add(mask, (gained, reached, covered, two_sided, one_sided))
+            else:
+                spans.add(mask, None)
             for smaller in passing:
                 if smaller & mask == smaller:
                     break
@@ -1363,33 +1492,105 @@ class CandidateIndex:
                 reached_set = reached_set & names
             reached_names = _numbers(reached_set)
             if len(reached_names) >= _MIN_WEIGHED_NAMES:
-                # a name reached through this set may be reached through more: the heaviest of any
-                cap = max(c for m, c in caps.items() if m & mask == mask)
-                if cap < math.inf:
-                    reached_names = reached_names[weights[reached_names] <= cap]
-                if caps[mask] < cap and len(reached_names) >= _MANY_REACHED:
-                    # most names reached through this set are reached through it alone, and weigh
-                    # little to pass; those reached through one more lookup too may weigh what that
-                    # larger set allows (no more than the set itself: `cap` is the largest)
-                    held = weights[reached_names]
-                    kept = [reached_names[held <= caps[mask]]]
+                # a name reached through this set may be reached through more: what any of those allows
+                span = spans.hull(mask) or _ANY_WEIGHT  # the set itself passes: never None
+                if span != _ANY_WEIGHT:
+                    reached_names = _weighing(reached_names, weights, span)
+                chosen = [lookups[i] for i in range(count) if mask >> i & 1]
+                if len(reached_names) >= _MANY_REACHED and (
+                    spans[mask] != span
+                    or (len(reached_names) >= _MOST_REACHED and (others or self._banded(chosen) is not None))
+                ):
+                    # most names reached through this set are reached through it alone, and must weigh
+                    # what it allows without the lookups counted as reaching every name
+                    # (`_reached_alone`); those reached through one of those too, what it allows with
+                    # them; and those reached through one more lookup of the sets, what that larger set
+                    # allows (no more than the set itself: `span` holds them all)
+                    kept = self._reached_alone(reached_set, reached_names, chosen, query_weight, size, floor)
+                    for other in others:
+                        both = _numbers(reached_set & self._names_of(other))
+                        kept.append(_weighing(both, weights, spans[mask]))
                     for i in range(count):
                         larger = mask | 1 << i
                         if larger == mask:
                             continue
-                        larger_cap = max((c for m, c in caps.items() if m & larger == larger), default=-1.0)
-                        if larger_cap < 0.0:
+                        larger_span = spans.hull(larger)
+                        if larger_span is None:
                             continue
                         also = names_of[i]
                         if also is None:
                             also = names_of[i] = self._names_of(lookups[i])
                         both = _numbers(reached_set & also)
-                        if larger_cap < math.inf:
-                            both = both[weights[both] <= larger_cap]
+                        if larger_span != _ANY_WEIGHT:
+                            both = _weighing(both, weights, larger_span)
                         kept.append(both)
                     reached_names = _union(kept)
             found.append(reached_names)
         return _union(found + few)
+
+    def _reached_alone(
+        self,
+        reached_set: AbstractBitMap,
+        reached_names: IntArray,
+        chosen: list[_Lookup],
+        query_weight: float,
+        size: int,
+        floor: float,
+    ) -> list[IntArray]:
+        """Of the names a set of lookups reaches (as a bitmap, and as an array already weighed), those that
+        could pass if reached through it alone: weighing what the set allows (`_set_span`).
+
+        Where one of the lookups reaches many names through spellings of different frequency
+        (`_banded`), its names are weighed band by band: a name holding only a common spelling ("al")
+        gains and reaches by that lookup what that spelling does, not what its rare spellings ("aal")
+        would, and through the one-sided bound (every listed part found) such a name weighs little.
+        """
+        weights = self._weight_array
+        banded = self._banded(chosen)
+        if banded is None:
+            span = _set_span(
+                sum(e.gain for e in chosen),
+                sum(e.reach for e in chosen),
+                sum(e.cover for e in chosen),
+                query_weight,
+                size,
+                floor,
+            )
+            return [] if span is None else [_weighing(reached_names, weights, span)]
+        widest, bands = banded
+        rest = [e for e in chosen if e is not widest]
+        kept: list[IntArray] = []
+        for band in bands:
+            span = _set_span(
+                sum(e.gain for e in rest) + band.gain,
+                sum(e.reach for e in rest) + band.reach,
+                sum(e.cover for e in rest) + band.cover,
+                query_weight,
+                size,
+                floor,
+            )
+            if span is not None:
+                kept.append(_weighing(_numbers(reached_set & self._names_of(band)), weights, span))
+        return kept
+
+    def _banded(self, chosen: list[_Lookup]) -> tuple[_Lookup, list[_Lookup]] | None:
+        """Of these lookups, the one reaching the most names through listed spellings of different
+        frequency whose names by band were worked out when the index was built, with a lookup per band
+        (as `_tiers` makes them); None if there is none."""
+        widest: _Lookup | None = None
+        for lookup in chosen:
+            if (
+                lookup.tier == 0
+                and (lookup.listed, 1) in self._listed_tiers
+                and (widest is None or len(self._names_of(lookup)) > len(self._names_of(widest)))
+            ):
+                widest = lookup
+        if widest is None:
+            return None
+        _, parts = self._bands_of(widest)
+        return widest, [
+            self._band_lookup(widest, tier, tokens, gains) for tier, (tokens, gains) in enumerate(parts, 1)
+        ]
 
     def _reached_by_enough(
         self, lookups: list[_Lookup], essential: int, query_weight: float, size: int, floor: float
