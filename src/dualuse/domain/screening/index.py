@@ -337,19 +337,12 @@ _ANY_WEIGHT = (0.0, math.inf)
 
 
 def _weight_span(
-    gained: float,
-    reached: float,
-    covered: int,
-    query_weight: float,
-    size: int,
-    floor: float,
-    two_sided: float,
-    one_sided: float,
+    gained: float, reached: float, covered: int, query_weight: float, size: int, floor: float
 ) -> tuple[float, float]:
     """The lightest and the heaviest listed name that a set of lookups, gaining ``gained`` and reaching
     ``reached`` together, could lift to the floor (`_score_bound` of a name of each weight).
 
-    ``two_sided`` and ``one_sided`` are the set's bounds at the weight it reaches. A name lighter than
+    The set's bounds at the weight it reaches are `_set_bounds`. A name lighter than
     that has no more of its weight reached than it weighs: (gained + weight) / (query_weight + weight),
     times the share of the query covered, which grows with the weight; a heavier one lacks parts, which
     cost `MISSING_PART_WEIGHT` each, and its bound falls with its weight. Through the one-sided bound (every
@@ -357,6 +350,7 @@ def _weight_span(
     with its weight. So a name common to many queries' sets ("al") that holds little else weighs too
     little to pass through the set of that part alone.
     """
+    two_sided, one_sided = _set_bounds(gained, reached, covered, query_weight, size)
     lightest, heaviest = math.inf, -math.inf
     if two_sided >= floor:
         share = (covered / size) ** COVERAGE_EXPONENT if covered < size else 1.0
@@ -375,11 +369,17 @@ def _weight_span(
     return max(0.0, lightest) * (1.0 - _EPSILON) - _EPSILON, heaviest * (1.0 + _EPSILON) + _EPSILON
 
 
-def _set_one_sided(gained: float, reached: float, covered: int, query_weight: float, size: int) -> float:
-    """The most `_one_sided_bound` gives a name reached through a set of lookups: it covers no more query
-    parts than the set, and fewer than the query has (0 where it cannot cover two)."""
-    covered = min(covered, size - 1)
-    return _one_sided_bound(gained, reached, covered, query_weight, size) if covered >= 2 else 0.0
+def _set_bounds(
+    gained: float, reached: float, covered: int, query_weight: float, size: int
+) -> tuple[float, float]:
+    """The two-sided and the one-sided bound (`_score_bound`) of a name reached through a set of lookups
+    and weighing what the set reaches. Through the one-sided bound the name covers no more query parts
+    than the set, and fewer than the query has (0 where it cannot cover two)."""
+    share = (covered / size) ** COVERAGE_EXPONENT if covered < size else 1.0
+    two_sided = (gained + reached) / (query_weight + reached) * share
+    parts = min(covered, size - 1)
+    one_sided = _one_sided_bound(gained, reached, parts, query_weight, size) if parts >= 2 else 0.0
+    return two_sided, one_sided
 
 
 def _set_span(
@@ -390,14 +390,11 @@ def _set_span(
     none, and any weight where it gains what the query weighs."""
     if gained >= query_weight:
         return _ANY_WEIGHT
-    share = (covered / size) ** COVERAGE_EXPONENT if covered < size else 1.0
-    two_sided = (gained + reached) / (query_weight + reached) * share
-    one_sided = _set_one_sided(gained, reached, covered, query_weight, size)
-    if max(two_sided, one_sided) < floor:
+    if max(_set_bounds(gained, reached, covered, query_weight, size)) < floor:
         return None
     if floor <= 0.0:
         return _ANY_WEIGHT
-    return _weight_span(gained, reached, covered, query_weight, size, floor, two_sided, one_sided)
+    return _weight_span(gained, reached, covered, query_weight, size, floor)
 
 
 class _Spans:
@@ -406,12 +403,12 @@ class _Spans:
 
     def __init__(self, query_weight: float, size: int, floor: float) -> None:
         self._query_weight, self._size, self._floor = query_weight, size, floor
-        #: per passing set: gained, reached, covered and its two bounds; None where any weight passes
-        self._sets: dict[int, tuple[float, float, int, float, float] | None] = {}
+        #: per passing set: what it gains, reaches and covers; None where any weight passes
+        self._sets: dict[int, tuple[float, float, int] | None] = {}
         self._spans: dict[int, tuple[float, float]] = {}
         self._hulls: dict[int, tuple[float, float] | None] = {}
 
-    def add(self, mask: int, values: tuple[float, float, int, float, float] | None) -> None:
+    def add(self, mask: int, values: tuple[float, float, int] | None) -> None:
         self._sets[mask] = values if self._floor > 0.0 else None
 
     def __getitem__(self, mask: int) -> tuple[float, float]:
@@ -421,17 +418,7 @@ class _Spans:
             if values is None:
                 span = _ANY_WEIGHT
             else:
-                gained, reached, covered, two_sided, one_sided = values
-                span = _weight_span(
-                    gained,
-                    reached,
-                    covered,
-                    self._query_weight,
-                    self._size,
-                    self._floor,
-                    two_sided,
-                    one_sided,
-                )
+                span = _weight_span(*values, self._query_weight, self._size, self._floor)
             self._spans[mask] = span
         return span
 
@@ -1458,14 +1445,11 @@ class CandidateIndex:
             reached = reaches[mask] = reaches[previous] + lookup.reach
             covered = covers[mask] = covers[previous] + lookup.cover
             if gained < query_weight:
-                # whether the set passes, as `_set_span` tells, written out: this runs for every set of
-                # lookups of every query, the weights it allows are worked out for few
-                share = (covered / size) ** COVERAGE_EXPONENT if covered < size else 1.0
-                two_sided = (gained + reached) / (query_weight + reached) * share
-                one_sided = _set_one_sided(gained, reached, covered, query_weight, size)
-                if two_sided < floor and one_sided < floor:
+                # whether the set passes, as `_set_span` tells: the weights it allows are worked out only
+                # for the few sets whose names are weighed
+                if max(_set_bounds(gained, reached, covered, query_weight, size)) < floor:
                     continue
-                spans.add(mask, (gained, reached, covered, two_sided, one_sided))
+                spans.add(mask, (gained, reached, covered))
             else:
                 spans.add(mask, None)
             for smaller in passing:
@@ -1496,17 +1480,21 @@ class CandidateIndex:
                 span = spans.hull(mask) or _ANY_WEIGHT  # the set itself passes: never None
                 if span != _ANY_WEIGHT:
                     reached_names = _weighing(reached_names, weights, span)
-                chosen = [lookups[i] for i in range(count) if mask >> i & 1]
-                if len(reached_names) >= _MANY_REACHED and (
-                    spans[mask] != span
-                    or (len(reached_names) >= _MOST_REACHED and (others or self._banded(chosen) is not None))
-                ):
+                many = len(reached_names)
+                refine = many >= _MANY_REACHED and (spans[mask] != span or many >= _MOST_REACHED)
+                if refine:
+                    chosen = [lookups[i] for i in range(count) if mask >> i & 1]
+                    banded = self._banded(chosen)
+                    refine = spans[mask] != span or bool(others) or banded is not None
+                if refine:
                     # most names reached through this set are reached through it alone, and must weigh
                     # what it allows without the lookups counted as reaching every name
                     # (`_reached_alone`); those reached through one of those too, what it allows with
                     # them; and those reached through one more lookup of the sets, what that larger set
                     # allows (no more than the set itself: `span` holds them all)
-                    kept = self._reached_alone(reached_set, reached_names, chosen, query_weight, size, floor)
+                    kept = self._reached_alone(
+                        reached_set, reached_names, chosen, banded, query_weight, size, floor
+                    )
                     for other in others:
                         both = _numbers(reached_set & self._names_of(other))
                         kept.append(_weighing(both, weights, spans[mask]))
@@ -1533,6 +1521,7 @@ class CandidateIndex:
         reached_set: AbstractBitMap,
         reached_names: IntArray,
         chosen: list[_Lookup],
+        banded: tuple[_Lookup, list[_Lookup]] | None,
         query_weight: float,
         size: int,
         floor: float,
@@ -1541,12 +1530,11 @@ class CandidateIndex:
         could pass if reached through it alone: weighing what the set allows (`_set_span`).
 
         Where one of the lookups reaches many names through spellings of different frequency
-        (`_banded`), its names are weighed band by band: a name holding only a common spelling ("al")
+        (``banded``, what `_banded` gives for them), its names are weighed band by band: a name holding only a common spelling ("al")
         gains and reaches by that lookup what that spelling does, not what its rare spellings ("aal")
         would, and through the one-sided bound (every listed part found) such a name weighs little.
         """
         weights = self._weight_array
-        banded = self._banded(chosen)
         if banded is None:
             span = _set_span(
                 sum(e.gain for e in chosen),
