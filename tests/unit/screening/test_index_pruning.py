@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
+import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from dualuse.domain.screening import ListSnapshot, ScreeningEngine, ScreeningQuery
@@ -524,3 +525,51 @@ def test_a_set_lets_through_every_weight_of_name_it_could_lift_to_the_floor(
             for parts in range(1, min(covered, size) + 1)
         )
         assert lightest >= floor - 1e-6
+
+
+#: a share of what some lookups gain or reach together: all of it most often, where the bounds meet
+SHARES = st.one_of(st.just(1.0), st.floats(0.0, 1.0))
+LOOKUP_FIGURES = st.lists(
+    st.tuples(st.floats(0.0, 15.0), st.floats(0.0, 15.0), st.integers(1, 2)), min_size=1, max_size=5
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    LOOKUP_FIGURES,
+    st.floats(0.5, 40.0),
+    st.integers(1, 6),
+    SHARES,
+    SHARES,
+    st.integers(0, 6),
+    st.one_of(st.just(1.0), st.floats(0.0, 2.0)),
+)
+# two query parts joined and one of them alone cover the whole query, a name holding the joined parts alone
+# covers two of three
+@example([(1.0, 1.0, 2), (1.0, 1.0, 1)], 10.0, 3, 1.0, 1.0, 2, 1.0)
+def test_no_name_reached_through_some_lookups_bounds_above_what_they_allow_together(
+    figures: list[tuple[float, float, int]],
+    query_weight: float,
+    size: int,
+    gained_share: float,
+    reached_share: float,
+    covered: int,
+    weight_share: float,
+) -> None:
+    """`_bound` of some lookups (what MaxScore and the count of lookups a name needs rest on) is no less than
+    the bound of any name they reach: one that gains, reaches and covers no more than they do together,
+    covering fewer query parts than they do, as a name reached through two query parts joined and one of
+    them alone may."""
+    lookups = [
+        index_module._Lookup(str(n), gain, reach, cover, np.zeros(0, dtype=np.int32), np.zeros(0), cover > 1)
+        for n, (gain, reach, cover) in enumerate(figures)
+    ]
+    gained = sum(gain for gain, _, _ in figures)
+    reached = sum(reach for _, reach, _ in figures)
+    assume(covered <= min(sum(cover for _, _, cover in figures), size))
+    # a name of every weight: those weighing what they reach (every listed part found) bound the most
+    weight = reached * reached_share * weight_share
+    name_bound = index_module._score_bound(
+        gained * gained_share, reached * reached_share, covered, weight, query_weight, size
+    )
+    assert index_module._bound(lookups, query_weight, size) >= name_bound - 1e-12

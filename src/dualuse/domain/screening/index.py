@@ -310,7 +310,10 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
     """The most a name reached only through these lookups could score.
 
     Where the lookups gain more than the query weighs, fewer reached listed parts would make the bound
-    larger still: such names are never ruled out.
+    larger still: such names are never ruled out. Otherwise it is the larger of the set's bounds
+    (`_set_bounds`): a name reached through lookups covering the whole query may cover fewer of its
+    parts (two joined and one of them alone), and through the one-sided bound score more than the set's
+    two-sided bound allows.
     """
     gained = reached = 0.0
     covered = 0
@@ -320,7 +323,7 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
         covered += lookup.cover
     if gained >= query_weight:
         return math.inf
-    return _score_bound(gained, reached, covered, reached, query_weight, size)
+    return max(_set_bounds(gained, reached, covered, query_weight, size))
 
 
 def _essential(lookups: Sequence[_Lookup], query_weight: float, size: int, floor: float) -> int:
