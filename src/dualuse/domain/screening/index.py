@@ -309,11 +309,9 @@ def _numbers(names: AbstractBitMap) -> IntArray:
 def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
     """The most a name reached only through these lookups could score.
 
-    Where the lookups gain more than the query weighs, fewer reached listed parts would make the bound
-    larger still: such names are never ruled out. Otherwise it is the larger of the set's bounds
-    (`_set_bounds`): a name reached through lookups covering the whole query may cover fewer of its
-    parts (two joined and one of them alone), and through the one-sided bound score more than the set's
-    two-sided bound allows.
+    That of the set they form (`_set_bound`), the one-sided bound included: a name reached through lookups
+    covering the whole query may cover fewer of its parts (two joined and one of them alone), and through
+    the one-sided bound score more than the set's two-sided bound allows.
     """
     gained = reached = 0.0
     covered = 0
@@ -321,9 +319,7 @@ def _bound(lookups: Sequence[_Lookup], query_weight: float, size: int) -> float:
         gained += lookup.gain
         reached += lookup.reach
         covered += lookup.cover
-    if gained >= query_weight:
-        return math.inf
-    return max(_set_bounds(gained, reached, covered, query_weight, size))
+    return _set_bound(gained, reached, covered, query_weight, size)
 
 
 def _essential(lookups: Sequence[_Lookup], query_weight: float, size: int, floor: float) -> int:
@@ -385,17 +381,25 @@ def _set_bounds(
     return two_sided, one_sided
 
 
+def _set_bound(gained: float, reached: float, covered: int, query_weight: float, size: int) -> float:
+    """The most a name reached through a set of lookups, gaining ``gained``, reaching ``reached`` and covering
+    ``covered`` query parts together, could score: the larger of `_set_bounds`, or no limit where the set
+    gains what the query weighs (fewer reached listed parts would make the bound larger still)."""
+    if gained >= query_weight:
+        return math.inf
+    return max(_set_bounds(gained, reached, covered, query_weight, size))
+
+
 def _set_span(
     gained: float, reached: float, covered: int, query_weight: float, size: int, floor: float
 ) -> tuple[float, float] | None:
     """The weights of the listed names that a set of lookups, gaining ``gained``, reaching ``reached`` and
     covering ``covered`` query parts together, could lift to the floor (`_weight_span`); None if it lifts
     none, and any weight where it gains what the query weighs."""
-    if gained >= query_weight:
-        return _ANY_WEIGHT
-    if max(_set_bounds(gained, reached, covered, query_weight, size)) < floor:
+    bound = _set_bound(gained, reached, covered, query_weight, size)
+    if bound < floor:
         return None
-    if floor <= 0.0:
+    if bound == math.inf or floor <= 0.0:
         return _ANY_WEIGHT
     return _weight_span(gained, reached, covered, query_weight, size, floor)
 
@@ -406,22 +410,20 @@ class _Spans:
 
     def __init__(self, query_weight: float, size: int, floor: float) -> None:
         self._query_weight, self._size, self._floor = query_weight, size, floor
-        #: per passing set: what it gains, reaches and covers; None where any weight passes
-        self._sets: dict[int, tuple[float, float, int] | None] = {}
+        #: per passing set: what it gains, reaches and covers
+        self._sets: dict[int, tuple[float, float, int]] = {}
         self._spans: dict[int, tuple[float, float]] = {}
         self._hulls: dict[int, tuple[float, float] | None] = {}
 
-    def add(self, mask: int, values: tuple[float, float, int] | None) -> None:
-        self._sets[mask] = values if self._floor > 0.0 else None
+    def add(self, mask: int, gained: float, reached: float, covered: int) -> None:
+        """A set that passes the floor (`_set_bound`)."""
+        self._sets[mask] = (gained, reached, covered)
 
     def __getitem__(self, mask: int) -> tuple[float, float]:
         span = self._spans.get(mask)
         if span is None:
-            values = self._sets[mask]
-            if values is None:
-                span = _ANY_WEIGHT
-            else:
-                span = _weight_span(*values, self._query_weight, self._size, self._floor)
+            # the set passes: `_set_span` gives a span
+            span = _set_span(*self._sets[mask], self._query_weight, self._size, self._floor) or _ANY_WEIGHT
             self._spans[mask] = span
         return span
 
@@ -1356,11 +1358,7 @@ class CandidateIndex:
                 continue
             room -= len(parts) - 1
             split.add(number)
-            lookup = lookups[number]
-            tiers.extend(
-                self._band_lookup(lookup, tier, tokens, gains)
-                for tier, (tokens, gains) in enumerate(parts, 1)
-            )
+            tiers.extend(self._band_lookups(lookups[number], parts))
         tiers.extend(lookup for number, lookup in enumerate(lookups) if number not in split)
         tiers.sort(key=lambda e: -e.gain)
         return tiers
@@ -1375,21 +1373,24 @@ class CandidateIndex:
             cached = self._bands[key] = self._band_parts(lookup.tokens, lookup.gains)
         return cached
 
-    def _band_lookup(self, lookup: _Lookup, tier: int, tokens: IntArray, gains: FloatArray) -> _Lookup:
-        """The part of a lookup reaching these listed tokens (one band of frequency), with the most they
-        gain and reach."""
+    def _band_lookups(self, lookup: _Lookup, parts: list[tuple[IntArray, FloatArray]]) -> list[_Lookup]:
+        """Per band of frequency (``parts``, as `_bands_of` gives them), the part of a lookup reaching that
+        band's listed tokens, with the most they gain and reach."""
         times = _times(lookup.joined, lookup.cover)
-        return _Lookup(
-            lookup.token,
-            float(gains.max()) * times,
-            float(self._idf_array[tokens].max()) * times,
-            lookup.cover,
-            tokens,
-            gains,
-            lookup.joined,
-            tier,
-            lookup.listed,
-        )
+        return [
+            _Lookup(
+                lookup.token,
+                float(gains.max()) * times,
+                float(self._idf_array[tokens].max()) * times,
+                lookup.cover,
+                tokens,
+                gains,
+                lookup.joined,
+                tier,
+                lookup.listed,
+            )
+            for tier, (tokens, gains) in enumerate(parts, 1)
+        ]
 
     def _band_parts(
         self, tokens: IntArray, gains: FloatArray
@@ -1447,14 +1448,10 @@ class CandidateIndex:
             gained = gains[mask] = gains[previous] + lookup.gain
             reached = reaches[mask] = reaches[previous] + lookup.reach
             covered = covers[mask] = covers[previous] + lookup.cover
-            if gained < query_weight:
-                # whether the set passes, as `_set_span` tells: the weights it allows are worked out only
-                # for the few sets whose names are weighed
-                if max(_set_bounds(gained, reached, covered, query_weight, size)) < floor:
-                    continue
-                spans.add(mask, (gained, reached, covered))
-            else:
-                spans.add(mask, None)
+            # the weights a passing set allows are worked out only for the few sets whose names are weighed
+            if _set_bound(gained, reached, covered, query_weight, size) < floor:
+                continue
+            spans.add(mask, gained, reached, covered)
             for smaller in passing:
                 if smaller & mask == smaller:
                     break
@@ -1578,10 +1575,7 @@ class CandidateIndex:
                 widest = lookup
         if widest is None:
             return None
-        _, parts = self._bands_of(widest)
-        return widest, [
-            self._band_lookup(widest, tier, tokens, gains) for tier, (tokens, gains) in enumerate(parts, 1)
-        ]
+        return widest, self._band_lookups(widest, self._bands_of(widest)[1])
 
     def _reached_by_enough(
         self, lookups: list[_Lookup], essential: int, query_weight: float, size: int, floor: float
