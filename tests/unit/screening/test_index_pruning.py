@@ -208,6 +208,42 @@ def test_bounds_on_arrays_are_those_worked_out_name_by_name(entities: list, quer
         )
 
 
+#: parts of names for a query whose part ("Mode") starts a listed part ("Modesto") that, written together with
+#: the next ("Mode Co"), it is also one letter off
+STARTS = ["Barza", "Style", "Mode", "Co", "Janat", "Modesto", "Trading", "Group"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(STARTS), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=8),
+    st.sampled_from(["Barza Style Mode Co", "Style Mode Co Trading", "Mode Co Group"]),
+    st.sampled_from([0.4, DEFAULT_THRESHOLD - MAX_FACT_BONUS, 0.65, 0.7, 0.8]),
+    st.integers(1, 6),
+)
+@example(["Janat Modesto", "Co Mode Trading", "Janat Co", "Co"], "Barza Style Mode Co", 0.65, 1).via(
+    "a listed part reached twice, as a joined pair's spelling and by the start of one of them"
+)
+def test_names_left_before_the_last_lookups_are_those_no_lookup_would_lift_to_the_floor(
+    names: list[str], query: str, floor: float, essential: int
+) -> None:
+    """A name is left without looking up the lookups after the essential ones where what they could add at
+    most keeps it below the floor: whatever the number of essential lookups, the names kept are those kept
+    when every lookup is looked up. ("Janat Modesto" for "Barza Style Mode Co": "mode" and "modeco" both
+    reach "modesto", whose weight counted twice reaches the whole name's, so that the name's one-sided
+    bound counts; with "co" it would cover the whole query and have none.)"""
+    index = index_module.CandidateIndex([person(names[0]), *map(organisation, names[1:])])
+    tokens = name_form(query, None).tokens
+    lookups, query_weight = index._lookups(tokens)
+    assume(len(lookups) >= 2)
+    lookups.sort(key=lambda e: -e.gain)
+    every = list(range(len(index.names)))
+    all_looked_up = index._bounds_one_by_one(every, lookups, len(lookups), query_weight, len(tokens), floor)
+    essential = min(essential, len(lookups) - 1)
+    assert (
+        index._bounds_one_by_one(every, lookups, essential, query_weight, len(tokens), floor) == all_looked_up
+    )
+
+
 #: rare spellings of the parts the other names are made of, each one letter off ("Alii" for "Ali"): a lookup
 #: of the common spelling reaches names through spellings of different frequency
 RARE_SPELLINGS = st.lists(

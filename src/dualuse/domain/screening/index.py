@@ -224,6 +224,24 @@ def _score_bound(
     return bound
 
 
+def _score_bound_within(
+    gained: float, reached: float, covered: int, weight: float, query_weight: float, size: int
+) -> float:
+    """The most `_score_bound` gives a name that gains, reaches and covers no more than this.
+
+    `_score_bound` grows with each, but for one step: a name covering every query part has no one-sided
+    bound, and one covering a part less, with every listed part reached, may score more through it (two
+    query parts joined and one of them alone may reach the same listed part and count its weight twice,
+    so that a name with a part the query lacks seems to have every part reached). So where these cover
+    the whole query, the one-sided bound at a part less counts too.
+    """
+    bound = _score_bound(gained, reached, covered, weight, query_weight, size)
+    parts = size - 1
+    if covered >= size and parts >= 2 and weight - min(reached, weight) <= _EPSILON * weight:
+        bound = max(bound, _one_sided_bound(gained, min(reached, weight), parts, query_weight, size))
+    return bound
+
+
 def _one_sided_bound(gained: float, reached: float, covered: int, query_weight: float, size: int) -> float:
     """The most a name whose every part the query holds can score, with query parts left over.
 
@@ -1647,11 +1665,11 @@ class CandidateIndex:
             joined_cover = 0
             for position, lookup in enumerate(lookups):
                 # what the rest could add at most: skip the name before looking them up (with
-                # every listed part reached, query parts left over weigh less: `_score_bound`)
+                # every listed part reached, query parts left over weigh less: `_score_bound_within`)
                 if (
                     position == essential
                     and rest
-                    and _score_bound(
+                    and _score_bound_within(
                         gained + rest_gain,
                         reached + rest_reach,
                         covered + rest_cover,
