@@ -1313,14 +1313,23 @@ class CandidateIndex:
                 )
         return lookups, self._query_weight(tokens)
 
-    def unpruned_bounds(self, tokens: tuple[str, ...], floor: float) -> dict[int, float]:
+    def unpruned_bounds(
+        self, tokens: tuple[str, ...], floor: float, *, on_arrays: bool = False
+    ) -> dict[int, float]:
         """Every name's bound at least ``floor``, each name looked at: what `candidates` (one reading,
-        no limit) must give, for checking the pruning."""
+        no limit) must give, for checking the pruning. ``on_arrays`` works the bounds out for all names at
+        once (`_bounds_by_arrays`, the same but for a rounding error), as a large index needs."""
         lookups, query_weight = self._lookups(tokens)
         if not lookups:
             return {}
-        every = range(len(self.names))
-        return dict(self._bounds_one_by_one(every, lookups, len(lookups), query_weight, len(tokens), floor))
+        if on_arrays:
+            every = np.arange(len(self.names))
+            return dict(self._bounds_by_arrays(every, lookups, query_weight, len(tokens), floor))
+        return dict(
+            self._bounds_one_by_one(
+                range(len(self.names)), lookups, len(lookups), query_weight, len(tokens), floor
+            )
+        )
 
     def _candidates(
         self,
