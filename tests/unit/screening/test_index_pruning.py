@@ -209,7 +209,7 @@ def test_bounds_on_arrays_are_those_worked_out_name_by_name(entities: list, quer
 
 
 #: parts of names for a query whose part ("Mode") starts a listed part ("Modesto") that, written together with
-#: the next ("Mode Co"), it is also one letter off
+#: the next ("Mode Co"), it is also two letters off
 STARTS = ["Barza", "Style", "Mode", "Co", "Janat", "Modesto", "Trading", "Group"]
 
 
