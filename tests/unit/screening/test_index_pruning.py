@@ -213,7 +213,8 @@ def test_bounds_on_arrays_are_those_worked_out_name_by_name(entities: list, quer
 STARTS = ["Barza", "Style", "Mode", "Co", "Janat", "Modesto", "Trading", "Group"]
 
 
-@settings(max_examples=200, deadline=None)
+# the failing region is small: at 200 examples Hypothesis missed it, at 1,000 it found it unaided in 3 of 3 seeds
+@settings(max_examples=1000, deadline=None)
 @given(
     st.lists(st.lists(st.sampled_from(STARTS), min_size=1, max_size=3).map(" ".join), min_size=1, max_size=8),
     st.sampled_from(["Barza Style Mode Co", "Style Mode Co Trading", "Mode Co Group"]),
