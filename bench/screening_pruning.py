@@ -25,7 +25,7 @@ import argparse
 import sys
 import time
 
-from screening_scale import Synthesiser, found_shared_data, queries, real_snapshots
+from screening_scale import Synthesiser, queries, real_lists
 
 from dualuse.domain.screening import ListSnapshot, ScreeningEngine
 
@@ -42,11 +42,10 @@ def main() -> int:
     parser.add_argument("--floors", default="0.3,0.49,0.59,0.66,0.75,0.89")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    data = found_shared_data()
-    if data is None:
+    lists = real_lists()
+    if lists is None:
         return 2
-    snapshots = real_snapshots(data)
-    real = [e for s in snapshots for e in s.entities]
+    snapshots, real = lists
     query_set = queries(real, args.seed)[: args.queries]
     if args.size > len(real):
         made = Synthesiser(real, args.seed).entities(args.size - len(real))

@@ -24,7 +24,7 @@ import sys
 import time
 from collections import Counter
 
-from screening_scale import found_shared_data, queries, real_snapshots
+from screening_scale import queries, real_lists
 
 from dualuse.domain.screening import ScreeningEngine
 from dualuse.domain.screening.engine import _INCOMPATIBLE
@@ -43,11 +43,10 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=40, help="misses listed")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    data = found_shared_data()
-    if data is None:
+    lists = real_lists()
+    if lists is None:
         return 2
-    snapshots = real_snapshots(data)
-    real = [e for s in snapshots for e in s.entities]
+    snapshots, real = lists
     engine = ScreeningEngine(snapshots)
     index = engine.index
     listed_tokens = [index.tokens_of(n) for n in range(index.name_count)]

@@ -75,6 +75,16 @@ def found_shared_data() -> Path | None:
     return None
 
 
+def real_lists() -> tuple[list[ListSnapshot], list[ListedEntity]] | None:
+    """The real lists' snapshots (`real_snapshots`) and their entities; None (saying why) where the shared data
+    is not found."""
+    data = found_shared_data()
+    if data is None:
+        return None
+    snapshots = real_snapshots(data)
+    return snapshots, [e for s in snapshots for e in s.entities]
+
+
 def rss_bytes() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -376,11 +386,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    data = found_shared_data()
-    if data is None:
+    lists = real_lists()
+    if lists is None:
         return 2
-    snapshots = real_snapshots(data)
-    real = [e for s in snapshots for e in s.entities]
+    snapshots, real = lists
     query_set = sourced_queries(real, args.seed)
     synthesiser = Synthesiser(real, args.seed)
     print(f"real lists: {len(real)} entities; {len(query_set)} queries (real listed names, half with a typo)")

@@ -233,12 +233,12 @@ def _score_bound_within(
     bound, and one covering a part less, with every listed part reached, may score more through it (two
     query parts joined and one of them alone may reach the same listed part and count its weight twice,
     so that a name with a part the query lacks seems to have every part reached). So where these cover
-    the whole query, the one-sided bound at a part less counts too.
+    the whole query, the bound at a part less counts too (its two-sided bound is no larger, its one-sided
+    bound may be).
     """
     bound = _score_bound(gained, reached, covered, weight, query_weight, size)
-    parts = size - 1
-    if covered >= size and parts >= 2 and weight - min(reached, weight) <= _EPSILON * weight:
-        bound = max(bound, _one_sided_bound(gained, min(reached, weight), parts, query_weight, size))
+    if covered >= size:
+        bound = max(bound, _score_bound(gained, reached, size - 1, weight, query_weight, size))
     return bound
 
 
