@@ -27,7 +27,7 @@ import time
 
 from screening_scale import Synthesiser, queries, real_lists
 
-from dualuse.domain.screening import ListSnapshot, ScreeningEngine
+from dualuse.domain.screening import ScreeningEngine
 
 #: bounds within this of the floor are a rounding error apart between the two ways of working them out
 _ROUNDING = 1e-9
@@ -48,8 +48,7 @@ def main() -> int:
     snapshots, real = lists
     query_set = queries(real, args.seed)[: args.queries]
     if args.size > len(real):
-        made = Synthesiser(real, args.seed).entities(args.size - len(real))
-        snapshots = [*snapshots, ListSnapshot("synthetic", "1", tuple(made))]
+        snapshots = [*snapshots, Synthesiser(real, args.seed).snapshot(args.size - len(real))]
     engine = ScreeningEngine(snapshots)
     index = engine.index
     on_arrays = args.size > len(real)

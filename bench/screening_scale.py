@@ -155,6 +155,10 @@ class Synthesiser:
             made.append(ListedEntity("synthetic", f"s{number}", schema, names))
         return made
 
+    def snapshot(self, count: int) -> ListSnapshot:
+        """``count`` synthetic entities (`entities`) as a list of their own."""
+        return ListSnapshot("synthetic", "1", tuple(self.entities(count)))
+
 
 def queries(real: Sequence[ListedEntity], seed: int) -> list[ScreeningQuery]:
     """Real listed names, some with a typo: what a screening looks for."""
@@ -406,7 +410,7 @@ def main() -> int:
         last = number == len(sizes) - 1
 
         def run(size: int = size, last: bool = last) -> tuple[float, ...]:
-            made = ListSnapshot("synthetic", "1", tuple(synthesiser.entities(size - len(real))))
+            made = synthesiser.snapshot(size - len(real))
             return figures([*snapshots, made], query_set, args.workers if last else 0, snapshots)
 
         result = in_child(run)

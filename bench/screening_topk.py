@@ -29,12 +29,14 @@ from collections.abc import Sequence
 
 from screening_scale import THRESHOLD, Synthesiser, clear_caches, queries, real_lists
 
-from dualuse.domain.screening import ListSnapshot, ScreeningEngine, ScreeningQuery
+from dualuse.domain.screening import ScreeningEngine, ScreeningQuery
 from dualuse.domain.screening.normalise import may_be_organisation
 from dualuse.domain.screening.scoring import MAX_FACT_BONUS
 
 #: the candidates the engine asks for per name of a query at the default limit of 5 matches
 CANDIDATES = 40
+#: the floor the engine asks candidates from at the bench's threshold, where the query gives no facts
+FLOOR = THRESHOLD - MAX_FACT_BONUS
 ROUNDS = 4
 #: bounds worked out on arrays and one name at a time differ by a rounding error
 _ROUNDING = 1e-9
@@ -49,7 +51,6 @@ def oracle_floors(
     """Per query, its floor raised to the 40th-best bound (where 40 names reach the floor), and the
     candidates found with the plain floor."""
     index = engine.index
-    floor = THRESHOLD - MAX_FACT_BONUS
     work: list[Work] = []
     found: list[dict[int, float]] = []
     for query in query_set:
@@ -57,10 +58,10 @@ def oracle_floors(
         if not tokens:
             continue
         legal_forms = may_be_organisation(query.schema)
-        best = index.candidates(tokens, limit=CANDIDATES, floor=floor, legal_forms=legal_forms)
+        best = index.candidates(tokens, limit=CANDIDATES, floor=FLOOR, legal_forms=legal_forms)
         # names are ranked by their bound capped at 1 (`CandidateIndex._best`)
-        raised = min(min(bound, 1.0) for _, bound in best) - _ROUNDING if len(best) >= CANDIDATES else floor
-        work.append((tokens, legal_forms, max(floor, raised)))
+        raised = min(min(bound, 1.0) for _, bound in best) - _ROUNDING if len(best) >= CANDIDATES else FLOOR
+        work.append((tokens, legal_forms, max(FLOOR, raised)))
         found.append(dict(best))
     return work, found
 
@@ -70,7 +71,6 @@ def timed(
 ) -> tuple[float, list[dict[int, float]]]:
     """Milliseconds per query of candidate generation, cold, and the candidates found."""
     index = engine.index
-    floor = THRESHOLD - MAX_FACT_BONUS
     clear_caches()
     index.forget_queries()
     # the collector, which the other run's garbage would set off at other moments, is kept out of the timing
@@ -80,7 +80,7 @@ def timed(
         started = time.perf_counter()
         found = [
             index.candidates(
-                tokens, limit=CANDIDATES, floor=raised if oracle else floor, legal_forms=legal_forms
+                tokens, limit=CANDIDATES, floor=raised if oracle else FLOOR, legal_forms=legal_forms
             )
             for tokens, legal_forms, raised in work
         ]
@@ -106,12 +106,12 @@ def main() -> int:
         return 2
     snapshots, real = lists
     query_set = queries(real, args.seed)
-    made = Synthesiser(real, args.seed).entities(max(args.size - len(real), 0))
+    made = Synthesiser(real, args.seed).snapshot(max(args.size - len(real), 0))
     indexes = [
         (f"real lists ({len(real):,} entities)", ScreeningEngine(snapshots)),
         (
             f"{args.size:,} entities",
-            ScreeningEngine([*snapshots, ListSnapshot("synthetic", "1", tuple(made))]),
+            ScreeningEngine([*snapshots, made]),
         ),
     ]
     failed = False
@@ -126,7 +126,7 @@ def main() -> int:
                 best[oracle] = min(best[oracle], elapsed)
                 if oracle:
                     differing = max(differing, sum(not same(f, p) for f, p in zip(found, plain, strict=True)))
-        rising = sum(raised > THRESHOLD - MAX_FACT_BONUS for _, _, raised in work)
+        rising = sum(raised > FLOOR for _, _, raised in work)
         print(
             f"  {label}: candidate generation {best[False]:.3f} ms/query; with each query's 40th-best bound "
             f"known in advance {best[True]:.3f} ms/query ({best[True] / best[False] - 1:+.0%}; floor raised "
