@@ -257,8 +257,105 @@ def test_what_cannot_be_honoured_is_refused_clearly(
 ) -> None:
     body = body or {"queries": {"q": {"schema": "Person", "properties": {"name": ["Olena Petrenko"]}}}}
     response = api(container, world["acme"]).post("/match/default", json=body, params=params)
-    assert response.status_code == 422, response.text
+    # 400, as yente answers what it cannot parse: its clients raise BadRequestError for it
+    assert response.status_code == 400, response.text
     assert message in response.text
+
+
+def _results(response: httpx.Response | Any) -> list[dict[str, Any]]:
+    assert response.status_code == 200, response.text
+    return list(response.json()["responses"]["q"]["results"])
+
+
+def test_total_counts_the_matches_found_before_the_limit(container: Container, world: dict[str, str]) -> None:
+    client = api(container, world["acme"])
+    props = {"name": ["Crimson Harbour Trading"]}
+    everything = _results(match(client, props, limit=10, cutoff=0.2))
+    matches = [r for r in everything if r["match"]]
+    assert len(matches) >= 2
+    assert len(everything) > len(matches)  # candidates from the cutoff that are no match
+    one = match(client, props, limit=1, cutoff=0.2)
+    assert len(_results(one)) == 1
+    # as yente's: the matches, not the candidates, and all of them, not the page
+    assert one.json()["responses"]["q"]["total"] == {"value": len(matches), "relation": "eq"}
+    assert one.headers["x-batch-size"] == "1"
+
+
+def test_a_query_meets_the_kinds_of_entity_its_schema_matches(
+    container: Container, world: dict[str, str], tmp_path: Path
+) -> None:
+    _import(container, tmp_path / "more", "gamma", [_line("g-1", "Vessel", ["Crimson Harbour"])])
+    client = api(container, world["acme"])
+
+    def ids(schema: str) -> list[str]:
+        return [
+            r["id"] for r in _results(match(client, {"name": ["Crimson Harbour"]}, schema=schema, cutoff=0.2))
+        ]
+
+    assert ids("Vessel") == ids("Vehicle") == ["ftm:gamma-g-1"]
+    assert "ftm:alpha-a-1" in ids("Company")
+    assert "ftm:gamma-g-1" not in ids("Company")
+    assert "ftm:gamma-g-1" in ids("Thing")
+    # FollowTheMoney schemata yente matches and our lists hold none of: answered, with nothing found
+    for schema in ("CryptoWallet", "Address", "BankAccount", "Security", "UserAccount", "Position"):
+        response = match(client, {"name": ["Crimson Harbour"]}, schema=schema)
+        assert _results(response) == []
+        assert response.json()["responses"]["q"]["total"]["value"] == 0
+
+
+def test_the_matchable_schemata_are_followthemoneys() -> None:
+    from followthemoney import model
+
+    from dualuse.entrypoints.api.routers.yente import FTM_MATCHABLE
+
+    assert {
+        schema.name: frozenset(s.name for s in schema.matchable_schemata)
+        for schema in model.schemata.values()
+        if schema.matchable
+    } == FTM_MATCHABLE
+
+
+def test_exclude_schema_leaves_out_the_schema_named_only(container: Container, world: dict[str, str]) -> None:
+    client = api(container, world["acme"])
+    props = {"name": ["Crimson Harbour Trading LLC"]}
+    # the lists say "entity", not which kind of organisation: ours are Organization, never Company
+    assert "ftm:alpha-a-1" in {r["id"] for r in _results(match(client, props, exclude_schema=["Company"]))}
+    assert all(
+        r["schema"] != "Organization" for r in _results(match(client, props, exclude_schema=["Organization"]))
+    )
+    assert _results(match(client, props, algorithm="BEST"))  # algorithm names are not case-sensitive
+
+
+def test_search_answers_as_yente_does(container: Container, world: dict[str, str], tmp_path: Path) -> None:
+    _import(
+        container,
+        tmp_path / "more",
+        "gamma",
+        [_line("g-1", "Vessel", ["Northern Light"], imoNumber=["IMO 9187629"], flag=["ru"])],
+    )
+    client = api(container, world["acme"])
+    everything = client.get("/search/default").json()  # no q: every entity the filters let through
+    assert everything["total"] == {"value": 7, "relation": "eq"}
+    assert set(everything["facets"]) == {"countries", "topics", "datasets"}  # yente's default facets
+    labels = {v["name"]: v["label"] for v in everything["facets"]["countries"]["values"]}
+    assert labels["ae"] == "United Arab Emirates"
+    beta = client.get("/search/default", params={"datasets": "ftm:beta", "facets": "schema"}).json()
+    assert {r["id"] for r in beta["results"]} == {"ftm:beta-b-1", "ftm:beta-b-2"}
+    assert {v["name"] for v in beta["facets"]["schema"]["values"]} == {"Organization", "Person"}
+    either = client.get("/search/default", params={"countries": ["ae", "ru"]}).json()
+    assert {r["id"] for r in either["results"]} == {"ftm:alpha-a-1", "ftm:alpha-a-2", "ftm:gamma-g-1"}
+    both = client.get("/search/default", params={"countries": ["ae", "ru"], "filter_op": "AND"}).json()
+    assert both["results"] == []
+    # an identifier is found as listed, with or without its prefix
+    for q in ("9187629", "IMO 9187629"):
+        found = client.get("/search/default", params={"q": q}).json()
+        assert [r["id"] for r in found["results"]][:1] == ["ftm:gamma-g-1"], q
+    assert client.get("/search/default", params={"q": "Northern", "target": "false"}).json()["results"] == []
+    assert (
+        client.get("/search/default", params={"facets": "genders"}).json()["facets"]["genders"]["values"]
+        == []
+    )
+    assert client.get("/search/default", params={"schema": "Spaceship"}).status_code == 400
 
 
 def test_unknown_datasets_and_entities_are_404(container: Container, world: dict[str, str]) -> None:
@@ -278,7 +375,7 @@ def test_search_filters_and_pages(container: Container, world: dict[str, str]) -
     assert [r["id"] for r in in_uae["results"]] == ["ftm:alpha-a-1"]
     people = client.get("/search/default", params={"q": "Petrenko", "schema": "Person"}).json()
     assert [r["id"] for r in people["results"]] == ["ftm:beta-b-2"]
-    assert client.get("/search/default", params={"q": "x", "sort": "caption"}).status_code == 422
+    assert client.get("/search/default", params={"q": "x", "sort": "caption"}).status_code == 400
     assert api(container).get("/search/default", params={"q": "x"}).status_code == 401
 
 
@@ -360,7 +457,7 @@ def test_every_public_method_of_both_clients_is_called_below() -> None:
 
 def test_the_client_filters_are_honoured_or_refused(server: str, world: dict[str, str]) -> None:
     from yente_client import BEST_ALGORITHM
-    from yente_client.exceptions import APIError
+    from yente_client.exceptions import APIError, BadRequestError
     from yente_client.filters import MatchFilters, SearchFilters
 
     with Client(api_key=world["acme"], base_url=server) as client:
@@ -377,9 +474,9 @@ def test_the_client_filters_are_honoured_or_refused(server: str, world: dict[str
         assert client.match(crimson, topics=["sanction"]).results
         assert client.match(crimson, topics=["role.pep"]).results == []  # no PEPs on our lists
         assert client.match(crimson, exclude_schemata=["Company", "Organization"]).results == []
-        with pytest.raises(APIError) as refused:
+        with pytest.raises(BadRequestError) as refused:
             client.match(crimson, changed_since="2026-01-01")
-        assert refused.value.status_code == 422
+        assert refused.value.status_code == 400
         assert "changed_since is not supported" in str(refused.value)
         with pytest.raises(APIError) as weights:
             client.match(crimson, weights={"name": 2.0})

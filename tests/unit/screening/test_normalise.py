@@ -120,6 +120,11 @@ def test_normalise_date(raw: str, expected: str | None) -> None:
 
 def test_normalise_identifier() -> None:
     assert normalise_identifier("ab-123 456") == "AB123456"
+    # an IMO number meets its digits alone, as lists and parties write it either way; other prefixes stay
+    assert normalise_identifier("IMO 9187629") == normalise_identifier("9187629") == "9187629"
+    assert normalise_identifier("imo-9187629") == "9187629"
+    assert normalise_identifier("IMO 91876290") == "IMO91876290"
+    assert normalise_identifier("IMOX187629") == "IMOX187629"
 
 
 @pytest.mark.parametrize(

@@ -120,6 +120,19 @@ class ScreeningEngine:
         hides an entity that would otherwise have been found. Each match carries its score and an
         explanation per feature (name, schema, birth_date, country, identifier).
         """
+        return self.screen_counted(query, threshold, limit, only=only)[0]
+
+    def screen_counted(
+        self,
+        query: ScreeningQuery,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 5,
+        *,
+        only: EntityFilter | None = None,
+        count_from: float | None = None,
+    ) -> tuple[list[Match], int]:
+        """`screen`, and how many of the entities found, before the limit, score at least ``count_from``
+        (``threshold`` if None): how many hits there are where a page of them is shown (yente's ``total``)."""
         if not 0.0 <= threshold <= 1.0:
             raise ValidationError("the threshold is a score between 0 and 1", field="threshold")
         if limit < 1:
@@ -134,8 +147,10 @@ class ScreeningEngine:
                 if key not in best or scored.score > best[key].score:
                     best[key] = scored
         found = sorted(best.values(), key=lambda m: (-m.score, m.entity.source, m.entity.entity_id))
+        counted_from = threshold if count_from is None else count_from
+        counted = sum(1 for scored in found if scored.score >= counted_from)
         # how the names were aligned is worked out for the matches returned only
-        return [self._explained(scored) for scored in found[:limit]]
+        return [self._explained(scored) for scored in found[:limit]], counted
 
     def _screen_name(
         self,
@@ -204,6 +219,16 @@ class ScreeningEngine:
                     )
                 )
         return found
+
+    def with_identifier(self, text: str, *, only: EntityFilter | None = None) -> list[ListedEntity]:
+        """The listed entities that list ``text`` as an identifier (a passport, registration or IMO number:
+        four characters or more, a digit among them), in list order."""
+        number = normalise_identifier(text)
+        if len(number) < 4 or not any(ch.isdigit() for ch in number):
+            return []
+        index = self.index
+        found = (index.entities[n] for n in sorted(index.entities_with_identifiers([number])))
+        return [entity for entity in found if only is None or only.accepts(entity)]
 
     def _explained(self, scored: _Scored) -> Match:
         index = self.index

@@ -536,8 +536,12 @@ def _first(match: re.Match[str]) -> str:
 
 
 def normalise_identifier(number: str) -> str:
-    """Upper-case letters and digits only: ``AB-123 456`` → ``AB123456``."""
-    return "".join(ch for ch in ascii_text(number).upper() if ch.isalnum())
+    """Upper-case letters and digits only: ``AB-123 456`` → ``AB123456``; an IMO number without the
+    ``IMO`` some lists and parties write before its seven digits (``IMO 9187629`` → ``9187629``)."""
+    found = "".join(ch for ch in ascii_text(number).upper() if ch.isalnum())
+    if len(found) == 10 and found.startswith("IMO") and found[3:].isdigit():
+        return found[3:]
+    return found
 
 
 @lru_cache(maxsize=10_000)

@@ -25,6 +25,7 @@ from dualuse.services.screening.screen import (
     save_party,
     screen,
     screen_rows,
+    search_entities,
     set_threshold,
     threshold_for,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "save_party",
     "screen",
     "screen_rows",
+    "search_entities",
     "set_threshold",
     "threshold_for",
 ]

@@ -16,6 +16,7 @@ from dualuse.domain.screening.delta import Delta, diff_snapshots
 from dualuse.domain.screening.engine import ScreeningEngine
 from dualuse.domain.screening.model import (
     EntityFilter,
+    EntitySchema,
     ListedEntity,
     ListSnapshot,
     Match,
@@ -587,11 +588,12 @@ def screen_rows(
 # --- matching by example, for clients of the yente API -----------------------------------------------------
 @dataclass(frozen=True)
 class MatchOptions:
-    """How a batch of queries is matched: the score from which candidates come back (``cutoff``), the
-    score from which they are hits (``threshold``), how many per query, and which listed entities count.
-    Filters are applied before the limit, so a filter never hides an entity that exists."""
+    """How a batch of queries is matched: the score from which candidates come back (``cutoff``; None, or
+    one above the threshold: the threshold, as yente takes it), the score from which they are hits
+    (``threshold``), how many per query, and which listed entities count. Filters are applied before the
+    limit, so a filter never hides an entity that exists."""
 
-    cutoff: float = 0.5
+    cutoff: float | None = None
     threshold: float | None = None
     limit: int = 5
     only: EntityFilter = field(default_factory=EntityFilter)
@@ -605,6 +607,8 @@ class QueryResult:
     candidates: tuple[Match, ...]
     threshold: float
     screening_id: int | None
+    hits: int = 0
+    """How many of the entities found score at least the threshold, before the limit."""
 
 
 def match_queries(
@@ -615,14 +619,16 @@ def match_queries(
     options: MatchOptions,
     *,
     record: bool = True,
+    kinds: Sequence[frozenset[EntitySchema]] | None = None,
 ) -> tuple[list[QueryResult], Mapping[str, str]]:
     """Match a batch of parties in one transaction. Each query is logged as a screening of the caller's
     organisation with the list versions, and what passes the threshold is kept as hits, as for any
     screening; ``record=False`` (anonymous use on a private network, where the operator allows it) logs
-    nothing."""
+    nothing. ``kinds``, per query, the kinds of listed entity it may match (a person is matched against
+    persons, not ships): the others are left out before the limit."""
     if not queries:
         raise ValidationError("send at least one query", field="queries")
-    if not 0.0 <= options.cutoff <= 1.0:
+    if options.cutoff is not None and not 0.0 <= options.cutoff <= 1.0:
         raise ValidationError("the cutoff is a score between 0 and 1", field="cutoff")
     organisation_id = _organisation_of(principal) if record else None
     engine, versions = index.engine(uow)
@@ -637,18 +643,24 @@ def match_queries(
         if organisation_id is not None
         else check_threshold(options.threshold if options.threshold is not None else DEFAULT_THRESHOLD)
     )
-    floor = min(options.cutoff, threshold)
+    floor = threshold if options.cutoff is None else min(options.cutoff, threshold)
     only = options.only
-    found = [
-        [
-            c
-            for c in engine.screen(q, threshold=floor, limit=options.limit, only=only)
-            if c.score >= options.cutoff
-        ]
-        for q in queries
-    ]
+    found: list[list[Match]] = []
+    totals: list[int] = []
+    for number, q in enumerate(queries):
+        matched: list[Match] = []
+        count = 0
+        narrowed = only if kinds is None else _narrowed(only, kinds[number])
+        if narrowed is not None:
+            matched, count = engine.screen_counted(
+                q, threshold=floor, limit=options.limit, only=narrowed, count_from=threshold
+            )
+        found.append([c for c in matched if c.score >= floor])
+        totals.append(count)
     if organisation_id is None:
-        return [QueryResult(tuple(c), threshold, None) for c in found], versions
+        return [
+            QueryResult(tuple(c), threshold, None, n) for c, n in zip(found, totals, strict=True)
+        ], versions
     # The batch is logged in one go: one read of the organisation's false positives, one insert of its
     # screenings, then the (few) new hits.
     suppressions = uow.screening.suppressions(organisation_id)
@@ -666,10 +678,24 @@ def match_queries(
         trigger="match_api",
         screened_by=principal.label,
     )
-    for screening_id, fingerprint, hits in zip(screening_ids, fingerprints, kept, strict=True):
-        _keep_new_hits(uow, organisation_id, screening_id, None, fingerprint, hits, alert=False)
+    for screening_id, fingerprint, new in zip(screening_ids, fingerprints, kept, strict=True):
+        _keep_new_hits(uow, organisation_id, screening_id, None, fingerprint, new, alert=False)
     uow.commit()
-    return [QueryResult(tuple(c), threshold, i) for c, i in zip(found, screening_ids, strict=True)], versions
+    return [
+        QueryResult(tuple(c), threshold, i, n) for c, i, n in zip(found, screening_ids, totals, strict=True)
+    ], versions
+
+
+def _narrowed(only: EntityFilter, kinds: frozenset[EntitySchema]) -> EntityFilter | None:
+    """``only`` less the kinds of entity outside ``kinds``; None where no kind is left to match."""
+    if not kinds - only.exclude_schemata:
+        return None
+    left_out = frozenset(EntitySchema) - kinds
+    return (
+        only
+        if left_out <= only.exclude_schemata
+        else replace(only, exclude_schemata=only.exclude_schemata | left_out)
+    )
 
 
 def listed_entity(uow: UnitOfWork, index: ScreeningIndex, source: str, entity_id: str) -> ListedEntity:
@@ -681,6 +707,28 @@ def listed_entity(uow: UnitOfWork, index: ScreeningIndex, source: str, entity_id
                 if entity.entity_id == entity_id:
                     return entity
     raise NotFoundError(f"no listed entity {source}-{entity_id} in the newest list versions")
+
+
+#: the least score of a name a search box finds
+SEARCH_CUTOFF = 0.5
+
+
+def search_entities(
+    uow: UnitOfWork, index: ScreeningIndex, text: str, only: EntityFilter, *, at_least: int
+) -> tuple[list[ListedEntity], bool]:
+    """Listed entities for a search box, and whether they are all there are. Without ``text``, every entity
+    ``only`` lets through, in list order (all of them). With it, those listing it as an identifier, then
+    those whose names resemble it, best first: ``at_least`` of those if there are as many (then perhaps not
+    all)."""
+    engine, _versions = index.engine(uow)
+    if not text.strip():
+        snapshots = sorted(engine.snapshots, key=lambda s: s.source)
+        return [e for s in snapshots for e in s.entities if only.accepts(e)], True
+    found = {entity.key: entity for entity in engine.with_identifier(text, only=only)}
+    matches = engine.screen(ScreeningQuery(name=text), threshold=SEARCH_CUTOFF, limit=at_least, only=only)
+    for match in matches:
+        found.setdefault(match.entity.key, match.entity)
+    return list(found.values()), len(matches) < at_least
 
 
 def list_sources(uow: UnitOfWork, index: ScreeningIndex) -> list[ListSnapshot]:

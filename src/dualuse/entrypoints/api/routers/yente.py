@@ -8,15 +8,17 @@ network), and then logs nothing."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from dualuse.domain.errors import AuthenticationError, NotFoundError, ValidationError
 from dualuse.domain.identity import Principal
+from dualuse.domain.rules.facts import country_name
 from dualuse.domain.screening.model import (
     EntityFilter,
     EntitySchema,
@@ -46,32 +48,33 @@ router = APIRouter(tags=["screening (yente API)"], responses=API_ERRORS)
 
 MAX_QUERIES = 100
 MAX_LIMIT = 500
-DEFAULT_CUTOFF = 0.5
 TOPICS = ("sanction",)
 """Every list dualuse imports is a sanctions list: each listed entity carries the yente topic ``sanction``."""
 ALGORITHM_ALIASES = frozenset({ALGORITHM, "best", "default"})
 
-# FollowTheMoney schemata as yente clients send them, and what each covers of ours
-FTM_SCHEMA: Mapping[str, frozenset[EntitySchema]] = {
-    "Person": frozenset({EntitySchema.PERSON}),
-    "Organization": frozenset({EntitySchema.ORGANIZATION}),
-    "Company": frozenset({EntitySchema.ORGANIZATION}),
-    "PublicBody": frozenset({EntitySchema.ORGANIZATION}),
-    "LegalEntity": frozenset({EntitySchema.PERSON, EntitySchema.ORGANIZATION, EntitySchema.UNKNOWN}),
-    "Thing": frozenset(EntitySchema),
-    "Vessel": frozenset({EntitySchema.VESSEL}),
-    "Airplane": frozenset({EntitySchema.AIRCRAFT}),
+#: FollowTheMoney's matchable schemata, each with those it is matched against (`Schema.matchable_schemata` of
+#: followthemoney 4.11; `tests/integration/test_yente_api.py` checks them against the installed model),
+#: and Thing, yente's base schema, which is matched against any
+FTM_MATCHABLE: Mapping[str, frozenset[str]] = {
+    "Address": frozenset({"Address"}),
+    "Airplane": frozenset({"Airplane", "Vehicle"}),
+    "BankAccount": frozenset({"BankAccount"}),
+    "Company": frozenset({"Company", "LegalEntity", "Organization"}),
+    "CryptoWallet": frozenset({"CryptoWallet"}),
+    "LegalEntity": frozenset({"Company", "LegalEntity", "Organization", "Person", "PublicBody"}),
+    "Organization": frozenset({"Company", "LegalEntity", "Organization", "PublicBody"}),
+    "Person": frozenset({"LegalEntity", "Person"}),
+    "Position": frozenset({"Position"}),
+    "PublicBody": frozenset({"LegalEntity", "Organization", "PublicBody"}),
+    "Security": frozenset({"Security"}),
+    "Territory": frozenset({"Territory"}),
+    "UserAccount": frozenset({"UserAccount"}),
+    "Vehicle": frozenset({"Airplane", "Vehicle", "Vessel"}),
+    "Vessel": frozenset({"Vehicle", "Vessel"}),
 }
-QUERY_SCHEMA: Mapping[str, EntitySchema | None] = {
-    "Person": EntitySchema.PERSON,
-    "Organization": EntitySchema.ORGANIZATION,
-    "Company": EntitySchema.ORGANIZATION,
-    "PublicBody": EntitySchema.ORGANIZATION,
-    "LegalEntity": None,
-    "Thing": None,
-    "Vessel": EntitySchema.VESSEL,
-    "Airplane": EntitySchema.AIRCRAFT,
-}
+THING = "Thing"
+#: how each kind of listed entity is labelled in yente's shape: the lists say a party is an entity, not
+#: which kind of organisation, nor whether an unknown one is a person
 SCHEMA_FTM = {
     EntitySchema.PERSON: "Person",
     EntitySchema.ORGANIZATION: "Organization",
@@ -79,6 +82,47 @@ SCHEMA_FTM = {
     EntitySchema.AIRCRAFT: "Airplane",
     EntitySchema.UNKNOWN: "LegalEntity",
 }
+#: what a query of each schema tells our scorer the party is (None: it may be any)
+QUERY_SCHEMA: Mapping[str, EntitySchema] = {
+    "Person": EntitySchema.PERSON,
+    "Organization": EntitySchema.ORGANIZATION,
+    "Company": EntitySchema.ORGANIZATION,
+    "PublicBody": EntitySchema.ORGANIZATION,
+    "Vessel": EntitySchema.VESSEL,
+    "Airplane": EntitySchema.AIRCRAFT,
+}
+
+
+def matched_kinds(schema: str) -> frozenset[EntitySchema]:
+    """The kinds of listed entity a query of this schema is matched against, as yente matches an example
+    against its schema's matchable schemata: a Person against persons and legal entities, a CryptoWallet
+    against nothing our lists hold."""
+    if schema == THING:
+        return frozenset(EntitySchema)
+    names = FTM_MATCHABLE[schema]
+    return frozenset(kind for kind, name in SCHEMA_FTM.items() if name in names)
+
+
+class BadRequestError(ValidationError):
+    """A request yente answers with 400 (an example it cannot parse, an unknown algorithm, no queries or too
+    many): its clients raise their ``BadRequestError`` for it."""
+
+    status = 400
+    code = "bad-request"
+    title = "Bad request"
+
+
+@contextmanager
+def _as_yente_refuses() -> Iterator[None]:
+    """What we refuse in a request, refused with yente's status (400), not 422."""
+    try:
+        yield
+    except BadRequestError:
+        raise
+    except ValidationError as error:
+        raise BadRequestError(error.detail, field=error.field) from error
+
+
 NAME_PROPERTIES = ("name", "alias", "previousName", "weakAlias", "abbreviation")
 PART_PROPERTIES = ("firstName", "secondName", "middleName", "fatherName", "lastName")
 COUNTRY_PROPERTIES = ("nationality", "citizenship", "country", "jurisdiction", "mainCountry", "flag")
@@ -118,9 +162,10 @@ def _values(properties: Mapping[str, str | list[str]], keys: Iterable[str]) -> l
 def query_of(example: EntityExample, key: str) -> ScreeningQuery:
     """Our screening query for a yente example: every name (the parts joined when there is no whole name),
     the first date of birth or incorporation, the first country, every identifier."""
-    if example.schema_ not in QUERY_SCHEMA:
-        raise ValidationError(
-            f"query {key!r}: schema {example.schema_!r} cannot be matched; use one of {', '.join(QUERY_SCHEMA)}",
+    if example.schema_ not in FTM_MATCHABLE and example.schema_ != THING:
+        raise BadRequestError(
+            f"query {key!r}: schema {example.schema_!r} cannot be matched; use a matchable FollowTheMoney schema "
+            f"({', '.join(sorted(FTM_MATCHABLE))}, or {THING})",
             field=f"queries.{key}.schema",
         )
     props = example.properties
@@ -138,7 +183,7 @@ def query_of(example: EntityExample, key: str) -> ScreeningQuery:
     return ScreeningQuery(
         name=names[0],
         aliases=tuple(names[1:]),
-        schema=QUERY_SCHEMA[example.schema_],
+        schema=QUERY_SCHEMA.get(example.schema_),
         birth_date=dates[0] if dates else None,
         country=countries[0].lower() if countries else None,
         identifiers=tuple(_values(props, ID_PROPERTIES)),
@@ -199,13 +244,23 @@ def scored_json(match: Match, threshold: float) -> dict[str, Any]:
 
 
 # --- filters --------------------------------------------------------------------------------------------
-def _schemata(names: Iterable[str], field: str) -> frozenset[EntitySchema]:
-    found: set[EntitySchema] = set()
+def _check_schema(name: str, field: str) -> None:
+    if name not in FTM_MATCHABLE and name != THING:
+        raise BadRequestError(
+            f"unknown schema {name!r}; use a matchable FollowTheMoney schema ({', '.join(sorted(FTM_MATCHABLE))}) "
+            f"or {THING}",
+            field=field,
+        )
+
+
+def _excluded_kinds(names: Iterable[str]) -> frozenset[EntitySchema]:
+    """The kinds of listed entity ``exclude_schema`` leaves out: as yente, those labelled with a schema named
+    (excluding Company leaves out no listed entity labelled Organization)."""
+    named = set()
     for name in names:
-        if name not in FTM_SCHEMA:
-            raise ValidationError(f"unknown schema {name!r}; use {', '.join(FTM_SCHEMA)}", field=field)
-        found |= FTM_SCHEMA[name]
-    return frozenset(found)
+        _check_schema(name, "exclude_schema")
+        named.add(name)
+    return frozenset(kind for kind, label in SCHEMA_FTM.items() if label in named)
 
 
 def _datasets(dataset: str, include: list[str], known: Iterable[str]) -> frozenset[str] | None:
@@ -237,7 +292,7 @@ def _refuse(request: Request, allowed: frozenset[str], what: str) -> None:
 
 
 def _check_algorithm(algorithm: str) -> None:
-    if algorithm not in ALGORITHM_ALIASES:
+    if algorithm.lower() not in ALGORITHM_ALIASES:
         raise ValidationError(
             f"unknown algorithm {algorithm!r}: dualuse has one, {ALGORITHM!r} (also called 'best')",
             field="algorithm",
@@ -276,6 +331,7 @@ MATCH_PARAMS = frozenset(
 )
 def match(
     request: Request,
+    response: Response,
     body: MatchRequest,
     principal: PrincipalDep,
     container: ContainerDep,
@@ -285,8 +341,13 @@ def match(
         float | None, Query(ge=0.0, le=1.0, description="score from which match is true")
     ] = None,
     cutoff: Annotated[
-        float, Query(ge=0.0, le=1.0, description="candidates below it are left out")
-    ] = DEFAULT_CUTOFF,
+        float | None,
+        Query(
+            ge=0.0,
+            le=1.0,
+            description="candidates below it are left out (default and at most: the threshold)",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 5,
     algorithm: Annotated[str, Query(description=f"{ALGORITHM} (or 'best')")] = "best",
     include_dataset: Annotated[list[str] | None, Query()] = None,
@@ -297,45 +358,55 @@ def match(
     changed_since: Annotated[str | None, Query()] = None,
     fuzzy: Annotated[bool, Query(description="accepted; matching always tolerates spelling")] = False,
 ) -> dict[str, Any]:
-    """Each query's candidates from the cutoff, best first, ``match`` true from the threshold. Only the
-    properties matching uses are scored (names and name parts, dates of birth or incorporation, countries,
-    identifiers): the response's ``query`` echoes those, and ``unused_properties`` names the others."""
+    """Each query's candidates from the cutoff, best first, ``match`` true from the threshold; ``total``
+    counts the matches found before the limit, as yente's does. A query is matched against the kinds of
+    entity its schema's matchable schemata cover (a Person against persons, a CryptoWallet against nothing
+    our lists hold). Only the properties matching uses are scored (names and name parts, dates of birth or
+    incorporation, countries, identifiers): the response's ``query`` echoes those, and ``unused_properties``
+    names the others. What cannot be honoured is refused with 400, as yente refuses what it cannot parse."""
     del fuzzy
-    _refuse(request, MATCH_PARAMS, "/match")
-    _check_algorithm(algorithm)
-    record = _caller(principal, container)
-    if body.weights or body.config:
-        raise ValidationError("custom weights and config are not supported: send {} or leave them out")
-    if changed_since:
-        raise ValidationError(
-            "changed_since is not supported: dualuse keeps versions of whole lists, not the date each entity "
-            "last changed (see /api/v1/screening/lists for versions and deltas)",
-            field="changed_since",
+    with _as_yente_refuses():
+        _refuse(request, MATCH_PARAMS, "/match")
+        _check_algorithm(algorithm)
+        record = _caller(principal, container)
+        if body.weights or body.config:
+            raise ValidationError("custom weights and config are not supported: send {} or leave them out")
+        if changed_since:
+            raise ValidationError(
+                "changed_since is not supported: dualuse keeps versions of whole lists, not the date each "
+                "entity last changed (see /api/v1/screening/lists for versions and deltas)",
+                field="changed_since",
+            )
+        if not body.queries:
+            raise ValidationError("send at least one query", field="queries")
+        if len(body.queries) > MAX_QUERIES:
+            raise ValidationError(f"send at most {MAX_QUERIES} queries a request", field="queries")
+        queries = [query_of(example, key) for key, example in body.queries.items()]
+        _engine, versions = container.screening_index.engine(uow)
+        sources = _datasets(dataset, include_dataset or [], versions)
+        only = EntityFilter(
+            # no entity has the topics asked for: no list is looked at
+            sources=sources if _any_topic(topics) else frozenset(),
+            exclude_sources=frozenset(exclude_dataset or ()),
+            exclude_schemata=_excluded_kinds(exclude_schema or ()),
+            exclude_keys=frozenset(_entity_keys(exclude_entity_ids or (), versions)),
         )
-    if not body.queries:
-        raise ValidationError("send at least one query", field="queries")
-    if len(body.queries) > MAX_QUERIES:
-        raise ValidationError(f"send at most {MAX_QUERIES} queries a request", field="queries")
-    queries = [query_of(example, key) for key, example in body.queries.items()]
-    _engine, versions = container.screening_index.engine(uow)
-    sources = _datasets(dataset, include_dataset or [], versions)
-    only = EntityFilter(
-        # no entity has the topics asked for: no list is looked at
-        sources=sources if _any_topic(topics) else frozenset(),
-        exclude_sources=frozenset(exclude_dataset or ()),
-        exclude_schemata=_schemata(exclude_schema or (), "exclude_schema"),
-        exclude_keys=frozenset(_entity_keys(exclude_entity_ids or (), versions)),
-    )
-    options = svc.MatchOptions(cutoff=cutoff, threshold=threshold, limit=limit, only=only)
-    results, _versions = svc.match_queries(
-        uow, principal, container.screening_index, queries, options, record=record
-    )
+        options = svc.MatchOptions(cutoff=cutoff, threshold=threshold, limit=limit, only=only)
+        results, _versions = svc.match_queries(
+            uow,
+            principal,
+            container.screening_index,
+            queries,
+            options,
+            record=record,
+            kinds=[matched_kinds(example.schema_) for example in body.queries.values()],
+        )
     responses: dict[str, Any] = {}
     for (key, example), result in zip(body.queries.items(), results, strict=True):
         responses[key] = {
             "status": 200,
             "results": [scored_json(m, result.threshold) for m in result.candidates],
-            "total": {"value": len(result.candidates), "relation": "eq"},
+            "total": {"value": result.hits, "relation": "eq"},
             "query": {
                 "id": example.id,
                 "schema": example.schema_,
@@ -349,6 +420,7 @@ def match(
                 k for k, v in example.properties.items() if v and k not in READ_PROPERTIES
             ),
         }
+    response.headers["x-batch-size"] = str(len(responses))
     return {
         "responses": responses,
         "matcher": {"name": ALGORITHM, "description": _ALGORITHM_DESCRIPTION, "docs": FEATURE_DOCS},
@@ -382,19 +454,31 @@ SEARCH_PARAMS = frozenset(
         "offset",
         "schema",
         "countries",
+        "datasets",
         "include_dataset",
         "exclude_dataset",
         "exclude_schema",
         "topics",
+        "target",
         "changed_since",
         "fuzzy",
         "simple",
         "facets",
         "filter",
+        "filter_op",
         "sort",
     }
 )
-FACETS = frozenset({"countries", "topics", "datasets", "schema"})
+FACETS = ("countries", "topics", "datasets", "schema", "identifiers", "genders")
+DEFAULT_FACETS = ("countries", "topics", "datasets")
+FACET_LABELS = {
+    "countries": "Countries",
+    "topics": "Topics",
+    "datasets": "Data sources",
+    "schema": "Entity types",
+    "identifiers": "Identifiers",
+    "genders": "Genders",
+}
 
 
 @router.get(
@@ -408,85 +492,100 @@ def search(
     container: ContainerDep,
     uow: UowDep,
     dataset: Annotated[str, Path(description="'default' for every list, or one list such as ofac-sdn")],
-    q: Annotated[str, Query(min_length=1, max_length=500, description="a name, in any order or spelling")],
+    q: Annotated[
+        str, Query(max_length=500, description="a name, in any order or spelling, or an identifier")
+    ] = "",
     limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-    schema: Annotated[str | None, Query()] = None,
+    schema: Annotated[str, Query()] = THING,
     countries: Annotated[list[str] | None, Query()] = None,
+    datasets: Annotated[list[str] | None, Query(description="only entities of these lists")] = None,
     include_dataset: Annotated[list[str] | None, Query()] = None,
     exclude_dataset: Annotated[list[str] | None, Query()] = None,
     exclude_schema: Annotated[list[str] | None, Query()] = None,
     topics: Annotated[list[str] | None, Query()] = None,
+    target: Annotated[bool | None, Query(description="every listed entity is a target")] = None,
     facets: Annotated[list[str] | None, Query()] = None,
     filter_: Annotated[list[str] | None, Query(alias="filter")] = None,
+    filter_op: Annotated[str, Query(pattern="^(?i:or|and)$")] = "OR",
     sort: Annotated[list[str] | None, Query()] = None,
     changed_since: Annotated[str | None, Query()] = None,
     fuzzy: bool = False,
     simple: bool = False,
 ) -> dict[str, Any]:
     """Entities whose names resemble ``q`` (the same name matching as /match, so spelling variants are found
-    whether or not ``fuzzy`` is set), best first, with facets over all that were found."""
+    whether or not ``fuzzy`` is set), and those listing ``q`` as an identifier first; best first, with facets
+    (countries, topics and datasets unless asked otherwise) over all that were found. Without ``q``, every
+    entity the filters let through, in list order."""
     del fuzzy, simple  # matching is always tolerant of spelling; both flags are accepted for compatibility
-    _refuse(request, SEARCH_PARAMS, "/search")
-    _caller(principal, container)
-    if filter_ or sort or changed_since:
-        raise ValidationError(
-            "filter, sort and changed_since are not supported by dualuse's search: results come best first",
-            field="filter" if filter_ else "sort" if sort else "changed_since",
-        )
-    facets = facets or []
-    unknown_facets = sorted(set(facets) - FACETS)
-    if unknown_facets:
-        raise ValidationError(f"unknown facets {', '.join(unknown_facets)}; use {', '.join(sorted(FACETS))}")
-    _engine, versions = container.screening_index.engine(uow)
-    wanted = _schemata([schema], "schema") if schema else None
-    codes = {c.lower() for c in countries or ()}
-    base = svc.MatchOptions(
-        cutoff=DEFAULT_CUTOFF,
-        threshold=DEFAULT_CUTOFF,
-        limit=min(MAX_LIMIT, offset + max(limit, 1) + 200),
-        only=EntityFilter(
-            sources=_datasets(dataset, include_dataset or [], versions),
+    with _as_yente_refuses():
+        _refuse(request, SEARCH_PARAMS, "/search")
+        _caller(principal, container)
+        if filter_ or sort or changed_since:
+            raise ValidationError(
+                "filter, sort and changed_since are not supported by dualuse's search: results come best first",
+                field="filter" if filter_ else "sort" if sort else "changed_since",
+            )
+        asked_facets = DEFAULT_FACETS if facets is None else tuple(dict.fromkeys(facets))
+        unknown_facets = sorted(set(asked_facets) - set(FACETS))
+        if unknown_facets:
+            raise ValidationError(
+                f"unknown facets {', '.join(unknown_facets)}; use {', '.join(FACETS)}", field="facets"
+            )
+        _check_schema(schema, "schema")
+        _engine, versions = container.screening_index.engine(uow)
+        sources = _datasets(dataset, [*(include_dataset or []), *(datasets or [])], versions)
+        wanted = matched_kinds(schema)
+        codes = {c.lower() for c in countries or ()}
+        every_country = filter_op.upper() == "AND"
+        only = EntityFilter(
+            # no entity has the topics asked for, and each is a target: nothing to look at
+            sources=sources if _any_topic(topics) and target is not False else frozenset(),
             exclude_sources=frozenset(exclude_dataset or ()),
-            exclude_schemata=_schemata(exclude_schema or (), "exclude_schema"),
-        ),
-    )
-    found: list[Match] = []
-    if _any_topic(topics):
-        results, _versions = svc.match_queries(
-            uow, principal, container.screening_index, [ScreeningQuery(name=q)], base, record=False
+            exclude_schemata=_excluded_kinds(exclude_schema or ()) | (frozenset(EntitySchema) - wanted),
         )
-        found = [
-            m
-            for m in results[0].candidates
-            if (wanted is None or m.entity.schema in wanted)
-            and (not codes or codes & set(m.entity.countries))
-        ]
+
+        def kept(entity: ListedEntity) -> bool:
+            listed = set(entity.countries)
+            return not codes or (codes <= listed if every_country else bool(codes & listed))
+
+        retrieved, complete = svc.search_entities(
+            uow, container.screening_index, q, only, at_least=min(MAX_LIMIT, offset + limit + 200)
+        )
+        found = [entity for entity in retrieved if kept(entity)]
     page = found[offset : offset + limit]
     return {
-        "results": [entity_json(m.entity) for m in page],
-        "facets": {name: _facet(name, found) for name in facets},
-        "total": {"value": len(found), "relation": "eq"},
+        "results": [entity_json(entity) for entity in page],
+        "facets": {name: _facet(name, found) for name in asked_facets},
+        # names resembling q are found up to a number: beyond it, there may be more
+        "total": {"value": len(found), "relation": "eq" if complete else "gte"},
         "limit": limit,
         "offset": offset,
     }
 
 
-def _facet(name: str, found: list[Match]) -> dict[str, Any]:
+def _facet(name: str, found: list[ListedEntity]) -> dict[str, Any]:
     counts: Counter[str] = Counter()
-    for m in found:
-        e = m.entity
-        values = {
-            "countries": e.countries,
+    for entity in found:
+        values: Iterable[str] = {
+            "countries": entity.countries,
             "topics": TOPICS,
-            "datasets": (e.source,),
-            "schema": (SCHEMA_FTM[e.schema],),
+            "datasets": (entity.source,),
+            "schema": (SCHEMA_FTM[entity.schema],),
+            "identifiers": [i.number for i in entity.identifiers],
+            "genders": (),  # the lists dualuse imports give no gender
         }[name]
         counts.update(set(values))
     return {
-        "label": name.capitalize(),
-        "values": [{"name": v, "label": v, "count": c} for v, c in counts.most_common()],
+        "label": FACET_LABELS[name],
+        "values": [{"name": v, "label": _facet_label(name, v), "count": c} for v, c in counts.most_common()],
     }
+
+
+def _facet_label(facet: str, value: str) -> str:
+    if facet == "countries":
+        return country_name(value)
+    return value
 
 
 def _entity(uow: UowDep, container: ContainerDep, value: str) -> ListedEntity:
