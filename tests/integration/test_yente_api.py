@@ -315,6 +315,25 @@ def test_the_matchable_schemata_are_followthemoneys() -> None:
     } == FTM_MATCHABLE
 
 
+def test_every_date_of_birth_and_country_of_a_query_counts(
+    container: Container, world: dict[str, str]
+) -> None:
+    client = api(container, world["acme"])
+
+    def top(dates: list[str], countries: list[str]) -> dict[str, Any]:
+        props = {"name": ["Viktor Testov"], "birthDate": dates, "nationality": countries}
+        return _results(match(client, props, schema="Person", cutoff=0.2))[0]
+
+    right_first = top(["1970-01-02", "1960-01-01"], ["ru", "us"])
+    right_last = top(["1960-01-01", "1970-01-02"], ["us", "ru"])
+    assert right_first["id"] == right_last["id"] == "ftm:alpha-a-2"
+    assert right_first["score"] == right_last["score"]
+    assert right_last["match"] is True
+    assert right_last["explanations"]["birth_date"]["score"] > 0
+    assert right_last["explanations"]["country"]["score"] > 0
+    assert top(["1960-01-01"], ["us"])["score"] < right_last["score"]
+
+
 def test_exclude_schema_leaves_out_the_schema_named_only(container: Container, world: dict[str, str]) -> None:
     client = api(container, world["acme"])
     props = {"name": ["Crimson Harbour Trading LLC"]}

@@ -94,11 +94,18 @@ def test_explanation_names_aligned_and_missing_parts() -> None:
 
 
 def _prepared(name: str, **facts: object) -> PreparedQuery:
+    """A prepared query; ``birth_date`` and ``country`` one value or None, ``birth_dates`` and
+    ``countries`` several."""
+
+    def several(one: str, many: str) -> tuple[str, ...]:
+        value = facts.get(one)
+        return (str(value),) if value else tuple(facts.get(many, ()))  # type: ignore[arg-type]
+
     return PreparedQuery(
         form=name_form(name),
         schema=facts.get("schema"),  # type: ignore[arg-type]
-        birth_date=facts.get("birth_date"),  # type: ignore[arg-type]
-        country=facts.get("country"),  # type: ignore[arg-type]
+        birth_dates=several("birth_date", "birth_dates"),
+        countries=several("country", "countries"),
         identifiers=frozenset(facts.get("identifiers", ())),  # type: ignore[call-overload]
     )
 
@@ -111,6 +118,11 @@ def _prepared(name: str, **facts: object) -> PreparedQuery:
         ({"birth_date": "1990-01-01"}, "birth_date", -1),
         ({"country": "kp"}, "country", 1),
         ({"country": "fr"}, "country", -1),
+        # of several values a source gives, the one agreeing best counts, wherever it stands
+        ({"birth_dates": ["1990-01-01", "1964-07-17"]}, "birth_date", 1),
+        ({"birth_dates": ["1990-01-01", "1991"]}, "birth_date", -1),
+        ({"countries": ["us", "kp"]}, "country", 1),
+        ({"countries": ["fr", "us"]}, "country", -1),
         ({"identifiers": ["381310014"]}, "identifier", 1),
         ({"schema": EntitySchema.ORGANIZATION}, "schema", -1),
     ],
@@ -129,27 +141,31 @@ def test_secondary_facts_adjust_the_name_score(facts: dict[str, object], feature
 @settings(max_examples=300, deadline=None)
 @given(
     st.floats(0.0, 1.0),
-    st.sampled_from([None, "1964", "1964-07", "1964-07-17", "1990-01-01"]),
-    st.sampled_from([None, "kp", "fr"]),
+    st.lists(st.sampled_from(["1964", "1964-07", "1964-07-17", "1990-01-01", "1965"]), max_size=3),
+    st.lists(st.sampled_from(["kp", "fr", "ru"]), max_size=3),
     st.sampled_from([None, "1964-07-17", "1964"]),
     st.sampled_from([None, "kp", "ru"]),
     st.sampled_from([None, EntitySchema.PERSON, EntitySchema.ORGANIZATION]),
 )
 def test_the_facts_of_a_query_add_no_more_than_its_fact_bonus(
     name_score: float,
-    birth_date: str | None,
-    country: str | None,
+    birth_dates: list[str],
+    countries: list[str],
     listed_dob: str | None,
     listed_country: str | None,
     schema: EntitySchema | None,
 ) -> None:
-    """What the engine leaves unscored by its name alone (`fact_bonus`) could not reach the threshold."""
-    query = _prepared("Ri Won Ho", birth_date=birth_date, country=country, schema=schema)
+    """What the engine leaves unscored by its name alone (`fact_bonus`) could not reach the threshold, however
+    many dates and countries the query gives."""
+    query = _prepared("Ri Won Ho", birth_dates=birth_dates, countries=countries, schema=schema)
     listed = person("Ri Won Ho", dob=listed_dob, country=listed_country)
     score, _ = score_entity(query, listed, name_score, "", frozenset())
     assert score <= min(1.0, name_score + fact_bonus(query)) + 1e-9
-    if birth_date is None and country is None:
+    if not birth_dates and not countries:
         assert fact_bonus(query) == 0.0
+    # more values never make the facts agree less than the first value alone does
+    first = _prepared("Ri Won Ho", birth_dates=birth_dates[:1], countries=countries[:1], schema=schema)
+    assert score >= score_entity(first, listed, name_score, "", frozenset())[0] - 1e-9
 
 
 def test_facts_the_query_lacks_are_not_explained() -> None:

@@ -100,8 +100,8 @@ class ScreeningEngine:
         return PreparedQuery(
             form=name_form(query.name, query.schema),
             schema=query.schema,
-            birth_date=normalise_date(query.birth_date),
-            country=normalise_country(query.country),
+            birth_dates=tuple(dict.fromkeys(d for b in query.birth_dates if (d := normalise_date(b)))),
+            countries=tuple(dict.fromkeys(c for n in query.countries if (c := normalise_country(n)))),
             identifiers=frozenset(n for i in query.identifiers if len(n := normalise_identifier(i)) >= 4),
         )
 

@@ -128,6 +128,10 @@ class ScreeningQuery:
     aliases: tuple[str, ...] = ()
     """Other names of the same party (a maiden name, a transliteration, a trading name): each is scored,
     and an entity keeps the best of them."""
+    other_birth_dates: tuple[str, ...] = ()
+    """More dates of birth or incorporation a source gives for the party: the one agreeing best counts."""
+    other_countries: tuple[str, ...] = ()
+    """More countries of the party (a second nationality): any of them listed counts as agreeing."""
 
     def __post_init__(self) -> None:
         if not self.name or not self.name.strip():
@@ -136,6 +140,14 @@ class ScreeningQuery:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(n for n in (self.name, *self.aliases) if n.strip()))
+
+    @property
+    def birth_dates(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(d for d in (self.birth_date, *self.other_birth_dates) if d))
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c for c in (self.country, *self.other_countries) if c))
 
 
 @dataclass(frozen=True, slots=True)

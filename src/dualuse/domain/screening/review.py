@@ -60,13 +60,16 @@ class Party:
 
 def query_fingerprint(query: ScreeningQuery) -> str:
     """A digest of what is screened about a party; editing the party changes it."""
-    content = [
+    content: list[object] = [
         " ".join(query.name.split()).casefold(),
         query.schema.value if query.schema else None,
         (query.country or "").lower() or None,
         query.birth_date,
         sorted(query.identifiers),
     ]
+    if query.other_birth_dates or query.other_countries:
+        # only where given, so that the fingerprints of parties of one date and one country stay as they were
+        content.append([sorted(query.other_birth_dates), sorted(c.lower() for c in query.other_countries)])
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 

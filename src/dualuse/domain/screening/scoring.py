@@ -13,7 +13,7 @@ near-certainty. Each adjustment is reported with a note.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -293,15 +293,15 @@ class PreparedQuery:
 
     form: NameForm
     schema: EntitySchema | None
-    birth_date: str | None
-    country: str | None
+    birth_dates: tuple[str, ...]
+    countries: tuple[str, ...]
     identifiers: frozenset[str]
 
 
 def fact_bonus(query: PreparedQuery) -> float:
     """The most the query's facts other than identifiers can add to a name score: a listed entity whose
     name scores less than the threshold less this cannot reach it."""
-    return (DOB_EXACT if query.birth_date else 0.0) + (COUNTRY_MATCH if query.country else 0.0)
+    return (DOB_EXACT if query.birth_dates else 0.0) + (COUNTRY_MATCH if query.countries else 0.0)
 
 
 def score_entity(
@@ -316,8 +316,8 @@ def score_entity(
     score = name_score
     for feature, (delta, note) in (
         ("schema", _schema(query.schema, entity.schema)),
-        ("birth_date", _birth_date(query.birth_date, entity.birth_dates)),
-        ("country", _country(query.country, entity.countries)),
+        ("birth_date", _best(_birth_date(d, entity.birth_dates) for d in query.birth_dates)),
+        ("country", _countries(query.countries, entity.countries)),
         ("identifier", _identifier(query.identifiers, entity_identifiers)),
     ):
         if note:
@@ -332,6 +332,11 @@ def _schema(query: EntitySchema | None, listed: EntitySchema) -> tuple[float, st
     if query == listed:
         return 0.0, f"both are a {listed.value}"
     return SCHEMA_CONFLICT, f"query is a {query.value}, listed entity a {listed.value}"
+
+
+def _best(found: Iterable[tuple[float, str]]) -> tuple[float, str]:
+    """Of the adjustments one fact of several values makes, the one agreeing best (none: no adjustment)."""
+    return max(found, key=lambda x: x[0], default=(0.0, ""))
 
 
 def _birth_date(query: str | None, listed: Sequence[str]) -> tuple[float, str]:
@@ -360,6 +365,21 @@ def _country(query: str | None, listed: Sequence[str]) -> tuple[float, str]:
     if query in listed:
         return COUNTRY_MATCH, f"country {query} is listed"
     return COUNTRY_CONFLICT, f"country {query} not among listed {', '.join(sorted(set(listed))[:5])}"
+
+
+def _countries(query: Sequence[str], listed: Sequence[str]) -> tuple[float, str]:
+    """`_country` for a party of several countries: one of them listed agrees."""
+    if len(query) <= 1:
+        return _country(query[0] if query else None, listed)
+    if not listed:
+        return 0.0, "no country listed"
+    common = [c for c in query if c in listed]
+    if common:
+        return COUNTRY_MATCH, f"country {common[0]} is listed"
+    return (
+        COUNTRY_CONFLICT,
+        f"countries {', '.join(query)} not among listed {', '.join(sorted(set(listed))[:5])}",
+    )
 
 
 def _identifier(query: frozenset[str], listed: frozenset[str]) -> tuple[float, str]:

@@ -62,6 +62,8 @@ def query_json(query: ScreeningQuery) -> dict[str, Any]:
         "birth_date": query.birth_date,
         "country": query.country,
         "identifiers": list(query.identifiers),
+        **({"other_birth_dates": list(query.other_birth_dates)} if query.other_birth_dates else {}),
+        **({"other_countries": list(query.other_countries)} if query.other_countries else {}),
     }
 
 

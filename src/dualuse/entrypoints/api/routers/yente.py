@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -161,7 +161,7 @@ def _values(properties: Mapping[str, str | list[str]], keys: Iterable[str]) -> l
 
 def query_of(example: EntityExample, key: str) -> ScreeningQuery:
     """Our screening query for a yente example: every name (the parts joined when there is no whole name),
-    the first date of birth or incorporation, the first country, every identifier."""
+    every date of birth or incorporation, every country, every identifier."""
     if example.schema_ not in FTM_MATCHABLE and example.schema_ != THING:
         raise BadRequestError(
             f"query {key!r}: schema {example.schema_!r} cannot be matched; use a matchable FollowTheMoney schema "
@@ -185,7 +185,9 @@ def query_of(example: EntityExample, key: str) -> ScreeningQuery:
         aliases=tuple(names[1:]),
         schema=QUERY_SCHEMA.get(example.schema_),
         birth_date=dates[0] if dates else None,
+        other_birth_dates=tuple(dates[1:]),
         country=countries[0].lower() if countries else None,
+        other_countries=tuple(c.lower() for c in countries[1:]),
         identifiers=tuple(_values(props, ID_PROPERTIES)),
     )
 
@@ -507,7 +509,7 @@ def search(
     target: Annotated[bool | None, Query(description="every listed entity is a target")] = None,
     facets: Annotated[list[str] | None, Query()] = None,
     filter_: Annotated[list[str] | None, Query(alias="filter")] = None,
-    filter_op: Annotated[str, Query(pattern="^(?i:or|and)$")] = "OR",
+    filter_op: Annotated[Literal["OR", "AND", "or", "and"], Query()] = "OR",
     sort: Annotated[list[str] | None, Query()] = None,
     changed_since: Annotated[str | None, Query()] = None,
     fuzzy: bool = False,
