@@ -10,6 +10,7 @@ from dualuse.domain.screening.normalise import (
     normalise_country,
     normalise_date,
     normalise_identifier,
+    reference_name_form,
     simplify,
     skeleton,
     without_glued_legal_form,
@@ -116,6 +117,26 @@ def test_normalise_country(raw: str, code: str | None) -> None:
 )
 def test_normalise_date(raw: str, expected: str | None) -> None:
     assert normalise_date(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "schema", "tokens"),
+    [
+        # what a ship's papers write before its name is no part of it
+        ("M/V Graceful", EntitySchema.VESSEL, ("graceful",)),
+        ("MV GRACEFUL", EntitySchema.VESSEL, ("graceful",)),
+        ("M.Y. Amadea", EntitySchema.VESSEL, ("amadea",)),
+        ("MT ALVAN", EntitySchema.VESSEL, ("alvan",)),
+        ("SS Minnow", EntitySchema.VESSEL, ("minnow",)),
+        ("MV", EntitySchema.VESSEL, ("mv",)),  # a name of its own where nothing follows
+        # with a slash it says a vessel is meant whatever the query's kind; without, it may be initials
+        ("M/T Hamgam", None, ("hamgam",)),
+        ("M V Rao", None, ("m", "v", "rao")),
+        ("MV Agusta", EntitySchema.ORGANIZATION, ("mv", "agusta")),
+    ],
+)
+def test_vessel_prefixes(raw: str, schema: EntitySchema | None, tokens: tuple[str, ...]) -> None:
+    assert name_form(raw, schema).tokens == tokens == reference_name_form(raw, schema).tokens
 
 
 def test_normalise_identifier() -> None:

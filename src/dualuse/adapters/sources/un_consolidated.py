@@ -9,6 +9,8 @@ the Security Council itself marks them as too broad to identify anyone.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -36,8 +38,63 @@ def _aliases(record: Element, tag: str) -> list[str]:
         if (text(alias, "QUALITY") or "").lower() == "low":
             continue
         if name := text(alias, "ALIAS_NAME"):
-            names.append(name)
+            names.extend(alias_names(name))
     return names
+
+
+_REMARKS = re.compile(r"\(\s*original script\s*\)|\s+-\s+sub-unit name\b", re.IGNORECASE)
+
+
+def alias_names(raw: str) -> list[str]:
+    """The names one ALIAS_NAME holds. The UN writes several in one where it has them together: apart with
+    semicolons ("Fazel Rahim; Fazil Rahim"), and after a name in another script in brackets ("جبهة النصرة (the
+    Victory Front; Jabhat al-Nusrah)", "عبدالله السندي (Abdullah Sindhi)"). A bracket of one name in the same
+    script is a remark on the name and stays with it ("Hay’at Tahrir al-Sham (HTS)", "(Sheikh) Musa Hilal")."""
+    cleaned = _REMARKS.sub("", " ".join(raw.split()))
+    kept = cleaned
+    inside: list[str] = []
+    for group in _bracketed(cleaned):
+        written, outside = _scripts(group), _scripts(cleaned.replace(f"({group})", " "))
+        if ";" in group or (written and outside and written.isdisjoint(outside)):
+            kept = kept.replace(f"({group})", " ")
+            for part in _split_names(group):
+                inside.extend(alias_names(part))
+    names = [name for part in _split_names(kept) if (name := " ".join(part.split()))]
+    return list(dict.fromkeys([*names, *inside]))
+
+
+def _bracketed(value: str) -> list[str]:
+    """What the outermost brackets of a text hold, each (a bracket left open holds nothing)."""
+    groups: list[str] = []
+    depth = start = 0
+    for position, char in enumerate(value):
+        if char == "(":
+            if depth == 0:
+                start = position + 1
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append(value[start:position])
+    return groups
+
+
+def _split_names(value: str) -> list[str]:
+    """A text cut at its semicolons outside brackets."""
+    parts: list[str] = []
+    depth = start = 0
+    for position, char in enumerate(value):
+        depth += (char == "(") - (char == ")" and depth > 0)
+        if char == ";" and depth == 0:
+            parts.append(value[start:position])
+            start = position + 1
+    parts.append(value[start:])
+    return parts
+
+
+def _scripts(value: str) -> set[str]:
+    """The scripts a text's letters are written in (LATIN, ARABIC, CYRILLIC...)."""
+    return {unicodedata.name(char, "?").split()[0] for char in value if char.isalpha()}
 
 
 def _birth_dates(record: Element, location: str) -> list[str]:

@@ -125,6 +125,13 @@ def load_reference_data() -> None:
     ascii_text("Щ ش 李")
 
 
+#: what a ship's papers write before its name: motor vessel, tanker, yacht or ship, steamship, fishing vessel
+#: ("M/V GRACEFUL", "MT ALVAN", "M.Y. AMADEA"), folded; a vessel's name is what follows (something must)
+_VESSEL_PREFIX = re.compile(r"^(?:m ?[vtys]|mts|ss|fv) (?=\S)")
+#: written with a slash, the prefix says a vessel is meant even where the query does not say so
+_SLASHED_VESSEL = re.compile(r"^\s*M\s*/\s*[VTYS]\b", re.IGNORECASE)
+
+
 def name_form(text: str, schema: EntitySchema | None = None) -> NameForm:
     """Normalise a name of a person, organisation or object into tokens.
 
@@ -163,6 +170,10 @@ def _name_form(
     if organisation and "." in cleaned:
         cleaned = _DOTTED.sub(_undot, cleaned)
     folded = fold_name(cleaned) or fold_name(text)
+    if schema == EntitySchema.VESSEL or (
+        schema in (EntitySchema.UNKNOWN, None) and _SLASHED_VESSEL.match(text)
+    ):
+        folded = _VESSEL_PREFIX.sub("", folded, count=1)
     legal_forms: tuple[str, ...] = ()
     if schema == EntitySchema.PERSON:
         folded = strip_titles(folded)
