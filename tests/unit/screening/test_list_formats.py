@@ -4,10 +4,13 @@ rule that a file is judged whole by its structure and counts, not by a trailing 
 
 from __future__ import annotations
 
+import calendar
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dualuse.adapters.sources.sanctions_formats import parse
 from dualuse.domain.errors import ImportFailedError
@@ -85,6 +88,73 @@ def test_ofac_advanced_xml_reads_parties_through_the_files_own_reference_values(
     assert rawi.schema == EntitySchema.PERSON
     assert rawi.birth_dates == ("1985-01-07", "1982-08-28")
     assert "Emad Mohammad" not in rawi.names  # LowQuality="true": a weak alias
+
+
+_RAWI_BIRTH = (
+    "<From><Year>1985</Year><Month>1</Month><Day>7</Day></From>\n"
+    "                <To><Year>1985</Year><Month>1</Month><Day>7</Day></To>"
+)
+
+
+def _date(value: str) -> str:
+    year, month, day = (int(part) for part in value.split("-"))
+    return f"<Year>{year}</Year><Month>{month}</Month><Day>{day}</Day>"
+
+
+def _rawi_born(tmp_path: Path, first: str, last: str, *, approximate: bool = False) -> tuple[str, ...]:
+    """al-Rawi's birth dates when his first DatePeriod (1985-01-07 in the excerpt) runs from ``first`` to
+    ``last``, written as OFAC writes a period: Start From/To the first day, End From/To the last."""
+    content = (FIXTURES / "ofac_sdn_advanced_excerpt.xml").read_text(encoding="utf-8")
+    assert content.count(_RAWI_BIRTH) == 2  # in Start and in End
+    start = f"<From>{_date(first)}</From><To>{_date(first)}</To>"
+    end = f"<From>{_date(last)}</From><To>{_date(last)}</To>"
+    content = content.replace(_RAWI_BIRTH, start, 1).replace(_RAWI_BIRTH, end, 1)
+    if approximate:
+        content = content.replace('<Start Approximate="false"', '<Start Approximate="true"', 1)
+    path = _copy(tmp_path, "sdn_advanced.xml", content.encode())
+    rawi = parse("ofac-advanced-xml", path).entities[1]
+    assert rawi.birth_dates[-1] == "1982-08-28"  # the alternate birth date, one exact day, is untouched
+    return rawi.birth_dates[:-1]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("1962-01-01", "1962-12-31", ("1962",)),  # "DOB 1962"
+        ("1962-05-01", "1962-05-31", ("1962-05",)),  # "DOB May 1962"
+        ("1960-01-01", "1962-12-31", ("1960", "1961", "1962")),  # "DOB 1960 to 1962"
+        ("1962-03-01", "1963-02-28", ("1962", "1963")),  # "DOB Mar 1962 to Feb 1963"
+        ("1946-09-26", "1946-12-07", ("1946",)),  # "DOB 26 Sep 1946 to 07 Dec 1946"
+        ("1962-05-03", "1962-05-03", ("1962-05-03",)),  # one day
+        ("1930-01-01", "1950-12-31", ("1930",)),  # too wide to list year by year: its first year, as the CSV
+    ],
+)
+def test_ofac_advanced_xml_reads_a_period_of_birth_for_what_it_means(
+    tmp_path: Path, first: str, last: str, expected: tuple[str, ...]
+) -> None:
+    assert _rawi_born(tmp_path, first, last) == expected
+
+
+def test_ofac_advanced_xml_reads_a_circa_period_as_the_csv_reads_circa(tmp_path: Path) -> None:
+    assert _rawi_born(tmp_path, "1962-01-01", "1962-12-31", approximate=True) == ("1962",)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(year=st.integers(1920, 2005), span=st.integers(0, 14), month=st.none() | st.integers(1, 12))
+def test_ofac_advanced_xml_and_sdn_csv_agree_on_a_period_of_birth(
+    tmp_path: Path, year: int, span: int, month: int | None
+) -> None:
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    if month is None:  # "DOB 1960" or "DOB 1960 to 1962"
+        written = f"DOB {year}" + (f" to {year + span}" if span else "")
+        first, last = f"{year}-01-01", f"{year + span}-12-31"
+    else:  # "DOB May 1962": the whole month
+        written = f"DOB {months[month - 1]} {year}"
+        days = calendar.monthrange(year, month)[1]
+        first, last = f"{year}-{month:02d}-01", f"{year}-{month:02d}-{days}"
+    row = f'25057,"AL-RAWI","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"{written}."\r\n\x1a'
+    (from_csv,) = parse("ofac-sdn-csv", _copy(tmp_path, "sdn.csv", row.encode())).entities
+    assert _rawi_born(tmp_path, first, last) == from_csv.birth_dates
 
 
 def test_uk_csv_both_layouts() -> None:

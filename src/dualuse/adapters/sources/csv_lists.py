@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from dualuse.adapters.sources.sanctions_formats import refuse_packed
 from dualuse.domain.errors import ImportFailedError
 
 _END_BYTES = b"\x1a\r\n\t "
@@ -35,22 +37,61 @@ class Row:
 
 def decode(data: bytes, name: str) -> str:
     """The text of a list file: UTF-8 (with or without its byte-order mark), else Windows-1252; whatever
-    end-of-file bytes trail it removed."""
+    end-of-file bytes trail it removed.
+
+    A file that is not UTF-8 is read as Windows-1252 only if it does not look like UTF-8 with damage: one
+    stray byte in a UTF-8 file would otherwise turn every non-Latin name into mojibake (``Иван`` into
+    ``Ð˜Ð²Ð°Ð½``) without a word, so such a file is refused naming the byte. A compressed file, an archive
+    or UTF-16 text is refused saying what it is.
+    """
+    refuse_packed(data[:256], name)
     data = data.rstrip(_END_BYTES)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    skipped = 0
+    if data.startswith(_UTF8_BOM):
+        data, skipped = data[len(_UTF8_BOM) :], len(_UTF8_BOM)
     try:
         content = data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        if _damaged_utf8(data):
+            line = data.count(b"\n", 0, error.start) + 1
+            cut = error.reason == "unexpected end of data"
+            raise ImportFailedError(
+                f"UTF-8 text with a byte that is not UTF-8 (0x{data[error.start]:02X} at byte offset "
+                f"{error.start + skipped})"
+                + ("; the file ends inside a character: cut short?" if cut else "; the file is damaged"),
+                location=f"{name}:line {line}",
+            ) from error
         try:
             content = data.decode("cp1252")
         except UnicodeDecodeError as error:
             raise ImportFailedError(
-                f"neither UTF-8 nor Windows-1252 text (byte {error.start})", location=name
+                f"neither UTF-8 nor Windows-1252 text (byte {error.start + skipped})", location=name
             ) from error
     if "\x00" in content:
         raise ImportFailedError("NUL byte in a text file", location=name)
     return content
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+#: a well-formed UTF-8 sequence of two to four bytes (RFC 3629, section 4)
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_ASCII = bytes(range(0x80))
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """Whether text that is not valid UTF-8 is UTF-8 with damage rather than Windows-1252: it holds
+    well-formed multi-byte sequences, at least as many as the bytes outside them that are not ASCII. (In
+    Windows-1252 text such sequences are rare accidents, like ``Ã`` before ``©``, among many lone accented
+    letters.)"""
+    sequences = _UTF8_MULTIBYTE.findall(data)
+    if not sequences:
+        return False
+    stray = len(data.translate(None, _ASCII)) - sum(len(s) for s in sequences)
+    return len(sequences) >= stray
 
 
 def records(

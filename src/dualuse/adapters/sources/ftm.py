@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dualuse.adapters.sources.sanctions_formats import dedupe, guarded
+from dualuse.adapters.sources.sanctions_formats import dedupe, guarded, refuse_packed
 from dualuse.domain.errors import ImportFailedError, ValidationError
 from dualuse.domain.ownership.model import Relation, RelationKind, parse_share
 from dualuse.domain.screening.model import EntitySchema, Identifier, ListedEntity, ListSnapshot
@@ -133,6 +133,8 @@ def parse(path: Path) -> ListSnapshot:
     except OSError as error:
         raise ImportFailedError(f"cannot read the file ({error.strerror})", location=str(path)) from error
     with handle:
+        refuse_packed(handle.read(256), path.name)
+        handle.seek(0)
         for number, raw in enumerate(handle, start=1):
             location = f"{path.name}:line {number}"
             digest.update(raw)

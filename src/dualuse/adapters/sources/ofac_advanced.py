@@ -24,8 +24,10 @@ from dualuse.adapters.sources.sanctions_formats import (
     descendants,
     guarded,
     local,
+    period_dates,
     read_xml_root,
     text,
+    whole_day,
 )
 from dualuse.domain.errors import ImportFailedError
 from dualuse.domain.screening.model import EntitySchema, Identifier, ListedEntity, ListSnapshot
@@ -62,6 +64,37 @@ def _day(element: Element | None) -> str | None:
             return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
         return f"{int(year):04d}-{int(month):02d}"
     return f"{int(year):04d}"
+
+
+def _ymd(element: Element | None) -> tuple[int, int | None, int | None] | None:
+    """``<Year>``, ``<Month>``, ``<Day>`` as numbers (month and day None when absent); None without a year."""
+    if element is None:
+        return None
+    year, month, day = (text(element, part) for part in ("Year", "Month", "Day"))
+    if not (year and year.isdigit()):
+        return None
+    return (
+        int(year),
+        int(month) if month and month.isdigit() else None,
+        int(day) if day and day.isdigit() else None,
+    )
+
+
+def _period(period: Element) -> list[str]:
+    """A ``DatePeriod`` as the partial dates it means: ``Start`` holds the earliest day the period can begin
+    (``From``), ``End`` the latest it can end (``To``). OFAC writes "DOB 1962" as 1962-01-01 to 1962-12-31,
+    "DOB May 1962" as 1962-05-01 to 1962-05-31, "DOB 1960 to 1962" as 1960-01-01 to 1962-12-31 and an exact
+    date as one day; an ``Approximate`` ("circa") period is read the same, as the CSV's "DOB circa 1962" is."""
+    start, end = child(period, "Start"), child(period, "End")
+    bounds = [
+        found
+        for element, name in ((start, "From"), (start, "To"), (end, "From"), (end, "To"))
+        if (found := _ymd(child(element, name) if element is not None else None)) is not None
+    ]
+    if not bounds:
+        return []
+    first, last = bounds[0], bounds[-1]
+    return period_dates(whole_day(*first, last=False), whole_day(*last, last=True))
 
 
 class _Reader:
@@ -132,11 +165,8 @@ class _Reader:
         for feature in children(profile, "Feature"):
             kind = _label(self.feature_types, feature.get("FeatureTypeID"))
             for version in children(feature, "FeatureVersion"):
-                if kind == "birthdate":
-                    period = child(version, "DatePeriod")
-                    start = child(period, "Start") if period is not None else None
-                    if day := _day(child(start, "From") if start is not None else None):
-                        birth_dates.append(day)
+                if kind == "birthdate" and (period := child(version, "DatePeriod")) is not None:
+                    birth_dates.extend(_period(period))
                 for place in children(version, "VersionLocation"):
                     if code := self.location_countries.get(place.get("LocationID", "")):
                         countries.append(code)

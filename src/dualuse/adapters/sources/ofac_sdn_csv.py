@@ -6,7 +6,9 @@ without a final line end, are read): a row cut short has too few columns or an o
 ``sdn.csv`` cut on a line boundary. A lone ``sdn.csv`` cut on a line boundary cannot be told from a whole
 one: the snapshot then carries a warning that no end marker was found.
 Dates of birth, nationalities and document numbers appear only as free text in the remarks
-(``DOB 22 Feb 1962; nationality Russia; Passport 1084010 (Egypt)``); they are read from there. The
+(``DOB 22 Feb 1962; alt. DOB 1963; nationality Russia; alt. citizen Egypt; Passport 1084010 (Egypt)``);
+they are read from there, the alternative ones too. A vessel's ``Vessel Registration Identification IMO
+9187629`` is its IMO number (an identifier, not a country; a country in brackets is the issuer). The
 consolidated (non-SDN) list in the same layout (``cons_prim.csv``, ``cons_add.csv``, ``cons_alt.csv``)
 is read the same way.
 """
@@ -20,7 +22,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from dualuse.adapters.sources.sanctions_formats import content_version, dedupe, guarded, read_bytes
+from dualuse.adapters.sources.csv_lists import decode
+from dualuse.adapters.sources.sanctions_formats import (
+    Day,
+    content_version,
+    dedupe,
+    guarded,
+    period_dates,
+    read_bytes,
+    whole_day,
+)
 from dualuse.domain.errors import ImportFailedError
 from dualuse.domain.screening.model import EntitySchema, Identifier, ListedEntity, ListSnapshot
 from dualuse.domain.screening.normalise import normalise_country
@@ -42,19 +53,21 @@ _TYPES = {
     "": EntitySchema.ORGANIZATION,
 }
 _DOB = re.compile(
-    r"^DOB (?:circa |c\. )?(?:(\d{1,2}) )?(?:([A-Za-z]{3}) )?(\d{4})(?: to (?:\d{1,2} )?(?:[A-Za-z]{3} )?(\d{4}))?"
+    r"^(?:alt\. )?DOB (?:circa |c\. )?(?:(\d{1,2}) )?(?:([A-Za-z]{3}) )?(\d{4})"
+    r"(?: to (?:(\d{1,2}) )?(?:([A-Za-z]{3}) )?(\d{4}))?"
 )
 _AKA = re.compile(r"\b[afn]\.k\.a\.,? '([^']+)'")
-_COUNTRY = re.compile(
-    r"^(?:nationality|citizen|Nationality of Registration|Vessel Registration Identification)\s+(.+)$"
-)
+_COUNTRY = re.compile(r"^(?:alt\. )?(?:nationality|citizen|Nationality of Registration)\s+(.+)$")
 _DOCUMENT = re.compile(
     r"^(?:alt\. )?(Passport|National ID No\.|Cedula No\.|Registration Number|Tax ID No\.|"
     r"Identification Number|NIT #|RFC|D\.N\.I\.|SSN|Vessel Registration Identification IMO|IMO|"
+    r"Vessel Registration Identification|"
     r"Company Number|Business Registration Number|Registration ID|Unified Social Credit Code \(USCC\)|"
     r"C\.U\.R\.P\.|Driver's License No\.|Personal ID Card|Legal Entity Number|Aircraft Manufacturer's Serial "
     r"Number \(MSN\)|MMSI)\s+([A-Za-z0-9][\w./ -]*?)\s*(?:\(([^)]*)\))?\.?$"
 )
+#: the kind an identifier is kept as, where the remarks' label says more than the kind
+_KINDS = {"Vessel Registration Identification IMO": "IMO"}
 _VERSION_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
@@ -76,14 +89,7 @@ def _value(raw: str) -> str:
 
 def _rows(data: bytes, name: str, columns: int) -> list[tuple[int, list[str]]]:
     """The rows of one OFAC CSV file with their line numbers; a row of the wrong width fails the file."""
-    data = data.rstrip(b"\x1a\r\n\t ")
-    try:
-        content = data.decode("utf-8")
-    except UnicodeDecodeError:
-        content = data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
-    if "\x00" in content:
-        raise ImportFailedError("NUL byte in a text file", location=name)
-    reader = csv.reader(io.StringIO(content, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(decode(data, name), newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     line = 1
     try:
@@ -98,14 +104,6 @@ def _rows(data: bytes, name: str, columns: int) -> list[tuple[int, list[str]]]:
     except csv.Error as error:
         raise ImportFailedError(f"malformed CSV ({error})", location=f"{name}:line {line}") from error
     return rows
-
-
-def _is_cp1252(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _entity_number(raw: str, location: str) -> str:
@@ -128,22 +126,35 @@ def _read_remarks(record: _Record, remarks: str) -> None:
     for part in remarks.rstrip(".").split(";"):
         part = part.strip()
         if dob := _DOB.match(part):
-            day, month, year, until = dob.groups()
-            if until and not day and int(until) - int(year) <= 10:
-                record.birth_dates.extend(str(y) for y in range(int(year), int(until) + 1))
-            elif month and month.lower() in _MONTHS:
-                stamp = f"{year}-{_MONTHS[month.lower()]:02d}"
-                record.birth_dates.append(f"{stamp}-{int(day):02d}" if day else stamp)
-            else:
-                record.birth_dates.append(year)
+            record.birth_dates.extend(_birth_dates(*dob.groups()))
         elif country := _COUNTRY.match(part):
             if code := normalise_country(country.group(1)):
                 record.countries.append(code)
         elif document := _DOCUMENT.match(part):
             kind, number, issuer = document.groups()
             record.identifiers.append(
-                Identifier(kind=kind.rstrip("."), number=number.strip(), country=normalise_country(issuer))
+                Identifier(
+                    kind=_KINDS.get(kind, kind.rstrip(".")),
+                    number=number.strip(),
+                    country=normalise_country(issuer),
+                )
             )
+
+
+def _birth_dates(*groups: str | None) -> list[str]:
+    """``DOB 22 Feb 1962``, ``DOB Feb 1962``, ``DOB 1962``, ``DOB 1960 to 1962``, ``DOB 01 Jan 1961 to 31 Dec
+    1962`` as partial ISO dates: a date, a month, or each year of a period (see `period_dates`)."""
+    day, month, year, until_day, until_month, until_year = groups
+    first = _day_of(year, month, day, last=False)
+    if until_year:
+        return period_dates(first, _day_of(until_year, until_month, until_day, last=True))
+    return period_dates(first, _day_of(year, month, day, last=True))
+
+
+def _day_of(year: str | None, month: str | None, day: str | None, *, last: bool) -> Day:
+    number = _MONTHS.get((month or "").lower())
+    # a day without a month it belongs to says nothing
+    return whole_day(int(year or 0), number, int(day) if day and number else None, last=last)
 
 
 def _siblings(path: Path) -> tuple[Path, Path | None, Path | None]:

@@ -7,6 +7,7 @@ previous version in place. XML is read with defusedxml (no entity expansion, no 
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import importlib
 import re
@@ -75,6 +76,30 @@ def guarded(parser: Parser) -> Parser:
     return run
 
 
+def refuse_packed(head: bytes, name: str, *, utf16: bool = True) -> None:
+    """Refuse, saying what it is, a file that is not plain text: gzip-compressed, a ZIP archive, or (unless
+    ``utf16`` is False, as for XML, whose parser reads UTF-16 itself) UTF-16 text."""
+    if head.startswith(b"\x1f\x8b"):
+        raise ImportFailedError("the file is gzip-compressed; unpack it first", location=name)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        raise ImportFailedError("the file is a ZIP archive; unpack it first", location=name)
+    if utf16 and is_utf16(head):
+        raise ImportFailedError(
+            "the file is UTF-16 text; save it as UTF-8 and import it again", location=name
+        )
+
+
+def is_utf16(head: bytes) -> bool:
+    """Whether a file's first bytes are UTF-16: its byte-order mark, or a NUL in every other byte (the text of
+    a Latin-script list saved as UTF-16 without a mark)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:256]
+    if len(sample) < 8:
+        return False
+    return any(half.count(0) >= 0.9 * len(half) for half in (sample[0::2], sample[1::2]))
+
+
 def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -88,16 +113,21 @@ def content_version(data: bytes) -> str:
 
 
 def read_xml_root(path: Path) -> Element:
-    """Parse an XML file safely; a syntax error reports its line and column."""
+    """Parse an XML file safely; a syntax error reports its line and column, a compressed file says so."""
     try:
         with path.open("rb") as handle:
+            head = handle.read(256)
+            refuse_packed(head, path.name, utf16=False)
+            handle.seek(0)
             tree = parse_xml(handle)
     except OSError as error:
         raise ImportFailedError(f"cannot read the file ({error.strerror})", location=str(path)) from error
     except ParseError as error:
         line, column = error.position
+        # expat reads UTF-16 with its byte-order mark; one that fails anyway is worth naming
+        hint = "; the file is UTF-16 text: save it as UTF-8" if is_utf16(head) else ""
         raise ImportFailedError(
-            f"malformed XML ({error.msg if hasattr(error, 'msg') else error})",
+            f"malformed XML ({error.msg if hasattr(error, 'msg') else error}){hint}",
             location=f"{path.name}:{line}:{column}",
         ) from error
     except DefusedXmlException as error:
@@ -152,6 +182,35 @@ def parse_day(value: str | None, *, location: str) -> date | None:
         return datetime.fromisoformat(value[:10]).date()
     except ValueError as error:
         raise ImportFailedError(f"invalid date {value!r}", location=location) from error
+
+
+#: the widest span of years a period of birth is listed as year by year (OFAC's "DOB 1960 to 1962")
+MAX_YEARS_OF_BIRTH = 10
+
+Day = tuple[int, int, int]
+
+
+def period_dates(first: Day, last: Day) -> list[str]:
+    """What a period a date lies in (its first and last possible day, as year, month, day) says of the date,
+    as partial ISO dates: one day is that date (``1962-05-03``), a period within one month is that month
+    (``1962-05``), a longer one each year it touches (``1962``; ``1960``, ``1961``, ``1962``), or only its
+    first year when it spans more than `MAX_YEARS_OF_BIRTH` years."""
+    if first == last:
+        return [f"{first[0]:04d}-{first[1]:02d}-{first[2]:02d}"]
+    if first[:2] == last[:2]:
+        return [f"{first[0]:04d}-{first[1]:02d}"]
+    if 0 <= last[0] - first[0] <= MAX_YEARS_OF_BIRTH:
+        return [f"{year:04d}" for year in range(first[0], last[0] + 1)]
+    return [f"{first[0]:04d}"]
+
+
+def whole_day(year: int, month: int | None, day: int | None, *, last: bool) -> Day:
+    """The first (or ``last``) day a date given as year, year and month, or full date can be."""
+    if month is None or not 1 <= month <= 12:
+        return (year, 12, 31) if last else (year, 1, 1)
+    if day is None:
+        return (year, month, calendar.monthrange(year, month)[1] if last else 1)
+    return (year, month, day)
 
 
 def dedupe(values: list[str]) -> tuple[str, ...]:
