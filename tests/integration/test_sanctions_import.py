@@ -104,3 +104,33 @@ def test_screening_the_real_lists(sdn_0503: ListSnapshot, un_2018: ListSnapshot)
     assert {m.entity.key for m in matches} >= {("un-sc", "6908555"), ("ofac-sdn", "19609")}
     assert matches[0].score >= 0.95
     assert engine.screen(ScreeningQuery("Kathryn Barr", schema=EntitySchema.PERSON)) == []
+
+
+def test_sdn_remarks_keep_imo_numbers_and_alternative_facts(sdn_0503: ListSnapshot) -> None:
+    entities = sdn_0503.by_id()
+    with_imo = [e for e in sdn_0503.entities if any(i.kind == "IMO" for i in e.identifiers)]
+    assert len(with_imo) == 852  # "Vessel Registration Identification IMO …": none was kept before
+    assert ("IMO", "9187629") in [(i.kind, i.number) for i in entities["15036"].identifiers]  # ARTAVIL
+    assert entities["6365"].birth_dates == ("1957-07-30", "1958")  # "DOB 30 Jul 1957; alt. DOB 1958"
+    assert entities["12540"].countries == ("lb", "co")  # "nationality Lebanon; alt. nationality Colombia"
+    assert entities["15962"].birth_dates == ("1961", "1962")  # "DOB 01 Jan 1961 to 31 Dec 1962"
+    engine = ScreeningEngine([sdn_0503])
+    query = ScreeningQuery("Alpha Star", schema=EntitySchema.VESSEL, identifiers=("IMO 9187629",))
+    assert engine.screen(query, threshold=0.5)[0].entity.entity_id == "15036"
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # German transliteration of Russian names: ч as "tsch", в as "w", й as "j"
+        ("Boris Romanowitsch ROTENBERG", "ROTENBERG, Boris Romanovich"),
+        ("Wiktor Feliksowitsch WEKSELBERG", "VEKSELBERG, Viktor Feliksovich"),
+        ("Sergej Pawlowitsch OBUKHOW", "OBUKHOV, Sergey Pavlovich"),
+    ],
+)
+def test_names_spelt_as_german_writes_russian_are_found_at_the_default_threshold(
+    sdn_0503: ListSnapshot, query: str, listed: str
+) -> None:
+    engine = ScreeningEngine([sdn_0503])
+    found = engine.screen(ScreeningQuery(query, schema=EntitySchema.PERSON))
+    assert listed in [m.entity.primary_name for m in found], [(m.entity.primary_name, m.score) for m in found]

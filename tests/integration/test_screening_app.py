@@ -362,6 +362,30 @@ def test_f3_an_older_sdn_file_after_a_newer_one_is_refused(
     assert target.entity_id in {m["entity_id"] for m in screened.json()["matches"]}, screened.text
 
 
+def test_f3_a_copy_cut_at_a_line_end_does_not_replace_the_list(
+    cli_env: Container, shared_data: Path, tmp_path: Path
+) -> None:
+    whole = shared_data / "sanctions" / "ofac_sdn_csv_2024" / "sdn_2024-05-03.csv"
+    assert import_file("ofac-sdn-csv", whole).exit_code == 0
+    entities = count(cli_env, t.listed_entities)
+    # the same file, same name and date, cut at a line end half-way: it parses, but would delist thousands
+    data = whole.read_bytes()
+    cut = tmp_path / "cut" / "sdn_2024-05-03.csv"
+    cut.parent.mkdir()
+    cut.write_bytes(data[: data.index(b"\r\n", len(data) // 2) + 2])
+    refused = import_file("ofac-sdn-csv", cut)
+    assert refused.exit_code == 2, refused.output
+    assert "would remove" in refused.output
+    assert _versions(cli_env) == [("ofac-sdn", "2024-05-03")]
+    assert count(cli_env, t.listed_entities) == entities
+    forced = runner.invoke(
+        cli,
+        ["lists", "import", "ofac-sdn-csv", str(cut), "--force", "--reason", "a partial list, on purpose"],
+    )
+    assert forced.exit_code == 0, forced.output
+    assert len(_versions(cli_env)) == 2
+
+
 def test_f3_re_importing_the_same_file_stores_nothing(cli_env: Container, shared_data: Path) -> None:
     newer = shared_data / "sanctions" / "ofac_sdn_csv_2024" / "sdn_2024-05-03.csv"
     assert import_file("ofac-sdn-csv", newer).exit_code == 0

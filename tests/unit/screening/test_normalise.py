@@ -89,6 +89,9 @@ def test_keys_survive_transliteration() -> None:
     assert skeleton("mohammed") == skeleton("mhmd") == "mhmd"
     assert simplify("dzhaber") == simplify("jaber")
     assert simplify("khan") == simplify("han")
+    # German writes ч "tsch" and в "w": Wiktorowitsch is Viktorovich
+    assert simplify("wiktorowitsch") == simplify("viktorovich")
+    assert simplify("romanowitsch") == simplify("romanovich")
 
 
 @pytest.mark.parametrize(

@@ -1056,6 +1056,11 @@ class CandidateIndex:
                 keys = one_letter_deletions(token, itself=True)
                 if len(token) >= _MIN_TWO_EDIT_QUERY_LEN:
                     keys |= _two_deletions(token)
+                # and one letter off as simplified: a spelling the scorer compares so ("sergejewitsch" is
+                # "sergejevich" simplified, a letter off "sergeyevich")
+                simple = simplify(token)
+                if simple != token and len(simple) >= _MIN_FUZZY_LEN - 1:
+                    keys |= one_letter_deletions(simple, itself=True)
                 for deleted in keys:
                     listed = deletions.get(deleted)
                     if listed is not None:

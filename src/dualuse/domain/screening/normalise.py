@@ -490,8 +490,10 @@ def phonetic_key(token: str) -> str:
     return key[0] + key[1:].replace("Y", "").replace("W", "") if len(key) > 1 else key
 
 
-# spellings that transliterations of one sound differ by (Джабер → Dzhaber ~ Jaber, Khan ~ Han)
+# spellings that transliterations of one sound differ by (Джабер → Dzhaber ~ Jaber, Khan ~ Han; German writes
+# ч "tsch" and в "w": Викторович → Wiktorowitsch ~ Viktorovich)
 _SIMPLIFY = (
+    ("tsch", "ch"),
     ("dzh", "j"),
     ("dj", "j"),
     ("zh", "j"),

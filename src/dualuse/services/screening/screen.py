@@ -114,11 +114,14 @@ def import_snapshot(
     previous_id = uow.screening.latest_version_ids().get(snapshot.source)
     previous = uow.screening.snapshot(previous_id) if previous_id is not None else None
     delta = diff_snapshots(previous, snapshot)
+    held_count = len(previous) if previous is not None else 0
     verdict = judge_import(
         VersionStamp(previous.version, previous.published) if previous else None,
         VersionStamp(snapshot.version, snapshot.published),
         # a version whose ownership relations changed is new even if its entities are not
         same_entities=delta.is_empty and (previous is None or previous.relations == snapshot.relations),
+        held_count=held_count,
+        removed=len(delta.removed),
     )
     if verdict is not ImportVerdict.NEW and force_reason is None:
         if verdict is ImportVerdict.IDENTICAL and previous_id is not None:
@@ -126,6 +129,14 @@ def import_snapshot(
                 previous_id, snapshot.source, snapshot.version, len(snapshot), delta, 0, 0, unchanged=True
             )
         held = _describe(previous)
+        if verdict is ImportVerdict.SHRUNK:
+            raise ConflictError(
+                f"{snapshot.source} {snapshot.version} would remove {len(delta.removed)} of the "
+                f"{held_count} entities of the {held}: a file cut short, or a partial export, is "
+                "likelier than that many delistings at once. Check the file; if the list really shrank so, "
+                "force it and give the reason",
+                field="version",
+            )
         if verdict is ImportVerdict.OLDER:
             problem = f"{snapshot.source} {snapshot.version} is older than the {held} already imported"
         else:

@@ -509,7 +509,7 @@ def search(
     target: Annotated[bool | None, Query(description="every listed entity is a target")] = None,
     facets: Annotated[list[str] | None, Query()] = None,
     filter_: Annotated[list[str] | None, Query(alias="filter")] = None,
-    filter_op: Annotated[Literal["OR", "AND", "or", "and"], Query()] = "OR",
+    filter_op: Annotated[Literal["OR", "AND"], Query()] = "OR",
     sort: Annotated[list[str] | None, Query()] = None,
     changed_since: Annotated[str | None, Query()] = None,
     fuzzy: bool = False,
@@ -539,7 +539,7 @@ def search(
         sources = _datasets(dataset, [*(include_dataset or []), *(datasets or [])], versions)
         wanted = matched_kinds(schema)
         codes = {c.lower() for c in countries or ()}
-        every_country = filter_op.upper() == "AND"
+        every_country = filter_op == "AND"
         only = EntityFilter(
             # no entity has the topics asked for, and each is a target: nothing to look at
             sources=sources if _any_topic(topics) and target is not False else frozenset(),
