@@ -334,6 +334,26 @@ def test_every_date_of_birth_and_country_of_a_query_counts(
     assert top(["1960-01-01"], ["us"])["score"] < right_last["score"]
 
 
+def test_a_vessel_is_matched_by_its_imo_number_with_or_without_a_name(
+    container: Container, world: dict[str, str], tmp_path: Path
+) -> None:
+    _import(
+        container,
+        tmp_path / "more",
+        "gamma",
+        [_line("g-1", "Vessel", ["Northern Light"], imoNumber=["9187629"])],
+    )
+    client = api(container, world["acme"])
+    for props in ({"imoNumber": ["IMO 9187629"]}, {"name": ["Southern Star"], "imoNumber": ["9187629"]}):
+        found = _results(match(client, props, schema="Vessel"))
+        assert [r["id"] for r in found] == ["ftm:gamma-g-1"], props
+        assert found[0]["match"] is True
+        assert found[0]["score"] >= 0.85
+    assert (
+        match(client, {"imoNumber": ["1234567"]}, schema="Vessel").json()["responses"]["q"]["results"] == []
+    )
+
+
 def test_exclude_schema_leaves_out_the_schema_named_only(container: Container, world: dict[str, str]) -> None:
     client = api(container, world["acme"])
     props = {"name": ["Crimson Harbour Trading LLC"]}

@@ -11,7 +11,7 @@ from dualuse.domain.errors import ValidationError
 from dualuse.domain.screening import EntitySchema, ScreeningEngine, ScreeningQuery
 from dualuse.domain.screening import engine as engine_module
 from dualuse.domain.screening.normalise import name_form
-from dualuse.domain.screening.scoring import name_similarity
+from dualuse.domain.screening.scoring import IDENTIFIER_ALONE, name_similarity
 from tests.unit.screening.factories import organisation, person, snapshot, vessel
 
 PUTIN = person("PUTIN, Vladimir Vladimirovich", dob="1952-10-07", country="ru", entity_id="putin")
@@ -87,6 +87,27 @@ def test_identifier_finds_an_entity_under_another_name(engine: ScreeningEngine) 
     )
     assert [m.entity.entity_id for m in matches] == ["gazprom"]
     assert "identifier" in matches[0].explanation
+    # whatever the name given, an identifier in common is a match: logic-v2's weight for one, at least
+    assert matches[0].score >= IDENTIFIER_ALONE
+    assert "unlike the one given" in matches[0].explanation["identifier"][1]
+
+
+def test_an_identifier_alone_finds_the_entity_listing_it(engine: ScreeningEngine) -> None:
+    """A query without a name (a vessel by its IMO number, as yente's clients send one) is matched by its
+    identifiers: an identifier in common scores as logic-v2 scores one, and the other facts adjust it."""
+    by_imo = engine.screen(ScreeningQuery("", schema=EntitySchema.VESSEL, identifiers=("IMO 9123456",)))
+    assert [m.entity for m in by_imo] == [SHIP]
+    assert by_imo[0].score == IDENTIFIER_ALONE
+    assert "name" not in by_imo[0].explanation
+    assert "no name given" in by_imo[0].explanation["identifier"][1]
+    by_passport = engine.screen(
+        ScreeningQuery("", identifiers=("381310014",), birth_date="1990-01-01"), threshold=0.5
+    )
+    assert [m.entity.entity_id for m in by_passport] == ["ri"]
+    assert by_passport[0].score < IDENTIFIER_ALONE  # a contradicting date of birth lowers it
+    assert engine.screen(ScreeningQuery("", identifiers=("9999999",)), threshold=0.0) == []
+    with pytest.raises(ValidationError):
+        ScreeningQuery("", identifiers=(" ",))
 
 
 def test_a_person_is_not_matched_to_a_vessel(engine: ScreeningEngine) -> None:

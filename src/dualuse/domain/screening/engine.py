@@ -140,7 +140,8 @@ class ScreeningEngine:
         index = self.index
         accept_name = index.name_filter(only) if only is not None and only.filters else None
         best: dict[tuple[str, str], _Scored] = {}
-        for name in query.names:
+        # a query without a name (an identifier alone) is screened once, by its identifiers
+        for name in query.names or ("",):
             one = replace(query, name=name, aliases=())
             for scored in self._screen_name(one, threshold, limit, accept_name):
                 key = scored.entity.key
@@ -160,40 +161,17 @@ class ScreeningEngine:
         accept_name: Callable[[int], bool] | None,
     ) -> list[_Scored]:
         prepared = self.prepare(query)
-        if not prepared.form.tokens:
+        tokens = prepared.form.tokens
+        if not tokens and not prepared.identifiers:
             return []
         index = self.index
         # the best name of each candidate entity: entity number → (score, name number)
         best: dict[int, tuple[float, int]] = {}
-        incompatible = _INCOMPATIBLE.get(query.schema, set()) if query.schema else set()
-        tokens = prepared.form.tokens
-        # the query as written, and read with name parts written together cut apart ("VladimirPutin")
-        legal_forms = may_be_organisation(query.schema)
-        readings = index.readings(tokens, legal_forms=legal_forms)
         reading_of: dict[int, tuple[str, ...]] = {}
-        # candidates are looked for from below what the facts could add: a name's bound is that of its
-        # parts aligned, and a name the scorer reads written together ("Niels Oscar Rost" / "Niels Oscar
-        # TROOST") or by a short part's start ("co" / "corp") may score above it (bench/screening_recall.py)
-        floor = 0.0 if prepared.identifiers else threshold - MAX_FACT_BONUS
-        # names listed alike (an alias on several lists, a common name) are scored once
-        scored_alike: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
-        candidates = max(self._candidates, CANDIDATES_PER_MATCH * limit)
-        for name_no, _ in index.candidates(
-            tokens, limit=candidates, floor=floor, accept=accept_name, legal_forms=legal_forms
-        ):
-            entity_no = index.entity_of(name_no)
-            if index.schema_of(entity_no) in incompatible:
-                continue
-            listed = index.tokens_of(name_no)
-            alike = scored_alike.get(listed)
-            if alike is None:
-                alike = scored_alike[listed] = max(
-                    ((name_similarity(r, listed, index.weight), r) for r in readings), key=lambda x: x[0]
-                )
-            score, reading = alike
-            if entity_no not in best or score > best[entity_no][0]:
-                best[entity_no] = (score, name_no)
-                reading_of[entity_no] = reading
+        if tokens:
+            self._best_names(prepared, threshold, limit, accept_name, best, reading_of)
+        # an entity listing one of the query's identifiers is scored whatever its names (a query by
+        # identifier alone, without a name, finds those only)
         for entity_no in index.entities_with_identifiers(prepared.identifiers):
             if entity_no not in best and (
                 accept_name is None or accept_name(index.entity_names[entity_no][0])
@@ -219,6 +197,48 @@ class ScreeningEngine:
                     )
                 )
         return found
+
+    def _best_names(
+        self,
+        prepared: PreparedQuery,
+        threshold: float,
+        limit: int,
+        accept_name: Callable[[int], bool] | None,
+        best: dict[int, tuple[float, int]],
+        reading_of: dict[int, tuple[str, ...]],
+    ) -> None:
+        """Into ``best``, the best-scoring name of each entity among the candidates the index proposes for
+        the query's name (entity number → score and name number), and into ``reading_of`` the reading of
+        the query that scored it."""
+        index = self.index
+        tokens = prepared.form.tokens
+        incompatible = _INCOMPATIBLE.get(prepared.schema, set()) if prepared.schema else set()
+        # the query as written, and read with name parts written together cut apart ("VladimirPutin")
+        legal_forms = may_be_organisation(prepared.schema)
+        readings = index.readings(tokens, legal_forms=legal_forms)
+        # candidates are looked for from below what the facts could add: a name's bound is that of its
+        # parts aligned, and a name the scorer reads written together ("Niels Oscar Rost" / "Niels Oscar
+        # TROOST") or by a short part's start ("co" / "corp") may score above it (bench/screening_recall.py)
+        floor = 0.0 if prepared.identifiers else threshold - MAX_FACT_BONUS
+        # names listed alike (an alias on several lists, a common name) are scored once
+        scored_alike: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
+        candidates = max(self._candidates, CANDIDATES_PER_MATCH * limit)
+        for name_no, _ in index.candidates(
+            tokens, limit=candidates, floor=floor, accept=accept_name, legal_forms=legal_forms
+        ):
+            entity_no = index.entity_of(name_no)
+            if index.schema_of(entity_no) in incompatible:
+                continue
+            listed = index.tokens_of(name_no)
+            alike = scored_alike.get(listed)
+            if alike is None:
+                alike = scored_alike[listed] = max(
+                    ((name_similarity(r, listed, index.weight), r) for r in readings), key=lambda x: x[0]
+                )
+            score, reading = alike
+            if entity_no not in best or score > best[entity_no][0]:
+                best[entity_no] = (score, name_no)
+                reading_of[entity_no] = reading
 
     def with_identifier(self, text: str, *, only: EntityFilter | None = None) -> list[ListedEntity]:
         """The listed entities that list ``text`` as an identifier (a passport, registration or IMO number:

@@ -118,7 +118,8 @@ class ListSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class ScreeningQuery:
-    """A party to screen: its name and whatever secondary facts are known about it."""
+    """A party to screen: its name and whatever secondary facts are known about it; without a name, an
+    identifier at least."""
 
     name: str
     schema: EntitySchema | None = None
@@ -134,7 +135,8 @@ class ScreeningQuery:
     """More countries of the party (a second nationality): any of them listed counts as agreeing."""
 
     def __post_init__(self) -> None:
-        if not self.name or not self.name.strip():
+        # an identifier alone (a vessel's IMO number) is something to screen; nothing at all is not
+        if (not self.name or not self.name.strip()) and not any(i.strip() for i in self.identifiers):
             raise ValidationError("a screening query needs a name", field="name")
 
     @property

@@ -65,6 +65,10 @@ DOB_CONFLICT = -0.2
 COUNTRY_MATCH = 0.03
 COUNTRY_CONFLICT = -0.08
 IDENTIFIER_MATCH = 0.35
+#: the least score of an identifier in common, whatever the names (a renamed vessel by its IMO number) or where
+#: the query gives no name: logic-v2's weight for an identifier match, yente's default (nomenklatura 4.17,
+#: matching/logic_v2/model.py, which scores an entity by its best feature)
+IDENTIFIER_ALONE = 0.85
 SCHEMA_CONFLICT = -0.3
 #: distances are cut off this far below the similarity that matters: rapidfuzz turns a cut-off into a
 #: whole number of edits with some rounding, and drops a similarity a billionth above it
@@ -311,14 +315,17 @@ def score_entity(
     name_note: str,
     entity_identifiers: frozenset[str],
 ) -> tuple[float, Explanation]:
-    """Combine the best name score with the secondary facts into a score in [0, 1] with its explanation."""
-    explanation: Explanation = {"name": (round(name_score, 4), name_note)}
-    score = name_score
+    """Combine the best name score with the secondary facts into a score in [0, 1] with its explanation. An
+    identifier in common raises it to `IDENTIFIER_ALONE` at least; a query without a name (an identifier
+    alone) has no name score, and the other facts adjust what the identifier gives."""
+    named = bool(query.form.tokens)
+    explanation: Explanation = {"name": (round(name_score, 4), name_note)} if named else {}
+    score = name_score if named else 0.0
     for feature, (delta, note) in (
         ("schema", _schema(query.schema, entity.schema)),
         ("birth_date", _best(_birth_date(d, entity.birth_dates) for d in query.birth_dates)),
         ("country", _countries(query.countries, entity.countries)),
-        ("identifier", _identifier(query.identifiers, entity_identifiers)),
+        ("identifier", _identifier(query.identifiers, entity_identifiers, name_score if named else None)),
     ):
         if note:
             explanation[feature] = (delta, note)
@@ -382,12 +389,18 @@ def _countries(query: Sequence[str], listed: Sequence[str]) -> tuple[float, str]
     )
 
 
-def _identifier(query: frozenset[str], listed: frozenset[str]) -> tuple[float, str]:
+def _identifier(query: frozenset[str], listed: frozenset[str], name_score: float | None) -> tuple[float, str]:
+    """What the identifiers add to a name score (None: the query gives no name)."""
     if not query:
         return 0.0, ""
     common = query & listed
     if common:
-        return IDENTIFIER_MATCH, f"identifier {sorted(common)[0]} is listed"
+        note = f"identifier {sorted(common)[0]} is listed"
+        if name_score is None:
+            return IDENTIFIER_ALONE, f"{note} (no name given to compare)"
+        if name_score + IDENTIFIER_MATCH < IDENTIFIER_ALONE:
+            return IDENTIFIER_ALONE - name_score, f"{note}, under a name unlike the one given"
+        return IDENTIFIER_MATCH, note
     if not listed:
         return 0.0, "no identifier listed"
     return 0.0, "identifiers differ (a party may hold several)"

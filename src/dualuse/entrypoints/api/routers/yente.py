@@ -173,22 +173,25 @@ def query_of(example: EntityExample, key: str) -> ScreeningQuery:
     parts = _values(props, PART_PROPERTIES)
     if parts:
         names.append(" ".join(parts))
-    if not names:
+    identifiers = tuple(_values(props, ID_PROPERTIES))
+    if not names and not identifiers:
         raise ValidationError(
-            f"query {key!r} needs a name: properties.name, or firstName and lastName",
+            f"query {key!r} needs a name (properties.name, or firstName and lastName) or an identifier "
+            f"({', '.join(ID_PROPERTIES)})",
             field=f"queries.{key}.properties.name",
         )
     countries = _values(props, COUNTRY_PROPERTIES)
     dates = _values(props, DATE_PROPERTIES)
     return ScreeningQuery(
-        name=names[0],
+        # without a name, the query is matched by its identifiers alone
+        name=names[0] if names else "",
         aliases=tuple(names[1:]),
         schema=QUERY_SCHEMA.get(example.schema_),
         birth_date=dates[0] if dates else None,
         other_birth_dates=tuple(dates[1:]),
         country=countries[0].lower() if countries else None,
         other_countries=tuple(c.lower() for c in countries[1:]),
-        identifiers=tuple(_values(props, ID_PROPERTIES)),
+        identifiers=identifiers,
     )
 
 
