@@ -301,6 +301,10 @@ def test_a_query_meets_the_kinds_of_entity_its_schema_matches(
         response = match(client, {"name": ["Crimson Harbour"]}, schema=schema)
         assert _results(response) == []
         assert response.json()["responses"]["q"]["total"]["value"] == 0
+    # as nomenklatura's enricher sends them: without a name, with what such an entity has
+    wallet = match(client, {"publicKey": ["1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"]}, schema="CryptoWallet")
+    assert _results(wallet) == []
+    assert match(client, {"full": ["1 Main Street"]}, schema="Address").status_code == 200
 
 
 def test_the_matchable_schemata_are_followthemoneys() -> None:

@@ -27,7 +27,7 @@ from dualuse.domain.screening.model import (
     Match,
     ScreeningQuery,
 )
-from dualuse.domain.screening.review import ALGORITHM
+from dualuse.domain.screening.review import ALGORITHM, check_threshold
 from dualuse.entrypoints.api.schemas.problems import API_ERRORS
 from dualuse.entrypoints.api.schemas.yente import (
     AdjacentByPropertyResponse,
@@ -162,12 +162,6 @@ def _values(properties: Mapping[str, str | list[str]], keys: Iterable[str]) -> l
 def query_of(example: EntityExample, key: str) -> ScreeningQuery:
     """Our screening query for a yente example: every name (the parts joined when there is no whole name),
     every date of birth or incorporation, every country, every identifier."""
-    if example.schema_ not in FTM_MATCHABLE and example.schema_ != THING:
-        raise BadRequestError(
-            f"query {key!r}: schema {example.schema_!r} cannot be matched; use a matchable FollowTheMoney schema "
-            f"({', '.join(sorted(FTM_MATCHABLE))}, or {THING})",
-            field=f"queries.{key}.schema",
-        )
     props = example.properties
     names = _values(props, NAME_PROPERTIES)
     parts = _values(props, PART_PROPERTIES)
@@ -252,8 +246,8 @@ def scored_json(match: Match, threshold: float) -> dict[str, Any]:
 def _check_schema(name: str, field: str) -> None:
     if name not in FTM_MATCHABLE and name != THING:
         raise BadRequestError(
-            f"unknown schema {name!r}; use a matchable FollowTheMoney schema ({', '.join(sorted(FTM_MATCHABLE))}) "
-            f"or {THING}",
+            f"unknown schema {name!r}, or one that cannot be matched; use a matchable FollowTheMoney schema "
+            f"({', '.join(sorted(FTM_MATCHABLE))}) or {THING}",
             field=field,
         )
 
@@ -386,7 +380,11 @@ def match(
             raise ValidationError("send at least one query", field="queries")
         if len(body.queries) > MAX_QUERIES:
             raise ValidationError(f"send at most {MAX_QUERIES} queries a request", field="queries")
-        queries = [query_of(example, key) for key, example in body.queries.items()]
+        for key, example in body.queries.items():
+            _check_schema(example.schema_, f"queries.{key}.schema")
+        # a query of a kind our lists hold none of (a CryptoWallet, an Address) finds nothing, whatever it gives
+        screened = {key: kinds for key, e in body.queries.items() if (kinds := matched_kinds(e.schema_))}
+        queries = [query_of(body.queries[key], key) for key in screened]
         _engine, versions = container.screening_index.engine(uow)
         sources = _datasets(dataset, include_dataset or [], versions)
         only = EntityFilter(
@@ -397,21 +395,27 @@ def match(
             exclude_keys=frozenset(_entity_keys(exclude_entity_ids or (), versions)),
         )
         options = svc.MatchOptions(cutoff=cutoff, threshold=threshold, limit=limit, only=only)
-        results, _versions = svc.match_queries(
-            uow,
-            principal,
-            container.screening_index,
-            queries,
-            options,
-            record=record,
-            kinds=[matched_kinds(example.schema_) for example in body.queries.values()],
-        )
+        if threshold is not None:
+            check_threshold(threshold)
+        results: dict[str, svc.QueryResult] = {}
+        if queries:
+            found, _versions = svc.match_queries(
+                uow,
+                principal,
+                container.screening_index,
+                queries,
+                options,
+                record=record,
+                kinds=list(screened.values()),
+            )
+            results = dict(zip(screened, found, strict=True))
     responses: dict[str, Any] = {}
-    for (key, example), result in zip(body.queries.items(), results, strict=True):
+    for key, example in body.queries.items():
+        result = results.get(key)
         responses[key] = {
             "status": 200,
-            "results": [scored_json(m, result.threshold) for m in result.candidates],
-            "total": {"value": result.hits, "relation": "eq"},
+            "results": [scored_json(m, result.threshold) for m in result.candidates] if result else [],
+            "total": {"value": result.hits if result else 0, "relation": "eq"},
             "query": {
                 "id": example.id,
                 "schema": example.schema_,
