@@ -166,10 +166,7 @@ class ScreeningEngine:
             return []
         index = self.index
         # the best name of each candidate entity: entity number → (score, name number)
-        best: dict[int, tuple[float, int]] = {}
-        reading_of: dict[int, tuple[str, ...]] = {}
-        if tokens:
-            self._best_names(prepared, threshold, limit, accept_name, best, reading_of)
+        best, reading_of = self._best_names(prepared, threshold, limit, accept_name) if tokens else ({}, {})
         # an entity listing one of the query's identifiers is scored whatever its names (a query by
         # identifier alone, without a name, finds those only)
         for entity_no in index.entities_with_identifiers(prepared.identifiers):
@@ -204,13 +201,12 @@ class ScreeningEngine:
         threshold: float,
         limit: int,
         accept_name: Callable[[int], bool] | None,
-        best: dict[int, tuple[float, int]],
-        reading_of: dict[int, tuple[str, ...]],
-    ) -> None:
-        """Into ``best``, the best-scoring name of each entity among the candidates the index proposes for
-        the query's name (entity number → score and name number), and into ``reading_of`` the reading of
-        the query that scored it."""
+    ) -> tuple[dict[int, tuple[float, int]], dict[int, tuple[str, ...]]]:
+        """The best-scoring name of each entity among the candidates the index proposes for the query's name
+        (entity number → score and name number), and the reading of the query that scored it."""
         index = self.index
+        best: dict[int, tuple[float, int]] = {}
+        reading_of: dict[int, tuple[str, ...]] = {}
         tokens = prepared.form.tokens
         incompatible = _INCOMPATIBLE.get(prepared.schema, set()) if prepared.schema else set()
         # the query as written, and read with name parts written together cut apart ("VladimirPutin")
@@ -239,6 +235,7 @@ class ScreeningEngine:
             if entity_no not in best or score > best[entity_no][0]:
                 best[entity_no] = (score, name_no)
                 reading_of[entity_no] = reading
+        return best, reading_of
 
     def with_identifier(self, text: str, *, only: EntityFilter | None = None) -> list[ListedEntity]:
         """The listed entities that list ``text`` as an identifier (a passport, registration or IMO number:

@@ -364,29 +364,17 @@ def _birth_date(query: str | None, listed: Sequence[str]) -> tuple[float, str]:
     return best, note
 
 
-def _country(query: str | None, listed: Sequence[str]) -> tuple[float, str]:
+def _countries(query: Sequence[str], listed: Sequence[str]) -> tuple[float, str]:
+    """The party's countries against those listed: one of them listed agrees."""
     if not query:
         return 0.0, ""
-    if not listed:
-        return 0.0, "no country listed"
-    if query in listed:
-        return COUNTRY_MATCH, f"country {query} is listed"
-    return COUNTRY_CONFLICT, f"country {query} not among listed {', '.join(sorted(set(listed))[:5])}"
-
-
-def _countries(query: Sequence[str], listed: Sequence[str]) -> tuple[float, str]:
-    """`_country` for a party of several countries: one of them listed agrees."""
-    if len(query) <= 1:
-        return _country(query[0] if query else None, listed)
     if not listed:
         return 0.0, "no country listed"
     common = [c for c in query if c in listed]
     if common:
         return COUNTRY_MATCH, f"country {common[0]} is listed"
-    return (
-        COUNTRY_CONFLICT,
-        f"countries {', '.join(query)} not among listed {', '.join(sorted(set(listed))[:5])}",
-    )
+    given = f"country {query[0]}" if len(query) == 1 else f"countries {', '.join(query)}"
+    return COUNTRY_CONFLICT, f"{given} not among listed {', '.join(sorted(set(listed))[:5])}"
 
 
 def _identifier(query: frozenset[str], listed: frozenset[str], name_score: float | None) -> tuple[float, str]:
